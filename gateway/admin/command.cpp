@@ -1,0 +1,29 @@
+#include "gateway/admin/command.hpp"
+
+namespace sluis::admin {
+
+boost::json::value to_json(const Answer& a) {
+  boost::json::object o{{"result", a.result}, {"text", a.text}};
+  if (!a.arguments.empty()) o["arguments"] = a.arguments;
+  return o;
+}
+
+Answer answer_from_json(const boost::json::value& v) {
+  const auto* o = v.if_object();
+  if (!o) return error("the answer is not a JSON object");
+  const auto* r = o->if_contains("result");
+  if (!r || !r->is_int64()) return error("the answer has no integer \"result\"");
+  Answer a;
+  a.result = static_cast<int>(r->as_int64());
+  if (const auto* t = o->if_contains("text"); t && t->is_string()) a.text = t->as_string().c_str();
+  if (const auto* g = o->if_contains("arguments"); g && g->is_object()) a.arguments = g->as_object();
+  return a;
+}
+
+std::string string_arg(const Request& r, std::string_view name) {
+  const auto* v = r.arguments.if_contains(name);
+  if (!v || !v->is_string()) return {};
+  return std::string(v->as_string());
+}
+
+}  // namespace sluis::admin

@@ -1,0 +1,43 @@
+// The admin protocol's values (Kea style): a request is one JSON object
+//   {"command": "config-get", "arguments": {...}}
+// and its answer
+//   {"result": 0|1|2|3, "text": "...", "arguments": {...}}
+// with 0 ok, 1 error, 2 unsupported command, 3 empty (nothing to report).
+#pragma once
+
+#include <sys/types.h>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <functional>
+#include <string>
+
+namespace sluis::admin {
+
+enum ResultCode : int { kOk = 0, kError = 1, kUnsupported = 2, kEmpty = 3 };
+
+struct Request {
+  std::string command;
+  boost::json::object arguments;
+  uid_t peer_uid = static_cast<uid_t>(-1);  // from SO_PEERCRED; -1 when unknown
+};
+
+struct Answer {
+  int result = kOk;
+  std::string text;
+  boost::json::object arguments;
+};
+
+inline Answer ok(std::string text, boost::json::object args = {}) {
+  return {kOk, std::move(text), std::move(args)};
+}
+inline Answer error(std::string text) { return {kError, std::move(text), {}}; }
+
+boost::json::value to_json(const Answer& a);
+// Parses an answer object; a malformed one becomes result 1 with the reason.
+Answer answer_from_json(const boost::json::value& v);
+
+// Reads a string argument; empty when absent or not a string.
+std::string string_arg(const Request& r, std::string_view name);
+
+}  // namespace sluis::admin

@@ -1,0 +1,245 @@
+#include "gateway/admin/server.hpp"
+
+#include <grp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "gateway/admin/events.hpp"
+
+namespace sluis::admin {
+
+namespace asio = boost::asio;
+using Local = asio::local::stream_protocol;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct Server::Conn {
+  explicit Conn(Local::socket s) : sock(std::move(s)), timer(sock.get_executor()) {}
+  Local::socket sock;
+  asio::steady_timer timer;
+};
+
+namespace {
+
+uid_t peer_uid(Local::socket& s) {
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  if (::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+    return static_cast<uid_t>(-1);
+  return cred.uid;
+}
+
+// True when something answers on the socket file (another live sluisd).
+bool someone_listens(const std::filesystem::path& p) {
+  asio::io_context ioc;
+  Local::socket s(ioc);
+  boost::system::error_code ec;
+  s.connect(Local::endpoint(p.string()), ec);
+  return !ec;
+}
+
+asio::awaitable<void> send_answer(Local::socket& s, const Answer& a) {
+  std::string out = boost::json::serialize(to_json(a));
+  out.push_back('\n');
+  co_await asio::async_write(s, asio::buffer(out), kTuple);
+  boost::system::error_code ec;
+  s.shutdown(Local::socket::shutdown_both, ec);
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& ioc, const Registry& registry) : ioc_(ioc), registry_(registry) {}
+
+Server::~Server() {
+  if (acceptor_) {
+    boost::system::error_code ec;
+    acceptor_->close(ec);
+    std::filesystem::remove(path_, ec);
+  }
+}
+
+void Server::open(const config::AdminConfig& cfg) {
+  limits_ = cfg;
+  path_ = cfg.socket;
+  std::error_code fec;
+  std::filesystem::create_directories(path_.parent_path(), fec);
+  auto st = std::filesystem::symlink_status(path_, fec);
+  if (!fec && std::filesystem::exists(st)) {
+    if (st.type() != std::filesystem::file_type::socket)
+      throw std::runtime_error("admin socket path " + path_.string() +
+                               " exists and is not a socket; refusing to replace it");
+    if (someone_listens(path_))
+      throw std::runtime_error("another sluisd is serving the admin socket " + path_.string() +
+                               "; stop it first (two daemons must not share one state)");
+    std::filesystem::remove(path_);
+    core::log(events::kStaleSocket, {{"path", path_.string()}});
+  }
+
+  auto acc = std::make_unique<Local::acceptor>(ioc_);
+  acc->open();
+  // Bind with a restrictive umask so the file is never wider than 0660, even
+  // for the instant before chmod.
+  mode_t old = ::umask(0117);
+  boost::system::error_code ec;
+  acc->bind(Local::endpoint(path_.string()), ec);
+  ::umask(old);
+  if (ec) throw std::runtime_error("cannot bind the admin socket " + path_.string() + ": " + ec.message());
+  acc->listen(asio::socket_base::max_listen_connections);
+  ::chmod(path_.c_str(), 0660);
+
+  if (!cfg.group.empty()) {
+    group g{};
+    group* found = nullptr;
+    char buf[4096];
+    if (::getgrnam_r(cfg.group.c_str(), &g, buf, sizeof buf, &found) == 0 && found) {
+      if (::chown(path_.c_str(), static_cast<uid_t>(-1), found->gr_gid) != 0) {
+        std::string why = std::strerror(errno);
+        if (cfg.group_required)
+          throw std::runtime_error("cannot give the admin socket to group " + cfg.group + ": " + why);
+        core::log(events::kGroupMissing, {{"group", cfg.group}, {"error", why}});
+      }
+    } else if (cfg.group_required) {
+      throw std::runtime_error("admin.group " + cfg.group + " does not exist");
+    } else {
+      core::log(events::kGroupMissing, {{"group", cfg.group}});
+    }
+  }
+  acceptor_ = std::move(acc);
+  core::log(events::kListening, {{"path", path_.string()}});
+  accept_loop();
+}
+
+void Server::update_limits(const config::AdminConfig& cfg) {
+  limits_.max_connections = cfg.max_connections;
+  limits_.read_timeout = cfg.read_timeout;
+  limits_.max_request = cfg.max_request;
+}
+
+void Server::accept_loop() {
+  acceptor_->async_accept([this](boost::system::error_code ec, Local::socket sock) {
+    if (closing_ || !acceptor_ || !acceptor_->is_open()) return;
+    if (!ec) {
+      auto conn = std::make_shared<Conn>(std::move(sock));
+      conns_.push_back(conn);
+      ++active_;
+      asio::co_spawn(ioc_, serve_one(conn), [this](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            core::log(events::kConnectionError, {{"error", ex.what()}});
+          }
+        }
+        finished();
+      });
+    }
+    accept_loop();
+  });
+}
+
+asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
+  if (active_ > static_cast<std::size_t>(limits_.max_connections)) {
+    core::log(events::kTooMany, {{"max", limits_.max_connections}});
+    co_await send_answer(c->sock, error("too many admin connections (admin.max_connections = " +
+                                        std::to_string(limits_.max_connections) + "); try again"));
+    co_return;
+  }
+  // The whole request must arrive within read_timeout; the timer closes the
+  // socket, which ends the pending read with an error.
+  c->timer.expires_after(limits_.read_timeout);
+  c->timer.async_wait([weak = std::weak_ptr<Conn>(c)](boost::system::error_code ec) {
+    if (ec) return;
+    if (auto conn = weak.lock()) conn->sock.close(ec);
+  });
+  uid_t uid = peer_uid(c->sock);
+
+  boost::json::stream_parser parser;
+  std::array<char, 4096> buf;
+  std::uint64_t total = 0;
+  Answer answer;
+  for (;;) {
+    auto [ec, n] = co_await c->sock.async_read_some(asio::buffer(buf), kTuple);
+    total += n;
+    if (total > limits_.max_request) {
+      answer = error("request larger than admin.max_request (" +
+                     config::format_size(limits_.max_request) + ")");
+      break;
+    }
+    boost::system::error_code perr;
+    if (n > 0) parser.write_some(buf.data(), n, perr);
+    if (perr) {
+      answer = error("malformed request: not valid JSON (" + perr.message() + ")");
+      break;
+    }
+    if (parser.done()) {
+      answer = registry_.dispatch_value(parser.release(), uid);
+      break;
+    }
+    if (ec == asio::error::eof) {
+      parser.finish(perr);
+      answer = perr || !parser.done()
+                   ? error(total == 0 ? "empty request" : "malformed request: incomplete JSON")
+                   : registry_.dispatch_value(parser.release(), uid);
+      break;
+    }
+    if (ec) {
+      c->timer.cancel();
+      if (ec != asio::error::operation_aborted && ec != asio::error::bad_descriptor)
+        core::log(events::kConnectionError, {{"error", ec.message()}});
+      else
+        core::log(events::kConnectionError, {{"error", "read timeout"}});
+      co_return;
+    }
+  }
+  c->timer.cancel();
+  if (c->sock.is_open()) co_await send_answer(c->sock, answer);
+}
+
+void Server::finished() {
+  --active_;
+  std::erase_if(conns_, [](const std::weak_ptr<Conn>& w) { return w.expired(); });
+  if (closing_ && active_ == 0 && on_idle_) {
+    auto f = std::move(on_idle_);
+    on_idle_ = nullptr;
+    f();
+  }
+}
+
+void Server::close(std::function<void()> on_idle) {
+  closing_ = true;
+  if (acceptor_) {
+    boost::system::error_code ec;
+    acceptor_->close(ec);
+    std::filesystem::remove(path_, ec);
+    acceptor_.reset();
+  }
+  if (active_ == 0) {
+    if (on_idle) on_idle();
+  } else {
+    on_idle_ = std::move(on_idle);
+  }
+}
+
+void Server::cancel() {
+  for (auto& w : conns_)
+    if (auto c = w.lock()) {
+      boost::system::error_code ec;
+      c->sock.close(ec);
+      c->timer.cancel();
+    }
+}
+
+}  // namespace sluis::admin

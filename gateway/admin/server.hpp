@@ -1,0 +1,63 @@
+// The admin socket: a Unix stream socket that sluisctl talks to.
+//
+// One request per connection: the client writes one JSON object, the server
+// answers one JSON object and closes. The request is parsed incrementally and
+// refused once it exceeds max_request bytes; a connection that has not sent a
+// whole request within read_timeout is closed. At most max_connections are
+// served at once; one more is answered with result 1 and closed.
+//
+// The socket file is created with mode 0660 and group admin.group. A file left
+// at the path is replaced only when it is a socket nobody answers on; when
+// another sluisd answers there, open() refuses (two daemons on one state).
+//
+// Threading: everything runs on the io_context given (one coroutine per
+// connection). close() stops accepting and lets running requests finish;
+// cancel() ends them. Ownership: the App owns the Server; the Registry must
+// outlive it.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <functional>
+#include <memory>
+
+#include "gateway/admin/registry.hpp"
+#include "gateway/config/config.hpp"
+
+namespace sluis::admin {
+
+class Server {
+ public:
+  Server(boost::asio::io_context& ioc, const Registry& registry);
+  ~Server();
+
+  // Binds the socket (throws std::runtime_error with a clear text on failure).
+  void open(const config::AdminConfig& cfg);
+  // Limits that may change on reload (socket path and group need a restart).
+  void update_limits(const config::AdminConfig& cfg);
+  // Stops accepting, removes the socket file; on_idle runs once no request is left.
+  void close(std::function<void()> on_idle);
+  // Ends every running connection now.
+  void cancel();
+  std::size_t active() const { return active_; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  struct Conn;
+  void accept_loop();
+  boost::asio::awaitable<void> serve_one(std::shared_ptr<Conn> conn);
+  void finished();
+
+  boost::asio::io_context& ioc_;
+  const Registry& registry_;
+  config::AdminConfig limits_;
+  std::filesystem::path path_;
+  std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
+  std::vector<std::weak_ptr<Conn>> conns_;
+  std::size_t active_ = 0;
+  bool closing_ = false;
+  std::function<void()> on_idle_;
+};
+
+}  // namespace sluis::admin

@@ -1,0 +1,67 @@
+// The composition root of sluisd: owns the io_context, the configuration, the
+// admin socket and (as later modules land) the store, the pools and the
+// listeners. Start-up is a list of numbered steps in App::run().
+//
+// Lifecycle:
+//   SIGTERM/SIGINT or `shutdown` -> STOPPING=1, close acceptors, let in-flight
+//     work finish within drain_timeout, then cancel what is left; run() returns 0.
+//   SIGHUP or `config-reload` -> RELOADING=1, parse the file again; on success
+//     swap the running config and apply what can change live, on failure keep
+//     the old one and log every error; READY=1.
+//   WATCHDOG_USEC set -> WATCHDOG=1 from a timer at half the interval.
+//
+// Threading: one io_context thread (later modules add pools of their own).
+// Failure: start-up errors are exceptions (config: ConfigError -> exit 78).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include "gateway/admin/daemon_commands.hpp"
+#include "gateway/admin/registry.hpp"
+#include "gateway/admin/server.hpp"
+#include "gateway/config/config.hpp"
+
+namespace sluis::app {
+
+// Everything `sluisd --check-config` and `config-test` check; empty when valid.
+std::vector<std::string> check_configuration(const std::filesystem::path& file);
+
+std::string_view version();
+
+class App final : public admin::DaemonControl {
+ public:
+  explicit App(std::filesystem::path config_file);  // throws config::ConfigError
+  ~App() override;
+  int run();
+
+  // admin::DaemonControl
+  boost::json::object status() const override;
+  const config::Config& current_config() const override { return *config_; }
+  std::vector<std::string> check_config(const std::filesystem::path& file) const override;
+  admin::ReloadOutcome reload_config() override;
+  void request_shutdown() override;
+
+ private:
+  void wait_signals();
+  void start_watchdog();
+  void begin_shutdown(std::string_view why);
+  void apply_live(const config::Config& next, std::vector<std::string>& notes);
+
+  std::filesystem::path config_file_;
+  std::shared_ptr<const config::Config> config_;
+  boost::asio::io_context ioc_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer watchdog_;
+  boost::asio::steady_timer drain_timer_;
+  std::chrono::steady_clock::time_point started_;
+  admin::Registry registry_;
+  admin::Server admin_;
+  bool stopping_ = false;
+};
+
+}  // namespace sluis::app

@@ -1,0 +1,27 @@
+// Log events of the daemon's lifecycle (catalog: docs/events.md).
+#pragma once
+
+#include "gateway/core/log.hpp"
+
+namespace sluis::app::events {
+
+using core::Event;
+using core::Level;
+
+inline constexpr Event kStarted{"DAEMON_STARTED", Level::notice,
+                                "sluisd is up and told systemd READY=1."};
+inline constexpr Event kStopping{"DAEMON_STOPPING", Level::notice,
+                                 "sluisd stops: acceptors closed, draining in-flight work."};
+inline constexpr Event kDrainTimeout{
+    "DAEMON_DRAIN_TIMEOUT", Level::warning,
+    "In-flight work did not finish within drain_timeout and was cancelled."};
+inline constexpr Event kStopped{"DAEMON_STOPPED", Level::notice, "sluisd stopped cleanly."};
+inline constexpr Event kReloaded{"CONFIG_RELOADED", Level::notice,
+                                 "The configuration file was re-read and applied."};
+inline constexpr Event kReloadFailed{
+    "CONFIG_RELOAD_FAILED", Level::err,
+    "The new configuration has errors; the running one stays. Fix the file and reload again."};
+inline constexpr Event kReloadNote{"CONFIG_RELOAD_NEEDS_RESTART", Level::warning,
+                                   "A changed key takes effect only after a restart."};
+
+}  // namespace sluis::app::events

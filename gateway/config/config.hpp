@@ -1,0 +1,94 @@
+// sluisd's configuration: TOML (toml++) into plain structs with defaults.
+//
+// Every key has a default here and is documented in config/sluisd.toml. Unknown
+// keys and bad values are refused with file:line:col and the allowed range;
+// all errors of a file are reported at once (ConfigError::errors). Durations
+// carry units ("30s", "500ms", "5m"), sizes too ("25MiB").
+//
+// Secrets (the key for hashing BSNs …) are never written inline: a secret key
+// holds a reference, "file:/path" or "credential:NAME" (a systemd credential
+// under $CREDENTIALS_DIRECTORY). The loaded bytes live in Secret, which no
+// printer or config-get shows.
+//
+// Relative paths are resolved against the working directory at load time, so a
+// reload later never changes what they mean.
+//
+// Adding a section: a struct below, a member in Config, its reader in
+// sections.cpp, its keys in config/sluisd.toml, its to_json in config_json.cpp.
+//
+// Threading: load_config is pure (reads files, no globals); the App swaps a
+// shared_ptr<const Config> on reload (transactional: parse new, swap on success).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gateway/core/log.hpp"
+
+namespace sluis::config {
+
+using Duration = std::chrono::milliseconds;
+
+// Bytes of a secret, loaded at config time. Deliberately not printable.
+class Secret {
+ public:
+  Secret() = default;
+  Secret(std::string ref, std::string value) : ref_(std::move(ref)), value_(std::move(value)) {}
+  bool empty() const { return value_.empty(); }
+  const std::string& reference() const { return ref_; }  // "file:…"/"credential:…", safe to show
+  const std::string& reveal() const { return value_; }
+
+ private:
+  std::string ref_;
+  std::string value_;
+};
+
+struct AdminConfig {
+  std::filesystem::path socket;      // default: $RUNTIME_DIRECTORY or state_dir, + /sluisd.sock
+  std::string group = "sluis-admin"; // group owning the socket; mode 0660
+  bool group_required = false;       // when false a missing group only logs a warning
+  int max_connections = 16;
+  Duration read_timeout = std::chrono::seconds(30);
+  std::uint64_t max_request = 1 << 20;  // 1 MiB
+};
+
+struct SecretsConfig {
+  Secret bsn_hash_key;  // HMAC key for the BSN search hash (store)
+};
+
+struct Config {
+  std::filesystem::path source;      // the file this came from (absolute)
+  std::string hash;                  // sha256 of the file's bytes
+  std::filesystem::path state_dir;   // default: $STATE_DIRECTORY, else ./var
+  core::Level log_level = core::Level::info;
+  Duration drain_timeout = std::chrono::seconds(10);
+  AdminConfig admin;
+  SecretsConfig secrets;
+};
+
+// Raised by load_config with every error found, each "file:line:col: text".
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(std::vector<std::string> errors);
+  const std::vector<std::string>& errors() const { return errors_; }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+// Parses and validates a config file (and reads its secrets). Throws ConfigError.
+Config load_config(const std::filesystem::path& file);
+// Same, from text (tests); `name` is used in error positions.
+Config parse_config(std::string_view text, const std::string& name);
+
+// Formats a duration the way the config accepts it ("30s", "1500ms").
+std::string format_duration(Duration d);
+// Formats a size the way the config accepts it ("25MiB", "1000B").
+std::string format_size(std::uint64_t bytes);
+
+}  // namespace sluis::config

@@ -1,0 +1,281 @@
+#include "gateway/config/reader.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace sluis::config::detail {
+
+namespace {
+
+struct Unit {
+  std::string_view suffix;
+  std::uint64_t factor;
+};
+
+// Longest suffixes first so "ms" is not read as "s" with a bad number.
+constexpr Unit kDurationUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000},
+                                   {"d", 86'400'000}};
+constexpr Unit kSizeUnits[] = {{"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30},
+                               {"KB", 1000},        {"MB", 1000'000},    {"GB", 1000'000'000},
+                               {"B", 1}};
+
+std::optional<std::uint64_t> parse_with_units(std::string_view s, const Unit* units, size_t n) {
+  std::size_t digits = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) ++digits;
+  if (digits == 0 || digits > 15) return std::nullopt;
+  std::string_view unit = s.substr(digits);
+  std::uint64_t number = std::stoull(std::string(s.substr(0, digits)));
+  for (std::size_t i = 0; i < n; ++i)
+    if (units[i].suffix == unit) return number * units[i].factor;
+  return std::nullopt;
+}
+
+std::string read_file(const std::filesystem::path& p, std::string& error) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    error = fmt::format("cannot read {}", p.string());
+    return {};
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view s) {
+  auto v = parse_with_units(s, kDurationUnits, std::size(kDurationUnits));
+  if (!v) return std::nullopt;
+  return Duration(static_cast<Duration::rep>(*v));
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view s) {
+  return parse_with_units(s, kSizeUnits, std::size(kSizeUnits));
+}
+
+TableReader::TableReader(const toml::table* table, std::string file, std::string prefix,
+                         std::vector<std::string>& errors)
+    : table_(table), file_(std::move(file)), prefix_(std::move(prefix)), errors_(&errors) {}
+
+std::string TableReader::where(const toml::source_region& r) const {
+  if (r.begin.line == 0) return file_;
+  return fmt::format("{}:{}:{}", file_, r.begin.line, r.begin.column);
+}
+
+std::string TableReader::name(std::string_view key) const {
+  return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+}
+
+const toml::node* TableReader::get(std::string_view key) {
+  seen_.emplace(key);
+  if (!table_) return nullptr;
+  return table_->get(key);
+}
+
+void TableReader::error_at(std::string_view key, const std::string& text) {
+  const toml::node* n = table_ ? table_->get(key) : nullptr;
+  toml::source_region r = n ? n->source() : (table_ ? table_->source() : toml::source_region{});
+  errors_->push_back(fmt::format("{}: {}: {}", where(r), name(key), text));
+}
+
+void TableReader::type_error(std::string_view key, const toml::node& n, std::string_view expected) {
+  errors_->push_back(fmt::format("{}: {}: expected {}, found a {}", where(n.source()), name(key),
+                                 expected, toml::impl::node_type_friendly_names[static_cast<int>(n.type())]));
+}
+
+std::string TableReader::string(std::string_view key, std::string def) {
+  const toml::node* n = get(key);
+  if (!n) return def;
+  if (auto v = n->value<std::string>()) return *v;
+  type_error(key, *n, "a string");
+  return def;
+}
+
+bool TableReader::boolean(std::string_view key, bool def) {
+  const toml::node* n = get(key);
+  if (!n) return def;
+  if (n->is_boolean()) return *n->value<bool>();
+  type_error(key, *n, "true or false");
+  return def;
+}
+
+std::int64_t TableReader::integer(std::string_view key, std::int64_t def, std::int64_t min,
+                                  std::int64_t max) {
+  const toml::node* n = get(key);
+  if (!n) return def;
+  if (!n->is_integer()) {
+    type_error(key, *n, fmt::format("an integer in {}..{}", min, max));
+    return def;
+  }
+  std::int64_t v = *n->value<std::int64_t>();
+  if (v < min || v > max) {
+    error_at(key, fmt::format("{} is out of range; allowed {}..{}", v, min, max));
+    return def;
+  }
+  return v;
+}
+
+Duration TableReader::duration(std::string_view key, Duration def, Duration min, Duration max) {
+  const toml::node* n = get(key);
+  if (!n) return def;
+  auto s = n->value<std::string>();
+  std::string range = fmt::format("{}..{}", format_duration(min), format_duration(max));
+  if (!s) {
+    type_error(key, *n, fmt::format("a duration string such as \"30s\" in {}", range));
+    return def;
+  }
+  auto d = parse_duration(*s);
+  if (!d) {
+    error_at(key, fmt::format("\"{}\" is not a duration; write a whole number with ms, s, m, h or d "
+                              "(e.g. \"30s\"), allowed {}",
+                              *s, range));
+    return def;
+  }
+  if (*d < min || *d > max) {
+    error_at(key, fmt::format("\"{}\" is out of range; allowed {}", *s, range));
+    return def;
+  }
+  return *d;
+}
+
+std::uint64_t TableReader::size(std::string_view key, std::uint64_t def, std::uint64_t min,
+                                std::uint64_t max) {
+  const toml::node* n = get(key);
+  if (!n) return def;
+  auto s = n->value<std::string>();
+  std::string range = fmt::format("{}..{}", format_size(min), format_size(max));
+  if (!s) {
+    type_error(key, *n, fmt::format("a size string such as \"25MiB\" in {}", range));
+    return def;
+  }
+  auto v = parse_size(*s);
+  if (!v) {
+    error_at(key, fmt::format("\"{}\" is not a size; write a whole number with B, KiB, MiB, GiB, KB, "
+                              "MB or GB (e.g. \"25MiB\"), allowed {}",
+                              *s, range));
+    return def;
+  }
+  if (*v < min || *v > max) {
+    error_at(key, fmt::format("\"{}\" is out of range; allowed {}", *s, range));
+    return def;
+  }
+  return *v;
+}
+
+std::filesystem::path TableReader::path(std::string_view key, std::filesystem::path def,
+                                        const std::filesystem::path& base) {
+  std::string s = string(key, def.string());
+  if (s.empty()) return {};
+  std::filesystem::path p(s);
+  if (p.is_relative()) p = (base.empty() ? std::filesystem::current_path() : base) / p;
+  return p.lexically_normal();
+}
+
+Secret TableReader::secret(std::string_view key) {
+  std::string ref = string(key, "");
+  if (ref.empty()) return {};
+  std::filesystem::path file;
+  if (ref.starts_with("file:")) {
+    file = ref.substr(5);
+    if (file.is_relative()) file = std::filesystem::current_path() / file;
+  } else if (ref.starts_with("credential:")) {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (!dir || !*dir) {
+      error_at(key, fmt::format("\"{}\" names a systemd credential but $CREDENTIALS_DIRECTORY is "
+                                "not set (add LoadCredential= to the unit)",
+                                ref));
+      return {};
+    }
+    file = std::filesystem::path(dir) / ref.substr(11);
+  } else {
+    error_at(key, "a secret is never written inline; write \"file:/path\" or \"credential:NAME\"");
+    return {};
+  }
+  std::string err;
+  std::string value = read_file(file, err);
+  if (!err.empty()) {
+    error_at(key, err);
+    return {};
+  }
+  // A trailing newline from `echo > file` is not part of the key.
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+  if (value.size() < 16) {
+    error_at(key, fmt::format("the secret in {} is shorter than 16 bytes", file.string()));
+    return {};
+  }
+  return Secret(ref, std::move(value));
+}
+
+std::vector<std::string> TableReader::strings(std::string_view key, std::vector<std::string> def) {
+  const toml::node* n = get(key);
+  if (!n) return def;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    type_error(key, *n, "an array of strings");
+    return def;
+  }
+  std::vector<std::string> out;
+  for (const toml::node& e : *a) {
+    if (auto s = e.value<std::string>())
+      out.push_back(*s);
+    else
+      errors_->push_back(
+          fmt::format("{}: {}: expected an array of strings", where(e.source()), name(key)));
+  }
+  return out;
+}
+
+std::string TableReader::one_of(std::string_view key, std::string def,
+                                const std::vector<std::string>& allowed) {
+  std::string v = string(key, def);
+  for (const auto& a : allowed)
+    if (a == v) return v;
+  error_at(key, fmt::format("\"{}\" is not allowed; choose one of: {}", v, fmt::join(allowed, ", ")));
+  return def;
+}
+
+TableReader TableReader::table(std::string_view key) {
+  const toml::node* n = get(key);
+  const toml::table* t = nullptr;
+  if (n) {
+    t = n->as_table();
+    if (!t) type_error(key, *n, "a table");
+  }
+  return TableReader(t, file_, name(key), *errors_);
+}
+
+void TableReader::each_table(std::string_view key, const std::function<void(TableReader&)>& fn) {
+  const toml::node* n = get(key);
+  if (!n) return;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    type_error(key, *n, "an array of tables ([[" + name(key) + "]])");
+    return;
+  }
+  std::size_t i = 0;
+  for (const toml::node& e : *a) {
+    const toml::table* t = e.as_table();
+    std::string item = fmt::format("{}[{}]", name(key), i++);
+    if (!t) {
+      errors_->push_back(fmt::format("{}: {}: expected a table", where(e.source()), item));
+      continue;
+    }
+    TableReader r(t, file_, item, *errors_);
+    fn(r);
+    r.finish();
+  }
+}
+
+void TableReader::finish() {
+  if (!table_) return;
+  for (const auto& [k, v] : *table_) {
+    if (seen_.count(k.str())) continue;
+    errors_->push_back(fmt::format("{}: unknown key '{}'", where(k.source()), name(k.str())));
+  }
+}
+
+}  // namespace sluis::config::detail

@@ -1,0 +1,54 @@
+// Injectable clock. "Today" is always the date in Europe/Amsterdam, whatever
+// the machine's TZ: the standard's dates are Dutch local dates (TR135 compares
+// a Dagtekening with today's Dutch date).
+//
+// GCC 12 has no std::chrono time zones, so the Amsterdam date comes from the
+// system tzdata through localtime_r. On first use the process time zone is set
+// to Europe/Amsterdam (TZ environment variable + tzset); sluisd calls
+// init_dutch_time() at start-up, before any thread exists, and refuses to start
+// when tzdata is missing. Nothing else in sluis depends on the process TZ.
+//
+// Threading: SystemClock is stateless; ManualClock is for tests and is
+// thread-safe (atomic).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+#include "gateway/core/date.hpp"
+
+namespace sluis::core {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Sets the process time zone to Europe/Amsterdam. Throws std::runtime_error
+// when the zone file is not installed (package tzdata). Idempotent.
+void init_dutch_time();
+
+// The calendar date in Europe/Amsterdam at instant t.
+Date dutch_date(TimePoint t);
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual TimePoint now() const = 0;
+  Date today() const { return dutch_date(now()); }
+};
+
+class SystemClock final : public Clock {
+ public:
+  TimePoint now() const override { return std::chrono::system_clock::now(); }
+};
+
+class ManualClock final : public Clock {
+ public:
+  explicit ManualClock(TimePoint t) : t_(t.time_since_epoch().count()) {}
+  TimePoint now() const override { return TimePoint(TimePoint::duration(t_.load())); }
+  void set(TimePoint t) { t_.store(t.time_since_epoch().count()); }
+  void advance(std::chrono::system_clock::duration d) { t_.fetch_add(d.count()); }
+
+ private:
+  std::atomic<TimePoint::rep> t_;
+};
+
+}  // namespace sluis::core

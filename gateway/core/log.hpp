@@ -1,0 +1,58 @@
+// Logging facade: one line per event on stderr, with the systemd priority
+// prefix journald understands, then the event id and key=value fields:
+//
+//   <4>CONFIG_RELOAD_FAILED file=/etc/sluis/sluisd.toml error="line 3: ..."
+//
+// Every event is declared once, with its level and operator text, in its
+// module's events.hpp (the catalog, docs/events.md lists it). Values are
+// stripped of control characters (no forged lines) and scrubbed of anything
+// that passes the BSN 11-check, as a last line of defence behind the redaction
+// helpers in redact.hpp. Never log a message body, a name or a BSN.
+//
+// Threading: log() may be called from any thread; each line is one write(2).
+#pragma once
+
+#include <concepts>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace sluis::core {
+
+// syslog/systemd priorities.
+enum class Level { emerg = 0, alert, crit, err, warning, notice, info, debug };
+
+std::string_view level_name(Level l);
+// Parses "err", "warning", "notice", "info", "debug" (config key log.level).
+bool parse_level(std::string_view s, Level& out);
+
+struct Event {
+  std::string_view id;    // MODULE_EVENT
+  Level level;
+  std::string_view text;  // what it means and what the operator does about it
+};
+
+struct Field {
+  Field(std::string_view k, std::string_view v) : key(k), value(v) {}
+  Field(std::string_view k, const std::string& v) : key(k), value(v) {}
+  Field(std::string_view k, const char* v) : key(k), value(v) {}
+  template <std::integral I>
+  Field(std::string_view k, I v) : key(k), value(std::to_string(v)) {}
+  std::string_view key;
+  std::string value;
+};
+
+void log(const Event& e, std::initializer_list<Field> fields = {});
+
+// Formats the line log() would write (without the trailing newline).
+std::string format_log_line(const Event& e, std::initializer_list<Field> fields);
+
+// Lines below this level are dropped. Default: info.
+void set_log_level(Level l);
+
+// Replaces the output (default: stderr). For tests; pass nullptr to restore.
+using LogSink = std::function<void(std::string_view line)>;
+void set_log_sink(LogSink sink);
+
+}  // namespace sluis::core

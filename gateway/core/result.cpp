@@ -1,0 +1,11 @@
+#include "gateway/core/result.hpp"
+
+#include <stdexcept>
+
+namespace sluis::core {
+
+void throw_exception_from_error(const Error& e, const boost::source_location&) {
+  throw std::runtime_error(e.code + ": " + e.text);
+}
+
+}  // namespace sluis::core

@@ -1,0 +1,34 @@
+// sluis::core::Result — expected outcomes as values (style.md §3).
+//
+// A domain operation that can fail in an expected way returns Result<T>: either
+// the value or an Error with a stable machine code and an operator-readable text.
+// Exceptions are reserved for broken invariants and start-up/config errors.
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <string>
+#include <utility>
+
+namespace sluis::core {
+
+struct Error {
+  std::string code;  // stable, machine-readable, e.g. "store.disk_full"
+  std::string text;  // for operators and partners; never contains personal data
+
+  friend bool operator==(const Error&, const Error&) = default;
+};
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+inline Error make_error(std::string code, std::string text) {
+  return Error{std::move(code), std::move(text)};
+}
+
+}  // namespace sluis::core
+
+// boost::system::result needs to know how to "throw" a custom error when
+// value() is called on an error result; we turn it into a runtime_error.
+namespace sluis::core {
+[[noreturn]] void throw_exception_from_error(const Error& e, const boost::source_location& loc);
+}  // namespace sluis::core

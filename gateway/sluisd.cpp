@@ -1,0 +1,57 @@
+// sluisd: the iWmo/iJw message-exchange gateway. A thin shell: parse the
+// command line, build the App, run it, map failures to exit codes
+// (0 ok, 1 runtime failure, 64 usage, 78 configuration error: systemd's unit
+// has RestartPreventExitStatus=78 so a bad config does not restart-loop).
+#include <boost/program_options.hpp>
+#include <exception>
+#include <iostream>
+
+#include "gateway/app/app.hpp"
+#include "gateway/core/clock.hpp"
+
+namespace po = boost::program_options;
+
+int main(int argc, char** argv) {
+  constexpr int kExitUsage = 64, kExitConfig = 78;
+  po::options_description opts("sluisd options");
+  opts.add_options()("help,h", "show this help")("version", "print the version and exit")(
+      "config,c", po::value<std::string>()->default_value("/etc/sluis/sluisd.toml"),
+      "configuration file")("check-config",
+                            "check the configuration (and everything it names) and exit: 0 valid, "
+                            "78 invalid");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, opts), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "sluisd: " << e.what() << "\n" << opts;
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << opts;
+    return 0;
+  }
+  if (vm.count("version")) {
+    std::cout << "sluisd " << sluis::app::version() << "\n";
+    return 0;
+  }
+  const std::string file = vm["config"].as<std::string>();
+  try {
+    sluis::core::init_dutch_time();
+    if (vm.count("check-config")) {
+      auto errors = sluis::app::check_configuration(file);
+      for (const auto& e : errors) std::cerr << e << "\n";
+      if (!errors.empty()) return kExitConfig;
+      std::cout << "OK " << file << "\n";
+      return 0;
+    }
+    sluis::app::App app(file);
+    return app.run();
+  } catch (const sluis::config::ConfigError& e) {
+    for (const auto& err : e.errors()) std::cerr << err << "\n";
+    return kExitConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "sluisd: " << e.what() << "\n";
+    return 1;
+  }
+}

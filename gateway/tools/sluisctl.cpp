@@ -1,0 +1,115 @@
+// sluisctl: the operator's command line for sluisd's admin socket.
+//
+//   sluisctl [--socket PATH] [--json] COMMAND [--name value ...]
+//
+// Each `--name value` after the command becomes a string argument of the
+// command. Output is human-readable by default; --json prints the daemon's
+// answer as it came. The exit code is the answer's result (0 ok, 1 error,
+// 2 unsupported, 3 empty); 64 for a usage error, 69 when the socket cannot be
+// reached. The default socket is $SLUIS_ADMIN_SOCKET, else /run/sluis/sluisd.sock.
+#include <boost/json/serialize.hpp>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "gateway/admin/client.hpp"
+
+namespace {
+
+constexpr int kExitUsage = 64, kExitUnavailable = 69;
+
+void usage(std::ostream& out) {
+  out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
+         "       sluisctl list-commands   (every command the daemon answers)\n";
+}
+
+void print_value(const boost::json::value& v, const std::string& indent, std::ostream& out);
+
+void print_object(const boost::json::object& o, const std::string& indent, std::ostream& out) {
+  for (const auto& [k, v] : o) {
+    out << indent << std::string_view(k) << ":";
+    if (v.is_object() || (v.is_array() && !v.as_array().empty())) {
+      out << "\n";
+      print_value(v, indent + "  ", out);
+    } else {
+      out << " ";
+      print_value(v, "", out);
+    }
+  }
+}
+
+void print_value(const boost::json::value& v, const std::string& indent, std::ostream& out) {
+  if (v.is_object()) {
+    print_object(v.as_object(), indent, out);
+  } else if (v.is_array()) {
+    if (v.as_array().empty()) out << "(none)\n";
+    for (const auto& e : v.as_array()) {
+      if (e.is_object()) {
+        out << indent << "-\n";
+        print_object(e.as_object(), indent + "  ", out);
+      } else {
+        out << indent << "- ";
+        print_value(e, "", out);
+      }
+    }
+  } else if (v.is_string()) {
+    out << indent << std::string_view(v.as_string()) << "\n";
+  } else {
+    out << indent << boost::json::serialize(v) << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string socket = std::getenv("SLUIS_ADMIN_SOCKET") ? std::getenv("SLUIS_ADMIN_SOCKET")
+                                                        : "/run/sluis/sluisd.sock";
+  bool json = false;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--socket" && i + 1 < argc) {
+      socket = argv[++i];
+    } else if (a == "--json") {
+      json = true;
+    } else if (a == "--help" || a == "-h") {
+      usage(std::cout);
+      return 0;
+    } else if (a.starts_with("-")) {
+      std::cerr << "sluisctl: unknown option " << a << "\n";
+      usage(std::cerr);
+      return kExitUsage;
+    } else {
+      break;
+    }
+  }
+  if (i >= argc) {
+    usage(std::cerr);
+    return kExitUsage;
+  }
+  std::string command = argv[i++];
+  boost::json::object args;
+  for (; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (!a.starts_with("--") || a.size() < 3 || i + 1 >= argc) {
+      std::cerr << "sluisctl: expected --name value after the command, got '" << a << "'\n";
+      return kExitUsage;
+    }
+    args[a.substr(2)] = argv[++i];
+  }
+  try {
+    sluis::admin::Answer answer = sluis::admin::call(socket, command, args);
+    if (json) {
+      std::cout << boost::json::serialize(sluis::admin::to_json(answer)) << "\n";
+    } else {
+      (answer.result == 0 ? std::cout : std::cerr) << answer.text << "\n";
+      print_object(answer.arguments, "  ", std::cout);
+    }
+    return answer.result;
+  } catch (const std::exception& e) {
+    std::cerr << "sluisctl: " << e.what() << "\n";
+    return kExitUnavailable;
+  }
+}

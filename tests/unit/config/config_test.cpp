@@ -1,0 +1,188 @@
+#define BOOST_TEST_MODULE config
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "gateway/config/config.hpp"
+#include "gateway/config/config_json.hpp"
+#include <boost/json/serialize.hpp>
+
+using namespace sluis::config;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Collects the errors of a config text that must be refused.
+std::vector<std::string> errors_of(std::string_view text) {
+  try {
+    parse_config(text, "test.toml");
+  } catch (const ConfigError& e) {
+    return e.errors();
+  }
+  BOOST_FAIL("config was accepted: " << text);
+  return {};
+}
+
+bool contains(const std::vector<std::string>& errs, std::string_view needle) {
+  for (const auto& e : errs)
+    if (e.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+struct TempDir {
+  TempDir() {
+    path = fs::temp_directory_path() / ("sluis-config-test-" + std::to_string(::getpid()));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  fs::path write(const std::string& name, const std::string& content) {
+    std::ofstream(path / name) << content;
+    return path / name;
+  }
+  fs::path path;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(empty_file_gives_documented_defaults) {
+  ::unsetenv("STATE_DIRECTORY");
+  ::unsetenv("RUNTIME_DIRECTORY");
+  Config c = parse_config("", "empty.toml");
+  BOOST_TEST(c.state_dir == fs::current_path() / "var");
+  BOOST_TEST(c.admin.socket == fs::current_path() / "var" / "sluisd.sock");
+  BOOST_TEST(c.admin.group == "sluis-admin");
+  BOOST_TEST(c.admin.max_connections == 16);
+  BOOST_CHECK(c.admin.read_timeout == 30s);
+  BOOST_TEST(c.admin.max_request == 1u << 20);
+  BOOST_CHECK(c.drain_timeout == 10s);
+  BOOST_CHECK(c.log_level == sluis::core::Level::info);
+  BOOST_CHECK(c.secrets.bsn_hash_key.empty());
+  BOOST_TEST(c.hash.size() == 64u);
+}
+
+BOOST_AUTO_TEST_CASE(systemd_directories_are_the_defaults_under_systemd) {
+  ::setenv("STATE_DIRECTORY", "/var/lib/sluis", 1);
+  ::setenv("RUNTIME_DIRECTORY", "/run/sluis", 1);
+  Config c = parse_config("", "x.toml");
+  ::unsetenv("STATE_DIRECTORY");
+  ::unsetenv("RUNTIME_DIRECTORY");
+  BOOST_TEST(c.state_dir == fs::path("/var/lib/sluis"));
+  BOOST_TEST(c.admin.socket == fs::path("/run/sluis/sluisd.sock"));
+}
+
+BOOST_AUTO_TEST_CASE(values_with_units) {
+  Config c = parse_config(R"(
+state_dir = "/srv/sluis"
+drain_timeout = "1500ms"
+log_level = "debug"
+[admin]
+socket = "/tmp/x.sock"
+max_connections = 4
+read_timeout = "2m"
+max_request = "64KiB"
+)",
+                          "t.toml");
+  BOOST_TEST(c.state_dir == fs::path("/srv/sluis"));
+  BOOST_CHECK(c.drain_timeout == 1500ms);
+  BOOST_CHECK(c.admin.read_timeout == 120s);
+  BOOST_TEST(c.admin.max_request == 65536u);
+  BOOST_TEST(c.admin.max_connections == 4);
+  BOOST_TEST(format_duration(c.admin.read_timeout) == "2m");
+  BOOST_TEST(format_size(c.admin.max_request) == "64KiB");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys_are_refused_with_position) {
+  auto errs = errors_of("state_dir = \"/x\"\nstat_dir = \"/y\"\n[admin]\nsockett = \"/z\"\n");
+  BOOST_TEST(errs.size() == 2u);
+  BOOST_TEST(contains(errs, "test.toml:2:1: unknown key 'stat_dir'"));
+  BOOST_TEST(contains(errs, "test.toml:4:1: unknown key 'admin.sockett'"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_sections_are_refused) {
+  auto errs = errors_of("[admn]\nsocket = \"/x\"\n");
+  BOOST_TEST(contains(errs, "unknown key 'admn'"));
+}
+
+BOOST_AUTO_TEST_CASE(bad_values_name_the_allowed_range) {
+  auto errs = errors_of(
+      "drain_timeout = \"10 seconds\"\nlog_level = \"loud\"\n[admin]\nmax_connections = 0\n"
+      "read_timeout = 5\nmax_request = \"2TB\"\n");
+  BOOST_TEST(errs.size() == 5u);
+  BOOST_TEST(contains(errs, "test.toml:1:17: drain_timeout: \"10 seconds\" is not a duration"));
+  BOOST_TEST(contains(errs, "log_level: \"loud\" is not allowed; choose one of: err, warning"));
+  BOOST_TEST(contains(errs, "test.toml:4:19: admin.max_connections: 0 is out of range; allowed 1..1024"));
+  BOOST_TEST(contains(errs, "admin.read_timeout: expected a duration string"));
+  BOOST_TEST(contains(errs, "admin.max_request: \"2TB\" is not a size"));
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_durations_and_sizes) {
+  auto errs = errors_of("drain_timeout = \"11m\"\n[admin]\nmax_request = \"100B\"\n");
+  BOOST_TEST(contains(errs, "drain_timeout: \"11m\" is out of range; allowed 0s..10m"));
+  BOOST_TEST(contains(errs, "admin.max_request: \"100B\" is out of range; allowed 1KiB..64MiB"));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types_are_refused) {
+  auto errs = errors_of("state_dir = 3\n[admin]\ngroup_required = \"yes\"\n");
+  BOOST_TEST(contains(errs, "test.toml:1:13: state_dir: expected a string, found a integer"));
+  BOOST_TEST(contains(errs, "admin.group_required: expected true or false"));
+}
+
+BOOST_AUTO_TEST_CASE(syntax_errors_have_a_position) {
+  auto errs = errors_of("[admin\nsocket = 1\n");
+  BOOST_TEST(errs.size() == 1u);
+  BOOST_TEST(errs[0].starts_with("test.toml:1:"));
+}
+
+BOOST_AUTO_TEST_CASE(secrets_are_never_inline) {
+  auto errs = errors_of("[secrets]\nbsn_hash_key = \"0123456789abcdef0123\"\n");
+  BOOST_TEST(contains(errs, "a secret is never written inline"));
+}
+
+BOOST_AUTO_TEST_CASE(secrets_from_files_and_credentials) {
+  TempDir dir;
+  auto key = dir.write("bsn.key", "k3y-material-of-32-bytes-length!\n");
+  Config c = parse_config("[secrets]\nbsn_hash_key = \"file:" + key.string() + "\"\n", "t.toml");
+  BOOST_TEST(c.secrets.bsn_hash_key.reveal() == "k3y-material-of-32-bytes-length!");
+
+  ::setenv("CREDENTIALS_DIRECTORY", dir.path.c_str(), 1);
+  Config d = parse_config("[secrets]\nbsn_hash_key = \"credential:bsn.key\"\n", "t.toml");
+  BOOST_TEST(d.secrets.bsn_hash_key.reveal() == "k3y-material-of-32-bytes-length!");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  auto errs = errors_of("[secrets]\nbsn_hash_key = \"credential:bsn.key\"\n");
+  BOOST_TEST(contains(errs, "$CREDENTIALS_DIRECTORY is not set"));
+
+  dir.write("short.key", "short");
+  errs = errors_of("[secrets]\nbsn_hash_key = \"file:" + (dir.path / "short.key").string() + "\"\n");
+  BOOST_TEST(contains(errs, "shorter than 16 bytes"));
+  errs = errors_of("[secrets]\nbsn_hash_key = \"file:/nonexistent/key\"\n");
+  BOOST_TEST(contains(errs, "cannot read /nonexistent/key"));
+
+  // config-get shows the reference, never the bytes.
+  std::string json = boost::json::serialize(to_json(c));
+  BOOST_TEST(json.find("k3y-material") == std::string::npos);
+  BOOST_TEST(json.find("file:") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(load_config_reads_the_file_and_reports_a_missing_one) {
+  TempDir dir;
+  auto file = dir.write("sluisd.toml", "state_dir = \"/srv/x\"\n");
+  Config c = load_config(file);
+  BOOST_TEST(c.source == file);
+  BOOST_CHECK_THROW(load_config(dir.path / "missing.toml"), ConfigError);
+}
+
+BOOST_AUTO_TEST_CASE(the_shipped_example_is_valid) {
+  const char* src = std::getenv("SLUIS_SOURCE_DIR");
+  BOOST_REQUIRE(src);
+  // The example names secrets under var/; check it from a scratch working dir
+  // with those files present.
+  TempDir dir;
+  fs::create_directories(dir.path / "var" / "secrets");
+  dir.write("var/secrets/bsn-hash.key", "0123456789abcdef0123456789abcdef");
+  auto old = fs::current_path();
+  fs::current_path(dir.path);
+  BOOST_CHECK_NO_THROW(load_config(fs::path(src) / "config" / "sluisd.toml"));
+  fs::current_path(old);
+}

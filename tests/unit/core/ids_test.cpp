@@ -1,0 +1,34 @@
+#include <boost/test/unit_test.hpp>
+
+#include "gateway/core/digest.hpp"
+#include "gateway/core/ids.hpp"
+
+using namespace sluis::core;
+
+BOOST_AUTO_TEST_CASE(bsn_elfproef_accepts_and_refuses) {
+  // Synthetic numbers built to pass the 11-check.
+  BOOST_CHECK(bsn_elfproef("999990019"));
+  BOOST_CHECK(bsn_elfproef("123456782"));
+  BOOST_CHECK(!bsn_elfproef("123456789"));
+  BOOST_CHECK(!bsn_elfproef("000000000"));
+  BOOST_CHECK(!bsn_elfproef("12345678"));
+  BOOST_CHECK(!bsn_elfproef("12345678a"));
+  BOOST_CHECK(Bsn::parse("123456782").has_value());
+  BOOST_CHECK(!Bsn::parse("123456781").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(codes_have_fixed_lengths) {
+  BOOST_CHECK(AgbCode::parse("98765432").has_value());
+  BOOST_CHECK(!AgbCode::parse("9876543").has_value());
+  BOOST_CHECK(GemeenteCode::parse("0363").has_value());
+  BOOST_CHECK(!GemeenteCode::parse("363").has_value());
+  BOOST_CHECK(!GemeenteCode::parse("03a3").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(digests_match_known_vectors) {
+  BOOST_TEST(sha256_hex("abc") ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // RFC 4231 test case 2.
+  BOOST_TEST(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
+             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}

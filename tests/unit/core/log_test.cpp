@@ -1,0 +1,42 @@
+#include <boost/test/unit_test.hpp>
+#include <string>
+#include <vector>
+
+#include "gateway/core/log.hpp"
+
+using namespace sluis::core;
+
+namespace {
+constexpr Event kTest{"TEST_EVENT", Level::warning, "for tests"};
+constexpr Event kDebug{"TEST_DEBUG", Level::debug, "for tests"};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(lines_have_priority_id_and_fields) {
+  BOOST_TEST(format_log_line(kTest, {{"msg", "m-1"}, {"n", 3}}) == "<4>TEST_EVENT msg=m-1 n=3");
+  BOOST_TEST(format_log_line(kTest, {{"error", "bad value"}}) == "<4>TEST_EVENT error=\"bad value\"");
+}
+
+BOOST_AUTO_TEST_CASE(values_cannot_forge_lines_or_leak_bsns) {
+  std::string line = format_log_line(kTest, {{"v", "x\n<0>EVIL 123456782"}});
+  BOOST_TEST(line.find('\n') == std::string::npos);
+  BOOST_TEST(line.find("123456782") == std::string::npos);
+  BOOST_TEST(line == "<4>TEST_EVENT v=\"x <0>EVIL *********\"");
+}
+
+BOOST_AUTO_TEST_CASE(level_filter_and_sink) {
+  std::vector<std::string> lines;
+  set_log_sink([&](std::string_view l) { lines.emplace_back(l); });
+  set_log_level(Level::info);
+  log(kTest, {{"a", "1"}});
+  log(kDebug, {{"a", "2"}});
+  set_log_level(Level::debug);
+  log(kDebug, {{"a", "3"}});
+  set_log_sink(nullptr);
+  set_log_level(Level::info);
+  BOOST_TEST(lines.size() == 2u);
+  BOOST_TEST(lines.at(0) == "<4>TEST_EVENT a=1");
+  BOOST_TEST(lines.at(1) == "<7>TEST_DEBUG a=3");
+  Level l{};
+  BOOST_CHECK(parse_level("warning", l) && l == Level::warning);
+  BOOST_CHECK(!parse_level("loud", l));
+}
