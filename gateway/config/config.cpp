@@ -48,8 +48,18 @@ void read_admin(TableReader r, const Config& cfg, AdminConfig& a) {
   r.finish();
 }
 
-void read_secrets(TableReader r, SecretsConfig& s) {
-  s.bsn_hash_key = r.secret("bsn_hash_key");
+void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
+  // Default: the systemd credential when the unit loads one, else the key
+  // scripts/run generates under the state dir (when present).
+  std::string def;
+  std::filesystem::path creds = env_dir("CREDENTIALS_DIRECTORY");
+  std::filesystem::path local = cfg.state_dir / "secrets" / "bsn-hash.key";
+  std::error_code ec;
+  if (!creds.empty() && std::filesystem::exists(creds / "bsn-hash.key", ec))
+    def = "credential:bsn-hash.key";
+  else if (std::filesystem::exists(local, ec))
+    def = "file:" + local.string();
+  s.bsn_hash_key = r.secret("bsn_hash_key", def);
   r.finish();
 }
 
@@ -60,7 +70,7 @@ void read_root(TableReader r, Config& cfg) {
   core::parse_level(level, cfg.log_level);
   cfg.drain_timeout = r.duration("drain_timeout", cfg.drain_timeout, 0ms, 600s);
   read_admin(r.table("admin"), cfg, cfg.admin);
-  read_secrets(r.table("secrets"), cfg.secrets);
+  read_secrets(r.table("secrets"), cfg, cfg.secrets);
   r.finish();
 }
 

@@ -175,8 +175,8 @@ std::filesystem::path TableReader::path(std::string_view key, std::filesystem::p
   return p.lexically_normal();
 }
 
-Secret TableReader::secret(std::string_view key) {
-  std::string ref = string(key, "");
+Secret TableReader::secret(std::string_view key, std::string def) {
+  std::string ref = string(key, std::move(def));
   if (ref.empty()) return {};
   std::filesystem::path file;
   if (ref.starts_with("file:")) {

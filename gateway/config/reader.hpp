@@ -30,7 +30,8 @@ class TableReader {
   // Absolute path; relative ones resolved against base (default: working directory).
   std::filesystem::path path(std::string_view key, std::filesystem::path def,
                              const std::filesystem::path& base = {});
-  Secret secret(std::string_view key);
+  // A secret reference ("file:…" or "credential:…"), read now; `def` when absent.
+  Secret secret(std::string_view key, std::string def = {});
   std::vector<std::string> strings(std::string_view key, std::vector<std::string> def);
   // A value that must be one of `allowed`.
   std::string one_of(std::string_view key, std::string def, const std::vector<std::string>& allowed);

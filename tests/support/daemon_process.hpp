@@ -1,0 +1,70 @@
+// Test support: runs the real sluisd as a child process the way systemd would,
+// with a NOTIFY_SOCKET the test owns, stderr captured to a file, and helpers
+// to wait for sd_notify states (READY=1, RELOADING=1, STOPPING=1) and for the
+// exit status. Waits are event-driven (poll on the notify socket, waitpid) with
+// a generous upper bound that only trips when something is broken.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sluis::test {
+
+// A fresh directory under $TMPDIR, removed on destruction.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag);
+  ~ScratchDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::filesystem::path bin_dir();     // $SLUIS_BIN_DIR (built gateway/ binaries)
+std::filesystem::path source_dir();  // $SLUIS_SOURCE_DIR
+
+class DaemonProcess {
+ public:
+  DaemonProcess(std::filesystem::path workdir, std::vector<std::string> args,
+                std::map<std::string, std::string> env = {});
+  ~DaemonProcess();  // SIGKILLs a daemon still running
+
+  pid_t pid() const { return pid_; }
+  // Waits for a notify datagram containing `state` (e.g. "READY=1"); returns
+  // false when the daemon exits first or the bound passes.
+  bool wait_for(const std::string& state,
+                std::chrono::milliseconds bound = std::chrono::seconds(30));
+  void signal(int sig) const;
+  // Waits for exit; returns the exit code (or 128+signal).
+  std::optional<int> wait_exit(std::chrono::milliseconds bound = std::chrono::seconds(30));
+  // Everything the daemon wrote to stderr so far.
+  std::string log() const;
+  const std::vector<std::string>& notifications() const { return notes_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path notify_path_;
+  std::filesystem::path log_path_;
+  int notify_fd_ = -1;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  int exit_code_ = -1;
+  std::vector<std::string> notes_;
+};
+
+// Runs a command (argv[0] is a path), returns its exit code and stdout+stderr.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+CommandResult run_command(const std::vector<std::string>& argv);
+
+}  // namespace sluis::test
