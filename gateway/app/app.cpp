@@ -37,8 +37,13 @@ std::vector<std::string> check_configuration(const std::filesystem::path& file) 
   } catch (const config::ConfigError& e) {
     return e.errors();
   }
-  // Later steps (certificates, schema packs, reference data) check here too.
-  return {};
+  // Everything start-up would load: certificates, CAs, CRLs, partners.
+  config::Config cfg = config::load_config(file);
+  std::vector<std::string> errors;
+  if (cfg.https.enabled)
+    for (auto& e : net::check_tls(cfg.https.tls)) errors.push_back(file.string() + ": " + e);
+  for (auto& e : net::check_partners(cfg.partners)) errors.push_back(file.string() + ": " + e);
+  return errors;
 }
 
 App::App(std::filesystem::path config_file)
@@ -60,13 +65,25 @@ int App::run() {
   // 2. Admin commands and socket.
   admin::add_daemon_commands(registry_, *this);
   admin_.open(config_->admin);
-  // 3. Signals and watchdog.
+  // 3. Listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
+  add_routes();
+  partners_ = std::make_shared<const net::PartnerRegistry>(config_->partners);
+  if (config_->https.enabled) {
+    https_ = std::make_unique<net::HttpServer>(
+        ioc_, config_->https, net::make_server_context(config_->https.tls), partners_, api_);
+    https_->open();
+  }
+  if (config_->plain.enabled) {
+    http_ = std::make_unique<net::HttpServer>(ioc_, config_->plain, plain_);
+    http_->open();
+  }
+  // 4. Signals and watchdog.
   signals_.add(SIGTERM);
   signals_.add(SIGINT);
   signals_.add(SIGHUP);
   wait_signals();
   start_watchdog();
-  // 4. Ready.
+  // 5. Ready.
   notify(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}",
                      admin_.path().string(), ::getpid()));
   core::log(events::kStarted, {{"version", version()}, {"pid", static_cast<long>(::getpid())},
@@ -111,10 +128,22 @@ void App::begin_shutdown(std::string_view why) {
   drain_timer_.expires_after(config_->drain_timeout);
   drain_timer_.async_wait([this](boost::system::error_code e) {
     if (e) return;  // drained in time
-    core::log(events::kDrainTimeout, {{"admin_connections", admin_.active()}});
+    core::log(events::kDrainTimeout, {{"admin_connections", admin_.active()},
+                                      {"http_connections", (https_ ? https_->active() : 0) +
+                                                               (http_ ? http_->active() : 0)}});
     admin_.cancel();
+    if (https_) https_->cancel();
+    if (http_) http_->cancel();
   });
-  admin_.close([this] { drain_timer_.cancel(); });
+  // Every listener stops accepting; when the last one is idle the drain timer
+  // is cancelled and the io_context runs out of work.
+  auto pending = std::make_shared<int>(1 + (https_ ? 1 : 0) + (http_ ? 1 : 0));
+  auto one_idle = [this, pending] {
+    if (--*pending == 0) drain_timer_.cancel();
+  };
+  if (https_) https_->close(one_idle);
+  if (http_) http_->close(one_idle);
+  admin_.close(one_idle);
 }
 
 void App::request_shutdown() {
@@ -137,6 +166,14 @@ void App::apply_live(const config::Config& next, std::vector<std::string>& notes
   needs_restart(next.state_dir != config_->state_dir, "state_dir");
   needs_restart(next.admin.socket != config_->admin.socket, "admin.socket");
   needs_restart(next.admin.group != config_->admin.group, "admin.group");
+  needs_restart(next.https.enabled != config_->https.enabled ||
+                    next.https.address != config_->https.address ||
+                    next.https.port != config_->https.port,
+                "https.enabled/address/port");
+  needs_restart(next.plain.enabled != config_->plain.enabled ||
+                    next.plain.address != config_->plain.address ||
+                    next.plain.port != config_->plain.port,
+                "plain.enabled/address/port");
 }
 
 admin::ReloadOutcome App::reload_config() {
@@ -144,14 +181,22 @@ admin::ReloadOutcome App::reload_config() {
   admin::ReloadOutcome out;
   try {
     auto next = std::make_shared<const config::Config>(config::load_config(config_file_));
+    // Build everything that can fail before anything is swapped.
+    auto partners = std::make_shared<const net::PartnerRegistry>(next->partners);
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    if (https_) tls = net::make_server_context(next->https.tls);
     apply_live(*next, out.notes);
+    partners_ = partners;
+    if (https_) https_->reload(next->https, tls, partners);
     config_ = std::move(next);
     out.ok = true;
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});
   } catch (const config::ConfigError& e) {
     out.errors = e.errors();
-    for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
+  } catch (const std::exception& e) {
+    out.errors = {config_file_.string() + ": " + e.what()};
   }
+  for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
   notify("READY=1");
   return out;
 }
@@ -160,6 +205,8 @@ boost::json::object App::status() const {
   auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - started_);
   boost::json::array listeners;
+  if (https_) listeners.emplace_back(https_->url());
+  if (http_) listeners.emplace_back(http_->url());
   listeners.emplace_back("unix://" + admin_.path().string());
   return boost::json::object{
       {"version", version()},
@@ -170,6 +217,41 @@ boost::json::object App::status() const {
       {"state_dir", config_->state_dir.string()},
       {"listeners", std::move(listeners)},
   };
+}
+
+}  // namespace sluis::app
+
+namespace sluis::app {
+
+void App::add_routes() {
+  // Route handlers are members; the lambdas only forward (no coroutine captures).
+  plain_.add(net::http::verb::get, "/healthz",
+             [this](net::Request r, net::RequestContext c) { return healthz(std::move(r), std::move(c)); });
+  api_.add(net::http::verb::get, "/v1/whoami",
+           [this](net::Request r, net::RequestContext c) { return whoami(std::move(r), std::move(c)); });
+}
+
+asio::awaitable<net::Response> App::healthz(net::Request req, net::RequestContext) {
+  co_return net::json_response(net::http::status::ok,
+                               boost::json::object{{"status", stopping_ ? "stopping" : "ok"},
+                                                   {"version", version()}},
+                               req);
+}
+
+asio::awaitable<net::Response> App::whoami(net::Request req, net::RequestContext ctx) {
+  boost::json::array codes;
+  for (const auto& c : ctx.partner->codes) codes.emplace_back(c);
+  co_return net::json_response(
+      net::http::status::ok,
+      boost::json::object{{"partner", ctx.partner->id},
+                          {"role", config::to_string(ctx.partner->role)},
+                          {"mode", config::to_string(ctx.partner->mode)},
+                          {"codes", std::move(codes)},
+                          {"certificate", boost::json::object{
+                                              {"subject", ctx.certificate.subject},
+                                              {"issuer", ctx.certificate.issuer},
+                                              {"spki_sha256", ctx.certificate.spki_sha256}}}},
+      req);
 }
 
 }  // namespace sluis::app

@@ -25,6 +25,9 @@
 #include "gateway/admin/registry.hpp"
 #include "gateway/admin/server.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/net/http.hpp"
+#include "gateway/net/partners.hpp"
+#include "gateway/net/server.hpp"
 
 namespace sluis::app {
 
@@ -51,6 +54,9 @@ class App final : public admin::DaemonControl {
   void start_watchdog();
   void begin_shutdown(std::string_view why);
   void apply_live(const config::Config& next, std::vector<std::string>& notes);
+  void add_routes();
+  boost::asio::awaitable<net::Response> healthz(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> whoami(net::Request req, net::RequestContext ctx);
 
   std::filesystem::path config_file_;
   std::shared_ptr<const config::Config> config_;
@@ -61,6 +67,11 @@ class App final : public admin::DaemonControl {
   std::chrono::steady_clock::time_point started_;
   admin::Registry registry_;
   admin::Server admin_;
+  net::Router api_;    // routes of the HTTPS listener
+  net::Router plain_;  // routes of the plain loopback listener
+  std::shared_ptr<const net::PartnerRegistry> partners_;
+  std::unique_ptr<net::HttpServer> https_;
+  std::unique_ptr<net::HttpServer> http_;
   bool stopping_ = false;
 };
 

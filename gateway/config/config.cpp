@@ -8,6 +8,7 @@
 
 #include "gateway/config/reader.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/core/ids.hpp"
 
 namespace sluis::config {
 
@@ -15,6 +16,8 @@ using detail::TableReader;
 using namespace std::chrono_literals;
 
 namespace {
+
+bool core_all_digits(const std::string& s) { return core::all_digits(s); }
 
 std::string join_errors(const std::vector<std::string>& errors) {
   std::string out;
@@ -48,6 +51,105 @@ void read_admin(TableReader r, const Config& cfg, AdminConfig& a) {
   r.finish();
 }
 
+int port_from_env(const char* name, int fallback, std::vector<std::string>& errors) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  std::string s(v);
+  if (!core_all_digits(s) || s.size() > 5 || std::stoi(s) > 65535) {
+    errors.push_back(fmt::format("environment: {}=\"{}\" is not a port; allowed 0..65535 (0: any free port)", name, s));
+    return fallback;
+  }
+  return std::stoi(s);
+}
+
+void read_tls(TableReader r, const Config& cfg, TlsConfig& t) {
+  // Defaults: the development PKI scripts/run creates under the state dir.
+  const std::filesystem::path pki = cfg.state_dir / "pki";
+  t.cert = r.path("cert", pki / "server.pem");
+  t.key = r.path("key", pki / "server.key");
+  for (const auto& s : r.strings("ca", {(pki / "ca.pem").string()}))
+    t.ca.push_back(std::filesystem::absolute(s).lexically_normal());
+  for (const auto& s : r.strings("crl", {})) t.crl.push_back(std::filesystem::absolute(s).lexically_normal());
+  r.finish();
+}
+
+void read_https(TableReader r, const Config& cfg, HttpsConfig& h, std::vector<std::string>& errors) {
+  h.enabled = r.boolean("enabled", h.enabled);
+  h.address = r.string("address", h.address);
+  h.port = static_cast<int>(r.integer("port", h.port, 0, 65535));
+  h.port = port_from_env("SLUIS_PORT", h.port, errors);
+  h.max_connections = static_cast<int>(r.integer("max_connections", h.max_connections, 1, 100000));
+  h.handshake_timeout = r.duration("handshake_timeout", h.handshake_timeout, 100ms, 300s);
+  h.header_timeout = r.duration("header_timeout", h.header_timeout, 100ms, 300s);
+  h.body_timeout = r.duration("body_timeout", h.body_timeout, 100ms, 3600s);
+  h.idle_timeout = r.duration("idle_timeout", h.idle_timeout, 100ms, 3600s);
+  h.max_header = r.size("max_header", h.max_header, 1024, 1ULL << 20);
+  h.max_body = r.size("max_body", h.max_body, 1024, 1ULL << 30);
+  read_tls(r.table("tls"), cfg, h.tls);
+  if (h.enabled && (h.tls.cert.empty() || h.tls.key.empty() || h.tls.ca.empty()))
+    r.error_at("tls", "the HTTPS listener needs tls.cert, tls.key and at least one tls.ca "
+                      "(or set https.enabled = false)");
+  r.finish();
+}
+
+void read_plain(TableReader r, PlainConfig& p, std::vector<std::string>& errors) {
+  p.enabled = r.boolean("enabled", p.enabled);
+  p.address = r.one_of("address", p.address, {"127.0.0.1", "::1", "localhost"});
+  p.port = static_cast<int>(r.integer("port", p.port, 0, 65535));
+  p.port = port_from_env("SLUIS_PLAIN_PORT", p.port, errors);
+  r.finish();
+}
+
+void read_partner(TableReader& r, Partner& p) {
+  p.id = r.string("id", "");
+  if (p.id.empty()) r.error_at("id", "every partner needs an id");
+  std::string role = r.one_of("role", "aanbieder", {"gemeente", "aanbieder", "intermediair"});
+  p.role = role == "gemeente" ? PartnerRole::gemeente
+           : role == "aanbieder" ? PartnerRole::aanbieder : PartnerRole::intermediair;
+  std::string mode = r.one_of("mode", "live", {"not_enrolled", "shadow", "live"});
+  p.mode = mode == "live" ? PartnerMode::live
+           : mode == "shadow" ? PartnerMode::shadow : PartnerMode::not_enrolled;
+  p.codes = r.strings("codes", {});
+  if (p.codes.empty()) r.error_at("codes", "a partner acts for at least one code");
+  for (const auto& c : p.codes) {
+    bool agb = c.size() == 8 && core_all_digits(c), cbs = c.size() == 4 && core_all_digits(c);
+    if (p.role == PartnerRole::gemeente && !cbs)
+      r.error_at("codes", fmt::format("\"{}\" is not a CBS municipality code (4 digits)", c));
+    else if (p.role == PartnerRole::aanbieder && !agb)
+      r.error_at("codes", fmt::format("\"{}\" is not an AGB code (8 digits)", c));
+    else if (!agb && !cbs)
+      r.error_at("codes", fmt::format("\"{}\" is neither an AGB (8 digits) nor a CBS code (4 digits)", c));
+  }
+  p.rate = static_cast<double>(r.integer("rate", 0, 0, 100000));
+  p.burst = static_cast<int>(r.integer("burst", static_cast<std::int64_t>(p.rate * 2), 0, 1000000));
+  r.each_table("certificates", [&](TableReader& c) {
+    CertIdentity id;
+    id.spki_sha256 = c.string("spki_sha256", "");
+    id.subject = c.string("subject", "");
+    id.issuer_ca = c.path("issuer_ca", "");
+    if (!id.spki_sha256.empty()) {
+      bool hex = id.spki_sha256.size() == 64 &&
+                 id.spki_sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
+      if (!hex) c.error_at("spki_sha256", "expected 64 lowercase hex characters (SHA-256 of the SubjectPublicKeyInfo)");
+    } else if (id.subject.empty() || id.issuer_ca.empty()) {
+      c.error_at("subject", "name the certificate by spki_sha256, or by subject together with issuer_ca");
+    }
+    p.certificates.push_back(std::move(id));
+  });
+  if (p.certificates.empty() && p.mode != PartnerMode::not_enrolled)
+    r.error_at("certificates", "a partner needs at least one [[partners.certificates]] entry");
+}
+
+void read_partners(TableReader& r, std::vector<Partner>& out) {
+  r.each_table("partners", [&](TableReader& t) {
+    Partner p;
+    read_partner(t, p);
+    for (const auto& q : out)
+      if (q.id == p.id) t.error_at("id", fmt::format("partner id \"{}\" is used twice", p.id));
+    out.push_back(std::move(p));
+  });
+}
+
 void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
   // Default: the systemd credential when the unit loads one, else the key
   // scripts/run generates under the state dir (when present).
@@ -63,13 +165,16 @@ void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
   r.finish();
 }
 
-void read_root(TableReader r, Config& cfg) {
+void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   std::filesystem::path state = env_dir("STATE_DIRECTORY");
   cfg.state_dir = r.path("state_dir", state.empty() ? std::filesystem::path("var") : state);
   std::string level = r.one_of("log_level", "info", {"err", "warning", "notice", "info", "debug"});
   core::parse_level(level, cfg.log_level);
   cfg.drain_timeout = r.duration("drain_timeout", cfg.drain_timeout, 0ms, 600s);
   read_admin(r.table("admin"), cfg, cfg.admin);
+  read_https(r.table("https"), cfg, cfg.https, errors);
+  read_plain(r.table("plain"), cfg.plain, errors);
+  read_partners(r, cfg.partners);
   read_secrets(r.table("secrets"), cfg, cfg.secrets);
   r.finish();
 }
@@ -90,7 +195,7 @@ Config parse_config(std::string_view text, const std::string& name) {
   Config cfg;
   cfg.hash = core::sha256_hex(text);
   std::vector<std::string> errors;
-  read_root(TableReader(&root, name, "", errors), cfg);
+  read_root(TableReader(&root, name, "", errors), cfg, errors);
   if (!errors.empty()) throw ConfigError(std::move(errors));
   return cfg;
 }
@@ -103,6 +208,24 @@ Config load_config(const std::filesystem::path& file) {
   Config cfg = parse_config(ss.str(), file.string());
   cfg.source = std::filesystem::absolute(file).lexically_normal();
   return cfg;
+}
+
+std::string_view to_string(PartnerRole r) {
+  switch (r) {
+    case PartnerRole::gemeente: return "gemeente";
+    case PartnerRole::aanbieder: return "aanbieder";
+    case PartnerRole::intermediair: return "intermediair";
+  }
+  return "?";
+}
+
+std::string_view to_string(PartnerMode m) {
+  switch (m) {
+    case PartnerMode::not_enrolled: return "not_enrolled";
+    case PartnerMode::shadow: return "shadow";
+    case PartnerMode::live: return "live";
+  }
+  return "?";
 }
 
 std::string format_duration(Duration d) {

@@ -57,6 +57,64 @@ struct AdminConfig {
   std::uint64_t max_request = 1 << 20;  // 1 MiB
 };
 
+// TLS material of the HTTPS listener. Reloadable: new connections use the new
+// context, running ones keep theirs.
+struct TlsConfig {
+  std::filesystem::path cert;            // server certificate chain (PEM)
+  std::filesystem::path key;             // its private key (PEM)
+  std::vector<std::filesystem::path> ca; // CA bundle(s) client certificates must chain to
+  std::vector<std::filesystem::path> crl;  // CRLs (PEM); when set, every chain is checked
+};
+
+// The HTTPS listener partners submit to (mutual TLS). Env SLUIS_PORT overrides
+// `port`; port 0 takes any free port (status-get shows which).
+struct HttpsConfig {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  int port = 8443;
+  TlsConfig tls;
+  int max_connections = 1024;
+  Duration handshake_timeout = std::chrono::seconds(10);
+  Duration header_timeout = std::chrono::seconds(10);
+  Duration body_timeout = std::chrono::seconds(60);
+  Duration idle_timeout = std::chrono::seconds(60);
+  std::uint64_t max_header = 16 << 10;        // 16 KiB
+  std::uint64_t max_body = 25ULL << 20;       // 25 MiB, the chain's limit
+};
+
+// The plain-HTTP listener for /healthz (and /metrics), loopback only.
+// Env SLUIS_PLAIN_PORT overrides `port`.
+struct PlainConfig {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+};
+
+enum class PartnerRole { gemeente, aanbieder, intermediair };
+enum class PartnerMode { not_enrolled, shadow, live };
+
+// How a client certificate is recognised: by the SHA-256 of its
+// SubjectPublicKeyInfo (preferred), or by its subject together with the CA
+// that issued it.
+struct CertIdentity {
+  std::string spki_sha256;             // lowercase hex, 64 chars
+  std::string subject;                 // RFC 2253, e.g. "CN=aanbieder 87654321,O=…"
+  std::filesystem::path issuer_ca;     // PEM of the issuing CA (required with subject)
+};
+
+struct Partner {
+  std::string id;                      // operator's name for the partner, unique
+  PartnerRole role = PartnerRole::aanbieder;
+  std::vector<std::string> codes;      // AGB (8 digits) / CBS (4 digits) codes it may act for
+  PartnerMode mode = PartnerMode::live;
+  std::vector<CertIdentity> certificates;
+  double rate = 0;                     // requests per second; 0 = unlimited
+  int burst = 0;                       // bucket size; default 2 x rate
+};
+
+std::string_view to_string(PartnerRole r);
+std::string_view to_string(PartnerMode m);
+
 struct SecretsConfig {
   Secret bsn_hash_key;  // HMAC key for the BSN search hash (store)
 };
@@ -68,6 +126,9 @@ struct Config {
   core::Level log_level = core::Level::info;
   Duration drain_timeout = std::chrono::seconds(10);
   AdminConfig admin;
+  HttpsConfig https;
+  PlainConfig plain;
+  std::vector<Partner> partners;
   SecretsConfig secrets;
 };
 

@@ -18,12 +18,58 @@ boost::json::object to_json(const Config& cfg) {
       {"read_timeout", format_duration(cfg.admin.read_timeout)},
       {"max_request", format_size(cfg.admin.max_request)},
   };
+  auto paths = [](const std::vector<std::filesystem::path>& v) {
+    boost::json::array a;
+    for (const auto& p : v) a.emplace_back(p.string());
+    return a;
+  };
+  const auto& h = cfg.https;
+  boost::json::object https{
+      {"enabled", h.enabled},
+      {"address", h.address},
+      {"port", h.port},
+      {"max_connections", h.max_connections},
+      {"handshake_timeout", format_duration(h.handshake_timeout)},
+      {"header_timeout", format_duration(h.header_timeout)},
+      {"body_timeout", format_duration(h.body_timeout)},
+      {"idle_timeout", format_duration(h.idle_timeout)},
+      {"max_header", format_size(h.max_header)},
+      {"max_body", format_size(h.max_body)},
+      {"tls", boost::json::object{{"cert", h.tls.cert.string()},
+                                  {"key", h.tls.key.string()},
+                                  {"ca", paths(h.tls.ca)},
+                                  {"crl", paths(h.tls.crl)}}},
+  };
+  boost::json::object plain{
+      {"enabled", cfg.plain.enabled}, {"address", cfg.plain.address}, {"port", cfg.plain.port}};
+  boost::json::array partners;
+  for (const auto& p : cfg.partners) {
+    boost::json::array codes, certs;
+    for (const auto& c : p.codes) codes.emplace_back(c);
+    for (const auto& c : p.certificates) {
+      boost::json::object o;
+      if (!c.spki_sha256.empty()) o["spki_sha256"] = c.spki_sha256;
+      if (!c.subject.empty()) o["subject"] = c.subject;
+      if (!c.issuer_ca.empty()) o["issuer_ca"] = c.issuer_ca.string();
+      certs.emplace_back(std::move(o));
+    }
+    partners.emplace_back(boost::json::object{{"id", p.id},
+                                              {"role", to_string(p.role)},
+                                              {"mode", to_string(p.mode)},
+                                              {"codes", std::move(codes)},
+                                              {"certificates", std::move(certs)},
+                                              {"rate", p.rate},
+                                              {"burst", p.burst}});
+  }
   boost::json::object secrets{{"bsn_hash_key", secret_json(cfg.secrets.bsn_hash_key)}};
   return boost::json::object{
       {"state_dir", cfg.state_dir.string()},
       {"log_level", std::string(core::level_name(cfg.log_level))},
       {"drain_timeout", format_duration(cfg.drain_timeout)},
       {"admin", std::move(admin)},
+      {"https", std::move(https)},
+      {"plain", std::move(plain)},
+      {"partners", std::move(partners)},
       {"secrets", std::move(secrets)},
   };
 }

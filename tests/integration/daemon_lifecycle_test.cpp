@@ -21,6 +21,7 @@ constexpr const char* kSyntheticBsn = "999990019";  // passes the 11-check, fict
 std::string config_text(const std::string& level, const std::string& extra = "") {
   return "state_dir = \"state\"\nlog_level = \"" + level +
          "\"\ndrain_timeout = \"5s\"\n[admin]\nsocket = \"state/admin.sock\"\ngroup = \"\"\n"
+         "[https]\nenabled = false\n[plain]\nport = 0\n"
          "[secrets]\nbsn_hash_key = \"file:bsn.key\"\n" +
          extra;
 }
@@ -51,7 +52,9 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   BOOST_REQUIRE(js.exit_code == 0);
   auto v = boost::json::parse(js.output);
   BOOST_TEST(v.at("arguments").at("pid").as_int64() == d.pid());
-  BOOST_TEST(v.at("arguments").at("listeners").as_array().at(0).as_string().starts_with("unix://"));
+  const auto& listeners = v.at("arguments").at("listeners").as_array();
+  BOOST_TEST(listeners.at(0).as_string().starts_with("http://127.0.0.1:"));
+  BOOST_TEST(listeners.at(1).as_string().starts_with("unix://"));
   std::string hash1(v.at("arguments").at("config_hash").as_string());
 
   // Unknown command: result 2 becomes the exit code.
@@ -83,7 +86,7 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   // config-test on the bad file names the error; config-reload over the socket fails too.
   auto ct = sluisctl(dir.path(), {"config-test"});
   BOOST_TEST(ct.exit_code == 1);
-  BOOST_TEST(ct.output.find("sluisd.toml:9:1: unknown key 'secrets.client_") != std::string::npos, ct.output);
+  BOOST_TEST(ct.output.find("sluisd.toml:13:1: unknown key 'secrets.client_") != std::string::npos, ct.output);
   BOOST_TEST(sluisctl(dir.path(), {"config-reload"}).exit_code == 1);
   // Fixed again: reload over the socket works.
   dir.write("sluisd.toml", config_text("notice"));

@@ -1,0 +1,58 @@
+// HTTP types shared by the listeners and the handlers that plug into them
+// (intake, mailbox, health): request/response, the context a request arrives
+// with (who is calling), JSON answers with bilingual errors, and a Router that
+// maps method + path pattern to a handler ("/v1/messages/{id}").
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/object.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/config/config.hpp"
+#include "gateway/net/tls.hpp"
+
+namespace sluis::net {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+class PartnerRegistry;
+
+struct RequestContext {
+  const config::Partner* partner = nullptr;           // null on the plain listener
+  std::shared_ptr<const PartnerRegistry> partners;    // keeps `partner` alive
+  PeerCertificate certificate;
+  std::string remote;                                 // "ip:port"
+  std::map<std::string, std::string> params;          // {name} segments of the route
+};
+
+// {"key": value, ...} with Content-Type application/json.
+Response json_response(http::status status, const boost::json::value& body, const Request& req);
+// {"error": {"code", "nl", "en"}}: every refusal says what is wrong in Dutch and English.
+Response error_response(http::status status, std::string_view code, std::string_view nl,
+                        std::string_view en, const Request& req);
+
+using RouteFn = std::function<boost::asio::awaitable<Response>(Request, RequestContext)>;
+
+class Router {
+ public:
+  // pattern: "/v1/messages/{id}"; segments in braces bind to ctx.params.
+  void add(http::verb verb, std::string pattern, RouteFn fn);
+  boost::asio::awaitable<Response> dispatch(Request req, RequestContext ctx) const;
+
+ private:
+  struct Route {
+    http::verb verb;
+    std::vector<std::string> segments;
+    RouteFn fn;
+  };
+  std::vector<Route> routes_;
+};
+
+}  // namespace sluis::net

@@ -1,0 +1,356 @@
+#include "gateway/net/server.hpp"
+
+#include <openssl/x509_vfy.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <stdexcept>
+
+#include "gateway/net/events.hpp"
+
+namespace sluis::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+struct HttpServer::Session {
+  bool idle = false;
+  std::function<void()> close_now;  // set while the session runs
+};
+
+namespace {
+
+std::string endpoint_text(const tcp::socket& s) {
+  boost::system::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  if (ec) return "?";
+  return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+template <class Stream>
+tcp::socket& raw_socket(Stream& s) {
+  return beast::get_lowest_layer(s).socket();
+}
+
+// After refusing a request whose body we will not read: shut our side down for
+// writing and read (and drop) what the client still sends for a moment, so
+// that closing does not reset the connection before the client read our answer.
+template <class Stream>
+asio::awaitable<void> linger_close(Stream& s) {
+  boost::system::error_code ec;
+  raw_socket(s).shutdown(tcp::socket::shutdown_send, ec);
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(2));
+  std::array<char, 16384> sink;
+  std::size_t total = 0;
+  while (total < (8u << 20)) {
+    auto [e, n] = co_await raw_socket(s).async_read_some(asio::buffer(sink), kTuple);
+    if (e) break;
+    total += n;
+  }
+  raw_socket(s).close(ec);
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
+                       std::shared_ptr<asio::ssl::context> tls,
+                       std::shared_ptr<const PartnerRegistry> partners, const Router& router)
+    : ioc_(ioc),
+      tls_mode_(true),
+      limits_(cfg),
+      address_(cfg.address),
+      port_(cfg.port),
+      tls_(std::move(tls)),
+      partners_(std::move(partners)),
+      router_(router) {}
+
+HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, const Router& router)
+    : ioc_(ioc), tls_mode_(false), address_(cfg.address), port_(cfg.port), router_(router) {
+  limits_.max_connections = 64;
+  limits_.max_body = 64 << 10;
+}
+
+HttpServer::~HttpServer() { cancel(); }
+
+void HttpServer::open() {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(address_ == "localhost" ? "127.0.0.1" : address_, ec);
+  if (ec) throw std::runtime_error("listener address " + address_ + " is not an IP address");
+  tcp::endpoint ep(addr, static_cast<unsigned short>(port_));
+  auto acc = std::make_unique<tcp::acceptor>(ioc_);
+  acc->open(ep.protocol());
+  acc->set_option(asio::socket_base::reuse_address(true));
+  acc->bind(ep, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + address_ + ":" + std::to_string(port_) + ": " +
+                             ec.message());
+  acc->listen(asio::socket_base::max_listen_connections);
+  port_ = acc->local_endpoint().port();
+  acceptor_ = std::move(acc);
+  core::log(events::kListening, {{"url", url()}});
+  accept_loop();
+}
+
+std::string HttpServer::url() const {
+  std::string host = address_.find(':') != std::string::npos ? "[" + address_ + "]" : address_;
+  return std::string(tls_mode_ ? "https://" : "http://") + host + ":" + std::to_string(port_);
+}
+
+void HttpServer::reload(const config::HttpsConfig& cfg, std::shared_ptr<asio::ssl::context> tls,
+                        std::shared_ptr<const PartnerRegistry> partners) {
+  int port = port_;
+  std::string address = address_;
+  limits_ = cfg;
+  // Address and port need a new socket: they change on restart only.
+  limits_.port = port;
+  limits_.address = address;
+  tls_ = std::move(tls);
+  partners_ = std::move(partners);
+  core::log(events::kTlsReloaded, {{"url", url()}});
+}
+
+void HttpServer::accept_loop() {
+  acceptor_->async_accept([this](boost::system::error_code ec, tcp::socket sock) {
+    if (closing_ || !acceptor_) return;
+    if (!ec) {
+      if (sessions_.size() >= static_cast<std::size_t>(limits_.max_connections)) {
+        core::log(events::kTooManyConnections, {{"url", url()}, {"max", limits_.max_connections}});
+        boost::system::error_code ignore;
+        sock.close(ignore);
+      } else {
+        auto st = std::make_shared<Session>();
+        sessions_.push_back(st);
+        auto done = [this, st](std::exception_ptr e) {
+          if (e) {
+            try {
+              std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+              core::log(events::kSessionError, {{"error", ex.what()}});
+            }
+          }
+          finished(st);
+        };
+        if (tls_mode_)
+          asio::co_spawn(ioc_, run_tls(std::move(sock), st), done);
+        else
+          asio::co_spawn(ioc_, run_plain(std::move(sock), st), done);
+      }
+    }
+    accept_loop();
+  });
+}
+
+void HttpServer::finished(const std::shared_ptr<Session>& st) {
+  sessions_.remove(st);
+  if (closing_ && sessions_.empty() && on_idle_) {
+    auto f = std::move(on_idle_);
+    on_idle_ = nullptr;
+    f();
+  }
+}
+
+void HttpServer::close(std::function<void()> on_idle) {
+  closing_ = true;
+  if (acceptor_) {
+    boost::system::error_code ec;
+    acceptor_->close(ec);
+    acceptor_.reset();
+  }
+  // Idle keep-alive connections go now; busy ones after their response.
+  for (auto& s : sessions_)
+    if (s->idle && s->close_now) s->close_now();
+  if (sessions_.empty()) {
+    if (on_idle) on_idle();
+  } else {
+    on_idle_ = std::move(on_idle);
+  }
+}
+
+void HttpServer::cancel() {
+  for (auto& s : sessions_)
+    if (s->close_now) s->close_now();
+}
+
+asio::awaitable<void> HttpServer::run_plain(tcp::socket sock, std::shared_ptr<Session> st) {
+  RequestContext ctx;
+  ctx.remote = endpoint_text(sock);
+  beast::tcp_stream stream(std::move(sock));
+  st->close_now = [&stream] { stream.socket().close(); };
+  co_await serve(stream, std::move(ctx), st);
+  st->close_now = nullptr;
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+asio::awaitable<void> HttpServer::run_tls(tcp::socket sock, std::shared_ptr<Session> st) {
+  // Snapshots: a reload during this connection does not change what it uses.
+  auto tls = tls_;
+  auto partners = partners_;
+  RequestContext ctx;
+  ctx.remote = endpoint_text(sock);
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(sock), *tls);
+  st->close_now = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
+  beast::get_lowest_layer(stream).expires_after(limits_.handshake_timeout);
+  auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+  if (hec) {
+    long verify = SSL_get_verify_result(stream.native_handle());
+    std::string reason = hec == beast::error::timeout ? "handshake timeout" : hec.message();
+    core::log(events::kHandshakeFailed,
+              {{"remote", ctx.remote},
+               {"reason", reason},
+               {"verify", verify == X509_V_OK ? "ok" : X509_verify_cert_error_string(verify)}});
+    st->close_now = nullptr;
+    co_return;
+  }
+  ctx.certificate = peer_certificate(stream.native_handle());
+  ctx.partner = partners->match(ctx.certificate);
+  ctx.partners = partners;
+  co_await serve(stream, std::move(ctx), st);
+  st->close_now = nullptr;
+  if (beast::get_lowest_layer(stream).socket().is_open()) {
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(kTuple);
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
+                                        std::shared_ptr<Session> st) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  beast::flat_buffer buf;
+  for (;;) {
+    if (closing_) co_return;
+    if (buf.size() == 0) {
+      // Between requests: wait for the first byte for at most idle_timeout.
+      st->idle = true;
+      lowest.expires_after(limits_.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buf.prepare(4096), kTuple);
+      st->idle = false;
+      if (ec) co_return;  // closed, idle timeout or drain
+      buf.commit(n);
+    }
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits_.max_header));
+    parser.body_limit(limits_.max_body);
+    lowest.expires_after(limits_.header_timeout);
+    auto [hec, hn] = co_await http::async_read_header(stream, buf, parser, kTuple);
+    (void)hn;
+    if (hec == http::error::header_limit) {
+      Request dummy;
+      auto res = error_response(http::status::request_header_fields_too_large, "header_too_large",
+                                "De HTTP-headers zijn groter dan toegestaan.",
+                                "The HTTP headers are larger than allowed.", dummy);
+      res.keep_alive(false);
+      co_await http::async_write(stream, res, kTuple);
+      co_await linger_close(stream);
+      co_return;
+    }
+    const auto& head = parser.get();
+    auto too_large = [&] {
+      Request r;
+      r.version(head.version());
+      auto res = error_response(
+          http::status::payload_too_large, "body_too_large",
+          "Het bericht is groter dan " + config::format_size(limits_.max_body) +
+              " (de grens van de keten); het is niet gelezen.",
+          "The message is larger than " + config::format_size(limits_.max_body) +
+              " (the chain's limit); it was not read.",
+          r);
+      res.keep_alive(false);
+      return res;
+    };
+    // Beast refuses a Content-Length above body_limit while reading the header:
+    // answer 413 without reading the body.
+    if (hec == http::error::body_limit) {
+      auto res = too_large();
+      co_await http::async_write(stream, res, kTuple);
+      co_await linger_close(stream);
+      co_return;
+    }
+    if (hec) {
+      if (hec != http::error::end_of_stream && hec != asio::error::eof)
+        core::log(events::kSessionError, {{"remote", ctx.remote}, {"error", hec == beast::error::timeout ? std::string("header timeout") : hec.message()}});
+      co_return;
+    }
+    if (parser.content_length() && *parser.content_length() > limits_.max_body) {
+      auto res = too_large();
+      co_await http::async_write(stream, res, kTuple);
+      co_await linger_close(stream);
+      co_return;
+    }
+    if (beast::iequals(head[http::field::expect], "100-continue")) {
+      http::response<http::empty_body> cont{http::status::continue_, head.version()};
+      co_await http::async_write(stream, cont, kTuple);
+    }
+    lowest.expires_after(limits_.body_timeout);
+    auto [bec, bn] = co_await http::async_read(stream, buf, parser, kTuple);
+    (void)bn;
+    if (bec == http::error::body_limit) {
+      auto res = too_large();
+      co_await http::async_write(stream, res, kTuple);
+      co_await linger_close(stream);
+      co_return;
+    }
+    if (bec) {
+      core::log(events::kSessionError, {{"remote", ctx.remote}, {"error", bec == beast::error::timeout ? std::string("body timeout") : bec.message()}});
+      co_return;
+    }
+    Request req = parser.release();
+    bool keep = req.keep_alive();
+    Response res = co_await answer(std::move(req), ctx);
+    res.keep_alive(keep && !closing_);
+    bool again = res.keep_alive();
+    lowest.expires_after(limits_.body_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+    (void)wn;
+    if (wec || !again) co_return;
+  }
+}
+
+asio::awaitable<Response> HttpServer::answer(Request req, const RequestContext& ctx) {
+  if (tls_mode_) {
+    if (!ctx.partner) {
+      core::log(events::kUnknownCertificate,
+                {{"remote", ctx.remote}, {"spki_sha256", ctx.certificate.spki_sha256}});
+      co_return error_response(
+          http::status::forbidden, "unknown_certificate",
+          "Uw certificaat is geldig maar hoort bij geen geregistreerde partner van deze gateway "
+          "(SPKI SHA-256 " + ctx.certificate.spki_sha256 + "). Vraag de beheerder het te registreren.",
+          "Your certificate is valid but belongs to no partner registered with this gateway "
+          "(SPKI SHA-256 " + ctx.certificate.spki_sha256 + "). Ask the operator to register it.",
+          req);
+    }
+    if (ctx.partner->mode == config::PartnerMode::not_enrolled) {
+      core::log(events::kNotEnrolled, {{"partner", ctx.partner->id}});
+      co_return error_response(
+          http::status::forbidden, "not_enrolled",
+          "Partner " + ctx.partner->id + " is nog niet aangesloten op deze gateway.",
+          "Partner " + ctx.partner->id + " is not enrolled with this gateway yet.", req);
+    }
+    if (int wait = rate_.admit(ctx.partner->id, ctx.partner->rate, ctx.partner->burst)) {
+      core::log(events::kRateLimited, {{"partner", ctx.partner->id}});
+      auto res = error_response(
+          http::status::too_many_requests, "rate_limited",
+          "Te veel verzoeken; probeer het over " + std::to_string(wait) + " seconde(n) opnieuw.",
+          "Too many requests; retry in " + std::to_string(wait) + " second(s).", req);
+      res.set(http::field::retry_after, std::to_string(wait));
+      co_return res;
+    }
+  }
+  try {
+    co_return co_await router_.dispatch(std::move(req), ctx);
+  } catch (const std::exception& e) {
+    core::log(events::kHandlerFailed, {{"remote", ctx.remote}, {"error", e.what()}});
+  }
+  Request empty;
+  co_return error_response(http::status::internal_server_error, "internal_error",
+                           "Interne fout; het bericht is niet verwerkt. Probeer het later opnieuw.",
+                           "Internal error; the message was not processed. Try again later.", empty);
+}
+
+}  // namespace sluis::net

@@ -1,0 +1,82 @@
+// HTTP listeners on Boost.Beast: the HTTPS listener partners submit to (mutual
+// TLS, identity from the client certificate) and the plain loopback listener
+// for /healthz and /metrics. One coroutine per connection; HTTP/1.1 with
+// keep-alive; requests on one connection are served one at a time.
+//
+// Limits (config [https]): max_connections (one more is closed at once),
+// handshake_timeout, header_timeout (the whole header, from its first byte:
+// slowloris), body_timeout, idle_timeout (between requests), max_header
+// (431), max_body (413, decided from Content-Length before the body is read,
+// also for "Expect: 100-continue"; the connection is then closed gracefully:
+// our side shut down for writing, the client's rest read and discarded for a
+// moment, so the client sees the 413 instead of a reset).
+//
+// Who is calling: after the handshake the certificate is mapped to a partner
+// (PartnerRegistry); no partner -> 403, mode not_enrolled -> 403, over its rate
+// -> 429 with Retry-After. Otherwise the Router's handler answers.
+//
+// Threading: runs on one io_context thread (the App's); the Router's handlers
+// may hand heavy work to pools and co_await it. Reload (certificates, CRLs,
+// partners, limits) swaps snapshots: new connections use the new ones,
+// running connections keep theirs. close() stops accepting, lets requests in
+// flight finish and closes idle connections; cancel() ends everything.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <functional>
+#include <list>
+#include <memory>
+
+#include "gateway/config/config.hpp"
+#include "gateway/net/http.hpp"
+#include "gateway/net/partners.hpp"
+#include "gateway/net/rate_limiter.hpp"
+
+namespace sluis::net {
+
+class HttpServer {
+ public:
+  // TLS listener.
+  HttpServer(boost::asio::io_context& ioc, const config::HttpsConfig& cfg,
+             std::shared_ptr<boost::asio::ssl::context> tls,
+             std::shared_ptr<const PartnerRegistry> partners, const Router& router);
+  // Plain listener (loopback only).
+  HttpServer(boost::asio::io_context& ioc, const config::PlainConfig& cfg, const Router& router);
+  ~HttpServer();
+
+  void open();  // binds; throws std::runtime_error
+  void reload(const config::HttpsConfig& cfg, std::shared_ptr<boost::asio::ssl::context> tls,
+              std::shared_ptr<const PartnerRegistry> partners);
+  void close(std::function<void()> on_idle);
+  void cancel();
+  std::string url() const;  // "https://127.0.0.1:8443"
+  std::size_t active() const { return sessions_.size(); }
+
+ private:
+  struct Session;
+  void accept_loop();
+  boost::asio::awaitable<void> run_plain(boost::asio::ip::tcp::socket s, std::shared_ptr<Session> st);
+  boost::asio::awaitable<void> run_tls(boost::asio::ip::tcp::socket s, std::shared_ptr<Session> st);
+  template <class Stream>
+  boost::asio::awaitable<void> serve(Stream& stream, RequestContext ctx, std::shared_ptr<Session> st);
+  boost::asio::awaitable<Response> answer(Request req, const RequestContext& ctx);
+  void finished(const std::shared_ptr<Session>& st);
+
+  boost::asio::io_context& ioc_;
+  bool tls_mode_;
+  config::HttpsConfig limits_;
+  std::string address_;
+  int port_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  std::shared_ptr<const PartnerRegistry> partners_;
+  const Router& router_;
+  RateLimiter rate_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::list<std::shared_ptr<Session>> sessions_;
+  bool closing_ = false;
+  std::function<void()> on_idle_;
+};
+
+}  // namespace sluis::net

@@ -1,0 +1,251 @@
+// The HTTPS listener with real TLS against a test PKI generated at test time:
+// who gets in (certificate -> partner), who does not (no, expired, revoked,
+// foreign-CA, wrong-EKU, unregistered certificates; old TLS versions;
+// not_enrolled partners), limits (rate, body size, slow headers) and a CRL
+// reload through SIGHUP. Clients: curl and an Asio SSL client.
+#define BOOST_TEST_MODULE https
+#include <signal.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+#include <sstream>
+
+#include "tests/support/daemon_process.hpp"
+
+using namespace sluis::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+struct Http {
+  int curl_exit = -1;
+  int status = 0;
+  std::string body;
+};
+
+// The daemon with its PKI, shared by the test cases of this file.
+struct Gateway {
+  Gateway() : dir("https") {
+    auto pki = run_command({"/bin/bash", (source_dir() / "tests/support/make-test-pki.sh").string(),
+                            (dir.path() / "pki").string()});
+    BOOST_REQUIRE_MESSAGE(pki.exit_code == 0, pki.output);
+    dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+    write_config("crl.pem");
+    daemon = std::make_unique<DaemonProcess>(dir.path(), std::vector<std::string>{"--config", "sluisd.toml"});
+    BOOST_REQUIRE_MESSAGE(daemon->wait_for("READY=1"), "sluisd did not start:\n" << daemon->log());
+    auto st = run_command({(bin_dir() / "tools/sluisctl").string(), "--json", "--socket",
+                           (dir.path() / "state/admin.sock").string(), "status-get"});
+    BOOST_REQUIRE_MESSAGE(st.exit_code == 0, st.output);
+    auto status = boost::json::parse(st.output);
+    for (const auto& l : status.at("arguments").at("listeners").as_array()) {
+      std::string url(l.as_string());
+      if (url.starts_with("https://")) https_url = url;
+      if (url.starts_with("http://")) plain_url = url;
+    }
+    BOOST_REQUIRE(!https_url.empty() && !plain_url.empty());
+  }
+
+  std::string spki(const std::string& cert) {
+    auto r = run_command({"/bin/sh", "-c",
+                          "openssl x509 -in '" + (dir.path() / "pki" / cert).string() +
+                              "' -noout -pubkey | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1"});
+    return trim(r.output);
+  }
+
+  void write_config(const std::string& crl) {
+    std::string pki = (dir.path() / "pki").string();
+    std::ostringstream c;
+    c << "state_dir = \"state\"\ndrain_timeout = \"5s\"\n"
+      << "[admin]\nsocket = \"state/admin.sock\"\ngroup = \"\"\n"
+      << "[https]\nport = " << (https_url.empty() ? std::string("0") : https_url.substr(https_url.rfind(':') + 1))
+      << "\nheader_timeout = \"500ms\"\nmax_body = \"64KiB\"\n"
+      << "[https.tls]\ncert = \"" << pki << "/server.pem\"\nkey = \"" << pki << "/server.key\"\n"
+      << "ca = [\"" << pki << "/ca.pem\"]\ncrl = [\"" << pki << "/" << crl << "\"]\n"
+      << "[plain]\nport = " << (plain_url.empty() ? std::string("0") : plain_url.substr(plain_url.rfind(':') + 1)) << "\n"
+      << "[[partners]]\nid = \"dev-aanbieder\"\nrole = \"aanbieder\"\ncodes = [\"87654321\"]\n"
+      << "[[partners.certificates]]\nsubject = \"CN=aanbieder 87654321,serialNumber=AGB-87654321,"
+         "O=Zorgaanbieder Voorbeeld (fictief)\"\nissuer_ca = \"" << pki << "/ca.pem\"\n"
+      << "[[partners]]\nid = \"dev-gemeente\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+      << "[[partners.certificates]]\nspki_sha256 = \"" << spki("gemeente.pem") << "\"\n"
+      << "[[partners]]\nid = \"later\"\nrole = \"aanbieder\"\ncodes = [\"11112222\"]\nmode = \"not_enrolled\"\n"
+      << "[[partners.certificates]]\nspki_sha256 = \"" << spki("notenrolled.pem") << "\"\n"
+      << "[[partners]]\nid = \"busy\"\nrole = \"aanbieder\"\ncodes = [\"33334444\"]\nmode = \"shadow\"\n"
+      << "rate = 1\nburst = 2\n"
+      << "[[partners.certificates]]\nspki_sha256 = \"" << spki("shadow.pem") << "\"\n";
+    dir.write("sluisd.toml", c.str());
+  }
+
+  // curl with the named client certificate ("" for none); extra arguments appended.
+  Http curl(const std::string& who, const std::string& path, std::vector<std::string> extra = {}) {
+    std::string pki = (dir.path() / "pki").string();
+    std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--max-time", "20", "-o", "-", "-w",
+                                  "\n%{http_code}", "--cacert", pki + "/ca.pem"};
+    if (!who.empty()) {
+      argv.insert(argv.end(), {"--cert", pki + "/" + who + ".pem", "--key", pki + "/" + who + ".key"});
+    }
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(https_url + path);
+    auto r = run_command(argv);
+    Http h;
+    h.curl_exit = r.exit_code;
+    auto out = trim(r.output);
+    auto nl = out.rfind('\n');
+    h.status = std::atoi(out.substr(nl == std::string::npos ? 0 : nl + 1).c_str());
+    h.body = nl == std::string::npos ? "" : out.substr(0, nl);
+    return h;
+  }
+
+  ScratchDir dir;
+  std::string https_url, plain_url;
+  std::unique_ptr<DaemonProcess> daemon;
+};
+
+Gateway* g_gateway = nullptr;
+struct GlobalGateway {
+  GlobalGateway() { g_gateway = new Gateway(); }
+  ~GlobalGateway() {
+    g_gateway->daemon->signal(SIGTERM);
+    auto code = g_gateway->daemon->wait_exit();
+    BOOST_TEST((code && *code == 0));
+    delete g_gateway;
+  }
+};
+BOOST_TEST_GLOBAL_FIXTURE(GlobalGateway);
+
+Gateway& gw() { return *g_gateway; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(provider_certificate_maps_to_its_partner_by_subject_and_ca) {
+  auto h = gw().curl("provider", "/v1/whoami");
+  BOOST_TEST(h.status == 200, h.body);
+  auto v = boost::json::parse(h.body);
+  BOOST_TEST(v.at("partner").as_string() == "dev-aanbieder");
+  BOOST_TEST(v.at("codes").as_array().at(0).as_string() == "87654321");
+  BOOST_TEST(v.at("role").as_string() == "aanbieder");
+}
+
+BOOST_AUTO_TEST_CASE(municipality_certificate_maps_by_spki_fingerprint) {
+  auto h = gw().curl("gemeente", "/v1/whoami");
+  BOOST_TEST(h.status == 200, h.body);
+  BOOST_TEST(boost::json::parse(h.body).at("partner").as_string() == "dev-gemeente");
+}
+
+BOOST_AUTO_TEST_CASE(handshake_refuses_missing_expired_revoked_foreign_and_wrong_eku) {
+  for (const char* who : {"", "expired", "revoked", "alien", "noeku"}) {
+    auto h = gw().curl(who, "/v1/whoami");
+    BOOST_TEST(h.status == 0, "client '" << who << "' got HTTP " << h.status);
+    BOOST_TEST(h.curl_exit != 0, who);
+  }
+  BOOST_TEST(gw().daemon->log().find("NET_TLS_HANDSHAKE_FAILED") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(old_tls_versions_are_refused) {
+  auto h = gw().curl("provider", "/v1/whoami", {"--tlsv1.0", "--tls-max", "1.1"});
+  BOOST_TEST(h.status == 0);
+  BOOST_TEST(h.curl_exit != 0);
+  auto ok = gw().curl("provider", "/v1/whoami", {"--tlsv1.2", "--tls-max", "1.2"});
+  BOOST_TEST(ok.status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(valid_but_unregistered_certificate_gets_403_with_its_fingerprint) {
+  auto h = gw().curl("stranger", "/v1/whoami");
+  BOOST_TEST(h.status == 403);
+  auto e = boost::json::parse(h.body).at("error");
+  BOOST_TEST(e.at("code").as_string() == "unknown_certificate");
+  BOOST_TEST(std::string(e.at("en").as_string()).find(gw().spki("stranger.pem")) != std::string::npos);
+  BOOST_TEST(!e.at("nl").as_string().empty());
+}
+
+BOOST_AUTO_TEST_CASE(not_enrolled_partner_gets_403) {
+  auto h = gw().curl("notenrolled", "/v1/whoami");
+  BOOST_TEST(h.status == 403);
+  BOOST_TEST(boost::json::parse(h.body).at("error").at("code").as_string() == "not_enrolled");
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_answers_429_with_retry_after) {
+  // Five requests over one connection against rate 1/s, burst 2.
+  std::string url = gw().https_url + "/v1/whoami";
+  std::string pki = (gw().dir.path() / "pki").string();
+  auto r = run_command({"/usr/bin/curl", "-sS", "-o", "/dev/null", "-D", "-", "-w", "%{http_code}\n",
+                        "--cacert", pki + "/ca.pem", "--cert", pki + "/shadow.pem", "--key",
+                        pki + "/shadow.key", url, url, url, url, url});
+  BOOST_TEST(r.output.find("429") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("Retry-After: 1") != std::string::npos, r.output);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_body_gets_413_before_it_is_read) {
+  std::string big(100 * 1024, 'x');
+  auto file = gw().dir.write("big.xml", big);
+  for (bool expect : {false, true}) {
+    std::vector<std::string> extra{"-X", "POST", "-H", "Content-Type: application/xml",
+                                   "--data-binary", "@" + file.string()};
+    if (expect) extra.insert(extra.end(), {"-H", "Expect: 100-continue"});
+    auto h = gw().curl("provider", "/v1/messages", extra);
+    BOOST_TEST(h.status == 413, "expect=" << expect << " body=" << h.body);
+    BOOST_TEST(h.body.find("64KiB") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unknown_path_gets_a_bilingual_404) {
+  auto h = gw().curl("provider", "/v1/nothing-here");
+  BOOST_TEST(h.status == 404);
+  auto e = boost::json::parse(h.body).at("error");
+  BOOST_TEST(!e.at("nl").as_string().empty());
+  BOOST_TEST(!e.at("en").as_string().empty());
+}
+
+BOOST_AUTO_TEST_CASE(slow_headers_are_cut_off) {
+  namespace asio = boost::asio;
+  namespace ssl = asio::ssl;
+  std::string pki = (gw().dir.path() / "pki").string();
+  asio::io_context io;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file(pki + "/ca.pem");
+  ctx.use_certificate_chain_file(pki + "/provider.pem");
+  ctx.use_private_key_file(pki + "/provider.key", ssl::context::pem);
+  ssl::stream<asio::ip::tcp::socket> s(io, ctx);
+  std::string hostport = gw().https_url.substr(8);
+  auto colon = hostport.rfind(':');
+  asio::ip::tcp::resolver res(io);
+  asio::connect(s.next_layer(), res.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)));
+  s.handshake(ssl::stream_base::client);
+  // Half a header, then nothing: the server must close the connection
+  // (header_timeout 500ms) rather than wait for ever.
+  asio::write(s, asio::buffer(std::string("GET /v1/whoami HTTP/1.1\r\nHost: x\r\n")));
+  std::string got;
+  boost::system::error_code ec;
+  asio::read(s, asio::dynamic_buffer(got), ec);
+  BOOST_TEST(got.find("HTTP/1.1 200") == std::string::npos);
+  BOOST_CHECK(ec);  // closed by the server
+}
+
+BOOST_AUTO_TEST_CASE(healthz_answers_on_the_plain_loopback_listener) {
+  auto r = run_command({"/usr/bin/curl", "-sS", gw().plain_url + "/healthz"});
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(boost::json::parse(r.output).at("status").as_string() == "ok");
+}
+
+// Last: changes the CRL for the rest of the run.
+BOOST_AUTO_TEST_CASE(crl_reload_revokes_without_restart) {
+  BOOST_TEST(gw().curl("provider", "/v1/whoami").status == 200);
+  gw().write_config("crl-provider.pem");
+  gw().daemon->signal(SIGHUP);
+  BOOST_REQUIRE(gw().daemon->wait_for("RELOADING=1"));
+  BOOST_REQUIRE(gw().daemon->wait_for("READY=1"));
+  BOOST_TEST(gw().daemon->log().find("CONFIG_RELOAD_FAILED") == std::string::npos, gw().daemon->log());
+  auto h = gw().curl("provider", "/v1/whoami");
+  BOOST_TEST(h.status == 0, "revoked provider still got HTTP " << h.status);
+  BOOST_TEST(gw().curl("gemeente", "/v1/whoami").status == 200);
+}
