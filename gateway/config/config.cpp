@@ -8,6 +8,7 @@
 
 #include "gateway/config/reader.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/core/date.hpp"
 #include "gateway/core/ids.hpp"
 
 namespace sluis::config {
@@ -150,6 +151,15 @@ void read_partners(TableReader& r, std::vector<Partner>& out) {
   });
 }
 
+void read_calendar(TableReader r, CalendarConfig& c) {
+  c.goede_vrijdag_closed = r.boolean("goede_vrijdag_closed", c.goede_vrijdag_closed);
+  c.closing_days = r.strings("closing_days", {});
+  for (const auto& d : c.closing_days)
+    if (!core::parse_date(d))
+      r.error_at("closing_days", fmt::format("\"{}\" is not a date (YYYY-MM-DD)", d));
+  r.finish();
+}
+
 void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
   // Default: the systemd credential when the unit loads one, else the key
   // scripts/run generates under the state dir (when present).
@@ -175,6 +185,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_https(r.table("https"), cfg, cfg.https, errors);
   read_plain(r.table("plain"), cfg.plain, errors);
   read_partners(r, cfg.partners);
+  read_calendar(r.table("calendar"), cfg.calendar);
   read_secrets(r.table("secrets"), cfg, cfg.secrets);
   r.finish();
 }

@@ -115,6 +115,12 @@ struct Partner {
 std::string_view to_string(PartnerRole r);
 std::string_view to_string(PartnerMode m);
 
+// The working-day calendar of the standard's deadlines (core/calendar.hpp).
+struct CalendarConfig {
+  bool goede_vrijdag_closed = false;
+  std::vector<std::string> closing_days;  // extra closing days, "YYYY-MM-DD"
+};
+
 struct SecretsConfig {
   Secret bsn_hash_key;  // HMAC key for the BSN search hash (store)
 };
@@ -129,6 +135,7 @@ struct Config {
   HttpsConfig https;
   PlainConfig plain;
   std::vector<Partner> partners;
+  CalendarConfig calendar;
   SecretsConfig secrets;
 };
 

@@ -61,6 +61,10 @@ boost::json::object to_json(const Config& cfg) {
                                               {"rate", p.rate},
                                               {"burst", p.burst}});
   }
+  boost::json::array closing;
+  for (const auto& d : cfg.calendar.closing_days) closing.emplace_back(d);
+  boost::json::object calendar{{"goede_vrijdag_closed", cfg.calendar.goede_vrijdag_closed},
+                               {"closing_days", std::move(closing)}};
   boost::json::object secrets{{"bsn_hash_key", secret_json(cfg.secrets.bsn_hash_key)}};
   return boost::json::object{
       {"state_dir", cfg.state_dir.string()},
@@ -70,6 +74,7 @@ boost::json::object to_json(const Config& cfg) {
       {"https", std::move(https)},
       {"plain", std::move(plain)},
       {"partners", std::move(partners)},
+      {"calendar", std::move(calendar)},
       {"secrets", std::move(secrets)},
   };
 }

@@ -186,3 +186,48 @@ BOOST_AUTO_TEST_CASE(the_shipped_example_is_valid) {
   BOOST_CHECK_NO_THROW(load_config(fs::path(src) / "config" / "sluisd.toml"));
   fs::current_path(old);
 }
+
+BOOST_AUTO_TEST_CASE(calendar_closing_days_must_be_dates) {
+  Config c = parse_config("[calendar]\ngoede_vrijdag_closed = true\nclosing_days = [\"2026-12-24\"]\n"
+                          "[https]\nenabled = false\n",
+                          "t.toml");
+  BOOST_CHECK(c.calendar.goede_vrijdag_closed);
+  BOOST_TEST(c.calendar.closing_days.size() == 1u);
+  auto errs = errors_of("[calendar]\nclosing_days = [\"24-12-2026\"]\n");
+  BOOST_TEST(contains(errs, "calendar.closing_days: \"24-12-2026\" is not a date"));
+}
+
+BOOST_AUTO_TEST_CASE(partners_are_validated) {
+  auto errs = errors_of(R"(
+[[partners]]
+id = "a"
+role = "gemeente"
+codes = ["87654321"]
+mode = "sometimes"
+[[partners.certificates]]
+spki_sha256 = "ABC"
+[[partners]]
+id = "a"
+role = "aanbieder"
+codes = []
+)");
+  BOOST_TEST(contains(errs, "\"87654321\" is not a CBS municipality code (4 digits)"));
+  BOOST_TEST(contains(errs, "partners[0].mode: \"sometimes\" is not allowed"));
+  BOOST_TEST(contains(errs, "partners[0].certificates[0].spki_sha256: expected 64 lowercase hex"));
+  BOOST_TEST(contains(errs, "partners[1].id: partner id \"a\" is used twice"));
+  BOOST_TEST(contains(errs, "partners[1].codes: a partner acts for at least one code"));
+  BOOST_TEST(contains(errs, "partners[1].certificates: a partner needs at least one"));
+}
+
+BOOST_AUTO_TEST_CASE(ports_come_from_the_environment_when_set) {
+  ::setenv("SLUIS_PORT", "9443", 1);
+  ::setenv("SLUIS_PLAIN_PORT", "0", 1);
+  Config c = parse_config("[https]\nport = 8443\n", "t.toml");
+  BOOST_TEST(c.https.port == 9443);
+  BOOST_TEST(c.plain.port == 0);
+  ::setenv("SLUIS_PORT", "http", 1);
+  auto errs = errors_of("");
+  ::unsetenv("SLUIS_PORT");
+  ::unsetenv("SLUIS_PLAIN_PORT");
+  BOOST_TEST(contains(errs, "SLUIS_PORT=\"http\" is not a port"));
+}
