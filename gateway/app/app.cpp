@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "gateway/app/events.hpp"
+#include "gateway/core/metrics.hpp"
 
 #ifndef SLUIS_VERSION
 #define SLUIS_VERSION "0.0.0"
@@ -83,6 +84,10 @@ int App::run() {
   signals_.add(SIGHUP);
   wait_signals();
   start_watchdog();
+  core::gauge("sluis_start_time_seconds", "Start time of the daemon, Unix seconds.")
+      .set(std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count());
   // 5. Ready.
   notify(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}",
                      admin_.path().string(), ::getpid()));
@@ -190,6 +195,7 @@ admin::ReloadOutcome App::reload_config() {
     if (https_) https_->reload(next->https, tls, partners);
     config_ = std::move(next);
     out.ok = true;
+    core::counter("sluis_config_reloads_total", "Configuration reloads by result.", "result=\"ok\"").inc();
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});
   } catch (const config::ConfigError& e) {
     out.errors = e.errors();
@@ -197,6 +203,8 @@ admin::ReloadOutcome App::reload_config() {
     out.errors = {config_file_.string() + ": " + e.what()};
   }
   for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
+  if (!out.ok)
+    core::counter("sluis_config_reloads_total", "Configuration reloads by result.", "result=\"failed\"").inc();
   notify("READY=1");
   return out;
 }
@@ -227,6 +235,8 @@ void App::add_routes() {
   // Route handlers are members; the lambdas only forward (no coroutine captures).
   plain_.add(net::http::verb::get, "/healthz",
              [this](net::Request r, net::RequestContext c) { return healthz(std::move(r), std::move(c)); });
+  plain_.add(net::http::verb::get, "/metrics",
+             [this](net::Request r, net::RequestContext c) { return metrics(std::move(r), std::move(c)); });
   api_.add(net::http::verb::get, "/v1/whoami",
            [this](net::Request r, net::RequestContext c) { return whoami(std::move(r), std::move(c)); });
 }
@@ -236,6 +246,15 @@ asio::awaitable<net::Response> App::healthz(net::Request req, net::RequestContex
                                boost::json::object{{"status", stopping_ ? "stopping" : "ok"},
                                                    {"version", version()}},
                                req);
+}
+
+asio::awaitable<net::Response> App::metrics(net::Request req, net::RequestContext) {
+  net::Response res{net::http::status::ok, req.version()};
+  res.set(net::http::field::content_type, "text/plain; version=0.0.4");
+  res.keep_alive(req.keep_alive());
+  res.body() = core::Metrics::global().render();
+  res.prepare_payload();
+  co_return res;
 }
 
 asio::awaitable<net::Response> App::whoami(net::Request req, net::RequestContext ctx) {

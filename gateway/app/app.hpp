@@ -56,6 +56,7 @@ class App final : public admin::DaemonControl {
   void apply_live(const config::Config& next, std::vector<std::string>& notes);
   void add_routes();
   boost::asio::awaitable<net::Response> healthz(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> metrics(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> whoami(net::Request req, net::RequestContext ctx);
 
   std::filesystem::path config_file_;

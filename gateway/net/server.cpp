@@ -55,6 +55,12 @@ asio::awaitable<void> linger_close(Stream& s) {
   raw_socket(s).close(ec);
 }
 
+core::Metric& listener_metric(const char* name, const char* help, const std::string& label,
+                              bool gauge = false) {
+  return gauge ? core::gauge(name, help, "listener=\"" + label + "\"")
+               : core::counter(name, help, "listener=\"" + label + "\"");
+}
+
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
@@ -67,10 +73,37 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
       port_(cfg.port),
       tls_(std::move(tls)),
       partners_(std::move(partners)),
-      router_(router) {}
+      router_(router),
+      label_("https"),
+      open_(listener_metric("sluis_http_connections", "Open HTTP connections.", label_, true)),
+      refused_(listener_metric("sluis_http_connections_refused_total",
+                               "Connections closed at once because max_connections was reached.",
+                               label_)),
+      handshake_failed_(listener_metric("sluis_tls_handshake_failures_total",
+                                        "TLS handshakes that failed (certificate, version, timeout).",
+                                        label_)) {
+  for (int c = 1; c <= 5; ++c)
+    responses_[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
+                                   "listener=\"" + label_ + "\",code=\"" + std::to_string(c) + "xx\"");
+}
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, const Router& router)
-    : ioc_(ioc), tls_mode_(false), address_(cfg.address), port_(cfg.port), router_(router) {
+    : ioc_(ioc),
+      tls_mode_(false),
+      address_(cfg.address),
+      port_(cfg.port),
+      router_(router),
+      label_("plain"),
+      open_(listener_metric("sluis_http_connections", "Open HTTP connections.", label_, true)),
+      refused_(listener_metric("sluis_http_connections_refused_total",
+                               "Connections closed at once because max_connections was reached.",
+                               label_)),
+      handshake_failed_(listener_metric("sluis_tls_handshake_failures_total",
+                                        "TLS handshakes that failed (certificate, version, timeout).",
+                                        label_)) {
+  for (int c = 1; c <= 5; ++c)
+    responses_[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
+                                   "listener=\"" + label_ + "\",code=\"" + std::to_string(c) + "xx\"");
   limits_.max_connections = 64;
   limits_.max_body = 64 << 10;
 }
@@ -120,11 +153,13 @@ void HttpServer::accept_loop() {
     if (!ec) {
       if (sessions_.size() >= static_cast<std::size_t>(limits_.max_connections)) {
         core::log(events::kTooManyConnections, {{"url", url()}, {"max", limits_.max_connections}});
+        refused_.inc();
         boost::system::error_code ignore;
         sock.close(ignore);
       } else {
         auto st = std::make_shared<Session>();
         sessions_.push_back(st);
+        open_.inc();
         auto done = [this, st](std::exception_ptr e) {
           if (e) {
             try {
@@ -147,6 +182,7 @@ void HttpServer::accept_loop() {
 
 void HttpServer::finished(const std::shared_ptr<Session>& st) {
   sessions_.remove(st);
+  open_.dec();
   if (closing_ && sessions_.empty() && on_idle_) {
     auto f = std::move(on_idle_);
     on_idle_ = nullptr;
@@ -198,6 +234,7 @@ asio::awaitable<void> HttpServer::run_tls(tcp::socket sock, std::shared_ptr<Sess
   beast::get_lowest_layer(stream).expires_after(limits_.handshake_timeout);
   auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
   if (hec) {
+    handshake_failed_.inc();
     long verify = SSL_get_verify_result(stream.native_handle());
     std::string reason = hec == beast::error::timeout ? "handshake timeout" : hec.message();
     core::log(events::kHandshakeFailed,
@@ -305,6 +342,7 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
     Response res = co_await answer(std::move(req), ctx);
     res.keep_alive(keep && !closing_);
     bool again = res.keep_alive();
+    if (unsigned cls = res.result_int() / 100; cls >= 1 && cls <= 5) responses_[cls]->inc();
     lowest.expires_after(limits_.body_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
     (void)wn;

@@ -30,6 +30,7 @@
 #include <memory>
 
 #include "gateway/config/config.hpp"
+#include "gateway/core/metrics.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
 #include "gateway/net/rate_limiter.hpp"
@@ -77,6 +78,12 @@ class HttpServer {
   std::list<std::shared_ptr<Session>> sessions_;
   bool closing_ = false;
   std::function<void()> on_idle_;
+  // Metrics of this listener (labels: listener="https" or "plain").
+  std::string label_;
+  core::Metric& open_;
+  core::Metric& refused_;
+  core::Metric& handshake_failed_;
+  core::Metric* responses_[6];  // by status class 1xx..5xx (index 1..5)
 };
 
 }  // namespace sluis::net

@@ -237,6 +237,21 @@ BOOST_AUTO_TEST_CASE(healthz_answers_on_the_plain_loopback_listener) {
   BOOST_TEST(boost::json::parse(r.output).at("status").as_string() == "ok");
 }
 
+BOOST_AUTO_TEST_CASE(metrics_count_responses_and_handshake_failures) {
+  gw().curl("provider", "/v1/whoami");
+  gw().curl("expired", "/v1/whoami");
+  auto r = run_command({"/usr/bin/curl", "-sS", gw().plain_url + "/metrics"});
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.output.find("# TYPE sluis_http_responses_total counter") != std::string::npos, r.output);
+  auto count = [&](const std::string& series) {
+    auto p = r.output.find(series + " ");
+    return p == std::string::npos ? -1L : std::atol(r.output.c_str() + p + series.size() + 1);
+  };
+  BOOST_TEST(count("sluis_http_responses_total{listener=\"https\",code=\"2xx\"}") >= 1);
+  BOOST_TEST(count("sluis_tls_handshake_failures_total{listener=\"https\"}") >= 1);
+  BOOST_TEST(count("sluis_http_connections{listener=\"plain\"}") >= 1);
+}
+
 // Last: changes the CRL for the rest of the run.
 BOOST_AUTO_TEST_CASE(crl_reload_revokes_without_restart) {
   BOOST_TEST(gw().curl("provider", "/v1/whoami").status == 200);
