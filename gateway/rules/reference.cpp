@@ -1,0 +1,149 @@
+#include "gateway/rules/reference.hpp"
+
+#include <fmt/format.h>
+
+namespace sluis::rules {
+
+namespace {
+
+using Rows = std::vector<std::pair<int, std::vector<std::string>>>;  // line number, fields
+
+// Rows of a CSV text with the header checked against `expected`.
+core::Result<Rows> read_rows(std::string_view csv, const std::string& source,
+                             const std::vector<std::string>& expected) {
+  Rows rows;
+  bool header = false;
+  int line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= csv.size()) {
+    std::size_t nl = csv.find('\n', pos);
+    std::string_view line = csv.substr(pos, nl == std::string_view::npos ? csv.size() - pos : nl - pos);
+    pos = nl == std::string_view::npos ? csv.size() + 1 : nl + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    auto fields = split_csv_line(line);
+    if (!header) {
+      if (fields != expected)
+        return core::make_error("reference.header",
+                                fmt::format("{}:{}: expected the header {}", source, line_no,
+                                            fmt::join(expected, ",")));
+      header = true;
+      continue;
+    }
+    if (fields.size() != expected.size())
+      return core::make_error("reference.fields",
+                              fmt::format("{}:{}: expected {} fields, found {}", source, line_no,
+                                          expected.size(), fields.size()));
+    rows.emplace_back(line_no, std::move(fields));
+  }
+  if (!header) return core::make_error("reference.empty", source + ": no header line");
+  return rows;
+}
+
+core::Result<Validity> validity(const std::string& from, const std::string& to,
+                                const std::string& where) {
+  Validity v;
+  if (!from.empty()) {
+    v.from = core::parse_date(from);
+    if (!v.from) return core::make_error("reference.date", where + ": ingangsdatum \"" + from + "\" is not YYYY-MM-DD");
+  }
+  if (!to.empty()) {
+    v.to = core::parse_date(to);
+    if (!v.to) return core::make_error("reference.date", where + ": einddatum \"" + to + "\" is not YYYY-MM-DD");
+  }
+  if (v.from && v.to && core::to_days(*v.to) < core::to_days(*v.from))
+    return core::make_error("reference.date", where + ": einddatum before ingangsdatum");
+  return v;
+}
+
+}  // namespace
+
+bool Validity::covers(const core::Date& d) const {
+  if (from && core::to_days(d) < core::to_days(*from)) return false;
+  if (to && core::to_days(d) > core::to_days(*to)) return false;
+  return true;
+}
+
+std::vector<std::string> split_csv_line(std::string_view line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cur.push_back('"');
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur.push_back(c);
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  out.push_back(std::move(cur));
+  return out;
+}
+
+core::Result<GemeenteList> GemeenteList::parse(std::string_view csv, const std::string& source) {
+  auto rows = read_rows(csv, source, {"gemeentecode", "gemeentenaam", "ingangsdatum", "einddatum"});
+  if (!rows) return rows.error();
+  GemeenteList list;
+  for (auto& [line, f] : *rows) {
+    std::string where = fmt::format("{}:{}", source, line);
+    if (f[0].size() != 4 || f[0].find_first_not_of("0123456789") != std::string::npos)
+      return core::make_error("reference.code", where + ": gemeentecode \"" + f[0] + "\" is not 4 digits");
+    auto v = validity(f[2], f[3], where);
+    if (!v) return v.error();
+    list.entries_.emplace(f[0], *v);
+  }
+  return list;
+}
+
+bool GemeenteList::valid_on(std::string_view code, const core::Date& date) const {
+  auto [b, e] = entries_.equal_range(std::string(code));
+  for (auto it = b; it != e; ++it)
+    if (it->second.covers(date)) return true;
+  return false;
+}
+
+core::Result<ProductCodeList> ProductCodeList::parse(std::string_view csv, const std::string& source) {
+  auto rows = read_rows(csv, source,
+                        {"wet", "productcategorie", "productcode", "omschrijving", "ingangsdatum", "einddatum"});
+  if (!rows) return rows.error();
+  ProductCodeList list;
+  for (auto& [line, f] : *rows) {
+    std::string where = fmt::format("{}:{}", source, line);
+    if (f[0] != "iwmo" && f[0] != "ijw")
+      return core::make_error("reference.wet", where + ": wet \"" + f[0] + "\" is not iwmo or ijw");
+    if (f[1].size() != 2) return core::make_error("reference.categorie", where + ": productcategorie \"" + f[1] + "\" is not 2 characters");
+    if (f[2].empty() || f[2].size() > 5) return core::make_error("reference.code", where + ": productcode \"" + f[2] + "\" is not 1-5 characters");
+    auto v = validity(f[4], f[5], where);
+    if (!v) return v.error();
+    list.entries_.push_back({f[0], f[1], f[2], *v});
+  }
+  return list;
+}
+
+bool ProductCodeList::fits(std::string_view wet, std::string_view categorie, std::string_view code,
+                           const core::Date& date) const {
+  for (const auto& e : entries_)
+    if (e.wet == wet && e.categorie == categorie && e.code == code && e.validity.covers(date)) return true;
+  return false;
+}
+
+std::optional<std::string> ProductCodeList::categorie_of(std::string_view wet, std::string_view code) const {
+  for (const auto& e : entries_)
+    if (e.wet == wet && e.code == code) return e.categorie;
+  return std::nullopt;
+}
+
+}  // namespace sluis::rules

@@ -1,0 +1,65 @@
+// Reference lists the external-list rules check against (TR378 -> S300 CBS
+// municipality codes; TR381 -> S329 product code within its ProductCategorie),
+// each entry with an optional validity period. Parsed from the CSV files under
+// config/reference/ (the app reads the files; this module stays free of I/O).
+//
+// Format: '#' comment lines, one header line, then rows; fields may be quoted
+// ("..."). Dates are YYYY-MM-DD; an empty ingangsdatum means "always valid
+// before", an empty einddatum "still valid".
+//
+// Threading: immutable after parsing; shared as shared_ptr<const ...> and
+// swapped on reference-reload.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/core/date.hpp"
+#include "gateway/core/result.hpp"
+
+namespace sluis::rules {
+
+struct Validity {
+  std::optional<core::Date> from;  // ingangsdatum
+  std::optional<core::Date> to;    // einddatum (inclusive)
+  bool covers(const core::Date& d) const;
+};
+
+class GemeenteList {
+ public:
+  // `source` names the text in error messages ("cbs-gemeenten.csv").
+  static core::Result<GemeenteList> parse(std::string_view csv, const std::string& source);
+  // True when `code` is a CBS code valid on `date` (TR378).
+  bool valid_on(std::string_view code, const core::Date& date) const;
+  bool known(std::string_view code) const { return entries_.count(std::string(code)) > 0; }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::multimap<std::string, Validity> entries_;
+};
+
+class ProductCodeList {
+ public:
+  static core::Result<ProductCodeList> parse(std::string_view csv, const std::string& source);
+  // True when `code` belongs to `categorie` in `wet` ("iwmo"/"ijw") on `date` (TR381).
+  bool fits(std::string_view wet, std::string_view categorie, std::string_view code,
+            const core::Date& date) const;
+  // The categorie `code` belongs to in `wet`, if listed at all.
+  std::optional<std::string> categorie_of(std::string_view wet, std::string_view code) const;
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::string wet, categorie, code;
+    Validity validity;
+  };
+  std::vector<Entry> entries_;
+};
+
+// Splits one CSV line into fields ("..." quoting with "" for a quote).
+std::vector<std::string> split_csv_line(std::string_view line);
+
+}  // namespace sluis::rules

@@ -1,0 +1,68 @@
+#define BOOST_TEST_MODULE rules_reference
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "gateway/rules/reference.hpp"
+
+using namespace sluis;
+using namespace std::chrono;
+
+namespace {
+core::Date d(int y, unsigned m, unsigned dd) { return year{y} / month{m} / day{dd}; }
+std::string slurp(const std::string& rel) {
+  std::ifstream in(std::string(std::getenv("SLUIS_SOURCE_DIR")) + "/" + rel);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(csv_fields_with_quotes) {
+  auto f = rules::split_csv_line(R"(0935,"Maastricht, stad","say ""hi""",)");
+  BOOST_TEST(f.size() == 4u);
+  BOOST_TEST(f[1] == "Maastricht, stad");
+  BOOST_TEST(f[2] == "say \"hi\"");
+  BOOST_TEST(f[3] == "");
+}
+
+BOOST_AUTO_TEST_CASE(shipped_cbs_list_parses_and_answers) {
+  auto list = rules::GemeenteList::parse(slurp("config/reference/cbs-gemeenten.csv"), "cbs-gemeenten.csv");
+  BOOST_REQUIRE_MESSAGE(list.has_value(), (list.has_error() ? list.error().text : std::string()));
+  BOOST_TEST(list->size() == 342u);
+  BOOST_TEST(list->valid_on("0935", d(2026, 11, 24)));  // Maastricht
+  BOOST_TEST(list->valid_on("0935", d(2015, 1, 1)));    // 2026 codes count for earlier dates
+  BOOST_TEST(!list->valid_on("9999", d(2026, 1, 1)));
+}
+
+BOOST_AUTO_TEST_CASE(ended_codes_stay_valid_before_their_end) {
+  auto list = rules::GemeenteList::parse(
+      "gemeentecode,gemeentenaam,ingangsdatum,einddatum\n0935,Maastricht,,\n0888,Beek (opgeheven),,2025-12-31\n",
+      "t.csv");
+  BOOST_REQUIRE(list.has_value());
+  BOOST_TEST(list->valid_on("0888", d(2025, 12, 31)));
+  BOOST_TEST(!list->valid_on("0888", d(2026, 1, 1)));
+}
+
+BOOST_AUTO_TEST_CASE(bad_files_are_refused_with_position) {
+  auto a = rules::GemeenteList::parse("code,name\n", "a.csv");
+  BOOST_TEST(a.error().text == "a.csv:1: expected the header gemeentecode,gemeentenaam,ingangsdatum,einddatum");
+  auto b = rules::GemeenteList::parse("# c\ngemeentecode,gemeentenaam,ingangsdatum,einddatum\n935,X,,\n", "b.csv");
+  BOOST_TEST(b.error().text == "b.csv:3: gemeentecode \"935\" is not 4 digits");
+  auto c = rules::GemeenteList::parse("gemeentecode,gemeentenaam,ingangsdatum,einddatum\n0935,X,2026-02-30,\n", "c.csv");
+  BOOST_TEST(c.error().text == "c.csv:2: ingangsdatum \"2026-02-30\" is not YYYY-MM-DD");
+  auto e = rules::ProductCodeList::parse("wet,productcategorie,productcode,omschrijving,ingangsdatum,einddatum\nwmo,02,02A01,x,,\n", "p.csv");
+  BOOST_TEST(e.error().text == "p.csv:2: wet \"wmo\" is not iwmo or ijw");
+}
+
+BOOST_AUTO_TEST_CASE(shipped_product_codes_fit_their_category_from_2025) {
+  auto list = rules::ProductCodeList::parse(slurp("config/reference/productcodes.csv"), "productcodes.csv");
+  BOOST_REQUIRE(list.has_value());
+  BOOST_TEST(list->fits("iwmo", "02", "02A01", d(2025, 1, 1)));
+  BOOST_TEST(list->fits("iwmo", "07", "07A12", d(2026, 6, 1)));
+  BOOST_TEST(list->fits("ijw", "45", "45A04", d(2026, 6, 1)));
+  BOOST_TEST(!list->fits("ijw", "45", "45A04", d(2024, 12, 31)));
+  BOOST_TEST(!list->fits("iwmo", "07", "02A01", d(2026, 6, 1)));  // wrong category
+  BOOST_TEST(!list->fits("ijw", "02", "02A01", d(2026, 6, 1)));   // wrong law
+  BOOST_TEST(*list->categorie_of("iwmo", "07A01") == "07");
+}
