@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <fmt/format.h>
 
+#include "gateway/admin/reference_commands.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/core/metrics.hpp"
 
@@ -32,6 +35,24 @@ std::uint64_t monotonic_usec() {
 
 std::string_view version() { return SLUIS_VERSION; }
 
+std::shared_ptr<const rules::ReferenceData> load_reference(const config::ReferenceConfig& cfg) {
+  auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read reference list " + p.string());
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  auto data = std::make_shared<rules::ReferenceData>();
+  auto g = rules::GemeenteList::parse(slurp(cfg.cbs_gemeenten), cfg.cbs_gemeenten.string());
+  if (!g) throw std::runtime_error(g.error().text);
+  auto p = rules::ProductCodeList::parse(slurp(cfg.productcodes), cfg.productcodes.string());
+  if (!p) throw std::runtime_error(p.error().text);
+  data->gemeenten = std::move(*g);
+  data->productcodes = std::move(*p);
+  return data;
+}
+
 std::vector<std::string> check_configuration(const std::filesystem::path& file) {
   try {
     config::load_config(file);
@@ -44,6 +65,11 @@ std::vector<std::string> check_configuration(const std::filesystem::path& file) 
   if (cfg.https.enabled)
     for (auto& e : net::check_tls(cfg.https.tls)) errors.push_back(file.string() + ": " + e);
   for (auto& e : net::check_partners(cfg.partners)) errors.push_back(file.string() + ": " + e);
+  try {
+    load_reference(cfg.reference);
+  } catch (const std::exception& e) {
+    errors.push_back(file.string() + ": [reference] " + e.what());
+  }
   return errors;
 }
 
@@ -63,8 +89,25 @@ App::~App() = default;
 int App::run() {
   // 1. State directory (the embedded store lives here once it lands).
   std::filesystem::create_directories(config_->state_dir);
-  // 2. Admin commands and socket.
+  // 2. Reference lists; admin commands and socket.
+  reference_ = load_reference(config_->reference);
   admin::add_daemon_commands(registry_, *this);
+  admin::add_reference_commands(
+      registry_, {[this] {
+                    return boost::json::object{
+                        {"cbs_gemeenten", config_->reference.cbs_gemeenten.string()},
+                        {"gemeenten", reference_->gemeenten.size()},
+                        {"productcodes_file", config_->reference.productcodes.string()},
+                        {"productcodes", reference_->productcodes.size()}};
+                  },
+                  [this]() -> std::string {
+                    try {
+                      reference_ = load_reference(config_->reference);
+                      return {};
+                    } catch (const std::exception& e) {
+                      return e.what();
+                    }
+                  }});
   admin_.open(config_->admin);
   // 3. Listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
   add_routes();

@@ -28,6 +28,7 @@
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
 #include "gateway/net/server.hpp"
+#include "gateway/rules/reference.hpp"
 
 namespace sluis::app {
 
@@ -35,6 +36,10 @@ namespace sluis::app {
 std::vector<std::string> check_configuration(const std::filesystem::path& file);
 
 std::string_view version();
+
+// Reads the reference lists named in config (throws std::runtime_error naming
+// file and line).
+std::shared_ptr<const rules::ReferenceData> load_reference(const config::ReferenceConfig& cfg);
 
 class App final : public admin::DaemonControl {
  public:
@@ -71,6 +76,7 @@ class App final : public admin::DaemonControl {
   net::Router api_;    // routes of the HTTPS listener
   net::Router plain_;  // routes of the plain loopback listener
   std::shared_ptr<const net::PartnerRegistry> partners_;
+  std::shared_ptr<const rules::ReferenceData> reference_;
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;
   bool stopping_ = false;

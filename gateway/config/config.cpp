@@ -160,6 +160,13 @@ void read_calendar(TableReader r, CalendarConfig& c) {
   r.finish();
 }
 
+void read_reference(TableReader r, ReferenceConfig& c) {
+  const std::filesystem::path dir = std::filesystem::path(SLUIS_DATA_DIR) / "reference";
+  c.cbs_gemeenten = r.path("cbs_gemeenten", dir / "cbs-gemeenten.csv");
+  c.productcodes = r.path("productcodes", dir / "productcodes.csv");
+  r.finish();
+}
+
 void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
   // Default: the systemd credential when the unit loads one, else the key
   // scripts/run generates under the state dir (when present).
@@ -186,6 +193,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_plain(r.table("plain"), cfg.plain, errors);
   read_partners(r, cfg.partners);
   read_calendar(r.table("calendar"), cfg.calendar);
+  read_reference(r.table("reference"), cfg.reference);
   read_secrets(r.table("secrets"), cfg, cfg.secrets);
   r.finish();
 }

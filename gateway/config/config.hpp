@@ -115,6 +115,13 @@ struct Partner {
 std::string_view to_string(PartnerRole r);
 std::string_view to_string(PartnerMode m);
 
+// Reference lists of the external-list rules (TR378 CBS codes, TR381 product
+// codes). Reloadable with `sluisctl reference-reload`.
+struct ReferenceConfig {
+  std::filesystem::path cbs_gemeenten;  // default <datadir>/reference/cbs-gemeenten.csv
+  std::filesystem::path productcodes;   // default <datadir>/reference/productcodes.csv
+};
+
 // The working-day calendar of the standard's deadlines (core/calendar.hpp).
 struct CalendarConfig {
   bool goede_vrijdag_closed = false;
@@ -136,6 +143,7 @@ struct Config {
   PlainConfig plain;
   std::vector<Partner> partners;
   CalendarConfig calendar;
+  ReferenceConfig reference;
   SecretsConfig secrets;
 };
 

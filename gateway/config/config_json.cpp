@@ -75,6 +75,8 @@ boost::json::object to_json(const Config& cfg) {
       {"plain", std::move(plain)},
       {"partners", std::move(partners)},
       {"calendar", std::move(calendar)},
+      {"reference", boost::json::object{{"cbs_gemeenten", cfg.reference.cbs_gemeenten.string()},
+                                        {"productcodes", cfg.reference.productcodes.string()}}},
       {"secrets", std::move(secrets)},
   };
 }

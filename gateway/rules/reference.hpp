@@ -63,3 +63,13 @@ class ProductCodeList {
 std::vector<std::string> split_csv_line(std::string_view line);
 
 }  // namespace sluis::rules
+
+namespace sluis::rules {
+
+// Everything the external-list rules look up, loaded together and swapped as one.
+struct ReferenceData {
+  GemeenteList gemeenten;
+  ProductCodeList productcodes;
+};
+
+}  // namespace sluis::rules

@@ -22,6 +22,8 @@ std::string config_text(const std::string& level, const std::string& extra = "")
   return "state_dir = \"state\"\nlog_level = \"" + level +
          "\"\ndrain_timeout = \"5s\"\n[admin]\nsocket = \"state/admin.sock\"\ngroup = \"\"\n"
          "[https]\nenabled = false\n[plain]\nport = 0\n"
+         "[reference]\ncbs_gemeenten = \"" + (source_dir() / "config/reference/cbs-gemeenten.csv").string() +
+         "\"\nproductcodes = \"" + (source_dir() / "config/reference/productcodes.csv").string() + "\"\n"
          "[secrets]\nbsn_hash_key = \"file:bsn.key\"\n" +
          extra;
 }
@@ -64,6 +66,12 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   BOOST_TEST(cg.exit_code == 0);
   BOOST_TEST(cg.output.find("0123456789abcdef") == std::string::npos);
 
+  // Reference lists: loaded at start, reloadable.
+  auto rg = sluisctl(dir.path(), {"--json", "reference-get"});
+  BOOST_TEST(rg.exit_code == 0, rg.output);
+  BOOST_TEST(boost::json::parse(rg.output).at("arguments").at("gemeenten").as_int64() == 342);
+  BOOST_TEST(sluisctl(dir.path(), {"reference-reload"}).exit_code == 0);
+
   // Good reload via SIGHUP: RELOADING=1 then READY=1, new hash and level.
   dir.write("sluisd.toml", config_text("debug"));
   d.signal(SIGHUP);
@@ -86,7 +94,7 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   // config-test on the bad file names the error; config-reload over the socket fails too.
   auto ct = sluisctl(dir.path(), {"config-test"});
   BOOST_TEST(ct.exit_code == 1);
-  BOOST_TEST(ct.output.find("sluisd.toml:13:1: unknown key 'secrets.client_") != std::string::npos, ct.output);
+  BOOST_TEST(ct.output.find("sluisd.toml:16:1: unknown key 'secrets.client_") != std::string::npos, ct.output);
   BOOST_TEST(sluisctl(dir.path(), {"config-reload"}).exit_code == 1);
   // Fixed again: reload over the socket works.
   dir.write("sluisd.toml", config_text("notice"));
