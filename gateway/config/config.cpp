@@ -167,6 +167,22 @@ void read_reference(TableReader r, ReferenceConfig& c) {
   r.finish();
 }
 
+void read_schemas(TableReader r, SchemasConfig& c) {
+  c.dir = r.path("dir", std::filesystem::path(SLUIS_SCHEMA_DIR));
+  c.packs = r.strings("packs", c.packs);
+  if (c.packs.empty()) r.error_at("packs", "at least one schema pack must be active");
+  for (const auto& p : c.packs) {
+    auto slash = p.find('/');
+    if (slash == std::string::npos || (p.substr(0, slash) != "iwmo" && p.substr(0, slash) != "ijw"))
+      r.error_at("packs", fmt::format("\"{}\" is not <law>/<release> (e.g. \"ijw/3.2\")", p));
+  }
+  c.max_message = r.size("max_message", c.max_message, 1024, 1ULL << 30);
+  c.max_depth = static_cast<int>(r.integer("max_depth", c.max_depth, 16, 1024));
+  c.max_entity_expansions =
+      static_cast<int>(r.integer("max_entity_expansions", c.max_entity_expansions, 0, 100000));
+  r.finish();
+}
+
 void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
   // Default: the systemd credential when the unit loads one, else the key
   // scripts/run generates under the state dir (when present).
@@ -194,6 +210,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_partners(r, cfg.partners);
   read_calendar(r.table("calendar"), cfg.calendar);
   read_reference(r.table("reference"), cfg.reference);
+  read_schemas(r.table("schemas"), cfg.schemas);
   read_secrets(r.table("secrets"), cfg, cfg.secrets);
   r.finish();
 }

@@ -122,6 +122,16 @@ struct ReferenceConfig {
   std::filesystem::path productcodes;   // default <datadir>/reference/productcodes.csv
 };
 
+// Schema packs: which law/release packs are active (two releases can be active
+// side by side), and the hardening limits of XML parsing.
+struct SchemasConfig {
+  std::filesystem::path dir;            // root with <law>/<release>/ packs; default installed
+  std::vector<std::string> packs = {"iwmo/3.2", "ijw/3.2"};
+  std::uint64_t max_message = 25ULL << 20;  // 25 MiB, the chain's limit (OP179)
+  int max_depth = 64;                   // element nesting; the deepest 3.2 message needs ~12
+  int max_entity_expansions = 100;      // SecurityManager limit (no DTDs anyway)
+};
+
 // The working-day calendar of the standard's deadlines (core/calendar.hpp).
 struct CalendarConfig {
   bool goede_vrijdag_closed = false;
@@ -144,6 +154,7 @@ struct Config {
   std::vector<Partner> partners;
   CalendarConfig calendar;
   ReferenceConfig reference;
+  SchemasConfig schemas;
   SecretsConfig secrets;
 };
 

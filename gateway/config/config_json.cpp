@@ -75,6 +75,15 @@ boost::json::object to_json(const Config& cfg) {
       {"plain", std::move(plain)},
       {"partners", std::move(partners)},
       {"calendar", std::move(calendar)},
+      {"schemas", boost::json::object{{"dir", cfg.schemas.dir.string()},
+                                      {"packs", [&] {
+                                         boost::json::array a;
+                                         for (const auto& p : cfg.schemas.packs) a.emplace_back(p);
+                                         return a;
+                                       }()},
+                                      {"max_message", format_size(cfg.schemas.max_message)},
+                                      {"max_depth", cfg.schemas.max_depth},
+                                      {"max_entity_expansions", cfg.schemas.max_entity_expansions}}},
       {"reference", boost::json::object{{"cbs_gemeenten", cfg.reference.cbs_gemeenten.string()},
                                         {"productcodes", cfg.reference.productcodes.string()}}},
       {"secrets", std::move(secrets)},

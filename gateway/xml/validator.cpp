@@ -1,0 +1,307 @@
+#include "gateway/xml/validator.hpp"
+
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLGrammarPool.hpp>
+#include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/sax2/Attributes.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/sax2/SAX2XMLReader.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/PlatformUtils.hpp>
+#include <xercesc/util/SecurityManager.hpp>
+
+#include <map>
+#include <regex>
+#include <set>
+#include <vector>
+
+#include "gateway/core/redact.hpp"
+#include "gateway/xml/xerces_util.hpp"
+
+namespace sluis::xml {
+
+using namespace xercesc;
+using standard::Finding;
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::valid: return "valid";
+    case Verdict::invalid: return "invalid";
+    case Verdict::not_xml: return "not_xml";
+    case Verdict::unknown_message: return "unknown_message";
+  }
+  return "?";
+}
+
+namespace {
+
+// Elements whose values are personal data: their values never appear in a finding.
+const std::set<std::string, std::less<>> kPersonal = {
+    "Bsn",        "Geboortedatum", "Datum",     "DatumGebruik", "Achternaam",   "Voorvoegsel",
+    "Partnernaam", "Voornamen",    "Voorletters", "Straatnaam", "Huisnummer",   "Huisletter",
+    "HuisnummerToevoeging", "Postcode", "Plaatsnaam", "Telefoonnummer", "Emailadres",
+    "Commentaar", "Nummer",        "Organisatie"};
+
+// Xerces quotes values in its messages: 'value'. Mask them for personal elements.
+std::string mask_message(std::string text, bool personal) {
+  if (personal) {
+    static const std::regex quoted("'[^']*'");
+    // Keep facet and type names (they come after the value), mask the first quoted run only.
+    std::smatch m;
+    if (std::regex_search(text, m, quoted)) text.replace(m.position(0), m.length(0), "'***'");
+  }
+  return core::scrub(core::strip_controls(text));
+}
+
+struct Frame {
+  std::string name;
+  std::map<std::string, int> children;  // local name -> count so far
+  std::string segment;                  // "Name" or "Name[n]"
+};
+
+// Thrown from the handler to stop parsing early.
+struct Stop {
+  Verdict verdict;
+  std::string nl, en, detail;
+};
+
+class Handler : public DefaultHandler {
+ public:
+  Handler(const SchemaSet& schemas, int max_depth) : schemas_(schemas), max_depth_(max_depth) {}
+
+  void reset_state() {
+    stack_.clear();
+    outcome_ = Outcome{};
+    text_.clear();
+    fatal_ = false;
+    pending_.clear();
+  }
+
+  // Xerces reports an error about a start tag (an undeclared element) before
+  // startElement, and one about content or a value before endElement. Errors
+  // wait in pending_ until the next event tells which element they are about.
+  void startElement(const XMLCh* uri, const XMLCh* local, const XMLCh*, const Attributes&) override {
+    std::string name = detail::to_utf8(local);
+    if (stack_.empty()) identify(detail::to_utf8(uri), name);
+    if (static_cast<int>(stack_.size()) >= max_depth_)
+      throw Stop{Verdict::not_xml, "Het bericht is dieper genest dan " + std::to_string(max_depth_) + " niveaus.",
+                 "The message nests deeper than " + std::to_string(max_depth_) + " levels.", ""};
+    std::string segment = name;
+    if (!stack_.empty()) {
+      int n = ++stack_.back().children[name];
+      if (n > 1) segment += "[" + std::to_string(n) + "]";
+    }
+    stack_.push_back(Frame{name, {}, segment});
+    text_.clear();
+    flush();
+  }
+
+  void endDocument() override { flush(); }
+
+  void endElement(const XMLCh*, const XMLCh*, const XMLCh*) override {
+    flush();
+    if (stack_.size() == 3 && stack_[1].name == "Header" && stack_[2].name == "BerichtCode" &&
+        outcome_.identity)
+      outcome_.identity->berichtcode = text_;
+    if (!stack_.empty()) stack_.pop_back();
+    text_.clear();
+  }
+
+  void characters(const XMLCh* chars, const XMLSize_t length) override {
+    if (text_.size() < 64) text_ += detail::to_utf8(chars, length);
+  }
+
+  // No DTDs: a DOCTYPE (and so every entity declaration) ends parsing at once.
+  void startDTD(const XMLCh*, const XMLCh*, const XMLCh*) override {
+    throw Stop{Verdict::not_xml,
+               "Het bericht bevat een DOCTYPE; iWmo/iJw-berichten hebben geen DTD en geen entiteiten. "
+               "Verwijder de DOCTYPE-declaratie.",
+               "The message contains a DOCTYPE; iWmo/iJw messages have no DTD and no entities. Remove "
+               "the DOCTYPE declaration.",
+               ""};
+  }
+
+  void warning(const SAXParseException&) override {}
+  void error(const SAXParseException& e) override { add(e); }
+  void fatalError(const SAXParseException& e) override {
+    fatal_ = true;
+    add(e);
+    flush();
+  }
+
+  Outcome& outcome() {
+    flush();
+    return outcome_;
+  }
+  bool fatal() const { return fatal_; }
+
+ private:
+  void identify(const std::string& uri, const std::string& local) {
+    auto ns = standard::parse_namespace(uri);
+    if (local != "Bericht" || !ns || ns->number == 0)
+      throw Stop{Verdict::unknown_message,
+                 "Het bericht is geen iWmo- of iJw-bericht: het hoofdelement is {" + uri + "}" + local +
+                     "; verwacht wordt Bericht in de namespace van een berichtsoort, bijvoorbeeld "
+                     "http://www.istandaarden.nl/ijw/3_2/jw301/schema.",
+                 "The message is not an iWmo or iJw message: its root element is {" + uri + "}" + local +
+                     "; expected Bericht in the namespace of a message type, e.g. "
+                     "http://www.istandaarden.nl/ijw/3_2/jw301/schema.",
+                 ""};
+    if (!schemas_.active(ns->law, ns->release))
+      throw Stop{Verdict::unknown_message,
+                 "Release " + ns->release + " van " + std::string(standard::to_string(ns->law)) +
+                     " wordt door deze gateway niet (meer) aangenomen (namespace " + uri + ").",
+                 "Release " + ns->release + " of " + std::string(standard::to_string(ns->law)) +
+                     " is not (or no longer) accepted by this gateway (namespace " + uri + ").",
+                 ""};
+    Identity id;
+    id.type = standard::find_message(ns->law, ns->number);
+    id.release = ns->release;
+    id.namespace_uri = uri;
+    outcome_.identity = id;
+  }
+
+  std::string path() const {
+    std::string p;
+    for (const auto& f : stack_) p += "/" + f.segment;
+    return p.empty() ? "/" : p;
+  }
+
+  struct Pending {
+    std::string message;
+    int line, column;
+    bool fatal;
+  };
+
+  void add(const SAXParseException& e) {
+    pending_.push_back({detail::to_utf8(e.getMessage()), static_cast<int>(e.getLineNumber()),
+                        static_cast<int>(e.getColumnNumber()), fatal_});
+  }
+
+  void flush() {
+    for (auto& p : pending_) explain(p);
+    pending_.clear();
+  }
+
+  void explain(const Pending& p) {
+    Finding f;
+    f.origin = "xsd";
+    f.path = path();
+    f.line = p.line;
+    f.column = p.column;
+    bool personal = !stack_.empty() && kPersonal.count(stack_.back().name);
+    f.detail = mask_message(p.message, personal);
+    if (!personal && !text_.empty() && text_.size() < 64) f.value = core::scrub(core::strip_controls(text_));
+    if (personal) f.value = "***";
+    std::string where = f.path + " (regel " + std::to_string(f.line) + ", kolom " + std::to_string(f.column) + ")";
+    std::string where_en = f.path + " (line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ")";
+    if (p.fatal) {
+      f.nl = "Het bericht is geen goedgevormde XML bij " + where + ": " + f.detail +
+             ". Controleer of alle elementen goed geopend en gesloten zijn.";
+      f.en = "The message is not well-formed XML at " + where_en + ": " + f.detail +
+             ". Check that every element is opened and closed properly.";
+    } else {
+      f.nl = "Het bericht voldoet niet aan het XSD-schema bij " + where + ": " + f.detail +
+             ". Pas het element aan zoals het schema voorschrijft (verplichte elementen, volgorde, "
+             "lengte, patroon of toegestane codes).";
+      f.en = "The message does not conform to the XSD schema at " + where_en + ": " + f.detail +
+             ". Change the element as the schema requires (mandatory elements, order, length, pattern "
+             "or allowed codes).";
+    }
+    outcome_.findings.push_back(std::move(f));
+  }
+
+  const SchemaSet& schemas_;
+  int max_depth_;
+  std::vector<Frame> stack_;
+  std::string text_;
+  Outcome outcome_;
+  bool fatal_ = false;
+  std::vector<Pending> pending_;
+};
+
+}  // namespace
+
+struct Validator::Impl {
+  Impl(std::shared_ptr<const SchemaSet> s, const config::SchemasConfig& l)
+      : schemas(std::move(s)), limits(l), handler(*schemas, l.max_depth) {
+    parser.reset(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, schemas->pool()));
+    parser->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+    parser->setFeature(XMLUni::fgSAX2CoreValidation, true);
+    parser->setFeature(XMLUni::fgXercesDynamic, false);
+    parser->setFeature(XMLUni::fgXercesSchema, true);
+    parser->setFeature(XMLUni::fgXercesSchemaFullChecking, false);  // checked at load
+    parser->setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+    parser->setFeature(XMLUni::fgXercesLoadSchema, false);  // never follow schemaLocation
+    parser->setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+    parser->setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
+    parser->setFeature(XMLUni::fgXercesIdentityConstraintChecking, true);
+    parser->setFeature(XMLUni::fgXercesValidationErrorAsFatal, false);
+    security.setEntityExpansionLimit(static_cast<XMLSize_t>(l.max_entity_expansions));
+    parser->setProperty(XMLUni::fgXercesSecurityManager, &security);
+    parser->setContentHandler(&handler);
+    parser->setErrorHandler(&handler);
+    parser->setLexicalHandler(&handler);  // startDTD refuses any DOCTYPE
+  }
+
+  std::shared_ptr<const SchemaSet> schemas;
+  config::SchemasConfig limits;
+  SecurityManager security;
+  Handler handler;
+  std::unique_ptr<SAX2XMLReader> parser;
+};
+
+Validator::Validator(std::shared_ptr<const SchemaSet> schemas, const config::SchemasConfig& limits)
+    : impl_(std::make_unique<Impl>(std::move(schemas), limits)) {}
+
+Validator::~Validator() = default;
+
+Outcome Validator::validate(std::string_view doc) {
+  Outcome out;
+  auto stop_finding = [](const std::string& nl, const std::string& en, const std::string& det) {
+    Finding f;
+    f.origin = "sluis";
+    f.path = "/";
+    f.nl = nl;
+    f.en = en;
+    f.detail = det;
+    return f;
+  };
+  if (doc.size() > impl_->limits.max_message) {
+    out.verdict = Verdict::not_xml;
+    out.findings.push_back(stop_finding(
+        "Het bericht is groter dan " + config::format_size(impl_->limits.max_message) + " (OP179).",
+        "The message is larger than " + config::format_size(impl_->limits.max_message) + " (OP179).", ""));
+    return out;
+  }
+  auto& h = impl_->handler;
+  h.reset_state();
+  MemBufInputSource src(reinterpret_cast<const XMLByte*>(doc.data()), doc.size(), "bericht", false);
+  try {
+    impl_->parser->parse(src);
+  } catch (const Stop& s) {
+    out.verdict = s.verdict;
+    out.identity = h.outcome().identity;
+    out.findings = std::move(h.outcome().findings);
+    out.findings.push_back(stop_finding(s.nl, s.en, s.detail));
+    return out;
+  } catch (const SAXParseException&) {
+    // Reported through fatalError already.
+  } catch (const XMLException& e) {
+    h.outcome().findings.push_back(stop_finding(
+        "Het bericht kon niet gelezen worden.", "The message could not be read.",
+        core::scrub(detail::to_utf8(e.getMessage()))));
+    out.verdict = Verdict::not_xml;
+    out.findings = std::move(h.outcome().findings);
+    return out;
+  }
+  out.identity = h.outcome().identity;
+  out.findings = std::move(h.outcome().findings);
+  if (h.fatal() || !out.identity)
+    out.verdict = Verdict::not_xml;
+  else
+    out.verdict = out.findings.empty() ? Verdict::valid : Verdict::invalid;
+  return out;
+}
+
+}  // namespace sluis::xml

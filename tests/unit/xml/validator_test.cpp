@@ -1,0 +1,221 @@
+// Hostile and odd input, identification, MANIFEST checks and concurrent use of
+// one schema set from several threads.
+#define BOOST_TEST_MODULE xml_validator
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "gateway/xml/validator.hpp"
+
+namespace fs = std::filesystem;
+using namespace sluis;
+
+namespace {
+
+fs::path source() { return std::getenv("SLUIS_SOURCE_DIR"); }
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+std::string valid_301() { return slurp(source() / "tests/conformance/xsd/ijw/301/valid-toewijzing.xml"); }
+
+struct Fixture {
+  Fixture() {
+    cfg.dir = source() / "schemas";
+    cfg.packs = {"iwmo/3.2", "ijw/3.2"};
+    cfg.max_message = 64 << 10;
+    cfg.max_depth = 32;
+    auto s = xml::SchemaSet::load(cfg);
+    BOOST_REQUIRE(s.has_value());
+    set = *s;
+  }
+  xml::Outcome check(const std::string& doc) {
+    xml::Validator v(set, cfg);
+    return v.validate(doc);
+  }
+  xml::XercesRuntime runtime;
+  config::SchemasConfig cfg;
+  std::shared_ptr<const xml::SchemaSet> set;
+};
+
+bool any_text(const xml::Outcome& o, const std::string& needle) {
+  for (const auto& f : o.findings)
+    if (f.en.find(needle) != std::string::npos || f.nl.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(validator, Fixture)
+
+BOOST_AUTO_TEST_CASE(identifies_law_release_message_and_berichtcode) {
+  auto o = check(valid_301());
+  BOOST_TEST(xml::to_string(o.verdict) == "valid");
+  BOOST_REQUIRE(o.identity.has_value());
+  BOOST_TEST(o.identity->type->number == 301);
+  BOOST_TEST(o.identity->type->berichtcode == 436);
+  BOOST_TEST(o.identity->berichtcode == "436");
+  BOOST_TEST(o.identity->release == "3.2");
+  BOOST_CHECK(o.identity->type->law == standard::Law::ijw);
+}
+
+BOOST_AUTO_TEST_CASE(doctype_and_entity_bomb_are_refused) {
+  std::string bomb =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 "
+      "\"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>\n<lolz>&lol2;</lolz>";
+  auto o = check(bomb);
+  BOOST_TEST(xml::to_string(o.verdict) == "not_xml");
+  BOOST_TEST(any_text(o, "DOCTYPE"));
+}
+
+BOOST_AUTO_TEST_CASE(external_entity_is_never_read) {
+  std::string xxe =
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE b [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+      "<Bericht xmlns=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema\">&x;</Bericht>";
+  auto o = check(xxe);
+  BOOST_TEST(xml::to_string(o.verdict) == "not_xml");
+  for (const auto& f : o.findings) BOOST_TEST(f.detail.find("root:") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(schema_location_in_the_instance_is_ignored) {
+  // Pointing at a permissive schema elsewhere must not change the verdict.
+  fs::path evil = fs::temp_directory_path() / "sluis-evil.xsd";
+  std::ofstream(evil) << "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
+                         "targetNamespace=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema\">"
+                         "<xs:element name=\"Bericht\"/></xs:schema>";
+  std::string doc = std::regex_replace(
+      valid_301(), std::regex("Bsn>[0-9]+<"), "Bsn>12<");
+  doc = std::regex_replace(doc, std::regex("(<\\w+:Bericht) "),
+                           "$1 xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                           "xsi:schemaLocation=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema file://" +
+                               evil.string() + "\" ",
+                           std::regex_constants::format_first_only);
+  auto o = check(doc);
+  fs::remove(evil);
+  BOOST_TEST(xml::to_string(o.verdict) == "invalid");
+}
+
+BOOST_AUTO_TEST_CASE(oversize_is_refused_before_parsing) {
+  std::string big = valid_301() + std::string(70 << 10, ' ');
+  auto o = check(big);
+  BOOST_TEST(xml::to_string(o.verdict) == "not_xml");
+  BOOST_TEST(any_text(o, "64KiB"));
+}
+
+BOOST_AUTO_TEST_CASE(too_deep_is_refused) {
+  std::string deep = "<Bericht xmlns=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema\">";
+  for (int i = 0; i < 40; ++i) deep += "<a>";
+  for (int i = 0; i < 40; ++i) deep += "</a>";
+  deep += "</Bericht>";
+  auto o = check(deep);
+  BOOST_TEST(xml::to_string(o.verdict) == "not_xml");
+  BOOST_TEST(any_text(o, "32"));
+}
+
+BOOST_AUTO_TEST_CASE(not_xml_and_truncated) {
+  BOOST_TEST(xml::to_string(check("hello").verdict) == "not_xml");
+  BOOST_TEST(xml::to_string(check("").verdict) == "not_xml");
+  std::string doc = valid_301();
+  BOOST_TEST(xml::to_string(check(doc.substr(0, doc.size() / 2)).verdict) == "not_xml");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_namespace_and_retired_release) {
+  auto o = check("<Bericht xmlns=\"urn:something-else\"/>");
+  BOOST_TEST(xml::to_string(o.verdict) == "unknown_message");
+  auto old = std::regex_replace(valid_301(), std::regex("3_2"), "3_0");
+  auto r = check(old);
+  BOOST_TEST(xml::to_string(r.verdict) == "unknown_message");
+  BOOST_TEST(any_text(r, "Release 3.0 of ijw"));
+  auto other = check("<Bericht xmlns=\"http://www.istandaarden.nl/ijw/3_2/jw399/schema\"/>");
+  BOOST_TEST(xml::to_string(other.verdict) == "unknown_message");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_berichtcode_is_an_xsd_finding) {
+  auto doc = std::regex_replace(valid_301(), std::regex("BerichtCode>436<"), "BerichtCode>414<");
+  BOOST_REQUIRE(doc != valid_301());
+  auto o = check(doc);
+  BOOST_TEST(xml::to_string(o.verdict) == "invalid");
+  BOOST_TEST(o.findings.at(0).path == "/Bericht/Header/BerichtCode");
+  BOOST_TEST(o.findings.at(0).value == "414");
+}
+
+BOOST_AUTO_TEST_CASE(personal_values_are_masked_in_findings) {
+  // A BSN that fails the XSD pattern (10 digits) and a too-long surname.
+  auto doc = std::regex_replace(valid_301(), std::regex("Bsn>([0-9]+)<"), "Bsn>$10<");
+  auto o = check(doc);
+  BOOST_REQUIRE(!o.findings.empty());
+  std::smatch m;
+  std::string original = valid_301();
+  BOOST_REQUIRE(std::regex_search(original, m, std::regex("Bsn>([0-9]+)<")));
+  bool bsn_finding = false;
+  for (const auto& f : o.findings) {
+    BOOST_TEST(f.detail.find(m[1].str()) == std::string::npos, f.detail);
+    BOOST_TEST(f.nl.find(m[1].str()) == std::string::npos, f.nl);
+    if (f.path.ends_with("/Bsn")) {
+      bsn_finding = true;
+      BOOST_TEST(f.value == "***");
+    }
+  }
+  BOOST_TEST(bsn_finding);
+}
+
+BOOST_AUTO_TEST_CASE(one_schema_set_serves_several_threads) {
+  std::string good = valid_301();
+  std::string bad = std::regex_replace(good, std::regex("BerichtCode>436<"), "BerichtCode>999<");
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      xml::Validator v(set, cfg);
+      for (int i = 0; i < 50; ++i) {
+        if (v.validate(good).verdict != xml::Verdict::valid) ++wrong;
+        if (v.validate(bad).verdict != xml::Verdict::invalid) ++wrong;
+      }
+    });
+  for (auto& t : threads) t.join();
+  BOOST_TEST(wrong.load() == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(manifest_refuses_tampered_unlisted_and_misplaced_packs) {
+  xml::XercesRuntime runtime;
+  fs::path root = fs::temp_directory_path() / ("sluis-manifest-" + std::to_string(::getpid()));
+  fs::create_directories(root / "ijw");
+  fs::copy(source() / "schemas/ijw/3.2", root / "ijw/3.2", fs::copy_options::recursive);
+  config::SchemasConfig cfg;
+  cfg.dir = root;
+  cfg.packs = {"ijw/3.2"};
+  BOOST_TEST(xml::SchemaSet::load(cfg).has_value());
+
+  // One changed byte in a message XSD.
+  {
+    std::ofstream(root / "ijw/3.2/jw301.xsd", std::ios::app) << " ";
+  }
+  auto t = xml::SchemaSet::load(cfg);
+  BOOST_REQUIRE(t.has_error());
+  BOOST_TEST(t.error().code == "schemas.tampered");
+  BOOST_TEST(t.error().text.find("jw301.xsd differs from its MANIFEST") != std::string::npos);
+
+  // A file nobody listed.
+  fs::copy(source() / "schemas/ijw/3.2/jw301.xsd", root / "ijw/3.2/jw301.xsd",
+           fs::copy_options::overwrite_existing);
+  std::ofstream(root / "ijw/3.2/extra.xsd") << "<x/>";
+  auto u = xml::SchemaSet::load(cfg);
+  BOOST_REQUIRE(u.has_error());
+  BOOST_TEST(u.error().text.find("extra.xsd is not listed") != std::string::npos);
+  fs::remove(root / "ijw/3.2/extra.xsd");
+
+  // A pack in the wrong directory.
+  fs::rename(root / "ijw/3.2", root / "ijw/3.3");
+  cfg.packs = {"ijw/3.3"};
+  auto w = xml::SchemaSet::load(cfg);
+  BOOST_REQUIRE(w.has_error());
+  BOOST_TEST(w.error().text.find("says law=ijw release=3.2") != std::string::npos);
+  fs::remove_all(root);
+}
