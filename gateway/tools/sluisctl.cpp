@@ -7,14 +7,28 @@
 // answer as it came. The exit code is the answer's result (0 ok, 1 error,
 // 2 unsupported, 3 empty); 64 for a usage error, 69 when the socket cannot be
 // reached. The default socket is $SLUIS_ADMIN_SOCKET, else /run/sluis/sluisd.sock.
+//
+//   sluisctl [--json] validate FILE... [--config FILE] [--schemas DIR] [--lang nl|en]
+//
+// validates messages offline, without a daemon, with the same validator sluisd
+// uses: the schema packs of the config file's [schemas] (default: the
+// installed packs), or of --schemas DIR. Exit code 0 when every file is valid,
+// 1 when any is not.
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
 #include <exception>
 #include <iostream>
 #include <string>
 #include <string_view>
 
 #include "gateway/admin/client.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/xml/finding_json.hpp"
+#include "gateway/xml/validator.hpp"
 
 namespace {
 
@@ -22,7 +36,81 @@ constexpr int kExitUsage = 64, kExitUnavailable = 69;
 
 void usage(std::ostream& out) {
   out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
-         "       sluisctl list-commands   (every command the daemon answers)\n";
+         "       sluisctl list-commands   (every command the daemon answers)\n"
+         "       sluisctl [--json] validate FILE... [--config FILE] [--schemas DIR] [--lang nl|en]\n";
+}
+
+std::string slurp(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Offline validation with sluisd's own validator.
+int validate(int argc, char** argv, int i, bool json) {
+  std::vector<std::string> files;
+  std::string config_file, schemas_dir, lang = "nl";
+  for (; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if ((a == "--config" || a == "--schemas" || a == "--lang") && i + 1 < argc) {
+      (a == "--config" ? config_file : a == "--schemas" ? schemas_dir : lang) = argv[++i];
+    } else if (a.starts_with("--")) {
+      std::cerr << "sluisctl validate: unknown option " << a << "\n";
+      return kExitUsage;
+    } else {
+      files.emplace_back(a);
+    }
+  }
+  if (files.empty() || (lang != "nl" && lang != "en")) {
+    usage(std::cerr);
+    return kExitUsage;
+  }
+  sluis::config::SchemasConfig cfg;
+  try {
+    cfg = config_file.empty() ? sluis::config::parse_config("[https]\nenabled = false\n", "defaults").schemas
+                              : sluis::config::load_config(config_file).schemas;
+  } catch (const sluis::config::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 78;
+  }
+  if (!schemas_dir.empty()) cfg.dir = std::filesystem::absolute(schemas_dir);
+  sluis::xml::XercesRuntime runtime;
+  auto set = sluis::xml::SchemaSet::load(cfg);
+  if (!set) {
+    std::cerr << "sluisctl validate: " << set.error().text << "\n";
+    return 78;
+  }
+  sluis::xml::Validator validator(*set, cfg);
+  bool all_valid = true;
+  boost::json::array results;
+  for (const auto& f : files) {
+    bool ok = false;
+    std::string doc = slurp(f, ok);
+    if (!ok) {
+      std::cerr << "sluisctl validate: cannot read " << f << "\n";
+      all_valid = false;
+      continue;
+    }
+    auto out = validator.validate(doc);
+    all_valid = all_valid && out.verdict == sluis::xml::Verdict::valid;
+    if (json) {
+      auto j = sluis::xml::to_json(out);
+      j["file"] = f;
+      results.emplace_back(std::move(j));
+      continue;
+    }
+    std::cout << f << ": " << sluis::xml::to_string(out.verdict);
+    if (out.identity)
+      std::cout << " (" << sluis::standard::to_string(out.identity->type->law) << " "
+                << out.identity->type->number << " " << out.identity->type->name << ", release "
+                << out.identity->release << ")";
+    std::cout << "\n";
+    for (const auto& fd : out.findings) std::cout << "  " << (lang == "nl" ? fd.nl : fd.en) << "\n";
+  }
+  if (json) std::cout << boost::json::serialize(results) << "\n";
+  return all_valid ? 0 : 1;
 }
 
 void print_value(const boost::json::value& v, const std::string& indent, std::ostream& out);
@@ -90,6 +178,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   std::string command = argv[i++];
+  if (command == "validate") return validate(argc, argv, i, json);
   boost::json::object args;
   for (; i < argc; ++i) {
     std::string_view a = argv[i];

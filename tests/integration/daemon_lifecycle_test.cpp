@@ -170,3 +170,25 @@ BOOST_AUTO_TEST_CASE(check_config_exit_codes) {
   BOOST_TEST(v.exit_code == 0);
   BOOST_TEST(v.output.starts_with("sluisd "));
 }
+
+BOOST_AUTO_TEST_CASE(sluisctl_validate_works_offline) {
+  std::string ctl = (bin_dir() / "tools" / "sluisctl").string();
+  std::string schemas = (source_dir() / "schemas").string();
+  auto corpus = source_dir() / "tests/conformance/xsd/ijw/323";
+  std::string valid, invalid;
+  for (const auto& e : fs::directory_iterator(corpus)) {
+    if (e.path().extension() != ".xml") continue;
+    (e.path().filename().string().starts_with("valid-") ? valid : invalid) = e.path().string();
+  }
+  BOOST_REQUIRE(!valid.empty() && !invalid.empty());
+  auto ok = run_command({ctl, "validate", valid, "--schemas", schemas});
+  BOOST_TEST(ok.exit_code == 0, ok.output);
+  BOOST_TEST(ok.output.find("valid (ijw 323 Declaratie, release 3.2)") != std::string::npos, ok.output);
+  auto bad = run_command({ctl, "--json", "validate", valid, invalid, "--schemas", schemas, "--lang", "en"});
+  BOOST_TEST(bad.exit_code == 1);
+  auto v = boost::json::parse(bad.output);
+  BOOST_TEST(v.as_array().at(0).at("verdict").as_string() == "valid");
+  BOOST_TEST(v.as_array().at(1).at("verdict").as_string() == "invalid");
+  BOOST_TEST(!v.as_array().at(1).at("findings").as_array().empty());
+  BOOST_TEST(run_command({ctl, "validate"}).exit_code == 64);
+}
