@@ -8,6 +8,7 @@
 
 #include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/xml/schema_set.hpp"
 
 namespace po = boost::program_options;
 
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   const std::string file = vm["config"].as<std::string>();
   try {
     sluis::core::init_dutch_time();
+    sluis::xml::XercesRuntime xerces;
     if (vm.count("check-config")) {
       auto errors = sluis::app::check_configuration(file);
       for (const auto& e : errors) std::cerr << e << "\n";

@@ -65,6 +65,8 @@ std::vector<std::string> check_configuration(const std::filesystem::path& file) 
   if (cfg.https.enabled)
     for (auto& e : net::check_tls(cfg.https.tls)) errors.push_back(file.string() + ": " + e);
   for (auto& e : net::check_partners(cfg.partners)) errors.push_back(file.string() + ": " + e);
+  auto schemas = xml::SchemaSet::load(cfg.schemas);
+  if (!schemas) errors.push_back(file.string() + ": [schemas] " + schemas.error().text);
   try {
     load_reference(cfg.reference);
   } catch (const std::exception& e) {
@@ -89,7 +91,10 @@ App::~App() = default;
 int App::run() {
   // 1. State directory (the embedded store lives here once it lands).
   std::filesystem::create_directories(config_->state_dir);
-  // 2. Reference lists; admin commands and socket.
+  // 2. Schema packs, reference lists; admin commands and socket.
+  auto schemas = xml::SchemaSet::load(config_->schemas);
+  if (!schemas) throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
+  schemas_ = *schemas;
   reference_ = load_reference(config_->reference);
   admin::add_daemon_commands(registry_, *this);
   admin::add_reference_commands(
@@ -259,6 +264,9 @@ boost::json::object App::status() const {
   if (https_) listeners.emplace_back(https_->url());
   if (http_) listeners.emplace_back(http_->url());
   listeners.emplace_back("unix://" + admin_.path().string());
+  boost::json::array packs;
+  for (const auto& p : schemas_->packs())
+    packs.emplace_back(std::string(standard::to_string(p.law)) + "/" + p.release);
   return boost::json::object{
       {"version", version()},
       {"pid", ::getpid()},
@@ -267,6 +275,7 @@ boost::json::object App::status() const {
       {"config_hash", config_->hash},
       {"state_dir", config_->state_dir.string()},
       {"listeners", std::move(listeners)},
+      {"schema_packs", std::move(packs)},
   };
 }
 

@@ -7,6 +7,8 @@
 #include <xercesc/sax2/XMLReaderFactory.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
+#include <xercesc/validators/schema/ComplexTypeInfo.hpp>
+#include <xercesc/validators/schema/SchemaGrammar.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -150,6 +152,27 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::Sch
                                                     (errors.errors.empty() ? "no grammar" : errors.errors.front()));
     }
     set->packs_.push_back(*pack);
+  }
+  // Xerces builds content models (and their printable form, used in error
+  // messages) lazily, on first use, inside the shared grammar: with several
+  // validating threads that is a data race. Build them all now, while one
+  // thread owns the pool; afterwards the grammars are only read.
+  auto grammars = set->pool_->getGrammarEnumerator();
+  while (grammars.hasMoreElements()) {
+    Grammar& g = grammars.nextElement();
+    if (g.getGrammarType() != Grammar::SchemaGrammarType) continue;
+    auto& sg = static_cast<SchemaGrammar&>(g);
+    auto warm = [](ComplexTypeInfo* ti) {
+      if (!ti) return;
+      ti->getContentModel();
+      ti->getFormattedContentModel();
+    };
+    if (auto* reg = sg.getComplexTypeRegistry()) {
+      RefHashTableOfEnumerator<ComplexTypeInfo> types(reg, false);
+      while (types.hasMoreElements()) warm(&types.nextElement());
+    }
+    auto elems = sg.getElemEnumerator();
+    while (elems.hasMoreElements()) warm(elems.nextElement().getComplexTypeInfo());
   }
   // From here on no parser can add or replace a grammar.
   set->pool_->lockPool();

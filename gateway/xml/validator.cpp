@@ -1,6 +1,7 @@
 #include "gateway/xml/validator.hpp"
 
 #include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/XMLPScanToken.hpp>
 #include <xercesc/framework/XMLGrammarPool.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
 #include <xercesc/sax2/Attributes.hpp>
@@ -59,7 +60,8 @@ struct Frame {
   std::string segment;                  // "Name" or "Name[n]"
 };
 
-// Thrown from the handler to stop parsing early.
+// Why the handler asked to stop parsing early (progressive parsing stops at
+// the next token; nothing is thrown through Xerces, so nothing leaks).
 struct Stop {
   Verdict verdict;
   std::string nl, en, detail;
@@ -70,6 +72,7 @@ class Handler : public DefaultHandler {
   Handler(const SchemaSet& schemas, int max_depth) : schemas_(schemas), max_depth_(max_depth) {}
 
   void reset_state() {
+    stop_.reset();
     stack_.clear();
     outcome_ = Outcome{};
     text_.clear();
@@ -81,11 +84,12 @@ class Handler : public DefaultHandler {
   // startElement, and one about content or a value before endElement. Errors
   // wait in pending_ until the next event tells which element they are about.
   void startElement(const XMLCh* uri, const XMLCh* local, const XMLCh*, const Attributes&) override {
+    if (stop_) return;
     std::string name = detail::to_utf8(local);
-    if (stack_.empty()) identify(detail::to_utf8(uri), name);
+    if (stack_.empty() && !identify(detail::to_utf8(uri), name)) return;
     if (static_cast<int>(stack_.size()) >= max_depth_)
-      throw Stop{Verdict::not_xml, "Het bericht is dieper genest dan " + std::to_string(max_depth_) + " niveaus.",
-                 "The message nests deeper than " + std::to_string(max_depth_) + " levels.", ""};
+      return stop(Stop{Verdict::not_xml, "Het bericht is dieper genest dan " + std::to_string(max_depth_) + " niveaus.",
+                 "The message nests deeper than " + std::to_string(max_depth_) + " levels.", ""});
     std::string segment = name;
     if (!stack_.empty()) {
       int n = ++stack_.back().children[name];
@@ -99,6 +103,7 @@ class Handler : public DefaultHandler {
   void endDocument() override { flush(); }
 
   void endElement(const XMLCh*, const XMLCh*, const XMLCh*) override {
+    if (stop_) return;
     flush();
     if (stack_.size() == 3 && stack_[1].name == "Header" && stack_[2].name == "BerichtCode" &&
         outcome_.identity)
@@ -113,21 +118,26 @@ class Handler : public DefaultHandler {
 
   // No DTDs: a DOCTYPE (and so every entity declaration) ends parsing at once.
   void startDTD(const XMLCh*, const XMLCh*, const XMLCh*) override {
-    throw Stop{Verdict::not_xml,
+    stop(Stop{Verdict::not_xml,
                "Het bericht bevat een DOCTYPE; iWmo/iJw-berichten hebben geen DTD en geen entiteiten. "
                "Verwijder de DOCTYPE-declaratie.",
                "The message contains a DOCTYPE; iWmo/iJw messages have no DTD and no entities. Remove "
                "the DOCTYPE declaration.",
-               ""};
+               ""});
   }
 
   void warning(const SAXParseException&) override {}
-  void error(const SAXParseException& e) override { add(e); }
+  void error(const SAXParseException& e) override {
+    if (!stop_) add(e);
+  }
   void fatalError(const SAXParseException& e) override {
+    if (stop_) return;
     fatal_ = true;
     add(e);
     flush();
   }
+
+  const std::optional<Stop>& stopped() const { return stop_; }
 
   Outcome& outcome() {
     flush();
@@ -136,29 +146,38 @@ class Handler : public DefaultHandler {
   bool fatal() const { return fatal_; }
 
  private:
-  void identify(const std::string& uri, const std::string& local) {
+  void stop(Stop s) {
+    if (!stop_) stop_ = std::move(s);
+  }
+
+  bool identify(const std::string& uri, const std::string& local) {
     auto ns = standard::parse_namespace(uri);
-    if (local != "Bericht" || !ns || ns->number == 0)
-      throw Stop{Verdict::unknown_message,
+    if (local != "Bericht" || !ns || ns->number == 0) {
+      stop(Stop{Verdict::unknown_message,
                  "Het bericht is geen iWmo- of iJw-bericht: het hoofdelement is {" + uri + "}" + local +
                      "; verwacht wordt Bericht in de namespace van een berichtsoort, bijvoorbeeld "
                      "http://www.istandaarden.nl/ijw/3_2/jw301/schema.",
                  "The message is not an iWmo or iJw message: its root element is {" + uri + "}" + local +
                      "; expected Bericht in the namespace of a message type, e.g. "
                      "http://www.istandaarden.nl/ijw/3_2/jw301/schema.",
-                 ""};
-    if (!schemas_.active(ns->law, ns->release))
-      throw Stop{Verdict::unknown_message,
+                 ""});
+      return false;
+    }
+    if (!schemas_.active(ns->law, ns->release)) {
+      stop(Stop{Verdict::unknown_message,
                  "Release " + ns->release + " van " + std::string(standard::to_string(ns->law)) +
                      " wordt door deze gateway niet (meer) aangenomen (namespace " + uri + ").",
                  "Release " + ns->release + " of " + std::string(standard::to_string(ns->law)) +
                      " is not (or no longer) accepted by this gateway (namespace " + uri + ").",
-                 ""};
+                 ""});
+      return false;
+    }
     Identity id;
     id.type = standard::find_message(ns->law, ns->number);
     id.release = ns->release;
     id.namespace_uri = uri;
     outcome_.identity = id;
+    return true;
   }
 
   std::string path() const {
@@ -218,6 +237,7 @@ class Handler : public DefaultHandler {
   Outcome outcome_;
   bool fatal_ = false;
   std::vector<Pending> pending_;
+  std::optional<Stop> stop_;
 };
 
 }  // namespace
@@ -278,13 +298,12 @@ Outcome Validator::validate(std::string_view doc) {
   h.reset_state();
   MemBufInputSource src(reinterpret_cast<const XMLByte*>(doc.data()), doc.size(), "bericht", false);
   try {
-    impl_->parser->parse(src);
-  } catch (const Stop& s) {
-    out.verdict = s.verdict;
-    out.identity = h.outcome().identity;
-    out.findings = std::move(h.outcome().findings);
-    out.findings.push_back(stop_finding(s.nl, s.en, s.detail));
-    return out;
+    // Progressive parsing, so that the handler can stop at the next token
+    // (DOCTYPE, unknown root, too deep) and the parser cleans up after itself.
+    XMLPScanToken token;
+    bool more = impl_->parser->parseFirst(src, token);
+    while (more && !h.stopped()) more = impl_->parser->parseNext(token);
+    if (h.stopped()) impl_->parser->parseReset(token);
   } catch (const SAXParseException&) {
     // Reported through fatalError already.
   } catch (const XMLException& e) {
@@ -293,6 +312,14 @@ Outcome Validator::validate(std::string_view doc) {
         core::scrub(detail::to_utf8(e.getMessage()))));
     out.verdict = Verdict::not_xml;
     out.findings = std::move(h.outcome().findings);
+    return out;
+  }
+  if (const auto& s = h.stopped()) {
+    Stop stop = *s;
+    out.verdict = stop.verdict;
+    out.identity = h.outcome().identity;
+    out.findings = std::move(h.outcome().findings);
+    out.findings.push_back(stop_finding(stop.nl, stop.en, stop.detail));
     return out;
   }
   out.identity = h.outcome().identity;

@@ -24,6 +24,7 @@ std::string config_text(const std::string& level, const std::string& extra = "")
          "[https]\nenabled = false\n[plain]\nport = 0\n"
          "[reference]\ncbs_gemeenten = \"" + (source_dir() / "config/reference/cbs-gemeenten.csv").string() +
          "\"\nproductcodes = \"" + (source_dir() / "config/reference/productcodes.csv").string() + "\"\n"
+         "[schemas]\ndir = \"" + (source_dir() / "schemas").string() + "\"\n"
          "[secrets]\nbsn_hash_key = \"file:bsn.key\"\n" +
          extra;
 }
@@ -94,7 +95,7 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   // config-test on the bad file names the error; config-reload over the socket fails too.
   auto ct = sluisctl(dir.path(), {"config-test"});
   BOOST_TEST(ct.exit_code == 1);
-  BOOST_TEST(ct.output.find("sluisd.toml:16:1: unknown key 'secrets.client_") != std::string::npos, ct.output);
+  BOOST_TEST(ct.output.find("sluisd.toml:18:1: unknown key 'secrets.client_") != std::string::npos, ct.output);
   BOOST_TEST(sluisctl(dir.path(), {"config-reload"}).exit_code == 1);
   // Fixed again: reload over the socket works.
   dir.write("sluisd.toml", config_text("notice"));
