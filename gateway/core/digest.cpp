@@ -2,6 +2,9 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <vector>
 
 #include <stdexcept>
 
@@ -34,6 +37,12 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len) == nullptr)
     throw std::runtime_error("HMAC(sha256) failed");
   return to_hex(md, len);
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  if (RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
+  return to_hex(buf.data(), static_cast<unsigned>(bytes));
 }
 
 }  // namespace sluis::core

@@ -12,5 +12,7 @@ namespace sluis::core {
 
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+// `bytes` random bytes from OpenSSL's CSPRNG as lowercase hex (opaque ids).
+std::string random_hex(std::size_t bytes);
 
 }  // namespace sluis::core

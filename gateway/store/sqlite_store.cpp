@@ -1,0 +1,626 @@
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "gateway/core/digest.hpp"
+#include "gateway/store/store.hpp"
+
+namespace sluis::store {
+
+// ---- states ------------------------------------------------------------------
+
+namespace {
+constexpr std::pair<State, std::string_view> kStateNames[] = {
+    {State::received, "received"},   {State::queued, "queued"},     {State::delivering, "delivering"},
+    {State::delivered, "delivered"}, {State::acknowledged, "acknowledged"},
+    {State::deferred, "deferred"},   {State::held, "held"},         {State::dead, "dead"},
+    {State::rejected, "rejected"}};
+}  // namespace
+
+std::string_view to_string(State s) {
+  for (const auto& [st, name] : kStateNames)
+    if (st == s) return name;
+  return "?";
+}
+
+std::optional<State> parse_state(std::string_view s) {
+  for (const auto& [st, name] : kStateNames)
+    if (name == s) return st;
+  return std::nullopt;
+}
+
+bool transition_allowed(State from, State to) {
+  using S = State;
+  switch (from) {
+    case S::received: return to == S::queued || to == S::held || to == S::dead;
+    case S::queued: return to == S::delivering || to == S::delivered || to == S::held || to == S::dead;
+    case S::delivering: return to == S::delivered || to == S::deferred || to == S::dead || to == S::queued;
+    case S::delivered: return to == S::acknowledged;
+    case S::deferred: return to == S::delivering || to == S::held || to == S::dead || to == S::queued;
+    case S::held: return to == S::queued || to == S::dead;
+    case S::dead: return to == S::queued;  // operator requeue
+    case S::acknowledged:
+    case S::rejected: return false;
+  }
+  return false;
+}
+
+core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
+  std::promise<core::Result<CommitOutcome>> p;
+  auto f = p.get_future();
+  commit(std::move(msg), [&p](core::Result<CommitOutcome> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+namespace {
+
+// ---- thin RAII over the SQLite C API ---------------------------------------
+
+core::Error db_error(sqlite3* db, const std::string& what) {
+  int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+  std::string text = what + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+  if ((code & 0xff) == SQLITE_FULL) return core::make_error("store.disk_full", text);
+  if ((code & 0xff) == SQLITE_BUSY) return core::make_error("store.busy", text);
+  return core::make_error("store.sqlite", text);
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return st_ != nullptr; }
+  Stmt& bind(int i, std::string_view v) {
+    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Stmt& bind_null_if_empty(int i, std::string_view v) {
+    if (v.empty()) sqlite3_bind_null(st_, i);
+    else bind(i, v);
+    return *this;
+  }
+  int step() { return sqlite3_step(st_); }
+  std::string text(int c) const {
+    auto p = sqlite3_column_text(st_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st_, c))) : std::string();
+  }
+  std::string blob(int c) const {
+    auto p = static_cast<const char*>(sqlite3_column_blob(st_, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, c))) : std::string();
+  }
+  std::int64_t i64(int c) const { return sqlite3_column_int64(st_, c); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+core::Result<void> exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string text = err ? err : "unknown error";
+    sqlite3_free(err);
+    return core::Error{"store.sqlite", std::string(sql).substr(0, 40) + ": " + text};
+  }
+  return {};
+}
+
+std::string now_utc() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::floor<std::chrono::seconds>(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count();
+  std::time_t t = std::chrono::system_clock::to_time_t(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+// Schema version 1. Ledger tables of the stateful rules join in later
+// versions through forward-only migrations (kMigrations[n] takes n -> n+1).
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  law TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  berichtcode INTEGER NOT NULL,
+  release TEXT NOT NULL,
+  sender_code TEXT NOT NULL,
+  receiver_code TEXT NOT NULL,
+  sender_partner TEXT NOT NULL,
+  receiver_partner TEXT,
+  identificatie TEXT NOT NULL,
+  dagtekening TEXT NOT NULL,
+  identificatie_retour TEXT,
+  heen_id TEXT REFERENCES messages(id),
+  body BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('received','queued','delivering','delivered','acknowledged',
+                                       'deferred','held','dead','rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  last_error TEXT,
+  acked_at TEXT,
+  findings TEXT NOT NULL DEFAULT '[]',
+  http_status INTEGER NOT NULL DEFAULT 0,
+  response TEXT,
+  shadow INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_identification ON messages (sender_code, law, type, identificatie);
+CREATE INDEX messages_mailbox ON messages (receiver_partner, seq);
+CREATE INDEX messages_sender ON messages (sender_partner, seq);
+CREATE INDEX messages_state ON messages (state, next_attempt_at);
+CREATE TABLE message_bsn (
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  bsn_hash TEXT NOT NULL,
+  PRIMARY KEY (bsn_hash, message_id)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  uid INTEGER,
+  action TEXT NOT NULL,
+  message_id TEXT,
+  detail TEXT
+);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+constexpr const char* kColumns =
+    "id, seq, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, "
+    "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
+    "received_at, state, attempts, next_attempt_at, last_error, acked_at, findings, response, "
+    "http_status, shadow";
+
+StoredMessage read_row(const Stmt& s) {
+  StoredMessage m;
+  m.id = s.text(0);
+  m.seq = s.i64(1);
+  m.law = s.text(2);
+  m.type = static_cast<int>(s.i64(3));
+  m.berichtcode = static_cast<int>(s.i64(4));
+  m.release = s.text(5);
+  m.sender_code = s.text(6);
+  m.receiver_code = s.text(7);
+  m.sender_partner = s.text(8);
+  m.receiver_partner = s.text(9);
+  m.identificatie = s.text(10);
+  m.dagtekening = s.text(11);
+  m.identificatie_retour = s.text(12);
+  m.heen_id = s.text(13);
+  m.sha256 = s.text(14);
+  m.size = s.i64(15);
+  m.received_at = s.text(16);
+  m.state = parse_state(s.text(17)).value_or(State::received);
+  m.attempts = static_cast<int>(s.i64(18));
+  m.next_attempt_at = s.text(19);
+  m.last_error = s.text(20);
+  m.acked_at = s.text(21);
+  m.findings_json = s.text(22);
+  m.response_json = s.text(23);
+  m.http_status = static_cast<int>(s.i64(24));
+  m.shadow = s.i64(25) != 0;
+  return m;
+}
+
+core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(o.path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    auto e = db_error(db, "cannot open the store " + o.path);
+    sqlite3_close_v2(db);
+    return e;
+  }
+  sqlite3_busy_timeout(db, o.busy_timeout_ms);
+  sqlite3_extended_result_codes(db, 1);
+  return db;
+}
+
+// ---- the engine ---------------------------------------------------------------
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sqlite3* writer, sqlite3* reader, SqliteOptions opts)
+      : w_(writer), r_(reader), opts_(std::move(opts)), thread_([this] { writer_loop(); }) {}
+
+  ~SqliteStore() override {
+    close();
+    sqlite3_close_v2(r_);
+    sqlite3_close_v2(w_);
+  }
+
+  void commit(NewMessage msg, CommitDone done) override {
+    auto outcome = std::make_shared<CommitOutcome>();
+    auto m = std::make_shared<NewMessage>(std::move(msg));
+    enqueue(
+        [this, m, outcome](sqlite3* db) { return insert_message(db, *m, *outcome); },
+        [outcome, done = std::move(done)](core::Result<void> r) {
+          if (r) done(std::move(*outcome));
+          else done(r.error());
+        });
+  }
+
+  core::Result<std::optional<StoredMessage>> get(const std::string& id) override {
+    std::lock_guard lock(rmu_);
+    Stmt s(r_, (std::string("SELECT ") + kColumns + " FROM messages WHERE id = ?").c_str());
+    if (!s.ok()) return db_error(r_, "get");
+    s.bind(1, id);
+    int rc = s.step();
+    if (rc == SQLITE_ROW) return std::optional<StoredMessage>(read_row(s));
+    if (rc == SQLITE_DONE) return std::optional<StoredMessage>();
+    return db_error(r_, "get");
+  }
+
+  core::Result<std::optional<std::string>> body(const std::string& id) override {
+    std::lock_guard lock(rmu_);
+    Stmt s(r_, "SELECT body FROM messages WHERE id = ?");
+    s.bind(1, id);
+    int rc = s.step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(s.blob(0));
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    return db_error(r_, "body");
+  }
+
+  core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) override {
+    std::lock_guard lock(rmu_);
+    std::string sql = std::string("SELECT ") + kColumns +
+                      " FROM messages WHERE receiver_partner = ? AND seq > ? AND shadow = 0 AND state IN "
+                      "('queued','delivering','delivered','deferred'" +
+                      (q.unacked_only ? "" : ",'acknowledged'") + ") ORDER BY seq LIMIT ?";
+    Stmt s(r_, sql.c_str());
+    s.bind(1, q.partner).bind(2, q.after).bind(3, static_cast<std::int64_t>(q.limit));
+    std::vector<StoredMessage> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
+    if (rc != SQLITE_DONE) return db_error(r_, "mailbox");
+    return out;
+  }
+
+  core::Result<bool> ack(const std::string& partner, const std::string& id) override {
+    auto found = std::make_shared<bool>(false);
+    auto r = run_write([partner, id, found](sqlite3* db) -> core::Result<void> {
+      Stmt s(db, "SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND shadow = 0");
+      s.bind(1, id).bind(2, partner);
+      if (s.step() != SQLITE_ROW) return {};
+      *found = true;
+      auto st = parse_state(s.text(0));
+      if (st == State::acknowledged) return {};  // idempotent
+      Stmt u(db, "UPDATE messages SET state = 'acknowledged', acked_at = ? WHERE id = ?");
+      u.bind(1, now_utc()).bind(2, id);
+      if (u.step() != SQLITE_DONE) return db_error(db, "ack");
+      return audit_row(db, "partner:" + partner, -1, "ack", id, "");
+    });
+    if (!r) return r.error();
+    return *found;
+  }
+
+  core::Result<void> transition(const std::string& id, State to, const std::string& actor,
+                                const std::string& reason) override {
+    return run_write([id, to, actor, reason](sqlite3* db) -> core::Result<void> {
+      Stmt s(db, "SELECT state FROM messages WHERE id = ?");
+      s.bind(1, id);
+      if (s.step() != SQLITE_ROW) return core::make_error("store.not_found", "no message " + id);
+      auto from = parse_state(s.text(0)).value_or(State::received);
+      if (!transition_allowed(from, to))
+        return core::make_error("store.illegal_transition", "message " + id + " cannot go from " +
+                                                                std::string(to_string(from)) + " to " +
+                                                                std::string(to_string(to)));
+      Stmt u(db, "UPDATE messages SET state = ?, last_error = COALESCE(?, last_error) WHERE id = ?");
+      u.bind(1, to_string(to)).bind_null_if_empty(2, reason).bind(3, id);
+      if (u.step() != SQLITE_DONE) return db_error(db, "transition");
+      return audit_row(db, actor, -1, std::string("state ") + std::string(to_string(from)) + " -> " +
+                                          std::string(to_string(to)), id, reason);
+    });
+  }
+
+  core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) override {
+    std::lock_guard lock(rmu_);
+    std::string sql = std::string("SELECT ") + kColumns +
+                      " FROM messages WHERE id IN (SELECT message_id FROM message_bsn WHERE bsn_hash = ?) ORDER BY seq";
+    Stmt s(r_, sql.c_str());
+    s.bind(1, hash);
+    std::vector<StoredMessage> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
+    if (rc != SQLITE_DONE) return db_error(r_, "by_bsn_hash");
+    return out;
+  }
+
+  core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
+                           const std::string& message_id, const std::string& detail) override {
+    return run_write([=](sqlite3* db) { return audit_row(db, actor, uid, action, message_id, detail); });
+  }
+
+  core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) override {
+    std::lock_guard lock(rmu_);
+    Stmt s(r_, "SELECT seq, at, actor, uid, action, message_id, detail FROM audit WHERE seq > ? ORDER BY seq LIMIT ?");
+    s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<AuditEntry> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      out.push_back({s.i64(0), s.text(1), s.text(2), s.text(4), s.text(5), s.text(6), static_cast<long>(s.i64(3))});
+    if (rc != SQLITE_DONE) return db_error(r_, "audit_log");
+    return out;
+  }
+
+  core::Result<std::vector<std::pair<State, std::int64_t>>> count_by_state() override {
+    std::lock_guard lock(rmu_);
+    Stmt s(r_, "SELECT state, count(*) FROM messages GROUP BY state ORDER BY state");
+    std::vector<std::pair<State, std::int64_t>> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      out.emplace_back(parse_state(s.text(0)).value_or(State::received), s.i64(1));
+    if (rc != SQLITE_DONE) return db_error(r_, "count_by_state");
+    return out;
+  }
+
+  core::Result<void> backup(const std::string& path) override {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec))
+      return core::make_error("store.backup_exists", path + " exists; name a new file");
+    sqlite3* dst = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      auto e = db_error(dst, "cannot create " + path);
+      sqlite3_close_v2(dst);
+      return e;
+    }
+    std::lock_guard lock(rmu_);
+    sqlite3_backup* b = sqlite3_backup_init(dst, "main", r_, "main");
+    if (!b) {
+      auto e = db_error(dst, "backup");
+      sqlite3_close_v2(dst);
+      return e;
+    }
+    int rc;
+    // Copy in steps so writers are not blocked for the whole copy.
+    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+      if (rc != SQLITE_OK) sqlite3_sleep(5);
+    sqlite3_backup_finish(b);
+    core::Result<void> out;
+    if (rc != SQLITE_DONE) out = db_error(dst, "backup to " + path);
+    sqlite3_close_v2(dst);
+    if (out) audit("admin", -1, "backup", "", path);
+    return out;
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(qmu_);
+      if (closing_) return;
+      closing_ = true;
+    }
+    qcv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  struct Job {
+    std::function<core::Result<void>(sqlite3*)> run;
+    std::function<void(core::Result<void>)> done;
+  };
+
+  void enqueue(std::function<core::Result<void>(sqlite3*)> run, std::function<void(core::Result<void>)> done) {
+    {
+      std::lock_guard lock(qmu_);
+      if (!closing_) {
+        queue_.push_back({std::move(run), std::move(done)});
+        qcv_.notify_one();
+        return;
+      }
+    }
+    done(core::make_error("store.closed", "the store is shutting down"));
+  }
+
+  core::Result<void> run_write(std::function<core::Result<void>(sqlite3*)> fn) {
+    std::promise<core::Result<void>> p;
+    auto f = p.get_future();
+    enqueue(std::move(fn), [&p](core::Result<void> r) { p.set_value(std::move(r)); });
+    return f.get();
+  }
+
+  // The writer: takes every queued job (up to max_batch), runs each in its own
+  // savepoint inside one transaction, commits once, then reports. A job's
+  // `done` learns of success only after COMMIT returned, i.e. after the WAL
+  // was fsynced (synchronous=FULL).
+  void writer_loop() {
+    for (;;) {
+      std::vector<Job> batch;
+      {
+        std::unique_lock lock(qmu_);
+        qcv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+        if (queue_.empty() && closing_) return;
+        while (!queue_.empty() && static_cast<int>(batch.size()) < opts_.max_batch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      run_batch(batch);
+    }
+  }
+
+  // The durable commit point. Crash argument: until COMMIT returns, nothing of
+  // the batch is durable and no caller has been told anything, so a crash at
+  // any line before loses only unacknowledged work (SQLite's WAL rolls the
+  // partial transaction back on the next open). COMMIT with synchronous=FULL
+  // returns after the WAL frames are fsynced; only then do callers hear
+  // "success", so everything acknowledged is on disk. A job that fails inside
+  // its savepoint is rolled back alone and told so; the others still commit.
+  void run_batch(std::vector<Job>& batch) {
+    std::vector<core::Result<void>> results(batch.size());
+    auto begun = exec(w_, "BEGIN IMMEDIATE");
+    if (!begun) {
+      for (auto& j : batch) j.done(begun.error());
+      return;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      exec(w_, "SAVEPOINT job");
+      results[i] = batch[i].run(w_);
+      if (results[i]) exec(w_, "RELEASE job");
+      else {
+        exec(w_, "ROLLBACK TO job");
+        exec(w_, "RELEASE job");
+      }
+    }
+    auto committed = exec(w_, "COMMIT");
+    if (!committed) {
+      exec(w_, "ROLLBACK");
+      for (auto& j : batch) j.done(core::Error{"store.commit_failed", committed.error().text});
+      return;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  }
+
+  static core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
+                                      const std::string& message_id, const std::string& detail) {
+    Stmt s(db, "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind(1, now_utc()).bind(2, actor).bind(3, static_cast<std::int64_t>(uid)).bind(4, action);
+    s.bind_null_if_empty(5, message_id).bind_null_if_empty(6, detail);
+    if (s.step() != SQLITE_DONE) return db_error(db, "audit");
+    return {};
+  }
+
+  static core::Result<void> insert_message(sqlite3* db, const NewMessage& m, CommitOutcome& out) {
+    std::string sha = core::sha256_hex(m.body);
+    // Idempotency: the same sender, law, type and identification before?
+    Stmt q(db, (std::string("SELECT ") + kColumns +
+                " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                "ORDER BY (state = 'rejected'), seq DESC LIMIT 1")
+                   .c_str());
+    q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
+    int rc = q.step();
+    if (rc == SQLITE_ROW) {
+      StoredMessage earlier = read_row(q);
+      if (earlier.sha256 == sha) {
+        out.id = earlier.id;
+        out.replay = true;
+        out.existing = std::move(earlier);
+        return {};
+      }
+      // Another body under an identification already accepted: TR056. A
+      // rejected earlier message does not block the corrected resubmission.
+      if (earlier.state != State::rejected && m.state != State::rejected) {
+        out.conflict = std::move(earlier);
+        return {};
+      }
+    } else if (rc != SQLITE_DONE) {
+      return db_error(db, "idempotency lookup");
+    }
+    out.id = "m" + core::random_hex(10);
+    Stmt s(db,
+           "INSERT INTO messages (id, law, type, berichtcode, release, sender_code, receiver_code, "
+           "sender_partner, receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, "
+           "body, sha256, size, received_at, state, findings, http_status, response, shadow) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, out.id).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
+    s.bind(4, static_cast<std::int64_t>(m.berichtcode)).bind(5, m.release).bind(6, m.sender_code);
+    s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
+    s.bind(10, m.identificatie).bind(11, m.dagtekening).bind_null_if_empty(12, m.identificatie_retour);
+    s.bind_null_if_empty(13, m.heen_id).bind_blob(14, m.body).bind(15, sha);
+    s.bind(16, static_cast<std::int64_t>(m.body.size())).bind(17, now_utc()).bind(18, to_string(m.state));
+    s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
+    s.bind_null_if_empty(21, m.response_json).bind(22, static_cast<std::int64_t>(m.shadow ? 1 : 0));
+    if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
+    for (const auto& h : m.bsn_hashes) {
+      Stmt b(db, "INSERT OR IGNORE INTO message_bsn (message_id, bsn_hash) VALUES (?, ?)");
+      b.bind(1, out.id).bind(2, h);
+      if (b.step() != SQLITE_DONE) return db_error(db, "insert bsn hash");
+    }
+    return audit_row(db, "partner:" + m.sender_partner, -1, std::string(to_string(m.state)), out.id, "");
+  }
+
+  sqlite3* w_;
+  sqlite3* r_;
+  SqliteOptions opts_;
+  std::mutex rmu_;
+  std::mutex qmu_;
+  std::condition_variable qcv_;
+  std::deque<Job> queue_;
+  bool closing_ = false;
+  std::thread thread_;
+};
+
+core::Result<void> migrate(sqlite3* db, const std::string& path) {
+  Stmt v(db, "PRAGMA user_version");
+  if (!v.ok() || v.step() != SQLITE_ROW)
+    return core::make_error("store.not_a_database", path + " is not a sluis store (or is corrupt): " + sqlite3_errmsg(db));
+  int version = static_cast<int>(v.i64(0));
+  if (version > kSchemaVersion)
+    return core::make_error("store.newer_schema",
+                            path + " was written by a newer sluis (schema version " + std::to_string(version) +
+                                ", this build knows up to " + std::to_string(kSchemaVersion) +
+                                "); run that version or restore a backup");
+  if (version == 0) {
+    // Forward-only: each step takes the schema one version up, in one transaction.
+    if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;
+    if (auto r = exec(db, kSchemaV1); !r) {
+      exec(db, "ROLLBACK");
+      return r;
+    }
+    exec(db, "PRAGMA user_version = 1");
+    if (auto r = exec(db, "COMMIT"); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(opts.path).parent_path(), ec);
+  auto w = open_connection(opts);
+  if (!w) return w.error();
+  sqlite3* writer = *w;
+  auto fail = [&](core::Error e) -> core::Result<std::unique_ptr<Store>> {
+    sqlite3_close_v2(writer);
+    return e;
+  };
+  // The integrity check comes first: a damaged file is refused, never written to.
+  {
+    Stmt qc(writer, "PRAGMA quick_check");
+    if (!qc.ok() || qc.step() != SQLITE_ROW)
+      return fail(core::make_error("store.not_a_database",
+                                   opts.path + " is not a sluis store (or is corrupt): " + sqlite3_errmsg(writer)));
+    if (qc.text(0) != "ok")
+      return fail(core::make_error("store.corrupt", opts.path + " failed the integrity check (" + qc.text(0) +
+                                                        "); restore a backup (sluisctl backup) or move it away"));
+  }
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"})
+    if (auto r = exec(writer, pragma); !r) return fail(r.error());
+  if (auto r = migrate(writer, opts.path); !r) return fail(r.error());
+  // Startup recovery: an attempt that was running when we stopped did not finish.
+  if (auto r = exec(writer, "UPDATE messages SET state = 'queued' WHERE state = 'delivering'"); !r)
+    return fail(r.error());
+  auto rd = open_connection(opts);
+  if (!rd) return fail(rd.error());
+  exec(*rd, "PRAGMA foreign_keys = ON");
+  return std::unique_ptr<Store>(new SqliteStore(writer, *rd, opts));
+}
+
+}  // namespace sluis::store

@@ -1,0 +1,255 @@
+// The store's contract, written against the Store interface (every engine must
+// pass it); run here on the SQLite engine.
+#define BOOST_TEST_MODULE store_contract
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "gateway/core/digest.hpp"
+#include "gateway/store/store.hpp"
+
+using namespace sluis;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Dir {
+  Dir() : path(fs::temp_directory_path() / ("sluis-store-" + core::random_hex(6))) { fs::create_directories(path); }
+  ~Dir() { fs::remove_all(path); }
+  fs::path path;
+};
+
+store::NewMessage message(const std::string& ident, const std::string& body = "<Bericht>x</Bericht>") {
+  store::NewMessage m;
+  m.law = "ijw";
+  m.type = 323;
+  m.berichtcode = 490;
+  m.release = "3.2";
+  m.sender_code = "87654321";
+  m.receiver_code = "0935";
+  m.sender_partner = "aanbieder-a";
+  m.receiver_partner = "gemeente-m";
+  m.identificatie = ident;
+  m.dagtekening = "2026-11-02";
+  m.body = body;
+  m.state = store::State::queued;
+  m.http_status = 202;
+  m.response_json = R"({"status":"accepted"})";
+  return m;
+}
+
+struct Fixture {
+  Fixture() {
+    opts.path = (dir.path / "sluis.db").string();
+    auto s = store::open_sqlite(opts);
+    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
+    db = std::move(*s);
+  }
+  Dir dir;
+  store::SqliteOptions opts;
+  std::unique_ptr<store::Store> db;
+};
+
+long count_rows(const std::string& path, const char* sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open(path.c_str(), &h);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(h, sql, -1, &st, nullptr);
+  long n = sqlite3_step(st) == SQLITE_ROW ? static_cast<long>(sqlite3_column_int64(st, 0)) : -1;
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return n;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(contract, Fixture)
+
+BOOST_AUTO_TEST_CASE(commit_then_read_back_byte_for_byte) {
+  std::string body = "<?xml version=\"1.0\"?>\r\n<Bericht>\xC3\xA9\x00tail</Bericht>";
+  body.push_back('\0');
+  auto r = db->commit_sync(message("D-1", body));
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(!r->replay);
+  auto got = db->get(r->id);
+  BOOST_REQUIRE(got.has_value() && got->has_value());
+  const auto& m = **got;
+  BOOST_TEST(m.identificatie == "D-1");
+  BOOST_TEST(m.sha256 == core::sha256_hex(body));
+  BOOST_TEST(m.size == static_cast<std::int64_t>(body.size()));
+  BOOST_CHECK(m.state == store::State::queued);
+  BOOST_TEST(m.received_at.size() == 24u);
+  BOOST_TEST(**db->body(r->id) == body);
+  BOOST_TEST(!db->get("m-nope")->has_value());
+}
+
+BOOST_AUTO_TEST_CASE(identical_message_is_a_replay_without_a_second_row) {
+  auto a = db->commit_sync(message("D-2"));
+  auto b = db->commit_sync(message("D-2"));
+  BOOST_REQUIRE(a.has_value() && b.has_value());
+  BOOST_TEST(b->replay);
+  BOOST_TEST(b->id == a->id);
+  BOOST_TEST(b->existing->response_json == R"({"status":"accepted"})");
+  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(same_identification_other_body_names_the_earlier_message) {
+  auto a = db->commit_sync(message("D-3", "<a/>"));
+  auto b = db->commit_sync(message("D-3", "<b/>"));
+  BOOST_REQUIRE(b.has_value());
+  BOOST_REQUIRE(b->conflict.has_value());
+  BOOST_TEST(b->conflict->id == a->id);
+  BOOST_TEST(b->id.empty());
+  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_rejected_message_does_not_block_its_corrected_resubmission) {
+  auto bad = message("D-4", "<bad/>");
+  bad.state = store::State::rejected;
+  auto a = db->commit_sync(bad);
+  auto b = db->commit_sync(message("D-4", "<good/>"));
+  BOOST_REQUIRE(b.has_value());
+  BOOST_TEST(!b->conflict.has_value());
+  BOOST_TEST(b->id != a->id);
+}
+
+BOOST_AUTO_TEST_CASE(mailbox_is_per_partner_in_order_with_idempotent_ack) {
+  auto a = db->commit_sync(message("M-1"));
+  auto b = db->commit_sync(message("M-2"));
+  auto other = message("M-3");
+  other.receiver_partner = "gemeente-x";
+  db->commit_sync(other);
+  auto shadow = message("M-4");
+  shadow.shadow = true;
+  db->commit_sync(shadow);
+  auto box = db->mailbox({"gemeente-m", 0, 10, true});
+  BOOST_REQUIRE(box.has_value());
+  BOOST_TEST(box->size() == 2u);
+  BOOST_TEST(box->at(0).id == a->id);
+  BOOST_TEST(box->at(1).id == b->id);
+  // Paging by cursor.
+  auto page = db->mailbox({"gemeente-m", box->at(0).seq, 10, true});
+  BOOST_TEST(page->size() == 1u);
+  // Ack: idempotent; another partner cannot ack it.
+  BOOST_TEST(*db->ack("gemeente-m", a->id));
+  BOOST_TEST(*db->ack("gemeente-m", a->id));
+  BOOST_TEST(!*db->ack("gemeente-x", b->id));
+  BOOST_TEST(db->mailbox({"gemeente-m", 0, 10, true})->size() == 1u);
+  BOOST_TEST(db->mailbox({"gemeente-m", 0, 10, false})->size() == 2u);
+  BOOST_CHECK((*db->get(a->id))->state == store::State::acknowledged);
+}
+
+BOOST_AUTO_TEST_CASE(transitions_follow_the_state_machine) {
+  auto a = db->commit_sync(message("T-1"));
+  BOOST_TEST(db->transition(a->id, store::State::delivering, "test", "").has_value());
+  BOOST_TEST(db->transition(a->id, store::State::deferred, "test", "receiver answered 503").has_value());
+  auto bad = db->transition(a->id, store::State::acknowledged, "test", "");
+  BOOST_REQUIRE(bad.has_error());
+  BOOST_TEST(bad.error().code == "store.illegal_transition");
+  BOOST_TEST((*db->get(a->id))->last_error == "receiver answered 503");
+  BOOST_TEST(db->transition("m-none", store::State::queued, "test", "").error().code == "store.not_found");
+  BOOST_CHECK(!store::transition_allowed(store::State::rejected, store::State::queued));
+  BOOST_CHECK(store::transition_allowed(store::State::dead, store::State::queued));
+}
+
+BOOST_AUTO_TEST_CASE(bsn_is_searchable_only_by_its_keyed_hash) {
+  auto m = message("B-1", "<Bsn>999990019</Bsn>");
+  std::string h = core::hmac_sha256_hex("test-key-0123456789", "999990019");
+  m.bsn_hashes = {h};
+  auto a = db->commit_sync(m);
+  auto found = db->by_bsn_hash(h);
+  BOOST_TEST(found->size() == 1u);
+  BOOST_TEST(found->at(0).id == a->id);
+  // No clear BSN in any column but the body.
+  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM message_bsn WHERE bsn_hash = '999990019'") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(audit_log_is_append_only) {
+  auto a = db->commit_sync(message("A-1"));
+  BOOST_TEST(db->audit("admin", 1000, "message-hold", a->id, "test").has_value());
+  auto log = db->audit_log(0, 100);
+  BOOST_REQUIRE(log->size() >= 2u);
+  BOOST_TEST(log->back().uid == 1000);
+  BOOST_TEST(log->back().action == "message-hold");
+  sqlite3* h = nullptr;
+  sqlite3_open(opts.path.c_str(), &h);
+  BOOST_TEST(sqlite3_exec(h, "DELETE FROM audit", nullptr, nullptr, nullptr) != SQLITE_OK);
+  BOOST_TEST(sqlite3_exec(h, "UPDATE audit SET actor = 'x'", nullptr, nullptr, nullptr) != SQLITE_OK);
+  sqlite3_close(h);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_commits_are_group_committed_and_all_land) {
+  constexpr int kThreads = 8, kEach = 100;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> ts;
+  for (int t = 0; t < kThreads; ++t)
+    ts.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i)
+        if (!db->commit_sync(message("G-" + std::to_string(t) + "-" + std::to_string(i)))) ++failed;
+    });
+  for (auto& t : ts) t.join();
+  BOOST_TEST(failed.load() == 0);
+  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == kThreads * kEach);
+}
+
+BOOST_AUTO_TEST_CASE(backup_is_a_consistent_copy) {
+  db->commit_sync(message("K-1"));
+  db->commit_sync(message("K-2"));
+  std::string copy = (dir.path / "backup.db").string();
+  BOOST_TEST(db->backup(copy).has_value());
+  BOOST_TEST(count_rows(copy, "SELECT count(*) FROM messages") == 2);
+  BOOST_TEST(db->backup(copy).error().code == "store.backup_exists");
+}
+
+BOOST_AUTO_TEST_CASE(restart_returns_delivering_to_queued) {
+  auto a = db->commit_sync(message("R-1"));
+  db->transition(a->id, store::State::delivering, "test", "");
+  db.reset();
+  auto again = store::open_sqlite(opts);
+  BOOST_REQUIRE(again.has_value());
+  BOOST_CHECK((*(*again)->get(a->id))->state == store::State::queued);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
+  Dir dir;
+  store::SqliteOptions o{(dir.path / "new.db").string()};
+  { auto s = store::open_sqlite(o); BOOST_REQUIRE(s.has_value()); }
+  sqlite3* h = nullptr;
+  sqlite3_open(o.path.c_str(), &h);
+  sqlite3_exec(h, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(h);
+  auto s = store::open_sqlite(o);
+  BOOST_REQUIRE(s.has_error());
+  BOOST_TEST(s.error().code == "store.newer_schema");
+  BOOST_TEST(s.error().text.find("schema version 99") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused) {
+  Dir dir;
+  std::string junk = (dir.path / "junk.db").string();
+  std::ofstream(junk) << std::string(8192, 'x');
+  auto a = store::open_sqlite({junk});
+  BOOST_REQUIRE(a.has_error());
+  BOOST_TEST(a.error().code == "store.not_a_database");
+
+  // A real store with a page overwritten in the middle.
+  std::string damaged = (dir.path / "damaged.db").string();
+  {
+    auto s = store::open_sqlite({damaged});
+    for (int i = 0; i < 300; ++i) (*s)->commit_sync(message("X-" + std::to_string(i), std::string(2000, 'b')));
+  }
+  {
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096 * 3);
+    std::string noise(4096, '\x5a');
+    f.write(noise.data(), static_cast<std::streamsize>(noise.size()));
+  }
+  auto b = store::open_sqlite({damaged});
+  BOOST_REQUIRE(b.has_error());
+  BOOST_TEST((b.error().code == "store.corrupt" || b.error().code == "store.not_a_database"), b.error().text);
+}
