@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "gateway/admin/reference_commands.hpp"
+#include "gateway/admin/store_commands.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/core/metrics.hpp"
 
@@ -89,14 +90,20 @@ App::App(std::filesystem::path config_file)
 App::~App() = default;
 
 int App::run() {
-  // 1. State directory (the embedded store lives here once it lands).
+  // 1. State directory and the message store.
   std::filesystem::create_directories(config_->state_dir);
+  auto db = store::open_sqlite({config_->store.path.string(),
+                                static_cast<int>(config_->store.busy_timeout.count()),
+                                config_->store.max_batch});
+  if (!db) throw std::runtime_error(db.error().text);
+  store_ = std::move(*db);
   // 2. Schema packs, reference lists; admin commands and socket.
   auto schemas = xml::SchemaSet::load(config_->schemas);
   if (!schemas) throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
   schemas_ = *schemas;
   reference_ = load_reference(config_->reference);
   admin::add_daemon_commands(registry_, *this);
+  admin::add_store_commands(registry_, *store_);
   admin::add_reference_commands(
       registry_, {[this] {
                     return boost::json::object{
@@ -142,6 +149,8 @@ int App::run() {
   core::log(events::kStarted, {{"version", version()}, {"pid", static_cast<long>(::getpid())},
                                {"config", config_->source.string()}});
   ioc_.run();
+  // Drained: the writer finishes what was queued, then the store closes.
+  store_->close();
   core::log(events::kStopped, {});
   return 0;
 }
@@ -219,6 +228,8 @@ void App::apply_live(const config::Config& next, std::vector<std::string>& notes
   needs_restart(next.state_dir != config_->state_dir, "state_dir");
   needs_restart(next.admin.socket != config_->admin.socket, "admin.socket");
   needs_restart(next.admin.group != config_->admin.group, "admin.group");
+  needs_restart(next.store.path != config_->store.path || next.store.engine != config_->store.engine,
+                "store.engine/path");
   needs_restart(next.https.enabled != config_->https.enabled ||
                     next.https.address != config_->https.address ||
                     next.https.port != config_->https.port,

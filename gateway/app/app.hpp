@@ -29,6 +29,7 @@
 #include "gateway/net/partners.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/rules/reference.hpp"
+#include "gateway/store/store.hpp"
 #include "gateway/xml/schema_set.hpp"
 
 namespace sluis::app {
@@ -79,6 +80,7 @@ class App final : public admin::DaemonControl {
   std::shared_ptr<const net::PartnerRegistry> partners_;
   std::shared_ptr<const rules::ReferenceData> reference_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;
   bool stopping_ = false;

@@ -183,6 +183,14 @@ void read_schemas(TableReader r, SchemasConfig& c) {
   r.finish();
 }
 
+void read_store(TableReader r, const Config& cfg, StoreConfig& c) {
+  c.engine = r.one_of("engine", c.engine, {"sqlite"});
+  c.path = r.path("path", cfg.state_dir / "sluis.db");
+  c.busy_timeout = r.duration("busy_timeout", c.busy_timeout, 0ms, 600s);
+  c.max_batch = static_cast<int>(r.integer("max_batch", c.max_batch, 1, 100000));
+  r.finish();
+}
+
 void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
   // Default: the systemd credential when the unit loads one, else the key
   // scripts/run generates under the state dir (when present).
@@ -211,6 +219,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_calendar(r.table("calendar"), cfg.calendar);
   read_reference(r.table("reference"), cfg.reference);
   read_schemas(r.table("schemas"), cfg.schemas);
+  read_store(r.table("store"), cfg, cfg.store);
   read_secrets(r.table("secrets"), cfg, cfg.secrets);
   r.finish();
 }

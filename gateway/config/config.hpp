@@ -132,6 +132,14 @@ struct SchemasConfig {
   int max_entity_expansions = 100;      // SecurityManager limit (no DTDs anyway)
 };
 
+// The message store (gateway/store). SQLite now; "postgresql" joins in [scale].
+struct StoreConfig {
+  std::string engine = "sqlite";
+  std::filesystem::path path;   // default <state_dir>/sluis.db
+  Duration busy_timeout = std::chrono::seconds(5);
+  int max_batch = 256;          // commits per group-commit transaction
+};
+
 // The working-day calendar of the standard's deadlines (core/calendar.hpp).
 struct CalendarConfig {
   bool goede_vrijdag_closed = false;
@@ -155,6 +163,7 @@ struct Config {
   CalendarConfig calendar;
   ReferenceConfig reference;
   SchemasConfig schemas;
+  StoreConfig store;
   SecretsConfig secrets;
 };
 

@@ -75,6 +75,10 @@ boost::json::object to_json(const Config& cfg) {
       {"plain", std::move(plain)},
       {"partners", std::move(partners)},
       {"calendar", std::move(calendar)},
+      {"store", boost::json::object{{"engine", cfg.store.engine},
+                                    {"path", cfg.store.path.string()},
+                                    {"busy_timeout", format_duration(cfg.store.busy_timeout)},
+                                    {"max_batch", cfg.store.max_batch}}},
       {"schemas", boost::json::object{{"dir", cfg.schemas.dir.string()},
                                       {"packs", [&] {
                                          boost::json::array a;

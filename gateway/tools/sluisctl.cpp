@@ -8,6 +8,9 @@
 // 2 unsupported, 3 empty); 64 for a usage error, 69 when the socket cannot be
 // reached. The default socket is $SLUIS_ADMIN_SOCKET, else /run/sluis/sluisd.sock.
 //
+// `backup PATH`, `message-show ID` and `config-test FILE` also take their
+// argument without its name.
+//
 //   sluisctl [--json] validate FILE... [--config FILE] [--schemas DIR] [--lang nl|en]
 //
 // validates messages offline, without a daemon, with the same validator sluisd
@@ -19,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <map>
 #include <vector>
 #include <exception>
 #include <iostream>
@@ -180,6 +184,11 @@ int main(int argc, char** argv) {
   std::string command = argv[i++];
   if (command == "validate") return validate(argc, argv, i, json);
   boost::json::object args;
+  // A few commands take their main argument without a name.
+  static const std::map<std::string, std::string> kPositional = {
+      {"backup", "path"}, {"message-show", "id"}, {"explain", "code"}, {"config-test", "file"}};
+  if (i < argc && !std::string_view(argv[i]).starts_with("--") && kPositional.count(command))
+    args[kPositional.at(command)] = argv[i++];
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
     if (!a.starts_with("--") || a.size() < 3 || i + 1 >= argc) {

@@ -73,6 +73,14 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   BOOST_TEST(boost::json::parse(rg.output).at("arguments").at("gemeenten").as_int64() == 342);
   BOOST_TEST(sluisctl(dir.path(), {"reference-reload"}).exit_code == 0);
 
+  // The store: empty queue, an online backup.
+  BOOST_TEST(sluisctl(dir.path(), {"queue-summary"}).exit_code == 3);  // empty
+  auto bk = sluisctl(dir.path(), {"backup", (dir.path() / "copy.db").string()});
+  BOOST_TEST(bk.exit_code == 0, bk.output);
+  BOOST_TEST(fs::exists(dir.path() / "copy.db"));
+  BOOST_TEST(sluisctl(dir.path(), {"backup", (dir.path() / "copy.db").string()}).exit_code == 1);
+  BOOST_TEST(d.log().find("uid=" + std::to_string(::getuid())) != std::string::npos);
+
   // Good reload via SIGHUP: RELOADING=1 then READY=1, new hash and level.
   dir.write("sluisd.toml", config_text("debug"));
   d.signal(SIGHUP);
