@@ -3,7 +3,9 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
+#include <thread>
 #include <fstream>
 #include <sstream>
 #include <fmt/format.h>
@@ -121,7 +123,16 @@ int App::run() {
                     }
                   }});
   admin_.open(config_->admin);
-  // 3. Listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
+  // 3. The intake pipeline; listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
+  if (config_->secrets.bsn_hash_key.empty())
+    throw config::ConfigError({config_->source.string() +
+                               ": secrets.bsn_hash_key: no key for hashing BSNs (the store indexes BSNs only "
+                               "as keyed hashes); see config/sluisd.toml"});
+  int threads = config_->intake.validation_threads;
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  intake_ = std::make_unique<intake::Intake>(ioc_, schemas_, config_->schemas, *store_,
+                                             config_->secrets.bsn_hash_key.reveal(), threads);
+  intake_->add_routes(api_);
   add_routes();
   partners_ = std::make_shared<const net::PartnerRegistry>(config_->partners);
   if (config_->https.enabled) {
@@ -149,7 +160,8 @@ int App::run() {
   core::log(events::kStarted, {{"version", version()}, {"pid", static_cast<long>(::getpid())},
                                {"config", config_->source.string()}});
   ioc_.run();
-  // Drained: the writer finishes what was queued, then the store closes.
+  // Drained: validations end, the writer finishes what was queued, the store closes.
+  intake_->stop();
   store_->close();
   core::log(events::kStopped, {});
   return 0;

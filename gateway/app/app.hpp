@@ -25,6 +25,7 @@
 #include "gateway/admin/registry.hpp"
 #include "gateway/admin/server.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/intake/intake.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
 #include "gateway/net/server.hpp"
@@ -81,6 +82,7 @@ class App final : public admin::DaemonControl {
   std::shared_ptr<const rules::ReferenceData> reference_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<intake::Intake> intake_;
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;
   bool stopping_ = false;

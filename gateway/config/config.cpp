@@ -191,6 +191,11 @@ void read_store(TableReader r, const Config& cfg, StoreConfig& c) {
   r.finish();
 }
 
+void read_intake(TableReader r, IntakeConfig& c) {
+  c.validation_threads = static_cast<int>(r.integer("validation_threads", c.validation_threads, 0, 256));
+  r.finish();
+}
+
 void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
   // Default: the systemd credential when the unit loads one, else the key
   // scripts/run generates under the state dir (when present).
@@ -220,6 +225,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_reference(r.table("reference"), cfg.reference);
   read_schemas(r.table("schemas"), cfg.schemas);
   read_store(r.table("store"), cfg, cfg.store);
+  read_intake(r.table("intake"), cfg.intake);
   read_secrets(r.table("secrets"), cfg, cfg.secrets);
   r.finish();
 }

@@ -140,6 +140,11 @@ struct StoreConfig {
   int max_batch = 256;          // commits per group-commit transaction
 };
 
+// The intake pipeline.
+struct IntakeConfig {
+  int validation_threads = 0;  // threads validating messages; 0 = one per core
+};
+
 // The working-day calendar of the standard's deadlines (core/calendar.hpp).
 struct CalendarConfig {
   bool goede_vrijdag_closed = false;
@@ -164,6 +169,7 @@ struct Config {
   ReferenceConfig reference;
   SchemasConfig schemas;
   StoreConfig store;
+  IntakeConfig intake;
   SecretsConfig secrets;
 };
 

@@ -75,6 +75,7 @@ boost::json::object to_json(const Config& cfg) {
       {"plain", std::move(plain)},
       {"partners", std::move(partners)},
       {"calendar", std::move(calendar)},
+      {"intake", boost::json::object{{"validation_threads", cfg.intake.validation_threads}}},
       {"store", boost::json::object{{"engine", cfg.store.engine},
                                     {"path", cfg.store.path.string()},
                                     {"busy_timeout", format_duration(cfg.store.busy_timeout)},

@@ -51,6 +51,8 @@ bool transition_allowed(State from, State to) {
   return false;
 }
 
+std::string new_message_id() { return "m" + core::random_hex(10); }
+
 core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
   std::promise<core::Result<CommitOutcome>> p;
   auto f = p.get_future();
@@ -353,6 +355,20 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  core::Result<std::optional<StoredMessage>> find(const std::string& law, int type, const std::string& sender_code,
+                                                  const std::string& identificatie) override {
+    std::lock_guard lock(rmu_);
+    std::string sql = std::string("SELECT ") + kColumns +
+                      " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                      "AND state != 'rejected' ORDER BY seq DESC LIMIT 1";
+    Stmt s(r_, sql.c_str());
+    s.bind(1, sender_code).bind(2, law).bind(3, static_cast<std::int64_t>(type)).bind(4, identificatie);
+    int rc = s.step();
+    if (rc == SQLITE_ROW) return std::optional<StoredMessage>(read_row(s));
+    if (rc == SQLITE_DONE) return std::optional<StoredMessage>();
+    return db_error(r_, "find");
+  }
+
   core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
                            const std::string& message_id, const std::string& detail) override {
     return run_write([=](sqlite3* db) { return audit_row(db, actor, uid, action, message_id, detail); });
@@ -508,31 +524,38 @@ class SqliteStore final : public Store {
 
   static core::Result<void> insert_message(sqlite3* db, const NewMessage& m, CommitOutcome& out) {
     std::string sha = core::sha256_hex(m.body);
-    // Idempotency: the same sender, law, type and identification before?
-    Stmt q(db, (std::string("SELECT ") + kColumns +
-                " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                "ORDER BY (state = 'rejected'), seq DESC LIMIT 1")
-                   .c_str());
-    q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
-    int rc = q.step();
+    // Idempotency: this very message (same sender, law, type, identification
+    // and bytes) before? Then its stored outcome is the answer.
+    Stmt same(db, (std::string("SELECT ") + kColumns +
+                   " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                   "AND sha256 = ? ORDER BY seq DESC LIMIT 1")
+                      .c_str());
+    same.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
+    same.bind(4, m.identificatie).bind(5, sha);
+    int rc = same.step();
     if (rc == SQLITE_ROW) {
-      StoredMessage earlier = read_row(q);
-      if (earlier.sha256 == sha) {
-        out.id = earlier.id;
-        out.replay = true;
-        out.existing = std::move(earlier);
-        return {};
-      }
-      // Another body under an identification already accepted: TR056. A
-      // rejected earlier message does not block the corrected resubmission.
-      if (earlier.state != State::rejected && m.state != State::rejected) {
-        out.conflict = std::move(earlier);
-        return {};
-      }
-    } else if (rc != SQLITE_DONE) {
-      return db_error(db, "idempotency lookup");
+      out.existing = read_row(same);
+      out.id = out.existing->id;
+      out.replay = true;
+      return {};
     }
-    out.id = "m" + core::random_hex(10);
+    if (rc != SQLITE_DONE) return db_error(db, "idempotency lookup");
+    // Another body under an identification already accepted: TR056. A
+    // rejected earlier message does not block the corrected resubmission.
+    if (m.state != State::rejected) {
+      Stmt q(db, (std::string("SELECT ") + kColumns +
+                  " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                  "AND state != 'rejected' ORDER BY seq DESC LIMIT 1")
+                     .c_str());
+      q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
+      rc = q.step();
+      if (rc == SQLITE_ROW) {
+        out.conflict = read_row(q);
+        return {};
+      }
+      if (rc != SQLITE_DONE) return db_error(db, "identification lookup");
+    }
+    out.id = m.id.empty() ? new_message_id() : m.id;
     Stmt s(db,
            "INSERT INTO messages (id, law, type, berichtcode, release, sender_code, receiver_code, "
            "sender_partner, receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, "

@@ -52,6 +52,7 @@ std::optional<State> parse_state(std::string_view s);
 bool transition_allowed(State from, State to);
 
 struct NewMessage {
+  std::string id;              // chosen by the caller (opaque, unique), or empty: the store picks one
   std::string law;             // "iwmo" | "ijw"
   int type = 0;                // 301 ... 325
   int berichtcode = 0;
@@ -136,6 +137,11 @@ class Store {
   virtual core::Result<void> transition(const std::string& id, State to, const std::string& actor,
                                         const std::string& reason) = 0;
   virtual core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) = 0;
+  // The latest accepted (not rejected) message of that sender, law, type and
+  // identification: the heenbericht a retour answers.
+  virtual core::Result<std::optional<StoredMessage>> find(const std::string& law, int type,
+                                                          const std::string& sender_code,
+                                                          const std::string& identificatie) = 0;
   virtual core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
                                    const std::string& message_id, const std::string& detail) = 0;
   virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;
@@ -157,6 +163,9 @@ struct SqliteOptions {
 // schema version or one that fails the integrity check, with a clear text.
 // Messages left "delivering" by a crash return to "queued".
 core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
+
+// A fresh opaque message id ("m" + 20 hex digits from the CSPRNG).
+std::string new_message_id();
 
 // The schema version this build writes (PRAGMA user_version).
 inline constexpr int kSchemaVersion = 1;

@@ -105,11 +105,36 @@ class Handler : public DefaultHandler {
   void endElement(const XMLCh*, const XMLCh*, const XMLCh*) override {
     if (stop_) return;
     flush();
-    if (stack_.size() == 3 && stack_[1].name == "Header" && stack_[2].name == "BerichtCode" &&
-        outcome_.identity)
-      outcome_.identity->berichtcode = text_;
+    if (outcome_.identity) capture(*outcome_.identity);
     if (!stack_.empty()) stack_.pop_back();
     text_.clear();
+  }
+
+  // Header facts and BSNs, taken from the element that just ended.
+  void capture(Identity& id) {
+    const std::string& name = stack_.back().name;
+    if (name == "Bsn") {
+      if (id.bsns.size() < 100000) id.bsns.push_back(text_);
+      return;
+    }
+    if (stack_.size() < 3 || stack_[1].name != "Header") return;
+    if (stack_.size() == 3) {
+      if (name == "BerichtCode") id.berichtcode = text_;
+      else if (name == "Afzender") id.afzender = text_;
+      else if (name == "Ontvanger") id.ontvanger = text_;
+      else if (name == "IdentificatieRetour") id.identificatie_retour = text_;
+      else if (name == "DagtekeningRetour") id.dagtekening_retour = text_;
+    } else if (stack_.size() == 4) {
+      const std::string& parent = stack_[2].name;
+      bool ident = name == "Identificatie", dag = name == "Dagtekening";
+      if (parent == "BerichtIdentificatie") {
+        if (ident) id.identificatie = text_;
+        if (dag) id.dagtekening = text_;
+      } else if (parent == "DeclaratieIdentificatie") {
+        if (ident) id.declaratie_identificatie = text_;
+        if (dag) id.declaratie_dagtekening = text_;
+      }
+    }
   }
 
   void characters(const XMLCh* chars, const XMLSize_t length) override {

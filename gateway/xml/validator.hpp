@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/config/config.hpp"
 #include "gateway/standard/catalog.hpp"
@@ -43,6 +44,13 @@ struct Identity {
   std::string release;        // "3.2"
   std::string namespace_uri;
   std::string berichtcode;    // as found in Header/BerichtCode
+  // Header facts the intake needs before the typed model exists (as found;
+  // trust them only when the verdict is valid).
+  std::string afzender, ontvanger;
+  std::string identificatie, dagtekening;              // Header/BerichtIdentificatie
+  std::string identificatie_retour, dagtekening_retour;  // retour headers
+  std::string declaratie_identificatie, declaratie_dagtekening;  // 325 header
+  std::vector<std::string> bsns;                       // every Bsn value, for the keyed hash only
 };
 
 struct Outcome {

@@ -74,6 +74,7 @@ struct Gateway {
       << "ca = [\"" << pki << "/ca.pem\"]\ncrl = [\"" << pki << "/" << crl << "\"]\n"
       << "[reference]\ncbs_gemeenten = \"" << (source_dir() / "config/reference/cbs-gemeenten.csv").string()
       << "\"\nproductcodes = \"" << (source_dir() / "config/reference/productcodes.csv").string() << "\"\n"
+      << "[secrets]\nbsn_hash_key = \"file:bsn.key\"\n"
       << "[schemas]\ndir = \"" << (source_dir() / "schemas").string() << "\"\n"
       << "[plain]\nport = " << (plain_url.empty() ? std::string("0") : plain_url.substr(plain_url.rfind(':') + 1)) << "\n"
       << "[[partners]]\nid = \"dev-aanbieder\"\nrole = \"aanbieder\"\ncodes = [\"87654321\"]\n"

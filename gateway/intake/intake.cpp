@@ -1,0 +1,412 @@
+#include "gateway/intake/intake.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <charconv>
+
+#include "gateway/core/digest.hpp"
+#include "gateway/intake/events.hpp"
+#include "gateway/xml/finding_json.hpp"
+#include "gateway/xml/validator.hpp"
+
+namespace sluis::intake {
+
+namespace asio = boost::asio;
+namespace http = net::http;
+using standard::Finding;
+
+namespace {
+
+// One Validator per pool thread, rebuilt when the schema set changes.
+asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas,
+                                               config::SchemasConfig limits, std::string body) {
+  thread_local std::shared_ptr<const xml::SchemaSet> tl_set;
+  thread_local std::unique_ptr<xml::Validator> tl_validator;
+  if (tl_set != schemas || !tl_validator) {
+    tl_validator = std::make_unique<xml::Validator>(schemas, limits);
+    tl_set = schemas;
+  }
+  co_return tl_validator->validate(body);
+}
+
+// Awaitable commit: the store calls back on its writer thread; we continue on `ex`.
+template <class Token>
+auto async_commit(store::Store& s, store::NewMessage m, asio::any_io_executor ex, Token&& token) {
+  return asio::async_initiate<Token, void(core::Result<store::CommitOutcome>)>(
+      [&s, ex](auto handler, store::NewMessage msg) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        s.commit(std::move(msg), [ex, h](core::Result<store::CommitOutcome> r) {
+          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
+        });
+      },
+      token, std::move(m));
+}
+
+Finding sluis_finding(std::string path, std::string nl, std::string en, std::string rule = {},
+                      std::string retourcode = {}) {
+  Finding f;
+  f.origin = rule.empty() ? "sluis" : "rule";
+  f.rule = std::move(rule);
+  f.retourcode = std::move(retourcode);
+  f.path = std::move(path);
+  f.nl = std::move(nl);
+  f.en = std::move(en);
+  return f;
+}
+
+std::string codes_text(const config::Partner& p) {
+  std::string s;
+  for (const auto& c : p.codes) s += (s.empty() ? "" : ", ") + c;
+  return s;
+}
+
+std::string query_param(std::string_view target, std::string_view key) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view kv = rest.substr(0, amp);
+    auto eq = kv.find('=');
+    if (kv.substr(0, eq) == key) return eq == std::string_view::npos ? "" : std::string(kv.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+boost::json::object message_json(const store::StoredMessage& m, std::string_view status) {
+  boost::system::error_code ec;
+  auto findings = boost::json::parse(m.findings_json.empty() ? "[]" : m.findings_json, ec);
+  return {{"id", m.id},
+          {"law", m.law},
+          {"type", m.type},
+          {"status", status},
+          {"state", store::to_string(m.state)},
+          {"received_at", m.received_at},
+          {"findings", ec ? boost::json::value(boost::json::array{}) : findings}};
+}
+
+std::string_view status_of(const store::StoredMessage& m) {
+  return m.state == store::State::rejected ? "rejected" : "accepted";
+}
+
+}  // namespace
+
+// What the checks decided about one submission.
+struct Intake::Checked {
+  xml::Outcome outcome;
+  http::status status = http::status::accepted;
+  std::string verdict;  // "accepted" | "rejected" | "refused"
+  Finding extra;        // a sluis or rule finding added by the checks
+  bool has_extra = false;
+  std::string receiver_partner;
+  bool receiver_live = true;
+  std::string heen_id;
+};
+
+Intake::Intake(asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
+               store::Store& store, std::string bsn_hash_key, int threads)
+    : ioc_(ioc),
+      schemas_(std::move(schemas)),
+      limits_(std::move(limits)),
+      store_(store),
+      bsn_key_(std::move(bsn_hash_key)),
+      pool_(static_cast<std::size_t>(threads)) {}
+
+Intake::~Intake() { stop(); }
+
+void Intake::stop() { pool_.join(); }
+
+void Intake::set_schemas(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits) {
+  schemas_ = std::move(schemas);
+  limits_ = std::move(limits);
+}
+
+void Intake::add_routes(net::Router& r) {
+  using V = http::verb;
+  r.add(V::post, "/v1/messages", [this](net::Request q, net::RequestContext c) { return submit(std::move(q), std::move(c)); });
+  r.add(V::post, "/v1/validate", [this](net::Request q, net::RequestContext c) { return dry_run(std::move(q), std::move(c)); });
+  r.add(V::get, "/v1/messages/{id}", [this](net::Request q, net::RequestContext c) { return show(std::move(q), std::move(c)); });
+  r.add(V::get, "/v1/mailbox", [this](net::Request q, net::RequestContext c) { return mailbox(std::move(q), std::move(c)); });
+  r.add(V::get, "/v1/mailbox/{id}", [this](net::Request q, net::RequestContext c) { return mailbox_body(std::move(q), std::move(c)); });
+  r.add(V::post, "/v1/mailbox/{id}/ack", [this](net::Request q, net::RequestContext c) { return mailbox_ack(std::move(q), std::move(c)); });
+}
+
+asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const net::RequestContext& ctx) {
+  Checked c;
+  auto ct = req[http::field::content_type];
+  if (!ct.starts_with("application/xml") && !ct.starts_with("text/xml")) {
+    c.status = http::status::unsupported_media_type;
+    c.verdict = "refused";
+    c.extra = sluis_finding("/", "Stuur het bericht met Content-Type: application/xml.",
+                            "Send the message with Content-Type: application/xml.");
+    c.has_extra = true;
+    co_return c;
+  }
+  // Identify and validate on the pool; back on the io_context afterwards.
+  c.outcome = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, req.body()), asio::use_awaitable);
+  if (c.outcome.verdict == xml::Verdict::not_xml || c.outcome.verdict == xml::Verdict::unknown_message) {
+    c.status = http::status::bad_request;
+    c.verdict = "refused";
+    co_return c;
+  }
+  const auto& id = *c.outcome.identity;
+  const auto& type = *id.type;
+  const auto& partner = *ctx.partner;
+  // Who may send what: the standard copies the heenbericht's header into its
+  // retour (IV028), so a retour is sent by its Ontvanger.
+  if (!type.retour) {
+    if (!net::PartnerRegistry::acts_for(partner, id.afzender)) {
+      c.status = http::status::forbidden;
+      c.verdict = "refused";
+      c.extra = sluis_finding("/Bericht/Header/Afzender",
+                              "Afzender " + id.afzender + " is geen code van partner " + partner.id + " (" +
+                                  codes_text(partner) + "); u kunt alleen berichten versturen namens uw eigen codes.",
+                              "Afzender " + id.afzender + " is not a code of partner " + partner.id + " (" +
+                                  codes_text(partner) + "); you can only send messages for your own codes.");
+      c.has_extra = true;
+      co_return c;
+    }
+    if (const auto* owner = ctx.partners->owner_of(id.ontvanger)) {
+      c.receiver_partner = owner->id;
+      c.receiver_live = owner->mode == config::PartnerMode::live;
+    } else if (c.outcome.verdict == xml::Verdict::valid) {
+      c.status = http::status::unprocessable_entity;
+      c.verdict = "refused";
+      c.extra = sluis_finding("/Bericht/Header/Ontvanger",
+                              "Ontvanger " + id.ontvanger + " is niet aangesloten op deze gateway; het bericht "
+                              "kan niet worden afgeleverd en is niet opgeslagen.",
+                              "Ontvanger " + id.ontvanger + " is not connected to this gateway; the message "
+                              "cannot be delivered and was not stored.");
+      c.has_extra = true;
+      co_return c;
+    }
+  } else {
+    if (!net::PartnerRegistry::acts_for(partner, id.ontvanger)) {
+      c.status = http::status::forbidden;
+      c.verdict = "refused";
+      c.extra = sluis_finding("/Bericht/Header/Ontvanger",
+                              "Een retourbericht verstuurt de Ontvanger van het heenbericht; " + id.ontvanger +
+                                  " is geen code van partner " + partner.id + " (" + codes_text(partner) + ").",
+                              "A retour is sent by the Ontvanger of the heenbericht; " + id.ontvanger +
+                                  " is not a code of partner " + partner.id + " (" + codes_text(partner) + ").");
+      c.has_extra = true;
+      co_return c;
+    }
+    if (c.outcome.verdict == xml::Verdict::valid) {
+      auto heen = store_.find(std::string(standard::to_string(type.law)), type.number - 1, id.afzender, id.identificatie);
+      if (!heen || !heen->has_value() || (*heen)->dagtekening != id.dagtekening) {
+        c.status = http::status::unprocessable_entity;
+        c.verdict = "refused";
+        c.extra = sluis_finding(
+            "/Bericht/Header/BerichtIdentificatie",
+            "Dit retourbericht hoort bij geen heenbericht dat via deze gateway is ontvangen (Afzender " +
+                id.afzender + ", bericht " + std::to_string(type.number - 1) + ", Identificatie " +
+                id.identificatie + ", Dagtekening " + id.dagtekening + "). Neem de header van het heenbericht ongewijzigd over (IV028).",
+            "This retour matches no heenbericht received through this gateway (Afzender " + id.afzender +
+                ", message " + std::to_string(type.number - 1) + ", Identificatie " + id.identificatie +
+                ", Dagtekening " + id.dagtekening + "). Copy the heenbericht's header unchanged (IV028).");
+        c.has_extra = true;
+        co_return c;
+      }
+      c.heen_id = (*heen)->id;
+      c.receiver_partner = (*heen)->sender_partner;
+    }
+  }
+  if (c.outcome.verdict == xml::Verdict::invalid) {
+    c.status = http::status::unprocessable_entity;
+    c.verdict = "rejected";
+  } else {
+    c.status = http::status::accepted;
+    c.verdict = "accepted";
+  }
+  co_return c;
+}
+
+asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestContext ctx) {
+  Checked c = co_await check(req, ctx);
+  if (c.has_extra) c.outcome.findings.push_back(c.extra);
+  boost::json::object body = xml::to_json(c.outcome);
+  body["status"] = c.verdict == "accepted" ? "valid" : c.verdict == "rejected" ? "invalid" : "refused";
+  body["stored"] = false;
+  co_return net::json_response(c.status == http::status::accepted ? http::status::ok : c.status, body, req);
+}
+
+asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestContext ctx) {
+  Checked c = co_await check(req, ctx);
+  if (c.has_extra) c.outcome.findings.push_back(c.extra);
+  if (c.verdict == "refused") {
+    core::log(events::kRefused, {{"partner", ctx.partner->id}, {"status", static_cast<int>(c.status)}});
+    boost::json::object body = xml::to_json(c.outcome);
+    body["status"] = "refused";
+    co_return net::json_response(c.status, body, req);
+  }
+  const auto& id = *c.outcome.identity;
+  store::NewMessage m;
+  m.law = standard::to_string(id.type->law);
+  m.type = id.type->number;
+  m.berichtcode = id.type->berichtcode;
+  m.release = id.release;
+  m.sender_code = id.afzender;
+  m.receiver_code = id.ontvanger;
+  m.sender_partner = ctx.partner->id;
+  m.receiver_partner = c.receiver_partner;
+  m.identificatie = id.identificatie;
+  m.dagtekening = id.dagtekening;
+  m.identificatie_retour = id.identificatie_retour;
+  m.heen_id = c.heen_id;
+  m.body = req.body();
+  m.shadow = ctx.partner->mode == config::PartnerMode::shadow;
+  m.state = c.verdict == "rejected" ? store::State::rejected
+            : (m.shadow || !c.receiver_live) ? store::State::held
+                                             : store::State::queued;
+  for (const auto& bsn : id.bsns) m.bsn_hashes.push_back(core::hmac_sha256_hex(bsn_key_, bsn));
+  m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
+  m.http_status = static_cast<int>(c.status);
+
+  auto commit = [&](store::NewMessage msg) {
+    return async_commit(store_, std::move(msg), ioc_.get_executor(), asio::use_awaitable);
+  };
+  auto answer_for = [&](const std::string& msg_id, std::string_view status, const standard::Findings& fs) {
+    return boost::json::object{{"id", msg_id},          {"law", m.law}, {"type", m.type},
+                               {"status", status},      {"findings", xml::to_json(fs)}};
+  };
+  auto unavailable = [&](const core::Error& e) {
+    core::log(events::kCommitFailed, {{"partner", ctx.partner->id}, {"error", e.code}});
+    auto res = net::error_response(http::status::service_unavailable, "store_unavailable",
+                                   "Het bericht kon niet veilig worden opgeslagen en is niet aangenomen; "
+                                   "probeer het later opnieuw.",
+                                   "The message could not be stored safely and was not accepted; try again later.",
+                                   req);
+    res.set(http::field::retry_after, "30");
+    return res;
+  };
+
+  // The answer is known before the commit and stored with the message, so a
+  // replay gets the same one; it is sent only after the commit succeeded.
+  m.id = store::new_message_id();
+  m.response_json = boost::json::serialize(answer_for(m.id, c.verdict, c.outcome.findings));
+  auto r = co_await commit(m);
+  if (!r) co_return unavailable(r.error());
+  if (r->replay) {
+    auto res = net::json_response(static_cast<http::status>(r->existing->http_status),
+                                  boost::json::parse(r->existing->response_json), req);
+    res.set("Idempotent-Replay", "true");
+    co_return res;
+  }
+  if (r->conflict) {
+    // TR056 (9056): the identification was used before for another message.
+    const auto& earlier = *r->conflict;
+    c.outcome.findings.push_back(sluis_finding(
+        "/Bericht/Header/BerichtIdentificatie/Identificatie",
+        "Identificatie " + id.identificatie + " is al gebruikt voor een ander " + std::to_string(m.type) +
+            "-bericht van " + m.sender_code + " (bericht " + earlier.id + ", ontvangen " + earlier.received_at +
+            "). Geef elk bericht een eigen Identificatie (TR056).",
+        "Identificatie " + id.identificatie + " was already used for another " + std::to_string(m.type) +
+            " message from " + m.sender_code + " (message " + earlier.id + ", received " + earlier.received_at +
+            "). Give every message its own Identificatie (TR056).",
+        "TR056", "9056"));
+    c.outcome.findings.back().value = id.identificatie;
+    m.state = store::State::rejected;
+    m.http_status = 422;
+    m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
+    m.response_json = boost::json::serialize(answer_for(m.id, "rejected", c.outcome.findings));
+    r = co_await commit(m);
+    if (!r) co_return unavailable(r.error());
+    c.status = http::status::unprocessable_entity;
+    c.verdict = "rejected";
+  }
+  auto body = answer_for(r->id, c.verdict, c.outcome.findings);
+  core::log(c.verdict == "accepted" ? events::kAccepted : events::kRejected,
+            {{"msg", r->id}, {"partner", ctx.partner->id}, {"type", m.type}, {"law", m.law}});
+  co_return net::json_response(c.status, body, req);
+}
+
+asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContext ctx) {
+  auto m = store_.get(ctx.params["id"]);
+  // Only the sender and the receiver may see a message; anyone else gets the
+  // same 404 as for an id that does not exist (no probing).
+  if (!m || !m->has_value() ||
+      ((*m)->sender_partner != ctx.partner->id && (*m)->receiver_partner != ctx.partner->id))
+    co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
+  co_return net::json_response(http::status::ok, message_json(**m, status_of(**m)), req);
+}
+
+asio::awaitable<net::Response> Intake::mailbox(net::Request req, net::RequestContext ctx) {
+  store::MailboxQuery q;
+  q.partner = ctx.partner->id;
+  auto after = query_param(req.target(), "after");
+  auto limit = query_param(req.target(), "limit");
+  auto state = query_param(req.target(), "state");
+  auto parse = [](const std::string& s, std::int64_t& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size();
+  };
+  std::int64_t n = 0;
+  if (!after.empty() && !parse(after, q.after))
+    co_return net::error_response(http::status::bad_request, "bad_cursor", "after moet een cursor uit een eerder antwoord zijn.",
+                                  "after must be a cursor from an earlier answer.", req);
+  if (!limit.empty() && (!parse(limit, n) || n < 1 || n > 1000))
+    co_return net::error_response(http::status::bad_request, "bad_limit", "limit moet tussen 1 en 1000 liggen.",
+                                  "limit must be between 1 and 1000.", req);
+  if (n) q.limit = static_cast<int>(n);
+  if (!state.empty() && state != "unacked" && state != "all")
+    co_return net::error_response(http::status::bad_request, "bad_state", "state is unacked of all.",
+                                  "state is unacked or all.", req);
+  q.unacked_only = state != "all";
+  auto rows = store_.mailbox(q);
+  if (!rows)
+    co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
+                                  "Try again later.", req);
+  boost::json::array list;
+  std::int64_t next = q.after;
+  for (const auto& m : *rows) {
+    list.emplace_back(boost::json::object{{"id", m.id},
+                                          {"law", m.law},
+                                          {"type", m.type},
+                                          {"from", m.sender_code},
+                                          {"received_at", m.received_at},
+                                          {"acked", m.state == store::State::acknowledged}});
+    next = m.seq;
+  }
+  co_return net::json_response(http::status::ok,
+                               boost::json::object{{"messages", std::move(list)}, {"next", std::to_string(next)}}, req);
+}
+
+asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::RequestContext ctx) {
+  const std::string id = ctx.params["id"];
+  auto m = store_.get(id);
+  if (!m || !m->has_value() || (*m)->receiver_partner != ctx.partner->id || (*m)->shadow)
+    co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
+  auto body = store_.body(id);
+  if (!body || !body->has_value())
+    co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
+                                  "Try again later.", req);
+  // Reading a body is audited; the first fetch marks the message delivered.
+  store_.audit("partner:" + ctx.partner->id, -1, "mailbox-read", id, "");
+  if ((*m)->state == store::State::queued) store_.transition(id, store::State::delivered, "partner:" + ctx.partner->id, "");
+  core::log(events::kBodyRead, {{"msg", id}, {"partner", ctx.partner->id}});
+  net::Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "application/xml");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(**body);
+  res.prepare_payload();
+  co_return res;
+}
+
+asio::awaitable<net::Response> Intake::mailbox_ack(net::Request req, net::RequestContext ctx) {
+  const std::string id = ctx.params["id"];
+  auto ok = store_.ack(ctx.partner->id, id);
+  if (!ok)
+    co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
+                                  "Try again later.", req);
+  if (!*ok)
+    co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
+  co_return net::json_response(http::status::ok, boost::json::object{{"id", id}, {"acked", true}}, req);
+}
+
+}  // namespace sluis::intake

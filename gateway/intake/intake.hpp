@@ -1,0 +1,70 @@
+// The intake: what happens to a message between the HTTPS listener and the
+// store, and the partner-facing API around it.
+//
+//   POST /v1/messages   bytes -> size cap -> identify + XSD (validation pool)
+//                       -> who may send this (header codes vs the certificate's
+//                       partner) -> rules available so far -> one store
+//                       transaction -> answer. 2xx/422 only after the commit.
+//   POST /v1/validate   the same checks, nothing stored (dry run)
+//   GET  /v1/messages/{id}          status and findings, sender or receiver only
+//   GET  /v1/mailbox[?after&limit&state]  messages for the calling partner
+//   GET  /v1/mailbox/{id}           the XML byte for byte (audited)
+//   POST /v1/mailbox/{id}/ack       idempotent acknowledgement
+//
+// Answers (the standard's levels): not XML / unknown message -> 400, nothing
+// stored; XSD failure (level 1) -> 422, stored as rejected, no retour; the
+// same identification with another body (TR056, 9056) -> 422 naming the
+// earlier message, stored as rejected; accepted -> 202; the identical message
+// again -> the stored answer with Idempotent-Replay: true; cannot commit ->
+// 503 with Retry-After, nothing stored.
+//
+// Threading: handlers run on the io_context; validation runs on a pool of
+// threads (one Validator each); commits go to the store's writer thread. No
+// thread blocks on another.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+
+#include "gateway/config/config.hpp"
+#include "gateway/net/http.hpp"
+#include "gateway/net/partners.hpp"
+#include "gateway/store/store.hpp"
+#include "gateway/xml/schema_set.hpp"
+
+namespace sluis::intake {
+
+class Intake {
+ public:
+  Intake(boost::asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas,
+         config::SchemasConfig limits, store::Store& store, std::string bsn_hash_key, int threads);
+  ~Intake();
+
+  // Registers the routes above.
+  void add_routes(net::Router& router);
+  // Swaps the schema set (reload); running validations finish with the old one.
+  void set_schemas(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits);
+  // Waits for running validations.
+  void stop();
+
+  boost::asio::awaitable<net::Response> submit(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> dry_run(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> show(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> mailbox(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> mailbox_body(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> mailbox_ack(net::Request req, net::RequestContext ctx);
+
+ private:
+  struct Checked;
+  boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx);
+
+  boost::asio::io_context& ioc_;
+  std::shared_ptr<const xml::SchemaSet> schemas_;
+  config::SchemasConfig limits_;
+  store::Store& store_;
+  std::string bsn_key_;
+  boost::asio::thread_pool pool_;
+};
+
+}  // namespace sluis::intake
