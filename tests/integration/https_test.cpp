@@ -16,108 +16,35 @@
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 
-#include "tests/support/daemon_process.hpp"
+#include "tests/support/test_gateway.hpp"
 
 using namespace sluis::test;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
+// Partners of this test: one by subject + CA, one by SPKI, one not enrolled,
+// one rate-limited (shadow mode).
+std::string partners(TestGateway& g) {
+  std::ostringstream c;
+  c << "[[partners]]\nid = \"dev-aanbieder\"\nrole = \"aanbieder\"\ncodes = [\"87654321\"]\n"
+    << "[[partners.certificates]]\nsubject = \"CN=aanbieder 87654321,serialNumber=AGB-87654321,"
+       "O=Zorgaanbieder Voorbeeld (fictief)\"\nissuer_ca = \"" << g.pki("ca.pem") << "\"\n"
+    << "[[partners]]\nid = \"dev-gemeente\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n"
+    << "[[partners]]\nid = \"later\"\nrole = \"aanbieder\"\ncodes = [\"11112222\"]\nmode = \"not_enrolled\"\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("notenrolled.pem") << "\"\n"
+    << "[[partners]]\nid = \"busy\"\nrole = \"aanbieder\"\ncodes = [\"33334444\"]\nmode = \"shadow\"\n"
+    << "rate = 1\nburst = 2\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("shadow.pem") << "\"\n";
+  return c.str();
 }
 
-struct Http {
-  int curl_exit = -1;
-  int status = 0;
-  std::string body;
-};
-
-// The daemon with its PKI, shared by the test cases of this file.
-struct Gateway {
-  Gateway() : dir("https") {
-    auto pki = run_command({"/bin/bash", (source_dir() / "tests/support/make-test-pki.sh").string(),
-                            (dir.path() / "pki").string()});
-    BOOST_REQUIRE_MESSAGE(pki.exit_code == 0, pki.output);
-    dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
-    write_config("crl.pem");
-    daemon = std::make_unique<DaemonProcess>(dir.path(), std::vector<std::string>{"--config", "sluisd.toml"});
-    BOOST_REQUIRE_MESSAGE(daemon->wait_for("READY=1"), "sluisd did not start:\n" << daemon->log());
-    auto st = run_command({(bin_dir() / "tools/sluisctl").string(), "--json", "--socket",
-                           (dir.path() / "state/admin.sock").string(), "status-get"});
-    BOOST_REQUIRE_MESSAGE(st.exit_code == 0, st.output);
-    auto status = boost::json::parse(st.output);
-    for (const auto& l : status.at("arguments").at("listeners").as_array()) {
-      std::string url(l.as_string());
-      if (url.starts_with("https://")) https_url = url;
-      if (url.starts_with("http://")) plain_url = url;
-    }
-    BOOST_REQUIRE(!https_url.empty() && !plain_url.empty());
-  }
-
-  std::string spki(const std::string& cert) {
-    auto r = run_command({"/bin/sh", "-c",
-                          "openssl x509 -in '" + (dir.path() / "pki" / cert).string() +
-                              "' -noout -pubkey | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1"});
-    return trim(r.output);
-  }
-
-  void write_config(const std::string& crl) {
-    std::string pki = (dir.path() / "pki").string();
-    std::ostringstream c;
-    c << "state_dir = \"state\"\ndrain_timeout = \"5s\"\n"
-      << "[admin]\nsocket = \"state/admin.sock\"\ngroup = \"\"\n"
-      << "[https]\nport = " << (https_url.empty() ? std::string("0") : https_url.substr(https_url.rfind(':') + 1))
-      << "\nheader_timeout = \"500ms\"\nmax_body = \"64KiB\"\n"
-      << "[https.tls]\ncert = \"" << pki << "/server.pem\"\nkey = \"" << pki << "/server.key\"\n"
-      << "ca = [\"" << pki << "/ca.pem\"]\ncrl = [\"" << pki << "/" << crl << "\"]\n"
-      << "[reference]\ncbs_gemeenten = \"" << (source_dir() / "config/reference/cbs-gemeenten.csv").string()
-      << "\"\nproductcodes = \"" << (source_dir() / "config/reference/productcodes.csv").string() << "\"\n"
-      << "[secrets]\nbsn_hash_key = \"file:bsn.key\"\n"
-      << "[schemas]\ndir = \"" << (source_dir() / "schemas").string() << "\"\n"
-      << "[plain]\nport = " << (plain_url.empty() ? std::string("0") : plain_url.substr(plain_url.rfind(':') + 1)) << "\n"
-      << "[[partners]]\nid = \"dev-aanbieder\"\nrole = \"aanbieder\"\ncodes = [\"87654321\"]\n"
-      << "[[partners.certificates]]\nsubject = \"CN=aanbieder 87654321,serialNumber=AGB-87654321,"
-         "O=Zorgaanbieder Voorbeeld (fictief)\"\nissuer_ca = \"" << pki << "/ca.pem\"\n"
-      << "[[partners]]\nid = \"dev-gemeente\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
-      << "[[partners.certificates]]\nspki_sha256 = \"" << spki("gemeente.pem") << "\"\n"
-      << "[[partners]]\nid = \"later\"\nrole = \"aanbieder\"\ncodes = [\"11112222\"]\nmode = \"not_enrolled\"\n"
-      << "[[partners.certificates]]\nspki_sha256 = \"" << spki("notenrolled.pem") << "\"\n"
-      << "[[partners]]\nid = \"busy\"\nrole = \"aanbieder\"\ncodes = [\"33334444\"]\nmode = \"shadow\"\n"
-      << "rate = 1\nburst = 2\n"
-      << "[[partners.certificates]]\nspki_sha256 = \"" << spki("shadow.pem") << "\"\n";
-    dir.write("sluisd.toml", c.str());
-  }
-
-  // curl with the named client certificate ("" for none); extra arguments appended.
-  Http curl(const std::string& who, const std::string& path, std::vector<std::string> extra = {}) {
-    std::string pki = (dir.path() / "pki").string();
-    std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--max-time", "20", "-o", "-", "-w",
-                                  "\n%{http_code}", "--cacert", pki + "/ca.pem"};
-    if (!who.empty()) {
-      argv.insert(argv.end(), {"--cert", pki + "/" + who + ".pem", "--key", pki + "/" + who + ".key"});
-    }
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.push_back(https_url + path);
-    auto r = run_command(argv);
-    Http h;
-    h.curl_exit = r.exit_code;
-    auto out = trim(r.output);
-    auto nl = out.rfind('\n');
-    h.status = std::atoi(out.substr(nl == std::string::npos ? 0 : nl + 1).c_str());
-    h.body = nl == std::string::npos ? "" : out.substr(0, nl);
-    return h;
-  }
-
-  ScratchDir dir;
-  std::string https_url, plain_url;
-  std::unique_ptr<DaemonProcess> daemon;
-};
+using Gateway = TestGateway;
 
 Gateway* g_gateway = nullptr;
 struct GlobalGateway {
-  GlobalGateway() { g_gateway = new Gateway(); }
+  GlobalGateway() { g_gateway = new Gateway("https", partners); }
   ~GlobalGateway() {
     g_gateway->daemon->signal(SIGTERM);
     auto code = g_gateway->daemon->wait_exit();
@@ -181,10 +108,9 @@ BOOST_AUTO_TEST_CASE(not_enrolled_partner_gets_403) {
 BOOST_AUTO_TEST_CASE(rate_limit_answers_429_with_retry_after) {
   // Five requests over one connection against rate 1/s, burst 2.
   std::string url = gw().https_url + "/v1/whoami";
-  std::string pki = (gw().dir.path() / "pki").string();
   auto r = run_command({"/usr/bin/curl", "-sS", "-o", "/dev/null", "-D", "-", "-w", "%{http_code}\n",
-                        "--cacert", pki + "/ca.pem", "--cert", pki + "/shadow.pem", "--key",
-                        pki + "/shadow.key", url, url, url, url, url});
+                        "--cacert", gw().pki("ca.pem"), "--cert", gw().pki("shadow.pem"), "--key",
+                        gw().pki("shadow.key"), url, url, url, url, url});
   BOOST_TEST(r.output.find("429") != std::string::npos, r.output);
   BOOST_TEST(r.output.find("Retry-After: 1") != std::string::npos, r.output);
 }

@@ -1,0 +1,216 @@
+// The intake end to end, over real mutual TLS with curl: a provider's 323 and
+// a municipality's 301, a provider's 302 answering that 301, replays, TR056
+// conflicts, XSD rejections, spoofed Afzender, a retour for an unknown heen,
+// the mailbox (isolation, body byte for byte, ack), the dry run, and no BSN in
+// the daemon's log.
+#define BOOST_TEST_MODULE intake
+#include <signal.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "tests/support/test_gateway.hpp"
+
+using namespace sluis::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string corpus(const std::string& rel) {
+  std::ifstream in(source_dir() / "tests/conformance/xsd" / rel, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The corpus messages are exchanged between gemeente 0917 and provider 75302186.
+std::string partners(TestGateway& g) {
+  std::ostringstream c;
+  c << "[[partners]]\nid = \"zorg\"\nrole = \"aanbieder\"\ncodes = [\"75302186\"]\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("provider.pem") << "\"\n"
+    << "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n"
+    << "[[partners]]\nid = \"other\"\nrole = \"aanbieder\"\ncodes = [\"11223344\"]\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("stranger.pem") << "\"\n";
+  return c.str();
+}
+
+TestGateway* g = nullptr;
+struct Global {
+  Global() { g = new TestGateway("intake", partners); }
+  ~Global() {
+    g->daemon->signal(SIGTERM);
+    auto code = g->daemon->wait_exit();
+    BOOST_TEST((code && *code == 0));
+    delete g;
+  }
+};
+BOOST_TEST_GLOBAL_FIXTURE(Global);
+
+boost::json::value json(const Http& h) { return boost::json::parse(h.body); }
+std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
+
+std::string declaration_id;  // set by the first test, used by later ones
+std::string allocation_id;
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(provider_declaration_is_accepted_after_commit) {
+  auto h = g->post_xml("provider", "/v1/messages", corpus("ijw/323/valid-declaratie.xml"));
+  BOOST_TEST(h.status == 202, h.body);
+  auto v = json(h);
+  BOOST_TEST(str(v.at("status")) == "accepted");
+  BOOST_TEST(str(v.at("law")) == "ijw");
+  BOOST_TEST(v.at("type").as_int64() == 323);
+  BOOST_TEST(v.at("findings").as_array().empty());
+  declaration_id = str(v.at("id"));
+  auto show = g->curl("provider", "/v1/messages/" + declaration_id);
+  BOOST_TEST(show.status == 200);
+  BOOST_TEST(str(json(show).at("state")) == "queued");
+}
+
+BOOST_AUTO_TEST_CASE(identical_resubmission_replays_the_answer) {
+  auto h = g->post_xml("provider", "/v1/messages", corpus("ijw/323/valid-declaratie.xml"));
+  BOOST_TEST(h.status == 202);
+  BOOST_TEST(str(json(h).at("id")) == declaration_id);
+  BOOST_TEST(h.headers.find("Idempotent-Replay: true") != std::string::npos, h.headers);
+}
+
+BOOST_AUTO_TEST_CASE(reused_identification_with_another_body_is_tr056) {
+  auto doc = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"), std::regex("Dagtekening>2026-03-04<"),
+                                "Dagtekening>2026-03-05<");
+  auto h = g->post_xml("provider", "/v1/messages", doc);
+  BOOST_TEST(h.status == 422, h.body);
+  auto v = json(h);
+  BOOST_TEST(str(v.at("status")) == "rejected");
+  const auto& f = v.at("findings").as_array().at(0);
+  BOOST_TEST(str(f.at("rule")) == "TR056");
+  BOOST_TEST(str(f.at("retourcode")) == "9056");
+  BOOST_TEST(str(f.at("en")).find(declaration_id) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(schema_failure_is_stored_as_rejected_with_findings) {
+  auto h = g->post_xml("provider", "/v1/messages", corpus("ijw/323/declaratienummer-with-hyphen.xml"));
+  BOOST_TEST(h.status == 422, h.body);
+  auto v = json(h);
+  BOOST_TEST(str(v.at("status")) == "rejected");
+  BOOST_REQUIRE(!v.at("findings").as_array().empty());
+  BOOST_TEST(str(v.at("findings").as_array().at(0).at("origin")) == "xsd");
+  auto show = g->curl("provider", "/v1/messages/" + str(v.at("id")));
+  BOOST_TEST(show.status == 200);
+  BOOST_TEST(str(json(show).at("status")) == "rejected");
+}
+
+BOOST_AUTO_TEST_CASE(not_xml_and_wrong_media_type_are_refused_unstored) {
+  auto h = g->post_xml("provider", "/v1/messages", "this is not xml");
+  BOOST_TEST(h.status == 400);
+  BOOST_TEST(str(json(h).at("status")) == "refused");
+  auto t = g->curl("provider", "/v1/messages", {"-X", "POST", "-H", "Content-Type: text/plain", "--data", "x"});
+  BOOST_TEST(t.status == 415);
+}
+
+BOOST_AUTO_TEST_CASE(afzender_of_another_partner_is_forbidden) {
+  auto h = g->post_xml("stranger", "/v1/messages", corpus("ijw/323/valid-declaratie.xml"));
+  BOOST_TEST(h.status == 403, h.body);
+  BOOST_TEST(str(json(h).at("findings").as_array().back().at("path")) == "/Bericht/Header/Afzender");
+}
+
+BOOST_AUTO_TEST_CASE(municipality_mailbox_serves_the_declaration_byte_for_byte) {
+  auto box = g->curl("gemeente", "/v1/mailbox");
+  BOOST_TEST(box.status == 200, box.body);
+  auto v = json(box);
+  const auto& msgs = v.at("messages").as_array();
+  BOOST_REQUIRE(msgs.size() == 1u);
+  BOOST_TEST(str(msgs.at(0).at("id")) == declaration_id);
+  BOOST_TEST(str(msgs.at(0).at("from")) == "75302186");
+  BOOST_TEST(msgs.at(0).at("acked").as_bool() == false);
+  // Fetch to a file: exactly the bytes the provider sent.
+  std::string out = (g->dir.path() / "fetched.xml").string();
+  auto fetched = run_command({"/usr/bin/curl", "-sS", "-o", out, "--cacert", g->pki("ca.pem"), "--cert",
+                              g->pki("gemeente.pem"), "--key", g->pki("gemeente.key"),
+                              g->https_url + "/v1/mailbox/" + declaration_id});
+  BOOST_TEST(fetched.exit_code == 0);
+  std::ifstream in(out, std::ios::binary);
+  std::ostringstream got;
+  got << in.rdbuf();
+  BOOST_TEST((got.str() == corpus("ijw/323/valid-declaratie.xml")));
+  BOOST_TEST(g->curl("gemeente", "/v1/mailbox/" + declaration_id + "/ack", {"-X", "POST"}).status == 200);
+  BOOST_TEST(g->curl("gemeente", "/v1/mailbox/" + declaration_id + "/ack", {"-X", "POST"}).status == 200);
+  BOOST_TEST(json(g->curl("gemeente", "/v1/mailbox")).at("messages").as_array().empty());
+  auto all = json(g->curl("gemeente", "/v1/mailbox?state=all"));
+  BOOST_TEST(all.at("messages").as_array().at(0).at("acked").as_bool());
+  BOOST_TEST(g->curl("gemeente", "/v1/mailbox?limit=0").status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(nobody_else_sees_a_message) {
+  BOOST_TEST(g->curl("provider", "/v1/mailbox/" + declaration_id).status == 404);
+  BOOST_TEST(g->curl("stranger", "/v1/messages/" + declaration_id).status == 404);
+  BOOST_TEST(g->curl("stranger", "/v1/mailbox/" + declaration_id + "/ack", {"-X", "POST"}).status == 404);
+  BOOST_TEST(json(g->curl("stranger", "/v1/mailbox")).at("messages").as_array().empty());
+  BOOST_TEST(g->curl("gemeente", "/v1/messages/" + declaration_id).status == 200);  // the receiver may
+}
+
+BOOST_AUTO_TEST_CASE(allocation_and_its_retour_travel_both_ways) {
+  auto a = g->post_xml("gemeente", "/v1/messages", corpus("ijw/301/valid-toewijzing.xml"));
+  BOOST_TEST(a.status == 202, a.body);
+  allocation_id = str(json(a).at("id"));
+  auto box = json(g->curl("provider", "/v1/mailbox"));
+  BOOST_REQUIRE(box.at("messages").as_array().size() == 1u);
+  BOOST_TEST(str(box.at("messages").as_array().at(0).at("id")) == allocation_id);
+  // The provider answers with a 302 (header copied from the 301: Afzender is the gemeente).
+  auto r = g->post_xml("provider", "/v1/messages", corpus("ijw/302/valid-retour-header-0001.xml"));
+  BOOST_TEST(r.status == 202, r.body);
+  auto gbox = json(g->curl("gemeente", "/v1/mailbox"));
+  BOOST_REQUIRE(gbox.at("messages").as_array().size() == 1u);
+  BOOST_TEST(gbox.at("messages").as_array().at(0).at("type").as_int64() == 302);
+  // The gemeente cannot send the provider's retour.
+  auto spoof = g->post_xml("gemeente", "/v1/messages", corpus("ijw/302/valid-retour-class-codes.xml"));
+  BOOST_TEST(spoof.status == 403, spoof.body);
+}
+
+BOOST_AUTO_TEST_CASE(retour_for_an_unknown_heen_is_refused) {
+  auto doc = std::regex_replace(corpus("ijw/302/valid-retour-header-0001.xml"),
+                                std::regex("Identificatie>J301-2026032<"), "Identificatie>J301-9999999<");
+  auto h = g->post_xml("provider", "/v1/messages", doc);
+  BOOST_TEST(h.status == 422, h.body);
+  BOOST_TEST(str(json(h).at("status")) == "refused");
+  BOOST_TEST(str(json(h).at("findings").as_array().back().at("en")).find("matches no heenbericht") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(dry_run_checks_without_storing) {
+  auto before = g->sluisctl({"--json", "queue-summary"});
+  auto doc = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"), std::regex("Identificatie>DECL-2602-01<"),
+                                "Identificatie>DECL-DRY-01<");
+  auto h = g->post_xml("provider", "/v1/validate", doc);
+  BOOST_TEST(h.status == 200, h.body);
+  BOOST_TEST(str(json(h).at("status")) == "valid");
+  BOOST_TEST(json(h).at("stored").as_bool() == false);
+  auto bad = g->post_xml("provider", "/v1/validate", corpus("ijw/323/no-prestaties.xml"));
+  BOOST_TEST(bad.status == 422);
+  BOOST_TEST(str(json(bad).at("status")) == "invalid");
+  BOOST_TEST(g->sluisctl({"--json", "queue-summary"}).output == before.output);
+}
+
+BOOST_AUTO_TEST_CASE(operators_see_the_queue_and_the_message) {
+  auto q = g->sluisctl({"--json", "queue-summary"});
+  BOOST_TEST(q.exit_code == 0, q.output);
+  auto v = boost::json::parse(q.output);
+  BOOST_TEST(v.at("arguments").at("states").at("rejected").as_int64() == 2);
+  auto m = g->sluisctl({"--json", "message-show", declaration_id});
+  BOOST_TEST(m.exit_code == 0);
+  BOOST_TEST(m.output.find("999978366") == std::string::npos);  // never the body or a BSN
+}
+
+BOOST_AUTO_TEST_CASE(no_bsn_reaches_the_log) {
+  std::string log = g->daemon->log();
+  BOOST_TEST(log.find("INTAKE_ACCEPTED") != std::string::npos);
+  std::regex bsn("Bsn>([0-9]{9})<");
+  for (const char* f : {"ijw/323/valid-declaratie.xml", "ijw/301/valid-toewijzing.xml"}) {
+    std::string doc = corpus(f);
+    for (std::sregex_iterator it(doc.begin(), doc.end(), bsn), end; it != end; ++it)
+      BOOST_TEST(log.find((*it)[1].str()) == std::string::npos, (*it)[1].str());
+  }
+}

@@ -1,0 +1,101 @@
+#include "tests/support/test_gateway.hpp"
+
+#include <boost/json/parse.hpp>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace sluis::test {
+
+namespace {
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+std::string port_of(const std::string& url) { return url.empty() ? "0" : url.substr(url.rfind(':') + 1); }
+}  // namespace
+
+TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
+                         std::string extra_toml)
+    : dir(tag), partners_(std::move(partners)), extra_(std::move(extra_toml)) {
+  auto made = run_command({"/bin/bash", (source_dir() / "tests/support/make-test-pki.sh").string(),
+                           (dir.path() / "pki").string()});
+  if (made.exit_code != 0) throw std::runtime_error("make-test-pki.sh failed: " + made.output);
+  dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  write_config();
+  daemon = std::make_unique<DaemonProcess>(dir.path(), std::vector<std::string>{"--config", "sluisd.toml"});
+  if (!daemon->wait_for("READY=1")) throw std::runtime_error("sluisd did not start:\n" + daemon->log());
+  auto st = sluisctl({"--json", "status-get"});
+  if (st.exit_code != 0) throw std::runtime_error("status-get failed: " + st.output);
+  auto status = boost::json::parse(st.output);
+  for (const auto& l : status.at("arguments").at("listeners").as_array()) {
+    std::string url(l.as_string());
+    if (url.starts_with("https://")) https_url = url;
+    if (url.starts_with("http://")) plain_url = url;
+  }
+  if (https_url.empty() || plain_url.empty()) throw std::runtime_error("listeners missing: " + st.output);
+}
+
+TestGateway::~TestGateway() = default;
+
+std::string TestGateway::pki(const std::string& file) const { return (dir.path() / "pki" / file).string(); }
+
+std::string TestGateway::spki(const std::string& cert) const {
+  auto r = run_command({"/bin/sh", "-c",
+                        "openssl x509 -in '" + pki(cert) +
+                            "' -noout -pubkey | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1"});
+  return trim(r.output);
+}
+
+void TestGateway::write_config(const std::string& crl) {
+  std::ostringstream c;
+  c << "state_dir = \"state\"\ndrain_timeout = \"5s\"\n"
+    << "[admin]\nsocket = \"state/admin.sock\"\ngroup = \"\"\n"
+    << "[https]\nport = " << port_of(https_url) << "\nheader_timeout = \"500ms\"\nmax_body = \"64KiB\"\n"
+    << "[https.tls]\ncert = \"" << pki("server.pem") << "\"\nkey = \"" << pki("server.key") << "\"\n"
+    << "ca = [\"" << pki("ca.pem") << "\"]\ncrl = [\"" << pki(crl) << "\"]\n"
+    << "[reference]\ncbs_gemeenten = \"" << (source_dir() / "config/reference/cbs-gemeenten.csv").string()
+    << "\"\nproductcodes = \"" << (source_dir() / "config/reference/productcodes.csv").string() << "\"\n"
+    << "[secrets]\nbsn_hash_key = \"file:bsn.key\"\n"
+    << "[schemas]\ndir = \"" << (source_dir() / "schemas").string() << "\"\n"
+    << "[intake]\nvalidation_threads = 2\n"
+    << "[plain]\nport = " << port_of(plain_url) << "\n"
+    << extra_ << "\n"
+    << partners_(*this);
+  dir.write("sluisd.toml", c.str());
+}
+
+Http TestGateway::curl(const std::string& who, const std::string& path, std::vector<std::string> extra) const {
+  std::string head = (dir.path() / ("headers-" + std::to_string(++posts_))).string();
+  std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--max-time", "30", "-o", "-", "-D", head,
+                                "-w", "\n%{http_code}", "--cacert", pki("ca.pem")};
+  if (!who.empty()) argv.insert(argv.end(), {"--cert", pki(who + ".pem"), "--key", pki(who + ".key")});
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back(https_url + path);
+  auto r = run_command(argv);
+  Http h;
+  h.curl_exit = r.exit_code;
+  auto out = trim(r.output);
+  auto nl = out.rfind('\n');
+  h.status = std::atoi(out.substr(nl == std::string::npos ? 0 : nl + 1).c_str());
+  h.body = nl == std::string::npos ? "" : out.substr(0, nl);
+  std::ifstream hf(head);
+  std::ostringstream hs;
+  hs << hf.rdbuf();
+  h.headers = hs.str();
+  return h;
+}
+
+Http TestGateway::post_xml(const std::string& who, const std::string& path, const std::string& xml) const {
+  auto file = dir.write("post-" + std::to_string(++posts_) + ".xml", xml);
+  return curl(who, path, {"-X", "POST", "-H", "Content-Type: application/xml", "--data-binary", "@" + file.string()});
+}
+
+CommandResult TestGateway::sluisctl(std::vector<std::string> args) const {
+  std::vector<std::string> argv{(bin_dir() / "tools/sluisctl").string(), "--socket",
+                                (dir.path() / "state/admin.sock").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
+}  // namespace sluis::test

@@ -1,0 +1,50 @@
+// Test support: a real sluisd with a throw-away PKI (tests/support/make-test-pki.sh),
+// a config written by the test (listeners on free ports, the repository's
+// schemas and reference lists), and helpers to call it with curl as a given
+// client certificate. Throws std::runtime_error when it cannot start.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/daemon_process.hpp"
+
+namespace sluis::test {
+
+struct Http {
+  int curl_exit = -1;
+  int status = 0;
+  std::string body;     // response body (curl -o -)
+  std::string headers;  // response headers (curl -D)
+};
+
+class TestGateway {
+ public:
+  // `partners` returns the [[partners]] TOML (it may call spki()/pki()).
+  TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
+              std::string extra_toml = {});
+  ~TestGateway();
+
+  std::string pki(const std::string& file) const;  // path of a PKI file
+  std::string spki(const std::string& cert) const;  // SPKI SHA-256 of a PKI certificate
+  void write_config(const std::string& crl = "crl.pem");
+
+  // curl as client `who` ("" for no certificate) on the HTTPS listener.
+  Http curl(const std::string& who, const std::string& path, std::vector<std::string> extra = {}) const;
+  // POST an XML body from a string as `who`.
+  Http post_xml(const std::string& who, const std::string& path, const std::string& xml) const;
+  CommandResult sluisctl(std::vector<std::string> args) const;
+
+  ScratchDir dir;
+  std::string https_url, plain_url;
+  std::unique_ptr<DaemonProcess> daemon;
+
+ private:
+  std::function<std::string(TestGateway&)> partners_;
+  std::string extra_;
+  mutable int posts_ = 0;
+};
+
+}  // namespace sluis::test
