@@ -201,3 +201,15 @@ BOOST_AUTO_TEST_CASE(sluisctl_validate_works_offline) {
   BOOST_TEST(!v.as_array().at(1).at("findings").as_array().empty());
   BOOST_TEST(run_command({ctl, "validate"}).exit_code == 64);
 }
+
+BOOST_AUTO_TEST_CASE(watchdog_pings_when_systemd_asks_for_it) {
+  ScratchDir dir("watchdog");
+  dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  auto cfg = dir.write("sluisd.toml", config_text("info"));
+  DaemonProcess d(dir.path(), {"--config", cfg.string()}, {{"WATCHDOG_USEC", "200000"}});
+  BOOST_REQUIRE(d.wait_for("READY=1"));
+  BOOST_TEST(d.wait_for("WATCHDOG=1"));
+  BOOST_TEST(d.wait_for("WATCHDOG=1"));  // and again: a timer, not a one-off
+  d.signal(SIGTERM);
+  BOOST_TEST(d.wait_exit().value_or(-1) == 0);
+}

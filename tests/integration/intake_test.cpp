@@ -204,7 +204,7 @@ BOOST_AUTO_TEST_CASE(operators_see_the_queue_and_the_message) {
   BOOST_TEST(m.output.find("999978366") == std::string::npos);  // never the body or a BSN
 }
 
-BOOST_AUTO_TEST_CASE(no_bsn_reaches_the_log) {
+BOOST_AUTO_TEST_CASE(no_bsn_or_name_reaches_the_log) {
   std::string log = g->daemon->log();
   BOOST_TEST(log.find("INTAKE_ACCEPTED") != std::string::npos);
   std::regex bsn("Bsn>([0-9]{9})<");
@@ -212,5 +212,8 @@ BOOST_AUTO_TEST_CASE(no_bsn_reaches_the_log) {
     std::string doc = corpus(f);
     for (std::sregex_iterator it(doc.begin(), doc.end(), bsn), end; it != end; ++it)
       BOOST_TEST(log.find((*it)[1].str()) == std::string::npos, (*it)[1].str());
+    std::regex name("(Achternaam|Voornamen)>([^<]+)<");
+    for (std::sregex_iterator it(doc.begin(), doc.end(), name), end; it != end; ++it)
+      BOOST_TEST(log.find((*it)[2].str()) == std::string::npos, (*it)[2].str());
   }
 }
