@@ -63,6 +63,17 @@ core::Metric& listener_metric(const char* name, const char* help, const std::str
 
 }  // namespace
 
+HttpServer::Metrics::Metrics(const std::string& label)
+    : open(listener_metric("sluis_http_connections", "Open HTTP connections.", label, true)),
+      refused(listener_metric("sluis_http_connections_refused_total",
+                              "Connections closed at once because max_connections was reached.", label)),
+      handshake_failed(listener_metric("sluis_tls_handshake_failures_total",
+                                       "TLS handshakes that failed (certificate, version, timeout).", label)) {
+  for (int c = 1; c <= 5; ++c)
+    responses[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
+                                  "listener=\"" + label + "\",code=\"" + std::to_string(c) + "xx\"");
+}
+
 HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
                        std::shared_ptr<asio::ssl::context> tls,
                        std::shared_ptr<const PartnerRegistry> partners, const Router& router)
@@ -74,18 +85,7 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
       tls_(std::move(tls)),
       partners_(std::move(partners)),
       router_(router),
-      label_("https"),
-      open_(listener_metric("sluis_http_connections", "Open HTTP connections.", label_, true)),
-      refused_(listener_metric("sluis_http_connections_refused_total",
-                               "Connections closed at once because max_connections was reached.",
-                               label_)),
-      handshake_failed_(listener_metric("sluis_tls_handshake_failures_total",
-                                        "TLS handshakes that failed (certificate, version, timeout).",
-                                        label_)) {
-  for (int c = 1; c <= 5; ++c)
-    responses_[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
-                                   "listener=\"" + label_ + "\",code=\"" + std::to_string(c) + "xx\"");
-}
+      metrics_("https") {}
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, const Router& router)
     : ioc_(ioc),
@@ -93,17 +93,7 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, co
       address_(cfg.address),
       port_(cfg.port),
       router_(router),
-      label_("plain"),
-      open_(listener_metric("sluis_http_connections", "Open HTTP connections.", label_, true)),
-      refused_(listener_metric("sluis_http_connections_refused_total",
-                               "Connections closed at once because max_connections was reached.",
-                               label_)),
-      handshake_failed_(listener_metric("sluis_tls_handshake_failures_total",
-                                        "TLS handshakes that failed (certificate, version, timeout).",
-                                        label_)) {
-  for (int c = 1; c <= 5; ++c)
-    responses_[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
-                                   "listener=\"" + label_ + "\",code=\"" + std::to_string(c) + "xx\"");
+      metrics_("plain") {
   limits_.max_connections = 64;
   limits_.max_body = 64 << 10;
 }
@@ -153,13 +143,13 @@ void HttpServer::accept_loop() {
     if (!ec) {
       if (sessions_.size() >= static_cast<std::size_t>(limits_.max_connections)) {
         core::log(events::kTooManyConnections, {{"url", url()}, {"max", limits_.max_connections}});
-        refused_.inc();
+        metrics_.refused.inc();
         boost::system::error_code ignore;
         sock.close(ignore);
       } else {
         auto st = std::make_shared<Session>();
         sessions_.push_back(st);
-        open_.inc();
+        metrics_.open.inc();
         auto done = [this, st](std::exception_ptr e) {
           if (e) {
             try {
@@ -182,7 +172,7 @@ void HttpServer::accept_loop() {
 
 void HttpServer::finished(const std::shared_ptr<Session>& st) {
   sessions_.remove(st);
-  open_.dec();
+  metrics_.open.dec();
   if (closing_ && sessions_.empty() && on_idle_) {
     auto f = std::move(on_idle_);
     on_idle_ = nullptr;
@@ -234,7 +224,7 @@ asio::awaitable<void> HttpServer::run_tls(tcp::socket sock, std::shared_ptr<Sess
   beast::get_lowest_layer(stream).expires_after(limits_.handshake_timeout);
   auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
   if (hec) {
-    handshake_failed_.inc();
+    metrics_.handshake_failed.inc();
     long verify = SSL_get_verify_result(stream.native_handle());
     std::string reason = hec == beast::error::timeout ? "handshake timeout" : hec.message();
     core::log(events::kHandshakeFailed,
@@ -342,7 +332,7 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
     Response res = co_await answer(std::move(req), ctx);
     res.keep_alive(keep && !closing_);
     bool again = res.keep_alive();
-    if (unsigned cls = res.result_int() / 100; cls >= 1 && cls <= 5) responses_[cls]->inc();
+    if (unsigned cls = res.result_int() / 100; cls >= 1 && cls <= 5) metrics_.responses[cls]->inc();
     lowest.expires_after(limits_.body_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
     (void)wn;

@@ -79,11 +79,14 @@ class HttpServer {
   bool closing_ = false;
   std::function<void()> on_idle_;
   // Metrics of this listener (labels: listener="https" or "plain").
-  std::string label_;
-  core::Metric& open_;
-  core::Metric& refused_;
-  core::Metric& handshake_failed_;
-  core::Metric* responses_[6];  // by status class 1xx..5xx (index 1..5)
+  struct Metrics {
+    explicit Metrics(const std::string& label);
+    core::Metric& open;
+    core::Metric& refused;
+    core::Metric& handshake_failed;
+    core::Metric* responses[6];  // by status class 1xx..5xx (index 1..5)
+  };
+  Metrics metrics_;
 };
 
 }  // namespace sluis::net

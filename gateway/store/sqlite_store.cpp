@@ -231,6 +231,23 @@ StoredMessage read_row(const Stmt& s) {
   return m;
 }
 
+// Every row of a SELECT of kColumns.
+core::Result<std::vector<StoredMessage>> all_rows(Stmt& s, sqlite3* db, const char* what) {
+  std::vector<StoredMessage> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
+  if (rc != SQLITE_DONE) return db_error(db, what);
+  return out;
+}
+
+// At most one row of a SELECT of kColumns.
+core::Result<std::optional<StoredMessage>> one_row(Stmt& s, sqlite3* db, const char* what) {
+  int rc = s.step();
+  if (rc == SQLITE_ROW) return std::optional<StoredMessage>(read_row(s));
+  if (rc == SQLITE_DONE) return std::optional<StoredMessage>();
+  return db_error(db, what);
+}
+
 core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(o.path.c_str(), &db,
@@ -274,10 +291,7 @@ class SqliteStore final : public Store {
     Stmt s(r_, (std::string("SELECT ") + kColumns + " FROM messages WHERE id = ?").c_str());
     if (!s.ok()) return db_error(r_, "get");
     s.bind(1, id);
-    int rc = s.step();
-    if (rc == SQLITE_ROW) return std::optional<StoredMessage>(read_row(s));
-    if (rc == SQLITE_DONE) return std::optional<StoredMessage>();
-    return db_error(r_, "get");
+    return one_row(s, r_, "get");
   }
 
   core::Result<std::optional<std::string>> body(const std::string& id) override {
@@ -298,11 +312,7 @@ class SqliteStore final : public Store {
                       (q.unacked_only ? "" : ",'acknowledged'") + ") ORDER BY seq LIMIT ?";
     Stmt s(r_, sql.c_str());
     s.bind(1, q.partner).bind(2, q.after).bind(3, static_cast<std::int64_t>(q.limit));
-    std::vector<StoredMessage> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
-    if (rc != SQLITE_DONE) return db_error(r_, "mailbox");
-    return out;
+    return all_rows(s, r_, "mailbox");
   }
 
   core::Result<bool> ack(const std::string& partner, const std::string& id) override {
@@ -348,11 +358,7 @@ class SqliteStore final : public Store {
                       " FROM messages WHERE id IN (SELECT message_id FROM message_bsn WHERE bsn_hash = ?) ORDER BY seq";
     Stmt s(r_, sql.c_str());
     s.bind(1, hash);
-    std::vector<StoredMessage> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
-    if (rc != SQLITE_DONE) return db_error(r_, "by_bsn_hash");
-    return out;
+    return all_rows(s, r_, "by_bsn_hash");
   }
 
   core::Result<std::optional<StoredMessage>> find(const std::string& law, int type, const std::string& sender_code,
@@ -363,10 +369,7 @@ class SqliteStore final : public Store {
                       "AND state != 'rejected' ORDER BY seq DESC LIMIT 1";
     Stmt s(r_, sql.c_str());
     s.bind(1, sender_code).bind(2, law).bind(3, static_cast<std::int64_t>(type)).bind(4, identificatie);
-    int rc = s.step();
-    if (rc == SQLITE_ROW) return std::optional<StoredMessage>(read_row(s));
-    if (rc == SQLITE_DONE) return std::optional<StoredMessage>();
-    return db_error(r_, "find");
+    return one_row(s, r_, "find");
   }
 
   core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
