@@ -21,7 +21,11 @@ std::string Metrics::render() const {
     out += "# TYPE " + name + (f.type == Type::counter ? " counter\n" : " gauge\n");
     for (const auto& [labels, m] : f.series) {
       out += name;
-      if (!labels.empty()) out += "{" + labels + "}";
+      if (!labels.empty()) {
+        out += '{';
+        out += labels;
+        out += '}';
+      }
       out += " " + std::to_string(m->value()) + "\n";
     }
   }

@@ -51,7 +51,11 @@ bool transition_allowed(State from, State to) {
   return false;
 }
 
-std::string new_message_id() { return "m" + core::random_hex(10); }
+std::string new_message_id() {
+  std::string id = "m";
+  id += core::random_hex(10);
+  return id;
+}
 
 core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
   std::promise<core::Result<CommitOutcome>> p;
