@@ -48,7 +48,7 @@ auto async_commit(store::Store& s, store::NewMessage m, asio::any_io_executor ex
 Finding sluis_finding(std::string path, std::string nl, std::string en, std::string rule = {},
                       std::string retourcode = {}) {
   Finding f;
-  f.origin = rule.empty() ? "sluis" : "rule";
+  f.origin = rule.empty() ? "sluis" : rule;  // a rule's finding names the rule as its origin
   f.rule = std::move(rule);
   f.retourcode = std::move(retourcode);
   f.path = std::move(path);

@@ -1,6 +1,7 @@
 // A finding: one thing wrong with a message, explained so that its sender can
 // fix it without opening the standard. Produced by the XSD validator (origin
-// "xsd"), the rules (origin "rule") and the gateway itself (origin "sluis").
+// "xsd"), the rules (origin: the rule id, e.g. "TR018") and the gateway itself
+// (origin "sluis").
 // The JSON keys of the HTTP API and `sluisctl validate --json` are the member
 // names: origin, rule, retourcode, path, line, column, value, nl, en, detail.
 //
@@ -14,7 +15,7 @@
 namespace sluis::standard {
 
 struct Finding {
-  std::string origin;      // "xsd" | "rule" | "sluis"
+  std::string origin;      // "xsd", the rule id ("TR056"), or "sluis" (the gateway's own checks)
   std::string rule;        // standard's rule id ("TR135", "CS002"); empty for xsd
   std::string retourcode;  // retourcode the finding yields ("8848"); empty when none
   std::string path;        // element path, local names: "/Bericht/Client/Bsn" ([n] when n > 1)

@@ -11,12 +11,12 @@
 // `backup PATH`, `message-show ID` and `config-test FILE` also take their
 // argument without its name.
 //
-//   sluisctl [--json] validate FILE... [--config FILE] [--schemas DIR] [--lang nl|en]
+//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--lang nl|en]
 //
 // validates messages offline, without a daemon, with the same validator sluisd
 // uses: the schema packs of the config file's [schemas] (default: the
 // installed packs), or of --schemas DIR. Exit code 0 when every file is valid,
-// 1 when any is not.
+// 1 when any is not, 2 on usage or I/O errors.
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -41,7 +41,8 @@ constexpr int kExitUsage = 64, kExitUnavailable = 69;
 void usage(std::ostream& out) {
   out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
          "       sluisctl list-commands   (every command the daemon answers)\n"
-         "       sluisctl [--json] validate FILE... [--config FILE] [--schemas DIR] [--lang nl|en]\n";
+         "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
+         "[--lang nl|en]\n";
 }
 
 std::string slurp(const std::string& path, bool& ok) {
@@ -52,24 +53,31 @@ std::string slurp(const std::string& path, bool& ok) {
   return ss.str();
 }
 
-// Offline validation with sluisd's own validator.
+// Offline validation with sluisd's own validator:
+//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--lang nl|en]
+// prints VALID or INVALID per file with every finding explained (--json: one
+// JSON object per file, one per line); exit 0 all valid, 1 any invalid, 2 on
+// usage or I/O errors.
 int validate(int argc, char** argv, int i, bool json) {
+  constexpr int kExitValidateUsage = 2;
   std::vector<std::string> files;
-  std::string config_file, schemas_dir, lang = "nl";
+  std::string config_file, schemas_dir, lang = "nl", law;
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
-    if ((a == "--config" || a == "--schemas" || a == "--lang") && i + 1 < argc) {
-      (a == "--config" ? config_file : a == "--schemas" ? schemas_dir : lang) = argv[++i];
+    if ((a == "--config" || a == "--schemas" || a == "--lang" || a == "--law") && i + 1 < argc) {
+      (a == "--config" ? config_file : a == "--schemas" ? schemas_dir : a == "--lang" ? lang : law) = argv[++i];
+    } else if (a == "--json") {
+      json = true;
     } else if (a.starts_with("--")) {
       std::cerr << "sluisctl validate: unknown option " << a << "\n";
-      return kExitUsage;
+      return kExitValidateUsage;
     } else {
       files.emplace_back(a);
     }
   }
-  if (files.empty() || (lang != "nl" && lang != "en")) {
+  if (files.empty() || (lang != "nl" && lang != "en") || (!law.empty() && law != "iwmo" && law != "ijw")) {
     usage(std::cerr);
-    return kExitUsage;
+    return kExitValidateUsage;
   }
   sluis::config::SchemasConfig cfg;
   try {
@@ -77,35 +85,42 @@ int validate(int argc, char** argv, int i, bool json) {
                               : sluis::config::load_config(config_file).schemas;
   } catch (const sluis::config::ConfigError& e) {
     std::cerr << e.what() << "\n";
-    return 78;
+    return kExitValidateUsage;
   }
   if (!schemas_dir.empty()) cfg.dir = std::filesystem::absolute(schemas_dir);
+  if (!law.empty()) {
+    // Only the packs of that law: a message of the other law is then unknown.
+    std::vector<std::string> packs;
+    for (const auto& p : cfg.packs)
+      if (p.starts_with(law + "/")) packs.push_back(p);
+    cfg.packs = packs;
+  }
   sluis::xml::XercesRuntime runtime;
   auto set = sluis::xml::SchemaSet::load(cfg);
   if (!set) {
     std::cerr << "sluisctl validate: " << set.error().text << "\n";
-    return 78;
+    return kExitValidateUsage;
   }
   sluis::xml::Validator validator(*set, cfg);
-  bool all_valid = true;
-  boost::json::array results;
+  bool all_valid = true, io_error = false;
   for (const auto& f : files) {
     bool ok = false;
     std::string doc = slurp(f, ok);
     if (!ok) {
       std::cerr << "sluisctl validate: cannot read " << f << "\n";
-      all_valid = false;
+      io_error = true;
       continue;
     }
     auto out = validator.validate(doc);
-    all_valid = all_valid && out.verdict == sluis::xml::Verdict::valid;
+    bool valid = out.verdict == sluis::xml::Verdict::valid;
+    all_valid = all_valid && valid;
     if (json) {
       auto j = sluis::xml::to_json(out);
       j["file"] = f;
-      results.emplace_back(std::move(j));
+      std::cout << boost::json::serialize(j) << "\n";
       continue;
     }
-    std::cout << f << ": " << sluis::xml::to_string(out.verdict);
+    std::cout << f << ": " << (valid ? "VALID" : "INVALID");
     if (out.identity)
       std::cout << " (" << sluis::standard::to_string(out.identity->type->law) << " "
                 << out.identity->type->number << " " << out.identity->type->name << ", release "
@@ -113,7 +128,7 @@ int validate(int argc, char** argv, int i, bool json) {
     std::cout << "\n";
     for (const auto& fd : out.findings) std::cout << "  " << (lang == "nl" ? fd.nl : fd.en) << "\n";
   }
-  if (json) std::cout << boost::json::serialize(results) << "\n";
+  if (io_error) return kExitValidateUsage;
   return all_valid ? 0 : 1;
 }
 

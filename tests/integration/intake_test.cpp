@@ -87,6 +87,7 @@ BOOST_AUTO_TEST_CASE(reused_identification_with_another_body_is_tr056) {
   auto v = json(h);
   BOOST_TEST(str(v.at("status")) == "rejected");
   const auto& f = v.at("findings").as_array().at(0);
+  BOOST_TEST(str(f.at("origin")) == "TR056");
   BOOST_TEST(str(f.at("rule")) == "TR056");
   BOOST_TEST(str(f.at("retourcode")) == "9056");
   BOOST_TEST(str(f.at("en")).find(declaration_id) != std::string::npos);

@@ -219,3 +219,55 @@ BOOST_AUTO_TEST_CASE(manifest_refuses_tampered_unlisted_and_misplaced_packs) {
   BOOST_TEST(w.error().text.find("says law=ijw release=3.2") != std::string::npos);
   fs::remove_all(root);
 }
+
+// Hostile input with the production limits (25 MiB, depth 64): each refused
+// with a specific finding, no crash (this runs under ASan/UBSan in scripts/test).
+BOOST_AUTO_TEST_CASE(hostile_input_with_default_limits) {
+  xml::XercesRuntime runtime;
+  config::SchemasConfig cfg;  // defaults: 25MiB, depth 64
+  cfg.dir = source() / "schemas";
+  auto set = xml::SchemaSet::load(cfg);
+  BOOST_REQUIRE(set.has_value());
+  xml::Validator v(*set, cfg);
+  auto text_of = [](const xml::Outcome& o) {
+    std::string t;
+    for (const auto& f : o.findings) t += f.en + "\n";
+    return t;
+  };
+
+  // 26 MiB: refused before parsing.
+  std::string big(26u << 20, ' ');
+  auto o1 = v.validate(big);
+  BOOST_TEST(xml::to_string(o1.verdict) == "not_xml");
+  BOOST_TEST(text_of(o1).find("larger than 25MiB") != std::string::npos);
+
+  // Depth 100 000: stopped at the cap, long before the end.
+  std::string deep = "<Bericht xmlns=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema\">";
+  for (int i = 0; i < 100000; ++i) deep += "<a>";
+  auto o2 = v.validate(deep);
+  BOOST_TEST(xml::to_string(o2.verdict) == "not_xml");
+  BOOST_TEST(text_of(o2).find("deeper than 64") != std::string::npos);
+
+  std::string good = slurp(source() / "tests/conformance/xsd/ijw/301/valid-toewijzing.xml");
+  // A UTF-8 byte-order mark is allowed by XML and changes nothing.
+  BOOST_TEST(xml::to_string(v.validate("\xEF\xBB\xBF" + good).verdict) == "valid");
+  // Invalid UTF-8 in a text node.
+  std::string bad_utf8 = std::regex_replace(good, std::regex("Identificatie>J301-2026032<"),
+                                            "Identificatie>J301-\xC3\x28<");
+  BOOST_TEST(xml::to_string(v.validate(bad_utf8).verdict) == "not_xml");
+  // UTF-16 with its BOM and declaration: read correctly, same verdict.
+  std::string decl16 = std::regex_replace(good, std::regex("encoding=\"UTF-8\""), "encoding=\"UTF-16\"");
+  std::string utf16 = "\xFF\xFE";
+  for (unsigned char c : decl16) {
+    utf16.push_back(static_cast<char>(c));  // the corpus file is ASCII apart from names
+    utf16.push_back('\0');
+  }
+  auto o3 = v.validate(utf16);
+  BOOST_TEST((o3.verdict == xml::Verdict::valid || o3.verdict == xml::Verdict::invalid));
+  BOOST_TEST(o3.identity.has_value());
+  // Empty body and plain text.
+  auto o4 = v.validate("");
+  BOOST_TEST(xml::to_string(o4.verdict) == "not_xml");
+  BOOST_TEST(!o4.findings.empty());
+  BOOST_TEST(xml::to_string(v.validate("GET / HTTP/1.1").verdict) == "not_xml");
+}
