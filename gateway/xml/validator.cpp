@@ -175,25 +175,38 @@ class Handler : public DefaultHandler {
     if (!stop_) stop_ = std::move(s);
   }
 
+  // "iwmo 3.2, ijw 3.2": what this gateway accepts, for refusals.
+  std::string supported() const {
+    std::string s;
+    for (const auto& p : schemas_.packs())
+      s += (s.empty() ? "" : ", ") + std::string(standard::to_string(p.law)) + " " + p.release;
+    return s;
+  }
+
   bool identify(const std::string& uri, const std::string& local) {
     auto ns = standard::parse_namespace(uri);
     if (local != "Bericht" || !ns || ns->number == 0) {
       stop(Stop{Verdict::unknown_message,
-                 "Het bericht is geen iWmo- of iJw-bericht: het hoofdelement is {" + uri + "}" + local +
-                     "; verwacht wordt Bericht in de namespace van een berichtsoort, bijvoorbeeld "
-                     "http://www.istandaarden.nl/ijw/3_2/jw301/schema.",
-                 "The message is not an iWmo or iJw message: its root element is {" + uri + "}" + local +
-                     "; expected Bericht in the namespace of a message type, e.g. "
-                     "http://www.istandaarden.nl/ijw/3_2/jw301/schema.",
+                 "Het bericht is geen iWmo- of iJw-bericht dat deze gateway aanneemt: het hoofdelement is {" +
+                     uri + "}" + local +
+                     ". Verwacht wordt Bericht in de namespace van een berichtsoort 301-325 van een actieve "
+                     "release (" + supported() + "), bijvoorbeeld http://www.istandaarden.nl/ijw/3_2/jw301/schema. "
+                     "Oudere berichten zoals 303/304 (release 2.x) bestaan niet meer.",
+                 "The message is not an iWmo or iJw message this gateway accepts: its root element is {" + uri +
+                     "}" + local + ". Expected Bericht in the namespace of a message type 301-325 of an active "
+                     "release (" + supported() + "), e.g. http://www.istandaarden.nl/ijw/3_2/jw301/schema. Older "
+                     "messages such as 303/304 (release 2.x) are retired.",
                  ""});
       return false;
     }
     if (!schemas_.active(ns->law, ns->release)) {
       stop(Stop{Verdict::unknown_message,
                  "Release " + ns->release + " van " + std::string(standard::to_string(ns->law)) +
-                     " wordt door deze gateway niet (meer) aangenomen (namespace " + uri + ").",
+                     " wordt door deze gateway niet (meer) aangenomen (namespace " + uri + "); aangenomen: " +
+                     supported() + ".",
                  "Release " + ns->release + " of " + std::string(standard::to_string(ns->law)) +
-                     " is not (or no longer) accepted by this gateway (namespace " + uri + ").",
+                     " is not (or no longer) accepted by this gateway (namespace " + uri + "); accepted: " +
+                     supported() + ".",
                  ""});
       return false;
     }

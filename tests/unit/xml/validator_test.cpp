@@ -131,6 +131,11 @@ BOOST_AUTO_TEST_CASE(unknown_namespace_and_retired_release) {
   auto r = check(old);
   BOOST_TEST(xml::to_string(r.verdict) == "unknown_message");
   BOOST_TEST(any_text(r, "Release 3.0 of ijw"));
+  BOOST_TEST(any_text(r, "accepted: iwmo 3.2, ijw 3.2"));
+  // A retired 2.x declaration (303) names what is supported.
+  auto retired = check("<Bericht xmlns=\"http://www.istandaarden.nl/iwmo/2_1/wmo303/schema/2_1\"/>");
+  BOOST_TEST(xml::to_string(retired.verdict) == "unknown_message");
+  BOOST_TEST(any_text(retired, "303/304 (release 2.x) are retired"));
   auto other = check("<Bericht xmlns=\"http://www.istandaarden.nl/ijw/3_2/jw399/schema\"/>");
   BOOST_TEST(xml::to_string(other.verdict) == "unknown_message");
 }
