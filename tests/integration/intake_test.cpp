@@ -34,7 +34,9 @@ std::string partners(TestGateway& g) {
     << "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\n"
     << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n"
     << "[[partners]]\nid = \"other\"\nrole = \"aanbieder\"\ncodes = [\"11223344\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("stranger.pem") << "\"\n";
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("stranger.pem") << "\"\n"
+    << "[[partners]]\nid = \"proef\"\nrole = \"aanbieder\"\ncodes = [\"55667788\"]\nmode = \"shadow\"\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("shadow.pem") << "\"\n";
   return c.str();
 }
 
@@ -193,6 +195,22 @@ BOOST_AUTO_TEST_CASE(dry_run_checks_without_storing) {
   BOOST_TEST(bad.status == 422);
   BOOST_TEST(str(json(bad).at("status")) == "invalid");
   BOOST_TEST(g->sluisctl({"--json", "queue-summary"}).output == before.output);
+}
+
+BOOST_AUTO_TEST_CASE(shadow_partner_is_checked_and_stored_but_never_delivered) {
+  auto doc = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"), std::regex("Afzender>75302186<"),
+                                "Afzender>55667788<");
+  auto h = g->post_xml("shadow", "/v1/messages", doc);
+  BOOST_TEST(h.status == 202, h.body);
+  std::string id = str(json(h).at("id"));
+  // The full report is there for the sender ...
+  auto show = g->curl("shadow", "/v1/messages/" + id);
+  BOOST_TEST(show.status == 200);
+  BOOST_TEST(str(json(show).at("state")) == "held");
+  // ... but the municipality never sees it.
+  auto all = json(g->curl("gemeente", "/v1/mailbox?state=all"));
+  for (const auto& m : all.at("messages").as_array()) BOOST_TEST(str(m.at("id")) != id);
+  BOOST_TEST(g->curl("gemeente", "/v1/mailbox/" + id).status == 404);
 }
 
 BOOST_AUTO_TEST_CASE(operators_see_the_queue_and_the_message) {
