@@ -34,6 +34,8 @@ TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestG
     if (url.starts_with("http://")) plain_url = url;
   }
   if (https_url.empty() || plain_url.empty()) throw std::runtime_error("listeners missing: " + st.output);
+  // Pin the ports it got, so a reload or a restart on this config keeps them.
+  write_config();
 }
 
 TestGateway::~TestGateway() = default;

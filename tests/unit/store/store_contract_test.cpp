@@ -165,6 +165,10 @@ BOOST_AUTO_TEST_CASE(bsn_is_searchable_only_by_its_keyed_hash) {
   BOOST_TEST(found->at(0).id == a->id);
   // No clear BSN in any column but the body.
   BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM message_bsn WHERE bsn_hash = '999990019'") == 0);
+  // And the store still passes its own integrity check on the next start.
+  db.reset();
+  auto again = store::open_sqlite(opts);
+  BOOST_TEST(again.has_value(), (again.has_error() ? again.error().text : std::string()));
 }
 
 BOOST_AUTO_TEST_CASE(audit_log_is_append_only) {
