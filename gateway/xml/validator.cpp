@@ -3,6 +3,7 @@
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLPScanToken.hpp>
 #include <xercesc/framework/XMLGrammarPool.hpp>
+#include <xercesc/sax/Locator.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
 #include <xercesc/sax2/Attributes.hpp>
 #include <xercesc/sax2/DefaultHandler.hpp>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "gateway/core/redact.hpp"
+#include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/xerces_util.hpp"
 
 namespace sluis::xml {
@@ -71,7 +73,9 @@ class Handler : public DefaultHandler {
  public:
   Handler(const SchemaSet& schemas, int max_depth) : schemas_(schemas), max_depth_(max_depth) {}
 
-  void reset_state() {
+  void reset_state(bool read_model) {
+    read_model_ = read_model;
+    builder_.reset();
     stop_.reset();
     stack_.clear();
     outcome_ = Outcome{};
@@ -98,6 +102,9 @@ class Handler : public DefaultHandler {
     stack_.push_back(Frame{name, {}, segment});
     text_.clear();
     flush();
+    if (builder_)
+      builder_->start(name, locator_ ? static_cast<int>(locator_->getLineNumber()) : 0,
+                      locator_ ? static_cast<int>(locator_->getColumnNumber()) : 0);
   }
 
   void endDocument() override { flush(); }
@@ -106,6 +113,7 @@ class Handler : public DefaultHandler {
     if (stop_) return;
     flush();
     if (outcome_.identity) capture(*outcome_.identity);
+    if (builder_) builder_->end();
     if (!stack_.empty()) stack_.pop_back();
     text_.clear();
   }
@@ -138,8 +146,19 @@ class Handler : public DefaultHandler {
   }
 
   void characters(const XMLCh* chars, const XMLSize_t length) override {
-    if (text_.size() < 64) text_ += detail::to_utf8(chars, length);
+    if (builder_) {
+      std::string utf8 = detail::to_utf8(chars, length);
+      builder_->characters(utf8);
+      if (text_.size() < 64) text_ += utf8;
+    } else if (text_.size() < 64) {
+      text_ += detail::to_utf8(chars, length);
+    }
   }
+
+  void setDocumentLocator(const Locator* locator) override { locator_ = locator; }
+
+  // The typed model, when asked for and the document was read whole.
+  std::optional<ModelBuilder>& builder() { return builder_; }
 
   // No DTDs: a DOCTYPE (and so every entity declaration) ends parsing at once.
   void startDTD(const XMLCh*, const XMLCh*, const XMLCh*) override {
@@ -215,6 +234,7 @@ class Handler : public DefaultHandler {
     id.release = ns->release;
     id.namespace_uri = uri;
     outcome_.identity = id;
+    if (read_model_) builder_.emplace(*id.type, ns->release);
     return true;
   }
 
@@ -276,6 +296,9 @@ class Handler : public DefaultHandler {
   bool fatal_ = false;
   std::vector<Pending> pending_;
   std::optional<Stop> stop_;
+  bool read_model_ = false;
+  std::optional<ModelBuilder> builder_;
+  const Locator* locator_ = nullptr;
 };
 
 }  // namespace
@@ -314,7 +337,7 @@ Validator::Validator(std::shared_ptr<const SchemaSet> schemas, const config::Sch
 
 Validator::~Validator() = default;
 
-Outcome Validator::validate(std::string_view doc) {
+Outcome Validator::validate(std::string_view doc, ReadModel read) {
   Outcome out;
   auto stop_finding = [](const std::string& nl, const std::string& en, const std::string& det) {
     Finding f;
@@ -333,7 +356,7 @@ Outcome Validator::validate(std::string_view doc) {
     return out;
   }
   auto& h = impl_->handler;
-  h.reset_state();
+  h.reset_state(read == ReadModel::yes);
   MemBufInputSource src(reinterpret_cast<const XMLByte*>(doc.data()), doc.size(), "bericht", false);
   try {
     // Progressive parsing, so that the handler can stop at the next token
@@ -366,6 +389,18 @@ Outcome Validator::validate(std::string_view doc) {
     out.verdict = Verdict::not_xml;
   else
     out.verdict = out.findings.empty() ? Verdict::valid : Verdict::invalid;
+  if (out.verdict == Verdict::valid && h.builder()) {
+    auto model = h.builder()->finish();
+    if (model) {
+      out.message = std::move(*model);
+    } else {
+      out.verdict = Verdict::invalid;
+      out.findings.push_back(stop_finding(
+          "Een waarde in het bericht valt buiten wat de standaard bedoelt (" + model.error().text + ").",
+          "A value in the message is outside what the standard intends (" + model.error().text + ").",
+          model.error().code));
+    }
+  }
   return out;
 }
 

@@ -27,6 +27,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/standard/catalog.hpp"
 #include "gateway/standard/finding.hpp"
+#include "gateway/standard/model.hpp"
 #include "gateway/xml/schema_set.hpp"
 
 namespace sluis::xml {
@@ -57,7 +58,11 @@ struct Outcome {
   Verdict verdict = Verdict::not_xml;
   std::optional<Identity> identity;
   standard::Findings findings;
+  std::optional<standard::model::Message> message;  // the typed model: valid and asked for
 };
+
+// Whether validate() also reads the typed model, in the same SAX pass.
+enum class ReadModel { no, yes };
 
 class Validator {
  public:
@@ -66,7 +71,7 @@ class Validator {
   Validator(const Validator&) = delete;
   Validator& operator=(const Validator&) = delete;
 
-  Outcome validate(std::string_view document);
+  Outcome validate(std::string_view document, ReadModel read = ReadModel::no);
 
  private:
   struct Impl;

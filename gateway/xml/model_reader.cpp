@@ -1,0 +1,245 @@
+#include "gateway/xml/model_reader.hpp"
+
+#include <charconv>
+#include <type_traits>
+#include <vector>
+
+namespace sluis::xml {
+
+namespace m = standard::model;
+
+namespace {
+
+// Where an element's content goes. An element is either a leaf (assign takes
+// its text) or a container (child finds the target of a child element); place
+// records where a class was read.
+struct Target;
+using ChildFn = Target (*)(const Target& self, std::string_view name);
+using AssignFn = bool (*)(void* obj, std::string_view text);
+using PlaceFn = void (*)(void* obj, std::string path, int line, int column);
+
+struct Target {
+  void* obj = nullptr;
+  ChildFn child = nullptr;
+  AssignFn assign = nullptr;
+  PlaceFn place = nullptr;
+  const char* item = nullptr;  // the repeated element of a wrapper
+};
+
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <class T>
+concept ModelClass = requires { T::kBasis; };
+
+// xs:integer and xs:date collapse white space; strings keep theirs.
+std::string_view collapse(std::string_view t) {
+  const char* ws = " \t\r\n";
+  auto b = t.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  return t.substr(b, t.find_last_not_of(ws) - b + 1);
+}
+
+bool assign_string(void* p, std::string_view t) {
+  static_cast<std::string*>(p)->assign(t);
+  return true;
+}
+
+bool assign_integer(void* p, std::string_view t) {
+  t = collapse(t);
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  m::Integer v = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || end != t.data() + t.size() || t.empty()) return false;
+  *static_cast<m::Integer*>(p) = v;
+  return true;
+}
+
+bool assign_date(void* p, std::string_view t) {
+  auto d = core::parse_date(collapse(t));
+  if (!d) return false;
+  *static_cast<m::Date*>(p) = *d;
+  return true;
+}
+
+template <class T>
+void place_src(void* p, std::string path, int line, int column) {
+  auto& src = static_cast<T*>(p)->src;
+  src.path = std::move(path);
+  src.line = line;
+  src.column = column;
+}
+
+template <class T>
+Target target_for(T& field);
+
+template <class T>
+Target list_child(const Target& self, std::string_view name) {
+  if (name != self.item) return {};
+  auto& v = *static_cast<std::vector<T>*>(self.obj);
+  v.emplace_back();
+  return target_for(v.back());
+}
+
+Target codes_child(const Target& self, std::string_view name) {
+  if (name != "RetourCode") return {};
+  auto& c = *static_cast<m::Codes*>(self.obj);
+  c.emplace_back();
+  return Target{&c.back(), nullptr, &assign_string};
+}
+
+// Finds the field of a class that an element name names (visit() order).
+struct Matcher {
+  std::string_view name;
+  Target out;
+  bool found = false;
+
+  template <class T>
+  void operator()(const char* n, T& field) {
+    if (found || name != n) return;
+    found = true;
+    out = target_for(field);
+  }
+  template <class T>
+  void list(const char* wrapper, const char* item, std::vector<T>& v) {
+    if (found || name != wrapper) return;
+    found = true;
+    out = Target{&v, &list_child<T>, nullptr, nullptr, item};
+  }
+  void codes(m::Codes& c) {
+    if (found || name != "RetourCodes") return;
+    found = true;
+    out = Target{&c, &codes_child};
+  }
+};
+
+template <class T>
+Target object_child(const Target& self, std::string_view name) {
+  Matcher matcher{name, {}, false};
+  T::visit(matcher, *static_cast<T*>(self.obj));
+  return matcher.out;
+}
+
+template <class T>
+Target target_for(T& field) {
+  if constexpr (IsOptional<T>::value) {
+    field.emplace();
+    return target_for(*field);
+  } else if constexpr (ModelClass<T>) {
+    PlaceFn place = nullptr;
+    if constexpr (requires { field.src; }) place = &place_src<T>;
+    return Target{&field, &object_child<T>, nullptr, place};
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return Target{&field, nullptr, &assign_string};
+  } else if constexpr (std::is_same_v<T, m::Integer>) {
+    return Target{&field, nullptr, &assign_integer};
+  } else {
+    static_assert(std::is_same_v<T, m::Date>, "model fields are strings, integers, dates or classes");
+    return Target{&field, nullptr, &assign_date};
+  }
+}
+
+struct Frame {
+  Target target;
+  std::vector<std::pair<std::string, int>> counts;  // child name -> seen so far
+  std::string segment;                                   // "Prestatie[3]"
+};
+
+}  // namespace
+
+struct ModelBuilder::Impl {
+  standard::model::Message message;
+  std::vector<Frame> stack;
+  int skip = 0;  // depth inside an element the model has no place for
+  bool root_seen = false;
+  std::string text;
+  std::optional<core::Error> error;
+
+  std::string path() const {
+    std::string p;
+    for (const auto& f : stack) {
+      p += '/';
+      p += f.segment;
+    }
+    return p;
+  }
+};
+
+ModelBuilder::ModelBuilder(const standard::MessageType& type, std::string release)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->message.type = &type;
+  impl_->message.release = std::move(release);
+  impl_->message.body = m::empty_body(type.number);
+  impl_->stack.reserve(16);
+}
+
+ModelBuilder::~ModelBuilder() = default;
+
+void ModelBuilder::start(std::string_view local, int line, int column) {
+  auto& s = *impl_;
+  if (s.skip > 0) {
+    ++s.skip;
+    return;
+  }
+  std::string segment(local);
+  Target t;
+  if (s.stack.empty()) {
+    if (s.root_seen || local != "Bericht") {
+      s.skip = 1;
+      return;
+    }
+    s.root_seen = true;
+    t = std::visit([](auto& b) { return target_for(b); }, s.message.body);
+  } else {
+    Frame& parent = s.stack.back();
+    int n = 1;
+    bool counted = false;
+    for (auto& [name, count] : parent.counts)
+      if (name == local) {
+        n = ++count;
+        counted = true;
+      }
+    if (parent.target.child) t = parent.target.child(parent.target, local);
+    if (!t.obj) {
+      s.skip = 1;
+      return;
+    }
+    if (!counted) parent.counts.emplace_back(std::string(local), 1);
+    if (n > 1) segment += "[" + std::to_string(n) + "]";
+  }
+  s.stack.push_back(Frame{t, {}, std::move(segment)});
+  s.text.clear();
+  if (t.place) t.place(t.obj, s.path(), line, column);
+}
+
+void ModelBuilder::characters(std::string_view utf8) {
+  auto& s = *impl_;
+  if (s.skip == 0 && !s.stack.empty() && s.stack.back().target.assign) s.text.append(utf8);
+}
+
+void ModelBuilder::end() {
+  auto& s = *impl_;
+  if (s.skip > 0) {
+    --s.skip;
+    return;
+  }
+  if (s.stack.empty()) return;
+  const Target& t = s.stack.back().target;
+  if (t.assign && !t.assign(t.obj, s.text) && !s.error)
+    s.error = core::make_error("model.value", "the value at " + s.path() +
+                                                  " cannot be held by the model (not an integer or calendar "
+                                                  "date within range)");
+  s.stack.pop_back();
+  s.text.clear();
+}
+
+core::Result<standard::model::Message> ModelBuilder::finish() {
+  auto& s = *impl_;
+  if (s.error) return *s.error;
+  if (!s.root_seen) return core::make_error("model.no_root", "the document has no Bericht element");
+  return std::move(s.message);
+}
+
+}  // namespace sluis::xml
