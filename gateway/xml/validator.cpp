@@ -58,7 +58,7 @@ std::string mask_message(std::string text, bool personal) {
 
 struct Frame {
   std::string name;
-  std::map<std::string, int> children;  // local name -> count so far
+  std::vector<std::pair<std::string, int>> children;  // local name -> count so far (few names)
   std::string segment;                  // "Name" or "Name[n]"
 };
 
@@ -96,7 +96,10 @@ class Handler : public DefaultHandler {
                  "The message nests deeper than " + std::to_string(max_depth_) + " levels.", ""});
     std::string segment = name;
     if (!stack_.empty()) {
-      int n = ++stack_.back().children[name];
+      int n = 0;
+      for (auto& [child, count] : stack_.back().children)
+        if (child == name) n = ++count;
+      if (n == 0) stack_.back().children.emplace_back(name, n = 1);
       if (n > 1) segment += "[" + std::to_string(n) + "]";
     }
     stack_.push_back(Frame{name, {}, segment});

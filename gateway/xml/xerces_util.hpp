@@ -9,17 +9,44 @@
 
 namespace sluis::xml::detail {
 
-inline std::string to_utf8(const XMLCh* s) {
-  if (!s) return {};
-  xercesc::TranscodeToStr t(s, "UTF-8");
-  return std::string(reinterpret_cast<const char*>(t.str()), t.length());
+// UTF-16 (what the parser hands out) -> UTF-8, appended. Done here rather
+// than with TranscodeToStr, which builds a converter per call: on a 25 MB
+// declaration that was the largest cost after the scanner. An unpaired
+// surrogate (the parser never produces one) becomes U+FFFD.
+inline void append_utf8(std::string& out, const XMLCh* s, XMLSize_t len) {
+  for (XMLSize_t i = 0; i < len; ++i) {
+    char32_t c = s[i];
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < len && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00);
+      ++i;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      c = 0xFFFD;
+    }
+    if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    }
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
 }
 
 inline std::string to_utf8(const XMLCh* s, XMLSize_t len) {
-  if (!s || len == 0) return {};
-  xercesc::TranscodeToStr t(s, len, "UTF-8");
-  return std::string(reinterpret_cast<const char*>(t.str()), t.length());
+  std::string out;
+  if (s) append_utf8(out, s, len);
+  return out;
 }
+
+inline std::string to_utf8(const XMLCh* s) { return s ? to_utf8(s, xercesc::XMLString::stringLen(s)) : std::string(); }
 
 // UTF-8 -> XMLCh, owned.
 class XStr {

@@ -1,0 +1,179 @@
+// Benchmark (label bench; prints numbers, never fails on time):
+//  1. a ~24 MB iJw 323 (the chain's size limit is 25 MB): validation alone,
+//     validation + typed model in the same SAX pass, and xmllint --stream
+//     --schema on the same file; memory held by the model;
+//  2. writing a 325 with 40 000 rejected prestaties;
+//  3. 10 000 small messages: sluis (validate + model) against xmllint --schema.
+// Test data are generated: fictional BSNs that pass the 11-check, invented codes.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "gateway/core/ids.hpp"
+#include "gateway/xml/model_writer.hpp"
+#include "gateway/xml/validator.hpp"
+
+namespace fs = std::filesystem;
+namespace m = sluis::standard::model;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+long rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string next_bsn(long& n) {
+  for (;;) {
+    std::string s = std::to_string(n++);
+    if (sluis::core::bsn_elfproef(s)) return s;
+  }
+}
+
+// A 323 grown from the corpus declaration to `clients` x `per_client` prestaties.
+m::Message big_declaration(const m::Message& seed, int clients, int per_client) {
+  m::Message msg = seed;
+  auto& d = std::get<m::Bericht323>(msg.body).Declaratie;
+  m::Prestatie proto = d.Clienten.front().Prestaties.front();
+  proto.ProductTarief.reset();
+  proto.IngediendBedrag = {1000, "D"};
+  d.Clienten.clear();
+  long bsn = 999900000;
+  m::Integer total = 0;
+  for (int c = 0; c < clients; ++c) {
+    m::Client323 cl;
+    cl.Bsn = next_bsn(bsn);
+    for (int p = 0; p < per_client; ++p) {
+      proto.ProductReferentie.ReferentieNummer = "R" + std::to_string(c) + "-" + std::to_string(p);
+      cl.Prestaties.push_back(proto);
+      total += proto.IngediendBedrag.Bedrag;
+    }
+    d.Clienten.push_back(std::move(cl));
+  }
+  d.TotaalIngediendBedrag = {total, "D"};
+  return msg;
+}
+
+}  // namespace
+
+int main() {
+  fs::path src = std::getenv("SLUIS_SOURCE_DIR");
+  sluis::xml::XercesRuntime runtime;
+  sluis::config::SchemasConfig cfg;
+  cfg.dir = src / "schemas";
+  auto set = sluis::xml::SchemaSet::load(cfg);
+  if (!set) {
+    std::cerr << set.error().text << "\n";
+    return 1;
+  }
+  sluis::xml::Validator v(*set, cfg);
+  const std::string small = slurp(src / "tests/conformance/xsd/ijw/323/valid-declaratie.xml");
+  auto seed = v.validate(small, sluis::xml::ReadModel::yes);
+  if (!seed.message) return 1;
+
+  // 1. The big declaration.
+  m::Message big = big_declaration(*seed.message, 2000, 15);
+  std::string doc = sluis::xml::write_message(big);
+  while (doc.size() < 23u << 20) {
+    big = big_declaration(*seed.message, static_cast<int>(2000 * (24.0 * (1 << 20) / doc.size())) + 1, 15);
+    doc = sluis::xml::write_message(big);
+  }
+  fs::path tmp = fs::temp_directory_path() / "sluis-model-bench-323.xml";
+  std::ofstream(tmp, std::ios::binary) << doc;
+  size_t prestaties = 0;
+  for (const auto& c : std::get<m::Bericht323>(big.body).Declaratie.Clienten) prestaties += c.Prestaties.size();
+
+  auto t0 = Clock::now();
+  auto plain = v.validate(doc);
+  double t_validate = seconds_since(t0);
+  long rss_before = rss_kib();
+  t0 = Clock::now();
+  auto with_model = v.validate(doc, sluis::xml::ReadModel::yes);
+  double t_model = seconds_since(t0);
+  long rss_model = rss_kib() - rss_before;
+  if (plain.verdict != sluis::xml::Verdict::valid || !with_model.message) {
+    std::cerr << "big declaration did not validate\n";
+    return 1;
+  }
+  std::string lint = "xmllint --stream --noout --schema " + (src / "schemas/ijw/3.2/jw323.xsd").string() + " " +
+                     tmp.string() + " 2>/dev/null";
+  t0 = Clock::now();
+  int rc = std::system(lint.c_str());
+  double t_lint = seconds_since(t0);
+  double mb = doc.size() / 1048576.0;
+  std::printf("1. iJw 323 of %.1f MiB, %zu prestaties\n", mb, prestaties);
+  std::printf("  validate only          : %6.3f s  %6.1f MiB/s\n", t_validate, mb / t_validate);
+  std::printf("  validate + model (1 pass): %6.3f s  %6.1f MiB/s  model overhead %.0f%%\n", t_model,
+              mb / t_model, 100.0 * (t_model - t_validate) / t_validate);
+  std::printf("  a second pass would cost : %6.3f s (validate twice)\n", 2 * t_validate);
+  std::printf("  RSS held by the model    : %ld KiB (%.1f x document)\n", rss_model,
+              rss_model * 1024.0 / doc.size());
+  std::printf("  xmllint --stream --schema: %6.3f s  %6.1f MiB/s (exit %d)\n", t_lint, mb / t_lint, rc);
+  std::printf("  ratio sluis(validate+model)/xmllint speed: %.2f\n", t_lint / t_model);
+  fs::remove(tmp);
+
+  // 2. A 325 with 40 000 rejected prestaties.
+  m::Message decl = big_declaration(*seed.message, 4000, 10);
+  m::AntwoordHeader ah{{"DA-BENCH", seed.message->header().BerichtIdentificatie.Dagtekening}, {"0.1.0", "0.1.0"},
+                       "1.0.0"};
+  m::Message antwoord = m::make_325(decl, ah);
+  auto& da = *std::get<m::Bericht325>(antwoord.body).DeclaratieAntwoord;
+  antwoord.header().RetourCodes = {"0200"};
+  da.RetourCodes = {"0200"};
+  for (auto& c : da.Clienten) {
+    c.RetourCodes = {"0200"};
+    for (auto& p : c.Prestaties) p.RetourCodes = {"9340"};
+  }
+  da.TotaalToegekendBedrag = {0, "D"};
+  t0 = Clock::now();
+  std::string out = sluis::xml::write_message(antwoord);
+  double t_write = seconds_since(t0);
+  auto big_cfg = cfg;
+  big_cfg.max_message = 64u << 20;  // a 325 this large exceeds the chain's 25 MB; check it anyway
+  sluis::xml::Validator big_v(*set, big_cfg);
+  auto check = big_v.validate(out);
+  std::printf("2. write a 325 with 40000 rejected prestaties: %.3f s, %.1f MiB, %s\n", t_write,
+              out.size() / 1048576.0, std::string(sluis::xml::to_string(check.verdict)).c_str());
+
+  // 3. 10 000 small messages.
+  constexpr int kSmall = 10000;
+  t0 = Clock::now();
+  for (int i = 0; i < kSmall; ++i)
+    if (!v.validate(small, sluis::xml::ReadModel::yes).message) return 1;
+  double t_small = seconds_since(t0);
+  std::string lint_many = "xmllint --noout --schema " + (src / "schemas/ijw/3.2/jw323.xsd").string();
+  fs::path small_file = src / "tests/conformance/xsd/ijw/323/valid-declaratie.xml";
+  for (int i = 0; i < 1000; ++i) lint_many += " " + small_file.string();
+  lint_many += " 2>/dev/null";
+  t0 = Clock::now();
+  for (int i = 0; i < kSmall / 1000; ++i) rc |= std::system(lint_many.c_str());
+  double t_small_lint = seconds_since(t0);
+  std::printf("3. %d messages of %zu bytes\n", kSmall, small.size());
+  std::printf("  sluis validate + model: %8.0f msg/s  %6.1f MiB/s\n", kSmall / t_small,
+              kSmall * small.size() / 1048576.0 / t_small);
+  std::printf("  xmllint --schema      : %8.0f msg/s (exit %d)\n", kSmall / t_small_lint, rc);
+  std::printf("  ratio sluis/xmllint   : %.2f\n", t_small_lint / t_small);
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("peak RSS of this process: %ld KiB\n", ru.ru_maxrss);
+  return 0;
+}
