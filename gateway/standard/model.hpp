@@ -707,7 +707,37 @@ struct ClassWalker {
     T::visit(*this, obj);
   }
 };
+struct Locator {
+  std::string path;
+  template <class T>
+  void operator()(const char* name, T& field) {
+    if constexpr (requires { field.has_value(); }) {
+      if (field) (*this)(name, *field);
+    } else if constexpr (requires { T::kBasis; }) {
+      at(path + "/" + name, field);
+    }
+  }
+  template <class T>
+  void list(const char* wrapper, const char* item, std::vector<T>& v) {
+    for (size_t i = 0; i < v.size(); ++i)
+      at(path + "/" + wrapper + "/" + item + (i ? "[" + std::to_string(i + 1) + "]" : ""), v[i]);
+  }
+  template <class C>
+  void codes(C&) {}
+  template <class T>
+  void at(std::string p, T& obj) {
+    if constexpr (requires { obj.src; }) obj.src.path = p;
+    Locator inner{std::move(p)};
+    T::visit(inner, obj);
+  }
+};
 }  // namespace detail
+
+// Sets every class's Src path from its place in the model, for messages made
+// or changed in code (read messages have them already).
+inline void locate(Message& m) {
+  std::visit([](auto& b) { detail::Locator{}.at("/Bericht", b); }, m.body);
+}
 
 // Calls f(Src&, Codes&) for every class that can carry RetourCodes (the
 // header first, then in document order): how a retour's codes are set.

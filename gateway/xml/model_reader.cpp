@@ -1,6 +1,7 @@
 #include "gateway/xml/model_reader.hpp"
 
 #include <charconv>
+#include <span>
 #include <type_traits>
 #include <vector>
 
@@ -147,7 +148,127 @@ struct Frame {
   std::string segment;                                   // "Prestatie[3]"
 };
 
+// ---- editing by path ----
+
+struct Step {
+  std::string name;
+  size_t index;  // 1-based
+};
+
+struct Editor {
+  std::span<const Step> rest;  // rest.front() names a field of the visited class
+  std::optional<std::string_view> value;
+  std::string error;
+  bool done = false;
+
+  template <class T>
+  void operator()(const char* n, T& field) {
+    if (done || rest.front().name != n) return;
+    done = true;
+    apply(field, rest.subspan(1));
+  }
+
+  template <class T>
+  void list(const char* wrapper, const char* item, std::vector<T>& v) {
+    if (done || rest.front().name != wrapper) return;
+    done = true;
+    items(v, item, rest.subspan(1));
+  }
+
+  void codes(m::Codes& c) {
+    if (done || rest.front().name != "RetourCodes") return;
+    done = true;
+    items(c, "RetourCode", rest.subspan(1));
+  }
+
+  template <class V>
+  void items(V& v, std::string_view item, std::span<const Step> tail) {
+    if (tail.empty()) {
+      if (value) error = "a list is not a value";
+      else v.clear();
+      return;
+    }
+    if (tail.front().name != item) {
+      error = "expected " + std::string(item) + " after its wrapper";
+      return;
+    }
+    size_t i = tail.front().index - 1;
+    if (tail.size() == 1 && !value) {
+      if (i < v.size()) v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
+      else error = "no " + std::string(item) + "[" + std::to_string(i + 1) + "] to remove";
+      return;
+    }
+    if (i == v.size()) v.emplace_back();
+    if (i >= v.size()) {
+      error = "no " + std::string(item) + "[" + std::to_string(i + 1) + "]";
+      return;
+    }
+    apply(v[i], tail.subspan(1));
+  }
+
+  template <class T>
+  void apply(T& field, std::span<const Step> tail) {
+    if constexpr (IsOptional<T>::value) {
+      if (tail.empty() && !value) {
+        field.reset();
+        return;
+      }
+      if (!field) field.emplace();
+      apply(*field, tail);
+    } else if constexpr (ModelClass<T>) {
+      if (tail.empty()) {
+        error = value ? "not a value element" : "a mandatory element cannot be removed";
+        return;
+      }
+      Editor inner{tail, value, {}, false};
+      T::visit(inner, field);
+      if (!inner.done) error = "no element " + tail.front().name;
+      else error = inner.error;
+    } else {
+      if (!tail.empty()) {
+        error = "a value element has no children";
+        return;
+      }
+      if (!value) {
+        error = "a mandatory element cannot be removed";
+        return;
+      }
+      Target t = target_for(field);
+      if (!t.assign(t.obj, *value)) error = "the value does not fit the element's type";
+    }
+  }
+};
+
 }  // namespace
+
+core::Result<void> edit_model(m::Message& message, std::string_view path, std::optional<std::string_view> value) {
+  std::vector<Step> steps;
+  for (size_t pos = 1; pos <= path.size();) {
+    size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    std::string seg(path.substr(pos, next - pos));
+    size_t index = 1;
+    if (auto br = seg.find('['); br != std::string::npos && seg.back() == ']') {
+      index = std::stoul(seg.substr(br + 1, seg.size() - br - 2));
+      seg.resize(br);
+    }
+    if (seg.empty() || index == 0) return core::make_error("model.path", "bad path " + std::string(path));
+    steps.push_back({seg, index});
+    pos = next + 1;
+  }
+  if (steps.size() < 2 || steps.front().name != "Bericht")
+    return core::make_error("model.path", "a path starts with /Bericht/ and names an element: " + std::string(path));
+  std::string error;
+  std::visit(
+      [&](auto& b) {
+        Editor e{std::span<const Step>(steps).subspan(1), value, {}, false};
+        std::decay_t<decltype(b)>::visit(e, b);
+        error = e.done ? e.error : "no element " + steps[1].name;
+      },
+      message.body);
+  if (!error.empty()) return core::make_error("model.path", std::string(path) + ": " + error);
+  return {};
+}
 
 struct ModelBuilder::Impl {
   standard::model::Message message;

@@ -46,4 +46,12 @@ class ModelBuilder {
   std::unique_ptr<Impl> impl_;
 };
 
+// Sets (value) or removes (nullopt) the element at `path` in a model, with the
+// element paths findings use ("/Bericht/Client/Prestaties/Prestatie[2]/
+// GeleverdVolume"). Setting creates absent optional parents; "Item[n+1]"
+// appends to a list. For test cases written as data and for tools that derive
+// a message from another; the result is not validated.
+core::Result<void> edit_model(standard::model::Message& message, std::string_view path,
+                              std::optional<std::string_view> value);
+
 }  // namespace sluis::xml

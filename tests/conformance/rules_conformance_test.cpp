@@ -1,0 +1,224 @@
+// The rules of 3.2 as data-driven cases, and their coverage.
+//
+// tests/conformance/rules/<RULE>.case holds the cases of one rule:
+//   # comment
+//   base ijw/323/valid-declaratie.xml      (relative to tests/conformance/xsd; default for the cases below)
+//   today 2026-11-24                       (Dutch date for TR135; default 2026-11-24)
+//   case fail <name>                       (the rule must report; `case pass` it must not)
+//   set /Bericht/.../Element value         (edits of the base message's model)
+//   remove /Bericht/.../Element
+//   at /Bericht/.../Element                (fail: one finding has this path)
+// Coverage: every TR/CD/CS/RS rule of the 3.2 list (rules/RULE-IDS) is implemented with at least one passing and
+// one failing case, or listed in rules/NOT-APPLICABLE with its reason.
+#define BOOST_TEST_MODULE rules_conformance
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "gateway/rules/engine.hpp"
+#include "gateway/xml/model_reader.hpp"
+#include "gateway/xml/validator.hpp"
+
+namespace fs = std::filesystem;
+using namespace sluis;
+
+namespace {
+
+fs::path source() { return std::getenv("SLUIS_SOURCE_DIR"); }
+fs::path cases_dir() { return source() / "tests/conformance/rules"; }
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Edit {
+  std::string path;
+  std::optional<std::string> value;
+};
+
+struct Case {
+  std::string rule, name, file;
+  int line = 0;
+  bool fail = false;
+  std::string base, today = "2026-11-24", at;
+  std::vector<Edit> edits;
+};
+
+std::vector<Case> load_cases() {
+  std::vector<Case> out;
+  for (const auto& e : fs::directory_iterator(cases_dir())) {
+    if (e.path().extension() != ".case") continue;
+    std::ifstream in(e.path());
+    std::string line, base, today = "2026-11-24";
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.empty() || line[0] == '#') continue;
+      std::istringstream ls(line);
+      std::string word;
+      ls >> word;
+      std::string rest;
+      std::getline(ls >> std::ws, rest);
+      if (word == "base") (out.empty() || out.back().file != e.path().filename() ? base : out.back().base) = rest;
+      else if (word == "today") (out.empty() || out.back().file != e.path().filename() ? today : out.back().today) = rest;
+      else if (word == "case") {
+        Case c;
+        c.rule = e.path().stem().string();
+        c.file = e.path().filename().string();
+        c.line = n;
+        c.fail = rest.rfind("fail", 0) == 0;
+        BOOST_REQUIRE_MESSAGE(c.fail || rest.rfind("pass", 0) == 0, c.file << ":" << n << ": case pass|fail <name>");
+        c.name = rest.substr(5);
+        c.base = base;
+        c.today = today;
+        out.push_back(c);
+      } else if (word == "set" || word == "remove") {
+        BOOST_REQUIRE_MESSAGE(!out.empty() && out.back().file == e.path().filename(), e.path() << ":" << n);
+        Edit ed;
+        if (word == "set") {
+          auto sp = rest.find(' ');
+          ed.path = rest.substr(0, sp);
+          ed.value = sp == std::string::npos ? "" : rest.substr(sp + 1);
+        } else {
+          ed.path = rest;
+        }
+        out.back().edits.push_back(ed);
+      } else if (word == "at") {
+        out.back().at = rest;
+      } else {
+        BOOST_FAIL(e.path().string() + ":" + std::to_string(n) + ": unknown line: " + line);
+      }
+    }
+  }
+  return out;
+}
+
+struct Fixture {
+  Fixture() {
+    cfg.dir = source() / "schemas";
+    cfg.packs = {"iwmo/3.2", "ijw/3.2"};
+    auto s = xml::SchemaSet::load(cfg);
+    BOOST_REQUIRE(s.has_value());
+    validator = std::make_unique<xml::Validator>(*s, cfg);
+    auto g = rules::GemeenteList::parse(slurp(source() / "config/reference/cbs-gemeenten.csv"), "cbs");
+    auto p = rules::ProductCodeList::parse(slurp(source() / "config/reference/productcodes.csv"), "products");
+    BOOST_REQUIRE(g.has_value());
+    BOOST_REQUIRE(p.has_value());
+    reference.gemeenten = *g;
+    reference.productcodes = *p;
+  }
+  standard::model::Message read(const std::string& rel) {
+    auto o = validator->validate(slurp(source() / "tests/conformance/xsd" / rel), xml::ReadModel::yes);
+    BOOST_REQUIRE_MESSAGE(o.message.has_value(), rel << " does not read");
+    return *o.message;
+  }
+  xml::XercesRuntime runtime;
+  config::SchemasConfig cfg;
+  std::unique_ptr<xml::Validator> validator;
+  rules::ReferenceData reference;
+};
+
+std::string describe(const standard::Findings& fs) {
+  std::string s;
+  for (const auto& f : fs) s += "\n  " + f.rule + " " + f.path + ": " + f.en;
+  return s;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(rules_conformance, Fixture)
+
+BOOST_AUTO_TEST_CASE(every_case) {
+  auto cases = load_cases();
+  BOOST_TEST(!cases.empty());
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.file << ":" << c.line << " " << (c.fail ? "fail " : "pass ") << c.name) {
+      BOOST_REQUIRE_MESSAGE(rules::find_rule(c.rule), "no rule " << c.rule << " in the registry");
+      BOOST_REQUIRE(!c.base.empty());
+      auto msg = read(c.base);
+      for (const auto& e : c.edits) {
+        auto r = xml::edit_model(msg, e.path, e.value ? std::optional<std::string_view>(*e.value) : std::nullopt);
+        BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+      }
+      standard::model::locate(msg);
+      auto today = core::parse_date(c.today);
+      BOOST_REQUIRE(today.has_value());
+      auto findings = rules::check(rules::Context{msg, *today, &reference});
+      standard::Findings mine;
+      for (const auto& f : findings)
+        if (f.rule == c.rule) mine.push_back(f);
+      if (c.fail) {
+        BOOST_TEST(!mine.empty(), "expected " << c.rule << "; got" << describe(findings));
+        for (const auto& f : mine) {
+          // Every finding explains itself in both languages and points somewhere.
+          BOOST_TEST(f.nl.size() > 20u);
+          BOOST_TEST(f.en.size() > 20u);
+          BOOST_TEST(f.path.rfind("/Bericht", 0) == 0u);
+          BOOST_TEST(f.retourcode == std::string(rules::find_rule(c.rule)->retourcode));
+          BOOST_TEST(!std::regex_search(f.value, std::regex("[0-9]{9}")), "a Bsn-like value leaked: " << f.value);
+        }
+        if (!c.at.empty()) {
+          bool found = false;
+          for (const auto& f : mine) found |= f.path == c.at;
+          BOOST_TEST(found, "no " << c.rule << " finding at " << c.at << describe(mine));
+        }
+      } else {
+        BOOST_TEST(mine.empty(), "unexpected" << describe(mine));
+      }
+    }
+  }
+}
+
+// The corpus's valid heenberichten break no rule: the rules agree with the
+// examples the schemas were written from.
+BOOST_AUTO_TEST_CASE(valid_corpus_passes_every_rule) {
+  for (const auto& e : fs::recursive_directory_iterator(source() / "tests/conformance/xsd")) {
+    if (e.path().extension() != ".xml" || !e.path().filename().string().starts_with("valid")) continue;
+    std::string rel = e.path().lexically_relative(source() / "tests/conformance/xsd").string();
+    auto msg = read(rel);
+    auto findings = rules::check(rules::Context{msg, *core::parse_date("2026-11-24"), &reference});
+    BOOST_TEST(findings.empty(), rel << describe(findings));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(coverage_of_the_3_2_rule_list) {
+  std::set<std::string> listed;
+  std::regex id(R"(\b(TR|CD|CS|RS)[0-9]{3}\b)");
+  std::string ids_text = slurp(cases_dir() / "RULE-IDS");  // the ids of the 3.2 rule list
+  for (std::sregex_iterator it(ids_text.begin(), ids_text.end(), id), end; it != end; ++it) listed.insert(it->str());
+  BOOST_TEST(listed.size() > 100u);
+
+  std::map<std::string, std::string> not_applicable;
+  std::istringstream na(slurp(cases_dir() / "NOT-APPLICABLE"));
+  std::string line;
+  while (std::getline(na, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto sp = line.find_first_of(" \t");
+    std::string rid = line.substr(0, sp);
+    std::string reason = sp == std::string::npos ? "" : line.substr(line.find_first_not_of(" \t", sp));
+    BOOST_TEST(reason.size() > 15u, rid << " is listed without a reason");
+    not_applicable[rid] = reason;
+  }
+  std::map<std::string, std::pair<int, int>> counts;  // rule -> (pass, fail)
+  for (const auto& c : load_cases()) (c.fail ? counts[c.rule].second : counts[c.rule].first)++;
+  for (const auto& rid : listed) {
+    BOOST_TEST_CONTEXT(rid) {
+      bool implemented = rules::find_rule(rid) != nullptr;
+      bool excused = not_applicable.count(rid) > 0;
+      BOOST_TEST((implemented || excused), rid << " is neither implemented nor listed in rules/NOT-APPLICABLE");
+      BOOST_TEST(!(implemented && excused), rid << " is implemented and also listed as not applicable");
+      if (implemented) {
+        BOOST_TEST(counts[rid].first >= 1, rid << " has no passing case");
+        BOOST_TEST(counts[rid].second >= 1, rid << " has no failing case");
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
