@@ -117,6 +117,7 @@ int App::run() {
                   [this]() -> std::string {
                     try {
                       reference_ = load_reference(config_->reference);
+                      if (intake_) intake_->set_reference(reference_);
                       return {};
                     } catch (const std::exception& e) {
                       return e.what();
@@ -132,6 +133,7 @@ int App::run() {
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   intake_ = std::make_unique<intake::Intake>(ioc_, schemas_, config_->schemas, *store_,
                                              config_->secrets.bsn_hash_key.reveal(), threads);
+  intake_->set_reference(reference_);
   intake_->add_routes(api_);
   add_routes();
   partners_ = std::make_shared<const net::PartnerRegistry>(config_->partners);

@@ -9,6 +9,8 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/intake/events.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/rules/engine.hpp"
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/xml/validator.hpp"
 
@@ -20,16 +22,30 @@ using standard::Finding;
 
 namespace {
 
-// One Validator per pool thread, rebuilt when the schema set changes.
+// One Validator per pool thread, rebuilt when the schema set changes. The
+// typed model is read in the validating pass and judged by the rules here on
+// the pool too (pure functions): an in-message or external-list finding
+// rejects the message (422) with the rule's id, retourcode and explanation.
 asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas,
-                                               config::SchemasConfig limits, std::string body) {
+                                               config::SchemasConfig limits, std::string body,
+                                               std::shared_ptr<const rules::ReferenceData> reference,
+                                               core::Date today) {
   thread_local std::shared_ptr<const xml::SchemaSet> tl_set;
   thread_local std::unique_ptr<xml::Validator> tl_validator;
   if (tl_set != schemas || !tl_validator) {
     tl_validator = std::make_unique<xml::Validator>(schemas, limits);
     tl_set = schemas;
   }
-  co_return tl_validator->validate(body);
+  xml::Outcome out = tl_validator->validate(body, xml::ReadModel::yes);
+  if (out.verdict == xml::Verdict::valid && out.message) {
+    auto found = rules::check(rules::Context{*out.message, today, reference.get()});
+    if (!found.empty()) {
+      out.verdict = xml::Verdict::invalid;
+      for (auto& f : found) out.findings.push_back(std::move(f));
+    }
+  }
+  out.message.reset();  // the ledger ([ledger]) will keep what it needs
+  co_return out;
 }
 
 // Awaitable commit: the store calls back on its writer thread; we continue on `ex`.
@@ -121,6 +137,10 @@ Intake::~Intake() { stop(); }
 
 void Intake::stop() { pool_.join(); }
 
+void Intake::set_reference(std::shared_ptr<const rules::ReferenceData> reference) {
+  reference_ = std::move(reference);
+}
+
 void Intake::set_schemas(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits) {
   schemas_ = std::move(schemas);
   limits_ = std::move(limits);
@@ -148,7 +168,9 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
     co_return c;
   }
   // Identify and validate on the pool; back on the io_context afterwards.
-  c.outcome = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, req.body()), asio::use_awaitable);
+  c.outcome = co_await asio::co_spawn(
+      pool_, validate_on_pool(schemas_, limits_, req.body(), reference_, core::dutch_date(std::chrono::system_clock::now())),
+      asio::use_awaitable);
   if (c.outcome.verdict == xml::Verdict::not_xml || c.outcome.verdict == xml::Verdict::unknown_message) {
     c.status = http::status::bad_request;
     c.verdict = "refused";

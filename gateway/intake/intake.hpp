@@ -31,6 +31,7 @@
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
 #include "gateway/store/store.hpp"
+#include "gateway/rules/reference.hpp"
 #include "gateway/xml/schema_set.hpp"
 
 namespace sluis::intake {
@@ -45,6 +46,8 @@ class Intake {
   void add_routes(net::Router& router);
   // Swaps the schema set (reload); running validations finish with the old one.
   void set_schemas(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits);
+  // The reference lists the external-list rules use (TR378, TR381); swapped on reload.
+  void set_reference(std::shared_ptr<const rules::ReferenceData> reference);
   // Waits for running validations.
   void stop();
 
@@ -61,6 +64,7 @@ class Intake {
 
   boost::asio::io_context& ioc_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
+  std::shared_ptr<const rules::ReferenceData> reference_;
   config::SchemasConfig limits_;
   store::Store& store_;
   std::string bsn_key_;

@@ -11,7 +11,7 @@
 // `backup PATH`, `message-show ID` and `config-test FILE` also take their
 // argument without its name.
 //
-//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--lang nl|en]
+//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--reference DIR] [--lang nl|en]
 //
 // validates messages offline, without a daemon, with the same validator sluisd
 // uses: the schema packs of the config file's [schemas] (default: the
@@ -32,6 +32,9 @@
 #include "gateway/admin/client.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/xml/finding_json.hpp"
+#include "gateway/app/app.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/rules/engine.hpp"
 #include "gateway/xml/validator.hpp"
 
 namespace {
@@ -42,7 +45,7 @@ void usage(std::ostream& out) {
   out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
          "       sluisctl list-commands   (every command the daemon answers)\n"
          "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
-         "[--lang nl|en]\n";
+         "[--reference DIR] [--lang nl|en]\n";
 }
 
 std::string slurp(const std::string& path, bool& ok) {
@@ -54,18 +57,26 @@ std::string slurp(const std::string& path, bool& ok) {
 }
 
 // Offline validation with sluisd's own validator:
-//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--lang nl|en]
-// prints VALID or INVALID per file with every finding explained (--json: one
+//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--reference DIR]
+//                     [--lang nl|en]
+// runs the XSD and the rules (as sluisd does; --reference names the directory
+// with cbs-gemeenten.csv and productcodes.csv for TR378/TR381) and prints
+// VALID or INVALID per file with every finding explained (--json: one
 // JSON object per file, one per line); exit 0 all valid, 1 any invalid, 2 on
 // usage or I/O errors.
 int validate(int argc, char** argv, int i, bool json) {
   constexpr int kExitValidateUsage = 2;
   std::vector<std::string> files;
-  std::string config_file, schemas_dir, lang = "nl", law;
+  std::string config_file, schemas_dir, reference_dir, lang = "nl", law;
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
-    if ((a == "--config" || a == "--schemas" || a == "--lang" || a == "--law") && i + 1 < argc) {
-      (a == "--config" ? config_file : a == "--schemas" ? schemas_dir : a == "--lang" ? lang : law) = argv[++i];
+    if ((a == "--config" || a == "--schemas" || a == "--lang" || a == "--law" || a == "--reference") &&
+        i + 1 < argc) {
+      (a == "--config"      ? config_file
+       : a == "--schemas"   ? schemas_dir
+       : a == "--reference" ? reference_dir
+       : a == "--lang"      ? lang
+                            : law) = argv[++i];
     } else if (a == "--json") {
       json = true;
     } else if (a.starts_with("--")) {
@@ -80,13 +91,29 @@ int validate(int argc, char** argv, int i, bool json) {
     return kExitValidateUsage;
   }
   sluis::config::SchemasConfig cfg;
+  sluis::config::ReferenceConfig ref_cfg;
   try {
-    cfg = config_file.empty() ? sluis::config::parse_config("[https]\nenabled = false\n", "defaults").schemas
-                              : sluis::config::load_config(config_file).schemas;
+    auto full = config_file.empty() ? sluis::config::parse_config("[https]\nenabled = false\n", "defaults")
+                                    : sluis::config::load_config(config_file);
+    cfg = full.schemas;
+    ref_cfg = full.reference;
   } catch (const sluis::config::ConfigError& e) {
     std::cerr << e.what() << "\n";
     return kExitValidateUsage;
   }
+  // The rules run as in sluisd; without the reference lists the external-list
+  // rules (TR378, TR381) are skipped, and said so.
+  if (!reference_dir.empty()) {
+    ref_cfg.cbs_gemeenten = std::filesystem::absolute(reference_dir) / "cbs-gemeenten.csv";
+    ref_cfg.productcodes = std::filesystem::absolute(reference_dir) / "productcodes.csv";
+  }
+  std::shared_ptr<const sluis::rules::ReferenceData> reference;
+  try {
+    reference = sluis::app::load_reference(ref_cfg);
+  } catch (const std::exception& e) {
+    if (!json) std::cerr << "sluisctl validate: reference lists not loaded, TR378/TR381 skipped: " << e.what() << "\n";
+  }
+  const auto today = sluis::core::dutch_date(std::chrono::system_clock::now());
   if (!schemas_dir.empty()) cfg.dir = std::filesystem::absolute(schemas_dir);
   if (!law.empty()) {
     // Only the packs of that law: a message of the other law is then unknown.
@@ -111,12 +138,18 @@ int validate(int argc, char** argv, int i, bool json) {
       io_error = true;
       continue;
     }
-    auto out = validator.validate(doc);
+    auto out = validator.validate(doc, sluis::xml::ReadModel::yes);
+    if (out.verdict == sluis::xml::Verdict::valid && out.message) {
+      auto found = sluis::rules::check(sluis::rules::Context{*out.message, today, reference.get()});
+      if (!found.empty()) out.verdict = sluis::xml::Verdict::invalid;
+      for (auto& fd : found) out.findings.push_back(std::move(fd));
+    }
     bool valid = out.verdict == sluis::xml::Verdict::valid;
     all_valid = all_valid && valid;
     if (json) {
       auto j = sluis::xml::to_json(out);
       j["file"] = f;
+      if (!reference) j["external_list_rules"] = "skipped";
       std::cout << boost::json::serialize(j) << "\n";
       continue;
     }

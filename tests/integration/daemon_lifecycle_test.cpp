@@ -8,6 +8,9 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <sstream>
+#include <regex>
 
 #include "tests/support/daemon_process.hpp"
 
@@ -209,6 +212,35 @@ BOOST_AUTO_TEST_CASE(sluisctl_validate_works_offline) {
   BOOST_TEST(run_command({ctl, "validate", "--law", "ijw", valid, "--schemas", schemas}).exit_code == 0);
   BOOST_TEST(run_command({ctl, "validate"}).exit_code == 2);
   BOOST_TEST(run_command({ctl, "validate", "/nonexistent.xml", "--schemas", schemas}).exit_code == 2);
+  // The rules run too: a schema-valid declaration whose period is not one month is INVALID by CS340,
+  // and an unknown municipality by TR378 (S300) once the reference lists are given.
+  ScratchDir dir("validate-rules");
+  std::string doc;
+  {
+    std::ifstream in(valid);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    doc = ss.str();
+  }
+  auto half = std::regex_replace(doc, std::regex("<ijw:Einddatum>2026-02-28</ijw:Einddatum>\\s*</jw323:DeclaratiePeriode>"),
+                                 "<ijw:Einddatum>2026-02-15</ijw:Einddatum></jw323:DeclaratiePeriode>");
+  BOOST_REQUIRE(half != doc);
+  std::ofstream(dir.path() / "half.xml") << half;
+  auto cs340 = run_command({ctl, "validate", (dir.path() / "half.xml").string(), "--schemas", schemas, "--lang", "en"});
+  BOOST_TEST(cs340.exit_code == 1, cs340.output);
+  BOOST_TEST(cs340.output.find("CS340: DeclaratiePeriode 2026-02-01 – 2026-02-15 is not one calendar month") !=
+                 std::string::npos, cs340.output);
+  auto unknown = std::regex_replace(doc, std::regex("<jw323:Ontvanger>[0-9]{4}</jw323:Ontvanger>"),
+                                    "<jw323:Ontvanger>0001</jw323:Ontvanger>");
+  std::ofstream(dir.path() / "unknown.xml") << unknown;
+  std::string reference = (source_dir() / "config/reference").string();
+  auto s300 = run_command({ctl, "validate", "--json", (dir.path() / "unknown.xml").string(), "--schemas", schemas,
+                           "--reference", reference});
+  BOOST_TEST(s300.exit_code == 1, s300.output);
+  auto j = boost::json::parse(s300.output);
+  bool found = false;
+  for (const auto& f : j.at("findings").as_array()) found |= f.at("retourcode").as_string() == "S300";
+  BOOST_TEST(found, s300.output);
 }
 
 BOOST_AUTO_TEST_CASE(watchdog_pings_when_systemd_asks_for_it) {
