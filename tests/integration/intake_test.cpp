@@ -95,6 +95,33 @@ BOOST_AUTO_TEST_CASE(reused_identification_with_another_body_is_tr056) {
   BOOST_TEST(str(f.at("en")).find(declaration_id) != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(rule_failure_is_rejected_with_rule_retourcode_and_explanation) {
+  // Schema-valid, but the declaration period is half a month (CS340).
+  auto doc = corpus("ijw/323/valid-declaratie.xml");
+  doc = std::regex_replace(doc, std::regex("<ijw:Identificatie>[^<]*</ijw:Identificatie>"),
+                           "<ijw:Identificatie>CS340-CASE</ijw:Identificatie>", std::regex_constants::format_first_only);
+  doc = std::regex_replace(doc, std::regex("<ijw:Einddatum>2026-02-28</ijw:Einddatum>"),
+                           "<ijw:Einddatum>2026-02-15</ijw:Einddatum>", std::regex_constants::format_first_only);
+  auto h = g->post_xml("provider", "/v1/messages", doc);
+  BOOST_TEST(h.status == 422, h.body);
+  auto v = json(h);
+  BOOST_TEST(str(v.at("status")) == "rejected");
+  bool found = false;
+  for (const auto& f : v.at("findings").as_array()) {
+    if (str(f.at("rule")) != "CS340") continue;
+    found = true;
+    BOOST_TEST(str(f.at("origin")) == "CS340");
+    BOOST_TEST(str(f.at("retourcode")) == "0001");
+    BOOST_TEST(str(f.at("path")) == "/Bericht/Declaratie/DeclaratiePeriode");
+    BOOST_TEST(str(f.at("en")).find("is not one calendar month") != std::string::npos);
+    BOOST_TEST(str(f.at("nl")).find("is niet één kalendermaand") != std::string::npos);
+  }
+  BOOST_TEST(found, h.body);
+  // Stored as rejected, for the sender to read back.
+  auto show = g->curl("provider", "/v1/messages/" + str(v.at("id")));
+  BOOST_TEST(str(json(show).at("status")) == "rejected");
+}
+
 BOOST_AUTO_TEST_CASE(schema_failure_is_stored_as_rejected_with_findings) {
   auto h = g->post_xml("provider", "/v1/messages", corpus("ijw/323/declaratienummer-with-hyphen.xml"));
   BOOST_TEST(h.status == 422, h.body);
@@ -217,7 +244,7 @@ BOOST_AUTO_TEST_CASE(operators_see_the_queue_and_the_message) {
   auto q = g->sluisctl({"--json", "queue-summary"});
   BOOST_TEST(q.exit_code == 0, q.output);
   auto v = boost::json::parse(q.output);
-  BOOST_TEST(v.at("arguments").at("states").at("rejected").as_int64() == 2);
+  BOOST_TEST(v.at("arguments").at("states").at("rejected").as_int64() == 3);  // TR056, CS340, xsd
   auto m = g->sluisctl({"--json", "message-show", declaration_id});
   BOOST_TEST(m.exit_code == 0);
   BOOST_TEST(m.output.find("999978366") == std::string::npos);  // never the body or a BSN
