@@ -11,6 +11,7 @@
 #include "gateway/intake/events.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/rules/engine.hpp"
+#include "gateway/rules/explain.hpp"
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/xml/validator.hpp"
 
@@ -153,6 +154,15 @@ void Intake::add_routes(net::Router& r) {
   r.add(V::get, "/v1/messages/{id}", [this](net::Request q, net::RequestContext c) { return show(std::move(q), std::move(c)); });
   r.add(V::get, "/v1/mailbox", [this](net::Request q, net::RequestContext c) { return mailbox(std::move(q), std::move(c)); });
   r.add(V::get, "/v1/mailbox/{id}", [this](net::Request q, net::RequestContext c) { return mailbox_body(std::move(q), std::move(c)); });
+  r.add(V::get, "/v1/retourcodes/{code}", [](net::Request q, net::RequestContext c) -> asio::awaitable<net::Response> {
+    // The general explanation of a retourcode or rule id (WJ001 text, rules, how to fix).
+    auto e = rules::explain(c.params["code"]);
+    if (!e)
+      co_return net::error_response(http::status::not_found, "unknown_code",
+                                    c.params["code"] + " is geen retourcode van 3.2 en geen regel die sluis kent.",
+                                    c.params["code"] + " is no retourcode of 3.2 and no rule sluis knows.", q);
+    co_return net::json_response(http::status::ok, rules::to_json(*e), q);
+  });
   r.add(V::post, "/v1/mailbox/{id}/ack", [this](net::Request q, net::RequestContext c) { return mailbox_ack(std::move(q), std::move(c)); });
 }
 

@@ -35,6 +35,7 @@
 #include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/rules/engine.hpp"
+#include "gateway/rules/explain.hpp"
 #include "gateway/xml/validator.hpp"
 
 namespace {
@@ -45,7 +46,9 @@ void usage(std::ostream& out) {
   out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
          "       sluisctl list-commands   (every command the daemon answers)\n"
          "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
-         "[--reference DIR] [--lang nl|en]\n";
+         "[--reference DIR] [--lang nl|en]\n"
+         "       sluisctl rules-list [--type 301..325] [--lang nl|en]   (offline: the rule catalog)\n"
+         "       sluisctl explain CODE [--lang nl|en]   (offline: a retourcode or rule id explained)\n";
 }
 
 std::string slurp(const std::string& path, bool& ok) {
@@ -165,6 +168,69 @@ int validate(int argc, char** argv, int i, bool json) {
   return all_valid ? 0 : 1;
 }
 
+// The rule catalog needs no daemon: it is compiled in.
+//   sluisctl rules-list [--type N]   every rule (or those for message N): id, level, retourcode, messages, text
+//   sluisctl explain CODE            a retourcode or rule id: the standard's text, the rules, how to fix
+int offline_rules(const std::string& command, int argc, char** argv, int i, bool json) {
+  constexpr int kExitOfflineUsage = 2;
+  std::string code, lang = "nl";
+  int type = 0;
+  for (; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--type" && i + 1 < argc) {
+      type = std::atoi(argv[++i]);
+      if (!sluis::standard::find_message(sluis::standard::Law::ijw, type)) {
+        std::cerr << "sluisctl " << command << ": no message type " << argv[i] << " (301 ... 325)\n";
+        return kExitOfflineUsage;
+      }
+    } else if (a == "--lang" && i + 1 < argc) {
+      lang = argv[++i];
+    } else if (a == "--json") {
+      json = true;
+    } else if (!a.starts_with("--") && command == "explain" && code.empty()) {
+      code = a;
+    } else {
+      usage(std::cerr);
+      return kExitOfflineUsage;
+    }
+  }
+  if (command == "rules-list") {
+    auto rules = sluis::rules::rules_for(type);
+    if (json) {
+      boost::json::array arr;
+      for (const auto* r : rules) arr.push_back(sluis::rules::to_json(*r));
+      std::cout << boost::json::serialize(boost::json::object{{"rules", arr}, {"version", sluis::rules::kRuleSetVersion}})
+                << "\n";
+      return 0;
+    }
+    std::cout << "rule set " << sluis::rules::kRuleSetVersion << ", " << rules.size() << " rules\n";
+    for (const auto* r : rules)
+      std::cout << r->id << "  " << r->retourcode << "  " << sluis::rules::to_string(r->level) << "  [" << r->messages
+                << "]  " << (lang == "en" ? r->en : r->nl) << "\n";
+    return 0;
+  }
+  if (code.empty()) {
+    usage(std::cerr);
+    return kExitOfflineUsage;
+  }
+  auto e = sluis::rules::explain(code);
+  if (!e) {
+    std::cerr << "sluisctl explain: " << code << " is no retourcode of 3.2 and no rule sluis knows\n";
+    return 1;
+  }
+  if (json) {
+    std::cout << boost::json::serialize(sluis::rules::to_json(*e)) << "\n";
+    return 0;
+  }
+  bool en = lang == "en";
+  std::cout << e->code << "  " << (e->retourcode ? (en ? e->retourcode->text_en : e->retourcode->text_nl) : "") << "\n";
+  for (const auto* r : e->rules) std::cout << "  " << r->id << ": " << (en ? r->en : r->nl) << "\n";
+  for (const auto& id : e->elsewhere)
+    std::cout << "  " << id << (en ? ": checked against earlier messages" : ": controle tegen eerdere berichten") << "\n";
+  std::cout << "  " << (en ? e->hint_en : e->hint_nl) << "\n";
+  return 0;
+}
+
 void print_value(const boost::json::value& v, const std::string& indent, std::ostream& out);
 
 void print_object(const boost::json::object& o, const std::string& indent, std::ostream& out) {
@@ -231,6 +297,7 @@ int main(int argc, char** argv) {
   }
   std::string command = argv[i++];
   if (command == "validate") return validate(argc, argv, i, json);
+  if (command == "rules-list" || command == "explain") return offline_rules(command, argc, argv, i, json);
   boost::json::object args;
   // A few commands take their main argument without a name.
   static const std::map<std::string, std::string> kPositional = {

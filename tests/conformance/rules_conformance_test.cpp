@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "gateway/rules/engine.hpp"
+#include "gateway/rules/explain.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/validator.hpp"
 
@@ -219,6 +220,34 @@ BOOST_AUTO_TEST_CASE(coverage_of_the_3_2_rule_list) {
       }
     }
   }
+}
+
+// Every rule's retourcode is in the WJ001 list, and every code of that list
+// explains itself with the standard's text and a hint.
+BOOST_AUTO_TEST_CASE(retourcodes_and_explanations) {
+  BOOST_TEST(standard::retourcodes().size() == 59u);
+  for (const auto& r : rules::registry()) {
+    BOOST_TEST(standard::find_retourcode(r.retourcode) != nullptr, r.id << " " << r.retourcode);
+    BOOST_TEST(r.nl.size() > 10u);
+    BOOST_TEST(r.en.size() > 10u);
+  }
+  for (const auto& rc : standard::retourcodes()) {
+    auto e = rules::explain(rc.code);
+    BOOST_REQUIRE(e.has_value());
+    BOOST_TEST(!e->hint_nl.empty());
+    BOOST_TEST(!e->hint_en.empty());
+    BOOST_TEST(rules::to_json(*e).at("text_nl").as_string() == std::string(rc.text_nl));
+  }
+  auto e = rules::explain("9346");
+  BOOST_REQUIRE(e.has_value());
+  BOOST_TEST(e->rules.size() == 1u);
+  BOOST_TEST(e->rules.front()->id == "TR346");
+  auto r = rules::explain("TR322");  // cross-message: explained by its code, rule in [ledger]
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST(r->code == "9322");
+  BOOST_TEST(r->elsewhere.size() == 1u);
+  BOOST_TEST(!rules::explain("TR999").has_value());
+  BOOST_TEST(rules::rules_for(323).size() < rules::registry().size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

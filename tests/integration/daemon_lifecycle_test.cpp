@@ -241,6 +241,15 @@ BOOST_AUTO_TEST_CASE(sluisctl_validate_works_offline) {
   bool found = false;
   for (const auto& f : j.at("findings").as_array()) found |= f.at("retourcode").as_string() == "S300";
   BOOST_TEST(found, s300.output);
+  // The rule catalog and explanations work offline.
+  auto list = run_command({ctl, "rules-list", "--type", "323"});
+  BOOST_TEST(list.exit_code == 0, list.output);
+  BOOST_TEST(list.output.find("CS340  0001") != std::string::npos, list.output);
+  BOOST_TEST(list.output.find("TR006") == std::string::npos);  // a 301 rule
+  auto ex = run_command({ctl, "explain", "8848", "--lang", "en"});
+  BOOST_TEST(ex.exit_code == 0, ex.output);
+  BOOST_TEST(ex.output.find("TR135") != std::string::npos, ex.output);
+  BOOST_TEST(run_command({ctl, "explain", "XXXX"}).exit_code == 1);
 }
 
 BOOST_AUTO_TEST_CASE(watchdog_pings_when_systemd_asks_for_it) {

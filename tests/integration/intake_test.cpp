@@ -122,6 +122,16 @@ BOOST_AUTO_TEST_CASE(rule_failure_is_rejected_with_rule_retourcode_and_explanati
   BOOST_TEST(str(json(show).at("status")) == "rejected");
 }
 
+BOOST_AUTO_TEST_CASE(retourcodes_are_explained) {
+  auto h = g->curl("provider", "/v1/retourcodes/9346");
+  BOOST_TEST(h.status == 200, h.body);
+  auto v = json(h);
+  BOOST_TEST(str(v.at("code")) == "9346");
+  BOOST_TEST(str(v.at("rules").as_array().at(0).at("id")) == "TR346");
+  BOOST_TEST(!str(v.at("text_nl")).empty());
+  BOOST_TEST(g->curl("provider", "/v1/retourcodes/ZZZZ").status == 404);
+}
+
 BOOST_AUTO_TEST_CASE(schema_failure_is_stored_as_rejected_with_findings) {
   auto h = g->post_xml("provider", "/v1/messages", corpus("ijw/323/declaratienummer-with-hyphen.xml"));
   BOOST_TEST(h.status == 422, h.body);
