@@ -326,14 +326,6 @@ struct Client301 {
   bool operator==(const Client301&) const = default;
 };
 
-struct Bericht301 {
-  static constexpr bool kBasis = false;
-  model::Header Header;
-  std::optional<Client301> Client;  // always in a 301; absent in a header-only 302
-  SLUIS_VISIT(Bericht301) { SLUIS_F(Header); SLUIS_F(Client); }
-  bool operator==(const Bericht301&) const = default;
-};
-
 // ---- 305 start zorg / 306, 307 stop zorg / 308 ----
 
 struct StartProduct {
@@ -402,22 +394,6 @@ struct Client307 {
   bool operator==(const Client307&) const = default;
 };
 
-struct Bericht305 {
-  static constexpr bool kBasis = false;
-  model::Header Header;
-  std::optional<Client305> Client;
-  SLUIS_VISIT(Bericht305) { SLUIS_F(Header); SLUIS_F(Client); }
-  bool operator==(const Bericht305&) const = default;
-};
-
-struct Bericht307 {
-  static constexpr bool kBasis = false;
-  model::Header Header;
-  std::optional<Client307> Client;
-  SLUIS_VISIT(Bericht307) { SLUIS_F(Header); SLUIS_F(Client); }
-  bool operator==(const Bericht307&) const = default;
-};
-
 // ---- 315 verzoek om toewijzing / 316 ----
 
 struct AangevraagdProduct {
@@ -458,14 +434,6 @@ struct Client315 {
     SLUIS_F(Commentaar); SLUIS_L(AangevraagdeProducten, AangevraagdProduct); SLUIS_C;
   }
   bool operator==(const Client315&) const = default;
-};
-
-struct Bericht315 {
-  static constexpr bool kBasis = false;
-  model::Header Header;
-  std::optional<Client315> Client;
-  SLUIS_VISIT(Bericht315) { SLUIS_F(Header); SLUIS_F(Client); }
-  bool operator==(const Bericht315&) const = default;
 };
 
 // ---- 317 verzoek om wijziging / 318 ----
@@ -537,13 +505,21 @@ struct Client317 {
   bool operator==(const Client317&) const = default;
 };
 
-struct Bericht317 {
+// The messages whose body is one Client (301-317 and their retours): the
+// Client is always there in a heenbericht and absent in a header-only retour.
+template <class ClientT>
+struct ClientBericht {
   static constexpr bool kBasis = false;
   model::Header Header;
-  std::optional<Client317> Client;
-  SLUIS_VISIT(Bericht317) { SLUIS_F(Header); SLUIS_F(Client); }
-  bool operator==(const Bericht317&) const = default;
+  std::optional<ClientT> Client;
+  SLUIS_VISIT(ClientBericht) { SLUIS_F(Header); SLUIS_F(Client); }
+  bool operator==(const ClientBericht&) const = default;
 };
+using Bericht301 = ClientBericht<Client301>;
+using Bericht305 = ClientBericht<Client305>;
+using Bericht307 = ClientBericht<Client307>;
+using Bericht315 = ClientBericht<Client315>;
+using Bericht317 = ClientBericht<Client317>;
 
 // ---- 319 antwoord / 320 ----
 

@@ -19,6 +19,7 @@
 #include "gateway/rules/engine.hpp"
 #include "gateway/xml/model_writer.hpp"
 #include "gateway/xml/validator.hpp"
+#include "tests/support/files.hpp"
 
 namespace fs = std::filesystem;
 namespace m = sluis::standard::model;
@@ -26,12 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using sluis::test::slurp;
 
 long rss_kib() {
   std::ifstream in("/proc/self/status");

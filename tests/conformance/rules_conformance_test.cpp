@@ -23,6 +23,7 @@
 #include "gateway/rules/explain.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/validator.hpp"
+#include "tests/support/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace sluis;
@@ -31,12 +32,7 @@ namespace {
 
 fs::path source() { return std::getenv("SLUIS_SOURCE_DIR"); }
 fs::path cases_dir() { return source() / "tests/conformance/rules"; }
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using sluis::test::slurp;
 
 struct Edit {
   std::string path;

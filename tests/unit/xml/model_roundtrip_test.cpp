@@ -12,6 +12,7 @@
 
 #include "gateway/xml/model_writer.hpp"
 #include "gateway/xml/validator.hpp"
+#include "tests/support/files.hpp"
 
 namespace fs = std::filesystem;
 namespace m = sluis::standard::model;
@@ -19,13 +20,8 @@ using namespace sluis;
 
 namespace {
 
-fs::path source() { return std::getenv("SLUIS_SOURCE_DIR"); }
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
+using test::source;
 
 struct Fixture {
   Fixture() {
