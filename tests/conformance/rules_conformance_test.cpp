@@ -12,6 +12,7 @@
 // one failing case, or listed in rules/NOT-APPLICABLE with its reason.
 #define BOOST_TEST_MODULE rules_conformance
 #include <boost/test/unit_test.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -19,6 +20,7 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/rules/engine.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/xml/model_reader.hpp"
@@ -214,6 +216,44 @@ BOOST_AUTO_TEST_CASE(coverage_of_the_3_2_rule_list) {
         BOOST_TEST(counts[rid].first >= 1, rid << " has no passing case");
         BOOST_TEST(counts[rid].second >= 1, rid << " has no failing case");
       }
+    }
+  }
+}
+
+// TR135 (8848) against the Dutch date of the instant of receipt: around
+// midnight in Amsterdam and across both 2026 DST changes, whatever the
+// machine's own time zone.
+BOOST_AUTO_TEST_CASE(tr135_around_dutch_midnight_and_dst) {
+  core::init_dutch_time();
+  auto msg = read("ijw/323/valid-declaratie.xml");
+  auto at = [](const char* iso_utc) {
+    std::tm tm{};
+    strptime(iso_utc, "%Y-%m-%dT%H:%M:%S", &tm);
+    return std::chrono::system_clock::from_time_t(timegm(&tm));
+  };
+  struct Step {
+    const char* utc;        // instant of receipt
+    const char* dagtekening;
+    bool rejected;
+  };
+  const Step steps[] = {
+      {"2026-11-23T22:59:59", "2026-11-24", true},   // 23:59:59 CET: still the 23rd in Amsterdam
+      {"2026-11-23T23:00:00", "2026-11-24", false},  // 00:00 CET on the 24th (UTC still says the 23rd)
+      {"2026-03-28T22:59:59", "2026-03-29", true},   // last second of the 28th, CET
+      {"2026-03-28T23:00:00", "2026-03-29", false},  // night of the spring change
+      {"2026-07-01T21:59:59", "2026-07-02", true},   // 23:59:59 CEST
+      {"2026-07-01T22:00:00", "2026-07-02", false},  // 00:00 CEST
+      {"2026-10-24T21:59:59", "2026-10-25", true},   // before the autumn change, CEST
+      {"2026-10-24T22:00:00", "2026-10-25", false},  // 00:00 CEST on the 25th; 03:00 CEST becomes 02:00 CET later
+  };
+  for (const auto& st : steps) {
+    BOOST_TEST_CONTEXT(st.utc << " dagtekening " << st.dagtekening) {
+      auto m = msg;
+      BOOST_REQUIRE(xml::edit_model(m, "/Bericht/Header/BerichtIdentificatie/Dagtekening", st.dagtekening));
+      auto found = rules::check(rules::Context{m, core::dutch_date(at(st.utc)), &reference});
+      bool tr135 = false;
+      for (const auto& f : found) tr135 |= f.rule == "TR135" && f.retourcode == "8848";
+      BOOST_TEST(tr135 == st.rejected);
     }
   }
 }
