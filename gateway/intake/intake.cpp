@@ -9,8 +9,8 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/intake/events.hpp"
+#include "gateway/intake/judge.hpp"
 #include "gateway/core/clock.hpp"
-#include "gateway/rules/engine.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/xml/validator.hpp"
@@ -23,10 +23,9 @@ using standard::Finding;
 
 namespace {
 
-// One Validator per pool thread, rebuilt when the schema set changes. The
-// typed model is read in the validating pass and judged by the rules here on
-// the pool too (pure functions): an in-message or external-list finding
-// rejects the message (422) with the rule's id, retourcode and explanation.
+// One Validator per pool thread, rebuilt when the schema set changes. XSD and
+// rules both run here on the pool (judge.hpp): a finding of either rejects
+// the message (422).
 asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas,
                                                config::SchemasConfig limits, std::string body,
                                                std::shared_ptr<const rules::ReferenceData> reference,
@@ -37,14 +36,7 @@ asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::Schema
     tl_validator = std::make_unique<xml::Validator>(schemas, limits);
     tl_set = schemas;
   }
-  xml::Outcome out = tl_validator->validate(body, xml::ReadModel::yes);
-  if (out.verdict == xml::Verdict::valid && out.message) {
-    auto found = rules::check(rules::Context{*out.message, today, reference.get()});
-    if (!found.empty()) {
-      out.verdict = xml::Verdict::invalid;
-      for (auto& f : found) out.findings.push_back(std::move(f));
-    }
-  }
+  xml::Outcome out = judge(*tl_validator, body, today, reference.get());
   out.message.reset();  // the ledger ([ledger]) will keep what it needs
   co_return out;
 }

@@ -30,8 +30,8 @@
 #include "gateway/config/config.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
-#include "gateway/store/store.hpp"
 #include "gateway/rules/reference.hpp"
+#include "gateway/store/store.hpp"
 #include "gateway/xml/schema_set.hpp"
 
 namespace sluis::intake {

@@ -5,12 +5,11 @@
 // Threading: pure functions over static data.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "gateway/rules/engine.hpp"
 #include "gateway/standard/retourcodes.hpp"
@@ -18,11 +17,12 @@
 namespace sluis::rules {
 
 struct Explanation {
-  std::string code;                            // the retourcode asked for (or of the rule asked for)
+  std::string code;  // the retourcode asked for (or of the rule asked for)
   const standard::Retourcode* retourcode = nullptr;
-  std::vector<const Rule*> rules;              // registry rules giving it (or the rule asked for)
-  std::vector<std::string> elsewhere;          // rules of the 3.2 list giving it that live outside the registry
-  std::string hint_nl, hint_en;                // how to fix, in general
+  std::vector<const Rule*> rules;  // registry rules giving it (or the rule asked for)
+  std::vector<std::string>
+      elsewhere;                 // rules of the 3.2 list giving it that live outside the registry
+  std::string hint_nl, hint_en;  // how to fix, in general
 };
 
 // `code` is a retourcode ("9346", "0001") or a rule id ("CS340"); nullopt when neither.

@@ -46,6 +46,14 @@ const B* as(const Context& c) {
   return std::get_if<B>(&c.message.body);
 }
 
+// The client of a one-client message (301-317), or null for another message
+// or a header-only retour.
+template <class B>
+auto client(const Context& c) -> const typename decltype(B::Client)::value_type* {
+  auto b = as<B>(c);
+  return b && b->Client ? &*b->Client : nullptr;
+}
+
 const Date& dagtekening(const Context& c) { return c.message.header().BerichtIdentificatie.Dagtekening; }
 
 // The same day n years earlier (29 February -> 28 February).
@@ -64,29 +72,29 @@ std::string wet(const Context& c) { return std::string(standard::to_string(c.mes
 // Calls f(Src, Geboortedatum) for every birth date in the message.
 template <class F>
 void for_birth_dates(const Context& c, F&& f) {
-  if (auto b = as<m::Bericht301>(c); b && b->Client) {
-    f(b->Client->src, b->Client->Geboortedatum);
-    for (const auto& r : b->Client->Relaties)
+  if (auto cl = client<m::Bericht301>(c)) {
+    f(cl->src, cl->Geboortedatum);
+    for (const auto& r : cl->Relaties)
       if (r.Geboortedatum) f(r.src, *r.Geboortedatum);
   }
-  if (auto b = as<m::Bericht305>(c); b && b->Client) f(b->Client->src, b->Client->Geboortedatum);
-  if (auto b = as<m::Bericht307>(c); b && b->Client) f(b->Client->src, b->Client->Geboortedatum);
-  if (auto b = as<m::Bericht315>(c); b && b->Client) f(b->Client->src, b->Client->Geboortedatum);
+  if (auto cl = client<m::Bericht305>(c)) f(cl->src, cl->Geboortedatum);
+  if (auto cl = client<m::Bericht307>(c)) f(cl->src, cl->Geboortedatum);
+  if (auto cl = client<m::Bericht315>(c)) f(cl->src, cl->Geboortedatum);
 }
 
 template <class F>
 void for_contacts(const Context& c, F&& f) {
-  if (auto b = as<m::Bericht301>(c); b && b->Client) {
-    for (const auto& k : b->Client->Contactgegevens) f(k);
-    for (const auto& r : b->Client->Relaties) f(r.Contact);
+  if (auto cl = client<m::Bericht301>(c)) {
+    for (const auto& k : cl->Contactgegevens) f(k);
+    for (const auto& r : cl->Relaties) f(r.Contact);
   }
 }
 
 template <class F>
 void for_full_names(const Context& c, F&& f) {
-  if (auto b = as<m::Bericht301>(c); b && b->Client) {
-    f(b->Client->src, b->Client->Naam);
-    for (const auto& r : b->Client->Relaties) f(r.src, r.Naam);
+  if (auto cl = client<m::Bericht301>(c)) {
+    f(cl->src, cl->Naam);
+    for (const auto& r : cl->Relaties) f(r.src, r.Naam);
   }
 }
 
@@ -122,17 +130,17 @@ struct Line {
 template <class F>
 void for_allocation_lines(const Context& c, bool include_te_wijzigen, F&& f) {
   static const std::optional<m::CdtProduct> kNoProduct;
-  if (auto b = as<m::Bericht301>(c); b && b->Client)
-    for (const auto& p : b->Client->ToegewezenProducten)
+  if (auto cl = client<m::Bericht301>(c))
+    for (const auto& p : cl->ToegewezenProducten)
       f(Line{&p.src, &p.Product, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
-  if (auto b = as<m::Bericht315>(c); b && b->Client)
-    for (const auto& p : b->Client->AangevraagdeProducten)
+  if (auto cl = client<m::Bericht315>(c))
+    for (const auto& p : cl->AangevraagdeProducten)
       f(Line{&p.src, &p.Product, "ToewijzingEinddatum", &p.ToewijzingEinddatum, &p.Omvang, &p.Budget});
-  if (auto b = as<m::Bericht317>(c); b && b->Client) {
+  if (auto cl = client<m::Bericht317>(c)) {
     if (include_te_wijzigen)
-      for (const auto& p : b->Client->Verzoek.TeWijzigenProducten)
+      for (const auto& p : cl->Verzoek.TeWijzigenProducten)
         f(Line{&p.src, &kNoProduct, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
-    for (const auto& p : b->Client->Verzoek.NieuweProducten)
+    for (const auto& p : cl->Verzoek.NieuweProducten)
       f(Line{&p.src, &p.Product, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
   }
 }
@@ -202,11 +210,11 @@ void tr006(const Context& c, Sink& s) {
 }
 
 void tr061(const Context& c, Sink& s) {
-  auto b = as<m::Bericht301>(c);
-  if (!b || !b->Client) return;
-  for (const auto& k : b->Client->Contactgegevens)
+  auto cl = client<m::Bericht301>(c);
+  if (!cl) return;
+  for (const auto& k : cl->Contactgegevens)
     if (k.Soort == "01" || k.Soort == "02" || k.Soort == "03") return;
-  s.fail(b->Client->src, "Contactgegevens", "",
+  s.fail(cl->src, "Contactgegevens", "",
          "de cliënt heeft geen Contact met Soort 01 (BRP-adres), 02 (correspondentieadres) of 03 "
          "(verblijfadres). Neem ten minste één zo'n adres op.",
          "the client has no Contact with Soort 01 (BRP address), 02 (correspondence address) or 03 "
@@ -223,15 +231,15 @@ void cd005(const Context& c, Sink& s) {
 }
 
 void cd007(const Context& c, Sink& s) {
-  auto b = as<m::Bericht301>(c);
-  if (!b || !b->Client || !b->Client->Communicatie) return;
-  const auto& k = *b->Client->Communicatie;
+  auto cl = client<m::Bericht301>(c);
+  if (!cl || !cl->Communicatie) return;
+  const auto& k = *cl->Communicatie;
   if (k.Vorm == "1" && !k.Taal)
-    s.fail(b->Client->src, "Communicatie/Taal", "Vorm 1",
+    s.fail(cl->src, "Communicatie/Taal", "Vorm 1",
            "Communicatie Vorm 1 (tolk taal) vraagt om de Taal. Vul de taal van de tolk in.",
            "Communicatie Vorm 1 (interpreter, language) needs the Taal. Fill in the interpreter's language.");
   if (k.Vorm != "1" && k.Taal)
-    s.fail(b->Client->src, "Communicatie/Taal", "Vorm " + k.Vorm,
+    s.fail(cl->src, "Communicatie/Taal", "Vorm " + k.Vorm,
            "Taal mag alleen bij Communicatie Vorm 1 (tolk taal). Laat Taal leeg bij Vorm " + k.Vorm + ".",
            "Taal is only allowed with Communicatie Vorm 1 (interpreter, language). Leave Taal out with Vorm " +
                k.Vorm + ".");
@@ -318,24 +326,24 @@ void end_before_start(Sink& s, const m::Src& src, std::string_view end_name, con
 }
 
 void cs003(const Context& c, Sink& s) {
-  if (auto b = as<m::Bericht301>(c); b && b->Client) {
-    for (const auto& p : b->Client->ToegewezenProducten)
+  if (auto cl = client<m::Bericht301>(c)) {
+    for (const auto& p : cl->ToegewezenProducten)
       if (p.Einddatum) end_before_start(s, p.src, "Einddatum", p.Ingangsdatum, "Ingangsdatum", *p.Einddatum);
     for_contacts(c, [&](const m::Contact& k) {
       if (k.Periode && k.Periode->Begindatum && k.Periode->Einddatum)
         end_before_start(s, k.src, "Periode/Einddatum", *k.Periode->Begindatum, "Begindatum", *k.Periode->Einddatum);
     });
   }
-  if (auto b = as<m::Bericht315>(c); b && b->Client)
-    for (const auto& p : b->Client->AangevraagdeProducten)
+  if (auto cl = client<m::Bericht315>(c))
+    for (const auto& p : cl->AangevraagdeProducten)
       if (p.ToewijzingEinddatum)
         end_before_start(s, p.src, "ToewijzingEinddatum", p.ToewijzingIngangsdatum, "ToewijzingIngangsdatum",
                          *p.ToewijzingEinddatum);
-  if (auto b = as<m::Bericht317>(c); b && b->Client) {
-    for (const auto& p : b->Client->Verzoek.TeWijzigenProducten)
+  if (auto cl = client<m::Bericht317>(c)) {
+    for (const auto& p : cl->Verzoek.TeWijzigenProducten)
       if (p.Einddatum)
         end_before_start(s, p.src, "Einddatum", p.GewensteIngangsdatum, "GewensteIngangsdatum", *p.Einddatum);
-    for (const auto& p : b->Client->Verzoek.NieuweProducten)
+    for (const auto& p : cl->Verzoek.NieuweProducten)
       if (p.Einddatum)
         end_before_start(s, p.src, "Einddatum", p.GewensteIngangsdatum, "GewensteIngangsdatum", *p.Einddatum);
   }
@@ -439,9 +447,9 @@ void cs338(const Context& c, Sink& s) { frequentie_for_eenheid(c, s, false); }
 void cs343(const Context& c, Sink& s) { frequentie_for_eenheid(c, s, true); }
 
 void cs335(const Context& c, Sink& s) {
-  auto b = as<m::Bericht301>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->ToegewezenProducten)
+  auto cl = client<m::Bericht301>(c);
+  if (!cl) return;
+  for (const auto& p : cl->ToegewezenProducten)
     if (p.RedenWijziging == std::optional<std::string>("13") && p.Einddatum != std::optional<Date>(p.Ingangsdatum))
       s.fail(p.src, "Einddatum", d(p.Einddatum),
              "RedenWijziging 13 (verwijderd) mag alleen als de Einddatum gelijk is aan de Ingangsdatum (" +
@@ -451,9 +459,9 @@ void cs335(const Context& c, Sink& s) {
 }
 
 void cs336(const Context& c, Sink& s) {
-  auto b = as<m::Bericht301>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->ToegewezenProducten)
+  auto cl = client<m::Bericht301>(c);
+  if (!cl) return;
+  for (const auto& p : cl->ToegewezenProducten)
     if (p.RedenWijziging == std::optional<std::string>("01"))
       s.fail(p.src, "RedenWijziging", "01",
              "RedenWijziging 01 (administratieve correctie) is vervallen. Gebruik een andere reden.",
@@ -486,29 +494,29 @@ void overlaps(Sink& s, const std::vector<Period>& ps, std::string_view where_nl,
 }
 
 void tr302(const Context& c, Sink& s) {
-  auto b = as<m::Bericht301>(c);
-  if (!b || !b->Client) return;
+  auto cl = client<m::Bericht301>(c);
+  if (!cl) return;
   std::vector<Period> ps;
-  for (const auto& p : b->Client->ToegewezenProducten)
+  for (const auto& p : cl->ToegewezenProducten)
     if (p.Product && p.RedenWijziging != std::optional<std::string>("13"))
       ps.push_back({&p.src, &*p.Product, p.Ingangsdatum, p.Einddatum});
   overlaps(s, ps, "de toewijzing", "the allocation");
 }
 
 void tr386(const Context& c, Sink& s) {
-  auto b = as<m::Bericht315>(c);
-  if (!b || !b->Client) return;
+  auto cl = client<m::Bericht315>(c);
+  if (!cl) return;
   std::vector<Period> ps;
-  for (const auto& p : b->Client->AangevraagdeProducten)
+  for (const auto& p : cl->AangevraagdeProducten)
     if (p.Product) ps.push_back({&p.src, &*p.Product, p.ToewijzingIngangsdatum, p.ToewijzingEinddatum});
   overlaps(s, ps, "het verzoek om toewijzing", "the request for allocation");
 }
 
 void tr410(const Context& c, Sink& s) {
-  auto b = as<m::Bericht317>(c);
-  if (!b || !b->Client) return;
+  auto cl = client<m::Bericht317>(c);
+  if (!cl) return;
   std::vector<Period> ps;
-  for (const auto& p : b->Client->Verzoek.NieuweProducten)
+  for (const auto& p : cl->Verzoek.NieuweProducten)
     if (p.Product) ps.push_back({&p.src, &*p.Product, p.GewensteIngangsdatum, p.Einddatum});
   overlaps(s, ps, "de nieuwe producten", "the new products");
 }
@@ -533,19 +541,19 @@ std::string opt(const std::optional<m::Integer>& v) { return v ? std::to_string(
 std::string opt(const std::optional<m::CdtProduct>& v) { return v ? product_text(*v) : ""; }
 
 void tr101(const Context& c, Sink& s) {
-  if (auto b = as<m::Bericht301>(c); b && b->Client)
-    unique_by(s, b->Client->ToegewezenProducten, [](const auto& p) { return std::to_string(p.ToewijzingNummer); },
+  if (auto cl = client<m::Bericht301>(c))
+    unique_by(s, cl->ToegewezenProducten, [](const auto& p) { return std::to_string(p.ToewijzingNummer); },
               "toewijzing (ToewijzingNummer)", "allocation (ToewijzingNummer)");
   auto start_key = [](const auto& p) {
     return opt(p.ToewijzingNummer) + "|" + opt(p.Product) + "|" + d(p.ToewijzingIngangsdatum) + "|" + d(p.Begindatum);
   };
-  if (auto b = as<m::Bericht305>(c); b && b->Client)
-    unique_by(s, b->Client->StartProducten, start_key, "start", "start");
-  if (auto b = as<m::Bericht307>(c); b && b->Client)
-    unique_by(s, b->Client->StopProducten, start_key, "stop", "stop");
-  if (auto b = as<m::Bericht317>(c); b && b->Client) {
-    std::vector<m::OngewijzigdProduct> all = b->Client->Verzoek.OngewijzigdeProducten;
-    for (const auto& p : b->Client->Verzoek.TeWijzigenProducten) all.push_back({p.src, p.ToewijzingNummer, {}});
+  if (auto cl = client<m::Bericht305>(c))
+    unique_by(s, cl->StartProducten, start_key, "start", "start");
+  if (auto cl = client<m::Bericht307>(c))
+    unique_by(s, cl->StopProducten, start_key, "stop", "stop");
+  if (auto cl = client<m::Bericht317>(c)) {
+    std::vector<m::OngewijzigdProduct> all = cl->Verzoek.OngewijzigdeProducten;
+    for (const auto& p : cl->Verzoek.TeWijzigenProducten) all.push_back({p.src, p.ToewijzingNummer, {}});
     unique_by(s, all, [](const auto& p) { return std::to_string(p.ToewijzingNummer); },
               "toewijzing (ToewijzingNummer)", "allocation (ToewijzingNummer)");
   }
@@ -564,10 +572,10 @@ void tr101(const Context& c, Sink& s) {
 
 template <class F>
 void for_start_stop(const Context& c, F&& f) {
-  if (auto b = as<m::Bericht305>(c); b && b->Client)
-    for (const auto& p : b->Client->StartProducten) f(p.src, p.Begindatum, p.StatusAanlevering);
-  if (auto b = as<m::Bericht307>(c); b && b->Client)
-    for (const auto& p : b->Client->StopProducten) f(p.src, p.Begindatum, p.StatusAanlevering);
+  if (auto cl = client<m::Bericht305>(c))
+    for (const auto& p : cl->StartProducten) f(p.src, p.Begindatum, p.StatusAanlevering);
+  if (auto cl = client<m::Bericht307>(c))
+    for (const auto& p : cl->StopProducten) f(p.src, p.Begindatum, p.StatusAanlevering);
 }
 
 void cs058(const Context& c, Sink& s) {
@@ -595,9 +603,9 @@ void tr134(const Context& c, Sink& s) {
 }
 
 void tr137(const Context& c, Sink& s) {
-  auto b = as<m::Bericht307>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->StopProducten) {
+  auto cl = client<m::Bericht307>(c);
+  if (!cl) return;
+  for (const auto& p : cl->StopProducten) {
     if (p.Einddatum < p.Begindatum)
       end_before_start(s, p.src, "Einddatum", p.Begindatum, "Begindatum", p.Einddatum);
     else if (p.Einddatum > dagtekening(c))
@@ -612,9 +620,9 @@ void tr137(const Context& c, Sink& s) {
 // ---- 315 / 317 / 319 ----
 
 void cd043(const Context& c, Sink& s) {
-  auto b = as<m::Bericht315>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->AangevraagdeProducten)
+  auto cl = client<m::Bericht315>(c);
+  if (!cl) return;
+  for (const auto& p : cl->AangevraagdeProducten)
     if (p.BeschikkingNummer.has_value() != p.BeschikkingIngangsdatum.has_value())
       s.fail(p.src, "BeschikkingIngangsdatum", "",
              p.BeschikkingNummer ? "bij een BeschikkingNummer hoort de BeschikkingIngangsdatum. Vul die in."
@@ -626,9 +634,9 @@ void cd043(const Context& c, Sink& s) {
 bool care_verwijzer(const std::string& t) { return t == "02" || t == "03" || t == "04" || t == "05"; }
 
 void cd066(const Context& c, Sink& s) {
-  auto b = as<m::Bericht315>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->AangevraagdeProducten)
+  auto cl = client<m::Bericht315>(c);
+  if (!cl) return;
+  for (const auto& p : cl->AangevraagdeProducten)
     if (care_verwijzer(p.Verwijzer.Type) && p.Verwijzer.ZorgverlenerCode && p.Verwijzer.Naam)
       s.fail(p.src, "Verwijzer/Naam", "Type " + p.Verwijzer.Type,
              "bij een verwijzer met ZorgverlenerCode blijft de Naam leeg. Laat de Naam weg.",
@@ -636,9 +644,9 @@ void cd066(const Context& c, Sink& s) {
 }
 
 void cd067(const Context& c, Sink& s) {
-  auto b = as<m::Bericht315>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->AangevraagdeProducten)
+  auto cl = client<m::Bericht315>(c);
+  if (!cl) return;
+  for (const auto& p : cl->AangevraagdeProducten)
     if (care_verwijzer(p.Verwijzer.Type) && !p.Verwijzer.ZorgverlenerCode && !p.Verwijzer.Naam)
       s.fail(p.src, "Verwijzer/Naam", "Type " + p.Verwijzer.Type,
              "een verwijzer van Type " + p.Verwijzer.Type +
@@ -648,9 +656,9 @@ void cd067(const Context& c, Sink& s) {
 }
 
 void cd068(const Context& c, Sink& s) {
-  auto b = as<m::Bericht315>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->AangevraagdeProducten)
+  auto cl = client<m::Bericht315>(c);
+  if (!cl) return;
+  for (const auto& p : cl->AangevraagdeProducten)
     if (!care_verwijzer(p.Verwijzer.Type) && p.Verwijzer.ZorgverlenerCode)
       s.fail(p.src, "Verwijzer/ZorgverlenerCode", "Type " + p.Verwijzer.Type,
              "alleen verwijzers van Type 02, 03, 04 of 05 hebben een ZorgverlenerCode. Laat hem weg bij Type " +
@@ -660,10 +668,10 @@ void cd068(const Context& c, Sink& s) {
 }
 
 void tr383(const Context& c, Sink& s) {
-  auto b = as<m::Bericht315>(c);
-  if (!b || !b->Client) return;
+  auto cl = client<m::Bericht315>(c);
+  if (!cl) return;
   std::set<std::string> seen;
-  for (const auto& p : b->Client->AangevraagdeProducten)
+  for (const auto& p : cl->AangevraagdeProducten)
     if (!seen.insert(p.ReferentieAanbieder).second)
       s.fail(p.src, "ReferentieAanbieder", p.ReferentieAanbieder,
              "ReferentieAanbieder " + p.ReferentieAanbieder +
@@ -673,9 +681,9 @@ void tr383(const Context& c, Sink& s) {
 }
 
 void tr352(const Context& c, Sink& s) {
-  auto b = as<m::Bericht317>(c);
-  if (!b || !b->Client) return;
-  const auto& v = b->Client->Verzoek;
+  auto cl = client<m::Bericht317>(c);
+  if (!cl) return;
+  const auto& v = cl->Verzoek;
   if (v.OngewijzigdeProducten.empty() && v.TeWijzigenProducten.empty())
     s.fail(v.src, "", "",
            "een verzoek om wijziging noemt ten minste één lopende toewijzing: een OngewijzigdProduct of een "
@@ -685,9 +693,9 @@ void tr352(const Context& c, Sink& s) {
 }
 
 void tr353(const Context& c, Sink& s) {
-  auto b = as<m::Bericht317>(c);
-  if (!b || !b->Client) return;
-  const auto& v = b->Client->Verzoek;
+  auto cl = client<m::Bericht317>(c);
+  if (!cl) return;
+  const auto& v = cl->Verzoek;
   if (v.TeWijzigenProducten.empty() && v.NieuweProducten.empty())
     s.fail(v.src, "", "",
            "een verzoek om wijziging vraagt iets: ten minste één TeWijzigenProduct of NieuwProduct. Alleen "
@@ -697,9 +705,9 @@ void tr353(const Context& c, Sink& s) {
 }
 
 void tr380(const Context& c, Sink& s) {
-  auto b = as<m::Bericht317>(c);
-  if (!b || !b->Client) return;
-  for (const auto& p : b->Client->Verzoek.TeWijzigenProducten)
+  auto cl = client<m::Bericht317>(c);
+  if (!cl) return;
+  for (const auto& p : cl->Verzoek.TeWijzigenProducten)
     if (p.Einddatum && *p.Einddatum <= dagtekening(c))
       s.fail(p.src, "Einddatum", d(p.Einddatum),
              "de gevraagde Einddatum " + d(p.Einddatum) + " ligt niet na de Dagtekening " + d(dagtekening(c)) +
@@ -1019,14 +1027,14 @@ void tr378(const Context& c, Sink& s) {
   const std::string& code = from_gemeente ? h.Afzender : h.Ontvanger;
   Date on = h.BerichtIdentificatie.Dagtekening;
   auto earliest = [&](const Date& x) { on = std::min(on, x); };
-  if (auto b = as<m::Bericht301>(c); b && b->Client)
-    for (const auto& p : b->Client->ToegewezenProducten) earliest(p.Ingangsdatum);
-  if (auto b = as<m::Bericht305>(c); b && b->Client)
-    for (const auto& p : b->Client->StartProducten) earliest(p.ToewijzingIngangsdatum.value_or(p.Begindatum));
-  if (auto b = as<m::Bericht307>(c); b && b->Client)
-    for (const auto& p : b->Client->StopProducten) earliest(p.ToewijzingIngangsdatum.value_or(p.Begindatum));
-  if (auto b = as<m::Bericht315>(c); b && b->Client)
-    for (const auto& p : b->Client->AangevraagdeProducten) earliest(p.ToewijzingIngangsdatum);
+  if (auto cl = client<m::Bericht301>(c))
+    for (const auto& p : cl->ToegewezenProducten) earliest(p.Ingangsdatum);
+  if (auto cl = client<m::Bericht305>(c))
+    for (const auto& p : cl->StartProducten) earliest(p.ToewijzingIngangsdatum.value_or(p.Begindatum));
+  if (auto cl = client<m::Bericht307>(c))
+    for (const auto& p : cl->StopProducten) earliest(p.ToewijzingIngangsdatum.value_or(p.Begindatum));
+  if (auto cl = client<m::Bericht315>(c))
+    for (const auto& p : cl->AangevraagdeProducten) earliest(p.ToewijzingIngangsdatum);
   if (auto b = as<m::Bericht323>(c)) earliest(b->Declaratie.DeclaratiePeriode.Begindatum);
   std::string_view element = from_gemeente ? "Afzender" : "Ontvanger";
   if (!c.reference->gemeenten.valid_on(code, on))
@@ -1066,16 +1074,16 @@ void tr381(const Context& c, Sink& s) {
   auto product = [&](const m::Src& src, const std::optional<m::CdtProduct>& p, const Date& on) {
     if (p && p->Code) check(src, "Product/Code", p->Categorie, *p->Code, on);
   };
-  if (auto b = as<m::Bericht301>(c); b && b->Client)
-    for (const auto& p : b->Client->ToegewezenProducten) product(p.src, p.Product, p.Ingangsdatum);
-  if (auto b = as<m::Bericht305>(c); b && b->Client)
-    for (const auto& p : b->Client->StartProducten) product(p.src, p.Product, p.Begindatum);
-  if (auto b = as<m::Bericht307>(c); b && b->Client)
-    for (const auto& p : b->Client->StopProducten) product(p.src, p.Product, p.Begindatum);
-  if (auto b = as<m::Bericht315>(c); b && b->Client)
-    for (const auto& p : b->Client->AangevraagdeProducten) product(p.src, p.Product, p.ToewijzingIngangsdatum);
-  if (auto b = as<m::Bericht317>(c); b && b->Client)
-    for (const auto& p : b->Client->Verzoek.NieuweProducten) product(p.src, p.Product, p.GewensteIngangsdatum);
+  if (auto cl = client<m::Bericht301>(c))
+    for (const auto& p : cl->ToegewezenProducten) product(p.src, p.Product, p.Ingangsdatum);
+  if (auto cl = client<m::Bericht305>(c))
+    for (const auto& p : cl->StartProducten) product(p.src, p.Product, p.Begindatum);
+  if (auto cl = client<m::Bericht307>(c))
+    for (const auto& p : cl->StopProducten) product(p.src, p.Product, p.Begindatum);
+  if (auto cl = client<m::Bericht315>(c))
+    for (const auto& p : cl->AangevraagdeProducten) product(p.src, p.Product, p.ToewijzingIngangsdatum);
+  if (auto cl = client<m::Bericht317>(c))
+    for (const auto& p : cl->Verzoek.NieuweProducten) product(p.src, p.Product, p.GewensteIngangsdatum);
   if (as<m::Bericht323>(c))
     for_prestaties(c, [&](const m::Prestatie& p) {
       check(p.src, "ProductCode", p.ProductCategorie, p.ProductCode, p.ProductPeriode.Begindatum);

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -47,6 +48,15 @@ struct Src {
   int column = 0;
   friend bool operator==(const Src&, const Src&) { return true; }
 };
+
+// What the reader, writer and walkers ask of a field: optional, or a model
+// class (a type with visit() and kBasis), or else a value.
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+template <class T>
+concept ModelClass = requires { T::kBasis; };
 
 // SLUIS_F(Name): one element of the schema sequence; SLUIS_L(Wrapper, Item): a
 // wrapper element holding repeated Items; SLUIS_C: the class's RetourCodes.
@@ -660,36 +670,17 @@ Body empty_body(int number);
 // ---- walking the classes ----
 
 namespace detail {
+// Walks every class of a model in document order, calling f(path, class)
+// before its children: the one traversal behind locate() and for_each_class().
 template <class F>
-struct ClassWalker {
+struct Walker {
   F& f;
-  template <class T>
-  void operator()(const char*, T& field) {
-    if constexpr (requires { field.has_value(); }) {
-      if (field) (*this)("", *field);
-    } else if constexpr (requires { T::kBasis; }) {
-      walk(field);
-    }
-  }
-  template <class T>
-  void list(const char*, const char*, std::vector<T>& v) {
-    for (auto& x : v) walk(x);
-  }
-  template <class C>
-  void codes(C&) {}
-  template <class T>
-  void walk(T& obj) {
-    if constexpr (requires { obj.RetourCodes; obj.src; }) f(obj.src, obj.RetourCodes);
-    T::visit(*this, obj);
-  }
-};
-struct Locator {
   std::string path;
   template <class T>
   void operator()(const char* name, T& field) {
-    if constexpr (requires { field.has_value(); }) {
+    if constexpr (IsOptional<T>::value) {
       if (field) (*this)(name, *field);
-    } else if constexpr (requires { T::kBasis; }) {
+    } else if constexpr (ModelClass<T>) {
       at(path + "/" + name, field);
     }
   }
@@ -702,24 +693,33 @@ struct Locator {
   void codes(C&) {}
   template <class T>
   void at(std::string p, T& obj) {
-    if constexpr (requires { obj.src; }) obj.src.path = p;
-    Locator inner{std::move(p)};
+    f(p, obj);
+    Walker inner{f, std::move(p)};
     T::visit(inner, obj);
   }
 };
+
+template <class F>
+void walk(Message& m, F&& f) {
+  std::visit([&](auto& b) { Walker<F>{f, {}}.at("/Bericht", b); }, m.body);
+}
 }  // namespace detail
 
 // Sets every class's Src path from its place in the model, for messages made
 // or changed in code (read messages have them already).
 inline void locate(Message& m) {
-  std::visit([](auto& b) { detail::Locator{}.at("/Bericht", b); }, m.body);
+  detail::walk(m, [](const std::string& path, auto& obj) {
+    if constexpr (requires { obj.src; }) obj.src.path = path;
+  });
 }
 
 // Calls f(Src&, Codes&) for every class that can carry RetourCodes (the
 // header first, then in document order): how a retour's codes are set.
 template <class F>
 void for_each_class(Message& m, F&& f) {
-  std::visit([&](auto& b) { detail::ClassWalker<F>{f}.walk(b); }, m.body);
+  detail::walk(m, [&](const std::string&, auto& obj) {
+    if constexpr (requires { obj.RetourCodes; obj.src; }) f(obj.src, obj.RetourCodes);
+  });
 }
 
 // ---- retour model: what the rules fill in ----

@@ -34,7 +34,7 @@
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
-#include "gateway/rules/engine.hpp"
+#include "gateway/intake/judge.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/xml/validator.hpp"
 
@@ -141,12 +141,7 @@ int validate(int argc, char** argv, int i, bool json) {
       io_error = true;
       continue;
     }
-    auto out = validator.validate(doc, sluis::xml::ReadModel::yes);
-    if (out.verdict == sluis::xml::Verdict::valid && out.message) {
-      auto found = sluis::rules::check(sluis::rules::Context{*out.message, today, reference.get()});
-      if (!found.empty()) out.verdict = sluis::xml::Verdict::invalid;
-      for (auto& fd : found) out.findings.push_back(std::move(fd));
-    }
+    auto out = sluis::intake::judge(validator, doc, today, reference.get());
     bool valid = out.verdict == sluis::xml::Verdict::valid;
     all_valid = all_valid && valid;
     if (json) {

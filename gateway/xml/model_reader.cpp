@@ -27,14 +27,6 @@ struct Target {
   const char* item = nullptr;  // the repeated element of a wrapper
 };
 
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-
-template <class T>
-concept ModelClass = requires { T::kBasis; };
-
 // xs:integer and xs:date collapse white space; strings keep theirs.
 std::string_view collapse(std::string_view t) {
   const char* ws = " \t\r\n";
@@ -125,10 +117,10 @@ Target object_child(const Target& self, std::string_view name) {
 
 template <class T>
 Target target_for(T& field) {
-  if constexpr (IsOptional<T>::value) {
+  if constexpr (m::IsOptional<T>::value) {
     field.emplace();
     return target_for(*field);
-  } else if constexpr (ModelClass<T>) {
+  } else if constexpr (m::ModelClass<T>) {
     PlaceFn place = nullptr;
     if constexpr (requires { field.src; }) place = &place_src<T>;
     return Target{&field, &object_child<T>, nullptr, place};
@@ -144,8 +136,7 @@ Target target_for(T& field) {
 
 struct Frame {
   Target target;
-  std::vector<std::pair<std::string, int>> counts;  // child name -> seen so far
-  std::string segment;                                   // "Prestatie[3]"
+  std::string segment;  // "Prestatie[3]", as the validator counted it
 };
 
 // ---- editing by path ----
@@ -208,14 +199,14 @@ struct Editor {
 
   template <class T>
   void apply(T& field, std::span<const Step> tail) {
-    if constexpr (IsOptional<T>::value) {
+    if constexpr (m::IsOptional<T>::value) {
       if (tail.empty() && !value) {
         field.reset();
         return;
       }
       if (!field) field.emplace();
       apply(*field, tail);
-    } else if constexpr (ModelClass<T>) {
+    } else if constexpr (m::ModelClass<T>) {
       if (tail.empty()) {
         error = value ? "not a value element" : "a mandatory element cannot be removed";
         return;
@@ -298,13 +289,12 @@ ModelBuilder::ModelBuilder(const standard::MessageType& type, std::string releas
 
 ModelBuilder::~ModelBuilder() = default;
 
-void ModelBuilder::start(std::string_view local, int line, int column) {
+void ModelBuilder::start(std::string_view local, std::string_view segment, int line, int column) {
   auto& s = *impl_;
   if (s.skip > 0) {
     ++s.skip;
     return;
   }
-  std::string segment(local);
   Target t;
   if (s.stack.empty()) {
     if (s.root_seen || local != "Bericht") {
@@ -314,23 +304,14 @@ void ModelBuilder::start(std::string_view local, int line, int column) {
     s.root_seen = true;
     t = std::visit([](auto& b) { return target_for(b); }, s.message.body);
   } else {
-    Frame& parent = s.stack.back();
-    int n = 1;
-    bool counted = false;
-    for (auto& [name, count] : parent.counts)
-      if (name == local) {
-        n = ++count;
-        counted = true;
-      }
-    if (parent.target.child) t = parent.target.child(parent.target, local);
+    const Target& parent = s.stack.back().target;
+    if (parent.child) t = parent.child(parent, local);
     if (!t.obj) {
       s.skip = 1;
       return;
     }
-    if (!counted) parent.counts.emplace_back(std::string(local), 1);
-    if (n > 1) segment += "[" + std::to_string(n) + "]";
   }
-  s.stack.push_back(Frame{t, {}, std::move(segment)});
+  s.stack.push_back(Frame{t, std::string(segment)});
   s.text.clear();
   if (t.place) t.place(t.obj, s.path(), line, column);
 }

@@ -35,7 +35,10 @@ class ModelBuilder {
   ModelBuilder(const ModelBuilder&) = delete;
   ModelBuilder& operator=(const ModelBuilder&) = delete;
 
-  void start(std::string_view local_name, int line, int column);
+  // `segment` is the element's step in the path as the validator writes it
+  // ("Prestatie[3]"): the validator counts siblings already, the builder
+  // does not count them again.
+  void start(std::string_view local_name, std::string_view segment, int line, int column);
   void characters(std::string_view utf8);
   void end();
 

@@ -9,11 +9,6 @@ namespace m = standard::model;
 
 namespace {
 
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-
 // Text content: markup characters escaped, CR kept as a reference (a parser
 // would turn a raw one into LF), characters XML 1.0 cannot carry left out.
 void escape(std::string& out, std::string_view text) {
@@ -37,9 +32,9 @@ class Writer {
 
   template <class T>
   void operator()(const char* name, const T& field) {
-    if constexpr (IsOptional<T>::value) {
+    if constexpr (m::IsOptional<T>::value) {
       if (field) (*this)(name, *field);
-    } else if constexpr (requires { T::kBasis; }) {
+    } else if constexpr (m::ModelClass<T>) {
       open(name);
       out_ += '\n';
       Writer inner(out_, mp_, bp_, T::kBasis, depth_ + 1);
@@ -66,15 +61,7 @@ class Writer {
     close(wrapper);
   }
 
-  void codes(const m::Codes& c) {
-    if (c.empty()) return;
-    open("RetourCodes");
-    out_ += '\n';
-    Writer inner(out_, mp_, bp_, basis_, depth_ + 1);
-    for (const auto& code : c) inner("RetourCode", code);
-    indent();
-    close("RetourCodes");
-  }
+  void codes(const m::Codes& c) { list("RetourCodes", "RetourCode", c); }
 
  private:
   void indent() { out_.append(static_cast<size_t>(depth_) * 2, ' '); }

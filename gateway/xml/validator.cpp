@@ -102,11 +102,11 @@ class Handler : public DefaultHandler {
       if (n == 0) stack_.back().children.emplace_back(name, n = 1);
       if (n > 1) segment += "[" + std::to_string(n) + "]";
     }
-    stack_.push_back(Frame{name, {}, segment});
+    stack_.push_back(Frame{name, {}, std::move(segment)});
     text_.clear();
     flush();
     if (builder_)
-      builder_->start(name, locator_ ? static_cast<int>(locator_->getLineNumber()) : 0,
+      builder_->start(name, stack_.back().segment, locator_ ? static_cast<int>(locator_->getLineNumber()) : 0,
                       locator_ ? static_cast<int>(locator_->getColumnNumber()) : 0);
   }
 

@@ -14,6 +14,7 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/store/store.hpp"
+#include "tests/support/store_samples.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -33,18 +34,7 @@ int main() {
   for (int t = 0; t < kThreads; ++t)
     ts.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        sluis::store::NewMessage m;
-        m.law = "ijw";
-        m.type = 323;
-        m.berichtcode = 490;
-        m.release = "3.2";
-        m.sender_code = "87654321";
-        m.receiver_code = "0935";
-        m.sender_partner = "p";
-        m.identificatie = "B" + std::to_string(t) + "-" + std::to_string(i);
-        m.dagtekening = "2026-11-24";
-        m.body = body;
-        m.state = sluis::store::State::queued;
+        sluis::store::NewMessage m = sluis::test::sample_message("B" + std::to_string(t) + "-" + std::to_string(i), body);
         auto a = Clock::now();
         if (!(*s)->commit_sync(m)) std::abort();
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - a).count();

@@ -13,22 +13,19 @@
 #include <vector>
 
 #include "gateway/xml/validator.hpp"
+#include "tests/support/schemas.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 int main() {
-  fs::path src = std::getenv("SLUIS_SOURCE_DIR");
+  fs::path src = sluis::test::source();
   fs::path doc_file = src / "tests/conformance/xsd/ijw/323/valid-declaratie.xml";
-  std::ifstream in(doc_file, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string doc = ss.str();
+  const std::string doc = sluis::test::slurp(doc_file);
   constexpr int kDocs = 400;
 
   sluis::xml::XercesRuntime runtime;
-  sluis::config::SchemasConfig cfg;
-  cfg.dir = src / "schemas";
+  sluis::config::SchemasConfig cfg = sluis::test::schemas_config();
   auto set = sluis::xml::SchemaSet::load(cfg);
   if (!set) {
     std::cerr << set.error().text << "\n";

@@ -20,19 +20,20 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/rules/engine.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/validator.hpp"
-#include "tests/support/files.hpp"
+#include "tests/support/schemas.hpp"
 
 namespace fs = std::filesystem;
 using namespace sluis;
 
 namespace {
 
-fs::path source() { return std::getenv("SLUIS_SOURCE_DIR"); }
+using sluis::test::source;
 fs::path cases_dir() { return source() / "tests/conformance/rules"; }
 using sluis::test::slurp;
 
@@ -100,17 +101,14 @@ std::vector<Case> load_cases() {
 
 struct Fixture {
   Fixture() {
-    cfg.dir = source() / "schemas";
-    cfg.packs = {"iwmo/3.2", "ijw/3.2"};
+    cfg = test::schemas_config();
     auto s = xml::SchemaSet::load(cfg);
     BOOST_REQUIRE(s.has_value());
     validator = std::make_unique<xml::Validator>(*s, cfg);
-    auto g = rules::GemeenteList::parse(slurp(source() / "config/reference/cbs-gemeenten.csv"), "cbs");
-    auto p = rules::ProductCodeList::parse(slurp(source() / "config/reference/productcodes.csv"), "products");
-    BOOST_REQUIRE(g.has_value());
-    BOOST_REQUIRE(p.has_value());
-    reference.gemeenten = *g;
-    reference.productcodes = *p;
+    config::ReferenceConfig ref;  // the lists sluisd loads, read the way it reads them
+    ref.cbs_gemeenten = source() / "config/reference/cbs-gemeenten.csv";
+    ref.productcodes = source() / "config/reference/productcodes.csv";
+    reference = *app::load_reference(ref);
   }
   standard::model::Message read(const std::string& rel) {
     auto o = validator->validate(slurp(source() / "tests/conformance/xsd" / rel), xml::ReadModel::yes);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "gateway/xml/validator.hpp"
+#include "tests/support/files.hpp"
 
 namespace fs = std::filesystem;
 namespace bdata = boost::unit_test::data;
@@ -17,14 +18,8 @@ using namespace sluis;
 
 namespace {
 
-fs::path source() { return std::getenv("SLUIS_SOURCE_DIR"); }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
+using test::source;
 
 struct Expect {
   std::string verdict;

@@ -19,6 +19,7 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/store/store.hpp"
+#include "tests/support/store_samples.hpp"
 
 using namespace sluis;
 namespace fs = std::filesystem;
@@ -35,19 +36,7 @@ std::string body_for(int i) { return "<Bericht n=\"" + std::to_string(i) + "\">"
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&, t] {
       for (int i = start + t;; i += 4) {
-        store::NewMessage m;
-        m.law = "iwmo";
-        m.type = 305;
-        m.berichtcode = 418;
-        m.release = "3.2";
-        m.sender_code = "87654321";
-        m.receiver_code = "0935";
-        m.sender_partner = "p";
-        m.receiver_partner = "g";
-        m.identificatie = "C-" + std::to_string(i);
-        m.dagtekening = "2026-11-24";
-        m.body = body_for(i);
-        m.state = store::State::queued;
+        store::NewMessage m = test::sample_message("C-" + std::to_string(i), body_for(i));
         auto r = (*s)->commit_sync(m);
         if (!r) _exit(4);
         std::string line = std::to_string(i) + "\n";

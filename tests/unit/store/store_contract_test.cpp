@@ -10,6 +10,7 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/store/store.hpp"
+#include "tests/support/store_samples.hpp"
 
 using namespace sluis;
 namespace fs = std::filesystem;
@@ -23,22 +24,7 @@ struct Dir {
 };
 
 store::NewMessage message(const std::string& ident, const std::string& body = "<Bericht>x</Bericht>") {
-  store::NewMessage m;
-  m.law = "ijw";
-  m.type = 323;
-  m.berichtcode = 490;
-  m.release = "3.2";
-  m.sender_code = "87654321";
-  m.receiver_code = "0935";
-  m.sender_partner = "aanbieder-a";
-  m.receiver_partner = "gemeente-m";
-  m.identificatie = ident;
-  m.dagtekening = "2026-11-02";
-  m.body = body;
-  m.state = store::State::queued;
-  m.http_status = 202;
-  m.response_json = R"({"status":"accepted"})";
-  return m;
+  return test::sample_message(ident, body);
 }
 
 struct Fixture {

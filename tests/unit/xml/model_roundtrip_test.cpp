@@ -12,6 +12,7 @@
 
 #include "gateway/xml/model_writer.hpp"
 #include "gateway/xml/validator.hpp"
+#include "tests/support/schemas.hpp"
 #include "tests/support/files.hpp"
 
 namespace fs = std::filesystem;
@@ -25,8 +26,7 @@ using test::source;
 
 struct Fixture {
   Fixture() {
-    cfg.dir = source() / "schemas";
-    cfg.packs = {"iwmo/3.2", "ijw/3.2"};
+    cfg = test::schemas_config();
     auto s = xml::SchemaSet::load(cfg);
     BOOST_REQUIRE(s.has_value());
     set = *s;

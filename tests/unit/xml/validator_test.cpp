@@ -9,25 +9,20 @@
 #include <thread>
 
 #include "gateway/xml/validator.hpp"
+#include "tests/support/schemas.hpp"
 
 namespace fs = std::filesystem;
 using namespace sluis;
 
 namespace {
 
-fs::path source() { return std::getenv("SLUIS_SOURCE_DIR"); }
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
+using test::source;
 std::string valid_301() { return slurp(source() / "tests/conformance/xsd/ijw/301/valid-toewijzing.xml"); }
 
 struct Fixture {
   Fixture() {
-    cfg.dir = source() / "schemas";
-    cfg.packs = {"iwmo/3.2", "ijw/3.2"};
+    cfg = test::schemas_config();
     cfg.max_message = 64 << 10;
     cfg.max_depth = 32;
     auto s = xml::SchemaSet::load(cfg);

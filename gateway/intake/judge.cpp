@@ -1,0 +1,18 @@
+#include "gateway/intake/judge.hpp"
+
+#include "gateway/rules/engine.hpp"
+
+namespace sluis::intake {
+
+xml::Outcome judge(xml::Validator& validator, std::string_view document, const core::Date& today,
+                   const rules::ReferenceData* reference) {
+  xml::Outcome out = validator.validate(document, xml::ReadModel::yes);
+  if (out.verdict != xml::Verdict::valid || !out.message) return out;
+  auto found = rules::check(rules::Context{*out.message, today, reference});
+  if (found.empty()) return out;
+  out.verdict = xml::Verdict::invalid;
+  for (auto& f : found) out.findings.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace sluis::intake
