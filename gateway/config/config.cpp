@@ -110,6 +110,8 @@ void read_partner(TableReader& r, Partner& p) {
   std::string mode = r.one_of("mode", "live", {"not_enrolled", "shadow", "live"});
   p.mode = mode == "live" ? PartnerMode::live
            : mode == "shadow" ? PartnerMode::shadow : PartnerMode::not_enrolled;
+  p.retour = r.one_of("retour", "partner", {"partner", "gateway"}) == "gateway" ? RetourMode::gateway
+                                                                              : RetourMode::partner;
   p.codes = r.strings("codes", {});
   if (p.codes.empty()) r.error_at("codes", "a partner acts for at least one code");
   for (const auto& c : p.codes) {

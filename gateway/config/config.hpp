@@ -102,11 +102,17 @@ struct CertIdentity {
   std::filesystem::path issuer_ca;     // PEM of the issuing CA (required with subject)
 };
 
+enum class RetourMode { partner, gateway };
+
 struct Partner {
   std::string id;                      // operator's name for the partner, unique
   PartnerRole role = PartnerRole::aanbieder;
   std::vector<std::string> codes;      // AGB (8 digits) / CBS (4 digits) codes it may act for
   PartnerMode mode = PartnerMode::live;
+  // Who answers the messages this partner receives (its retours and 325s):
+  // "partner" (default) the partner itself, sluis's cross-message findings are
+  // advisory; "gateway" sluis composes and delivers them from its findings.
+  RetourMode retour = RetourMode::partner;
   std::vector<CertIdentity> certificates;
   double rate = 0;                     // requests per second; 0 = unlimited
   int burst = 0;                       // bucket size; default 2 x rate

@@ -56,6 +56,7 @@ boost::json::object to_json(const Config& cfg) {
     partners.emplace_back(boost::json::object{{"id", p.id},
                                               {"role", to_string(p.role)},
                                               {"mode", to_string(p.mode)},
+                                              {"retour", p.retour == RetourMode::gateway ? "gateway" : "partner"},
                                               {"codes", std::move(codes)},
                                               {"certificates", std::move(certs)},
                                               {"rate", p.rate},

@@ -21,6 +21,10 @@ inline constexpr Event kCommitFailed{
     "INTAKE_COMMIT_FAILED", Level::err,
     "A message could not be committed (disk full, store error); the sender got 503 and may retry. "
     "Check the store and the disk."};
+inline constexpr Event kRetourComposed{
+    "INTAKE_RETOUR_COMPOSED", Level::info,
+    "sluis composed a retour or 325 for a message (level 2 with 0001, or as the answering gateway) and "
+    "queued it in the sender's mailbox; heen=<id> names the message it answers."};
 inline constexpr Event kBodyRead{"INTAKE_BODY_READ", Level::info,
                                  "A partner fetched a message body from its mailbox (audited)."};
 

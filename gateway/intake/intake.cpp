@@ -9,6 +9,7 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/intake/events.hpp"
+#include "gateway/intake/decide.hpp"
 #include "gateway/intake/judge.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/rules/explain.hpp"
@@ -36,9 +37,7 @@ asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::Schema
     tl_validator = std::make_unique<xml::Validator>(schemas, limits);
     tl_set = schemas;
   }
-  xml::Outcome out = judge(*tl_validator, body, today, reference.get());
-  out.message.reset();  // the ledger ([ledger]) will keep what it needs
-  co_return out;
+  co_return judge(*tl_validator, body, today, reference.get());
 }
 
 // Awaitable commit: the store calls back on its writer thread; we continue on `ex`.
@@ -114,6 +113,7 @@ struct Intake::Checked {
   bool has_extra = false;
   std::string receiver_partner;
   bool receiver_live = true;
+  config::RetourMode receiver_retour = config::RetourMode::partner;
   std::string heen_id;
 };
 
@@ -198,6 +198,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
     if (const auto* owner = ctx.partners->owner_of(id.ontvanger)) {
       c.receiver_partner = owner->id;
       c.receiver_live = owner->mode == config::PartnerMode::live;
+      c.receiver_retour = owner->retour;
     } else if (c.outcome.verdict == xml::Verdict::valid) {
       c.status = http::status::unprocessable_entity;
       c.verdict = "refused";
@@ -285,19 +286,16 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.heen_id = c.heen_id;
   m.body = req.body();
   m.shadow = ctx.partner->mode == config::PartnerMode::shadow;
-  m.state = c.verdict == "rejected" ? store::State::rejected
-            : (m.shadow || !c.receiver_live) ? store::State::held
-                                             : store::State::queued;
+  // Levels 1 and 2 reject here; level 3/4 findings are weighed in decide().
+  m.state = c.verdict == "rejected" && fails_on_pool(c.outcome.findings) ? store::State::rejected
+            : (m.shadow || !c.receiver_live)                              ? store::State::held
+                                                                          : store::State::queued;
   for (const auto& bsn : id.bsns) m.bsn_hashes.push_back(core::hmac_sha256_hex(bsn_key_, bsn));
   m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
   m.http_status = static_cast<int>(c.status);
 
   auto commit = [&](store::NewMessage msg) {
     return async_commit(store_, std::move(msg), ioc_.get_executor(), asio::use_awaitable);
-  };
-  auto answer_for = [&](const std::string& msg_id, std::string_view status, const standard::Findings& fs) {
-    return boost::json::object{{"id", msg_id},          {"law", m.law}, {"type", m.type},
-                               {"status", status},      {"findings", xml::to_json(fs)}};
   };
   auto unavailable = [&](const core::Error& e) {
     core::log(events::kCommitFailed, {{"partner", ctx.partner->id}, {"error", e.code}});
@@ -310,10 +308,22 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
     return res;
   };
 
-  // The answer is known before the commit and stored with the message, so a
-  // replay gets the same one; it is sent only after the commit succeeded.
+  // The answer is decided inside the store transaction (cross-message rules
+  // see the ledger as every earlier commit left it), stored with the message
+  // so a replay gets the same one, and sent only after the commit.
   m.id = store::new_message_id();
-  m.response_json = boost::json::serialize(answer_for(m.id, c.verdict, c.outcome.findings));
+  Verdict v;
+  v.message = c.outcome.message ? std::make_shared<const standard::model::Message>(std::move(*c.outcome.message))
+                                : nullptr;
+  v.findings = c.outcome.findings;
+  v.rejected = c.verdict == "rejected";
+  v.receiver_retour = c.receiver_retour;
+  v.sender_partner = ctx.partner->id;
+  v.shadow = m.shadow;
+  v.heen_id = c.heen_id;
+  v.today = core::dutch_date(std::chrono::system_clock::now());
+  v.bsn_key = bsn_key_;
+  m.decide = decide(std::move(v));
   auto r = co_await commit(m);
   if (!r) co_return unavailable(r.error());
   if (r->replay) {
@@ -336,18 +346,22 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
         "TR056", "9056"));
     c.outcome.findings.back().value = id.identificatie;
     m.state = store::State::rejected;
+    m.decide = nullptr;
     m.http_status = 422;
     m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
-    m.response_json = boost::json::serialize(answer_for(m.id, "rejected", c.outcome.findings));
+    m.response_json = boost::json::serialize(boost::json::object{{"id", m.id},
+                                                                 {"law", m.law},
+                                                                 {"type", m.type},
+                                                                 {"status", "rejected"},
+                                                                 {"findings", xml::to_json(c.outcome.findings)}});
     r = co_await commit(m);
     if (!r) co_return unavailable(r.error());
-    c.status = http::status::unprocessable_entity;
-    c.verdict = "rejected";
   }
-  auto body = answer_for(r->id, c.verdict, c.outcome.findings);
-  core::log(c.verdict == "accepted" ? events::kAccepted : events::kRejected,
+  bool accepted = r->state != store::State::rejected;
+  core::log(accepted ? events::kAccepted : events::kRejected,
             {{"msg", r->id}, {"partner", ctx.partner->id}, {"type", m.type}, {"law", m.law}});
-  co_return net::json_response(c.status, body, req);
+  for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r->id}});
+  co_return net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
 }
 
 asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContext ctx) {

@@ -8,7 +8,7 @@ xml::Outcome judge(xml::Validator& validator, std::string_view document, const c
                    const rules::ReferenceData* reference) {
   xml::Outcome out = validator.validate(document, xml::ReadModel::yes);
   if (out.verdict != xml::Verdict::valid || !out.message) return out;
-  auto found = rules::check(rules::Context{*out.message, today, reference});
+  auto found = rules::check(rules::Context{*out.message, today, reference, nullptr, {}});
   if (found.empty()) return out;
   out.verdict = xml::Verdict::invalid;
   for (auto& f : found) out.findings.push_back(std::move(f));

@@ -1,10 +1,12 @@
 #include "gateway/rules/engine.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace sluis::rules {
 
-std::span<const Rule> in_message_rules();  // in_message_rules.cpp
+std::span<const Rule> in_message_rules();     // in_message_rules.cpp
+std::span<const Rule> cross_message_rules();  // cross_message_rules.cpp
 
 std::string_view to_string(Level l) {
   switch (l) {
@@ -30,7 +32,16 @@ void Sink::fail(const standard::model::Src& where, std::string_view element, std
   out_.push_back(std::move(f));
 }
 
-std::span<const Rule> registry() { return in_message_rules(); }
+std::span<const Rule> registry() {
+  static const std::vector<Rule> all = [] {
+    std::vector<Rule> v(in_message_rules().begin(), in_message_rules().end());
+    v.insert(v.end(), cross_message_rules().begin(), cross_message_rules().end());
+    return v;
+  }();
+  return all;
+}
+
+const Rule* rule_of(const standard::Finding& f) { return f.rule.empty() ? nullptr : find_rule(f.rule); }
 
 const Rule* find_rule(std::string_view id) {
   for (const auto& r : registry())
@@ -46,15 +57,24 @@ bool applies(const Rule& rule, int number) {
   return false;
 }
 
-standard::Findings check(const Context& ctx) {
+namespace {
+standard::Findings run(const Context& ctx, bool cross) {
   standard::Findings out;
   if (!ctx.message.type) return out;
   for (const auto& rule : registry()) {
-    if (!applies(rule, ctx.message.type->number)) continue;
+    if ((rule.level == Level::cross_message) != cross || !applies(rule, ctx.message.type->number)) continue;
     Sink sink(rule, out);
     rule.check(ctx, sink);
   }
   return out;
+}
+}  // namespace
+
+standard::Findings check(const Context& ctx) { return run(ctx, false); }
+
+standard::Findings check_ledger(const Context& ctx) {
+  if (!ctx.ledger) return {};
+  return run(ctx, true);
 }
 
 }  // namespace sluis::rules

@@ -19,6 +19,7 @@
 // Threading: the registry is immutable; check() is a pure function.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 #include "gateway/core/date.hpp"
 #include "gateway/rules/reference.hpp"
 #include "gateway/standard/finding.hpp"
+#include "gateway/standard/ledger.hpp"
 #include "gateway/standard/model.hpp"
 
 namespace sluis::rules {
@@ -45,6 +47,10 @@ struct Context {
   const standard::model::Message& message;
   core::Date today;                             // today's Dutch date (TR135)
   const ReferenceData* reference = nullptr;     // external lists; rules needing them skip when absent
+  // Cross-message rules only (check_ledger): what earlier messages
+  // established, and the keyed hash the ledger stores a BSN as.
+  const standard::ledger::LedgerView* ledger = nullptr;
+  std::function<std::string(const std::string&)> bsn_hash;
 };
 
 class Sink;
@@ -77,7 +83,13 @@ std::span<const Rule> registry();
 const Rule* find_rule(std::string_view id);
 bool applies(const Rule& rule, int message_number);
 
-// Runs every rule that applies to the message, in registry order.
+// Runs every in-message and external-list rule that applies to the message,
+// in registry order: what can be judged without the ledger.
 standard::Findings check(const Context& ctx);
+// Runs every cross-message rule that applies (ctx.ledger must be set).
+standard::Findings check_ledger(const Context& ctx);
+
+// The rule of a finding (by its rule id), or null for xsd and sluis findings.
+const Rule* rule_of(const standard::Finding& f);
 
 }  // namespace sluis::rules

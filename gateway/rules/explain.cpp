@@ -30,17 +30,17 @@ std::optional<Explanation> explain(std::string_view code) {
   } else if (const auto* rc = standard::find_retourcode(code)) {
     e.code = std::string(code);
     e.retourcode = rc;
-    for (const auto& r : registry())
-      if (r.retourcode == code && code != "0001") e.rules.push_back(&r);
+    for (const auto& rule : registry())
+      if (rule.retourcode == code && code != "0001") e.rules.push_back(&rule);
     for (const auto& id : rule_ids(*rc))
       if (id.starts_with("TR") && !find_rule(id)) e.elsewhere.push_back(id);
   } else {
     // A rule outside the registry (cross-message, contract): explained by its retourcode.
-    for (const auto& rc : standard::retourcodes()) {
-      for (const auto& id : rule_ids(rc))
+    for (const auto& entry : standard::retourcodes()) {
+      for (const auto& id : rule_ids(entry))
         if (id == code) {
-          e.code = std::string(rc.code);
-          e.retourcode = &rc;
+          e.code = std::string(entry.code);
+          e.retourcode = &entry;
           e.elsewhere.push_back(id);
         }
     }

@@ -9,9 +9,15 @@
 #include <thread>
 
 #include "gateway/core/digest.hpp"
+#include "gateway/store/sqlite_ledger.hpp"
+#include "gateway/store/sqlite_util.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::store {
+
+using sqlite::db_error;
+using sqlite::exec;
+using sqlite::Stmt;
 
 // ---- states ------------------------------------------------------------------
 
@@ -66,68 +72,6 @@ core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
 
 namespace {
 
-// ---- thin RAII over the SQLite C API ---------------------------------------
-
-core::Error db_error(sqlite3* db, const std::string& what) {
-  int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
-  std::string text = what + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-  if ((code & 0xff) == SQLITE_FULL) return core::make_error("store.disk_full", text);
-  if ((code & 0xff) == SQLITE_BUSY) return core::make_error("store.busy", text);
-  return core::make_error("store.sqlite", text);
-}
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
-  }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return st_ != nullptr; }
-  Stmt& bind(int i, std::string_view v) {
-    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind_blob(int i, std::string_view v) {
-    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
-    return *this;
-  }
-  Stmt& bind_null_if_empty(int i, std::string_view v) {
-    if (v.empty()) sqlite3_bind_null(st_, i);
-    else bind(i, v);
-    return *this;
-  }
-  int step() { return sqlite3_step(st_); }
-  std::string text(int c) const {
-    auto p = sqlite3_column_text(st_, c);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st_, c))) : std::string();
-  }
-  std::string blob(int c) const {
-    auto p = static_cast<const char*>(sqlite3_column_blob(st_, c));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, c))) : std::string();
-  }
-  std::int64_t i64(int c) const { return sqlite3_column_int64(st_, c); }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-};
-
-core::Result<void> exec(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string text = err ? err : "unknown error";
-    sqlite3_free(err);
-    return core::Error{"store.sqlite", std::string(sql).substr(0, 40) + ": " + text};
-  }
-  return {};
-}
-
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::floor<std::chrono::seconds>(now);
@@ -141,8 +85,8 @@ std::string now_utc() {
   return buf;
 }
 
-// Schema version 1. Ledger tables of the stateful rules join in later
-// versions through forward-only migrations (kMigrations[n] takes n -> n+1).
+// Schema version 1: messages, BSN hashes, audit. Version 2 adds the ledger
+// tables (sqlite_ledger.cpp); see migrate().
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -531,65 +475,100 @@ class SqliteStore final : public Store {
     return {};
   }
 
-  static core::Result<void> insert_message(sqlite3* db, const NewMessage& m, CommitOutcome& out) {
-    std::string sha = core::sha256_hex(m.body);
-    // Idempotency: this very message (same sender, law, type, identification
-    // and bytes) before? Then its stored outcome is the answer.
-    Stmt same(db, (std::string("SELECT ") + kColumns +
-                   " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                   "AND sha256 = ? ORDER BY seq DESC LIMIT 1")
-                      .c_str());
-    same.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
-    same.bind(4, m.identificatie).bind(5, sha);
-    int rc = same.step();
-    if (rc == SQLITE_ROW) {
-      out.existing = read_row(same);
-      out.id = out.existing->id;
-      out.replay = true;
-      return {};
-    }
-    if (rc != SQLITE_DONE) return db_error(db, "idempotency lookup");
-    // Another body under an identification already accepted: TR056. A
-    // rejected earlier message does not block the corrected resubmission.
-    if (m.state != State::rejected) {
-      Stmt q(db, (std::string("SELECT ") + kColumns +
-                  " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                  "AND state != 'rejected' ORDER BY seq DESC LIMIT 1")
-                     .c_str());
-      q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
-      rc = q.step();
+  // One received message: idempotency and identification checks, the
+  // judgement against the ledger (m.decide), the row, its BSN hashes, its
+  // ledger changes and the retours it produced, and audit entries. Runs in the
+  // job's savepoint: all of it or nothing.
+  core::Result<void> insert_message(sqlite3* db, NewMessage& m, CommitOutcome& out) {
+    if (!m.produced) {
+      std::string sha = core::sha256_hex(m.body);
+      // Idempotency: this very message (same sender, law, type, identification
+      // and bytes) before? Then its stored outcome is the answer.
+      Stmt same(db, (std::string("SELECT ") + kColumns +
+                     " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                     "AND sha256 = ? AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
+                        .c_str());
+      same.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
+      same.bind(4, m.identificatie).bind(5, sha);
+      int rc = same.step();
       if (rc == SQLITE_ROW) {
-        out.conflict = read_row(q);
+        out.existing = read_row(same);
+        out.id = out.existing->id;
+        out.replay = true;
+        out.state = out.existing->state;
+        out.http_status = out.existing->http_status;
+        out.response_json = out.existing->response_json;
         return {};
       }
-      if (rc != SQLITE_DONE) return db_error(db, "identification lookup");
+      if (rc != SQLITE_DONE) return db_error(db, "idempotency lookup");
+      // Another body under an identification already accepted: TR056. A
+      // rejected earlier message does not block the corrected resubmission.
+      if (m.state != State::rejected) {
+        Stmt q(db, (std::string("SELECT ") + kColumns +
+                    " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                    "AND state != 'rejected' AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
+                       .c_str());
+        q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
+        rc = q.step();
+        if (rc == SQLITE_ROW) {
+          out.conflict = read_row(q);
+          return {};
+        }
+        if (rc != SQLITE_DONE) return db_error(db, "identification lookup");
+      }
     }
-    out.id = m.id.empty() ? new_message_id() : m.id;
+    if (m.id.empty()) m.id = new_message_id();
+    out.id = m.id;
+    Decision decision;
+    if (m.decide) {
+      ledger_->clear_failed();
+      auto d = m.decide(*ledger_, m);
+      if (!d) return d.error();
+      if (ledger_->failed()) return db_error(db, "ledger read");
+      decision = std::move(*d);
+    }
+    if (auto r = insert_row(db, m); !r) return r;
+    if (auto r = ledger_->apply(decision.changes); !r) return r;
+    for (auto& p : decision.produced) {
+      if (p.id.empty()) p.id = new_message_id();
+      p.produced = true;
+      if (p.heen_id.empty()) p.heen_id = m.id;
+      if (auto r = insert_row(db, p); !r) return r;
+      out.produced_ids.push_back(p.id);
+    }
+    out.state = m.state;
+    out.http_status = m.http_status;
+    out.response_json = m.response_json;
+    return {};
+  }
+
+  static core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
     Stmt s(db,
            "INSERT INTO messages (id, law, type, berichtcode, release, sender_code, receiver_code, "
            "sender_partner, receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, "
            "body, sha256, size, received_at, state, findings, http_status, response, shadow) "
            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.bind(1, out.id).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
+    s.bind(1, m.id).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
     s.bind(4, static_cast<std::int64_t>(m.berichtcode)).bind(5, m.release).bind(6, m.sender_code);
     s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
     s.bind(10, m.identificatie).bind(11, m.dagtekening).bind_null_if_empty(12, m.identificatie_retour);
-    s.bind_null_if_empty(13, m.heen_id).bind_blob(14, m.body).bind(15, sha);
+    s.bind_null_if_empty(13, m.heen_id).bind_blob(14, m.body).bind(15, core::sha256_hex(m.body));
     s.bind(16, static_cast<std::int64_t>(m.body.size())).bind(17, now_utc()).bind(18, to_string(m.state));
     s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
     s.bind_null_if_empty(21, m.response_json).bind(22, static_cast<std::int64_t>(m.shadow ? 1 : 0));
     if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
     for (const auto& h : m.bsn_hashes) {
       Stmt b(db, "INSERT OR IGNORE INTO message_bsn (message_id, bsn_hash) VALUES (?, ?)");
-      b.bind(1, out.id).bind(2, h);
+      b.bind(1, m.id).bind(2, h);
       if (b.step() != SQLITE_DONE) return db_error(db, "insert bsn hash");
     }
-    return audit_row(db, "partner:" + m.sender_partner, -1, std::string(to_string(m.state)), out.id, "");
+    return audit_row(db, "partner:" + m.sender_partner, -1, std::string(to_string(m.state)), m.id, "");
   }
 
   sqlite3* w_;
   sqlite3* r_;
   SqliteOptions opts_;
+  std::unique_ptr<sqlite::Ledger> ledger_ = std::make_unique<sqlite::Ledger>(w_);  // writer thread only
   std::mutex rmu_;
   std::mutex qmu_;
   std::condition_variable qcv_;
@@ -608,14 +587,17 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
                             path + " was written by a newer sluis (schema version " + std::to_string(version) +
                                 ", this build knows up to " + std::to_string(kSchemaVersion) +
                                 "); run that version or restore a backup");
-  if (version == 0) {
-    // Forward-only: each step takes the schema one version up, in one transaction.
+  // Forward-only: kMigrations[n] takes the schema from version n to n + 1, each
+  // step in its own transaction, so an interrupted upgrade resumes where it stopped.
+  const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema};
+  static_assert(std::size(kMigrations) == kSchemaVersion);
+  for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;
-    if (auto r = exec(db, kSchemaV1); !r) {
+    if (auto r = exec(db, kMigrations[version]); !r) {
       exec(db, "ROLLBACK");
       return r;
     }
-    exec(db, "PRAGMA user_version = 1");
+    exec(db, ("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
     if (auto r = exec(db, "COMMIT"); !r) return r;
   }
   return {};

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "gateway/core/result.hpp"
+#include "gateway/standard/ledger.hpp"
 
 namespace sluis::store {
 
@@ -50,6 +51,21 @@ enum class State { received, queued, delivering, delivered, acknowledged, deferr
 std::string_view to_string(State s);
 std::optional<State> parse_state(std::string_view s);
 bool transition_allowed(State from, State to);
+
+struct NewMessage;
+
+// What a message's judgement adds to its transaction: the ledger facts it
+// establishes and the messages sluis produces in answer (a retour or 325),
+// all committed with the message or not at all.
+struct Decision {
+  standard::ledger::Changes changes;
+  std::vector<NewMessage> produced;
+};
+// Runs on the writer inside the message's transaction, after the idempotency
+// and identification checks, with a view of the ledger as every earlier commit
+// left it. It may change the message (state, findings, answer) before it is
+// inserted. An error rolls the message back and is reported to `done`.
+using Decide = std::function<core::Result<Decision>(const standard::ledger::LedgerView&, NewMessage&)>;
 
 struct NewMessage {
   std::string id;              // chosen by the caller (opaque, unique), or empty: the store picks one
@@ -72,6 +88,10 @@ struct NewMessage {
   std::string response_json;   // that answer's body, for idempotent replays
   bool shadow = false;
   std::vector<std::string> bsn_hashes;  // HMAC of every BSN in the message (never the BSN)
+  Decide decide;               // optional: the cross-message judgement (see Decision)
+  // Produced by sluis (a composed retour): stored as given, without the
+  // idempotency and identification checks of a partner's submission.
+  bool produced = false;
 };
 
 struct StoredMessage {
@@ -101,6 +121,11 @@ struct CommitOutcome {
   // Same sender, law, type and identification but another body (TR056 / 9056):
   // the earlier message; nothing was stored.
   std::optional<StoredMessage> conflict;
+  // The message as stored (after `decide`): what the sender is told.
+  State state = State::received;
+  int http_status = 0;
+  std::string response_json;
+  std::vector<std::string> produced_ids;  // the retours stored with it
 };
 
 using CommitDone = std::function<void(core::Result<CommitOutcome>)>;
@@ -168,6 +193,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 std::string new_message_id();
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 }  // namespace sluis::store

@@ -174,7 +174,7 @@ int main() {
     if (!read.message) return 1;
     auto today = *sluis::core::parse_date("2026-11-24");
     auto tr = Clock::now();
-    auto findings = sluis::rules::check(sluis::rules::Context{*read.message, today, nullptr});
+    auto findings = sluis::rules::check(sluis::rules::Context{*read.message, today, nullptr, nullptr, {}});
     double t_rules = seconds_since(tr);
     std::printf("2b. 323 with %5d prestaties: rules %.4f s, validate+model %.4f s, rules/xsd %.3f (%zu findings)\n", n,
                 t_rules, t_xsd, t_rules / t_xsd, findings.size());

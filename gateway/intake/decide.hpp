@@ -1,0 +1,56 @@
+// The judgement of one submission inside its store transaction: the part of
+// the intake that needs the ledger. Given what the validation pool found (XSD,
+// in-message and external-list rules), it runs the cross-message rules against
+// the ledger, decides the message's state and answer by the standard's levels,
+// composes the retour or 325 when sluis answers, and names the ledger facts
+// the message establishes. See docs/api.yaml (answers) and docs/rules.md.
+//
+//   level 1 (XSD)            rejected, 422, no retour (IV028)
+//   level 2 (in-message)     rejected, 422, header-only retour with 0001 and
+//                            XsltVersie = the rule-set version, to the sender
+//                            (both retour modes; not for a partner's retour)
+//   level 3/4, receiver retour = "gateway"
+//                            sluis composes the retour (IV028) or 325
+//                            (IV087/IV088) and delivers it to the sender; a
+//                            finding rejects a 301-319 whole (422) and a 323
+//                            only on its header or Declaratie; accepted
+//                            prestaties count as approved, rejected ones not
+//   level 3/4, receiver retour = "partner"
+//                            accepted (202), the findings are advisory; the
+//                            partner's own retour or 325 updates the ledger
+//
+// Threading: the returned function runs on the store's writer thread.
+#pragma once
+
+#include <memory>
+
+#include "gateway/config/config.hpp"
+#include "gateway/core/date.hpp"
+#include "gateway/standard/finding.hpp"
+#include "gateway/standard/model.hpp"
+#include "gateway/store/store.hpp"
+
+namespace sluis::intake {
+
+struct Verdict {
+  std::shared_ptr<const standard::model::Message> message;  // null when XSD-invalid
+  standard::Findings findings;  // from the pool: xsd, in-message, external-list
+  bool rejected = false;        // an xsd or rule finding was made on the pool
+  config::RetourMode receiver_retour = config::RetourMode::partner;
+  std::string sender_partner;
+  bool shadow = false;
+  std::string heen_id;          // a retour's heenbericht
+  core::Date today{};
+  std::string bsn_key;
+};
+
+store::Decide decide(Verdict v);
+
+// Whether the pool's findings reject the message before the ledger is asked:
+// an XSD finding (level 1) or an in-message rule's (level 2).
+bool fails_on_pool(const standard::Findings& findings);
+
+// The partner name sluis stores as the sender of what it composes.
+inline constexpr const char* kGatewayPartner = "sluis";
+
+}  // namespace sluis::intake

@@ -1,0 +1,160 @@
+#include <algorithm>
+#include <map>
+
+#include "gateway/rules/engine.hpp"
+#include "gateway/rules/outcome.hpp"
+
+namespace sluis::rules {
+
+namespace m = standard::model;
+using standard::Finding;
+using standard::Findings;
+
+namespace {
+
+constexpr const char* kNoRemarks = "0200";   // geen opmerkingen over deze berichtklasse
+constexpr const char* kNotJudged = "0233";   // berichtklasse is niet beoordeeld
+constexpr const char* kTechnical = "0001";   // bericht is afgekeurd om technische redenen
+constexpr const char* kAllGranted = "8001";  // declaratie is volledig toegewezen
+
+bool within(const std::string& path, const std::string& cls) {
+  return path.size() >= cls.size() && path.compare(0, cls.size(), cls) == 0 &&
+         (path.size() == cls.size() || path[cls.size()] == '/');
+}
+
+// Class path -> the retourcodes of the findings it owns (the deepest class
+// whose path contains the finding's path), in finding order, each once.
+std::map<std::string, m::Codes> codes_by_class(const m::Message& msg, const Findings& findings) {
+  std::vector<std::string> classes;
+  m::Message copy = msg;
+  m::for_each_class(copy, [&](m::Src& src, m::Codes&) { classes.push_back(src.path); });
+  std::map<std::string, m::Codes> out;
+  for (const auto& f : findings) {
+    if (f.retourcode.empty()) continue;
+    const std::string* owner = nullptr;
+    for (const auto& c : classes)
+      if (within(f.path, c) && (!owner || c.size() > owner->size())) owner = &c;
+    // Findings above every class (the 323's Declaratie) belong to the header's
+    // sibling: callers look them up by their own path.
+    std::string key = owner ? *owner : f.path;
+    auto& codes = out[key];
+    if (std::find(codes.begin(), codes.end(), f.retourcode) == codes.end()) codes.push_back(f.retourcode);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool rejects_message(const m::Message& msg, const Findings& findings) {
+  bool any = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return !f.retourcode.empty(); });
+  if (!any) return false;
+  if (msg.type->number != 323) return true;
+  // A 323 is rejected whole only for a finding on its header or Declaratie
+  // (not on a client or prestatie below it).
+  return std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
+    return !f.retourcode.empty() && !within(f.path, "/Bericht/Declaratie/Clienten");
+  });
+}
+
+m::Message compose_0001(const m::Message& heen, const m::RetourHeader& retour, const m::AntwoordHeader& antwoord) {
+  m::Message out;
+  if (heen.type->number == 323) {
+    out = m::make_325(heen, antwoord);
+  } else {
+    out = m::make_retour(heen, retour);
+  }
+  m::drop_classes(out);
+  out.header().RetourCodes = {kTechnical};
+  out.header().XsltVersie = std::string(kRuleSetVersion);
+  return out;
+}
+
+m::Message compose_retour(const m::Message& heen, const Findings& findings, const m::RetourHeader& retour) {
+  m::Message out = m::make_retour(heen, retour);
+  auto codes = codes_by_class(heen, findings);
+  const std::string header_path = heen.header().src.path.empty() ? "/Bericht/Header" : heen.header().src.path;
+  if (codes.empty() || codes.count(header_path)) {
+    // All approved, or the header itself is wrong: the header alone.
+    m::drop_classes(out);
+    if (codes.count(header_path)) out.header().RetourCodes = codes[header_path];
+    return out;
+  }
+  // Below the header: every class of the client with its status. A class
+  // under a rejected class was not judged (0233).
+  std::vector<std::string> rejected;
+  m::for_each_class(out, [&](m::Src& src, m::Codes& c) {
+    auto it = codes.find(src.path);
+    if (it != codes.end()) {
+      c = it->second;
+      rejected.push_back(src.path);
+      return;
+    }
+    bool below = std::any_of(rejected.begin(), rejected.end(), [&](const std::string& r) { return within(src.path, r); });
+    c = {below ? kNotJudged : kNoRemarks};
+  });
+  out.header().RetourCodes = {kNoRemarks};
+  return out;
+}
+
+m::Message compose_325(const m::Message& declaratie, const Findings& findings, const m::AntwoordHeader& antwoord) {
+  m::Message out = m::make_325(declaratie, antwoord);
+  const auto& decl = std::get<m::Bericht323>(declaratie.body);
+  auto& b = std::get<m::Bericht325>(out.body);
+  auto& da = *b.DeclaratieAntwoord;
+  auto codes = codes_by_class(declaratie, findings);
+  const std::string header_path = decl.Header.src.path.empty() ? "/Bericht/Header" : decl.Header.src.path;
+  if (codes.count(header_path)) {
+    // A finding on the header: the header alone with its codes.
+    b.DeclaratieAntwoord.reset();
+    b.Header.RetourCodes = codes[header_path];
+    return out;
+  }
+  b.Header.RetourCodes = {kNoRemarks};
+  // Findings on the Declaratie (not on a client or prestatie).
+  m::Codes on_declaratie;
+  for (const auto& f : findings)
+    if (!f.retourcode.empty() && within(f.path, "/Bericht/Declaratie") &&
+        !within(f.path, "/Bericht/Declaratie/Clienten") &&
+        std::find(on_declaratie.begin(), on_declaratie.end(), f.retourcode) == on_declaratie.end())
+      on_declaratie.push_back(f.retourcode);
+  if (!on_declaratie.empty()) {
+    da.RetourCodes = on_declaratie;
+    da.Clienten.clear();
+    da.TotaalToegekendBedrag = {0, "D"};
+    return out;
+  }
+  m::Integer granted = 0;
+  bool all = true;
+  for (size_t i = 0; i < decl.Declaratie.Clienten.size(); ++i) {
+    const auto& cl = decl.Declaratie.Clienten[i];
+    auto& rc = da.Clienten[i];
+    auto client_codes = codes.find(cl.src.path);
+    bool client_rejected = client_codes != codes.end();
+    if (client_rejected) all = false;
+    for (size_t j = 0; j < cl.Prestaties.size(); ++j) {
+      const auto& p = cl.Prestaties[j];
+      auto it = codes.find(p.src.path);
+      if (client_rejected) {
+        rc.Prestaties[j].RetourCodes = {kNotJudged};
+      } else if (it != codes.end()) {
+        rc.Prestaties[j].RetourCodes = it->second;
+        all = false;
+      } else {
+        granted += p.IngediendBedrag.signed_cents();
+      }
+    }
+    rc.RetourCodes = client_rejected ? client_codes->second : m::Codes{kNoRemarks};
+  }
+  if (all) {
+    da.Clienten.clear();
+    da.RetourCodes = {kAllGranted};
+    da.TotaalToegekendBedrag = decl.Declaratie.TotaalIngediendBedrag;
+    return out;
+  }
+  m::remove_approved(da);
+  da.RetourCodes = {kNoRemarks};
+  da.TotaalToegekendBedrag = {granted < 0 ? -granted : granted, granted < 0 ? "C" : "D"};
+  return out;
+}
+
+}  // namespace sluis::rules

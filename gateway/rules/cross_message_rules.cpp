@@ -1,0 +1,640 @@
+// The cross-message rules of 3.2 ("berichtoverstijgend", control level 3):
+// each compares the message with what the ledger (standard/ledger.hpp) holds
+// from earlier messages, and fails at the class it concerns with its own
+// retourcode. They run on the store's writer inside the transaction that
+// commits the message (rules::check_ledger), so two messages never judge each
+// other's half-written facts.
+//
+// Readings where the table is terse (docs/rules.md repeats them):
+//  - gemeente and aanbieder come from the header: the heenbericht's sender and
+//    receiver by the message's direction. An allocation belongs to the gemeente
+//    and law by ToewijzingNummer (TR332); a prestatie or start naming one that
+//    is unknown, or that another provider holds, is not related to it.
+//  - TR074 applies to starts; a second stop with the same key is governed by
+//    TR413-TR415 (temporary stop then definitive stop is the standard's flow).
+//  - TR321 compares GeleverdVolume with the allocated Volume over the
+//    ProductPeriode when the units are equal: per dag x days, per week x weeks
+//    begun, per maand and totaal as allocated; different units are TR341.
+//    TR322 sums the not-rejected prestaties (debit minus credit) of an
+//    allocation with Frequentie 6 (totaal), this message's earlier lines
+//    included; TR369 does the same with amounts against a Budget.
+//  - TR389: a debit for the same allocation, product and period is allowed
+//    again once the earlier one was credited (OP366, credit then correction).
+//  - Rejected facts do not count: an allocation the provider's 302 rejected is
+//    unknown, a rejected prestatie is neither a debit to credit nor volume used.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "gateway/core/redact.hpp"
+#include "gateway/rules/engine.hpp"
+
+namespace sluis::rules {
+
+namespace {
+
+namespace m = standard::model;
+namespace L = standard::ledger;
+using core::Date;
+
+std::string d(const Date& x) { return core::format_date(x); }
+std::string d(const std::optional<Date>& x) { return x ? core::format_date(*x) : std::string("(leeg)"); }
+
+template <class B>
+const B* as(const Context& c) {
+  return std::get_if<B>(&c.message.body);
+}
+template <class B>
+auto client(const Context& c) -> const typename decltype(B::Client)::value_type* {
+  auto b = as<B>(c);
+  return b && b->Client ? &*b->Client : nullptr;
+}
+
+std::string law(const Context& c) { return std::string(standard::to_string(c.message.type->law)); }
+std::string gemeente(const Context& c) {
+  const auto& h = c.message.header();
+  return c.message.type->direction == standard::Direction::gemeente_to_aanbieder ? h.Afzender : h.Ontvanger;
+}
+std::string aanbieder(const Context& c) {
+  const auto& h = c.message.header();
+  return c.message.type->direction == standard::Direction::gemeente_to_aanbieder ? h.Ontvanger : h.Afzender;
+}
+std::string hash(const Context& c, const std::string& bsn) { return c.bsn_hash ? c.bsn_hash(bsn) : bsn; }
+
+// The allocation a start, stop or prestatie names, if it is this provider's.
+std::optional<L::Allocation> own_allocation(const Context& c, m::Integer nummer) {
+  auto a = c.ledger->allocation(law(c), gemeente(c), nummer);
+  if (!a || a->aanbieder != aanbieder(c) || a->verdict == L::Verdict::rejected) return std::nullopt;
+  return a;
+}
+
+// ---- 305 / 307: start and stop of care ----
+
+template <class P>
+L::CareKey care_key(const Context& c, const std::string& bsn, const P& p) {
+  L::CareKey k;
+  k.law = law(c);
+  k.gemeente = gemeente(c);
+  k.aanbieder = aanbieder(c);
+  k.bsn_hash = hash(c, bsn);
+  k.toewijzing_nummer = p.ToewijzingNummer;
+  if (p.Product) {
+    k.categorie = p.Product->Categorie;
+    k.code = p.Product->Code.value_or("");
+  }
+  k.toewijzing_ingangsdatum = p.ToewijzingIngangsdatum;
+  k.begindatum = p.Begindatum;
+  return k;
+}
+
+bool active(const std::string& status) { return status == "1" || status == "2"; }
+
+// Calls f(bsn, product) for every StartProduct and StopProduct.
+template <class F>
+void for_care_lines(const Context& c, F&& f) {
+  if (auto cl = client<m::Bericht305>(c))
+    for (const auto& p : cl->StartProducten) f(cl->Bsn, p);
+  if (auto cl = client<m::Bericht307>(c))
+    for (const auto& p : cl->StopProducten) f(cl->Bsn, p);
+}
+
+void tr019(const Context& c, Sink& s) {
+  for_care_lines(c, [&](const std::string&, const auto& p) {
+    if (!p.ToewijzingNummer) return;
+    if (!own_allocation(c, *p.ToewijzingNummer))
+      s.fail(p.src, "ToewijzingNummer", std::to_string(*p.ToewijzingNummer),
+             "er is geen toewijzing " + std::to_string(*p.ToewijzingNummer) + " van gemeente " + gemeente(c) +
+                 " aan aanbieder " + aanbieder(c) +
+                 " bekend. Neem het ToewijzingNummer over uit het 301-bericht van de gemeente, of wacht tot de "
+                 "toewijzing is ontvangen.",
+             "no allocation " + std::to_string(*p.ToewijzingNummer) + " from gemeente " + gemeente(c) +
+                 " to provider " + aanbieder(c) +
+                 " is known. Copy the ToewijzingNummer from the gemeente's 301 message, or wait until the "
+                 "allocation has arrived.");
+  });
+}
+
+void tr304(const Context& c, Sink& s) {
+  auto check = [&](const m::Src& src, const std::string& bsn, m::Integer nummer) {
+    auto a = own_allocation(c, nummer);
+    if (a && a->bsn_hash != hash(c, bsn))
+      s.fail(src, "ToewijzingNummer", std::to_string(nummer),
+             "toewijzing " + std::to_string(nummer) + " hoort bij een andere cliënt dan Bsn " + core::mask_bsn(bsn) +
+                 ". Controleer het BSN en het ToewijzingNummer.",
+             "allocation " + std::to_string(nummer) + " belongs to another client than Bsn " + core::mask_bsn(bsn) +
+                 ". Check the BSN and the ToewijzingNummer.");
+  };
+  for_care_lines(c, [&](const std::string& bsn, const auto& p) {
+    if (p.ToewijzingNummer) check(p.src, bsn, *p.ToewijzingNummer);
+  });
+  if (auto b = as<m::Bericht323>(c))
+    for (const auto& cl : b->Declaratie.Clienten)
+      for (const auto& p : cl.Prestaties) check(p.src, cl.Bsn, p.ToewijzingNummer);
+}
+
+void tr063(const Context& c, Sink& s) {
+  for_care_lines(c, [&](const std::string& bsn, const auto& p) {
+    if (p.StatusAanlevering != "3") return;
+    auto k = care_key(c, bsn, p);
+    bool earlier = false;
+    if constexpr (std::is_same_v<std::decay_t<decltype(p)>, m::StartProduct>) {
+      auto st = c.ledger->start(k);
+      earlier = st && active(st->status);
+    } else {
+      auto st = c.ledger->stop(k);
+      earlier = st && active(st->status);
+    }
+    if (!earlier)
+      s.fail(p.src, "StatusAanlevering", "3",
+             "met StatusAanlevering 3 verwijdert u een eerdere aanlevering, maar er is geen aanlevering met "
+             "dezelfde sleutel (ToewijzingNummer, Product, ToewijzingIngangsdatum, Begindatum " +
+                 d(p.Begindatum) + ") ontvangen. Neem de sleutel ongewijzigd over uit het bericht dat u wilt "
+                 "verwijderen.",
+             "StatusAanlevering 3 deletes an earlier delivery, but none with the same key (ToewijzingNummer, "
+             "Product, ToewijzingIngangsdatum, Begindatum " +
+                 d(p.Begindatum) + ") was received. Copy the key unchanged from the message you want to delete.");
+  });
+}
+
+void tr071(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht305>(c);
+  if (!cl) return;
+  for (const auto& p : cl->StartProducten) {
+    if (p.StatusAanlevering != "3") continue;
+    auto st = c.ledger->stop(care_key(c, cl->Bsn, p));
+    if (st && active(st->status))
+      s.fail(p.src, "StatusAanlevering", "3",
+             "deze start (Begindatum " + d(p.Begindatum) + ") is al gestopt per " + d(st->einddatum) +
+                 "; een gestopte start kunt u niet verwijderen. Verwijder eerst het stopbericht "
+                 "(307 met StatusAanlevering 3).",
+             "this start (Begindatum " + d(p.Begindatum) + ") was already stopped as of " + d(st->einddatum) +
+                 "; a stopped start cannot be deleted. Delete the stop first (307 with StatusAanlevering 3).");
+  }
+}
+
+void tr074(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht305>(c);
+  if (!cl) return;
+  for (const auto& p : cl->StartProducten) {
+    if (p.StatusAanlevering != "1") continue;
+    auto st = c.ledger->start(care_key(c, cl->Bsn, p));
+    if (st && active(st->status))
+      s.fail(p.src, "StatusAanlevering", "1",
+             "een start met dezelfde sleutel (Begindatum " + d(p.Begindatum) +
+                 ") is al eerder aangeleverd. Wilt u die corrigeren: verwijder haar met StatusAanlevering 3 "
+                 "en lever daarna opnieuw aan.",
+             "a start with the same key (Begindatum " + d(p.Begindatum) +
+                 ") was delivered before. To correct it, delete it with StatusAanlevering 3 and deliver again.");
+  }
+}
+
+void tr326(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht305>(c);
+  if (!cl) return;
+  for (const auto& p : cl->StartProducten) {
+    if (p.StatusAanlevering != "1" || !p.ToewijzingNummer) continue;
+    auto same = c.ledger->start(care_key(c, cl->Bsn, p));
+    if (same && active(same->status)) continue;  // TR074
+    if (c.ledger->open_start_on(law(c), gemeente(c), aanbieder(c), *p.ToewijzingNummer))
+      s.fail(p.src, "ToewijzingNummer", std::to_string(*p.ToewijzingNummer),
+             "op toewijzing " + std::to_string(*p.ToewijzingNummer) +
+                 " loopt al een start zonder stop. Stuur eerst een stopbericht (307) voor die start, of "
+                 "verwijder haar (305 met StatusAanlevering 3).",
+             "allocation " + std::to_string(*p.ToewijzingNummer) +
+                 " already has a start without a stop. Send a stop (307) for it first, or delete it (305 with "
+                 "StatusAanlevering 3).");
+  }
+}
+
+void tr382(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht307>(c);
+  if (!cl) return;
+  for (const auto& p : cl->StopProducten) {
+    if (!active(p.StatusAanlevering)) continue;
+    auto st = c.ledger->start(care_key(c, cl->Bsn, p));
+    if (!st || !active(st->status))
+      s.fail(p.src, "Begindatum", d(p.Begindatum),
+             "er is geen start met dezelfde sleutel (ToewijzingNummer, Product, ToewijzingIngangsdatum, "
+             "Begindatum " + d(p.Begindatum) +
+                 "). Neem de sleutel van het startbericht ongewijzigd over in het stopbericht.",
+             "there is no start with the same key (ToewijzingNummer, Product, ToewijzingIngangsdatum, Begindatum " +
+                 d(p.Begindatum) + "). Copy the start message's key unchanged into the stop message.");
+  }
+}
+
+// TR413-TR415: a second stop for the same start.
+void stop_rules(const Context& c, Sink& s, int which) {
+  auto cl = client<m::Bericht307>(c);
+  if (!cl) return;
+  for (const auto& p : cl->StopProducten) {
+    if (!active(p.StatusAanlevering)) continue;
+    auto st = c.ledger->stop(care_key(c, cl->Bsn, p));
+    if (!st || !active(st->status)) continue;
+    bool temporary = st->reden == "20";
+    if (which == 413 && temporary && p.RedenBeeindiging == "20")
+      s.fail(p.src, "RedenBeeindiging", "20",
+             "deze start is al tijdelijk gestopt (RedenBeeindiging 20, per " + d(st->einddatum) +
+                 "); een volgende stop is definitief: kies de echte reden van beëindiging.",
+             "this start was already stopped temporarily (RedenBeeindiging 20, as of " + d(st->einddatum) +
+                 "); the next stop is final: choose the actual reason for ending.");
+    if (which == 414 && p.Einddatum < st->einddatum)
+      s.fail(p.src, "Einddatum", d(p.Einddatum),
+             "de Einddatum " + d(p.Einddatum) + " ligt voor de Einddatum " + d(st->einddatum) +
+                 " van de eerdere stop. Een volgende stop eindigt op of na de eerdere.",
+             "the Einddatum " + d(p.Einddatum) + " is before the Einddatum " + d(st->einddatum) +
+                 " of the earlier stop. A later stop ends on or after the earlier one.");
+    if (which == 415 && !temporary)
+      s.fail(p.src, "StatusAanlevering", p.StatusAanlevering,
+             "deze start is al definitief gestopt per " + d(st->einddatum) + " (RedenBeeindiging " + st->reden +
+                 "). Corrigeren: verwijder die stop met StatusAanlevering 3 en lever opnieuw aan.",
+             "this start was already stopped for good as of " + d(st->einddatum) + " (RedenBeeindiging " +
+                 st->reden + "). To correct it, delete that stop with StatusAanlevering 3 and deliver again.");
+  }
+}
+void tr413(const Context& c, Sink& s) { stop_rules(c, s, 413); }
+void tr414(const Context& c, Sink& s) { stop_rules(c, s, 414); }
+void tr415(const Context& c, Sink& s) { stop_rules(c, s, 415); }
+
+// ---- 301: allocations ----
+
+void tr332(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht301>(c);
+  if (!cl) return;
+  for (const auto& p : cl->ToegewezenProducten) {
+    auto a = c.ledger->allocation(law(c), gemeente(c), p.ToewijzingNummer);
+    if (a && (a->aanbieder != aanbieder(c) || a->bsn_hash != hash(c, cl->Bsn)))
+      s.fail(p.src, "ToewijzingNummer", std::to_string(p.ToewijzingNummer),
+             "ToewijzingNummer " + std::to_string(p.ToewijzingNummer) + " is al gebruikt voor een toewijzing " +
+                 "aan een andere cliënt of aanbieder. Geef elke toewijzing een eigen nummer binnen de gemeente.",
+             "ToewijzingNummer " + std::to_string(p.ToewijzingNummer) + " was already used for an allocation to "
+                 "another client or provider. Give every allocation its own number within the gemeente.");
+  }
+}
+
+void tr385(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht301>(c);
+  if (!cl) return;
+  for (const auto& p : cl->ToegewezenProducten) {
+    if (p.RedenWijziging != std::optional<std::string>("13")) continue;
+    if (c.ledger->has_approved_uncredited(law(c), gemeente(c), p.ToewijzingNummer))
+      s.fail(p.src, "RedenWijziging", "13",
+             "op toewijzing " + std::to_string(p.ToewijzingNummer) +
+                 " zijn goedgekeurde, niet gecrediteerde prestaties gedeclareerd; zo'n toewijzing kan niet worden "
+                 "verwijderd. Beëindig haar met een Einddatum, of laat de aanbieder eerst crediteren.",
+             "allocation " + std::to_string(p.ToewijzingNummer) +
+                 " has approved prestaties that were not credited; it cannot be deleted. End it with an "
+                 "Einddatum, or have the provider credit them first.");
+  }
+}
+
+void tr379(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht301>(c);
+  if (!cl) return;
+  for (const auto& p : cl->ToegewezenProducten) {
+    if (!p.ReferentieAanbieder) continue;
+    auto r = c.ledger->request(law(c), aanbieder(c), *p.ReferentieAanbieder);
+    if (!r || r->gemeente != gemeente(c))
+      s.fail(p.src, "ReferentieAanbieder", *p.ReferentieAanbieder,
+             "ReferentieAanbieder " + *p.ReferentieAanbieder + " komt in geen verzoek (315 of 317) van aanbieder " +
+                 aanbieder(c) + " aan deze gemeente voor. Vul haar alleen bij het honoreren van een verzoek, met "
+                 "de referentie uit dat verzoek; laat haar anders leeg.",
+             "ReferentieAanbieder " + *p.ReferentieAanbieder + " occurs in no request (315 or 317) of provider " +
+                 aanbieder(c) + " to this gemeente. Fill it only when honouring a request, with that request's "
+                 "reference; otherwise leave it empty.");
+  }
+}
+
+// ---- 315 / 317 / 319: requests and answers ----
+
+template <class F>
+void for_request_refs(const Context& c, F&& f) {
+  if (auto cl = client<m::Bericht315>(c))
+    for (const auto& p : cl->AangevraagdeProducten) f(cl->Bsn, p.src, p.ReferentieAanbieder);
+  if (auto cl = client<m::Bericht317>(c)) f(cl->Bsn, cl->Verzoek.src, cl->Verzoek.ReferentieAanbieder);
+}
+
+void tr347(const Context& c, Sink& s) {
+  for_request_refs(c, [&](const std::string&, const m::Src& src, const std::string& ref) {
+    if (c.ledger->request(law(c), aanbieder(c), ref))
+      s.fail(src, "ReferentieAanbieder", ref,
+             "ReferentieAanbieder " + ref + " is al gebruikt in een eerder verzoek van aanbieder " + aanbieder(c) +
+                 ". Geef elk verzoek een nieuwe, unieke referentie.",
+             "ReferentieAanbieder " + ref + " was already used in an earlier request of provider " + aanbieder(c) +
+                 ". Give every request a new, unique reference.");
+  });
+}
+
+void tr374(const Context& c, Sink& s) {
+  for_request_refs(c, [&](const std::string& bsn, const m::Src& src, const std::string& ref) {
+    for (const auto& r : c.ledger->open_requests(law(c), aanbieder(c), hash(c, bsn)))
+      if (r.referentie != ref && r.gemeente == gemeente(c)) {
+        s.fail(src, "ReferentieAanbieder", ref,
+               "voor deze cliënt loopt nog verzoek " + r.referentie +
+                   " van u, waarop de gemeente nog niet definitief heeft geantwoord (301 of 319). Wacht dat "
+                   "antwoord af voordat u een nieuw verzoek stuurt.",
+               "request " + r.referentie +
+                   " of yours for this client is still open: the gemeente has not answered it finally (301 or "
+                   "319). Wait for that answer before sending a new request.");
+        return;
+      }
+  });
+}
+
+void answer_rules(const Context& c, Sink& s, int which) {
+  auto b = as<m::Bericht319>(c);
+  if (!b || !b->Antwoord) return;
+  const auto& a = *b->Antwoord;
+  auto r = c.ledger->request(law(c), aanbieder(c), a.ReferentieAanbieder);
+  if (which == 355 && (!r || r->gemeente != gemeente(c)))
+    s.fail(a.src, "ReferentieAanbieder", a.ReferentieAanbieder,
+           "ReferentieAanbieder " + a.ReferentieAanbieder + " komt in geen verzoek (315 of 317) van aanbieder " +
+               aanbieder(c) + " aan deze gemeente voor. Neem de referentie over uit het verzoek dat u beantwoordt.",
+           "ReferentieAanbieder " + a.ReferentieAanbieder + " occurs in no request (315 or 317) of provider " +
+               aanbieder(c) + " to this gemeente. Copy the reference from the request you answer.");
+  if (!r) return;
+  if (which == 359 && r->honoured)
+    s.fail(a.src, "ReferentieAanbieder", a.ReferentieAanbieder,
+           "verzoek " + a.ReferentieAanbieder + " is al gehonoreerd met een toewijzing (301); een antwoordbericht "
+           "is dan niet meer mogelijk.",
+           "request " + a.ReferentieAanbieder + " was already honoured with an allocation (301); an answer is "
+           "no longer possible.");
+  if (which == 360 && a.VerzoekAntwoord == "2" && !r->antwoord.empty())
+    s.fail(a.src, "VerzoekAntwoord", "2",
+           "op verzoek " + a.ReferentieAanbieder + " is al geantwoord; 'in onderzoek' (2) kan alleen het eerste "
+           "antwoord zijn. Stuur nu een toewijzing (301) of een afwijzing (VerzoekAntwoord 1).",
+           "request " + a.ReferentieAanbieder + " was already answered; 'under investigation' (2) can only be the "
+           "first answer. Send an allocation (301) or a rejection (VerzoekAntwoord 1) now.");
+  if (which == 365 && !r->antwoord.empty() && r->antwoord != "2")
+    s.fail(a.src, "VerzoekAntwoord", a.VerzoekAntwoord,
+           "op verzoek " + a.ReferentieAanbieder + " is al definitief geantwoord (VerzoekAntwoord " + r->antwoord +
+               "); een tweede antwoord is niet mogelijk.",
+           "request " + a.ReferentieAanbieder + " was already answered finally (VerzoekAntwoord " + r->antwoord +
+               "); a second answer is not possible.");
+}
+void tr355(const Context& c, Sink& s) { answer_rules(c, s, 355); }
+void tr359(const Context& c, Sink& s) { answer_rules(c, s, 359); }
+void tr360(const Context& c, Sink& s) { answer_rules(c, s, 360); }
+void tr365(const Context& c, Sink& s) { answer_rules(c, s, 365); }
+
+// ---- 323: declarations ----
+
+template <class F>
+void for_prestaties(const Context& c, F&& f) {
+  if (auto b = as<m::Bericht323>(c))
+    for (const auto& cl : b->Declaratie.Clienten)
+      for (const auto& p : cl.Prestaties) f(cl, p);
+}
+
+bool credit(const m::Prestatie& p) { return p.IngediendBedrag.DebetCredit == "C"; }
+
+void tr333(const Context& c, Sink& s) {
+  auto b = as<m::Bericht323>(c);
+  if (!b) return;
+  const auto& dcl = b->Declaratie;
+  if (c.ledger->declaration(law(c), aanbieder(c), dcl.DeclaratieNummer))
+    s.fail(dcl.src, "DeclaratieNummer", dcl.DeclaratieNummer,
+           "DeclaratieNummer " + dcl.DeclaratieNummer + " is al gebruikt in een eerdere declaratie van " +
+               aanbieder(c) + ". Geef elke declaratie een nieuw nummer.",
+           "DeclaratieNummer " + dcl.DeclaratieNummer + " was already used in an earlier declaration of " +
+               aanbieder(c) + ". Give every declaration a new number.");
+}
+
+void tr314(const Context& c, Sink& s) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    const auto& ref = p.ProductReferentie.ReferentieNummer;
+    if (c.ledger->prestatie(law(c), aanbieder(c), ref))
+      s.fail(p.src, "ProductReferentie/ReferentieNummer", ref,
+             "ReferentieNummer " + ref + " is al gebruikt voor een eerdere prestatie van " + aanbieder(c) +
+                 ". Geef elke prestatie (ook een credit) een nieuw ReferentieNummer.",
+             "ReferentieNummer " + ref + " was already used for an earlier prestatie of " + aanbieder(c) +
+                 ". Give every prestatie (a credit too) a new ReferentieNummer.");
+  });
+}
+
+void tr338(const Context& c, Sink& s) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    if (!own_allocation(c, p.ToewijzingNummer))
+      s.fail(p.src, "ToewijzingNummer", std::to_string(p.ToewijzingNummer),
+             "er is geen toewijzing " + std::to_string(p.ToewijzingNummer) + " van gemeente " + gemeente(c) +
+                 " aan " + aanbieder(c) + " bekend. Declareer alleen op een ontvangen toewijzing (301), met het "
+                 "ToewijzingNummer daaruit.",
+             "no allocation " + std::to_string(p.ToewijzingNummer) + " from gemeente " + gemeente(c) + " to " +
+                 aanbieder(c) + " is known. Declare only on an allocation received (301), with its "
+                 "ToewijzingNummer.");
+  });
+}
+
+// Rules comparing a prestatie with its allocation.
+void allocation_rules(const Context& c, Sink& s, int which) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    auto a = own_allocation(c, p.ToewijzingNummer);
+    if (!a) return;
+    const std::string n = std::to_string(p.ToewijzingNummer);
+    const auto& per = p.ProductPeriode;
+    if (which == 307 && per.Begindatum < a->ingangsdatum)
+      s.fail(p.src, "ProductPeriode/Begindatum", d(per.Begindatum),
+             "de ProductPeriode begint " + d(per.Begindatum) + ", voor de Ingangsdatum " + d(a->ingangsdatum) +
+                 " van toewijzing " + n + ". Declareer alleen zorg binnen de toewijzingsperiode.",
+             "the ProductPeriode starts " + d(per.Begindatum) + ", before the Ingangsdatum " + d(a->ingangsdatum) +
+                 " of allocation " + n + ". Declare only care within the allocation's period.");
+    if (which == 308 && a->einddatum && per.Einddatum > *a->einddatum)
+      s.fail(p.src, "ProductPeriode/Einddatum", d(per.Einddatum),
+             "de ProductPeriode eindigt " + d(per.Einddatum) + ", na de Einddatum " + d(a->einddatum) +
+                 " van toewijzing " + n + ". Declareer alleen zorg binnen de toewijzingsperiode.",
+             "the ProductPeriode ends " + d(per.Einddatum) + ", after the Einddatum " + d(a->einddatum) +
+                 " of allocation " + n + ". Declare only care within the allocation's period.");
+    if (which == 339 && !a->categorie.empty() && a->categorie != p.ProductCategorie)
+      s.fail(p.src, "ProductCategorie", p.ProductCategorie,
+             "ProductCategorie " + p.ProductCategorie + " wijkt af van categorie " + a->categorie +
+                 " in toewijzing " + n + ". Declareer de toegewezen categorie.",
+             "ProductCategorie " + p.ProductCategorie + " differs from category " + a->categorie +
+                 " in allocation " + n + ". Declare the allocated category.");
+    if (which == 340 && a->code && *a->code != p.ProductCode)
+      s.fail(p.src, "ProductCode", p.ProductCode,
+             "ProductCode " + p.ProductCode + " wijkt af van productcode " + *a->code + " in toewijzing " + n +
+                 ". Declareer het toegewezen product.",
+             "ProductCode " + p.ProductCode + " differs from product code " + *a->code + " in allocation " + n +
+                 ". Declare the allocated product.");
+    if (which == 341 && a->volume && a->eenheid != p.Eenheid)
+      s.fail(p.src, "Eenheid", p.Eenheid,
+             "Eenheid " + p.Eenheid + " past niet bij eenheid " + a->eenheid + " van toewijzing " + n +
+                 ". Declareer in de eenheid van de toewijzing.",
+             "Eenheid " + p.Eenheid + " does not fit unit " + a->eenheid + " of allocation " + n +
+                 ". Declare in the allocation's unit.");
+    if (which == 384 && a->reden_wijziging == std::optional<std::string>("13"))
+      s.fail(p.src, "ToewijzingNummer", n,
+             "toewijzing " + n + " is door de gemeente verwijderd (RedenWijziging 13); daarop kunt u niet "
+             "declareren. Neem contact op met de gemeente over de juiste toewijzing.",
+             "allocation " + n + " was deleted by the gemeente (RedenWijziging 13); you cannot declare on it. "
+             "Contact the gemeente about the right allocation.");
+    if (which == 321 && !credit(p) && a->volume && a->eenheid == p.Eenheid) {
+      auto days = (std::chrono::sys_days{per.Einddatum} - std::chrono::sys_days{per.Begindatum}).count() + 1;
+      m::Integer limit = *a->volume;
+      if (a->frequentie == "1") limit *= days;
+      else if (a->frequentie == "2") limit *= (days + 6) / 7;
+      if (p.GeleverdVolume > limit)
+        s.fail(p.src, "GeleverdVolume", std::to_string(p.GeleverdVolume),
+               fmt::format("GeleverdVolume {} is meer dan toewijzing {} toestaat in de ProductPeriode ({} {} "
+                           "per frequentie {}: {}). Declareer niet meer dan toegewezen, of vraag een wijziging "
+                           "aan (317).",
+                           p.GeleverdVolume, n, *a->volume, a->eenheid, a->frequentie, limit),
+               fmt::format("GeleverdVolume {} is more than allocation {} allows in the ProductPeriode ({} {} per "
+                           "frequency {}: {}). Declare no more than allocated, or request a change (317).",
+                           p.GeleverdVolume, n, *a->volume, a->eenheid, a->frequentie, limit));
+    }
+  });
+}
+void tr307(const Context& c, Sink& s) { allocation_rules(c, s, 307); }
+void tr308(const Context& c, Sink& s) { allocation_rules(c, s, 308); }
+void tr321(const Context& c, Sink& s) { allocation_rules(c, s, 321); }
+void tr339(const Context& c, Sink& s) { allocation_rules(c, s, 339); }
+void tr340(const Context& c, Sink& s) { allocation_rules(c, s, 340); }
+void tr341(const Context& c, Sink& s) { allocation_rules(c, s, 341); }
+void tr384(const Context& c, Sink& s) { allocation_rules(c, s, 384); }
+
+// TR322 (volume) and TR369 (budget): what was declared on the allocation
+// before, plus this message's earlier lines, plus this line.
+void sum_rules(const Context& c, Sink& s, bool budget) {
+  std::map<m::Integer, m::Integer> in_message;
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    auto a = own_allocation(c, p.ToewijzingNummer);
+    if (!a) return;
+    m::Integer delta = budget ? p.IngediendBedrag.signed_cents() : (credit(p) ? -p.GeleverdVolume : p.GeleverdVolume);
+    auto [it, fresh] = in_message.try_emplace(p.ToewijzingNummer, 0);
+    if (fresh)
+      it->second = budget ? c.ledger->debit_cents(law(c), gemeente(c), p.ToewijzingNummer)
+                          : c.ledger->debit_volume(law(c), gemeente(c), p.ToewijzingNummer);
+    it->second += delta;
+    if (credit(p)) return;
+    const std::string n = std::to_string(p.ToewijzingNummer);
+    if (!budget && a->volume && a->frequentie == "6" && a->eenheid == p.Eenheid && it->second > *a->volume)
+      s.fail(p.src, "GeleverdVolume", std::to_string(p.GeleverdVolume),
+             fmt::format("met deze prestatie komt het gedeclareerde volume op toewijzing {} op {} {}, meer dan "
+                         "de toegewezen {} voor de hele toewijzingsperiode. Declareer niet meer dan toegewezen, "
+                         "of vraag een wijziging aan (317).",
+                         n, it->second, a->eenheid, *a->volume),
+             fmt::format("with this prestatie the volume declared on allocation {} comes to {} {}, more than the "
+                         "{} allocated for the whole period. Declare no more than allocated, or request a change "
+                         "(317).",
+                         n, it->second, a->eenheid, *a->volume));
+    if (budget && a->budget && it->second > *a->budget)
+      s.fail(p.src, "IngediendBedrag/Bedrag", std::to_string(p.IngediendBedrag.Bedrag),
+             fmt::format("met deze prestatie komt het gedeclareerde bedrag op toewijzing {} op {} eurocent, meer "
+                         "dan het toegewezen budget van {} eurocent.",
+                         n, it->second, *a->budget),
+             fmt::format("with this prestatie the amount declared on allocation {} comes to {} eurocent, more than "
+                         "the allocated budget of {} eurocent.",
+                         n, it->second, *a->budget));
+  });
+}
+void tr322(const Context& c, Sink& s) { sum_rules(c, s, false); }
+void tr369(const Context& c, Sink& s) { sum_rules(c, s, true); }
+
+void tr323(const Context& c, Sink& s) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    if (!credit(p) || !p.ProductReferentie.VorigReferentieNummer) return;
+    const auto& vorig = *p.ProductReferentie.VorigReferentieNummer;
+    auto deb = c.ledger->prestatie(law(c), aanbieder(c), vorig);
+    bool related = deb && !deb->credit && deb->verdict != L::Verdict::rejected &&
+                   deb->toewijzing_nummer == p.ToewijzingNummer && deb->categorie == p.ProductCategorie &&
+                   deb->code == p.ProductCode && deb->begin == p.ProductPeriode.Begindatum &&
+                   deb->eind == p.ProductPeriode.Einddatum;
+    if (!related)
+      s.fail(p.src, "ProductReferentie/VorigReferentieNummer", vorig,
+             "er is geen (goedgekeurde) debetprestatie " + vorig + " met dezelfde toewijzing, hetzelfde product "
+             "en dezelfde ProductPeriode. Een credit neemt die gegevens ongewijzigd over van de debetprestatie "
+             "die zij crediteert.",
+             "there is no (approved) debit prestatie " + vorig + " with the same allocation, product and "
+             "ProductPeriode. A credit copies those fields unchanged from the debit it credits.");
+  });
+}
+
+void tr390(const Context& c, Sink& s) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    if (!credit(p) || !p.ProductReferentie.VorigReferentieNummer) return;
+    const auto& vorig = *p.ProductReferentie.VorigReferentieNummer;
+    if (auto earlier = c.ledger->credit_of(law(c), aanbieder(c), vorig))
+      s.fail(p.src, "IngediendBedrag/DebetCredit", "C",
+             "prestatie " + vorig + " is al gecrediteerd (met " + earlier->referentie +
+                 "); een prestatie wordt maar één keer gecrediteerd.",
+             "prestatie " + vorig + " was already credited (by " + earlier->referentie +
+                 "); a prestatie is credited only once.");
+  });
+}
+
+void tr389(const Context& c, Sink& s) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    if (credit(p)) return;
+    auto deb = c.ledger->debit_for(law(c), aanbieder(c), p.ToewijzingNummer, p.ProductCategorie, p.ProductCode,
+                                   p.ProductPeriode.Begindatum, p.ProductPeriode.Einddatum);
+    if (deb && !c.ledger->credit_of(law(c), aanbieder(c), deb->referentie))
+      s.fail(p.src, "ProductPeriode", d(p.ProductPeriode.Begindatum) + " - " + d(p.ProductPeriode.Einddatum),
+             "voor deze toewijzing, dit product en deze ProductPeriode is al debetprestatie " + deb->referentie +
+                 " ingediend. Corrigeren gaat door die eerst te crediteren en daarna opnieuw te declareren.",
+             "debit prestatie " + deb->referentie +
+                 " was already submitted for this allocation, product and ProductPeriode. To correct it, credit "
+                 "it first and then declare again.");
+  });
+}
+
+void tr319(const Context& c, Sink& s) {
+  auto b = as<m::Bericht323>(c);
+  if (!b) return;
+  const auto& end = b->Declaratie.DeclaratiePeriode.Einddatum;
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    if (p.ProductPeriode.Begindatum > end)
+      s.fail(p.src, "ProductPeriode/Begindatum", d(p.ProductPeriode.Begindatum),
+             "de ProductPeriode begint na de DeclaratiePeriode (tot " + d(end) +
+                 "). Declareer zorg in de periode waarin of na de periode waarin zij is geleverd.",
+             "the ProductPeriode starts after the DeclaratiePeriode (until " + d(end) +
+                 "). Declare care in or after the period it was delivered in.");
+  });
+}
+
+constexpr auto kX = Level::cross_message;
+
+// clang-format off
+const Rule kRules[] = {
+  Rule{"TR019", "9019", kX, "305 307", "Een start of stop met ToewijzingNummer hoort bij een toewijzing aan de aanbieder.", "A start or stop with a ToewijzingNummer relates to an allocation to the provider.", &tr019},
+  Rule{"TR304", "8187", kX, "305 307 323", "Het Bsn is dat van de cliënt van de toewijzing.", "The Bsn is that of the allocation's client.", &tr304},
+  Rule{"TR063", "9063", kX, "305 307", "StatusAanlevering 3 verwijdert een eerdere aanlevering met dezelfde sleutel.", "StatusAanlevering 3 deletes an earlier delivery with the same key.", &tr063},
+  Rule{"TR071", "9071", kX, "305", "Een start die al gestopt is, wordt niet verwijderd.", "A start that was stopped is not deleted.", &tr071},
+  Rule{"TR074", "9074", kX, "305", "Een eerste aanlevering (1) heeft een sleutel die nog niet ontvangen is.", "A first delivery (1) has a key not received before.", &tr074},
+  Rule{"TR326", "9326", kX, "305", "Een start alleen als er geen actuele start op de toewijzing is.", "A start only when the allocation has no current start.", &tr326},
+  Rule{"TR382", "9069", kX, "307", "Een stop neemt de sleutel van een ontvangen start ongewijzigd over.", "A stop copies the key of a received start unchanged.", &tr382},
+  Rule{"TR413", "9413", kX, "307", "Na een tijdelijke stop (reden 20) is de volgende stop niet weer tijdelijk.", "After a temporary stop (reason 20) the next stop is not temporary again.", &tr413},
+  Rule{"TR414", "9414", kX, "307", "Een volgende stop eindigt op of na de eerdere stop.", "A later stop ends on or after the earlier stop.", &tr414},
+  Rule{"TR415", "9415", kX, "307", "Na een definitieve stop geen nieuwe stop voor dezelfde start.", "After a final stop no new stop for the same start.", &tr415},
+  Rule{"TR332", "9332", kX, "301", "Een ToewijzingNummer is uniek binnen de gemeente en de wet.", "A ToewijzingNummer is unique within the gemeente and the law.", &tr332},
+  Rule{"TR385", "9385", kX, "301", "Een toewijzing met goedgekeurde prestaties wordt niet verwijderd (RedenWijziging 13).", "An allocation with approved prestaties is not deleted (RedenWijziging 13).", &tr385},
+  Rule{"TR379", "9379", kX, "301", "ReferentieAanbieder alleen bij het honoreren van een verzoek, met die referentie.", "ReferentieAanbieder only when honouring a request, with its reference.", &tr379},
+  Rule{"TR347", "9347", kX, "315 317", "ReferentieAanbieder is uniek voor de aanbieder binnen de wet.", "ReferentieAanbieder is unique for the provider within the law.", &tr347},
+  Rule{"TR374", "9374", kX, "315 317", "Geen nieuw verzoek zolang een verzoek voor de cliënt open is.", "No new request while a request for the client is open.", &tr374},
+  Rule{"TR355", "9355", kX, "319", "Het antwoord noemt de ReferentieAanbieder van een ontvangen verzoek.", "The answer names the ReferentieAanbieder of a received request.", &tr355},
+  Rule{"TR359", "9359", kX, "319", "Geen antwoordbericht op een verzoek dat al met een toewijzing is gehonoreerd.", "No answer on a request already honoured with an allocation.", &tr359},
+  Rule{"TR360", "9360", kX, "319", "'In onderzoek' (2) alleen als eerste antwoord op een verzoek.", "'Under investigation' (2) only as the first answer to a request.", &tr360},
+  Rule{"TR365", "9365", kX, "319", "Een tweede antwoord alleen na 'in onderzoek' (2).", "A second answer only after 'under investigation' (2).", &tr365},
+  Rule{"TR333", "9333", kX, "323", "DeclaratieNummer is uniek voor de aanbieder binnen de wet.", "DeclaratieNummer is unique for the provider within the law.", &tr333},
+  Rule{"TR314", "8021", kX, "323", "ReferentieNummer van een prestatie is uniek voor de aanbieder binnen de wet.", "A prestatie's ReferentieNummer is unique for the provider within the law.", &tr314},
+  Rule{"TR338", "9338", kX, "323", "Een prestatie hoort bij een toewijzing aan de aanbieder.", "A prestatie relates to an allocation to the provider.", &tr338},
+  Rule{"TR307", "9307", kX, "323", "De ProductPeriode begint niet voor de Ingangsdatum van de toewijzing.", "The ProductPeriode does not start before the allocation's Ingangsdatum.", &tr307},
+  Rule{"TR308", "9308", kX, "323", "De ProductPeriode eindigt niet na de Einddatum van de toewijzing.", "The ProductPeriode does not end after the allocation's Einddatum.", &tr308},
+  Rule{"TR339", "9339", kX, "323", "ProductCategorie is die van de toewijzing.", "ProductCategorie is the allocation's.", &tr339},
+  Rule{"TR340", "9340", kX, "323", "ProductCode is die van de toewijzing, als die er een noemt.", "ProductCode is the allocation's, when it names one.", &tr340},
+  Rule{"TR341", "9341", kX, "323", "Eenheid past bij de eenheid van de toewijzing.", "Eenheid fits the allocation's unit.", &tr341},
+  Rule{"TR321", "9321", kX, "323", "GeleverdVolume past binnen het toegewezen Volume.", "GeleverdVolume fits within the allocated Volume.", &tr321},
+  Rule{"TR322", "9322", kX, "323", "De som van GeleverdVolume op een toewijzing past binnen de toegewezen Omvang.", "The sum of GeleverdVolume on an allocation fits within the allocated Omvang.", &tr322},
+  Rule{"TR369", "9369", kX, "323", "De som van de bedragen op een toewijzing past binnen het toegewezen Budget.", "The sum of amounts on an allocation fits within the allocated Budget.", &tr369},
+  Rule{"TR323", "8017", kX, "323", "Een credit crediteert een eerdere (goedgekeurde) debetprestatie met dezelfde sleutelvelden.", "A credit credits an earlier (approved) debit with the same key fields.", &tr323},
+  Rule{"TR389", "9389", kX, "323", "Eén debet per toewijzing, product en ProductPeriode, tenzij eerst gecrediteerd.", "One debit per allocation, product and ProductPeriode, unless credited first.", &tr389},
+  Rule{"TR390", "9390", kX, "323", "Een prestatie wordt maar één keer gecrediteerd.", "A prestatie is credited only once.", &tr390},
+  Rule{"TR384", "9384", kX, "323", "Niet declareren op een verwijderde toewijzing (RedenWijziging 13).", "No declaring on a deleted allocation (RedenWijziging 13).", &tr384},
+  Rule{"TR319", "9319", kX, "323", "De ProductPeriode valt in de huidige of een eerdere declaratieperiode.", "The ProductPeriode falls in the current or an earlier declaration period.", &tr319},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const Rule> cross_message_rules() { return kRules; }
+
+}  // namespace sluis::rules

@@ -1,0 +1,549 @@
+#include "gateway/store/sqlite_ledger.hpp"
+
+#include "gateway/store/sqlite_util.hpp"
+
+namespace sluis::store::sqlite {
+
+namespace L = standard::ledger;
+using core::format_date;
+
+// Dates are stored as YYYY-MM-DD (they compare as text); a start or stop is
+// found by its logical key, kept as one column (care_key) so that an absent
+// ToewijzingNummer or Product is part of the key like any value.
+const char* const kLedgerSchema = R"sql(
+CREATE TABLE ledger_allocation (
+  law TEXT NOT NULL,
+  gemeente TEXT NOT NULL,
+  toewijzing_nummer INTEGER NOT NULL,
+  aanbieder TEXT NOT NULL,
+  bsn_hash TEXT NOT NULL,
+  categorie TEXT NOT NULL,
+  code TEXT,
+  ingangsdatum TEXT NOT NULL,
+  einddatum TEXT,
+  reden_wijziging TEXT,
+  referentie_aanbieder TEXT,
+  volume INTEGER,
+  eenheid TEXT NOT NULL,
+  frequentie TEXT NOT NULL,
+  budget INTEGER,
+  toewijzingsdatum TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  PRIMARY KEY (law, gemeente, toewijzing_nummer)
+) WITHOUT ROWID;
+CREATE INDEX ledger_allocation_client ON ledger_allocation (law, gemeente, aanbieder, bsn_hash);
+CREATE TABLE ledger_care (
+  kind TEXT NOT NULL CHECK (kind IN ('start', 'stop')),
+  care_key TEXT NOT NULL,
+  law TEXT NOT NULL,
+  gemeente TEXT NOT NULL,
+  aanbieder TEXT NOT NULL,
+  bsn_hash TEXT NOT NULL,
+  toewijzing_nummer INTEGER,
+  categorie TEXT NOT NULL,
+  code TEXT NOT NULL,
+  toewijzing_ingangsdatum TEXT,
+  begindatum TEXT NOT NULL,
+  reden TEXT NOT NULL,
+  einddatum TEXT,
+  status TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (kind, care_key)
+) WITHOUT ROWID;
+CREATE INDEX ledger_care_allocation ON ledger_care (law, gemeente, aanbieder, toewijzing_nummer, kind);
+CREATE TABLE ledger_request (
+  law TEXT NOT NULL,
+  aanbieder TEXT NOT NULL,
+  referentie TEXT NOT NULL,
+  gemeente TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  bsn_hash TEXT NOT NULL,
+  antwoord TEXT NOT NULL,
+  honoured INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (law, aanbieder, referentie)
+) WITHOUT ROWID;
+CREATE INDEX ledger_request_client ON ledger_request (law, aanbieder, bsn_hash);
+CREATE TABLE ledger_declaration (
+  law TEXT NOT NULL,
+  aanbieder TEXT NOT NULL,
+  nummer TEXT NOT NULL,
+  gemeente TEXT NOT NULL,
+  identificatie TEXT NOT NULL,
+  dagtekening TEXT NOT NULL,
+  periode_begin TEXT NOT NULL,
+  periode_eind TEXT NOT NULL,
+  totaal_cents INTEGER NOT NULL,
+  bericht_xsd TEXT NOT NULL,
+  basis_xsd TEXT NOT NULL,
+  answered INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (law, aanbieder, nummer)
+) WITHOUT ROWID;
+CREATE INDEX ledger_declaration_id ON ledger_declaration (law, aanbieder, identificatie);
+CREATE INDEX ledger_declaration_period ON ledger_declaration (law, aanbieder, gemeente, periode_eind);
+CREATE TABLE ledger_prestatie (
+  law TEXT NOT NULL,
+  aanbieder TEXT NOT NULL,
+  referentie TEXT NOT NULL,
+  vorig_referentie TEXT NOT NULL,
+  gemeente TEXT NOT NULL,
+  toewijzing_nummer INTEGER NOT NULL,
+  bsn_hash TEXT NOT NULL,
+  categorie TEXT NOT NULL,
+  code TEXT NOT NULL,
+  begin TEXT NOT NULL,
+  eind TEXT NOT NULL,
+  volume INTEGER NOT NULL,
+  eenheid TEXT NOT NULL,
+  cents INTEGER NOT NULL,
+  credit INTEGER NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('pending', 'approved', 'rejected')),
+  declaratie_nummer TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (law, aanbieder, referentie)
+) WITHOUT ROWID;
+CREATE INDEX ledger_prestatie_allocation ON ledger_prestatie (law, gemeente, toewijzing_nummer);
+CREATE INDEX ledger_prestatie_vorig ON ledger_prestatie (law, aanbieder, vorig_referentie);
+)sql";
+
+namespace {
+
+std::optional<L::Date> opt_date(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  return core::parse_date(*s);
+}
+L::Date date(const std::string& s) { return core::parse_date(s).value_or(L::Date{}); }
+std::optional<std::string> opt_text(const std::optional<L::Date>& d) {
+  return d ? std::optional(format_date(*d)) : std::nullopt;
+}
+
+std::string care_key(const L::CareKey& k) {
+  std::string s = k.law + "|" + k.gemeente + "|" + k.aanbieder + "|" + k.bsn_hash + "|";
+  s += k.toewijzing_nummer ? std::to_string(*k.toewijzing_nummer) : std::string("-");
+  s += "|" + k.categorie + "|" + k.code + "|";
+  s += k.toewijzing_ingangsdatum ? format_date(*k.toewijzing_ingangsdatum) : std::string("-");
+  s += "|" + format_date(k.begindatum);
+  return s;
+}
+
+constexpr const char* kAllocationColumns =
+    "law, gemeente, toewijzing_nummer, aanbieder, bsn_hash, categorie, code, ingangsdatum, einddatum, "
+    "reden_wijziging, referentie_aanbieder, volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, "
+    "verdict";
+
+L::Allocation read_allocation(const Stmt& s) {
+  L::Allocation a;
+  a.law = s.text(0);
+  a.gemeente = s.text(1);
+  a.toewijzing_nummer = s.i64(2);
+  a.aanbieder = s.text(3);
+  a.bsn_hash = s.text(4);
+  a.categorie = s.text(5);
+  a.code = s.opt_text(6);
+  a.ingangsdatum = date(s.text(7));
+  a.einddatum = opt_date(s.opt_text(8));
+  a.reden_wijziging = s.opt_text(9);
+  a.referentie_aanbieder = s.opt_text(10);
+  a.volume = s.opt_i64(11);
+  a.eenheid = s.text(12);
+  a.frequentie = s.text(13);
+  a.budget = s.opt_i64(14);
+  a.toewijzingsdatum = date(s.text(15));
+  a.message_id = s.text(16);
+  a.verdict = L::parse_verdict(s.text(17)).value_or(L::Verdict::approved);
+  return a;
+}
+
+constexpr const char* kCareColumns =
+    "law, gemeente, aanbieder, bsn_hash, toewijzing_nummer, categorie, code, toewijzing_ingangsdatum, begindatum, "
+    "reden, einddatum, status, message_id";
+
+L::CareKey read_key(const Stmt& s) {
+  L::CareKey k;
+  k.law = s.text(0);
+  k.gemeente = s.text(1);
+  k.aanbieder = s.text(2);
+  k.bsn_hash = s.text(3);
+  k.toewijzing_nummer = s.opt_i64(4);
+  k.categorie = s.text(5);
+  k.code = s.text(6);
+  k.toewijzing_ingangsdatum = opt_date(s.opt_text(7));
+  k.begindatum = date(s.text(8));
+  return k;
+}
+
+constexpr const char* kRequestColumns =
+    "law, aanbieder, referentie, gemeente, type, bsn_hash, antwoord, honoured, message_id";
+
+L::Request read_request(const Stmt& s) {
+  L::Request r;
+  r.law = s.text(0);
+  r.aanbieder = s.text(1);
+  r.referentie = s.text(2);
+  r.gemeente = s.text(3);
+  r.type = static_cast<int>(s.i64(4));
+  r.bsn_hash = s.text(5);
+  r.antwoord = s.text(6);
+  r.honoured = s.i64(7) != 0;
+  r.message_id = s.text(8);
+  return r;
+}
+
+constexpr const char* kDeclarationColumns =
+    "law, aanbieder, nummer, gemeente, identificatie, dagtekening, periode_begin, periode_eind, totaal_cents, "
+    "bericht_xsd, basis_xsd, answered, message_id";
+
+L::Declaration read_declaration(const Stmt& s) {
+  L::Declaration d;
+  d.law = s.text(0);
+  d.aanbieder = s.text(1);
+  d.nummer = s.text(2);
+  d.gemeente = s.text(3);
+  d.identificatie = s.text(4);
+  d.dagtekening = date(s.text(5));
+  d.periode_begin = date(s.text(6));
+  d.periode_eind = date(s.text(7));
+  d.totaal_cents = s.i64(8);
+  d.bericht_xsd = s.text(9);
+  d.basis_xsd = s.text(10);
+  d.answered = s.i64(11) != 0;
+  d.message_id = s.text(12);
+  return d;
+}
+
+constexpr const char* kPrestatieColumns =
+    "law, aanbieder, referentie, vorig_referentie, gemeente, toewijzing_nummer, bsn_hash, categorie, code, begin, "
+    "eind, volume, eenheid, cents, credit, verdict, declaratie_nummer, message_id";
+
+L::Prestatie read_prestatie(const Stmt& s) {
+  L::Prestatie p;
+  p.law = s.text(0);
+  p.aanbieder = s.text(1);
+  p.referentie = s.text(2);
+  p.vorig_referentie = s.text(3);
+  p.gemeente = s.text(4);
+  p.toewijzing_nummer = s.i64(5);
+  p.bsn_hash = s.text(6);
+  p.categorie = s.text(7);
+  p.code = s.text(8);
+  p.begin = date(s.text(9));
+  p.eind = date(s.text(10));
+  p.volume = s.i64(11);
+  p.eenheid = s.text(12);
+  p.cents = s.i64(13);
+  p.credit = s.i64(14) != 0;
+  p.verdict = L::parse_verdict(s.text(15)).value_or(L::Verdict::pending);
+  p.declaratie_nummer = s.text(16);
+  p.message_id = s.text(17);
+  return p;
+}
+
+// Reads go through row(): a read that fails (I/O error, no statement) is
+// remembered, and the commit fails instead of a rule deciding on a missing fact.
+int row(Stmt& s, bool& failed) {
+  int rc = s.step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) failed = true;
+  return rc;
+}
+
+template <class T, class Read>
+std::optional<T> first(Stmt& s, bool& failed, Read read) {
+  if (row(s, failed) == SQLITE_ROW) return read(s);
+  return std::nullopt;
+}
+
+template <class T, class Read>
+std::vector<T> all(Stmt& s, bool& failed, Read read) {
+  std::vector<T> out;
+  while (row(s, failed) == SQLITE_ROW) out.push_back(read(s));
+  return out;
+}
+
+// SQL strings built once (the cache is keyed by their address).
+struct Sql {
+  std::string allocation = std::string("SELECT ") + kAllocationColumns +
+                           " FROM ledger_allocation WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ?";
+  std::string allocations_of = std::string("SELECT ") + kAllocationColumns +
+                               " FROM ledger_allocation WHERE law = ? AND gemeente = ? AND aanbieder = ? AND "
+                               "bsn_hash = ? AND verdict != 'rejected' AND COALESCE(reden_wijziging, '') != '13' "
+                               "ORDER BY toewijzing_nummer";
+  std::string care = std::string("SELECT ") + kCareColumns + " FROM ledger_care WHERE kind = ? AND care_key = ?";
+  std::string request = std::string("SELECT ") + kRequestColumns +
+                        " FROM ledger_request WHERE law = ? AND aanbieder = ? AND referentie = ?";
+  std::string open_requests = std::string("SELECT ") + kRequestColumns +
+                              " FROM ledger_request WHERE law = ? AND aanbieder = ? AND bsn_hash = ? AND "
+                              "honoured = 0 AND antwoord IN ('', '2') ORDER BY referentie";
+  std::string declaration = std::string("SELECT ") + kDeclarationColumns +
+                            " FROM ledger_declaration WHERE law = ? AND aanbieder = ? AND nummer = ?";
+  std::string declaration_by_id = std::string("SELECT ") + kDeclarationColumns +
+                                  " FROM ledger_declaration WHERE law = ? AND aanbieder = ? AND identificatie = ?";
+  std::string prestatie = std::string("SELECT ") + kPrestatieColumns +
+                          " FROM ledger_prestatie WHERE law = ? AND aanbieder = ? AND referentie = ?";
+  std::string debit_for = std::string("SELECT ") + kPrestatieColumns +
+                          " FROM ledger_prestatie WHERE law = ? AND aanbieder = ? AND toewijzing_nummer = ? AND "
+                          "categorie = ? AND code = ? AND begin = ? AND eind = ? AND credit = 0 AND "
+                          "verdict != 'rejected' LIMIT 1";
+  std::string credit_of = std::string("SELECT ") + kPrestatieColumns +
+                          " FROM ledger_prestatie WHERE law = ? AND aanbieder = ? AND vorig_referentie = ? AND "
+                          "credit = 1 AND verdict != 'rejected' LIMIT 1";
+};
+const Sql& sql() {
+  static const Sql s;
+  return s;
+}
+
+constexpr const char* kDebitVolume =
+    "SELECT COALESCE(SUM(CASE credit WHEN 1 THEN -volume ELSE volume END), 0) FROM ledger_prestatie "
+    "WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ? AND verdict != 'rejected'";
+constexpr const char* kDebitCents =
+    "SELECT COALESCE(SUM(CASE credit WHEN 1 THEN -cents ELSE cents END), 0) FROM ledger_prestatie "
+    "WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ? AND verdict != 'rejected'";
+constexpr const char* kOpenStart =
+    "SELECT 1 FROM ledger_care s WHERE s.law = ? AND s.gemeente = ? AND s.aanbieder = ? AND "
+    "s.toewijzing_nummer = ? AND s.kind = 'start' AND s.status != '3' AND NOT EXISTS (SELECT 1 FROM "
+    "ledger_care t WHERE t.kind = 'stop' AND t.care_key = s.care_key AND t.status != '3') LIMIT 1";
+constexpr const char* kApprovedUncredited =
+    "SELECT 1 FROM ledger_prestatie d WHERE d.law = ? AND d.gemeente = ? AND d.toewijzing_nummer = ? AND "
+    "d.credit = 0 AND d.verdict = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_prestatie c WHERE "
+    "c.law = d.law AND c.aanbieder = d.aanbieder AND c.vorig_referentie = d.referentie AND c.credit = 1 AND "
+    "c.verdict != 'rejected') LIMIT 1";
+constexpr const char* kLatestPeriod =
+    "SELECT MAX(periode_eind) FROM ledger_declaration WHERE law = ? AND aanbieder = ? AND gemeente = ?";
+
+}  // namespace
+
+Ledger::~Ledger() {
+  for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+}
+
+sqlite3_stmt* Ledger::prepared(const char* text) const {
+  auto it = cache_.find(text);
+  if (it != cache_.end()) return it->second;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v3(db_, text, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) return nullptr;
+  cache_.emplace(text, st);
+  return st;
+}
+
+std::optional<L::Allocation> Ledger::allocation(const std::string& law, const std::string& gemeente,
+                                                Integer nummer) const {
+  Stmt s(db_, prepared(sql().allocation.c_str()));
+  s.bind(1, law).bind(2, gemeente).bind(3, nummer);
+  return first<L::Allocation>(s, failed_, read_allocation);
+}
+
+std::vector<L::Allocation> Ledger::allocations_of(const std::string& law, const std::string& gemeente,
+                                                  const std::string& aanbieder, const std::string& bsn_hash) const {
+  Stmt s(db_, prepared(sql().allocations_of.c_str()));
+  s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, bsn_hash);
+  return all<L::Allocation>(s, failed_, read_allocation);
+}
+
+std::optional<L::Start> Ledger::start(const L::CareKey& key) const {
+  Stmt s(db_, prepared(sql().care.c_str()));
+  s.bind(1, std::string_view("start")).bind(2, care_key(key));
+  return first<L::Start>(s, failed_, [](const Stmt& r) { return L::Start{read_key(r), r.text(11), r.text(12)}; });
+}
+
+std::optional<L::Stop> Ledger::stop(const L::CareKey& key) const {
+  Stmt s(db_, prepared(sql().care.c_str()));
+  s.bind(1, std::string_view("stop")).bind(2, care_key(key));
+  return first<L::Stop>(s, failed_, [](const Stmt& r) {
+    return L::Stop{read_key(r), r.text(9), date(r.text(10)), r.text(11), r.text(12)};
+  });
+}
+
+bool Ledger::open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
+                           Integer nummer) const {
+  Stmt s(db_, prepared(kOpenStart));
+  s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, nummer);
+  return row(s, failed_) == SQLITE_ROW;
+}
+
+std::optional<L::Request> Ledger::request(const std::string& law, const std::string& aanbieder,
+                                          const std::string& referentie) const {
+  Stmt s(db_, prepared(sql().request.c_str()));
+  s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
+  return first<L::Request>(s, failed_, read_request);
+}
+
+std::vector<L::Request> Ledger::open_requests(const std::string& law, const std::string& aanbieder,
+                                              const std::string& bsn_hash) const {
+  Stmt s(db_, prepared(sql().open_requests.c_str()));
+  s.bind(1, law).bind(2, aanbieder).bind(3, bsn_hash);
+  return all<L::Request>(s, failed_, read_request);
+}
+
+std::optional<L::Declaration> Ledger::declaration(const std::string& law, const std::string& aanbieder,
+                                                  const std::string& nummer) const {
+  Stmt s(db_, prepared(sql().declaration.c_str()));
+  s.bind(1, law).bind(2, aanbieder).bind(3, nummer);
+  return first<L::Declaration>(s, failed_, read_declaration);
+}
+
+std::optional<L::Declaration> Ledger::declaration_by_id(const std::string& law, const std::string& aanbieder,
+                                                        const std::string& identificatie) const {
+  Stmt s(db_, prepared(sql().declaration_by_id.c_str()));
+  s.bind(1, law).bind(2, aanbieder).bind(3, identificatie);
+  return first<L::Declaration>(s, failed_, read_declaration);
+}
+
+std::optional<L::Prestatie> Ledger::prestatie(const std::string& law, const std::string& aanbieder,
+                                              const std::string& referentie) const {
+  Stmt s(db_, prepared(sql().prestatie.c_str()));
+  s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
+  return first<L::Prestatie>(s, failed_, read_prestatie);
+}
+
+L::Integer Ledger::debit_volume(const std::string& law, const std::string& gemeente, Integer nummer) const {
+  Stmt s(db_, prepared(kDebitVolume));
+  s.bind(1, law).bind(2, gemeente).bind(3, nummer);
+  return row(s, failed_) == SQLITE_ROW ? s.i64(0) : 0;
+}
+
+L::Integer Ledger::debit_cents(const std::string& law, const std::string& gemeente, Integer nummer) const {
+  Stmt s(db_, prepared(kDebitCents));
+  s.bind(1, law).bind(2, gemeente).bind(3, nummer);
+  return row(s, failed_) == SQLITE_ROW ? s.i64(0) : 0;
+}
+
+std::optional<L::Prestatie> Ledger::debit_for(const std::string& law, const std::string& aanbieder, Integer nummer,
+                                              const std::string& categorie, const std::string& code,
+                                              const Date& begin, const Date& eind) const {
+  Stmt s(db_, prepared(sql().debit_for.c_str()));
+  s.bind(1, law).bind(2, aanbieder).bind(3, nummer).bind(4, categorie).bind(5, code);
+  s.bind(6, format_date(begin)).bind(7, format_date(eind));
+  return first<L::Prestatie>(s, failed_, read_prestatie);
+}
+
+std::optional<L::Prestatie> Ledger::credit_of(const std::string& law, const std::string& aanbieder,
+                                              const std::string& referentie) const {
+  Stmt s(db_, prepared(sql().credit_of.c_str()));
+  s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
+  return first<L::Prestatie>(s, failed_, read_prestatie);
+}
+
+bool Ledger::has_approved_uncredited(const std::string& law, const std::string& gemeente, Integer nummer) const {
+  Stmt s(db_, prepared(kApprovedUncredited));
+  s.bind(1, law).bind(2, gemeente).bind(3, nummer);
+  return row(s, failed_) == SQLITE_ROW;
+}
+
+std::optional<L::Date> Ledger::latest_declaration_period(const std::string& law, const std::string& aanbieder,
+                                                         const std::string& gemeente) const {
+  Stmt s(db_, prepared(kLatestPeriod));
+  s.bind(1, law).bind(2, aanbieder).bind(3, gemeente);
+  if (row(s, failed_) != SQLITE_ROW || s.null(0)) return std::nullopt;
+  return core::parse_date(s.text(0));
+}
+
+core::Result<void> Ledger::apply(const L::Changes& c) {
+  auto step = [this](Stmt& s, const char* what) -> core::Result<void> {
+    if (s.step() != SQLITE_DONE) return db_error(db_, what);
+    return {};
+  };
+  for (const auto& a : c.allocations) {
+    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_allocation (law, gemeente, toewijzing_nummer, aanbieder, "
+                         "bsn_hash, categorie, code, ingangsdatum, einddatum, reden_wijziging, referentie_aanbieder, "
+                         "volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, verdict) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    s.bind(1, a.law).bind(2, a.gemeente).bind(3, a.toewijzing_nummer).bind(4, a.aanbieder).bind(5, a.bsn_hash);
+    s.bind(6, a.categorie).bind_opt(7, a.code).bind(8, format_date(a.ingangsdatum)).bind_opt(9, opt_text(a.einddatum));
+    s.bind_opt(10, a.reden_wijziging).bind_opt(11, a.referentie_aanbieder).bind_opt(12, a.volume).bind(13, a.eenheid);
+    s.bind(14, a.frequentie).bind_opt(15, a.budget).bind(16, format_date(a.toewijzingsdatum)).bind(17, a.message_id);
+    s.bind(18, L::to_string(a.verdict));
+    if (auto r = step(s, "ledger allocation"); !r) return r;
+  }
+  auto care = [&](std::string_view kind, const L::CareKey& k, const std::string& reden,
+                  const std::optional<L::Date>& eind, const std::string& status,
+                  const std::string& msg) -> core::Result<void> {
+    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_care (kind, care_key, law, gemeente, aanbieder, bsn_hash, "
+                         "toewijzing_nummer, categorie, code, toewijzing_ingangsdatum, begindatum, reden, einddatum, "
+                         "status, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    s.bind(1, kind).bind(2, care_key(k)).bind(3, k.law).bind(4, k.gemeente).bind(5, k.aanbieder);
+    s.bind(6, k.bsn_hash).bind_opt(7, k.toewijzing_nummer).bind(8, k.categorie).bind(9, k.code);
+    s.bind_opt(10, opt_text(k.toewijzing_ingangsdatum)).bind(11, format_date(k.begindatum)).bind(12, reden);
+    s.bind_opt(13, opt_text(eind)).bind(14, status).bind(15, msg);
+    return step(s, "ledger care");
+  };
+  for (const auto& st : c.starts)
+    if (auto r = care("start", st.key, "", std::nullopt, st.status, st.message_id); !r) return r;
+  for (const auto& st : c.stops)
+    if (auto r = care("stop", st.key, st.reden, st.einddatum, st.status, st.message_id); !r) return r;
+  for (const auto& q : c.requests) {
+    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_request (law, aanbieder, referentie, gemeente, type, "
+                         "bsn_hash, antwoord, honoured, message_id) VALUES (?,?,?,?,?,?,?,?,?)"));
+    s.bind(1, q.law).bind(2, q.aanbieder).bind(3, q.referentie).bind(4, q.gemeente);
+    s.bind(5, static_cast<Integer>(q.type)).bind(6, q.bsn_hash).bind(7, q.antwoord);
+    s.bind(8, static_cast<Integer>(q.honoured ? 1 : 0)).bind(9, q.message_id);
+    if (auto r = step(s, "ledger request"); !r) return r;
+  }
+  for (const auto& d : c.declarations) {
+    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_declaration (law, aanbieder, nummer, gemeente, "
+                         "identificatie, dagtekening, periode_begin, periode_eind, totaal_cents, bericht_xsd, "
+                         "basis_xsd, answered, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    s.bind(1, d.law).bind(2, d.aanbieder).bind(3, d.nummer).bind(4, d.gemeente).bind(5, d.identificatie);
+    s.bind(6, format_date(d.dagtekening)).bind(7, format_date(d.periode_begin)).bind(8, format_date(d.periode_eind));
+    s.bind(9, d.totaal_cents).bind(10, d.bericht_xsd).bind(11, d.basis_xsd);
+    s.bind(12, static_cast<Integer>(d.answered ? 1 : 0)).bind(13, d.message_id);
+    if (auto r = step(s, "ledger declaration"); !r) return r;
+  }
+  for (const auto& p : c.prestaties) {
+    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_prestatie (law, aanbieder, referentie, vorig_referentie, "
+                         "gemeente, toewijzing_nummer, bsn_hash, categorie, code, begin, eind, volume, eenheid, "
+                         "cents, credit, verdict, declaratie_nummer, message_id) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    s.bind(1, p.law).bind(2, p.aanbieder).bind(3, p.referentie).bind(4, p.vorig_referentie).bind(5, p.gemeente);
+    s.bind(6, p.toewijzing_nummer).bind(7, p.bsn_hash).bind(8, p.categorie).bind(9, p.code);
+    s.bind(10, format_date(p.begin)).bind(11, format_date(p.eind)).bind(12, p.volume).bind(13, p.eenheid);
+    s.bind(14, p.cents).bind(15, static_cast<Integer>(p.credit ? 1 : 0)).bind(16, L::to_string(p.verdict));
+    s.bind(17, p.declaratie_nummer).bind(18, p.message_id);
+    if (auto r = step(s, "ledger prestatie"); !r) return r;
+  }
+  for (const auto& v : c.declaration_verdicts) {
+    Stmt s(db_, prepared("UPDATE ledger_prestatie SET verdict = ? WHERE law = ? AND aanbieder = ? AND "
+                         "declaratie_nummer = ?"));
+    s.bind(1, L::to_string(v.verdict)).bind(2, v.law).bind(3, v.aanbieder).bind(4, v.nummer);
+    if (auto r = step(s, "ledger declaration verdict"); !r) return r;
+    Stmt u(db_, prepared("UPDATE ledger_declaration SET answered = 1 WHERE law = ? AND aanbieder = ? AND nummer = ?"));
+    u.bind(1, v.law).bind(2, v.aanbieder).bind(3, v.nummer);
+    if (auto r = step(u, "ledger declaration answered"); !r) return r;
+  }
+  for (const auto& v : c.rejected_allocations) {
+    Stmt s(db_, prepared("UPDATE ledger_allocation SET verdict = 'rejected' WHERE law = ? AND gemeente = ? AND "
+                         "toewijzing_nummer = ?"));
+    s.bind(1, v.law).bind(2, v.gemeente).bind(3, v.toewijzing_nummer);
+    if (auto r = step(s, "ledger allocation verdict"); !r) return r;
+  }
+  // A start or stop the receiver rejected keeps its row with status R: it
+  // counts as neither delivered nor deleted.
+  auto reject_care = [&](std::string_view kind, const L::CareKey& k) -> core::Result<void> {
+    Stmt s(db_, prepared("UPDATE ledger_care SET status = 'R' WHERE kind = ? AND care_key = ?"));
+    s.bind(1, kind).bind(2, care_key(k));
+    return step(s, "ledger care verdict");
+  };
+  for (const auto& k : c.rejected_starts)
+    if (auto r = reject_care("start", k); !r) return r;
+  for (const auto& k : c.rejected_stops)
+    if (auto r = reject_care("stop", k); !r) return r;
+  for (const auto& id : c.rejected_messages) {
+    for (const char* sql : {"UPDATE ledger_allocation SET verdict = 'rejected' WHERE message_id = ?",
+                            "UPDATE ledger_care SET status = 'R' WHERE message_id = ?",
+                            "UPDATE ledger_prestatie SET verdict = 'rejected' WHERE message_id = ?",
+                            "DELETE FROM ledger_request WHERE message_id = ?"}) {
+      Stmt s(db_, prepared(sql));
+      s.bind(1, id);
+      if (auto r = step(s, "ledger message verdict"); !r) return r;
+    }
+  }
+  for (const auto& v : c.prestatie_verdicts) {
+    Stmt s(db_, prepared("UPDATE ledger_prestatie SET verdict = ? WHERE law = ? AND aanbieder = ? AND referentie = ?"));
+    s.bind(1, L::to_string(v.verdict)).bind(2, v.law).bind(3, v.aanbieder).bind(4, v.referentie);
+    if (auto r = step(s, "ledger verdict"); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace sluis::store::sqlite

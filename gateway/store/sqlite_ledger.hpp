@@ -1,0 +1,77 @@
+// Internal to the SQLite engine: the ledger tables (schema version 2), the
+// rules' LedgerView over them and the writer of a message's ledger changes.
+// Both run on the writer connection inside the message's transaction, so a
+// rule sees every earlier commit and the facts commit with the message.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <map>
+
+#include "gateway/core/result.hpp"
+#include "gateway/standard/ledger.hpp"
+
+namespace sluis::store::sqlite {
+
+// Migration 1 -> 2: the ledger tables.
+extern const char* const kLedgerSchema;
+
+class Ledger final : public standard::ledger::LedgerView {
+ public:
+  explicit Ledger(sqlite3* db) : db_(db) {}
+  ~Ledger() override;
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  using Integer = standard::ledger::Integer;
+  using Date = standard::ledger::Date;
+
+  std::optional<standard::ledger::Allocation> allocation(const std::string& law, const std::string& gemeente,
+                                                         Integer toewijzing_nummer) const override;
+  std::vector<standard::ledger::Allocation> allocations_of(const std::string& law, const std::string& gemeente,
+                                                           const std::string& aanbieder,
+                                                           const std::string& bsn_hash) const override;
+  std::optional<standard::ledger::Start> start(const standard::ledger::CareKey& key) const override;
+  std::optional<standard::ledger::Stop> stop(const standard::ledger::CareKey& key) const override;
+  bool open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
+                     Integer toewijzing_nummer) const override;
+  std::optional<standard::ledger::Request> request(const std::string& law, const std::string& aanbieder,
+                                                   const std::string& referentie) const override;
+  std::vector<standard::ledger::Request> open_requests(const std::string& law, const std::string& aanbieder,
+                                                       const std::string& bsn_hash) const override;
+  std::optional<standard::ledger::Declaration> declaration(const std::string& law, const std::string& aanbieder,
+                                                           const std::string& nummer) const override;
+  std::optional<standard::ledger::Declaration> declaration_by_id(const std::string& law,
+                                                                 const std::string& aanbieder,
+                                                                 const std::string& identificatie) const override;
+  std::optional<standard::ledger::Prestatie> prestatie(const std::string& law, const std::string& aanbieder,
+                                                       const std::string& referentie) const override;
+  Integer debit_volume(const std::string& law, const std::string& gemeente, Integer toewijzing_nummer) const override;
+  Integer debit_cents(const std::string& law, const std::string& gemeente, Integer toewijzing_nummer) const override;
+  std::optional<standard::ledger::Prestatie> debit_for(const std::string& law, const std::string& aanbieder,
+                                                       Integer toewijzing_nummer, const std::string& categorie,
+                                                       const std::string& code, const Date& begin,
+                                                       const Date& eind) const override;
+  std::optional<standard::ledger::Prestatie> credit_of(const std::string& law, const std::string& aanbieder,
+                                                       const std::string& referentie) const override;
+  bool has_approved_uncredited(const std::string& law, const std::string& gemeente,
+                               Integer toewijzing_nummer) const override;
+  std::optional<Date> latest_declaration_period(const std::string& law, const std::string& aanbieder,
+                                                const std::string& gemeente) const override;
+
+  // Writes a message's ledger changes (upserts by each record's key).
+  core::Result<void> apply(const standard::ledger::Changes& changes);
+  // A read failed since construction: the caller must not commit on what the
+  // rules concluded from it.
+  bool failed() const { return failed_; }
+  void clear_failed() { failed_ = false; }
+
+ private:
+  sqlite3_stmt* prepared(const char* sql) const;
+
+  sqlite3* db_;
+  mutable std::map<const char*, sqlite3_stmt*> cache_;
+  mutable bool failed_ = false;
+};
+
+}  // namespace sluis::store::sqlite

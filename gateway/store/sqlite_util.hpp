@@ -1,0 +1,101 @@
+// Internal to the SQLite engine: a thin RAII layer over the C API shared by
+// the message store and the ledger tables. Not part of the store's interface.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "gateway/core/result.hpp"
+
+namespace sluis::store::sqlite {
+
+// ---- thin RAII over the SQLite C API ---------------------------------------
+
+inline core::Error db_error(sqlite3* db, const std::string& what) {
+  int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+  std::string text = what + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+  if ((code & 0xff) == SQLITE_FULL) return core::make_error("store.disk_full", text);
+  if ((code & 0xff) == SQLITE_BUSY) return core::make_error("store.busy", text);
+  return core::make_error("store.sqlite", text);
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
+  }
+  // A statement kept prepared by its owner (StmtCache): reset, not finalized.
+  Stmt(sqlite3* db, sqlite3_stmt* borrowed) : db_(db), st_(borrowed), borrowed_(true) {}
+  ~Stmt() {
+    if (borrowed_) {
+      sqlite3_reset(st_);
+      sqlite3_clear_bindings(st_);
+    } else {
+      sqlite3_finalize(st_);
+    }
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return st_ != nullptr; }
+  Stmt& bind(int i, std::string_view v) {
+    sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind_blob(int i, std::string_view v) {
+    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Stmt& bind_opt(int i, const std::optional<std::int64_t>& v) {
+    if (v) bind(i, *v);
+    else sqlite3_bind_null(st_, i);
+    return *this;
+  }
+  Stmt& bind_opt(int i, const std::optional<std::string>& v) {
+    if (v) bind(i, std::string_view(*v));
+    else sqlite3_bind_null(st_, i);
+    return *this;
+  }
+  Stmt& bind_null_if_empty(int i, std::string_view v) {
+    if (v.empty()) sqlite3_bind_null(st_, i);
+    else bind(i, v);
+    return *this;
+  }
+  int step() { return sqlite3_step(st_); }
+  std::string text(int c) const {
+    auto p = sqlite3_column_text(st_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st_, c))) : std::string();
+  }
+  std::string blob(int c) const {
+    auto p = static_cast<const char*>(sqlite3_column_blob(st_, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, c))) : std::string();
+  }
+  std::int64_t i64(int c) const { return sqlite3_column_int64(st_, c); }
+  bool null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
+  std::optional<std::string> opt_text(int c) const { return null(c) ? std::nullopt : std::optional(text(c)); }
+  std::optional<std::int64_t> opt_i64(int c) const { return null(c) ? std::nullopt : std::optional(i64(c)); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  bool borrowed_ = false;
+};
+
+inline core::Result<void> exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string text = err ? err : "unknown error";
+    sqlite3_free(err);
+    return core::Error{"store.sqlite", std::string(sql).substr(0, 40) + ": " + text};
+  }
+  return {};
+}
+
+}  // namespace sluis::store::sqlite
