@@ -45,6 +45,12 @@ std::map<std::string, m::Codes> codes_by_class(const m::Message& msg, const Find
 
 }  // namespace
 
+std::set<std::string> rejected_classes(const m::Message& msg, const Findings& findings) {
+  std::set<std::string> out;
+  for (const auto& [cls, codes] : codes_by_class(msg, findings)) out.insert(cls);
+  return out;
+}
+
 bool rejects_message(const m::Message& msg, const Findings& findings) {
   bool any = std::any_of(findings.begin(), findings.end(), [](const Finding& f) { return !f.retourcode.empty(); });
   if (!any) return false;

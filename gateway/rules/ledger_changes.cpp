@@ -10,13 +10,6 @@ using standard::Findings;
 
 namespace {
 
-bool has_finding(const Findings& fs, const std::string& cls) {
-  return std::any_of(fs.begin(), fs.end(), [&](const standard::Finding& f) {
-    return !f.retourcode.empty() && f.path.size() >= cls.size() && f.path.compare(0, cls.size(), cls) == 0 &&
-           (f.path.size() == cls.size() || f.path[cls.size()] == '/');
-  });
-}
-
 bool rejected_codes(const m::Codes& codes) {
   return std::any_of(codes.begin(), codes.end(), [](const std::string& c) { return c != "0200"; });
 }
@@ -99,6 +92,7 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
   L::Changes c;
   if (!msg.type) return c;
   const Parties w = parties(msg);
+  const std::set<std::string> rejected = rejected_classes(msg, findings);
   if (msg.type->retour || msg.type->number == 325) {
     withdraw(msg, w, hash, heen_id, ledger, c);
     return c;
@@ -189,7 +183,7 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
               x.eenheid = p.Eenheid;
               x.cents = p.IngediendBedrag.Bedrag;
               x.credit = p.IngediendBedrag.DebetCredit == "C";
-              x.verdict = has_finding(findings, p.src.path) || has_finding(findings, cl.src.path)
+              x.verdict = rejected.count(p.src.path) || rejected.count(cl.src.path)
                               ? L::Verdict::rejected
                               : verdict;
               x.declaratie_nummer = d.DeclaratieNummer;

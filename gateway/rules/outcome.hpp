@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
 
 #include "gateway/standard/finding.hpp"
@@ -47,6 +48,10 @@ standard::model::Message compose_325(const standard::model::Message& declaratie,
 // 3/4 finding does), and for a 323 whether the Declaratie itself (or the
 // header) is rejected.
 bool rejects_message(const standard::model::Message& m, const standard::Findings& findings);
+
+// The classes (by path) that own a finding with a retourcode: for each such
+// finding the deepest class whose path contains the finding's path.
+std::set<std::string> rejected_classes(const standard::model::Message& m, const standard::Findings& findings);
 
 // The facts an accepted message establishes. For a 323, prestaties with a
 // finding are `rejected` and the others get `verdict` (approved when sluis
