@@ -16,6 +16,7 @@
 //                                 for the sender; "answer" alone: a retour without codes, IV028's all fine)
 //   no-answer                    (sluis composed nothing for the sender)
 //   answer-has <TotaalToegekendBedrag><Bedrag>0<   (a text in that answer, without namespace prefixes and indentation)
+//   advisory                     (every finding of that answer is marked advisory: the receiver answers)
 //   delivered gem                (the message just sent waits in gem's mailbox)
 //
 // Every answer sluis composes is fetched from the sender's mailbox and must
@@ -198,6 +199,10 @@ struct Runner {
           BOOST_TEST(joined(retour_codes(answer)) == joined(words(l.rest)), "codes " << joined(retour_codes(answer)) << " in\n" << answer);
         } else if (l.word == "answer-has") {
           BOOST_TEST(plain(answer).find(l.rest) != std::string::npos, answer);
+        } else if (l.word == "advisory") {
+          BOOST_TEST(!last.at("findings").as_array().empty());
+          for (const auto& f : last.at("findings").as_array())
+            BOOST_TEST((f.as_object().contains("advisory") && f.at("advisory").as_bool()), boost::json::serialize(f));
         } else if (l.word == "delivered") {
           BOOST_REQUIRE(kCert.count(l.rest));
           std::string id(last.at("id").as_string());
