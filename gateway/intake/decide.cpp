@@ -82,11 +82,10 @@ store::Decide decide(Verdict v) {
       for (const auto& p : d.produced) ids.push_back(p.id);
       msg.response_json = boost::json::serialize(answer(msg, status, findings, advisory, ids));
     };
-    auto rejected_state = [&] { return store::State::rejected; };
     const m::Message* message = v.message.get();
     // Level 1: no model, no retour.
     if (!message) {
-      finish(rejected_state(), 422, "rejected", false);
+      finish(store::State::rejected, 422, "rejected", false);
       return d;
     }
     const bool heen = !message->type->retour && message->type->number != 325;
@@ -96,13 +95,21 @@ store::Decide decide(Verdict v) {
     // Level 2: the header alone with 0001, at once, in both retour modes.
     if (fails_on_pool(findings)) {
       if (heen) d.produced.push_back(produced(rules::compose_0001(*message, rh, ah), msg, v));
-      finish(rejected_state(), 422, "rejected", false);
+      finish(store::State::rejected, 422, "rejected", false);
+      return d;
+    }
+    if (v.header_refusal) {
+      if (heen)
+        d.produced.push_back(produced(message->type->number == 323 ? rules::compose_325(*message, findings, ah)
+                                                                   : rules::compose_retour(*message, findings, rh),
+                                      msg, v));
+      finish(store::State::rejected, 422, "rejected", false);
       return d;
     }
     if (v.rejected && !heen) {
       // A partner's retour or 325 breaking an external-list rule: refused,
       // never answered (retours are not answered).
-      finish(rejected_state(), 422, "rejected", false);
+      finish(store::State::rejected, 422, "rejected", false);
       return d;
     }
     if (!heen) {
@@ -128,7 +135,7 @@ store::Decide decide(Verdict v) {
                                                     : rules::compose_retour(*message, findings, rh);
     d.produced.push_back(produced(reply, msg, v));
     if (rules::rejects_message(*message, findings)) {
-      finish(rejected_state(), 422, "rejected", false);
+      finish(store::State::rejected, 422, "rejected", false);
       return d;
     }
     d.changes = rules::ledger_changes(*message, msg.id, findings, standard::ledger::Verdict::approved, bsn_hash, {},

@@ -42,6 +42,12 @@ struct Verdict {
   std::string heen_id;          // a retour's heenbericht
   core::Date today{};
   std::string bsn_key;
+  // A header-level refusal found outside the rules: the store named an
+  // earlier message with this identification and another body (TR056, 9056,
+  // the finding is in `findings`). Answered with the header-only retour (or
+  // 325) carrying that code, in both retour modes: the message never reaches
+  // the receiver, so sluis is the only one who can answer.
+  bool header_refusal = false;
 };
 
 store::Decide decide(Verdict v);

@@ -323,7 +323,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   v.heen_id = c.heen_id;
   v.today = core::dutch_date(std::chrono::system_clock::now());
   v.bsn_key = bsn_key_;
-  m.decide = decide(std::move(v));
+  m.decide = decide(v);
   auto r = co_await commit(m);
   if (!r) co_return unavailable(r.error());
   if (r->replay) {
@@ -346,14 +346,9 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
         "TR056", "9056"));
     c.outcome.findings.back().value = id.identificatie;
     m.state = store::State::rejected;
-    m.decide = nullptr;
-    m.http_status = 422;
-    m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
-    m.response_json = boost::json::serialize(boost::json::object{{"id", m.id},
-                                                                 {"law", m.law},
-                                                                 {"type", m.type},
-                                                                 {"status", "rejected"},
-                                                                 {"findings", xml::to_json(c.outcome.findings)}});
+    v.findings = c.outcome.findings;
+    v.header_refusal = true;
+    m.decide = decide(std::move(v));
     r = co_await commit(m);
     if (!r) co_return unavailable(r.error());
   }

@@ -100,6 +100,11 @@ BOOST_AUTO_TEST_CASE(reused_identification_with_another_body_is_tr056) {
   BOOST_TEST(str(f.at("rule")) == "TR056");
   BOOST_TEST(str(f.at("retourcode")) == "9056");
   BOOST_TEST(str(f.at("en")).find(declaration_id) != std::string::npos);
+  // Answered at once with the header-only 325 carrying 9056 (the gemeente never sees it).
+  BOOST_REQUIRE(v.as_object().contains("retour"));
+  auto retour = g->curl("provider", "/v1/mailbox/" + str(v.at("retour")));
+  BOOST_TEST(retour.body.find("<jw325:RetourCode>9056</jw325:RetourCode>") != std::string::npos, retour.body);
+  BOOST_TEST(retour.body.find("DeclaratieAntwoord") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(rule_failure_is_rejected_with_rule_retourcode_and_explanation) {
