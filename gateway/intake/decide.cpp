@@ -1,8 +1,7 @@
 #include "gateway/intake/decide.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 
 #include "gateway/core/digest.hpp"
 #include "gateway/rules/engine.hpp"
@@ -47,14 +46,20 @@ store::NewMessage produced(const m::Message& out, const store::NewMessage& heen,
 
 // Identifications of what sluis composes: 12 characters (LDT_IdentificatieBericht),
 // "S" and 11 hex digits from the CSPRNG.
-std::string new_identification() { return "S" + core::random_hex(6).substr(0, 11); }
+std::string new_identification() {
+  return "S" + core::random_hex(6).substr(0, 11);
+}
 
-boost::json::object answer(const store::NewMessage& msg, std::string_view status, const Findings& fs, bool advisory,
+boost::json::object answer(const store::NewMessage& msg, std::string_view status,
+                           const Findings& fs, bool advisory,
                            const std::vector<std::string>& retour_ids) {
   boost::json::array findings = xml::to_json(fs);
   if (advisory)
     for (auto& f : findings) f.as_object()["advisory"] = true;
-  boost::json::object o{{"id", msg.id}, {"law", msg.law}, {"type", msg.type}, {"status", status},
+  boost::json::object o{{"id", msg.id},
+                        {"law", msg.law},
+                        {"type", msg.type},
+                        {"status", status},
                         {"findings", std::move(findings)}};
   if (!retour_ids.empty()) o["retour"] = retour_ids.front();
   return o;
@@ -63,84 +68,101 @@ boost::json::object answer(const store::NewMessage& msg, std::string_view status
 }  // namespace
 
 bool fails_on_pool(const Findings& fs) {
-  return std::any_of(fs.begin(), fs.end(),
-                     [](const auto& f) { return f.origin == "xsd" || is_level(f, rules::Level::in_message); });
+  return std::any_of(fs.begin(), fs.end(), [](const auto& f) {
+    return f.origin == "xsd" || is_level(f, rules::Level::in_message);
+  });
 }
+
+namespace {
+
+store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& ledger,
+                       store::NewMessage& msg) {
+  store::Decision d;
+  Findings findings = v.findings;
+  auto finish = [&](store::State state, int http, std::string_view status, bool advisory) {
+    msg.state = state;
+    msg.http_status = http;
+    msg.findings_json = boost::json::serialize(xml::to_json(findings));
+    for (auto& p : d.produced)
+      if (p.id.empty()) p.id = store::new_message_id();
+    std::vector<std::string> ids;
+    for (const auto& p : d.produced) ids.push_back(p.id);
+    msg.response_json = boost::json::serialize(answer(msg, status, findings, advisory, ids));
+  };
+  const m::Message* message = v.message.get();
+  // Level 1: no model, no retour.
+  if (!message) {
+    finish(store::State::rejected, 422, "rejected", false);
+    return d;
+  }
+  const bool heen = !message->type->retour && message->type->number != 325;
+  const auto bsn_hash = [key = v.bsn_key](const std::string& bsn) {
+    return core::hmac_sha256_hex(key, bsn);
+  };
+  m::RetourHeader rh{new_identification(), v.today, std::nullopt, message->header().XsdVersie};
+  m::AntwoordHeader ah{{new_identification(), v.today}, message->header().XsdVersie, std::nullopt};
+  // Level 2: the header alone with 0001, at once, in both retour modes.
+  if (fails_on_pool(findings)) {
+    if (heen) d.produced.push_back(produced(rules::compose_0001(*message, rh, ah), msg, v));
+    finish(store::State::rejected, 422, "rejected", false);
+    return d;
+  }
+  if (v.header_refusal) {
+    if (heen)
+      d.produced.push_back(produced(message->type->number == 323
+                                        ? rules::compose_325(*message, findings, ah)
+                                        : rules::compose_retour(*message, findings, rh),
+                                    msg, v));
+    finish(store::State::rejected, 422, "rejected", false);
+    return d;
+  }
+  if (v.rejected && !heen) {
+    // A partner's retour or 325 breaking an external-list rule: refused,
+    // never answered (retours are not answered).
+    finish(store::State::rejected, 422, "rejected", false);
+    return d;
+  }
+  if (!heen) {
+    // A partner's retour or 325: the ledger follows its verdicts.
+    d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::approved,
+                                      bsn_hash, v.heen_id, &ledger);
+    finish(msg.state, 202, "accepted", false);
+    return d;
+  }
+  // Levels 3 and 4.
+  rules::Context ctx{*message, v.today, nullptr, &ledger, bsn_hash};
+  for (auto& f : rules::check_ledger(ctx)) findings.push_back(std::move(f));
+  const bool gateway = v.receiver_retour == config::RetourMode::gateway;
+  if (!gateway) {
+    // The receiving partner answers; what sluis found is advice to the sender.
+    d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::pending,
+                                      bsn_hash, {}, &ledger);
+    finish(msg.state, 202, "accepted", !findings.empty());
+    return d;
+  }
+  // sluis answers for the receiver.
+  m::Message reply = message->type->number == 323 ? rules::compose_325(*message, findings, ah)
+                                                  : rules::compose_retour(*message, findings, rh);
+  d.produced.push_back(produced(reply, msg, v));
+  if (rules::rejects_message(*message, findings)) {
+    finish(store::State::rejected, 422, "rejected", false);
+    return d;
+  }
+  d.changes = rules::ledger_changes(*message, msg.id, findings, standard::ledger::Verdict::approved,
+                                    bsn_hash, {}, &ledger);
+  finish(msg.state, 202, "accepted", false);
+  return d;
+}
+
+}  // namespace
 
 store::Decide decide(Verdict v) {
   return [v = std::move(v)](const standard::ledger::LedgerView& ledger,
                             store::NewMessage& msg) -> core::Result<store::Decision> {
-    store::Decision d;
-    Findings findings = v.findings;
-    auto finish = [&](store::State state, int http, std::string_view status, bool advisory) {
-      msg.state = state;
-      msg.http_status = http;
-      msg.findings_json = boost::json::serialize(xml::to_json(findings));
-      for (auto& p : d.produced)
-        if (p.id.empty()) p.id = store::new_message_id();
-      std::vector<std::string> ids;
-      for (const auto& p : d.produced) ids.push_back(p.id);
-      msg.response_json = boost::json::serialize(answer(msg, status, findings, advisory, ids));
-    };
-    const m::Message* message = v.message.get();
-    // Level 1: no model, no retour.
-    if (!message) {
-      finish(store::State::rejected, 422, "rejected", false);
-      return d;
-    }
-    const bool heen = !message->type->retour && message->type->number != 325;
-    const auto bsn_hash = [key = v.bsn_key](const std::string& bsn) { return core::hmac_sha256_hex(key, bsn); };
-    m::RetourHeader rh{new_identification(), v.today, std::nullopt, message->header().XsdVersie};
-    m::AntwoordHeader ah{{new_identification(), v.today}, message->header().XsdVersie, std::nullopt};
-    // Level 2: the header alone with 0001, at once, in both retour modes.
-    if (fails_on_pool(findings)) {
-      if (heen) d.produced.push_back(produced(rules::compose_0001(*message, rh, ah), msg, v));
-      finish(store::State::rejected, 422, "rejected", false);
-      return d;
-    }
-    if (v.header_refusal) {
-      if (heen)
-        d.produced.push_back(produced(message->type->number == 323 ? rules::compose_325(*message, findings, ah)
-                                                                   : rules::compose_retour(*message, findings, rh),
-                                      msg, v));
-      finish(store::State::rejected, 422, "rejected", false);
-      return d;
-    }
-    if (v.rejected && !heen) {
-      // A partner's retour or 325 breaking an external-list rule: refused,
-      // never answered (retours are not answered).
-      finish(store::State::rejected, 422, "rejected", false);
-      return d;
-    }
-    if (!heen) {
-      // A partner's retour or 325: the ledger follows its verdicts.
-      d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::approved, bsn_hash,
-                                        v.heen_id, &ledger);
-      finish(msg.state, 202, "accepted", false);
-      return d;
-    }
-    // Levels 3 and 4.
-    rules::Context ctx{*message, v.today, nullptr, &ledger, bsn_hash};
-    for (auto& f : rules::check_ledger(ctx)) findings.push_back(std::move(f));
-    const bool gateway = v.receiver_retour == config::RetourMode::gateway;
-    if (!gateway) {
-      // The receiving partner answers; what sluis found is advice to the sender.
-      d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::pending, bsn_hash, {},
-                                        &ledger);
-      finish(msg.state, 202, "accepted", !findings.empty());
-      return d;
-    }
-    // sluis answers for the receiver.
-    m::Message reply = message->type->number == 323 ? rules::compose_325(*message, findings, ah)
-                                                    : rules::compose_retour(*message, findings, rh);
-    d.produced.push_back(produced(reply, msg, v));
-    if (rules::rejects_message(*message, findings)) {
-      finish(store::State::rejected, 422, "rejected", false);
-      return d;
-    }
-    d.changes = rules::ledger_changes(*message, msg.id, findings, standard::ledger::Verdict::approved, bsn_hash, {},
-                                      &ledger);
-    finish(msg.state, 202, "accepted", false);
+    store::Decision d = judged(v, ledger, msg);
+    // A shadow partner's messages are judged against the live ledger but
+    // never change it.
+    if (v.shadow) d.changes = {};
     return d;
   };
 }

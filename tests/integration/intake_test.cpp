@@ -274,6 +274,13 @@ BOOST_AUTO_TEST_CASE(shadow_partner_is_checked_and_stored_but_never_delivered) {
   auto all = json(g->curl("gemeente", "/v1/mailbox?state=all"));
   for (const auto& m : all.at("messages").as_array()) BOOST_TEST(str(m.at("id")) != id);
   BOOST_TEST(g->curl("gemeente", "/v1/mailbox/" + id).status == 404);
+  // Nor does it enter the ledger: declaring the same DeclaratieNummer again
+  // from the shadow partner is no 9333, it was never recorded.
+  auto again = std::regex_replace(doc, std::regex("DECL-2602-01"), "DECL-2602-02");
+  auto h2 = g->post_xml("shadow", "/v1/messages", again);
+  BOOST_TEST(h2.status == 202, h2.body);
+  auto v2 = json(h2);
+  for (const auto& f : v2.at("findings").as_array()) BOOST_TEST(str(f.at("retourcode")) != "9333");
 }
 
 BOOST_AUTO_TEST_CASE(operators_see_the_queue_and_the_message) {
