@@ -123,7 +123,16 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     return d;
   }
   if (!heen) {
-    // A partner's retour or 325: the ledger follows its verdicts.
+    // A partner's retour or 325 must agree with what it answers (TR337,
+    // TR366, TR367, TR371, TR376); it is never answered itself, so a
+    // disagreement refuses it with the findings.
+    rules::Context ctx{*message, v.today, nullptr, &ledger, bsn_hash};
+    for (auto& f : rules::check_ledger(ctx)) findings.push_back(std::move(f));
+    if (findings.size() > v.findings.size()) {
+      finish(store::State::rejected, 422, "rejected", false);
+      return d;
+    }
+    // Then the ledger follows its verdicts.
     d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::approved,
                                       bsn_hash, v.heen_id, &ledger);
     finish(msg.state, 202, "accepted", false);

@@ -591,6 +591,291 @@ void tr319(const Context& c, Sink& s) {
   });
 }
 
+
+// ---- 317: verzoek om wijziging against the current allocations ----
+
+// An allocation is current on a date when it counts (not rejected, not
+// withdrawn with RedenWijziging 13) and has not ended before that date.
+bool current(const L::Allocation& a, const Date& on) {
+  return a.verdict != L::Verdict::rejected && a.reden_wijziging != std::optional<std::string>("13") &&
+         (!a.einddatum || *a.einddatum >= on);
+}
+
+// The client's current allocation with this number, if it is one.
+std::optional<L::Allocation> current_allocation(const Context& c, const std::string& bsn, m::Integer nummer) {
+  auto a = own_allocation(c, nummer);
+  if (!a || a->bsn_hash != hash(c, bsn) || !current(*a, c.message.header().BerichtIdentificatie.Dagtekening))
+    return std::nullopt;
+  return a;
+}
+
+void tr349(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht317>(c);
+  if (!cl) return;
+  const auto& v = cl->Verzoek;
+  const Date on = c.message.header().BerichtIdentificatie.Dagtekening;
+  for (const auto& a : c.ledger->allocations_of(law(c), gemeente(c), aanbieder(c), hash(c, cl->Bsn))) {
+    if (!current(a, on)) continue;
+    bool named = std::any_of(v.OngewijzigdeProducten.begin(), v.OngewijzigdeProducten.end(),
+                             [&](const auto& p) { return p.ToewijzingNummer == a.toewijzing_nummer; }) ||
+                 std::any_of(v.TeWijzigenProducten.begin(), v.TeWijzigenProducten.end(),
+                             [&](const auto& p) { return p.ToewijzingNummer == a.toewijzing_nummer; });
+    if (!named)
+      s.fail(v.src, "ReferentieAanbieder", v.ReferentieAanbieder,
+             "toewijzing " + std::to_string(a.toewijzing_nummer) + " van deze cliënt is actueel maar staat niet in "
+                 "het verzoek. Neem elke actuele toewijzing op: als OngewijzigdProduct of als TeWijzigenProduct.",
+             "allocation " + std::to_string(a.toewijzing_nummer) + " of this client is current but missing from "
+                 "the request. Include every current allocation: as OngewijzigdProduct or as TeWijzigenProduct.");
+  }
+}
+
+template <class P>
+void related(const Context& c, Sink& s, const std::string& bsn, const std::vector<P>& products, const char* what) {
+  for (const auto& p : products)
+    if (!current_allocation(c, bsn, p.ToewijzingNummer))
+      s.fail(p.src, "ToewijzingNummer", std::to_string(p.ToewijzingNummer),
+             std::string(what) + " noemt toewijzing " + std::to_string(p.ToewijzingNummer) +
+                 ", maar dat is geen actuele toewijzing van deze gemeente aan u voor deze cliënt. Neem het "
+                 "ToewijzingNummer over uit de actuele toewijzing (301).",
+             std::string(what) + " names allocation " + std::to_string(p.ToewijzingNummer) +
+                 ", but that is no current allocation of this gemeente to you for this client. Copy the "
+                 "ToewijzingNummer from the current allocation (301).");
+}
+void tr350(const Context& c, Sink& s) {
+  if (auto cl = client<m::Bericht317>(c)) related(c, s, cl->Bsn, cl->Verzoek.OngewijzigdeProducten, "OngewijzigdProduct");
+}
+void tr351(const Context& c, Sink& s) {
+  if (auto cl = client<m::Bericht317>(c)) related(c, s, cl->Bsn, cl->Verzoek.TeWijzigenProducten, "TeWijzigenProduct");
+}
+
+// Calls f(product, allocation) for every TeWijzigenProduct on a current allocation.
+template <class F>
+void for_changes(const Context& c, F&& f) {
+  auto cl = client<m::Bericht317>(c);
+  if (!cl) return;
+  for (const auto& p : cl->Verzoek.TeWijzigenProducten)
+    if (auto a = current_allocation(c, cl->Bsn, p.ToewijzingNummer)) f(p, *a);
+}
+
+void tr357(const Context& c, Sink& s) {
+  const Date dagtekening = c.message.header().BerichtIdentificatie.Dagtekening;
+  for_changes(c, [&](const m::TeWijzigenProduct& p, const L::Allocation& a) {
+    if (p.GewensteIngangsdatum <= dagtekening && p.GewensteIngangsdatum != a.ingangsdatum)
+      s.fail(p.src, "GewensteIngangsdatum", d(p.GewensteIngangsdatum),
+             "GewensteIngangsdatum " + d(p.GewensteIngangsdatum) + " ligt niet na de dagtekening " + d(dagtekening) +
+                 " en moet dan de ingangsdatum van de toewijzing zijn (" + d(a.ingangsdatum) +
+                 "). Vraag een wijziging met terugwerkende kracht vanaf de ingangsdatum, of kies een datum na de "
+                 "dagtekening.",
+             "GewensteIngangsdatum " + d(p.GewensteIngangsdatum) + " is not after the Dagtekening " + d(dagtekening) +
+                 " and must then be the allocation's Ingangsdatum (" + d(a.ingangsdatum) +
+                 "). Request a retroactive change from that date, or choose a date after the Dagtekening.");
+  });
+}
+
+void tr373(const Context& c, Sink& s) {
+  for_changes(c, [&](const m::TeWijzigenProduct& p, const L::Allocation& a) {
+    bool budget = p.Budget && a.budget && *p.Budget != *a.budget;
+    bool total = p.Omvang && p.Omvang->Frequentie == "6" && a.frequentie == "6" &&
+                 (!a.volume || p.Omvang->Volume != *a.volume);
+    if ((budget || total) && p.GewensteIngangsdatum != a.ingangsdatum)
+      s.fail(p.src, "GewensteIngangsdatum", d(p.GewensteIngangsdatum),
+             "een wijziging van het budget of van het totaal over de toewijzingsperiode geldt voor de hele "
+             "toewijzing: GewensteIngangsdatum moet de ingangsdatum van de toewijzing zijn (" +
+                 d(a.ingangsdatum) + ").",
+             "a change of the budget or of the total over the allocation period applies to the whole "
+             "allocation: GewensteIngangsdatum must be the allocation's Ingangsdatum (" +
+                 d(a.ingangsdatum) + ").");
+  });
+}
+
+// TR375, TR411, TR412: whether a TeWijzigenProduct carries an Omvang follows
+// the allocation's Product: a product code wants an Omvang (TR411); no
+// Product (TR375) or no code (TR412) on an allocation running past 2020
+// wants none.
+void omvang_rules(const Context& c, Sink& s, int which) {
+  static const Date k2020 = *core::parse_date("2020-12-31");
+  for_changes(c, [&](const m::TeWijzigenProduct& p, const L::Allocation& a) {
+    const bool late = !a.einddatum || *a.einddatum > k2020;
+    const std::string n = std::to_string(a.toewijzing_nummer);
+    if (which == 411 && a.code && !p.Omvang)
+      s.fail(p.src, "Omvang", "(leeg)",
+             "toewijzing " + n + " heeft productcode " + *a.code + "; vul dan de gewenste Omvang.",
+             "allocation " + n + " has product code " + *a.code + "; fill in the desired Omvang.");
+    if (which == 375 && a.categorie.empty() && late && p.Omvang)
+      s.fail(p.src, "Omvang", std::to_string(p.Omvang->Volume),
+             "toewijzing " + n + " noemt geen product; laat de Omvang dan leeg.",
+             "allocation " + n + " names no product; leave the Omvang empty.");
+    if (which == 412 && !a.categorie.empty() && !a.code && late && p.Omvang)
+      s.fail(p.src, "Omvang", std::to_string(p.Omvang->Volume),
+             "toewijzing " + n + " noemt geen productcode; laat de Omvang dan leeg.",
+             "allocation " + n + " names no product code; leave the Omvang empty.");
+  });
+}
+void tr375(const Context& c, Sink& s) { omvang_rules(c, s, 375); }
+void tr411(const Context& c, Sink& s) { omvang_rules(c, s, 411); }
+void tr412(const Context& c, Sink& s) { omvang_rules(c, s, 412); }
+
+// TR361: one product (Categorie and Code) twice in a 317 only with care
+// periods that do not overlap; an unchanged or changed product's period is its
+// allocation's (from the GewensteIngangsdatum for a change).
+void tr361(const Context& c, Sink& s) {
+  auto cl = client<m::Bericht317>(c);
+  if (!cl) return;
+  struct Care {
+    const m::Src* src;
+    std::string product;
+    Date begin;
+    std::optional<Date> end;
+  };
+  std::vector<Care> care;
+  for (const auto& p : cl->Verzoek.OngewijzigdeProducten)
+    if (auto a = current_allocation(c, cl->Bsn, p.ToewijzingNummer); a && !a->categorie.empty())
+      care.push_back({&p.src, a->categorie + "/" + a->code.value_or(""), a->ingangsdatum, a->einddatum});
+  for (const auto& p : cl->Verzoek.TeWijzigenProducten)
+    if (auto a = current_allocation(c, cl->Bsn, p.ToewijzingNummer); a && !a->categorie.empty())
+      care.push_back({&p.src, a->categorie + "/" + a->code.value_or(""), a->ingangsdatum, p.Einddatum});
+  for (const auto& p : cl->Verzoek.NieuweProducten)
+    if (p.Product)
+      care.push_back({&p.src, p.Product->Categorie + "/" + p.Product->Code.value_or(""), p.GewensteIngangsdatum,
+                      p.Einddatum});
+  auto overlap = [](const Care& x, const Care& y) {
+    return (!x.end || *x.end >= y.begin) && (!y.end || *y.end >= x.begin);
+  };
+  for (size_t i = 0; i < care.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (care[i].product == care[j].product && overlap(care[i], care[j])) {
+        s.fail(*care[i].src, "", care[i].product,
+               "product " + care[i].product + " komt vaker in het verzoek voor met overlappende zorgperiodes "
+               "(vanaf " + d(care[j].begin) + " en vanaf " + d(care[i].begin) + "). Laat de periodes aansluiten "
+               "zonder overlap.",
+               "product " + care[i].product + " occurs more than once in the request with overlapping care "
+               "periods (from " + d(care[j].begin) + " and from " + d(care[i].begin) + "). Make the periods "
+               "follow each other without overlap.");
+        break;
+      }
+}
+
+// ---- 323: ProductPeriode against the month and the allocation ----
+
+Date first_of_month(const Date& x) { return Date{x.year(), x.month(), std::chrono::day{1}}; }
+Date last_of_month(const Date& x) {
+  return Date{std::chrono::year_month_day_last{x.year(), std::chrono::month_day_last{x.month()}}};
+}
+
+void tr387(const Context& c, Sink& s) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    const Date b = p.ProductPeriode.Begindatum;
+    if (b == first_of_month(b)) return;
+    auto a = own_allocation(c, p.ToewijzingNummer);
+    if (!a || a->ingangsdatum == b) return;  // unknown (TR338), or it starts later in that month
+    s.fail(p.src, "ProductPeriode/Begindatum", d(b),
+           "de ProductPeriode begint op " + d(b) + "; zij begint op de eerste dag van de maand (" +
+               d(first_of_month(b)) + "), of op de ingangsdatum van de toewijzing (" + d(a->ingangsdatum) +
+               ") als die later in de maand ligt.",
+           "the ProductPeriode begins on " + d(b) + "; it begins on the first day of the month (" +
+               d(first_of_month(b)) + "), or on the allocation's Ingangsdatum (" + d(a->ingangsdatum) +
+               ") when that is later in the month.");
+  });
+}
+
+void tr388(const Context& c, Sink& s) {
+  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+    const Date e = p.ProductPeriode.Einddatum;
+    if (e == last_of_month(e)) return;
+    auto a = own_allocation(c, p.ToewijzingNummer);
+    if (!a || a->einddatum == e) return;  // unknown (TR338), or it ends earlier in that month
+    s.fail(p.src, "ProductPeriode/Einddatum", d(e),
+           "de ProductPeriode eindigt op " + d(e) + "; zij eindigt op de laatste dag van de maand (" +
+               d(last_of_month(e)) + "), of op de einddatum van de toewijzing als die eerder in de maand ligt.",
+           "the ProductPeriode ends on " + d(e) + "; it ends on the last day of the month (" + d(last_of_month(e)) +
+               "), or on the allocation's Einddatum when that is earlier in the month.");
+  });
+}
+
+// ---- 325 (a partner's declaratie-antwoord) against the 323 it answers ----
+
+const m::Bericht325* antwoord(const Context& c) { return as<m::Bericht325>(c); }
+
+// The 323 a 325 answers, by its DeclaratieIdentificatie.
+std::optional<L::Declaration> answered(const Context& c) {
+  auto b = antwoord(c);
+  if (!b || !b->Header.DeclaratieIdentificatie) return std::nullopt;
+  return c.ledger->declaration_by_id(law(c), aanbieder(c), b->Header.DeclaratieIdentificatie->Identificatie);
+}
+
+void tr337(const Context& c, Sink& s) {
+  auto b = antwoord(c);
+  if (!b || !b->Header.DeclaratieIdentificatie) return;
+  const auto& id = *b->Header.DeclaratieIdentificatie;
+  auto decl = answered(c);
+  if (!decl || decl->dagtekening != id.Dagtekening)
+    s.fail(b->Header.src, "DeclaratieIdentificatie/Identificatie", id.Identificatie,
+           "DeclaratieIdentificatie " + id.Identificatie + " (" + d(id.Dagtekening) + ") is geen declaratie die " +
+               aanbieder(c) + " via deze gateway aan u stuurde. Neem de BerichtIdentificatie van de 323 ongewijzigd over.",
+           "DeclaratieIdentificatie " + id.Identificatie + " (" + d(id.Dagtekening) + ") is no declaration " +
+               aanbieder(c) + " sent you through this gateway. Copy the 323's BerichtIdentificatie unchanged.");
+}
+
+void tr371(const Context& c, Sink& s) {
+  auto b = antwoord(c);
+  auto decl = answered(c);
+  if (!b || !decl || !b->Header.XsdVersieDeclaratie) return;
+  const auto& x = *b->Header.XsdVersieDeclaratie;
+  if (x.BerichtXsdVersie != decl->bericht_xsd || x.BasisschemaXsdVersie != decl->basis_xsd)
+    s.fail(b->Header.src, "XsdVersieDeclaratie", x.BerichtXsdVersie + "/" + x.BasisschemaXsdVersie,
+           "XsdVersieDeclaratie " + x.BerichtXsdVersie + "/" + x.BasisschemaXsdVersie + " is niet de XsdVersie van de "
+               "declaratie (" + decl->bericht_xsd + "/" + decl->basis_xsd + "). Neem die ongewijzigd over.",
+           "XsdVersieDeclaratie " + x.BerichtXsdVersie + "/" + x.BasisschemaXsdVersie + " is not the declaration's "
+               "XsdVersie (" + decl->bericht_xsd + "/" + decl->basis_xsd + "). Copy it unchanged.");
+}
+
+void tr376(const Context& c, Sink& s) {
+  auto b = antwoord(c);
+  auto decl = answered(c);
+  if (!b || !decl || !b->DeclaratieAntwoord) return;
+  const auto& nr = b->DeclaratieAntwoord->DeclaratieNummer;
+  if (nr != decl->nummer)
+    s.fail(b->DeclaratieAntwoord->src, "DeclaratieNummer", nr,
+           "DeclaratieNummer " + nr + " is niet dat van de beantwoorde declaratie (" + decl->nummer + ").",
+           "DeclaratieNummer " + nr + " is not that of the declaration answered (" + decl->nummer + ").");
+}
+
+// TR366/TR367: every prestatie in the 325 is one of the 323's, with its values.
+void answer_prestaties(const Context& c, Sink& s, int which) {
+  auto b = antwoord(c);
+  auto decl = answered(c);
+  if (!b || !decl || !b->DeclaratieAntwoord) return;
+  for (const auto& cl : b->DeclaratieAntwoord->Clienten)
+    for (const auto& p : cl.Prestaties) {
+      const auto& ref = p.ProductReferentie.ReferentieNummer;
+      auto x = c.ledger->prestatie(law(c), aanbieder(c), ref);
+      bool ours = x && x->declaratie_nummer == decl->nummer;
+      if (which == 366 && !ours)
+        s.fail(p.src, "ProductReferentie/ReferentieNummer", ref,
+               "prestatie " + ref + " staat niet in declaratie " + decl->nummer + ". Neem alleen prestaties uit "
+               "de beantwoorde declaratie op.",
+               "prestatie " + ref + " is not in declaration " + decl->nummer + ". Include only prestaties of the "
+               "declaration answered.");
+      if (which != 367 || !ours) continue;
+      std::string differs;
+      if (x->toewijzing_nummer != p.ToewijzingNummer) differs = "ToewijzingNummer";
+      else if (x->categorie != p.ProductCategorie || x->code != p.ProductCode) differs = "ProductCategorie/ProductCode";
+      else if (x->begin != p.ProductPeriode.Begindatum || x->eind != p.ProductPeriode.Einddatum) differs = "ProductPeriode";
+      else if (x->volume != p.GeleverdVolume || x->eenheid != p.Eenheid) differs = "GeleverdVolume/Eenheid";
+      else if (x->cents != p.IngediendBedrag.Bedrag || x->credit != (p.IngediendBedrag.DebetCredit == "C"))
+        differs = "IngediendBedrag";
+      else if (x->bsn_hash != hash(c, cl.Bsn)) differs = "Bsn";
+      if (!differs.empty())
+        s.fail(p.src, differs, ref,
+               "prestatie " + ref + " wijkt af van de declaratie in " + differs +
+                   ". Neem de prestatie ongewijzigd over uit de 323.",
+               "prestatie " + ref + " differs from the declaration in " + differs +
+                   ". Copy the prestatie unchanged from the 323.");
+    }
+}
+void tr366(const Context& c, Sink& s) { answer_prestaties(c, s, 366); }
+void tr367(const Context& c, Sink& s) { answer_prestaties(c, s, 367); }
+
 constexpr auto kX = Level::cross_message;
 
 // clang-format off
@@ -630,6 +915,22 @@ const Rule kRules[] = {
   Rule{"TR390", "9390", kX, "323", "Een prestatie wordt maar één keer gecrediteerd.", "A prestatie is credited only once.", &tr390},
   Rule{"TR384", "9384", kX, "323", "Niet declareren op een verwijderde toewijzing (RedenWijziging 13).", "No declaring on a deleted allocation (RedenWijziging 13).", &tr384},
   Rule{"TR319", "9319", kX, "323", "De ProductPeriode valt in de huidige of een eerdere declaratieperiode.", "The ProductPeriode falls in the current or an earlier declaration period.", &tr319},
+  Rule{"TR349", "9349", kX, "317", "Het verzoek om wijziging bevat alle actuele toewijzingen van de cliënt.", "The change request contains all the client's current allocations.", &tr349},
+  Rule{"TR350", "9350", kX, "317", "Een OngewijzigdProduct hoort bij een actuele toewijzing.", "An OngewijzigdProduct relates to a current allocation.", &tr350},
+  Rule{"TR351", "9351", kX, "317", "Een TeWijzigenProduct hoort bij een actuele toewijzing.", "A TeWijzigenProduct relates to a current allocation.", &tr351},
+  Rule{"TR357", "9357", kX, "317", "Een GewensteIngangsdatum op of voor de dagtekening is de ingangsdatum van de toewijzing.", "A GewensteIngangsdatum on or before the Dagtekening is the allocation's Ingangsdatum.", &tr357},
+  Rule{"TR361", "9361", kX, "317", "Een product vaker in het verzoek alleen zonder overlappende zorgperiodes.", "A product more than once in the request only without overlapping care periods.", &tr361},
+  Rule{"TR373", "9373", kX, "317", "Een gewijzigd budget of totaal geldt vanaf de ingangsdatum van de toewijzing.", "A changed budget or total applies from the allocation's Ingangsdatum.", &tr373},
+  Rule{"TR375", "9375", kX, "317", "Geen Omvang als de toewijzing geen Product noemt.", "No Omvang when the allocation names no Product.", &tr375},
+  Rule{"TR411", "9411", kX, "317", "Een Omvang als de toewijzing een productcode noemt.", "An Omvang when the allocation names a product code.", &tr411},
+  Rule{"TR412", "9412", kX, "317", "Geen Omvang als de toewijzing geen productcode noemt.", "No Omvang when the allocation names no product code.", &tr412},
+  Rule{"TR387", "9387", kX, "323", "De ProductPeriode begint op de eerste van de maand, of op de latere ingangsdatum van de toewijzing.", "The ProductPeriode begins on the first of the month, or on the allocation's later Ingangsdatum.", &tr387},
+  Rule{"TR388", "9388", kX, "323", "De ProductPeriode eindigt op de laatste van de maand, of op de eerdere einddatum van de toewijzing.", "The ProductPeriode ends on the last of the month, or on the allocation's earlier Einddatum.", &tr388},
+  Rule{"TR337", "", kX, "325", "De DeclaratieIdentificatie is die van een ontvangen declaratie (323).", "The DeclaratieIdentificatie is that of a declaration (323) received.", &tr337},
+  Rule{"TR371", "", kX, "325", "XsdVersieDeclaratie is de XsdVersie van die declaratie.", "XsdVersieDeclaratie is that declaration's XsdVersie.", &tr371},
+  Rule{"TR376", "", kX, "325", "Het DeclaratieNummer is dat van die declaratie.", "The DeclaratieNummer is that declaration's.", &tr376},
+  Rule{"TR366", "9366", kX, "325", "Iedere prestatie in het antwoord staat in de declaratie.", "Every prestatie in the answer is in the declaration.", &tr366},
+  Rule{"TR367", "9367", kX, "325", "Een prestatie in het antwoord heeft de waarden uit de declaratie.", "A prestatie in the answer has the declaration's values.", &tr367},
 };
 // clang-format on
 

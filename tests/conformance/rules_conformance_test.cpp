@@ -346,7 +346,13 @@ BOOST_AUTO_TEST_CASE(tr135_around_dutch_midnight_and_dst) {
 BOOST_AUTO_TEST_CASE(retourcodes_and_explanations) {
   BOOST_TEST(standard::retourcodes().size() == 59u);
   for (const auto& r : rules::registry()) {
-    BOOST_TEST(standard::find_retourcode(r.retourcode) != nullptr, r.id << " " << r.retourcode);
+    // The 325 consistency checks have no retourcode in 3.2 ("n.v.t."): a 325
+    // is never answered, sluis refuses a bad one with the findings.
+    static const std::set<std::string_view> without{"TR337", "TR371", "TR376"};
+    if (without.count(r.id))
+      BOOST_TEST(r.retourcode.empty(), r.id);
+    else
+      BOOST_TEST(standard::find_retourcode(r.retourcode) != nullptr, r.id << " " << r.retourcode);
     BOOST_TEST(r.nl.size() > 10u);
     BOOST_TEST(r.en.size() > 10u);
   }
@@ -366,7 +372,7 @@ BOOST_AUTO_TEST_CASE(retourcodes_and_explanations) {
   BOOST_TEST(r->code == "9322");
   BOOST_TEST(r->rules.size() == 1u);
   BOOST_TEST(r->elsewhere.empty());
-  auto later = rules::explain("TR349");  // not yet implemented: explained by its code
+  auto later = rules::explain("TR318");  // not enforced: explained by its code
   BOOST_REQUIRE(later.has_value());
   BOOST_TEST(later->elsewhere.size() == 1u);
   BOOST_TEST(!rules::explain("TR999").has_value());
