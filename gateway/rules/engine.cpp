@@ -1,6 +1,8 @@
 #include "gateway/rules/engine.hpp"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <vector>
 
 namespace sluis::rules {
@@ -72,9 +74,97 @@ standard::Findings run(const Context& ctx, bool cross) {
 
 standard::Findings check(const Context& ctx) { return run(ctx, false); }
 
+namespace {
+
+namespace L = standard::ledger;
+
+// The ledger as one message's rules see it: the same answers, with the
+// lookups many rules repeat for every line (the allocation a prestatie, start
+// or stop names) asked once. Lives for one check_ledger() call, inside the
+// commit's transaction, so nothing it remembers can go stale.
+class MemoLedger final : public L::LedgerView {
+ public:
+  explicit MemoLedger(const L::LedgerView& inner) : in_(inner) {}
+  std::optional<L::Allocation> allocation(const std::string& law, const std::string& gemeente,
+                                          L::Integer n) const override {
+    auto key = std::tie(law, gemeente, n);
+    auto it = allocations_.find(std::tuple<std::string, std::string, L::Integer>(key));
+    if (it == allocations_.end())
+      it = allocations_.emplace(std::tuple<std::string, std::string, L::Integer>(key), in_.allocation(law, gemeente, n)).first;
+    return it->second;
+  }
+  std::vector<L::Allocation> allocations_of(const std::string& law, const std::string& gemeente,
+                                            const std::string& aanbieder, const std::string& h) const override {
+    return in_.allocations_of(law, gemeente, aanbieder, h);
+  }
+  std::optional<L::Start> start(const L::CareKey& k) const override { return in_.start(k); }
+  std::optional<L::Stop> stop(const L::CareKey& k) const override { return in_.stop(k); }
+  bool open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
+                     L::Integer n) const override {
+    return in_.open_start_on(law, gemeente, aanbieder, n);
+  }
+  std::optional<L::Request> request(const std::string& law, const std::string& aanbieder,
+                                    const std::string& ref) const override {
+    return in_.request(law, aanbieder, ref);
+  }
+  std::vector<L::Request> open_requests(const std::string& law, const std::string& aanbieder,
+                                        const std::string& h) const override {
+    return in_.open_requests(law, aanbieder, h);
+  }
+  std::optional<L::Declaration> declaration(const std::string& law, const std::string& aanbieder,
+                                            const std::string& nr) const override {
+    return in_.declaration(law, aanbieder, nr);
+  }
+  std::optional<L::Declaration> declaration_by_id(const std::string& law, const std::string& aanbieder,
+                                                  const std::string& id) const override {
+    return in_.declaration_by_id(law, aanbieder, id);
+  }
+  std::optional<L::Prestatie> prestatie(const std::string& law, const std::string& aanbieder,
+                                        const std::string& ref) const override {
+    return in_.prestatie(law, aanbieder, ref);
+  }
+  L::Integer debit_volume(const std::string& law, const std::string& gemeente, L::Integer n) const override {
+    return in_.debit_volume(law, gemeente, n);
+  }
+  L::Integer debit_cents(const std::string& law, const std::string& gemeente, L::Integer n) const override {
+    return in_.debit_cents(law, gemeente, n);
+  }
+  std::optional<L::Prestatie> debit_for(const std::string& law, const std::string& aanbieder, L::Integer n,
+                                        const std::string& categorie, const std::string& code, const L::Date& begin,
+                                        const L::Date& eind) const override {
+    return in_.debit_for(law, aanbieder, n, categorie, code, begin, eind);
+  }
+  std::optional<L::Prestatie> credit_of(const std::string& law, const std::string& aanbieder,
+                                        const std::string& ref) const override {
+    return in_.credit_of(law, aanbieder, ref);
+  }
+  bool has_approved_uncredited(const std::string& law, const std::string& gemeente, L::Integer n) const override {
+    return in_.has_approved_uncredited(law, gemeente, n);
+  }
+  std::optional<L::Date> latest_declaration_period(const std::string& law, const std::string& aanbieder,
+                                                   const std::string& gemeente) const override {
+    return in_.latest_declaration_period(law, aanbieder, gemeente);
+  }
+
+ private:
+  const L::LedgerView& in_;
+  mutable std::map<std::tuple<std::string, std::string, L::Integer>, std::optional<L::Allocation>> allocations_;
+};
+
+}  // namespace
+
 standard::Findings check_ledger(const Context& ctx) {
   if (!ctx.ledger) return {};
-  return run(ctx, true);
+  MemoLedger memo(*ctx.ledger);
+  std::map<std::string, std::string> hashes;  // BSN -> keyed hash, each BSN hashed once
+  Context c{ctx.message, ctx.today, ctx.reference, &memo, {}};
+  if (ctx.bsn_hash)
+    c.bsn_hash = [&](const std::string& bsn) {
+      auto it = hashes.find(bsn);
+      if (it == hashes.end()) it = hashes.emplace(bsn, ctx.bsn_hash(bsn)).first;
+      return it->second;
+    };
+  return run(c, true);
 }
 
 }  // namespace sluis::rules

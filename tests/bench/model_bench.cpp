@@ -19,6 +19,7 @@
 #include "gateway/rules/engine.hpp"
 #include "gateway/xml/model_writer.hpp"
 #include "gateway/xml/validator.hpp"
+#include "tests/support/bench.hpp"
 #include "tests/support/schemas.hpp"
 
 namespace fs = std::filesystem;
@@ -28,51 +29,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 using sluis::test::slurp;
-
-long status_kib(const char* key) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(key, 0) == 0) return std::stol(line.substr(std::string(key).size()));
-  return 0;
-}
-long rss_kib() { return status_kib("VmRSS:"); }
-// Resets the peak RSS (VmHWM) so that the next phase's peak can be read.
-void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::string next_bsn(long& n) {
-  for (;;) {
-    std::string s = std::to_string(n++);
-    if (sluis::core::bsn_elfproef(s)) return s;
-  }
-}
-
-// A 323 grown from the corpus declaration to `clients` x `per_client` prestaties.
-m::Message big_declaration(const m::Message& seed, int clients, int per_client) {
-  m::Message msg = seed;
-  auto& d = std::get<m::Bericht323>(msg.body).Declaratie;
-  m::Prestatie proto = d.Clienten.front().Prestaties.front();
-  // A declaration that breaks no rule: amount = volume x tariff, one line per allocation.
-  proto.IngediendBedrag = {proto.GeleverdVolume * proto.ProductTarief.value_or(1), "D"};
-  d.Clienten.clear();
-  long bsn = 999900000;
-  m::Integer total = 0;
-  for (int c = 0; c < clients; ++c) {
-    m::Client323 cl;
-    cl.Bsn = next_bsn(bsn);
-    for (int p = 0; p < per_client; ++p) {
-      proto.ProductReferentie.ReferentieNummer = "R" + std::to_string(c) + "-" + std::to_string(p);
-      proto.ToewijzingNummer = 100000000 + static_cast<m::Integer>(c) * per_client + p;
-      cl.Prestaties.push_back(proto);
-      total += proto.IngediendBedrag.Bedrag;
-    }
-    d.Clienten.push_back(std::move(cl));
-  }
-  d.TotaalIngediendBedrag = {total, "D"};
-  return msg;
-}
+using namespace sluis::test::bench;
 
 }  // namespace
 
