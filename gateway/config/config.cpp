@@ -112,6 +112,7 @@ void read_partner(TableReader& r, Partner& p) {
            : mode == "shadow" ? PartnerMode::shadow : PartnerMode::not_enrolled;
   p.retour = r.one_of("retour", "partner", {"partner", "gateway"}) == "gateway" ? RetourMode::gateway
                                                                               : RetourMode::partner;
+  p.orphans = r.one_of("orphans", "refuse", {"refuse", "hold"}) == "hold" ? OrphanMode::hold : OrphanMode::refuse;
   p.codes = r.strings("codes", {});
   if (p.codes.empty()) r.error_at("codes", "a partner acts for at least one code");
   for (const auto& c : p.codes) {

@@ -103,6 +103,7 @@ struct CertIdentity {
 };
 
 enum class RetourMode { partner, gateway };
+enum class OrphanMode { refuse, hold };
 
 struct Partner {
   std::string id;                      // operator's name for the partner, unique
@@ -113,6 +114,11 @@ struct Partner {
   // "partner" (default) the partner itself, sluis's cross-message findings are
   // advisory; "gateway" sluis composes and delivers them from its findings.
   RetourMode retour = RetourMode::partner;
+  // A 305/307/323 addressed to this partner naming an allocation sluis does
+  // not know (9019/9338): "refuse" (default) judges it like any finding;
+  // "hold" parks it (state held) until the 301 arrives, then judges it again;
+  // for the migration window of a partner whose history is not imported yet.
+  OrphanMode orphans = OrphanMode::refuse;
   std::vector<CertIdentity> certificates;
   double rate = 0;                     // requests per second; 0 = unlimited
   int burst = 0;                       // bucket size; default 2 x rate

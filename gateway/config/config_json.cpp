@@ -57,6 +57,7 @@ boost::json::object to_json(const Config& cfg) {
                                               {"role", to_string(p.role)},
                                               {"mode", to_string(p.mode)},
                                               {"retour", p.retour == RetourMode::gateway ? "gateway" : "partner"},
+                                              {"orphans", p.orphans == OrphanMode::hold ? "hold" : "refuse"},
                                               {"codes", std::move(codes)},
                                               {"certificates", std::move(certs)},
                                               {"rate", p.rate},

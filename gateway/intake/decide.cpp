@@ -141,6 +141,19 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   // Levels 3 and 4.
   rules::Context ctx{*message, v.today, nullptr, &ledger, bsn_hash};
   for (auto& f : rules::check_ledger(ctx)) findings.push_back(std::move(f));
+  if (v.hold_orphans) {
+    // Orphans: the allocations named but unknown (TR019 on a 305/307, TR338 on
+    // a 323). The message waits for them; it is judged again when they arrive.
+    for (const auto& f : findings)
+      if (f.rule == "TR019" || f.rule == "TR338") {
+        const auto& h = message->header();
+        d.orphans.push_back({msg.law, h.Ontvanger, std::stoll(f.value)});
+      }
+    if (!d.orphans.empty()) {
+      finish(store::State::held, 202, "held", true);
+      return d;
+    }
+  }
   const bool gateway = v.receiver_retour == config::RetourMode::gateway;
   if (!gateway) {
     // The receiving partner answers; what sluis found is advice to the sender.

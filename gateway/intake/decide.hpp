@@ -48,6 +48,9 @@ struct Verdict {
   // 325) carrying that code, in both retour modes: the message never reaches
   // the receiver, so sluis is the only one who can answer.
   bool header_refusal = false;
+  // The receiver's orphans = "hold": a 305/307/323 naming allocations sluis
+  // does not know (9019, 9338) is held until they arrive instead of judged.
+  bool hold_orphans = false;
 };
 
 store::Decide decide(Verdict v);

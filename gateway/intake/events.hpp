@@ -25,6 +25,18 @@ inline constexpr Event kRetourComposed{
     "INTAKE_RETOUR_COMPOSED", Level::info,
     "sluis composed a retour or 325 for a message (level 2 with 0001, or as the answering gateway) and "
     "queued it in the sender's mailbox; heen=<id> names the message it answers."};
+inline constexpr Event kOrphanHeld{
+    "INTAKE_ORPHAN_HELD", Level::info,
+    "A 305/307/323 names an allocation sluis does not know and its receiver has orphans = \"hold\": the "
+    "message is held (not refused) until the 301 arrives. Expected during a migration window; many of them "
+    "after it mean the allocations were not imported (sluisctl ledger-import)."};
+inline constexpr Event kOrphanReleased{
+    "INTAKE_ORPHAN_RELEASED", Level::info,
+    "A held orphan was judged again because the allocation it waited for arrived; state=<new state>."};
+inline constexpr Event kOrphanReleaseFailed{
+    "INTAKE_ORPHAN_RELEASE_FAILED", Level::warning,
+    "A held orphan could not be judged again (store error, or its body no longer validates after a schema "
+    "change); it stays held. Inspect it with sluisctl message-show and release or reject it by hand."};
 inline constexpr Event kBodyRead{"INTAKE_BODY_READ", Level::info,
                                  "A partner fetched a message body from its mailbox (audited)."};
 

@@ -40,15 +40,19 @@ asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::Schema
   co_return judge(*tl_validator, body, today, reference.get());
 }
 
-// Awaitable commit: the store calls back on its writer thread; we continue on `ex`.
+// Awaitable commit (or redecide): the store calls back on its writer thread;
+// we continue on `ex`.
 template <class Token>
-auto async_commit(store::Store& s, store::NewMessage m, asio::any_io_executor ex, Token&& token) {
+auto async_commit(store::Store& s, store::NewMessage m, asio::any_io_executor ex, Token&& token,
+                  bool redecide = false) {
   return asio::async_initiate<Token, void(core::Result<store::CommitOutcome>)>(
-      [&s, ex](auto handler, store::NewMessage msg) {
+      [&s, ex, redecide](auto handler, store::NewMessage msg) {
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        s.commit(std::move(msg), [ex, h](core::Result<store::CommitOutcome> r) {
+        auto done = [ex, h](core::Result<store::CommitOutcome> r) {
           asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
-        });
+        };
+        if (redecide) s.redecide(std::move(msg), std::move(done));
+        else s.commit(std::move(msg), std::move(done));
       },
       token, std::move(m));
 }
@@ -114,6 +118,7 @@ struct Intake::Checked {
   std::string receiver_partner;
   bool receiver_live = true;
   config::RetourMode receiver_retour = config::RetourMode::partner;
+  bool receiver_holds_orphans = false;
   std::string heen_id;
 };
 
@@ -199,6 +204,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       c.receiver_partner = owner->id;
       c.receiver_live = owner->mode == config::PartnerMode::live;
       c.receiver_retour = owner->retour;
+      c.receiver_holds_orphans = owner->orphans == config::OrphanMode::hold;
     } else if (c.outcome.verdict == xml::Verdict::valid) {
       c.status = http::status::unprocessable_entity;
       c.verdict = "refused";
@@ -318,6 +324,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   v.findings = c.outcome.findings;
   v.rejected = c.verdict == "rejected";
   v.receiver_retour = c.receiver_retour;
+  v.hold_orphans = c.receiver_holds_orphans;
   v.sender_partner = ctx.partner->id;
   v.shadow = m.shadow;
   v.heen_id = c.heen_id;
@@ -356,7 +363,66 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   core::log(accepted ? events::kAccepted : events::kRejected,
             {{"msg", r->id}, {"partner", ctx.partner->id}, {"type", m.type}, {"law", m.law}});
   for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r->id}});
+  if (r->state == store::State::held && r->response_json.find("\"status\":\"held\"") != std::string::npos)
+    core::log(events::kOrphanHeld, {{"msg", r->id}, {"partner", ctx.partner->id}});
+  // Held orphans this message's allocations release are judged again before
+  // its sender hears back, so what it was told is already true for them.
+  if (!r->released.empty()) co_await release(r->released, *ctx.partners);
   co_return net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
+}
+
+asio::awaitable<void> Intake::release(std::vector<std::string> ids, const net::PartnerRegistry& partners) {
+  for (const auto& id : ids) {
+    auto stored = store_.get(id);
+    auto body = store_.body(id);
+    if (!stored || !*stored || !body || !*body) {
+      core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "not readable"}});
+      continue;
+    }
+    const store::StoredMessage& s = **stored;
+    auto today = core::dutch_date(std::chrono::system_clock::now());
+    xml::Outcome out = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, **body, reference_, today),
+                                               asio::use_awaitable);
+    if (!out.message) {
+      core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "no longer reads"}});
+      continue;
+    }
+    const config::Partner* owner = partners.owner_of(s.receiver_code);
+    store::NewMessage m;
+    m.id = s.id;
+    m.law = s.law;
+    m.type = s.type;
+    m.berichtcode = s.berichtcode;
+    m.release = s.release;
+    m.sender_code = s.sender_code;
+    m.receiver_code = s.receiver_code;
+    m.sender_partner = s.sender_partner;
+    m.receiver_partner = s.receiver_partner;
+    m.identificatie = s.identificatie;
+    m.dagtekening = s.dagtekening;
+    m.shadow = s.shadow;
+    m.state = (s.shadow || !owner || owner->mode != config::PartnerMode::live) ? store::State::held
+                                                                               : store::State::queued;
+    Verdict v;
+    v.message = std::make_shared<const standard::model::Message>(std::move(*out.message));
+    v.findings = out.findings;
+    v.rejected = out.verdict != xml::Verdict::valid;
+    v.receiver_retour = owner ? owner->retour : config::RetourMode::partner;
+    v.hold_orphans = owner && owner->orphans == config::OrphanMode::hold;
+    v.sender_partner = s.sender_partner;
+    v.shadow = s.shadow;
+    v.today = today;
+    v.bsn_key = bsn_key_;
+    m.decide = decide(std::move(v));
+    auto r = co_await async_commit(store_, std::move(m), ioc_.get_executor(), asio::use_awaitable, true);
+    if (!r) {
+      core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", r.error().code}});
+      continue;
+    }
+    if (r->state == store::State::received) continue;  // no longer a held orphan
+    core::log(events::kOrphanReleased, {{"msg", id}, {"state", std::string(store::to_string(r->state))}});
+    for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", id}});
+  }
 }
 
 asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContext ctx) {

@@ -61,6 +61,7 @@ class Intake {
  private:
   struct Checked;
   boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx);
+  boost::asio::awaitable<void> release(std::vector<std::string> ids, const net::PartnerRegistry& partners);
 
   boost::asio::io_context& ioc_;
   std::shared_ptr<const xml::SchemaSet> schemas_;

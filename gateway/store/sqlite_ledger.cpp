@@ -108,6 +108,17 @@ CREATE INDEX ledger_prestatie_allocation ON ledger_prestatie (law, gemeente, toe
 CREATE INDEX ledger_prestatie_vorig ON ledger_prestatie (law, aanbieder, vorig_referentie);
 )sql";
 
+const char* const kOrphanSchema = R"sql(
+CREATE TABLE ledger_orphan (
+  law TEXT NOT NULL,
+  gemeente TEXT NOT NULL,
+  toewijzing_nummer INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (law, gemeente, toewijzing_nummer, message_id)
+) WITHOUT ROWID;
+CREATE INDEX ledger_orphan_message ON ledger_orphan (message_id);
+)sql";
+
 namespace {
 
 std::optional<L::Date> opt_date(const std::optional<std::string>& s) {

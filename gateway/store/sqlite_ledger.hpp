@@ -15,6 +15,8 @@ namespace sluis::store::sqlite {
 
 // Migration 1 -> 2: the ledger tables.
 extern const char* const kLedgerSchema;
+// Migration 2 -> 3: held messages waiting for an allocation (orphans = "hold").
+extern const char* const kOrphanSchema;
 
 class Ledger final : public standard::ledger::LedgerView {
  public:

@@ -70,6 +70,13 @@ core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
   return f.get();
 }
 
+core::Result<CommitOutcome> Store::redecide_sync(NewMessage msg) {
+  std::promise<core::Result<CommitOutcome>> p;
+  auto f = p.get_future();
+  redecide(std::move(msg), [&p](core::Result<CommitOutcome> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
 namespace {
 
 std::string now_utc() {
@@ -230,6 +237,17 @@ class SqliteStore final : public Store {
     auto m = std::make_shared<NewMessage>(std::move(msg));
     enqueue(
         [this, m, outcome](sqlite3* db) { return insert_message(db, *m, *outcome); },
+        [outcome, done = std::move(done)](core::Result<void> r) {
+          if (r) done(std::move(*outcome));
+          else done(r.error());
+        });
+  }
+
+  void redecide(NewMessage msg, CommitDone done) override {
+    auto outcome = std::make_shared<CommitOutcome>();
+    auto m = std::make_shared<NewMessage>(std::move(msg));
+    enqueue(
+        [this, m, outcome](sqlite3* db) { return redecide_message(db, *m, *outcome); },
         [outcome, done = std::move(done)](core::Result<void> r) {
           if (r) done(std::move(*outcome));
           else done(r.error());
@@ -528,6 +546,28 @@ class SqliteStore final : public Store {
       decision = std::move(*d);
     }
     if (auto r = insert_row(db, m); !r) return r;
+    if (auto r = apply_decision(db, m, decision, out); !r) return r;
+    out.state = m.state;
+    out.http_status = m.http_status;
+    out.response_json = m.response_json;
+    return {};
+  }
+
+  // What a decision makes of a message already in its row: the orphan keys it
+  // waits for, or its ledger changes and the messages composed for it; and
+  // the held orphans the allocations it brought release.
+  core::Result<void> apply_decision(sqlite3* db, const NewMessage& m, Decision& decision, CommitOutcome& out) {
+    Stmt forget(db, "DELETE FROM ledger_orphan WHERE message_id = ?");
+    forget.bind(1, m.id);
+    if (forget.step() != SQLITE_DONE) return db_error(db, "orphan delete");
+    if (!decision.orphans.empty()) {
+      for (const auto& k : decision.orphans) {
+        Stmt s(db, "INSERT OR IGNORE INTO ledger_orphan (law, gemeente, toewijzing_nummer, message_id) VALUES (?,?,?,?)");
+        s.bind(1, k.law).bind(2, k.gemeente).bind(3, k.toewijzing_nummer).bind(4, m.id);
+        if (s.step() != SQLITE_DONE) return db_error(db, "orphan insert");
+      }
+      return audit_row(db, "sluis", -1, "held", m.id, "waiting for an allocation (orphans = hold)");
+    }
     if (auto r = ledger_->apply(decision.changes); !r) return r;
     for (auto& p : decision.produced) {
       if (p.id.empty()) p.id = new_message_id();
@@ -536,6 +576,46 @@ class SqliteStore final : public Store {
       if (auto r = insert_row(db, p); !r) return r;
       out.produced_ids.push_back(p.id);
     }
+    for (const auto& a : decision.changes.allocations) {
+      Stmt s(db, "SELECT DISTINCT message_id FROM ledger_orphan WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ?");
+      s.bind(1, a.law).bind(2, a.gemeente).bind(3, a.toewijzing_nummer);
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) {
+        std::string id = s.text(0);
+        if (std::find(out.released.begin(), out.released.end(), id) == out.released.end()) out.released.push_back(id);
+      }
+      if (rc != SQLITE_DONE) return db_error(db, "orphan lookup");
+    }
+    return {};
+  }
+
+  // A held orphan judged again (Store::redecide).
+  core::Result<void> redecide_message(sqlite3* db, NewMessage& m, CommitOutcome& out) {
+    out.id = m.id;
+    Stmt q(db, "SELECT 1 FROM messages WHERE id = ? AND state = 'held' AND EXISTS (SELECT 1 FROM ledger_orphan "
+               "WHERE message_id = ?)");
+    q.bind(1, m.id).bind(2, m.id);
+    int rc = q.step();
+    if (rc != SQLITE_ROW) {
+      if (rc != SQLITE_DONE) return db_error(db, "orphan check");
+      out.state = State::received;  // not (any longer) a held orphan: nothing done
+      return {};
+    }
+    Decision decision;
+    if (m.decide) {
+      ledger_->clear_failed();
+      auto d = m.decide(*ledger_, m);
+      if (!d) return d.error();
+      if (ledger_->failed()) return db_error(db, "ledger read");
+      decision = std::move(*d);
+    }
+    Stmt u(db, "UPDATE messages SET state = ?, findings = ?, http_status = ?, response = ? WHERE id = ?");
+    u.bind(1, to_string(m.state)).bind(2, m.findings_json).bind(3, static_cast<std::int64_t>(m.http_status));
+    u.bind(4, m.response_json).bind(5, m.id);
+    if (u.step() != SQLITE_DONE) return db_error(db, "redecide update");
+    if (auto r = apply_decision(db, m, decision, out); !r) return r;
+    if (decision.orphans.empty())
+      if (auto r = audit_row(db, "sluis", -1, "released", m.id, std::string(to_string(m.state))); !r) return r;
     out.state = m.state;
     out.http_status = m.http_status;
     out.response_json = m.response_json;
@@ -589,7 +669,7 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
                                 "); run that version or restore a backup");
   // Forward-only: kMigrations[n] takes the schema from version n to n + 1, each
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
-  const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema};
+  const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema, sqlite::kOrphanSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

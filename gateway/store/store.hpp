@@ -57,9 +57,18 @@ struct NewMessage;
 // What a message's judgement adds to its transaction: the ledger facts it
 // establishes and the messages sluis produces in answer (a retour or 325),
 // all committed with the message or not at all.
+// An allocation a held message waits for (orphans = "hold").
+struct OrphanKey {
+  std::string law, gemeente;
+  std::int64_t toewijzing_nummer = 0;
+};
+
 struct Decision {
   standard::ledger::Changes changes;
   std::vector<NewMessage> produced;
+  // Non-empty: the message is held until these allocations arrive (its state
+  // set to held by the decider); nothing else of the decision applies.
+  std::vector<OrphanKey> orphans;
 };
 // Runs on the writer inside the message's transaction, after the idempotency
 // and identification checks, with a view of the ledger as every earlier commit
@@ -126,6 +135,9 @@ struct CommitOutcome {
   int http_status = 0;
   std::string response_json;
   std::vector<std::string> produced_ids;  // the retours stored with it
+  // Held messages waiting for an allocation this commit brought: the caller
+  // judges them again (Store::redecide).
+  std::vector<std::string> released;
 };
 
 using CommitDone = std::function<void(core::Result<CommitOutcome>)>;
@@ -152,6 +164,13 @@ class Store {
   virtual void commit(NewMessage msg, CommitDone done) = 0;
   // Blocking convenience for tools and tests.
   core::Result<CommitOutcome> commit_sync(NewMessage msg);
+  // Judges a held orphan again in one transaction: `msg` is the stored
+  // message (with its body), `decide` runs against the ledger as it is now;
+  // the row's state and answer, its ledger changes and retours commit
+  // together. A message no longer held as an orphan is left alone
+  // (CommitOutcome.state tells which).
+  virtual void redecide(NewMessage msg, CommitDone done) = 0;
+  core::Result<CommitOutcome> redecide_sync(NewMessage msg);
 
   virtual core::Result<std::optional<StoredMessage>> get(const std::string& id) = 0;
   virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
@@ -193,6 +212,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 std::string new_message_id();
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 }  // namespace sluis::store

@@ -5,7 +5,8 @@
 // 75302186 (provider.pem), other = aanbieder 11223344 (stranger.pem).
 //
 //   # comment
-//   partner gem gateway          (who answers for gem: sluis ("gateway") or gem itself ("partner", default))
+//   partner gem gateway [hold]   (who answers for gem: sluis ("gateway") or gem itself ("partner", default);
+//                                 "hold": gem's orphans = "hold")
 //   send zorg ijw/315/valid-vot.xml   (a corpus message, relative to tests/conformance/xsd, sent by zorg;
 //                                 ledger/... are the April and May declarations in tests/conformance/rules/ledger)
 //   set /Bericht/... value       (edits of that message's model, written with sluis's model writer)
@@ -18,6 +19,9 @@
 //   answer-has <TotaalToegekendBedrag><Bedrag>0<   (a text in that answer, without namespace prefixes and indentation)
 //   advisory                     (every finding of that answer is marked advisory: the receiver answers)
 //   delivered gem                (the message just sent waits in gem's mailbox)
+//   remember NAME                (names the message just sent)
+//   state NAME held              (that message's state now, GET /v1/messages/{id} by its sender)
+//   mailbox zorg 306 1           (zorg's mailbox holds that many unacknowledged messages of that type)
 //
 // Every answer sluis composes is fetched from the sender's mailbox and must
 // validate against the schemas.
@@ -29,6 +33,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "gateway/xml/model_reader.hpp"
@@ -76,7 +81,8 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-std::string partners(TestGateway& g, const std::map<std::string, std::string>& retour) {
+std::string partners(TestGateway& g, const std::map<std::string, std::string>& retour,
+                     const std::set<std::string>& hold) {
   auto mode = [&](const std::string& id) {
     auto it = retour.find(id);
     return it == retour.end() ? std::string("partner") : it->second;
@@ -85,6 +91,7 @@ std::string partners(TestGateway& g, const std::map<std::string, std::string>& r
   auto one = [&](const char* id, const char* role, const char* code, const char* cert) {
     c << "[[partners]]\nid = \"" << id << "\"\nrole = \"" << role << "\"\ncodes = [\"" << code << "\"]\n"
       << "retour = \"" << mode(id) << "\"\n"
+      << "orphans = \"" << (hold.count(id) ? "hold" : "refuse") << "\"\n"
       << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki(cert) << "\"\n";
   };
   one("gem", "gemeente", "0917", "gemeente.pem");
@@ -133,14 +140,18 @@ struct Runner {
   void play(const fs::path& file) {
     auto lines = lines_of(file);
     std::map<std::string, std::string> retour;
+    std::set<std::string> hold;
     for (const auto& l : lines)
       if (l.word == "partner") {
         auto w = words(l.rest);
-        BOOST_REQUIRE_MESSAGE(w.size() == 2 && (w[1] == "gateway" || w[1] == "partner"),
-                              file.filename() << ":" << l.number << ": partner <id> gateway|partner");
+        BOOST_REQUIRE_MESSAGE((w.size() == 2 || (w.size() == 3 && w[2] == "hold")) &&
+                                  (w[1] == "gateway" || w[1] == "partner"),
+                              file.filename() << ":" << l.number << ": partner <id> gateway|partner [hold]");
         retour[w[0]] = w[1];
+        if (w.size() == 3) hold.insert(w[0]);
       }
-    TestGateway g("scn-" + file.stem().string(), [&](TestGateway& t) { return partners(t, retour); });
+    TestGateway g("scn-" + file.stem().string(), [&](TestGateway& t) { return partners(t, retour, hold); });
+    std::map<std::string, std::pair<std::string, std::string>> named;  // NAME -> (sender, id)
 
     std::string who;                               // sender of the pending message
     std::optional<standard::model::Message> msg;   // the message being edited
@@ -203,6 +214,23 @@ struct Runner {
           BOOST_TEST(!last.at("findings").as_array().empty());
           for (const auto& f : last.at("findings").as_array())
             BOOST_TEST((f.as_object().contains("advisory") && f.at("advisory").as_bool()), boost::json::serialize(f));
+        } else if (l.word == "remember") {
+          named[l.rest] = {who, std::string(last.at("id").as_string())};
+        } else if (l.word == "state") {
+          auto w = words(l.rest);
+          BOOST_REQUIRE(w.size() == 2 && named.count(w[0]));
+          auto [sender, id] = named.at(w[0]);
+          Http h = g.curl(kCert.at(sender), "/v1/messages/" + id);
+          BOOST_TEST(h.status == 200);
+          auto v = boost::json::parse(h.body);
+          BOOST_TEST(std::string(v.at("state").as_string()) == w[1], h.body);
+        } else if (l.word == "mailbox") {
+          auto w = words(l.rest);
+          BOOST_REQUIRE(w.size() == 3 && kCert.count(w[0]));
+          auto v = boost::json::parse(g.curl(kCert.at(w[0]), "/v1/mailbox").body);
+          long n = 0;
+          for (const auto& x : v.at("messages").as_array()) n += x.at("type").as_int64() == std::stol(w[1]);
+          BOOST_TEST(n == std::stol(w[2]), boost::json::serialize(v));
         } else if (l.word == "delivered") {
           BOOST_REQUIRE(kCert.count(l.rest));
           std::string id(last.at("id").as_string());
