@@ -254,6 +254,22 @@ class SqliteStore final : public Store {
         });
   }
 
+  core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
+                                  const std::function<std::string()>& detail) override {
+    constexpr const char* kDryRun = "store.dry_run";
+    auto r = run_write([&](sqlite3* db) -> core::Result<void> {
+      ledger_->clear_failed();
+      LedgerApply apply = [this](const standard::ledger::Changes& c) { return ledger_->apply(c); };
+      if (auto w = work(*ledger_, apply); !w) return w;
+      if (ledger_->failed()) return db_error(db, "ledger read");
+      // A dry run ends in its savepoint's rollback: nothing it wrote stays.
+      if (!keep) return core::make_error(kDryRun, "dry run: rolled back");
+      return audit_row(db, actor, uid, "ledger-import", "", detail());
+    });
+    if (!r && r.error().code == kDryRun) return {};
+    return r;
+  }
+
   core::Result<std::optional<StoredMessage>> get(const std::string& id) override {
     std::lock_guard lock(rmu_);
     Stmt s(r_, (std::string("SELECT ") + kColumns + " FROM messages WHERE id = ?").c_str());
@@ -709,8 +725,9 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
     if (auto r = exec(writer, pragma); !r) return fail(r.error());
   if (auto r = migrate(writer, opts.path); !r) return fail(r.error());
   // Startup recovery: an attempt that was running when we stopped did not finish.
-  if (auto r = exec(writer, "UPDATE messages SET state = 'queued' WHERE state = 'delivering'"); !r)
-    return fail(r.error());
+  if (opts.recover)
+    if (auto r = exec(writer, "UPDATE messages SET state = 'queued' WHERE state = 'delivering'"); !r)
+      return fail(r.error());
   auto rd = open_connection(opts);
   if (!rd) return fail(rd.error());
   exec(*rd, "PRAGMA foreign_keys = ON");

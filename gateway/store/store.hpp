@@ -76,6 +76,11 @@ struct Decision {
 // inserted. An error rolls the message back and is reported to `done`.
 using Decide = std::function<core::Result<Decision>(const standard::ledger::LedgerView&, NewMessage&)>;
 
+// Ledger work outside any message (sluisctl ledger-import): reads the ledger
+// and writes changes through `apply`, all in one transaction.
+using LedgerApply = std::function<core::Result<void>(const standard::ledger::Changes&)>;
+using LedgerWork = std::function<core::Result<void>(const standard::ledger::LedgerView&, const LedgerApply&)>;
+
 struct NewMessage {
   std::string id;              // chosen by the caller (opaque, unique), or empty: the store picks one
   std::string law;             // "iwmo" | "ijw"
@@ -191,6 +196,12 @@ class Store {
   virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;
   // Counts per state (queue-summary, metrics).
   virtual core::Result<std::vector<std::pair<State, std::int64_t>>> count_by_state() = 0;
+  // Runs `work` on the writer in one transaction. keep = false rolls back
+  // everything it wrote (a dry run); keep = true commits it with an audit
+  // entry (action "ledger-import", the actor, uid and `detail()` asked after
+  // the work). Blocking.
+  virtual core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
+                                          const std::function<std::string()>& detail) = 0;
   // An online copy of the database at `path` (must not exist yet).
   virtual core::Result<void> backup(const std::string& path) = 0;
   // Stops the writer after the queued commits are done.
@@ -201,6 +212,10 @@ struct SqliteOptions {
   std::string path;
   int busy_timeout_ms = 5000;
   int max_batch = 256;      // commits per transaction (group commit)
+  // The daemon's own open: messages left "delivering" by a crash return to
+  // "queued". A tool opening the store next to a running daemon (sluisctl
+  // ledger-import) passes false.
+  bool recover = true;
 };
 
 // Opens (creating or migrating) the SQLite store. Refuses a database of a newer

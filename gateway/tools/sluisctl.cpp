@@ -17,7 +17,21 @@
 // uses: the schema packs of the config file's [schemas] (default: the
 // installed packs), or of --schemas DIR. Exit code 0 when every file is valid,
 // 1 when any is not, 2 on usage or I/O errors.
+//
+//   sluisctl ledger-import [--apply] [--json] [--config FILE] PATH...
+//
+// loads current allocations, starts and stops (301/305/307 messages; PATH a
+// file or a directory searched for *.xml) into the store's ledger named by the
+// config file (default /etc/sluis/sluisd.toml), with the daemon running or
+// not. Without --apply it is a dry run: the same checks, a report, nothing
+// written. Run it as the user sluisd runs as (it opens the database file).
+// Exit 0 when every document was (or would be) imported, 1 when any was
+// refused, 2 on usage or I/O errors.
+#include <unistd.h>
+
 #include <boost/json/serialize.hpp>
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +49,7 @@
 #include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/intake/judge.hpp"
+#include "gateway/intake/ledger_import.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/xml/validator.hpp"
 
@@ -48,7 +63,9 @@ void usage(std::ostream& out) {
          "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
          "[--reference DIR] [--lang nl|en]\n"
          "       sluisctl rules-list [--type 301..325] [--lang nl|en]   (offline: the rule catalog)\n"
-         "       sluisctl explain CODE [--lang nl|en]   (offline: a retourcode or rule id explained)\n";
+         "       sluisctl explain CODE [--lang nl|en]   (offline: a retourcode or rule id explained)\n"
+         "       sluisctl ledger-import [--apply] [--json] [--config FILE] PATH...   (301/305/307 into the "
+         "ledger; a dry run without --apply)\n";
 }
 
 std::string slurp(const std::string& path, bool& ok) {
@@ -264,6 +281,102 @@ void print_value(const boost::json::value& v, const std::string& indent, std::os
 
 }  // namespace
 
+// sluisctl ledger-import (see the header comment).
+int ledger_import(int argc, char** argv, int i, bool json) {
+  constexpr int kExitImportUsage = 2;
+  std::vector<std::string> paths;
+  std::string config_file = "/etc/sluis/sluisd.toml";
+  bool apply = false;
+  for (; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--config" && i + 1 < argc) config_file = argv[++i];
+    else if (a == "--apply") apply = true;
+    else if (a == "--json") json = true;
+    else if (a.starts_with("--")) {
+      std::cerr << "sluisctl ledger-import: unknown option " << a << "\n";
+      return kExitImportUsage;
+    } else paths.emplace_back(a);
+  }
+  if (paths.empty()) {
+    usage(std::cerr);
+    return kExitImportUsage;
+  }
+  std::vector<sluis::intake::ImportDocument> docs;
+  for (const auto& p : paths) {
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::is_directory(p)) {
+      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
+        if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path());
+      std::sort(files.begin(), files.end());
+    } else {
+      files.emplace_back(p);
+    }
+    for (const auto& f : files) {
+      bool ok = false;
+      std::string body = slurp(f.string(), ok);
+      if (!ok) {
+        std::cerr << "sluisctl ledger-import: cannot read " << f.string() << "\n";
+        return kExitImportUsage;
+      }
+      docs.push_back({f.string(), std::move(body)});
+    }
+  }
+  try {
+    auto cfg = sluis::config::load_config(config_file);
+    auto reference = sluis::app::load_reference(cfg.reference);
+    sluis::xml::XercesRuntime runtime;
+    auto set = sluis::xml::SchemaSet::load(cfg.schemas);
+    if (!set) {
+      std::cerr << "sluisctl ledger-import: " << set.error().text << "\n";
+      return kExitImportUsage;
+    }
+    sluis::xml::Validator validator(*set, cfg.schemas);
+    sluis::store::SqliteOptions so;
+    so.path = cfg.store.path.string();
+    so.recover = false;  // the daemon may be running: its deliveries are its own
+    auto store = sluis::store::open_sqlite(so);
+    if (!store) {
+      std::cerr << "sluisctl ledger-import: " << store.error().text << "\n";
+      return kExitImportUsage;
+    }
+    sluis::intake::ImportOptions opts;
+    opts.apply = apply;
+    opts.bsn_key = cfg.secrets.bsn_hash_key.reveal();
+    opts.today = sluis::core::dutch_date(std::chrono::system_clock::now());
+    opts.actor = "sluisctl";
+    opts.uid = static_cast<long>(::getuid());
+    auto results = sluis::intake::ledger_import(**store, validator, reference.get(), std::move(docs), opts);
+    (*store)->close();
+    if (!results) {
+      std::cerr << "sluisctl ledger-import: " << results.error().text << " (nothing imported)\n";
+      return kExitImportUsage;
+    }
+    std::size_t imported = 0;
+    for (const auto& r : *results) {
+      imported += r.imported;
+      if (json) {
+        boost::json::object o{{"file", r.name}, {"type", r.type}, {"imported", r.imported},
+                              {"findings", sluis::xml::to_json(r.findings)}};
+        std::cout << boost::json::serialize(o) << "\n";
+        continue;
+      }
+      std::cout << r.name << ": " << (r.imported ? (apply ? "imported" : "would be imported") : "REFUSED");
+      if (r.type) std::cout << " (" << r.type << ")";
+      std::cout << "\n";
+      for (const auto& f : r.findings) std::cout << "  " << f.nl << "\n";
+    }
+    const std::size_t refused = results->size() - imported;
+    if (!json)
+      std::cout << results->size() << " documents: " << imported << (apply ? " imported, " : " would be imported, ")
+                << refused << " refused"
+                << (apply ? "\n" : " (dry run: nothing written; run again with --apply to import)\n");
+    return refused == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "sluisctl ledger-import: " << e.what() << "\n";
+    return kExitImportUsage;
+  }
+}
+
 int main(int argc, char** argv) {
   std::string socket = std::getenv("SLUIS_ADMIN_SOCKET") ? std::getenv("SLUIS_ADMIN_SOCKET")
                                                         : "/run/sluis/sluisd.sock";
@@ -292,6 +405,7 @@ int main(int argc, char** argv) {
   }
   std::string command = argv[i++];
   if (command == "validate") return validate(argc, argv, i, json);
+  if (command == "ledger-import") return ledger_import(argc, argv, i, json);
   if (command == "rules-list" || command == "explain") return offline_rules(command, argc, argv, i, json);
   boost::json::object args;
   // A few commands take their main argument without a name.

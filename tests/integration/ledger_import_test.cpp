@@ -1,0 +1,99 @@
+// sluisctl ledger-import next to a running sluisd: a dry run reports and
+// writes nothing; --apply loads the allocations, starts and stops so that a
+// declaration on them is judged against them; refused documents (not
+// importable, or inconsistent with the ledger) are named with their reasons.
+#define BOOST_TEST_MODULE ledger_import
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "tests/support/test_gateway.hpp"
+
+using namespace sluis::test;
+
+namespace {
+
+std::string file(const std::string& rel) {
+  std::ifstream in(source_dir() / rel, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+std::string corpus(const std::string& rel) { return file("tests/conformance/xsd/" + rel); }
+
+std::string partners(TestGateway& g) {
+  std::ostringstream c;
+  c << "[[partners]]\nid = \"zorg\"\nrole = \"aanbieder\"\ncodes = [\"75302186\"]\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("provider.pem") << "\"\n"
+    << "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\nretour = \"gateway\"\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n";
+  return c.str();
+}
+
+CommandResult import(TestGateway& g, std::vector<std::string> args) {
+  std::string cmd = "cd '" + g.dir.path().string() + "' && exec '" + (bin_dir() / "tools/sluisctl").string() +
+                    "' ledger-import --config sluisd.toml";
+  for (const auto& a : args) cmd += " '" + a + "'";
+  return run_command({"/bin/sh", "-c", cmd});
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(dry_run_then_apply) {
+  TestGateway g("import", partners);
+  auto dir = g.dir.path() / "history";
+  std::filesystem::create_directories(dir);
+  auto put = [&](const std::string& name, const std::string& body) {
+    std::ofstream(dir / name, std::ios::binary) << body;
+  };
+  put("a-toewijzing.xml", corpus("ijw/301/valid-toewijzing.xml"));
+  put("b-start.xml", corpus("ijw/305/valid-start.xml"));
+  put("c-stop.xml", corpus("ijw/307/valid-stop.xml"));
+  put("d-declaratie.xml", corpus("ijw/323/valid-declaratie.xml"));  // not importable
+  // A start on an allocation nobody allocated (9019): refused, the rest goes in.
+  put("e-start-unknown.xml",
+      std::regex_replace(std::regex_replace(corpus("ijw/305/valid-start.xml"), std::regex("START-0312"), "START-0999"),
+                         std::regex("261170033"), "261179999"));
+
+  auto dry = import(g, {dir.string()});
+  BOOST_TEST(dry.exit_code == 1, dry.output);
+  BOOST_TEST(count(dry.output, "would be imported") == 4, dry.output);  // 3 files + the summary line
+  BOOST_TEST(count(dry.output, "REFUSED") == 2, dry.output);
+  BOOST_TEST(dry.output.find("TR019") != std::string::npos, dry.output);
+  BOOST_TEST(dry.output.find("dry run") != std::string::npos);
+
+  // Nothing was written: the declaration finds no allocation (9338 on both prestaties).
+  auto before = g.post_xml("provider", "/v1/messages", file("tests/conformance/rules/ledger/323-april.xml"));
+  BOOST_TEST(before.status == 202, before.body);
+  BOOST_TEST(count(before.body, "\"9338\"") == 2, before.body);
+
+  auto applied = import(g, {"--apply", dir.string()});
+  BOOST_TEST(applied.exit_code == 1, applied.output);
+  BOOST_TEST(count(applied.output, ": imported") == 3, applied.output);
+  BOOST_TEST(count(applied.output, "REFUSED") == 2, applied.output);
+
+  // Now the same declaration (new identification, number and references) is fully approved.
+  std::string again = file("tests/conformance/rules/ledger/323-april.xml");
+  for (auto [from, to] : {std::pair{"DECL-2604-01", "DECL-2604-02"}, std::pair{"JW2604HRL31", "JW2604HRL32"},
+                          std::pair{"J2604-0001", "J2604-0101"}, std::pair{"J2604-0002", "J2604-0102"}})
+    again = std::regex_replace(again, std::regex(from), to);
+  auto after = g.post_xml("provider", "/v1/messages", again);
+  BOOST_TEST(after.status == 202, after.body);
+  auto v = boost::json::parse(after.body);
+  BOOST_TEST(v.at("findings").as_array().empty(), after.body);
+  auto answer = g.curl("provider", "/v1/mailbox/" + std::string(v.at("retour").as_string()));
+  BOOST_TEST(answer.body.find("<jw325:RetourCode>8001</jw325:RetourCode>") != std::string::npos, answer.body);
+
+  // Importing the same history again adds nothing new: the start exists (9074).
+  auto twice = import(g, {"--apply", (dir / "b-start.xml").string()});
+  BOOST_TEST(twice.exit_code == 1, twice.output);
+  BOOST_TEST(twice.output.find("TR074") != std::string::npos, twice.output);
+}
