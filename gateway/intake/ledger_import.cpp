@@ -1,6 +1,10 @@
 #include "gateway/intake/ledger_import.hpp"
 
 #include <algorithm>
+#include <map>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/ids.hpp"
 
 #include "gateway/core/digest.hpp"
 #include "gateway/intake/judge.hpp"
@@ -22,7 +26,188 @@ standard::Finding refusal(std::string nl, std::string en) {
 
 int order(int type) { return type == 301 ? 0 : type == 305 ? 1 : 2; }
 
+namespace m = standard::model;
+
+std::vector<std::string> split(std::string_view line, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : line) {
+    if (ch == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else if (ch != '\r') {
+      cur += ch;
+    }
+  }
+  out.push_back(cur);
+  for (auto& f : out) {  // trim blanks and surrounding quotes
+    while (!f.empty() && (f.front() == ' ' || f.front() == '"')) f.erase(f.begin());
+    while (!f.empty() && (f.back() == ' ' || f.back() == '"')) f.pop_back();
+  }
+  return out;
+}
+
+bool digits(const std::string& s, std::size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 }  // namespace
+
+std::vector<ImportDocument> csv_documents(std::string_view text, const std::string& name, const core::Date& today) {
+  static const std::vector<std::string> kColumns = {
+      "soort",  "wet",     "gemeente",   "aanbieder", "bsn",    "toewijzingnummer", "categorie",  "productcode",
+      "ingangsdatum", "einddatum", "volume", "eenheid", "frequentie", "budget", "begindatum", "redenbeeindiging"};
+  std::vector<ImportDocument> out;
+  std::vector<std::string> lines;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    auto nl = text.find('\n', pos);
+    lines.emplace_back(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  auto error_doc = [&](const std::string& where, std::string nl, std::string en) {
+    ImportDocument d;
+    d.name = where;
+    d.row_errors.push_back(refusal(std::move(nl), std::move(en)));
+    d.row_errors.back().path = "";
+    out.push_back(std::move(d));
+  };
+  if (lines.empty() || lines.front().empty()) {
+    error_doc(name, "Leeg CSV-bestand: de eerste regel noemt de kolommen.", "Empty CSV file: the first line names the columns.");
+    return out;
+  }
+  const char sep = lines.front().find(';') != std::string::npos ? ';' : ',';
+  auto header = split(lines.front(), sep);
+  std::map<std::string, std::size_t> col;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    std::string h = header[i];
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (std::find(kColumns.begin(), kColumns.end(), h) == kColumns.end()) {
+      error_doc(name, "Onbekende kolom '" + header[i] + "'.", "Unknown column '" + header[i] + "'.");
+      return out;
+    }
+    col[h] = i;
+  }
+  for (const char* need : {"soort", "wet", "gemeente", "aanbieder", "bsn", "toewijzingnummer", "ingangsdatum"})
+    if (!col.count(need)) {
+      error_doc(name, std::string("Kolom '") + need + "' ontbreekt.", std::string("Column '") + need + "' is missing.");
+      return out;
+    }
+  for (std::size_t li = 1; li < lines.size(); ++li) {
+    if (lines[li].find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = name + ":" + std::to_string(li + 1);
+    auto f = split(lines[li], sep);
+    auto get = [&](const char* c) -> std::string {
+      auto it = col.find(c);
+      return it == col.end() || it->second >= f.size() ? std::string() : f[it->second];
+    };
+    std::string bad;  // the first problem, in English and Dutch
+    std::string bad_nl;
+    auto date = [&](const char* c, bool required) -> std::optional<core::Date> {
+      std::string v = get(c);
+      if (v.empty()) {
+        if (required && bad.empty()) bad = std::string(c) + " is empty", bad_nl = std::string(c) + " is leeg";
+        return std::nullopt;
+      }
+      auto d = core::parse_date(v);
+      if (!d && bad.empty()) bad = std::string(c) + " '" + v + "' is no date (YYYY-MM-DD)",
+                             bad_nl = std::string(c) + " '" + v + "' is geen datum (JJJJ-MM-DD)";
+      return d;
+    };
+    auto number = [&](const char* c) -> std::optional<m::Integer> {
+      std::string v = get(c);
+      if (v.empty()) return std::nullopt;
+      if (!std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) || v.size() > 12) {
+        if (bad.empty()) bad = std::string(c) + " '" + v + "' is no number", bad_nl = std::string(c) + " '" + v + "' is geen getal";
+        return std::nullopt;
+      }
+      return std::stoll(v);
+    };
+    const std::string soort = get("soort"), wet = get("wet"), gemeente = get("gemeente"), aanbieder = get("aanbieder"),
+                      bsn = get("bsn");
+    const int type = soort == "toewijzing" ? 301 : soort == "start" ? 305 : soort == "stop" ? 307 : 0;
+    auto law = standard::parse_law(wet);
+    if (!type) bad = "soort '" + soort + "' is not toewijzing, start or stop",
+               bad_nl = "soort '" + soort + "' is geen toewijzing, start of stop";
+    else if (!law) bad = "wet '" + wet + "' is not ijw or iwmo", bad_nl = "wet '" + wet + "' is geen ijw of iwmo";
+    else if (!digits(gemeente, 4)) bad = "gemeente is not a CBS code of 4 digits", bad_nl = "gemeente is geen CBS-code van 4 cijfers";
+    else if (!digits(aanbieder, 8)) bad = "aanbieder is not an AGB code of 8 digits", bad_nl = "aanbieder is geen AGB-code van 8 cijfers";
+    else if (!core::bsn_elfproef(bsn)) bad = "bsn fails the 11-check", bad_nl = "bsn voldoet niet aan de elfproef";
+    auto nummer = number("toewijzingnummer");
+    auto ingang = date("ingangsdatum", true);
+    auto eind = date("einddatum", type == 307);
+    auto begin = date("begindatum", type == 305 || type == 307);
+    auto volume = number("volume");
+    auto budget = number("budget");
+    if (!nummer && bad.empty()) bad = "toewijzingnummer is empty", bad_nl = "toewijzingnummer is leeg";
+    if (type == 307 && get("redenbeeindiging").empty() && bad.empty())
+      bad = "redenbeeindiging is empty", bad_nl = "redenbeeindiging is leeg";
+    if (!bad.empty()) {
+      error_doc(where, "Rij onbruikbaar: " + bad_nl + ".", "Row unusable: " + bad + ".");
+      continue;
+    }
+    m::Message msg;
+    msg.type = standard::find_message(*law, type);
+    msg.release = "3.2";
+    msg.body = m::empty_body(type);
+    auto& h = msg.header();
+    h.Afzender = type == 301 ? gemeente : aanbieder;
+    h.Ontvanger = type == 301 ? aanbieder : gemeente;
+    h.BerichtIdentificatie.Identificatie = "CSV" + std::to_string(li + 1);
+    h.BerichtIdentificatie.Dagtekening = today;
+    m::Src src{"/Bericht/Client", static_cast<int>(li + 1), 0};
+    std::optional<m::CdtProduct> product;
+    if (!get("categorie").empty()) product = m::CdtProduct{get("categorie"), get("productcode").empty()
+                                                                                 ? std::nullopt
+                                                                                 : std::optional(get("productcode"))};
+    if (type == 301) {
+      m::ToegewezenProduct p;
+      p.src = src;
+      p.ToewijzingNummer = *nummer;
+      p.Product = product;
+      p.Ingangsdatum = *ingang;
+      p.Einddatum = eind;
+      if (volume) p.Omvang = m::CdtOmvang{*volume, get("eenheid"), get("frequentie")};
+      p.Budget = budget;
+      p.Toewijzingsdatum = today;
+      auto& c = std::get<m::Bericht301>(msg.body).Client.emplace();
+      c.src = src;
+      c.Bsn = bsn;
+      c.ToegewezenProducten.push_back(std::move(p));
+    } else if (type == 305) {
+      m::StartProduct p;
+      p.src = src;
+      p.ToewijzingNummer = nummer;
+      p.Product = product;
+      p.ToewijzingIngangsdatum = ingang;
+      p.Begindatum = *begin;
+      p.StatusAanlevering = "1";
+      auto& c = std::get<m::Bericht305>(msg.body).Client.emplace();
+      c.src = src;
+      c.Bsn = bsn;
+      c.StartProducten.push_back(std::move(p));
+    } else {
+      m::StopProduct p;
+      p.src = src;
+      p.ToewijzingNummer = nummer;
+      p.Product = product;
+      p.ToewijzingIngangsdatum = ingang;
+      p.Begindatum = *begin;
+      p.RedenBeeindiging = get("redenbeeindiging");
+      p.Einddatum = *eind;
+      p.StatusAanlevering = "1";
+      auto& c = std::get<m::Bericht307>(msg.body).Client.emplace();
+      c.src = src;
+      c.Bsn = bsn;
+      c.StopProducten.push_back(std::move(p));
+    }
+    ImportDocument d;
+    d.name = where;
+    d.model = std::move(msg);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
 
 core::Result<std::vector<ImportResult>> ledger_import(store::Store& store, xml::Validator& validator,
                                                       const rules::ReferenceData* reference,
@@ -39,6 +224,15 @@ core::Result<std::vector<ImportResult>> ledger_import(store::Store& store, xml::
   for (std::size_t i = 0; i < documents.size(); ++i) {
     auto& r = results[i];
     r.name = documents[i].name;
+    if (!documents[i].row_errors.empty()) {
+      r.findings = documents[i].row_errors;
+      continue;
+    }
+    if (documents[i].model) {  // a CSV row: checked field by field already
+      r.type = documents[i].model->type->number;
+      ready.push_back({i, std::move(*documents[i].model), "import-" + core::sha256_hex(r.name).substr(0, 20)});
+      continue;
+    }
     xml::Outcome out = judge(validator, documents[i].body, options.today, reference);
     if (out.identity) r.type = out.identity->type->number;
     if (out.verdict != xml::Verdict::valid || !out.message) {

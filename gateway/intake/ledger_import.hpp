@@ -15,7 +15,9 @@
 // Threading: blocking; runs the store's writer for the batch's duration.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/core/result.hpp"
@@ -27,9 +29,23 @@
 namespace sluis::intake {
 
 struct ImportDocument {
-  std::string name;  // the file it came from, for the report
-  std::string body;
+  std::string name;  // the file (and row) it came from, for the report
+  std::string body;  // a 301/305/307 message; empty for a CSV row
+  // A CSV row as the message it stands for (only what the ledger needs), or
+  // why the row is unusable.
+  std::optional<standard::model::Message> model;
+  standard::Findings row_errors;
 };
+
+// A CSV export of allocations, starts and stops, one row each, with a header
+// naming the columns (any order; "," or ";" separated):
+//   soort (toewijzing | start | stop), wet (ijw | iwmo), gemeente, aanbieder,
+//   bsn, toewijzingnummer, categorie, productcode, ingangsdatum, einddatum,
+//   volume, eenheid, frequentie, budget (eurocent), begindatum, redenbeeindiging
+// A start or stop names its allocation's ToewijzingNummer, product and
+// Ingangsdatum (the start's key), its own begindatum; a stop also einddatum
+// and redenbeeindiging. Rows become documents judged like messages.
+std::vector<ImportDocument> csv_documents(std::string_view text, const std::string& name, const core::Date& today);
 
 struct ImportResult {
   std::string name;

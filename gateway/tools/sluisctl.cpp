@@ -20,8 +20,9 @@
 //
 //   sluisctl ledger-import [--apply] [--json] [--config FILE] PATH...
 //
-// loads current allocations, starts and stops (301/305/307 messages; PATH a
-// file or a directory searched for *.xml) into the store's ledger named by the
+// loads current allocations, starts and stops (301/305/307 messages, or a CSV
+// export: *.csv, one row each, columns in gateway/intake/ledger_import.hpp;
+// PATH a file or a directory searched for *.xml and *.csv) into the store's ledger named by the
 // config file (default /etc/sluis/sluisd.toml), with the daemon running or
 // not. Without --apply it is a dry run: the same checks, a report, nothing
 // written. Run it as the user sluisd runs as (it opens the database file).
@@ -306,7 +307,8 @@ int ledger_import(int argc, char** argv, int i, bool json) {
     std::vector<std::filesystem::path> files;
     if (std::filesystem::is_directory(p)) {
       for (const auto& e : std::filesystem::recursive_directory_iterator(p))
-        if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path());
+        if (e.is_regular_file() && (e.path().extension() == ".xml" || e.path().extension() == ".csv"))
+          files.push_back(e.path());
       std::sort(files.begin(), files.end());
     } else {
       files.emplace_back(p);
@@ -318,7 +320,15 @@ int ledger_import(int argc, char** argv, int i, bool json) {
         std::cerr << "sluisctl ledger-import: cannot read " << f.string() << "\n";
         return kExitImportUsage;
       }
-      docs.push_back({f.string(), std::move(body)});
+      if (f.extension() == ".csv") {
+        auto rows = sluis::intake::csv_documents(body, f.string(), sluis::core::dutch_date(std::chrono::system_clock::now()));
+        for (auto& r : rows) docs.push_back(std::move(r));
+        continue;
+      }
+      sluis::intake::ImportDocument d;
+      d.name = f.string();
+      d.body = std::move(body);
+      docs.push_back(std::move(d));
     }
   }
   try {

@@ -97,3 +97,30 @@ BOOST_AUTO_TEST_CASE(dry_run_then_apply) {
   BOOST_TEST(twice.exit_code == 1, twice.output);
   BOOST_TEST(twice.output.find("TR074") != std::string::npos, twice.output);
 }
+
+// The same history as a CSV export: rows checked field by field, then judged
+// like the messages they stand for.
+BOOST_AUTO_TEST_CASE(csv_export) {
+  TestGateway g("import-csv", partners);
+  auto csv = g.dir.path() / "omklap.csv";
+  std::ofstream(csv) << "soort;wet;gemeente;aanbieder;bsn;toewijzingnummer;categorie;productcode;ingangsdatum;"
+                        "einddatum;volume;eenheid;frequentie;budget;begindatum;redenbeeindiging\n"
+                     << "toewijzing;ijw;0917;75302186;999978366;261170032;45;45A01;2026-03-09;2026-12-31;2;04;2;;;\n"
+                     << "toewijzing;ijw;0917;75302186;999978366;261170033;45;45A04;2026-03-09;2026-08-31;240;01;4;;;\n"
+                     << "start;ijw;0917;75302186;999978366;261170032;45;45A01;2026-03-09;;;;;;2026-03-10;\n"
+                     << "stop;ijw;0917;75302186;999978366;261170032;45;45A01;2026-03-09;2026-06-30;;;;;2026-03-10;31\n"
+                     << "toewijzing;ijw;0917;75302186;123456789;261170040;45;45A01;2026-03-09;;2;04;2;;;\n"
+                     << "start;ijw;0917;75302186;999978366;261170099;45;45A01;2026-03-09;;;;;;2026-03-10;\n";
+  auto applied = import(g, {"--apply", csv.string()});
+  BOOST_TEST(applied.exit_code == 1, applied.output);
+  BOOST_TEST(count(applied.output, ": imported") == 4, applied.output);
+  BOOST_TEST(count(applied.output, "REFUSED") == 2, applied.output);
+  BOOST_TEST(applied.output.find("omklap.csv:6: REFUSED") != std::string::npos, applied.output);  // the 11-check
+  BOOST_TEST(applied.output.find("elfproef") != std::string::npos, applied.output);
+  BOOST_TEST(applied.output.find("123456789") == std::string::npos, applied.output);  // no BSN in the report
+  BOOST_TEST(applied.output.find("TR019") != std::string::npos, applied.output);
+
+  auto after = g.post_xml("provider", "/v1/messages", file("tests/conformance/rules/ledger/323-april.xml"));
+  BOOST_TEST(after.status == 202, after.body);
+  BOOST_TEST(boost::json::parse(after.body).at("findings").as_array().empty(), after.body);
+}
