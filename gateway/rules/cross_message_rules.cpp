@@ -27,6 +27,7 @@
 #include <map>
 
 #include "gateway/core/redact.hpp"
+#include "gateway/rules/checks.hpp"
 #include "gateway/rules/engine.hpp"
 
 namespace sluis::rules {
@@ -37,18 +38,9 @@ namespace m = standard::model;
 namespace L = standard::ledger;
 using core::Date;
 
-std::string d(const Date& x) { return core::format_date(x); }
-std::string d(const std::optional<Date>& x) { return x ? core::format_date(*x) : std::string("(leeg)"); }
-
-template <class B>
-const B* as(const Context& c) {
-  return std::get_if<B>(&c.message.body);
-}
-template <class B>
-auto client(const Context& c) -> const typename decltype(B::Client)::value_type* {
-  auto b = as<B>(c);
-  return b && b->Client ? &*b->Client : nullptr;
-}
+using checks::as;
+using checks::client;
+using checks::d;
 
 std::string law(const Context& c) { return std::string(standard::to_string(c.message.type->law)); }
 std::string gemeente(const Context& c) {

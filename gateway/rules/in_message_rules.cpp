@@ -26,6 +26,7 @@
 
 #include "gateway/core/ids.hpp"
 #include "gateway/core/redact.hpp"
+#include "gateway/rules/checks.hpp"
 #include "gateway/rules/engine.hpp"
 
 namespace sluis::rules {
@@ -38,21 +39,9 @@ using std::chrono::days;
 using std::chrono::month;
 using std::chrono::year;
 
-std::string d(const Date& x) { return core::format_date(x); }
-std::string d(const std::optional<Date>& x) { return x ? core::format_date(*x) : std::string("(leeg)"); }
-
-template <class B>
-const B* as(const Context& c) {
-  return std::get_if<B>(&c.message.body);
-}
-
-// The client of a one-client message (301-317), or null for another message
-// or a header-only retour.
-template <class B>
-auto client(const Context& c) -> const typename decltype(B::Client)::value_type* {
-  auto b = as<B>(c);
-  return b && b->Client ? &*b->Client : nullptr;
-}
+using checks::as;
+using checks::client;
+using checks::d;
 
 const Date& dagtekening(const Context& c) { return c.message.header().BerichtIdentificatie.Dagtekening; }
 

@@ -233,21 +233,20 @@ class SqliteStore final : public Store {
   }
 
   void commit(NewMessage msg, CommitDone done) override {
-    auto outcome = std::make_shared<CommitOutcome>();
-    auto m = std::make_shared<NewMessage>(std::move(msg));
-    enqueue(
-        [this, m, outcome](sqlite3* db) { return insert_message(db, *m, *outcome); },
-        [outcome, done = std::move(done)](core::Result<void> r) {
-          if (r) done(std::move(*outcome));
-          else done(r.error());
-        });
+    enqueue_message(std::move(msg), &SqliteStore::insert_message, std::move(done));
   }
 
   void redecide(NewMessage msg, CommitDone done) override {
+    enqueue_message(std::move(msg), &SqliteStore::redecide_message, std::move(done));
+  }
+
+  // A job on one message; `done` hears its outcome after the batch is durable.
+  void enqueue_message(NewMessage msg, core::Result<void> (SqliteStore::*job)(sqlite3*, NewMessage&, CommitOutcome&),
+                       CommitDone done) {
     auto outcome = std::make_shared<CommitOutcome>();
     auto m = std::make_shared<NewMessage>(std::move(msg));
     enqueue(
-        [this, m, outcome](sqlite3* db) { return redecide_message(db, *m, *outcome); },
+        [this, m, outcome, job](sqlite3* db) { return (this->*job)(db, *m, *outcome); },
         [outcome, done = std::move(done)](core::Result<void> r) {
           if (r) done(std::move(*outcome));
           else done(r.error());
