@@ -552,20 +552,26 @@ class SqliteStore final : public Store {
     }
     if (m.id.empty()) m.id = new_message_id();
     out.id = m.id;
-    Decision decision;
-    if (m.decide) {
-      ledger_->clear_failed();
-      auto d = m.decide(*ledger_, m);
-      if (!d) return d.error();
-      if (ledger_->failed()) return db_error(db, "ledger read");
-      decision = std::move(*d);
-    }
+    auto decided = decide(db, m);
+    if (!decided) return decided.error();
+    Decision decision = std::move(*decided);
     if (auto r = insert_row(db, m); !r) return r;
     if (auto r = apply_decision(db, m, decision, out); !r) return r;
     out.state = m.state;
     out.http_status = m.http_status;
     out.response_json = m.response_json;
     return {};
+  }
+
+  // The message's judgement against the ledger (none without a decider). A
+  // failed ledger read fails the job: nothing is decided on half an answer.
+  core::Result<Decision> decide(sqlite3* db, NewMessage& m) {
+    if (!m.decide) return Decision{};
+    ledger_->clear_failed();
+    auto d = m.decide(*ledger_, m);
+    if (!d) return d.error();
+    if (ledger_->failed()) return db_error(db, "ledger read");
+    return std::move(*d);
   }
 
   // What a decision makes of a message already in its row: the orphan keys it
@@ -616,14 +622,9 @@ class SqliteStore final : public Store {
       out.state = State::received;  // not (any longer) a held orphan: nothing done
       return {};
     }
-    Decision decision;
-    if (m.decide) {
-      ledger_->clear_failed();
-      auto d = m.decide(*ledger_, m);
-      if (!d) return d.error();
-      if (ledger_->failed()) return db_error(db, "ledger read");
-      decision = std::move(*d);
-    }
+    auto decided = decide(db, m);
+    if (!decided) return decided.error();
+    Decision decision = std::move(*decided);
     Stmt u(db, "UPDATE messages SET state = ?, findings = ?, http_status = ?, response = ? WHERE id = ?");
     u.bind(1, to_string(m.state)).bind(2, m.findings_json).bind(3, static_cast<std::int64_t>(m.http_status));
     u.bind(4, m.response_json).bind(5, m.id);
