@@ -52,6 +52,24 @@ void add_store_commands(Registry& registry, store::Store& db) {
     if (total == 0) return Answer{kEmpty, "no messages", {{"states", states}}};
     return ok(std::to_string(total) + " messages", {{"states", states}});
   });
+  registry.add("orphan-list",
+               "Messages held as orphans (orphans = \"hold\") and the allocations they wait for (argument: "
+               "limit, default 100).",
+               false, [&db](const Request& r) {
+                 std::string l = string_arg(r, "limit");
+                 int limit = l.empty() ? 100 : std::atoi(l.c_str());
+                 if (limit <= 0) return error("orphan-list: limit must be a positive number");
+                 auto list = db.orphans(limit);
+                 if (!list) return error(list.error().text);
+                 if (list->empty()) return Answer{kEmpty, "no held orphans", {}};
+                 boost::json::array rows;
+                 for (const auto& o : *list)
+                   rows.push_back(boost::json::object{{"message", o.message_id},
+                                                      {"law", o.waits_for.law},
+                                                      {"gemeente", o.waits_for.gemeente},
+                                                      {"toewijzing_nummer", o.waits_for.toewijzing_nummer}});
+                 return ok(std::to_string(list->size()) + " allocations awaited", {{"orphans", rows}});
+               });
   registry.add("message-show", "Metadata, state and findings of one message (argument: id).", false,
                [&db](const Request& r) {
                  std::string id = string_arg(r, "id");

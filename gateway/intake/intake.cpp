@@ -1,5 +1,7 @@
 #include "gateway/intake/intake.hpp"
 
+#include "gateway/core/metrics.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -360,11 +362,18 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
     if (!r) co_return unavailable(r.error());
   }
   bool accepted = r->state != store::State::rejected;
+  core::counter("sluis_intake_messages_total", "Messages committed by the intake, by outcome.",
+                accepted ? "outcome=\"accepted\"" : "outcome=\"rejected\"")
+      .inc();
+  core::counter("sluis_retours_composed_total", "Retours and 325s sluis composed (level 2, TR056, or answering).")
+      .inc(static_cast<std::int64_t>(r->produced_ids.size()));
   core::log(accepted ? events::kAccepted : events::kRejected,
             {{"msg", r->id}, {"partner", ctx.partner->id}, {"type", m.type}, {"law", m.law}});
   for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r->id}});
-  if (r->state == store::State::held && r->response_json.find("\"status\":\"held\"") != std::string::npos)
+  if (r->state == store::State::held && r->response_json.find("\"status\":\"held\"") != std::string::npos) {
     core::log(events::kOrphanHeld, {{"msg", r->id}, {"partner", ctx.partner->id}});
+    core::counter("sluis_orphans_held_total", "305/307/323 held waiting for an allocation (orphans = \"hold\").").inc();
+  }
   // Held orphans this message's allocations release are judged again before
   // its sender hears back, so what it was told is already true for them.
   if (!r->released.empty()) co_await release(r->released, *ctx.partners);
@@ -421,6 +430,7 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids, const net::P
     }
     if (r->state == store::State::received) continue;  // no longer a held orphan
     core::log(events::kOrphanReleased, {{"msg", id}, {"state", std::string(store::to_string(r->state))}});
+    core::counter("sluis_orphans_released_total", "Held orphans judged again when their allocation arrived.").inc();
     for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", id}});
   }
 }

@@ -269,6 +269,19 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  core::Result<std::vector<Orphan>> orphans(int limit) override {
+    std::lock_guard lock(rmu_);
+    Stmt s(r_, "SELECT message_id, law, gemeente, toewijzing_nummer FROM ledger_orphan ORDER BY message_id, "
+               "toewijzing_nummer LIMIT ?");
+    if (!s.ok()) return db_error(r_, "orphans");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<Orphan> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.text(0), {s.text(1), s.text(2), s.i64(3)}});
+    if (rc != SQLITE_DONE) return db_error(r_, "orphans");
+    return out;
+  }
+
   core::Result<std::optional<StoredMessage>> get(const std::string& id) override {
     std::lock_guard lock(rmu_);
     Stmt s(r_, (std::string("SELECT ") + kColumns + " FROM messages WHERE id = ?").c_str());

@@ -194,6 +194,12 @@ class Store {
   virtual core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
                                    const std::string& message_id, const std::string& detail) = 0;
   virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;
+  // Held orphans and the allocations they wait for (sluisctl orphan-list).
+  struct Orphan {
+    std::string message_id;
+    OrphanKey waits_for;
+  };
+  virtual core::Result<std::vector<Orphan>> orphans(int limit) = 0;
   // Counts per state (queue-summary, metrics).
   virtual core::Result<std::vector<std::pair<State, std::int64_t>>> count_by_state() = 0;
   // Runs `work` on the writer in one transaction. keep = false rolls back

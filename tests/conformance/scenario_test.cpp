@@ -22,6 +22,7 @@
 //   remember NAME                (names the message just sent)
 //   state NAME held              (that message's state now, GET /v1/messages/{id} by its sender)
 //   mailbox zorg 306 1           (zorg's mailbox holds that many unacknowledged messages of that type)
+//   orphans 1                    (sluisctl orphan-list: that many allocations awaited by held messages)
 //
 // Every answer sluis composes is fetched from the sender's mailbox and must
 // validate against the schemas.
@@ -232,6 +233,13 @@ struct Runner {
           long n = 0;
           for (const auto& x : v.at("messages").as_array()) n += x.at("type").as_int64() == std::stol(w[1]);
           BOOST_TEST(n == std::stol(w[2]), boost::json::serialize(v));
+        } else if (l.word == "orphans") {
+          auto r = g.sluisctl({"--json", "orphan-list"});
+          auto v = boost::json::parse(r.output);
+          std::size_t n = 0;
+          if (v.as_object().contains("arguments") && v.at("arguments").as_object().contains("orphans"))
+            n = v.at("arguments").at("orphans").as_array().size();
+          BOOST_TEST(n == std::stoul(l.rest), r.output);
         } else if (l.word == "delivered") {
           BOOST_REQUIRE(kCert.count(l.rest));
           std::string id(last.at("id").as_string());

@@ -142,6 +142,10 @@ BOOST_AUTO_TEST_CASE(rule_failure_is_rejected_with_rule_retourcode_and_explanati
   BOOST_TEST(retour.body.find("<jw325:XsltVersie>1.0.0</jw325:XsltVersie>") != std::string::npos);
   BOOST_TEST(retour.body.find("<jw325:RetourCode>0001</jw325:RetourCode>") != std::string::npos);
   BOOST_TEST(retour.body.find("<jw325:Client>") == std::string::npos);
+  // Counted, without anything of the message in the metric.
+  auto metrics = run_command({"/usr/bin/curl", "-sS", g->plain_url + "/metrics"});
+  BOOST_TEST(metrics.output.find("sluis_retours_composed_total") != std::string::npos, metrics.output);
+  BOOST_TEST(metrics.output.find("sluis_intake_messages_total{outcome=\"rejected\"}") != std::string::npos);
   // It validates against the 325 schema (sluis's own validate endpoint, dry run).
   auto checked = g->post_xml("provider", "/v1/validate", retour.body);
   BOOST_TEST(checked.status != 422, checked.body);
