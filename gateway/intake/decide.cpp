@@ -1,7 +1,9 @@
 #include "gateway/intake/decide.hpp"
 
-#include <algorithm>
 #include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <charconv>
 
 #include "gateway/core/digest.hpp"
 #include "gateway/rules/engine.hpp"
@@ -144,11 +146,13 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   if (v.hold_orphans) {
     // Orphans: the allocations named but unknown (TR019 on a 305/307, TR338 on
     // a 323). The message waits for them; it is judged again when they arrive.
-    for (const auto& f : findings)
-      if (f.rule == "TR019" || f.rule == "TR338") {
-        const auto& h = message->header();
-        d.orphans.push_back({msg.law, h.Ontvanger, std::stoll(f.value)});
-      }
+    for (const auto& f : findings) {
+      if (f.rule != "TR019" && f.rule != "TR338") continue;
+      std::int64_t nummer = 0;  // the finding's value is the ToewijzingNummer
+      auto [end, ec] = std::from_chars(f.value.data(), f.value.data() + f.value.size(), nummer);
+      if (ec == std::errc{} && end == f.value.data() + f.value.size())
+        d.orphans.push_back({msg.law, message->header().Ontvanger, nummer});
+    }
     if (!d.orphans.empty()) {
       finish(store::State::held, 202, "held", true);
       return d;
