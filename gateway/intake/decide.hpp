@@ -51,6 +51,12 @@ struct Verdict {
   // The receiver's orphans = "hold": a 305/307/323 naming allocations sluis
   // does not know (9019, 9338) is held until they arrive instead of judged.
   bool hold_orphans = false;
+
+  // The receiving partner's terms (retour, orphans); defaults without one.
+  void answered_by(const config::Partner* receiver) {
+    receiver_retour = receiver ? receiver->retour : config::RetourMode::partner;
+    hold_orphans = receiver && receiver->orphans == config::OrphanMode::hold;
+  }
 };
 
 store::Decide decide(Verdict v);

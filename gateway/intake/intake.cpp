@@ -42,21 +42,18 @@ asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::Schema
   co_return judge(*tl_validator, body, today, reference.get());
 }
 
-// Awaitable commit (or redecide): the store calls back on its writer thread;
-// we continue on `ex`.
-template <class Token>
-auto async_commit(store::Store& s, store::NewMessage m, asio::any_io_executor ex, Token&& token,
-                  bool redecide = false) {
+// Awaitable store call (commit, redecide): `start(done)` hands `done` to the
+// store, which calls it on its writer thread; we continue on `ex`.
+template <class Token, class Start>
+auto async_store(asio::any_io_executor ex, Token&& token, Start start) {
   return asio::async_initiate<Token, void(core::Result<store::CommitOutcome>)>(
-      [&s, ex, redecide](auto handler, store::NewMessage msg) {
+      [ex](auto handler, Start begin) {
         auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        auto done = [ex, h](core::Result<store::CommitOutcome> r) {
+        begin([ex, h](core::Result<store::CommitOutcome> r) {
           asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
-        };
-        if (redecide) s.redecide(std::move(msg), std::move(done));
-        else s.commit(std::move(msg), std::move(done));
+        });
       },
-      token, std::move(m));
+      token, std::move(start));
 }
 
 Finding sluis_finding(std::string path, std::string nl, std::string en, std::string rule = {},
@@ -119,8 +116,7 @@ struct Intake::Checked {
   bool has_extra = false;
   std::string receiver_partner;
   bool receiver_live = true;
-  config::RetourMode receiver_retour = config::RetourMode::partner;
-  bool receiver_holds_orphans = false;
+  const config::Partner* receiver = nullptr;  // who receives a heenbericht (valid during the request)
   std::string heen_id;
 };
 
@@ -205,8 +201,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
     if (const auto* owner = ctx.partners->owner_of(id.ontvanger)) {
       c.receiver_partner = owner->id;
       c.receiver_live = owner->mode == config::PartnerMode::live;
-      c.receiver_retour = owner->retour;
-      c.receiver_holds_orphans = owner->orphans == config::OrphanMode::hold;
+      c.receiver = owner;
     } else if (c.outcome.verdict == xml::Verdict::valid) {
       c.status = http::status::unprocessable_entity;
       c.verdict = "refused";
@@ -303,7 +298,10 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.http_status = static_cast<int>(c.status);
 
   auto commit = [&](store::NewMessage msg) {
-    return async_commit(store_, std::move(msg), ioc_.get_executor(), asio::use_awaitable);
+    return async_store(ioc_.get_executor(), asio::use_awaitable,
+                       [this, msg = std::move(msg)](store::CommitDone done) mutable {
+                         store_.commit(std::move(msg), std::move(done));
+                       });
   };
   auto unavailable = [&](const core::Error& e) {
     core::log(events::kCommitFailed, {{"partner", ctx.partner->id}, {"error", e.code}});
@@ -325,8 +323,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
                                 : nullptr;
   v.findings = c.outcome.findings;
   v.rejected = c.verdict == "rejected";
-  v.receiver_retour = c.receiver_retour;
-  v.hold_orphans = c.receiver_holds_orphans;
+  v.answered_by(c.receiver);
   v.sender_partner = ctx.partner->id;
   v.shadow = m.shadow;
   v.heen_id = c.heen_id;
@@ -370,7 +367,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   core::log(accepted ? events::kAccepted : events::kRejected,
             {{"msg", r->id}, {"partner", ctx.partner->id}, {"type", m.type}, {"law", m.law}});
   for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r->id}});
-  if (r->state == store::State::held && r->response_json.find("\"status\":\"held\"") != std::string::npos) {
+  if (r->orphan) {
     core::log(events::kOrphanHeld, {{"msg", r->id}, {"partner", ctx.partner->id}});
     core::counter("sluis_orphans_held_total", "305/307/323 held waiting for an allocation (orphans = \"hold\").").inc();
   }
@@ -397,33 +394,23 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids, const net::P
       continue;
     }
     const config::Partner* owner = partners.owner_of(s.receiver_code);
-    store::NewMessage m;
-    m.id = s.id;
-    m.law = s.law;
-    m.type = s.type;
-    m.berichtcode = s.berichtcode;
-    m.release = s.release;
-    m.sender_code = s.sender_code;
-    m.receiver_code = s.receiver_code;
-    m.sender_partner = s.sender_partner;
-    m.receiver_partner = s.receiver_partner;
-    m.identificatie = s.identificatie;
-    m.dagtekening = s.dagtekening;
-    m.shadow = s.shadow;
-    m.state = (s.shadow || !owner || owner->mode != config::PartnerMode::live) ? store::State::held
-                                                                               : store::State::queued;
+    const auto state = (s.shadow || !owner || owner->mode != config::PartnerMode::live) ? store::State::held
+                                                                                        : store::State::queued;
     Verdict v;
     v.message = std::make_shared<const standard::model::Message>(std::move(*out.message));
     v.findings = out.findings;
     v.rejected = out.verdict != xml::Verdict::valid;
-    v.receiver_retour = owner ? owner->retour : config::RetourMode::partner;
-    v.hold_orphans = owner && owner->orphans == config::OrphanMode::hold;
+    v.answered_by(owner);
     v.sender_partner = s.sender_partner;
     v.shadow = s.shadow;
     v.today = today;
     v.bsn_key = bsn_key_;
-    m.decide = decide(std::move(v));
-    auto r = co_await async_commit(store_, std::move(m), ioc_.get_executor(), asio::use_awaitable, true);
+    // A local, not a temporary inside the co_await expression: as a temporary
+    // its captures were destroyed twice (heap-use-after-free under ASan, GCC 12).
+    auto start = [this, id, state, d = decide(std::move(v))](store::CommitDone done) mutable {
+      store_.redecide(id, state, std::move(d), std::move(done));
+    };
+    auto r = co_await async_store(ioc_.get_executor(), asio::use_awaitable, std::move(start));
     if (!r) {
       core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", r.error().code}});
       continue;

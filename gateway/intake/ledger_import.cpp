@@ -15,10 +15,10 @@ namespace sluis::intake {
 
 namespace {
 
-standard::Finding refusal(std::string nl, std::string en) {
+standard::Finding refusal(std::string nl, std::string en, std::string path = "/Bericht/Header/BerichtCode") {
   standard::Finding f;
   f.origin = "sluis";
-  f.path = "/Bericht/Header/BerichtCode";
+  f.path = std::move(path);
   f.nl = std::move(nl);
   f.en = std::move(en);
   return f;
@@ -68,8 +68,7 @@ std::vector<ImportDocument> csv_documents(std::string_view text, const std::stri
   auto error_doc = [&](const std::string& where, std::string nl, std::string en) {
     ImportDocument d;
     d.name = where;
-    d.row_errors.push_back(refusal(std::move(nl), std::move(en)));
-    d.row_errors.back().path = "";
+    d.row_errors.push_back(refusal(std::move(nl), std::move(en), ""));
     out.push_back(std::move(d));
   };
   if (lines.empty() || lines.front().empty()) {

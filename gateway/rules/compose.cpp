@@ -26,8 +26,7 @@ bool within(const std::string& path, const std::string& cls) {
 // whose path contains the finding's path), in finding order, each once.
 std::map<std::string, m::Codes> codes_by_class(const m::Message& msg, const Findings& findings) {
   std::vector<std::string> classes;
-  m::Message copy = msg;
-  m::for_each_class(copy, [&](m::Src& src, m::Codes&) { classes.push_back(src.path); });
+  m::for_each_class(msg, [&](const m::Src& src, const m::Codes&) { classes.push_back(src.path); });
   std::map<std::string, m::Codes> out;
   for (const auto& f : findings) {
     if (f.retourcode.empty()) continue;
@@ -41,6 +40,11 @@ std::map<std::string, m::Codes> codes_by_class(const m::Message& msg, const Find
     if (std::find(codes.begin(), codes.end(), f.retourcode) == codes.end()) codes.push_back(f.retourcode);
   }
   return out;
+}
+
+// The header's class path (a message made in code may not be located).
+std::string header_of(const m::Message& msg) {
+  return msg.header().src.path.empty() ? "/Bericht/Header" : msg.header().src.path;
 }
 
 }  // namespace
@@ -78,7 +82,7 @@ m::Message compose_0001(const m::Message& heen, const m::RetourHeader& retour, c
 m::Message compose_retour(const m::Message& heen, const Findings& findings, const m::RetourHeader& retour) {
   m::Message out = m::make_retour(heen, retour);
   auto codes = codes_by_class(heen, findings);
-  const std::string header_path = heen.header().src.path.empty() ? "/Bericht/Header" : heen.header().src.path;
+  const std::string header_path = header_of(heen);
   if (codes.empty() || codes.count(header_path)) {
     // All approved, or the header itself is wrong: the header alone.
     m::drop_classes(out);
@@ -108,7 +112,7 @@ m::Message compose_325(const m::Message& declaratie, const Findings& findings, c
   auto& b = std::get<m::Bericht325>(out.body);
   auto& da = *b.DeclaratieAntwoord;
   auto codes = codes_by_class(declaratie, findings);
-  const std::string header_path = decl.Header.src.path.empty() ? "/Bericht/Header" : decl.Header.src.path;
+  const std::string header_path = header_of(declaratie);
   if (codes.count(header_path)) {
     // A finding on the header: the header alone with its codes.
     b.DeclaratieAntwoord.reset();

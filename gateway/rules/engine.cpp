@@ -141,10 +141,6 @@ class MemoLedger final : public L::LedgerView {
   bool has_approved_uncredited(const std::string& law, const std::string& gemeente, L::Integer n) const override {
     return in_.has_approved_uncredited(law, gemeente, n);
   }
-  std::optional<L::Date> latest_declaration_period(const std::string& law, const std::string& aanbieder,
-                                                   const std::string& gemeente) const override {
-    return in_.latest_declaration_period(law, aanbieder, gemeente);
-  }
 
  private:
   const L::LedgerView& in_;

@@ -79,8 +79,7 @@ void withdraw(const m::Message& msg, const Parties& w, const BsnHash& hash, cons
   if (msg.type->number == 316 || msg.type->number == 318 || msg.type->number == 320)
     if (!heen_id.empty()) {
       bool any = false;
-      m::Message copy = msg;
-      m::for_each_class(copy, [&](m::Src&, m::Codes& codes) { any = any || rejected_codes(codes); });
+      m::for_each_class(msg, [&](const m::Src&, const m::Codes& codes) { any = any || rejected_codes(codes); });
       if (any) c.rejected_messages.push_back(heen_id);
     }
 }

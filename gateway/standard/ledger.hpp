@@ -203,10 +203,6 @@ class LedgerView {
   // Approved debit prestaties on the allocation not credited since (TR385).
   virtual bool has_approved_uncredited(const std::string& law, const std::string& gemeente,
                                        Integer toewijzing_nummer) const = 0;
-  // The DeclaratiePeriode end of the provider's latest declaration to the
-  // gemeente (TR318, TR319), if any.
-  virtual std::optional<Date> latest_declaration_period(const std::string& law, const std::string& aanbieder,
-                                                        const std::string& gemeente) const = 0;
 };
 
 }  // namespace sluis::standard::ledger

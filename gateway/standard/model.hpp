@@ -678,14 +678,14 @@ struct Walker {
   std::string path;
   template <class T>
   void operator()(const char* name, T& field) {
-    if constexpr (IsOptional<T>::value) {
+    if constexpr (IsOptional<std::remove_const_t<T>>::value) {
       if (field) (*this)(name, *field);
-    } else if constexpr (ModelClass<T>) {
+    } else if constexpr (ModelClass<std::remove_const_t<T>>) {
       at(path + "/" + name, field);
     }
   }
-  template <class T>
-  void list(const char* wrapper, const char* item, std::vector<T>& v) {
+  template <class List>
+  void list(const char* wrapper, const char* item, List& v) {
     for (size_t i = 0; i < v.size(); ++i)
       at(path + "/" + wrapper + "/" + item + (i ? "[" + std::to_string(i + 1) + "]" : ""), v[i]);
   }
@@ -695,12 +695,13 @@ struct Walker {
   void at(std::string p, T& obj) {
     f(p, obj);
     Walker inner{f, std::move(p)};
-    T::visit(inner, obj);
+    std::remove_const_t<T>::visit(inner, obj);
   }
 };
 
-template <class F>
-void walk(Message& m, F&& f) {
+// M: Message or const Message.
+template <class M, class F>
+void walk(M& m, F&& f) {
   std::visit([&](auto& b) { Walker<F>{f, {}}.at("/Bericht", b); }, m.body);
 }
 }  // namespace detail
@@ -715,8 +716,9 @@ inline void locate(Message& m) {
 
 // Calls f(Src&, Codes&) for every class that can carry RetourCodes (the
 // header first, then in document order): how a retour's codes are set.
-template <class F>
-void for_each_class(Message& m, F&& f) {
+// M: Message (f may set the codes) or const Message (f reads them).
+template <class M, class F>
+void for_each_class(M& m, F&& f) {
   detail::walk(m, [&](const std::string&, auto& obj) {
     if constexpr (requires { obj.RetourCodes; obj.src; }) f(obj.src, obj.RetourCodes);
   });

@@ -82,7 +82,6 @@ CREATE TABLE ledger_declaration (
   PRIMARY KEY (law, aanbieder, nummer)
 ) WITHOUT ROWID;
 CREATE INDEX ledger_declaration_id ON ledger_declaration (law, aanbieder, identificatie);
-CREATE INDEX ledger_declaration_period ON ledger_declaration (law, aanbieder, gemeente, periode_eind);
 CREATE TABLE ledger_prestatie (
   law TEXT NOT NULL,
   aanbieder TEXT NOT NULL,
@@ -320,8 +319,6 @@ constexpr const char* kApprovedUncredited =
     "d.credit = 0 AND d.verdict = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_prestatie c WHERE "
     "c.law = d.law AND c.aanbieder = d.aanbieder AND c.vorig_referentie = d.referentie AND c.credit = 1 AND "
     "c.verdict != 'rejected') LIMIT 1";
-constexpr const char* kLatestPeriod =
-    "SELECT MAX(periode_eind) FROM ledger_declaration WHERE law = ? AND aanbieder = ? AND gemeente = ?";
 
 }  // namespace
 
@@ -440,14 +437,6 @@ bool Ledger::has_approved_uncredited(const std::string& law, const std::string& 
   Stmt s(db_, prepared(kApprovedUncredited));
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return row(s, failed_) == SQLITE_ROW;
-}
-
-std::optional<L::Date> Ledger::latest_declaration_period(const std::string& law, const std::string& aanbieder,
-                                                         const std::string& gemeente) const {
-  Stmt s(db_, prepared(kLatestPeriod));
-  s.bind(1, law).bind(2, aanbieder).bind(3, gemeente);
-  if (row(s, failed_) != SQLITE_ROW || s.null(0)) return std::nullopt;
-  return core::parse_date(s.text(0));
 }
 
 core::Result<void> Ledger::apply(const L::Changes& c) {

@@ -58,8 +58,6 @@ class Ledger final : public standard::ledger::LedgerView {
                                                        const std::string& referentie) const override;
   bool has_approved_uncredited(const std::string& law, const std::string& gemeente,
                                Integer toewijzing_nummer) const override;
-  std::optional<Date> latest_declaration_period(const std::string& law, const std::string& aanbieder,
-                                                const std::string& gemeente) const override;
 
   // Writes a message's ledger changes (upserts by each record's key).
   core::Result<void> apply(const standard::ledger::Changes& changes);

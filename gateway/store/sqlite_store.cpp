@@ -70,12 +70,6 @@ core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
   return f.get();
 }
 
-core::Result<CommitOutcome> Store::redecide_sync(NewMessage msg) {
-  std::promise<core::Result<CommitOutcome>> p;
-  auto f = p.get_future();
-  redecide(std::move(msg), [&p](core::Result<CommitOutcome> r) { p.set_value(std::move(r)); });
-  return f.get();
-}
 
 namespace {
 
@@ -156,6 +150,7 @@ constexpr const char* kColumns =
     "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
     "received_at, state, attempts, next_attempt_at, last_error, acked_at, findings, response, "
     "http_status, shadow";
+constexpr int kColumnCount = 26;  // a column selected after kColumns has this index
 
 StoredMessage read_row(const Stmt& s) {
   StoredMessage m;
@@ -236,8 +231,12 @@ class SqliteStore final : public Store {
     enqueue_message(std::move(msg), &SqliteStore::insert_message, std::move(done));
   }
 
-  void redecide(NewMessage msg, CommitDone done) override {
-    enqueue_message(std::move(msg), &SqliteStore::redecide_message, std::move(done));
+  void redecide(std::string id, State state, Decide decide, CommitDone done) override {
+    NewMessage m;
+    m.id = std::move(id);
+    m.state = state;
+    m.decide = std::move(decide);
+    enqueue_message(std::move(m), &SqliteStore::redecide_message, std::move(done));
   }
 
   // A job on one message; `done` hears its outcome after the batch is durable.
@@ -526,42 +525,40 @@ class SqliteStore final : public Store {
   // ledger changes and the retours it produced, and audit entries. Runs in the
   // job's savepoint: all of it or nothing.
   core::Result<void> insert_message(sqlite3* db, NewMessage& m, CommitOutcome& out) {
-    if (!m.produced) {
-      std::string sha = core::sha256_hex(m.body);
-      // Idempotency: this very message (same sender, law, type, identification
-      // and bytes) before? Then its stored outcome is the answer.
-      Stmt same(db, (std::string("SELECT ") + kColumns +
-                     " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                     "AND sha256 = ? AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
-                        .c_str());
-      same.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
-      same.bind(4, m.identificatie).bind(5, sha);
-      int rc = same.step();
+    std::string sha = core::sha256_hex(m.body);
+    // Idempotency: this very message (same sender, law, type, identification
+    // and bytes) before? Then its stored outcome is the answer.
+    Stmt same(db, (std::string("SELECT ") + kColumns +
+                   " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                   "AND sha256 = ? AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
+                      .c_str());
+    same.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
+    same.bind(4, m.identificatie).bind(5, sha);
+    int rc = same.step();
+    if (rc == SQLITE_ROW) {
+      out.existing = read_row(same);
+      out.id = out.existing->id;
+      out.replay = true;
+      out.state = out.existing->state;
+      out.http_status = out.existing->http_status;
+      out.response_json = out.existing->response_json;
+      return {};
+    }
+    if (rc != SQLITE_DONE) return db_error(db, "idempotency lookup");
+    // Another body under an identification already accepted: TR056. A
+    // rejected earlier message does not block the corrected resubmission.
+    if (m.state != State::rejected) {
+      Stmt q(db, (std::string("SELECT ") + kColumns +
+                  " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
+                  "AND state != 'rejected' AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
+                     .c_str());
+      q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
+      rc = q.step();
       if (rc == SQLITE_ROW) {
-        out.existing = read_row(same);
-        out.id = out.existing->id;
-        out.replay = true;
-        out.state = out.existing->state;
-        out.http_status = out.existing->http_status;
-        out.response_json = out.existing->response_json;
+        out.conflict = read_row(q);
         return {};
       }
-      if (rc != SQLITE_DONE) return db_error(db, "idempotency lookup");
-      // Another body under an identification already accepted: TR056. A
-      // rejected earlier message does not block the corrected resubmission.
-      if (m.state != State::rejected) {
-        Stmt q(db, (std::string("SELECT ") + kColumns +
-                    " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                    "AND state != 'rejected' AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
-                       .c_str());
-        q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
-        rc = q.step();
-        if (rc == SQLITE_ROW) {
-          out.conflict = read_row(q);
-          return {};
-        }
-        if (rc != SQLITE_DONE) return db_error(db, "identification lookup");
-      }
+      if (rc != SQLITE_DONE) return db_error(db, "identification lookup");
     }
     if (m.id.empty()) m.id = new_message_id();
     out.id = m.id;
@@ -591,10 +588,8 @@ class SqliteStore final : public Store {
   // waits for, or its ledger changes and the messages composed for it; and
   // the held orphans the allocations it brought release.
   core::Result<void> apply_decision(sqlite3* db, const NewMessage& m, Decision& decision, CommitOutcome& out) {
-    Stmt forget(db, "DELETE FROM ledger_orphan WHERE message_id = ?");
-    forget.bind(1, m.id);
-    if (forget.step() != SQLITE_DONE) return db_error(db, "orphan delete");
     if (!decision.orphans.empty()) {
+      out.orphan = true;
       for (const auto& k : decision.orphans) {
         Stmt s(db, "INSERT OR IGNORE INTO ledger_orphan (law, gemeente, toewijzing_nummer, message_id) VALUES (?,?,?,?)");
         s.bind(1, k.law).bind(2, k.gemeente).bind(3, k.toewijzing_nummer).bind(4, m.id);
@@ -605,13 +600,14 @@ class SqliteStore final : public Store {
     if (auto r = ledger_->apply(decision.changes); !r) return r;
     for (auto& p : decision.produced) {
       if (p.id.empty()) p.id = new_message_id();
-      p.produced = true;
       if (p.heen_id.empty()) p.heen_id = m.id;
       if (auto r = insert_row(db, p); !r) return r;
       out.produced_ids.push_back(p.id);
     }
+    if (decision.changes.allocations.empty()) return {};
+    Stmt s(db, "SELECT DISTINCT message_id FROM ledger_orphan WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ?");
     for (const auto& a : decision.changes.allocations) {
-      Stmt s(db, "SELECT DISTINCT message_id FROM ledger_orphan WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ?");
+      s.reset();
       s.bind(1, a.law).bind(2, a.gemeente).bind(3, a.toewijzing_nummer);
       int rc;
       while ((rc = s.step()) == SQLITE_ROW) {
@@ -626,8 +622,8 @@ class SqliteStore final : public Store {
   // A held orphan judged again (Store::redecide).
   core::Result<void> redecide_message(sqlite3* db, NewMessage& m, CommitOutcome& out) {
     out.id = m.id;
-    Stmt q(db, "SELECT 1 FROM messages WHERE id = ? AND state = 'held' AND EXISTS (SELECT 1 FROM ledger_orphan "
-               "WHERE message_id = ?)");
+    Stmt q(db, (std::string("SELECT ") + kColumns + ", body FROM messages WHERE id = ? AND state = 'held' AND "
+                "EXISTS (SELECT 1 FROM ledger_orphan WHERE message_id = ?)").c_str());
     q.bind(1, m.id).bind(2, m.id);
     int rc = q.step();
     if (rc != SQLITE_ROW) {
@@ -635,6 +631,26 @@ class SqliteStore final : public Store {
       out.state = State::received;  // not (any longer) a held orphan: nothing done
       return {};
     }
+    StoredMessage row = read_row(q);
+    m.law = row.law;
+    m.type = row.type;
+    m.berichtcode = row.berichtcode;
+    m.release = row.release;
+    m.sender_code = row.sender_code;
+    m.receiver_code = row.receiver_code;
+    m.sender_partner = row.sender_partner;
+    m.receiver_partner = row.receiver_partner;
+    m.identificatie = row.identificatie;
+    m.dagtekening = row.dagtekening;
+    m.shadow = row.shadow;
+    m.body = q.blob(kColumnCount);
+    Stmt h(db, "SELECT bsn_hash FROM message_bsn WHERE message_id = ?");
+    h.bind(1, m.id);
+    while ((rc = h.step()) == SQLITE_ROW) m.bsn_hashes.push_back(h.text(0));
+    if (rc != SQLITE_DONE) return db_error(db, "orphan hashes");
+    Stmt forget(db, "DELETE FROM ledger_orphan WHERE message_id = ?");
+    forget.bind(1, m.id);
+    if (forget.step() != SQLITE_DONE) return db_error(db, "orphan delete");
     auto decided = decide(db, m);
     if (!decided) return decided.error();
     Decision decision = std::move(*decided);

@@ -28,7 +28,8 @@ class Stmt {
   Stmt(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
   }
-  // A statement kept prepared by its owner (StmtCache): reset, not finalized.
+  // A statement kept prepared by its owner (sqlite::Ledger's cache): reset,
+  // not finalized.
   Stmt(sqlite3* db, sqlite3_stmt* borrowed) : db_(db), st_(borrowed), borrowed_(true) {}
   ~Stmt() {
     if (borrowed_) {
@@ -41,6 +42,11 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return st_ != nullptr; }
+  // Ready to run again with new bindings.
+  void reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
   Stmt& bind(int i, std::string_view v) {
     sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;

@@ -103,9 +103,6 @@ struct NewMessage {
   bool shadow = false;
   std::vector<std::string> bsn_hashes;  // HMAC of every BSN in the message (never the BSN)
   Decide decide;               // optional: the cross-message judgement (see Decision)
-  // Produced by sluis (a composed retour): stored as given, without the
-  // idempotency and identification checks of a partner's submission.
-  bool produced = false;
 };
 
 struct StoredMessage {
@@ -140,6 +137,7 @@ struct CommitOutcome {
   int http_status = 0;
   std::string response_json;
   std::vector<std::string> produced_ids;  // the retours stored with it
+  bool orphan = false;  // held, waiting for an allocation (Decision::orphans)
   // Held messages waiting for an allocation this commit brought: the caller
   // judges them again (Store::redecide).
   std::vector<std::string> released;
@@ -169,13 +167,12 @@ class Store {
   virtual void commit(NewMessage msg, CommitDone done) = 0;
   // Blocking convenience for tools and tests.
   core::Result<CommitOutcome> commit_sync(NewMessage msg);
-  // Judges a held orphan again in one transaction: `msg` is the stored
-  // message (with its body), `decide` runs against the ledger as it is now;
-  // the row's state and answer, its ledger changes and retours commit
-  // together. A message no longer held as an orphan is left alone
-  // (CommitOutcome.state tells which).
-  virtual void redecide(NewMessage msg, CommitDone done) = 0;
-  core::Result<CommitOutcome> redecide_sync(NewMessage msg);
+  // Judges the held orphan `id` again in one transaction: the stored message
+  // (its row, body and BSN hashes) with `state` as its state before the
+  // judgement, `decide` against the ledger as it is now; the row's state and
+  // answer, its ledger changes and retours commit together. A message no
+  // longer held as an orphan is left alone (CommitOutcome.state = received).
+  virtual void redecide(std::string id, State state, Decide decide, CommitDone done) = 0;
 
   virtual core::Result<std::optional<StoredMessage>> get(const std::string& id) = 0;
   virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
