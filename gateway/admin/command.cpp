@@ -26,4 +26,15 @@ std::string string_arg(const Request& r, std::string_view name) {
   return std::string(v->as_string());
 }
 
+std::optional<bool> flag_arg(const Request& r, std::string_view name) {
+  const auto* v = r.arguments.if_contains(name);
+  if (!v) return false;
+  if (v->is_bool()) return v->as_bool();
+  if (!v->is_string()) return std::nullopt;
+  std::string_view s = v->as_string();
+  if (s == "yes" || s == "true" || s == "1") return true;
+  if (s == "no" || s == "false" || s == "0") return false;
+  return std::nullopt;
+}
+
 }  // namespace sluis::admin

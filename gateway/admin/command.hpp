@@ -10,16 +10,29 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace sluis::admin {
 
 enum ResultCode : int { kOk = 0, kError = 1, kUnsupported = 2, kEmpty = 3 };
 
+// Who sent a request, as the server saw it (SO_PEERCRED).
+struct Peer {
+  uid_t uid = static_cast<uid_t>(-1);  // -1 when unknown
+  gid_t gid = static_cast<gid_t>(-1);
+  // root, the user sluisd runs as (it reads the database file anyway), or a
+  // member of admin.group (primary or supplementary group): may see personal
+  // data (message-show --unmask).
+  bool admin = false;
+};
+
 struct Request {
   std::string command;
   boost::json::object arguments;
   uid_t peer_uid = static_cast<uid_t>(-1);  // from SO_PEERCRED; -1 when unknown
+  gid_t peer_gid = static_cast<gid_t>(-1);
+  bool peer_admin = false;  // see Peer::admin
 };
 
 struct Answer {
@@ -39,5 +52,9 @@ Answer answer_from_json(const boost::json::value& v);
 
 // Reads a string argument; empty when absent or not a string.
 std::string string_arg(const Request& r, std::string_view name);
+// Reads a yes/no argument (sluisctl sends a valueless --flag as "yes"):
+// false when absent; true for true, "yes", "true", "1"; false for false, "no",
+// "false", "0"; nullopt for anything else.
+std::optional<bool> flag_arg(const Request& r, std::string_view name);
 
 }  // namespace sluis::admin

@@ -29,10 +29,18 @@ Answer Registry::dispatch_text(std::string_view text, uid_t peer_uid) const {
 }
 
 Answer Registry::dispatch_value(const boost::json::value& v, uid_t peer_uid) const {
+  Peer peer;
+  peer.uid = peer_uid;
+  return dispatch_value(v, peer);
+}
+
+Answer Registry::dispatch_value(const boost::json::value& v, const Peer& peer) const {
   const auto* o = v.if_object();
   if (!o) return error("malformed request: expected a JSON object {\"command\": ..., \"arguments\": {...}}");
   Request r;
-  r.peer_uid = peer_uid;
+  r.peer_uid = peer.uid;
+  r.peer_gid = peer.gid;
+  r.peer_admin = peer.admin;
   const auto* c = o->if_contains("command");
   if (!c || !c->is_string()) return error("malformed request: \"command\" must be a string");
   r.command = c->as_string().c_str();

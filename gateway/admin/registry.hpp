@@ -32,6 +32,8 @@ class Registry {
   // Parses and runs one request document (the bytes a client sent).
   Answer dispatch_text(std::string_view text, uid_t peer_uid) const;
   Answer dispatch_value(const boost::json::value& v, uid_t peer_uid) const;
+  // As above with everything the server knows of the peer.
+  Answer dispatch_value(const boost::json::value& v, const Peer& peer) const;
   Answer dispatch(const Request& r) const;
   const std::map<std::string, CommandInfo, std::less<>>& commands() const { return commands_; }
 

@@ -1,6 +1,7 @@
 #include "gateway/admin/server.hpp"
 
 #include <grp.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,10 +14,13 @@
 #include <boost/asio/write.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include "gateway/admin/events.hpp"
 
@@ -34,12 +38,52 @@ struct Server::Conn {
 
 namespace {
 
-uid_t peer_uid(Local::socket& s) {
+// The peer's credentials; admin when it is root, sluisd's own user, or in
+// the admin group (its primary group, or a supplementary group of the
+// connecting process, SO_PEERGROUPS; else the group database's list for the user).
+Peer peer_of(Local::socket& s, std::optional<gid_t> admin_gid) {
+  Peer p;
   ucred cred{};
   socklen_t len = sizeof cred;
-  if (::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
-    return static_cast<uid_t>(-1);
-  return cred.uid;
+  if (::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return p;
+  p.uid = cred.uid;
+  p.gid = cred.gid;
+  if (cred.uid == 0 || cred.uid == ::geteuid()) {
+    p.admin = true;
+    return p;
+  }
+  if (!admin_gid) return p;
+  if (cred.gid == *admin_gid) {
+    p.admin = true;
+    return p;
+  }
+  std::vector<gid_t> groups(64);
+#ifdef SO_PEERGROUPS
+  socklen_t glen = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+  int rc = ::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERGROUPS, groups.data(), &glen);
+  if (rc != 0 && errno == ERANGE) {
+    groups.resize(glen / sizeof(gid_t) + 1);
+    glen = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+    rc = ::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERGROUPS, groups.data(), &glen);
+  }
+  if (rc == 0) {
+    groups.resize(glen / sizeof(gid_t));
+    p.admin = std::find(groups.begin(), groups.end(), *admin_gid) != groups.end();
+    return p;
+  }
+#endif
+  passwd pw{};
+  passwd* found = nullptr;
+  char buf[4096];
+  if (::getpwuid_r(cred.uid, &pw, buf, sizeof buf, &found) != 0 || !found) return p;
+  int n = static_cast<int>(groups.size());
+  if (::getgrouplist(found->pw_name, found->pw_gid, groups.data(), &n) < 0) {
+    groups.resize(static_cast<std::size_t>(n));
+    if (::getgrouplist(found->pw_name, found->pw_gid, groups.data(), &n) < 0) return p;
+  }
+  groups.resize(static_cast<std::size_t>(n));
+  p.admin = std::find(groups.begin(), groups.end(), *admin_gid) != groups.end();
+  return p;
 }
 
 // True when something answers on the socket file (another live sluisd).
@@ -105,6 +149,7 @@ void Server::open(const config::AdminConfig& cfg) {
     group* found = nullptr;
     char buf[4096];
     if (::getgrnam_r(cfg.group.c_str(), &g, buf, sizeof buf, &found) == 0 && found) {
+      admin_gid_ = found->gr_gid;
       if (::chown(path_.c_str(), static_cast<uid_t>(-1), found->gr_gid) != 0) {
         std::string why = std::strerror(errno);
         if (cfg.group_required)
@@ -164,7 +209,7 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
     if (ec) return;
     if (auto conn = weak.lock()) conn->sock.close(ec);
   });
-  uid_t uid = peer_uid(c->sock);
+  const Peer peer = peer_of(c->sock, admin_gid_);
 
   boost::json::stream_parser parser;
   std::array<char, 4096> buf;
@@ -185,14 +230,14 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
       break;
     }
     if (parser.done()) {
-      answer = registry_.dispatch_value(parser.release(), uid);
+      answer = registry_.dispatch_value(parser.release(), peer);
       break;
     }
     if (ec == asio::error::eof) {
       parser.finish(perr);
       answer = perr || !parser.done()
                    ? error(total == 0 ? "empty request" : "malformed request: incomplete JSON")
-                   : registry_.dispatch_value(parser.release(), uid);
+                   : registry_.dispatch_value(parser.release(), peer);
       break;
     }
     if (ec) {

@@ -6,7 +6,9 @@
 // whole request within read_timeout is closed. At most max_connections are
 // served at once; one more is answered with result 1 and closed.
 //
-// The socket file is created with mode 0660 and group admin.group. A file left
+// The socket file is created with mode 0660 and group admin.group. Each
+// request carries its peer (SO_PEERCRED): uid, gid, and whether it may see
+// personal data (root, sluisd's own user or a member of admin.group). A file left
 // at the path is replaced only when it is a socket nobody answers on; when
 // another sluisd answers there, open() refuses (two daemons on one state).
 //
@@ -21,6 +23,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "gateway/admin/registry.hpp"
 #include "gateway/config/config.hpp"
@@ -52,6 +55,7 @@ class Server {
   boost::asio::io_context& ioc_;
   const Registry& registry_;
   config::AdminConfig limits_;
+  std::optional<gid_t> admin_gid_;  // admin.group, when it exists
   std::filesystem::path path_;
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
   std::vector<std::weak_ptr<Conn>> conns_;

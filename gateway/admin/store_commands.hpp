@@ -1,6 +1,6 @@
 // Admin commands over the message store: `backup` (an online copy),
-// `queue-summary` (counts per state) and `message-show` (metadata and findings
-// of one message; never its body).
+// `orphan-list`, and the queue commands (queue_commands.hpp: queue-summary,
+// queue-list, message-show, message-hold ... message-delete).
 #pragma once
 
 #include "gateway/admin/registry.hpp"

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <fmt/format.h>
 
+#include "gateway/admin/deadline_commands.hpp"
 #include "gateway/admin/reference_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
 #include "gateway/app/events.hpp"
@@ -56,6 +57,13 @@ std::shared_ptr<const rules::ReferenceData> load_reference(const config::Referen
   return data;
 }
 
+static std::shared_ptr<const core::WerkdagCalendar> make_calendar(const config::CalendarConfig& c) {
+  std::vector<core::Date> closing;
+  for (const auto& d : c.closing_days)
+    if (auto date = core::parse_date(d)) closing.push_back(*date);  // validated by the config reader
+  return std::make_shared<const core::WerkdagCalendar>(c.goede_vrijdag_closed, std::move(closing));
+}
+
 std::vector<std::string> check_configuration(const std::filesystem::path& file) {
   try {
     config::load_config(file);
@@ -68,6 +76,7 @@ std::vector<std::string> check_configuration(const std::filesystem::path& file) 
   if (cfg.https.enabled)
     for (auto& e : net::check_tls(cfg.https.tls)) errors.push_back(file.string() + ": " + e);
   for (auto& e : net::check_partners(cfg.partners)) errors.push_back(file.string() + ": " + e);
+  if (auto lanes = route::build_lanes(cfg); !lanes) errors.push_back(file.string() + ": " + lanes.error().text);
   auto schemas = xml::SchemaSet::load(cfg.schemas);
   if (!schemas) errors.push_back(file.string() + ": [schemas] " + schemas.error().text);
   try {
@@ -106,6 +115,7 @@ int App::run() {
   reference_ = load_reference(config_->reference);
   admin::add_daemon_commands(registry_, *this);
   admin::add_store_commands(registry_, *store_);
+  admin::add_deadline_commands(registry_, *store_);
   admin::add_reference_commands(
       registry_, {[this] {
                     return boost::json::object{
@@ -134,6 +144,16 @@ int App::run() {
   intake_ = std::make_unique<intake::Intake>(ioc_, schemas_, config_->schemas, *store_,
                                              config_->secrets.bsn_hash_key.reveal(), threads);
   intake_->set_reference(reference_);
+  intake_->set_routes(std::make_shared<const route::Table>(*config_));
+  intake_->set_calendar(make_calendar(config_->calendar));
+  // Delivery: the scheduler's own thread, woken by the intake when it queues
+  // a message for a push or drop destination.
+  delivery_ = std::make_unique<route::Delivery>(*store_);
+  if (auto r = delivery_->configure(*config_); !r)
+    throw config::ConfigError({config_->source.string() + ": " + r.error().text});
+  intake_->set_on_queued([this] { delivery_->wake(); });
+  delivery_->release_live(*config_);
+  delivery_->start();
   intake_->add_routes(api_);
   add_routes();
   partners_ = std::make_shared<const net::PartnerRegistry>(config_->partners);
@@ -162,8 +182,10 @@ int App::run() {
   core::log(events::kStarted, {{"version", version()}, {"pid", static_cast<long>(::getpid())},
                                {"config", config_->source.string()}});
   ioc_.run();
-  // Drained: validations end, the writer finishes what was queued, the store closes.
+  // Drained: validations end, attempts in flight end, the writer finishes
+  // what was queued, the store closes.
   intake_->stop();
+  delivery_->stop();
   store_->close();
   core::log(events::kStopped, {});
   return 0;
@@ -263,10 +285,15 @@ admin::ReloadOutcome App::reload_config() {
     auto partners = std::make_shared<const net::PartnerRegistry>(next->partners);
     std::shared_ptr<boost::asio::ssl::context> tls;
     if (https_) tls = net::make_server_context(next->https.tls);
+    auto lanes_ok = delivery_->configure(*next);
+    if (!lanes_ok) throw std::runtime_error(lanes_ok.error().text);
     apply_live(*next, out.notes);
     partners_ = partners;
+    intake_->set_routes(std::make_shared<const route::Table>(*next));
+    intake_->set_calendar(make_calendar(next->calendar));
     if (https_) https_->reload(next->https, tls, partners);
     config_ = std::move(next);
+    delivery_->release_live(*config_);
     out.ok = true;
     core::counter("sluis_config_reloads_total", "Configuration reloads by result.", "result=\"ok\"").inc();
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});

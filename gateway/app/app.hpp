@@ -29,6 +29,8 @@
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
 #include "gateway/net/server.hpp"
+#include "gateway/route/delivery.hpp"
+#include "gateway/route/table.hpp"
 #include "gateway/rules/reference.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/xml/schema_set.hpp"
@@ -83,6 +85,7 @@ class App final : public admin::DaemonControl {
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<intake::Intake> intake_;
+  std::unique_ptr<route::Delivery> delivery_;
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;
   bool stopping_ = false;

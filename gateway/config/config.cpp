@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -163,6 +164,76 @@ void read_calendar(TableReader r, CalendarConfig& c) {
   r.finish();
 }
 
+void read_delivery(TableReader r, DeliveryConfig& d) {
+  d.min_backoff = r.duration("min_backoff", d.min_backoff, 100ms, 24h);
+  d.max_backoff = r.duration("max_backoff", d.max_backoff, 100ms, 7 * 24h);
+  d.max_lifetime = r.duration("max_lifetime", d.max_lifetime, 1s, 90 * 24h);
+  d.scan_interval = r.duration("scan_interval", d.scan_interval, 10ms, 600s);
+  d.pickup_interval = r.duration("pickup_interval", d.pickup_interval, 10ms, 24h);
+  if (d.max_backoff < d.min_backoff) r.error_at("max_backoff", "must not be shorter than min_backoff");
+  r.finish();
+}
+
+void read_deadlines(TableReader r, DeadlinesConfig& d) {
+  d.scan_interval = r.duration("scan_interval", d.scan_interval, 1s, 24h);
+  r.finish();
+}
+
+void read_destinations(TableReader& r, const Config& cfg, std::vector<DestinationConfig>& out) {
+  r.each_table("destinations", [&](TableReader& t) {
+    DestinationConfig d;
+    d.id = t.string("id", "");
+    if (d.id.empty()) t.error_at("id", "every destination needs an id");
+    if (d.id.starts_with("mailbox:")) t.error_at("id", "ids starting with \"mailbox:\" are the partners' own mailboxes");
+    std::string kind = t.one_of("kind", "push", {"mailbox", "push", "drop"});
+    d.kind = kind == "push" ? DestinationKind::push : kind == "drop" ? DestinationKind::drop : DestinationKind::mailbox;
+    d.partner = t.string("partner", "");
+    if (d.partner.empty()) t.error_at("partner", "name the partner this destination delivers to");
+    d.url = t.string("url", "");
+    d.ca = t.path("ca", "");
+    d.client_cert = t.path("client_cert", cfg.https.tls.cert);
+    d.client_key = t.path("client_key", cfg.https.tls.key);
+    d.concurrency = static_cast<int>(t.integer("concurrency", d.concurrency, 1, 256));
+    d.timeout = t.duration("timeout", d.timeout, 100ms, 600s);
+    d.directory = t.path("directory", "");
+    if (d.kind == DestinationKind::push) {
+      if (!d.url.starts_with("https://"))
+        t.error_at("url", "a push destination needs an https:// URL (https://host[:port]/path)");
+      if (d.ca.empty()) t.error_at("ca", "a push destination pins the CA of the receiver's server certificate");
+    }
+    if (d.kind == DestinationKind::drop && d.directory.empty())
+      t.error_at("directory", "a drop destination needs a directory");
+    for (const auto& q : out)
+      if (q.id == d.id) t.error_at("id", fmt::format("destination id \"{}\" is used twice", d.id));
+    out.push_back(std::move(d));
+  });
+}
+
+void read_routes(TableReader& r, std::vector<RouteConfig>& out) {
+  r.each_table("routes", [&](TableReader& t) {
+    RouteConfig c;
+    c.law = t.one_of("law", "", {"", "iwmo", "ijw"});
+    for (auto n : t.integers("types", {})) {
+      if (n < 301 || n > 325) t.error_at("types", fmt::format("{} is not a message number (301 ... 325)", n));
+      c.types.push_back(static_cast<int>(n));
+    }
+    c.receivers = t.strings("receivers", {});
+    if (c.receivers.empty()) t.error_at("receivers", "a route names the receiver codes it covers");
+    for (const auto& code : c.receivers)
+      if (!core_all_digits(code) || (code.size() != 4 && code.size() != 8))
+        t.error_at("receivers", fmt::format("\"{}\" is neither a CBS (4 digits) nor an AGB code (8 digits)", code));
+    c.destination = t.string("destination", "");
+    if (c.destination.empty()) t.error_at("destination", "a route needs a destination id");
+    c.from = t.string("from", "");
+    c.until = t.string("until", "");
+    for (const auto* d : {&c.from, &c.until})
+      if (!d->empty() && !core::parse_date(*d))
+        t.error_at(d == &c.from ? "from" : "until", fmt::format("\"{}\" is not a date (YYYY-MM-DD)", *d));
+    if (!c.from.empty() && !c.until.empty() && c.until < c.from) t.error_at("until", "ends before it begins");
+    out.push_back(std::move(c));
+  });
+}
+
 void read_reference(TableReader r, ReferenceConfig& c) {
   const std::filesystem::path dir = std::filesystem::path(SLUIS_DATA_DIR) / "reference";
   c.cbs_gemeenten = r.path("cbs_gemeenten", dir / "cbs-gemeenten.csv");
@@ -225,6 +296,24 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_plain(r.table("plain"), cfg.plain, errors);
   read_partners(r, cfg.partners);
   read_calendar(r.table("calendar"), cfg.calendar);
+  read_delivery(r.table("delivery"), cfg.delivery);
+  read_deadlines(r.table("deadlines"), cfg.deadlines);
+  read_destinations(r, cfg, cfg.destinations);
+  read_routes(r, cfg.routes);
+  // Cross-references: every route's destination and every destination's partner exist.
+  for (const auto& d : cfg.destinations)
+    if (std::none_of(cfg.partners.begin(), cfg.partners.end(), [&](const Partner& p) { return p.id == d.partner; }))
+      r.error_at("destinations", fmt::format("destination \"{}\": partner \"{}\" is not configured", d.id, d.partner));
+  for (const auto& rt : cfg.routes) {
+    bool known = std::any_of(cfg.destinations.begin(), cfg.destinations.end(),
+                             [&](const DestinationConfig& d) { return d.id == rt.destination; }) ||
+                 (rt.destination.starts_with("mailbox:") &&
+                  std::any_of(cfg.partners.begin(), cfg.partners.end(),
+                              [&](const Partner& p) { return "mailbox:" + p.id == rt.destination; }));
+    if (!known)
+      r.error_at("routes", fmt::format("route to \"{}\": no such destination (a [[destinations]] id or "
+                                       "\"mailbox:<partner id>\")", rt.destination));
+  }
   read_reference(r.table("reference"), cfg.reference);
   read_schemas(r.table("schemas"), cfg.schemas);
   read_store(r.table("store"), cfg, cfg.store);
@@ -278,6 +367,15 @@ std::string_view to_string(PartnerMode m) {
     case PartnerMode::not_enrolled: return "not_enrolled";
     case PartnerMode::shadow: return "shadow";
     case PartnerMode::live: return "live";
+  }
+  return "?";
+}
+
+std::string_view to_string(DestinationKind k) {
+  switch (k) {
+    case DestinationKind::mailbox: return "mailbox";
+    case DestinationKind::push: return "push";
+    case DestinationKind::drop: return "drop";
   }
   return "?";
 }

@@ -163,6 +163,53 @@ struct CalendarConfig {
   std::vector<std::string> closing_days;  // extra closing days, "YYYY-MM-DD"
 };
 
+// Delivery (gateway/route): the scheduler's retry policy.
+struct DeliveryConfig {
+  Duration min_backoff = std::chrono::minutes(1);
+  Duration max_backoff = std::chrono::hours(1);
+  Duration max_lifetime = std::chrono::hours(24 * 5);  // then dead
+  Duration scan_interval = std::chrono::seconds(1);     // looks for due work at least this often
+  Duration pickup_interval = std::chrono::seconds(30);  // drop directories: checks for picked-up files
+};
+
+// The standard's deadlines: how often owed answers are checked against their
+// due dates (gauge sluis_overdue_answers, one log line per newly overdue answer).
+struct DeadlinesConfig {
+  Duration scan_interval = std::chrono::minutes(1);
+};
+
+enum class DestinationKind { mailbox, push, drop };
+std::string_view to_string(DestinationKind k);
+
+// Where messages for a partner go. Every partner has an implicit mailbox
+// destination (id "mailbox:<partner id>"); push and drop are configured.
+struct DestinationConfig {
+  std::string id;
+  DestinationKind kind = DestinationKind::mailbox;
+  std::string partner;                  // the partner it delivers to (receiver_partner)
+  // push
+  std::string url;                      // https://host[:port]/path
+  std::filesystem::path ca;             // the CA pinned for the receiver's server certificate
+  std::filesystem::path client_cert;    // sluis's client certificate (default https.tls.cert)
+  std::filesystem::path client_key;     // its key (default https.tls.key)
+  int concurrency = 4;                  // attempts in flight at once
+  Duration timeout = std::chrono::seconds(30);  // one attempt, connect to answer
+  // drop
+  std::filesystem::path directory;
+};
+
+// One routing rule: messages of `law` (empty: both), of `types` (empty: all)
+// to a receiver code in `receivers` go to `destination` from `from` to `until`
+// (inclusive Dutch dates; empty: open). The first matching rule wins; without
+// one a message goes to the mailbox of the partner owning the receiver code.
+struct RouteConfig {
+  std::string law;
+  std::vector<int> types;
+  std::vector<std::string> receivers;
+  std::string destination;
+  std::string from, until;
+};
+
 struct SecretsConfig {
   Secret bsn_hash_key;  // HMAC key for the BSN search hash (store)
 };
@@ -178,6 +225,10 @@ struct Config {
   PlainConfig plain;
   std::vector<Partner> partners;
   CalendarConfig calendar;
+  DeliveryConfig delivery;
+  DeadlinesConfig deadlines;
+  std::vector<DestinationConfig> destinations;
+  std::vector<RouteConfig> routes;
   ReferenceConfig reference;
   SchemasConfig schemas;
   StoreConfig store;

@@ -68,6 +68,34 @@ boost::json::object to_json(const Config& cfg) {
   boost::json::object calendar{{"goede_vrijdag_closed", cfg.calendar.goede_vrijdag_closed},
                                {"closing_days", std::move(closing)}};
   boost::json::object secrets{{"bsn_hash_key", secret_json(cfg.secrets.bsn_hash_key)}};
+  const auto& dv = cfg.delivery;
+  boost::json::object delivery{{"min_backoff", format_duration(dv.min_backoff)},
+                               {"max_backoff", format_duration(dv.max_backoff)},
+                               {"max_lifetime", format_duration(dv.max_lifetime)},
+                               {"scan_interval", format_duration(dv.scan_interval)},
+                               {"pickup_interval", format_duration(dv.pickup_interval)}};
+  boost::json::array destinations, routes;
+  for (const auto& d : cfg.destinations) {
+    boost::json::object o{{"id", d.id}, {"kind", to_string(d.kind)}, {"partner", d.partner}};
+    if (d.kind == DestinationKind::push) {
+      o["url"] = d.url;
+      o["ca"] = d.ca.string();
+      o["client_cert"] = d.client_cert.string();
+      o["client_key"] = d.client_key.string();
+      o["concurrency"] = d.concurrency;
+      o["timeout"] = format_duration(d.timeout);
+    }
+    if (d.kind == DestinationKind::drop) o["directory"] = d.directory.string();
+    destinations.emplace_back(std::move(o));
+  }
+  for (const auto& r : cfg.routes) {
+    boost::json::array types, receivers;
+    for (int t : r.types) types.emplace_back(t);
+    for (const auto& c : r.receivers) receivers.emplace_back(c);
+    routes.emplace_back(boost::json::object{{"law", r.law}, {"types", std::move(types)},
+                                            {"receivers", std::move(receivers)}, {"destination", r.destination},
+                                            {"from", r.from}, {"until", r.until}});
+  }
   return boost::json::object{
       {"state_dir", cfg.state_dir.string()},
       {"log_level", std::string(core::level_name(cfg.log_level))},
@@ -77,6 +105,10 @@ boost::json::object to_json(const Config& cfg) {
       {"plain", std::move(plain)},
       {"partners", std::move(partners)},
       {"calendar", std::move(calendar)},
+      {"delivery", std::move(delivery)},
+      {"deadlines", boost::json::object{{"scan_interval", format_duration(cfg.deadlines.scan_interval)}}},
+      {"destinations", std::move(destinations)},
+      {"routes", std::move(routes)},
       {"intake", boost::json::object{{"validation_threads", cfg.intake.validation_threads}}},
       {"store", boost::json::object{{"engine", cfg.store.engine},
                                     {"path", cfg.store.path.string()},

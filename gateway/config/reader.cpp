@@ -229,6 +229,24 @@ std::vector<std::string> TableReader::strings(std::string_view key, std::vector<
   return out;
 }
 
+std::vector<std::int64_t> TableReader::integers(std::string_view key, std::vector<std::int64_t> def) {
+  const toml::node* n = get(key);
+  if (!n) return def;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    type_error(key, *n, "an array of integers");
+    return def;
+  }
+  std::vector<std::int64_t> out;
+  for (const toml::node& e : *a) {
+    if (auto v = e.value<std::int64_t>())
+      out.push_back(*v);
+    else
+      errors_->push_back(fmt::format("{}: {}: expected an array of integers", where(e.source()), name(key)));
+  }
+  return out;
+}
+
 std::string TableReader::one_of(std::string_view key, std::string def,
                                 const std::vector<std::string>& allowed) {
   std::string v = string(key, def);

@@ -33,6 +33,7 @@ class TableReader {
   // A secret reference ("file:…" or "credential:…"), read now; `def` when absent.
   Secret secret(std::string_view key, std::string def = {});
   std::vector<std::string> strings(std::string_view key, std::vector<std::string> def);
+  std::vector<std::int64_t> integers(std::string_view key, std::vector<std::int64_t> def);
   // A value that must be one of `allowed`.
   std::string one_of(std::string_view key, std::string def, const std::vector<std::string>& allowed);
   // Sub-table; a reader over an empty table when absent.

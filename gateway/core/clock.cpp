@@ -1,6 +1,7 @@
 #include "gateway/core/clock.hpp"
 
 #include <cstdlib>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -40,6 +41,35 @@ Date dutch_date(TimePoint t) {
   return Date{std::chrono::year{tm.tm_year + 1900},
               std::chrono::month{static_cast<unsigned>(tm.tm_mon + 1)},
               std::chrono::day{static_cast<unsigned>(tm.tm_mday)}};
+}
+
+std::string utc_text(TimePoint t) {
+  auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
+  std::time_t tt = std::chrono::system_clock::to_time_t(secs);
+  std::tm tm{};
+  ::gmtime_r(&tt, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+std::optional<TimePoint> parse_utc_text(std::string_view s) {
+  int y, mo, d, h, mi, sec, ms = 0, n = 0;
+  std::string text(s);
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6) return std::nullopt;
+  std::string_view rest = s.substr(static_cast<std::size_t>(n));
+  if (rest.starts_with('.')) {
+    if (rest.size() < 5 || std::sscanf(text.c_str() + n + 1, "%3d", &ms) != 1) return std::nullopt;
+    rest.remove_prefix(4);
+  }
+  if (rest != "Z") return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                  std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  return TimePoint(std::chrono::sys_days(ymd)) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+         std::chrono::seconds(sec) + std::chrono::milliseconds(ms);
 }
 
 }  // namespace sluis::core

@@ -14,6 +14,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "gateway/core/date.hpp"
 
@@ -27,6 +30,12 @@ void init_dutch_time();
 
 // The calendar date in Europe/Amsterdam at instant t.
 Date dutch_date(TimePoint t);
+
+// An instant as the store writes it: UTC, ISO 8601 with milliseconds
+// ("2026-12-01T08:30:00.000Z"); such texts sort in time order.
+std::string utc_text(TimePoint t);
+// The inverse of utc_text (also accepts no fraction); nullopt when malformed.
+std::optional<TimePoint> parse_utc_text(std::string_view s);
 
 class Clock {
  public:

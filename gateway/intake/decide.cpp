@@ -6,6 +6,9 @@
 #include <charconv>
 
 #include "gateway/core/digest.hpp"
+#include "gateway/core/metrics.hpp"
+#include "gateway/intake/events.hpp"
+#include "gateway/standard/deadlines.hpp"
 #include "gateway/rules/engine.hpp"
 #include "gateway/rules/outcome.hpp"
 #include "gateway/xml/finding_json.hpp"
@@ -41,6 +44,9 @@ store::NewMessage produced(const m::Message& out, const store::NewMessage& heen,
   p.heen_id = heen.id;
   p.body = xml::write_message(out);
   p.state = v.shadow ? store::State::held : store::State::queued;
+  p.hold_reason = v.shadow ? store::kHoldSenderShadow : "";
+  p.destination = v.answer_destination;
+  p.delivery = v.answer_delivery;
   p.shadow = v.shadow;
   p.bsn_hashes = heen.bsn_hashes;
   return p;
@@ -52,12 +58,24 @@ std::string new_identification() {
   return "S" + core::random_hex(6).substr(0, 11);
 }
 
-boost::json::object answer(const store::NewMessage& msg, std::string_view status,
-                           const Findings& fs, bool advisory,
-                           const std::vector<std::string>& retour_ids) {
+// The findings as stored and answered: the judgement's (all advisory when
+// the receiver answers) and then the late-message findings, always advisory.
+boost::json::array findings_json(const Findings& fs, bool advisory, const Findings& late) {
   boost::json::array findings = xml::to_json(fs);
   if (advisory)
     for (auto& f : findings) f.as_object()["advisory"] = true;
+  for (const auto& f : late) {
+    auto o = xml::to_json(f);
+    o["advisory"] = true;
+    findings.push_back(std::move(o));
+  }
+  return findings;
+}
+
+boost::json::object answer(const store::NewMessage& msg, std::string_view status,
+                           const Findings& fs, bool advisory, const Findings& late,
+                           const std::vector<std::string>& retour_ids) {
+  boost::json::array findings = findings_json(fs, advisory, late);
   boost::json::object o{{"id", msg.id},
                         {"law", msg.law},
                         {"type", msg.type},
@@ -80,16 +98,28 @@ namespace {
 store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& ledger,
                        store::NewMessage& msg) {
   store::Decision d;
+  msg.hold_reason = v.hold_reason;
   Findings findings = v.findings;
+  Findings late;  // advice on the standard's deadlines (OP271, OP272, OP359)
   auto finish = [&](store::State state, int http, std::string_view status, bool advisory) {
     msg.state = state;
     msg.http_status = http;
-    msg.findings_json = boost::json::serialize(xml::to_json(findings));
+    msg.findings_json = boost::json::serialize(findings_json(findings, false, late));
     for (auto& p : d.produced)
       if (p.id.empty()) p.id = store::new_message_id();
     std::vector<std::string> ids;
     for (const auto& p : d.produced) ids.push_back(p.id);
-    msg.response_json = boost::json::serialize(answer(msg, status, findings, advisory, ids));
+    msg.response_json = boost::json::serialize(answer(msg, status, findings, advisory, late, ids));
+  };
+  // The standard's deadlines of an accepted message: what it makes owed, what
+  // it answers, and whether it came late (advice, never a refusal).
+  auto deadlines = [&](const m::Message& accepted) {
+    static const core::WerkdagCalendar kDefaultCalendar;
+    auto a = standard::deadlines::assess(accepted, v.today, v.calendar ? *v.calendar : kDefaultCalendar, &ledger);
+    d.obligations = std::move(a.opens);
+    d.meets = std::move(a.meets);
+    for (const auto& l : a.late) late.push_back(standard::deadlines::late_finding(l));
+    d.late = std::move(a.late);
   };
   const m::Message* message = v.message.get();
   // Level 1: no model, no retour.
@@ -137,6 +167,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     // Then the ledger follows its verdicts.
     d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::approved,
                                       bsn_hash, v.heen_id, &ledger);
+    deadlines(*message);
     finish(msg.state, 202, "accepted", false);
     return d;
   }
@@ -154,6 +185,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
         d.orphans.push_back({msg.law, message->header().Ontvanger, nummer});
     }
     if (!d.orphans.empty()) {
+      msg.hold_reason = store::kHoldOrphan;
       finish(store::State::held, 202, "held", true);
       return d;
     }
@@ -163,6 +195,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     // The receiving partner answers; what sluis found is advice to the sender.
     d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::pending,
                                       bsn_hash, {}, &ledger);
+    deadlines(*message);
     finish(msg.state, 202, "accepted", !findings.empty());
     return d;
   }
@@ -176,6 +209,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   }
   d.changes = rules::ledger_changes(*message, msg.id, findings, standard::ledger::Verdict::approved,
                                     bsn_hash, {}, &ledger);
+  deadlines(*message);
   finish(msg.state, 202, "accepted", false);
   return d;
 }
@@ -187,10 +221,31 @@ store::Decide decide(Verdict v) {
                             store::NewMessage& msg) -> core::Result<store::Decision> {
     store::Decision d = judged(v, ledger, msg);
     // A shadow partner's messages are judged against the live ledger but
-    // never change it.
-    if (v.shadow) d.changes = {};
+    // never change it, nor owe or answer anything (the receiver never sees them).
+    if (v.shadow) {
+      d.changes = {};
+      d.obligations.clear();
+      d.meets.clear();
+    }
     return d;
   };
+}
+
+void report_late(const store::CommitOutcome& r, const std::string& law, int type) {
+  if (r.late.empty() || r.replay) return;
+  for (const auto& l : r.late)
+    core::log(events::kLateMessage, {{"msg", r.id},
+                                     {"rule", l.rule},
+                                     {"law", law},
+                                     {"type", type},
+                                     {"late", l.late},
+                                     {"unit", l.werkdagen ? "werkdagen" : "dagen"},
+                                     {"due", core::format_date(l.due)}});
+  core::counter("sluis_late_messages_total",
+                "Messages received later than the standard allows (OP271, OP272, OP359), by law and type; "
+                "accepted with an advisory finding.",
+                "law=\"" + law + "\",type=\"" + std::to_string(type) + "\"")
+      .inc();
 }
 
 }  // namespace sluis::intake

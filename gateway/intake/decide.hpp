@@ -25,6 +25,7 @@
 #include <memory>
 
 #include "gateway/config/config.hpp"
+#include "gateway/core/calendar.hpp"
 #include "gateway/core/date.hpp"
 #include "gateway/standard/finding.hpp"
 #include "gateway/standard/model.hpp"
@@ -40,7 +41,15 @@ struct Verdict {
   std::string sender_partner;
   bool shadow = false;
   std::string heen_id;          // a retour's heenbericht
-  core::Date today{};
+  // Where what sluis composes in answer goes (the sender's route or mailbox).
+  std::string answer_destination, answer_delivery;
+  // Why the message is held (store::kHold*), empty when it is not; an orphan
+  // held by the decision gets store::kHoldOrphan.
+  std::string hold_reason;
+  core::Date today{};  // the Dutch day of receipt: the deadlines run from it
+  // The working-day calendar of the deadlines (standard/deadlines.hpp); null:
+  // the default calendar (no Goede Vrijdag, no closing days).
+  std::shared_ptr<const core::WerkdagCalendar> calendar;
   std::string bsn_key;
   // A header-level refusal found outside the rules: the store named an
   // earlier message with this identification and another body (TR056, 9056,
@@ -60,6 +69,11 @@ struct Verdict {
 };
 
 store::Decide decide(Verdict v);
+
+// Logs (INTAKE_LATE_MESSAGE, once per late class) and counts
+// (sluis_late_messages_total{law,type}, once per message) what a commit found
+// late (CommitOutcome::late: OP271, OP272, OP359). Call after the commit.
+void report_late(const store::CommitOutcome& r, const std::string& law, int type);
 
 // Whether the pool's findings reject the message before the ledger is asked:
 // an XSD finding (level 1) or an in-message rule's (level 2).

@@ -101,6 +101,17 @@ boost::json::object message_json(const store::StoredMessage& m, std::string_view
           {"findings", ec ? boost::json::value(boost::json::array{}) : findings}};
 }
 
+// Why a message is held rather than queued (empty: it is not): partner modes.
+// A shadow partner's exchange runs on its old channel as well, so what it
+// sends or is sent here is never delivered; a receiver that is not enrolled
+// yet gets its messages once it is live (Store::release_held).
+std::string hold_reason(bool sender_shadow, const config::Partner* receiver) {
+  if (sender_shadow) return store::kHoldSenderShadow;
+  if (receiver && receiver->mode == config::PartnerMode::shadow) return store::kHoldReceiverShadow;
+  if (receiver && receiver->mode == config::PartnerMode::not_enrolled) return store::kHoldNotLive;
+  return {};
+}
+
 std::string_view status_of(const store::StoredMessage& m) {
   return m.state == store::State::rejected ? "rejected" : "accepted";
 }
@@ -115,8 +126,10 @@ struct Intake::Checked {
   Finding extra;        // a sluis or rule finding added by the checks
   bool has_extra = false;
   std::string receiver_partner;
-  bool receiver_live = true;
-  const config::Partner* receiver = nullptr;  // who receives a heenbericht (valid during the request)
+  const config::Partner* receiver = nullptr;  // who receives it (valid while `routes` lives)
+  std::optional<route::Target> target;         // where it goes
+  std::optional<route::Target> answer;         // where a retour sluis composes for it goes
+  std::shared_ptr<const route::Table> routes;  // the table the targets point into
   std::string heen_id;
 };
 
@@ -132,6 +145,14 @@ Intake::Intake(asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> sche
 Intake::~Intake() { stop(); }
 
 void Intake::stop() { pool_.join(); }
+
+void Intake::set_calendar(std::shared_ptr<const core::WerkdagCalendar> calendar) {
+  calendar_ = std::move(calendar);
+}
+
+void Intake::set_routes(std::shared_ptr<const route::Table> routes) { routes_ = std::move(routes); }
+
+void Intake::set_on_queued(std::function<void()> fn) { on_queued_ = std::move(fn); }
 
 void Intake::set_reference(std::shared_ptr<const rules::ReferenceData> reference) {
   reference_ = std::move(reference);
@@ -184,6 +205,8 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   const auto& id = *c.outcome.identity;
   const auto& type = *id.type;
   const auto& partner = *ctx.partner;
+  const auto today = core::dutch_date(std::chrono::system_clock::now());
+  c.routes = routes_;
   // Who may send what: the standard copies the heenbericht's header into its
   // retour (IV028), so a retour is sent by its Ontvanger.
   if (!type.retour) {
@@ -198,18 +221,23 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       c.has_extra = true;
       co_return c;
     }
-    if (const auto* owner = ctx.partners->owner_of(id.ontvanger)) {
-      c.receiver_partner = owner->id;
-      c.receiver_live = owner->mode == config::PartnerMode::live;
-      c.receiver = owner;
+    // Routing decides the receiver (not the header alone): the route for the
+    // Ontvanger code, or the mailbox of the partner owning it.
+    if (auto t = c.routes->resolve(standard::to_string(type.law), type.number, id.ontvanger, today)) {
+      c.target = t;
+      c.receiver = t->partner;
+      c.receiver_partner = t->partner->id;
     } else if (c.outcome.verdict == xml::Verdict::valid) {
       c.status = http::status::unprocessable_entity;
       c.verdict = "refused";
       c.extra = sluis_finding("/Bericht/Header/Ontvanger",
-                              "Ontvanger " + id.ontvanger + " is niet aangesloten op deze gateway; het bericht "
-                              "kan niet worden afgeleverd en is niet opgeslagen.",
-                              "Ontvanger " + id.ontvanger + " is not connected to this gateway; the message "
-                              "cannot be delivered and was not stored.");
+                              "Ontvanger " + id.ontvanger + " is niet aangesloten op deze gateway (geen route voor " +
+                                  std::string(standard::to_string(type.law)) + " " + std::to_string(type.number) +
+                                  " naar deze code); het bericht kan niet worden afgeleverd en is niet opgeslagen.",
+                              "Ontvanger " + id.ontvanger + " is not connected to this gateway (no route for " +
+                                  std::string(standard::to_string(type.law)) + " " + std::to_string(type.number) +
+                                  " to this code); the message cannot be delivered and was not stored.");
+      c.extra.value = id.ontvanger;
       c.has_extra = true;
       co_return c;
     }
@@ -243,7 +271,17 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       }
       c.heen_id = (*heen)->id;
       c.receiver_partner = (*heen)->sender_partner;
+      // A retour goes back to the heenbericht's sender: by the route for its
+      // code (the retour's Afzender), else to that partner's mailbox.
+      c.target = c.routes->resolve(standard::to_string(type.law), type.number, id.afzender, today);
+      if (!c.target || c.target->partner->id != c.receiver_partner) c.target = c.routes->mailbox_of(c.receiver_partner);
+      if (c.target) c.receiver = c.target->partner;
     }
+  }
+  // What sluis composes in answer goes back to the sender of this message.
+  if (!type.retour) {
+    c.answer = c.routes->resolve(standard::to_string(type.law), type.number + 1, id.afzender, today);
+    if (!c.answer || c.answer->partner->id != partner.id) c.answer = c.routes->mailbox_of(partner.id);
   }
   if (c.outcome.verdict == xml::Verdict::invalid) {
     c.status = http::status::unprocessable_entity;
@@ -289,9 +327,14 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.heen_id = c.heen_id;
   m.body = req.body();
   m.shadow = ctx.partner->mode == config::PartnerMode::shadow;
+  if (c.target) {
+    m.destination = c.target->destination;
+    m.delivery = std::string(config::to_string(c.target->kind));
+  }
+  m.hold_reason = hold_reason(m.shadow, c.receiver);
   // Levels 1 and 2 reject here; level 3/4 findings are weighed in decide().
   m.state = c.verdict == "rejected" && fails_on_pool(c.outcome.findings) ? store::State::rejected
-            : (m.shadow || !c.receiver_live)                              ? store::State::held
+            : !m.hold_reason.empty()                                      ? store::State::held
                                                                           : store::State::queued;
   for (const auto& bsn : id.bsns) m.bsn_hashes.push_back(core::hmac_sha256_hex(bsn_key_, bsn));
   m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
@@ -326,9 +369,15 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   v.answered_by(c.receiver);
   v.sender_partner = ctx.partner->id;
   v.shadow = m.shadow;
+  v.hold_reason = m.hold_reason;
+  if (c.answer) {
+    v.answer_destination = c.answer->destination;
+    v.answer_delivery = std::string(config::to_string(c.answer->kind));
+  }
   v.heen_id = c.heen_id;
   v.today = core::dutch_date(std::chrono::system_clock::now());
   v.bsn_key = bsn_key_;
+  v.calendar = calendar_;
   m.decide = decide(v);
   auto r = co_await commit(m);
   if (!r) co_return unavailable(r.error());
@@ -367,17 +416,21 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   core::log(accepted ? events::kAccepted : events::kRejected,
             {{"msg", r->id}, {"partner", ctx.partner->id}, {"type", m.type}, {"law", m.law}});
   for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r->id}});
+  report_late(*r, m.law, m.type);
   if (r->orphan) {
     core::log(events::kOrphanHeld, {{"msg", r->id}, {"partner", ctx.partner->id}});
     core::counter("sluis_orphans_held_total", "305/307/323 held waiting for an allocation (orphans = \"hold\").").inc();
   }
   // Held orphans this message's allocations release are judged again before
   // its sender hears back, so what it was told is already true for them.
-  if (!r->released.empty()) co_await release(r->released, *ctx.partners);
+  if (!r->released.empty()) co_await release(r->released);
+  auto scheduled = [](const std::string& delivery) { return delivery == "push" || delivery == "drop"; };
+  if (on_queued_ && !r->replay && (scheduled(m.delivery) || (!r->produced_ids.empty() && c.answer && scheduled(std::string(config::to_string(c.answer->kind))))))
+    on_queued_();
   co_return net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
 }
 
-asio::awaitable<void> Intake::release(std::vector<std::string> ids, const net::PartnerRegistry& partners) {
+asio::awaitable<void> Intake::release(std::vector<std::string> ids) {
   for (const auto& id : ids) {
     auto stored = store_.get(id);
     auto body = store_.body(id);
@@ -393,9 +446,10 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids, const net::P
       core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "no longer reads"}});
       continue;
     }
-    const config::Partner* owner = partners.owner_of(s.receiver_code);
-    const auto state = (s.shadow || !owner || owner->mode != config::PartnerMode::live) ? store::State::held
-                                                                                        : store::State::queued;
+    const auto routes = routes_;
+    const config::Partner* owner = routes->partner(s.receiver_partner);
+    const std::string reason = hold_reason(s.shadow, owner);
+    const auto state = reason.empty() ? store::State::queued : store::State::held;
     Verdict v;
     v.message = std::make_shared<const standard::model::Message>(std::move(*out.message));
     v.findings = out.findings;
@@ -403,8 +457,16 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids, const net::P
     v.answered_by(owner);
     v.sender_partner = s.sender_partner;
     v.shadow = s.shadow;
+    v.hold_reason = reason;
+    auto answer = routes->resolve(s.law, s.type + 1, s.sender_code, today);
+    if (!answer || answer->partner->id != s.sender_partner) answer = routes->mailbox_of(s.sender_partner);
+    if (answer) {
+      v.answer_destination = answer->destination;
+      v.answer_delivery = std::string(config::to_string(answer->kind));
+    }
     v.today = today;
     v.bsn_key = bsn_key_;
+    v.calendar = calendar_;
     // A local, not a temporary inside the co_await expression: as a temporary
     // its captures were destroyed twice (heap-use-after-free under ASan, GCC 12).
     auto start = [this, id, state, d = decide(std::move(v))](store::CommitDone done) mutable {
@@ -417,8 +479,10 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids, const net::P
     }
     if (r->state == store::State::received) continue;  // no longer a held orphan
     core::log(events::kOrphanReleased, {{"msg", id}, {"state", std::string(store::to_string(r->state))}});
+    if (on_queued_) on_queued_();
     core::counter("sluis_orphans_released_total", "Held orphans judged again when their allocation arrived.").inc();
     for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", id}});
+    report_late(*r, s.law, s.type);
   }
 }
 

@@ -25,11 +25,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 #include <memory>
 
 #include "gateway/config/config.hpp"
+#include "gateway/core/calendar.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
+#include "gateway/route/table.hpp"
 #include "gateway/rules/reference.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/xml/schema_set.hpp"
@@ -46,8 +49,17 @@ class Intake {
   void add_routes(net::Router& router);
   // Swaps the schema set (reload); running validations finish with the old one.
   void set_schemas(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits);
+  // The working-day calendar of the standard's deadlines (config [calendar]);
+  // swapped on reload. Unset: the default calendar.
+  void set_calendar(std::shared_ptr<const core::WerkdagCalendar> calendar);
   // The reference lists the external-list rules use (TR378, TR381); swapped on reload.
   void set_reference(std::shared_ptr<const rules::ReferenceData> reference);
+  // The routing table (route/table.hpp): decides each message's receiver and
+  // destination; swapped on reload. Required before the first submission.
+  void set_routes(std::shared_ptr<const route::Table> routes);
+  // Called (on the io_context) after a commit queued a message for a push or
+  // drop destination: the delivery scheduler's wake-up.
+  void set_on_queued(std::function<void()> fn);
   // Waits for running validations.
   void stop();
 
@@ -61,11 +73,14 @@ class Intake {
  private:
   struct Checked;
   boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx);
-  boost::asio::awaitable<void> release(std::vector<std::string> ids, const net::PartnerRegistry& partners);
+  boost::asio::awaitable<void> release(std::vector<std::string> ids);
 
   boost::asio::io_context& ioc_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::shared_ptr<const rules::ReferenceData> reference_;
+  std::shared_ptr<const core::WerkdagCalendar> calendar_;
+  std::shared_ptr<const route::Table> routes_;
+  std::function<void()> on_queued_;
   config::SchemasConfig limits_;
   store::Store& store_;
   std::string bsn_key_;

@@ -180,6 +180,14 @@ class LedgerView {
                              Integer toewijzing_nummer) const = 0;
   virtual std::optional<Request> request(const std::string& law, const std::string& aanbieder,
                                          const std::string& referentie) const = 0;
+  // The Dagtekening of the request's message and the Dutch day sluis received
+  // it (the standard's deadlines, standard/deadlines.hpp); nullopt when not
+  // known (an imported request, or a view without messages).
+  struct RequestReceipt {
+    Date dagtekening{};
+    Date received{};
+  };
+  virtual std::optional<RequestReceipt> request_receipt(const Request&) const { return std::nullopt; }
   // Requests of the provider for the client that are not answered finally.
   virtual std::vector<Request> open_requests(const std::string& law, const std::string& aanbieder,
                                              const std::string& bsn_hash) const = 0;

@@ -1,5 +1,6 @@
 #include "gateway/store/sqlite_ledger.hpp"
 
+#include "gateway/core/clock.hpp"
 #include "gateway/store/sqlite_util.hpp"
 
 namespace sluis::store::sqlite {
@@ -375,6 +376,27 @@ std::optional<L::Request> Ledger::request(const std::string& law, const std::str
   Stmt s(db_, prepared(sql().request.c_str()));
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
   return first<L::Request>(s, failed_, read_request);
+}
+
+std::optional<L::LedgerView::RequestReceipt> Ledger::request_receipt(const L::Request& r) const {
+  // The request's own message row: its Dagtekening and when it was received
+  // (UTC, as the store writes it) as a Dutch date. None for an imported request.
+  static constexpr const char* kSql = "SELECT dagtekening, received_at FROM messages WHERE id = ?";
+  Stmt s(db_, prepared(kSql));
+  if (!s.ok()) {
+    failed_ = true;
+    return std::nullopt;
+  }
+  s.bind(1, r.message_id);
+  int rc = s.step();
+  if (rc != SQLITE_ROW) {
+    if (rc != SQLITE_DONE) failed_ = true;
+    return std::nullopt;
+  }
+  auto dagtekening = core::parse_date(s.text(0));
+  auto at = core::parse_utc_text(s.text(1));
+  if (!dagtekening || !at) return std::nullopt;
+  return RequestReceipt{*dagtekening, core::dutch_date(*at)};
 }
 
 std::vector<L::Request> Ledger::open_requests(const std::string& law, const std::string& aanbieder,

@@ -39,6 +39,7 @@ class Ledger final : public standard::ledger::LedgerView {
                      Integer toewijzing_nummer) const override;
   std::optional<standard::ledger::Request> request(const std::string& law, const std::string& aanbieder,
                                                    const std::string& referentie) const override;
+  std::optional<RequestReceipt> request_receipt(const standard::ledger::Request& r) const override;
   std::vector<standard::ledger::Request> open_requests(const std::string& law, const std::string& aanbieder,
                                                        const std::string& bsn_hash) const override;
   std::optional<standard::ledger::Declaration> declaration(const std::string& law, const std::string& aanbieder,

@@ -8,8 +8,11 @@
 #include <mutex>
 #include <thread>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
+#include "gateway/store/sqlite_obligations.hpp"
+#include "gateway/store/sqlite_queue.hpp"
 #include "gateway/store/sqlite_util.hpp"
 #include "gateway/store/store.hpp"
 
@@ -46,7 +49,8 @@ bool transition_allowed(State from, State to) {
   switch (from) {
     case S::received: return to == S::queued || to == S::held || to == S::dead;
     case S::queued: return to == S::delivering || to == S::delivered || to == S::held || to == S::dead;
-    case S::delivering: return to == S::delivered || to == S::deferred || to == S::dead || to == S::queued;
+    case S::delivering:
+      return to == S::delivered || to == S::acknowledged || to == S::deferred || to == S::dead || to == S::queued;
     case S::delivered: return to == S::acknowledged;
     case S::deferred: return to == S::delivering || to == S::held || to == S::dead || to == S::queued;
     case S::held: return to == S::queued || to == S::dead;
@@ -73,18 +77,7 @@ core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
 
 namespace {
 
-std::string now_utc() {
-  auto now = std::chrono::system_clock::now();
-  auto secs = std::chrono::floor<std::chrono::seconds>(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - secs).count();
-  std::time_t t = std::chrono::system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
+std::string now_utc() { return core::utc_text(std::chrono::system_clock::now()); }
 
 // Schema version 1: messages, BSN hashes, audit. Version 2 adds the ledger
 // tables (sqlite_ledger.cpp); see migrate().
@@ -145,12 +138,22 @@ CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
+// v4: routing (route/): where a message goes and why it is held.
+constexpr const char* kRoutingSchema = R"sql(
+ALTER TABLE messages ADD COLUMN destination TEXT;
+ALTER TABLE messages ADD COLUMN delivery TEXT CHECK (delivery IN ('mailbox','push','drop'));
+ALTER TABLE messages ADD COLUMN hold_reason TEXT;
+-- Set by message-requeue: the delivery lifetime starts again from here.
+ALTER TABLE messages ADD COLUMN lifetime_from TEXT;
+CREATE INDEX messages_due ON messages (destination, state, next_attempt_at);
+)sql";
+
 constexpr const char* kColumns =
     "id, seq, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, "
     "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
     "received_at, state, attempts, next_attempt_at, last_error, acked_at, findings, response, "
-    "http_status, shadow";
-constexpr int kColumnCount = 26;  // a column selected after kColumns has this index
+    "http_status, shadow, destination, delivery, hold_reason, lifetime_from";
+constexpr int kColumnCount = 30;  // a column selected after kColumns has this index
 
 StoredMessage read_row(const Stmt& s) {
   StoredMessage m;
@@ -180,6 +183,10 @@ StoredMessage read_row(const Stmt& s) {
   m.response_json = s.text(23);
   m.http_status = static_cast<int>(s.i64(24));
   m.shadow = s.i64(25) != 0;
+  m.destination = s.text(26);
+  m.delivery = s.text(27);
+  m.hold_reason = s.text(28);
+  m.lifetime_from = s.text(29);
   return m;
 }
 
@@ -302,7 +309,8 @@ class SqliteStore final : public Store {
   core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) override {
     std::lock_guard lock(rmu_);
     std::string sql = std::string("SELECT ") + kColumns +
-                      " FROM messages WHERE receiver_partner = ? AND seq > ? AND shadow = 0 AND state IN "
+                      " FROM messages WHERE receiver_partner = ? AND seq > ? AND shadow = 0 AND "
+                      "COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN "
                       "('queued','delivering','delivered','deferred'" +
                       (q.unacked_only ? "" : ",'acknowledged'") + ") ORDER BY seq LIMIT ?";
     Stmt s(r_, sql.c_str());
@@ -313,7 +321,9 @@ class SqliteStore final : public Store {
   core::Result<bool> ack(const std::string& partner, const std::string& id) override {
     auto found = std::make_shared<bool>(false);
     auto r = run_write([partner, id, found](sqlite3* db) -> core::Result<void> {
-      Stmt s(db, "SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND shadow = 0");
+      Stmt s(db, "SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND shadow = 0 AND "
+                 "COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN ('queued','delivering','delivered',"
+                 "'deferred','acknowledged')");
       s.bind(1, id).bind(2, partner);
       if (s.step() != SQLITE_ROW) return {};
       *found = true;
@@ -393,6 +403,138 @@ class SqliteStore final : public Store {
       out.emplace_back(parse_state(s.text(0)).value_or(State::received), s.i64(1));
     if (rc != SQLITE_DONE) return db_error(r_, "count_by_state");
     return out;
+  }
+
+  // ---- the standard's deadlines: SQL in sqlite_obligations.cpp ----
+  core::Result<std::vector<OverdueAnswer>> overdue(const std::string& as_of, const std::string& partner) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::overdue(r_, as_of, partner);
+  }
+
+  core::Result<void> mark_overdue_logged(const std::vector<std::int64_t>& ids) override {
+    return run_write([ids](sqlite3* db) { return sqlite::mark_overdue_logged(db, ids, now_utc()); });
+  }
+
+  // ---- the operator's queue: SQL in sqlite_queue.cpp ----
+  core::Result<std::vector<DestinationCount>> count_by_destination() override {
+    std::lock_guard lock(rmu_);
+    return sqlite::count_by_destination(r_);
+  }
+
+  core::Result<std::vector<StoredMessage>> queue_list(const QueueQuery& q) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::queue_list(r_, {kColumns, &read_row}, q);
+  }
+
+  core::Result<std::vector<AuditEntry>> history(const std::string& message_id, int limit) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::history(r_, message_id, limit);
+  }
+
+  core::Result<QueueActionResult> queue_action(const QueueActionRequest& req) override {
+    auto out = std::make_shared<QueueActionResult>();
+    auto r = run_write([&req, out](sqlite3* db) -> core::Result<void> {
+      auto done = sqlite::queue_action(db, req);
+      if (!done) return done.error();
+      *out = std::move(*done);
+      return {};
+    });
+    if (!r) return r.error();
+    return std::move(*out);
+  }
+
+  core::Result<std::vector<Claimed>> claim(const std::string& destination, const std::string& now,
+                                           int limit) override {
+    auto out = std::make_shared<std::vector<Claimed>>();
+    auto r = run_write([&destination, &now, limit, out](sqlite3* db) -> core::Result<void> {
+      Stmt q(db, (std::string("SELECT ") + kColumns +
+                  ", body FROM messages WHERE destination = ? AND (state = 'queued' OR (state = 'deferred' AND "
+                  "next_attempt_at <= ?)) ORDER BY COALESCE(next_attempt_at, received_at), seq LIMIT ?")
+                     .c_str());
+      q.bind(1, destination).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) out->push_back({read_row(q), q.blob(kColumnCount)});
+      if (rc != SQLITE_DONE) return db_error(db, "claim");
+      Stmt u(db, "UPDATE messages SET state = 'delivering', attempts = attempts + 1, next_attempt_at = NULL "
+                 "WHERE id = ?");
+      for (auto& c : *out) {
+        u.reset();
+        u.bind(1, c.message.id);
+        if (u.step() != SQLITE_DONE) return db_error(db, "claim update");
+        c.message.state = State::delivering;
+        c.message.attempts += 1;
+      }
+      return {};
+    });
+    if (!r) return r.error();
+    return std::move(*out);
+  }
+
+  core::Result<void> settle(const std::string& id, State to, const std::string& next_attempt_at,
+                            const std::string& error) override {
+    return run_write([&](sqlite3* db) -> core::Result<void> {
+      Stmt s(db, "SELECT state, attempts FROM messages WHERE id = ?");
+      s.bind(1, id);
+      if (s.step() != SQLITE_ROW) return core::make_error("store.not_found", "no message " + id);
+      auto from = parse_state(s.text(0)).value_or(State::received);
+      auto attempt = s.i64(1);
+      if (!transition_allowed(from, to))
+        return core::make_error("store.illegal_transition", "message " + id + " cannot go from " +
+                                                                std::string(to_string(from)) + " to " +
+                                                                std::string(to_string(to)));
+      Stmt u(db, "UPDATE messages SET state = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error), "
+                 "acked_at = CASE WHEN ? = 'acknowledged' THEN ? ELSE acked_at END WHERE id = ?");
+      u.bind(1, to_string(to)).bind_null_if_empty(2, to == State::deferred ? next_attempt_at : std::string());
+      u.bind_null_if_empty(3, error).bind(4, to_string(to)).bind(5, now_utc()).bind(6, id);
+      if (u.step() != SQLITE_DONE) return db_error(db, "settle");
+      std::string detail = "attempt " + std::to_string(attempt);
+      if (!error.empty()) detail += ": " + error;
+      if (to == State::deferred) detail += "; next attempt " + next_attempt_at;
+      return audit_row(db, "sluis", -1, "state " + std::string(to_string(from)) + " -> " + std::string(to_string(to)),
+                       id, detail);
+    });
+  }
+
+  core::Result<std::vector<StoredMessage>> in_state(const std::string& destination, State state,
+                                                    int limit) override {
+    std::lock_guard lock(rmu_);
+    Stmt s(r_, (std::string("SELECT ") + kColumns +
+                " FROM messages WHERE destination = ? AND state = ? ORDER BY seq LIMIT ?").c_str());
+    s.bind(1, destination).bind(2, to_string(state)).bind(3, static_cast<std::int64_t>(limit));
+    return all_rows(s, r_, "in_state");
+  }
+
+  core::Result<std::optional<std::string>> next_attempt(const std::string& destination) override {
+    std::lock_guard lock(rmu_);
+    Stmt s(r_, "SELECT min(next_attempt_at) FROM messages WHERE destination = ? AND state = 'deferred'");
+    s.bind(1, destination);
+    if (s.step() != SQLITE_ROW) return db_error(r_, "next_attempt");
+    if (s.null(0)) return std::optional<std::string>();
+    return std::optional<std::string>(s.text(0));
+  }
+
+  core::Result<std::int64_t> release_held(const std::string& receiver_partner, const std::string& reason,
+                                          const std::string& actor) override {
+    auto n = std::make_shared<std::int64_t>(0);
+    auto r = run_write([&, n](sqlite3* db) -> core::Result<void> {
+      Stmt q(db, "SELECT id FROM messages WHERE receiver_partner = ? AND state = 'held' AND hold_reason = ?");
+      q.bind(1, receiver_partner).bind(2, reason);
+      std::vector<std::string> ids;
+      int rc;
+      while ((rc = q.step()) == SQLITE_ROW) ids.push_back(q.text(0));
+      if (rc != SQLITE_DONE) return db_error(db, "release_held");
+      Stmt u(db, "UPDATE messages SET state = 'queued', hold_reason = NULL WHERE id = ?");
+      for (const auto& id : ids) {
+        u.reset();
+        u.bind(1, id);
+        if (u.step() != SQLITE_DONE) return db_error(db, "release_held update");
+        if (auto a = audit_row(db, actor, -1, "state held -> queued", id, "released: " + reason); !a) return a;
+      }
+      *n = static_cast<std::int64_t>(ids.size());
+      return {};
+    });
+    if (!r) return r.error();
+    return *n;
   }
 
   core::Result<void> backup(const std::string& path) override {
@@ -604,6 +746,12 @@ class SqliteStore final : public Store {
       if (auto r = insert_row(db, p); !r) return r;
       out.produced_ids.push_back(p.id);
     }
+    // The standard's deadlines, with the message (sqlite_obligations.cpp).
+    if (auto r = sqlite::apply_obligations(db, m, decision, core::format_date(core::dutch_date(
+                                                                  std::chrono::system_clock::now())));
+        !r)
+      return r;
+    out.late = decision.late;
     if (decision.changes.allocations.empty()) return {};
     Stmt s(db, "SELECT DISTINCT message_id FROM ledger_orphan WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ?");
     for (const auto& a : decision.changes.allocations) {
@@ -643,6 +791,8 @@ class SqliteStore final : public Store {
     m.identificatie = row.identificatie;
     m.dagtekening = row.dagtekening;
     m.shadow = row.shadow;
+    m.destination = row.destination;
+    m.delivery = row.delivery;
     m.body = q.blob(kColumnCount);
     Stmt h(db, "SELECT bsn_hash FROM message_bsn WHERE message_id = ?");
     h.bind(1, m.id);
@@ -654,9 +804,11 @@ class SqliteStore final : public Store {
     auto decided = decide(db, m);
     if (!decided) return decided.error();
     Decision decision = std::move(*decided);
-    Stmt u(db, "UPDATE messages SET state = ?, findings = ?, http_status = ?, response = ? WHERE id = ?");
+    Stmt u(db, "UPDATE messages SET state = ?, findings = ?, http_status = ?, response = ?, hold_reason = ? "
+               "WHERE id = ?");
     u.bind(1, to_string(m.state)).bind(2, m.findings_json).bind(3, static_cast<std::int64_t>(m.http_status));
-    u.bind(4, m.response_json).bind(5, m.id);
+    u.bind(4, m.response_json).bind_null_if_empty(5, m.state == State::held ? m.hold_reason : std::string());
+    u.bind(6, m.id);
     if (u.step() != SQLITE_DONE) return db_error(db, "redecide update");
     if (auto r = apply_decision(db, m, decision, out); !r) return r;
     if (decision.orphans.empty())
@@ -671,8 +823,8 @@ class SqliteStore final : public Store {
     Stmt s(db,
            "INSERT INTO messages (id, law, type, berichtcode, release, sender_code, receiver_code, "
            "sender_partner, receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, "
-           "body, sha256, size, received_at, state, findings, http_status, response, shadow) "
-           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "body, sha256, size, received_at, state, findings, http_status, response, shadow, destination, "
+           "delivery, hold_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, m.id).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
     s.bind(4, static_cast<std::int64_t>(m.berichtcode)).bind(5, m.release).bind(6, m.sender_code);
     s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
@@ -681,6 +833,8 @@ class SqliteStore final : public Store {
     s.bind(16, static_cast<std::int64_t>(m.body.size())).bind(17, now_utc()).bind(18, to_string(m.state));
     s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
     s.bind_null_if_empty(21, m.response_json).bind(22, static_cast<std::int64_t>(m.shadow ? 1 : 0));
+    s.bind_null_if_empty(23, m.destination).bind_null_if_empty(24, m.delivery);
+    s.bind_null_if_empty(25, m.state == State::held ? m.hold_reason : std::string());
     if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
     for (const auto& h : m.bsn_hashes) {
       Stmt b(db, "INSERT OR IGNORE INTO message_bsn (message_id, bsn_hash) VALUES (?, ?)");
@@ -714,7 +868,8 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
                                 "); run that version or restore a backup");
   // Forward-only: kMigrations[n] takes the schema from version n to n + 1, each
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
-  const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema, sqlite::kOrphanSchema};
+  const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema, sqlite::kOrphanSchema, kRoutingSchema,
+                                     sqlite::kObligationSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;
@@ -753,6 +908,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
   for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"})
     if (auto r = exec(writer, pragma); !r) return fail(r.error());
   if (auto r = migrate(writer, opts.path); !r) return fail(r.error());
+  if (auto r = exec(writer, sqlite::kQueueIndexes); !r) return fail(r.error());
   // Startup recovery: an attempt that was running when we stopped did not finish.
   if (opts.recover)
     if (auto r = exec(writer, "UPDATE messages SET state = 'queued' WHERE state = 'delivering'"); !r)

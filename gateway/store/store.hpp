@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "gateway/core/result.hpp"
+#include "gateway/standard/deadlines.hpp"
 #include "gateway/standard/ledger.hpp"
 
 namespace sluis::store {
@@ -69,6 +70,15 @@ struct Decision {
   // Non-empty: the message is held until these allocations arrive (its state
   // set to held by the decider); nothing else of the decision applies.
   std::vector<OrphanKey> orphans;
+  // The standard's deadlines (standard/deadlines.hpp): the answers this
+  // message makes owed (kept in the obligations table, owed by its
+  // receiver_partner) and the owed answers it gives (closed). A message stored
+  // with a heen_id (a retour, composed or a partner's) also closes its
+  // heenbericht's retour and 325 obligations. `late` is reported back in
+  // CommitOutcome::late, not stored.
+  std::vector<standard::deadlines::Obligation> obligations;
+  std::vector<standard::deadlines::Meet> meets;
+  std::vector<standard::deadlines::Late> late;
 };
 // Runs on the writer inside the message's transaction, after the idempotency
 // and identification checks, with a view of the ledger as every earlier commit
@@ -101,6 +111,12 @@ struct NewMessage {
   int http_status = 0;         // the answer given to the sender
   std::string response_json;   // that answer's body, for idempotent replays
   bool shadow = false;
+  // Where it goes (route/): the destination's id and kind ("mailbox", "push",
+  // "drop"); empty for rejected messages. A held message says why in
+  // hold_reason (see kHold* below).
+  std::string destination;
+  std::string delivery;
+  std::string hold_reason;
   std::vector<std::string> bsn_hashes;  // HMAC of every BSN in the message (never the BSN)
   Decide decide;               // optional: the cross-message judgement (see Decision)
 };
@@ -123,6 +139,21 @@ struct StoredMessage {
   std::string findings_json, response_json;
   int http_status = 0;
   bool shadow = false;
+  std::string destination, delivery, hold_reason;
+  std::string lifetime_from;   // set by message-requeue: the delivery lifetime counts from here
+};
+
+// Why a message is held (StoredMessage::hold_reason).
+inline constexpr const char* kHoldSenderShadow = "sender_shadow";      // never delivered
+inline constexpr const char* kHoldReceiverShadow = "receiver_shadow";  // never delivered
+inline constexpr const char* kHoldNotLive = "receiver_not_live";  // released when the receiver goes live
+inline constexpr const char* kHoldOrphan = "orphan";               // waits for an allocation
+inline constexpr const char* kHoldOperator = "operator";           // message-hold
+
+// A message taken for a delivery attempt (Store::claim), with its body.
+struct Claimed {
+  StoredMessage message;
+  std::string body;
 };
 
 struct CommitOutcome {
@@ -141,6 +172,27 @@ struct CommitOutcome {
   // Held messages waiting for an allocation this commit brought: the caller
   // judges them again (Store::redecide).
   std::vector<std::string> released;
+  // The message came later than the standard allows (Decision::late): the
+  // caller logs and counts it after the commit.
+  std::vector<standard::deadlines::Late> late;
+};
+
+// An owed answer past its due date (Store::overdue). Dates are YYYY-MM-DD
+// (Dutch dates); no personal data.
+struct OverdueAnswer {
+  std::int64_t id = 0;
+  std::string kind;          // standard::deadlines::Kind
+  std::string rule;          // OP090, OP090x4, OP274, OP346
+  std::string law;
+  int type = 0;              // the message that made it owed (315 ...)
+  std::string message_id;    // that message
+  std::string owed_by;       // partner id of its receiver (empty: none known)
+  std::string owed_by_code;  // its Ontvanger
+  std::string owed_to;       // partner id of its sender
+  std::string owed_to_code;  // its Afzender
+  std::string opened_on;     // the day of receipt
+  std::string due_on;        // the last day on time
+  bool logged = false;       // the overdue log event was written
 };
 
 using CommitDone = std::function<void(core::Result<CommitOutcome>)>;
@@ -156,6 +208,67 @@ struct AuditEntry {
   std::int64_t seq = 0;
   std::string at, actor, action, message_id, detail;
   long uid = -1;
+};
+
+// ---- the operator's queue (sluisctl queue-list, message-hold ...) ----
+
+// Which messages (queue-list and the bulk actions). Empty fields match all.
+struct QueueFilter {
+  std::optional<State> state;
+  std::string partner;      // the sender's or the receiver's partner id
+  std::string law;          // "iwmo" | "ijw"
+  int type = 0;             // 301 ... 325; 0: any
+  std::string from, to;     // received_at as UTC days, YYYY-MM-DD, both inclusive
+  std::string destination;  // destination id
+  bool empty() const {
+    return !state && partner.empty() && law.empty() && type == 0 && from.empty() && to.empty() &&
+           destination.empty();
+  }
+};
+
+struct QueueQuery {
+  QueueFilter filter;
+  std::int64_t after = 0;  // seq cursor: messages with seq > after, in seq order
+  int limit = 100;
+};
+
+struct DestinationCount {
+  std::string destination;  // empty: not routed (rejected, or stored before routing)
+  State state = State::received;
+  std::int64_t count = 0;
+};
+
+// The operator's actions on queued messages:
+//   hold     queued | deferred -> held (hold_reason operator)
+//   release  held -> queued, for operator and receiver_not_live holds only
+//   retry    deferred -> queued, due now (a queued message is left as it is)
+//   requeue  dead -> queued, next attempt cleared
+//   remove   deletes a held, dead or rejected message with its BSN hashes;
+//            refused while other messages or ledger facts refer to it
+enum class QueueAction { hold, release, retry, requeue, remove };
+std::string_view to_string(QueueAction a);
+
+struct QueueActionRequest {
+  QueueAction action = QueueAction::hold;
+  std::string id;                     // one message, or
+  std::optional<QueueFilter> filter;  // every message it selects that the action applies to
+  int limit = 1000;                   // bulk: at most this many, in seq order
+  bool dry_run = false;               // say what would change, change nothing
+  std::string actor;                  // audited with uid
+  long uid = -1;
+  std::string reason;                 // remove: required; audited (scrubbed of BSNs)
+};
+
+struct QueueActionResult {
+  struct Item {
+    std::string id;
+    State from = State::received;
+    State to = State::received;  // == from when unchanged or refused
+    bool changed = false;        // (dry run: would change)
+    std::string refused;         // why not, for the operator; empty when not refused
+  };
+  std::vector<Item> items;  // in seq order; a single id not found: no item
+  bool more = false;        // bulk: the filter selects more than `limit`
 };
 
 class Store {
@@ -199,6 +312,47 @@ class Store {
   virtual core::Result<std::vector<Orphan>> orphans(int limit) = 0;
   // Counts per state (queue-summary, metrics).
   virtual core::Result<std::vector<std::pair<State, std::int64_t>>> count_by_state() = 0;
+  // Counts per destination and state (queue-summary).
+  virtual core::Result<std::vector<DestinationCount>> count_by_destination() = 0;
+  // Messages the filter selects, in seq order, metadata only (queue-list).
+  virtual core::Result<std::vector<StoredMessage>> queue_list(const QueueQuery& q) = 0;
+  // The audit rows of one message, oldest first: its commit, state changes,
+  // delivery attempts, reads and operator actions (message-show).
+  virtual core::Result<std::vector<AuditEntry>> history(const std::string& message_id, int limit) = 0;
+  // An operator action on one message or on every message a filter selects,
+  // in one transaction; each change audited with the request's actor and uid.
+  // Refusals are items, not errors; an error means nothing was changed.
+  virtual core::Result<QueueActionResult> queue_action(const QueueActionRequest& r) = 0;
+
+  // ---- delivery (route/) ----
+  // Takes up to `limit` messages for `destination` that are due at `now`
+  // (queued, or deferred with next_attempt_at <= now; earliest due first, so
+  // new and deferred messages both progress): each goes to delivering with
+  // attempts + 1, in one transaction. `now` is core::utc_text.
+  virtual core::Result<std::vector<Claimed>> claim(const std::string& destination, const std::string& now,
+                                                   int limit) = 0;
+  // The end of an attempt on a delivering message: delivered or acknowledged
+  // (error empty), deferred until next_attempt_at, or dead; the error goes to
+  // last_error and, with the attempt number, to the audit log.
+  virtual core::Result<void> settle(const std::string& id, State to, const std::string& next_attempt_at,
+                                    const std::string& error) = 0;
+  // Messages of `destination` in `state`, oldest first (drop pickup checks).
+  virtual core::Result<std::vector<StoredMessage>> in_state(const std::string& destination, State state,
+                                                            int limit) = 0;
+  // The earliest next_attempt_at of the destination's deferred messages.
+  virtual core::Result<std::optional<std::string>> next_attempt(const std::string& destination) = 0;
+  // Held messages to `receiver_partner` with hold_reason `reason` go to
+  // queued (its routing unchanged): the receiver went live. Audited as `actor`.
+  // Returns how many.
+  virtual core::Result<std::int64_t> release_held(const std::string& receiver_partner, const std::string& reason,
+                                                  const std::string& actor) = 0;
+  // ---- deadlines (standard/deadlines.hpp, route/deadline_watch) ----
+  // Obligations not met whose due date is before `as_of` (YYYY-MM-DD, a Dutch
+  // date), owed by `partner` (empty: every partner); by partner, then due date.
+  virtual core::Result<std::vector<OverdueAnswer>> overdue(const std::string& as_of, const std::string& partner) = 0;
+  // Notes that the overdue log event for these obligations was written, so it
+  // is written once.
+  virtual core::Result<void> mark_overdue_logged(const std::vector<std::int64_t>& ids) = 0;
   // Runs `work` on the writer in one transaction. keep = false rolls back
   // everything it wrote (a dry run); keep = true commits it with an audit
   // entry (action "ledger-import", the actor, uid and `detail()` asked after
@@ -230,6 +384,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 std::string new_message_id();
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 5;
 
 }  // namespace sluis::store

@@ -8,8 +8,21 @@
 // 2 unsupported, 3 empty); 64 for a usage error, 69 when the socket cannot be
 // reached. The default socket is $SLUIS_ADMIN_SOCKET, else /run/sluis/sluisd.sock.
 //
-// `backup PATH`, `message-show ID` and `config-test FILE` also take their
-// argument without its name.
+// `backup PATH`, `config-test FILE`, `message-show ID` and the message
+// actions (`message-hold ID`, `message-release ID`, `message-retry ID`,
+// `message-requeue ID`, `message-delete ID --reason TEXT`) also take their
+// argument without its name. `--body`, `--unmask` and `--dry-run` are flags:
+// without a value (or with yes/no) they send "yes" (or the value given).
+//
+//   sluisctl queue-summary
+//   sluisctl queue-list [--state S] [--partner P] [--law iwmo|ijw] [--type N] [--from YYYY-MM-DD]
+//                       [--to YYYY-MM-DD] [--destination D] [--limit N] [--after CURSOR]
+//   sluisctl message-show ID [--body] [--unmask]
+//   sluisctl message-hold|message-release|message-retry|message-requeue ID
+//   sluisctl message-delete ID --reason TEXT
+//   sluisctl message-hold ... --state S --partner P ... [--limit N] [--dry-run]   (bulk: a filter instead of ID)
+//
+// (docs/operations.md, "Queues": flags, JSON keys, exit codes.)
 //
 //   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--reference DIR] [--lang nl|en]
 //
@@ -38,6 +51,7 @@
 #include <fstream>
 #include <sstream>
 #include <map>
+#include <set>
 #include <vector>
 #include <exception>
 #include <iostream>
@@ -61,6 +75,12 @@ constexpr int kExitUsage = 64, kExitUnavailable = 69;
 void usage(std::ostream& out) {
   out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
          "       sluisctl list-commands   (every command the daemon answers)\n"
+         "       sluisctl overdue [--partner ID] [--as-of YYYY-MM-DD]   (answers owed past their due date)\n"
+         "       sluisctl queue-summary | queue-list [--state S --partner P --law L --type N --from DAY --to DAY "
+         "--destination D --limit N --after CURSOR]\n"
+         "       sluisctl message-show ID [--body] [--unmask]\n"
+         "       sluisctl message-hold|message-release|message-retry|message-requeue|message-delete "
+         "ID|FILTER [--dry-run] [--reason TEXT]\n"
          "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
          "[--reference DIR] [--lang nl|en]\n"
          "       sluisctl rules-list [--type 301..325] [--lang nl|en]   (offline: the rule catalog)\n"
@@ -420,11 +440,24 @@ int main(int argc, char** argv) {
   boost::json::object args;
   // A few commands take their main argument without a name.
   static const std::map<std::string, std::string> kPositional = {
-      {"backup", "path"}, {"message-show", "id"}, {"explain", "code"}, {"config-test", "file"}};
+      {"backup", "path"},         {"message-show", "id"},    {"explain", "code"},
+      {"config-test", "file"},    {"message-hold", "id"},    {"message-release", "id"},
+      {"message-retry", "id"},    {"message-requeue", "id"}, {"message-delete", "id"}};
+  // Flags that need no value: "--body" sends body = "yes".
+  static const std::set<std::string, std::less<>> kFlags = {"body", "unmask", "dry-run"};
+  auto is_flag_value = [](std::string_view v) { return v == "yes" || v == "no" || v == "true" || v == "false"; };
   if (i < argc && !std::string_view(argv[i]).starts_with("--") && kPositional.count(command))
     args[kPositional.at(command)] = argv[i++];
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
+    if (a == "--json") {  // also after the command: sluisctl overdue --json
+      json = true;
+      continue;
+    }
+    if (a.starts_with("--") && kFlags.count(a.substr(2))) {
+      args[a.substr(2)] = i + 1 < argc && is_flag_value(argv[i + 1]) ? argv[++i] : "yes";
+      continue;
+    }
     if (!a.starts_with("--") || a.size() < 3 || i + 1 >= argc) {
       std::cerr << "sluisctl: expected --name value after the command, got '" << a << "'\n";
       return kExitUsage;

@@ -23,6 +23,9 @@
 //   state NAME held              (that message's state now, GET /v1/messages/{id} by its sender)
 //   mailbox zorg 306 1           (zorg's mailbox holds that many unacknowledged messages of that type)
 //   orphans 1                    (sluisctl orphan-list: that many allocations awaited by held messages)
+//   overdue gem 2 30             (sluisctl overdue --partner gem --as-of <today + 30 days>: gem owes that
+//                                 many answers past their due date on that day)
+//   late OP271                   (the answer carries an advisory finding of that deadline rule, no retourcode)
 //
 // Every answer sluis composes is fetched from the sender's mailbox and must
 // validate against the schemas.
@@ -37,6 +40,7 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/rules/engine.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/model_writer.hpp"
@@ -240,6 +244,28 @@ struct Runner {
           if (v.as_object().contains("arguments") && v.at("arguments").as_object().contains("orphans"))
             n = v.at("arguments").at("orphans").as_array().size();
           BOOST_TEST(n == std::stoul(l.rest), r.output);
+        } else if (l.word == "overdue") {
+          auto w = words(l.rest);
+          BOOST_REQUIRE(w.size() == 3 && kCert.count(w[0]));
+          auto day = core::add_days(core::dutch_date(std::chrono::system_clock::now()), std::stoi(w[2]));
+          auto r = g.sluisctl({"--json", "overdue", "--partner", w[0], "--as-of", core::format_date(day)});
+          auto v = boost::json::parse(r.output);
+          std::size_t n = 0;
+          if (v.as_object().contains("arguments") && v.at("arguments").as_object().contains("partners")) {
+            const auto& ps = v.at("arguments").at("partners").as_object();
+            if (ps.contains(w[0])) n = ps.at(w[0]).as_array().size();
+          }
+          BOOST_TEST(n == std::stoul(w[1]), r.output);
+        } else if (l.word == "late") {
+          bool found = false;
+          for (const auto& f : last.at("findings").as_array()) {
+            const auto& o = f.as_object();
+            if (o.at("origin").as_string() != l.rest) continue;
+            found = true;
+            BOOST_TEST(!o.contains("retourcode"), boost::json::serialize(f));
+            BOOST_TEST((o.contains("advisory") && o.at("advisory").as_bool()), boost::json::serialize(f));
+          }
+          BOOST_TEST(found, boost::json::serialize(last));
         } else if (l.word == "delivered") {
           BOOST_REQUIRE(kCert.count(l.rest));
           std::string id(last.at("id").as_string());

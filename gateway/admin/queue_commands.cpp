@@ -1,0 +1,374 @@
+#include "gateway/admin/queue_commands.hpp"
+
+#include <boost/json/parse.hpp>
+#include <charconv>
+#include <initializer_list>
+#include <set>
+
+#include "gateway/admin/body_mask.hpp"
+#include "gateway/core/redact.hpp"
+
+namespace sluis::admin {
+
+namespace {
+
+constexpr int kListDefault = 100, kListMax = 1000;
+constexpr int kBulkDefault = 1000, kBulkMax = 10000;
+constexpr int kHistoryMax = 1000;
+constexpr const char* kActor = "admin";
+constexpr std::initializer_list<const char*> kFilterKeys = {
+    "state", "partner", "law", "type", "from", "to", "destination"};
+
+// Texts from outside (delivery errors, audit details) pass the BSN scrub
+// before an operator sees them.
+std::string clean(const std::string& s) {
+  return core::scrub(s);
+}
+
+// Refuses an argument the command does not know: a mistyped filter key must
+// not silently select more.
+std::string unknown_argument(const Request& r,
+                             std::initializer_list<std::initializer_list<const char*>> known) {
+  for (const auto& [k, v] : r.arguments) {
+    bool found = false;
+    for (const auto& group : known)
+      for (const char* name : group) found = found || k == name;
+    if (!found) return "unknown argument '" + std::string(k) + "' for " + r.command;
+  }
+  return {};
+}
+
+bool parse_int(const std::string& s, std::int64_t& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// YYYY-MM-DD with a plausible month and day (the store compares text).
+bool is_day(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// The filter keys of a request; an error text when one is malformed.
+std::string parse_filter(const Request& r, store::QueueFilter& f) {
+  if (auto s = string_arg(r, "state"); !s.empty()) {
+    f.state = store::parse_state(s);
+    if (!f.state)
+      return "unknown state '" + s +
+             "' (received, queued, delivering, delivered, acknowledged, deferred, held, dead, "
+             "rejected)";
+  }
+  f.partner = string_arg(r, "partner");
+  f.law = string_arg(r, "law");
+  if (!f.law.empty() && f.law != "iwmo" && f.law != "ijw") return "law must be iwmo or ijw";
+  if (auto t = string_arg(r, "type"); !t.empty()) {
+    std::int64_t n = 0;
+    if (!parse_int(t, n) || n < 301 || n > 325) return "type must be a message number 301 ... 325";
+    f.type = static_cast<int>(n);
+  }
+  f.from = string_arg(r, "from");
+  f.to = string_arg(r, "to");
+  if (!f.from.empty() && !is_day(f.from)) return "from must be a date YYYY-MM-DD (a UTC day)";
+  if (!f.to.empty() && !is_day(f.to)) return "to must be a date YYYY-MM-DD (a UTC day)";
+  if (!f.from.empty() && !f.to.empty() && f.to < f.from) return "to lies before from";
+  f.destination = string_arg(r, "destination");
+  return {};
+}
+
+// A positive number argument with a default and a ceiling.
+std::string parse_limit(const Request& r, int dflt, int max, int& out) {
+  out = dflt;
+  auto l = string_arg(r, "limit");
+  if (l.empty()) return {};
+  std::int64_t n = 0;
+  if (!parse_int(l, n) || n <= 0 || n > max)
+    return "limit must be a number 1 ... " + std::to_string(max);
+  out = static_cast<int>(n);
+  return {};
+}
+
+// One message's metadata (queue-list rows and message-show): never the body,
+// never a BSN or a name.
+boost::json::object metadata(const store::StoredMessage& m) {
+  boost::json::object o{{"id", m.id},
+                        {"seq", m.seq},
+                        {"law", m.law},
+                        {"type", m.type},
+                        {"state", store::to_string(m.state)},
+                        {"sender_partner", m.sender_partner},
+                        {"receiver_partner", m.receiver_partner},
+                        {"from", m.sender_code},
+                        {"to", m.receiver_code},
+                        {"identificatie", m.identificatie},
+                        {"received_at", m.received_at},
+                        {"destination", m.destination},
+                        {"delivery", m.delivery},
+                        {"attempts", m.attempts},
+                        {"next_attempt_at", m.next_attempt_at},
+                        {"last_error", clean(m.last_error)},
+                        {"hold_reason", m.hold_reason},
+                        {"shadow", m.shadow}};
+  return o;
+}
+
+boost::json::object describe(const store::StoredMessage& m) {
+  auto o = metadata(m);
+  boost::system::error_code ec;
+  auto findings = boost::json::parse(m.findings_json.empty() ? "[]" : m.findings_json, ec);
+  o["release"] = m.release;
+  o["berichtcode"] = m.berichtcode;
+  o["dagtekening"] = m.dagtekening;
+  o["identificatie_retour"] = m.identificatie_retour;
+  o["heen_id"] = m.heen_id;
+  o["acked_at"] = m.acked_at;
+  o["size"] = m.size;
+  o["sha256"] = m.sha256;
+  o["http_status"] = m.http_status;
+  o["findings"] = ec ? boost::json::value(boost::json::array{}) : findings;
+  return o;
+}
+
+Answer queue_summary(store::Store& db) {
+  auto counts = db.count_by_state();
+  if (!counts) return error(counts.error().text);
+  auto per_dest = db.count_by_destination();
+  if (!per_dest) return error(per_dest.error().text);
+  boost::json::object states, destinations;
+  std::int64_t total = 0;
+  for (const auto& [s, n] : *counts) {
+    states[store::to_string(s)] = n;
+    total += n;
+  }
+  for (const auto& d : *per_dest) {
+    auto& slot = destinations[d.destination.empty() ? "(none)" : d.destination];
+    if (!slot.is_object()) slot = boost::json::object{};
+    slot.as_object()[store::to_string(d.state)] = d.count;
+  }
+  boost::json::object args{{"states", states}, {"destinations", destinations}, {"total", total}};
+  if (total == 0) return Answer{kEmpty, "no messages", std::move(args)};
+  return ok(std::to_string(total) + " messages", std::move(args));
+}
+
+Answer queue_list(store::Store& db, const Request& r) {
+  if (auto e = unknown_argument(r, {kFilterKeys, {"after", "limit"}}); !e.empty()) return error(e);
+  store::QueueQuery q;
+  if (auto e = parse_filter(r, q.filter); !e.empty()) return error("queue-list: " + e);
+  if (auto e = parse_limit(r, kListDefault, kListMax, q.limit); !e.empty())
+    return error("queue-list: " + e);
+  if (auto a = string_arg(r, "after"); !a.empty())
+    if (!parse_int(a, q.after) || q.after < 0)
+      return error("queue-list: after must be a cursor (a seq) from next");
+  const int page = q.limit;
+  q.limit = page + 1;  // one more says whether there is a next page
+  auto rows = db.queue_list(q);
+  if (!rows) return error(rows.error().text);
+  bool more = static_cast<int>(rows->size()) > page;
+  if (more) rows->resize(static_cast<std::size_t>(page));
+  boost::json::array list;
+  for (const auto& m : *rows) list.push_back(metadata(m));
+  boost::json::object args{{"messages", list}, {"count", static_cast<std::int64_t>(rows->size())}};
+  if (more) args["next"] = rows->back().seq;
+  if (rows->empty()) return Answer{kEmpty, "no messages match", std::move(args)};
+  return ok(std::to_string(rows->size()) + " messages" +
+                (more ? " (more: --after " + std::to_string(rows->back().seq) + ")" : ""),
+            std::move(args));
+}
+
+Answer message_show(store::Store& db, const Request& r) {
+  if (auto e = unknown_argument(r, {{"id", "body", "unmask"}}); !e.empty()) return error(e);
+  std::string id = string_arg(r, "id");
+  if (id.empty())
+    return error("message-show needs an id: sluisctl message-show ID [--body] [--unmask]");
+  auto body = flag_arg(r, "body");
+  auto unmask = flag_arg(r, "unmask");
+  if (!body || !unmask)
+    return error("message-show: --body and --unmask take yes or no (or no value)");
+  if (*unmask && !r.peer_admin)
+    return error(
+        "message-show --unmask shows personal data: only root, sluisd's own user or a member of "
+        "admin.group may use it (you are uid " +
+        std::to_string(static_cast<long>(r.peer_uid)) + "); --body shows the body masked");
+  auto m = db.get(id);
+  if (!m) return error(m.error().text);
+  if (!m->has_value()) return Answer{kEmpty, "no message " + id, {}};
+  auto o = describe(**m);
+  auto hist = db.history(id, kHistoryMax);
+  if (!hist) return error(hist.error().text);
+  boost::json::array h;
+  for (const auto& a : *hist)
+    h.push_back(boost::json::object{{"seq", a.seq},
+                                    {"at", a.at},
+                                    {"actor", a.actor},
+                                    {"uid", a.uid},
+                                    {"action", a.action},
+                                    {"detail", clean(a.detail)}});
+  o["history"] = std::move(h);
+  if (*body || *unmask) {
+    auto b = db.body(id);
+    if (!b) return error(b.error().text);
+    if (!b->has_value()) return Answer{kEmpty, "no message " + id, {}};
+    // Who read a body is on record; reading it in clear first of all. Fail
+    // closed: no audit row, no body.
+    auto audited = db.audit(kActor, static_cast<long>(r.peer_uid), *unmask ? "unmask" : "body", id,
+                            *unmask ? "message-show --unmask" : "message-show --body (masked)");
+    if (!audited)
+      return error("message-show: the read could not be audited, so the body is not shown: " +
+                   audited.error().text);
+    o["body"] = *unmask ? **b : mask_body(**b);
+    o["body_masked"] = !*unmask;
+  }
+  return ok("message " + id, {{"message", std::move(o)}});
+}
+
+const char* done_word(store::QueueAction a) {
+  switch (a) {
+    case store::QueueAction::hold:
+      return "held";
+    case store::QueueAction::release:
+      return "released";
+    case store::QueueAction::retry:
+      return "queued for a retry";
+    case store::QueueAction::requeue:
+      return "requeued";
+    case store::QueueAction::remove:
+      return "deleted";
+  }
+  return "changed";
+}
+
+// message-hold, -release, -retry, -requeue, -delete: one ID or a filter.
+Answer queue_action(store::Store& db, const Request& r, store::QueueAction action) {
+  const bool is_delete = action == store::QueueAction::remove;
+  if (auto e = unknown_argument(r, {kFilterKeys, {"id", "limit", "dry-run", "reason"}}); !e.empty())
+    return error(e);
+  store::QueueActionRequest q;
+  q.action = action;
+  q.actor = kActor;
+  q.uid = static_cast<long>(r.peer_uid);
+  q.id = string_arg(r, "id");
+  q.reason = string_arg(r, "reason");
+  auto dry = flag_arg(r, "dry-run");
+  if (!dry) return error(r.command + ": --dry-run takes yes or no (or no value)");
+  q.dry_run = *dry;
+  store::QueueFilter f;
+  if (auto e = parse_filter(r, f); !e.empty()) return error(r.command + ": " + e);
+  if (!q.id.empty() && !f.empty()) return error(r.command + ": give an ID or a filter, not both");
+  if (q.id.empty() && f.empty())
+    return error(r.command + " needs an ID (sluisctl " + r.command +
+                 " ID) or a filter (--state, --partner, --law, "
+                 "--type, --from, --to, --destination) for a bulk change; add --dry-run to see "
+                 "what it would do");
+  if (is_delete && q.reason.find_first_not_of(" \t") == std::string::npos)
+    return error("message-delete needs a reason: --reason TEXT (it is audited)");
+  if (!f.empty()) {
+    q.filter = f;
+    if (auto e = parse_limit(r, kBulkDefault, kBulkMax, q.limit); !e.empty())
+      return error(r.command + ": " + e);
+  } else if (r.arguments.contains("limit")) {
+    return error(r.command + ": limit applies to a filter, not to one ID");
+  }
+  auto res = db.queue_action(q);
+  if (!res) return error(r.command + " failed, nothing changed: " + res.error().text);
+
+  boost::json::array changed, unchanged, refused;
+  for (const auto& it : res->items) {
+    if (!it.refused.empty())
+      refused.push_back(boost::json::object{
+          {"id", it.id}, {"state", store::to_string(it.from)}, {"reason", it.refused}});
+    else if (it.changed)
+      changed.push_back(
+          boost::json::object{{"id", it.id},
+                              {"from", store::to_string(it.from)},
+                              {"to", is_delete ? "deleted" : store::to_string(it.to)}});
+    else
+      unchanged.push_back(boost::json::object{{"id", it.id}, {"state", store::to_string(it.from)}});
+  }
+  const std::size_t n_changed = changed.size(), n_refused = refused.size();
+  boost::json::object args{
+      {"action", r.command},    {"dry_run", q.dry_run}, {"changed", std::move(changed)},
+      {"unchanged", unchanged}, {"refused", refused},   {"more", res->more}};
+  const std::string verb = done_word(action);
+
+  if (!q.filter) {
+    if (res->items.empty()) return {kError, "no message " + q.id, std::move(args)};
+    const auto& it = res->items.front();
+    if (!it.refused.empty())
+      return {kError, "message " + q.id + " not " + verb + ": " + it.refused, std::move(args)};
+    if (!it.changed)
+      return ok("message " + q.id + " is " + std::string(store::to_string(it.from)) +
+                    " already (due now); unchanged",
+                std::move(args));
+    return ok(std::string(q.dry_run ? "dry run: message " + q.id + " would be " + verb +
+                                          "; nothing changed"
+                                    : "message " + q.id + " " + verb),
+              std::move(args));
+  }
+  if (res->items.empty())
+    return Answer{kEmpty, "no messages match the filter for " + r.command, std::move(args)};
+  std::string text = (q.dry_run ? "dry run: " + std::to_string(n_changed) + " would be " + verb
+                                : std::to_string(n_changed) + " " + verb) +
+                     ", " + std::to_string(n_refused) + " refused" +
+                     (res->more ? "; more match (raise --limit or run again)" : "") +
+                     (q.dry_run ? "; nothing changed" : "");
+  return {n_changed == 0 && n_refused > 0 ? kError : kOk, std::move(text), std::move(args)};
+}
+
+}  // namespace
+
+void add_queue_commands(Registry& registry, store::Store& db) {
+  const std::string filter_help =
+      "filter: --state S --partner P (sender or receiver) --law iwmo|ijw --type 301..325 --from "
+      "YYYY-MM-DD "
+      "--to YYYY-MM-DD (UTC days of receipt, inclusive) --destination D";
+  const std::string bulk_help =
+      " One ID, or a " + filter_help + " (bulk, at most --limit N, default 1000)" +
+      "; --dry-run lists what would change and changes nothing. Answer: changed, "
+      "unchanged, refused (with reasons), more.";
+  registry.add("queue-summary", "Messages per state, and per destination and state.", false,
+               [&db](const Request&) { return queue_summary(db); });
+  registry.add(
+      "queue-list",
+      "Metadata of the messages a filter selects (never bodies or personal data), oldest first; " +
+          filter_help +
+          "; paging --limit N (default 100, at most 1000) --after CURSOR (the answer's next).",
+      false, [&db](const Request& r) { return queue_list(db, r); });
+  registry.add("message-show",
+               "One message: metadata, findings, attempts, last_error, hold_reason, destination "
+               "and its history "
+               "(the audit rows). --body adds the body with personal data masked (audited); "
+               "--unmask shows it in "
+               "clear (root, sluisd's user or admin.group only; audited as unmask).",
+               false, [&db](const Request& r) { return message_show(db, r); });
+  registry.add("message-hold",
+               "Hold queued or deferred messages (hold_reason operator)." + bulk_help, true,
+               [&db](const Request& r) { return queue_action(db, r, store::QueueAction::hold); });
+  registry.add(
+      "message-release",
+      "Release held messages to queued: operator and receiver_not_live holds only (shadow holds "
+      "are never "
+      "delivered; orphans wait for their allocation)." +
+          bulk_help,
+      true, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::release); });
+  registry.add("message-retry",
+               "Deferred messages to queued, due now (a queued one is left unchanged)." + bulk_help,
+               true,
+               [&db](const Request& r) { return queue_action(db, r, store::QueueAction::retry); });
+  registry.add(
+      "message-requeue", "Dead messages back to queued, next attempt cleared." + bulk_help, true,
+      [&db](const Request& r) { return queue_action(db, r, store::QueueAction::requeue); });
+  registry.add(
+      "message-delete",
+      "Delete held, dead or rejected messages with their BSN hashes; --reason TEXT required "
+      "(audited). "
+      "Refused for queued/deferred (hold first), delivering, delivered and acknowledged messages, "
+      "and "
+      "for messages other stored messages answer or whose ledger facts later messages are judged "
+      "against." +
+          bulk_help,
+      true, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::remove); });
+}
+
+}  // namespace sluis::admin

@@ -1,0 +1,30 @@
+// The operator's queue commands (docs/operations.md, "Queues"):
+//
+//   queue-summary                    counts per state and per destination
+//   queue-list [filter] [--after SEQ] [--limit N]
+//                                    metadata of the messages a filter selects, paged by seq
+//   message-show ID [--body] [--unmask]
+//                                    metadata, findings, attempts, hold reason, destination and
+//                                    history; the body masked with --body, in clear with
+//                                    --unmask (admin peers only; audited)
+//   message-hold | message-release | message-retry | message-requeue | message-delete
+//                                    ID, or a filter (bulk) with --dry-run; delete needs --reason
+//
+// Filter keys (queue-list and the bulk forms): state, partner, law, type,
+// from, to (YYYY-MM-DD, UTC days of received_at, inclusive), destination.
+// Unknown argument names are refused, so a mistyped filter key never widens
+// a bulk action. Never a BSN or a name in an answer unless --unmask.
+//
+// Threading: handlers run on the io_context thread and block on the store
+// (reads on its reader connection, actions on its writer) like the other
+// store commands.
+#pragma once
+
+#include "gateway/admin/registry.hpp"
+#include "gateway/store/store.hpp"
+
+namespace sluis::admin {
+
+void add_queue_commands(Registry& registry, store::Store& store);
+
+}  // namespace sluis::admin

@@ -1,0 +1,47 @@
+#include "gateway/route/deadline_watch.hpp"
+
+#include <map>
+#include <vector>
+
+#include "gateway/core/metrics.hpp"
+#include "gateway/route/events.hpp"
+
+namespace sluis::route {
+
+core::Result<DeadlineWatch::Scan> DeadlineWatch::scan(const core::Date& today) {
+  auto list = store_.overdue(core::format_date(today), "");
+  if (!list) {
+    core::log(events::kDeadlineStoreError, {{"error", list.error().text}});
+    return list.error();
+  }
+  std::map<std::string, std::int64_t> counts;  // label set -> count
+  std::vector<std::int64_t> logged;
+  for (const auto& o : *list) {
+    const std::string partner = o.owed_by.empty() ? "none" : o.owed_by;
+    ++counts["partner=\"" + partner + "\",kind=\"" + o.kind + "\""];
+    if (o.logged) continue;
+    core::log(events::kAnswerOverdue, {{"msg", o.message_id},
+                                       {"partner", partner},
+                                       {"kind", o.kind},
+                                       {"rule", o.rule},
+                                       {"law", o.law},
+                                       {"type", o.type},
+                                       {"due", o.due_on}});
+    logged.push_back(o.id);
+  }
+  for (const auto& labels : series_)
+    if (!counts.count(labels)) core::gauge("sluis_overdue_answers", kHelp, labels).set(0);
+  for (const auto& [labels, n] : counts) {
+    core::gauge("sluis_overdue_answers", kHelp, labels).set(n);
+    series_.insert(labels);
+  }
+  if (!logged.empty())
+    if (auto r = store_.mark_overdue_logged(logged); !r) {
+      // Logged again at the next scan: better twice than never.
+      core::log(events::kDeadlineStoreError, {{"error", r.error().text}});
+      return r.error();
+    }
+  return Scan{list->size(), logged.size()};
+}
+
+}  // namespace sluis::route

@@ -1,0 +1,105 @@
+#include "gateway/route/delivery.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <future>
+
+#include "gateway/route/drop.hpp"
+#include "gateway/route/events.hpp"
+#include "gateway/route/push.hpp"
+
+namespace sluis::route {
+
+namespace asio = boost::asio;
+
+core::Result<std::vector<Lane>> build_lanes(const config::Config& cfg) {
+  std::vector<Lane> lanes;
+  for (const auto& d : cfg.destinations) {
+    if (d.kind == config::DestinationKind::push) {
+      auto t = PushTransport::make(d);
+      if (!t) return t.error();
+      lanes.push_back({d.id, d.concurrency, *t});
+    } else if (d.kind == config::DestinationKind::drop) {
+      std::error_code ec;
+      std::filesystem::create_directories(d.directory, ec);
+      if (ec || !std::filesystem::is_directory(d.directory, ec))
+        return core::make_error("route.drop_dir", "destination " + d.id + ": cannot use the drop directory " +
+                                                      d.directory.string() + (ec ? ": " + ec.message() : ""));
+      lanes.push_back({d.id, d.concurrency, std::make_shared<DropTransport>(d.directory)});
+    }
+  }
+  return lanes;
+}
+
+Delivery::Delivery(store::Store& store)
+    : store_(store),
+      work_(asio::make_work_guard(ioc_)),
+      scheduler_(ioc_.get_executor(), store, clock_),
+      deadlines_(store),
+      deadline_timer_(ioc_),
+      thread_([this] { ioc_.run(); }) {}
+
+Delivery::~Delivery() { stop(); }
+
+core::Result<void> Delivery::configure(const config::Config& cfg) {
+  auto lanes = build_lanes(cfg);
+  if (!lanes) return lanes.error();
+  std::promise<void> done;
+  asio::post(ioc_, [&] {
+    scheduler_.configure(std::move(*lanes), policy_of(cfg.delivery), cfg.delivery.scan_interval,
+                         cfg.delivery.pickup_interval);
+    deadline_interval_ = cfg.deadlines.scan_interval;
+    done.set_value();
+  });
+  done.get_future().wait();
+  return {};
+}
+
+void Delivery::start() {
+  asio::post(ioc_, [this] {
+    scheduler_.start();
+    scheduler_.scan();
+    watch_deadlines();
+  });
+}
+
+// Runs on the delivery thread: a scan now, the next after the interval.
+void Delivery::watch_deadlines() {
+  if (stopped_) return;
+  if (auto r = deadlines_.scan(clock_.today()); !r)
+    core::log(events::kStoreError, {{"what", "deadlines"}, {"error", r.error().text}});
+  deadline_timer_.expires_after(deadline_interval_);
+  deadline_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) watch_deadlines();
+  });
+}
+
+void Delivery::wake() { scheduler_.wake(); }
+
+void Delivery::release_live(const config::Config& cfg) {
+  std::int64_t total = 0;
+  for (const auto& p : cfg.partners) {
+    if (p.mode != config::PartnerMode::live) continue;
+    auto n = store_.release_held(p.id, store::kHoldNotLive, "sluis");
+    if (!n) {
+      core::log(events::kStoreError, {{"partner", p.id}, {"error", n.error().text}});
+      continue;
+    }
+    if (*n > 0) core::log(events::kReleased, {{"partner", p.id}, {"count", *n}});
+    total += *n;
+  }
+  if (total > 0) wake();
+}
+
+void Delivery::stop() {
+  if (!thread_.joinable()) return;
+  asio::post(ioc_, [this] {
+    stopped_ = true;
+    deadline_timer_.cancel();
+    scheduler_.stop();
+  });
+  work_.reset();
+  thread_.join();
+}
+
+}  // namespace sluis::route

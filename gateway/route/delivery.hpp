@@ -1,0 +1,65 @@
+// The daemon's delivery service: the scheduler (scheduler.hpp) on its own
+// thread ("delivery") with the lanes of the configured push and drop
+// destinations, and the deadline watch (deadline_watch.hpp) on a timer of
+// deadlines.scan_interval. sluisd builds it at start-up and reconfigures it
+// on reload.
+//
+// Threading: the public methods are called from the daemon's main thread;
+// they hand work to the delivery thread and wait where they must.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/config/config.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/core/result.hpp"
+#include "gateway/route/deadline_watch.hpp"
+#include "gateway/route/scheduler.hpp"
+#include "gateway/store/store.hpp"
+
+namespace sluis::route {
+
+// The lanes of cfg's push and drop destinations (loads pinned CAs and client
+// certificates, creates missing drop directories). An error names the
+// destination and the file.
+core::Result<std::vector<Lane>> build_lanes(const config::Config& cfg);
+
+class Delivery {
+ public:
+  explicit Delivery(store::Store& store);
+  ~Delivery();
+
+  // Installs lanes and policy from cfg; on error nothing changes.
+  core::Result<void> configure(const config::Config& cfg);
+  void start();
+  // Thread-safe: new work was queued.
+  void wake();
+  // Messages held for receivers that are live in cfg go to their destination.
+  void release_live(const config::Config& cfg);
+  // Stops scanning, lets attempts in flight end (each within its timeout),
+  // joins the thread. Idempotent.
+  void stop();
+
+ private:
+  store::Store& store_;
+  boost::asio::io_context ioc_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  core::SystemClock clock_;
+  void watch_deadlines();
+  Scheduler scheduler_;
+  DeadlineWatch deadlines_;
+  boost::asio::steady_timer deadline_timer_;
+  config::Duration deadline_interval_ = std::chrono::minutes(1);
+  bool stopped_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sluis::route

@@ -1,0 +1,53 @@
+#include "gateway/route/table.hpp"
+
+#include <algorithm>
+
+namespace sluis::route {
+
+Table::Table(const config::Config& cfg)
+    : partners_(cfg.partners), destinations_(cfg.destinations), routes_(cfg.routes) {}
+
+const config::Partner* Table::partner(const std::string& id) const {
+  for (const auto& p : partners_)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+const config::DestinationConfig* Table::destination(const std::string& id) const {
+  for (const auto& d : destinations_)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+std::optional<Target> Table::mailbox_of(const std::string& partner_id) const {
+  const auto* p = partner(partner_id);
+  if (!p) return std::nullopt;
+  return Target{std::string(kMailboxPrefix) + p->id, config::DestinationKind::mailbox, p};
+}
+
+std::optional<Target> Table::to_destination(const std::string& id) const {
+  if (id.starts_with(kMailboxPrefix)) return mailbox_of(id.substr(kMailboxPrefix.size()));
+  const auto* d = destination(id);
+  if (!d) return std::nullopt;
+  const auto* p = partner(d->partner);
+  if (!p) return std::nullopt;
+  return Target{d->id, d->kind, p};
+}
+
+std::optional<Target> Table::resolve(std::string_view law, int type, const std::string& receiver_code,
+                                     const core::Date& day) const {
+  const std::string today = core::format_date(day);
+  for (const auto& r : routes_) {
+    if (!r.law.empty() && r.law != law) continue;
+    if (!r.types.empty() && std::find(r.types.begin(), r.types.end(), type) == r.types.end()) continue;
+    if (std::find(r.receivers.begin(), r.receivers.end(), receiver_code) == r.receivers.end()) continue;
+    if (!r.from.empty() && today < r.from) continue;
+    if (!r.until.empty() && today > r.until) continue;
+    return to_destination(r.destination);
+  }
+  for (const auto& p : partners_)
+    if (std::find(p.codes.begin(), p.codes.end(), receiver_code) != p.codes.end()) return mailbox_of(p.id);
+  return std::nullopt;
+}
+
+}  // namespace sluis::route

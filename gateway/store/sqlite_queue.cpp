@@ -1,0 +1,363 @@
+#include "gateway/store/sqlite_queue.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <variant>
+
+#include "gateway/core/clock.hpp"
+#include "gateway/core/redact.hpp"
+
+namespace sluis::store {
+
+std::string_view to_string(QueueAction a) {
+  switch (a) {
+    case QueueAction::hold:
+      return "hold";
+    case QueueAction::release:
+      return "release";
+    case QueueAction::retry:
+      return "retry";
+    case QueueAction::requeue:
+      return "requeue";
+    case QueueAction::remove:
+      return "delete";
+  }
+  return "?";
+}
+
+namespace sqlite {
+
+const char* const kQueueIndexes = R"sql(
+CREATE INDEX IF NOT EXISTS audit_message ON audit (message_id, seq);
+CREATE INDEX IF NOT EXISTS messages_heen ON messages (heen_id);
+)sql";
+
+namespace {
+
+using Bind = std::variant<std::string, std::int64_t>;
+
+// The WHERE clause of a filter (always starts with " WHERE 1 = 1").
+std::string where_of(const QueueFilter& f, std::vector<Bind>& binds) {
+  std::string sql = " WHERE 1 = 1";
+  if (f.state) {
+    sql += " AND state = ?";
+    binds.emplace_back(std::string(to_string(*f.state)));
+  }
+  if (!f.partner.empty()) {
+    sql += " AND (sender_partner = ? OR receiver_partner = ?)";
+    binds.emplace_back(f.partner);
+    binds.emplace_back(f.partner);
+  }
+  if (!f.law.empty()) {
+    sql += " AND law = ?";
+    binds.emplace_back(f.law);
+  }
+  if (f.type != 0) {
+    sql += " AND type = ?";
+    binds.emplace_back(static_cast<std::int64_t>(f.type));
+  }
+  // received_at is UTC ISO 8601; its first ten characters are the UTC day.
+  if (!f.from.empty()) {
+    sql += " AND substr(received_at, 1, 10) >= ?";
+    binds.emplace_back(f.from);
+  }
+  if (!f.to.empty()) {
+    sql += " AND substr(received_at, 1, 10) <= ?";
+    binds.emplace_back(f.to);
+  }
+  if (!f.destination.empty()) {
+    sql += " AND destination = ?";
+    binds.emplace_back(f.destination);
+  }
+  return sql;
+}
+
+void bind_all(Stmt& s, const std::vector<Bind>& binds, int first = 1) {
+  int i = first;
+  for (const auto& b : binds) {
+    if (const auto* t = std::get_if<std::string>(&b))
+      s.bind(i++, std::string_view(*t));
+    else
+      s.bind(i++, std::get<std::int64_t>(b));
+  }
+}
+
+core::Result<void> audit(sqlite3* db, const QueueActionRequest& r, const std::string& action,
+                         const std::string& id, const std::string& detail) {
+  Stmt s(
+      db,
+      "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, core::utc_text(std::chrono::system_clock::now())).bind(2, r.actor);
+  s.bind(3, static_cast<std::int64_t>(r.uid))
+      .bind(4, action)
+      .bind(5, id)
+      .bind_null_if_empty(6, detail);
+  if (s.step() != SQLITE_DONE) return db_error(db, "audit");
+  return {};
+}
+
+// The states an action applies to; a bulk action selects only these.
+std::vector<State> sources(QueueAction a) {
+  using S = State;
+  switch (a) {
+    case QueueAction::hold:
+      return {S::queued, S::deferred};
+    case QueueAction::release:
+      return {S::held};
+    case QueueAction::retry:
+      return {S::deferred};  // a queued message is due already
+    case QueueAction::requeue:
+      return {S::dead};
+    case QueueAction::remove:
+      return {S::held, S::dead, S::rejected};
+  }
+  return {};
+}
+
+struct Row {
+  std::string id;
+  State state = State::received;
+  std::string hold_reason;
+};
+
+std::string state_text(State s) {
+  return std::string(to_string(s));
+}
+
+// Why `remove` must leave a message alone (`why`; empty when it need not).
+core::Result<void> delete_blocker(sqlite3* db, const Row& m, std::string& why) {
+  Stmt q(db, "SELECT id FROM messages WHERE heen_id = ? ORDER BY seq LIMIT 3");
+  q.bind(1, m.id);
+  std::string answers;
+  int rc;
+  while ((rc = q.step()) == SQLITE_ROW) answers += (answers.empty() ? "" : ", ") + q.text(0);
+  if (rc != SQLITE_DONE) return db_error(db, "retour lookup");
+  if (!answers.empty()) {
+    why = "stored messages answer it (" + answers + "); they refer to it, delete them first";
+    return {};
+  }
+  // Ledger facts are what later messages are judged against (allocations,
+  // starts and stops, requests, declarations): deleting their message would
+  // leave facts without their source.
+  Stmt l(db,
+         "SELECT EXISTS (SELECT 1 FROM ledger_allocation WHERE message_id = ?1) OR "
+         "EXISTS (SELECT 1 FROM ledger_care WHERE message_id = ?1) OR "
+         "EXISTS (SELECT 1 FROM ledger_request WHERE message_id = ?1) OR "
+         "EXISTS (SELECT 1 FROM ledger_declaration WHERE message_id = ?1) OR "
+         "EXISTS (SELECT 1 FROM ledger_prestatie WHERE message_id = ?1)");
+  l.bind(1, m.id);
+  if (l.step() != SQLITE_ROW) return db_error(db, "ledger lookup");
+  if (l.i64(0) != 0)
+    why =
+        "it established ledger facts (allocations, starts/stops, requests or declarations) that "
+        "later "
+        "messages are judged against";
+  return {};
+}
+
+// What the action makes of one message: its target state, or why not.
+core::Result<QueueActionResult::Item> judge(sqlite3* db, const QueueActionRequest& r,
+                                            const Row& m) {
+  using S = State;
+  QueueActionResult::Item it;
+  it.id = m.id;
+  it.from = it.to = m.state;
+  auto refuse = [&](std::string why) {
+    it.refused = std::move(why);
+    return it;
+  };
+  auto change = [&](S to) {
+    if (!transition_allowed(m.state, to))
+      return refuse("it cannot go from " + state_text(m.state) + " to " + state_text(to));
+    it.to = to;
+    it.changed = true;
+    return it;
+  };
+  const std::string is = "it is " + state_text(m.state);
+  if (m.state == S::delivering)
+    return refuse(
+        "a delivery attempt is running; try again when it has ended (it goes to delivered, "
+        "deferred "
+        "or dead)");
+  switch (r.action) {
+    case QueueAction::hold:
+      if (m.state == S::queued || m.state == S::deferred) return change(S::held);
+      if (m.state == S::held) return refuse("it is held already (" + m.hold_reason + ")");
+      return refuse(is + "; only queued or deferred messages can be held");
+    case QueueAction::release:
+      if (m.state != S::held) return refuse(is + ", not held");
+      if (m.hold_reason == kHoldOperator || m.hold_reason == kHoldNotLive) return change(S::queued);
+      if (m.hold_reason == kHoldSenderShadow || m.hold_reason == kHoldReceiverShadow)
+        return refuse(
+            std::string("it is held because the ") +
+            (m.hold_reason == kHoldSenderShadow ? "sender" : "receiver") +
+            " partner is in shadow mode, and shadow messages are never delivered; it cannot be "
+            "released (set the partner live for its next messages)");
+      if (m.hold_reason == kHoldOrphan)
+        return refuse(
+            "it is held as an orphan waiting for an allocation (see orphan-list); it is judged "
+            "again "
+            "when that allocation arrives");
+      return refuse("it is held (" +
+                    (m.hold_reason.empty() ? std::string("no reason recorded") : m.hold_reason) +
+                    "); only operator and receiver_not_live holds can be released");
+    case QueueAction::retry:
+      if (m.state == S::deferred) return change(S::queued);
+      if (m.state == S::queued) return it;  // due already: unchanged, not refused
+      return refuse(is + "; only deferred (or queued) messages can be retried" +
+                    (m.state == S::dead ? " (use message-requeue for a dead one)" : ""));
+    case QueueAction::requeue:
+      if (m.state == S::dead) return change(S::queued);
+      return refuse(is + ", not dead; message-requeue takes dead messages back");
+    case QueueAction::remove: {
+      if (m.state == S::queued || m.state == S::deferred)
+        return refuse(is + "; hold it first (message-hold) so no attempt starts, then delete it");
+      if (m.state != S::held && m.state != S::dead && m.state != S::rejected)
+        return refuse(
+            is + "; the receiver has it (or it is still being committed), so its record stays");
+      std::string why;
+      if (auto b = delete_blocker(db, m, why); !b) return b.error();
+      if (!why.empty()) return refuse(why);
+      it.changed = true;
+      return it;
+    }
+  }
+  return refuse("unknown action");
+}
+
+core::Result<void> apply(sqlite3* db, const QueueActionRequest& r, const Row& m,
+                         const QueueActionResult::Item& it) {
+  std::string reason = core::scrub(core::strip_controls(r.reason));
+  if (r.action == QueueAction::remove) {
+    for (const char* sql :
+         {"DELETE FROM message_bsn WHERE message_id = ?",
+          "DELETE FROM ledger_orphan WHERE message_id = ?", "DELETE FROM messages WHERE id = ?"}) {
+      Stmt d(db, sql);
+      d.bind(1, m.id);
+      if (d.step() != SQLITE_DONE) return db_error(db, "delete");
+    }
+    std::string detail = "was " + state_text(m.state);
+    if (!m.hold_reason.empty()) detail += " (" + m.hold_reason + ")";
+    return audit(db, r, "delete", m.id, detail + "; reason: " + reason);
+  }
+  const char* sql = nullptr;
+  switch (r.action) {
+    case QueueAction::hold:
+      sql =
+          "UPDATE messages SET state = 'held', hold_reason = 'operator', next_attempt_at = NULL "
+          "WHERE id = ?";
+      break;
+    case QueueAction::release:
+      sql = "UPDATE messages SET state = 'queued', hold_reason = NULL WHERE id = ?";
+      break;
+    case QueueAction::retry:
+      sql = "UPDATE messages SET state = 'queued', next_attempt_at = NULL WHERE id = ?";
+      break;
+    case QueueAction::requeue:  // from dead: a new delivery lifetime starts now
+      sql = "UPDATE messages SET state = 'queued', next_attempt_at = NULL, lifetime_from = "
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?";
+      break;
+    case QueueAction::remove:
+      break;
+  }
+  Stmt u(db, sql);
+  u.bind(1, m.id);
+  if (u.step() != SQLITE_DONE) return db_error(db, "queue action");
+  std::string detail = "message-" + std::string(to_string(r.action));
+  if (r.action == QueueAction::release) detail += " (held: " + m.hold_reason + ")";
+  if (!reason.empty()) detail += "; reason: " + reason;
+  return audit(db, r, "state " + state_text(it.from) + " -> " + state_text(it.to), m.id, detail);
+}
+
+}  // namespace
+
+core::Result<std::vector<DestinationCount>> count_by_destination(sqlite3* db) {
+  Stmt s(db,
+         "SELECT COALESCE(destination, ''), state, count(*) FROM messages GROUP BY 1, 2 ORDER BY "
+         "1, 2");
+  std::vector<DestinationCount> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW)
+    out.push_back({s.text(0), parse_state(s.text(1)).value_or(State::received), s.i64(2)});
+  if (rc != SQLITE_DONE) return db_error(db, "count_by_destination");
+  return out;
+}
+
+core::Result<std::vector<StoredMessage>> queue_list(sqlite3* db, const RowReader& rows,
+                                                    const QueueQuery& q) {
+  std::vector<Bind> binds;
+  std::string sql = std::string("SELECT ") + rows.columns + " FROM messages" +
+                    where_of(q.filter, binds) + " AND seq > ? ORDER BY seq LIMIT ?";
+  Stmt s(db, sql.c_str());
+  if (!s.ok()) return db_error(db, "queue_list");
+  bind_all(s, binds);
+  const int n = static_cast<int>(binds.size());
+  s.bind(n + 1, q.after).bind(n + 2, static_cast<std::int64_t>(q.limit));
+  std::vector<StoredMessage> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(rows.read(s));
+  if (rc != SQLITE_DONE) return db_error(db, "queue_list");
+  return out;
+}
+
+core::Result<std::vector<AuditEntry>> history(sqlite3* db, const std::string& message_id,
+                                              int limit) {
+  Stmt s(db,
+         "SELECT seq, at, actor, uid, action, message_id, detail FROM audit WHERE message_id = ? "
+         "ORDER BY seq LIMIT ?");
+  s.bind(1, message_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<AuditEntry> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW)
+    out.push_back({s.i64(0), s.text(1), s.text(2), s.text(4), s.text(5), s.text(6),
+                   s.null(3) ? -1L : static_cast<long>(s.i64(3))});
+  if (rc != SQLITE_DONE) return db_error(db, "history");
+  return out;
+}
+
+core::Result<QueueActionResult> queue_action(sqlite3* db, const QueueActionRequest& r) {
+  if (r.action == QueueAction::remove && r.reason.empty())
+    return core::make_error("store.reason_required", "a delete needs a reason (it is audited)");
+  std::vector<Row> rows;
+  QueueActionResult out;
+  {
+    std::vector<Bind> binds;
+    std::string sql = "SELECT id, state, COALESCE(hold_reason, '') FROM messages";
+    if (r.filter) {
+      sql += where_of(*r.filter, binds) + " AND state IN (";
+      bool first = true;
+      for (State s : sources(r.action)) {
+        sql += first ? "?" : ", ?";
+        first = false;
+        binds.emplace_back(state_text(s));
+      }
+      sql += ") ORDER BY seq LIMIT ?";
+      binds.emplace_back(static_cast<std::int64_t>(r.limit) + 1);
+    } else {
+      sql += " WHERE id = ?";
+      binds.emplace_back(r.id);
+    }
+    Stmt q(db, sql.c_str());
+    if (!q.ok()) return db_error(db, "queue action select");
+    bind_all(q, binds);
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+      rows.push_back({q.text(0), parse_state(q.text(1)).value_or(State::received), q.text(2)});
+    if (rc != SQLITE_DONE) return db_error(db, "queue action select");
+  }
+  if (r.filter && static_cast<int>(rows.size()) > r.limit) {
+    rows.resize(static_cast<std::size_t>(r.limit));
+    out.more = true;
+  }
+  for (const auto& m : rows) {
+    auto it = judge(db, r, m);
+    if (!it) return it.error();
+    if (it->changed && !r.dry_run)
+      if (auto a = apply(db, r, m, *it); !a) return a.error();
+    out.items.push_back(std::move(*it));
+  }
+  return out;
+}
+
+}  // namespace sqlite
+}  // namespace sluis::store

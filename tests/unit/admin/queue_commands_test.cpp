@@ -1,0 +1,339 @@
+// The queue commands over a real SQLite store: queue-summary, queue-list,
+// message-show (history, masked body, --unmask for admin peers only, audited)
+// and the message actions, single and bulk with --dry-run; and the admin
+// server telling the command layer that its own user is an admin peer.
+#define BOOST_TEST_MODULE admin_queue
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "gateway/admin/body_mask.hpp"
+#include "gateway/admin/client.hpp"
+#include "gateway/admin/server.hpp"
+#include "gateway/admin/store_commands.hpp"
+#include "gateway/core/digest.hpp"
+#include "tests/support/store_samples.hpp"
+
+using namespace sluis;
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+using store::State;
+
+namespace {
+
+// Synthetic personal data: 111222333 passes the 11-check and is nobody's.
+const std::string kBody =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<jw315:Bericht xmlns:jw315=\"http://www.istandaarden.nl/ijw/3_2/jw315/schema\">\n"
+    "  <jw315:Client>\n"
+    "    <jw315:Bsn>111222333</jw315:Bsn>\n"
+    "    "
+    "<jw315:Geboortedatum><jw315:Datum>2012-03-04</jw315:Datum><jw315:DatumGebruik>1</"
+    "jw315:DatumGebruik>"
+    "</jw315:Geboortedatum>\n"
+    "    <jw315:Naam><jw315:Geslachtsnaam><jw315:Achternaam>Jansen</jw315:Achternaam>"
+    "<jw315:Voorvoegsel>van</jw315:Voorvoegsel></jw315:Geslachtsnaam>"
+    "<jw315:Voornamen>Pieter</jw315:Voornamen><jw315:Voorletters>PJ</jw315:Voorletters></"
+    "jw315:Naam>\n"
+    "    <!-- aangemeld door Pieter -->\n"
+    "    <jw315:Contactgegevens><jw315:Adres><jw315:Straatnaam>Dorpsstraat</jw315:Straatnaam>"
+    "<jw315:Postcode>1234AB</jw315:Postcode></jw315:Adres></jw315:Contactgegevens>\n"
+    "  </jw315:Client>\n"
+    "  "
+    "<jw315:Product><jw315:Categorie>45</jw315:Categorie><jw315:Code>45A09</jw315:Code></"
+    "jw315:Product>\n"
+    "</jw315:Bericht>\n";
+
+struct Fixture {
+  Fixture() : dir(fs::temp_directory_path() / ("sluis-admin-queue-" + core::random_hex(6))) {
+    fs::create_directories(dir);
+    store::SqliteOptions o;
+    o.path = (dir / "sluis.db").string();
+    auto s = store::open_sqlite(o);
+    BOOST_REQUIRE(s.has_value());
+    db = std::move(*s);
+    admin::add_store_commands(registry, *db);
+  }
+  ~Fixture() {
+    db.reset();
+    fs::remove_all(dir);
+  }
+  std::string add(const std::string& ident, State state,
+                  const std::string& destination = "gemeente-m-mailbox",
+                  const std::string& hold_reason = "", const std::string& body = kBody) {
+    auto m = test::sample_message(ident, body);
+    m.state = state;
+    m.destination = destination;
+    m.delivery = "mailbox";
+    m.hold_reason = hold_reason;
+    auto r = db->commit_sync(std::move(m));
+    BOOST_REQUIRE(r.has_value());
+    return r->id;
+  }
+  admin::Answer run(const std::string& cmd, boost::json::object args = {}, bool admin_peer = false,
+                    uid_t uid = 1500) {
+    admin::Request r;
+    r.command = cmd;
+    r.arguments = std::move(args);
+    r.peer_uid = uid;
+    r.peer_admin = admin_peer;
+    return registry.dispatch(r);
+  }
+  State state_of(const std::string& id) { return (*db->get(id))->state; }
+  long audit_count(const std::string& id, const std::string& action) {
+    long n = 0;
+    for (const auto& e : *db->history(id, 1000)) n += e.action == action;
+    return n;
+  }
+
+  fs::path dir;
+  std::unique_ptr<store::Store> db;
+  admin::Registry registry;
+};
+
+std::string text_of(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(mask_body_hides_bsn_names_birth_date_and_contact_keeps_the_rest) {
+  auto m = admin::mask_body(kBody);
+  for (const char* secret :
+       {"111222333", "Jansen", "Pieter", "2012-03-04", "Dorpsstraat", "1234AB", "PJ<"})
+    BOOST_TEST(m.find(secret) == std::string::npos, secret);
+  BOOST_TEST(m.find("<jw315:Bsn>*********</jw315:Bsn>") != std::string::npos);
+  BOOST_TEST(m.find("<jw315:Achternaam>J*****</jw315:Achternaam>") != std::string::npos);
+  BOOST_TEST(m.find("****-**-**") != std::string::npos);
+  BOOST_TEST(m.find("<jw315:Code>45A09</jw315:Code>") != std::string::npos);
+  BOOST_TEST(m.find("<jw315:Categorie>45</jw315:Categorie>") != std::string::npos);
+  BOOST_TEST(m.find("(comment masked)") != std::string::npos);
+  // A BSN outside the named elements is still scrubbed; CDATA is masked too.
+  auto stray = admin::mask_body(
+      "<a><Opmerking>111222333</Opmerking><Voornamen><![CDATA[Pieter]]></Voornamen></a>");
+  BOOST_TEST(stray.find("111222333") == std::string::npos);
+  BOOST_TEST(stray.find("Pieter") == std::string::npos);
+  // Unbalanced input does not crash and still masks.
+  BOOST_TEST(admin::mask_body("<Bsn>111222333").find("111222333") == std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_SUITE(queue_commands, Fixture)
+
+BOOST_AUTO_TEST_CASE(queue_summary_counts_per_state_and_destination) {
+  BOOST_TEST(run("queue-summary").result == admin::kEmpty);
+  add("Q-1", State::queued, "dest-a");
+  add("Q-2", State::queued, "dest-a");
+  add("Q-3", State::held, "dest-b", store::kHoldNotLive);
+  add("Q-4", State::rejected, "");
+  auto a = run("queue-summary");
+  BOOST_TEST(a.result == admin::kOk);
+  BOOST_TEST(a.arguments.at("states").at("queued").as_int64() == 2);
+  BOOST_TEST(a.arguments.at("total").as_int64() == 4);
+  const auto& d = a.arguments.at("destinations").as_object();
+  BOOST_TEST(d.at("dest-a").at("queued").as_int64() == 2);
+  BOOST_TEST(d.at("dest-b").at("held").as_int64() == 1);
+  BOOST_TEST(d.at("(none)").at("rejected").as_int64() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(queue_list_filters_pages_and_shows_no_personal_data) {
+  for (int i = 0; i < 3; ++i) add("L-" + std::to_string(i), State::queued, "dest-a");
+  add("L-h", State::held, "dest-a", store::kHoldOperator);
+  auto a = run("queue-list", {{"state", "queued"}, {"limit", "2"}});
+  BOOST_TEST(a.result == admin::kOk);
+  BOOST_TEST(a.arguments.at("messages").as_array().size() == 2u);
+  BOOST_REQUIRE(a.arguments.contains("next"));
+  auto next = a.arguments.at("next").as_int64();
+  auto b =
+      run("queue-list", {{"state", "queued"}, {"limit", "2"}, {"after", std::to_string(next)}});
+  BOOST_TEST(b.arguments.at("messages").as_array().size() == 1u);
+  BOOST_TEST(!b.arguments.contains("next"));
+  const auto& row = b.arguments.at("messages").as_array()[0].as_object();
+  for (const char* k : {"id", "seq", "state", "law", "type", "sender_partner", "receiver_partner",
+                        "destination", "received_at", "attempts", "hold_reason", "last_error"})
+    BOOST_TEST(row.contains(k), k);
+  BOOST_TEST(!row.contains("body"));
+  BOOST_TEST(text_of(b.arguments).find("111222333") == std::string::npos);
+  BOOST_TEST(text_of(b.arguments).find("Jansen") == std::string::npos);
+  BOOST_TEST(run("queue-list", {{"state", "dead"}}).result == admin::kEmpty);
+  BOOST_TEST(run("queue-list", {{"partner", "aanbieder-a"}, {"law", "ijw"}, {"type", "323"}})
+                 .arguments.at("count")
+                 .as_int64() == 4);
+}
+
+BOOST_AUTO_TEST_CASE(queue_list_refuses_bad_arguments) {
+  BOOST_TEST(run("queue-list", {{"stat", "queued"}}).result == admin::kError);  // typo: never "all"
+  BOOST_TEST(run("queue-list", {{"state", "waiting"}}).result == admin::kError);
+  BOOST_TEST(run("queue-list", {{"from", "02-11-2026"}}).result == admin::kError);
+  BOOST_TEST(run("queue-list", {{"from", "2026-11-03"}, {"to", "2026-11-02"}}).result ==
+             admin::kError);
+  BOOST_TEST(run("queue-list", {{"type", "999"}}).result == admin::kError);
+  BOOST_TEST(run("queue-list", {{"limit", "0"}}).result == admin::kError);
+  BOOST_TEST(run("queue-list", {{"law", "wlz"}}).result == admin::kError);
+}
+
+BOOST_AUTO_TEST_CASE(message_show_has_history_and_no_body_by_default) {
+  auto id = add("S-1", State::queued);
+  BOOST_TEST(run("message-hold", {{"id", id}}, false, 1234).result == admin::kOk);
+  auto a = run("message-show", {{"id", id}});
+  BOOST_TEST(a.result == admin::kOk);
+  const auto& m = a.arguments.at("message").as_object();
+  BOOST_TEST(m.at("state").as_string() == "held");
+  BOOST_TEST(m.at("hold_reason").as_string() == "operator");
+  BOOST_TEST(m.at("destination").as_string() == "gemeente-m-mailbox");
+  BOOST_TEST(m.contains("findings"));
+  BOOST_TEST(m.contains("attempts"));
+  BOOST_TEST(!m.contains("body"));
+  const auto& h = m.at("history").as_array();
+  BOOST_REQUIRE(h.size() == 2u);
+  BOOST_TEST(h[1].at("action").as_string() == "state queued -> held");
+  BOOST_TEST(h[1].at("uid").as_int64() == 1234);
+  BOOST_TEST(run("message-show", {{"id", "m-none"}}).result == admin::kEmpty);
+}
+
+BOOST_AUTO_TEST_CASE(message_show_body_is_masked_and_unmask_needs_an_admin_peer) {
+  auto id = add("S-2", State::queued);
+  auto a = run("message-show", {{"id", id}, {"body", "yes"}});
+  BOOST_REQUIRE(a.result == admin::kOk);
+  const auto& m = a.arguments.at("message").as_object();
+  std::string body(m.at("body").as_string());
+  BOOST_TEST(m.at("body_masked").as_bool());
+  BOOST_TEST(body.find("111222333") == std::string::npos);
+  BOOST_TEST(body.find("Jansen") == std::string::npos);
+  BOOST_TEST(body.find("45A09") != std::string::npos);
+  BOOST_TEST(audit_count(id, "body") == 1);
+
+  // Not an admin peer: refused, nothing shown, nothing audited as unmask.
+  auto refused = run("message-show", {{"id", id}, {"unmask", "yes"}}, false, 1500);
+  BOOST_TEST(refused.result == admin::kError);
+  BOOST_TEST(refused.text.find("admin.group") != std::string::npos);
+  BOOST_TEST(text_of(admin::to_json(refused)).find("111222333") == std::string::npos);
+  BOOST_TEST(audit_count(id, "unmask") == 0);
+
+  auto clear = run("message-show", {{"id", id}, {"unmask", "yes"}}, true, 0);
+  BOOST_REQUIRE(clear.result == admin::kOk);
+  BOOST_TEST(std::string(clear.arguments.at("message").at("body").as_string()) == kBody);
+  BOOST_TEST(!clear.arguments.at("message").at("body_masked").as_bool());
+  BOOST_TEST(audit_count(id, "unmask") == 1);
+  auto h = *db->history(id, 100);
+  BOOST_TEST(h.back().uid == 0);
+  BOOST_TEST(h.back().actor == "admin");
+
+  BOOST_TEST(run("message-show", {{"id", id}, {"body", "maybe"}}).result == admin::kError);
+}
+
+BOOST_AUTO_TEST_CASE(single_actions_answer_changed_or_refused_with_reason) {
+  auto id = add("A-1", State::queued);
+  auto a = run("message-hold", {{"id", id}});
+  BOOST_TEST(a.result == admin::kOk);
+  BOOST_TEST(a.arguments.at("changed").as_array().size() == 1u);
+  BOOST_TEST(a.arguments.at("changed").as_array()[0].at("to").as_string() == "held");
+  BOOST_TEST((state_of(id) == State::held));
+
+  auto shadow = add("A-2", State::held, "d", store::kHoldReceiverShadow);
+  auto r = run("message-release", {{"id", shadow}});
+  BOOST_TEST(r.result == admin::kError);
+  BOOST_TEST(r.text.find("shadow mode") != std::string::npos);
+  BOOST_TEST(r.arguments.at("refused").as_array()[0].at("reason").as_string().size() > 0u);
+
+  BOOST_TEST(run("message-release", {{"id", id}}).result == admin::kOk);
+  auto retry = run("message-retry", {{"id", id}});
+  BOOST_TEST(retry.result == admin::kOk);  // queued: unchanged
+  BOOST_TEST(retry.arguments.at("unchanged").as_array().size() == 1u);
+  BOOST_TEST(run("message-requeue", {{"id", id}}).result == admin::kError);  // not dead
+  BOOST_TEST(run("message-hold", {{"id", "m-none"}}).result == admin::kError);
+  BOOST_TEST(run("message-hold").result == admin::kError);  // neither ID nor filter
+  BOOST_TEST(run("message-hold", {{"id", id}, {"state", "queued"}}).result ==
+             admin::kError);  // both
+  BOOST_TEST(run("message-hold", {{"id", id}, {"limit", "5"}}).result == admin::kError);
+  BOOST_TEST((state_of(id) == State::queued));
+}
+
+BOOST_AUTO_TEST_CASE(delete_needs_a_reason_and_is_audited) {
+  auto id = add("D-1", State::held, "d", store::kHoldOperator);
+  auto no = run("message-delete", {{"id", id}});
+  BOOST_TEST(no.result == admin::kError);
+  BOOST_TEST(no.text.find("reason") != std::string::npos);
+  BOOST_TEST(run("message-delete", {{"id", id}, {"reason", "  "}}).result == admin::kError);
+  BOOST_TEST(db->get(id)->has_value());
+  auto q = add("D-2", State::queued);
+  auto refused = run("message-delete", {{"id", q}, {"reason", "duplicate"}});
+  BOOST_TEST(refused.result == admin::kError);
+  BOOST_TEST(refused.text.find("hold it first") != std::string::npos);
+  auto yes =
+      run("message-delete", {{"id", id}, {"reason", "duplicate sent by mistake"}}, false, 321);
+  BOOST_TEST(yes.result == admin::kOk);
+  BOOST_TEST(yes.arguments.at("changed").as_array()[0].at("to").as_string() == "deleted");
+  BOOST_TEST(!db->get(id)->has_value());
+  auto h = *db->history(id, 100);
+  BOOST_TEST(h.back().action == "delete");
+  BOOST_TEST(h.back().uid == 321);
+  BOOST_TEST(h.back().detail.find("duplicate sent by mistake") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bulk_actions_with_dry_run) {
+  auto a = add("B-1", State::queued, "dest-bulk");
+  auto b = add("B-2", State::queued, "dest-bulk");
+  auto c = add("B-3", State::queued, "dest-other");
+  auto dry = run("message-hold", {{"destination", "dest-bulk"}, {"dry-run", "yes"}});
+  BOOST_TEST(dry.result == admin::kOk);
+  BOOST_TEST(dry.arguments.at("dry_run").as_bool());
+  BOOST_TEST(dry.arguments.at("changed").as_array().size() == 2u);
+  BOOST_TEST(dry.text.find("nothing changed") != std::string::npos);
+  BOOST_TEST((state_of(a) == State::queued));
+  BOOST_TEST((state_of(b) == State::queued));
+
+  auto done = run("message-hold", {{"destination", "dest-bulk"}}, false, 99);
+  BOOST_TEST(done.result == admin::kOk);
+  BOOST_TEST(done.arguments.at("changed").as_array().size() == 2u);
+  BOOST_TEST((state_of(a) == State::held));
+  BOOST_TEST((state_of(b) == State::held));
+  BOOST_TEST((state_of(c) == State::queued));
+  BOOST_TEST(db->history(a, 10)->back().uid == 99);
+
+  // A shadow hold among them: listed as refused with its reason.
+  add("B-4", State::held, "dest-bulk", store::kHoldSenderShadow);
+  auto rel = run("message-release", {{"destination", "dest-bulk"}});
+  BOOST_TEST(rel.result == admin::kOk);
+  BOOST_TEST(rel.arguments.at("changed").as_array().size() == 2u);
+  BOOST_TEST(rel.arguments.at("refused").as_array().size() == 1u);
+  // Only refusals: result 1.
+  auto only = run("message-release", {{"destination", "dest-bulk"}});
+  BOOST_TEST(only.result == admin::kError);
+  // Nothing selected: result 3.
+  BOOST_TEST(run("message-requeue", {{"destination", "dest-bulk"}}).result == admin::kEmpty);
+  // A mistyped filter key is refused rather than widening the action.
+  BOOST_TEST(run("message-hold", {{"destinaton", "dest-bulk"}}).result == admin::kError);
+  // Bulk delete: a reason still required.
+  BOOST_TEST(run("message-delete", {{"destination", "dest-bulk"}, {"state", "held"}}).result ==
+             admin::kError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Through the socket: the server tells the commands who the peer is; this
+// process is the daemon's own user, so --unmask is allowed and audited with
+// its uid.
+BOOST_AUTO_TEST_CASE(server_marks_its_own_user_as_admin_peer) {
+  Fixture f;
+  config::Config cfg = config::parse_config("", "t.toml");
+  cfg.admin.socket = f.dir / "admin.sock";
+  cfg.admin.group = "";
+  asio::io_context ioc;
+  admin::Server server(ioc, f.registry);
+  server.open(cfg.admin);
+  std::thread t([&] { ioc.run(); });
+  auto id = f.add("N-1", State::queued);
+  auto a = admin::call(cfg.admin.socket, "message-show", {{"id", id}, {"unmask", "yes"}});
+  std::promise<void> closed;
+  asio::post(ioc, [&] { server.close([&] { closed.set_value(); }); });
+  closed.get_future().wait();
+  t.join();
+  BOOST_TEST(a.result == admin::kOk);
+  BOOST_TEST(f.db->history(id, 10)->back().action == "unmask");
+  BOOST_TEST(f.db->history(id, 10)->back().uid == static_cast<long>(::geteuid()));
+}
