@@ -540,7 +540,15 @@ asio::awaitable<net::Response> Intake::mailbox(net::Request req, net::RequestCon
 asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::RequestContext ctx) {
   const std::string id = ctx.params["id"];
   auto m = store_.get(id);
-  if (!m || !m->has_value() || (*m)->receiver_partner != ctx.partner->id || (*m)->shadow)
+  // Only what the mailbox lists: routed to this partner's mailbox (not to its
+  // push or drop destination) and released to it (not held, not rejected).
+  auto listed = [&](const store::StoredMessage& s) {
+    using S = store::State;
+    return s.receiver_partner == ctx.partner->id && !s.shadow && (s.delivery.empty() || s.delivery == "mailbox") &&
+           (s.state == S::queued || s.state == S::delivering || s.state == S::delivered || s.state == S::deferred ||
+            s.state == S::acknowledged);
+  };
+  if (!m || !m->has_value() || !listed(**m))
     co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
   auto body = store_.body(id);
   if (!body || !body->has_value())

@@ -185,8 +185,27 @@ BOOST_AUTO_TEST_CASE(a_declaration_is_pushed_once_with_its_id_and_acknowledged) 
   // Pushed, so not in the municipality's mailbox as well.
   auto mb = g->curl("gemeente", "/v1/mailbox");
   BOOST_TEST(mb.body.find(id) == std::string::npos, mb.body);
+  BOOST_TEST(g->curl("gemeente", "/v1/mailbox/" + id).status == 404);
   auto r = rx->received();
   BOOST_TEST(std::count(r.begin(), r.end(), id) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_municipalitys_325_goes_back_to_the_providers_mailbox) {
+  // The 325 answering the first pushed declaration (DLV-1), sent by the municipality.
+  std::string xml = slurp(source_dir() / "tests/conformance/xsd/ijw/325/valid-prestatie-rejected.xml");
+  xml = std::regex_replace(xml, std::regex("Identificatie>DECL-2602-01<"), "Identificatie>DLV-1<");
+  auto h = g->post_xml("gemeente", "/v1/messages", xml);
+  BOOST_REQUIRE_MESSAGE(h.status == 202, h.body);
+  std::string id(boost::json::parse(h.body).at("id").as_string());
+  auto m = show(id);
+  BOOST_TEST(std::string(m.at("destination").as_string()) == "mailbox:zorg");
+  auto mb = g->curl("provider", "/v1/mailbox");
+  BOOST_TEST(mb.body.find(id) != std::string::npos, mb.body);
+  auto body = g->curl("provider", "/v1/mailbox/" + id);
+  BOOST_TEST(body.status == 200);
+  BOOST_TEST(body.body == xml);
+  BOOST_TEST(g->curl("provider", "/v1/mailbox/" + id + "/ack", {"-X", "POST"}).status == 200);
+  BOOST_TEST(state_of(id) == "acknowledged");
 }
 
 BOOST_AUTO_TEST_CASE(a_receiver_answering_500_is_retried_with_backoff_until_it_recovers) {
