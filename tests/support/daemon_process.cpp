@@ -68,7 +68,7 @@ int last_id() { return g_ids; }
 }  // namespace
 
 DaemonProcess::DaemonProcess(fs::path workdir, std::vector<std::string> args,
-                             std::map<std::string, std::string> env)
+                             std::map<std::string, std::string> env, std::vector<std::string> launcher)
     : dir_(std::move(workdir)),
       notify_path_(dir_ / ("notify-" + std::to_string(next_id()) + ".sock")),
       log_path_(dir_ / ("sluisd-" + std::to_string(last_id()) + ".log")) {
@@ -89,7 +89,8 @@ DaemonProcess::DaemonProcess(fs::path workdir, std::vector<std::string> args,
   envs.push_back("NOTIFY_SOCKET=" + notify_path_.string());
   for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
 
-  std::vector<std::string> argv{(bin_dir() / "sluisd").string()};
+  std::vector<std::string> argv = std::move(launcher);
+  argv.push_back((bin_dir() / "sluisd").string());
   argv.insert(argv.end(), args.begin(), args.end());
 
   posix_spawn_file_actions_t fa;

@@ -33,8 +33,10 @@ std::filesystem::path source_dir();  // $SLUIS_SOURCE_DIR
 
 class DaemonProcess {
  public:
+  // `launcher`: a command line sluisd runs under (argv[0] a path), e.g. unshare
+  // with a mount for a tiny file system; empty: sluisd itself.
   DaemonProcess(std::filesystem::path workdir, std::vector<std::string> args,
-                std::map<std::string, std::string> env = {});
+                std::map<std::string, std::string> env = {}, std::vector<std::string> launcher = {});
   ~DaemonProcess();  // SIGKILLs a daemon still running
 
   pid_t pid() const { return pid_; }

@@ -23,8 +23,9 @@ struct Http {
 class TestGateway {
  public:
   // `partners` returns the [[partners]] TOML (it may call spki()/pki()).
+  // `launcher`: see DaemonProcess (the first start only).
   TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
-              std::string extra_toml = {});
+              std::string extra_toml = {}, std::vector<std::string> launcher = {});
   ~TestGateway();
 
   std::string pki(const std::string& file) const;  // path of a PKI file
