@@ -123,6 +123,7 @@ boost::json::object describe(const store::StoredMessage& m) {
   o["dagtekening"] = m.dagtekening;
   o["identificatie_retour"] = m.identificatie_retour;
   o["heen_id"] = m.heen_id;
+  if (!m.pruned_at.empty()) o["pruned_at"] = m.pruned_at;  // the retention pruner removed the body
   o["acked_at"] = m.acked_at;
   o["size"] = m.size;
   o["sha256"] = m.sha256;
@@ -208,6 +209,9 @@ Answer message_show(store::Store& db, const Request& r) {
   o["history"] = std::move(h);
   if (*body || *unmask) {
     auto b = db.body(id);
+    if (!b && b.error().code == store::kPrunedError)  // nothing to show, nothing read
+      return ok("message " + id + "; no body: the retention pruner removed it at " + (*m)->pruned_at,
+                {{"message", std::move(o)}});
     if (!b) return error(b.error().text);
     if (!b->has_value()) return Answer{kEmpty, "no message " + id, {}};
     // Who read a body is on record; reading it in clear first of all. Fail

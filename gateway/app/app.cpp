@@ -12,6 +12,7 @@
 
 #include "gateway/admin/deadline_commands.hpp"
 #include "gateway/admin/reference_commands.hpp"
+#include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/core/metrics.hpp"
@@ -103,9 +104,11 @@ App::~App() = default;
 int App::run() {
   // 1. State directory and the message store.
   std::filesystem::create_directories(config_->state_dir);
-  auto db = store::open_sqlite({config_->store.path.string(),
-                                static_cast<int>(config_->store.busy_timeout.count()),
-                                config_->store.max_batch});
+  store::SqliteOptions so;
+  so.path = config_->store.path.string();
+  so.busy_timeout_ms = static_cast<int>(config_->store.busy_timeout.count());
+  so.max_batch = config_->store.max_batch;
+  auto db = store::open_sqlite(so);
   if (!db) throw std::runtime_error(db.error().text);
   store_ = std::move(*db);
   // 2. Schema packs, reference lists; admin commands and socket.
@@ -116,6 +119,7 @@ int App::run() {
   admin::add_daemon_commands(registry_, *this);
   admin::add_store_commands(registry_, *store_);
   admin::add_deadline_commands(registry_, *store_);
+  admin::add_retention_commands(registry_, *store_, [this] { return config_->store.retention; });
   admin::add_reference_commands(
       registry_, {[this] {
                     return boost::json::object{
@@ -160,6 +164,10 @@ int App::run() {
   if (config_->https.enabled) {
     https_ = std::make_unique<net::HttpServer>(
         ioc_, config_->https, net::make_server_context(config_->https.tls), partners_, api_);
+    // Backpressure: bodies wait unread while the store's writer is saturated.
+    https_->set_admission(
+        [this] { return store_->pending() >= static_cast<std::size_t>(config_->store.max_queue); },
+        config_->https.body_timeout);
     https_->open();
   }
   if (config_->plain.enabled) {

@@ -262,6 +262,9 @@ void read_store(TableReader r, const Config& cfg, StoreConfig& c) {
   c.path = r.path("path", cfg.state_dir / "sluis.db");
   c.busy_timeout = r.duration("busy_timeout", c.busy_timeout, 0ms, 600s);
   c.max_batch = static_cast<int>(r.integer("max_batch", c.max_batch, 1, 100000));
+  c.max_queue = static_cast<int>(r.integer("max_queue", c.max_queue, 1, 1000000));
+  c.retention = r.duration("retention", c.retention, 62 * 24h, 36500 * 24h);
+  c.prune_interval = r.duration("prune_interval", c.prune_interval, 10s, 24h);
   r.finish();
 }
 

@@ -150,6 +150,11 @@ struct StoreConfig {
   std::filesystem::path path;   // default <state_dir>/sluis.db
   Duration busy_timeout = std::chrono::seconds(5);
   int max_batch = 256;          // commits per group-commit transaction
+  int max_queue = 1024;         // writes waiting for the writer before HTTPS stops reading bodies
+  // The retention pruner (Store::prune_bodies): bodies of acknowledged and
+  // rejected messages older than `retention` are removed every prune_interval.
+  Duration retention = std::chrono::hours(24 * 62);  // at least 62 days: the chain keeps two months
+  Duration prune_interval = std::chrono::hours(1);
 };
 
 // The intake pipeline.

@@ -113,7 +113,10 @@ boost::json::object to_json(const Config& cfg) {
       {"store", boost::json::object{{"engine", cfg.store.engine},
                                     {"path", cfg.store.path.string()},
                                     {"busy_timeout", format_duration(cfg.store.busy_timeout)},
-                                    {"max_batch", cfg.store.max_batch}}},
+                                    {"max_batch", cfg.store.max_batch},
+                                    {"max_queue", cfg.store.max_queue},
+                                    {"retention", format_duration(cfg.store.retention)},
+                                    {"prune_interval", format_duration(cfg.store.prune_interval)}}},
       {"schemas", boost::json::object{{"dir", cfg.schemas.dir.string()},
                                       {"packs", [&] {
                                          boost::json::array a;

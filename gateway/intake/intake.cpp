@@ -551,6 +551,14 @@ asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::Reque
   if (!m || !m->has_value() || !listed(**m))
     co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
   auto body = store_.body(id);
+  // Removed by the retention pruner (store.retention): gone for good.
+  if (!body && body.error().code == store::kPrunedError)
+    co_return net::error_response(http::status::gone, "pruned",
+                                  "De inhoud van dit bericht is verwijderd na de bewaartermijn (" +
+                                      (*m)->pruned_at + "); de gegevens over het bericht blijven bewaard.",
+                                  "The content of this message was removed after the retention period (" +
+                                      (*m)->pruned_at + "); the data about the message are kept.",
+                                  req);
   if (!body || !body->has_value())
     co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
                                   "Try again later.", req);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
@@ -68,7 +69,10 @@ HttpServer::Metrics::Metrics(const std::string& label)
       refused(listener_metric("sluis_http_connections_refused_total",
                               "Connections closed at once because max_connections was reached.", label)),
       handshake_failed(listener_metric("sluis_tls_handshake_failures_total",
-                                       "TLS handshakes that failed (certificate, version, timeout).", label)) {
+                                       "TLS handshakes that failed (certificate, version, timeout).", label)),
+      backpressure(listener_metric("sluis_http_backpressure_waits_total",
+                                   "Request bodies left unread for a while because the store was saturated.",
+                                   label)) {
   for (int c = 1; c <= 5; ++c)
     responses[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
                                   "listener=\"" + label + "\",code=\"" + std::to_string(c) + "xx\"");
@@ -309,6 +313,33 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
       co_await http::async_write(stream, res, kTuple);
       co_await linger_close(stream);
       co_return;
+    }
+    // Backpressure: while the pipeline behind us is saturated, leave the body
+    // in the client's send buffer (and its TCP window) instead of ours.
+    if (saturated_ && (parser.content_length().value_or(0) > 0 || parser.chunked()) && saturated_()) {
+      metrics_.backpressure.inc();
+      const auto give_up = std::chrono::steady_clock::now() + max_wait_;
+      asio::steady_timer wait(stream.get_executor());
+      while (saturated_() && std::chrono::steady_clock::now() < give_up && !closing_) {
+        wait.expires_after(std::chrono::milliseconds(5));
+        co_await wait.async_wait(kTuple);
+      }
+      if (saturated_() || closing_) {
+        Request r;
+        r.version(head.version());
+        auto res = error_response(http::status::service_unavailable, "saturated",
+                                  "De gateway kan het bericht nu niet veilig opslaan; het is niet gelezen. "
+                                  "Probeer het later opnieuw.",
+                                  "The gateway cannot store the message safely now; it was not read. "
+                                  "Try again later.",
+                                  r);
+        res.set(http::field::retry_after, "5");
+        res.keep_alive(false);
+        metrics_.responses[5]->inc();
+        co_await http::async_write(stream, res, kTuple);
+        co_await linger_close(stream);
+        co_return;
+      }
     }
     if (beast::iequals(head[http::field::expect], "100-continue")) {
       http::response<http::empty_body> cont{http::status::continue_, head.version()};

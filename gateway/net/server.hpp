@@ -11,6 +11,13 @@
 // our side shut down for writing, the client's rest read and discarded for a
 // moment, so the client sees the 413 instead of a reset).
 //
+// Backpressure: when the gate set with set_admission() says the pipeline
+// behind it (the store's writer) is saturated, a request's body is not read
+// (nor buffered) until it is not: the connection waits, the client's TCP
+// window fills, it slows down. After the admission's max_wait (sluisd:
+// https.body_timeout) the request gets 503 with Retry-After, its body unread,
+// and the connection is closed gracefully.
+//
 // Who is calling: after the handshake the certificate is mapped to a partner
 // (PartnerRegistry); no partner -> 403, mode not_enrolled -> 403, over its rate
 // -> 429 with Retry-After. Otherwise the Router's handler answers.
@@ -53,6 +60,13 @@ class HttpServer {
   void close(std::function<void()> on_idle);
   void cancel();
   std::string url() const;  // "https://127.0.0.1:8443"
+  // Backpressure: `saturated` is asked before a body is read; while it says
+  // true the body waits (polled every 5 ms), at most `max_wait` (then 503).
+  // Unset: never saturated.
+  void set_admission(std::function<bool()> saturated, std::chrono::milliseconds max_wait) {
+    saturated_ = std::move(saturated);
+    max_wait_ = max_wait;
+  }
   std::size_t active() const { return sessions_.size(); }
 
  private:
@@ -78,12 +92,15 @@ class HttpServer {
   std::list<std::shared_ptr<Session>> sessions_;
   bool closing_ = false;
   std::function<void()> on_idle_;
+  std::function<bool()> saturated_;
+  std::chrono::milliseconds max_wait_{0};
   // Metrics of this listener (labels: listener="https" or "plain").
   struct Metrics {
     explicit Metrics(const std::string& label);
     core::Metric& open;
     core::Metric& refused;
     core::Metric& handshake_failed;
+    core::Metric& backpressure;
     core::Metric* responses[6];  // by status class 1xx..5xx (index 1..5)
   };
   Metrics metrics_;

@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "gateway/core/metrics.hpp"
 #include "gateway/route/drop.hpp"
 #include "gateway/route/events.hpp"
 #include "gateway/route/push.hpp"
@@ -37,6 +38,7 @@ Delivery::Delivery(store::Store& store)
       scheduler_(ioc_.get_executor(), store, clock_),
       deadlines_(store),
       deadline_timer_(ioc_),
+      prune_timer_(ioc_),
       thread_([this] { ioc_.run(); }) {}
 
 Delivery::~Delivery() { stop(); }
@@ -49,6 +51,8 @@ core::Result<void> Delivery::configure(const config::Config& cfg) {
     scheduler_.configure(std::move(*lanes), policy_of(cfg.delivery), cfg.delivery.scan_interval,
                          cfg.delivery.pickup_interval);
     deadline_interval_ = cfg.deadlines.scan_interval;
+    retention_ = cfg.store.retention;
+    prune_interval_ = cfg.store.prune_interval;
     done.set_value();
   });
   done.get_future().wait();
@@ -60,6 +64,44 @@ void Delivery::start() {
     scheduler_.start();
     scheduler_.scan();
     watch_deadlines();
+    prune();
+  });
+}
+
+// Runs on the delivery thread. A run prunes one batch per handler and posts
+// itself again while more bodies qualify, so the scheduler's handlers run in
+// between (each batch waits for its own commit); after the run it logs once
+// and sleeps for the interval.
+void Delivery::prune() {
+  if (stopped_) return;
+  if (prune_cutoff_.empty()) {
+    prune_cutoff_ = core::utc_text(std::chrono::system_clock::now() - retention_);
+    pruned_ = {};
+  }
+  store::PruneRequest req;
+  req.cutoff = prune_cutoff_;
+  req.limit = req.batch;
+  req.reason = "retention " + config::format_duration(retention_);
+  auto r = store_.prune_bodies(req);
+  if (r) {
+    pruned_.pruned += r->pruned;
+    pruned_.bytes += r->bytes;
+    if (r->pruned > 0)
+      core::counter("sluis_store_pruned_bodies_total", "Message bodies removed by the retention pruner.")
+          .inc(r->pruned);
+    if (r->more) {
+      asio::post(ioc_, [this] { prune(); });
+      return;
+    }
+    if (pruned_.pruned > 0)
+      core::log(events::kPruned, {{"count", pruned_.pruned}, {"bytes", pruned_.bytes}, {"cutoff", prune_cutoff_}});
+  } else {
+    core::log(events::kPruneFailed, {{"count", pruned_.pruned}, {"error", r.error().text}});
+  }
+  prune_cutoff_.clear();
+  prune_timer_.expires_after(prune_interval_);
+  prune_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) prune();
   });
 }
 
@@ -96,6 +138,7 @@ void Delivery::stop() {
   asio::post(ioc_, [this] {
     stopped_ = true;
     deadline_timer_.cancel();
+    prune_timer_.cancel();
     scheduler_.stop();
   });
   work_.reset();

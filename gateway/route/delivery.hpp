@@ -1,8 +1,9 @@
 // The daemon's delivery service: the scheduler (scheduler.hpp) on its own
 // thread ("delivery") with the lanes of the configured push and drop
 // destinations, and the deadline watch (deadline_watch.hpp) on a timer of
-// deadlines.scan_interval. sluisd builds it at start-up and reconfigures it
-// on reload.
+// deadlines.scan_interval, and the retention pruner (Store::prune_bodies) on
+// a timer of store.prune_interval. sluisd builds it at start-up and
+// reconfigures it on reload.
 //
 // Threading: the public methods are called from the daemon's main thread;
 // they hand work to the delivery thread and wait where they must.
@@ -58,6 +59,13 @@ class Delivery {
   DeadlineWatch deadlines_;
   boost::asio::steady_timer deadline_timer_;
   config::Duration deadline_interval_ = std::chrono::minutes(1);
+  // The retention pruner: one batch per handler, so delivery work interleaves.
+  void prune();
+  boost::asio::steady_timer prune_timer_;
+  config::Duration retention_ = std::chrono::hours(24 * 62);
+  config::Duration prune_interval_ = std::chrono::hours(1);
+  store::PruneResult pruned_;  // this run so far
+  std::string prune_cutoff_;   // this run's cutoff; empty between runs
   bool stopped_ = false;
   std::thread thread_;
 };

@@ -37,4 +37,15 @@ inline constexpr Event kDeadlineStoreError{
     "DEADLINE_STORE_ERROR", Level::err,
     "The deadline watch could not read or update the obligations; it tries again at the next scan."};
 
+// The retention pruner (store.retention, Delivery's prune timer).
+inline constexpr Event kPruned{
+    "STORE_PRUNED", Level::info,
+    "The retention pruner removed the bodies of count=<n> acknowledged or rejected messages received before "
+    "cutoff=<time> (bytes=<their size>); their metadata, findings, BSN hashes, ledger facts and audit stay. "
+    "Logged once per run that removed something."};
+inline constexpr Event kPruneFailed{
+    "STORE_PRUNE_FAILED", Level::err,
+    "The retention pruner could not remove bodies (count=<n> were removed before the error); it tries again "
+    "after store.prune_interval. Nothing else is affected."};
+
 }  // namespace sluis::route::events

@@ -1,5 +1,6 @@
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -13,6 +14,7 @@
 #include "gateway/store/sqlite_ledger.hpp"
 #include "gateway/store/sqlite_obligations.hpp"
 #include "gateway/store/sqlite_queue.hpp"
+#include "gateway/store/sqlite_retention.hpp"
 #include "gateway/store/sqlite_util.hpp"
 #include "gateway/store/store.hpp"
 
@@ -152,8 +154,8 @@ constexpr const char* kColumns =
     "id, seq, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, "
     "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
     "received_at, state, attempts, next_attempt_at, last_error, acked_at, findings, response, "
-    "http_status, shadow, destination, delivery, hold_reason, lifetime_from";
-constexpr int kColumnCount = 30;  // a column selected after kColumns has this index
+    "http_status, shadow, destination, delivery, hold_reason, lifetime_from, pruned_at";
+constexpr int kColumnCount = 31;  // a column selected after kColumns has this index
 
 StoredMessage read_row(const Stmt& s) {
   StoredMessage m;
@@ -187,6 +189,7 @@ StoredMessage read_row(const Stmt& s) {
   m.delivery = s.text(27);
   m.hold_reason = s.text(28);
   m.lifetime_from = s.text(29);
+  m.pruned_at = s.text(30);
   return m;
 }
 
@@ -210,7 +213,8 @@ core::Result<std::optional<StoredMessage>> one_row(Stmt& s, sqlite3* db, const c
 core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(o.path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           o.vfs.empty() ? nullptr : o.vfs.c_str());
   if (rc != SQLITE_OK) {
     auto e = db_error(db, "cannot open the store " + o.path);
     sqlite3_close_v2(db);
@@ -298,9 +302,12 @@ class SqliteStore final : public Store {
 
   core::Result<std::optional<std::string>> body(const std::string& id) override {
     std::lock_guard lock(rmu_);
-    Stmt s(r_, "SELECT body FROM messages WHERE id = ?");
+    Stmt s(r_, "SELECT body, pruned_at FROM messages WHERE id = ?");
     s.bind(1, id);
     int rc = s.step();
+    if (rc == SQLITE_ROW && !s.null(1))
+      return core::make_error(kPrunedError, "message " + id + ": its body was removed by the retention pruner at " +
+                                                s.text(1) + "; its metadata, findings and history remain");
     if (rc == SQLITE_ROW) return std::optional<std::string>(s.blob(0));
     if (rc == SQLITE_DONE) return std::optional<std::string>();
     return db_error(r_, "body");
@@ -537,6 +544,37 @@ class SqliteStore final : public Store {
     return *n;
   }
 
+  // ---- retention: SQL in sqlite_retention.cpp ----
+  // One writer job per batch, so commits queued meanwhile go in between.
+  core::Result<PruneResult> prune_bodies(const PruneRequest& req) override {
+    if (req.dry_run) {
+      std::lock_guard lock(rmu_);
+      return sqlite::prune_preview(r_, req);
+    }
+    PruneResult out;
+    for (;;) {
+      std::int64_t n = std::max(1, req.batch);
+      if (req.limit > 0) n = std::min(n, req.limit - out.pruned);
+      if (n <= 0) break;
+      auto got = std::make_shared<sqlite::PruneBatch>();
+      auto r = run_write([&req, n, got](sqlite3* db) -> core::Result<void> {
+        auto b = sqlite::prune_batch(db, req, n, now_utc());
+        if (!b) return b.error();
+        *got = *b;
+        return {};
+      });
+      if (!r) return r.error();
+      out.pruned += got->pruned;
+      out.bytes += got->bytes;
+      if (got->pruned < n) return out;  // nothing left
+    }
+    std::lock_guard lock(rmu_);
+    auto left = sqlite::prunable_left(r_, req.cutoff);
+    if (!left) return left.error();
+    out.more = *left;
+    return out;
+  }
+
   core::Result<void> backup(const std::string& path) override {
     std::error_code ec;
     if (std::filesystem::exists(path, ec))
@@ -566,6 +604,8 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::size_t pending() const override { return pending_.load(std::memory_order_relaxed); }
+
   void close() override {
     {
       std::lock_guard lock(qmu_);
@@ -586,7 +626,11 @@ class SqliteStore final : public Store {
     {
       std::lock_guard lock(qmu_);
       if (!closing_) {
-        queue_.push_back({std::move(run), std::move(done)});
+        pending_.fetch_add(1, std::memory_order_relaxed);
+        queue_.push_back({std::move(run), [this, done = std::move(done)](core::Result<void> r) {
+                            pending_.fetch_sub(1, std::memory_order_relaxed);
+                            done(std::move(r));
+                          }});
         qcv_.notify_one();
         return;
       }
@@ -628,8 +672,22 @@ class SqliteStore final : public Store {
   // returns after the WAL frames are fsynced; only then do callers hear
   // "success", so everything acknowledged is on disk. A job that fails inside
   // its savepoint is rolled back alone and told so; the others still commit.
+  //
+  // I/O errors and a full disk (docs/store.md, "Faults"): SQLite may answer
+  // them by rolling the whole transaction back itself (SQLITE_IOERR,
+  // SQLITE_FULL; sqlite3_get_autocommit() is then true again). Inside the batch
+  // that loses every job so far, and a later "SAVEPOINT job" would open, and
+  // its RELEASE commit, a transaction of its own: so the batch stops and every
+  // job fails. A failed COMMIT fails every job; a transaction SQLite left open
+  // is rolled back, here and again before the next BEGIN, so the next batch
+  // starts clean. A job hears success only when COMMIT returned SQLITE_OK (the
+  // converse need not hold: when the autocheckpoint after a durable COMMIT
+  // fails, or an fsync fails after the WAL frames were written, a commit
+  // reported failed may be found after a reopen; the sender's resend is then
+  // an idempotent replay).
   void run_batch(std::vector<Job>& batch) {
     std::vector<core::Result<void>> results(batch.size());
+    if (!sqlite3_get_autocommit(w_)) exec(w_, "ROLLBACK");
     auto begun = exec(w_, "BEGIN IMMEDIATE");
     if (!begun) {
       for (auto& j : batch) j.done(begun.error());
@@ -643,14 +701,36 @@ class SqliteStore final : public Store {
         exec(w_, "ROLLBACK TO job");
         exec(w_, "RELEASE job");
       }
+      if (sqlite3_get_autocommit(w_)) {  // SQLite rolled the batch back
+        core::Error cause = results[i] ? core::Error{"store.sqlite", "the transaction ended"} : results[i].error();
+        core::Error e{cause.code == "store.disk_full" ? cause.code : "store.commit_failed",
+                      "the batch of " + std::to_string(batch.size()) + " commits to " + opts_.path +
+                          " was rolled back: " + cause.text};
+        for (std::size_t j = 0; j < batch.size(); ++j) batch[j].done(j == i && !results[i] ? results[i].error() : e);
+        return;
+      }
     }
     auto committed = exec(w_, "COMMIT");
     if (!committed) {
-      exec(w_, "ROLLBACK");
-      for (auto& j : batch) j.done(core::Error{"store.commit_failed", committed.error().text});
+      core::Error e = commit_error(committed.error());  // before ROLLBACK resets the error code
+      if (!sqlite3_get_autocommit(w_)) exec(w_, "ROLLBACK");
+      for (auto& j : batch) j.done(e);
       return;
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  }
+
+  // What a failed COMMIT tells its callers (and, through the intake's
+  // INTAKE_COMMIT_FAILED event, the operator): a full disk by name, with the
+  // directory, since freeing space there is the remedy; else what SQLite said.
+  core::Error commit_error(const core::Error& failed) const {
+    int code = sqlite3_extended_errcode(w_);
+    std::string dir = std::filesystem::path(opts_.path).parent_path().string();
+    if ((code & 0xff) == SQLITE_FULL)
+      return {"store.disk_full", "the disk holding " + dir + " is full: could not commit to " + opts_.path + " (" +
+                                     failed.text + ")"};
+    return {"store.commit_failed", "commit to " + opts_.path + " failed: " + failed.text + " (SQLite error " +
+                                       std::to_string(code) + ")"};
   }
 
   static core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
@@ -852,6 +932,7 @@ class SqliteStore final : public Store {
   std::mutex qmu_;
   std::condition_variable qcv_;
   std::deque<Job> queue_;
+  std::atomic<std::size_t> pending_{0};  // jobs queued or in the running batch
   bool closing_ = false;
   std::thread thread_;
 };
@@ -869,7 +950,7 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
   // Forward-only: kMigrations[n] takes the schema from version n to n + 1, each
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
   const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema, sqlite::kOrphanSchema, kRoutingSchema,
-                                     sqlite::kObligationSchema};
+                                     sqlite::kObligationSchema, sqlite::kRetentionSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;
@@ -884,6 +965,12 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
 }
 
 }  // namespace
+
+core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
+  SqliteOptions opts;
+  opts.path = path;
+  return open_sqlite(opts);
+}
 
 core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
   std::error_code ec;

@@ -141,6 +141,7 @@ struct StoredMessage {
   bool shadow = false;
   std::string destination, delivery, hold_reason;
   std::string lifetime_from;   // set by message-requeue: the delivery lifetime counts from here
+  std::string pruned_at;       // UTC: the retention pruner removed the body (Store::prune_bodies); else empty
 };
 
 // Why a message is held (StoredMessage::hold_reason).
@@ -271,6 +272,27 @@ struct QueueActionResult {
   bool more = false;        // bulk: the filter selects more than `limit`
 };
 
+// ---- retention (Store::prune_bodies) ----
+
+// Which bodies to remove: messages in state acknowledged or rejected (final
+// states: nothing will deliver, redecide or fetch-and-ack them again) received
+// before `cutoff`. Never a message in any other state.
+struct PruneRequest {
+  std::string cutoff;          // UTC, core::utc_text: received_at before this
+  std::int64_t limit = 1000;   // at most this many bodies in this call; <= 0: no limit
+  int batch = 1000;            // bodies per writer transaction (commits run in between)
+  bool dry_run = false;        // count what this call would remove; change nothing
+  std::string actor = "sluis";  // audited with uid and reason, one row per pruned message
+  long uid = -1;
+  std::string reason;          // e.g. "retention 62d"
+};
+
+struct PruneResult {
+  std::int64_t pruned = 0;  // bodies removed (dry run: that would be removed)
+  std::int64_t bytes = 0;   // their size (the `size` column)
+  bool more = false;        // more bodies qualify than `limit` allowed
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -288,6 +310,8 @@ class Store {
   virtual void redecide(std::string id, State state, Decide decide, CommitDone done) = 0;
 
   virtual core::Result<std::optional<StoredMessage>> get(const std::string& id) = 0;
+  // The body byte for byte; nullopt: no such message; the error kPrunedError:
+  // removed by the retention pruner (StoredMessage::pruned_at).
   virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
   virtual core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) = 0;
   // Acknowledges a message the partner received; idempotent. False when the
@@ -359,8 +383,21 @@ class Store {
   // the work). Blocking.
   virtual core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
                                           const std::function<std::string()>& detail) = 0;
+  // ---- retention (sqlite_retention.cpp) ----
+  // Removes the bodies the request selects, oldest first, in transactions of
+  // `batch` bodies on the writer (queued commits run between them). The row
+  // stays with its metadata, sha256, size, findings, answer and BSN hashes
+  // (search and idempotent replays still find it), and so do ledger facts,
+  // obligations and audit; the body becomes empty and pruned_at is set. Each
+  // pruned message gets an audit row ("prune"). Idempotent: a pruned message
+  // is not selected again. body() of a pruned message is the error
+  // kPrunedError.
+  virtual core::Result<PruneResult> prune_bodies(const PruneRequest& r) = 0;
   // An online copy of the database at `path` (must not exist yet).
   virtual core::Result<void> backup(const std::string& path) = 0;
+  // Writes queued for the writer or in its running batch (backpressure: the
+  // HTTPS listener stops reading bodies while this is at store.max_queue).
+  virtual std::size_t pending() const = 0;
   // Stops the writer after the queued commits are done.
   virtual void close() = 0;
 };
@@ -373,17 +410,25 @@ struct SqliteOptions {
   // "queued". A tool opening the store next to a running daemon (sluisctl
   // ledger-import) passes false.
   bool recover = true;
+  // The SQLite VFS by name; empty: the default. Tests and benchmarks only
+  // ("sluis-fault", fault_vfs.hpp); no configuration key sets it.
+  std::string vfs;
 };
 
 // Opens (creating or migrating) the SQLite store. Refuses a database of a newer
 // schema version or one that fails the integrity check, with a clear text.
 // Messages left "delivering" by a crash return to "queued".
 core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
+// The same with every option at its default.
+core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 
 // A fresh opaque message id ("m" + 20 hex digits from the CSPRNG).
 std::string new_message_id();
 
+// The error code of body() for a message whose body the retention pruner removed.
+inline constexpr const char* kPrunedError = "store.pruned";
+
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 }  // namespace sluis::store

@@ -81,6 +81,8 @@ void usage(std::ostream& out) {
          "       sluisctl message-show ID [--body] [--unmask]\n"
          "       sluisctl message-hold|message-release|message-retry|message-requeue|message-delete "
          "ID|FILTER [--dry-run] [--reason TEXT]\n"
+         "       sluisctl prune [--dry-run] [--limit N]   (bodies of acknowledged/rejected messages past "
+         "store.retention)\n"
          "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
          "[--reference DIR] [--lang nl|en]\n"
          "       sluisctl rules-list [--type 301..325] [--lang nl|en]   (offline: the rule catalog)\n"

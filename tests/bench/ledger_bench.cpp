@@ -147,7 +147,7 @@ int main() {
                                  xml::ReadModel::yes);
   if (!seed.message) return 1;
 
-  auto s = store::open_sqlite({(dir / "store.db").string()});
+  auto s = store::open_sqlite((dir / "store.db").string());
   if (!s) {
     std::cerr << s.error().text << "\n";
     return 1;

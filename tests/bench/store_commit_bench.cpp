@@ -25,7 +25,7 @@ int main() {
   const std::string body(3500, 'x');
   constexpr int kThreads = 32, kEach = 60, kRaw = 600;
 
-  auto s = sluis::store::open_sqlite({(dir / "store.db").string()});
+  auto s = sluis::store::open_sqlite((dir / "store.db").string());
   if (!s) return 1;
   std::vector<double> lat;
   std::mutex lm;

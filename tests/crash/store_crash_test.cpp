@@ -29,7 +29,7 @@ namespace {
 std::string body_for(int i) { return "<Bericht n=\"" + std::to_string(i) + "\">" + std::string(3500, 'p') + "</Bericht>"; }
 
 [[noreturn]] void child(const std::string& path, int fd, int start) {
-  auto s = store::open_sqlite({path});
+  auto s = store::open_sqlite(path);
   if (!s) _exit(3);
   // Several threads, so commits are batched (group commit) when killed.
   std::vector<std::thread> ts;
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(every_acknowledged_commit_survives_sigkill) {
     next += 8;  // identifications never reused across runs
 
     // Reopen: every acknowledged commit is there, whole.
-    auto s = store::open_sqlite({path});
+    auto s = store::open_sqlite(path);
     BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
     sqlite3* h = nullptr;
     sqlite3_open(path.c_str(), &h);

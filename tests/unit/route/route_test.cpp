@@ -98,7 +98,7 @@ struct FakeTransport final : route::Transport {
 
 struct Fixture {
   Fixture() {
-    auto s = store::open_sqlite({(dir.path / "sluis.db").string()});
+    auto s = store::open_sqlite((dir.path / "sluis.db").string());
     BOOST_REQUIRE(s.has_value());
     db = std::move(*s);
   }
@@ -358,7 +358,7 @@ BOOST_FIXTURE_TEST_CASE(a_crash_during_delivery_redelivers_under_the_same_id, Fi
   // The daemon dies here; the store is opened again with recovery.
   db->close();
   db.reset();
-  auto s = store::open_sqlite({(dir.path / "sluis.db").string()});
+  auto s = store::open_sqlite((dir.path / "sluis.db").string());
   BOOST_REQUIRE(s.has_value());
   db = std::move(*s);
   BOOST_TEST(store::to_string(row(id).state) == "queued");

@@ -25,7 +25,7 @@ core::Date d(int y, unsigned mo, unsigned dd) { return year{y} / month{mo} / day
 struct Fixture {
   Fixture() : dir(fs::temp_directory_path() / ("sluis-obl-" + core::random_hex(6))) {
     fs::create_directories(dir);
-    auto s = store::open_sqlite({(dir / "sluis.db").string()});
+    auto s = store::open_sqlite((dir / "sluis.db").string());
     BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
     db = std::move(*s);
   }

@@ -1,5 +1,8 @@
 // The store's contract, written against the Store interface (every engine must
-// pass it); run here on the SQLite engine.
+// pass it); run here on the SQLite engine, twice: on the default VFS
+// (store_contract_test) and on the fault-injecting VFS with nothing armed
+// (store_contract_fault_vfs_test, built with SLUIS_STORE_TEST_VFS="sluis-fault"),
+// which must change nothing.
 #define BOOST_TEST_MODULE store_contract
 #include <sqlite3.h>
 
@@ -9,6 +12,7 @@
 #include <thread>
 
 #include "gateway/core/digest.hpp"
+#include "gateway/store/fault_vfs.hpp"
 #include "gateway/store/store.hpp"
 #include "tests/support/store_samples.hpp"
 
@@ -23,13 +27,27 @@ struct Dir {
   fs::path path;
 };
 
+#ifdef SLUIS_STORE_TEST_VFS
+constexpr const char* kVfs = SLUIS_STORE_TEST_VFS;
+#else
+constexpr const char* kVfs = "";
+#endif
+
+// The store at `path` on this run's VFS.
+store::SqliteOptions options(const fs::path& path) {
+  store::SqliteOptions o;
+  o.path = path.string();
+  o.vfs = kVfs;
+  if (!o.vfs.empty()) store::FaultVfs::install();
+  return o;
+}
+
 store::NewMessage message(const std::string& ident, const std::string& body = "<Bericht>x</Bericht>") {
   return test::sample_message(ident, body);
 }
 
 struct Fixture {
-  Fixture() {
-    opts.path = (dir.path / "sluis.db").string();
+  Fixture() : opts(options(dir.path / "sluis.db")) {
     auto s = store::open_sqlite(opts);
     BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
     db = std::move(*s);
@@ -203,11 +221,22 @@ BOOST_AUTO_TEST_CASE(restart_returns_delivering_to_queued) {
   BOOST_CHECK((*(*again)->get(a->id))->state == store::State::queued);
 }
 
+// With SLUIS_STORE_TEST_VFS the suite really runs on the wrapper: it counts
+// the store's writes and syncs (and is never installed otherwise).
+BOOST_AUTO_TEST_CASE(commits_go_through_the_runs_vfs) {
+  bool wrapped = std::string(kVfs) == store::FaultVfs::kName;
+  auto before = store::FaultVfs::counts();
+  BOOST_REQUIRE(db->commit_sync(message("V-1")).has_value());
+  auto after = store::FaultVfs::counts();
+  BOOST_TEST((after.writes > before.writes) == wrapped);
+  BOOST_TEST((after.syncs > before.syncs) == wrapped);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
   Dir dir;
-  store::SqliteOptions o{(dir.path / "new.db").string()};
+  store::SqliteOptions o = options(dir.path / "new.db");
   { auto s = store::open_sqlite(o); BOOST_REQUIRE(s.has_value()); }
   sqlite3* h = nullptr;
   sqlite3_open(o.path.c_str(), &h);
@@ -223,14 +252,14 @@ BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused) {
   Dir dir;
   std::string junk = (dir.path / "junk.db").string();
   std::ofstream(junk) << std::string(8192, 'x');
-  auto a = store::open_sqlite({junk});
+  auto a = store::open_sqlite(options(junk));
   BOOST_REQUIRE(a.has_error());
   BOOST_TEST(a.error().code == "store.not_a_database");
 
   // A real store with a page overwritten in the middle.
   std::string damaged = (dir.path / "damaged.db").string();
   {
-    auto s = store::open_sqlite({damaged});
+    auto s = store::open_sqlite(options(damaged));
     for (int i = 0; i < 300; ++i) (*s)->commit_sync(message("X-" + std::to_string(i), std::string(2000, 'b')));
   }
   {
@@ -239,7 +268,7 @@ BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused) {
     std::string noise(4096, '\x5a');
     f.write(noise.data(), static_cast<std::streamsize>(noise.size()));
   }
-  auto b = store::open_sqlite({damaged});
+  auto b = store::open_sqlite(options(damaged));
   BOOST_REQUIRE(b.has_error());
   BOOST_TEST((b.error().code == "store.corrupt" || b.error().code == "store.not_a_database"), b.error().text);
 }

@@ -1,0 +1,227 @@
+// sluis-load: a load generator for sluis's HTTPS API (and for any HTTPS
+// endpoint with mutual TLS, such as the nginx baseline of the benchmark).
+//
+//   sluis-load --url https://127.0.0.1:8443/v1/messages --cert C --key K --ca CA
+//              --body FILE [--unique TOKEN] [--connections 32] [--seconds 10 | --requests N]
+//   sluis-load --url ... --cert C --key K --ca CA --idle N [--hold SECONDS]
+//
+// Load mode: `connections` keep-alive TLS connections each POST the body
+// (Content-Type: application/xml) one request after the other; with --unique
+// every occurrence of TOKEN in the body is replaced by a fresh value per
+// request (distinct message identifications). Prints one JSON line:
+// {"requests", "seconds", "per_second", "p50_ms", "p99_ms", "status": {code: n}, "errors"}.
+// Idle mode: opens N TLS connections (handshake done, no request), prints
+// {"idle": n, "failed": m} when all are up, then holds them for --hold seconds
+// (default 10) so that the server's memory can be read.
+// Exit 0 when it ran, 64 on usage errors. Loopback use; no retries.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using Clock = std::chrono::steady_clock;
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+
+namespace {
+
+struct Options {
+  std::string host = "127.0.0.1", port = "8443", target = "/v1/messages";
+  std::string cert, key, ca, body_file, unique;
+  int connections = 32;
+  double seconds = 10;
+  long requests = 0;
+  int idle = 0;
+  double hold = 10;
+};
+
+struct Results {
+  std::vector<double> latencies_ms;
+  std::map<int, long> status;
+  long errors = 0;
+  std::atomic<long> counter{0};
+};
+
+bool parse_url(const std::string& url, Options& o) {
+  const std::string scheme = "https://";
+  if (url.rfind(scheme, 0) != 0) return false;
+  auto rest = url.substr(scheme.size());
+  auto slash = rest.find('/');
+  auto auth = rest.substr(0, slash);
+  o.target = slash == std::string::npos ? "/" : rest.substr(slash);
+  auto colon = auth.rfind(':');
+  o.host = auth.substr(0, colon);
+  o.port = colon == std::string::npos ? "443" : auth.substr(colon + 1);
+  return !o.host.empty();
+}
+
+asio::awaitable<bool> connect(Stream& s, const Options& o) {
+  asio::ip::tcp::resolver r(co_await asio::this_coro::executor);
+  auto eps = co_await r.async_resolve(o.host, o.port, asio::use_awaitable);
+  beast::get_lowest_layer(s).expires_after(std::chrono::seconds(30));
+  co_await beast::get_lowest_layer(s).async_connect(eps, asio::use_awaitable);
+  co_await s.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+  co_return true;
+}
+
+std::string with_unique(const std::string& body, const std::string& token, long n) {
+  if (token.empty()) return body;
+  std::string out = body, value = "L" + std::to_string(n);
+  for (auto at = out.find(token); at != std::string::npos; at = out.find(token, at + value.size()))
+    out.replace(at, token.size(), value);
+  return out;
+}
+
+asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const std::string& body, Results& res,
+                             Clock::time_point end) {
+  auto ex = co_await asio::this_coro::executor;
+  for (;;) {  // one connection; reconnect when the server closes it
+    Stream s(ex, ctx);
+    try {
+      co_await connect(s, o);
+      beast::flat_buffer buf;
+      for (;;) {
+        long n = res.counter.fetch_add(1);
+        if ((o.requests > 0 && n >= o.requests) || (o.requests == 0 && Clock::now() >= end)) co_return;
+        http::request<http::string_body> req{http::verb::post, o.target, 11};
+        req.set(http::field::host, o.host);
+        req.set(http::field::content_type, "application/xml");
+        req.keep_alive(true);
+        req.body() = with_unique(body, o.unique, n);
+        req.prepare_payload();
+        auto t0 = Clock::now();
+        beast::get_lowest_layer(s).expires_after(std::chrono::seconds(30));
+        co_await http::async_write(s, req, asio::use_awaitable);
+        http::response<http::string_body> rsp;
+        co_await http::async_read(s, buf, rsp, asio::use_awaitable);
+        res.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        ++res.status[rsp.result_int()];
+        if (!rsp.keep_alive()) break;
+      }
+    } catch (const std::exception&) {
+      ++res.errors;
+      if (o.requests == 0 && Clock::now() >= end) co_return;
+    }
+  }
+}
+
+asio::awaitable<void> idle_one(asio::ssl::context& ctx, const Options& o, std::vector<std::unique_ptr<Stream>>& keep,
+                               int& failed, int& pending) {
+  auto s = std::make_unique<Stream>(co_await asio::this_coro::executor, ctx);
+  try {
+    co_await connect(*s, o);
+    beast::get_lowest_layer(*s).expires_never();
+    keep.push_back(std::move(s));
+  } catch (const std::exception&) {
+    ++failed;
+  }
+  --pending;
+}
+
+int usage() {
+  std::cerr << "usage: sluis-load --url URL --cert C --key K --ca CA --body FILE [--unique TOKEN]\n"
+               "                  [--connections N] [--seconds S | --requests N]\n"
+               "       sluis-load --url URL --cert C --key K --ca CA --idle N [--hold SECONDS]\n";
+  return 64;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    try {
+      if (a == "--url") {
+        if (!parse_url(next(), o)) return usage();
+      } else if (a == "--cert") o.cert = next();
+      else if (a == "--key") o.key = next();
+      else if (a == "--ca") o.ca = next();
+      else if (a == "--body") o.body_file = next();
+      else if (a == "--unique") o.unique = next();
+      else if (a == "--connections") o.connections = std::stoi(next());
+      else if (a == "--seconds") o.seconds = std::stod(next());
+      else if (a == "--requests") o.requests = std::stol(next());
+      else if (a == "--idle") o.idle = std::stoi(next());
+      else if (a == "--hold") o.hold = std::stod(next());
+      else return usage();
+    } catch (const std::exception&) {
+      return usage();
+    }
+  }
+  if (o.cert.empty() || o.key.empty() || o.ca.empty() || (o.idle == 0 && o.body_file.empty())) return usage();
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  ctx.load_verify_file(o.ca);
+  ctx.use_certificate_chain_file(o.cert);
+  ctx.use_private_key_file(o.key, asio::ssl::context::pem);
+  asio::io_context ioc;
+
+  if (o.idle > 0) {
+    std::vector<std::unique_ptr<Stream>> keep;
+    int failed = 0, pending = o.idle;
+    // At most 200 handshakes at once, so the server's accept queue keeps up.
+    int started = 0;
+    std::function<void()> more = [&] {
+      while (started < o.idle && started - (o.idle - pending) < 200) {
+        ++started;
+        asio::co_spawn(ioc, idle_one(ctx, o, keep, failed, pending), [&](std::exception_ptr) { more(); });
+      }
+    };
+    more();
+    while (pending > 0) ioc.run_one();
+    std::cout << boost::json::serialize(boost::json::object{{"idle", keep.size()}, {"failed", failed}}) << std::endl;
+    asio::steady_timer t(ioc, std::chrono::milliseconds(static_cast<long>(o.hold * 1000)));
+    t.wait();
+    return 0;
+  }
+
+  std::ifstream in(o.body_file, std::ios::binary);
+  if (!in) {
+    std::cerr << "sluis-load: cannot read " << o.body_file << "\n";
+    return 64;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  const std::string body = ss.str();
+  Results res;
+  auto t0 = Clock::now();
+  auto end = t0 + std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
+  for (int c = 0; c < o.connections; ++c) asio::co_spawn(ioc, worker(ctx, o, body, res, end), asio::detached);
+  ioc.run();
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  auto& l = res.latencies_ms;
+  std::sort(l.begin(), l.end());
+  auto pct = [&](double p) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, static_cast<std::size_t>(p * l.size()))]; };
+  boost::json::object status;
+  for (auto [code, n] : res.status) status[std::to_string(code)] = n;
+  std::cout << boost::json::serialize(boost::json::object{{"requests", l.size()},
+                                                          {"seconds", secs},
+                                                          {"per_second", l.size() / secs},
+                                                          {"p50_ms", pct(0.50)},
+                                                          {"p99_ms", pct(0.99)},
+                                                          {"status", status},
+                                                          {"errors", res.errors}})
+            << std::endl;
+  return 0;
+}
