@@ -210,41 +210,31 @@ Secret TableReader::secret(std::string_view key, std::string def) {
   return Secret(ref, std::move(value));
 }
 
-std::vector<std::string> TableReader::strings(std::string_view key, std::vector<std::string> def) {
+template <class T>
+std::vector<T> TableReader::array(std::string_view key, std::vector<T> def, std::string_view expected) {
   const toml::node* n = get(key);
   if (!n) return def;
   const toml::array* a = n->as_array();
   if (!a) {
-    type_error(key, *n, "an array of strings");
+    type_error(key, *n, expected);
     return def;
   }
-  std::vector<std::string> out;
+  std::vector<T> out;
   for (const toml::node& e : *a) {
-    if (auto s = e.value<std::string>())
-      out.push_back(*s);
+    if (auto v = e.value<T>())
+      out.push_back(*v);
     else
-      errors_->push_back(
-          fmt::format("{}: {}: expected an array of strings", where(e.source()), name(key)));
+      errors_->push_back(fmt::format("{}: {}: expected {}", where(e.source()), name(key), expected));
   }
   return out;
 }
 
+std::vector<std::string> TableReader::strings(std::string_view key, std::vector<std::string> def) {
+  return array<std::string>(key, std::move(def), "an array of strings");
+}
+
 std::vector<std::int64_t> TableReader::integers(std::string_view key, std::vector<std::int64_t> def) {
-  const toml::node* n = get(key);
-  if (!n) return def;
-  const toml::array* a = n->as_array();
-  if (!a) {
-    type_error(key, *n, "an array of integers");
-    return def;
-  }
-  std::vector<std::int64_t> out;
-  for (const toml::node& e : *a) {
-    if (auto v = e.value<std::int64_t>())
-      out.push_back(*v);
-    else
-      errors_->push_back(fmt::format("{}: {}: expected an array of integers", where(e.source()), name(key)));
-  }
-  return out;
+  return array<std::int64_t>(key, std::move(def), "an array of integers");
 }
 
 std::string TableReader::one_of(std::string_view key, std::string def,

@@ -51,6 +51,8 @@ class TableReader {
   std::string where(const toml::source_region& r) const;
   std::string name(std::string_view key) const;
   void type_error(std::string_view key, const toml::node& n, std::string_view expected);
+  template <class T>
+  std::vector<T> array(std::string_view key, std::vector<T> def, std::string_view expected);
 
   const toml::table* table_;
   std::string file_;
