@@ -97,6 +97,13 @@ std::string partners(TestGateway& g) {
     << "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0935\", \"0938\"]\n"
     << "mode = \"" << (regio_live ? "live" : "not_enrolled") << "\"\n"
     << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("notenrolled.pem") << "\"\n"
+    << "[[partners]]\nid = \"gem2\"\nrole = \"gemeente\"\ncodes = [\"0928\"]\n"
+    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("shadow.pem") << "\"\n"
+    // The same endpoint, but the CA pinned for it is not the one that signed its certificate.
+    << "[[destinations]]\nid = \"gem2-push\"\nkind = \"push\"\npartner = \"gem2\"\n"
+    << "url = \"https://127.0.0.1:" << rx->port << "/sluis/in\"\nca = \"" << g.pki("other-ca.pem") << "\"\n"
+    << "client_cert = \"" << g.pki("stranger.pem") << "\"\nclient_key = \"" << g.pki("stranger.key") << "\"\n"
+    << "[[routes]]\nreceivers = [\"0928\"]\ndestination = \"gem2-push\"\n"
     << "[[destinations]]\nid = \"gem-push\"\nkind = \"push\"\npartner = \"gem\"\n"
     << "url = \"https://127.0.0.1:" << rx->port << "/sluis/in\"\nca = \"" << g.pki("ca.pem") << "\"\n"
     << "client_cert = \"" << g.pki("stranger.pem") << "\"\nclient_key = \"" << g.pki("stranger.key") << "\"\n"
@@ -282,6 +289,17 @@ BOOST_AUTO_TEST_CASE(an_intermediary_not_live_gets_its_messages_when_it_goes_liv
   // Only whole files under sluis's ids, no temporary left behind.
   for (const auto& e : fs::directory_iterator(g->dir.path() / "drop"))
     BOOST_TEST(e.path().filename().string().front() != '.', e.path());
+}
+
+BOOST_AUTO_TEST_CASE(an_endpoint_whose_certificate_the_pinned_ca_did_not_sign_gets_nothing) {
+  rx->mode("ok");
+  auto id = submit("0928");
+  BOOST_REQUIRE(until([&] { return show(id).at("attempts").as_int64() >= 1 && state_of(id) == "deferred"; }));
+  std::string error(show(id).at("last_error").as_string());
+  BOOST_TEST(error.find("TLS handshake") != std::string::npos, error);
+  BOOST_TEST(error.find("certificate verify failed") != std::string::npos, error);
+  auto s = rx->started();
+  BOOST_TEST(std::count(s.begin(), s.end(), id) == 0);  // not a byte of it reached the endpoint
 }
 
 BOOST_AUTO_TEST_CASE(a_code_that_routes_nowhere_is_refused_with_a_finding) {
