@@ -6,6 +6,7 @@
 #include <set>
 
 #include "gateway/admin/body_mask.hpp"
+#include "gateway/core/date.hpp"
 #include "gateway/core/redact.hpp"
 
 namespace sluis::admin {
@@ -18,12 +19,6 @@ constexpr int kHistoryMax = 1000;
 constexpr const char* kActor = "admin";
 constexpr std::initializer_list<const char*> kFilterKeys = {
     "state", "partner", "law", "type", "from", "to", "destination"};
-
-// Texts from outside (delivery errors, audit details) pass the BSN scrub
-// before an operator sees them.
-std::string clean(const std::string& s) {
-  return core::scrub(s);
-}
 
 // Refuses an argument the command does not know: a mistyped filter key must
 // not silently select more.
@@ -41,15 +36,6 @@ std::string unknown_argument(const Request& r,
 bool parse_int(const std::string& s, std::int64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
-}
-
-// YYYY-MM-DD with a plausible month and day (the store compares text).
-bool is_day(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 // The filter keys of a request; an error text when one is malformed.
@@ -71,8 +57,8 @@ std::string parse_filter(const Request& r, store::QueueFilter& f) {
   }
   f.from = string_arg(r, "from");
   f.to = string_arg(r, "to");
-  if (!f.from.empty() && !is_day(f.from)) return "from must be a date YYYY-MM-DD (a UTC day)";
-  if (!f.to.empty() && !is_day(f.to)) return "to must be a date YYYY-MM-DD (a UTC day)";
+  if (!f.from.empty() && !core::parse_date(f.from)) return "from must be a date YYYY-MM-DD (a UTC day)";
+  if (!f.to.empty() && !core::parse_date(f.to)) return "to must be a date YYYY-MM-DD (a UTC day)";
   if (!f.from.empty() && !f.to.empty() && f.to < f.from) return "to lies before from";
   f.destination = string_arg(r, "destination");
   return {};
@@ -108,7 +94,7 @@ boost::json::object metadata(const store::StoredMessage& m) {
                         {"delivery", m.delivery},
                         {"attempts", m.attempts},
                         {"next_attempt_at", m.next_attempt_at},
-                        {"last_error", clean(m.last_error)},
+                        {"last_error", core::scrub(m.last_error)},
                         {"hold_reason", m.hold_reason},
                         {"shadow", m.shadow}};
   return o;
@@ -132,18 +118,16 @@ boost::json::object describe(const store::StoredMessage& m) {
   return o;
 }
 
+// One count query: the per-state totals are the sums over destinations.
 Answer queue_summary(store::Store& db) {
-  auto counts = db.count_by_state();
-  if (!counts) return error(counts.error().text);
   auto per_dest = db.count_by_destination();
   if (!per_dest) return error(per_dest.error().text);
   boost::json::object states, destinations;
   std::int64_t total = 0;
-  for (const auto& [s, n] : *counts) {
-    states[store::to_string(s)] = n;
-    total += n;
-  }
   for (const auto& d : *per_dest) {
+    auto& n = states[store::to_string(d.state)];
+    n = (n.is_int64() ? n.as_int64() : 0) + d.count;
+    total += d.count;
     auto& slot = destinations[d.destination.empty() ? "(none)" : d.destination];
     if (!slot.is_object()) slot = boost::json::object{};
     slot.as_object()[store::to_string(d.state)] = d.count;
@@ -205,7 +189,7 @@ Answer message_show(store::Store& db, const Request& r) {
                                     {"actor", a.actor},
                                     {"uid", a.uid},
                                     {"action", a.action},
-                                    {"detail", clean(a.detail)}});
+                                    {"detail", core::scrub(a.detail)}});
   o["history"] = std::move(h);
   if (*body || *unmask) {
     auto b = db.body(id);

@@ -273,15 +273,13 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       c.receiver_partner = (*heen)->sender_partner;
       // A retour goes back to the heenbericht's sender: by the route for its
       // code (the retour's Afzender), else to that partner's mailbox.
-      c.target = c.routes->resolve(standard::to_string(type.law), type.number, id.afzender, today);
-      if (!c.target || c.target->partner->id != c.receiver_partner) c.target = c.routes->mailbox_of(c.receiver_partner);
+      c.target = c.routes->back_to(c.receiver_partner, standard::to_string(type.law), type.number, id.afzender, today);
       if (c.target) c.receiver = c.target->partner;
     }
   }
   // What sluis composes in answer goes back to the sender of this message.
   if (!type.retour) {
-    c.answer = c.routes->resolve(standard::to_string(type.law), type.number + 1, id.afzender, today);
-    if (!c.answer || c.answer->partner->id != partner.id) c.answer = c.routes->mailbox_of(partner.id);
+    c.answer = c.routes->back_to(partner.id, standard::to_string(type.law), type.number + 1, id.afzender, today);
   }
   if (c.outcome.verdict == xml::Verdict::invalid) {
     c.status = http::status::unprocessable_entity;
@@ -458,8 +456,7 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids) {
     v.sender_partner = s.sender_partner;
     v.shadow = s.shadow;
     v.hold_reason = reason;
-    auto answer = routes->resolve(s.law, s.type + 1, s.sender_code, today);
-    if (!answer || answer->partner->id != s.sender_partner) answer = routes->mailbox_of(s.sender_partner);
+    auto answer = routes->back_to(s.sender_partner, s.law, s.type + 1, s.sender_code, today);
     if (answer) {
       v.answer_destination = answer->destination;
       v.answer_delivery = std::string(config::to_string(answer->kind));

@@ -71,12 +71,6 @@ int Scheduler::in_flight(const std::string& destination) const {
   return it == lanes_.end() ? 0 : it->second.in_flight;
 }
 
-int Scheduler::in_flight() const {
-  int n = 0;
-  for (const auto& [_, l] : lanes_) n += l.in_flight;
-  return n;
-}
-
 void Scheduler::scan() {
   for (auto& [_, l] : lanes_) scan_lane(l);
 }

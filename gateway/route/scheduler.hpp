@@ -73,7 +73,6 @@ class Scheduler {
   void check_pickups();
 
   int in_flight(const std::string& destination) const;
-  int in_flight() const;
 
  private:
   struct LaneState {

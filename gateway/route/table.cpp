@@ -50,4 +50,11 @@ std::optional<Target> Table::resolve(std::string_view law, int type, const std::
   return std::nullopt;
 }
 
+std::optional<Target> Table::back_to(const std::string& partner_id, std::string_view law, int type,
+                                     const std::string& code, const core::Date& day) const {
+  auto t = resolve(law, type, code, day);
+  if (t && t->partner->id == partner_id) return t;
+  return mailbox_of(partner_id);
+}
+
 }  // namespace sluis::route

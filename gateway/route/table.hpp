@@ -38,10 +38,14 @@ class Table {
   // goes on `day` (a Dutch date); nullopt when it routes nowhere.
   std::optional<Target> resolve(std::string_view law, int type, const std::string& receiver_code,
                                 const core::Date& day) const;
+  // Where a message back to a known partner goes (a retour to the heen's
+  // sender, what sluis composes in answer): the route for its `code` when
+  // that leads to the partner, else the partner's mailbox.
+  std::optional<Target> back_to(const std::string& partner_id, std::string_view law, int type,
+                                const std::string& code, const core::Date& day) const;
   // The partner's own mailbox.
   std::optional<Target> mailbox_of(const std::string& partner_id) const;
   const config::DestinationConfig* destination(const std::string& id) const;
-  const std::vector<config::DestinationConfig>& destinations() const { return destinations_; }
   const config::Partner* partner(const std::string& id) const;
 
  private:

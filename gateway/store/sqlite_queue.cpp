@@ -27,11 +27,6 @@ std::string_view to_string(QueueAction a) {
 
 namespace sqlite {
 
-const char* const kQueueIndexes = R"sql(
-CREATE INDEX IF NOT EXISTS audit_message ON audit (message_id, seq);
-CREATE INDEX IF NOT EXISTS messages_heen ON messages (heen_id);
-)sql";
-
 namespace {
 
 using Bind = std::variant<std::string, std::int64_t>;
@@ -87,16 +82,7 @@ void bind_all(Stmt& s, const std::vector<Bind>& binds, int first = 1) {
 
 core::Result<void> audit(sqlite3* db, const QueueActionRequest& r, const std::string& action,
                          const std::string& id, const std::string& detail) {
-  Stmt s(
-      db,
-      "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
-  s.bind(1, core::utc_text(std::chrono::system_clock::now())).bind(2, r.actor);
-  s.bind(3, static_cast<std::int64_t>(r.uid))
-      .bind(4, action)
-      .bind(5, id)
-      .bind_null_if_empty(6, detail);
-  if (s.step() != SQLITE_DONE) return db_error(db, "audit");
-  return {};
+  return audit_row(db, r.actor, r.uid, action, id, detail);
 }
 
 // The states an action applies to; a bulk action selects only these.

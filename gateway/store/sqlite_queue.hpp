@@ -26,7 +26,6 @@ struct RowReader {
 // Indexes the queue commands read by (history by message id; the retours
 // that answer a message, checked before a delete). Created when missing at
 // open; idempotent.
-extern const char* const kQueueIndexes;
 
 core::Result<std::vector<DestinationCount>> count_by_destination(sqlite3* db);
 core::Result<std::vector<StoredMessage>> queue_list(sqlite3* db, const RowReader& rows,

@@ -18,6 +18,9 @@ CREATE INDEX messages_mailbox_open ON messages (receiver_partner, seq)
   WHERE state IN ('queued','delivering','delivered','deferred');
 CREATE INDEX messages_state_seq ON messages (state, seq);
 CREATE INDEX messages_received ON messages (received_at);
+-- message-show's history and message-delete's check for retours answering a message.
+CREATE INDEX audit_message ON audit (message_id, seq);
+CREATE INDEX messages_heen ON messages (heen_id);
 )sql";
 
 namespace {

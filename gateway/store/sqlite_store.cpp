@@ -21,6 +21,7 @@
 namespace sluis::store {
 
 using sqlite::db_error;
+using sqlite::audit_row;
 using sqlite::exec;
 using sqlite::Stmt;
 
@@ -401,17 +402,6 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  core::Result<std::vector<std::pair<State, std::int64_t>>> count_by_state() override {
-    std::lock_guard lock(rmu_);
-    Stmt s(r_, "SELECT state, count(*) FROM messages GROUP BY state ORDER BY state");
-    std::vector<std::pair<State, std::int64_t>> out;
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW)
-      out.emplace_back(parse_state(s.text(0)).value_or(State::received), s.i64(1));
-    if (rc != SQLITE_DONE) return db_error(r_, "count_by_state");
-    return out;
-  }
-
   // ---- the standard's deadlines: SQL in sqlite_obligations.cpp ----
   core::Result<std::vector<OverdueAnswer>> overdue(const std::string& as_of, const std::string& partner) override {
     std::lock_guard lock(rmu_);
@@ -509,15 +499,6 @@ class SqliteStore final : public Store {
                 " FROM messages WHERE destination = ? AND state = ? ORDER BY seq LIMIT ?").c_str());
     s.bind(1, destination).bind(2, to_string(state)).bind(3, static_cast<std::int64_t>(limit));
     return all_rows(s, r_, "in_state");
-  }
-
-  core::Result<std::optional<std::string>> next_attempt(const std::string& destination) override {
-    std::lock_guard lock(rmu_);
-    Stmt s(r_, "SELECT min(next_attempt_at) FROM messages WHERE destination = ? AND state = 'deferred'");
-    s.bind(1, destination);
-    if (s.step() != SQLITE_ROW) return db_error(r_, "next_attempt");
-    if (s.null(0)) return std::optional<std::string>();
-    return std::optional<std::string>(s.text(0));
   }
 
   core::Result<std::int64_t> release_held(const std::string& receiver_partner, const std::string& reason,
@@ -733,15 +714,6 @@ class SqliteStore final : public Store {
                                        std::to_string(code) + ")"};
   }
 
-  static core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
-                                      const std::string& message_id, const std::string& detail) {
-    Stmt s(db, "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
-    s.bind(1, now_utc()).bind(2, actor).bind(3, static_cast<std::int64_t>(uid)).bind(4, action);
-    s.bind_null_if_empty(5, message_id).bind_null_if_empty(6, detail);
-    if (s.step() != SQLITE_DONE) return db_error(db, "audit");
-    return {};
-  }
-
   // One received message: idempotency and identification checks, the
   // judgement against the ledger (m.decide), the row, its BSN hashes, its
   // ledger changes and the retours it produced, and audit entries. Runs in the
@@ -937,6 +909,19 @@ class SqliteStore final : public Store {
   std::thread thread_;
 };
 
+}  // namespace
+
+core::Result<void> sqlite::audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
+                                     const std::string& message_id, const std::string& detail) {
+  Stmt s(db, "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, now_utc()).bind(2, actor).bind(3, static_cast<std::int64_t>(uid)).bind(4, action);
+  s.bind_null_if_empty(5, message_id).bind_null_if_empty(6, detail);
+  if (s.step() != SQLITE_DONE) return db_error(db, "audit");
+  return {};
+}
+
+namespace {
+
 core::Result<void> migrate(sqlite3* db, const std::string& path) {
   Stmt v(db, "PRAGMA user_version");
   if (!v.ok() || v.step() != SQLITE_ROW)
@@ -995,7 +980,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
   for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"})
     if (auto r = exec(writer, pragma); !r) return fail(r.error());
   if (auto r = migrate(writer, opts.path); !r) return fail(r.error());
-  if (auto r = exec(writer, sqlite::kQueueIndexes); !r) return fail(r.error());
   // Startup recovery: an attempt that was running when we stopped did not finish.
   if (opts.recover)
     if (auto r = exec(writer, "UPDATE messages SET state = 'queued' WHERE state = 'delivering'"); !r)

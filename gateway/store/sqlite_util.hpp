@@ -94,6 +94,10 @@ class Stmt {
   bool borrowed_ = false;
 };
 
+// One row of the append-only audit log (the at column: now, UTC).
+core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
+                             const std::string& message_id, const std::string& detail);
+
 inline core::Result<void> exec(sqlite3* db, const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {

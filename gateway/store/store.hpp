@@ -334,9 +334,7 @@ class Store {
     OrphanKey waits_for;
   };
   virtual core::Result<std::vector<Orphan>> orphans(int limit) = 0;
-  // Counts per state (queue-summary, metrics).
-  virtual core::Result<std::vector<std::pair<State, std::int64_t>>> count_by_state() = 0;
-  // Counts per destination and state (queue-summary).
+  // Counts per destination and state (queue-summary; per-state totals are their sums).
   virtual core::Result<std::vector<DestinationCount>> count_by_destination() = 0;
   // Messages the filter selects, in seq order, metadata only (queue-list).
   virtual core::Result<std::vector<StoredMessage>> queue_list(const QueueQuery& q) = 0;
@@ -363,8 +361,6 @@ class Store {
   // Messages of `destination` in `state`, oldest first (drop pickup checks).
   virtual core::Result<std::vector<StoredMessage>> in_state(const std::string& destination, State state,
                                                             int limit) = 0;
-  // The earliest next_attempt_at of the destination's deferred messages.
-  virtual core::Result<std::optional<std::string>> next_attempt(const std::string& destination) = 0;
   // Held messages to `receiver_partner` with hold_reason `reason` go to
   // queued (its routing unchanged): the receiver went live. Audited as `actor`.
   // Returns how many.

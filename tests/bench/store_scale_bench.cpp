@@ -10,7 +10,7 @@
 //     recovery), cold (the file's pages evicted with posix_fadvise) and warm,
 //     and how much of it is PRAGMA quick_check;
 //   - mailbox pages (first and deep by cursor), queue_list with filters
-//     (state, partner, date range, combined), by_bsn_hash, count_by_state,
+//     (state, partner, date range, combined), by_bsn_hash,
 //     count_by_destination: p50/p99 through the interface, against the same
 //     SQL on a plain prepared statement (raw SQLite) as a ratio, with the
 //     query plan;
@@ -444,8 +444,6 @@ int main() {
        {from, to, "acknowledged", a, "0", "100"}},
       {"by_bsn_hash", [&db] { return db.by_bsn_hash(bsn_hash(4711))->size(); },
        col + "WHERE id IN (SELECT message_id FROM message_bsn WHERE bsn_hash = ?1) ORDER BY seq", {bsn_hash(4711)}},
-      {"count_by_state", [&db] { return db.count_by_state()->size(); },
-       "SELECT state, count(*) FROM messages GROUP BY state ORDER BY state", {}},
       {"count_by_destination", [&db] { return db.count_by_destination()->size(); },
        "SELECT COALESCE(destination, ''), state, count(*) FROM messages GROUP BY destination, state ORDER BY "
        "destination, state",

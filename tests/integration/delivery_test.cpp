@@ -90,15 +90,10 @@ bool regio_live = false;
 std::string partners(TestGateway& g) {
   if (!rx) rx = new Receiver(g);  // the PKI exists now; the config needs the receiver's port
   std::ostringstream c;
-  c << "[[partners]]\nid = \"zorg\"\nrole = \"aanbieder\"\ncodes = [\"75302186\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("provider.pem") << "\"\n"
-    << "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n"
-    << "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0935\", \"0938\"]\n"
-    << "mode = \"" << (regio_live ? "live" : "not_enrolled") << "\"\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("notenrolled.pem") << "\"\n"
-    << "[[partners]]\nid = \"gem2\"\nrole = \"gemeente\"\ncodes = [\"0928\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("shadow.pem") << "\"\n"
+  c << g.corpus_partners()
+    << g.partner("regio", "intermediair", "\"0935\", \"0938\"", "notenrolled.pem",
+                 std::string("mode = \"") + (regio_live ? "live" : "not_enrolled") + "\"\n")
+    << g.partner("gem2", "gemeente", "\"0928\"", "shadow.pem")
     // The same endpoint, but the CA pinned for it is not the one that signed its certificate.
     << "[[destinations]]\nid = \"gem2-push\"\nkind = \"push\"\npartner = \"gem2\"\n"
     << "url = \"https://127.0.0.1:" << rx->port << "/sluis/in\"\nca = \"" << g.pki("other-ca.pem") << "\"\n"

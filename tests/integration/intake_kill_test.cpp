@@ -20,10 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string partners(TestGateway& g) {
-  return "[[partners]]\nid = \"zorg\"\nrole = \"aanbieder\"\ncodes = [\"75302186\"]\n"
-         "[[partners.certificates]]\nspki_sha256 = \"" + g.spki("provider.pem") + "\"\n"
-         "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\n"
-         "[[partners.certificates]]\nspki_sha256 = \"" + g.spki("gemeente.pem") + "\"\n";
+  return g.corpus_partners();
 }
 
 // Sends `n` distinct declarations concurrently (one curl each) and returns

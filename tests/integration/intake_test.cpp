@@ -29,16 +29,8 @@ std::string corpus(const std::string& rel) {
 
 // The corpus messages are exchanged between gemeente 0917 and provider 75302186.
 std::string partners(TestGateway& g) {
-  std::ostringstream c;
-  c << "[[partners]]\nid = \"zorg\"\nrole = \"aanbieder\"\ncodes = [\"75302186\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("provider.pem") << "\"\n"
-    << "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n"
-    << "[[partners]]\nid = \"other\"\nrole = \"aanbieder\"\ncodes = [\"11223344\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("stranger.pem") << "\"\n"
-    << "[[partners]]\nid = \"proef\"\nrole = \"aanbieder\"\ncodes = [\"55667788\"]\nmode = \"shadow\"\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("shadow.pem") << "\"\n";
-  return c.str();
+  return g.corpus_partners() + g.partner("other", "aanbieder", "\"11223344\"", "stranger.pem") +
+         g.partner("proef", "aanbieder", "\"55667788\"", "shadow.pem", "mode = \"shadow\"\n");
 }
 
 TestGateway* g = nullptr;

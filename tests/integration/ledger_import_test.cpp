@@ -24,12 +24,7 @@ std::string file(const std::string& rel) {
 std::string corpus(const std::string& rel) { return file("tests/conformance/xsd/" + rel); }
 
 std::string partners(TestGateway& g) {
-  std::ostringstream c;
-  c << "[[partners]]\nid = \"zorg\"\nrole = \"aanbieder\"\ncodes = [\"75302186\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("provider.pem") << "\"\n"
-    << "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\nretour = \"gateway\"\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n";
-  return c.str();
+  return g.corpus_partners("retour = \"gateway\"\n");
 }
 
 CommandResult import(TestGateway& g, std::vector<std::string> args) {

@@ -29,12 +29,7 @@ std::string slurp(const fs::path& p) {
 }
 
 std::string partners(TestGateway& g) {
-  std::ostringstream c;
-  c << "[[partners]]\nid = \"zorg\"\nrole = \"aanbieder\"\ncodes = [\"75302186\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("provider.pem") << "\"\n"
-    << "[[partners]]\nid = \"gem\"\nrole = \"gemeente\"\ncodes = [\"0917\"]\n"
-    << "[[partners.certificates]]\nspki_sha256 = \"" << g.spki("gemeente.pem") << "\"\n";
-  return c.str();
+  return g.corpus_partners();
 }
 
 // The launcher: a private mount namespace with a 2 MiB tmpfs on dbfs/ (the

@@ -94,6 +94,17 @@ Http TestGateway::post_xml(const std::string& who, const std::string& path, cons
   return curl(who, path, {"-X", "POST", "-H", "Content-Type: application/xml", "--data-binary", "@" + file.string()});
 }
 
+std::string TestGateway::partner(const std::string& id, const std::string& role, const std::string& codes,
+                                 const std::string& cert, const std::string& extra) const {
+  return "[[partners]]\nid = \"" + id + "\"\nrole = \"" + role + "\"\ncodes = [" + codes + "]\n" + extra +
+         "[[partners.certificates]]\nspki_sha256 = \"" + spki(cert) + "\"\n";
+}
+
+std::string TestGateway::corpus_partners(const std::string& gem_extra) const {
+  return partner("zorg", "aanbieder", "\"75302186\"", "provider.pem") +
+         partner("gem", "gemeente", "\"0917\"", "gemeente.pem", gem_extra);
+}
+
 CommandResult TestGateway::sluisctl(std::vector<std::string> args) const {
   std::vector<std::string> argv{(bin_dir() / "tools/sluisctl").string(), "--socket",
                                 (dir.path() / "state/admin.sock").string()};

@@ -30,6 +30,14 @@ class TestGateway {
 
   std::string pki(const std::string& file) const;  // path of a PKI file
   std::string spki(const std::string& cert) const;  // SPKI SHA-256 of a PKI certificate
+  // A [[partners]] block recognised by the SPKI of PKI certificate `cert`;
+  // `codes` as TOML array items ("\"0917\""), `extra` more key lines.
+  std::string partner(const std::string& id, const std::string& role, const std::string& codes,
+                      const std::string& cert, const std::string& extra = "") const;
+  // The two partners the conformance corpus exchanges messages between:
+  // "zorg" (aanbieder 75302186, provider.pem) and "gem" (gemeente 0917,
+  // gemeente.pem, with `gem_extra`).
+  std::string corpus_partners(const std::string& gem_extra = "") const;
   void write_config(const std::string& crl = "crl.pem");
 
   // curl as client `who` ("" for no certificate) on the HTTPS listener.

@@ -17,7 +17,7 @@
 #include "gateway/admin/server.hpp"
 #include "gateway/admin/store_commands.hpp"
 #include "gateway/core/digest.hpp"
-#include "tests/support/store_samples.hpp"
+#include "tests/support/temp_store.hpp"
 
 using namespace sluis;
 namespace fs = std::filesystem;
@@ -49,31 +49,12 @@ const std::string kBody =
     "jw315:Product>\n"
     "</jw315:Bericht>\n";
 
-struct Fixture {
-  Fixture() : dir(fs::temp_directory_path() / ("sluis-admin-queue-" + core::random_hex(6))) {
-    fs::create_directories(dir);
-    store::SqliteOptions o;
-    o.path = (dir / "sluis.db").string();
-    auto s = store::open_sqlite(o);
-    BOOST_REQUIRE(s.has_value());
-    db = std::move(*s);
-    admin::add_store_commands(registry, *db);
-  }
-  ~Fixture() {
-    db.reset();
-    fs::remove_all(dir);
-  }
+struct Fixture : test::TempStore {
+  Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db); }
   std::string add(const std::string& ident, State state,
                   const std::string& destination = "gemeente-m-mailbox",
                   const std::string& hold_reason = "", const std::string& body = kBody) {
-    auto m = test::sample_message(ident, body);
-    m.state = state;
-    m.destination = destination;
-    m.delivery = "mailbox";
-    m.hold_reason = hold_reason;
-    auto r = db->commit_sync(std::move(m));
-    BOOST_REQUIRE(r.has_value());
-    return r->id;
+    return TempStore::add(ident, state, destination, hold_reason, body);
   }
   admin::Answer run(const std::string& cmd, boost::json::object args = {}, bool admin_peer = false,
                     uid_t uid = 1500) {
@@ -91,8 +72,6 @@ struct Fixture {
     return n;
   }
 
-  fs::path dir;
-  std::unique_ptr<store::Store> db;
   admin::Registry registry;
 };
 

@@ -10,7 +10,7 @@
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
 #include "gateway/core/digest.hpp"
-#include "tests/support/store_samples.hpp"
+#include "tests/support/temp_store.hpp"
 
 using namespace sluis;
 namespace fs = std::filesystem;
@@ -18,27 +18,10 @@ using store::State;
 
 namespace {
 
-struct Fixture {
-  Fixture() : dir(fs::temp_directory_path() / ("sluis-admin-retention-" + core::random_hex(6))) {
-    fs::create_directories(dir);
-    store::SqliteOptions o;
-    o.path = (dir / "sluis.db").string();
-    auto s = store::open_sqlite(o);
-    BOOST_REQUIRE(s.has_value());
-    db = std::move(*s);
+struct Fixture : test::TempStore {
+  Fixture() : TempStore("admin-retention") {
     admin::add_store_commands(registry, *db);
     admin::add_retention_commands(registry, *db, [this] { return retention; });
-  }
-  ~Fixture() {
-    db.reset();
-    fs::remove_all(dir);
-  }
-  std::string add(const std::string& ident, State state) {
-    auto m = test::sample_message(ident);
-    m.state = state;
-    auto r = db->commit_sync(std::move(m));
-    BOOST_REQUIRE(r.has_value());
-    return r->id;
   }
   admin::Answer run(const std::string& cmd, boost::json::object args = {}) {
     admin::Request r;
@@ -51,8 +34,6 @@ struct Fixture {
 
   // Negative: the cutoff lies in the future, so every message just stored is "older".
   config::Duration retention = -std::chrono::hours(1);
-  fs::path dir;
-  std::unique_ptr<store::Store> db;
   admin::Registry registry;
 };
 

@@ -9,7 +9,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/store/store.hpp"
-#include "tests/support/store_samples.hpp"
+#include "tests/support/temp_store.hpp"
 
 using namespace sluis;
 using store::QueueAction;
@@ -18,33 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Fixture {
-  Fixture() : dir(fs::temp_directory_path() / ("sluis-queue-" + core::random_hex(6))) {
-    fs::create_directories(dir);
-    store::SqliteOptions o;
-    o.path = (dir / "sluis.db").string();
-    auto s = store::open_sqlite(o);
-    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
-    db = std::move(*s);
-  }
-  ~Fixture() {
-    db.reset();
-    fs::remove_all(dir);
-  }
-
-  // A committed message; its id.
-  std::string add(const std::string& ident, State state,
-                  const std::string& destination = "gemeente-m-mailbox",
-                  const std::string& hold_reason = "") {
-    auto m = test::sample_message(ident);
-    m.state = state;
-    m.destination = destination;
-    m.delivery = "mailbox";
-    m.hold_reason = hold_reason;
-    auto r = db->commit_sync(std::move(m));
-    BOOST_REQUIRE(r.has_value());
-    return r->id;
-  }
+struct Fixture : test::TempStore {
+  Fixture() : TempStore("queue") {}
   // A message taken through a failed attempt: deferred or dead.
   std::string failed(const std::string& ident, State end,
                      const std::string& destination = "push-x") {
@@ -80,9 +55,6 @@ struct Fixture {
     for (const auto& e : *h) out.push_back(e.action);
     return out;
   }
-
-  fs::path dir;
-  std::unique_ptr<store::Store> db;
 };
 
 std::string today() {
@@ -324,21 +296,7 @@ BOOST_AUTO_TEST_CASE(delete_refuses_a_message_others_refer_to) {
   auto m = test::sample_message("Y-2");
   m.state = State::held;
   m.hold_reason = store::kHoldOperator;
-  m.decide = [](const standard::ledger::LedgerView&,
-                store::NewMessage& nm) -> core::Result<store::Decision> {
-    store::Decision d;
-    standard::ledger::Allocation a;
-    a.law = "ijw";
-    a.gemeente = "0935";
-    a.aanbieder = "87654321";
-    a.toewijzing_nummer = 1234567;
-    a.bsn_hash = "h";
-    a.ingangsdatum = std::chrono::year{2026} / 1 / 1;
-    a.toewijzingsdatum = std::chrono::year{2026} / 1 / 1;
-    a.message_id = nm.id;
-    d.changes.allocations.push_back(a);
-    return d;
-  };
+  m.decide = test::allocation_decider(1234567, "h");
   auto c = db->commit_sync(std::move(m));
   BOOST_REQUIRE_MESSAGE(c.has_value(), (c.has_error() ? c.error().text : std::string()));
   r = act(QueueAction::remove, c->id, "test");

@@ -14,7 +14,7 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/store/store.hpp"
-#include "tests/support/store_samples.hpp"
+#include "tests/support/temp_store.hpp"
 
 using namespace sluis;
 using store::State;
@@ -25,22 +25,8 @@ namespace {
 constexpr const char* kFuture = "9999-12-31T00:00:00.000Z";  // everything is older
 constexpr const char* kPast = "2000-01-01T00:00:00.000Z";    // nothing is older
 
-struct Fixture {
-  Fixture() : dir(fs::temp_directory_path() / ("sluis-retention-" + core::random_hex(6))) {
-    fs::create_directories(dir);
-    open();
-  }
-  ~Fixture() {
-    db.reset();
-    fs::remove_all(dir);
-  }
-  void open() {
-    store::SqliteOptions o;
-    o.path = (dir / "sluis.db").string();
-    auto s = store::open_sqlite(o);
-    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
-    db = std::move(*s);
-  }
+struct Fixture : test::TempStore {
+  Fixture() : TempStore("retention") {}
 
   store::NewMessage message(const std::string& ident, State state) {
     auto m = test::sample_message(ident, "<Bericht>" + ident + "</Bericht>");
@@ -127,8 +113,6 @@ struct Fixture {
     return v;
   }
 
-  fs::path dir;
-  std::unique_ptr<store::Store> db;
 };
 
 }  // namespace
@@ -174,21 +158,7 @@ BOOST_FIXTURE_TEST_CASE(the_row_and_what_refers_to_it_stay, Fixture) {
   // A 301-like message with a ledger fact (an allocation) and a BSN hash.
   auto m = message("KEEP-1", State::queued);
   const std::string body = m.body;
-  m.decide = [](const standard::ledger::LedgerView&, store::NewMessage& msg) -> core::Result<store::Decision> {
-    store::Decision d;
-    standard::ledger::Allocation a;
-    a.law = "ijw";
-    a.gemeente = "0935";
-    a.aanbieder = "87654321";
-    a.toewijzing_nummer = 4711;
-    a.bsn_hash = "hash-KEEP-1";
-    a.categorie = "45";
-    a.ingangsdatum = *core::parse_date("2026-01-01");
-    a.toewijzingsdatum = *core::parse_date("2025-12-20");
-    a.message_id = msg.id;
-    d.changes.allocations.push_back(a);
-    return d;
-  };
+  m.decide = test::allocation_decider(4711, "hash-KEEP-1", "2025-12-20");
   auto c = db->commit_sync(std::move(m));
   BOOST_REQUIRE(c.has_value());
   const std::string id = c->id;
