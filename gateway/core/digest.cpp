@@ -1,7 +1,9 @@
 #include "gateway/core/digest.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <vector>
@@ -37,6 +39,38 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len) == nullptr)
     throw std::runtime_error("HMAC(sha256) failed");
   return to_hex(md, len);
+}
+
+struct Hmac::Ctx {
+  EVP_MAC* mac = nullptr;
+  EVP_MAC_CTX* keyed = nullptr;
+  ~Ctx() {
+    EVP_MAC_CTX_free(keyed);
+    EVP_MAC_free(mac);
+  }
+};
+
+Hmac::Hmac(std::string_view key) : ctx_(std::make_unique<Ctx>()) {
+  ctx_->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (!ctx_->mac) throw std::runtime_error("EVP_MAC_fetch(HMAC) failed");
+  ctx_->keyed = EVP_MAC_CTX_new(ctx_->mac);
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+  if (!ctx_->keyed ||
+      EVP_MAC_init(ctx_->keyed, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params) != 1)
+    throw std::runtime_error("EVP_MAC_init(HMAC-SHA256) failed");
+}
+
+Hmac::~Hmac() = default;
+
+std::string Hmac::hex(std::string_view data) const {
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> c(EVP_MAC_CTX_dup(ctx_->keyed), EVP_MAC_CTX_free);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  std::size_t len = 0;
+  if (!c || EVP_MAC_update(c.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(c.get(), md, &len, sizeof md) != 1)
+    throw std::runtime_error("HMAC(sha256) failed");
+  return to_hex(md, static_cast<unsigned>(len));
 }
 
 std::string random_hex(std::size_t bytes) {

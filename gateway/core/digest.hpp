@@ -2,9 +2,11 @@
 // HMAC-SHA-256 for the keyed BSN hash the store searches with (a plain hash of a
 // 9-digit number is reversible by enumeration; a keyed one is not without the key).
 //
-// Threading: pure functions, safe from any thread.
+// Threading: pure functions, safe from any thread; a Hmac is immutable after
+// construction and safe to share.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -12,6 +14,22 @@ namespace sluis::core {
 
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+
+// HMAC-SHA-256 with one key, set up once (OpenSSL's one-shot HMAC() looks the
+// algorithm up and expands the key on every call; this copies a keyed context).
+// Same values as hmac_sha256_hex(key, data).
+class Hmac {
+ public:
+  explicit Hmac(std::string_view key);
+  ~Hmac();
+  Hmac(const Hmac&) = delete;
+  Hmac& operator=(const Hmac&) = delete;
+  std::string hex(std::string_view data) const;
+
+ private:
+  struct Ctx;
+  std::unique_ptr<Ctx> ctx_;
+};
 // `bytes` random bytes from OpenSSL's CSPRNG as lowercase hex (opaque ids).
 std::string random_hex(std::size_t bytes);
 

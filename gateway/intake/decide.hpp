@@ -27,6 +27,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/core/calendar.hpp"
 #include "gateway/core/date.hpp"
+#include "gateway/core/digest.hpp"
 #include "gateway/standard/finding.hpp"
 #include "gateway/standard/model.hpp"
 #include "gateway/store/store.hpp"
@@ -50,7 +51,11 @@ struct Verdict {
   // The working-day calendar of the deadlines (standard/deadlines.hpp); null:
   // the default calendar (no Goede Vrijdag, no closing days).
   std::shared_ptr<const core::WerkdagCalendar> calendar;
-  std::string bsn_key;
+  // The keyed BSN hash (secrets.bsn_hash_key), and the hashes of the
+  // message's BSNs computed on the validation pool already (bsn, hash), so the
+  // store's writer does not compute them again.
+  std::shared_ptr<const core::Hmac> bsn_mac;
+  std::vector<std::pair<std::string, std::string>> bsn_hashes;
   // A header-level refusal found outside the rules: the store named an
   // earlier message with this identification and another body (TR056, 9056,
   // the finding is in `findings`). Answered with the header-only retour (or

@@ -26,20 +26,37 @@ using standard::Finding;
 
 namespace {
 
+// What the validation pool hands back: the verdict, and the digests the
+// store keeps, computed here rather than on the io thread or the writer.
+struct Pooled {
+  xml::Outcome outcome;
+  std::string sha256;                                          // of the body
+  std::vector<std::pair<std::string, std::string>> bsn_hashes;  // (bsn, keyed hash)
+};
+
 // One Validator per pool thread, rebuilt when the schema set changes. XSD and
 // rules both run here on the pool (judge.hpp): a finding of either rejects
 // the message (422).
-asio::awaitable<xml::Outcome> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas,
-                                               config::SchemasConfig limits, std::string body,
-                                               std::shared_ptr<const rules::ReferenceData> reference,
-                                               core::Date today) {
+asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
+                                         std::string body, std::shared_ptr<const rules::ReferenceData> reference,
+                                         core::Date today, std::shared_ptr<const core::Hmac> bsn_mac) {
   thread_local std::shared_ptr<const xml::SchemaSet> tl_set;
   thread_local std::unique_ptr<xml::Validator> tl_validator;
   if (tl_set != schemas || !tl_validator) {
     tl_validator = std::make_unique<xml::Validator>(schemas, limits);
     tl_set = schemas;
   }
-  co_return judge(*tl_validator, body, today, reference.get());
+  Pooled p;
+  p.outcome = judge(*tl_validator, body, today, reference.get());
+  if (p.outcome.identity) {
+    p.sha256 = core::sha256_hex(body);
+    for (const auto& bsn : p.outcome.identity->bsns) {
+      bool seen = false;
+      for (const auto& [b, h] : p.bsn_hashes) seen = seen || b == bsn;
+      if (!seen) p.bsn_hashes.emplace_back(bsn, bsn_mac->hex(bsn));
+    }
+  }
+  co_return p;
 }
 
 // Awaitable store call (commit, redecide): `start(done)` hands `done` to the
@@ -121,6 +138,8 @@ std::string_view status_of(const store::StoredMessage& m) {
 // What the checks decided about one submission.
 struct Intake::Checked {
   xml::Outcome outcome;
+  std::string sha256;
+  std::vector<std::pair<std::string, std::string>> bsn_hashes;
   http::status status = http::status::accepted;
   std::string verdict;  // "accepted" | "rejected" | "refused"
   Finding extra;        // a sluis or rule finding added by the checks
@@ -139,7 +158,7 @@ Intake::Intake(asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> sche
       schemas_(std::move(schemas)),
       limits_(std::move(limits)),
       store_(store),
-      bsn_key_(std::move(bsn_hash_key)),
+      bsn_mac_(std::make_shared<const core::Hmac>(bsn_hash_key)),
       pool_(static_cast<std::size_t>(threads)) {}
 
 Intake::~Intake() { stop(); }
@@ -194,9 +213,13 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
     co_return c;
   }
   // Identify and validate on the pool; back on the io_context afterwards.
-  c.outcome = co_await asio::co_spawn(
-      pool_, validate_on_pool(schemas_, limits_, req.body(), reference_, core::dutch_date(std::chrono::system_clock::now())),
-      asio::use_awaitable);
+  Pooled pooled = co_await asio::co_spawn(pool_,
+                                          validate_on_pool(schemas_, limits_, req.body(), reference_,
+                                                           core::dutch_date(std::chrono::system_clock::now()), bsn_mac_),
+                                          asio::use_awaitable);
+  c.outcome = std::move(pooled.outcome);
+  c.sha256 = std::move(pooled.sha256);
+  c.bsn_hashes = std::move(pooled.bsn_hashes);
   if (c.outcome.verdict == xml::Verdict::not_xml || c.outcome.verdict == xml::Verdict::unknown_message) {
     c.status = http::status::bad_request;
     c.verdict = "refused";
@@ -334,7 +357,8 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.state = c.verdict == "rejected" && fails_on_pool(c.outcome.findings) ? store::State::rejected
             : !m.hold_reason.empty()                                      ? store::State::held
                                                                           : store::State::queued;
-  for (const auto& bsn : id.bsns) m.bsn_hashes.push_back(core::hmac_sha256_hex(bsn_key_, bsn));
+  m.sha256 = c.sha256;
+  for (const auto& [bsn, hash] : c.bsn_hashes) m.bsn_hashes.push_back(hash);
   m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
   m.http_status = static_cast<int>(c.status);
 
@@ -374,7 +398,8 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   }
   v.heen_id = c.heen_id;
   v.today = core::dutch_date(std::chrono::system_clock::now());
-  v.bsn_key = bsn_key_;
+  v.bsn_mac = bsn_mac_;
+  v.bsn_hashes = std::move(c.bsn_hashes);
   v.calendar = calendar_;
   m.decide = decide(v);
   auto r = co_await commit(m);
@@ -438,8 +463,9 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids) {
     }
     const store::StoredMessage& s = **stored;
     auto today = core::dutch_date(std::chrono::system_clock::now());
-    xml::Outcome out = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, **body, reference_, today),
-                                               asio::use_awaitable);
+    Pooled pooled = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, **body, reference_, today, bsn_mac_),
+                                            asio::use_awaitable);
+    xml::Outcome& out = pooled.outcome;
     if (!out.message) {
       core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "no longer reads"}});
       continue;
@@ -462,7 +488,8 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids) {
       v.answer_delivery = std::string(config::to_string(answer->kind));
     }
     v.today = today;
-    v.bsn_key = bsn_key_;
+    v.bsn_mac = bsn_mac_;
+    v.bsn_hashes = std::move(pooled.bsn_hashes);
     v.calendar = calendar_;
     // A local, not a temporary inside the co_await expression: as a temporary
     // its captures were destroyed twice (heap-use-after-free under ASan, GCC 12).

@@ -30,6 +30,7 @@
 
 #include "gateway/config/config.hpp"
 #include "gateway/core/calendar.hpp"
+#include "gateway/core/digest.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
 #include "gateway/route/table.hpp"
@@ -83,7 +84,7 @@ class Intake {
   std::function<void()> on_queued_;
   config::SchemasConfig limits_;
   store::Store& store_;
-  std::string bsn_key_;
+  std::shared_ptr<const core::Hmac> bsn_mac_;
   boost::asio::thread_pool pool_;
 };
 

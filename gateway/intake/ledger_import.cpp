@@ -252,8 +252,8 @@ core::Result<std::vector<ImportResult>> ledger_import(store::Store& store, xml::
   std::stable_sort(ready.begin(), ready.end(),
                    [](const Ready& a, const Ready& b) { return order(a.message.type->number) < order(b.message.type->number); });
 
-  const std::string key = options.bsn_key;
-  auto hash = [key](const std::string& bsn) { return core::hmac_sha256_hex(key, bsn); };
+  auto mac = std::make_shared<const core::Hmac>(options.bsn_key);
+  auto hash = [mac](const std::string& bsn) { return mac->hex(bsn); };
   std::size_t imported = 0;
   auto work = [&](const standard::ledger::LedgerView& view, const store::LedgerApply& apply) -> core::Result<void> {
     for (auto& d : ready) {

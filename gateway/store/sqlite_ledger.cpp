@@ -119,6 +119,10 @@ CREATE TABLE ledger_orphan (
 CREATE INDEX ledger_orphan_message ON ledger_orphan (message_id);
 )sql";
 
+const char* const kLedgerDebitSchema = R"sql(
+CREATE INDEX ledger_prestatie_debit ON ledger_prestatie (law, aanbieder, toewijzing_nummer, code, begin);
+)sql";
+
 namespace {
 
 std::optional<L::Date> opt_date(const std::optional<std::string>& s) {
@@ -272,32 +276,32 @@ std::vector<T> all(Stmt& s, bool& failed, Read read) {
   return out;
 }
 
-// SQL strings built once (the cache is keyed by their address).
+// SQL strings built once.
 struct Sql {
   std::string allocation = std::string("SELECT ") + kAllocationColumns +
                            " FROM ledger_allocation WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ?";
   std::string allocations_of = std::string("SELECT ") + kAllocationColumns +
-                               " FROM ledger_allocation WHERE law = ? AND gemeente = ? AND aanbieder = ? AND "
+                               " FROM ledger_allocation INDEXED BY ledger_allocation_client WHERE law = ? AND gemeente = ? AND aanbieder = ? AND "
                                "bsn_hash = ? AND verdict != 'rejected' AND COALESCE(reden_wijziging, '') != '13' "
                                "ORDER BY toewijzing_nummer";
   std::string care = std::string("SELECT ") + kCareColumns + " FROM ledger_care WHERE kind = ? AND care_key = ?";
   std::string request = std::string("SELECT ") + kRequestColumns +
                         " FROM ledger_request WHERE law = ? AND aanbieder = ? AND referentie = ?";
   std::string open_requests = std::string("SELECT ") + kRequestColumns +
-                              " FROM ledger_request WHERE law = ? AND aanbieder = ? AND bsn_hash = ? AND "
+                              " FROM ledger_request INDEXED BY ledger_request_client WHERE law = ? AND aanbieder = ? AND bsn_hash = ? AND "
                               "honoured = 0 AND antwoord IN ('', '2') ORDER BY referentie";
   std::string declaration = std::string("SELECT ") + kDeclarationColumns +
                             " FROM ledger_declaration WHERE law = ? AND aanbieder = ? AND nummer = ?";
   std::string declaration_by_id = std::string("SELECT ") + kDeclarationColumns +
-                                  " FROM ledger_declaration WHERE law = ? AND aanbieder = ? AND identificatie = ?";
+                                  " FROM ledger_declaration INDEXED BY ledger_declaration_id WHERE law = ? AND aanbieder = ? AND identificatie = ?";
   std::string prestatie = std::string("SELECT ") + kPrestatieColumns +
                           " FROM ledger_prestatie WHERE law = ? AND aanbieder = ? AND referentie = ?";
   std::string debit_for = std::string("SELECT ") + kPrestatieColumns +
-                          " FROM ledger_prestatie WHERE law = ? AND aanbieder = ? AND toewijzing_nummer = ? AND "
+                          " FROM ledger_prestatie INDEXED BY ledger_prestatie_debit WHERE law = ? AND aanbieder = ? AND toewijzing_nummer = ? AND "
                           "categorie = ? AND code = ? AND begin = ? AND eind = ? AND credit = 0 AND "
                           "verdict != 'rejected' LIMIT 1";
   std::string credit_of = std::string("SELECT ") + kPrestatieColumns +
-                          " FROM ledger_prestatie WHERE law = ? AND aanbieder = ? AND vorig_referentie = ? AND "
+                          " FROM ledger_prestatie INDEXED BY ledger_prestatie_vorig WHERE law = ? AND aanbieder = ? AND vorig_referentie = ? AND "
                           "credit = 1 AND verdict != 'rejected' LIMIT 1";
 };
 const Sql& sql() {
@@ -307,57 +311,47 @@ const Sql& sql() {
 
 constexpr const char* kDebitVolume =
     "SELECT COALESCE(SUM(CASE credit WHEN 1 THEN -volume ELSE volume END), 0) FROM ledger_prestatie "
+    "INDEXED BY ledger_prestatie_allocation "
     "WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ? AND verdict != 'rejected'";
 constexpr const char* kDebitCents =
     "SELECT COALESCE(SUM(CASE credit WHEN 1 THEN -cents ELSE cents END), 0) FROM ledger_prestatie "
+    "INDEXED BY ledger_prestatie_allocation "
     "WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ? AND verdict != 'rejected'";
 constexpr const char* kOpenStart =
-    "SELECT 1 FROM ledger_care s WHERE s.law = ? AND s.gemeente = ? AND s.aanbieder = ? AND "
+    "SELECT 1 FROM ledger_care s INDEXED BY ledger_care_allocation WHERE s.law = ? AND s.gemeente = ? AND s.aanbieder = ? AND "
     "s.toewijzing_nummer = ? AND s.kind = 'start' AND s.status != '3' AND NOT EXISTS (SELECT 1 FROM "
     "ledger_care t WHERE t.kind = 'stop' AND t.care_key = s.care_key AND t.status != '3') LIMIT 1";
 constexpr const char* kApprovedUncredited =
-    "SELECT 1 FROM ledger_prestatie d WHERE d.law = ? AND d.gemeente = ? AND d.toewijzing_nummer = ? AND "
-    "d.credit = 0 AND d.verdict = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_prestatie c WHERE "
+    "SELECT 1 FROM ledger_prestatie d INDEXED BY ledger_prestatie_allocation WHERE d.law = ? AND d.gemeente = ? AND d.toewijzing_nummer = ? AND "
+    "d.credit = 0 AND d.verdict = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_prestatie c INDEXED BY "
+    "ledger_prestatie_vorig WHERE "
     "c.law = d.law AND c.aanbieder = d.aanbieder AND c.vorig_referentie = d.referentie AND c.credit = 1 AND "
     "c.verdict != 'rejected') LIMIT 1";
 
 }  // namespace
 
-Ledger::~Ledger() {
-  for (auto& [sql, st] : cache_) sqlite3_finalize(st);
-}
-
-sqlite3_stmt* Ledger::prepared(const char* text) const {
-  auto it = cache_.find(text);
-  if (it != cache_.end()) return it->second;
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v3(db_, text, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) return nullptr;
-  cache_.emplace(text, st);
-  return st;
-}
-
 std::optional<L::Allocation> Ledger::allocation(const std::string& law, const std::string& gemeente,
                                                 Integer nummer) const {
-  Stmt s(db_, prepared(sql().allocation.c_str()));
+  Stmt s(db_, sql().allocation.c_str());
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return first<L::Allocation>(s, failed_, read_allocation);
 }
 
 std::vector<L::Allocation> Ledger::allocations_of(const std::string& law, const std::string& gemeente,
                                                   const std::string& aanbieder, const std::string& bsn_hash) const {
-  Stmt s(db_, prepared(sql().allocations_of.c_str()));
+  Stmt s(db_, sql().allocations_of.c_str());
   s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, bsn_hash);
   return all<L::Allocation>(s, failed_, read_allocation);
 }
 
 std::optional<L::Start> Ledger::start(const L::CareKey& key) const {
-  Stmt s(db_, prepared(sql().care.c_str()));
+  Stmt s(db_, sql().care.c_str());
   s.bind(1, std::string_view("start")).bind(2, care_key(key));
   return first<L::Start>(s, failed_, [](const Stmt& r) { return L::Start{read_key(r), r.text(11), r.text(12)}; });
 }
 
 std::optional<L::Stop> Ledger::stop(const L::CareKey& key) const {
-  Stmt s(db_, prepared(sql().care.c_str()));
+  Stmt s(db_, sql().care.c_str());
   s.bind(1, std::string_view("stop")).bind(2, care_key(key));
   return first<L::Stop>(s, failed_, [](const Stmt& r) {
     return L::Stop{read_key(r), r.text(9), date(r.text(10)), r.text(11), r.text(12)};
@@ -366,14 +360,14 @@ std::optional<L::Stop> Ledger::stop(const L::CareKey& key) const {
 
 bool Ledger::open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
                            Integer nummer) const {
-  Stmt s(db_, prepared(kOpenStart));
+  Stmt s(db_, kOpenStart);
   s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, nummer);
   return row(s, failed_) == SQLITE_ROW;
 }
 
 std::optional<L::Request> Ledger::request(const std::string& law, const std::string& aanbieder,
                                           const std::string& referentie) const {
-  Stmt s(db_, prepared(sql().request.c_str()));
+  Stmt s(db_, sql().request.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
   return first<L::Request>(s, failed_, read_request);
 }
@@ -382,7 +376,7 @@ std::optional<L::LedgerView::RequestReceipt> Ledger::request_receipt(const L::Re
   // The request's own message row: its Dagtekening and when it was received
   // (UTC, as the store writes it) as a Dutch date. None for an imported request.
   static constexpr const char* kSql = "SELECT dagtekening, received_at FROM messages WHERE id = ?";
-  Stmt s(db_, prepared(kSql));
+  Stmt s(db_, kSql);
   if (!s.ok()) {
     failed_ = true;
     return std::nullopt;
@@ -401,40 +395,40 @@ std::optional<L::LedgerView::RequestReceipt> Ledger::request_receipt(const L::Re
 
 std::vector<L::Request> Ledger::open_requests(const std::string& law, const std::string& aanbieder,
                                               const std::string& bsn_hash) const {
-  Stmt s(db_, prepared(sql().open_requests.c_str()));
+  Stmt s(db_, sql().open_requests.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, bsn_hash);
   return all<L::Request>(s, failed_, read_request);
 }
 
 std::optional<L::Declaration> Ledger::declaration(const std::string& law, const std::string& aanbieder,
                                                   const std::string& nummer) const {
-  Stmt s(db_, prepared(sql().declaration.c_str()));
+  Stmt s(db_, sql().declaration.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, nummer);
   return first<L::Declaration>(s, failed_, read_declaration);
 }
 
 std::optional<L::Declaration> Ledger::declaration_by_id(const std::string& law, const std::string& aanbieder,
                                                         const std::string& identificatie) const {
-  Stmt s(db_, prepared(sql().declaration_by_id.c_str()));
+  Stmt s(db_, sql().declaration_by_id.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, identificatie);
   return first<L::Declaration>(s, failed_, read_declaration);
 }
 
 std::optional<L::Prestatie> Ledger::prestatie(const std::string& law, const std::string& aanbieder,
                                               const std::string& referentie) const {
-  Stmt s(db_, prepared(sql().prestatie.c_str()));
+  Stmt s(db_, sql().prestatie.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
   return first<L::Prestatie>(s, failed_, read_prestatie);
 }
 
 L::Integer Ledger::debit_volume(const std::string& law, const std::string& gemeente, Integer nummer) const {
-  Stmt s(db_, prepared(kDebitVolume));
+  Stmt s(db_, kDebitVolume);
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return row(s, failed_) == SQLITE_ROW ? s.i64(0) : 0;
 }
 
 L::Integer Ledger::debit_cents(const std::string& law, const std::string& gemeente, Integer nummer) const {
-  Stmt s(db_, prepared(kDebitCents));
+  Stmt s(db_, kDebitCents);
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return row(s, failed_) == SQLITE_ROW ? s.i64(0) : 0;
 }
@@ -442,7 +436,7 @@ L::Integer Ledger::debit_cents(const std::string& law, const std::string& gemeen
 std::optional<L::Prestatie> Ledger::debit_for(const std::string& law, const std::string& aanbieder, Integer nummer,
                                               const std::string& categorie, const std::string& code,
                                               const Date& begin, const Date& eind) const {
-  Stmt s(db_, prepared(sql().debit_for.c_str()));
+  Stmt s(db_, sql().debit_for.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, nummer).bind(4, categorie).bind(5, code);
   s.bind(6, format_date(begin)).bind(7, format_date(eind));
   return first<L::Prestatie>(s, failed_, read_prestatie);
@@ -450,13 +444,13 @@ std::optional<L::Prestatie> Ledger::debit_for(const std::string& law, const std:
 
 std::optional<L::Prestatie> Ledger::credit_of(const std::string& law, const std::string& aanbieder,
                                               const std::string& referentie) const {
-  Stmt s(db_, prepared(sql().credit_of.c_str()));
+  Stmt s(db_, sql().credit_of.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
   return first<L::Prestatie>(s, failed_, read_prestatie);
 }
 
 bool Ledger::has_approved_uncredited(const std::string& law, const std::string& gemeente, Integer nummer) const {
-  Stmt s(db_, prepared(kApprovedUncredited));
+  Stmt s(db_, kApprovedUncredited);
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return row(s, failed_) == SQLITE_ROW;
 }
@@ -467,10 +461,10 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     return {};
   };
   for (const auto& a : c.allocations) {
-    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_allocation (law, gemeente, toewijzing_nummer, aanbieder, "
+    Stmt s(db_, "INSERT OR REPLACE INTO ledger_allocation (law, gemeente, toewijzing_nummer, aanbieder, "
                          "bsn_hash, categorie, code, ingangsdatum, einddatum, reden_wijziging, referentie_aanbieder, "
                          "volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, verdict) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, a.law).bind(2, a.gemeente).bind(3, a.toewijzing_nummer).bind(4, a.aanbieder).bind(5, a.bsn_hash);
     s.bind(6, a.categorie).bind_opt(7, a.code).bind(8, format_date(a.ingangsdatum)).bind_opt(9, opt_text(a.einddatum));
     s.bind_opt(10, a.reden_wijziging).bind_opt(11, a.referentie_aanbieder).bind_opt(12, a.volume).bind(13, a.eenheid);
@@ -481,9 +475,9 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
   auto care = [&](std::string_view kind, const L::CareKey& k, const std::string& reden,
                   const std::optional<L::Date>& eind, const std::string& status,
                   const std::string& msg) -> core::Result<void> {
-    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_care (kind, care_key, law, gemeente, aanbieder, bsn_hash, "
+    Stmt s(db_, "INSERT OR REPLACE INTO ledger_care (kind, care_key, law, gemeente, aanbieder, bsn_hash, "
                          "toewijzing_nummer, categorie, code, toewijzing_ingangsdatum, begindatum, reden, einddatum, "
-                         "status, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                         "status, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, kind).bind(2, care_key(k)).bind(3, k.law).bind(4, k.gemeente).bind(5, k.aanbieder);
     s.bind(6, k.bsn_hash).bind_opt(7, k.toewijzing_nummer).bind(8, k.categorie).bind(9, k.code);
     s.bind_opt(10, opt_text(k.toewijzing_ingangsdatum)).bind(11, format_date(k.begindatum)).bind(12, reden);
@@ -495,17 +489,17 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
   for (const auto& st : c.stops)
     if (auto r = care("stop", st.key, st.reden, st.einddatum, st.status, st.message_id); !r) return r;
   for (const auto& q : c.requests) {
-    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_request (law, aanbieder, referentie, gemeente, type, "
-                         "bsn_hash, antwoord, honoured, message_id) VALUES (?,?,?,?,?,?,?,?,?)"));
+    Stmt s(db_, "INSERT OR REPLACE INTO ledger_request (law, aanbieder, referentie, gemeente, type, "
+                         "bsn_hash, antwoord, honoured, message_id) VALUES (?,?,?,?,?,?,?,?,?)");
     s.bind(1, q.law).bind(2, q.aanbieder).bind(3, q.referentie).bind(4, q.gemeente);
     s.bind(5, static_cast<Integer>(q.type)).bind(6, q.bsn_hash).bind(7, q.antwoord);
     s.bind(8, static_cast<Integer>(q.honoured ? 1 : 0)).bind(9, q.message_id);
     if (auto r = step(s, "ledger request"); !r) return r;
   }
   for (const auto& d : c.declarations) {
-    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_declaration (law, aanbieder, nummer, gemeente, "
+    Stmt s(db_, "INSERT OR REPLACE INTO ledger_declaration (law, aanbieder, nummer, gemeente, "
                          "identificatie, dagtekening, periode_begin, periode_eind, totaal_cents, bericht_xsd, "
-                         "basis_xsd, answered, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                         "basis_xsd, answered, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, d.law).bind(2, d.aanbieder).bind(3, d.nummer).bind(4, d.gemeente).bind(5, d.identificatie);
     s.bind(6, format_date(d.dagtekening)).bind(7, format_date(d.periode_begin)).bind(8, format_date(d.periode_eind));
     s.bind(9, d.totaal_cents).bind(10, d.bericht_xsd).bind(11, d.basis_xsd);
@@ -513,10 +507,10 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     if (auto r = step(s, "ledger declaration"); !r) return r;
   }
   for (const auto& p : c.prestaties) {
-    Stmt s(db_, prepared("INSERT OR REPLACE INTO ledger_prestatie (law, aanbieder, referentie, vorig_referentie, "
+    Stmt s(db_, "INSERT OR REPLACE INTO ledger_prestatie (law, aanbieder, referentie, vorig_referentie, "
                          "gemeente, toewijzing_nummer, bsn_hash, categorie, code, begin, eind, volume, eenheid, "
                          "cents, credit, verdict, declaratie_nummer, message_id) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, p.law).bind(2, p.aanbieder).bind(3, p.referentie).bind(4, p.vorig_referentie).bind(5, p.gemeente);
     s.bind(6, p.toewijzing_nummer).bind(7, p.bsn_hash).bind(8, p.categorie).bind(9, p.code);
     s.bind(10, format_date(p.begin)).bind(11, format_date(p.eind)).bind(12, p.volume).bind(13, p.eenheid);
@@ -525,24 +519,24 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     if (auto r = step(s, "ledger prestatie"); !r) return r;
   }
   for (const auto& v : c.declaration_verdicts) {
-    Stmt s(db_, prepared("UPDATE ledger_prestatie SET verdict = ? WHERE law = ? AND aanbieder = ? AND "
-                         "declaratie_nummer = ?"));
+    Stmt s(db_, "UPDATE ledger_prestatie SET verdict = ? WHERE law = ? AND aanbieder = ? AND "
+                         "declaratie_nummer = ?");
     s.bind(1, L::to_string(v.verdict)).bind(2, v.law).bind(3, v.aanbieder).bind(4, v.nummer);
     if (auto r = step(s, "ledger declaration verdict"); !r) return r;
-    Stmt u(db_, prepared("UPDATE ledger_declaration SET answered = 1 WHERE law = ? AND aanbieder = ? AND nummer = ?"));
+    Stmt u(db_, "UPDATE ledger_declaration SET answered = 1 WHERE law = ? AND aanbieder = ? AND nummer = ?");
     u.bind(1, v.law).bind(2, v.aanbieder).bind(3, v.nummer);
     if (auto r = step(u, "ledger declaration answered"); !r) return r;
   }
   for (const auto& v : c.rejected_allocations) {
-    Stmt s(db_, prepared("UPDATE ledger_allocation SET verdict = 'rejected' WHERE law = ? AND gemeente = ? AND "
-                         "toewijzing_nummer = ?"));
+    Stmt s(db_, "UPDATE ledger_allocation SET verdict = 'rejected' WHERE law = ? AND gemeente = ? AND "
+                         "toewijzing_nummer = ?");
     s.bind(1, v.law).bind(2, v.gemeente).bind(3, v.toewijzing_nummer);
     if (auto r = step(s, "ledger allocation verdict"); !r) return r;
   }
   // A start or stop the receiver rejected keeps its row with status R: it
   // counts as neither delivered nor deleted.
   auto reject_care = [&](std::string_view kind, const L::CareKey& k) -> core::Result<void> {
-    Stmt s(db_, prepared("UPDATE ledger_care SET status = 'R' WHERE kind = ? AND care_key = ?"));
+    Stmt s(db_, "UPDATE ledger_care SET status = 'R' WHERE kind = ? AND care_key = ?");
     s.bind(1, kind).bind(2, care_key(k));
     return step(s, "ledger care verdict");
   };
@@ -555,13 +549,13 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
                             "UPDATE ledger_care SET status = 'R' WHERE message_id = ?",
                             "UPDATE ledger_prestatie SET verdict = 'rejected' WHERE message_id = ?",
                             "DELETE FROM ledger_request WHERE message_id = ?"}) {
-      Stmt s(db_, prepared(sql));
+      Stmt s(db_, sql);
       s.bind(1, id);
       if (auto r = step(s, "ledger message verdict"); !r) return r;
     }
   }
   for (const auto& v : c.prestatie_verdicts) {
-    Stmt s(db_, prepared("UPDATE ledger_prestatie SET verdict = ? WHERE law = ? AND aanbieder = ? AND referentie = ?"));
+    Stmt s(db_, "UPDATE ledger_prestatie SET verdict = ? WHERE law = ? AND aanbieder = ? AND referentie = ?");
     s.bind(1, L::to_string(v.verdict)).bind(2, v.law).bind(3, v.aanbieder).bind(4, v.referentie);
     if (auto r = step(s, "ledger verdict"); !r) return r;
   }

@@ -17,11 +17,16 @@ namespace sluis::store::sqlite {
 extern const char* const kLedgerSchema;
 // Migration 2 -> 3: held messages waiting for an allocation (orphans = "hold").
 extern const char* const kOrphanSchema;
+// Migration 6 -> 7: the index TR389's "declared before?" reads (debit_for).
+// Every ledger read names its index (INDEXED BY): without statistics SQLite
+// preferred a two-column prefix of a WITHOUT ROWID primary key, i.e. a scan of
+// every prestatie of the provider, to the index the query was written for.
+extern const char* const kLedgerDebitSchema;
 
 class Ledger final : public standard::ledger::LedgerView {
  public:
   explicit Ledger(sqlite3* db) : db_(db) {}
-  ~Ledger() override;
+  ~Ledger() override = default;
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
@@ -68,10 +73,7 @@ class Ledger final : public standard::ledger::LedgerView {
   void clear_failed() { failed_ = false; }
 
  private:
-  sqlite3_stmt* prepared(const char* sql) const;
-
   sqlite3* db_;
-  mutable std::map<const char*, sqlite3_stmt*> cache_;
   mutable bool failed_ = false;
 };
 

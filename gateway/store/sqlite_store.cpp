@@ -11,6 +11,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/core/metrics.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
 #include "gateway/store/sqlite_obligations.hpp"
 #include "gateway/store/sqlite_queue.hpp"
@@ -231,10 +232,18 @@ core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(sqlite3* writer, sqlite3* reader, SqliteOptions opts)
-      : w_(writer), r_(reader), opts_(std::move(opts)), thread_([this] { writer_loop(); }) {}
+      : w_(writer),
+        r_(reader),
+        wcache_(std::make_unique<sqlite::StatementCache>(writer)),
+        rcache_(std::make_unique<sqlite::StatementCache>(reader)),
+        opts_(std::move(opts)),
+        thread_([this] { writer_loop(); }) {}
 
   ~SqliteStore() override {
     close();
+    ledger_.reset();
+    wcache_.reset();
+    rcache_.reset();
     sqlite3_close_v2(r_);
     sqlite3_close_v2(w_);
   }
@@ -668,19 +677,19 @@ class SqliteStore final : public Store {
   // an idempotent replay).
   void run_batch(std::vector<Job>& batch) {
     std::vector<core::Result<void>> results(batch.size());
-    if (!sqlite3_get_autocommit(w_)) exec(w_, "ROLLBACK");
-    auto begun = exec(w_, "BEGIN IMMEDIATE");
+    if (!sqlite3_get_autocommit(w_)) sqlite::run(w_, "ROLLBACK");
+    auto begun = sqlite::run(w_, "BEGIN IMMEDIATE");
     if (!begun) {
       for (auto& j : batch) j.done(begun.error());
       return;
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      exec(w_, "SAVEPOINT job");
+      sqlite::run(w_, "SAVEPOINT job");
       results[i] = batch[i].run(w_);
-      if (results[i]) exec(w_, "RELEASE job");
+      if (results[i]) sqlite::run(w_, "RELEASE job");
       else {
-        exec(w_, "ROLLBACK TO job");
-        exec(w_, "RELEASE job");
+        sqlite::run(w_, "ROLLBACK TO job");
+        sqlite::run(w_, "RELEASE job");
       }
       if (sqlite3_get_autocommit(w_)) {  // SQLite rolled the batch back
         core::Error cause = results[i] ? core::Error{"store.sqlite", "the transaction ended"} : results[i].error();
@@ -691,13 +700,20 @@ class SqliteStore final : public Store {
         return;
       }
     }
-    auto committed = exec(w_, "COMMIT");
+    auto committed = sqlite::run(w_, "COMMIT");
     if (!committed) {
       core::Error e = commit_error(committed.error());  // before ROLLBACK resets the error code
-      if (!sqlite3_get_autocommit(w_)) exec(w_, "ROLLBACK");
+      if (!sqlite3_get_autocommit(w_)) sqlite::run(w_, "ROLLBACK");
       for (auto& j : batch) j.done(e);
       return;
     }
+    // Group commit at work: jobs per durable transaction is the ratio.
+    static auto& batches = core::counter("sluis_store_transactions_total",
+                                         "Durable write transactions (one fsync each) of the store's writer.");
+    static auto& jobs = core::counter("sluis_store_transaction_jobs_total",
+                                      "Jobs (message commits and other writes) those transactions carried.");
+    batches.inc();
+    jobs.inc(static_cast<std::int64_t>(batch.size()));
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
   }
 
@@ -719,7 +735,8 @@ class SqliteStore final : public Store {
   // ledger changes and the retours it produced, and audit entries. Runs in the
   // job's savepoint: all of it or nothing.
   core::Result<void> insert_message(sqlite3* db, NewMessage& m, CommitOutcome& out) {
-    std::string sha = core::sha256_hex(m.body);
+    if (m.sha256.empty()) m.sha256 = core::sha256_hex(m.body);
+    const std::string& sha = m.sha256;
     // Idempotency: this very message (same sender, law, type, identification
     // and bytes) before? Then its stored outcome is the answer.
     Stmt same(db, (std::string("SELECT ") + kColumns +
@@ -881,7 +898,8 @@ class SqliteStore final : public Store {
     s.bind(4, static_cast<std::int64_t>(m.berichtcode)).bind(5, m.release).bind(6, m.sender_code);
     s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
     s.bind(10, m.identificatie).bind(11, m.dagtekening).bind_null_if_empty(12, m.identificatie_retour);
-    s.bind_null_if_empty(13, m.heen_id).bind_blob(14, m.body).bind(15, core::sha256_hex(m.body));
+    s.bind_null_if_empty(13, m.heen_id).bind_blob(14, m.body);
+    s.bind(15, m.sha256.empty() ? core::sha256_hex(m.body) : m.sha256);
     s.bind(16, static_cast<std::int64_t>(m.body.size())).bind(17, now_utc()).bind(18, to_string(m.state));
     s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
     s.bind_null_if_empty(21, m.response_json).bind(22, static_cast<std::int64_t>(m.shadow ? 1 : 0));
@@ -898,6 +916,8 @@ class SqliteStore final : public Store {
 
   sqlite3* w_;
   sqlite3* r_;
+  std::unique_ptr<sqlite::StatementCache> wcache_;
+  std::unique_ptr<sqlite::StatementCache> rcache_;
   SqliteOptions opts_;
   std::unique_ptr<sqlite::Ledger> ledger_ = std::make_unique<sqlite::Ledger>(w_);  // writer thread only
   std::mutex rmu_;
@@ -935,7 +955,8 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
   // Forward-only: kMigrations[n] takes the schema from version n to n + 1, each
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
   const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema, sqlite::kOrphanSchema, kRoutingSchema,
-                                     sqlite::kObligationSchema, sqlite::kRetentionSchema};
+                                     sqlite::kObligationSchema, sqlite::kRetentionSchema,
+                                     sqlite::kLedgerDebitSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;
@@ -977,7 +998,11 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
       return fail(core::make_error("store.corrupt", opts.path + " failed the integrity check (" + qc.text(0) +
                                                         "); restore a backup (sluisctl backup) or move it away"));
   }
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"})
+  // temp_store = MEMORY: each job's savepoint keeps the pages it changes that
+  // the batch had changed before (its sub-journal) in memory, not in a
+  // temporary file written page by page (a third of the writer's time before).
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+                             "PRAGMA temp_store = MEMORY"})
     if (auto r = exec(writer, pragma); !r) return fail(r.error());
   if (auto r = migrate(writer, opts.path); !r) return fail(r.error());
   // Startup recovery: an attempt that was running when we stopped did not finish.

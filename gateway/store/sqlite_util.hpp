@@ -5,9 +5,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "gateway/core/result.hpp"
 
@@ -23,18 +25,44 @@ inline core::Error db_error(sqlite3* db, const std::string& what) {
   return core::make_error("store.sqlite", text);
 }
 
+// Prepared statements kept per connection, since SQLite keeps none itself
+// and preparing costs more than running most of ours. A Stmt on a connection
+// that has a cache takes an idle statement prepared earlier for the same SQL
+// text and gives it back reset when it goes; the first use, a nested use of
+// the same text and a connection without a cache prepare anew. The owner of
+// a connection creates its cache after opening it and destroys it before
+// closing it (the cache finalizes what it kept). Thread-safe.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db);
+  ~StatementCache();
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  // The cache of `db`, or nullptr.
+  static StatementCache* of(sqlite3* db);
+  // A statement for `sql` (nullptr when it does not prepare).
+  sqlite3_stmt* take(const char* sql);
+  // Back for the next take (reset and unbound by the caller).
+  void give(sqlite3_stmt* st);
+
+ private:
+  sqlite3* db_;
+  std::mutex mu_;
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle_;
+};
+
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
+  Stmt(sqlite3* db, const char* sql) : db_(db), cache_(StatementCache::of(db)) {
+    if (cache_) st_ = cache_->take(sql);
+    else if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
   }
-  // A statement kept prepared by its owner (sqlite::Ledger's cache): reset,
-  // not finalized.
-  Stmt(sqlite3* db, sqlite3_stmt* borrowed) : db_(db), st_(borrowed), borrowed_(true) {}
   ~Stmt() {
-    if (borrowed_) {
+    if (!st_) return;
+    if (cache_) {
       sqlite3_reset(st_);
       sqlite3_clear_bindings(st_);
+      cache_->give(st_);
     } else {
       sqlite3_finalize(st_);
     }
@@ -90,14 +118,23 @@ class Stmt {
 
  private:
   sqlite3* db_;
+  StatementCache* cache_;
   sqlite3_stmt* st_ = nullptr;
-  bool borrowed_ = false;
 };
 
 // One row of the append-only audit log (the at column: now, UTC).
 core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
                              const std::string& message_id, const std::string& detail);
 
+// One statement without results (BEGIN, SAVEPOINT, COMMIT ...), through the
+// connection's statement cache.
+inline core::Result<void> run(sqlite3* db, const char* sql) {
+  Stmt s(db, sql);
+  if (!s.ok() || s.step() != SQLITE_DONE) return db_error(db, sql);
+  return {};
+}
+
+// A script of statements (migrations, pragmas); prepared every time.
 inline core::Result<void> exec(sqlite3* db, const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {

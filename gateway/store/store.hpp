@@ -106,6 +106,7 @@ struct NewMessage {
   std::string identificatie_retour;  // retours only
   std::string heen_id;         // retours: the stored heenbericht they answer
   std::string body;            // the message, byte for byte
+  std::string sha256;          // hex SHA-256 of body when the caller has it; empty: the store computes it
   State state = State::received;
   std::string findings_json = "[]";
   int http_status = 0;         // the answer given to the sender
@@ -425,6 +426,6 @@ std::string new_message_id();
 inline constexpr const char* kPrunedError = "store.pruned";
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 }  // namespace sluis::store

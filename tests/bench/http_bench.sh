@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP benchmark (label bench; prints, never fails on time): accepted messages
 # per second and p50/p99 latency of POST /v1/messages with a 4.4 KB iJw 323
-# (the corpus declaration, a fresh Identificatie per request) over 32
+# (the corpus declaration, made new per request) over 32
 # keep-alive mutual-TLS connections, side by side with nginx answering
 # `return 202` with the same TLS settings (TLS 1.2/1.3, client certificate
 # verified against the same CA) on the same machine in the same run, both
@@ -90,7 +90,13 @@ pids+=("$!")
 for _ in $(seq 1 300); do
   curl -s "http://127.0.0.1:$pport/healthz" >/dev/null 2>&1 && break; sleep 0.1
 done
-sed 's/Identificatie>DECL-2602-01</Identificatie>@ID@</' "$src/tests/conformance/xsd/ijw/323/valid-declaratie.xml" > "$work/body.xml"
+# A fresh Identificatie, DeclaratieNummer and prestatie ReferentieNummers per
+# request (sluis-load puts the request number where @ID@ stands), so every
+# request is a new declaration, not a resubmission the rules flag (TR333, TR314).
+sed -e 's/Identificatie>DECL-2602-01</Identificatie>@ID@</' -e 's/DeclaratieNummer>JW2602HRL31</DeclaratieNummer>D@ID@</' \
+    -e 's/ReferentieNummer>J2602-\([0-9]*\)</ReferentieNummer>@ID@-\1</' \
+    "$src/tests/conformance/xsd/ijw/323/valid-declaratie.xml" > "$work/body.xml"
+grep -q 'ReferentieNummer>@ID@-' "$work/body.xml"
 load="$build/gateway/tools/sluis-load"
 common=(--cert "$pki/provider.pem" --key "$pki/provider.key" --ca "$pki/ca.pem" --body "$work/body.xml" --unique @ID@
         --connections 32 --seconds "$secs")

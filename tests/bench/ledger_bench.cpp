@@ -189,7 +189,7 @@ int main() {
   v.receiver_retour = config::RetourMode::gateway;
   v.sender_partner = "zorg";
   v.today = today;
-  v.bsn_key = kKey;
+  v.bsn_mac = std::make_shared<const core::Hmac>(kKey);
   store::NewMessage msg = row(*v.message, doc);
   msg.decide = intake::decide(std::move(v));
   base = rss_kib();

@@ -132,6 +132,7 @@ struct MemoryLedger {
   MemoryLedger() {
     BOOST_REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
     BOOST_REQUIRE(sqlite3_exec(db, store::sqlite::kLedgerSchema, nullptr, nullptr, nullptr) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(db, store::sqlite::kLedgerDebitSchema, nullptr, nullptr, nullptr) == SQLITE_OK);
     view = std::make_unique<store::sqlite::Ledger>(db);
   }
   ~MemoryLedger() {

@@ -31,4 +31,15 @@ BOOST_AUTO_TEST_CASE(digests_match_known_vectors) {
   // RFC 4231 test case 2.
   BOOST_TEST(hmac_sha256_hex("Jefe", "what do ya want for nothing?") ==
              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // The keyed object gives the same values, call after call (each call starts
+  // from the keyed state, not from the previous message).
+  Hmac jefe("Jefe");
+  for (int i = 0; i < 3; ++i)
+    BOOST_TEST(jefe.hex("what do ya want for nothing?") ==
+               "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // RFC 4231 test case 6: a key longer than the block size (131 bytes of 0xaa).
+  Hmac longkey(std::string(131, '\xaa'));
+  BOOST_TEST(longkey.hex("Test Using Larger Than Block-Size Key - Hash Key First") ==
+             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  BOOST_TEST(longkey.hex("x") == hmac_sha256_hex(std::string(131, '\xaa'), "x"));
 }

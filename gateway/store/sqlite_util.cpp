@@ -1,0 +1,67 @@
+#include "gateway/store/sqlite_util.hpp"
+
+#include <unordered_map>
+
+namespace sluis::store::sqlite {
+
+namespace {
+
+// Which connections have a cache. Looked up once per statement; a short lock.
+std::mutex registry_mu;
+std::unordered_map<sqlite3*, StatementCache*>& registry() {
+  static std::unordered_map<sqlite3*, StatementCache*> r;
+  return r;
+}
+
+// Enough for every fixed statement of the store; SQL built per call (filters)
+// beyond it is finalized instead of kept.
+constexpr std::size_t kMaxIdle = 256;
+
+}  // namespace
+
+StatementCache::StatementCache(sqlite3* db) : db_(db) {
+  std::lock_guard lock(registry_mu);
+  registry()[db] = this;
+}
+
+StatementCache::~StatementCache() {
+  {
+    std::lock_guard lock(registry_mu);
+    registry().erase(db_);
+  }
+  for (auto& [sql, st] : idle_) sqlite3_finalize(st);
+}
+
+StatementCache* StatementCache::of(sqlite3* db) {
+  std::lock_guard lock(registry_mu);
+  auto it = registry().find(db);
+  return it == registry().end() ? nullptr : it->second;
+}
+
+sqlite3_stmt* StatementCache::take(const char* sql) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = idle_.find(sql);
+    if (it != idle_.end()) {
+      sqlite3_stmt* st = it->second;
+      idle_.erase(it);
+      return st;
+    }
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) return nullptr;
+  return st;
+}
+
+void StatementCache::give(sqlite3_stmt* st) {
+  {
+    std::lock_guard lock(mu_);
+    if (idle_.size() < kMaxIdle) {
+      idle_.emplace(sqlite3_sql(st), st);
+      return;
+    }
+  }
+  sqlite3_finalize(st);
+}
+
+}  // namespace sluis::store::sqlite

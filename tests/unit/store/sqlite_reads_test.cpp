@@ -1,0 +1,193 @@
+// The SQLite layer's reads: the statement cache (gateway/store/sqlite_util.hpp)
+// and the ledger's query plans. A ledger read must cost the same with 20 000
+// prestaties of the provider as with a handful: each visits only the rows of
+// its key (counted in SQLite's own virtual-machine steps), never every row of
+// the provider, which is what SQLite chose before the reads named their
+// indexes (it preferred a two-column prefix of the primary key).
+#define BOOST_TEST_MODULE store_sqlite_reads
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <string>
+
+#include "gateway/store/sqlite_ledger.hpp"
+#include "gateway/store/sqlite_util.hpp"
+
+using namespace sluis;
+using namespace std::chrono;
+namespace L = standard::ledger;
+using store::sqlite::Stmt;
+
+namespace {
+
+int statements_on(sqlite3* db) {
+  int n = 0;
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s)) ++n;
+  return n;
+}
+
+struct Db {
+  Db() { BOOST_REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK); }
+  ~Db() { sqlite3_close(db); }
+  sqlite3* db = nullptr;
+};
+
+// The virtual-machine steps of every statement that ran, by its SQL text
+// (SQLite's profile trace, read and reset as each statement finishes).
+struct Steps {
+  explicit Steps(sqlite3* db) {
+    sqlite3_trace_v2(
+        db, SQLITE_TRACE_PROFILE,
+        [](unsigned, void* self, void* p, void*) {
+          auto* st = static_cast<sqlite3_stmt*>(p);
+          int n = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
+          auto& most = static_cast<Steps*>(self)->most[sqlite3_sql(st)];
+          most = std::max(most, n);
+          return 0;
+        },
+        this);
+  }
+  std::map<std::string, int> most;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(statement_cache_prepares_once_and_finalizes_on_destruction) {
+  Db d;
+  BOOST_REQUIRE(store::sqlite::exec(d.db, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)"));
+  {
+    store::sqlite::StatementCache cache(d.db);
+    BOOST_TEST(store::sqlite::StatementCache::of(d.db) == &cache);
+    for (int i = 0; i < 100; ++i) {
+      Stmt s(d.db, "INSERT INTO t (k, v) VALUES (?, ?)");
+      s.bind(1, static_cast<std::int64_t>(i)).bind(2, std::string_view("x"));
+      BOOST_TEST(s.step() == SQLITE_DONE);
+    }
+    BOOST_TEST(statements_on(d.db) == 1);  // one statement, used a hundred times
+    {
+      // The same text twice at once (a read inside another's loop): two statements.
+      Stmt outer(d.db, "SELECT k FROM t WHERE k < ? ORDER BY k");
+      outer.bind(1, std::int64_t{3});
+      int rows = 0;
+      while (outer.step() == SQLITE_ROW) {
+        Stmt inner(d.db, "SELECT k FROM t WHERE k < ? ORDER BY k");
+        inner.bind(1, outer.i64(0) + 1);
+        int n = 0;
+        while (inner.step() == SQLITE_ROW) ++n;
+        BOOST_TEST(n == outer.i64(0) + 1);
+        ++rows;
+      }
+      BOOST_TEST(rows == 3);
+    }
+    BOOST_TEST(statements_on(d.db) == 3);
+    // A statement that does not prepare is reported, not cached.
+    Stmt bad(d.db, "SELECT nothing FROM nowhere");
+    BOOST_TEST(!bad.ok());
+  }
+  BOOST_TEST(store::sqlite::StatementCache::of(d.db) == nullptr);
+  BOOST_TEST(statements_on(d.db) == 0);  // all finalized with the cache
+  // Without a cache every Stmt prepares and finalizes its own.
+  {
+    Stmt s(d.db, "SELECT count(*) FROM t");
+    BOOST_TEST(s.step() == SQLITE_ROW);
+    BOOST_TEST(s.i64(0) == 100);
+    BOOST_TEST(statements_on(d.db) == 1);
+  }
+  BOOST_TEST(statements_on(d.db) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(cached_statements_see_every_write_and_survive_a_schema_change) {
+  Db d;
+  store::sqlite::StatementCache cache(d.db);
+  BOOST_REQUIRE(store::sqlite::exec(d.db, "CREATE TABLE t (k INTEGER PRIMARY KEY)"));
+  auto count = [&] {
+    Stmt s(d.db, "SELECT count(*) FROM t");
+    BOOST_REQUIRE(s.step() == SQLITE_ROW);
+    return s.i64(0);
+  };
+  BOOST_TEST(count() == 0);
+  BOOST_REQUIRE(store::sqlite::run(d.db, "INSERT INTO t DEFAULT VALUES"));
+  BOOST_TEST(count() == 1);
+  BOOST_REQUIRE(store::sqlite::exec(d.db, "ALTER TABLE t ADD COLUMN extra TEXT; CREATE INDEX t_extra ON t (extra)"));
+  BOOST_REQUIRE(store::sqlite::run(d.db, "INSERT INTO t DEFAULT VALUES"));
+  BOOST_TEST(count() == 2);  // re-prepared by SQLite after the schema changed
+}
+
+BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
+  Db d;
+  BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerSchema));
+  BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerDebitSchema));
+  store::sqlite::Ledger ledger(d.db);
+  const std::string law = "ijw", gemeente = "0917", aanbieder = "75302186";
+  const core::Date april = year{2026} / 4 / 1, april_end = year{2026} / 4 / 30;
+
+  // One provider, one gemeente: 2 000 allocations for 2 000 clients, each
+  // with a start, a request, and ten declared prestaties in 1 000 declarations.
+  constexpr int kAllocations = 2000;
+  L::Changes c;
+  for (int a = 0; a < kAllocations; ++a) {
+    std::string client = "hash-" + std::to_string(a);
+    L::Allocation al;
+    al.law = law, al.gemeente = gemeente, al.aanbieder = aanbieder, al.toewijzing_nummer = 100000 + a;
+    al.bsn_hash = client, al.categorie = "45", al.code = "45A01", al.ingangsdatum = april;
+    al.eenheid = "04", al.frequentie = "2", al.toewijzingsdatum = april, al.message_id = "m301";
+    c.allocations.push_back(al);
+    L::CareKey key{law, gemeente, aanbieder, client, 100000 + a, "45", "45A01", april, april};
+    c.starts.push_back({key, "1", "m305"});
+    L::Request r;
+    r.law = law, r.aanbieder = aanbieder, r.gemeente = gemeente, r.referentie = "ref-" + std::to_string(a);
+    r.bsn_hash = client, r.message_id = "m315";
+    c.requests.push_back(r);
+    for (int p = 0; p < 10; ++p) {
+      L::Prestatie pr;
+      pr.law = law, pr.aanbieder = aanbieder, pr.gemeente = gemeente;
+      pr.referentie = "P" + std::to_string(a) + "-" + std::to_string(p);
+      pr.toewijzing_nummer = 100000 + a, pr.bsn_hash = client, pr.categorie = "45", pr.code = "45A01";
+      pr.begin = year{2025} / month{static_cast<unsigned>(p + 1)} / 1;
+      pr.eind = year{2025} / month{static_cast<unsigned>(p + 1)} / 28;
+      pr.volume = 8, pr.eenheid = "04", pr.cents = 69120, pr.verdict = L::Verdict::approved;
+      pr.declaratie_nummer = "D" + std::to_string(a / 2), pr.message_id = "m323";
+      c.prestaties.push_back(pr);
+    }
+    if (a % 2 == 0) {
+      L::Declaration dc;
+      dc.law = law, dc.aanbieder = aanbieder, dc.gemeente = gemeente, dc.nummer = "D" + std::to_string(a / 2);
+      dc.identificatie = "ID" + std::to_string(a / 2), dc.dagtekening = april, dc.periode_begin = april;
+      dc.periode_eind = april_end, dc.message_id = "m323";
+      c.declarations.push_back(dc);
+    }
+  }
+  BOOST_REQUIRE(store::sqlite::exec(d.db, "BEGIN"));
+  BOOST_REQUIRE(ledger.apply(c));
+  BOOST_REQUIRE(store::sqlite::exec(d.db, "COMMIT"));
+
+  Steps steps(d.db);
+  const int a = 1234;
+  const std::string client = "hash-" + std::to_string(a);
+  const L::Integer nummer = 100000 + a;
+  BOOST_TEST(ledger.allocation(law, gemeente, nummer).has_value());
+  BOOST_TEST(ledger.allocations_of(law, gemeente, aanbieder, client).size() == 1u);
+  L::CareKey key{law, gemeente, aanbieder, client, nummer, "45", "45A01", april, april};
+  BOOST_TEST(ledger.start(key).has_value());
+  BOOST_TEST(!ledger.stop(key).has_value());
+  BOOST_TEST(ledger.open_start_on(law, gemeente, aanbieder, nummer));
+  BOOST_TEST(ledger.request(law, aanbieder, "ref-" + std::to_string(a)).has_value());
+  BOOST_TEST(ledger.open_requests(law, aanbieder, client).size() == 1u);
+  BOOST_TEST(ledger.declaration(law, aanbieder, "D617").has_value());
+  BOOST_TEST(ledger.declaration_by_id(law, aanbieder, "ID617").has_value());
+  BOOST_TEST(ledger.prestatie(law, aanbieder, "P1234-3").has_value());
+  BOOST_TEST(ledger.debit_volume(law, gemeente, nummer) == 80);
+  BOOST_TEST(ledger.debit_cents(law, gemeente, nummer) == 691200);
+  BOOST_TEST(ledger.debit_for(law, aanbieder, nummer, "45", "45A01", year{2025} / 4 / 1, year{2025} / 4 / 28)
+                 .has_value());
+  BOOST_TEST(!ledger.debit_for(law, aanbieder, nummer, "45", "45A01", april, april_end).has_value());
+  BOOST_TEST(!ledger.credit_of(law, aanbieder, "P1234-3").has_value());
+  BOOST_TEST(ledger.has_approved_uncredited(law, gemeente, nummer));
+  BOOST_TEST(!ledger.failed());
+
+  BOOST_TEST(steps.most.size() >= 12u);
+  // A scan of the provider's rows takes at least one step per row: 20 000
+  // prestaties, 2 000 of everything else. Reading one key is well under 1 000.
+  for (const auto& [sql, n] : steps.most) BOOST_TEST(n < 1000, n << " steps: " << sql);
+}
