@@ -27,8 +27,9 @@ void escape(std::string& out, std::string_view text) {
 
 class Writer {
  public:
-  Writer(std::string& out, std::string_view message_prefix, std::string_view basis_prefix, bool basis, int depth)
-      : out_(out), mp_(message_prefix), bp_(basis_prefix), basis_(basis), depth_(depth) {}
+  Writer(std::string& out, std::string_view message_prefix, std::string_view basis_prefix, bool basis, int depth,
+         bool compact)
+      : out_(out), mp_(message_prefix), bp_(basis_prefix), basis_(basis), depth_(depth), compact_(compact) {}
 
   template <class T>
   void operator()(const char* name, const T& field) {
@@ -36,8 +37,8 @@ class Writer {
       if (field) (*this)(name, *field);
     } else if constexpr (m::ModelClass<T>) {
       open(name);
-      out_ += '\n';
-      Writer inner(out_, mp_, bp_, T::kBasis, depth_ + 1);
+      newline();
+      Writer inner(out_, mp_, bp_, T::kBasis, depth_ + 1, compact_);
       T::visit(inner, field);
       indent();
       close(name);
@@ -54,8 +55,8 @@ class Writer {
   void list(const char* wrapper, const char* item, const std::vector<T>& v) {
     if (v.empty()) return;
     open(wrapper);
-    out_ += '\n';
-    Writer inner(out_, mp_, bp_, basis_, depth_ + 1);
+    newline();
+    Writer inner(out_, mp_, bp_, basis_, depth_ + 1, compact_);
     for (const auto& x : v) inner(item, x);
     indent();
     close(wrapper);
@@ -64,7 +65,12 @@ class Writer {
   void codes(const m::Codes& c) { list("RetourCodes", "RetourCode", c); }
 
  private:
-  void indent() { out_.append(static_cast<size_t>(depth_) * 2, ' '); }
+  void indent() {
+    if (!compact_) out_.append(static_cast<size_t>(depth_) * 2, ' ');
+  }
+  void newline() {
+    if (!compact_) out_ += '\n';
+  }
   void open(const char* name) {
     indent();
     out_ += '<';
@@ -78,18 +84,21 @@ class Writer {
     out_ += basis_ ? bp_ : mp_;
     out_ += ':';
     out_ += name;
-    out_ += ">\n";
+    out_ += '>';
+    newline();
   }
 
   std::string& out_;
   std::string_view mp_, bp_;
   bool basis_;
   int depth_;
+  bool compact_;
 };
 
 }  // namespace
 
-std::string write_message(const m::Message& message) {
+std::string write_message(const m::Message& message, Layout layout) {
+  const bool compact = layout == Layout::compact;
   if (!message.type) throw std::invalid_argument("write_message: message without a type");
   const auto& type = *message.type;
   std::string prefix = standard::message_prefix(type);
@@ -98,8 +107,9 @@ std::string write_message(const m::Message& message) {
   out.reserve(4096);
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<" + prefix + ":Bericht xmlns:" + prefix + "=\"" + standard::message_namespace(type, message.release) +
-         "\" xmlns:" + basis + "=\"" + standard::basisschema_namespace(type.law, message.release) + "\">\n";
-  Writer w(out, prefix, basis, false, 1);
+         "\" xmlns:" + basis + "=\"" + standard::basisschema_namespace(type.law, message.release) + "\">";
+  if (!compact) out += '\n';
+  Writer w(out, prefix, basis, false, 1, compact);
   std::visit([&](const auto& b) { std::decay_t<decltype(b)>::visit(w, b); }, message.body);
   out += "</" + prefix + ":Bericht>\n";
   return out;

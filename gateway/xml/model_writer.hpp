@@ -2,7 +2,8 @@
 // heenberichten the load generator and tests send.
 //
 // Canonical output: UTF-8 without BOM, an XML declaration naming the encoding,
-// two-space indentation, the message namespace bound to its own prefix
+// two-space indentation (Layout::compact: none, no line breaks between
+// elements, about a third smaller — for documents near the chain's 25 MB), the message namespace bound to its own prefix
 // ("jw302", "wmo325") and the basisschema to "ijw" / "iwmo", declared once on
 // the root; elements in the order the model's visit() lists them (schema
 // order). Optional elements that are absent and empty lists are left out;
@@ -20,6 +21,8 @@
 
 namespace sluis::xml {
 
-std::string write_message(const standard::model::Message& message);
+enum class Layout { indented, compact };
+
+std::string write_message(const standard::model::Message& message, Layout layout = Layout::indented);
 
 }  // namespace sluis::xml

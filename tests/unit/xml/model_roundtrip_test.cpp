@@ -93,6 +93,15 @@ BOOST_AUTO_TEST_CASE(every_message_type_roundtrips) {
       BOOST_TEST((*second.message == *first.message));
       // Canonical and stable: writing the re-read model gives the same bytes.
       BOOST_TEST(xml::write_message(*second.message) == xml);
+      // The compact layout: the same message with no whitespace between
+      // elements, valid, read back equal, smaller.
+      std::string compact = xml::write_message(*first.message, xml::Layout::compact);
+      auto third = read(compact);
+      BOOST_REQUIRE_MESSAGE(third.verdict == xml::Verdict::valid, explain(third) + "\n" + compact);
+      BOOST_TEST((*third.message == *first.message));
+      BOOST_TEST(compact.size() < xml.size());
+      BOOST_TEST(compact.find(">\n<", compact.find("?>") + 2) == std::string::npos);
+      BOOST_TEST(compact.find(">  <") == std::string::npos);
     }
   }
   BOOST_TEST(types.size() == 28u);
