@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -66,9 +67,13 @@ bool transition_allowed(State from, State to) {
 }
 
 std::string new_message_id() {
-  std::string id = "m";
-  id += core::random_hex(10);
-  return id;
+  // Time first: ids made in the same moment sort together, so the indexes on
+  // message ids (messages.id, the audit's, the obligations') take each batch's
+  // new entries on the same few pages instead of one random page per entry.
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  char stamp[16];
+  std::snprintf(stamp, sizeof stamp, "%011llx", static_cast<unsigned long long>(ms.count()) & 0xfffffffffffULL);
+  return "m" + std::string(stamp) + core::random_hex(6);
 }
 
 core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {

@@ -419,7 +419,9 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 // The same with every option at its default.
 core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 
-// A fresh opaque message id ("m" + 20 hex digits from the CSPRNG).
+// A fresh opaque message id: "m", 11 hex digits of the time in milliseconds,
+// 12 hex digits from the CSPRNG (24 characters; ids made later sort later,
+// which keeps the indexes on them compact; nothing may rely on that).
 std::string new_message_id();
 
 // The error code of body() for a message whose body the retention pruner removed.

@@ -9,6 +9,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "gateway/core/digest.hpp"
@@ -201,6 +202,21 @@ BOOST_AUTO_TEST_CASE(concurrent_commits_are_group_committed_and_all_land) {
   for (auto& t : ts) t.join();
   BOOST_TEST(failed.load() == 0);
   BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == kThreads * kEach);
+}
+
+BOOST_AUTO_TEST_CASE(message_ids_are_opaque_unique_and_unguessable) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 20000; ++i) {
+    std::string id = store::new_message_id();
+    BOOST_REQUIRE_EQUAL(id.size(), 24u);
+    BOOST_REQUIRE(id[0] == 'm');
+    BOOST_REQUIRE(id.find_first_not_of("0123456789abcdef", 1) == std::string::npos);
+    ids.insert(id);
+  }
+  BOOST_TEST(ids.size() == 20000u);
+  // Made in the same millisecond, two ids still differ in their 48 random bits.
+  std::string a = store::new_message_id(), b = store::new_message_id();
+  BOOST_TEST(a.substr(12) != b.substr(12));
 }
 
 BOOST_AUTO_TEST_CASE(backup_is_a_consistent_copy) {
