@@ -19,6 +19,7 @@
 #include "gateway/store/sqlite_retention.hpp"
 #include "gateway/store/sqlite_util.hpp"
 #include "gateway/store/store.hpp"
+#include "gateway/store/wal_vfs.hpp"
 
 namespace sluis::store {
 
@@ -219,9 +220,16 @@ core::Result<std::optional<StoredMessage>> one_row(Stmt& s, sqlite3* db, const c
 
 core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(o.path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           o.vfs.empty() ? nullptr : o.vfs.c_str());
+  // The WAL-gathering shim (wal_vfs.hpp) over the chosen VFS; it relies on
+  // synchronous = FULL, which open_sqlite sets on every connection.
+  std::string vfs;
+  try {
+    vfs = wal_gathering_vfs(o.vfs);
+  } catch (const std::exception& e) {
+    return core::make_error("store.sqlite", "cannot open the store " + o.path + ": " + e.what());
+  }
+  int rc = sqlite3_open_v2(o.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           vfs.c_str());
   if (rc != SQLITE_OK) {
     auto e = db_error(db, "cannot open the store " + o.path);
     sqlite3_close_v2(db);
@@ -1017,6 +1025,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
   auto rd = open_connection(opts);
   if (!rd) return fail(rd.error());
   exec(*rd, "PRAGMA foreign_keys = ON");
+  exec(*rd, "PRAGMA synchronous = FULL");  // the WAL shim's condition, should it ever write
   return std::unique_ptr<Store>(new SqliteStore(writer, *rd, opts));
 }
 

@@ -1,0 +1,42 @@
+// Building blocks of the store's SQLite VFS shims (fault_vfs.cpp,
+// wal_vfs.cpp). A shim's open file is the shim's own state, starting with a
+// FileHead (its sqlite3_file, then a pointer to the wrapped VFS's file, which
+// follows the state in the same allocation); the io methods a shim leaves
+// alone forward to the wrapped file (kForward), and every VFS method but
+// xOpen forwards to the wrapped VFS (kept in pAppData).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstddef>
+
+namespace sluis::store::shim {
+
+struct FileHead {
+  sqlite3_file base;   // pMethods: the shim's methods (null when nothing is open)
+  sqlite3_file* real;  // the wrapped VFS's file
+};
+
+inline sqlite3_file* real(sqlite3_file* f) {
+  return reinterpret_cast<FileHead*>(f)->real;
+}
+inline sqlite3_vfs* root(sqlite3_vfs* vfs) {
+  return static_cast<sqlite3_vfs*>(vfs->pAppData);
+}
+
+// Every io method forwarding to the wrapped file (xClose closes it). A shim
+// copies the table and replaces what it changes.
+extern const sqlite3_io_methods kForward;
+
+// A VFS named `name` over `root` whose files are `state_size` bytes of shim
+// state followed by root's file, opened by `open`.
+void init_vfs(sqlite3_vfs& vfs, const char* name, sqlite3_vfs* root, std::size_t state_size,
+              int (*open)(sqlite3_vfs*, sqlite3_filename, sqlite3_file*, int, int*));
+
+// Opens the wrapped VFS's file behind `head` (whose state is `state_size`
+// bytes) and, when it opened one, installs `methods`. SQLite calls xClose on
+// a file whose pMethods is set, even after a failed open.
+int open_real(sqlite3_vfs* vfs, sqlite3_filename name, FileHead* head, std::size_t state_size,
+              const sqlite3_io_methods* methods, int flags, int* out_flags);
+
+}  // namespace sluis::store::shim
