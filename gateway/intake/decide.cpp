@@ -129,9 +129,8 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   }
   const bool heen = !message->type->retour && message->type->number != 325;
   const auto bsn_hash = [&v](const std::string& bsn) {
-    for (const auto& [b, h] : v.bsn_hashes)
-      if (b == bsn) return h;
-    return v.bsn_mac->hex(bsn);
+    auto known = v.bsn_hashes.find(bsn);
+    return known != v.bsn_hashes.end() ? known->second : v.bsn_mac->hex(bsn);
   };
   m::RetourHeader rh{new_identification(), v.today, std::nullopt, message->header().XsdVersie};
   m::AntwoordHeader ah{{new_identification(), v.today}, message->header().XsdVersie, std::nullopt};

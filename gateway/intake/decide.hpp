@@ -23,6 +23,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "gateway/config/config.hpp"
 #include "gateway/core/calendar.hpp"
@@ -33,6 +35,10 @@
 #include "gateway/store/store.hpp"
 
 namespace sluis::intake {
+
+// The keyed hashes of a message's BSNs, by BSN (a large declaration has
+// thousands of clients; the rules ask for each client's hash many times).
+using BsnHashes = std::unordered_map<std::string, std::string>;
 
 struct Verdict {
   std::shared_ptr<const standard::model::Message> message;  // null when XSD-invalid
@@ -55,7 +61,7 @@ struct Verdict {
   // message's BSNs computed on the validation pool already (bsn, hash), so the
   // store's writer does not compute them again.
   std::shared_ptr<const core::Hmac> bsn_mac;
-  std::vector<std::pair<std::string, std::string>> bsn_hashes;
+  BsnHashes bsn_hashes;
   // A header-level refusal found outside the rules: the store named an
   // earlier message with this identification and another body (TR056, 9056,
   // the finding is in `findings`). Answered with the header-only retour (or

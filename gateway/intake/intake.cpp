@@ -31,7 +31,7 @@ namespace {
 struct Pooled {
   xml::Outcome outcome;
   std::string sha256;                                          // of the body
-  std::vector<std::pair<std::string, std::string>> bsn_hashes;  // (bsn, keyed hash)
+  BsnHashes bsn_hashes;
 };
 
 // One Validator per pool thread, rebuilt when the schema set changes. XSD and
@@ -50,11 +50,8 @@ asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> s
   p.outcome = judge(*tl_validator, body, today, reference.get());
   if (p.outcome.identity) {
     p.sha256 = core::sha256_hex(body);
-    for (const auto& bsn : p.outcome.identity->bsns) {
-      bool seen = false;
-      for (const auto& [b, h] : p.bsn_hashes) seen = seen || b == bsn;
-      if (!seen) p.bsn_hashes.emplace_back(bsn, bsn_mac->hex(bsn));
-    }
+    for (const auto& bsn : p.outcome.identity->bsns)
+      if (!p.bsn_hashes.contains(bsn)) p.bsn_hashes.emplace(bsn, bsn_mac->hex(bsn));
   }
   co_return p;
 }
@@ -139,7 +136,7 @@ std::string_view status_of(const store::StoredMessage& m) {
 struct Intake::Checked {
   xml::Outcome outcome;
   std::string sha256;
-  std::vector<std::pair<std::string, std::string>> bsn_hashes;
+  BsnHashes bsn_hashes;
   http::status status = http::status::accepted;
   std::string verdict;  // "accepted" | "rejected" | "refused"
   Finding extra;        // a sluis or rule finding added by the checks

@@ -6,7 +6,6 @@
 
 #include <sqlite3.h>
 
-#include <map>
 
 #include "gateway/core/result.hpp"
 #include "gateway/standard/ledger.hpp"

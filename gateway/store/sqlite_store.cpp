@@ -254,7 +254,6 @@ class SqliteStore final : public Store {
 
   ~SqliteStore() override {
     close();
-    ledger_.reset();
     wcache_.reset();
     rcache_.reset();
     sqlite3_close_v2(r_);
@@ -752,10 +751,11 @@ class SqliteStore final : public Store {
     const std::string& sha = m.sha256;
     // Idempotency: this very message (same sender, law, type, identification
     // and bytes) before? Then its stored outcome is the answer.
-    Stmt same(db, (std::string("SELECT ") + kColumns +
-                   " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                   "AND sha256 = ? AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
-                      .c_str());
+    static const std::string kSame = std::string("SELECT ") + kColumns +
+                                     " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND "
+                                     "identificatie = ? AND sha256 = ? AND sender_partner != 'sluis' "
+                                     "ORDER BY seq DESC LIMIT 1";
+    Stmt same(db, kSame.c_str());
     same.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
     same.bind(4, m.identificatie).bind(5, sha);
     int rc = same.step();
@@ -772,10 +772,11 @@ class SqliteStore final : public Store {
     // Another body under an identification already accepted: TR056. A
     // rejected earlier message does not block the corrected resubmission.
     if (m.state != State::rejected) {
-      Stmt q(db, (std::string("SELECT ") + kColumns +
-                  " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                  "AND state != 'rejected' AND sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1")
-                     .c_str());
+      static const std::string kAccepted = std::string("SELECT ") + kColumns +
+                                           " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND "
+                                           "identificatie = ? AND state != 'rejected' AND "
+                                           "sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1";
+      Stmt q(db, kAccepted.c_str());
       q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
       rc = q.step();
       if (rc == SQLITE_ROW) {

@@ -41,7 +41,7 @@ StatementCache* StatementCache::of(sqlite3* db) {
 sqlite3_stmt* StatementCache::take(const char* sql) {
   {
     std::lock_guard lock(mu_);
-    auto it = idle_.find(sql);
+    auto it = idle_.find(std::string_view(sql));
     if (it != idle_.end()) {
       sqlite3_stmt* st = it->second;
       idle_.erase(it);

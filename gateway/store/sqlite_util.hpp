@@ -46,14 +46,19 @@ class StatementCache {
   void give(sqlite3_stmt* st);
 
  private:
+  // Looked up by the SQL text as given, without copying it into a string.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
   sqlite3* db_;
   std::mutex mu_;
-  std::unordered_multimap<std::string, sqlite3_stmt*> idle_;
+  std::unordered_multimap<std::string, sqlite3_stmt*, Hash, std::equal_to<>> idle_;
 };
 
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db), cache_(StatementCache::of(db)) {
+  Stmt(sqlite3* db, const char* sql) : cache_(StatementCache::of(db)) {
     if (cache_) st_ = cache_->take(sql);
     else if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
   }
@@ -117,7 +122,6 @@ class Stmt {
   std::optional<std::int64_t> opt_i64(int c) const { return null(c) ? std::nullopt : std::optional(i64(c)); }
 
  private:
-  sqlite3* db_;
   StatementCache* cache_;
   sqlite3_stmt* st_ = nullptr;
 };

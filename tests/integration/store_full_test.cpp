@@ -14,19 +14,13 @@
 #include <regex>
 #include <sstream>
 
+#include "tests/support/files.hpp"
 #include "tests/support/test_gateway.hpp"
 
 using namespace sluis::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string partners(TestGateway& g) {
   return g.corpus_partners();
