@@ -16,8 +16,8 @@ std::string port_of(const std::string& url) { return url.empty() ? "0" : url.sub
 }  // namespace
 
 TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
-                         std::string extra_toml, std::vector<std::string> launcher)
-    : dir(tag), partners_(std::move(partners)), extra_(std::move(extra_toml)) {
+                         std::string extra_toml, std::vector<std::string> launcher, std::string https_toml)
+    : dir(tag), partners_(std::move(partners)), extra_(std::move(extra_toml)), https_(std::move(https_toml)) {
   auto made = run_command({"/bin/bash", (source_dir() / "tests/support/make-test-pki.sh").string(),
                            (dir.path() / "pki").string()});
   if (made.exit_code != 0) throw std::runtime_error("make-test-pki.sh failed: " + made.output);
@@ -55,6 +55,7 @@ void TestGateway::write_config(const std::string& crl) {
   c << "state_dir = \"state\"\ndrain_timeout = \"5s\"\n"
     << "[admin]\nsocket = \"state/admin.sock\"\ngroup = \"\"\n"
     << "[https]\nport = " << port_of(https_url) << "\nheader_timeout = \"500ms\"\nmax_body = \"64KiB\"\n"
+    << https_ << "\n"
     << "[https.tls]\ncert = \"" << pki("server.pem") << "\"\nkey = \"" << pki("server.key") << "\"\n"
     << "ca = [\"" << pki("ca.pem") << "\"]\ncrl = [\"" << pki(crl) << "\"]\n"
     << "[reference]\ncbs_gemeenten = \"" << (source_dir() / "config/reference/cbs-gemeenten.csv").string()

@@ -23,9 +23,11 @@ struct Http {
 class TestGateway {
  public:
   // `partners` returns the [[partners]] TOML (it may call spki()/pki()).
-  // `launcher`: see DaemonProcess (the first start only).
+  // `launcher`: see DaemonProcess (the first start only). `https_toml`: more
+  // key lines for the [https] table (limits).
   TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
-              std::string extra_toml = {}, std::vector<std::string> launcher = {});
+              std::string extra_toml = {}, std::vector<std::string> launcher = {},
+              std::string https_toml = {});
   ~TestGateway();
 
   std::string pki(const std::string& file) const;  // path of a PKI file
@@ -52,7 +54,7 @@ class TestGateway {
 
  private:
   std::function<std::string(TestGateway&)> partners_;
-  std::string extra_;
+  std::string extra_, https_;
   mutable int posts_ = 0;
 };
 

@@ -1,0 +1,279 @@
+// The HTTPS listener's per-connection limits against the real sluisd with real
+// TLS, one behaviour each: max_connections (the excess closed at once),
+// handshake_timeout, idle_timeout, body_timeout, max_header (431) and one
+// request in flight per connection (pipelined requests answered in order).
+// (Header timeout, max_body/413, rate/429, backpressure and store 503 are in
+// https_test, intake_test and store_full_test.)
+//
+// The client below puts a deadline on every wait, so a server that fails to
+// close a connection makes a test fail at the deadline instead of hanging.
+// Timing is only asserted from below where the server may not act earlier
+// than its limit (an idle connection is not closed before idle_timeout), and
+// from above only where the alternative is a limit of seconds (a refused
+// connection closes at once, not after handshake_timeout).
+#define BOOST_TEST_MODULE https_limits
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+#include <array>
+#include <chrono>
+#include <thread>
+
+#include "tests/support/test_gateway.hpp"
+
+using namespace sluis::test;
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kHandshakeTimeout = 2s;
+constexpr auto kIdleTimeout = 1s;
+constexpr auto kBodyTimeout = 1s;
+constexpr int kMaxConnections = 3;
+// Every wait of the client ends by this deadline, whatever the server does.
+constexpr auto kDeadline = 10s;
+
+TestGateway* g_gateway = nullptr;
+struct GlobalGateway {
+  GlobalGateway() {
+    g_gateway = new TestGateway(
+        "https-limits",
+        [](TestGateway& g) { return g.partner("zorg", "aanbieder", "\"75302186\"", "provider.pem"); }, {}, {},
+        "max_connections = " + std::to_string(kMaxConnections) +
+            "\nhandshake_timeout = \"2s\"\nidle_timeout = \"1s\"\nbody_timeout = \"1s\"\nmax_header = \"2KiB\"\n");
+  }
+  ~GlobalGateway() { delete g_gateway; }
+};
+BOOST_TEST_GLOBAL_FIXTURE(GlobalGateway);
+
+TestGateway& gw() { return *g_gateway; }
+
+// A connection to the HTTPS listener as the provider's certificate.
+class Client {
+ public:
+  Client() : ctx_(context()), s_(io_, ctx_) {
+    std::string hostport = gw().https_url.substr(8);
+    auto colon = hostport.rfind(':');
+    tcp::resolver res(io_);
+    asio::connect(s_.next_layer(), res.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)));
+  }
+
+  void handshake() {
+    boost::system::error_code result = asio::error::timed_out;
+    s_.async_handshake(ssl::stream_base::client, [&](boost::system::error_code ec) { result = ec; });
+    run();
+    BOOST_REQUIRE_MESSAGE(!result, "handshake: " << result.message());
+    tls_ = true;
+  }
+
+  void write(const std::string& bytes) {
+    if (tls_)
+      asio::write(s_, asio::buffer(bytes));
+    else
+      asio::write(s_.next_layer(), asio::buffer(bytes));
+  }
+
+  // One HTTP response (TLS only).
+  http::response<http::string_body> response() {
+    http::response<http::string_body> res;
+    boost::system::error_code result = asio::error::timed_out;
+    http::async_read(s_, buf_, res, [&](boost::system::error_code ec, std::size_t) { result = ec; });
+    run();
+    BOOST_REQUIRE_MESSAGE(!result, "reading a response: " << result.message());
+    return res;
+  }
+
+  struct Closed {
+    bool closed = false;  // by the server, before the deadline
+    std::string data;     // what came before
+    Clock::duration took{};
+  };
+  // Reads until the server closes the connection or the deadline passes.
+  Closed until_closed() {
+    Closed c;
+    auto start = Clock::now();
+    std::array<char, 4096> chunk;
+    bool ended = false;
+    std::function<void()> next = [&] {
+      auto on_read = [&](boost::system::error_code ec, std::size_t n) {
+        c.data.append(chunk.data(), n);
+        if (ec) {
+          ended = ec != asio::error::operation_aborted;
+          return;
+        }
+        next();
+      };
+      if (tls_)
+        s_.async_read_some(asio::buffer(chunk), on_read);
+      else
+        s_.next_layer().async_read_some(asio::buffer(chunk), on_read);
+    };
+    c.data.assign(static_cast<const char*>(buf_.data().data()), buf_.size());
+    next();
+    run();
+    c.took = Clock::now() - start;
+    c.closed = ended;
+    return c;
+  }
+
+  void close() {
+    boost::system::error_code ignore;
+    s_.next_layer().close(ignore);
+  }
+
+ private:
+  // Before the stream: the stream's SSL object copies the certificate then.
+  static ssl::context context() {
+    ssl::context ctx(ssl::context::tls_client);
+    ctx.load_verify_file(gw().pki("ca.pem"));
+    ctx.use_certificate_chain_file(gw().pki("provider.pem"));
+    ctx.use_private_key_file(gw().pki("provider.key"), ssl::context::pem);
+    return ctx;
+  }
+
+  // Runs what is pending until it is done or the deadline passed; then
+  // cancels what is left.
+  void run() {
+    io_.restart();
+    io_.run_for(kDeadline);
+    if (!io_.stopped()) {
+      boost::system::error_code ignore;
+      s_.next_layer().cancel(ignore);
+      io_.restart();
+      io_.run();
+    }
+  }
+
+  asio::io_context io_;
+  ssl::context ctx_;
+  ssl::stream<tcp::socket> s_;
+  boost::beast::flat_buffer buf_;
+  bool tls_ = false;
+};
+
+// A counter or gauge from the plain listener's /metrics.
+long metric(const std::string& series) {
+  auto r = run_command({"/usr/bin/curl", "-sS", gw().plain_url + "/metrics"});
+  auto p = r.output.find(series + " ");
+  return p == std::string::npos ? -1L : std::atol(r.output.c_str() + p + series.size() + 1);
+}
+
+const std::string kRefused = "sluis_http_connections_refused_total{listener=\"https\"}";
+const std::string kOpen = "sluis_http_connections{listener=\"https\"}";
+const std::string kHandshakeFailed = "sluis_tls_handshake_failures_total{listener=\"https\"}";
+
+// Until the server has noticed that connections went away (bounded).
+void wait_until_open_at_most(long n) {
+  for (auto until = Clock::now() + kDeadline; metric(kOpen) > n && Clock::now() < until;)
+    std::this_thread::sleep_for(20ms);
+  BOOST_REQUIRE_LE(metric(kOpen), n);
+}
+
+// The server closes a timed-out socket first and logs when its coroutine
+// resumes, so the line may follow the close by a moment (bounded).
+bool logged(const std::string& text) {
+  for (auto until = Clock::now() + kDeadline; Clock::now() < until; std::this_thread::sleep_for(20ms))
+    if (gw().daemon->log().find(text) != std::string::npos) return true;
+  return false;
+}
+
+const std::string kWhoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_are_closed_at_once) {
+  wait_until_open_at_most(0);
+  long refused = metric(kRefused);
+  // Accepted in order: these three fill the listener (they sit in their
+  // handshake, which takes up to handshake_timeout to expire).
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 0; i < kMaxConnections; ++i) held.push_back(std::make_unique<Client>());
+  Client excess;
+  auto c = excess.until_closed();
+  BOOST_TEST(c.closed);
+  BOOST_TEST(c.data.empty(), "the excess connection got bytes: " << c.data.size());
+  BOOST_TEST(c.took < kHandshakeTimeout, "closed after "
+                                             << std::chrono::duration_cast<std::chrono::milliseconds>(c.took).count()
+                                             << " ms, not at once");
+  BOOST_TEST(metric(kRefused) == refused + 1);
+  // A slot given back is taken by the next client.
+  held.clear();
+  wait_until_open_at_most(0);
+  Client next;
+  next.handshake();
+  next.write(kWhoami);
+  BOOST_TEST(next.response().result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(a_handshake_not_finished_within_handshake_timeout_is_cut_off) {
+  wait_until_open_at_most(0);
+  long failed = metric(kHandshakeFailed);
+  Client silent;  // TCP only: never sends its ClientHello
+  auto c = silent.until_closed();
+  BOOST_TEST(c.closed);
+  BOOST_TEST(c.took >= kHandshakeTimeout - 100ms);
+  BOOST_TEST(logged("handshake timeout"), gw().daemon->log());
+  BOOST_TEST(metric(kHandshakeFailed) == failed + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_kept_alive_connection_is_closed_after_idle_timeout) {
+  Client c;
+  c.handshake();
+  c.write(kWhoami);
+  auto res = c.response();
+  BOOST_TEST(res.result_int() == 200);
+  BOOST_TEST(res.keep_alive());
+  auto closed = c.until_closed();
+  BOOST_TEST(closed.closed);
+  BOOST_TEST(closed.data.find("HTTP/1.1") == std::string::npos);
+  BOOST_TEST(closed.took >= kIdleTimeout - 100ms);
+}
+
+BOOST_AUTO_TEST_CASE(a_body_that_stalls_is_cut_off_after_body_timeout) {
+  Client c;
+  c.handshake();
+  c.write("POST /v1/validate HTTP/1.1\r\nHost: sluis\r\nContent-Type: application/xml\r\n"
+          "Content-Length: 1000\r\n\r\n<?xml version=\"1.0\"?><Bericht");
+  auto closed = c.until_closed();
+  BOOST_TEST(closed.closed);
+  BOOST_TEST(closed.data.find("HTTP/1.1") == std::string::npos, closed.data);
+  BOOST_TEST(closed.took >= kBodyTimeout - 100ms);
+  BOOST_TEST(logged("body timeout"), gw().daemon->log());
+}
+
+BOOST_AUTO_TEST_CASE(a_header_block_over_max_header_gets_431_and_the_connection_closes) {
+  Client c;
+  c.handshake();
+  c.write("GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\nX-Filler: " + std::string(3000, 'a') + "\r\n\r\n");
+  auto res = c.response();
+  BOOST_TEST(res.result_int() == 431);
+  auto e = boost::json::parse(res.body()).at("error");
+  BOOST_TEST(e.at("code").as_string() == "header_too_large");
+  BOOST_TEST(!e.at("nl").as_string().empty());
+  BOOST_TEST(!e.at("en").as_string().empty());
+  BOOST_TEST(!res.keep_alive());
+  BOOST_TEST(c.until_closed().closed);
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_one_at_a_time_in_order) {
+  // One request in flight per connection: the second is read only after the
+  // first is answered, so the answers come in the order of the requests.
+  Client c;
+  c.handshake();
+  c.write(kWhoami + "GET /v1/no-such-route HTTP/1.1\r\nHost: sluis\r\n\r\n" + kWhoami);
+  BOOST_TEST(c.response().result_int() == 200);
+  BOOST_TEST(c.response().result_int() == 404);
+  BOOST_TEST(c.response().result_int() == 200);
+}
