@@ -5,34 +5,22 @@
 // (Header timeout, max_body/413, rate/429, backpressure and store 503 are in
 // https_test, intake_test and store_full_test.)
 //
-// The client below puts a deadline on every wait, so a server that fails to
-// close a connection makes a test fail at the deadline instead of hanging.
+// The client (tests/support/tls_client.hpp) puts a deadline on every wait, so a
+// server that fails to close a connection makes a test fail instead of hanging.
 // Timing is only asserted from below where the server may not act earlier
 // than its limit (an idle connection is not closed before idle_timeout), and
 // from above only where the alternative is a limit of seconds (a refused
 // connection closes at once, not after handshake_timeout).
 #define BOOST_TEST_MODULE https_limits
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
-#include <array>
 #include <chrono>
 #include <thread>
 
 #include "tests/support/test_gateway.hpp"
+#include "tests/support/tls_client.hpp"
 
 using namespace sluis::test;
-namespace asio = boost::asio;
-namespace ssl = asio::ssl;
-namespace http = boost::beast::http;
-using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -60,115 +48,11 @@ BOOST_TEST_GLOBAL_FIXTURE(GlobalGateway);
 
 TestGateway& gw() { return *g_gateway; }
 
-// A connection to the HTTPS listener as the provider's certificate.
-class Client {
- public:
-  Client() : ctx_(context()), s_(io_, ctx_) {
-    std::string hostport = gw().https_url.substr(8);
-    auto colon = hostport.rfind(':');
-    tcp::resolver res(io_);
-    asio::connect(s_.next_layer(), res.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)));
-  }
-
-  void handshake() {
-    boost::system::error_code result = asio::error::timed_out;
-    s_.async_handshake(ssl::stream_base::client, [&](boost::system::error_code ec) { result = ec; });
-    run();
-    BOOST_REQUIRE_MESSAGE(!result, "handshake: " << result.message());
-    tls_ = true;
-  }
-
-  void write(const std::string& bytes) {
-    if (tls_)
-      asio::write(s_, asio::buffer(bytes));
-    else
-      asio::write(s_.next_layer(), asio::buffer(bytes));
-  }
-
-  // One HTTP response (TLS only).
-  http::response<http::string_body> response() {
-    http::response<http::string_body> res;
-    boost::system::error_code result = asio::error::timed_out;
-    http::async_read(s_, buf_, res, [&](boost::system::error_code ec, std::size_t) { result = ec; });
-    run();
-    BOOST_REQUIRE_MESSAGE(!result, "reading a response: " << result.message());
-    return res;
-  }
-
-  struct Closed {
-    bool closed = false;  // by the server, before the deadline
-    std::string data;     // what came before
-    Clock::duration took{};
-  };
-  // Reads until the server closes the connection or the deadline passes.
-  Closed until_closed() {
-    Closed c;
-    auto start = Clock::now();
-    std::array<char, 4096> chunk;
-    bool ended = false;
-    std::function<void()> next = [&] {
-      auto on_read = [&](boost::system::error_code ec, std::size_t n) {
-        c.data.append(chunk.data(), n);
-        if (ec) {
-          ended = ec != asio::error::operation_aborted;
-          return;
-        }
-        next();
-      };
-      if (tls_)
-        s_.async_read_some(asio::buffer(chunk), on_read);
-      else
-        s_.next_layer().async_read_some(asio::buffer(chunk), on_read);
-    };
-    c.data.assign(static_cast<const char*>(buf_.data().data()), buf_.size());
-    next();
-    run();
-    c.took = Clock::now() - start;
-    c.closed = ended;
-    return c;
-  }
-
-  void close() {
-    boost::system::error_code ignore;
-    s_.next_layer().close(ignore);
-  }
-
- private:
-  // Before the stream: the stream's SSL object copies the certificate then.
-  static ssl::context context() {
-    ssl::context ctx(ssl::context::tls_client);
-    ctx.load_verify_file(gw().pki("ca.pem"));
-    ctx.use_certificate_chain_file(gw().pki("provider.pem"));
-    ctx.use_private_key_file(gw().pki("provider.key"), ssl::context::pem);
-    return ctx;
-  }
-
-  // Runs what is pending until it is done or the deadline passed; then
-  // cancels what is left.
-  void run() {
-    io_.restart();
-    io_.run_for(kDeadline);
-    if (!io_.stopped()) {
-      boost::system::error_code ignore;
-      s_.next_layer().cancel(ignore);
-      io_.restart();
-      io_.run();
-    }
-  }
-
-  asio::io_context io_;
-  ssl::context ctx_;
-  ssl::stream<tcp::socket> s_;
-  boost::beast::flat_buffer buf_;
-  bool tls_ = false;
+struct Client : TlsClient {
+  Client() : TlsClient(gw(), "provider", kDeadline) {}
 };
 
-// A counter or gauge from the plain listener's /metrics.
-long metric(const std::string& series) {
-  auto r = run_command({"/usr/bin/curl", "-sS", gw().plain_url + "/metrics"});
-  auto p = r.output.find(series + " ");
-  return p == std::string::npos ? -1L : std::atol(r.output.c_str() + p + series.size() + 1);
-}
+long metric(const std::string& series) { return gw().metric(series); }
 
 const std::string kRefused = "sluis_http_connections_refused_total{listener=\"https\"}";
 const std::string kOpen = "sluis_http_connections{listener=\"https\"}";

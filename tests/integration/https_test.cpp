@@ -2,21 +2,17 @@
 // who gets in (certificate -> partner), who does not (no, expired, revoked,
 // foreign-CA, wrong-EKU, unregistered certificates; old TLS versions;
 // not_enrolled partners), limits (rate, body size, slow headers) and a CRL
-// reload through SIGHUP. Clients: curl and an Asio SSL client.
+// reload through SIGHUP that keeps open connections. Clients: curl and
+// tests/support/tls_client.hpp. Per-connection limits: https_limits_test.
 #define BOOST_TEST_MODULE https
 #include <signal.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 
 #include "tests/support/test_gateway.hpp"
+#include "tests/support/tls_client.hpp"
 
 using namespace sluis::test;
 namespace fs = std::filesystem;
@@ -137,28 +133,15 @@ BOOST_AUTO_TEST_CASE(unknown_path_gets_a_bilingual_404) {
 }
 
 BOOST_AUTO_TEST_CASE(slow_headers_are_cut_off) {
-  namespace asio = boost::asio;
-  namespace ssl = asio::ssl;
-  std::string pki = (gw().dir.path() / "pki").string();
-  asio::io_context io;
-  ssl::context ctx(ssl::context::tls_client);
-  ctx.load_verify_file(pki + "/ca.pem");
-  ctx.use_certificate_chain_file(pki + "/provider.pem");
-  ctx.use_private_key_file(pki + "/provider.key", ssl::context::pem);
-  ssl::stream<asio::ip::tcp::socket> s(io, ctx);
-  std::string hostport = gw().https_url.substr(8);
-  auto colon = hostport.rfind(':');
-  asio::ip::tcp::resolver res(io);
-  asio::connect(s.next_layer(), res.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)));
-  s.handshake(ssl::stream_base::client);
   // Half a header, then nothing: the server must close the connection
   // (header_timeout 500ms) rather than wait for ever.
-  asio::write(s, asio::buffer(std::string("GET /v1/whoami HTTP/1.1\r\nHost: x\r\n")));
-  std::string got;
-  boost::system::error_code ec;
-  asio::read(s, asio::dynamic_buffer(got), ec);
-  BOOST_TEST(got.find("HTTP/1.1 200") == std::string::npos);
-  BOOST_CHECK(ec);  // closed by the server
+  TlsClient c(gw(), "provider");
+  c.handshake();
+  c.write("GET /v1/whoami HTTP/1.1\r\nHost: x\r\n");
+  auto closed = c.until_closed();
+  BOOST_TEST(closed.closed);
+  BOOST_TEST(closed.data.find("HTTP/1.1 200") == std::string::npos);
+  BOOST_TEST(closed.took >= std::chrono::milliseconds(400));
 }
 
 BOOST_AUTO_TEST_CASE(healthz_answers_on_the_plain_loopback_listener) {
@@ -173,18 +156,21 @@ BOOST_AUTO_TEST_CASE(metrics_count_responses_and_handshake_failures) {
   auto r = run_command({"/usr/bin/curl", "-sS", gw().plain_url + "/metrics"});
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(r.output.find("# TYPE sluis_http_responses_total counter") != std::string::npos, r.output);
-  auto count = [&](const std::string& series) {
-    auto p = r.output.find(series + " ");
-    return p == std::string::npos ? -1L : std::atol(r.output.c_str() + p + series.size() + 1);
-  };
+  auto count = [&](const std::string& series) { return gw().metric(series); };
   BOOST_TEST(count("sluis_http_responses_total{listener=\"https\",code=\"2xx\"}") >= 1);
   BOOST_TEST(count("sluis_tls_handshake_failures_total{listener=\"https\"}") >= 1);
   BOOST_TEST(count("sluis_http_connections{listener=\"plain\"}") >= 1);
 }
 
 // Last: changes the CRL for the rest of the run.
-BOOST_AUTO_TEST_CASE(crl_reload_revokes_without_restart) {
+BOOST_AUTO_TEST_CASE(crl_reload_revokes_without_restart_or_dropping_connections) {
   BOOST_TEST(gw().curl("provider", "/v1/whoami").status == 200);
+  // A connection made before the reload keeps working through it.
+  TlsClient held(gw(), "gemeente");
+  held.handshake();
+  const std::string whoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
+  held.write(whoami);
+  BOOST_TEST(held.response().result_int() == 200);
   gw().write_config("crl-provider.pem");
   gw().daemon->signal(SIGHUP);
   BOOST_REQUIRE(gw().daemon->wait_for("RELOADING=1"));
@@ -193,4 +179,6 @@ BOOST_AUTO_TEST_CASE(crl_reload_revokes_without_restart) {
   auto h = gw().curl("provider", "/v1/whoami");
   BOOST_TEST(h.status == 0, "revoked provider still got HTTP " << h.status);
   BOOST_TEST(gw().curl("gemeente", "/v1/whoami").status == 200);
+  held.write(whoami);
+  BOOST_TEST(held.response().result_int() == 200);
 }

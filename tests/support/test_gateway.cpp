@@ -1,6 +1,7 @@
 #include "tests/support/test_gateway.hpp"
 
 #include <boost/json/parse.hpp>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +43,12 @@ TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestG
 TestGateway::~TestGateway() = default;
 
 std::string TestGateway::pki(const std::string& file) const { return (dir.path() / "pki" / file).string(); }
+
+long TestGateway::metric(const std::string& series) const {
+  auto r = run_command({"/usr/bin/curl", "-sS", plain_url + "/metrics"});
+  auto p = r.output.find("\n" + series + " ");
+  return p == std::string::npos ? -1L : std::atol(r.output.c_str() + p + series.size() + 2);
+}
 
 std::string TestGateway::spki(const std::string& cert) const {
   auto r = run_command({"/bin/sh", "-c",

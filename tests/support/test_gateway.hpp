@@ -47,6 +47,9 @@ class TestGateway {
   // POST an XML body from a string as `who`.
   Http post_xml(const std::string& who, const std::string& path, const std::string& xml) const;
   CommandResult sluisctl(std::vector<std::string> args) const;
+  // One series' value from the plain listener's /metrics, e.g.
+  // sluis_http_connections{listener="https"}; -1 when it is not there.
+  long metric(const std::string& series) const;
 
   ScratchDir dir;
   std::string https_url, plain_url;
