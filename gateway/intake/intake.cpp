@@ -37,9 +37,15 @@ struct Pooled {
 // One Validator per pool thread, rebuilt when the schema set changes. XSD and
 // rules both run here on the pool (judge.hpp): a finding of either rejects
 // the message (422).
+// What a caller will store, so the pool computes only that: a submission
+// stores the body's digest and its clients' BSN hashes, a released orphan
+// (stored already) only the hashes the rules ask for, a dry run neither.
+enum class Digests { none, bsns, body_and_bsns };
+
 asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
                                          std::string body, std::shared_ptr<const rules::ReferenceData> reference,
-                                         core::Date today, std::shared_ptr<const core::Hmac> bsn_mac) {
+                                         core::Date today, std::shared_ptr<const core::Hmac> bsn_mac,
+                                         Digests digests) {
   thread_local std::shared_ptr<const xml::SchemaSet> tl_set;
   thread_local std::unique_ptr<xml::Validator> tl_validator;
   if (tl_set != schemas || !tl_validator) {
@@ -48,8 +54,8 @@ asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> s
   }
   Pooled p;
   p.outcome = judge(*tl_validator, body, today, reference.get());
-  if (p.outcome.identity) {
-    p.sha256 = core::sha256_hex(body);
+  if (p.outcome.identity && digests != Digests::none) {
+    if (digests == Digests::body_and_bsns) p.sha256 = core::sha256_hex(body);
     for (const auto& bsn : p.outcome.identity->bsns)
       if (!p.bsn_hashes.contains(bsn)) p.bsn_hashes.emplace(bsn, bsn_mac->hex(bsn));
   }
@@ -198,7 +204,8 @@ void Intake::add_routes(net::Router& r) {
   r.add(V::post, "/v1/mailbox/{id}/ack", [this](net::Request q, net::RequestContext c) { return mailbox_ack(std::move(q), std::move(c)); });
 }
 
-asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const net::RequestContext& ctx) {
+asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const net::RequestContext& ctx,
+                                               bool dry_run) {
   Checked c;
   auto ct = req[http::field::content_type];
   if (!ct.starts_with("application/xml") && !ct.starts_with("text/xml")) {
@@ -212,7 +219,8 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   // Identify and validate on the pool; back on the io_context afterwards.
   Pooled pooled = co_await asio::co_spawn(pool_,
                                           validate_on_pool(schemas_, limits_, req.body(), reference_,
-                                                           core::dutch_date(std::chrono::system_clock::now()), bsn_mac_),
+                                                           core::dutch_date(std::chrono::system_clock::now()), bsn_mac_,
+                                                           dry_run ? Digests::none : Digests::body_and_bsns),
                                           asio::use_awaitable);
   c.outcome = std::move(pooled.outcome);
   c.sha256 = std::move(pooled.sha256);
@@ -312,7 +320,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
 }
 
 asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestContext ctx) {
-  Checked c = co_await check(req, ctx);
+  Checked c = co_await check(req, ctx, true);
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
   boost::json::object body = xml::to_json(c.outcome);
   body["status"] = c.verdict == "accepted" ? "valid" : c.verdict == "rejected" ? "invalid" : "refused";
@@ -321,7 +329,7 @@ asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestCon
 }
 
 asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestContext ctx) {
-  Checked c = co_await check(req, ctx);
+  Checked c = co_await check(req, ctx, false);
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
   if (c.verdict == "refused") {
     core::log(events::kRefused, {{"partner", ctx.partner->id}, {"status", static_cast<int>(c.status)}});
@@ -460,7 +468,8 @@ asio::awaitable<void> Intake::release(std::vector<std::string> ids) {
     }
     const store::StoredMessage& s = **stored;
     auto today = core::dutch_date(std::chrono::system_clock::now());
-    Pooled pooled = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, **body, reference_, today, bsn_mac_),
+    Pooled pooled = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, **body, reference_, today, bsn_mac_,
+                                                                        Digests::bsns),
                                             asio::use_awaitable);
     xml::Outcome& out = pooled.outcome;
     if (!out.message) {

@@ -73,7 +73,8 @@ class Intake {
 
  private:
   struct Checked;
-  boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx);
+  // `dry_run`: nothing will be stored (no digests computed).
+  boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx, bool dry_run);
   boost::asio::awaitable<void> release(std::vector<std::string> ids);
 
   boost::asio::io_context& ioc_;
