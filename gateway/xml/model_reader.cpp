@@ -25,6 +25,7 @@ struct Target {
   AssignFn assign = nullptr;
   PlaceFn place = nullptr;
   const char* item = nullptr;  // the repeated element of a wrapper
+  const char* name = nullptr;  // the element's name as the model spells it (static)
 };
 
 // xs:integer and xs:date collapse white space; strings keep theirs.
@@ -73,14 +74,16 @@ Target list_child(const Target& self, std::string_view name) {
   if (name != self.item) return {};
   auto& v = *static_cast<std::vector<T>*>(self.obj);
   v.emplace_back();
-  return target_for(v.back());
+  Target t = target_for(v.back());
+  t.name = self.item;
+  return t;
 }
 
 Target codes_child(const Target& self, std::string_view name) {
   if (name != "RetourCode") return {};
   auto& c = *static_cast<m::Codes*>(self.obj);
   c.emplace_back();
-  return Target{&c.back(), nullptr, &assign_string};
+  return Target{&c.back(), nullptr, &assign_string, nullptr, nullptr, "RetourCode"};
 }
 
 // Finds the field of a class that an element name names (visit() order).
@@ -94,17 +97,18 @@ struct Matcher {
     if (found || name != n) return;
     found = true;
     out = target_for(field);
+    out.name = n;
   }
   template <class T>
   void list(const char* wrapper, const char* item, std::vector<T>& v) {
     if (found || name != wrapper) return;
     found = true;
-    out = Target{&v, &list_child<T>, nullptr, nullptr, item};
+    out = Target{&v, &list_child<T>, nullptr, nullptr, item, wrapper};
   }
   void codes(m::Codes& c) {
     if (found || name != "RetourCodes") return;
     found = true;
-    out = Target{&c, &codes_child};
+    out = Target{&c, &codes_child, nullptr, nullptr, nullptr, "RetourCodes"};
   }
 };
 
@@ -135,8 +139,8 @@ Target target_for(T& field) {
 }
 
 struct Frame {
-  Target target;
-  std::string segment;  // "Prestatie[3]", as the validator counted it
+  Target target;  // target.name: the model's own (static) spelling of the element
+  int index;      // 3 for "Prestatie[3]", as the validator counted it
 };
 
 // ---- editing by path ----
@@ -273,7 +277,12 @@ struct ModelBuilder::Impl {
     std::string p;
     for (const auto& f : stack) {
       p += '/';
-      p += f.segment;
+      p += f.target.name;
+      if (f.index > 1) {
+        p += '[';
+        p += std::to_string(f.index);
+        p += ']';
+      }
     }
     return p;
   }
@@ -289,7 +298,7 @@ ModelBuilder::ModelBuilder(const standard::MessageType& type, std::string releas
 
 ModelBuilder::~ModelBuilder() = default;
 
-void ModelBuilder::start(std::string_view local, std::string_view segment, int line, int column) {
+void ModelBuilder::start(std::string_view local, int index, int line, int column) {
   auto& s = *impl_;
   if (s.skip > 0) {
     ++s.skip;
@@ -303,6 +312,7 @@ void ModelBuilder::start(std::string_view local, std::string_view segment, int l
     }
     s.root_seen = true;
     t = std::visit([](auto& b) { return target_for(b); }, s.message.body);
+    t.name = "Bericht";
   } else {
     const Target& parent = s.stack.back().target;
     if (parent.child) t = parent.child(parent, local);
@@ -311,7 +321,7 @@ void ModelBuilder::start(std::string_view local, std::string_view segment, int l
       return;
     }
   }
-  s.stack.push_back(Frame{t, std::string(segment)});
+  s.stack.push_back(Frame{t, index});
   s.text.clear();
   if (t.place) t.place(t.obj, s.path(), line, column);
 }

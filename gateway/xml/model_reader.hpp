@@ -35,10 +35,11 @@ class ModelBuilder {
   ModelBuilder(const ModelBuilder&) = delete;
   ModelBuilder& operator=(const ModelBuilder&) = delete;
 
-  // `segment` is the element's step in the path as the validator writes it
-  // ("Prestatie[3]"): the validator counts siblings already, the builder
-  // does not count them again.
-  void start(std::string_view local_name, std::string_view segment, int line, int column);
+  // `index` is n of the element's step in the path as the validator writes
+  // it ("Prestatie[3]": 3; 1 for the first or only one): the validator counts
+  // siblings already, the builder does not count them again. The builder
+  // keeps no reference to `local_name`.
+  void start(std::string_view local_name, int index, int line, int column);
   void characters(std::string_view utf8);
   void end();
 

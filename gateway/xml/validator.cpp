@@ -12,6 +12,9 @@
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/SecurityManager.hpp>
 
+#include <array>
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <regex>
 #include <set>
@@ -56,10 +59,69 @@ std::string mask_message(std::string text, bool personal) {
   return core::scrub(core::strip_controls(text));
 }
 
+// Element names in UTF-8, converted once per validator rather than once per
+// element: a message repeats a few dozen names. Looked up by content, since
+// the parser's name pointers belong to a declaration, or to the document for
+// an undeclared element. Bounded: when full it takes no more names for the
+// current document and is emptied before the next, so invented names cost
+// time, not memory. Entries stay put (deque) while the document is read.
+class Names {
+ public:
+  struct Name {
+    std::u16string key;
+    std::string text;
+    bool personal;
+  };
+
+  // The cached name, or nullptr when the cache is full.
+  const Name* find(const XMLCh* s) {
+    std::uint32_t h = 2166136261u;  // FNV-1a
+    std::size_t len = 0;
+    for (; s[len]; ++len) h = (h ^ s[len]) * 16777619u;
+    std::u16string_view key(s, len);
+    for (std::size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+      if (slots_[i] == 0) {
+        if (names_.size() >= kMax) return nullptr;
+        std::string text = detail::to_utf8(s, len);
+        bool personal = kPersonal.count(text) > 0;
+        names_.push_back(Name{std::u16string(key), std::move(text), personal});
+        slots_[i] = static_cast<std::uint32_t>(names_.size());
+        return &names_.back();
+      }
+      const Name& n = names_[slots_[i] - 1];
+      if (n.key == key) return &n;
+    }
+  }
+
+  // Between documents only: frames point into the cache.
+  void trim() {
+    if (names_.size() < kMax) return;
+    names_.clear();
+    slots_.fill(0);
+  }
+
+ private:
+  static constexpr std::size_t kMax = 1024;
+  static constexpr std::size_t kSlots = 2 * kMax;  // a power of two, at most half full
+  std::array<std::uint32_t, kSlots> slots_{};      // index + 1 into names_; 0 is empty
+  std::deque<Name> names_;
+};
+
+// An open element. Frames are reused from one element to the next (the stack
+// only grows), so their buffers are allocated once per validator.
 struct Frame {
-  std::string name;
-  std::vector<std::pair<std::string, int>> children;  // local name -> count so far (few names)
-  std::string segment;                  // "Name" or "Name[n]"
+  const Names::Name* cached;
+  Names::Name own;  // the name when the cache had no room
+  int index;        // n in "Name[n]": how many siblings so far had this name
+  struct Sibling {
+    const Names::Name* cached;  // compared by address: one entry per name
+    std::string own;            // when not cached
+    int count;
+  };
+  std::vector<Sibling> children;  // few distinct names per parent
+  std::size_t used;               // children[0, used) belong to this element
+
+  const Names::Name& name() const { return cached ? *cached : own; }
 };
 
 // Why the handler asked to stop parsing early (progressive parsing stops at
@@ -77,7 +139,8 @@ class Handler : public DefaultHandler {
     read_model_ = read_model;
     builder_.reset();
     stop_.reset();
-    stack_.clear();
+    depth_ = 0;
+    names_.trim();
     outcome_ = Outcome{};
     text_.clear();
     fatal_ = false;
@@ -89,24 +152,27 @@ class Handler : public DefaultHandler {
   // wait in pending_ until the next event tells which element they are about.
   void startElement(const XMLCh* uri, const XMLCh* local, const XMLCh*, const Attributes&) override {
     if (stop_) return;
-    std::string name = detail::to_utf8(local);
-    if (stack_.empty() && !identify(detail::to_utf8(uri), name)) return;
-    if (static_cast<int>(stack_.size()) >= max_depth_)
+    if (depth_ == 0 && !identify(detail::to_utf8(uri), detail::to_utf8(local))) return;
+    if (depth_ >= static_cast<std::size_t>(max_depth_))
       return stop(Stop{Verdict::not_xml, "Het bericht is dieper genest dan " + std::to_string(max_depth_) + " niveaus.",
                  "The message nests deeper than " + std::to_string(max_depth_) + " levels.", ""});
-    std::string segment = name;
-    if (!stack_.empty()) {
-      int n = 0;
-      for (auto& [child, count] : stack_.back().children)
-        if (child == name) n = ++count;
-      if (n == 0) stack_.back().children.emplace_back(name, n = 1);
-      if (n > 1) segment += "[" + std::to_string(n) + "]";
+    const Names::Name* cached = names_.find(local);
+    std::string own = cached ? std::string() : detail::to_utf8(local);
+    int index = depth_ > 0 ? count_child(stack_[depth_ - 1], cached, own) : 1;
+    if (depth_ == stack_.size()) stack_.emplace_back();
+    Frame& f = stack_[depth_++];
+    f.cached = cached;
+    if (!cached) {
+      bool personal = kPersonal.count(own) > 0;
+      f.own = Names::Name{{}, std::move(own), personal};
     }
-    stack_.push_back(Frame{name, {}, std::move(segment)});
+    f.index = index;
+    f.used = 0;
     text_.clear();
     flush();
     if (builder_)
-      builder_->start(name, stack_.back().segment, locator_ ? static_cast<int>(locator_->getLineNumber()) : 0,
+      builder_->start(f.name().text, index,
+                      locator_ ? static_cast<int>(locator_->getLineNumber()) : 0,
                       locator_ ? static_cast<int>(locator_->getColumnNumber()) : 0);
   }
 
@@ -115,33 +181,34 @@ class Handler : public DefaultHandler {
   void endElement(const XMLCh*, const XMLCh*, const XMLCh*) override {
     if (stop_) return;
     flush();
-    if (outcome_.identity) capture(*outcome_.identity);
+    if (outcome_.identity && depth_ > 0) capture(*outcome_.identity);
     if (builder_) builder_->end();
-    if (!stack_.empty()) stack_.pop_back();
+    if (depth_ > 0) --depth_;
     text_.clear();
   }
 
   // Header facts and BSNs, taken from the element that just ended.
   void capture(Identity& id) {
-    const std::string& name = stack_.back().name;
-    if (name == "Bsn") {
+    using namespace std::string_view_literals;
+    const std::string& name = stack_[depth_ - 1].name().text;
+    if (name == "Bsn"sv) {
       if (id.bsns.size() < 100000) id.bsns.push_back(text_);
       return;
     }
-    if (stack_.size() < 3 || stack_[1].name != "Header") return;
-    if (stack_.size() == 3) {
-      if (name == "BerichtCode") id.berichtcode = text_;
-      else if (name == "Afzender") id.afzender = text_;
-      else if (name == "Ontvanger") id.ontvanger = text_;
-      else if (name == "IdentificatieRetour") id.identificatie_retour = text_;
-      else if (name == "DagtekeningRetour") id.dagtekening_retour = text_;
-    } else if (stack_.size() == 4) {
-      const std::string& parent = stack_[2].name;
-      bool ident = name == "Identificatie", dag = name == "Dagtekening";
-      if (parent == "BerichtIdentificatie") {
+    if (depth_ < 3 || stack_[1].name().text != "Header"sv) return;
+    if (depth_ == 3) {
+      if (name == "BerichtCode"sv) id.berichtcode = text_;
+      else if (name == "Afzender"sv) id.afzender = text_;
+      else if (name == "Ontvanger"sv) id.ontvanger = text_;
+      else if (name == "IdentificatieRetour"sv) id.identificatie_retour = text_;
+      else if (name == "DagtekeningRetour"sv) id.dagtekening_retour = text_;
+    } else if (depth_ == 4) {
+      const std::string& parent = stack_[2].name().text;
+      bool ident = name == "Identificatie"sv, dag = name == "Dagtekening"sv;
+      if (parent == "BerichtIdentificatie"sv) {
         if (ident) id.identificatie = text_;
         if (dag) id.dagtekening = text_;
-      } else if (parent == "DeclaratieIdentificatie") {
+      } else if (parent == "DeclaratieIdentificatie"sv) {
         if (ident) id.declaratie_identificatie = text_;
         if (dag) id.declaratie_dagtekening = text_;
       }
@@ -150,11 +217,13 @@ class Handler : public DefaultHandler {
 
   void characters(const XMLCh* chars, const XMLSize_t length) override {
     if (builder_) {
-      std::string utf8 = detail::to_utf8(chars, length);
-      builder_->characters(utf8);
-      if (text_.size() < 64) text_ += utf8;
+      // One conversion for both readers, into a buffer kept between calls.
+      scratch_.clear();
+      detail::append_utf8(scratch_, chars, length);
+      builder_->characters(scratch_);
+      if (text_.size() < 64) text_ += scratch_;
     } else if (text_.size() < 64) {
-      text_ += detail::to_utf8(chars, length);
+      detail::append_utf8(text_, chars, length);
     }
   }
 
@@ -241,9 +310,28 @@ class Handler : public DefaultHandler {
     return true;
   }
 
+  // n of the new child element's step "Name[n]", counted in its parent.
+  static int count_child(Frame& parent, const Names::Name* cached, const std::string& own) {
+    for (std::size_t i = 0; i < parent.used; ++i) {
+      auto& c = parent.children[i];
+      if (cached ? c.cached == cached : !c.cached && c.own == own) return ++c.count;
+    }
+    if (parent.used == parent.children.size()) parent.children.emplace_back();
+    auto& c = parent.children[parent.used++];
+    c.cached = cached;
+    c.own = own;
+    c.count = 1;
+    return 1;
+  }
+
   std::string path() const {
     std::string p;
-    for (const auto& f : stack_) p += "/" + f.segment;
+    for (std::size_t i = 0; i < depth_; ++i) {
+      const Frame& f = stack_[i];
+      p += '/';
+      p += f.name().text;
+      if (f.index > 1) p += "[" + std::to_string(f.index) + "]";
+    }
     return p.empty() ? "/" : p;
   }
 
@@ -269,7 +357,7 @@ class Handler : public DefaultHandler {
     f.path = path();
     f.line = p.line;
     f.column = p.column;
-    bool personal = !stack_.empty() && kPersonal.count(stack_.back().name);
+    bool personal = depth_ > 0 && stack_[depth_ - 1].name().personal;
     f.detail = mask_message(p.message, personal);
     if (!personal && !text_.empty() && text_.size() < 64) f.value = core::scrub(core::strip_controls(text_));
     if (personal) f.value = "***";
@@ -293,8 +381,11 @@ class Handler : public DefaultHandler {
 
   const SchemaSet& schemas_;
   int max_depth_;
-  std::vector<Frame> stack_;
+  Names names_;
+  std::vector<Frame> stack_;  // [0, depth_) are the open elements
+  std::size_t depth_ = 0;
   std::string text_;
+  std::string scratch_;
   Outcome outcome_;
   bool fatal_ = false;
   std::vector<Pending> pending_;

@@ -14,7 +14,14 @@ namespace sluis::xml::detail {
 // declaration that was the largest cost after the scanner. An unpaired
 // surrogate (the parser never produces one) becomes U+FFFD.
 inline void append_utf8(std::string& out, const XMLCh* s, XMLSize_t len) {
-  for (XMLSize_t i = 0; i < len; ++i) {
+  // Message text is nearly all ASCII: write that run in place, without a
+  // growth check per character.
+  const std::size_t at = out.size();
+  XMLSize_t i = 0;
+  out.resize(at + len);
+  for (char* p = out.data() + at; i < len && s[i] < 0x80; ++i) *p++ = static_cast<char>(s[i]);
+  out.resize(at + i);
+  for (; i < len; ++i) {
     char32_t c = s[i];
     if (c < 0x80) {
       out += static_cast<char>(c);
