@@ -68,6 +68,29 @@ BOOST_AUTO_TEST_CASE(doctype_and_entity_bomb_are_refused) {
   BOOST_TEST(any_text(o, "DOCTYPE"));
 }
 
+BOOST_AUTO_TEST_CASE(doctype_with_an_external_id_is_refused_as_a_doctype) {
+  // The refusal names the DOCTYPE, also when nothing follows it to parse.
+  auto o = check("<?xml version=\"1.0\"?><!DOCTYPE x SYSTEM \"http://example.invalid/x.dtd\"><x/>");
+  BOOST_TEST(xml::to_string(o.verdict) == "not_xml");
+  BOOST_TEST(any_text(o, "DOCTYPE"));
+}
+
+BOOST_AUTO_TEST_CASE(a_validator_that_stopped_reads_the_next_message_whole) {
+  // Stopping ends the parse in the middle of a document; the parser's state
+  // must not leak into the next one (nor memory: the ASan build checks).
+  xml::Validator v(set, cfg);
+  std::string deep = "<Bericht xmlns=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema\">";
+  for (int i = 0; i < 40; ++i) deep += "<Header>";
+  for (const std::string& stop : {std::string("<!DOCTYPE x [<!ENTITY a \"a\">]><x>&a;</x>"),
+                                  std::string("<Foo xmlns=\"urn:x\"><a/></Foo>"), deep}) {
+    BOOST_TEST(xml::to_string(v.validate(stop).verdict) != "valid");
+    auto o = v.validate(valid_301(), xml::ReadModel::yes);
+    BOOST_TEST(xml::to_string(o.verdict) == "valid");
+    BOOST_TEST(o.findings.empty());
+    BOOST_TEST(o.message.has_value());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(external_entity_is_never_read) {
   std::string xxe =
       "<?xml version=\"1.0\"?>\n<!DOCTYPE b [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
