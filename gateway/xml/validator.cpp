@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <regex>
@@ -87,8 +88,9 @@ class Names {
         slots_[i] = static_cast<std::uint32_t>(names_.size());
         return &names_.back();
       }
+      // memcmp: a char16_t compare loop cost as much as the hash.
       const Name& n = names_[slots_[i] - 1];
-      if (n.key == key) return &n;
+      if (n.key.size() == len && std::memcmp(n.key.data(), s, len * sizeof(XMLCh)) == 0) return &n;
     }
   }
 
