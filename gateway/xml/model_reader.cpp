@@ -275,6 +275,7 @@ struct ModelBuilder::Impl {
 
   std::string path() const {
     std::string p;
+    p.reserve(80);  // one allocation: the deepest paths are about this long
     for (const auto& f : stack) {
       p += '/';
       p += f.target.name;
