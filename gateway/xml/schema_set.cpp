@@ -172,7 +172,11 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::Sch
       while (types.hasMoreElements()) warm(&types.nextElement());
     }
     auto elems = sg.getElemEnumerator();
-    while (elems.hasMoreElements()) warm(elems.nextElement().getComplexTypeInfo());
+    while (elems.hasMoreElements()) {
+      SchemaElementDecl& e = elems.nextElement();
+      warm(e.getComplexTypeInfo());
+      if (e.getIdentityConstraintCount() > 0) set->identity_constraints_ = true;
+    }
   }
   // From here on no parser can add or replace a grammar.
   set->pool_->lockPool();

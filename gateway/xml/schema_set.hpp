@@ -56,11 +56,15 @@ class SchemaSet {
   const std::vector<Pack>& packs() const { return packs_; }
   bool active(standard::Law law, std::string_view release) const;
   xercesc_3_2::XMLGrammarPool* pool() const { return pool_.get(); }
+  // Whether any element declares xs:unique, xs:key or xs:keyref (checking
+  // them costs time per element even when there are none).
+  bool identity_constraints() const { return identity_constraints_; }
 
  private:
   SchemaSet() = default;
   std::vector<Pack> packs_;
   std::unique_ptr<xercesc_3_2::XMLGrammarPool> pool_;
+  bool identity_constraints_ = false;
 };
 
 // Checks one pack's MANIFEST against its files (also used by tests).
