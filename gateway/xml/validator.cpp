@@ -9,7 +9,7 @@
 #include <xercesc/sax2/Attributes.hpp>
 #include <xercesc/sax2/DefaultHandler.hpp>
 #include <xercesc/sax2/SAX2XMLReader.hpp>
-#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/SecurityManager.hpp>
 
@@ -143,7 +143,7 @@ struct Stopped {};
 
 // What the validator learns from one document. The element events come from
 // Events (below); from the SAX2 reader it takes errors, the DOCTYPE
-// (LexicalHandler) and, as the ContentHandler until the document starts, the
+// (Reader, below) and, as the ContentHandler until the document starts, the
 // Locator.
 class Handler : public DefaultHandler {
  public:
@@ -258,7 +258,9 @@ class Handler : public DefaultHandler {
   std::optional<ModelBuilder>& builder() { return builder_; }
 
   // No DTDs: a DOCTYPE (and so every entity declaration) ends parsing at once.
-  void startDTD(const XMLCh*, const XMLCh*, const XMLCh*) override {
+  // Called by Reader for every DOCTYPE, also a bare <!DOCTYPE Bericht>
+  // (SAX2's startDTD is called only for one with a subset).
+  [[noreturn]] void doctype() {
     stop(Stop{Verdict::not_xml,
                "Het bericht bevat een DOCTYPE; iWmo/iJw-berichten hebben geen DTD en geen entiteiten. "
                "Verwijder de DOCTYPE-declaratie.",
@@ -427,6 +429,20 @@ class Handler : public DefaultHandler {
   SAX2XMLReader* reader_ = nullptr;
 };
 
+// The SAX2 reader, told of every DOCTYPE as the scanner reads it.
+class Reader : public SAX2XMLReaderImpl {
+ public:
+  Reader(XMLGrammarPool* pool, Handler& handler)
+      : SAX2XMLReaderImpl(XMLPlatformUtils::fgMemoryManager, pool), h_(handler) {}
+  void doctypeDecl(const DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
+                   const bool) override {
+    h_.doctype();
+  }
+
+ private:
+  Handler& h_;
+};
+
 // Element events straight from the scanner (an "advanced document handler"
 // of the SAX2 reader), forwarded in the order SAX2 would: an empty element
 // is a start and an end, and text before the root is dropped.
@@ -469,7 +485,7 @@ class Events : public XMLDocumentHandler {
 struct Validator::Impl {
   Impl(std::shared_ptr<const SchemaSet> s, const config::SchemasConfig& l)
       : schemas(std::move(s)), limits(l), handler(*schemas, l.max_depth) {
-    parser.reset(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, schemas->pool()));
+    parser = std::make_unique<Reader>(schemas->pool(), handler);
     events = std::make_unique<Events>(handler, *parser);
     parser->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
     parser->setFeature(XMLUni::fgSAX2CoreValidation, true);
@@ -489,7 +505,9 @@ struct Validator::Impl {
     parser->installAdvDocHandler(events.get());
     handler.set_reader(parser.get());
     parser->setErrorHandler(&handler);
-    parser->setLexicalHandler(&handler);  // startDTD refuses any DOCTYPE
+    // A lexical handler makes the reader the scanner's DocTypeHandler, so
+    // Reader::doctypeDecl hears of every DOCTYPE.
+    parser->setLexicalHandler(&handler);
   }
 
   std::shared_ptr<const SchemaSet> schemas;

@@ -75,6 +75,17 @@ BOOST_AUTO_TEST_CASE(doctype_with_an_external_id_is_refused_as_a_doctype) {
   BOOST_TEST(any_text(o, "DOCTYPE"));
 }
 
+BOOST_AUTO_TEST_CASE(a_bare_doctype_is_refused_too) {
+  // No subset and no external id: nothing to declare entities with, but no
+  // iWmo/iJw message has a DOCTYPE at all (also not one naming the root).
+  const std::string body = valid_301().substr(valid_301().find("?>") + 2);
+  for (const std::string& doctype : {std::string("<!DOCTYPE Bericht>"), std::string("<!DOCTYPE x>")}) {
+    auto o = check("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + doctype + "\n" + body);
+    BOOST_TEST(xml::to_string(o.verdict) == "not_xml", doctype);
+    BOOST_TEST(any_text(o, "DOCTYPE"), doctype);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_validator_that_stopped_reads_the_next_message_whole) {
   // Stopping ends the parse in the middle of a document; the parser's state
   // must not leak into the next one (nor memory: the ASan build checks).
@@ -82,6 +93,7 @@ BOOST_AUTO_TEST_CASE(a_validator_that_stopped_reads_the_next_message_whole) {
   std::string deep = "<Bericht xmlns=\"http://www.istandaarden.nl/ijw/3_2/jw301/schema\">";
   for (int i = 0; i < 40; ++i) deep += "<Header>";
   for (const std::string& stop : {std::string("<!DOCTYPE x [<!ENTITY a \"a\">]><x>&a;</x>"),
+                                  std::string("<!DOCTYPE Bericht><Bericht/>"),
                                   std::string("<Foo xmlns=\"urn:x\"><a/></Foo>"), deep}) {
     BOOST_TEST(xml::to_string(v.validate(stop).verdict) != "valid");
     auto o = v.validate(valid_301(), xml::ReadModel::yes);
