@@ -34,13 +34,14 @@ struct Pooled {
   BsnHashes bsn_hashes;
 };
 
-// One Validator per pool thread, rebuilt when the schema set changes. XSD and
-// rules both run here on the pool (judge.hpp): a finding of either rejects
-// the message (422).
 // What a caller will store, so the pool computes only that: a submission
 // stores the body's digest and its clients' BSN hashes, a released orphan
 // (stored already) only the hashes the rules ask for, a dry run neither.
 enum class Digests { none, bsns, body_and_bsns };
+
+// One Validator per pool thread, rebuilt when the schema set changes. XSD and
+// rules both run here on the pool (judge.hpp): a finding of either rejects
+// the message (422).
 
 asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
                                          std::string body, std::shared_ptr<const rules::ReferenceData> reference,

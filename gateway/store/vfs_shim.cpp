@@ -11,39 +11,6 @@ int x_close(sqlite3_file* f) {
   f->pMethods = nullptr;
   return rc;
 }
-int x_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return real(f)->pMethods->xRead(real(f), buf, n, off);
-}
-int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  return real(f)->pMethods->xWrite(real(f), buf, n, off);
-}
-int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  return real(f)->pMethods->xTruncate(real(f), size);
-}
-int x_sync(sqlite3_file* f, int flags) {
-  return real(f)->pMethods->xSync(real(f), flags);
-}
-int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
-  return real(f)->pMethods->xFileSize(real(f), size);
-}
-int x_lock(sqlite3_file* f, int lock) {
-  return real(f)->pMethods->xLock(real(f), lock);
-}
-int x_unlock(sqlite3_file* f, int lock) {
-  return real(f)->pMethods->xUnlock(real(f), lock);
-}
-int x_check_reserved_lock(sqlite3_file* f, int* out) {
-  return real(f)->pMethods->xCheckReservedLock(real(f), out);
-}
-int x_file_control(sqlite3_file* f, int op, void* arg) {
-  return real(f)->pMethods->xFileControl(real(f), op, arg);
-}
-int x_sector_size(sqlite3_file* f) {
-  return real(f)->pMethods->xSectorSize(real(f));
-}
-int x_device_characteristics(sqlite3_file* f) {
-  return real(f)->pMethods->xDeviceCharacteristics(real(f));
-}
 // Shared memory (the WAL index) and memory-mapped reads exist from versions 2
 // and 3 of the wrapped file's methods; without them SQLite is told "cannot".
 int x_shm_map(sqlite3_file* f, int page, int size, int extend, void volatile** out) {
@@ -74,36 +41,14 @@ int x_unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
 
 // ---- VFS methods: forward to the wrapped VFS --------------------------------
 
-int v_delete(sqlite3_vfs* v, const char* name, int sync_dir) {
-  return root(v)->xDelete(root(v), name, sync_dir);
-}
-int v_access(sqlite3_vfs* v, const char* name, int flags, int* out) {
-  return root(v)->xAccess(root(v), name, flags, out);
-}
-int v_full_pathname(sqlite3_vfs* v, const char* name, int n, char* out) {
-  return root(v)->xFullPathname(root(v), name, n, out);
-}
-void* v_dl_open(sqlite3_vfs* v, const char* name) {
-  return root(v)->xDlOpen(root(v), name);
-}
-void v_dl_error(sqlite3_vfs* v, int n, char* out) {
-  root(v)->xDlError(root(v), n, out);
-}
-void (*v_dl_sym(sqlite3_vfs* v, void* h, const char* sym))(void) {
-  return root(v)->xDlSym(root(v), h, sym);
-}
-void v_dl_close(sqlite3_vfs* v, void* h) {
-  root(v)->xDlClose(root(v), h);
-}
-int v_randomness(sqlite3_vfs* v, int n, char* out) {
-  return root(v)->xRandomness(root(v), n, out);
-}
-int v_sleep(sqlite3_vfs* v, int us) {
-  return root(v)->xSleep(root(v), us);
-}
-int v_current_time(sqlite3_vfs* v, double* out) {
-  return root(v)->xCurrentTime(root(v), out);
-}
+// The wrapped VFS's method M with the same arguments.
+template <auto M>
+struct ForwardVfs;
+template <class R, class... A, R (*sqlite3_vfs::*M)(sqlite3_vfs*, A...)>
+struct ForwardVfs<M> {
+  static R call(sqlite3_vfs* v, A... a) { return (root(v)->*M)(root(v), a...); }
+};
+
 int v_get_last_error(sqlite3_vfs* v, int n, char* out) {
   return root(v)->xGetLastError ? root(v)->xGetLastError(root(v), n, out) : 0;
 }
@@ -118,19 +63,20 @@ int v_current_time_int64(sqlite3_vfs* v, sqlite3_int64* out) {
 
 }  // namespace
 
+using F = sqlite3_io_methods;
 const sqlite3_io_methods kForward = {3,
                                      x_close,
-                                     x_read,
-                                     x_write,
-                                     x_truncate,
-                                     x_sync,
-                                     x_file_size,
-                                     x_lock,
-                                     x_unlock,
-                                     x_check_reserved_lock,
-                                     x_file_control,
-                                     x_sector_size,
-                                     x_device_characteristics,
+                                     Forward<&F::xRead>::call,
+                                     Forward<&F::xWrite>::call,
+                                     Forward<&F::xTruncate>::call,
+                                     Forward<&F::xSync>::call,
+                                     Forward<&F::xFileSize>::call,
+                                     Forward<&F::xLock>::call,
+                                     Forward<&F::xUnlock>::call,
+                                     Forward<&F::xCheckReservedLock>::call,
+                                     Forward<&F::xFileControl>::call,
+                                     Forward<&F::xSectorSize>::call,
+                                     Forward<&F::xDeviceCharacteristics>::call,
                                      x_shm_map,
                                      x_shm_lock,
                                      x_shm_barrier,
@@ -147,16 +93,16 @@ void init_vfs(sqlite3_vfs& vfs, const char* name, sqlite3_vfs* root, std::size_t
   vfs.zName = name;
   vfs.pAppData = root;
   vfs.xOpen = open;
-  vfs.xDelete = v_delete;
-  vfs.xAccess = v_access;
-  vfs.xFullPathname = v_full_pathname;
-  vfs.xDlOpen = v_dl_open;
-  vfs.xDlError = v_dl_error;
-  vfs.xDlSym = v_dl_sym;
-  vfs.xDlClose = v_dl_close;
-  vfs.xRandomness = v_randomness;
-  vfs.xSleep = v_sleep;
-  vfs.xCurrentTime = v_current_time;
+  vfs.xDelete = ForwardVfs<&sqlite3_vfs::xDelete>::call;
+  vfs.xAccess = ForwardVfs<&sqlite3_vfs::xAccess>::call;
+  vfs.xFullPathname = ForwardVfs<&sqlite3_vfs::xFullPathname>::call;
+  vfs.xDlOpen = ForwardVfs<&sqlite3_vfs::xDlOpen>::call;
+  vfs.xDlError = ForwardVfs<&sqlite3_vfs::xDlError>::call;
+  vfs.xDlSym = ForwardVfs<&sqlite3_vfs::xDlSym>::call;
+  vfs.xDlClose = ForwardVfs<&sqlite3_vfs::xDlClose>::call;
+  vfs.xRandomness = ForwardVfs<&sqlite3_vfs::xRandomness>::call;
+  vfs.xSleep = ForwardVfs<&sqlite3_vfs::xSleep>::call;
+  vfs.xCurrentTime = ForwardVfs<&sqlite3_vfs::xCurrentTime>::call;
   vfs.xGetLastError = v_get_last_error;
   vfs.xCurrentTimeInt64 = v_current_time_int64;
 }

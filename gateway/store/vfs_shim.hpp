@@ -24,6 +24,15 @@ inline sqlite3_vfs* root(sqlite3_vfs* vfs) {
   return static_cast<sqlite3_vfs*>(vfs->pAppData);
 }
 
+// The wrapped file's io method M with the same arguments:
+// Forward<&sqlite3_io_methods::xSync>::call(f, flags).
+template <auto M>
+struct Forward;
+template <class R, class... A, R (*sqlite3_io_methods::*M)(sqlite3_file*, A...)>
+struct Forward<M> {
+  static R call(sqlite3_file* f, A... a) { return (real(f)->pMethods->*M)(real(f), a...); }
+};
+
 // Every io method forwarding to the wrapped file (xClose closes it). A shim
 // copies the table and replaces what it changes.
 extern const sqlite3_io_methods kForward;

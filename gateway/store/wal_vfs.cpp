@@ -69,26 +69,18 @@ int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   g->at = off;
   return SQLITE_OK;
 }
-int x_read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xRead(real(f), buf, n, off);
-}
-int x_sync(sqlite3_file* f, int flags) {
-  if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xSync(real(f), flags);
-}
-int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xTruncate(real(f), size);
-}
-int x_file_size(sqlite3_file* f, sqlite3_int64* size) {
-  if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xFileSize(real(f), size);
-}
-int x_file_control(sqlite3_file* f, int op, void* arg) {
-  if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
-  return real(f)->pMethods->xFileControl(real(f), op, arg);
-}
+// The wrapped file's method M, after the gathered bytes went down: what it
+// reads, sizes, syncs, truncates or is told (file controls) includes them.
+template <auto M>
+struct AfterPassDown;
+template <class... A, int (*sqlite3_io_methods::*M)(sqlite3_file*, A...)>
+struct AfterPassDown<M> {
+  static int call(sqlite3_file* f, A... a) {
+    if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
+    return shim::Forward<M>::call(f, a...);
+  }
+};
+
 int x_close(sqlite3_file* f) {
   int rc = pass_down(f);
   auto* file = reinterpret_cast<File*>(f);
@@ -101,12 +93,12 @@ int x_close(sqlite3_file* f) {
 const sqlite3_io_methods kMethods = [] {
   sqlite3_io_methods m = shim::kForward;
   m.xClose = x_close;
-  m.xRead = x_read;
   m.xWrite = x_write;
-  m.xTruncate = x_truncate;
-  m.xSync = x_sync;
-  m.xFileSize = x_file_size;
-  m.xFileControl = x_file_control;
+  m.xRead = AfterPassDown<&sqlite3_io_methods::xRead>::call;
+  m.xTruncate = AfterPassDown<&sqlite3_io_methods::xTruncate>::call;
+  m.xSync = AfterPassDown<&sqlite3_io_methods::xSync>::call;
+  m.xFileSize = AfterPassDown<&sqlite3_io_methods::xFileSize>::call;
+  m.xFileControl = AfterPassDown<&sqlite3_io_methods::xFileControl>::call;
   return m;
 }();
 

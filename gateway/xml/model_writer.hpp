@@ -3,8 +3,8 @@
 //
 // Canonical output: UTF-8 without BOM, an XML declaration naming the encoding,
 // two-space indentation (Layout::compact: none, no line breaks between
-// elements, about a third smaller — for documents near the chain's 25 MB), the message namespace bound to its own prefix
-// ("jw302", "wmo325") and the basisschema to "ijw" / "iwmo", declared once on
+// elements, about a third smaller — for documents near the chain's 25 MB),
+// the message namespace bound to its own prefix ("jw302", "wmo325") and the basisschema to "ijw" / "iwmo", declared once on
 // the root; elements in the order the model's visit() lists them (schema
 // order). Optional elements that are absent and empty lists are left out;
 // RetourCodes are written where a class has codes.

@@ -17,7 +17,6 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
-#include <map>
 #include <regex>
 #include <set>
 #include <vector>
