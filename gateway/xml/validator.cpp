@@ -49,6 +49,11 @@ const std::set<std::string, std::less<>> kPersonal = {
     "HuisnummerToevoeging", "Postcode", "Plaatsnaam", "Telefoonnummer", "Emailadres",
     "Commentaar", "Nummer",        "Organisatie"};
 
+// Elements Handler::capture takes a value from (the names it compares).
+const std::set<std::string, std::less<>> kCaptured = {
+    "Bsn",        "BerichtCode", "Afzender",      "Ontvanger",   "IdentificatieRetour", "DagtekeningRetour",
+    "Identificatie", "Dagtekening"};
+
 // Xerces quotes values in its messages: 'value'. Mask them for personal elements.
 std::string mask_message(std::string text, bool personal) {
   if (personal) {
@@ -72,7 +77,28 @@ class Names {
     std::u16string key;
     std::string text;
     bool personal;
+    bool captured;  // one Handler::capture looks at (header facts, Bsn)
   };
+
+  // The cached name of a declared element, found by its declaration: the
+  // locked pool's declarations live as long as the SchemaSet, and a pointer
+  // is found without hashing the name. An undeclared element's declaration
+  // belongs to one document and is looked up by content.
+  const Name* find(const XMLElementDecl& decl) {
+    if (decl.getCreateReason() != XMLElementDecl::Declared) return find(decl.getBaseName());
+    auto key = reinterpret_cast<std::uintptr_t>(&decl);
+    for (std::size_t i = (key >> 4) & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+      auto& slot = by_decl_[i];
+      if (slot.decl == &decl) return slot.name;
+      if (slot.decl == nullptr) {
+        const Name* name = find(decl.getBaseName());
+        if (name == nullptr || declared_ >= kMax) return name;
+        slot = {&decl, name};
+        ++declared_;
+        return name;
+      }
+    }
+  }
 
   // The cached name, or nullptr when the cache is full.
   const Name* find(const XMLCh* s) {
@@ -84,8 +110,8 @@ class Names {
       if (slots_[i] == 0) {
         if (names_.size() >= kMax) return nullptr;
         std::string text = detail::to_utf8(s, len);
-        bool personal = kPersonal.count(text) > 0;
-        names_.push_back(Name{std::u16string(key), std::move(text), personal});
+        bool personal = kPersonal.count(text) > 0, captured = kCaptured.count(text) > 0;
+        names_.push_back(Name{std::u16string(key), std::move(text), personal, captured});
         slots_[i] = static_cast<std::uint32_t>(names_.size());
         return &names_.back();
       }
@@ -100,6 +126,8 @@ class Names {
     if (names_.size() < kMax) return;
     names_.clear();
     slots_.fill(0);
+    by_decl_.fill({});
+    declared_ = 0;
   }
 
  private:
@@ -107,6 +135,12 @@ class Names {
   static constexpr std::size_t kSlots = 2 * kMax;  // a power of two, at most half full
   std::array<std::uint32_t, kSlots> slots_{};      // index + 1 into names_; 0 is empty
   std::deque<Name> names_;
+  struct ByDecl {
+    const XMLElementDecl* decl;
+    const Name* name;
+  };
+  std::array<ByDecl, kSlots> by_decl_{};  // at most kMax used
+  std::size_t declared_ = 0;
 };
 
 // An open element. Frames are reused from one element to the next (the stack
@@ -155,7 +189,7 @@ class Handler : public DefaultHandler {
     depth_ = 0;
     names_.trim();
     outcome_ = Outcome{};
-    text_.clear();
+    clear_text();
     fatal_ = false;
     started_ = false;
     unreadable_.reset();
@@ -166,24 +200,24 @@ class Handler : public DefaultHandler {
   // the start event, and one about content or a value before the end event.
   // Errors wait in pending_ until the next event tells which element they are
   // about. `uri` is the root's namespace (only the root's is asked for).
-  void start(const XMLCh* uri, const XMLCh* local) {
-    if (depth_ == 0) identify(detail::to_utf8(uri), detail::to_utf8(local));
+  void start(const XMLCh* uri, const XMLElementDecl& decl) {
+    if (depth_ == 0) identify(detail::to_utf8(uri), detail::to_utf8(decl.getBaseName()));
     if (depth_ >= static_cast<std::size_t>(max_depth_))
       return stop(Stop{Verdict::not_xml, "Het bericht is dieper genest dan " + std::to_string(max_depth_) + " niveaus.",
                  "The message nests deeper than " + std::to_string(max_depth_) + " levels.", ""});
-    const Names::Name* cached = names_.find(local);
-    std::string own = cached ? std::string() : detail::to_utf8(local);
+    const Names::Name* cached = names_.find(decl);
+    std::string own = cached ? std::string() : detail::to_utf8(decl.getBaseName());
     int index = depth_ > 0 ? count_child(stack_[depth_ - 1], cached, own) : 1;
     if (depth_ == stack_.size()) stack_.emplace_back();
     Frame& f = stack_[depth_++];
     f.cached = cached;
     if (!cached) {
-      bool personal = kPersonal.count(own) > 0;
-      f.own = Names::Name{{}, std::move(own), personal};
+      bool personal = kPersonal.count(own) > 0, captured = kCaptured.count(own) > 0;
+      f.own = Names::Name{{}, std::move(own), personal, captured};
     }
     f.index = index;
     f.used = 0;
-    text_.clear();
+    clear_text();
     flush();
     if (builder_)
       builder_->start(f.name().text, index,
@@ -207,40 +241,58 @@ class Handler : public DefaultHandler {
 
   void end() {
     flush();
-    if (outcome_.identity && depth_ > 0) capture(*outcome_.identity);
+    if (outcome_.identity && depth_ > 0 && stack_[depth_ - 1].name().captured) capture(*outcome_.identity);
     if (builder_) builder_->end();
     if (depth_ > 0) --depth_;
-    text_.clear();
+    clear_text();
   }
 
-  // Header facts and BSNs, taken from the element that just ended.
+  void clear_text() {
+    text_.clear();
+    text16_.clear();
+  }
+  const std::string& current_text() {
+    if (!text16_.empty()) {
+      detail::append_utf8(text_, text16_.data(), text16_.size());
+      text16_.clear();
+    }
+    return text_;
+  }
+
+  // Header facts and BSNs, taken from the element that just ended (one whose
+  // name is `captured`).
   void capture(Identity& id) {
     using namespace std::string_view_literals;
+    const std::string& value = current_text();
     const std::string& name = stack_[depth_ - 1].name().text;
     if (name == "Bsn"sv) {
-      if (id.bsns.size() < 100000) id.bsns.push_back(text_);
+      if (id.bsns.size() < 100000) id.bsns.push_back(value);
       return;
     }
     if (depth_ < 3 || stack_[1].name().text != "Header"sv) return;
     if (depth_ == 3) {
-      if (name == "BerichtCode"sv) id.berichtcode = text_;
-      else if (name == "Afzender"sv) id.afzender = text_;
-      else if (name == "Ontvanger"sv) id.ontvanger = text_;
-      else if (name == "IdentificatieRetour"sv) id.identificatie_retour = text_;
-      else if (name == "DagtekeningRetour"sv) id.dagtekening_retour = text_;
+      if (name == "BerichtCode"sv) id.berichtcode = value;
+      else if (name == "Afzender"sv) id.afzender = value;
+      else if (name == "Ontvanger"sv) id.ontvanger = value;
+      else if (name == "IdentificatieRetour"sv) id.identificatie_retour = value;
+      else if (name == "DagtekeningRetour"sv) id.dagtekening_retour = value;
     } else if (depth_ == 4) {
       const std::string& parent = stack_[2].name().text;
       bool ident = name == "Identificatie"sv, dag = name == "Dagtekening"sv;
       if (parent == "BerichtIdentificatie"sv) {
-        if (ident) id.identificatie = text_;
-        if (dag) id.dagtekening = text_;
+        if (ident) id.identificatie = value;
+        if (dag) id.dagtekening = value;
       } else if (parent == "DeclaratieIdentificatie"sv) {
-        if (ident) id.declaratie_identificatie = text_;
-        if (dag) id.declaratie_dagtekening = text_;
+        if (ident) id.declaratie_identificatie = value;
+        if (dag) id.declaratie_dagtekening = value;
       }
     }
   }
 
+  // The current element's text, its first 64 or so characters: enough for
+  // a finding's value and the captured facts. Validating only, it stays as
+  // the parser gave it until a finding or capture() asks for it (most
+  // elements are never asked about).
   void text(const XMLCh* chars, XMLSize_t length) {
     if (builder_) {
       // One conversion for both readers, into a buffer kept between calls.
@@ -248,8 +300,8 @@ class Handler : public DefaultHandler {
       detail::append_utf8(scratch_, chars, length);
       builder_->characters(scratch_);
       if (text_.size() < 64) text_ += scratch_;
-    } else if (text_.size() < 64) {
-      detail::append_utf8(text_, chars, length);
+    } else if (text_.size() + text16_.size() < 64) {
+      text16_.append(chars, length);
     }
   }
 
@@ -377,6 +429,10 @@ class Handler : public DefaultHandler {
   }
 
   void flush() {
+    if (pending_.empty()) return;  // nearly always: the rest stays out of line
+    flush_pending();
+  }
+  void flush_pending() {
     for (auto& p : pending_) explain(p);
     pending_.clear();
   }
@@ -389,7 +445,8 @@ class Handler : public DefaultHandler {
     f.column = p.column;
     bool personal = depth_ > 0 && stack_[depth_ - 1].name().personal;
     f.detail = mask_message(p.message, personal);
-    if (!personal && !text_.empty() && text_.size() < 64) f.value = core::scrub(core::strip_controls(text_));
+    const std::string& text = current_text();
+    if (!personal && !text.empty() && text.size() < 64) f.value = core::scrub(core::strip_controls(text));
     if (personal) f.value = "***";
     std::string where = f.path + " (regel " + std::to_string(f.line) + ", kolom " + std::to_string(f.column) + ")";
     std::string where_en = f.path + " (line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ")";
@@ -415,6 +472,7 @@ class Handler : public DefaultHandler {
   std::vector<Frame> stack_;  // [0, depth_) are the open elements
   std::size_t depth_ = 0;
   std::string text_;
+  std::u16string text16_;  // validating only: text not yet converted (current_text())
   std::string scratch_;
   Outcome outcome_;
   bool fatal_ = false;
@@ -452,7 +510,7 @@ class Events : public XMLDocumentHandler {
   void startElement(const XMLElementDecl& decl, const unsigned int uri, const XMLCh* const,
                     const RefVectorOf<XMLAttr>&, const XMLSize_t, const bool empty,
                     const bool) override {
-    h_.start(h_.depth() == 0 ? reader_.getURIText(uri) : nullptr, decl.getBaseName());
+    h_.start(h_.depth() == 0 ? reader_.getURIText(uri) : nullptr, decl);
     if (empty) h_.end();
   }
   void endElement(const XMLElementDecl&, const unsigned int, const bool,
