@@ -174,10 +174,9 @@ struct Stop {
 // about 3% less than a parseFirst/parseNext loop that checks after each token.
 struct Stopped {};
 
-// What the validator learns from one document. The element events come from
-// Events (below); from the SAX2 reader it takes errors, the DOCTYPE
-// (Reader, below) and, as the ContentHandler until the document starts, the
-// Locator.
+// What the validator learns from one document. The element and text events
+// and the DOCTYPE come from Reader (below); from the SAX2 reader's own
+// callbacks it takes errors and, as the ContentHandler, the Locator.
 class Handler : public DefaultHandler {
  public:
   Handler(const SchemaSet& schemas, int max_depth) : schemas_(schemas), max_depth_(max_depth) {}
@@ -225,16 +224,9 @@ class Handler : public DefaultHandler {
                       locator_ ? static_cast<int>(locator_->getColumnNumber()) : 0);
   }
 
-  // The SAX2 reader calls these two first thing in each document. After
-  // them the handler is no ContentHandler any more: SAX2's element events
-  // resolve every element's namespace URI and rebuild its prefixed name
-  // (about 7% of the work per message), and Events has what they would say.
+  // The SAX2 reader calls these two first thing in each document.
   void setDocumentLocator(const Locator* locator) override { locator_ = locator; }
-  void startDocument() override {
-    started_ = true;
-    reader_->setContentHandler(nullptr);
-  }
-  void set_reader(SAX2XMLReader* reader) { reader_ = reader; }
+  void startDocument() override { started_ = true; }
 
   void end_document() { flush(); }
   std::size_t depth() const { return depth_; }
@@ -483,34 +475,23 @@ class Handler : public DefaultHandler {
   bool read_model_ = false;
   std::optional<ModelBuilder> builder_;
   const Locator* locator_ = nullptr;
-  SAX2XMLReader* reader_ = nullptr;
 };
 
-// The SAX2 reader, told of every DOCTYPE as the scanner reads it.
+// The SAX2 reader is the scanner's document handler. Its own element and
+// text events are overridden: they go straight to the handler, skipping
+// SAX2's bookkeeping for a ContentHandler (prefix mappings, namespace URIs,
+// prefixed names), which the handler has no use for. They are forwarded in
+// the order SAX2 would: an empty element is a start and an end, and text
+// outside the root is dropped. It is also told of every DOCTYPE.
 class Reader : public SAX2XMLReaderImpl {
  public:
   Reader(XMLGrammarPool* pool, Handler& handler)
       : SAX2XMLReaderImpl(XMLPlatformUtils::fgMemoryManager, pool), h_(handler) {}
-  void doctypeDecl(const DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
-                   const bool) override {
-    h_.doctype();
-  }
-
- private:
-  Handler& h_;
-};
-
-// Element events straight from the scanner (an "advanced document handler"
-// of the SAX2 reader), forwarded in the order SAX2 would: an empty element
-// is a start and an end, and text before the root is dropped.
-class Events : public XMLDocumentHandler {
- public:
-  Events(Handler& handler, const SAX2XMLReader& reader) : h_(handler), reader_(reader) {}
 
   void startElement(const XMLElementDecl& decl, const unsigned int uri, const XMLCh* const,
                     const RefVectorOf<XMLAttr>&, const XMLSize_t, const bool empty,
                     const bool) override {
-    h_.start(h_.depth() == 0 ? reader_.getURIText(uri) : nullptr, decl);
+    h_.start(h_.depth() == 0 ? getURIText(uri) : nullptr, decl);
     if (empty) h_.end();
   }
   void endElement(const XMLElementDecl&, const unsigned int, const bool,
@@ -520,21 +501,18 @@ class Events : public XMLDocumentHandler {
   void docCharacters(const XMLCh* const chars, const XMLSize_t length, const bool) override {
     if (h_.depth() > 0) h_.text(chars, length);
   }
-  void endDocument() override { h_.end_document(); }
-
-  void startDocument() override {}
-  void resetDocument() override {}
   void ignorableWhitespace(const XMLCh* const, const XMLSize_t, const bool) override {}
-  void docComment(const XMLCh* const) override {}
-  void docPI(const XMLCh* const, const XMLCh* const) override {}
-  void startEntityReference(const XMLEntityDecl&) override {}
-  void endEntityReference(const XMLEntityDecl&) override {}
-  void XMLDecl(const XMLCh* const, const XMLCh* const, const XMLCh* const,
-               const XMLCh* const) override {}
+  void endDocument() override {
+    SAX2XMLReaderImpl::endDocument();
+    h_.end_document();
+  }
+  void doctypeDecl(const DTDElementDecl&, const XMLCh* const, const XMLCh* const, const bool,
+                   const bool) override {
+    h_.doctype();
+  }
 
  private:
   Handler& h_;
-  const SAX2XMLReader& reader_;
 };
 
 }  // namespace
@@ -543,7 +521,6 @@ struct Validator::Impl {
   Impl(std::shared_ptr<const SchemaSet> s, const config::SchemasConfig& l)
       : schemas(std::move(s)), limits(l), handler(*schemas, l.max_depth) {
     parser = std::make_unique<Reader>(schemas->pool(), handler);
-    events = std::make_unique<Events>(handler, *parser);
     parser->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
     parser->setFeature(XMLUni::fgSAX2CoreValidation, true);
     parser->setFeature(XMLUni::fgXercesDynamic, false);
@@ -559,9 +536,10 @@ struct Validator::Impl {
     parser->setFeature(XMLUni::fgXercesValidationErrorAsFatal, false);
     security.setEntityExpansionLimit(static_cast<XMLSize_t>(l.max_entity_expansions));
     parser->setProperty(XMLUni::fgXercesSecurityManager, &security);
-    parser->installAdvDocHandler(events.get());
-    handler.set_reader(parser.get());
     parser->setErrorHandler(&handler);
+    // With a ContentHandler the reader is the scanner's document handler
+    // (so Reader's overrides hear every element) and hands the Locator on.
+    parser->setContentHandler(&handler);
     // A lexical handler makes the reader the scanner's DocTypeHandler, so
     // Reader::doctypeDecl hears of every DOCTYPE.
     parser->setLexicalHandler(&handler);
@@ -578,7 +556,6 @@ struct Validator::Impl {
   // by default each parse would copy the document first (24 MiB: a tenth
   // of the time, most of it page faults on the fresh copy).
   MemBufInputSource source{nullptr, 0, "bericht", false};  // setCopyBufToStream(false) in the constructor
-  std::unique_ptr<Events> events;  // declared first: outlives the parser it is installed in
   std::unique_ptr<SAX2XMLReader> parser;
 };
 
@@ -608,7 +585,6 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
   auto& h = impl_->handler;
   h.reset_state(read == ReadModel::yes);
   impl_->source.resetMemBufInputSource(reinterpret_cast<const XMLByte*>(doc.data()), doc.size());
-  impl_->parser->setContentHandler(&h);  // until startDocument: for the Locator
   std::optional<std::string> unreadable;
   try {
     impl_->parser->parse(impl_->source);
