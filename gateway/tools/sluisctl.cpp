@@ -104,13 +104,14 @@ std::string slurp(const std::string& path, bool& ok) {
 //                     [--lang nl|en]
 // runs the XSD and the rules (as sluisd does; --reference names the directory
 // with cbs-gemeenten.csv and productcodes.csv for TR378/TR381) and prints
-// VALID or INVALID per file with every finding explained (--json: one
-// JSON object per file, one per line); exit 0 all valid, 1 any invalid, 2 on
-// usage or I/O errors.
+// VALID or INVALID per file with every finding explained in Dutch and in
+// English (--lang nl|en: one of them; --json: one JSON object per file, one
+// per line, with both); exit 0 all valid, 1 any invalid, 2 on usage or I/O
+// errors.
 int validate(int argc, char** argv, int i, bool json) {
   constexpr int kExitValidateUsage = 2;
   std::vector<std::string> files;
-  std::string config_file, schemas_dir, reference_dir, lang = "nl", law;
+  std::string config_file, schemas_dir, reference_dir, lang, law;  // lang empty: both
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
     if ((a == "--config" || a == "--schemas" || a == "--lang" || a == "--law" || a == "--reference") &&
@@ -129,7 +130,8 @@ int validate(int argc, char** argv, int i, bool json) {
       files.emplace_back(a);
     }
   }
-  if (files.empty() || (lang != "nl" && lang != "en") || (!law.empty() && law != "iwmo" && law != "ijw")) {
+  if (files.empty() || (!lang.empty() && lang != "nl" && lang != "en") ||
+      (!law.empty() && law != "iwmo" && law != "ijw")) {
     usage(std::cerr);
     return kExitValidateUsage;
   }
@@ -197,7 +199,12 @@ int validate(int argc, char** argv, int i, bool json) {
                 << out.identity->type->number << " " << out.identity->type->name << ", release "
                 << out.identity->release << ")";
     std::cout << "\n";
-    for (const auto& fd : out.findings) std::cout << "  " << (lang == "nl" ? fd.nl : fd.en) << "\n";
+    for (const auto& fd : out.findings) {
+      if (lang.empty())
+        std::cout << "  nl: " << fd.nl << "\n  en: " << fd.en << "\n";
+      else
+        std::cout << "  " << (lang == "nl" ? fd.nl : fd.en) << "\n";
+    }
   }
   if (io_error) return kExitValidateUsage;
   return all_valid ? 0 : 1;

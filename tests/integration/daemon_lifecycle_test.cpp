@@ -205,8 +205,17 @@ BOOST_AUTO_TEST_CASE(sluisctl_validate_works_offline) {
   BOOST_TEST(first.at("verdict").as_string() == "valid");
   BOOST_TEST(second.at("verdict").as_string() == "invalid");
   BOOST_TEST(!second.at("findings").as_array().empty());
+  // Without --lang every finding is explained in Dutch and in English; with it, in one.
   auto human = run_command({ctl, "validate", invalid, "--schemas", schemas});
   BOOST_TEST(human.output.find("INVALID") != std::string::npos);
+  BOOST_TEST(human.output.find("  nl: Het bericht voldoet niet aan het XSD-schema bij /Bericht/") != std::string::npos,
+             human.output);
+  BOOST_TEST(human.output.find("  en: The message does not conform to the XSD schema at /Bericht/") !=
+                 std::string::npos,
+             human.output);
+  auto dutch = run_command({ctl, "validate", invalid, "--schemas", schemas, "--lang", "nl"});
+  BOOST_TEST(dutch.output.find("Het bericht voldoet niet") != std::string::npos, dutch.output);
+  BOOST_TEST(dutch.output.find("does not conform") == std::string::npos, dutch.output);
   // --law: a message of the other law is not one of the active packs.
   BOOST_TEST(run_command({ctl, "validate", "--law", "iwmo", valid, "--schemas", schemas}).exit_code == 1);
   BOOST_TEST(run_command({ctl, "validate", "--law", "ijw", valid, "--schemas", schemas}).exit_code == 0);
