@@ -12,6 +12,8 @@
 #include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/validators/datatype/DatatypeValidator.hpp>
+#include <xercesc/validators/schema/SchemaElementDecl.hpp>
 
 #include <array>
 #include <cstdint>
@@ -24,6 +26,7 @@
 #include "gateway/core/redact.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/xerces_util.hpp"
+#include "gateway/xml/xsd_explain.hpp"
 
 namespace sluis::xml {
 
@@ -63,6 +66,26 @@ std::string mask_message(std::string text, bool personal) {
     if (std::regex_search(text, m, quoted)) text.replace(m.position(0), m.length(0), "'***'");
   }
   return core::scrub(core::strip_controls(text));
+}
+
+// The named simple type of a declared element and its enumeration, from the
+// grammar: the first named type and the first enumeration up its derivation
+// (an element may restrict an LDT_ type anonymously), never the built-in
+// XML Schema types.
+SchemaFacts facts_of(const XMLElementDecl* decl) {
+  SchemaFacts facts;
+  if (decl == nullptr || decl->getCreateReason() != XMLElementDecl::Declared) return facts;
+  const auto* schema_decl = dynamic_cast<const SchemaElementDecl*>(decl);
+  static const std::u16string xsd = u"http://www.w3.org/2001/XMLSchema";
+  for (const DatatypeValidator* dv = schema_decl ? schema_decl->getDatatypeValidator() : nullptr; dv != nullptr;
+       dv = dv->getBaseValidator()) {
+    if (dv->getTypeUri() != nullptr && xsd == dv->getTypeUri()) break;
+    if (facts.type.empty() && !dv->getAnonymous() && dv->getTypeLocalName() != nullptr)
+      facts.type = detail::to_utf8(dv->getTypeLocalName());
+    if (const auto* codes = dv->getEnumString(); facts.codes.empty() && codes != nullptr)
+      for (XMLSize_t i = 0; i < codes->size(); ++i) facts.codes.push_back(detail::to_utf8(codes->elementAt(i)));
+  }
+  return facts;
 }
 
 // Element names in UTF-8, converted once per validator rather than once per
@@ -146,6 +169,7 @@ class Names {
 // An open element. Frames are reused from one element to the next (the stack
 // only grows), so their buffers are allocated once per validator.
 struct Frame {
+  const XMLElementDecl* decl;  // for the facts a finding explains with
   const Names::Name* cached;
   Names::Name own;  // the name when the cache had no room
   int index;        // n in "Name[n]": how many siblings so far had this name
@@ -209,6 +233,7 @@ class Handler : public DefaultHandler {
     int index = depth_ > 0 ? count_child(stack_[depth_ - 1], cached, own) : 1;
     if (depth_ == stack_.size()) stack_.emplace_back();
     Frame& f = stack_[depth_++];
+    f.decl = &decl;
     f.cached = cached;
     if (!cached) {
       bool personal = kPersonal.count(own) > 0, captured = kCaptured.count(own) > 0;
@@ -442,18 +467,17 @@ class Handler : public DefaultHandler {
     if (personal) f.value = "***";
     std::string where = f.path + " (regel " + std::to_string(f.line) + ", kolom " + std::to_string(f.column) + ")";
     std::string where_en = f.path + " (line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ")";
-    if (p.fatal) {
+    if (!p.fatal) {
+      const Frame* top = depth_ > 0 ? &stack_[depth_ - 1] : nullptr;
+      auto words = explain_xsd_error(f.detail, top ? std::string_view(top->name().text) : "Bericht", f.value,
+                                     top ? facts_of(top->decl) : SchemaFacts{});
+      f.nl = "Het bericht voldoet niet aan het XSD-schema bij " + where + ": " + words.nl;
+      f.en = "The message does not conform to the XSD schema at " + where_en + ": " + words.en;
+    } else {
       f.nl = "Het bericht is geen goedgevormde XML bij " + where + ": " + f.detail +
              ". Controleer of alle elementen goed geopend en gesloten zijn.";
       f.en = "The message is not well-formed XML at " + where_en + ": " + f.detail +
              ". Check that every element is opened and closed properly.";
-    } else {
-      f.nl = "Het bericht voldoet niet aan het XSD-schema bij " + where + ": " + f.detail +
-             ". Pas het element aan zoals het schema voorschrijft (verplichte elementen, volgorde, "
-             "lengte, patroon of toegestane codes).";
-      f.en = "The message does not conform to the XSD schema at " + where_en + ": " + f.detail +
-             ". Change the element as the schema requires (mandatory elements, order, length, pattern "
-             "or allowed codes).";
     }
     outcome_.findings.push_back(std::move(f));
   }

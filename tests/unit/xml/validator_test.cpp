@@ -6,7 +6,9 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "gateway/xml/validator.hpp"
 #include "tests/support/schemas.hpp"
@@ -214,6 +216,77 @@ BOOST_AUTO_TEST_CASE(one_schema_set_serves_several_threads) {
     });
   for (auto& t : threads) t.join();
   BOOST_TEST(wrong.load() == 0);
+}
+
+// Every XSD finding says in both languages which element, which value, what the
+// schema allows there and what to change: Xerces' wording is only the detail.
+BOOST_AUTO_TEST_CASE(schema_errors_are_explained_with_what_the_standard_allows) {
+  auto corpus = source() / "tests/conformance/xsd";
+  struct Case {
+    const char* file;
+    std::vector<std::string> nl, en;
+  };
+  const Case cases[] = {
+      {"iwmo/317/code-not-in-list.xml",
+       {"RedenVerzoek heeft de waarde '8', die niet in de codelijst (LDT_RedenVerzoek) staat. Toegestaan: 1, 2."},
+       {"RedenVerzoek has the value '8', which is not in the code list (LDT_RedenVerzoek). Allowed: 1, 2."}},
+      {"ijw/305/header-afzender-not-a-code.xml",
+       {"Afzender heeft de waarde '7530218X', maar het schema eist precies 8 cijfers (een AGB-code"},
+       {"Afzender has the value '7530218X', but the schema requires exactly 8 digits (an AGB code"}},
+      {"ijw/323/header-identificatie-too-long.xml",
+       {"Identificatie is 13 tekens lang; het schema staat er hoogstens 12 toe (LDT_IdentificatieBericht)"},
+       {"Identificatie is 13 characters long; the schema allows at most 12 (LDT_IdentificatieBericht)"}},
+      {"iwmo/308/header-dagtekening-2027-06-31.xml",
+       {"Dagtekening heeft de waarde '2027-06-31', en dat is geen bestaande datum"},
+       {"Dagtekening has the value '2027-06-31', which is not a date that exists"}},
+      {"ijw/319/header-berichtcode-of-301.xml",
+       {"BerichtCode heeft de waarde '436', maar het schema eist precies 488, de BerichtCode van dit berichttype"},
+       {"BerichtCode has the value '436', but the schema requires exactly 488, the BerichtCode of this message"}},
+      {"iwmo/305/header-missing-afzender.xml",
+       {"het element Ontvanger staat in Header niet op zijn plaats",
+        "Header bevat volgens het schema (BerichtCode,BerichtVersie,BerichtSubversie,Afzender,Ontvanger,"},
+       {"element Ontvanger is out of place in Header", "By the schema, Header holds (BerichtCode,"}},
+      {"ijw/316/header-versie-in-basis-namespace.xml",
+       {"het element ijw:BerichtVersie komt in dit bericht niet voor"},
+       {"element ijw:BerichtVersie does not exist in this message"}},
+      {"ijw/302/missing-retourcodes-in-class.xml",
+       {"in ToegewezenProduct ontbreken verplichte elementen aan het eind"},
+       {"ToegewezenProduct lacks mandatory elements at its end"}},
+      {"iwmo/323/totaalbedrag-above-range.xml",
+       {"TotaalBedrag heeft de waarde '1000000000000'; het grootste toegestane getal is 999999999999",
+        "bedragen in eurocent"},
+       {"TotaalBedrag has the value '1000000000000'; the largest number allowed is 999999999999",
+        "amounts in eurocent"}},
+      {"iwmo/301/toewijzingstijd-with-timezone.xml", {"het schema eist een tijd zonder tijdzone"},
+       {"the schema requires a time without a time zone"}},
+      {"iwmo/325/empty-declaratienummer.xml", {"DeclaratieNummer is 0 tekens lang; het schema eist er minstens 1"},
+       {"DeclaratieNummer is 0 characters long; the schema requires at least 1"}},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.file) {
+      auto o = check(slurp(corpus / c.file));
+      BOOST_TEST(xml::to_string(o.verdict) == "invalid");
+      std::string nl, en;
+      for (const auto& f : o.findings) {
+        nl += f.nl + "\n";
+        en += f.en + "\n";
+        BOOST_TEST(f.nl.starts_with("Het bericht voldoet niet aan het XSD-schema bij " + f.path + " (regel "), f.nl);
+        BOOST_TEST(f.en.starts_with("The message does not conform to the XSD schema at " + f.path + " (line "), f.en);
+      }
+      for (const auto& want : c.nl) BOOST_TEST(nl.find(want) != std::string::npos, want << "\n" << nl);
+      for (const auto& want : c.en) BOOST_TEST(en.find(want) != std::string::npos, want << "\n" << en);
+    }
+  }
+}
+
+// A personal value stays masked in the explanation as well.
+BOOST_AUTO_TEST_CASE(a_personal_value_is_masked_in_the_explanation) {
+  auto o = check(slurp(source() / "tests/conformance/xsd/ijw/305/bsn-eight-digits.xml"));
+  BOOST_REQUIRE(!o.findings.empty());
+  const auto& f = o.findings.front();
+  BOOST_TEST(f.nl.find("Bsn heeft de waarde '***', maar het schema eist precies 9 cijfers") != std::string::npos, f.nl);
+  BOOST_TEST(f.en.find("99990576") == std::string::npos, f.en);
+  BOOST_TEST(f.nl.find("99990576") == std::string::npos, f.nl);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
