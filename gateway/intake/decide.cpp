@@ -72,10 +72,8 @@ boost::json::array findings_json(const Findings& fs, bool advisory, const Findin
   return findings;
 }
 
-boost::json::object answer(const store::NewMessage& msg, std::string_view status,
-                           const Findings& fs, bool advisory, const Findings& late,
+boost::json::object answer(const store::NewMessage& msg, std::string_view status, boost::json::array findings,
                            const std::vector<std::string>& retour_ids) {
-  boost::json::array findings = findings_json(fs, advisory, late);
   boost::json::object o{{"id", msg.id},
                         {"law", msg.law},
                         {"type", msg.type},
@@ -104,12 +102,15 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   auto finish = [&](store::State state, int http, std::string_view status, bool advisory) {
     msg.state = state;
     msg.http_status = http;
-    msg.findings_json = boost::json::serialize(findings_json(findings, false, late));
+    // Built once: the stored findings are the answer's unless the answer marks them advisory.
+    boost::json::array stored = findings_json(findings, false, late);
+    msg.findings_json = boost::json::serialize(stored);
     for (auto& p : d.produced)
       if (p.id.empty()) p.id = store::new_message_id();
     std::vector<std::string> ids;
     for (const auto& p : d.produced) ids.push_back(p.id);
-    msg.response_json = boost::json::serialize(answer(msg, status, findings, advisory, late, ids));
+    msg.response_json = boost::json::serialize(
+        answer(msg, status, advisory ? findings_json(findings, true, late) : std::move(stored), ids));
   };
   // The standard's deadlines of an accepted message: what it makes owed, what
   // it answers, and whether it came late (advice, never a refusal).

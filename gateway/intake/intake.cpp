@@ -206,7 +206,7 @@ void Intake::add_routes(net::Router& r) {
 }
 
 asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const net::RequestContext& ctx,
-                                               bool dry_run) {
+                                               Purpose purpose) {
   Checked c;
   auto ct = req[http::field::content_type];
   if (!ct.starts_with("application/xml") && !ct.starts_with("text/xml")) {
@@ -221,7 +221,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   Pooled pooled = co_await asio::co_spawn(pool_,
                                           validate_on_pool(schemas_, limits_, req.body(), reference_,
                                                            core::dutch_date(std::chrono::system_clock::now()), bsn_mac_,
-                                                           dry_run ? Digests::none : Digests::body_and_bsns),
+                                                           purpose == Purpose::dry_run ? Digests::none : Digests::body_and_bsns),
                                           asio::use_awaitable);
   c.outcome = std::move(pooled.outcome);
   c.sha256 = std::move(pooled.sha256);
@@ -321,7 +321,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
 }
 
 asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestContext ctx) {
-  Checked c = co_await check(req, ctx, true);
+  Checked c = co_await check(req, ctx, Purpose::dry_run);
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
   boost::json::object body = xml::to_json(c.outcome);
   body["status"] = c.verdict == "accepted" ? "valid" : c.verdict == "rejected" ? "invalid" : "refused";
@@ -330,7 +330,7 @@ asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestCon
 }
 
 asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestContext ctx) {
-  Checked c = co_await check(req, ctx, false);
+  Checked c = co_await check(req, ctx, Purpose::submit);
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
   if (c.verdict == "refused") {
     core::log(events::kRefused, {{"partner", ctx.partner->id}, {"status", static_cast<int>(c.status)}});

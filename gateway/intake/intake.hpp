@@ -73,8 +73,9 @@ class Intake {
 
  private:
   struct Checked;
-  // `dry_run`: nothing will be stored (no digests computed).
-  boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx, bool dry_run);
+  // What a check is for: a dry run stores nothing, so it computes no digests.
+  enum class Purpose { dry_run, submit };
+  boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx, Purpose purpose);
   boost::asio::awaitable<void> release(std::vector<std::string> ids);
 
   boost::asio::io_context& ioc_;
