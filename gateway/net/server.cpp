@@ -22,6 +22,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 struct HttpServer::Session {
   bool idle = false;
   std::function<void()> close_now;  // set while the session runs
+  // Its place in sessions_: a closing session leaves in constant time (a
+  // search of the list made closing N connections cost N²/2 steps).
+  std::list<std::shared_ptr<Session>>::iterator self;
 };
 
 namespace {
@@ -152,7 +155,7 @@ void HttpServer::accept_loop() {
         sock.close(ignore);
       } else {
         auto st = std::make_shared<Session>();
-        sessions_.push_back(st);
+        st->self = sessions_.insert(sessions_.end(), st);
         metrics_.open.inc();
         auto done = [this, st](std::exception_ptr e) {
           if (e) {
@@ -175,7 +178,7 @@ void HttpServer::accept_loop() {
 }
 
 void HttpServer::finished(const std::shared_ptr<Session>& st) {
-  sessions_.remove(st);
+  sessions_.erase(st->self);
   metrics_.open.dec();
   if (closing_ && sessions_.empty() && on_idle_) {
     auto f = std::move(on_idle_);

@@ -121,4 +121,12 @@ echo "== memory: sluisd RSS idle (after start) ${idle_rss} KiB, after the load $
 lpid=$!
 for _ in $(seq 1 1200); do [ -s "$work/idle.out" ] && break; sleep 0.1; done
 echo "idle connections: $(cat "$work/idle.out"); sluisd RSS with them $(rss "$spid") KiB"
+# Then the load generator closes them all at once: sluisd's CPU time (utime +
+# stime, in clock ticks) from now, while they are held, until none is open.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+open_https() { curl -s "http://127.0.0.1:$pport/metrics" | awk '/^sluis_http_connections\{listener="https/ {n += $2} END {print n + 0}'; }
+t0=$(ticks "$spid"); c0=$(date +%s.%N)
 wait "$lpid" || true
+for _ in $(seq 1 600); do [ "$(open_https)" -eq 0 ] && break; sleep 0.1; done
+python3 -c "import os,sys; t=(int(sys.argv[2])-int(sys.argv[1]))/os.sysconf('SC_CLK_TCK'); print(f'closing 10000 idle connections: sluisd CPU {t:.2f} s, {sys.argv[3]} open after {float(sys.argv[5])-float(sys.argv[4]):.1f} s (5 s of it held)')" \
+  "$t0" "$(ticks "$spid")" "$(open_https)" "$c0" "$(date +%s.%N)"
