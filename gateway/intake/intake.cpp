@@ -42,7 +42,6 @@ enum class Digests { none, bsns, body_and_bsns };
 // One Validator per pool thread, rebuilt when the schema set changes. XSD and
 // rules both run here on the pool (judge.hpp): a finding of either rejects
 // the message (422).
-
 asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
                                          std::string body, std::shared_ptr<const rules::ReferenceData> reference,
                                          core::Date today, std::shared_ptr<const core::Hmac> bsn_mac,

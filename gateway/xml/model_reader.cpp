@@ -276,15 +276,7 @@ struct ModelBuilder::Impl {
   std::string path() const {
     std::string p;
     p.reserve(80);  // one allocation: the deepest paths are about this long
-    for (const auto& f : stack) {
-      p += '/';
-      p += f.target.name;
-      if (f.index > 1) {
-        p += '[';
-        p += std::to_string(f.index);
-        p += ']';
-      }
-    }
+    for (const auto& f : stack) append_path_step(p, f.target.name, f.index);
     return p;
   }
 };

@@ -28,6 +28,18 @@
 
 namespace sluis::xml {
 
+// One step of an element path as findings and the model's Src write it:
+// "/Name", or "/Name[n]" for the n-th sibling of that name when n > 1.
+inline void append_path_step(std::string& path, std::string_view name, int index) {
+  path += '/';
+  path += name;
+  if (index > 1) {
+    path += '[';
+    path += std::to_string(index);
+    path += ']';
+  }
+}
+
 class ModelBuilder {
  public:
   ModelBuilder(const standard::MessageType& type, std::string release);

@@ -12,6 +12,7 @@
 #include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/validators/schema/SchemaSymbols.hpp>
 #include <xercesc/validators/datatype/DatatypeValidator.hpp>
 #include <xercesc/validators/schema/SchemaElementDecl.hpp>
 
@@ -57,6 +58,10 @@ const std::set<std::string, std::less<>> kCaptured = {
     "Bsn",        "BerichtCode", "Afzender",      "Ontvanger",   "IdentificatieRetour", "DagtekeningRetour",
     "Identificatie", "Dagtekening"};
 
+// A finding quotes an element's value when it is shorter than this (UTF-8
+// bytes); the handler keeps no more of an element's text than that.
+constexpr std::size_t kQuoted = 64;
+
 // Xerces quotes values in its messages: 'value'. Mask them for personal elements.
 std::string mask_message(std::string text, bool personal) {
   if (personal) {
@@ -76,10 +81,9 @@ SchemaFacts facts_of(const XMLElementDecl* decl) {
   SchemaFacts facts;
   if (decl == nullptr || decl->getCreateReason() != XMLElementDecl::Declared) return facts;
   const auto* schema_decl = dynamic_cast<const SchemaElementDecl*>(decl);
-  static const std::u16string xsd = u"http://www.w3.org/2001/XMLSchema";
   for (const DatatypeValidator* dv = schema_decl ? schema_decl->getDatatypeValidator() : nullptr; dv != nullptr;
        dv = dv->getBaseValidator()) {
-    if (dv->getTypeUri() != nullptr && xsd == dv->getTypeUri()) break;
+    if (XMLString::equals(dv->getTypeUri(), SchemaSymbols::fgURI_SCHEMAFORSCHEMA)) break;
     if (facts.type.empty() && !dv->getAnonymous() && dv->getTypeLocalName() != nullptr)
       facts.type = detail::to_utf8(dv->getTypeLocalName());
     if (const auto* codes = dv->getEnumString(); facts.codes.empty() && codes != nullptr)
@@ -102,6 +106,11 @@ class Names {
     bool personal;
     bool captured;  // one Handler::capture looks at (header facts, Bsn)
   };
+  // A name with what the handler needs to know of it.
+  static Name make(std::u16string key, std::string text) {
+    bool personal = kPersonal.count(text) > 0, captured = kCaptured.count(text) > 0;
+    return Name{std::move(key), std::move(text), personal, captured};
+  }
 
   // The cached name of a declared element, found by its declaration: the
   // locked pool's declarations live as long as the SchemaSet, and a pointer
@@ -132,9 +141,7 @@ class Names {
     for (std::size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
       if (slots_[i] == 0) {
         if (names_.size() >= kMax) return nullptr;
-        std::string text = detail::to_utf8(s, len);
-        bool personal = kPersonal.count(text) > 0, captured = kCaptured.count(text) > 0;
-        names_.push_back(Name{std::u16string(key), std::move(text), personal, captured});
+        names_.push_back(make(std::u16string(key), detail::to_utf8(s, len)));
         slots_[i] = static_cast<std::uint32_t>(names_.size());
         return &names_.back();
       }
@@ -235,10 +242,7 @@ class Handler : public DefaultHandler {
     Frame& f = stack_[depth_++];
     f.decl = &decl;
     f.cached = cached;
-    if (!cached) {
-      bool personal = kPersonal.count(own) > 0, captured = kCaptured.count(own) > 0;
-      f.own = Names::Name{{}, std::move(own), personal, captured};
-    }
+    if (!cached) f.own = Names::make({}, std::move(own));
     f.index = index;
     f.used = 0;
     clear_text();
@@ -306,7 +310,7 @@ class Handler : public DefaultHandler {
     }
   }
 
-  // The current element's text, its first 64 or so characters: enough for
+  // The current element's text, its first kQuoted bytes or so: enough for
   // a finding's value and the captured facts. Validating only, it stays as
   // the parser gave it until a finding or capture() asks for it (most
   // elements are never asked about).
@@ -316,8 +320,8 @@ class Handler : public DefaultHandler {
       scratch_.clear();
       detail::append_utf8(scratch_, chars, length);
       builder_->characters(scratch_);
-      if (text_.size() < 64) text_ += scratch_;
-    } else if (text_.size() + text16_.size() < 64) {
+      if (text_.size() < kQuoted) text_ += scratch_;
+    } else if (text_.size() + text16_.size() < kQuoted) {
       text16_.append(chars, length);
     }
   }
@@ -425,12 +429,7 @@ class Handler : public DefaultHandler {
 
   std::string path() const {
     std::string p;
-    for (std::size_t i = 0; i < depth_; ++i) {
-      const Frame& f = stack_[i];
-      p += '/';
-      p += f.name().text;
-      if (f.index > 1) p += "[" + std::to_string(f.index) + "]";
-    }
+    for (std::size_t i = 0; i < depth_; ++i) append_path_step(p, stack_[i].name().text, stack_[i].index);
     return p.empty() ? "/" : p;
   }
 
@@ -463,7 +462,7 @@ class Handler : public DefaultHandler {
     bool personal = depth_ > 0 && stack_[depth_ - 1].name().personal;
     f.detail = mask_message(p.message, personal);
     const std::string& text = current_text();
-    if (!personal && !text.empty() && text.size() < 64) f.value = core::scrub(core::strip_controls(text));
+    if (!personal && !text.empty() && text.size() < kQuoted) f.value = core::scrub(core::strip_controls(text));
     if (personal) f.value = "***";
     std::string where = f.path + " (regel " + std::to_string(f.line) + ", kolom " + std::to_string(f.column) + ")";
     std::string where_en = f.path + " (line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ")";
@@ -576,10 +575,11 @@ struct Validator::Impl {
   Handler handler;
   // Kept: building one transcodes its system id, which cost more than the
   // rest of opening the document. Points at the current document only
-  // during validate(). The scanner reads the caller's bytes where they are:
-  // by default each parse would copy the document first (24 MiB: a tenth
-  // of the time, most of it page faults on the fresh copy).
-  MemBufInputSource source{nullptr, 0, "bericht", false};  // setCopyBufToStream(false) in the constructor
+  // during validate(). The scanner reads the caller's bytes where they are
+  // (setCopyBufToStream(false), in the constructor): by default each parse
+  // copies the document first, about 40% of the time for 24 MiB, nearly all
+  // of it page faults on the fresh copy.
+  MemBufInputSource source{nullptr, 0, "bericht", false};
   std::unique_ptr<SAX2XMLReader> parser;
 };
 

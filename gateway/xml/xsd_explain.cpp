@@ -76,13 +76,12 @@ std::string code_list(const SchemaFacts& facts, bool nl) {
   return s;
 }
 
-std::string legend_nl() {
-  return " (in deze volgorde; ? = hoogstens één keer, * = nul of meer keer, + = één of meer keer, "
-         "anders precies één keer)";
-}
-std::string legend_en() {
-  return " (in this order; ? = at most once, * = zero or more times, + = once or more, otherwise exactly once)";
-}
+// How a content model in Xerces' words reads.
+constexpr std::string_view kLegendNl =
+    " (in deze volgorde; ? = hoogstens één keer, * = nul of meer keer, + = één of meer keer, anders precies één "
+    "keer)";
+constexpr std::string_view kLegendEn =
+    " (in this order; ? = at most once, * = zero or more times, + = once or more, otherwise exactly once)";
 
 }  // namespace
 
@@ -103,7 +102,8 @@ Explanation explain_xsd_error(std::string_view detail, std::string_view element,
   }
   if (has(detail, "does not match regular expression facet")) {
     auto words = pattern_words(quoted_after(detail, "regular expression facet '", true), element);
-    return {e + " heeft de waarde " + v + ", maar het schema eist " + words.nl + ". Vul een waarde in die zo is opgebouwd.",
+    return {e + " heeft de waarde " + v + ", maar het schema eist " + words.nl +
+                ". Vul een waarde in die zo is opgebouwd.",
             e + " has the value " + v + ", but the schema requires " + words.en + ". Enter a value of that form."};
   }
   if (has(detail, "exceeds maxLength facet value")) {
@@ -138,6 +138,7 @@ Explanation explain_xsd_error(std::string_view detail, std::string_view element,
   bool time = facts.type == "LDT_Tijd" ||
               (!has(detail, "date") && (has(detail, "time value") || has(detail, "hour value") ||
                                         has(detail, "minute value") || has(detail, "second value")));
+  // A time element's message about its value (not, say, about child elements in it).
   if (time && (has(detail, "value") || has(detail, "time zone"))) {
     return {e + " heeft de waarde " + v + ", en dat is geen geldige tijd. Schrijf de tijd als UU:MM:SS, "
                 "zonder tijdzone, bijvoorbeeld 10:15:00.",
@@ -155,16 +156,17 @@ Explanation explain_xsd_error(std::string_view detail, std::string_view element,
     std::string child = quoted_after(detail, "element '"), model = quoted_after(detail, "content model '", true);
     return {"het element " + child + " staat in " + e + " niet op zijn plaats: ervoor ontbreekt een verplicht "
                 "element, of het staat in de verkeerde volgorde, te vaak, of in de verkeerde naamruimte. " + e +
-                " bevat volgens het schema " + model + legend_nl() + ".",
+                " bevat volgens het schema " + model + std::string(kLegendNl) + ".",
             "element " + child + " is out of place in " + e + ": a mandatory element before it is missing, or it "
                 "is in the wrong order, repeated too often, or in the wrong namespace. By the schema, " + e +
-                " holds " + model + legend_en() + "."};
+                " holds " + model + std::string(kLegendEn) + "."};
   }
   if (has(detail, "missing elements in content model")) {
     std::string model = quoted_after(detail, "content model '", true);
     return {"in " + e + " ontbreken verplichte elementen aan het eind. " + e + " bevat volgens het schema " + model +
-                legend_nl() + ".",
-            e + " lacks mandatory elements at its end. By the schema, " + e + " holds " + model + legend_en() + "."};
+                std::string(kLegendNl) + ".",
+            e + " lacks mandatory elements at its end. By the schema, " + e + " holds " + model +
+                std::string(kLegendEn) + "."};
   }
   if (has(detail, "no declaration found for element")) {
     std::string name = quoted_after(detail, "element '");

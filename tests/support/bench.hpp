@@ -2,6 +2,8 @@
 // and generated declarations (fictional BSNs that pass the 11-check).
 #pragma once
 
+#include <malloc.h>
+
 #include <chrono>
 #include <fstream>
 #include <string>
@@ -22,6 +24,12 @@ inline long status_kib(const char* key) {
   return 0;
 }
 inline long rss_kib() { return status_kib("VmRSS:"); }
+// Bytes malloc has handed out and not had back (its arenas and its mmapped
+// blocks): what a structure holds, where RSS would hide memory reused.
+inline std::size_t heap_bytes() {
+  auto m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
 // Resets the peak RSS (VmHWM) so that the next phase's peak can be read.
 inline void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
