@@ -187,10 +187,12 @@ Explanation explain_xsd_error(std::string_view detail, std::string_view element,
             e + " is a simple value and cannot hold elements. Take the elements out."};
   }
   if (has(detail, "is not declared for element")) {
-    std::string attribute = quoted_after(detail, "attribute '");
-    return {"het attribuut " + attribute + " is op " + e + " niet toegestaan: iWmo- en iJw-berichten kennen geen "
+    // The element as Xerces names it: before the root is known the finding has no element of its own.
+    std::string attribute = quoted_after(detail, "attribute '"), on = quoted_after(detail, "for element '");
+    if (on.empty()) on = e;
+    return {"het attribuut " + attribute + " is op " + on + " niet toegestaan: iWmo- en iJw-berichten kennen geen "
                 "attributen, alleen naamruimtedeclaraties op het hoofdelement. Verwijder het attribuut.",
-            "attribute " + attribute + " is not allowed on " + e + ": iWmo and iJw messages have no attributes, only "
+            "attribute " + attribute + " is not allowed on " + on + ": iWmo and iJw messages have no attributes, only "
                 "namespace declarations on the root element. Remove the attribute."};
   }
   return {std::string(detail) + ". Pas het element aan zoals het schema voorschrijft (verplichte elementen, "

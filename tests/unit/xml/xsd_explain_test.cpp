@@ -30,6 +30,13 @@ BOOST_AUTO_TEST_CASE(an_attribute) {
   BOOST_TEST(has(e.en, "attribute id is not allowed on Client"), e.en);
 }
 
+// At an unknown root the finding has no element of its own; Xerces names it.
+BOOST_AUTO_TEST_CASE(an_attribute_names_the_element_xerces_names) {
+  auto e = explain_xsd_error("attribute 'xmlns' is not declared for element 'Foo'", "Bericht", "", {});
+  BOOST_TEST(has(e.nl, "het attribuut xmlns is op Foo niet toegestaan"), e.nl);
+  BOOST_TEST(has(e.en, "attribute xmlns is not allowed on Foo"), e.en);
+}
+
 BOOST_AUTO_TEST_CASE(below_the_minimum_of_an_amount_and_of_a_number) {
   SchemaFacts bedrag{"LDT_Bedrag", {}};
   auto e = explain_xsd_error("value '-5' must be greater than or equal to minInclusive facet value '0'", "Bedrag",
