@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -81,6 +82,9 @@ void read_https(TableReader r, const Config& cfg, HttpsConfig& h, std::vector<st
   h.port = static_cast<int>(r.integer("port", h.port, 0, 65535));
   h.port = port_from_env("SLUIS_PORT", h.port, errors);
   h.max_connections = static_cast<int>(r.integer("max_connections", h.max_connections, 1, 100000));
+  h.max_connections_per_address = static_cast<int>(
+      r.integer("max_connections_per_address", h.max_connections_per_address, 1, 100000));
+  h.max_connection_age = r.duration("max_connection_age", h.max_connection_age, 1s, 30 * 24h);
   h.handshake_timeout = r.duration("handshake_timeout", h.handshake_timeout, 100ms, 300s);
   h.header_timeout = r.duration("header_timeout", h.header_timeout, 100ms, 300s);
   h.body_timeout = r.duration("body_timeout", h.body_timeout, 100ms, 3600s);
@@ -145,12 +149,38 @@ void read_partner(TableReader& r, Partner& p) {
     r.error_at("certificates", "a partner needs at least one [[partners.certificates]] entry");
 }
 
+// Partner ids sluis uses for itself (in the store, audit and composed
+// messages, e.g. the sender of a retour sluis composes): no partner may have one.
+constexpr std::string_view kReservedPartnerIds[] = {"sluis"};
+
+bool reserved_partner_id(std::string_view id) {
+  for (auto r : kReservedPartnerIds) {
+    if (id.size() != r.size()) continue;
+    if (std::equal(id.begin(), id.end(), r.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        }))
+      return true;
+  }
+  return false;
+}
+
 void read_partners(TableReader& r, std::vector<Partner>& out) {
   r.each_table("partners", [&](TableReader& t) {
     Partner p;
     read_partner(t, p);
+    if (reserved_partner_id(p.id))
+      t.error_at("id", fmt::format("partner id \"{}\" is reserved for sluis itself; choose another", p.id));
     for (const auto& q : out)
       if (q.id == p.id) t.error_at("id", fmt::format("partner id \"{}\" is used twice", p.id));
+    // One code, one owner: the receiver of a message and who may answer it
+    // follow from the code, so two partners acting for it would be ambiguous.
+    for (const auto& c : p.codes)
+      for (const auto& q : out)
+        if (std::find(q.codes.begin(), q.codes.end(), c) != q.codes.end())
+          t.error_at("codes", fmt::format("code \"{}\" already belongs to partner \"{}\"; a code has "
+                                          "one partner (an intermediary lists it instead of the "
+                                          "municipality)",
+                                          c, q.id));
     out.push_back(std::move(p));
   });
 }

@@ -74,6 +74,12 @@ struct HttpsConfig {
   int port = 8443;
   TlsConfig tls;
   int max_connections = 1024;
+  // Connections one client address may hold at once: a client without a
+  // certificate (or a flood from one address) cannot take every slot.
+  int max_connections_per_address = 64;
+  // A connection is closed after this long (after the answer in flight), so
+  // no connection outlives its certificate check by much and clients reconnect.
+  Duration max_connection_age = std::chrono::hours(1);
   Duration handshake_timeout = std::chrono::seconds(10);
   Duration header_timeout = std::chrono::seconds(10);
   Duration body_timeout = std::chrono::seconds(60);

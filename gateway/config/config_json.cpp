@@ -29,6 +29,8 @@ boost::json::object to_json(const Config& cfg) {
       {"address", h.address},
       {"port", h.port},
       {"max_connections", h.max_connections},
+      {"max_connections_per_address", h.max_connections_per_address},
+      {"max_connection_age", format_duration(h.max_connection_age)},
       {"handshake_timeout", format_duration(h.handshake_timeout)},
       {"header_timeout", format_duration(h.header_timeout)},
       {"body_timeout", format_duration(h.body_timeout)},

@@ -219,6 +219,39 @@ codes = []
   BOOST_TEST(contains(errs, "partners[1].certificates: a partner needs at least one"));
 }
 
+BOOST_AUTO_TEST_CASE(partner_id_sluis_is_reserved_and_a_code_has_one_owner) {
+  const std::string spki = "spki_sha256 = \"" + std::string(64, 'a') + "\"\n";
+  auto errs = errors_of("[https]\nenabled = false\n"
+                        "[[partners]]\nid = \"Sluis\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+                        "[[partners.certificates]]\n" + spki +
+                        "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0938\", \"0935\"]\n"
+                        "[[partners.certificates]]\n" + spki);
+  // file:line:col of the offending key, then the key and why.
+  BOOST_TEST(contains(errs, "test.toml:4:6: partners[0].id: partner id \"Sluis\" is reserved for sluis itself"));
+  BOOST_TEST(contains(errs, "test.toml:12:9: partners[1].codes: code \"0935\" already belongs to partner \"Sluis\""));
+  BOOST_TEST(!contains(errs, "\"0938\""));
+  // Distinct codes and any other id are fine.
+  Config c = parse_config("[https]\nenabled = false\n"
+                          "[[partners]]\nid = \"sluis-west\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+                          "[[partners.certificates]]\n" + spki +
+                          "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0938\"]\n"
+                          "[[partners.certificates]]\n" + spki,
+                          "t.toml");
+  BOOST_TEST(c.partners.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(https_connection_caps_per_address_and_age) {
+  Config d = parse_config("", "d.toml");
+  BOOST_TEST(d.https.max_connections_per_address == 64);
+  BOOST_CHECK(d.https.max_connection_age == 1h);
+  Config c = parse_config("[https]\nmax_connections_per_address = 4\nmax_connection_age = \"10m\"\n", "t.toml");
+  BOOST_TEST(c.https.max_connections_per_address == 4);
+  BOOST_CHECK(c.https.max_connection_age == 10min);
+  auto errs = errors_of("[https]\nmax_connections_per_address = 0\nmax_connection_age = \"500ms\"\n");
+  BOOST_TEST(contains(errs, "test.toml:2:31: https.max_connections_per_address: 0 is out of range; allowed 1..100000"));
+  BOOST_TEST(contains(errs, "https.max_connection_age: \"500ms\" is out of range; allowed 1s..30d"));
+}
+
 BOOST_AUTO_TEST_CASE(ports_come_from_the_environment_when_set) {
   ::setenv("SLUIS_PORT", "9443", 1);
   ::setenv("SLUIS_PLAIN_PORT", "0", 1);
