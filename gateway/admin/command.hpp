@@ -22,8 +22,8 @@ struct Peer {
   uid_t uid = static_cast<uid_t>(-1);  // -1 when unknown
   gid_t gid = static_cast<gid_t>(-1);
   // root, the user sluisd runs as (it reads the database file anyway), or a
-  // member of admin.group (primary or supplementary group): may see personal
-  // data (message-show --unmask).
+  // member of admin.group (primary or supplementary group): may run the
+  // commands the registry declares for admin peers (registry.hpp, Access).
   bool admin = false;
 };
 
@@ -32,7 +32,7 @@ struct Request {
   boost::json::object arguments;
   uid_t peer_uid = static_cast<uid_t>(-1);  // from SO_PEERCRED; -1 when unknown
   gid_t peer_gid = static_cast<gid_t>(-1);
-  bool peer_admin = false;  // see Peer::admin
+  bool peer_admin = false;  // see Peer::admin; checked by Registry::dispatch only
 };
 
 struct Answer {

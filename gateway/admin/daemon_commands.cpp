@@ -14,13 +14,13 @@ boost::json::array to_array(const std::vector<std::string>& v) {
 
 void add_daemon_commands(Registry& registry, DaemonControl& daemon) {
   registry.add("status-get",
-               "Version, pid, uptime, config hash and every listener as a URL.", false,
+               "Version, pid, uptime, config hash and every listener as a URL.", Access::open,
                [&daemon](const Request&) { return ok("sluisd is running", daemon.status()); });
 
   registry.add("config-test",
                "Check a configuration file without applying it (argument: file; default: the "
                "running file). Same checks as sluisd --check-config.",
-               false, [&daemon](const Request& r) {
+               Access::admin, [&daemon](const Request& r) {
                  std::filesystem::path file = string_arg(r, "file");
                  if (file.empty()) file = daemon.current_config().source;
                  auto errors = daemon.check_config(file);
@@ -31,7 +31,7 @@ void add_daemon_commands(Registry& registry, DaemonControl& daemon) {
                  return a;
                });
 
-  registry.add("config-get", "The running configuration, secrets redacted.", false,
+  registry.add("config-get", "The running configuration, secrets redacted.", Access::admin,
                [&daemon](const Request&) {
                  const auto& cfg = daemon.current_config();
                  return ok("running configuration from " + cfg.source.string(),
@@ -39,7 +39,7 @@ void add_daemon_commands(Registry& registry, DaemonControl& daemon) {
                });
 
   registry.add("config-reload",
-               "Re-read the configuration file; on any error keep the running one.", true,
+               "Re-read the configuration file; on any error keep the running one.", Access::change,
                [&daemon](const Request&) {
                  ReloadOutcome out = daemon.reload_config();
                  Answer a = out.ok ? ok("configuration reloaded")
@@ -49,7 +49,7 @@ void add_daemon_commands(Registry& registry, DaemonControl& daemon) {
                  return a;
                });
 
-  registry.add("shutdown", "Stop sluisd gracefully (finish in-flight work, then exit).", true,
+  registry.add("shutdown", "Stop sluisd gracefully (finish in-flight work, then exit).", Access::change,
                [&daemon](const Request&) {
                  daemon.request_shutdown();
                  return ok("shutting down");

@@ -13,7 +13,7 @@ void add_deadline_commands(Registry& registry, store::Store& db) {
       "overdue",
       "Answers the standard requires that are past their due date, per partner that owes them (arguments: "
       "partner, as-of YYYY-MM-DD; sluisctl overdue [--partner ID] [--as-of DATE]).",
-      false, [&db](const Request& r) {
+      Access::admin, [&db](const Request& r) {
         std::string partner = string_arg(r, "partner");
         std::string as_of = string_arg(r, "as-of");
         core::Date today = core::dutch_date(std::chrono::system_clock::now());

@@ -12,6 +12,10 @@ inline constexpr Event kListening{"ADMIN_LISTENING", Level::info,
                                   "The admin socket accepts sluisctl connections."};
 inline constexpr Event kCommand{"ADMIN_COMMAND", Level::notice,
                                 "A state-changing admin command ran; uid is the caller's."};
+inline constexpr Event kRefused{
+    "ADMIN_COMMAND_REFUSED", Level::notice,
+    "An admin command was refused: the caller (uid=) is not root, sluisd's own user or a member of "
+    "admin.group, and the command reads message data or files or changes state. Nothing ran."};
 inline constexpr Event kCommandFailed{"ADMIN_COMMAND_FAILED", Level::err,
                                       "An admin command threw; the daemon carries on. Report it."};
 inline constexpr Event kGroupMissing{
@@ -24,5 +28,11 @@ inline constexpr Event kTooMany{"ADMIN_TOO_MANY_CONNECTIONS", Level::warning,
                                 "An admin connection was refused: admin.max_connections reached."};
 inline constexpr Event kConnectionError{"ADMIN_CONNECTION_ERROR", Level::info,
                                         "An admin connection ended with an error (timeout, reset)."};
+inline constexpr Event kConnectionFailed{
+    "ADMIN_CONNECTION_FAILED", Level::err,
+    "Serving an admin connection (conn=<n>, uid=<peer>) threw; that connection is closed, the socket keeps "
+    "serving. Report it."};
+inline constexpr Event kBackup{"ADMIN_BACKUP", Level::notice,
+                               "sluisctl backup wrote an online copy of the store (file=<path>, uid=<caller>)."};
 
 }  // namespace sluis::admin::events

@@ -171,11 +171,6 @@ Answer message_show(store::Store& db, const Request& r) {
   auto unmask = flag_arg(r, "unmask");
   if (!body || !unmask)
     return error("message-show: --body and --unmask take yes or no (or no value)");
-  if (*unmask && !r.peer_admin)
-    return error(
-        "message-show --unmask shows personal data: only root, sluisd's own user or a member of "
-        "admin.group may use it (you are uid " +
-        std::to_string(static_cast<long>(r.peer_uid)) + "); --body shows the body masked");
   auto m = db.get(id);
   if (!m) return error(m.error().text);
   if (!m->has_value()) return Answer{kEmpty, "no message " + id, {}};
@@ -315,23 +310,23 @@ void add_queue_commands(Registry& registry, store::Store& db) {
       " One ID, or a " + filter_help + " (bulk, at most --limit N, default 1000)" +
       "; --dry-run lists what would change and changes nothing. Answer: changed, "
       "unchanged, refused (with reasons), more.";
-  registry.add("queue-summary", "Messages per state, and per destination and state.", false,
+  registry.add("queue-summary", "Messages per state, and per destination and state.", Access::open,
                [&db](const Request&) { return queue_summary(db); });
   registry.add(
       "queue-list",
       "Metadata of the messages a filter selects (never bodies or personal data), oldest first; " +
           filter_help +
           "; paging --limit N (default 100, at most 1000) --after CURSOR (the answer's next).",
-      false, [&db](const Request& r) { return queue_list(db, r); });
+      Access::admin, [&db](const Request& r) { return queue_list(db, r); });
   registry.add("message-show",
                "One message: metadata, findings, attempts, last_error, hold_reason, destination "
                "and its history "
                "(the audit rows). --body adds the body with personal data masked (audited); "
                "--unmask shows it in "
-               "clear (root, sluisd's user or admin.group only; audited as unmask).",
-               false, [&db](const Request& r) { return message_show(db, r); });
+               "clear (audited as unmask).",
+               Access::admin, [&db](const Request& r) { return message_show(db, r); });
   registry.add("message-hold",
-               "Hold queued or deferred messages (hold_reason operator)." + bulk_help, true,
+               "Hold queued or deferred messages (hold_reason operator)." + bulk_help, Access::change,
                [&db](const Request& r) { return queue_action(db, r, store::QueueAction::hold); });
   registry.add(
       "message-release",
@@ -339,13 +334,13 @@ void add_queue_commands(Registry& registry, store::Store& db) {
       "are never "
       "delivered; orphans wait for their allocation)." +
           bulk_help,
-      true, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::release); });
+      Access::change, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::release); });
   registry.add("message-retry",
                "Deferred messages to queued, due now (a queued one is left unchanged)." + bulk_help,
-               true,
+               Access::change,
                [&db](const Request& r) { return queue_action(db, r, store::QueueAction::retry); });
   registry.add(
-      "message-requeue", "Dead messages back to queued, next attempt cleared." + bulk_help, true,
+      "message-requeue", "Dead messages back to queued, next attempt cleared." + bulk_help, Access::change,
       [&db](const Request& r) { return queue_action(db, r, store::QueueAction::requeue); });
   registry.add(
       "message-delete",
@@ -356,7 +351,7 @@ void add_queue_commands(Registry& registry, store::Store& db) {
       "for messages other stored messages answer or whose ledger facts later messages are judged "
       "against." +
           bulk_help,
-      true, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::remove); });
+      Access::change, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::remove); });
 }
 
 }  // namespace sluis::admin

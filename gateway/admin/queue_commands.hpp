@@ -6,7 +6,7 @@
 //   message-show ID [--body] [--unmask]
 //                                    metadata, findings, attempts, hold reason, destination and
 //                                    history; the body masked with --body, in clear with
-//                                    --unmask (admin peers only; audited)
+//                                    --unmask (audited)
 //   message-hold | message-release | message-retry | message-requeue | message-delete
 //                                    ID, or a filter (bulk) with --dry-run; delete needs --reason
 //
@@ -14,6 +14,8 @@
 // from, to (YYYY-MM-DD, UTC days of received_at, inclusive), destination.
 // Unknown argument names are refused, so a mistyped filter key never widens
 // a bulk action. Never a BSN or a name in an answer unless --unmask.
+// queue-summary is open to any peer; the others are for admin peers
+// (registry.hpp, Access), so the body, masked or not, is shown only to them.
 //
 // Threading: handlers run on the io_context thread and block on the store
 // (reads on its reader connection, actions on its writer) like the other

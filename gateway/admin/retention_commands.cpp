@@ -21,7 +21,7 @@ void add_retention_commands(Registry& registry, store::Store& db, std::function<
       "Remove the bodies of acknowledged and rejected messages received more than store.retention ago, as the "
       "prune timer does (arguments: dry-run, limit (default 10000); sluisctl prune [--dry-run] [--limit N]). "
       "Metadata, findings, BSN hashes, ledger facts and history stay. Answer: cutoff, pruned, bytes, more.",
-      true, [&db, retention](const Request& r) {
+      Access::change, [&db, retention](const Request& r) {
         for (const auto& kv : r.arguments)
           if (kv.key() != "dry-run" && kv.key() != "limit")
             return error("prune: unknown argument '" + std::string(kv.key()) + "' (dry-run, limit)");

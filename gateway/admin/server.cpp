@@ -34,6 +34,8 @@ struct Server::Conn {
   explicit Conn(Local::socket s) : sock(std::move(s)), timer(sock.get_executor()) {}
   Local::socket sock;
   asio::steady_timer timer;
+  std::uint64_t id = 0;  // for the log
+  Peer peer;             // SO_PEERCRED, read once at accept
 };
 
 namespace {
@@ -178,14 +180,29 @@ void Server::accept_loop() {
     if (closing_ || !acceptor_ || !acceptor_->is_open()) return;
     if (!ec) {
       auto conn = std::make_shared<Conn>(std::move(sock));
+      conn->id = ++next_id_;
+      conn->peer = peer_of(conn->sock, admin_gid_);
       conns_.push_back(conn);
       ++active_;
-      asio::co_spawn(ioc_, serve_one(conn), [this](std::exception_ptr e) {
+      // No exception ends the coroutine unseen: it is logged with the
+      // connection's number and peer, the connection closes, the socket
+      // keeps serving.
+      asio::co_spawn(ioc_, serve_one(conn), [this, weak = std::weak_ptr<Conn>(conn), id = conn->id,
+                                             uid = conn->peer.uid](std::exception_ptr e) {
         if (e) {
+          std::string what = "an exception of unknown type";
           try {
             std::rethrow_exception(e);
           } catch (const std::exception& ex) {
-            core::log(events::kConnectionError, {{"error", ex.what()}});
+            what = ex.what();
+          } catch (...) {
+          }
+          core::log(events::kConnectionFailed,
+                    {{"conn", static_cast<long>(id)}, {"uid", static_cast<long>(uid)}, {"error", what}});
+          if (auto c = weak.lock()) {
+            boost::system::error_code ignored;
+            c->timer.cancel();
+            c->sock.close(ignored);
           }
         }
         finished();
@@ -209,7 +226,7 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
     if (ec) return;
     if (auto conn = weak.lock()) conn->sock.close(ec);
   });
-  const Peer peer = peer_of(c->sock, admin_gid_);
+  const Peer& peer = c->peer;
 
   boost::json::stream_parser parser;
   std::array<char, 4096> buf;

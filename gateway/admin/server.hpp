@@ -60,6 +60,7 @@ class Server {
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
   std::vector<std::weak_ptr<Conn>> conns_;
   std::size_t active_ = 0;
+  std::uint64_t next_id_ = 0;  // connection numbers for the log
   bool closing_ = false;
   std::function<void()> on_idle_;
 };

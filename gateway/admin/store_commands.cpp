@@ -1,23 +1,141 @@
 #include "gateway/admin/store_commands.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "gateway/admin/events.hpp"
 #include "gateway/admin/queue_commands.hpp"
 
 namespace sluis::admin {
 
-void add_store_commands(Registry& registry, store::Store& db) {
+namespace {
+
+constexpr std::size_t kMaxBackupName = 128;
+
+// An open file descriptor, closed when it goes.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string sys_error() { return std::strerror(errno); }
+
+// Empty when `name` is a plain file name backup may create; else why not (nl / en).
+std::string check_backup_name(std::string_view name) {
+  if (name.empty()) return "backup heeft een bestandsnaam nodig / backup needs a file name: sluisctl backup NAME";
+  if (name.find('/') != std::string_view::npos)
+    return "backup schrijft alleen in de backupmap; geef een bestandsnaam, geen pad / backup writes into the "
+           "backup directory only; give a file name, not a path";
+  if (name.front() == '.')
+    return "de bestandsnaam mag niet met '.' beginnen / the file name must not start with '.'";
+  if (name.size() > kMaxBackupName)
+    return "de bestandsnaam is langer dan " + std::to_string(kMaxBackupName) + " tekens / the file name is longer than " +
+           std::to_string(kMaxBackupName) + " characters";
+  for (char c : name) {
+    const bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+    if (!fine)
+      return "de bestandsnaam mag alleen letters, cijfers, '.', '_' en '-' bevatten / the file name may hold only "
+             "letters, digits, '.', '_' and '-'";
+  }
+  return {};
+}
+
+// backup NAME (store_commands.hpp): the copy is made in a private directory
+// of its own and moved to NAME without replacing anything.
+Answer backup(store::Store& db, const std::filesystem::path& dir, const Request& r) {
+  for (const auto& kv : r.arguments)
+    if (kv.key() != "name")
+      return error("backup: onbekend argument '" + std::string(kv.key()) + "' / unknown argument '" +
+                   std::string(kv.key()) + "' (name; the copy goes to " + dir.string() + ")");
+  const std::string name = string_arg(r, "name");
+  if (auto why = check_backup_name(name); !why.empty())
+    return error("backup: " + why + " (" + dir.string() + "/NAME)");
+  const std::string shown = (dir / name).string();
+
+  // The directory: made private when missing; never through a symlink, and
+  // only when nobody but sluisd's user can add names to it.
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return error("backup: kan de backupmap niet maken / cannot create the backup directory " + dir.string() + ": " +
+                 sys_error());
+  Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (d.fd < 0)
+    return error("backup: de backupmap is geen gewone map / the backup directory " + dir.string() +
+                 " is not a plain directory (" + sys_error() + ")");
+  struct stat st {};
+  if (::fstat(d.fd, &st) != 0 || st.st_uid != ::geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    return error("backup: de backupmap " + dir.string() +
+                 " moet van de gebruiker van sluisd zijn en voor niemand anders schrijfbaar / the backup directory " +
+                 dir.string() + " must belong to sluisd's user and be writable by nobody else");
+  if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+    return error("backup: " + shown + " bestaat al; kies een nieuwe naam / exists already; name a new file");
+
+  // A fresh private directory inside it for the copy in progress.
+  std::string tmp_template = (dir / ".partial-XXXXXX").string();
+  if (!::mkdtemp(tmp_template.data()))
+    return error("backup: kan geen werkmap maken in / cannot create a work directory in " + dir.string() + ": " +
+                 sys_error());
+  const std::filesystem::path tmp = tmp_template;
+  const std::string tmp_name = tmp.filename().string();
+  auto cleanup = [&] {
+    std::error_code ec;
+    std::filesystem::remove_all(tmp, ec);
+  };
+  Fd t(::openat(d.fd, tmp_name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (t.fd < 0) {
+    std::string e = sys_error();
+    cleanup();
+    return error("backup: cannot open the work directory " + tmp.string() + ": " + e);
+  }
+  auto res = db.backup((tmp / "copy.db").string());
+  if (!res) {
+    cleanup();
+    return error("backup mislukt / backup failed: " + res.error().text);
+  }
+  // Personal data: readable by sluisd's user only.
+  if (::fchmodat(t.fd, "copy.db", 0600, 0) != 0 ||
+      ::renameat2(t.fd, "copy.db", d.fd, name.c_str(), RENAME_NOREPLACE) != 0) {
+    const int err = errno;
+    cleanup();
+    if (err == EEXIST)
+      return error("backup: " + shown + " bestaat al; kies een nieuwe naam / exists already; name a new file");
+    return error("backup: cannot move the copy to " + shown + ": " + std::strerror(err));
+  }
+  cleanup();
+  // Who copied every message is on record; fail closed: no audit row, no copy.
+  const long uid = static_cast<long>(r.peer_uid);
+  if (auto a = db.audit("admin", uid, "backup", "", shown); !a) {
+    ::unlinkat(d.fd, name.c_str(), 0);
+    return error("backup: de kopie kon niet worden vastgelegd in de audit en is verwijderd / the copy could not be "
+                 "audited and was removed: " + a.error().text);
+  }
+  ::fsync(d.fd);  // the new name survives a crash
+  core::log(events::kBackup, {{"file", shown}, {"uid", uid}});
+  return ok("backup written to " + shown, {{"path", shown}, {"name", name}});
+}
+
+}  // namespace
+
+void add_store_commands(Registry& registry, store::Store& db, std::filesystem::path backup_dir) {
   registry.add("backup",
-               "Write an online copy of the store to a new file (argument: path; sluisctl backup PATH).",
-               true, [&db](const Request& r) {
-                 std::string path = string_arg(r, "path");
-                 if (path.empty()) return error("backup needs a path: sluisctl backup /path/to/copy.db");
-                 auto res = db.backup(path);
-                 if (!res) return error("backup failed: " + res.error().text);
-                 return ok("backup written to " + path, {{"path", path}});
-               });
+               "Write an online copy of the store to a new file in the backup directory <state_dir>/backups "
+               "(argument: name, a plain file name; sluisctl backup NAME). An existing name is never replaced.",
+               Access::change, [&db, dir = std::move(backup_dir)](const Request& r) { return backup(db, dir, r); });
   registry.add("orphan-list",
                "Messages held as orphans (orphans = \"hold\") and the allocations they wait for (argument: "
                "limit, default 100).",
-               false, [&db](const Request& r) {
+               Access::admin, [&db](const Request& r) {
                  std::string l = string_arg(r, "limit");
                  int limit = l.empty() ? 100 : std::atoi(l.c_str());
                  if (limit <= 0) return error("orphan-list: limit must be a positive number");

@@ -1,13 +1,27 @@
 // Admin commands over the message store: `backup` (an online copy),
 // `orphan-list`, and the queue commands (queue_commands.hpp: queue-summary,
 // queue-list, message-show, message-hold ... message-delete).
+//
+// backup NAME writes the copy as <backup_dir>/NAME, nowhere else (sluisd
+// passes <state_dir>/backups). NAME is a plain file name: letters, digits,
+// '.', '_' and '-', not starting with '.', at most 128 characters, so it can
+// neither leave the directory nor name a hidden file. The directory is made
+// 0700 when missing and must be a real directory (not a symlink) owned by
+// sluisd's user and writable by nobody else. The copy is written into a
+// fresh private directory inside it and moved to NAME with
+// renameat2(RENAME_NOREPLACE) on directory descriptors: an existing file or
+// symlink named NAME is never followed or replaced, however it got there,
+// and a reader never sees a half-written copy. The copy is mode 0600 (it
+// holds personal data).
 #pragma once
+
+#include <filesystem>
 
 #include "gateway/admin/registry.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::admin {
 
-void add_store_commands(Registry& registry, store::Store& store);
+void add_store_commands(Registry& registry, store::Store& store, std::filesystem::path backup_dir);
 
 }  // namespace sluis::admin

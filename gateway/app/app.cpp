@@ -117,7 +117,7 @@ int App::run() {
   schemas_ = *schemas;
   reference_ = load_reference(config_->reference);
   admin::add_daemon_commands(registry_, *this);
-  admin::add_store_commands(registry_, *store_);
+  admin::add_store_commands(registry_, *store_, config_->state_dir / "backups");
   admin::add_deadline_commands(registry_, *store_);
   admin::add_retention_commands(registry_, *store_, [this] { return config_->store.retention; });
   admin::add_reference_commands(

@@ -14,6 +14,10 @@ inline constexpr Event kDelivered{"DELIVERY_DONE", Level::info,
 inline constexpr Event kDeferred{
     "DELIVERY_DEFERRED", Level::notice,
     "A delivery attempt failed; the message waits until next=<time> (exponential backoff). error= says why."};
+inline constexpr Event kAttemptFailed{
+    "DELIVERY_ATTEMPT_FAILED", Level::err,
+    "A delivery attempt ended with an exception instead of a result (a fault in sluis or its environment, "
+    "error= says which); the message is deferred and retried with backoff, the lane goes on. Report it."};
 inline constexpr Event kDead{
     "DELIVERY_DEAD", Level::warning,
     "A message was given up (refused permanently, or not delivered within delivery.max_lifetime); it is "

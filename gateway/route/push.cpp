@@ -14,7 +14,8 @@
 
 #include <fmt/format.h>
 
-#include "gateway/core/redact.hpp"
+#include "gateway/route/push_url.hpp"
+#include "gateway/route/receiver_text.hpp"
 
 namespace sluis::route {
 
@@ -24,39 +25,18 @@ namespace http = beast::http;
 
 namespace {
 
-// https://host[:port]/path -> host, port, target. IPv6 literals in brackets.
-bool split_url(const std::string& url, std::string& host, std::string& port, std::string& target) {
-  constexpr std::string_view scheme = "https://";
-  if (!url.starts_with(scheme)) return false;
-  std::string rest = url.substr(scheme.size());
-  auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  target = slash == std::string::npos ? "/" : rest.substr(slash);
-  port = "443";
-  if (authority.starts_with('[')) {
-    auto close = authority.find(']');
-    if (close == std::string::npos) return false;
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return false;
-      port = authority.substr(close + 2);
-    }
-  } else {
-    auto colon = authority.rfind(':');
-    host = authority.substr(0, colon);
-    if (colon != std::string::npos) port = authority.substr(colon + 1);
-  }
-  return !host.empty() && !port.empty();
-}
-
 bool temporary_status(unsigned s) { return s == 408 || s == 429 || s >= 500; }
 
 }  // namespace
 
 core::Result<std::shared_ptr<PushTransport>> PushTransport::make(const config::DestinationConfig& d) {
   std::shared_ptr<PushTransport> t(new PushTransport());
-  if (!split_url(d.url, t->host_, t->port_, t->target_))
-    return core::make_error("route.bad_url", "destination " + d.id + ": cannot read url " + d.url);
+  auto url = parse_push_url(d.url);
+  if (!url) return core::make_error(url.error().code, "destination " + d.id + ": " + url.error().text);
+  t->host_ = url->host;
+  t->port_ = url->port;
+  t->target_ = url->target;
+  t->ip_ = url->ip;
   t->timeout_ = d.timeout;
   boost::system::error_code ec;
   auto& ctx = t->ctx_;
@@ -89,9 +69,7 @@ asio::awaitable<AttemptResult> PushTransport::deliver(const store::StoredMessage
   beast::get_lowest_layer(stream).expires_after(timeout_);
   co_await beast::get_lowest_layer(stream).async_connect(endpoints, token);
   if (ec) co_return fail("cannot connect to", ec);
-  boost::system::error_code ip_ec;
-  asio::ip::make_address(host_, ip_ec);
-  if (ip_ec)  // SNI for names only (SSL_set_tlsext_host_name is a macro with a C cast)
+  if (!ip_)  // SNI for names only (SSL_set_tlsext_host_name is a macro with a C cast)
     SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
              const_cast<char*>(host_.c_str()));
   stream.set_verify_callback(asio::ssl::host_name_verification(host_));
@@ -121,8 +99,9 @@ asio::awaitable<AttemptResult> PushTransport::deliver(const store::StoredMessage
   const auto& res = parser.get();
   unsigned status = res.result_int();
   if (status >= 200 && status < 300) co_return AttemptResult{AttemptResult::acknowledged, {}};
-  std::string answer = core::strip_controls(res.body().substr(0, 200));
-  std::string error = fmt::format("{}:{} answered HTTP {}: {}", host_, port_, status, core::scrub(answer));
+  // The receiver's words may echo the message: masked before they are kept
+  // or logged (receiver_text.hpp).
+  std::string error = fmt::format("{}:{} answered HTTP {}: {}", host_, port_, status, receiver_text(res.body(), body));
   co_return AttemptResult{temporary_status(status) ? AttemptResult::retry : AttemptResult::refused, error};
 }
 

@@ -8,7 +8,11 @@
 //     the receiver de-duplicates by it), Sluis-Law, Sluis-Message-Type;
 //   - 2xx = acknowledged; 408, 429 and 5xx, timeouts and network or TLS
 //     errors = try again later; any other status = refused permanently (dead,
-//     with the status and the start of the receiver's answer in the reason).
+//     with the status and the start of the receiver's answer in the reason);
+//   - the receiver's answer is masked before it is kept or logged
+//     (receiver_text.hpp: BSNs, words echoed from the message, printable
+//     ASCII only, bounded);
+//   - the URL is read by Boost.URL (push_url.hpp); userinfo is refused.
 //
 // Threading: attempts run as coroutines on the scheduler's executor.
 #pragma once
@@ -34,6 +38,7 @@ class PushTransport final : public Transport {
   PushTransport() : ctx_(boost::asio::ssl::context::tls_client) {}
   boost::asio::ssl::context ctx_;
   std::string host_, port_, target_;
+  bool ip_ = false;  // host_ is an IP address
   config::Duration timeout_{};
 };
 

@@ -1,10 +1,12 @@
 #include "gateway/route/scheduler.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
+#include <exception>
+
 #include "gateway/core/metrics.hpp"
+#include "gateway/core/redact.hpp"
 #include "gateway/route/events.hpp"
 
 namespace sluis::route {
@@ -15,6 +17,21 @@ namespace {
 core::Metric& attempts_metric(const std::string& result) {
   return core::counter("sluis_delivery_attempts_total", "Delivery attempts to push and drop destinations by result.",
                        "result=\"" + result + "\"");
+}
+
+// What an escaped exception says, fit for last_error and the log (no control
+// characters, nothing of BSN shape, bounded).
+std::string describe(std::exception_ptr e) {
+  std::string what = "an exception of unknown type";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    what = ex.what();
+  } catch (...) {
+  }
+  constexpr std::size_t kMax = 200;
+  if (what.size() > kMax) what.resize(kMax);
+  return core::scrub(core::strip_controls(what));
 }
 }  // namespace
 
@@ -85,13 +102,37 @@ void Scheduler::scan_lane(LaneState& l) {
   }
   for (auto& c : *claimed) {
     ++l.in_flight;
-    asio::co_spawn(ex_, attempt(l.lane.transport, l.lane.destination, std::move(c)), asio::detached);
+    // The completion handler is the attempt's root: whatever happened in the
+    // transport, the message is settled and the lane's slot given back.
+    store::StoredMessage m = c.message;
+    asio::co_spawn(ex_, attempt(l.lane.transport, std::move(c)),
+                   [this, destination = l.lane.destination, m = std::move(m)](std::exception_ptr e,
+                                                                               AttemptResult r) {
+                     if (e) {
+                       // Transports must not throw; one that does defers this
+                       // message (it is retried with backoff) and nothing else.
+                       r = AttemptResult{AttemptResult::retry, "delivery attempt failed: " + describe(e)};
+                       core::log(events::kAttemptFailed,
+                                 {{"msg", m.id}, {"dest", destination}, {"attempt", m.attempts}, {"error", r.error}});
+                     }
+                     finish(destination, m, r);
+                   });
   }
 }
 
-asio::awaitable<void> Scheduler::attempt(std::shared_ptr<Transport> t, std::string destination, store::Claimed c) {
-  AttemptResult r = co_await t->deliver(c.message, c.body);
-  settle(c.message, r);
+asio::awaitable<AttemptResult> Scheduler::attempt(std::shared_ptr<Transport> t, store::Claimed c) {
+  co_return co_await t->deliver(c.message, c.body);
+}
+
+void Scheduler::finish(const std::string& destination, const store::StoredMessage& m, const AttemptResult& r) {
+  try {
+    settle(m, r);
+  } catch (...) {
+    // The message stays delivering until the next start-up's recovery; the
+    // lane goes on.
+    core::log(events::kAttemptFailed,
+              {{"msg", m.id}, {"dest", destination}, {"attempt", m.attempts}, {"error", describe(std::current_exception())}});
+  }
   if (auto it = lanes_.find(destination); it != lanes_.end()) {
     --it->second.in_flight;
     // A slot is free: take the next due message of this lane.

@@ -21,6 +21,10 @@
 //     (store recovery) and is delivered again; the receiver de-duplicates by
 //     the message id (push header Sluis-Message-Id, drop file name), so
 //     delivery is at least once and, for a de-duplicating receiver, exactly once.
+//   - An attempt that throws (a transport must not, but a fault may) is
+//     caught at its root, logged as DELIVERY_ATTEMPT_FAILED with msg= and
+//     dest=, and settled as a failed attempt (deferred with backoff): its
+//     slot is given back, so the lane never stalls.
 //   - Wake-ups: a scan every scan_interval, and at once when the intake
 //     queues a message (wake()) or an attempt frees a slot.
 //   - Partner modes: a shadow partner's messages are `held` at the intake and
@@ -80,7 +84,9 @@ class Scheduler {
     int in_flight = 0;
   };
   void scan_lane(LaneState& l);
-  boost::asio::awaitable<void> attempt(std::shared_ptr<Transport> t, std::string destination, store::Claimed c);
+  boost::asio::awaitable<AttemptResult> attempt(std::shared_ptr<Transport> t, store::Claimed c);
+  // An attempt's end (its co_spawn completion): settle, free the slot, refill.
+  void finish(const std::string& destination, const store::StoredMessage& m, const AttemptResult& r);
   void settle(const store::StoredMessage& m, const AttemptResult& r);
   void arm();
 

@@ -6,10 +6,14 @@
 // command. Output is human-readable by default; --json prints the daemon's
 // answer as it came. The exit code is the answer's result (0 ok, 1 error,
 // 2 unsupported, 3 empty); 64 for a usage error, 69 when the socket cannot be
-// reached. The default socket is $SLUIS_ADMIN_SOCKET, else /run/sluis/sluisd.sock.
+// reached, 77 when the daemon refused the command to this user (the answer's
+// arguments.reason is "not_permitted": the command is for root, sluisd's own
+// user and admin.group only). The default socket is $SLUIS_ADMIN_SOCKET, else
+// /run/sluis/sluisd.sock.
 //
-// `backup PATH`, `config-test FILE`, `message-show ID` and the message
-// actions (`message-hold ID`, `message-release ID`, `message-retry ID`,
+// `backup NAME` (a file name: the copy goes to <state_dir>/backups/NAME),
+// `config-test FILE`, `message-show ID` and the message actions
+// (`message-hold ID`, `message-release ID`, `message-retry ID`,
 // `message-requeue ID`, `message-delete ID --reason TEXT`) also take their
 // argument without its name. `--body`, `--unmask` and `--dry-run` are flags:
 // without a value (or with yes/no) they send "yes" (or the value given).
@@ -59,6 +63,7 @@
 #include <string_view>
 
 #include "gateway/admin/client.hpp"
+#include "gateway/admin/registry.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/app/app.hpp"
@@ -70,7 +75,7 @@
 
 namespace {
 
-constexpr int kExitUsage = 64, kExitUnavailable = 69;
+constexpr int kExitUsage = 64, kExitUnavailable = 69, kExitNotPermitted = 77;  // sysexits.h
 
 void usage(std::ostream& out) {
   out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
@@ -449,7 +454,7 @@ int main(int argc, char** argv) {
   boost::json::object args;
   // A few commands take their main argument without a name.
   static const std::map<std::string, std::string> kPositional = {
-      {"backup", "path"},         {"message-show", "id"},    {"explain", "code"},
+      {"backup", "name"},         {"message-show", "id"},    {"explain", "code"},
       {"config-test", "file"},    {"message-hold", "id"},    {"message-release", "id"},
       {"message-retry", "id"},    {"message-requeue", "id"}, {"message-delete", "id"}};
   // Flags that need no value: "--body" sends body = "yes".
@@ -481,6 +486,10 @@ int main(int argc, char** argv) {
       (answer.result == 0 ? std::cout : std::cerr) << answer.text << "\n";
       print_object(answer.arguments, "  ", std::cout);
     }
+    const auto* reason = answer.arguments.if_contains("reason");
+    if (answer.result == sluis::admin::kError && reason && reason->is_string() &&
+        reason->as_string() == sluis::admin::kNotPermitted)
+      return kExitNotPermitted;
     return answer.result;
   } catch (const std::exception& e) {
     std::cerr << "sluisctl: " << e.what() << "\n";

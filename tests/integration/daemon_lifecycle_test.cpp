@@ -6,9 +6,12 @@
 #define BOOST_TEST_MODULE daemon_lifecycle
 #include <signal.h>
 
+#include <unistd.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <regex>
 
@@ -76,13 +79,19 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   BOOST_TEST(boost::json::parse(rg.output).at("arguments").at("gemeenten").as_int64() == 342);
   BOOST_TEST(sluisctl(dir.path(), {"reference-reload"}).exit_code == 0);
 
-  // The store: empty queue, an online backup.
+  // The store: empty queue, an online backup, written only into state/backups.
   BOOST_TEST(sluisctl(dir.path(), {"queue-summary"}).exit_code == 3);  // empty
-  auto bk = sluisctl(dir.path(), {"backup", (dir.path() / "copy.db").string()});
+  auto bk = sluisctl(dir.path(), {"backup", "copy.db"});
   BOOST_TEST(bk.exit_code == 0, bk.output);
-  BOOST_TEST(fs::exists(dir.path() / "copy.db"));
-  BOOST_TEST(sluisctl(dir.path(), {"backup", (dir.path() / "copy.db").string()}).exit_code == 1);
-  BOOST_TEST(d.log().find("uid=" + std::to_string(::getuid())) != std::string::npos);
+  BOOST_TEST(fs::exists(dir.path() / "state" / "backups" / "copy.db"));
+  BOOST_TEST(sluisctl(dir.path(), {"backup", "copy.db"}).exit_code == 1);  // never replaced
+  auto outside = sluisctl(dir.path(), {"backup", (dir.path() / "copy.db").string()});
+  BOOST_TEST(outside.exit_code == 1);
+  BOOST_TEST(outside.output.find("not a path") != std::string::npos, outside.output);
+  BOOST_TEST(!fs::exists(dir.path() / "copy.db"));
+  BOOST_TEST(d.log().find("ADMIN_BACKUP file=" + (dir.path() / "state" / "backups" / "copy.db").string() +
+                          " uid=" + std::to_string(::getuid())) != std::string::npos,
+             d.log());
 
   // Good reload via SIGHUP: RELOADING=1 then READY=1, new hash and level.
   dir.write("sluisd.toml", config_text("debug"));
@@ -126,6 +135,65 @@ BOOST_AUTO_TEST_CASE(start_control_reload_and_stop) {
   std::string log = d.log();
   BOOST_TEST(log.find(kSyntheticBsn) == std::string::npos, log);
   BOOST_TEST(log.find("DAEMON_STOPPED") != std::string::npos);
+}
+
+// The real sluisd and sluisctl, the client run as another user (nobody) with
+// setpriv: the daemon learns who it is from SO_PEERCRED alone. Every command
+// but the four open ones is refused with sluisctl's exit 77; the open ones
+// answer.
+BOOST_AUTO_TEST_CASE(admin_commands_need_an_admin_peer) {
+  if (::geteuid() != 0) {
+    BOOST_TEST_MESSAGE("not root: cannot run sluisctl as another user; skipped");
+    return;
+  }
+  ScratchDir dir("admin-peer");
+  dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  auto cfg = dir.write("sluisd.toml", config_text("info"));
+  DaemonProcess d(dir.path(), {"--config", cfg.string()});
+  BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), "no READY=1; log:\n" << d.log());
+  // Let nobody reach the socket and run a copy of sluisctl: whether it may
+  // connect is the file system's business, what it may do the daemon's.
+  const fs::path ctl = dir.path() / "sluisctl";
+  fs::copy_file(bin_dir() / "tools" / "sluisctl", ctl);
+  fs::permissions(ctl, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::others_exec | fs::perms::group_exec);
+  fs::permissions(dir.path() / "state", fs::perms::owner_all | fs::perms::others_exec | fs::perms::group_exec);
+  fs::permissions(dir.path() / "state" / "admin.sock", fs::perms::all & ~(fs::perms::owner_exec | fs::perms::group_exec |
+                                                                           fs::perms::others_exec));
+  auto as_nobody = [&](const std::string& command) {
+    return run_command({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ctl.string(),
+                        "--socket", (dir.path() / "state" / "admin.sock").string(), command});
+  };
+
+  auto list = sluisctl(dir.path(), {"--json", "list-commands"});
+  BOOST_REQUIRE_EQUAL(list.exit_code, 0);
+  const auto access = boost::json::parse(list.output).at("arguments").at("access").as_object();
+  std::set<std::string> open;
+  for (const auto& [name, kind] : access)
+    if (kind.as_string() == "open") open.insert(std::string(name));
+  BOOST_TEST((open == std::set<std::string>{"list-commands", "queue-summary", "reference-get", "status-get"}));
+  for (const char* reads : {"message-show", "queue-list", "orphan-list", "overdue", "config-get", "config-test"})
+    BOOST_TEST(access.at(reads).as_string() == "admin", reads);
+  for (const char* changes : {"backup", "config-reload", "shutdown", "message-delete", "prune", "reference-reload"})
+    BOOST_TEST(access.at(changes).as_string() == "change", changes);
+
+  for (const auto& [name, kind] : access) {
+    auto r = as_nobody(std::string(name));
+    if (kind.as_string() == "open") {
+      BOOST_TEST((r.exit_code == 0 || r.exit_code == 3), name << ": " << r.output);
+    } else {
+      BOOST_TEST(r.exit_code == 77, name << ": " << r.output);
+      BOOST_TEST(r.output.find("not permitted") != std::string::npos, r.output);
+      BOOST_TEST(r.output.find("uid 65534") != std::string::npos, r.output);
+    }
+  }
+  BOOST_TEST(d.log().find("ADMIN_COMMAND_REFUSED command=shutdown uid=65534") != std::string::npos, d.log());
+  BOOST_TEST(!fs::exists(dir.path() / "state" / "backups"));
+  // Still running, and root is an admin peer.
+  BOOST_TEST(sluisctl(dir.path(), {"config-get"}).exit_code == 0);
+  d.signal(SIGTERM);
+  BOOST_TEST(d.wait_exit().value_or(-1) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(admin_shutdown_command_stops_the_daemon) {

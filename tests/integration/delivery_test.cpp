@@ -231,6 +231,36 @@ BOOST_AUTO_TEST_CASE(a_permanent_refusal_is_dead_with_a_reason_and_can_be_requeu
   BOOST_REQUIRE(reaches(id, "acknowledged"));
 }
 
+// A receiver that answers with the client's BSN (in spellings core::scrub
+// alone misses), control characters and broken UTF-8: what sluis keeps and
+// logs of it is masked printable text; message-show still answers JSON.
+BOOST_AUTO_TEST_CASE(a_receivers_error_answer_is_scrubbed_before_it_is_kept_or_logged) {
+  rx->mode("echo");
+  auto id = submit("0917");
+  BOOST_REQUIRE_MESSAGE(reaches(id, "dead"), g->daemon->log());
+  auto m = show(id);  // parses: the answer is valid JSON
+  std::string reason(m.at("last_error").as_string());
+  BOOST_TEST(reason.find("HTTP 400: client ********* (*********) onbekend X-Forged: yes? ") != std::string::npos,
+             reason);
+  BOOST_TEST(reason.size() < 400u, reason);
+  for (const char* shape : {"999978366", "999.978.366", "999 978 366"}) {
+    BOOST_TEST(reason.find(shape) == std::string::npos, reason);
+    BOOST_TEST(g->daemon->log().find(shape) == std::string::npos, shape);
+  }
+  for (char c : reason) BOOST_TEST((c >= 0x20 && c < 0x7f), reason);
+  // Not in the store's files either (the stored message itself holds the
+  // BSN as sent, so only the spellings the receiver made up are looked for).
+  for (const char* file : {"sluis.db", "sluis.db-wal"}) {
+    std::string raw = slurp(g->dir.path() / "state" / file);
+    BOOST_TEST(raw.find("999.978.366") == std::string::npos, file);
+    BOOST_TEST(raw.find("999 978 366") == std::string::npos, file);
+    BOOST_TEST(raw.find("X-Forged: yes\r") == std::string::npos, file);
+  }
+  rx->mode("ok");
+  BOOST_TEST(g->sluisctl({"message-requeue", id}).exit_code == 0);
+  BOOST_REQUIRE(reaches(id, "acknowledged"));
+}
+
 BOOST_AUTO_TEST_CASE(a_crash_during_delivery_redelivers_under_the_same_id) {
   rx->mode("hang");
   auto id = submit("0917");

@@ -4,7 +4,9 @@
 Requires a client certificate chaining to --ca (mutual TLS, as a real
 municipality's endpoint would). Behaviour per request from the file DIR/mode
 (read on every request): "ok" (200), "500", "403", "hang" (answers only after
-30 s, for crash tests). Writes to DIR:
+30 s, for crash tests), "echo" (400 with an error text that repeats the
+client's BSN from the request in several spellings, with control characters
+and broken UTF-8, then the whole request: a careless receiver's answer). Writes to DIR:
   port            the port it listens on (written once it listens)
   started.log     one line per request as it arrives: the Sluis-Message-Id
   received.jsonl  one JSON object per request answered 2xx: id, law, type,
@@ -15,6 +17,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import ssl
 import sys
 import time
@@ -50,7 +53,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         m = mode()
         if m == "hang":
             time.sleep(30)
-        status = {"ok": 200, "500": 500, "403": 403, "hang": 200}.get(m, 200)
+        status = {"ok": 200, "500": 500, "403": 403, "hang": 200, "echo": 400}.get(m, 200)
         if status == 200:
             cert = self.connection.getpeercert()
             cn = dict(x[0] for x in cert.get("subject", ())).get("commonName", "")
@@ -59,6 +62,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "type": self.headers.get("Sluis-Message-Type"), "size": len(body),
                 "sha256": hashlib.sha256(body).hexdigest(), "client": cn}))
         answer = b"thank you" if status == 200 else b"cannot take it now"
+        if m == "echo":
+            found = re.search(rb"Bsn>(\d{9})<", body)
+            bsn = found.group(1) if found else b"000000000"
+            dotted = b".".join([bsn[0:3], bsn[3:6], bsn[6:9]])
+            spaced = b" ".join([bsn[0:3], bsn[3:6], bsn[6:9]])
+            answer = (b"client " + dotted + b" (" + spaced + b") onbekend\r\nX-Forged: yes\x00\xff\xfe " + body)
         self.send_response(status)
         self.send_header("Content-Length", str(len(answer)))
         self.send_header("Connection", "close")

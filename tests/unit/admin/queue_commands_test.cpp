@@ -1,5 +1,5 @@
 // The queue commands over a real SQLite store: queue-summary, queue-list,
-// message-show (history, masked body, --unmask for admin peers only, audited)
+// message-show (history, masked body, --unmask, audited; admin peers only)
 // and the message actions, single and bulk with --dry-run; and the admin
 // server telling the command layer that its own user is an admin peer.
 #define BOOST_TEST_MODULE admin_queue
@@ -50,13 +50,13 @@ const std::string kBody =
     "</jw315:Bericht>\n";
 
 struct Fixture : test::TempStore {
-  Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db); }
+  Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db, dir / "backups"); }
   std::string add(const std::string& ident, State state,
                   const std::string& destination = "gemeente-m-mailbox",
                   const std::string& hold_reason = "", const std::string& body = kBody) {
     return TempStore::add(ident, state, destination, hold_reason, body);
   }
-  admin::Answer run(const std::string& cmd, boost::json::object args = {}, bool admin_peer = false,
+  admin::Answer run(const std::string& cmd, boost::json::object args = {}, bool admin_peer = true,
                     uid_t uid = 1500) {
     admin::Request r;
     r.command = cmd;
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(queue_list_refuses_bad_arguments) {
 
 BOOST_AUTO_TEST_CASE(message_show_has_history_and_no_body_by_default) {
   auto id = add("S-1", State::queued);
-  BOOST_TEST(run("message-hold", {{"id", id}}, false, 1234).result == admin::kOk);
+  BOOST_TEST(run("message-hold", {{"id", id}}, true, 1234).result == admin::kOk);
   auto a = run("message-show", {{"id", id}});
   BOOST_TEST(a.result == admin::kOk);
   const auto& m = a.arguments.at("message").as_object();
@@ -186,12 +186,18 @@ BOOST_AUTO_TEST_CASE(message_show_body_is_masked_and_unmask_needs_an_admin_peer)
   BOOST_TEST(body.find("45A09") != std::string::npos);
   BOOST_TEST(audit_count(id, "body") == 1);
 
-  // Not an admin peer: refused, nothing shown, nothing audited as unmask.
-  auto refused = run("message-show", {{"id", id}, {"unmask", "yes"}}, false, 1500);
-  BOOST_TEST(refused.result == admin::kError);
-  BOOST_TEST(refused.text.find("admin.group") != std::string::npos);
-  BOOST_TEST(text_of(admin::to_json(refused)).find("111222333") == std::string::npos);
+  // Not an admin peer: refused, nothing shown, nothing audited; not even the
+  // masked body or the metadata.
+  for (const char* flag : {"unmask", "body"}) {
+    auto refused = run("message-show", {{"id", id}, {flag, "yes"}}, false, 1500);
+    BOOST_TEST(refused.result == admin::kError);
+    BOOST_TEST(refused.arguments.at("reason").as_string() == "not_permitted");
+    BOOST_TEST(refused.text.find("admin.group") != std::string::npos);
+    BOOST_TEST(!refused.arguments.contains("message"));
+    BOOST_TEST(text_of(admin::to_json(refused)).find("111222333") == std::string::npos);
+  }
   BOOST_TEST(audit_count(id, "unmask") == 0);
+  BOOST_TEST(audit_count(id, "body") == 1);
 
   auto clear = run("message-show", {{"id", id}, {"unmask", "yes"}}, true, 0);
   BOOST_REQUIRE(clear.result == admin::kOk);
@@ -244,7 +250,7 @@ BOOST_AUTO_TEST_CASE(delete_needs_a_reason_and_is_audited) {
   BOOST_TEST(refused.result == admin::kError);
   BOOST_TEST(refused.text.find("hold it first") != std::string::npos);
   auto yes =
-      run("message-delete", {{"id", id}, {"reason", "duplicate sent by mistake"}}, false, 321);
+      run("message-delete", {{"id", id}, {"reason", "duplicate sent by mistake"}}, true, 321);
   BOOST_TEST(yes.result == admin::kOk);
   BOOST_TEST(yes.arguments.at("changed").as_array()[0].at("to").as_string() == "deleted");
   BOOST_TEST(!db->get(id)->has_value());
@@ -266,7 +272,7 @@ BOOST_AUTO_TEST_CASE(bulk_actions_with_dry_run) {
   BOOST_TEST((state_of(a) == State::queued));
   BOOST_TEST((state_of(b) == State::queued));
 
-  auto done = run("message-hold", {{"destination", "dest-bulk"}}, false, 99);
+  auto done = run("message-hold", {{"destination", "dest-bulk"}}, true, 99);
   BOOST_TEST(done.result == admin::kOk);
   BOOST_TEST(done.arguments.at("changed").as_array().size() == 2u);
   BOOST_TEST((state_of(a) == State::held));

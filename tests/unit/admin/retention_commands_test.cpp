@@ -20,7 +20,7 @@ namespace {
 
 struct Fixture : test::TempStore {
   Fixture() : TempStore("admin-retention") {
-    admin::add_store_commands(registry, *db);
+    admin::add_store_commands(registry, *db, dir / "backups");
     admin::add_retention_commands(registry, *db, [this] { return retention; });
   }
   admin::Answer run(const std::string& cmd, boost::json::object args = {}) {
@@ -28,6 +28,7 @@ struct Fixture : test::TempStore {
     r.command = cmd;
     r.arguments = std::move(args);
     r.peer_uid = 1500;
+    r.peer_admin = true;
     return registry.dispatch(r);
   }
   bool has_body(const std::string& id) { return db->body(id).has_value(); }

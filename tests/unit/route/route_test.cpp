@@ -322,6 +322,43 @@ BOOST_FIXTURE_TEST_CASE(a_slow_receiver_does_not_delay_others, Fixture) {
   BOOST_TEST(queued == 3);
 }
 
+// A transport must not throw; when one does anyway (a fault, a non-std
+// exception), the attempt's root catches it: the message is deferred with a
+// reason, the slot is given back and the lane keeps delivering.
+BOOST_FIXTURE_TEST_CASE(an_exception_in_one_delivery_does_not_stall_the_lane, Fixture) {
+  auto t = std::make_shared<FakeTransport>();
+  t->answer = [](const store::StoredMessage& m) -> route::AttemptResult {
+    if (m.identificatie == "X1") throw std::runtime_error("drop directory vanished\nforged line 999978366");
+    if (m.identificatie == "X2") throw 42;  // not even a std::exception
+    return {route::AttemptResult::acknowledged, {}};
+  };
+  route::Scheduler s(ioc.get_executor(), *db, clock);
+  s.configure({{"d", 1, t}}, {1min, 1h, 24h}, 1s, 1s);  // one slot: a lost slot stalls the lane
+  auto x1 = queue("X1", "d");
+  auto x2 = queue("X2", "d");
+  auto later = queue("X3", "d");
+  s.scan();
+  settle();
+  BOOST_TEST(t->seen.size() == 3u);
+  BOOST_TEST(s.in_flight("d") == 0);
+  BOOST_TEST(store::to_string(row(later).state) == "acknowledged");
+  auto m1 = row(x1);
+  BOOST_TEST(store::to_string(m1.state) == "deferred");
+  BOOST_TEST(m1.last_error.find("delivery attempt failed: drop directory vanished") != std::string::npos, m1.last_error);
+  BOOST_TEST(m1.last_error.find('\n') == std::string::npos);
+  BOOST_TEST(m1.last_error.find("999978366") == std::string::npos, m1.last_error);
+  auto m2 = row(x2);
+  BOOST_TEST(store::to_string(m2.state) == "deferred");
+  BOOST_TEST(m2.last_error.find("an exception of unknown type") != std::string::npos, m2.last_error);
+  // Retried with backoff like any failed attempt.
+  clock.advance(1min);
+  t->answer = [](const store::StoredMessage&) { return route::AttemptResult{route::AttemptResult::acknowledged, {}}; };
+  s.scan();
+  settle();
+  BOOST_TEST(store::to_string(row(x1).state) == "acknowledged");
+  BOOST_TEST(store::to_string(row(x2).state) == "acknowledged");
+}
+
 BOOST_FIXTURE_TEST_CASE(new_and_deferred_messages_both_progress, Fixture) {
   auto t = std::make_shared<FakeTransport>();
   std::set<std::string> failing;
