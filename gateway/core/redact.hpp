@@ -3,7 +3,13 @@
 // message passes through one of these helpers before it is written anywhere an
 // operator can read it.
 //
-// Threading: pure functions.
+// Which elements of a message hold personal data is the standard's to say
+// (standard/personal_data.hpp, one list); core only knows how to mask
+// (Mask) and is told which elements to mask by a function of their local
+// name (ElementMasks), so that core needs no knowledge of the standard.
+//
+// Threading: pure functions, except set_log_element_masks (once, at start-up;
+// the classifier it sets is read with an atomic load).
 #pragma once
 
 #include <string>
@@ -19,9 +25,37 @@ std::string mask_name(std::string_view name);
 // "2012-03-04" -> "****-**-**" (a birth date with a postcode identifies).
 std::string mask_date(std::string_view date);
 
+// How a personal value is shown.
+enum class Mask {
+  none,  // not personal: shown as it is
+  bsn,   // mask_bsn
+  date,  // mask_date
+  name,  // mask_name (first character kept)
+  all,   // every character '*' (addresses, contact details, free text)
+};
+// `text` masked as `m` says; the whitespace around it (the layout) stays.
+std::string mask_value(std::string_view text, Mask m);
+
+// The mask of an element's text, by the element's local name (Mask::none
+// for an element that holds no personal data).
+using ElementMasks = Mask (*)(std::string_view local_name);
+
+// Masks the text of every element `masks` names, in a document or in a
+// fragment of one (an error text quoting a body): the innermost named element
+// decides; comments are replaced (they may say anything), CDATA is masked
+// like text. A lexical scan, not a parser: it never fails, it masks what it
+// finds, whatever the input (unbalanced, truncated, not XML at all).
+std::string mask_elements(std::string_view xml, ElementMasks masks);
+
 // Replaces every run of exactly 9 digits that passes the BSN 11-check with
 // "*********". Applied by the logger to every value, as a last line of defence.
+// Once set_log_element_masks has named the personal elements, text that
+// looks like XML (holds a '<') is also passed through mask_elements.
 std::string scrub(std::string_view text);
+
+// Names the personal elements for scrub(); called once at start-up by the
+// module that owns the list (standard/personal_data.cpp). nullptr: none.
+void set_log_element_masks(ElementMasks masks);
 
 // Strips CR, LF and other control characters so that a value from outside
 // cannot forge a log line.
