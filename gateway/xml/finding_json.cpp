@@ -1,5 +1,7 @@
 #include "gateway/xml/finding_json.hpp"
 
+#include <boost/json/serialize.hpp>
+
 namespace sluis::xml {
 
 boost::json::object to_json(const standard::Finding& f) {
@@ -17,8 +19,36 @@ boost::json::object to_json(const standard::Finding& f) {
 
 boost::json::array to_json(const standard::Findings& fs) {
   boost::json::array a;
-  for (const auto& f : fs) a.emplace_back(to_json(f));
+  std::size_t bytes = 0;
+  for (const auto& f : fs) {
+    if (a.size() == kListedFindings) break;
+    auto o = to_json(f);
+    // The first is always listed (the validator keeps each under a few KiB).
+    bytes += boost::json::serialize(o).size() + 1;
+    if (!a.empty() && bytes > kListedBytes) break;
+    a.emplace_back(std::move(o));
+  }
+  if (a.size() < fs.size()) {
+    const std::size_t listed = a.size(), omitted = fs.size() - listed;
+    const std::string total = std::to_string(fs.size()), more = std::to_string(omitted);
+    standard::Finding f;
+    f.origin = "sluis";
+    f.path = "/";
+    f.nl = "Er zijn " + total + " bevindingen; de eerste " + std::to_string(listed) +
+           " staan hierboven, " + more + " zijn weggelaten om het antwoord klein te houden.";
+    f.en = "There are " + total + " findings; the first " + std::to_string(listed) +
+           " are listed above, " + more + " are left out to keep the answer small.";
+    auto o = to_json(f);
+    o["omitted"] = omitted;
+    o["findings_total"] = fs.size();
+    a.emplace_back(std::move(o));
+  }
   return a;
+}
+
+void put_findings(boost::json::object& o, const standard::Findings& fs) {
+  o["findings"] = to_json(fs);
+  o["findings_total"] = fs.size();
 }
 
 boost::json::object to_json(const Outcome& o) {
@@ -29,7 +59,7 @@ boost::json::object to_json(const Outcome& o) {
     j["berichtcode"] = o.identity->type->berichtcode;
     j["release"] = o.identity->release;
   }
-  j["findings"] = to_json(o.findings);
+  put_findings(j, o.findings);
   return j;
 }
 

@@ -1,17 +1,24 @@
 #include "gateway/xml/schema_set.hpp"
 
+#include <xercesc/framework/LocalFileInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
 #include <xercesc/sax/ErrorHandler.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
-#include <xercesc/sax2/SAX2XMLReader.hpp>
-#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
+#include <xercesc/util/OutOfMemoryException.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
+#include <xercesc/util/XMLEntityResolver.hpp>
+#include <xercesc/util/XMLNetAccessor.hpp>
+#include <xercesc/util/XMLResourceIdentifier.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 #include <xercesc/validators/schema/ComplexTypeInfo.hpp>
 #include <xercesc/validators/schema/SchemaGrammar.hpp>
 
+#include <xercesc/util/SecurityManager.hpp>
+
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -25,7 +32,14 @@ namespace sluis::xml {
 using namespace xercesc;
 namespace fs = std::filesystem;
 
-XercesRuntime::XercesRuntime() { XMLPlatformUtils::Initialize(); }
+XercesRuntime::XercesRuntime(MemoryManager* memory) {
+  XMLPlatformUtils::Initialize(XMLUni::fgXercescDefaultLocale, nullptr, nullptr, memory);
+  // Nothing is ever fetched: without a net accessor (Xerces' is libcurl)
+  // every URL a document or schema might name fails to open, whatever a
+  // parser's features say.
+  delete XMLPlatformUtils::fgNetAccessor;
+  XMLPlatformUtils::fgNetAccessor = nullptr;
+}
 XercesRuntime::~XercesRuntime() { XMLPlatformUtils::Terminate(); }
 
 SchemaSet::~SchemaSet() = default;
@@ -37,6 +51,51 @@ std::string slurp(const fs::path& p) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// What a pack's XSDs import or include resolves to a file of the same pack
+// that its MANIFEST lists, named as a plain file name ("basisschema.xsd"), and
+// to nothing else: no other file, no URL. (External entities and DTDs never
+// get here: a schema document with a DOCTYPE is refused before Xerces reads
+// it.) Every refusal is kept, and refuses the pack.
+class PackResolver : public XMLEntityResolver {
+ public:
+  void enter(const fs::path& dir, std::set<std::string> files) {
+    dir_ = dir;
+    files_ = std::move(files);
+  }
+  InputSource* resolveEntity(XMLResourceIdentifier* r) override {
+    std::string name = detail::to_utf8(r->getSystemId());
+    if (name.empty()) return nullptr;  // an import by namespace only: nothing to read
+    const auto type = r->getResourceIdentifierType();
+    const bool schema = type == XMLResourceIdentifier::SchemaGrammar || type == XMLResourceIdentifier::SchemaImport ||
+                        type == XMLResourceIdentifier::SchemaInclude || type == XMLResourceIdentifier::SchemaRedefine;
+    if (schema && name.find_first_of("/\\:") == std::string::npos && files_.count(name))
+      return new LocalFileInputSource(detail::XStr((dir_ / name).string()).get());
+    if (refused.size() < 10) refused.push_back(name.size() > 200 ? name.substr(0, 200) + "..." : name);
+    return nullptr;
+  }
+  std::vector<std::string> refused;
+
+ private:
+  fs::path dir_;
+  std::set<std::string> files_;
+};
+
+// Schema documents have no DTD: the text "<!DOCTYPE" or "<!ENTITY" anywhere
+// in one refuses the pack, before any parser reads it (an entity could read
+// a local file into an error text, or fetch a URL).
+std::optional<std::string> doctype_in(const fs::path& xsd) {
+  const std::string text = slurp(xsd);
+  for (std::string_view markup : {"<!DOCTYPE", "<!ENTITY"}) {
+    auto at = text.find(markup);
+    if (at != std::string::npos) {
+      auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1;
+      return xsd.string() + ":" + std::to_string(line) + ": " + std::string(markup.substr(2)) +
+             ": a schema document may have no DTD and no entities; this pack is refused";
+    }
+  }
+  return std::nullopt;
 }
 
 class CollectErrors : public ErrorHandler {
@@ -114,12 +173,20 @@ core::Result<Pack> check_manifest(const fs::path& dir) {
 core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::SchemasConfig& cfg) {
   std::shared_ptr<SchemaSet> set(new SchemaSet());
   set->pool_ = std::make_unique<XMLGrammarPoolImpl>(XMLPlatformUtils::fgMemoryManager);
-  std::unique_ptr<SAX2XMLReader> loader(
-      XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, set->pool_.get()));
+  auto loader = std::make_unique<SAX2XMLReaderImpl>(XMLPlatformUtils::fgMemoryManager, set->pool_.get());
   loader->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
   loader->setFeature(XMLUni::fgXercesSchema, true);
   loader->setFeature(XMLUni::fgXercesSchemaFullChecking, true);
   loader->setFeature(XMLUni::fgXercesHandleMultipleImports, true);
+  // Nothing outside the pack: no external DTD, no default resolution of a
+  // system id; the resolver hands out the pack's own files only.
+  loader->setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+  loader->setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
+  SecurityManager security;
+  security.setEntityExpansionLimit(static_cast<XMLSize_t>(cfg.max_entity_expansions));
+  loader->setProperty(XMLUni::fgXercesSecurityManager, &security);
+  PackResolver resolver;
+  loader->setXMLEntityResolver(&resolver);
   CollectErrors errors;
   loader->setErrorHandler(&errors);
 
@@ -133,20 +200,35 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::Sch
     // Every message XSD imports the basisschema; load the messages in a fixed
     // order so the pool is the same whatever the directory order.
     std::vector<fs::path> xsds;
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().extension() == ".xsd" && e.path().filename() != "basisschema.xsd")
-        xsds.push_back(e.path());
+    std::set<std::string> files;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() != ".xsd") continue;
+      if (auto doctype = doctype_in(e.path())) return core::make_error("schemas.doctype", *doctype);
+      files.insert(e.path().filename().string());
+      if (e.path().filename() != "basisschema.xsd") xsds.push_back(e.path());
+    }
     std::sort(xsds.begin(), xsds.end());
+    resolver.enter(dir, std::move(files));
     for (const auto& xsd : xsds) {
       errors.errors.clear();
       Grammar* g = nullptr;
+      // Xerces' exceptions become the pack's error, never leave load().
       try {
-        g = loader->loadGrammar(xsd.c_str(), Grammar::SchemaGrammarType, true);
+        LocalFileInputSource source(detail::XStr(xsd.string()).get());
+        g = loader->loadGrammar(source, Grammar::SchemaGrammarType, true);
       } catch (const XMLException& e) {
         return core::make_error("schemas.load", xsd.string() + ": " + detail::to_utf8(e.getMessage()));
       } catch (const SAXParseException& e) {
         return core::make_error("schemas.load", xsd.string() + ": " + detail::to_utf8(e.getMessage()));
+      } catch (const SAXException& e) {
+        return core::make_error("schemas.load", xsd.string() + ": " + detail::to_utf8(e.getMessage()));
+      } catch (const OutOfMemoryException&) {
+        return core::make_error("schemas.load", xsd.string() + ": out of memory while loading the schema");
       }
+      if (!resolver.refused.empty())
+        return core::make_error("schemas.outside", xsd.string() + " refers to " + resolver.refused.front() +
+                                                       ", which is not a file of this pack; a pack's schemas may "
+                                                       "import and include only files its MANIFEST lists");
       if (!g || !errors.errors.empty())
         return core::make_error("schemas.load", "cannot load " + xsd.string() + ": " +
                                                     (errors.errors.empty() ? "no grammar" : errors.errors.front()));

@@ -10,6 +10,14 @@
 // Loading refuses a pack whose files differ from the MANIFEST, a file not
 // listed, or a release/law that does not match the directory.
 //
+// A pack is input like any other (`sluisctl config-test PATH` loads the
+// packs a given configuration names): loading reads the pack's own files and
+// nothing else. A schema document with a DOCTYPE or an entity declaration is
+// refused before Xerces reads it; an import or include resolves only to a
+// file the MANIFEST lists, by its plain name; no external DTD, no default
+// entity resolution; and XercesRuntime removes Xerces' net accessor, so no
+// URL can be fetched at all. Xerces' exceptions become the load's error.
+//
 // Threading: load() from one thread at start-up (after XercesRuntime); the
 // loaded set is immutable and shared (shared_ptr<const SchemaSet>) by the
 // per-thread Validators. Reloading makes a new set.
@@ -26,15 +34,19 @@
 
 namespace xercesc_3_2 {
 class XMLGrammarPool;
+class MemoryManager;
 }
 
 namespace sluis::xml {
 
 // Xerces' process-wide initialisation (XMLPlatformUtils::Initialize /
-// Terminate). Create one in main before any SchemaSet; nests safely.
+// Terminate). Create one in main before any SchemaSet; nests safely. It also
+// removes Xerces' net accessor: nothing in this process fetches a URL.
+// `memory`: Xerces' memory manager (default: its own), taken by the first
+// runtime of the process only (tests use it to run Xerces out of memory).
 class XercesRuntime {
  public:
-  XercesRuntime();
+  explicit XercesRuntime(xercesc_3_2::MemoryManager* memory = nullptr);
   ~XercesRuntime();
   XercesRuntime(const XercesRuntime&) = delete;
   XercesRuntime& operator=(const XercesRuntime&) = delete;

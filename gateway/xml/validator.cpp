@@ -10,6 +10,7 @@
 #include <xercesc/sax2/DefaultHandler.hpp>
 #include <xercesc/sax2/SAX2XMLReader.hpp>
 #include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
+#include <xercesc/util/OutOfMemoryException.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/SecurityManager.hpp>
 #include <xercesc/validators/schema/SchemaSymbols.hpp>
@@ -20,11 +21,12 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
-#include <regex>
 #include <set>
 #include <vector>
 
 #include "gateway/core/redact.hpp"
+#include "gateway/standard/personal_data.hpp"
+#include "gateway/xml/encoding.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/xerces_util.hpp"
 #include "gateway/xml/xsd_explain.hpp"
@@ -46,13 +48,6 @@ std::string_view to_string(Verdict v) {
 
 namespace {
 
-// Elements whose values are personal data: their values never appear in a finding.
-const std::set<std::string, std::less<>> kPersonal = {
-    "Bsn",        "Geboortedatum", "Datum",     "DatumGebruik", "Achternaam",   "Voorvoegsel",
-    "Partnernaam", "Voornamen",    "Voorletters", "Straatnaam", "Huisnummer",   "Huisletter",
-    "HuisnummerToevoeging", "Postcode", "Plaatsnaam", "Telefoonnummer", "Emailadres",
-    "Commentaar", "Nummer",        "Organisatie"};
-
 // Elements Handler::capture takes a value from (the names it compares).
 const std::set<std::string, std::less<>> kCaptured = {
     "Bsn",        "BerichtCode", "Afzender",      "Ontvanger",   "IdentificatieRetour", "DagtekeningRetour",
@@ -62,15 +57,34 @@ const std::set<std::string, std::less<>> kCaptured = {
 // bytes); the handler keeps no more of an element's text than that.
 constexpr std::size_t kQuoted = 64;
 
-// Xerces quotes values in its messages: 'value'. Mask them for personal elements.
+// What a finding's texts may hold of the document (bytes): a name in a path
+// step, Xerces' message, a namespace quoted in a refusal, an explanation. A
+// document may have names of megabytes; what it is answered stays small.
+constexpr std::size_t kQuotedName = 64;
+constexpr std::size_t kQuotedText = 1024;
+constexpr std::size_t kExplained = 4096;
+
+// `s` cut to at most `max` bytes, on a character boundary, with "…" when cut.
+std::string clip(std::string s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t at = max;
+  while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  s.resize(at);
+  s += "\u2026";
+  return s;
+}
+
+// Xerces quotes values in its messages: 'value'. Mask them for personal
+// elements: the first quoted run (facet and type names come after the value),
+// to the end when it is not closed.
 std::string mask_message(std::string text, bool personal) {
   if (personal) {
-    static const std::regex quoted("'[^']*'");
-    // Keep facet and type names (they come after the value), mask the first quoted run only.
-    std::smatch m;
-    if (std::regex_search(text, m, quoted)) text.replace(m.position(0), m.length(0), "'***'");
+    if (auto open = text.find('\''); open != std::string::npos) {
+      auto close = text.find('\'', open + 1);
+      text.replace(open, close == std::string::npos ? std::string::npos : close - open + 1, "'***'");
+    }
   }
-  return core::scrub(core::strip_controls(text));
+  return clip(core::scrub(core::strip_controls(text)), kQuotedText);
 }
 
 // The named simple type of a declared element and its enumeration, from the
@@ -108,7 +122,7 @@ class Names {
   };
   // A name with what the handler needs to know of it.
   static Name make(std::u16string key, std::string text) {
-    bool personal = kPersonal.count(text) > 0, captured = kCaptured.count(text) > 0;
+    bool personal = standard::is_personal(text), captured = kCaptured.count(text) > 0;
     return Name{std::move(key), std::move(text), personal, captured};
   }
 
@@ -180,6 +194,7 @@ struct Frame {
   const Names::Name* cached;
   Names::Name own;  // the name when the cache had no room
   int index;        // n in "Name[n]": how many siblings so far had this name
+  bool personal;    // a personal element or inside one: no value of it is quoted
   struct Sibling {
     const Names::Name* cached;  // compared by address: one entry per name
     std::string own;            // when not cached
@@ -190,6 +205,19 @@ struct Frame {
 
   const Names::Name& name() const { return cached ? *cached : own; }
 };
+
+// The finding that ends a list of kMaxXsdFindings XSD findings.
+Finding more_findings() {
+  const std::string n = std::to_string(kMaxXsdFindings);
+  Finding f;
+  f.origin = "sluis";
+  f.path = "/";
+  f.nl = "Het bericht heeft meer dan " + n + " schemafouten; na de eerste " + n +
+         " is het lezen gestopt, dus er kunnen er nog meer zijn. Herstel deze en verstuur het bericht opnieuw.";
+  f.en = "The message has more than " + n + " schema errors; reading stopped after the first " + n +
+         ", so there may be more. Fix these and send the message again.";
+  return f;
+}
 
 // Why the handler stopped parsing early.
 struct Stop {
@@ -221,6 +249,7 @@ class Handler : public DefaultHandler {
     outcome_ = Outcome{};
     clear_text();
     fatal_ = false;
+    capped_ = false;
     started_ = false;
     unreadable_.reset();
     pending_.clear();
@@ -244,9 +273,11 @@ class Handler : public DefaultHandler {
     f.cached = cached;
     if (!cached) f.own = Names::make({}, std::move(own));
     f.index = index;
+    f.personal = f.name().personal || (depth_ > 1 && stack_[depth_ - 2].personal);
     f.used = 0;
     clear_text();
     flush();
+    if (capped_) stop_capped();
     if (builder_)
       builder_->start(f.name().text, index,
                       locator_ ? static_cast<int>(locator_->getLineNumber()) : 0,
@@ -262,6 +293,7 @@ class Handler : public DefaultHandler {
 
   void end() {
     flush();
+    if (capped_) stop_capped();
     if (outcome_.identity && depth_ > 0 && stack_[depth_ - 1].name().captured) capture(*outcome_.identity);
     if (builder_) builder_->end();
     if (depth_ > 0) --depth_;
@@ -357,6 +389,8 @@ class Handler : public DefaultHandler {
   }
 
   const std::optional<Stop>& stopped() const { return stop_; }
+  // Whether findings were left out (more than kMaxXsdFindings).
+  bool capped() const { return capped_; }
   const std::optional<std::string>& unreadable() const { return unreadable_; }
 
   Outcome& outcome() {
@@ -371,6 +405,13 @@ class Handler : public DefaultHandler {
     throw Stopped{};
   }
 
+  // The findings are capped: reading on would only find more of them (an
+  // invalid message stays invalid), and each costs memory and answer size.
+  [[noreturn]] void stop_capped() {
+    Finding more = more_findings();
+    stop(Stop{outcome_.identity ? Verdict::invalid : Verdict::not_xml, more.nl, more.en, ""});
+  }
+
   // "iwmo 3.2, ijw 3.2": what this gateway accepts, for refusals.
   std::string supported() const {
     std::string s;
@@ -380,9 +421,12 @@ class Handler : public DefaultHandler {
   }
 
   // Stops (throws) unless the root is a Bericht of an active release.
-  void identify(const std::string& uri, const std::string& local) {
-    auto ns = standard::parse_namespace(uri);
-    if (local != "Bericht" || !ns || ns->number == 0) {
+  void identify(const std::string& full_uri, const std::string& full_local) {
+    auto ns = standard::parse_namespace(full_uri);
+    // Quoted back: a document's names may be of any length.
+    const std::string uri = core::scrub(core::strip_controls(clip(full_uri, kQuotedText / 4)));
+    const std::string local = clip(full_local, kQuotedName);
+    if (full_local != "Bericht" || !ns || ns->number == 0) {
       stop(Stop{Verdict::unknown_message,
                  "Het bericht is geen iWmo- of iJw-bericht dat deze gateway aanneemt: het hoofdelement is {" +
                      uri + "}" + local +
@@ -429,7 +473,13 @@ class Handler : public DefaultHandler {
 
   std::string path() const {
     std::string p;
-    for (std::size_t i = 0; i < depth_; ++i) append_path_step(p, stack_[i].name().text, stack_[i].index);
+    for (std::size_t i = 0; i < depth_; ++i) {
+      const std::string& name = stack_[i].name().text;
+      if (name.size() <= kQuotedName)
+        append_path_step(p, name, stack_[i].index);
+      else
+        append_path_step(p, clip(name, kQuotedName), stack_[i].index);
+    }
     return p.empty() ? "/" : p;
   }
 
@@ -449,7 +499,13 @@ class Handler : public DefaultHandler {
     flush_pending();
   }
   void flush_pending() {
-    for (auto& p : pending_) explain(p);
+    for (auto& p : pending_) {
+      if (outcome_.findings.size() >= kMaxXsdFindings) {
+        capped_ = true;  // one more than listed: "and more" is true
+        break;
+      }
+      explain(p);
+    }
     pending_.clear();
   }
 
@@ -459,7 +515,7 @@ class Handler : public DefaultHandler {
     f.path = path();
     f.line = p.line;
     f.column = p.column;
-    bool personal = depth_ > 0 && stack_[depth_ - 1].name().personal;
+    bool personal = depth_ > 0 && stack_[depth_ - 1].personal;
     f.detail = mask_message(p.message, personal);
     const std::string& text = current_text();
     if (!personal && !text.empty() && text.size() < kQuoted) f.value = core::scrub(core::strip_controls(text));
@@ -468,10 +524,10 @@ class Handler : public DefaultHandler {
     std::string where_en = f.path + " (line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ")";
     if (!p.fatal) {
       const Frame* top = depth_ > 0 ? &stack_[depth_ - 1] : nullptr;
-      auto words = explain_xsd_error(f.detail, top ? std::string_view(top->name().text) : "Bericht", f.value,
-                                     top ? facts_of(top->decl) : SchemaFacts{});
-      f.nl = "Het bericht voldoet niet aan het XSD-schema bij " + where + ": " + words.nl;
-      f.en = "The message does not conform to the XSD schema at " + where_en + ": " + words.en;
+      std::string element = top ? clip(top->name().text, kQuotedName) : "Bericht";
+      auto words = explain_xsd_error(f.detail, element, f.value, top ? facts_of(top->decl) : SchemaFacts{});
+      f.nl = clip("Het bericht voldoet niet aan het XSD-schema bij " + where + ": " + words.nl, kExplained);
+      f.en = clip("The message does not conform to the XSD schema at " + where_en + ": " + words.en, kExplained);
     } else {
       f.nl = "Het bericht is geen goedgevormde XML bij " + where + ": " + f.detail +
              ". Controleer of alle elementen goed geopend en gesloten zijn.";
@@ -491,6 +547,7 @@ class Handler : public DefaultHandler {
   std::string scratch_;
   Outcome outcome_;
   bool fatal_ = false;
+  bool capped_ = false;
   std::vector<Pending> pending_;
   std::optional<Stop> stop_;
   bool started_ = false;
@@ -543,6 +600,15 @@ class Reader : public SAX2XMLReaderImpl {
 struct Validator::Impl {
   Impl(std::shared_ptr<const SchemaSet> s, const config::SchemasConfig& l)
       : schemas(std::move(s)), limits(l), handler(*schemas, l.max_depth) {
+    security.setEntityExpansionLimit(static_cast<XMLSize_t>(l.max_entity_expansions));
+    source.setCopyBufToStream(false);
+    reset_parser();
+  }
+
+  // A new parser on the pool, set up as below (also after Xerces ran out of
+  // memory, which leaves a parser unusable).
+  void reset_parser() {
+    parser.reset();
     parser = std::make_unique<Reader>(schemas->pool(), handler);
     parser->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
     parser->setFeature(XMLUni::fgSAX2CoreValidation, true);
@@ -557,7 +623,6 @@ struct Validator::Impl {
     // and about 1% less work per message.
     parser->setFeature(XMLUni::fgXercesIdentityConstraintChecking, schemas->identity_constraints());
     parser->setFeature(XMLUni::fgXercesValidationErrorAsFatal, false);
-    security.setEntityExpansionLimit(static_cast<XMLSize_t>(l.max_entity_expansions));
     parser->setProperty(XMLUni::fgXercesSecurityManager, &security);
     parser->setErrorHandler(&handler);
     // With a ContentHandler the reader is the scanner's document handler
@@ -566,7 +631,6 @@ struct Validator::Impl {
     // A lexical handler makes the reader the scanner's DocTypeHandler, so
     // Reader::doctypeDecl hears of every DOCTYPE.
     parser->setLexicalHandler(&handler);
-    source.setCopyBufToStream(false);
   }
 
   std::shared_ptr<const SchemaSet> schemas;
@@ -606,6 +670,14 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
         "The message is larger than " + config::format_size(impl_->limits.max_message) + " (OP179).", ""));
     return out;
   }
+  // UTF-8 without BOM (OP192), before the parser could decode anything else.
+  if (auto problem = check_encoding(doc)) {
+    out.verdict = Verdict::not_xml;
+    Finding f = stop_finding(problem->nl, problem->en, "");
+    f.rule = "OP192";
+    out.findings.push_back(std::move(f));
+    return out;
+  }
   auto& h = impl_->handler;
   h.reset_state(read == ReadModel::yes);
   impl_->source.resetMemBufInputSource(reinterpret_cast<const XMLByte*>(doc.data()), doc.size());
@@ -619,6 +691,20 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
     // Reported through fatalError already.
   } catch (const XMLException& e) {
     unreadable = detail::to_utf8(e.getMessage());
+  } catch (const SAXException& e) {
+    unreadable = detail::to_utf8(e.getMessage());
+  } catch (const OutOfMemoryException&) {
+    // Xerces leaves a parser in an undefined state after this: a new one
+    // reads the next document. The sender is told plainly; nothing of the
+    // document was judged.
+    impl_->reset_parser();
+    out.verdict = Verdict::not_xml;
+    out.findings.push_back(stop_finding(
+        "Het bericht kon niet worden gelezen: de gateway had er op dit moment niet genoeg geheugen voor. "
+        "Probeer het later opnieuw.",
+        "The message could not be read: the gateway did not have enough memory for it just now. Try again later.",
+        "out of memory"));
+    return out;
   }
   if (unreadable) {
     h.outcome().findings.push_back(stop_finding("Het bericht kon niet gelezen worden.",
@@ -637,6 +723,8 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
   }
   out.identity = h.outcome().identity;
   out.findings = std::move(h.outcome().findings);
+  // Capped by a last error the parser could not read past (a fatal one).
+  if (h.capped()) out.findings.push_back(more_findings());
   if (h.fatal() || !out.identity)
     out.verdict = Verdict::not_xml;
   else

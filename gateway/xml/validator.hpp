@@ -2,12 +2,16 @@
 // the locked grammar pool of a SchemaSet, and identification of the message
 // (root namespace -> law, release, message; Header/BerichtCode).
 //
-// Hardening: the size cap is checked before parsing; DOCTYPE is refused (no
+// Hardening: the size cap is checked before parsing, and so is the encoding
+// (UTF-8 without BOM, OP192; xml/encoding.hpp); DOCTYPE is refused (no
 // DTDs, so no entity declarations at all); external entities and schemas are
 // never loaded (default entity resolution off; the instance's
 // xsi:schemaLocation is not followed: only the pool's grammars count); a
 // SecurityManager caps entity expansions; the handler counts depth and stops
-// at max_depth. Nothing reaches the network or the file system.
+// at max_depth. Nothing reaches the network or the file system. Work per
+// document is bounded: at most kMaxXsdFindings findings, each quoting at most
+// a few KiB of the document. Xerces' own exceptions (out of memory included)
+// end in an outcome, never leave validate().
 //
 // Findings carry the element path as the XSD conformance corpus writes it
 // (local names, [n] when n > 1; a missing or misplaced child is reported at
@@ -60,6 +64,12 @@ struct Outcome {
   standard::Findings findings;
   std::optional<standard::model::Message> message;  // the typed model: valid and asked for
 };
+
+// Parsing stops after this many XSD findings, with one more finding saying
+// so ("and more"): reading on cannot make the message valid, and each finding
+// costs memory and answer size (25 MiB of undeclared elements would be a
+// million of them).
+inline constexpr std::size_t kMaxXsdFindings = 100;
 
 // Whether validate() also reads the typed model, in the same SAX pass.
 enum class ReadModel { no, yes };
