@@ -7,10 +7,14 @@
 // served at once; one more is answered with result 1 and closed.
 //
 // The socket file is created with mode 0660 and group admin.group. Each
-// request carries its peer (SO_PEERCRED): uid, gid, and whether it may see
-// personal data (root, sluisd's own user or a member of admin.group). A file left
-// at the path is replaced only when it is a socket nobody answers on; when
-// another sluisd answers there, open() refuses (two daemons on one state).
+// request carries its peer, read once when the connection is accepted
+// (SO_PEERCRED, SO_PEERGROUPS): uid, gid, and whether it is an admin peer
+// (root, sluisd's own user or a member of admin.group), which decides what
+// it may run (registry.hpp, Access). An exception escaping a connection's
+// coroutine is logged (ADMIN_CONNECTION_FAILED, with its number and uid) and
+// closes that connection only. A file left at the path is replaced only when
+// it is a socket nobody answers on; when another sluisd answers there,
+// open() refuses (two daemons on one state).
 //
 // Threading: everything runs on the io_context given (one coroutine per
 // connection). close() stops accepting and lets running requests finish;
