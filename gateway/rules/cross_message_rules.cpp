@@ -788,11 +788,17 @@ void tr388(const Context& c, Sink& s) {
 
 const m::Bericht325* antwoord(const Context& c) { return as<m::Bericht325>(c); }
 
-// The 323 a 325 answers, by its DeclaratieIdentificatie.
+// The 323 a 325 answers, by its DeclaratieIdentificatie: only a declaration
+// the provider sent to this 325's gemeente (its Afzender). Another gemeente's
+// declaration is not found, so TR337 refuses the 325 and TR366, TR367, TR371
+// and TR376 never compare with it: no gemeente judges what was declared to
+// another.
 std::optional<L::Declaration> answered(const Context& c) {
   auto b = antwoord(c);
   if (!b || !b->Header.DeclaratieIdentificatie) return std::nullopt;
-  return c.ledger->declaration_by_id(law(c), aanbieder(c), b->Header.DeclaratieIdentificatie->Identificatie);
+  auto decl = c.ledger->declaration_by_id(law(c), aanbieder(c), b->Header.DeclaratieIdentificatie->Identificatie);
+  if (!decl || decl->gemeente != gemeente(c)) return std::nullopt;
+  return decl;
 }
 
 void tr337(const Context& c, Sink& s) {
