@@ -1,5 +1,6 @@
 #include "gateway/app/app.hpp"
 
+#include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -36,9 +37,52 @@ std::uint64_t monotonic_usec() {
          static_cast<std::uint64_t>(ts.tv_nsec) / 1000;
 }
 
+// Start-up check: the open-file limit against what the configuration needs.
+// Below it sluisd still runs (accepting pauses when descriptors run out) but
+// warns; below what it needs without a single partner connection it refuses
+// to start (exit 78, as for a configuration error: a restart would not help).
+void check_descriptor_limit(const config::Config& cfg) {
+  constexpr std::uint64_t kFewestConnections = 16;
+  const std::uint64_t need = descriptors_needed(cfg);
+  const std::uint64_t base = need - (cfg.https.enabled ? cfg.https.max_connections : 0);
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < need) {
+    // Raise the soft limit as far as the hard one allows. (The unit sets both
+    // through LimitNOFILE; its system call filter refuses setrlimit.)
+    rlimit want = lim;
+    want.rlim_cur = lim.rlim_max == RLIM_INFINITY ? need : std::min<rlim_t>(need, lim.rlim_max);
+    if (want.rlim_cur > lim.rlim_cur && ::setrlimit(RLIMIT_NOFILE, &want) == 0) lim = want;
+  }
+  if (lim.rlim_cur == RLIM_INFINITY || lim.rlim_cur >= need) return;
+  const std::uint64_t limit = lim.rlim_cur;
+  if (limit < base + kFewestConnections)
+    throw config::ConfigError({fmt::format(
+        "{}: the open-file limit (RLIMIT_NOFILE, LimitNOFILE= in the unit) is {}; sluisd needs {} "
+        "for this configuration ({} without partner connections): raise the limit",
+        cfg.source.string(), limit, need, base)});
+  core::log(events::kFdLimitLow, {{"limit", limit}, {"need", need},
+                                  {"max_connections", cfg.https.max_connections}});
+}
+
 }  // namespace
 
 std::string_view version() { return SLUIS_VERSION; }
+
+std::uint64_t descriptors_needed(const config::Config& cfg) {
+  // stdio, the listeners, epoll, eventfds, timers, signals, the notify
+  // socket, files read while loading, and some slack.
+  std::uint64_t n = 64;
+  n += 16;  // the store: database, WAL, shared memory, a backup or check in progress
+  if (cfg.https.enabled) n += static_cast<std::uint64_t>(cfg.https.max_connections);
+  if (cfg.plain.enabled) n += 64;  // the plain listener's fixed connection limit
+  n += static_cast<std::uint64_t>(cfg.admin.max_connections);
+  for (const auto& d : cfg.destinations) {
+    if (d.kind == config::DestinationKind::push) n += static_cast<std::uint64_t>(d.concurrency);  // a socket per attempt
+    if (d.kind == config::DestinationKind::drop) n += 2;  // the directory and the file being written
+  }
+  return n;
+}
 
 std::shared_ptr<const rules::ReferenceData> load_reference(const config::ReferenceConfig& cfg) {
   auto slurp = [](const std::filesystem::path& p) {
@@ -102,6 +146,8 @@ App::App(std::filesystem::path config_file)
 App::~App() = default;
 
 int App::run() {
+  // 0. Enough file descriptors for what the configuration asks.
+  check_descriptor_limit(*config_);
   // 1. State directory and the message store.
   std::filesystem::create_directories(config_->state_dir);
   store::SqliteOptions so;

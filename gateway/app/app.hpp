@@ -42,6 +42,12 @@ std::vector<std::string> check_configuration(const std::filesystem::path& file);
 
 std::string_view version();
 
+// File descriptors the configuration needs at most (https.max_connections,
+// the plain and admin listeners, the store, push attempts, drop directories
+// and a reserve): the start-up check compares RLIMIT_NOFILE with it, and
+// systemd/sluisd.service's LimitNOFILE is sized for the defaults.
+std::uint64_t descriptors_needed(const config::Config& cfg);
+
 // Reads the reference lists named in config (throws std::runtime_error naming
 // file and line).
 std::shared_ptr<const rules::ReferenceData> load_reference(const config::ReferenceConfig& cfg);

@@ -21,6 +21,12 @@ inline constexpr Event kReloaded{"CONFIG_RELOADED", Level::notice,
 inline constexpr Event kReloadFailed{
     "CONFIG_RELOAD_FAILED", Level::err,
     "The new configuration has errors; the running one stays. Fix the file and reload again."};
+inline constexpr Event kFdLimitLow{
+    "DAEMON_FD_LIMIT_LOW", Level::warning,
+    "The open-file limit (RLIMIT_NOFILE, the unit's LimitNOFILE) is below what the configuration "
+    "needs (need= counts https.max_connections, the plain and admin listeners, the store, push "
+    "attempts and drop directories): connections beyond it wait in the backlog "
+    "(NET_ACCEPT_PAUSED). Raise LimitNOFILE or lower https.max_connections."};
 inline constexpr Event kReloadNote{"CONFIG_RELOAD_NEEDS_RESTART", Level::warning,
                                    "A changed key takes effect only after a restart."};
 

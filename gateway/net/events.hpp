@@ -31,7 +31,38 @@ inline constexpr Event kSessionError{"NET_SESSION_ERROR", Level::info,
 inline constexpr Event kHandlerFailed{"NET_HANDLER_FAILED", Level::err,
                                       "A request handler threw; answered 500. Report it."};
 inline constexpr Event kTlsReloaded{"NET_TLS_RELOADED", Level::notice,
-                                    "Certificates, CAs and CRLs were reloaded; new connections "
-                                    "use them, running ones keep theirs."};
+                                    "Certificates, CAs, CRLs and partners were reloaded; new "
+                                    "connections use them, and open connections are checked "
+                                    "against them at their next request."};
+inline constexpr Event kTooManyFromAddress{
+    "NET_TOO_MANY_FROM_ADDRESS", Level::warning,
+    "A connection was refused because its address already holds "
+    "https.max_connections_per_address connections. Raise the limit when many partners share "
+    "one address (a hosting party), else find the client."};
+inline constexpr Event kAcceptPaused{
+    "NET_ACCEPT_PAUSED", Level::err,
+    "The listener ran out of file descriptors (EMFILE/ENFILE) and pauses accepting for up to "
+    "1 s at a time until one is free; waiting clients stay in the backlog. Raise LimitNOFILE, "
+    "lower https.max_connections, or look for a descriptor leak."};
+inline constexpr Event kAcceptResumed{"NET_ACCEPT_RESUMED", Level::notice,
+                                      "The listener accepts again after running out of file "
+                                      "descriptors; paused= says how often it waited."};
+inline constexpr Event kCertificateRejected{
+    "NET_CERTIFICATE_REJECTED", Level::warning,
+    "An open connection's client certificate no longer verifies against the CAs and CRLs in "
+    "force (revoked or expired since the connection began); answered 403 and closed."};
+inline constexpr Event kNoCrl{
+    "NET_TLS_NO_CRL", Level::warning,
+    "No CRL is configured (https.tls.crl): a revoked partner certificate is accepted until it "
+    "expires. Configure the CRL of each CA in https.tls.ca."};
+inline constexpr Event kCrlExpiring{
+    "NET_TLS_CRL_EXPIRING", Level::warning,
+    "A CRL's nextUpdate is less than a day away (file=, next_update=). Install the CA's new CRL "
+    "and reload; after next_update every handshake of that CA's certificates fails."};
+inline constexpr Event kCrlExpired{
+    "NET_TLS_CRL_EXPIRED", Level::err,
+    "A CRL's nextUpdate has passed: every certificate of its CA is refused in the handshake "
+    "(fail closed, 'CRL has expired'). Install the CA's new CRL and reload (SIGHUP or sluisctl "
+    "config-reload)."};
 
 }  // namespace sluis::net::events

@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
+#include <algorithm>
+#include <cerrno>
 #include <stdexcept>
 
 #include "gateway/net/events.hpp"
@@ -17,7 +19,12 @@ namespace sluis::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// An open TLS connection's certificate and partner are checked again at least
+// this often even without a reload (a CRL whose nextUpdate passed, a
+// certificate that expired), besides at the first request after each reload.
+constexpr auto kRecheckEvery = std::chrono::seconds(60);
 
 struct HttpServer::Session {
   bool idle = false;
@@ -25,6 +32,11 @@ struct HttpServer::Session {
   // Its place in sessions_: a closing session leaves in constant time (a
   // search of the list made closing N connections cost N²/2 steps).
   std::list<std::shared_ptr<Session>>::iterator self;
+  asio::ip::address address;  // the client's, for max_connections_per_address
+  Clock::time_point born = Clock::now();
+  // TLS: the reload generation and the time of the last certificate and partner check.
+  std::uint64_t checked = 0;
+  Clock::time_point checked_at = born;
 };
 
 namespace {
@@ -71,6 +83,12 @@ HttpServer::Metrics::Metrics(const std::string& label)
     : open(listener_metric("sluis_http_connections", "Open HTTP connections.", label, true)),
       refused(listener_metric("sluis_http_connections_refused_total",
                               "Connections closed at once because max_connections was reached.", label)),
+      refused_per_address(listener_metric(
+          "sluis_http_connections_refused_per_address_total",
+          "Connections closed at once because their address held max_connections_per_address.", label)),
+      accept_paused(listener_metric("sluis_http_accept_paused_total",
+                                    "Pauses of the accept loop for want of file descriptors (EMFILE/ENFILE).",
+                                    label)),
       handshake_failed(listener_metric("sluis_tls_handshake_failures_total",
                                        "TLS handshakes that failed (certificate, version, timeout).", label)),
       backpressure(listener_metric("sluis_http_backpressure_waits_total",
@@ -92,6 +110,8 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
       tls_(std::move(tls)),
       partners_(std::move(partners)),
       router_(router),
+      accept_pause_(ioc),
+      crl_timer_(ioc),
       metrics_("https") {}
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, const Router& router)
@@ -100,6 +120,8 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, co
       address_(cfg.address),
       port_(cfg.port),
       router_(router),
+      accept_pause_(ioc),
+      crl_timer_(ioc),
       metrics_("plain") {
   limits_.max_connections = 64;
   limits_.max_body = 64 << 10;
@@ -123,6 +145,7 @@ void HttpServer::open() {
   port_ = acc->local_endpoint().port();
   acceptor_ = std::move(acc);
   core::log(events::kListening, {{"url", url()}});
+  watch_crls(true);
   accept_loop();
 }
 
@@ -141,21 +164,84 @@ void HttpServer::reload(const config::HttpsConfig& cfg, std::shared_ptr<asio::ss
   limits_.address = address;
   tls_ = std::move(tls);
   partners_ = std::move(partners);
+  ++generation_;  // open connections check again at their next request
   core::log(events::kTlsReloaded, {{"url", url()}});
+  watch_crls(true);
+}
+
+void HttpServer::watch_crls(bool announce) {
+  if (!tls_mode_ || closing_) return;
+  auto crls = crl_info(limits_.tls);
+  if (crls.empty()) {
+    crl_timer_.cancel();
+    if (announce) core::log(events::kNoCrl, {{"url", url()}});
+    return;
+  }
+  auto now = std::chrono::system_clock::now();
+  auto next = check_crls(crls, now);
+  // Hourly (an expired CRL is reported again), or when the next warning is due.
+  std::chrono::milliseconds wait = std::chrono::hours(1);
+  if (next != std::chrono::system_clock::time_point::max())
+    wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(next - now) +
+                              std::chrono::seconds(1));
+  crl_timer_.expires_after(wait);
+  crl_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) watch_crls(false);
+  });
+}
+
+void HttpServer::pause_accepting(const boost::system::error_code& ec) {
+  metrics_.accept_paused.inc();
+  if (pauses_++ == 0)
+    core::log(events::kAcceptPaused,
+              {{"url", url()}, {"error", ec.message()}, {"connections", sessions_.size()}});
+  // The waiting client stays in the backlog: accepting again at once would
+  // fail again at once and spin a core until a descriptor is free.
+  pause_ = std::clamp(pause_ * 2, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+  accept_pause_.expires_after(pause_);
+  accept_pause_.async_wait([this](boost::system::error_code e) {
+    if (e || closing_ || !acceptor_) return;
+    accept_loop();
+  });
 }
 
 void HttpServer::accept_loop() {
   acceptor_->async_accept([this](boost::system::error_code ec, tcp::socket sock) {
     if (closing_ || !acceptor_) return;
+    if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+        ec == asio::error::no_memory ||
+        ec == boost::system::error_code(ENFILE, boost::system::system_category())) {
+      pause_accepting(ec);
+      return;
+    }
+    if (pauses_ > 0) {
+      core::log(events::kAcceptResumed, {{"url", url()}, {"paused", pauses_}});
+      pauses_ = 0;
+      pause_ = std::chrono::milliseconds(0);
+    }
     if (!ec) {
+      boost::system::error_code aec;
+      auto address = sock.remote_endpoint(aec).address();
+      auto from_address = per_address_.find(address);
       if (sessions_.size() >= static_cast<std::size_t>(limits_.max_connections)) {
         core::log(events::kTooManyConnections, {{"url", url()}, {"max", limits_.max_connections}});
         metrics_.refused.inc();
         boost::system::error_code ignore;
         sock.close(ignore);
+      } else if (from_address != per_address_.end() &&
+                 from_address->second >= limits_.max_connections_per_address) {
+        core::log(events::kTooManyFromAddress, {{"url", url()},
+                                                {"address", address.to_string()},
+                                                {"max", limits_.max_connections_per_address}});
+        metrics_.refused_per_address.inc();
+        boost::system::error_code ignore;
+        sock.close(ignore);
       } else {
         auto st = std::make_shared<Session>();
         st->self = sessions_.insert(sessions_.end(), st);
+        st->address = address;
+        ++per_address_[address];
+        st->checked = generation_;
         metrics_.open.inc();
         auto done = [this, st](std::exception_ptr e) {
           if (e) {
@@ -179,6 +265,8 @@ void HttpServer::accept_loop() {
 
 void HttpServer::finished(const std::shared_ptr<Session>& st) {
   sessions_.erase(st->self);
+  if (auto it = per_address_.find(st->address); it != per_address_.end() && --it->second <= 0)
+    per_address_.erase(it);
   metrics_.open.dec();
   if (closing_ && sessions_.empty() && on_idle_) {
     auto f = std::move(on_idle_);
@@ -189,6 +277,8 @@ void HttpServer::finished(const std::shared_ptr<Session>& st) {
 
 void HttpServer::close(std::function<void()> on_idle) {
   closing_ = true;
+  accept_pause_.cancel();
+  crl_timer_.cancel();
   if (acceptor_) {
     boost::system::error_code ec;
     acceptor_->close(ec);
@@ -224,6 +314,7 @@ asio::awaitable<void> HttpServer::run_tls(tcp::socket sock, std::shared_ptr<Sess
   // Snapshots: a reload during this connection does not change what it uses.
   auto tls = tls_;
   auto partners = partners_;
+  st->checked = generation_;
   RequestContext ctx;
   ctx.remote = endpoint_text(sock);
   beast::ssl_stream<beast::tcp_stream> stream(std::move(sock), *tls);
@@ -257,12 +348,15 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
                                         std::shared_ptr<Session> st) {
   auto& lowest = beast::get_lowest_layer(stream);
   beast::flat_buffer buf;
+  auto too_old = [&] { return Clock::now() >= st->born + limits_.max_connection_age; };
   for (;;) {
-    if (closing_) co_return;
+    if (closing_ || too_old()) co_return;
     if (buf.size() == 0) {
-      // Between requests: wait for the first byte for at most idle_timeout.
+      // Between requests: wait for the first byte for at most idle_timeout,
+      // and not past the connection's maximum age.
       st->idle = true;
-      lowest.expires_after(limits_.idle_timeout);
+      auto age_left = st->born + limits_.max_connection_age - Clock::now();
+      lowest.expires_after(std::min<Clock::duration>(limits_.idle_timeout, age_left));
       auto [ec, n] = co_await stream.async_read_some(buf.prepare(4096), kTuple);
       st->idle = false;
       if (ec) co_return;  // closed, idle timeout or drain
@@ -317,6 +411,14 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
       co_await linger_close(stream);
       co_return;
     }
+    // Who is calling, from the handshake and the header alone: a refused
+    // client gets no "100 Continue" and its body is never read.
+    if (auto refusal = authorize(ctx, *st, head)) {
+      metrics_.responses[refusal->result_int() / 100]->inc();
+      co_await http::async_write(stream, *refusal, kTuple);
+      co_await linger_close(stream);
+      co_return;
+    }
     // Backpressure: while the pipeline behind us is saturated, leave the body
     // in the client's send buffer (and its TCP window) instead of ours.
     if (saturated_ && (parser.content_length().value_or(0) > 0 || parser.chunked()) && saturated_()) {
@@ -364,7 +466,7 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
     Request req = parser.release();
     bool keep = req.keep_alive();
     Response res = co_await answer(std::move(req), ctx);
-    res.keep_alive(keep && !closing_);
+    res.keep_alive(keep && !closing_ && !too_old());
     bool again = res.keep_alive();
     if (unsigned cls = res.result_int() / 100; cls >= 1 && cls <= 5) metrics_.responses[cls]->inc();
     lowest.expires_after(limits_.body_timeout);
@@ -374,36 +476,64 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
   }
 }
 
-asio::awaitable<Response> HttpServer::answer(Request req, const RequestContext& ctx) {
-  if (tls_mode_) {
-    if (!ctx.partner) {
-      core::log(events::kUnknownCertificate,
-                {{"remote", ctx.remote}, {"spki_sha256", ctx.certificate.spki_sha256}});
-      co_return error_response(
-          http::status::forbidden, "unknown_certificate",
-          "Uw certificaat is geldig maar hoort bij geen geregistreerde partner van deze gateway "
-          "(SPKI SHA-256 " + ctx.certificate.spki_sha256 + "). Vraag de beheerder het te registreren.",
-          "Your certificate is valid but belongs to no partner registered with this gateway "
-          "(SPKI SHA-256 " + ctx.certificate.spki_sha256 + "). Ask the operator to register it.",
-          req);
+std::optional<Response> HttpServer::authorize(RequestContext& ctx, Session& st, const Request& req) {
+  if (!tls_mode_) return std::nullopt;
+  auto refuse = [](Response res) {
+    res.keep_alive(false);
+    return std::optional<Response>(std::move(res));
+  };
+  // After a reload (or kRecheckEvery): the certificate against the CAs and
+  // CRLs in force, the partner from the registry in force.
+  if (st.checked != generation_ || Clock::now() - st.checked_at >= kRecheckEvery) {
+    long verify = verify_again(tls_->native_handle(), ctx.certificate);
+    if (verify != X509_V_OK) {
+      std::string why = X509_verify_cert_error_string(verify);
+      core::log(events::kCertificateRejected,
+                {{"remote", ctx.remote}, {"spki_sha256", ctx.certificate.spki_sha256}, {"verify", why}});
+      return refuse(error_response(
+          http::status::forbidden, "certificate_rejected",
+          "Uw certificaat wordt niet meer aanvaard (" + why +
+              "): het is ingetrokken of verlopen sinds deze verbinding begon. De verbinding wordt gesloten.",
+          "Your certificate is no longer accepted (" + why +
+              "): it was revoked or expired since this connection began. The connection is closed.",
+          req));
     }
-    if (ctx.partner->mode == config::PartnerMode::not_enrolled) {
-      core::log(events::kNotEnrolled, {{"partner", ctx.partner->id}});
-      co_return error_response(
-          http::status::forbidden, "not_enrolled",
-          "Partner " + ctx.partner->id + " is nog niet aangesloten op deze gateway.",
-          "Partner " + ctx.partner->id + " is not enrolled with this gateway yet.", req);
-    }
-    if (int wait = rate_.admit(ctx.partner->id, ctx.partner->rate, ctx.partner->burst)) {
-      core::log(events::kRateLimited, {{"partner", ctx.partner->id}});
-      auto res = error_response(
-          http::status::too_many_requests, "rate_limited",
-          "Te veel verzoeken; probeer het over " + std::to_string(wait) + " seconde(n) opnieuw.",
-          "Too many requests; retry in " + std::to_string(wait) + " second(s).", req);
-      res.set(http::field::retry_after, std::to_string(wait));
-      co_return res;
-    }
+    st.checked = generation_;
+    st.checked_at = Clock::now();
+    ctx.partners = partners_;
+    ctx.partner = partners_->match(ctx.certificate);
   }
+  if (!ctx.partner) {
+    core::log(events::kUnknownCertificate,
+              {{"remote", ctx.remote}, {"spki_sha256", ctx.certificate.spki_sha256}});
+    return refuse(error_response(
+        http::status::forbidden, "unknown_certificate",
+        "Uw certificaat is geldig maar hoort bij geen geregistreerde partner van deze gateway "
+        "(SPKI SHA-256 " + ctx.certificate.spki_sha256 + "). Vraag de beheerder het te registreren.",
+        "Your certificate is valid but belongs to no partner registered with this gateway "
+        "(SPKI SHA-256 " + ctx.certificate.spki_sha256 + "). Ask the operator to register it.",
+        req));
+  }
+  if (ctx.partner->mode == config::PartnerMode::not_enrolled) {
+    core::log(events::kNotEnrolled, {{"partner", ctx.partner->id}});
+    return refuse(error_response(http::status::forbidden, "not_enrolled",
+                                 "Partner " + ctx.partner->id + " is nog niet aangesloten op deze gateway.",
+                                 "Partner " + ctx.partner->id + " is not enrolled with this gateway yet.",
+                                 req));
+  }
+  if (int wait = rate_.admit(ctx.partner->id, ctx.partner->rate, ctx.partner->burst)) {
+    core::log(events::kRateLimited, {{"partner", ctx.partner->id}});
+    auto res = error_response(
+        http::status::too_many_requests, "rate_limited",
+        "Te veel verzoeken; probeer het over " + std::to_string(wait) + " seconde(n) opnieuw.",
+        "Too many requests; retry in " + std::to_string(wait) + " second(s).", req);
+    res.set(http::field::retry_after, std::to_string(wait));
+    return refuse(std::move(res));
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<Response> HttpServer::answer(Request req, const RequestContext& ctx) {
   try {
     co_return co_await router_.dispatch(std::move(req), ctx);
   } catch (const std::exception& e) {

@@ -19,22 +19,45 @@
 // and the connection is closed gracefully.
 //
 // Who is calling: after the handshake the certificate is mapped to a partner
-// (PartnerRegistry); no partner -> 403, mode not_enrolled -> 403, over its rate
-// -> 429 with Retry-After. Otherwise the Router's handler answers.
+// (PartnerRegistry). Each request is authorized from the handshake and its
+// header alone, before its body is read and before "100 Continue": no
+// partner -> 403, mode not_enrolled -> 403, over its rate -> 429 with
+// Retry-After; the body stays unread and the connection is closed gracefully
+// (as for 413). Otherwise the body is read and the Router's handler answers.
+//
+// Reload (certificates, CAs, CRLs, partners, limits) swaps snapshots: new
+// connections use the new ones; an open connection is checked again at its
+// next request after a reload (and at least once a minute): its certificate is
+// verified against the CAs and CRLs in force (revoked -> 403
+// certificate_rejected, closed) and mapped to the registry in force (removed,
+// not_enrolled, shadow take effect on that request). A connection is closed
+// after https.max_connection_age (after the answer in flight).
+//
+// Connections: at most max_connections, and at most
+// max_connections_per_address from one client address (one more is closed at
+// once, before TLS). When accept fails for want of file descriptors
+// (EMFILE/ENFILE), accepting pauses (10 ms doubling to 1 s) instead of
+// spinning; the clients wait in the backlog (NET_ACCEPT_PAUSED).
+//
+// CRLs: sluis_tls_crl_next_update_seconds{file} per CRL; a day before a CRL's
+// nextUpdate NET_TLS_CRL_EXPIRING, after it NET_TLS_CRL_EXPIRED (checked at
+// open, reload and hourly); OpenSSL then refuses the CA's certificates.
 //
 // Threading: runs on one io_context thread (the App's); the Router's handlers
-// may hand heavy work to pools and co_await it. Reload (certificates, CRLs,
-// partners, limits) swaps snapshots: new connections use the new ones,
-// running connections keep theirs. close() stops accepting, lets requests in
-// flight finish and closes idle connections; cancel() ends everything.
+// may hand heavy work to pools and co_await it. close() stops accepting, lets
+// requests in flight finish and closes idle connections; cancel() ends
+// everything.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "gateway/config/config.hpp"
 #include "gateway/core/metrics.hpp"
@@ -76,8 +99,12 @@ class HttpServer {
   boost::asio::awaitable<void> run_tls(boost::asio::ip::tcp::socket s, std::shared_ptr<Session> st);
   template <class Stream>
   boost::asio::awaitable<void> serve(Stream& stream, RequestContext ctx, std::shared_ptr<Session> st);
+  // The refusal of a request from its header, or nullopt when it may go on.
+  std::optional<Response> authorize(RequestContext& ctx, Session& st, const Request& head);
   boost::asio::awaitable<Response> answer(Request req, const RequestContext& ctx);
   void finished(const std::shared_ptr<Session>& st);
+  void pause_accepting(const boost::system::error_code& ec);
+  void watch_crls(bool at_open);
 
   boost::asio::io_context& ioc_;
   bool tls_mode_;
@@ -90,6 +117,13 @@ class HttpServer {
   RateLimiter rate_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::list<std::shared_ptr<Session>> sessions_;
+  std::map<boost::asio::ip::address, int> per_address_;
+  // Bumped by reload(): a session whose last check is older re-checks.
+  std::uint64_t generation_ = 0;
+  boost::asio::steady_timer accept_pause_;
+  std::chrono::milliseconds pause_{0};
+  long pauses_ = 0;  // in the current episode
+  boost::asio::steady_timer crl_timer_;
   bool closing_ = false;
   std::function<void()> on_idle_;
   std::function<bool()> saturated_;
@@ -99,6 +133,8 @@ class HttpServer {
     explicit Metrics(const std::string& label);
     core::Metric& open;
     core::Metric& refused;
+    core::Metric& refused_per_address;
+    core::Metric& accept_paused;
     core::Metric& handshake_failed;
     core::Metric& backpressure;
     core::Metric* responses[6];  // by status class 1xx..5xx (index 1..5)

@@ -6,9 +6,12 @@
 #include <openssl/x509_vfy.h>
 
 #include <cstdio>
+#include <ctime>
 #include <stdexcept>
 
 #include "gateway/core/digest.hpp"
+#include "gateway/core/metrics.hpp"
+#include "gateway/net/events.hpp"
 
 namespace sluis::net {
 
@@ -40,6 +43,28 @@ void load_crls(X509_STORE* store, const std::filesystem::path& file) {
   if (count == 0) throw std::runtime_error("https.tls.crl: no PEM CRL in " + file.string());
 }
 
+// The session id context: any fixed bytes that name this service. OpenSSL
+// refuses to resume (with internal_error) a session of a context without one
+// when peers are verified; we resume nothing, but a client that offers a
+// session must still get a full handshake.
+constexpr unsigned char kSessionIdContext[] = "sluis-https";
+
+std::string metric_label(const std::filesystem::path& p) {
+  std::string s = p.string();
+  for (char& c : s)
+    if (c == '"' || c == '\\' || c == '\n') c = '_';
+  return s;
+}
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 }  // namespace
 
 std::shared_ptr<ssl::context> make_server_context(const config::TlsConfig& cfg) {
@@ -49,7 +74,12 @@ std::shared_ptr<ssl::context> make_server_context(const config::TlsConfig& cfg) 
   SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
                              SSL_OP_NO_COMPRESSION);
   SSL_CTX_set_cipher_list(c, "ECDHE+AESGCM:ECDHE+CHACHA20");
+  // No resumption (see tls.hpp): no tickets in TLS 1.2 or 1.3, no cache; a
+  // session offered by a client is not found and a full handshake follows.
   SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(c, 0);
+  SSL_CTX_set_session_id_context(c, kSessionIdContext, sizeof kSessionIdContext - 1);
 
   boost::system::error_code ec;
   ctx->use_certificate_chain_file(cfg.cert.string(), ec);
@@ -106,6 +136,81 @@ PeerCertificate describe_certificate(X509* cert) {
   return p;
 }
 
-PeerCertificate peer_certificate(SSL* ssl) { return describe_certificate(SSL_get0_peer_certificate(ssl)); }
+PeerCertificate peer_certificate(SSL* ssl) {
+  PeerCertificate p = describe_certificate(SSL_get0_peer_certificate(ssl));
+  // On the server side the stack holds what the client sent after its own certificate.
+  if (STACK_OF(X509)* sent = SSL_get_peer_cert_chain(ssl))
+    if (STACK_OF(X509)* copy = X509_chain_up_ref(sent))
+      p.chain = std::shared_ptr<STACK_OF(X509)>(copy, [](STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); });
+  return p;
+}
+
+long verify_again(SSL_CTX* ctx, const PeerCertificate& peer) {
+  if (!peer.cert) return X509_V_ERR_UNSPECIFIED;
+  X509_STORE_CTX* sc = X509_STORE_CTX_new();
+  if (!sc) return X509_V_ERR_OUT_OF_MEM;
+  long result = X509_V_ERR_UNSPECIFIED;
+  // The store carries the CAs, the CRLs, the CRL flags and the purpose; the
+  // "ssl_client" defaults are what OpenSSL uses for a client certificate in a handshake.
+  if (X509_STORE_CTX_init(sc, SSL_CTX_get_cert_store(ctx), peer.cert.get(), peer.chain.get()) == 1 &&
+      X509_STORE_CTX_set_default(sc, "ssl_client") == 1)
+    result = X509_verify_cert(sc) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(sc);
+  X509_STORE_CTX_free(sc);
+  ERR_clear_error();
+  return result;
+}
+
+std::vector<CrlInfo> crl_info(const config::TlsConfig& cfg) {
+  std::vector<CrlInfo> out;
+  for (const auto& file : cfg.crl) {
+    CrlInfo info{file, {}, {}};
+    FILE* f = std::fopen(file.c_str(), "r");
+    if (!f) {
+      info.error = "cannot read " + file.string();
+      out.push_back(std::move(info));
+      continue;
+    }
+    bool any = false;
+    while (X509_CRL* crl = PEM_read_X509_CRL(f, nullptr, nullptr, nullptr)) {
+      std::tm tm{};
+      const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl);
+      if (next && ASN1_TIME_to_tm(next, &tm) == 1) {
+        auto t = std::chrono::system_clock::from_time_t(timegm(&tm));
+        if (!any || t < info.next_update) info.next_update = t;
+        any = true;
+      }
+      X509_CRL_free(crl);
+    }
+    ERR_clear_error();
+    std::fclose(f);
+    if (!any) info.error = "no CRL with a nextUpdate in " + file.string();
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::chrono::system_clock::time_point check_crls(const std::vector<CrlInfo>& crls,
+                                                 std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  constexpr auto kWarnBefore = hours(24);
+  auto next = system_clock::time_point::max();
+  for (const auto& c : crls) {
+    if (!c.error.empty()) continue;
+    core::gauge("sluis_tls_crl_next_update_seconds",
+                "When a configured CRL's nextUpdate passes (Unix seconds); after it every handshake "
+                "of that CA fails.",
+                "file=\"" + metric_label(c.file) + "\"")
+        .set(duration_cast<seconds>(c.next_update.time_since_epoch()).count());
+    if (c.next_update <= now) {
+      core::log(events::kCrlExpired, {{"file", c.file.string()}, {"next_update", iso_utc(c.next_update)}});
+    } else if (c.next_update - kWarnBefore <= now) {
+      core::log(events::kCrlExpiring, {{"file", c.file.string()}, {"next_update", iso_utc(c.next_update)}});
+      next = std::min(next, c.next_update);
+    } else {
+      next = std::min(next, c.next_update - kWarnBefore);
+    }
+  }
+  return next;
+}
 
 }  // namespace sluis::net

@@ -3,11 +3,23 @@
 // certificate required and verified against the configured CA bundle(s) for
 // the clientAuth purpose (extended key usage), and against the CRLs when
 // configured. A context is immutable once built; reload builds a new one.
+//
+// Resumption is declined: no session tickets (TLS 1.2 and 1.3), no session
+// cache, so every connection is a full handshake, verified against the CAs
+// and CRLs in force and mapped to the partner registry in force. A client that
+// offers a session (id or ticket) gets a full handshake, not an error: the
+// context has a session id context, without which OpenSSL fails such a
+// handshake with internal_error when it verifies peers.
+//
+// CRLs: when a CRL's nextUpdate has passed, OpenSSL refuses every certificate
+// of its CA (X509_V_ERR_CRL_HAS_EXPIRED): sluis fails closed. crl_info() reads
+// the next updates for the metric and the warnings (check_crls()).
 #pragma once
 
 #include <openssl/ssl.h>
 
 #include <boost/asio/ssl/context.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,10 +39,32 @@ struct PeerCertificate {
   std::string subject;      // RFC 2253
   std::string issuer;       // RFC 2253
   std::shared_ptr<X509> cert;
+  // The intermediate certificates the peer sent (may be null or empty).
+  std::shared_ptr<STACK_OF(X509)> chain;
 };
 
 // The peer's certificate after a successful handshake (empty when none).
 PeerCertificate peer_certificate(SSL* ssl);
 PeerCertificate describe_certificate(X509* cert);
+
+// Verifies a peer certificate (with the chain it sent) again, now, against the
+// CAs and CRLs of `ctx`, for the clientAuth purpose: X509_V_OK or the error.
+// A connection that began before a reload is re-checked with the new context.
+long verify_again(SSL_CTX* ctx, const PeerCertificate& peer);
+
+// One CRL file and the earliest nextUpdate of the CRLs in it.
+struct CrlInfo {
+  std::filesystem::path file;
+  std::chrono::system_clock::time_point next_update;  // epoch when the file has none / is unreadable
+  std::string error;                                  // why it could not be read
+};
+std::vector<CrlInfo> crl_info(const config::TlsConfig& cfg);
+
+// Sets gauge sluis_tls_crl_next_update_seconds{file=...} for each CRL and logs
+// NET_TLS_CRL_EXPIRING (less than a day left) or NET_TLS_CRL_EXPIRED (passed).
+// Returns when the next of those thresholds is reached (for a timer), or
+// time_point::max() when there is none.
+std::chrono::system_clock::time_point check_crls(const std::vector<CrlInfo>& crls,
+                                                 std::chrono::system_clock::time_point now);
 
 }  // namespace sluis::net

@@ -1,7 +1,9 @@
 // The HTTPS listener's per-connection limits against the real sluisd with real
 // TLS, one behaviour each: max_connections (the excess closed at once),
-// handshake_timeout, idle_timeout, body_timeout, max_header (431) and one
-// request in flight per connection (pipelined requests answered in order).
+// max_connections_per_address (the same, per client address: clients connect
+// from several loopback addresses), max_connection_age, handshake_timeout,
+// idle_timeout, body_timeout, max_header (431) and one request in flight per
+// connection (pipelined requests answered in order).
 // (Header timeout, max_body/413, rate/429, backpressure and store 503 are in
 // https_test, intake_test and store_full_test.)
 //
@@ -30,6 +32,8 @@ constexpr auto kHandshakeTimeout = 2s;
 constexpr auto kIdleTimeout = 1s;
 constexpr auto kBodyTimeout = 1s;
 constexpr int kMaxConnections = 3;
+constexpr int kMaxPerAddress = 2;
+constexpr auto kMaxAge = 3s;
 // Every wait of the client ends by this deadline, whatever the server does.
 constexpr auto kDeadline = 10s;
 
@@ -48,7 +52,9 @@ struct GlobalGateway {
         "https-limits",
         [](TestGateway& g) { return g.partner("zorg", "aanbieder", "\"75302186\"", "provider.pem"); }, {}, {},
         "max_connections = " + std::to_string(kMaxConnections) +
-            "\nhandshake_timeout = \"2s\"\nidle_timeout = \"1s\"\nbody_timeout = \"1s\"\nmax_header = \"2KiB\"\n");
+            "\nmax_connections_per_address = " + std::to_string(kMaxPerAddress) +
+            "\nmax_connection_age = \"3s\"\nhandshake_timeout = \"2s\"\nidle_timeout = \"1s\"\nbody_timeout = "
+            "\"1s\"\nmax_header = \"2KiB\"\n");
   }
   ~GlobalGateway() { delete g_gateway; }
 };
@@ -57,12 +63,13 @@ BOOST_TEST_GLOBAL_FIXTURE(GlobalGateway);
 TestGateway& gw() { return *g_gateway; }
 
 struct Client : TlsClient {
-  Client() : TlsClient(gw(), "provider", kDeadline) {}
+  explicit Client(const std::string& from = "") : TlsClient(gw(), "provider", kDeadline, from) {}
 };
 
 long metric(const std::string& series) { return gw().metric(series); }
 
 const std::string kRefused = "sluis_http_connections_refused_total{listener=\"https\"}";
+const std::string kRefusedPerAddress = "sluis_http_connections_refused_per_address_total{listener=\"https\"}";
 const std::string kOpen = "sluis_http_connections{listener=\"https\"}";
 const std::string kHandshakeFailed = "sluis_tls_handshake_failures_total{listener=\"https\"}";
 
@@ -89,10 +96,12 @@ BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_are_closed_at_once) {
   wait_until_open_at_most(0);
   long refused = metric(kRefused);
   // Accepted in order: these three fill the listener (they sit in their
-  // handshake, which takes up to handshake_timeout to expire).
+  // handshake, which takes up to handshake_timeout to expire); each from its
+  // own address, so max_connections_per_address is not what refuses.
   std::vector<std::unique_ptr<Client>> held;
-  for (int i = 0; i < kMaxConnections; ++i) held.push_back(std::make_unique<Client>());
-  Client excess;
+  for (int i = 0; i < kMaxConnections; ++i)
+    held.push_back(std::make_unique<Client>("127.0.1." + std::to_string(i + 1)));
+  Client excess("127.0.1.9");
   auto c = excess.until_closed();
   BOOST_TEST(c.closed);
   BOOST_TEST(c.data.empty(), "the excess connection got bytes: " << c.data.size());
@@ -168,4 +177,56 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_one_at_a_time_in_order) {
   BOOST_TEST(c.response().result_int() == 200);
   BOOST_TEST(c.response().result_int() == 404);
   BOOST_TEST(c.response().result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_per_address_are_closed_at_once) {
+  wait_until_open_at_most(0);
+  long refused = metric(kRefusedPerAddress);
+  // Two connections that never send a ClientHello (a client without a
+  // certificate does no better) fill what one address may hold.
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 0; i < kMaxPerAddress; ++i) held.push_back(std::make_unique<Client>("127.0.2.1"));
+  Client excess("127.0.2.1");
+  auto c = excess.until_closed();
+  BOOST_TEST(c.closed);
+  BOOST_TEST(c.data.empty(), "the excess connection got bytes: " << c.data.size());
+  BOOST_TEST(c.took < kHandshakeTimeout, "closed after "
+                                             << std::chrono::duration_cast<std::chrono::milliseconds>(c.took).count()
+                                             << " ms, not at once");
+  BOOST_TEST(metric(kRefusedPerAddress) == refused + 1);
+  BOOST_TEST(logged("NET_TOO_MANY_FROM_ADDRESS"), gw().daemon->log());
+  // Another address still gets in while that one is full.
+  Client other("127.0.2.2");
+  other.handshake();
+  other.write(kWhoami);
+  BOOST_TEST(other.response().result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(a_busy_connection_is_closed_after_max_connection_age) {
+  // Requests every 200 ms (idle_timeout 1s never passes): after
+  // max_connection_age the answer carries "Connection: close", or the server
+  // closes while the connection waits for the next request.
+  Client c;
+  c.handshake();
+  const auto start = Clock::now();
+  int answered = 0;
+  bool closed = false;
+  while (!closed && Clock::now() - start < kDeadline) {
+    try {
+      c.write(kWhoami);
+      auto res = c.response();
+      BOOST_REQUIRE_EQUAL(res.result_int(), 200);
+      ++answered;
+      closed = !res.keep_alive();
+    } catch (const std::exception&) {
+      closed = true;  // closed between two requests
+    }
+    if (!closed) std::this_thread::sleep_for(200ms);
+  }
+  const auto took = Clock::now() - start;
+  BOOST_TEST(closed, "the connection was still open after "
+                         << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+  BOOST_TEST(took >= not_before(kMaxAge));
+  BOOST_TEST(answered >= 2);
+  if (closed) BOOST_TEST(c.until_closed().closed);
 }

@@ -1,9 +1,11 @@
 // The HTTPS listener with real TLS against a test PKI generated at test time:
 // who gets in (certificate -> partner), who does not (no, expired, revoked,
 // foreign-CA, wrong-EKU, unregistered certificates; old TLS versions;
-// not_enrolled partners), limits (rate, body size, slow headers) and a CRL
-// reload through SIGHUP that keeps open connections. Clients: curl and
-// tests/support/tls_client.hpp. Per-connection limits: https_limits_test.
+// not_enrolled partners), refusals decided from the header before a body is
+// read (no "100 Continue", connection closed), limits (rate, body size, slow
+// headers) and a CRL reload through SIGHUP that keeps open connections.
+// Clients: curl and tests/support/tls_client.hpp. Per-connection limits:
+// https_limits_test; reloads on open connections: https_reload_test.
 #define BOOST_TEST_MODULE https
 #include <signal.h>
 
@@ -121,6 +123,72 @@ BOOST_AUTO_TEST_CASE(oversized_body_gets_413_before_it_is_read) {
     auto h = gw().curl("provider", "/v1/messages", extra);
     BOOST_TEST(h.status == 413, "expect=" << expect << " body=" << h.body);
     BOOST_TEST(h.body.find("64KiB") != std::string::npos);
+  }
+}
+
+namespace {
+
+// A POST whose header announces a 60000-byte body (under max_body) of which
+// the client sends nothing (with Expect: 100-continue, as it should wait) or
+// only the first 1000 bytes. A refused client's answer must come from the
+// header alone: without "100 Continue", without waiting for the body, and
+// the server then closes the connection.
+TlsClient::Closed post_unsent_body(TlsClient& c, bool expect) {
+  c.handshake();
+  std::string head =
+      "POST /v1/messages HTTP/1.1\r\nHost: sluis\r\nContent-Type: application/xml\r\nContent-Length: 60000\r\n";
+  if (expect) head += "Expect: 100-continue\r\n";
+  c.write(head + "\r\n");
+  if (!expect) c.write("<?xml version=\"1.0\"?>" + std::string(1000 - 21, ' '));
+  return c.until_closed();
+}
+
+void expect_refused_from_header(const TlsClient::Closed& got, const std::string& status,
+                                const std::string& code, const std::string& who, bool expect) {
+  BOOST_TEST_CONTEXT("client " << who << ", Expect: 100-continue " << expect) {
+    BOOST_TEST(got.closed, "the server did not close (it waits for the body?): " << got.data);
+    BOOST_TEST(got.data.starts_with("HTTP/1.1 " + status), got.data);
+    BOOST_TEST(got.data.find("100 Continue") == std::string::npos, got.data);
+    BOOST_TEST(got.data.find("\"code\":\"" + code + "\"") != std::string::npos, got.data);
+    BOOST_TEST(got.data.find("Connection: close") != std::string::npos, got.data);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(unregistered_and_not_enrolled_clients_are_refused_before_their_body) {
+  for (bool expect : {true, false}) {
+    TlsClient stranger(gw(), "stranger");
+    expect_refused_from_header(post_unsent_body(stranger, expect), "403", "unknown_certificate", "stranger",
+                               expect);
+    TlsClient later(gw(), "notenrolled");
+    expect_refused_from_header(post_unsent_body(later, expect), "403", "not_enrolled", "notenrolled", expect);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_rate_limited_client_is_refused_before_its_body) {
+  for (bool expect : {true, false}) {
+    // Connected first, so that nothing but the exhausting requests comes
+    // between them and this one (rate 1/s, burst 2).
+    TlsClient next(gw(), "shadow");
+    next.handshake();
+    TlsClient c(gw(), "shadow");
+    c.handshake();
+    const std::string whoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
+    bool limited = false;
+    for (int i = 0; i < 4 && !limited; ++i) {
+      c.write(whoami);
+      limited = c.response().result_int() == 429;
+    }
+    BOOST_REQUIRE(limited);
+    std::string head =
+        "POST /v1/messages HTTP/1.1\r\nHost: sluis\r\nContent-Type: application/xml\r\nContent-Length: 60000\r\n";
+    if (expect) head += "Expect: 100-continue\r\n";
+    next.write(head + "\r\n");
+    if (!expect) next.write(std::string(1000, ' '));
+    auto got = next.until_closed();
+    expect_refused_from_header(got, "429", "rate_limited", "shadow", expect);
+    BOOST_TEST(got.data.find("Retry-After: ") != std::string::npos, got.data);
   }
 }
 

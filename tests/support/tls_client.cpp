@@ -26,12 +26,17 @@ ssl::context client_context(const TestGateway& g, const std::string& who) {
 
 }  // namespace
 
-TlsClient::TlsClient(const TestGateway& g, const std::string& who, std::chrono::milliseconds deadline)
+TlsClient::TlsClient(const TestGateway& g, const std::string& who, std::chrono::milliseconds deadline,
+                     const std::string& from)
     : deadline_(deadline), ctx_(client_context(g, who)), s_(io_, ctx_) {
   std::string hostport = g.https_url.substr(std::string_view("https://").size());
   auto colon = hostport.rfind(':');
   asio::ip::tcp::resolver res(io_);
-  asio::connect(s_.next_layer(), res.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)));
+  auto to = *res.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)).begin();
+  auto& sock = s_.next_layer();
+  sock.open(to.endpoint().protocol());
+  if (!from.empty()) sock.bind(asio::ip::tcp::endpoint(asio::ip::make_address(from), 0));
+  sock.connect(to.endpoint());
 }
 
 void TlsClient::handshake() {

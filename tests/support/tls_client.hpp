@@ -22,9 +22,10 @@ class TlsClient {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Connects (TCP only); `who` names the PKI's <who>.pem/<who>.key.
+  // Connects (TCP only); `who` names the PKI's <who>.pem/<who>.key. `from`:
+  // the local address to connect from (any of 127.0.0.0/8), default any.
   TlsClient(const TestGateway& g, const std::string& who,
-            std::chrono::milliseconds deadline = std::chrono::seconds(10));
+            std::chrono::milliseconds deadline = std::chrono::seconds(10), const std::string& from = "");
 
   void handshake();
   void write(const std::string& bytes);  // over TLS once handshaken, else raw TCP

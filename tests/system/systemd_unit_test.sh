@@ -16,9 +16,16 @@ systemd-analyze verify "$work/sluisd.service"
 echo "== the unit names what the issue asks for"
 for key in Type=notify NotifyAccess=main ExecReload= WatchdogSec= Restart=on-failure \
   RestartPreventExitStatus=78 User=sluis Group=sluis StateDirectory= RuntimeDirectory= \
-  RuntimeDirectoryMode=0750 ConfigurationDirectory= UMask=0077 LoadCredential=; do
+  RuntimeDirectoryMode=0750 ConfigurationDirectory= UMask=0077 LoadCredential= LimitNOFILE=; do
   grep -q "^$key" "$work/sluisd.service" || { echo "missing: $key"; exit 1; }
 done
+
+echo "== LimitNOFILE covers what the default configuration needs"
+limit="$(sed -n 's/^LimitNOFILE=\([0-9]*\)$/\1/p' "$work/sluisd.service")"
+[ -n "$limit" ] || { echo "LimitNOFILE is not a number"; exit 1; }
+# https.max_connections 1024 + plain 64 + admin 16 + store and reserve 80,
+# and room for push attempts and drops (gateway/app/app.hpp descriptors_needed).
+[ "$limit" -ge 2048 ] || { echo "LimitNOFILE=$limit is too low for max_connections 1024 and pushes"; exit 1; }
 
 echo "== a binary that does not exist fails verify"
 sed "s|/usr/sbin/sluisd|$work/no-such-sluisd|g" "$src/systemd/sluisd.service" > "$work/broken.service"

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""TLS session resumption against the real sluisd, with a client library that
+resumes the way back offices do (Java's, .NET's and libcurl's HTTP clients,
+nginx as a proxy): Python's ssl with `session=` and http.client keep-alive,
+for TLS 1.2 and TLS 1.3, as the provider certificate of a throw-away test PKI
+(tests/support/make-test-pki.sh).
+
+sluis declines resumption (no session tickets, no session cache, a session id
+context set): a client that offers its earlier session gets a full handshake,
+checked against the CRL and the partner registry in force, and its requests
+are answered. A reconnect must never fail the handshake (before, every one
+that offered a session failed with internal_error).
+
+Run by ctest (SLUIS_SOURCE_DIR, SLUIS_BIN_DIR); starts sluisd with a
+NOTIFY_SOCKET the test owns and waits for READY=1."""
+import hashlib
+import http.client
+import json
+import os
+import pathlib
+import select
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import unittest
+
+SRC = pathlib.Path(os.environ.get("SLUIS_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+BIN = pathlib.Path(os.environ["SLUIS_BIN_DIR"]) if "SLUIS_BIN_DIR" in os.environ else None
+
+
+class Gateway:
+    """sluisd on free loopback ports with the test PKI's provider as a partner."""
+
+    def __init__(self):
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="sluis-tls-resume-"))
+        self.pki = self.dir / "pki"
+        subprocess.run(["/bin/bash", str(SRC / "tests/support/make-test-pki.sh"), str(self.pki)], check=True)
+        (self.dir / "bsn.key").write_text("0123456789abcdef0123456789abcdef\n")
+        (self.dir / "sluisd.toml").write_text(self.config())
+        self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.notify.bind(str(self.dir / "notify.sock"))
+        env = {k: v for k, v in os.environ.items() if k not in ("SLUIS_PORT", "SLUIS_PLAIN_PORT")}
+        env["NOTIFY_SOCKET"] = str(self.dir / "notify.sock")
+        self.log = open(self.dir / "sluisd.log", "wb")
+        self.proc = subprocess.Popen([str(BIN / "sluisd"), "--config", "sluisd.toml"], cwd=self.dir,
+                                     env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        if not self.wait_for("READY=1", 60):
+            raise RuntimeError("sluisd did not start:\n" + self.log_text())
+        status = json.loads(subprocess.run(
+            [str(BIN / "tools/sluisctl"), "--socket", str(self.dir / "state/admin.sock"), "--json", "status-get"],
+            check=True, capture_output=True, text=True).stdout)
+        https = [u for u in status["arguments"]["listeners"] if u.startswith("https://")][0]
+        host, port = https[len("https://"):].rsplit(":", 1)
+        self.host, self.port = host, int(port)
+
+    def spki(self, cert):
+        pub = subprocess.run(["openssl", "x509", "-in", str(self.pki / cert), "-noout", "-pubkey"],
+                             check=True, capture_output=True).stdout
+        der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=pub,
+                             check=True, capture_output=True).stdout
+        return hashlib.sha256(der).hexdigest()
+
+    def config(self):
+        p = self.pki
+        return f"""state_dir = "state"
+drain_timeout = "5s"
+[admin]
+socket = "state/admin.sock"
+group = ""
+[https]
+port = 0
+[https.tls]
+cert = "{p / 'server.pem'}"
+key = "{p / 'server.key'}"
+ca = ["{p / 'ca.pem'}"]
+crl = ["{p / 'crl.pem'}"]
+[reference]
+cbs_gemeenten = "{SRC / 'config/reference/cbs-gemeenten.csv'}"
+productcodes = "{SRC / 'config/reference/productcodes.csv'}"
+[secrets]
+bsn_hash_key = "file:bsn.key"
+[schemas]
+dir = "{SRC / 'schemas'}"
+[intake]
+validation_threads = 1
+[plain]
+port = 0
+[[partners]]
+id = "zorg"
+role = "aanbieder"
+codes = ["75302186"]
+[[partners.certificates]]
+spki_sha256 = "{self.spki('provider.pem')}"
+"""
+
+    def wait_for(self, state, seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.notify], [], [], 0.1)
+            if ready:
+                if state in self.notify.recv(4096).decode(errors="replace").splitlines():
+                    return True
+            elif self.proc.poll() is not None:
+                return False
+        return False
+
+    def log_text(self):
+        if not self.log.closed:
+            self.log.flush()
+        return (self.dir / "sluisd.log").read_text(errors="replace")
+
+    def stop(self):
+        self.proc.terminate()
+        code = self.proc.wait(30)
+        self.log.close()
+        self.notify.close()
+        return code
+
+    def context(self, version):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.load_verify_locations(str(self.pki / "ca.pem"))
+        ctx.load_cert_chain(str(self.pki / "provider.pem"), str(self.pki / "provider.key"))
+        ctx.minimum_version = version
+        ctx.maximum_version = version
+        return ctx
+
+    def connection(self, ctx, session=None):
+        """An http.client connection whose TLS socket offers `session`."""
+        host, port = self.host, self.port
+
+        class Conn(http.client.HTTPSConnection):
+            def connect(self):
+                raw = socket.create_connection((host, port), timeout=10)
+                self.sock = ctx.wrap_socket(raw, server_hostname=host, session=session)
+
+        return Conn(host, port, context=ctx, timeout=10)
+
+
+def whoami(conn):
+    conn.request("GET", "/v1/whoami")
+    res = conn.getresponse()
+    body = res.read()
+    return res.status, json.loads(body) if body else None
+
+
+class TlsResumeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if BIN is None:
+            raise unittest.SkipTest("SLUIS_BIN_DIR not set (run through ctest)")
+        cls.gw = Gateway()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.gw.stop()
+        log = cls.gw.log_text()
+        shutil.rmtree(cls.gw.dir, ignore_errors=True)
+        assert code == 0, f"sluisd exited {code}:\n{log}"
+
+    def reconnects_offering_the_session(self, version):
+        ctx = self.gw.context(version)
+        first = self.gw.connection(ctx)
+        # Keep-alive: two requests on one connection.
+        for _ in range(2):
+            status, body = whoami(first)
+            self.assertEqual(status, 200, body)
+            self.assertEqual(body["partner"], "zorg")
+        session = first.sock.session
+        self.assertIsNotNone(session)
+        first.close()
+        # A back office reconnects with the session it has, again and again.
+        for attempt in range(3):
+            again = self.gw.connection(ctx, session=session)
+            try:
+                status, body = whoami(again)
+            except (ssl.SSLError, ConnectionError) as e:
+                self.fail(f"reconnect {attempt} offering the earlier session failed: {e!r}\n"
+                          + self.gw.log_text()[-2000:])
+            self.assertEqual(status, 200, body)
+            self.assertEqual(body["partner"], "zorg")
+            # A full handshake: checked against the CRL and registry in force.
+            self.assertFalse(again.sock.session_reused)
+            status, _ = whoami(again)  # and keep-alive still works on it
+            self.assertEqual(status, 200)
+            session = again.sock.session
+            again.close()
+        # Declined resumption: nothing to resume with, no session ticket
+        # (TLS 1.2 and 1.3; nor, with the cache off, a TLS 1.2 session id).
+        self.assertFalse(session.has_ticket, "sluis issued a session ticket")
+
+    def test_tls12_reconnect_with_session_gets_a_full_handshake(self):
+        self.reconnects_offering_the_session(ssl.TLSVersion.TLSv1_2)
+
+    def test_tls13_reconnect_with_session_gets_a_full_handshake(self):
+        self.reconnects_offering_the_session(ssl.TLSVersion.TLSv1_3)
+
+    def test_a_session_of_another_server_context_is_not_resumed_either(self):
+        # A TLS 1.2 session the client kept from before a restart or reload
+        # is as good as any: offered, declined, full handshake.
+        ctx = self.gw.context(ssl.TLSVersion.TLSv1_2)
+        first = self.gw.connection(ctx)
+        self.assertEqual(whoami(first)[0], 200)
+        session = first.sock.session
+        first.close()
+        subprocess.run([str(BIN / "tools/sluisctl"), "--socket", str(self.gw.dir / "state/admin.sock"),
+                        "config-reload"], check=True, capture_output=True)
+        again = self.gw.connection(ctx, session=session)
+        self.assertEqual(whoami(again)[0], 200)
+        self.assertFalse(again.sock.session_reused)
+        again.close()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
