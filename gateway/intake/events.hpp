@@ -45,5 +45,14 @@ inline constexpr Event kLateMessage{
     "unit=werkdagen|dagen due=<last day on time>. Many of them from one partner: talk to that partner."};
 inline constexpr Event kBodyRead{"INTAKE_BODY_READ", Level::info,
                                  "A partner fetched a message body from its mailbox (audited)."};
+inline constexpr Event kAuditFailed{
+    "INTAKE_AUDIT_FAILED", Level::err,
+    "A partner's mailbox read could not be written to the audit log (store error, disk full); the body was not "
+    "served (503, the partner may retry). Check the store and the disk."};
+inline constexpr Event kAfterCommitFailed{
+    "INTAKE_AFTER_COMMIT_FAILED", Level::err,
+    "Work after a message's commit failed (releasing the held orphans it brought allocations for, waking "
+    "delivery, logging); the message stays as committed and its sender got the committed answer. error= says "
+    "what failed. Orphans it did not release wait for the next allocation or sluisctl; report it."};
 
 }  // namespace sluis::intake::events

@@ -41,9 +41,10 @@ enum class Digests { none, bsns, body_and_bsns };
 
 // One Validator per pool thread, rebuilt when the schema set changes. XSD and
 // rules both run here on the pool (judge.hpp): a finding of either rejects
-// the message (422).
+// the message (422). `body` is a view: the awaiting coroutine owns the bytes
+// and keeps them until this returns (a 25 MiB body is not copied for it).
 asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
-                                         std::string body, std::shared_ptr<const rules::ReferenceData> reference,
+                                         std::string_view body, std::shared_ptr<const rules::ReferenceData> reference,
                                          core::Date today, std::shared_ptr<const core::Hmac> bsn_mac,
                                          Digests digests) {
   thread_local std::shared_ptr<const xml::SchemaSet> tl_set;
@@ -132,6 +133,10 @@ std::string hold_reason(bool sender_shadow, const config::Partner* receiver) {
   return {};
 }
 
+// Whether a destination kind is one the delivery scheduler works (it is woken
+// for it); a mailbox waits for its partner.
+bool scheduled(std::string_view delivery) { return delivery == "push" || delivery == "drop"; }
+
 std::string_view status_of(const store::StoredMessage& m) {
   return m.state == store::State::rejected ? "rejected" : "accepted";
 }
@@ -217,8 +222,10 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
     co_return c;
   }
   // Identify and validate on the pool; back on the io_context afterwards.
+  // The pool reads the body in place: `req` lives in the caller's frame,
+  // which waits here until the pool is done with it.
   Pooled pooled = co_await asio::co_spawn(pool_,
-                                          validate_on_pool(schemas_, limits_, req.body(), reference_,
+                                          validate_on_pool(schemas_, limits_, std::string_view(req.body()), reference_,
                                                            core::dutch_date(std::chrono::system_clock::now()), bsn_mac_,
                                                            purpose == Purpose::dry_run ? Digests::none : Digests::body_and_bsns),
                                           asio::use_awaitable);
@@ -282,18 +289,26 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       co_return c;
     }
     if (c.outcome.verdict == xml::Verdict::valid) {
-      auto heen = store_.find(std::string(standard::to_string(type.law)), type.number - 1, id.afzender, id.identificatie);
+      // Only the partner that received the heenbericht answers it, under the
+      // code it was sent to: the store finds only a heenbericht sent to this
+      // partner as this Ontvanger. A heenbericht sent to someone else gets
+      // the same answer as one that does not exist (here and in the dry
+      // run), so a partner learns nothing about others' exchanges.
+      auto heen = store_.find(std::string(standard::to_string(type.law)), type.number - 1, id.afzender,
+                              id.identificatie, partner.id, id.ontvanger);
       if (!heen || !heen->has_value() || (*heen)->dagtekening != id.dagtekening) {
         c.status = http::status::unprocessable_entity;
         c.verdict = "refused";
         c.extra = sluis_finding(
             "/Bericht/Header/BerichtIdentificatie",
-            "Dit retourbericht hoort bij geen heenbericht dat via deze gateway is ontvangen (Afzender " +
+            "Dit retourbericht hoort bij geen heenbericht dat via deze gateway aan u is gestuurd (Afzender " +
                 id.afzender + ", bericht " + std::to_string(type.number - 1) + ", Identificatie " +
-                id.identificatie + ", Dagtekening " + id.dagtekening + "). Neem de header van het heenbericht ongewijzigd over (IV028).",
-            "This retour matches no heenbericht received through this gateway (Afzender " + id.afzender +
+                id.identificatie + ", Dagtekening " + id.dagtekening + ", Ontvanger " + id.ontvanger +
+                "). Neem de header van het heenbericht ongewijzigd over (IV028).",
+            "This retour matches no heenbericht sent to you through this gateway (Afzender " + id.afzender +
                 ", message " + std::to_string(type.number - 1) + ", Identificatie " + id.identificatie +
-                ", Dagtekening " + id.dagtekening + "). Copy the heenbericht's header unchanged (IV028).");
+                ", Dagtekening " + id.dagtekening + ", Ontvanger " + id.ontvanger +
+                "). Copy the heenbericht's header unchanged (IV028).");
         c.has_extra = true;
         co_return c;
       }
@@ -338,8 +353,9 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
     co_return net::json_response(c.status, body, req);
   }
   const auto& id = *c.outcome.identity;
+  const std::string law(standard::to_string(id.type->law));
   store::NewMessage m;
-  m.law = standard::to_string(id.type->law);
+  m.law = law;
   m.type = id.type->number;
   m.berichtcode = id.type->berichtcode;
   m.release = id.release;
@@ -351,7 +367,10 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.dagtekening = id.dagtekening;
   m.identificatie_retour = id.identificatie_retour;
   m.heen_id = c.heen_id;
-  m.body = req.body();
+  m.retour = id.type->retour;
+  // The checks are done: the body moves on to the store (no copy; the
+  // request keeps only its header for the answer).
+  m.body = std::move(req.body());
   m.shadow = ctx.partner->mode == config::PartnerMode::shadow;
   if (c.target) {
     m.destination = c.target->destination;
@@ -367,6 +386,8 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
   m.http_status = static_cast<int>(c.status);
 
+  // The message moves into the store's job; a TR056 conflict hands it back
+  // (CommitOutcome::unstored) for the second commit.
   auto commit = [&](store::NewMessage msg) {
     return async_store(ioc_.get_executor(), asio::use_awaitable,
                        [this, msg = std::move(msg)](store::CommitDone done) mutable {
@@ -388,6 +409,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // see the ledger as every earlier commit left it), stored with the message
   // so a replay gets the same one, and sent only after the commit.
   m.id = store::new_message_id();
+  const std::string delivery = m.delivery;
   Verdict v;
   v.message = c.outcome.message ? std::make_shared<const standard::model::Message>(std::move(*c.outcome.message))
                                 : nullptr;
@@ -407,7 +429,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   v.bsn_hashes = std::move(c.bsn_hashes);
   v.calendar = calendar_;
   m.decide = decide(v);
-  auto r = co_await commit(m);
+  auto r = co_await commit(std::move(m));
   if (!r) co_return unavailable(r.error());
   if (r->replay) {
     auto res = net::json_response(static_cast<http::status>(r->existing->http_status),
@@ -417,103 +439,134 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   }
   if (r->conflict) {
     // TR056 (9056): the identification was used before for another message.
-    const auto& earlier = *r->conflict;
+    const store::StoredMessage earlier = *r->conflict;
+    if (!r->unstored)  // the store keeps its contract (store.hpp); should it not, nothing was stored
+      co_return unavailable(core::make_error("store.contract", "a conflict without the message handed back"));
+    store::NewMessage again = std::move(*r->unstored);
     c.outcome.findings.push_back(sluis_finding(
         "/Bericht/Header/BerichtIdentificatie/Identificatie",
-        "Identificatie " + id.identificatie + " is al gebruikt voor een ander " + std::to_string(m.type) +
-            "-bericht van " + m.sender_code + " (bericht " + earlier.id + ", ontvangen " + earlier.received_at +
+        "Identificatie " + id.identificatie + " is al gebruikt voor een ander " + std::to_string(again.type) +
+            "-bericht van " + again.sender_code + " (bericht " + earlier.id + ", ontvangen " + earlier.received_at +
             "). Geef elk bericht een eigen Identificatie (TR056).",
-        "Identificatie " + id.identificatie + " was already used for another " + std::to_string(m.type) +
-            " message from " + m.sender_code + " (message " + earlier.id + ", received " + earlier.received_at +
+        "Identificatie " + id.identificatie + " was already used for another " + std::to_string(again.type) +
+            " message from " + again.sender_code + " (message " + earlier.id + ", received " + earlier.received_at +
             "). Give every message its own Identificatie (TR056).",
         "TR056", "9056"));
     c.outcome.findings.back().value = id.identificatie;
-    m.state = store::State::rejected;
+    again.state = store::State::rejected;
     v.findings = c.outcome.findings;
     v.header_refusal = true;
-    m.decide = decide(std::move(v));
-    r = co_await commit(m);
+    again.decide = decide(std::move(v));
+    r = co_await commit(std::move(again));
     if (!r) co_return unavailable(r.error());
   }
-  bool accepted = r->state != store::State::rejected;
+  // Committed: the sender hears what was stored, whatever fails from here on
+  // (a 500 "not processed" would make it send a stored message again).
+  auto res = net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
+  try {
+    co_await after_commit(*r, ctx.partner->id, law, id.type->number,
+                          scheduled(delivery) || (!r->produced_ids.empty() && c.answer &&
+                                                  scheduled(config::to_string(c.answer->kind))));
+  } catch (const std::exception& e) {
+    core::log(events::kAfterCommitFailed, {{"msg", r->id}, {"partner", ctx.partner->id}, {"error", e.what()}});
+  } catch (...) {  // not a std::exception (a library's own type): the answer still stands
+    core::log(events::kAfterCommitFailed,
+              {{"msg", r->id}, {"partner", ctx.partner->id}, {"error", "not a std::exception"}});
+  }
+  co_return res;
+}
+
+// What follows a commit: counters and log lines, the held orphans it
+// releases, waking delivery. Nothing here changes the sender's answer.
+asio::awaitable<void> Intake::after_commit(store::CommitOutcome r, std::string partner, std::string law, int type,
+                                           bool wake) {
+  bool accepted = r.state != store::State::rejected;
   core::counter("sluis_intake_messages_total", "Messages committed by the intake, by outcome.",
                 accepted ? "outcome=\"accepted\"" : "outcome=\"rejected\"")
       .inc();
   core::counter("sluis_retours_composed_total", "Retours and 325s sluis composed (level 2, TR056, or answering).")
-      .inc(static_cast<std::int64_t>(r->produced_ids.size()));
+      .inc(static_cast<std::int64_t>(r.produced_ids.size()));
   core::log(accepted ? events::kAccepted : events::kRejected,
-            {{"msg", r->id}, {"partner", ctx.partner->id}, {"type", m.type}, {"law", m.law}});
-  for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r->id}});
-  report_late(*r, m.law, m.type);
-  if (r->orphan) {
-    core::log(events::kOrphanHeld, {{"msg", r->id}, {"partner", ctx.partner->id}});
+            {{"msg", r.id}, {"partner", partner}, {"type", type}, {"law", law}});
+  for (const auto& rid : r.produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r.id}});
+  report_late(r, law, type);
+  if (r.orphan) {
+    core::log(events::kOrphanHeld, {{"msg", r.id}, {"partner", partner}});
     core::counter("sluis_orphans_held_total", "305/307/323 held waiting for an allocation (orphans = \"hold\").").inc();
   }
   // Held orphans this message's allocations release are judged again before
   // its sender hears back, so what it was told is already true for them.
-  if (!r->released.empty()) co_await release(r->released);
-  auto scheduled = [](const std::string& delivery) { return delivery == "push" || delivery == "drop"; };
-  if (on_queued_ && !r->replay && (scheduled(m.delivery) || (!r->produced_ids.empty() && c.answer && scheduled(std::string(config::to_string(c.answer->kind))))))
-    on_queued_();
-  co_return net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
+  if (!r.released.empty() && co_await release(r.released)) wake = true;
+  if (on_queued_ && wake) on_queued_();
 }
 
-asio::awaitable<void> Intake::release(std::vector<std::string> ids) {
+asio::awaitable<bool> Intake::release(std::vector<std::string> ids) {
+  bool any = false;
   for (const auto& id : ids) {
-    auto stored = store_.get(id);
-    auto body = store_.body(id);
-    if (!stored || !*stored || !body || !*body) {
-      core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "not readable"}});
-      continue;
+    // One orphan's failure leaves it held and the others still go.
+    try {
+      any = co_await release_one(id) || any;
+    } catch (const std::exception& e) {
+      core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", e.what()}});
     }
-    const store::StoredMessage& s = **stored;
-    auto today = core::dutch_date(std::chrono::system_clock::now());
-    Pooled pooled = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, **body, reference_, today, bsn_mac_,
-                                                                        Digests::bsns),
-                                            asio::use_awaitable);
-    xml::Outcome& out = pooled.outcome;
-    if (!out.message) {
-      core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "no longer reads"}});
-      continue;
-    }
-    const auto routes = routes_;
-    const config::Partner* owner = routes->partner(s.receiver_partner);
-    const std::string reason = hold_reason(s.shadow, owner);
-    const auto state = reason.empty() ? store::State::queued : store::State::held;
-    Verdict v;
-    v.message = std::make_shared<const standard::model::Message>(std::move(*out.message));
-    v.findings = out.findings;
-    v.rejected = out.verdict != xml::Verdict::valid;
-    v.answered_by(owner);
-    v.sender_partner = s.sender_partner;
-    v.shadow = s.shadow;
-    v.hold_reason = reason;
-    auto answer = routes->back_to(s.sender_partner, s.law, s.type + 1, s.sender_code, today);
-    if (answer) {
-      v.answer_destination = answer->destination;
-      v.answer_delivery = std::string(config::to_string(answer->kind));
-    }
-    v.today = today;
-    v.bsn_mac = bsn_mac_;
-    v.bsn_hashes = std::move(pooled.bsn_hashes);
-    v.calendar = calendar_;
-    // A local, not a temporary inside the co_await expression: as a temporary
-    // its captures were destroyed twice (heap-use-after-free under ASan, GCC 12).
-    auto start = [this, id, state, d = decide(std::move(v))](store::CommitDone done) mutable {
-      store_.redecide(id, state, std::move(d), std::move(done));
-    };
-    auto r = co_await async_store(ioc_.get_executor(), asio::use_awaitable, std::move(start));
-    if (!r) {
-      core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", r.error().code}});
-      continue;
-    }
-    if (r->state == store::State::received) continue;  // no longer a held orphan
-    core::log(events::kOrphanReleased, {{"msg", id}, {"state", std::string(store::to_string(r->state))}});
-    if (on_queued_) on_queued_();
-    core::counter("sluis_orphans_released_total", "Held orphans judged again when their allocation arrived.").inc();
-    for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", id}});
-    report_late(*r, s.law, s.type);
   }
+  co_return any;
+}
+
+asio::awaitable<bool> Intake::release_one(std::string id) {
+  auto stored = store_.get(id);
+  auto body = store_.body(id);
+  if (!stored || !*stored || !body || !*body) {
+    core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "not readable"}});
+    co_return false;
+  }
+  const store::StoredMessage& s = **stored;
+  auto today = core::dutch_date(std::chrono::system_clock::now());
+  Pooled pooled = co_await asio::co_spawn(pool_, validate_on_pool(schemas_, limits_, **body, reference_, today, bsn_mac_,
+                                                                      Digests::bsns),
+                                          asio::use_awaitable);
+  xml::Outcome& out = pooled.outcome;
+  if (!out.message) {
+    core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "no longer reads"}});
+    co_return false;
+  }
+  const auto routes = routes_;
+  const config::Partner* owner = routes->partner(s.receiver_partner);
+  const std::string reason = hold_reason(s.shadow, owner);
+  const auto state = reason.empty() ? store::State::queued : store::State::held;
+  Verdict v;
+  v.message = std::make_shared<const standard::model::Message>(std::move(*out.message));
+  v.findings = out.findings;
+  v.rejected = out.verdict != xml::Verdict::valid;
+  v.answered_by(owner);
+  v.sender_partner = s.sender_partner;
+  v.shadow = s.shadow;
+  v.hold_reason = reason;
+  auto answer = routes->back_to(s.sender_partner, s.law, s.type + 1, s.sender_code, today);
+  if (answer) {
+    v.answer_destination = answer->destination;
+    v.answer_delivery = std::string(config::to_string(answer->kind));
+  }
+  v.today = today;
+  v.bsn_mac = bsn_mac_;
+  v.bsn_hashes = std::move(pooled.bsn_hashes);
+  v.calendar = calendar_;
+  // A local, not a temporary inside the co_await expression: as a temporary
+  // its captures were destroyed twice (heap-use-after-free under ASan, GCC 12).
+  auto start = [this, id, state, d = decide(std::move(v))](store::CommitDone done) mutable {
+    store_.redecide(id, state, std::move(d), std::move(done));
+  };
+  auto r = co_await async_store(ioc_.get_executor(), asio::use_awaitable, std::move(start));
+  if (!r) {
+    core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", r.error().code}});
+    co_return false;
+  }
+  if (r->state == store::State::received) co_return false;  // no longer a held orphan
+  core::log(events::kOrphanReleased, {{"msg", id}, {"state", std::string(store::to_string(r->state))}});
+  core::counter("sluis_orphans_released_total", "Held orphans judged again when their allocation arrived.").inc();
+  for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", id}});
+  report_late(*r, s.law, s.type);
+  co_return true;
 }
 
 asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContext ctx) {
@@ -592,8 +645,20 @@ asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::Reque
   if (!body || !body->has_value())
     co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
                                   "Try again later.", req);
-  // Reading a body is audited; the first fetch marks the message delivered.
-  store_.audit("partner:" + ctx.partner->id, -1, "mailbox-read", id, "");
+  // Reading a body is audited, and fails closed like the admin path: a read
+  // that cannot be recorded is not served. The first fetch marks the message
+  // delivered.
+  if (auto audited = store_.audit("partner:" + ctx.partner->id, -1, "mailbox-read", id, ""); !audited) {
+    core::log(events::kAuditFailed, {{"msg", id}, {"partner", ctx.partner->id}, {"error", audited.error().code}});
+    auto res = net::error_response(http::status::service_unavailable, "audit_unavailable",
+                                   "Het ophalen kon niet worden vastgelegd; het bericht is daarom niet "
+                                   "uitgeleverd. Probeer het later opnieuw.",
+                                   "The fetch could not be recorded, so the message was not served. "
+                                   "Try again later.",
+                                   req);
+    res.set(http::field::retry_after, "30");
+    co_return res;
+  }
   if ((*m)->state == store::State::queued) store_.transition(id, store::State::delivered, "partner:" + ctx.partner->id, "");
   core::log(events::kBodyRead, {{"msg", id}, {"partner", ctx.partner->id}});
   net::Response res{http::status::ok, req.version()};

@@ -76,7 +76,13 @@ class Intake {
   // What a check is for: a dry run stores nothing, so it computes no digests.
   enum class Purpose { dry_run, submit };
   boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx, Purpose purpose);
-  boost::asio::awaitable<void> release(std::vector<std::string> ids);
+  // Judges held orphans again (Store::redecide); true when any changed state.
+  boost::asio::awaitable<bool> release(std::vector<std::string> ids);
+  boost::asio::awaitable<bool> release_one(std::string id);
+  // Counters, log lines, orphan release and the delivery wake-up after a
+  // commit; `wake`: something was queued for a push or drop destination.
+  boost::asio::awaitable<void> after_commit(store::CommitOutcome r, std::string partner, std::string law, int type,
+                                            bool wake);
 
   boost::asio::io_context& ioc_;
   std::shared_ptr<const xml::SchemaSet> schemas_;

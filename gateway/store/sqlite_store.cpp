@@ -324,13 +324,19 @@ class SqliteStore final : public Store {
 
   core::Result<std::optional<std::string>> body(const std::string& id) override {
     std::lock_guard lock(rmu_);
-    Stmt s(r_, "SELECT body, pruned_at FROM messages WHERE id = ?");
+    // The body is read straight into the string returned (incremental blob
+    // I/O), not first into SQLite's own buffer for the column.
+    Stmt s(r_, "SELECT seq, pruned_at FROM messages WHERE id = ?");
     s.bind(1, id);
     int rc = s.step();
     if (rc == SQLITE_ROW && !s.null(1))
       return core::make_error(kPrunedError, "message " + id + ": its body was removed by the retention pruner at " +
                                                 s.text(1) + "; its metadata, findings and history remain");
-    if (rc == SQLITE_ROW) return std::optional<std::string>(s.blob(0));
+    if (rc == SQLITE_ROW) {
+      auto read = sqlite::read_blob(r_, "messages", "body", s.i64(0));
+      if (!read) return read.error();
+      return std::optional<std::string>(std::move(*read));
+    }
     if (rc == SQLITE_DONE) return std::optional<std::string>();
     return db_error(r_, "body");
   }
@@ -396,13 +402,16 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::optional<StoredMessage>> find(const std::string& law, int type, const std::string& sender_code,
-                                                  const std::string& identificatie) override {
+                                                  const std::string& identificatie, const std::string& receiver_partner,
+                                                  const std::string& receiver_code) override {
     std::lock_guard lock(rmu_);
-    std::string sql = std::string("SELECT ") + kColumns +
-                      " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND identificatie = ? "
-                      "AND state != 'rejected' ORDER BY seq DESC LIMIT 1";
-    Stmt s(r_, sql.c_str());
+    static const std::string kFind = std::string("SELECT ") + kColumns +
+                                     " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND "
+                                     "identificatie = ? AND state != 'rejected' AND receiver_partner = ? AND "
+                                     "receiver_code = ? ORDER BY seq DESC LIMIT 1";
+    Stmt s(r_, kFind.c_str());
     s.bind(1, sender_code).bind(2, law).bind(3, static_cast<std::int64_t>(type)).bind(4, identificatie);
+    s.bind(5, receiver_partner).bind(6, receiver_code);
     return one_row(s, r_, "find");
   }
 
@@ -749,15 +758,26 @@ class SqliteStore final : public Store {
   core::Result<void> insert_message(sqlite3* db, NewMessage& m, CommitOutcome& out) {
     if (m.sha256.empty()) m.sha256 = core::sha256_hex(m.body);
     const std::string& sha = m.sha256;
+    // Both lookups below compare with messages of the same kind (shadow or
+    // live: Store::commit) and, for a partner's retour, of the same answerer
+    // (NewMessage::retour): parameters 5 to 8 of each.
+    auto same_kind = [&m](Stmt& s, int first) {
+      s.bind(first, static_cast<std::int64_t>(m.shadow ? 1 : 0));
+      s.bind(first + 1, static_cast<std::int64_t>(m.retour ? 1 : 0));
+      s.bind(first + 2, m.receiver_code).bind(first + 3, m.sender_partner);
+    };
     // Idempotency: this very message (same sender, law, type, identification
     // and bytes) before? Then its stored outcome is the answer.
     static const std::string kSame = std::string("SELECT ") + kColumns +
                                      " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND "
-                                     "identificatie = ? AND sha256 = ? AND sender_partner != 'sluis' "
+                                     "identificatie = ? AND shadow = ? AND (? = 0 OR (receiver_code = ? AND "
+                                     "sender_partner = ?)) AND sha256 = ? AND sender_partner != 'sluis' "
                                      "ORDER BY seq DESC LIMIT 1";
     Stmt same(db, kSame.c_str());
     same.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
-    same.bind(4, m.identificatie).bind(5, sha);
+    same.bind(4, m.identificatie);
+    same_kind(same, 5);
+    same.bind(9, sha);
     int rc = same.step();
     if (rc == SQLITE_ROW) {
       out.existing = read_row(same);
@@ -774,13 +794,16 @@ class SqliteStore final : public Store {
     if (m.state != State::rejected) {
       static const std::string kAccepted = std::string("SELECT ") + kColumns +
                                            " FROM messages WHERE sender_code = ? AND law = ? AND type = ? AND "
-                                           "identificatie = ? AND state != 'rejected' AND "
+                                           "identificatie = ? AND shadow = ? AND (? = 0 OR (receiver_code = ? AND "
+                                           "sender_partner = ?)) AND state != 'rejected' AND "
                                            "sender_partner != 'sluis' ORDER BY seq DESC LIMIT 1";
       Stmt q(db, kAccepted.c_str());
       q.bind(1, m.sender_code).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type)).bind(4, m.identificatie);
+      same_kind(q, 5);
       rc = q.step();
       if (rc == SQLITE_ROW) {
         out.conflict = read_row(q);
+        out.unstored = std::move(m);  // nothing of it was stored: back to the caller, body and all
         return {};
       }
       if (rc != SQLITE_DONE) return db_error(db, "identification lookup");
@@ -803,7 +826,18 @@ class SqliteStore final : public Store {
   core::Result<Decision> decide(sqlite3* db, NewMessage& m) {
     if (!m.decide) return Decision{};
     ledger_->clear_failed();
-    auto d = m.decide(*ledger_, m);
+    // The decider is the caller's code running on the writer thread: what it
+    // throws fails this job alone (rolled back, told to its caller) instead
+    // of ending the writer and with it every commit.
+    auto d = [&]() -> core::Result<Decision> {
+      try {
+        return m.decide(*ledger_, m);
+      } catch (const std::exception& e) {
+        return core::make_error("store.decide_failed", std::string("the judgement failed: ") + e.what());
+      } catch (...) {
+        return core::make_error("store.decide_failed", "the judgement failed (not a std::exception)");
+      }
+    }();
     if (!d) return d.error();
     if (ledger_->failed()) return db_error(db, "ledger read");
     return std::move(*d);
@@ -912,7 +946,11 @@ class SqliteStore final : public Store {
     s.bind(4, static_cast<std::int64_t>(m.berichtcode)).bind(5, m.release).bind(6, m.sender_code);
     s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
     s.bind(10, m.identificatie).bind(11, m.dagtekening).bind_null_if_empty(12, m.identificatie_retour);
-    s.bind_null_if_empty(13, m.heen_id).bind_blob(14, m.body);
+    // The body without a copy of ours (SQLITE_STATIC: `m` outlives the
+    // statement's run). SQLite builds the row in one buffer, body included:
+    // that copy is its own, and only a table whose last column is the body
+    // would avoid it (a zeroblob in the middle of a row is expanded first).
+    s.bind_null_if_empty(13, m.heen_id).bind_blob_static(14, m.body);
     s.bind(15, m.sha256.empty() ? core::sha256_hex(m.body) : m.sha256);
     s.bind(16, static_cast<std::int64_t>(m.body.size())).bind(17, now_utc()).bind(18, to_string(m.state));
     s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));

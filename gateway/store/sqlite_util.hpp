@@ -88,6 +88,13 @@ class Stmt {
     sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // The bytes are not copied (SQLITE_STATIC): `v` must stay unchanged until
+  // the statement is reset (reset(), or this Stmt's end), as a large message
+  // body does in the function that binds and steps it.
+  Stmt& bind_blob_static(int i, std::string_view v) {
+    sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
   Stmt& bind(int i, std::int64_t v) {
     sqlite3_bind_int64(st_, i, v);
     return *this;
@@ -129,6 +136,23 @@ class Stmt {
 // One row of the append-only audit log (the at column: now, UTC).
 core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
                              const std::string& message_id, const std::string& detail);
+
+// A blob (or text) column of one row, its bytes read straight into the string
+// returned.
+inline core::Result<std::string> read_blob(sqlite3* db, const char* table, const char* column, sqlite3_int64 rowid) {
+  sqlite3_blob* blob = nullptr;
+  if (sqlite3_blob_open(db, "main", table, column, rowid, 0, &blob) != SQLITE_OK) {
+    auto e = db_error(db, "open blob");
+    sqlite3_blob_close(blob);
+    return e;
+  }
+  std::string out(static_cast<std::size_t>(sqlite3_blob_bytes(blob)), '\0');
+  int rc = out.empty() ? SQLITE_OK : sqlite3_blob_read(blob, out.data(), static_cast<int>(out.size()), 0);
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) return db_error(db, "read blob");
+  // in_place: a string would also make an Error (aggregate, C++20 paren-init).
+  return core::Result<std::string>(boost::system::in_place_value, std::move(out));
+}
 
 // One statement without results (BEGIN, SAVEPOINT, COMMIT ...), through the
 // connection's statement cache.

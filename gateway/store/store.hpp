@@ -105,7 +105,13 @@ struct NewMessage {
   std::string dagtekening;     // YYYY-MM-DD
   std::string identificatie_retour;  // retours only
   std::string heen_id;         // retours: the stored heenbericht they answer
-  std::string body;            // the message, byte for byte
+  // A partner's retour (302 ... 320): it carries its heenbericht's header, so
+  // its identification is the heenbericht's and says nothing about who
+  // answers. Idempotency and TR056 then also key on who answers
+  // (receiver_code, the retour's Ontvanger, and sender_partner): no other
+  // partner's retour can make the real receiver's a replay or a 9056.
+  bool retour = false;
+  std::string body;            // the message, byte for byte (bound to SQLite without a copy)
   std::string sha256;          // hex SHA-256 of body when the caller has it; empty: the store computes it
   State state = State::received;
   std::string findings_json = "[]";
@@ -165,6 +171,9 @@ struct CommitOutcome {
   // Same sender, law, type and identification but another body (TR056 / 9056):
   // the earlier message; nothing was stored.
   std::optional<StoredMessage> conflict;
+  // With `conflict`: the message as it was given (body included), handed back
+  // so the caller can commit it again as rejected without copying the body.
+  std::optional<NewMessage> unstored;
   // The message as stored (after `decide`): what the sender is told.
   State state = State::received;
   int http_status = 0;
@@ -300,6 +309,10 @@ class Store {
 
   // One transaction: idempotency check, the message row, its BSN hashes, an
   // audit entry. `done` runs after the commit is durable (or failed).
+  // Idempotency (replay) and TR056 (conflict) compare a message only with
+  // messages of the same kind, shadow or live: a shadow partner's messages
+  // stay, held, as the record of its shadow period, and never make what it
+  // sends once live a replay or a 9056 (nor the other way round).
   virtual void commit(NewMessage msg, CommitDone done) = 0;
   // Blocking convenience for tools and tests.
   core::Result<CommitOutcome> commit_sync(NewMessage msg);
@@ -322,10 +335,15 @@ class Store {
                                         const std::string& reason) = 0;
   virtual core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) = 0;
   // The latest accepted (not rejected) message of that sender, law, type and
-  // identification: the heenbericht a retour answers.
+  // identification that was sent to `receiver_partner` under its code
+  // `receiver_code`: the heenbericht a retour from that receiver answers. A
+  // heenbericht sent to anyone else is not found: answering it is its
+  // receiver's alone.
   virtual core::Result<std::optional<StoredMessage>> find(const std::string& law, int type,
                                                           const std::string& sender_code,
-                                                          const std::string& identificatie) = 0;
+                                                          const std::string& identificatie,
+                                                          const std::string& receiver_partner,
+                                                          const std::string& receiver_code) = 0;
   virtual core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
                                    const std::string& message_id, const std::string& detail) = 0;
   virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;

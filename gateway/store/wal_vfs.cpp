@@ -65,6 +65,9 @@ int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   // goes down first, in order, so a later write still lands last.
   if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
   if (size > kMaxWrite) return real(f)->pMethods->xWrite(real(f), buf, n, off);
+  // The buffer's room is taken once for the file's life: a large commit (a
+  // 25 MiB body) does not regrow it, copying what it gathered, step by step.
+  if (g->bytes.capacity() < kMaxGathered) g->bytes.reserve(kMaxGathered);
   g->bytes.assign(p, p + size);
   g->at = off;
   return SQLITE_OK;

@@ -121,6 +121,116 @@ BOOST_AUTO_TEST_CASE(a_rejected_message_does_not_block_its_corrected_resubmissio
   BOOST_TEST(b->id != a->id);
 }
 
+// What was sent in shadow stays as the record of the shadow period; once live,
+// the same bytes are a new message and another body is no TR056 conflict.
+BOOST_AUTO_TEST_CASE(shadow_rows_never_count_for_replay_or_tr056) {
+  auto shadow = message("S-1", "<a/>");
+  shadow.shadow = true;
+  shadow.state = store::State::held;
+  auto other = message("S-2", "<b/>");
+  other.shadow = true;
+  other.state = store::State::held;
+  auto a = db->commit_sync(shadow);
+  auto b = db->commit_sync(other);
+  BOOST_REQUIRE(a.has_value() && b.has_value());
+  // Still in shadow: the same message is a replay of the held one.
+  auto again = db->commit_sync(shadow);
+  BOOST_TEST(again->replay);
+  BOOST_TEST(again->id == a->id);
+  // Live: the same bytes are stored anew, another body is no conflict.
+  auto live = db->commit_sync(message("S-1", "<a/>"));
+  BOOST_REQUIRE(live.has_value());
+  BOOST_TEST(!live->replay);
+  BOOST_TEST(!live->conflict.has_value());
+  BOOST_TEST(live->id != a->id);
+  auto reused = db->commit_sync(message("S-2", "<c/>"));
+  BOOST_REQUIRE(reused.has_value());
+  BOOST_TEST(!reused->conflict.has_value());
+  BOOST_CHECK((*db->get(a->id))->state == store::State::held);
+  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 4);
+  // Among live messages TR056 holds as before.
+  auto conflict = db->commit_sync(message("S-1", "<d/>"));
+  BOOST_REQUIRE(conflict.has_value() && conflict->conflict.has_value());
+  BOOST_TEST(conflict->conflict->id == live->id);
+}
+
+// A retour carries its heenbericht's identification: who answers is part of
+// its key, so nobody else's retour can make the receiver's a replay or a 9056.
+BOOST_AUTO_TEST_CASE(a_retour_is_keyed_on_who_answers) {
+  auto retour = [](const std::string& partner, const std::string& code, const std::string& body) {
+    auto m = message("H-1", body);
+    m.type = 302;
+    m.sender_code = "0935";
+    m.receiver_code = code;
+    m.sender_partner = partner;
+    m.receiver_partner = "gemeente-m";
+    m.retour = true;
+    return m;
+  };
+  auto foreign = db->commit_sync(retour("aanbieder-x", "11223344", "<same/>"));
+  BOOST_REQUIRE(foreign.has_value());
+  auto own = db->commit_sync(retour("aanbieder-a", "87654321", "<same/>"));
+  BOOST_REQUIRE(own.has_value());
+  BOOST_TEST(!own->replay);
+  BOOST_TEST(own->id != foreign->id);
+  auto other_body = db->commit_sync(retour("aanbieder-b", "22334455", "<other/>"));
+  BOOST_REQUIRE(other_body.has_value());
+  BOOST_TEST(!other_body->conflict.has_value());
+  // The same answerer: replay and TR056 as for any message.
+  BOOST_TEST(db->commit_sync(retour("aanbieder-a", "87654321", "<same/>"))->replay);
+  auto changed = db->commit_sync(retour("aanbieder-a", "87654321", "<changed/>"));
+  BOOST_REQUIRE(changed.has_value() && changed->conflict.has_value());
+  BOOST_TEST(changed->conflict->id == own->id);
+}
+
+BOOST_AUTO_TEST_CASE(a_conflict_hands_the_message_back_unstored) {
+  db->commit_sync(message("U-1", "<a/>"));
+  auto b = db->commit_sync(message("U-1", std::string(100000, 'b')));
+  BOOST_REQUIRE(b.has_value() && b->conflict.has_value());
+  BOOST_REQUIRE(b->unstored.has_value());
+  BOOST_TEST(b->unstored->body == std::string(100000, 'b'));
+  BOOST_TEST(b->unstored->identificatie == "U-1");
+  // Committed again as rejected, it is stored.
+  auto again = std::move(*b->unstored);
+  again.state = store::State::rejected;
+  auto c = db->commit_sync(std::move(again));
+  BOOST_REQUIRE(c.has_value());
+  BOOST_TEST(!c->conflict.has_value());
+  BOOST_TEST(**db->body(c->id) == std::string(100000, 'b'));
+}
+
+// The heenbericht a retour answers is found only for the partner and code it
+// was sent to.
+BOOST_AUTO_TEST_CASE(find_names_only_a_heenbericht_sent_to_the_asker) {
+  auto heen = message("F-1");
+  heen.type = 301;
+  heen.sender_code = "0935";
+  heen.receiver_code = "87654321";
+  heen.receiver_partner = "aanbieder-a";
+  auto a = db->commit_sync(heen);
+  BOOST_REQUIRE(a.has_value());
+  auto found = db->find("ijw", 301, "0935", "F-1", "aanbieder-a", "87654321");
+  BOOST_REQUIRE(found.has_value() && found->has_value());
+  BOOST_TEST((*found)->id == a->id);
+  BOOST_TEST(!db->find("ijw", 301, "0935", "F-1", "aanbieder-x", "87654321")->has_value());
+  BOOST_TEST(!db->find("ijw", 301, "0935", "F-1", "aanbieder-a", "87654322")->has_value());
+  BOOST_TEST(!db->find("ijw", 301, "0935", "F-2", "aanbieder-a", "87654321")->has_value());
+}
+
+// A decider that throws fails its own commit; the writer and later commits go on.
+BOOST_AUTO_TEST_CASE(a_throwing_decider_fails_its_commit_only) {
+  auto m = message("X-1");
+  m.decide = [](const standard::ledger::LedgerView&, store::NewMessage&) -> core::Result<store::Decision> {
+    throw std::runtime_error("judgement broke");
+  };
+  auto r = db->commit_sync(std::move(m));
+  BOOST_REQUIRE(r.has_error());
+  BOOST_TEST(r.error().code == "store.decide_failed");
+  BOOST_TEST(r.error().text.find("judgement broke") != std::string::npos);
+  BOOST_TEST(db->commit_sync(message("X-2")).has_value());
+  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(mailbox_is_per_partner_in_order_with_idempotent_ack) {
   auto a = db->commit_sync(message("M-1"));
   auto b = db->commit_sync(message("M-2"));
