@@ -678,6 +678,26 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
     out.findings.push_back(std::move(f));
     return out;
   }
+  auto out_of_memory = [&] {
+    out.verdict = Verdict::not_xml;
+    out.findings.push_back(stop_finding(
+        "Het bericht kon niet worden gelezen: de gateway had er op dit moment niet genoeg geheugen voor. "
+        "Probeer het later opnieuw.",
+        "The message could not be read: the gateway did not have enough memory for it just now. Try again later.",
+        "out of memory"));
+    return out;
+  };
+  // Xerces leaves a parser in an undefined state after running out of
+  // memory: a new one reads the next document (made here when making it
+  // failed then too).
+  if (!impl_->parser) {
+    try {
+      impl_->reset_parser();
+    } catch (const OutOfMemoryException&) {
+      impl_->parser.reset();
+      return out_of_memory();
+    }
+  }
   auto& h = impl_->handler;
   h.reset_state(read == ReadModel::yes);
   impl_->source.resetMemBufInputSource(reinterpret_cast<const XMLByte*>(doc.data()), doc.size());
@@ -694,17 +714,10 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
   } catch (const SAXException& e) {
     unreadable = detail::to_utf8(e.getMessage());
   } catch (const OutOfMemoryException&) {
-    // Xerces leaves a parser in an undefined state after this: a new one
-    // reads the next document. The sender is told plainly; nothing of the
-    // document was judged.
-    impl_->reset_parser();
-    out.verdict = Verdict::not_xml;
-    out.findings.push_back(stop_finding(
-        "Het bericht kon niet worden gelezen: de gateway had er op dit moment niet genoeg geheugen voor. "
-        "Probeer het later opnieuw.",
-        "The message could not be read: the gateway did not have enough memory for it just now. Try again later.",
-        "out of memory"));
-    return out;
+    // The sender is told plainly; nothing of the document was judged. The
+    // parser is dropped, the next document gets a new one.
+    impl_->parser.reset();
+    return out_of_memory();
   }
   if (unreadable) {
     h.outcome().findings.push_back(stop_finding("Het bericht kon niet gelezen worden.",

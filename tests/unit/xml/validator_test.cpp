@@ -589,6 +589,11 @@ BOOST_AUTO_TEST_CASE(xerces_out_of_memory_is_an_outcome_not_an_exception) {
       BOOST_TEST(xml::to_string(o.verdict) == "not_xml");
       BOOST_REQUIRE(!o.findings.empty());
       BOOST_TEST(o.findings.back().en.find("not have enough memory") != std::string::npos, o.findings.back().en);
+      // The next parser cannot be made either: the same outcome.
+      memory.fail_after(0);
+      BOOST_CHECK_NO_THROW(o = v.validate(good));
+      BOOST_TEST(memory.failed());
+      BOOST_TEST(xml::to_string(o.verdict) == "not_xml");
     }
     memory.fail_after(-1);
     BOOST_TEST(xml::to_string(v.validate(good).verdict) == "valid");
