@@ -12,6 +12,12 @@
 //    is unknown, or that another provider holds, is not related to it.
 //  - TR074 applies to starts; a second stop with the same key is governed by
 //    TR413-TR415 (temporary stop then definitive stop is the standard's flow).
+//  - A 305/307 that deletes a class (StatusAanlevering 3) and delivers one
+//    under the same key (1) corrects it (IV008; TR101 allows the pair): the
+//    deletion is processed first, so TR074, TR326 and TR413-TR415 judge the
+//    first delivery without the classes the message itself deletes. TR063
+//    still wants the deleted class on record; a stop's deletion names its
+//    RedenBeeindiging as delivered (in 3.2 part of the StopProduct's key).
 //  - TR321 compares GeleverdVolume with the allocated Volume over the
 //    ProductPeriode when the units are equal: per dag x days, per week x weeks
 //    begun, per maand and totaal as allocated; different units are TR341.
@@ -24,7 +30,9 @@
 //    unknown, a rejected prestatie is neither a debit to credit nor volume used.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "gateway/core/redact.hpp"
 #include "gateway/rules/checks.hpp"
@@ -81,6 +89,21 @@ L::CareKey care_key(const Context& c, const std::string& bsn, const P& p) {
 
 bool active(const std::string& status) { return status == "1" || status == "2"; }
 
+bool same_key(const L::CareKey& a, const L::CareKey& b) {
+  return std::tie(a.law, a.gemeente, a.aanbieder, a.bsn_hash, a.toewijzing_nummer, a.categorie, a.code,
+                  a.toewijzing_ingangsdatum, a.begindatum) ==
+         std::tie(b.law, b.gemeente, b.aanbieder, b.bsn_hash, b.toewijzing_nummer, b.categorie, b.code,
+                  b.toewijzing_ingangsdatum, b.begindatum);
+}
+
+// Whether the message deletes (StatusAanlevering 3) a line with this key: a
+// correction's first delivery is judged as if that class were gone already.
+template <class P>
+bool deleted_here(const Context& c, const std::string& bsn, const std::vector<P>& lines, const L::CareKey& k) {
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const P& q) { return q.StatusAanlevering == "3" && same_key(care_key(c, bsn, q), k); });
+}
+
 // Calls f(bsn, product) for every StartProduct and StopProduct.
 template <class F>
 void for_care_lines(const Context& c, F&& f) {
@@ -135,6 +158,19 @@ void tr063(const Context& c, Sink& s) {
     } else {
       auto st = c.ledger->stop(k);
       earlier = st && active(st->status);
+      if (earlier && st->reden != p.RedenBeeindiging) {
+        s.fail(p.src, "RedenBeeindiging", p.RedenBeeindiging,
+               "met StatusAanlevering 3 verwijdert u de stop zoals die is aangeleverd, maar de stop met deze "
+               "sleutel (Begindatum " + d(p.Begindatum) + ") heeft RedenBeeindiging " + st->reden + ", niet " +
+                   p.RedenBeeindiging + "; RedenBeeindiging hoort bij de sleutel van een stop. Neem de stop "
+                   "ongewijzigd over om haar te verwijderen, en lever de juiste in hetzelfde bericht met "
+                   "StatusAanlevering 1.",
+               "StatusAanlevering 3 deletes the stop as it was delivered, but the stop with this key (Begindatum " +
+                   d(p.Begindatum) + ") has RedenBeeindiging " + st->reden + ", not " + p.RedenBeeindiging +
+                   "; RedenBeeindiging is part of a stop's key. Copy the stop unchanged to delete it, and deliver "
+                   "the right one in the same message with StatusAanlevering 1.");
+        return;
+      }
     }
     if (!earlier)
       s.fail(p.src, "StatusAanlevering", "3",
@@ -169,8 +205,9 @@ void tr074(const Context& c, Sink& s) {
   if (!cl) return;
   for (const auto& p : cl->StartProducten) {
     if (p.StatusAanlevering != "1") continue;
-    auto st = c.ledger->start(care_key(c, cl->Bsn, p));
-    if (st && active(st->status))
+    auto k = care_key(c, cl->Bsn, p);
+    auto st = c.ledger->start(k);
+    if (st && active(st->status) && !deleted_here(c, cl->Bsn, cl->StartProducten, k))
       s.fail(p.src, "StatusAanlevering", "1",
              "een start met dezelfde sleutel (Begindatum " + d(p.Begindatum) +
                  ") is al eerder aangeleverd. Wilt u die corrigeren: verwijder haar met StatusAanlevering 3 "
@@ -185,9 +222,12 @@ void tr326(const Context& c, Sink& s) {
   if (!cl) return;
   for (const auto& p : cl->StartProducten) {
     if (p.StatusAanlevering != "1" || !p.ToewijzingNummer) continue;
-    auto same = c.ledger->start(care_key(c, cl->Bsn, p));
-    if (same && active(same->status)) continue;  // TR074
-    if (c.ledger->open_start_on(law(c), gemeente(c), aanbieder(c), *p.ToewijzingNummer))
+    auto k = care_key(c, cl->Bsn, p);
+    auto same = c.ledger->start(k);
+    if (same && active(same->status) && !deleted_here(c, cl->Bsn, cl->StartProducten, k)) continue;  // TR074
+    auto open = c.ledger->open_starts_on(law(c), gemeente(c), aanbieder(c), *p.ToewijzingNummer);
+    if (std::any_of(open.begin(), open.end(),
+                    [&](const L::CareKey& o) { return !deleted_here(c, cl->Bsn, cl->StartProducten, o); }))
       s.fail(p.src, "ToewijzingNummer", std::to_string(*p.ToewijzingNummer),
              "op toewijzing " + std::to_string(*p.ToewijzingNummer) +
                  " loopt al een start zonder stop. Stuur eerst een stopbericht (307) voor die start, of "
@@ -220,8 +260,9 @@ void stop_rules(const Context& c, Sink& s, int which) {
   if (!cl) return;
   for (const auto& p : cl->StopProducten) {
     if (!active(p.StatusAanlevering)) continue;
-    auto st = c.ledger->stop(care_key(c, cl->Bsn, p));
-    if (!st || !active(st->status)) continue;
+    auto k = care_key(c, cl->Bsn, p);
+    auto st = c.ledger->stop(k);
+    if (!st || !active(st->status) || deleted_here(c, cl->Bsn, cl->StopProducten, k)) continue;
     bool temporary = st->reden == "20";
     if (which == 413 && temporary && p.RedenBeeindiging == "20")
       s.fail(p.src, "RedenBeeindiging", "20",

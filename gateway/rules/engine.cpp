@@ -99,9 +99,9 @@ class MemoLedger final : public L::LedgerView {
   }
   std::optional<L::Start> start(const L::CareKey& k) const override { return in_.start(k); }
   std::optional<L::Stop> stop(const L::CareKey& k) const override { return in_.stop(k); }
-  bool open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
-                     L::Integer n) const override {
-    return in_.open_start_on(law, gemeente, aanbieder, n);
+  std::vector<L::CareKey> open_starts_on(const std::string& law, const std::string& gemeente,
+                                         const std::string& aanbieder, L::Integer n) const override {
+    return in_.open_starts_on(law, gemeente, aanbieder, n);
   }
   std::optional<L::Request> request(const std::string& law, const std::string& aanbieder,
                                     const std::string& ref) const override {

@@ -9,9 +9,13 @@
 //    foreign address may carry a house number without a Dutch postcode, and
 //    rejecting it would refuse information the sender rightly has.
 //  - TR101 uses each class's logical key: 301 ToewijzingNummer; 305/307 the
-//    start key (ToewijzingNummer, Product, ToewijzingIngangsdatum, Begindatum);
-//    317 ToewijzingNummer over Ongewijzigd and TeWijzigen; 323 an identical
-//    prestatie line (a repeated ReferentieNummer is TR314, 8021, in [ledger]).
+//    start key (ToewijzingNummer, Product, ToewijzingIngangsdatum, Begindatum)
+//    with its StatusAanlevering; 317 ToewijzingNummer over Ongewijzigd and
+//    TeWijzigen; 323 an identical prestatie line (a repeated ReferentieNummer
+//    is TR314, 8021, in [ledger]). A 305/307 may carry one deletion (3) and
+//    one first delivery (1) under the same key: that is a correction (IV008,
+//    the 3.2 worked cases correct a stop's RedenBeeindiging this way), not a
+//    duplicate; the deletion is processed first (ledger_changes.cpp).
 //  - TR302/TR386/TR410 compare products with the same Categorie and Code; an
 //    allocation withdrawn with RedenWijziging 13 has no care period and is left
 //    out of the overlap test.
@@ -529,17 +533,43 @@ void unique_by(Sink& s, const std::vector<T>& items, K&& key, std::string_view w
 std::string opt(const std::optional<m::Integer>& v) { return v ? std::to_string(*v) : ""; }
 std::string opt(const std::optional<m::CdtProduct>& v) { return v ? product_text(*v) : ""; }
 
+// A start or stop line is a duplicate when an earlier line has the same key
+// and the same StatusAanlevering. A deletion (3) and a first delivery (1)
+// under one key are a correction and may share a message: IV008 advises
+// sending them together so that the new delivery is never processed before
+// the deletion, and 3.2 corrects a stop's RedenBeeindiging so (in 3.2 the
+// StopProduct's key gained RedenBeeindiging; sluis keys a stop by its start's
+// key, docs/rules.md). IV008's sentence that correcting an element outside
+// the key needs a separate message predates 3.2 and is not applied.
+template <class P>
+void unique_care_lines(Sink& s, const std::vector<P>& lines, std::string_view what_nl, std::string_view what_en) {
+  std::set<std::string> seen;
+  for (const auto& p : lines) {
+    std::string k = opt(p.ToewijzingNummer) + "|" + opt(p.Product) + "|" + d(p.ToewijzingIngangsdatum) + "|" +
+                    d(p.Begindatum) + "|" + p.StatusAanlevering;
+    if (seen.insert(k).second) continue;
+    const std::string& st = p.StatusAanlevering;
+    s.fail(p.src, "", "",
+           fmt::format("deze {0} staat dubbel in het bericht: een eerdere regel heeft dezelfde sleutel "
+                       "(ToewijzingNummer, Product, ToewijzingIngangsdatum, Begindatum {1}) en ook "
+                       "StatusAanlevering {2}. Verwijder de dubbele regel. Een correctie mag wel in één bericht: "
+                       "één regel met StatusAanlevering 3 (de {0} zoals eerder aangeleverd) en één met 1 (de "
+                       "juiste).",
+                       what_nl, d(p.Begindatum), st),
+           fmt::format("this {0} occurs twice in the message: an earlier line has the same key (ToewijzingNummer, "
+                       "Product, ToewijzingIngangsdatum, Begindatum {1}) and also StatusAanlevering {2}. Remove "
+                       "the duplicate. A correction may share one message: one line with StatusAanlevering 3 (the "
+                       "{0} as delivered before) and one with 1 (the right one).",
+                       what_en, d(p.Begindatum), st));
+  }
+}
+
 void tr101(const Context& c, Sink& s) {
   if (auto cl = client<m::Bericht301>(c))
     unique_by(s, cl->ToegewezenProducten, [](const auto& p) { return std::to_string(p.ToewijzingNummer); },
               "toewijzing (ToewijzingNummer)", "allocation (ToewijzingNummer)");
-  auto start_key = [](const auto& p) {
-    return opt(p.ToewijzingNummer) + "|" + opt(p.Product) + "|" + d(p.ToewijzingIngangsdatum) + "|" + d(p.Begindatum);
-  };
-  if (auto cl = client<m::Bericht305>(c))
-    unique_by(s, cl->StartProducten, start_key, "start", "start");
-  if (auto cl = client<m::Bericht307>(c))
-    unique_by(s, cl->StopProducten, start_key, "stop", "stop");
+  if (auto cl = client<m::Bericht305>(c)) unique_care_lines(s, cl->StartProducten, "start", "start");
+  if (auto cl = client<m::Bericht307>(c)) unique_care_lines(s, cl->StopProducten, "stop", "stop");
   if (auto cl = client<m::Bericht317>(c)) {
     std::vector<m::OngewijzigdProduct> all = cl->Verzoek.OngewijzigdeProducten;
     for (const auto& p : cl->Verzoek.TeWijzigenProducten) all.push_back({p.src, p.ToewijzingNummer, {}});

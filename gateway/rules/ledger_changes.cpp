@@ -35,6 +35,15 @@ L::CareKey care_key(const Parties& w, const std::string& bsn_hash, const P& p) {
   return k;
 }
 
+// A 305/307 that deletes a class and delivers one under the same key corrects
+// it (IV008): the deletion is processed first, wherever it stands in the
+// message, so the store (which writes a start or stop by its key, the later
+// write replacing the earlier) keeps the new delivery.
+template <class T>
+void deletions_first(std::vector<T>& lines) {
+  std::stable_partition(lines.begin(), lines.end(), [](const T& x) { return x.status == "3"; });
+}
+
 // A partner's retour: what it rejected stops counting.
 void withdraw(const m::Message& msg, const Parties& w, const BsnHash& hash, const std::string& heen_id,
               const L::LedgerView* ledger, L::Changes& c) {
@@ -136,11 +145,13 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
           if (!b.Client) return;
           for (const auto& p : b.Client->StartProducten)
             c.starts.push_back({care_key(w, hash(b.Client->Bsn), p), p.StatusAanlevering, id});
+          deletions_first(c.starts);
         } else if constexpr (std::is_same_v<B, m::Bericht307>) {
           if (!b.Client) return;
           for (const auto& p : b.Client->StopProducten)
             c.stops.push_back(
                 {care_key(w, hash(b.Client->Bsn), p), p.RedenBeeindiging, p.Einddatum, p.StatusAanlevering, id});
+          deletions_first(c.stops);
         } else if constexpr (std::is_same_v<B, m::Bericht315>) {
           if (!b.Client) return;
           for (const auto& p : b.Client->AangevraagdeProducten)

@@ -13,6 +13,7 @@
 //        closes that request (ReferentieAanbieder)
 //   305  Start per StartProduct by its logical key; StatusAanlevering 3 deletes
 //   307  Stop per StopProduct by the same key; StatusAanlevering 3 deletes
+//        (a message's deletions before its first deliveries: a correction)
 //   315, 317  Request (open) by ReferentieAanbieder; 319 records the answer
 //   323  Declaration and one Prestatie per line, status approved, rejected or
 //        pending (partner answers) by the verdicts
@@ -175,9 +176,11 @@ class LedgerView {
                                                  const std::string& aanbieder, const std::string& bsn_hash) const = 0;
   virtual std::optional<Start> start(const CareKey& key) const = 0;
   virtual std::optional<Stop> stop(const CareKey& key) const = 0;
-  // A start (status 1 or 2) on the allocation that has no stop yet (TR326).
-  virtual bool open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
-                             Integer toewijzing_nummer) const = 0;
+  // The keys of the starts (status 1 or 2) on the allocation that have no
+  // stop (status 1 or 2) yet (TR326, which leaves out a start the message
+  // itself deletes: a correction).
+  virtual std::vector<CareKey> open_starts_on(const std::string& law, const std::string& gemeente,
+                                              const std::string& aanbieder, Integer toewijzing_nummer) const = 0;
   virtual std::optional<Request> request(const std::string& law, const std::string& aanbieder,
                                          const std::string& referentie) const = 0;
   // The Dagtekening of the request's message and the Dutch day sluis received

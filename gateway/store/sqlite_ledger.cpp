@@ -317,10 +317,14 @@ constexpr const char* kDebitCents =
     "SELECT COALESCE(SUM(CASE credit WHEN 1 THEN -cents ELSE cents END), 0) FROM ledger_prestatie "
     "INDEXED BY ledger_prestatie_allocation "
     "WHERE law = ? AND gemeente = ? AND toewijzing_nummer = ? AND verdict != 'rejected'";
-constexpr const char* kOpenStart =
-    "SELECT 1 FROM ledger_care s INDEXED BY ledger_care_allocation WHERE s.law = ? AND s.gemeente = ? AND s.aanbieder = ? AND "
-    "s.toewijzing_nummer = ? AND s.kind = 'start' AND s.status != '3' AND NOT EXISTS (SELECT 1 FROM "
-    "ledger_care t WHERE t.kind = 'stop' AND t.care_key = s.care_key AND t.status != '3') LIMIT 1";
+// Open: the start counts (1 or 2; not deleted, 3, nor rejected by the
+// receiver, R) and no stop that counts has its key.
+constexpr const char* kOpenStarts =
+    "SELECT s.law, s.gemeente, s.aanbieder, s.bsn_hash, s.toewijzing_nummer, s.categorie, s.code, "
+    "s.toewijzing_ingangsdatum, s.begindatum FROM ledger_care s INDEXED BY ledger_care_allocation WHERE s.law = ? AND "
+    "s.gemeente = ? AND s.aanbieder = ? AND s.toewijzing_nummer = ? AND s.kind = 'start' AND s.status IN ('1', '2') "
+    "AND NOT EXISTS (SELECT 1 FROM ledger_care t WHERE t.kind = 'stop' AND t.care_key = s.care_key AND "
+    "t.status IN ('1', '2')) ORDER BY s.care_key";
 constexpr const char* kApprovedUncredited =
     "SELECT 1 FROM ledger_prestatie d INDEXED BY ledger_prestatie_allocation WHERE d.law = ? AND d.gemeente = ? AND d.toewijzing_nummer = ? AND "
     "d.credit = 0 AND d.verdict = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_prestatie c INDEXED BY "
@@ -358,11 +362,11 @@ std::optional<L::Stop> Ledger::stop(const L::CareKey& key) const {
   });
 }
 
-bool Ledger::open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
-                           Integer nummer) const {
-  Stmt s(db_, kOpenStart);
+std::vector<L::CareKey> Ledger::open_starts_on(const std::string& law, const std::string& gemeente,
+                                              const std::string& aanbieder, Integer nummer) const {
+  Stmt s(db_, kOpenStarts);
   s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, nummer);
-  return row(s, failed_) == SQLITE_ROW;
+  return all<L::CareKey>(s, failed_, read_key);
 }
 
 std::optional<L::Request> Ledger::request(const std::string& law, const std::string& aanbieder,

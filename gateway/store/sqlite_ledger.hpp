@@ -39,8 +39,9 @@ class Ledger final : public standard::ledger::LedgerView {
                                                            const std::string& bsn_hash) const override;
   std::optional<standard::ledger::Start> start(const standard::ledger::CareKey& key) const override;
   std::optional<standard::ledger::Stop> stop(const standard::ledger::CareKey& key) const override;
-  bool open_start_on(const std::string& law, const std::string& gemeente, const std::string& aanbieder,
-                     Integer toewijzing_nummer) const override;
+  std::vector<standard::ledger::CareKey> open_starts_on(const std::string& law, const std::string& gemeente,
+                                                        const std::string& aanbieder,
+                                                        Integer toewijzing_nummer) const override;
   std::optional<standard::ledger::Request> request(const std::string& law, const std::string& aanbieder,
                                                    const std::string& referentie) const override;
   std::optional<RequestReceipt> request_receipt(const standard::ledger::Request& r) const override;

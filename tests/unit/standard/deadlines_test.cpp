@@ -102,7 +102,10 @@ struct Ledger : standard::ledger::LedgerView {
   }
   std::optional<standard::ledger::Start> start(const standard::ledger::CareKey&) const override { return {}; }
   std::optional<standard::ledger::Stop> stop(const standard::ledger::CareKey&) const override { return {}; }
-  bool open_start_on(const std::string&, const std::string&, const std::string&, I) const override { return false; }
+  std::vector<standard::ledger::CareKey> open_starts_on(const std::string&, const std::string&, const std::string&,
+                                                        I) const override {
+    return {};
+  }
   std::optional<standard::ledger::Request> request(const std::string&, const std::string&,
                                                    const std::string&) const override {
     return req;
