@@ -220,7 +220,9 @@ core::Result<void> apply(sqlite3* db, const QueueActionRequest& r, const Row& m,
   if (r.action == QueueAction::remove) {
     for (const char* sql :
          {"DELETE FROM message_bsn WHERE message_id = ?",
-          "DELETE FROM ledger_orphan WHERE message_id = ?", "DELETE FROM messages WHERE id = ?"}) {
+          "DELETE FROM ledger_orphan WHERE message_id = ?",
+          "DELETE FROM message_body WHERE seq = (SELECT seq FROM messages WHERE id = ?)",
+          "DELETE FROM messages WHERE id = ?"}) {
       Stmt d(db, sql);
       d.bind(1, m.id);
       if (d.step() != SQLITE_DONE) return db_error(db, "delete");

@@ -42,13 +42,17 @@ core::Result<PruneBatch> prune_batch(sqlite3* db, const PruneRequest& r, std::in
   if (!q.ok()) return db_error(db, "prune select");
   q.bind(1, r.cutoff).bind(2, n);
   Stmt u(db, "UPDATE messages SET body = X'', pruned_at = ? WHERE seq = ?");
+  Stmt b(db, "DELETE FROM message_body WHERE seq = ?");  // a large body (sqlite_store.cpp, kBodySchema)
   Stmt a(db, "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, 'prune', ?, ?)");
-  if (!u.ok() || !a.ok()) return db_error(db, "prune prepare");
+  if (!u.ok() || !b.ok() || !a.ok()) return db_error(db, "prune prepare");
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
     u.reset();
     u.bind(1, now).bind(2, q.i64(0));
     if (u.step() != SQLITE_DONE) return db_error(db, "prune update");
+    b.reset();
+    b.bind(1, q.i64(0));
+    if (b.step() != SQLITE_DONE) return db_error(db, "prune body");
     a.reset();
     a.bind(1, now).bind(2, r.actor).bind(3, static_cast<std::int64_t>(r.uid)).bind(4, q.text(1));
     a.bind_null_if_empty(5, r.reason);

@@ -91,6 +91,28 @@ std::string now_utc() { return core::utc_text(std::chrono::system_clock::now());
 
 // Schema version 1: messages, BSN hashes, audit. Version 2 adds the ledger
 // tables (sqlite_ledger.cpp); see migrate().
+// Version 8: bodies larger than kInlineBody in a table of their own, the body
+// its last column. SQLite builds a row in one buffer before it inserts it; a
+// trailing zeroblob is the one value it leaves out of that buffer, so a large
+// body is inserted as zeroblob(size) and then written in pieces through
+// incremental blob I/O: no second whole copy of a 25 MiB body in memory.
+// Smaller bodies stay in messages.body (one row, one insert: the common case).
+constexpr const char* kBodySchema = R"sql(
+CREATE TABLE message_body (
+  seq INTEGER PRIMARY KEY REFERENCES messages(seq),
+  body BLOB NOT NULL
+);
+)sql";
+
+// Bodies up to this size are stored in messages.body, larger ones in
+// message_body (kBodySchema); the piece incremental blob I/O writes at a time.
+constexpr std::size_t kInlineBody = 1u << 20;
+constexpr std::size_t kBodyPiece = 1u << 20;
+
+// The body column of a SELECT FROM messages: wherever the row's body is.
+constexpr const char* kBodyColumn =
+    "COALESCE((SELECT message_body.body FROM message_body WHERE message_body.seq = messages.seq), messages.body)";
+
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE messages (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -326,14 +348,16 @@ class SqliteStore final : public Store {
     std::lock_guard lock(rmu_);
     // The body is read straight into the string returned (incremental blob
     // I/O), not first into SQLite's own buffer for the column.
-    Stmt s(r_, "SELECT seq, pruned_at FROM messages WHERE id = ?");
+    Stmt s(r_, "SELECT seq, pruned_at, EXISTS (SELECT 1 FROM message_body WHERE message_body.seq = messages.seq) "
+               "FROM messages WHERE id = ?");
     s.bind(1, id);
     int rc = s.step();
     if (rc == SQLITE_ROW && !s.null(1))
       return core::make_error(kPrunedError, "message " + id + ": its body was removed by the retention pruner at " +
                                                 s.text(1) + "; its metadata, findings and history remain");
     if (rc == SQLITE_ROW) {
-      auto read = sqlite::read_blob(r_, "messages", "body", s.i64(0));
+      const bool apart = s.i64(2) != 0;  // a large body (kBodySchema)
+      auto read = sqlite::read_blob(r_, apart ? "message_body" : "messages", "body", s.i64(0));
       if (!read) return read.error();
       return std::optional<std::string>(std::move(*read));
     }
@@ -474,8 +498,8 @@ class SqliteStore final : public Store {
                                            int limit) override {
     auto out = std::make_shared<std::vector<Claimed>>();
     auto r = run_write([&destination, &now, limit, out](sqlite3* db) -> core::Result<void> {
-      Stmt q(db, (std::string("SELECT ") + kColumns +
-                  ", body FROM messages WHERE destination = ? AND (state = 'queued' OR (state = 'deferred' AND "
+      Stmt q(db, (std::string("SELECT ") + kColumns + ", " + kBodyColumn +
+                  " FROM messages WHERE destination = ? AND (state = 'queued' OR (state = 'deferred' AND "
                   "next_attempt_at <= ?)) ORDER BY COALESCE(next_attempt_at, received_at), seq LIMIT ?")
                      .c_str());
       q.bind(1, destination).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
@@ -611,7 +635,7 @@ class SqliteStore final : public Store {
     core::Result<void> out;
     if (rc != SQLITE_DONE) out = db_error(dst, "backup to " + path);
     sqlite3_close_v2(dst);
-    if (out) audit("admin", -1, "backup", "", path);
+    // Audited by the caller, who knows who asked (admin: the peer's uid).
     return out;
   }
 
@@ -887,7 +911,7 @@ class SqliteStore final : public Store {
   // A held orphan judged again (Store::redecide).
   core::Result<void> redecide_message(sqlite3* db, NewMessage& m, CommitOutcome& out) {
     out.id = m.id;
-    Stmt q(db, (std::string("SELECT ") + kColumns + ", body FROM messages WHERE id = ? AND state = 'held' AND "
+    Stmt q(db, (std::string("SELECT ") + kColumns + ", " + kBodyColumn + " FROM messages WHERE id = ? AND state = 'held' AND "
                 "EXISTS (SELECT 1 FROM ledger_orphan WHERE message_id = ?)").c_str());
     q.bind(1, m.id).bind(2, m.id);
     int rc = q.step();
@@ -936,6 +960,33 @@ class SqliteStore final : public Store {
     return {};
   }
 
+  // A body larger than kInlineBody: a row of zeros of its size (a trailing
+  // zeroblob is not built in memory), then the bytes written over it in
+  // pieces, so SQLite never holds a second whole copy (kBodySchema).
+  static core::Result<void> insert_large_body(sqlite3* db, sqlite3_int64 seq, std::string_view body) {
+    Stmt z(db, "INSERT INTO message_body (seq, body) VALUES (?, zeroblob(?))");
+    z.bind(1, static_cast<std::int64_t>(seq)).bind(2, static_cast<std::int64_t>(body.size()));
+    if (z.step() != SQLITE_DONE) return db_error(db, "insert body");
+    sqlite3_blob* blob = nullptr;
+    if (sqlite3_blob_open(db, "main", "message_body", "body", seq, 1, &blob) != SQLITE_OK) {
+      auto e = db_error(db, "open body");
+      sqlite3_blob_close(blob);
+      return e;
+    }
+    int rc = SQLITE_OK;
+    for (std::size_t at = 0; at < body.size() && rc == SQLITE_OK; at += kBodyPiece) {
+      const std::size_t n = std::min(kBodyPiece, body.size() - at);
+      rc = sqlite3_blob_write(blob, body.data() + at, static_cast<int>(n), static_cast<int>(at));
+    }
+    if (rc != SQLITE_OK) {
+      auto e = db_error(db, "write body");
+      sqlite3_blob_close(blob);
+      return e;
+    }
+    if (sqlite3_blob_close(blob) != SQLITE_OK) return db_error(db, "close body");
+    return {};
+  }
+
   static core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
     Stmt s(db,
            "INSERT INTO messages (id, law, type, berichtcode, release, sender_code, receiver_code, "
@@ -947,10 +998,10 @@ class SqliteStore final : public Store {
     s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
     s.bind(10, m.identificatie).bind(11, m.dagtekening).bind_null_if_empty(12, m.identificatie_retour);
     // The body without a copy of ours (SQLITE_STATIC: `m` outlives the
-    // statement's run). SQLite builds the row in one buffer, body included:
-    // that copy is its own, and only a table whose last column is the body
-    // would avoid it (a zeroblob in the middle of a row is expanded first).
-    s.bind_null_if_empty(13, m.heen_id).bind_blob_static(14, m.body);
+    // statement's run). SQLite builds the row in one buffer, body included;
+    // a large body goes to message_body instead (insert_large_body).
+    const bool large = m.body.size() > kInlineBody;
+    s.bind_null_if_empty(13, m.heen_id).bind_blob_static(14, large ? std::string_view("") : std::string_view(m.body));  // "": an empty blob, not NULL
     s.bind(15, m.sha256.empty() ? core::sha256_hex(m.body) : m.sha256);
     s.bind(16, static_cast<std::int64_t>(m.body.size())).bind(17, now_utc()).bind(18, to_string(m.state));
     s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
@@ -958,6 +1009,8 @@ class SqliteStore final : public Store {
     s.bind_null_if_empty(23, m.destination).bind_null_if_empty(24, m.delivery);
     s.bind_null_if_empty(25, m.state == State::held ? m.hold_reason : std::string());
     if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
+    if (large)
+      if (auto r = insert_large_body(db, sqlite3_last_insert_rowid(db), m.body); !r) return r;
     for (const auto& h : m.bsn_hashes) {
       Stmt b(db, "INSERT OR IGNORE INTO message_bsn (message_id, bsn_hash) VALUES (?, ?)");
       b.bind(1, m.id).bind(2, h);
@@ -1008,7 +1061,7 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
   const char* const kMigrations[] = {kSchemaV1, sqlite::kLedgerSchema, sqlite::kOrphanSchema, kRoutingSchema,
                                      sqlite::kObligationSchema, sqlite::kRetentionSchema,
-                                     sqlite::kLedgerDebitSchema};
+                                     sqlite::kLedgerDebitSchema, kBodySchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

@@ -446,6 +446,6 @@ std::string new_message_id();
 inline constexpr const char* kPrunedError = "store.pruned";
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 }  // namespace sluis::store
