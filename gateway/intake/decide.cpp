@@ -72,13 +72,16 @@ boost::json::array findings_json(const Findings& fs, bool advisory, const Findin
   return findings;
 }
 
+// `total`: every finding, also those the bounded list leaves out (as in the
+// answers of xml::put_findings).
 boost::json::object answer(const store::NewMessage& msg, std::string_view status, boost::json::array findings,
-                           const std::vector<std::string>& retour_ids) {
+                           std::size_t total, const std::vector<std::string>& retour_ids) {
   boost::json::object o{{"id", msg.id},
                         {"law", msg.law},
                         {"type", msg.type},
                         {"status", status},
-                        {"findings", std::move(findings)}};
+                        {"findings", std::move(findings)},
+                        {"findings_total", total}};
   if (!retour_ids.empty()) o["retour"] = retour_ids.front();
   return o;
 }
@@ -110,7 +113,8 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     std::vector<std::string> ids;
     for (const auto& p : d.produced) ids.push_back(p.id);
     msg.response_json = boost::json::serialize(
-        answer(msg, status, advisory ? findings_json(findings, true, late) : std::move(stored), ids));
+        answer(msg, status, advisory ? findings_json(findings, true, late) : std::move(stored),
+               findings.size() + late.size(), ids));
   };
   // The standard's deadlines of an accepted message: what it makes owed, what
   // it answers, and whether it came late (advice, never a refusal).

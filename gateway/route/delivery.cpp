@@ -39,7 +39,21 @@ Delivery::Delivery(store::Store& store)
       deadlines_(store),
       deadline_timer_(ioc_),
       prune_timer_(ioc_),
-      thread_([this] { ioc_.run(); }) {}
+      thread_([this] { run(); }) {}
+
+// The delivery thread. Its handlers catch what they can (guarded(), the
+// attempts' completion handlers); should an exception still reach run(), it
+// is logged and the loop runs on: the thread must not end while sluisd lives.
+void Delivery::run() {
+  for (;;) {
+    try {
+      ioc_.run();
+      return;
+    } catch (...) {
+      report_scan_failure("delivery thread", std::current_exception());
+    }
+  }
+}
 
 Delivery::~Delivery() { stop(); }
 
@@ -82,7 +96,10 @@ void Delivery::prune() {
   req.cutoff = prune_cutoff_;
   req.limit = req.batch;
   req.reason = "retention " + config::format_duration(retention_);
-  auto r = store_.prune_bodies(req);
+  // An exception (not an error value) counts as a failed run: logged by
+  // guarded(), and the timer below is armed as after any failure.
+  core::Result<store::PruneResult> r = core::make_error("route.prune", "the prune batch ended with an exception");
+  guarded("prune", [&] { r = store_.prune_bodies(req); });
   if (r) {
     pruned_.pruned += r->pruned;
     pruned_.bytes += r->bytes;
@@ -108,8 +125,10 @@ void Delivery::prune() {
 // Runs on the delivery thread: a scan now, the next after the interval.
 void Delivery::watch_deadlines() {
   if (stopped_) return;
-  if (auto r = deadlines_.scan(clock_.today()); !r)
-    core::log(events::kStoreError, {{"what", "deadlines"}, {"error", r.error().text}});
+  guarded("deadlines", [this] {
+    if (auto r = deadlines_.scan(clock_.today()); !r)
+      core::log(events::kStoreError, {{"what", "deadlines"}, {"error", r.error().text}});
+  });
   deadline_timer_.expires_after(deadline_interval_);
   deadline_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) watch_deadlines();

@@ -61,6 +61,7 @@ class Delivery {
   config::Duration deadline_interval_ = std::chrono::minutes(1);
   // The retention pruner: one batch per handler, so delivery work interleaves.
   void prune();
+  void run();  // the delivery thread's loop
   boost::asio::steady_timer prune_timer_;
   config::Duration retention_ = std::chrono::hours(24 * 62);
   config::Duration prune_interval_ = std::chrono::hours(1);

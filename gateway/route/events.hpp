@@ -18,6 +18,10 @@ inline constexpr Event kAttemptFailed{
     "DELIVERY_ATTEMPT_FAILED", Level::err,
     "A delivery attempt ended with an exception instead of a result (a fault in sluis or its environment, "
     "error= says which); the message is deferred and retried with backoff, the lane goes on. Report it."};
+inline constexpr Event kScanFailed{
+    "DELIVERY_SCAN_FAILED", Level::err,
+    "A periodic piece of delivery work (what=scan, pickups, deadlines or prune) ended with an exception (a fault "
+    "in sluis or its environment, error= says which); that turn is lost, the next runs as planned. Report it."};
 inline constexpr Event kDead{
     "DELIVERY_DEAD", Level::warning,
     "A message was given up (refused permanently, or not delivered within delivery.max_lifetime); it is "

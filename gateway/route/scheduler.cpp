@@ -19,8 +19,8 @@ core::Metric& attempts_metric(const std::string& result) {
                        "result=\"" + result + "\"");
 }
 
-// What an escaped exception says, fit for last_error and the log (no control
-// characters, nothing of BSN shape, bounded).
+}  // namespace
+
 std::string describe(std::exception_ptr e) {
   std::string what = "an exception of unknown type";
   try {
@@ -33,7 +33,10 @@ std::string describe(std::exception_ptr e) {
   if (what.size() > kMax) what.resize(kMax);
   return core::scrub(core::strip_controls(what));
 }
-}  // namespace
+
+void report_scan_failure(const char* what, std::exception_ptr e) {
+  core::log(events::kScanFailed, {{"what", what}, {"error", describe(e)}});
+}
 
 Scheduler::Scheduler(asio::any_io_executor ex, store::Store& store, const core::Clock& clock)
     : ex_(std::move(ex)), store_(store), clock_(clock), timer_(ex_) {}
@@ -68,9 +71,9 @@ void Scheduler::arm() {
   timer_.expires_after(scan_interval_);
   timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || !running_) return;
-    scan();
+    guarded("scan", [this] { scan(); });
     if (std::chrono::steady_clock::now() >= next_pickup_) {
-      check_pickups();
+      guarded("pickups", [this] { check_pickups(); });
       next_pickup_ = std::chrono::steady_clock::now() + pickup_interval_;
     }
     arm();
@@ -79,7 +82,7 @@ void Scheduler::arm() {
 
 void Scheduler::wake() {
   asio::post(ex_, [this] {
-    if (!stopped_) scan();
+    if (!stopped_) guarded("scan", [this] { scan(); });
   });
 }
 

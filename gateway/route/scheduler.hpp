@@ -38,6 +38,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <exception>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,6 +50,26 @@
 #include "gateway/store/store.hpp"
 
 namespace sluis::route {
+
+// What an escaped exception says, fit for last_error and the log (no control
+// characters, nothing of BSN shape, bounded).
+std::string describe(std::exception_ptr e);
+// Logs DELIVERY_SCAN_FAILED for a piece of periodic work (guarded()).
+void report_scan_failure(const char* what, std::exception_ptr e);
+
+// Runs one piece of the delivery thread's periodic work (a scan, the pickup
+// check, the deadline watch, a prune batch). An exception from it, std or
+// not, is logged as DELIVERY_SCAN_FAILED with what= and ends only that piece:
+// the caller re-arms its timer as usual, so the work goes on at its next turn
+// instead of the delivery thread ending.
+template <class F>
+void guarded(const char* what, F&& f) {
+  try {
+    f();
+  } catch (...) {
+    report_scan_failure(what, std::current_exception());
+  }
+}
 
 struct Lane {
   std::string destination;

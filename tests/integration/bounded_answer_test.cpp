@@ -184,6 +184,8 @@ BOOST_AUTO_TEST_CASE(a_declaration_with_400_rejected_prestaties_gets_a_325_namin
   BOOST_TEST(listed_9338 <= 100u);
   BOOST_REQUIRE(findings.back().as_object().contains("findings_total"));
   BOOST_TEST(findings.back().at("findings_total").to_number<std::int64_t>() == 400);
+  BOOST_REQUIRE(j.contains("findings_total"));  // as in every answer that lists findings
+  BOOST_TEST(j.at("findings_total").to_number<std::int64_t>() == 400);
   BOOST_TEST(h.body.size() <= 64u * 1024, h.body.size());
   // The 325 names every one.
   BOOST_REQUIRE(j.contains("retour"));

@@ -85,7 +85,13 @@ struct FakeTransport final : route::Transport {
     return route::AttemptResult{route::AttemptResult::acknowledged, {}};
   };
   std::chrono::milliseconds delay{0};  // a slow receiver
+  std::function<bool(const store::StoredMessage&)> pickup;  // picked_up(); unset: never
+  int pickups = 0;
   std::vector<std::string> seen;
+  bool picked_up(const store::StoredMessage& m) override {
+    ++pickups;
+    return pickup ? pickup(m) : false;
+  }
   asio::awaitable<route::AttemptResult> deliver(const store::StoredMessage& m, const std::string&) override {
     seen.push_back(m.id);
     if (delay.count() > 0) {
@@ -357,6 +363,38 @@ BOOST_FIXTURE_TEST_CASE(an_exception_in_one_delivery_does_not_stall_the_lane, Fi
   settle();
   BOOST_TEST(store::to_string(row(x1).state) == "acknowledged");
   BOOST_TEST(store::to_string(row(x2).state) == "acknowledged");
+}
+
+// The periodic work on the delivery thread (scan, pickup check) runs from a
+// timer; an exception in one turn loses that turn only: the timer is armed
+// again, and messages queued afterwards are still delivered. Before, the
+// exception left the handler, ended the delivery thread's run() and with it
+// every later delivery.
+BOOST_FIXTURE_TEST_CASE(an_exception_in_a_periodic_scan_does_not_end_the_scans, Fixture) {
+  auto t = std::make_shared<FakeTransport>();
+  t->answer = [](const store::StoredMessage& m) {
+    return route::AttemptResult{m.identificatie == "DROPPED" ? route::AttemptResult::delivered
+                                                             : route::AttemptResult::acknowledged,
+                                {}};
+  };
+  t->pickup = [](const store::StoredMessage&) -> bool { throw std::runtime_error("pickup check failed"); };
+  route::Scheduler s(ioc.get_executor(), *db, clock);
+  s.configure({{"d", 1, t}}, {1min, 1h, 24h}, 5ms, 1ms);
+  auto until = [&](auto done) {
+    ioc.restart();
+    for (auto end = std::chrono::steady_clock::now() + 20s; !done() && std::chrono::steady_clock::now() < end;)
+      ioc.run_for(10ms);
+    return done();
+  };
+  auto dropped = queue("DROPPED", "d");  // delivered, not acknowledged: the pickup check asks about it
+  s.start();
+  BOOST_REQUIRE(until([&] { return t->pickups >= 3; }));  // it threw three times, the timer went on
+  BOOST_TEST(store::to_string(row(dropped).state) == "delivered");
+  auto later = queue("LATER", "d");
+  BOOST_TEST(until([&] { return store::to_string(row(later).state) == "acknowledged"; }));
+  s.stop();
+  ioc.restart();
+  ioc.poll();
 }
 
 BOOST_FIXTURE_TEST_CASE(new_and_deferred_messages_both_progress, Fixture) {
