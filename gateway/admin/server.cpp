@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "gateway/admin/events.hpp"
+#include "gateway/core/redact.hpp"
 
 namespace sluis::admin {
 
@@ -190,15 +191,8 @@ void Server::accept_loop() {
       asio::co_spawn(ioc_, serve_one(conn), [this, weak = std::weak_ptr<Conn>(conn), id = conn->id,
                                              uid = conn->peer.uid](std::exception_ptr e) {
         if (e) {
-          std::string what = "an exception of unknown type";
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            what = ex.what();
-          } catch (...) {
-          }
           core::log(events::kConnectionFailed,
-                    {{"conn", static_cast<long>(id)}, {"uid", static_cast<long>(uid)}, {"error", what}});
+                    {{"conn", static_cast<long>(id)}, {"uid", static_cast<long>(uid)}, {"error", core::describe(e)}});
           if (auto c = weak.lock()) {
             boost::system::error_code ignored;
             c->timer.cancel();

@@ -152,6 +152,19 @@ std::string scrub(std::string_view text) {
   return scrub_bsns(text);
 }
 
+std::string describe(std::exception_ptr e) {
+  std::string what = "an exception of unknown type";
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    what = ex.what();
+  } catch (...) {
+  }
+  constexpr std::size_t kMax = 200;
+  if (what.size() > kMax) what.resize(kMax);
+  return scrub(strip_controls(what));
+}
+
 std::string strip_controls(std::string_view text) {
   std::string out;
   out.reserve(text.size());

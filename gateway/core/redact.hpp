@@ -12,6 +12,7 @@
 // the classifier it sets is read with an atomic load).
 #pragma once
 
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -60,5 +61,11 @@ void set_log_element_masks(ElementMasks masks);
 // Strips CR, LF and other control characters so that a value from outside
 // cannot forge a log line.
 std::string strip_controls(std::string_view text);
+
+// What an escaped exception says, fit for a log line or a stored reason: its
+// what() (or "an exception of unknown type" for one not derived from
+// std::exception), cut to 200 characters, controls stripped, BSNs scrubbed.
+// For the roots of coroutines and handlers, which must see every exception.
+std::string describe(std::exception_ptr e);
 
 }  // namespace sluis::core

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <stdexcept>
 
+#include "gateway/core/redact.hpp"
 #include "gateway/net/events.hpp"
 
 namespace sluis::net {
@@ -244,13 +245,8 @@ void HttpServer::accept_loop() {
         st->checked = generation_;
         metrics_.open.inc();
         auto done = [this, st](std::exception_ptr e) {
-          if (e) {
-            try {
-              std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-              core::log(events::kSessionError, {{"error", ex.what()}});
-            }
-          }
+          // Any exception, std or not: logged, never rethrown out of the io loop.
+          if (e) core::log(events::kSessionError, {{"error", core::describe(e)}});
           finished(st);
         };
         if (tls_mode_)

@@ -21,21 +21,8 @@ core::Metric& attempts_metric(const std::string& result) {
 
 }  // namespace
 
-std::string describe(std::exception_ptr e) {
-  std::string what = "an exception of unknown type";
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    what = ex.what();
-  } catch (...) {
-  }
-  constexpr std::size_t kMax = 200;
-  if (what.size() > kMax) what.resize(kMax);
-  return core::scrub(core::strip_controls(what));
-}
-
 void report_scan_failure(const char* what, std::exception_ptr e) {
-  core::log(events::kScanFailed, {{"what", what}, {"error", describe(e)}});
+  core::log(events::kScanFailed, {{"what", what}, {"error", core::describe(e)}});
 }
 
 Scheduler::Scheduler(asio::any_io_executor ex, store::Store& store, const core::Clock& clock)
@@ -114,7 +101,7 @@ void Scheduler::scan_lane(LaneState& l) {
                      if (e) {
                        // Transports must not throw; one that does defers this
                        // message (it is retried with backoff) and nothing else.
-                       r = AttemptResult{AttemptResult::retry, "delivery attempt failed: " + describe(e)};
+                       r = AttemptResult{AttemptResult::retry, "delivery attempt failed: " + core::describe(e)};
                        core::log(events::kAttemptFailed,
                                  {{"msg", m.id}, {"dest", destination}, {"attempt", m.attempts}, {"error", r.error}});
                      }
@@ -134,7 +121,7 @@ void Scheduler::finish(const std::string& destination, const store::StoredMessag
     // The message stays delivering until the next start-up's recovery; the
     // lane goes on.
     core::log(events::kAttemptFailed,
-              {{"msg", m.id}, {"dest", destination}, {"attempt", m.attempts}, {"error", describe(std::current_exception())}});
+              {{"msg", m.id}, {"dest", destination}, {"attempt", m.attempts}, {"error", core::describe(std::current_exception())}});
   }
   if (auto it = lanes_.find(destination); it != lanes_.end()) {
     --it->second.in_flight;

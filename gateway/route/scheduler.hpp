@@ -51,9 +51,6 @@
 
 namespace sluis::route {
 
-// What an escaped exception says, fit for last_error and the log (no control
-// characters, nothing of BSN shape, bounded).
-std::string describe(std::exception_ptr e);
 // Logs DELIVERY_SCAN_FAILED for a piece of periodic work (guarded()).
 void report_scan_failure(const char* what, std::exception_ptr e);
 

@@ -10,7 +10,14 @@
 #include <xercesc/util/XMLEntityResolver.hpp>
 #include <xercesc/util/XMLNetAccessor.hpp>
 #include <xercesc/util/XMLResourceIdentifier.hpp>
+#include <xercesc/util/regx/RangeToken.hpp>
+#include <xercesc/util/regx/RegularExpression.hpp>
+#include <xercesc/util/regx/Token.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
+#include <xercesc/validators/datatype/DatatypeValidatorFactory.hpp>
+#include <xercesc/validators/datatype/ListDatatypeValidator.hpp>
+#include <xercesc/validators/datatype/UnionDatatypeValidator.hpp>
+#include <xercesc/validators/schema/SchemaAttDef.hpp>
 #include <xercesc/validators/schema/ComplexTypeInfo.hpp>
 #include <xercesc/validators/schema/SchemaGrammar.hpp>
 
@@ -96,6 +103,60 @@ std::optional<std::string> doctype_in(const fs::path& xsd) {
     }
   }
   return std::nullopt;
+}
+
+// Xerces compiles a pattern facet's regular expression when it loads a
+// schema, but builds each character class's lookup table (RangeToken's map)
+// lazily, on its first match. Two validating threads matching one pattern for
+// the first time then build the same table at once: one copy leaks, and a
+// thread can read a half-built table and give a wrong verdict (seen in
+// validator_test's several-threads case under ASan: wrong verdicts and leaks
+// from RangeToken::doCreateMap). So every table is built here, while one
+// thread owns the grammars, like the content models below.
+struct RegexInternals : RegularExpression {
+  // The token tree and first-character class are protected: read through a
+  // pointer to member named in this derived class.
+  static Token* tree(const RegularExpression& r) { return r.*(&RegexInternals::fTokenTree); }
+  static RangeToken* first_char(const RegularExpression& r) { return r.*(&RegexInternals::fFirstChar); }
+  static RangeToken* word_range() { return fWordRange; }
+};
+
+struct ValidatorInternals : DatatypeValidator {
+  static RegularExpression* regex(const DatatypeValidator& dv) { return (dv.*(&ValidatorInternals::getRegex))(); }
+};
+
+void build_range_maps(Token* t, int depth = 0) {
+  if (!t || depth > 4096) return;
+  if (t->getTokenType() == Token::T_RANGE || t->getTokenType() == Token::T_NRANGE)
+    static_cast<RangeToken*>(t)->createMap();
+  for (XMLSize_t i = 0; i < t->size(); ++i) build_range_maps(t->getChild(i), depth + 1);
+}
+
+// Every regular expression a validator (its bases, list items and union
+// members included) matches with.
+void build_range_maps(DatatypeValidator* dv, std::set<const DatatypeValidator*>& seen) {
+  for (; dv && seen.insert(dv).second; dv = dv->getBaseValidator()) {
+    if (const RegularExpression* re = ValidatorInternals::regex(*dv)) {
+      build_range_maps(RegexInternals::tree(*re));
+      if (RangeToken* first = RegexInternals::first_char(*re)) first->createMap();
+    }
+    if (dv->getType() == DatatypeValidator::List)
+      build_range_maps(static_cast<ListDatatypeValidator*>(dv)->getItemTypeDTV(), seen);
+    if (dv->getType() == DatatypeValidator::Union)
+      if (auto* members = static_cast<UnionDatatypeValidator*>(dv)->getMemberTypeValidators())
+        for (XMLSize_t i = 0; i < members->size(); ++i) build_range_maps(members->elementAt(i), seen);
+  }
+}
+
+void build_range_maps(DVHashTable* registry, std::set<const DatatypeValidator*>& seen) {
+  if (!registry) return;
+  RefHashTableOfEnumerator<DatatypeValidator> all(registry, false);
+  while (all.hasMoreElements()) build_range_maps(&all.nextElement(), seen);
+}
+
+void build_range_maps(XMLAttDefList& atts, std::set<const DatatypeValidator*>& seen) {
+  for (XMLSize_t i = 0; i < atts.getAttDefCount(); ++i)
+    build_range_maps(static_cast<SchemaAttDef&>(atts.getAttDef(i)).getDatatypeValidator(), seen);
 }
 
 class CollectErrors : public ErrorHandler {
@@ -239,15 +300,22 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::Sch
   // messages) lazily, on first use, inside the shared grammar: with several
   // validating threads that is a data race. Build them all now, while one
   // thread owns the pool; afterwards the grammars are only read.
+  // The same for the pattern facets' character classes (build_range_maps).
+  std::set<const DatatypeValidator*> seen;
+  build_range_maps(DatatypeValidatorFactory::getBuiltInRegistry(), seen);
+  if (RangeToken* word = RegexInternals::word_range()) word->createMap();
   auto grammars = set->pool_->getGrammarEnumerator();
   while (grammars.hasMoreElements()) {
     Grammar& g = grammars.nextElement();
     if (g.getGrammarType() != Grammar::SchemaGrammarType) continue;
     auto& sg = static_cast<SchemaGrammar&>(g);
-    auto warm = [](ComplexTypeInfo* ti) {
+    if (auto* factory = sg.getDatatypeRegistry()) build_range_maps(factory->getUserDefinedRegistry(), seen);
+    auto warm = [&seen](ComplexTypeInfo* ti) {
       if (!ti) return;
       ti->getContentModel();
       ti->getFormattedContentModel();
+      build_range_maps(ti->getDatatypeValidator(), seen);
+      if (ti->hasAttDefs()) build_range_maps(ti->getAttDefList(), seen);
     };
     if (auto* reg = sg.getComplexTypeRegistry()) {
       RefHashTableOfEnumerator<ComplexTypeInfo> types(reg, false);
@@ -256,6 +324,7 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::Sch
     auto elems = sg.getElemEnumerator();
     while (elems.hasMoreElements()) {
       SchemaElementDecl& e = elems.nextElement();
+      build_range_maps(e.getDatatypeValidator(), seen);
       warm(e.getComplexTypeInfo());
       if (e.getIdentityConstraintCount() > 0) set->identity_constraints_ = true;
     }

@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <stdexcept>
+
 #include "gateway/core/redact.hpp"
 
 using namespace sluis::core;
@@ -67,4 +69,21 @@ BOOST_AUTO_TEST_CASE(scrub_masks_the_elements_it_was_told_of) {
   BOOST_TEST(scrub("no markup 98765432") == "no markup 98765432");
   set_log_element_masks(nullptr);
   BOOST_TEST(scrub("<Naam>Jansen</Naam>") == "<Naam>Jansen</Naam>");
+}
+
+// The roots of coroutines and handlers log escaped exceptions through
+// describe(): any exception, std or not, becomes one bounded line without a
+// BSN or a forged line break.
+BOOST_AUTO_TEST_CASE(describe_says_what_any_exception_said_safely) {
+  auto of = [](auto thrown) {
+    try {
+      throw thrown;
+    } catch (...) {
+      return describe(std::current_exception());
+    }
+  };
+  BOOST_TEST(of(std::runtime_error("disk gone")) == "disk gone");
+  BOOST_TEST(of(42) == "an exception of unknown type");
+  BOOST_TEST(of(std::runtime_error("client 999978366\nFORGED line")) == "client ********* FORGED line");
+  BOOST_TEST(of(std::runtime_error(std::string(5000, 'x'))).size() == 200u);
 }
