@@ -15,7 +15,6 @@
 // (default 10) so that the server's memory can be read.
 // Exit 0 when it ran, 64 on usage errors. Loopback use; no retries.
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -137,6 +136,17 @@ asio::awaitable<void> idle_one(asio::ssl::context& ctx, const Options& o, std::v
   --pending;
 }
 
+// What an exception that ended a coroutine said (stderr; a load run has no log).
+void report(const char* what, std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    std::cerr << "sluis-load: " << what << " ended: " << ex.what() << "\n";
+  } catch (...) {
+    std::cerr << "sluis-load: " << what << " ended with an exception of unknown type\n";
+  }
+}
+
 int usage() {
   std::cerr << "usage: sluis-load --url URL --cert C --key K --ca CA --body FILE [--unique TOKEN]\n"
                "                  [--connections N] [--seconds S | --requests N]\n"
@@ -185,7 +195,16 @@ int main(int argc, char** argv) {
     std::function<void()> more = [&] {
       while (started < o.idle && started - (o.idle - pending) < 200) {
         ++started;
-        asio::co_spawn(ioc, idle_one(ctx, o, keep, failed, pending), [&](std::exception_ptr) { more(); });
+        // idle_one counts its own failures; one that escapes it (not a
+        // std::exception) is counted here, so the wait below ends.
+        asio::co_spawn(ioc, idle_one(ctx, o, keep, failed, pending), [&](std::exception_ptr e) {
+          if (e) {
+            report("an idle connection", e);
+            ++failed;
+            --pending;
+          }
+          more();
+        });
       }
     };
     more();
@@ -207,7 +226,12 @@ int main(int argc, char** argv) {
   Results res;
   auto t0 = Clock::now();
   auto end = t0 + std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
-  for (int c = 0; c < o.connections; ++c) asio::co_spawn(ioc, worker(ctx, o, body, res, end), asio::detached);
+  for (int c = 0; c < o.connections; ++c)
+    asio::co_spawn(ioc, worker(ctx, o, body, res, end), [&res](std::exception_ptr e) {
+      if (!e) return;
+      report("a worker", e);  // its connection's requests stop; counted as an error
+      ++res.errors;
+    });
   ioc.run();
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   auto& l = res.latencies_ms;
