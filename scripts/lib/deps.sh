@@ -9,10 +9,23 @@ SLUIS_PACKAGES=(
   tzdata openssl curl ca-certificates python3 libxml2-utils systemd
 )
 
+# What only the tests need besides: a JDK for the Java HTTP client that
+# tests/integration/tls_resume_test.py runs as a partner's back office would
+# (java's source launcher needs the compiler, so the -jdk- package).
+SLUIS_TEST_PACKAGES=(
+  openjdk-17-jdk-headless
+)
+
+# sluis_install_deps [test]: the packages to build and run; with "test" also
+# those the tests need.
 sluis_install_deps() {
   local missing=()
   local p
-  for p in "${SLUIS_PACKAGES[@]}"; do
+  local wanted=("${SLUIS_PACKAGES[@]}")
+  if [ "${1:-}" = test ]; then
+    wanted+=("${SLUIS_TEST_PACKAGES[@]}")
+  fi
+  for p in "${wanted[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
       missing+=("$p")
     fi

@@ -212,6 +212,44 @@ class TlsResumeTest(unittest.TestCase):
         self.assertFalse(again.sock.session_reused)
         again.close()
 
+    def test_libcurl_in_one_process_reconnects_with_its_session_cache(self):
+        # One curl process, several URLs, each on a new connection
+        # ("Connection: close"): libcurl offers the session it cached from
+        # the connection before, as a long-running libcurl program does.
+        url = f"https://{self.gw.host}:{self.gw.port}/v1/whoami"
+        for version in (["--tlsv1.2", "--tls-max", "1.2"], ["--tlsv1.3"]):
+            out = subprocess.run(
+                ["curl", "-sS", *version, "--cacert", str(self.gw.pki / "ca.pem"),
+                 "--cert", str(self.gw.pki / "provider.pem"), "--key", str(self.gw.pki / "provider.key"),
+                 "-H", "Connection: close", "-w", "%{http_code}\n", *(["-o", "/dev/null", url] * 4)],
+                capture_output=True, text=True, timeout=60)
+            self.assertEqual(out.returncode, 0, out.stderr + self.gw.log_text()[-2000:])
+            self.assertEqual(out.stdout.split(), ["200"] * 4, version)
+
+    def test_java_http_client_keeps_connecting(self):
+        # Java's HttpClient: keep-alive, and every new connection offers the
+        # session its SSLContext cached (TLS 1.2 session id, TLS 1.3 ticket).
+        java = shutil.which("java")
+        if java is None:
+            self.fail("java is missing: scripts/test installs openjdk-17-jdk-headless")
+        secret = "test-secret"
+        p12 = self.gw.dir / "provider.p12"
+        trust = self.gw.dir / "trust.p12"
+        subprocess.run(["openssl", "pkcs12", "-export", "-in", str(self.gw.pki / "provider.pem"),
+                        "-inkey", str(self.gw.pki / "provider.key"), "-out", str(p12),
+                        "-passout", "pass:" + secret, "-name", "provider"], check=True, capture_output=True)
+        subprocess.run(["keytool", "-importcert", "-noprompt", "-file", str(self.gw.pki / "ca.pem"),
+                        "-alias", "ca", "-keystore", str(trust), "-storetype", "PKCS12",
+                        "-storepass", secret], check=True, capture_output=True)
+        url = f"https://{self.gw.host}:{self.gw.port}/v1/whoami"
+        for version in ("TLSv1.2", "TLSv1.3"):
+            out = subprocess.run(
+                [java, "-Djdk.tls.client.protocols=" + version, str(SRC / "tests/support/JavaClient.java"),
+                 url, str(p12), str(trust), secret, "5"],
+                capture_output=True, text=True, timeout=180)
+            self.assertEqual(out.returncode, 0, f"{version}: {out.stdout}{out.stderr}" + self.gw.log_text()[-2000:])
+            self.assertIn("ok=15 failed=0", out.stdout, version)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
