@@ -23,13 +23,6 @@ using namespace sluis::test;
 
 namespace {
 
-std::string corpus(const std::string& rel) {
-  std::ifstream in(source_dir() / "tests/conformance/xsd" / rel, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string replace(const std::string& doc, const std::string& from, const std::string& to) {
   return std::regex_replace(doc, std::regex(from), to);
 }
@@ -49,9 +42,7 @@ TestGateway* g = nullptr;
 struct Global {
   Global() { g = new TestGateway("authz", partners); }
   ~Global() {
-    g->daemon->signal(SIGTERM);
-    auto code = g->daemon->wait_exit();
-    BOOST_TEST((code && *code == 0));
+    BOOST_TEST((g->stop() == 0));
     delete g;
   }
 };

@@ -26,13 +26,6 @@ using test::TestGateway;
 
 namespace {
 
-std::string corpus(const std::string& rel) {
-  std::ifstream in(test::source_dir() / "tests/conformance" / rel, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // One line of /proc/PID/status, in KiB.
 long status_kib(pid_t pid, const std::string& key) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -84,7 +77,7 @@ BOOST_AUTO_TEST_CASE(twenty_five_mib_of_undeclared_elements_get_a_small_answer_a
   ::setenv("ASAN_OPTIONS", ((saved.empty() ? "" : saved + ":") + "quarantine_size_mb=0").c_str(), 1);
   restart_with_max_body(g, "25MiB");
   ::setenv("ASAN_OPTIONS", saved.c_str(), 1);
-  const std::string good = corpus("xsd/ijw/305/valid-start.xml");
+  const std::string good = test::corpus("ijw/305/valid-start.xml");
   BOOST_REQUIRE(!good.empty());
 
   // 25 MiB (less a little: the limit counts the whole body) of undeclared
@@ -122,7 +115,7 @@ BOOST_AUTO_TEST_CASE(twenty_five_mib_of_undeclared_elements_get_a_small_answer_a
       });
       int answered_meanwhile = 0;
       while (!big_done) {
-        Http other = g.post_xml("gemeente", "/v1/validate", corpus("xsd/ijw/301/valid-toewijzing.xml"));
+        Http other = g.post_xml("gemeente", "/v1/validate", test::corpus("ijw/301/valid-toewijzing.xml"));
         if (other.status == 200 && !big_done) ++answered_meanwhile;
       }
       sender.join();
@@ -155,7 +148,7 @@ BOOST_AUTO_TEST_CASE(a_declaration_with_400_rejected_prestaties_gets_a_325_namin
   restart_with_max_body(g, "4MiB");
   // The April declaration's first prestatie 400 times, on allocations sluis
   // does not know (9338 for each, IV087: only rejected prestaties return).
-  const std::string april = corpus("rules/ledger/323-april.xml");
+  const std::string april = test::slurp(test::source() / "tests/conformance/rules/ledger/323-april.xml");
   const std::regex prestatie("<jw323:Prestatie>[\\s\\S]*?</jw323:Prestatie>");
   std::smatch m;
   BOOST_REQUIRE(std::regex_search(april, m, prestatie));

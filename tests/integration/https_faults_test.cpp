@@ -39,9 +39,7 @@ struct GlobalGateway {
     });
   }
   ~GlobalGateway() {
-    g_gateway->daemon->signal(SIGTERM);
-    auto code = g_gateway->daemon->wait_exit();
-    BOOST_TEST((code && *code == 0));
+    BOOST_TEST((g_gateway->stop() == 0));
     delete g_gateway;
   }
 };

@@ -90,6 +90,17 @@ bool logged(const std::string& text) {
 
 const std::string kWhoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
 
+// An excess connection is closed at once, before TLS: no bytes, long before
+// the handshake timeout.
+void closed_at_once(Client& excess) {
+  auto c = excess.until_closed();
+  BOOST_TEST(c.closed);
+  BOOST_TEST(c.data.empty(), "the excess connection got bytes: " << c.data.size());
+  BOOST_TEST(c.took < kHandshakeTimeout, "closed after "
+                                             << std::chrono::duration_cast<std::chrono::milliseconds>(c.took).count()
+                                             << " ms, not at once");
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_are_closed_at_once) {
@@ -102,12 +113,7 @@ BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_are_closed_at_once) {
   for (int i = 0; i < kMaxConnections; ++i)
     held.push_back(std::make_unique<Client>("127.0.1." + std::to_string(i + 1)));
   Client excess("127.0.1.9");
-  auto c = excess.until_closed();
-  BOOST_TEST(c.closed);
-  BOOST_TEST(c.data.empty(), "the excess connection got bytes: " << c.data.size());
-  BOOST_TEST(c.took < kHandshakeTimeout, "closed after "
-                                             << std::chrono::duration_cast<std::chrono::milliseconds>(c.took).count()
-                                             << " ms, not at once");
+  closed_at_once(excess);
   BOOST_TEST(metric(kRefused) == refused + 1);
   // A slot given back is taken by the next client.
   held.clear();
@@ -187,12 +193,7 @@ BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_per_address_are_closed_a
   std::vector<std::unique_ptr<Client>> held;
   for (int i = 0; i < kMaxPerAddress; ++i) held.push_back(std::make_unique<Client>("127.0.2.1"));
   Client excess("127.0.2.1");
-  auto c = excess.until_closed();
-  BOOST_TEST(c.closed);
-  BOOST_TEST(c.data.empty(), "the excess connection got bytes: " << c.data.size());
-  BOOST_TEST(c.took < kHandshakeTimeout, "closed after "
-                                             << std::chrono::duration_cast<std::chrono::milliseconds>(c.took).count()
-                                             << " ms, not at once");
+  closed_at_once(excess);
   BOOST_TEST(metric(kRefusedPerAddress) == refused + 1);
   BOOST_TEST(logged("NET_TOO_MANY_FROM_ADDRESS"), gw().daemon->log());
   // Another address still gets in while that one is full.

@@ -20,13 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string corpus(const std::string& rel) {
-  std::ifstream in(source_dir() / "tests/conformance/xsd" / rel, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The corpus messages are exchanged between gemeente 0917 and provider 75302186.
 std::string partners(TestGateway& g) {
   return g.corpus_partners() + g.partner("other", "aanbieder", "\"11223344\"", "stranger.pem") +
@@ -37,9 +30,7 @@ TestGateway* g = nullptr;
 struct Global {
   Global() { g = new TestGateway("intake", partners); }
   ~Global() {
-    g->daemon->signal(SIGTERM);
-    auto code = g->daemon->wait_exit();
-    BOOST_TEST((code && *code == 0));
+    BOOST_TEST((g->stop() == 0));
     delete g;
   }
 };

@@ -15,13 +15,7 @@ using namespace sluis::test;
 
 namespace {
 
-std::string file(const std::string& rel) {
-  std::ifstream in(source_dir() / rel, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-std::string corpus(const std::string& rel) { return file("tests/conformance/xsd/" + rel); }
+std::string file(const std::string& rel) { return slurp(source_dir() / rel); }
 
 std::string partners(TestGateway& g) {
   return g.corpus_partners("retour = \"gateway\"\n");

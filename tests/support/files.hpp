@@ -22,4 +22,9 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
+// A file of the conformance corpus: `rel` under tests/conformance/xsd.
+inline std::string corpus(const std::string& rel) {
+  return slurp(source() / "tests/conformance/xsd" / rel);
+}
+
 }  // namespace sluis::test

@@ -1,5 +1,7 @@
 #include "tests/support/test_gateway.hpp"
 
+#include <csignal>
+
 #include <boost/json/parse.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -118,6 +120,11 @@ CommandResult TestGateway::sluisctl(std::vector<std::string> args) const {
                                 (dir.path() / "state/admin.sock").string()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command(argv);
+}
+
+std::optional<int> TestGateway::stop() {
+  daemon->signal(SIGTERM);
+  return daemon->wait_exit();
 }
 
 }  // namespace sluis::test

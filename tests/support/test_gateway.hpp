@@ -6,10 +6,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/files.hpp"
 
 namespace sluis::test {
 
@@ -50,6 +52,9 @@ class TestGateway {
   // One series' value from the plain listener's /metrics, e.g.
   // sluis_http_connections{listener="https"}; -1 when it is not there.
   long metric(const std::string& series) const;
+  // Stops sluisd gracefully (SIGTERM) and says how it exited (nullopt: not
+  // in time). A test's last word on the daemon: it must exit 0.
+  std::optional<int> stop();
 
   ScratchDir dir;
   std::string https_url, plain_url;
