@@ -6,7 +6,7 @@
 namespace sluis::admin {
 
 std::string mask_body(std::string_view x) {
-  return core::scrub(core::mask_elements(x, &standard::personal_mask));
+  return core::scrub_bsns(core::mask_elements(x, &standard::personal_mask));
 }
 
 }  // namespace sluis::admin

@@ -15,6 +15,8 @@
 #include "gateway/admin/reference_commands.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
+#include "gateway/core/redact.hpp"
+#include "gateway/standard/personal_data.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/core/metrics.hpp"
 
@@ -140,6 +142,9 @@ App::App(std::filesystem::path config_file)
       drain_timer_(ioc_),
       started_(std::chrono::steady_clock::now()),
       admin_(ioc_, registry_) {
+  // The log scrubber masks the standard's personal elements (core sits
+  // below the standard and cannot name them itself).
+  core::set_log_element_masks(&standard::personal_mask);
   core::set_log_level(config_->log_level);
 }
 

@@ -15,6 +15,12 @@ bool is_digit(char c) {
 
 constinit std::atomic<ElementMasks> g_log_masks{nullptr};
 
+std::string_view local_name(std::string_view qname) {
+  auto colon = qname.find(':');
+  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+}  // namespace
+
 std::string scrub_bsns(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -35,12 +41,6 @@ std::string scrub_bsns(std::string_view text) {
   }
   return out;
 }
-
-std::string_view local_name(std::string_view qname) {
-  auto colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-}
-}  // namespace
 
 std::string mask_bsn(std::string_view bsn) {
   (void)bsn;

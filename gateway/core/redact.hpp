@@ -53,9 +53,12 @@ std::string mask_elements(std::string_view xml, ElementMasks masks);
 // Once set_log_element_masks has named the personal elements, text that
 // looks like XML (holds a '<') is also passed through mask_elements.
 std::string scrub(std::string_view text);
+// scrub()'s BSN pass alone: for text whose elements are masked already.
+std::string scrub_bsns(std::string_view text);
 
 // Names the personal elements for scrub(); called once at start-up by the
-// module that owns the list (standard/personal_data.cpp). nullptr: none.
+// programs (sluisd's App, sluisctl) with the standard's list
+// (standard::personal_mask): core cannot name them itself. nullptr: none.
 void set_log_element_masks(ElementMasks masks);
 
 // Strips CR, LF and other control characters so that a value from outside

@@ -10,6 +10,7 @@
 #include <charconv>
 
 #include "gateway/core/digest.hpp"
+#include "gateway/core/redact.hpp"
 #include "gateway/intake/events.hpp"
 #include "gateway/intake/decide.hpp"
 #include "gateway/intake/judge.hpp"
@@ -439,7 +440,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   }
   if (r->conflict) {
     // TR056 (9056): the identification was used before for another message.
-    const store::StoredMessage earlier = *r->conflict;
+    const store::StoredMessage& earlier = *r->conflict;  // read before r is committed again
     if (!r->unstored)  // the store keeps its contract (store.hpp); should it not, nothing was stored
       co_return unavailable(core::make_error("store.contract", "a conflict without the message handed back"));
     store::NewMessage again = std::move(*r->unstored);
@@ -463,15 +464,14 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // Committed: the sender hears what was stored, whatever fails from here on
   // (a 500 "not processed" would make it send a stored message again).
   auto res = net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
+  const std::string msg_id = r->id;
+  const bool wake = scheduled(delivery) || (!r->produced_ids.empty() && c.answer &&
+                                            scheduled(config::to_string(c.answer->kind)));
   try {
-    co_await after_commit(*r, ctx.partner->id, law, id.type->number,
-                          scheduled(delivery) || (!r->produced_ids.empty() && c.answer &&
-                                                  scheduled(config::to_string(c.answer->kind))));
-  } catch (const std::exception& e) {
-    core::log(events::kAfterCommitFailed, {{"msg", r->id}, {"partner", ctx.partner->id}, {"error", e.what()}});
-  } catch (...) {  // not a std::exception (a library's own type): the answer still stands
+    co_await after_commit(std::move(*r), ctx.partner->id, law, id.type->number, wake);
+  } catch (...) {  // std or not: the answer still stands
     core::log(events::kAfterCommitFailed,
-              {{"msg", r->id}, {"partner", ctx.partner->id}, {"error", "not a std::exception"}});
+              {{"msg", msg_id}, {"partner", ctx.partner->id}, {"error", core::describe(std::current_exception())}});
   }
   co_return res;
 }

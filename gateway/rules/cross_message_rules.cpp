@@ -89,19 +89,12 @@ L::CareKey care_key(const Context& c, const std::string& bsn, const P& p) {
 
 bool active(const std::string& status) { return status == "1" || status == "2"; }
 
-bool same_key(const L::CareKey& a, const L::CareKey& b) {
-  return std::tie(a.law, a.gemeente, a.aanbieder, a.bsn_hash, a.toewijzing_nummer, a.categorie, a.code,
-                  a.toewijzing_ingangsdatum, a.begindatum) ==
-         std::tie(b.law, b.gemeente, b.aanbieder, b.bsn_hash, b.toewijzing_nummer, b.categorie, b.code,
-                  b.toewijzing_ingangsdatum, b.begindatum);
-}
-
 // Whether the message deletes (StatusAanlevering 3) a line with this key: a
 // correction's first delivery is judged as if that class were gone already.
 template <class P>
 bool deleted_here(const Context& c, const std::string& bsn, const std::vector<P>& lines, const L::CareKey& k) {
   return std::any_of(lines.begin(), lines.end(),
-                     [&](const P& q) { return q.StatusAanlevering == "3" && same_key(care_key(c, bsn, q), k); });
+                     [&](const P& q) { return q.StatusAanlevering == "3" && (care_key(c, bsn, q) == k); });
 }
 
 // Calls f(bsn, product) for every StartProduct and StopProduct.

@@ -67,6 +67,7 @@ struct CareKey {
   std::string categorie, code;
   std::optional<Date> toewijzing_ingangsdatum;
   Date begindatum{};
+  bool operator==(const CareKey&) const = default;
 };
 
 struct Start {

@@ -68,6 +68,8 @@
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/redact.hpp"
+#include "gateway/standard/personal_data.hpp"
 #include "gateway/intake/judge.hpp"
 #include "gateway/intake/ledger_import.hpp"
 #include "gateway/rules/explain.hpp"
@@ -422,6 +424,7 @@ int ledger_import(int argc, char** argv, int i, bool json) {
 }
 
 int main(int argc, char** argv) {
+  sluis::core::set_log_element_masks(&sluis::standard::personal_mask);  // as sluisd (app.cpp)
   std::string socket = std::getenv("SLUIS_ADMIN_SOCKET") ? std::getenv("SLUIS_ADMIN_SOCKET")
                                                         : "/run/sluis/sluisd.sock";
   bool json = false;

@@ -30,6 +30,7 @@
 #include "gateway/route/table.hpp"
 #include "gateway/store/fault_vfs.hpp"
 #include "gateway/xml/schema_set.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/schemas.hpp"
 
 using namespace sluis;
@@ -88,12 +89,7 @@ struct Global {
 };
 BOOST_TEST_GLOBAL_FIXTURE(Global);
 
-std::string corpus(const std::string& rel) {
-  std::ifstream in(test::source() / "tests/conformance/xsd" / rel, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::corpus;
 
 // The provider 75302186 sends to gemeente 0917 (the corpus' partners).
 constexpr const char* kConfig = R"(
