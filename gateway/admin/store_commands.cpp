@@ -63,6 +63,9 @@ Answer backup(store::Store& db, const std::filesystem::path& dir, const Request&
   if (auto why = check_backup_name(name); !why.empty())
     return error("backup: " + why + " (" + dir.string() + "/NAME)");
   const std::string shown = (dir / name).string();
+  auto exists = [&] {
+    return error("backup: " + shown + " bestaat al; kies een nieuwe naam / exists already; name a new file");
+  };
 
   // The directory: made private when missing; never through a symlink, and
   // only when nobody but sluisd's user can add names to it.
@@ -78,8 +81,7 @@ Answer backup(store::Store& db, const std::filesystem::path& dir, const Request&
     return error("backup: de backupmap " + dir.string() +
                  " moet van de gebruiker van sluisd zijn en voor niemand anders schrijfbaar / the backup directory " +
                  dir.string() + " must belong to sluisd's user and be writable by nobody else");
-  if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
-    return error("backup: " + shown + " bestaat al; kies een nieuwe naam / exists already; name a new file");
+  if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return exists();
 
   // A fresh private directory inside it for the copy in progress.
   std::string tmp_template = (dir / ".partial-XXXXXX").string();
@@ -103,23 +105,24 @@ Answer backup(store::Store& db, const std::filesystem::path& dir, const Request&
     cleanup();
     return error("backup mislukt / backup failed: " + res.error().text);
   }
+  // Who copied every message is on record before the copy is where anyone
+  // can take it (a crash in between leaves a row for an attempt, never a copy
+  // without a row); fail closed: no audit row, no copy.
+  const long uid = static_cast<long>(r.peer_uid);
+  if (auto a = db.audit("admin", uid, "backup", "", shown); !a) {
+    cleanup();
+    return error("backup: de kopie kon niet worden vastgelegd in de audit en is verwijderd / the copy could not be "
+                 "audited and was removed: " + a.error().text);
+  }
   // Personal data: readable by sluisd's user only.
   if (::fchmodat(t.fd, "copy.db", 0600, 0) != 0 ||
       ::renameat2(t.fd, "copy.db", d.fd, name.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;
     cleanup();
-    if (err == EEXIST)
-      return error("backup: " + shown + " bestaat al; kies een nieuwe naam / exists already; name a new file");
+    if (err == EEXIST) return exists();
     return error("backup: cannot move the copy to " + shown + ": " + std::strerror(err));
   }
   cleanup();
-  // Who copied every message is on record; fail closed: no audit row, no copy.
-  const long uid = static_cast<long>(r.peer_uid);
-  if (auto a = db.audit("admin", uid, "backup", "", shown); !a) {
-    ::unlinkat(d.fd, name.c_str(), 0);
-    return error("backup: de kopie kon niet worden vastgelegd in de audit en is verwijderd / the copy could not be "
-                 "audited and was removed: " + a.error().text);
-  }
   ::fsync(d.fd);  // the new name survives a crash
   core::log(events::kBackup, {{"file", shown}, {"uid", uid}});
   return ok("backup written to " + shown, {{"path", shown}, {"name", name}});

@@ -61,14 +61,15 @@ std::string new_identification() {
 // The findings as stored and answered: the judgement's (all advisory when
 // the receiver answers) and then the late-message findings, always advisory.
 boost::json::array findings_json(const Findings& fs, bool advisory, const Findings& late) {
-  boost::json::array findings = xml::to_json(fs);
-  if (advisory)
+  boost::json::array findings = xml::to_json(fs, late);
+  if (advisory) {
     for (auto& f : findings) f.as_object()["advisory"] = true;
-  for (const auto& f : late) {
-    auto o = xml::to_json(f);
-    o["advisory"] = true;
-    findings.push_back(std::move(o));
+    return findings;
   }
+  // The late findings stand last, before the note closing a cut list.
+  std::size_t end = findings.size();
+  if (end > 0 && findings.back().as_object().contains("omitted")) --end;
+  for (std::size_t i = end - late.size(); i < end; ++i) findings[i].as_object()["advisory"] = true;
   return findings;
 }
 

@@ -146,6 +146,7 @@ void HttpServer::open() {
   port_ = acc->local_endpoint().port();
   acceptor_ = std::move(acc);
   core::log(events::kListening, {{"url", url()}});
+  if (tls_mode_) crls_ = crl_info(limits_.tls);
   watch_crls(true);
   accept_loop();
 }
@@ -167,12 +168,16 @@ void HttpServer::reload(const config::HttpsConfig& cfg, std::shared_ptr<asio::ss
   partners_ = std::move(partners);
   ++generation_;  // open connections check again at their next request
   core::log(events::kTlsReloaded, {{"url", url()}});
+  crls_ = crl_info(limits_.tls);  // what the new context checks handshakes against
   watch_crls(true);
 }
 
 void HttpServer::watch_crls(bool announce) {
   if (!tls_mode_ || closing_) return;
-  auto crls = crl_info(limits_.tls);
+  // The CRLs read when the context in force was made, not the files as they
+  // are now: a file replaced without a reload changes no handshake, so it
+  // must not change the gauge or silence the warnings either.
+  const auto& crls = crls_;
   if (crls.empty()) {
     crl_timer_.cancel();
     if (announce) core::log(events::kNoCrl, {{"url", url()}});
@@ -242,7 +247,6 @@ void HttpServer::accept_loop() {
         st->self = sessions_.insert(sessions_.end(), st);
         st->address = address;
         ++per_address_[address];
-        st->checked = generation_;
         metrics_.open.inc();
         auto done = [this, st](std::exception_ptr e) {
           // Any exception, std or not: logged, never rethrown out of the io loop.
@@ -532,8 +536,8 @@ std::optional<Response> HttpServer::authorize(RequestContext& ctx, Session& st, 
 asio::awaitable<Response> HttpServer::answer(Request req, const RequestContext& ctx) {
   try {
     co_return co_await router_.dispatch(std::move(req), ctx);
-  } catch (const std::exception& e) {
-    core::log(events::kHandlerFailed, {{"remote", ctx.remote}, {"error", e.what()}});
+  } catch (...) {  // std or not: the client gets its 500
+    core::log(events::kHandlerFailed, {{"remote", ctx.remote}, {"error", core::describe(std::current_exception())}});
   }
   Request empty;
   co_return error_response(http::status::internal_server_error, "internal_error",

@@ -104,7 +104,9 @@ class HttpServer {
   boost::asio::awaitable<Response> answer(Request req, const RequestContext& ctx);
   void finished(const std::shared_ptr<Session>& st);
   void pause_accepting(const boost::system::error_code& ec);
-  void watch_crls(bool at_open);
+  // The metric and warnings of crls_; `announce`: say when none is configured.
+  void watch_crls(bool announce);
+  std::vector<CrlInfo> crls_;  // of the TLS context in force (open, reload)
 
   boost::asio::io_context& ioc_;
   bool tls_mode_;

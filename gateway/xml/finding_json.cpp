@@ -17,7 +17,11 @@ boost::json::object to_json(const standard::Finding& f) {
   return o;
 }
 
-boost::json::array to_json(const standard::Findings& fs) {
+boost::json::array to_json(const standard::Findings& fs, const standard::Findings& always) {
+  // A last finding of sluis's own ends the list with a word about the whole
+  // message (the validator's "reading stopped, there may be more"): when the
+  // listing is cut, it is still listed, after the others.
+  const bool closing = !fs.empty() && fs.back().origin == "sluis";
   boost::json::array a;
   std::size_t bytes = 0;
   for (const auto& f : fs) {
@@ -28,19 +32,25 @@ boost::json::array to_json(const standard::Findings& fs) {
     if (!a.empty() && bytes > kListedBytes) break;
     a.emplace_back(std::move(o));
   }
-  if (a.size() < fs.size()) {
-    const std::size_t listed = a.size(), omitted = fs.size() - listed;
-    const std::string total = std::to_string(fs.size()), more = std::to_string(omitted);
+  const bool cut = a.size() < fs.size();
+  const bool keep_last = cut && closing && a.size() + 1 < fs.size();
+  if (keep_last) a.emplace_back(to_json(fs.back()));
+  const std::size_t first_listed = keep_last ? a.size() - 1 : a.size();
+  for (const auto& f : always) a.emplace_back(to_json(f));
+  if (cut) {
+    const std::size_t all = fs.size() + always.size(), listed = a.size(), omitted = all - listed;
+    const std::string total = std::to_string(all), more = std::to_string(omitted);
+    const std::string first = std::to_string(first_listed);
     standard::Finding f;
     f.origin = "sluis";
     f.path = "/";
-    f.nl = "Er zijn " + total + " bevindingen; de eerste " + std::to_string(listed) +
+    f.nl = "Er zijn " + total + " bevindingen; de eerste " + first + (keep_last ? " en de laatste" : "") +
            " staan hierboven, " + more + " zijn weggelaten om het antwoord klein te houden.";
-    f.en = "There are " + total + " findings; the first " + std::to_string(listed) +
+    f.en = "There are " + total + " findings; the first " + first + (keep_last ? " and the last" : "") +
            " are listed above, " + more + " are left out to keep the answer small.";
     auto o = to_json(f);
     o["omitted"] = omitted;
-    o["findings_total"] = fs.size();
+    o["findings_total"] = all;
     a.emplace_back(std::move(o));
   }
   return a;

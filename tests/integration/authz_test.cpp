@@ -62,7 +62,7 @@ std::vector<std::string> mailbox(const std::string& who, int type) {
 
 bool has_rule(const boost::json::value& answer, const std::string& rule) {
   for (const auto& f : answer.at("findings").as_array())
-    if (str(f.at("rule")) == rule) return true;
+    if (auto* r = f.as_object().if_contains("rule"); r && r->as_string() == rule) return true;
   return false;
 }
 

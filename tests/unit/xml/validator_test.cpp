@@ -526,6 +526,24 @@ BOOST_AUTO_TEST_CASE(listed_findings_are_bounded_and_say_their_total) {
   BOOST_TEST(b.size() < xml::kListedFindings);
   BOOST_TEST(boost::json::serialize(b).size() <= 64u * 1024);
   BOOST_TEST(b.back().as_object().at("findings_total").to_number<std::int64_t>() == 400);
+  // A closing word of sluis's own and findings that must be listed (advice
+  // on deadlines) are listed though the list is cut, before the note that
+  // closes it, and counted in its total.
+  {
+    auto with_note = fs;
+    with_note.back().origin = "sluis";
+    with_note.back().en = "reading stopped";
+    standard::Findings advice(2, fs.front());
+    for (auto& f : advice) f.en = "late";
+    auto d = xml::to_json(with_note, advice);
+    const auto n = d.size();
+    BOOST_REQUIRE(n >= 4u);
+    BOOST_TEST(d[n - 4].at("en").as_string() == "reading stopped");
+    BOOST_TEST(d[n - 3].at("en").as_string() == "late");
+    BOOST_TEST(d[n - 2].at("en").as_string() == "late");
+    BOOST_TEST(d[n - 1].at("findings_total").to_number<std::int64_t>() == 402);
+    BOOST_TEST(d[n - 1].at("omitted").to_number<std::int64_t>() == static_cast<std::int64_t>(402 - (n - 1)));
+  }
   // A few: all of them, nothing more.
   fs.resize(3);
   auto c = xml::to_json(fs);
