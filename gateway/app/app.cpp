@@ -77,7 +77,7 @@ std::uint64_t descriptors_needed(const config::Config& cfg) {
   std::uint64_t n = 64;
   n += 16;  // the store: database, WAL, shared memory, a backup or check in progress
   if (cfg.https.enabled) n += static_cast<std::uint64_t>(cfg.https.max_connections);
-  if (cfg.plain.enabled) n += 64;  // the plain listener's fixed connection limit
+  if (cfg.plain.enabled) n += net::kPlainMaxConnections;
   n += static_cast<std::uint64_t>(cfg.admin.max_connections);
   for (const auto& d : cfg.destinations) {
     if (d.kind == config::DestinationKind::push) n += static_cast<std::uint64_t>(d.concurrency);  // a socket per attempt

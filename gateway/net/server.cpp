@@ -124,8 +124,8 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, co
       accept_pause_(ioc),
       crl_timer_(ioc),
       metrics_("plain") {
-  limits_.max_connections = 64;
-  limits_.max_body = 64 << 10;
+  limits_.max_connections = kPlainMaxConnections;
+  limits_.max_body = kPlainMaxBody;
 }
 
 HttpServer::~HttpServer() { cancel(); }

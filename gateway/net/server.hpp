@@ -67,6 +67,10 @@
 
 namespace sluis::net {
 
+// The plain listener's limits: fixed, loopback only, /healthz and /metrics.
+inline constexpr int kPlainMaxConnections = 64;
+inline constexpr std::size_t kPlainMaxBody = 64 << 10;
+
 class HttpServer {
  public:
   // TLS listener.

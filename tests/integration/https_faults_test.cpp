@@ -181,7 +181,7 @@ BOOST_AUTO_TEST_CASE(out_of_descriptors_the_accept_loop_pauses_and_recovers) {
                                                                << " ms while out of descriptors");
   // Descriptors back: the waiting clients are accepted and served.
   for (auto& c : waiting) c->handshake();
-  waiting.front()->write("GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n");
+  waiting.front()->write(kWhoami);
   BOOST_TEST(waiting.front()->response().result_int() == 200);
   BOOST_TEST(logged(*gw().daemon, "NET_ACCEPT_RESUMED"), gw().daemon->log());
   BOOST_TEST(gw().metric("sluis_http_accept_paused_total{listener=\"https\"}") >= 1);

@@ -88,7 +88,6 @@ bool logged(const std::string& text) {
   return false;
 }
 
-const std::string kWhoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
 
 // An excess connection is closed at once, before TLS: no bytes, long before
 // the handshake timeout.

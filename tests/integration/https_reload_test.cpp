@@ -50,7 +50,6 @@ BOOST_TEST_GLOBAL_FIXTURE(GlobalGateway);
 
 TestGateway& gw() { return *g_gateway; }
 
-const std::string kWhoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
 
 // A connection as `who` that has been served once (so it is open and known).
 std::unique_ptr<TlsClient> served(const std::string& who) {

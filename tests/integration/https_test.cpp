@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(a_rate_limited_client_is_refused_before_its_body) {
     next.handshake();
     TlsClient c(gw(), "shadow");
     c.handshake();
-    const std::string whoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
+    const std::string& whoami = kWhoami;
     bool limited = false;
     for (int i = 0; i < 4 && !limited; ++i) {
       c.write(whoami);
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(crl_reload_revokes_without_restart_or_dropping_connections)
   // A connection made before the reload keeps working through it.
   TlsClient held(gw(), "gemeente");
   held.handshake();
-  const std::string whoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
+  const std::string& whoami = kWhoami;
   held.write(whoami);
   BOOST_TEST(held.response().result_int() == 200);
   gw().write_config("crl-provider.pem");

@@ -50,4 +50,7 @@ class TlsClient {
   bool tls_ = false;
 };
 
+// A bare GET /v1/whoami, for tests that write requests themselves.
+inline const std::string kWhoami = "GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\n\r\n";
+
 }  // namespace sluis::test
