@@ -4,9 +4,12 @@
   core <- config <- standard <- xml, rules, store <- intake, route, net, admin <- app <- sluisd
 
 A module may include only modules of a lower rank (or its own); rules never
-includes Xerces or Asio; store knows no XML and no network. Besides the CMake
-link graph, this test reads every #include so that a header-only upward
-dependency is caught too. Usage: layering_test.py SOURCE_DIR
+includes Xerces or Asio; store knows no XML and no network. Modules of the same
+rank may use each other only as ALLOWED_SIDEWAYS lists, and never both ways: a
+pair allowed in both directions is itself a violation. Besides the CMake link
+graph (sluis_module in cmake/), this test reads every #include so that a
+header-only upward dependency is caught too. tests/system/layering_selftest.py
+runs it on synthetic trees. Usage: layering_test.py SOURCE_DIR
 """
 import pathlib
 import re
@@ -18,8 +21,8 @@ RANK = {
     "intake": 4, "route": 4, "net": 4, "admin": 4,
     "app": 5, "tools": 6,
 }
-# Same-rank modules that may use each other (documented in style.md).
-ALLOWED_SIDEWAYS = {("intake", "route"), ("intake", "net"), ("net", "intake"), ("admin", "route"),
+# Same-rank modules that may use each other (documented in style.md), one way only.
+ALLOWED_SIDEWAYS = {("intake", "route"), ("intake", "net"), ("admin", "route"),
                     ("admin", "intake"), ("route", "net"), ("admin", "net")}
 FORBIDDEN_EXTERNAL = {
     "rules": [r"xercesc/", r"boost/asio", r"boost/beast", r"sqlite3\.h", r"libpq"],
@@ -28,10 +31,17 @@ FORBIDDEN_EXTERNAL = {
     "core": [r"xercesc/", r"sqlite3\.h", r"boost/beast"],
 }
 
-def main() -> int:
-    root = pathlib.Path(sys.argv[1])
-    gw = root / "gateway"
-    bad = []
+
+def two_way_pairs(allowed):
+    """The pairs of `allowed` whose reverse is allowed too (each once)."""
+    return sorted((a, b) for (a, b) in allowed if (b, a) in allowed and a < b)
+
+
+def check(root, allowed=ALLOWED_SIDEWAYS):
+    """Every layering violation under root/gateway, as texts."""
+    bad = [f"ALLOWED_SIDEWAYS allows {a} and {b} to include each other: one way only"
+           for a, b in two_way_pairs(allowed)]
+    gw = pathlib.Path(root) / "gateway"
     for f in sorted(gw.rglob("*")):
         if f.suffix not in (".hpp", ".cpp", ".h") or f.parent == gw:
             continue
@@ -51,15 +61,21 @@ def main() -> int:
                     continue
                 if other not in RANK:
                     bad.append(f"{f}:{n}: includes unknown module {inc}")
-                elif RANK[other] > RANK[mod] or (RANK[other] == RANK[mod] and (mod, other) not in ALLOWED_SIDEWAYS):
+                elif RANK[other] > RANK[mod] or (RANK[other] == RANK[mod] and (mod, other) not in allowed):
                     bad.append(f"{f}:{n}: {mod} must not include {inc} ({other} is not below {mod})")
             for pat in FORBIDDEN_EXTERNAL.get(mod, []):
                 if re.search(pat, inc):
                     bad.append(f"{f}:{n}: {mod} must not include {inc}")
+    return bad
+
+
+def main() -> int:
+    bad = check(sys.argv[1])
     for b in bad:
         print(b)
     print(f"layering: {len(bad)} violation(s)")
     return 1 if bad else 0
+
 
 if __name__ == "__main__":
     sys.exit(main())
