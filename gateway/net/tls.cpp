@@ -67,18 +67,40 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-std::shared_ptr<ssl::context> make_server_context(const config::TlsConfig& cfg) {
-  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+std::shared_ptr<ssl::context> make_policy_context(TlsRole role) {
+  auto ctx = std::make_shared<ssl::context>(role == TlsRole::server ? ssl::context::tls_server
+                                                                    : ssl::context::tls_client);
   SSL_CTX* c = ctx->native_handle();
-  SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
-  SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
-                             SSL_OP_NO_COMPRESSION);
-  SSL_CTX_set_cipher_list(c, "ECDHE+AESGCM:ECDHE+CHACHA20");
+  if (SSL_CTX_set_min_proto_version(c, kTlsMinVersion) != 1 ||
+      SSL_CTX_set_cipher_list(c, kTls12Ciphers) != 1 ||
+      SSL_CTX_set_ciphersuites(c, kTls13Ciphersuites) != 1 ||
+      SSL_CTX_set1_groups_list(c, kTlsGroups) != 1) {
+    ERR_clear_error();
+    throw std::runtime_error(
+        "the TLS library refuses sluis's TLS policy (versions, ciphers, groups)");
+  }
+  SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_NO_TICKET);
   // No resumption (see tls.hpp): no tickets in TLS 1.2 or 1.3, no cache; a
   // session offered by a client is not found and a full handshake follows.
   SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
-  SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
   SSL_CTX_set_num_tickets(c, 0);
+  X509_STORE* store = SSL_CTX_get_cert_store(c);
+  if (role == TlsRole::server) {
+    SSL_CTX_set_options(c, SSL_OP_CIPHER_SERVER_PREFERENCE);
+    // Client certificates must carry the clientAuth extended key usage.
+    X509_STORE_set_purpose(store, X509_PURPOSE_SSL_CLIENT);
+    ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  } else {
+    // The receiver's certificate must be fit for a server (serverAuth).
+    X509_STORE_set_purpose(store, X509_PURPOSE_SSL_SERVER);
+    ctx->set_verify_mode(ssl::verify_peer);
+  }
+  return ctx;
+}
+
+std::shared_ptr<ssl::context> make_server_context(const config::TlsConfig& cfg) {
+  auto ctx = make_policy_context(TlsRole::server);
+  SSL_CTX* c = ctx->native_handle();
   SSL_CTX_set_session_id_context(c, kSessionIdContext, sizeof kSessionIdContext - 1);
 
   boost::system::error_code ec;
@@ -101,13 +123,35 @@ std::shared_ptr<ssl::context> make_server_context(const config::TlsConfig& cfg) 
   }
   SSL_CTX_set_client_CA_list(c, names);
   X509_STORE* store = SSL_CTX_get_cert_store(c);
-  // Client certificates must carry the clientAuth extended key usage.
-  X509_STORE_set_purpose(store, X509_PURPOSE_SSL_CLIENT);
   if (!cfg.crl.empty()) {
     for (const auto& crl : cfg.crl) load_crls(store, crl);
     X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
   }
-  ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  return ctx;
+}
+
+core::Result<std::shared_ptr<ssl::context>> make_client_context(const std::filesystem::path& ca,
+                                                                const std::filesystem::path& cert,
+                                                                const std::filesystem::path& key) {
+  auto ctx = make_policy_context(TlsRole::client);
+  boost::system::error_code ec;
+  ctx->load_verify_file(ca.string(), ec);
+  if (ec)
+    return core::make_error("net.ca",
+                            "cannot load the pinned CA " + ca.string() + ": " + ec.message());
+  ctx->use_certificate_chain_file(cert.string(), ec);
+  if (ec)
+    return core::make_error("net.client_cert", "cannot load the client certificate " +
+                                                   cert.string() + ": " + ec.message());
+  ctx->use_private_key_file(key.string(), ssl::context::pem, ec);
+  if (ec)
+    return core::make_error("net.client_key",
+                            "cannot load the client key " + key.string() + ": " + ec.message());
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    ERR_clear_error();
+    return core::make_error("net.client_key",
+                            "the client key " + key.string() + " does not match " + cert.string());
+  }
   return ctx;
 }
 

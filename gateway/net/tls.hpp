@@ -1,8 +1,20 @@
-// TLS for the HTTPS listener (OpenSSL 3 through Boost.Asio SSL): TLS 1.2 and
-// 1.3 only, forward-secret AEAD ciphers, renegotiation off, a client
-// certificate required and verified against the configured CA bundle(s) for
-// the clientAuth purpose (extended key usage), and against the CRLs when
-// configured. A context is immutable once built; reload builds a new one.
+// TLS for sluis (OpenSSL 3 through Boost.Asio SSL): the one TLS policy, the
+// HTTPS listener's context and push's client context (https_client.hpp).
+//
+// The policy (make_policy_context; both contexts are built on it, so the
+// listener and the client cannot drift apart):
+//   - TLS 1.2 and 1.3 only (kTlsMinVersion): nothing older offered or accepted;
+//   - TLS 1.2: ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 only
+//     (kTls12Ciphers: forward secret, AEAD); TLS 1.3: its AEAD suites
+//     (kTls13Ciphersuites); key exchange groups kTlsGroups;
+//   - no renegotiation, no compression, no session tickets, no session cache;
+//   - the peer's certificate is verified: the listener requires one, for the
+//     clientAuth purpose (extended key usage); the client checks the
+//     receiver's for the serverAuth purpose, and its host name per connection.
+//
+// The listener (make_server_context): a client certificate verified against
+// the configured CA bundle(s), and against the CRLs when configured. A context
+// is immutable once built; reload builds a new one.
 //
 // Resumption is declined: no session tickets (TLS 1.2 and 1.3), no session
 // cache, so every connection is a full handshake, verified against the CAs
@@ -14,6 +26,9 @@
 // CRLs: when a CRL's nextUpdate has passed, OpenSSL refuses every certificate
 // of its CA (X509_V_ERR_CRL_HAS_EXPIRED): sluis fails closed. crl_info() reads
 // the next updates for the metric and the warnings (check_crls()).
+//
+// Threading: building a context is a pure function of its files; a built
+// context is shared read-only by the connections that use it.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -25,13 +40,34 @@
 #include <vector>
 
 #include "gateway/config/config.hpp"
+#include "gateway/core/result.hpp"
 
 namespace sluis::net {
+
+// The policy's constants (see above), for the listener and the client alike.
+inline constexpr int kTlsMinVersion = TLS1_2_VERSION;
+inline constexpr const char* kTls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20";
+inline constexpr const char* kTls13Ciphersuites =
+    "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
+inline constexpr const char* kTlsGroups = "X25519:P-256:P-384";
+
+enum class TlsRole { server, client };
+
+// A context with the policy applied and no certificate loaded yet. Throws
+// std::runtime_error when OpenSSL refuses a setting of the policy.
+std::shared_ptr<boost::asio::ssl::context> make_policy_context(TlsRole role);
 
 // Throws std::runtime_error naming the file and what is wrong with it.
 std::shared_ptr<boost::asio::ssl::context> make_server_context(const config::TlsConfig& cfg);
 // Every problem make_server_context would throw for, as texts (check-config).
 std::vector<std::string> check_tls(const config::TlsConfig& cfg);
+
+// A client context (push): the policy, the CA the peer must chain to (pinned:
+// nothing else is trusted) and sluis's own certificate and key. An error names
+// the file; its code is net.ca, net.client_cert or net.client_key.
+core::Result<std::shared_ptr<boost::asio::ssl::context>> make_client_context(
+    const std::filesystem::path& ca, const std::filesystem::path& cert,
+    const std::filesystem::path& key);
 
 // What sluis knows of a verified client certificate.
 struct PeerCertificate {
