@@ -33,7 +33,7 @@ struct PruneBatch {
 // request selects, oldest received first, each audited ("prune", r.actor,
 // r.uid, r.reason); `now` is the pruned_at written.
 core::Result<PruneBatch> prune_batch(sqlite3* db, const PruneRequest& r, std::int64_t n, const std::string& now);
-// A dry run (reader): what a run of `r` would remove, and whether more qualify.
+// A dry run (reads only): what a run of `r` would remove, and whether more qualify.
 core::Result<PruneResult> prune_preview(sqlite3* db, const PruneRequest& r);
 // Whether any body received before `cutoff` still qualifies.
 core::Result<bool> prunable_left(sqlite3* db, const std::string& cutoff);

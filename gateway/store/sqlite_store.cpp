@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
-#include <future>
 #include <mutex>
 #include <thread>
 
@@ -76,14 +75,6 @@ std::string new_message_id() {
   std::snprintf(stamp, sizeof stamp, "%011llx", static_cast<unsigned long long>(ms.count()) & 0xfffffffffffULL);
   return "m" + std::string(stamp) + core::random_hex(6);
 }
-
-core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
-  std::promise<core::Result<CommitOutcome>> p;
-  auto f = p.get_future();
-  commit(std::move(msg), [&p](core::Result<CommitOutcome> r) { p.set_value(std::move(r)); });
-  return f.get();
-}
-
 
 namespace {
 
@@ -299,28 +290,33 @@ class SqliteStore final : public Store {
                        CommitDone done) {
     auto outcome = std::make_shared<CommitOutcome>();
     auto m = std::make_shared<NewMessage>(std::move(msg));
-    enqueue(
-        [this, m, outcome, job](sqlite3* db) { return (this->*job)(db, *m, *outcome); },
-        [outcome, done = std::move(done)](core::Result<void> r) {
-          if (r) done(std::move(*outcome));
-          else done(r.error());
-        });
+    write<CommitOutcome>(outcome, std::move(done), [this, m, outcome, job](sqlite3* db) {
+      return (this->*job)(db, *m, *outcome);
+    });
   }
 
-  core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
-                                  const std::function<std::string()>& detail) override {
-    constexpr const char* kDryRun = "store.dry_run";
-    auto r = run_write([&](sqlite3* db) -> core::Result<void> {
-      ledger_->clear_failed();
-      LedgerApply apply = [this](const standard::ledger::Changes& c) { return ledger_->apply(c); };
-      if (auto w = work(*ledger_, apply); !w) return w;
-      if (ledger_->failed()) return db_error(db, "ledger read");
-      // A dry run ends in its savepoint's rollback: nothing it wrote stays.
-      if (!keep) return core::make_error(kDryRun, "dry run: rolled back");
-      return audit_row(db, actor, uid, "ledger-import", "", detail());
-    });
-    if (!r && r.error().code == kDryRun) return {};
-    return r;
+  void ledger_batch(LedgerWork work, bool keep, std::string actor, long uid,
+                    std::function<std::string()> detail, Done<void> done) override {
+    static constexpr const char* kDryRun = "store.dry_run";
+    enqueue(
+        [this, work = std::move(work), keep, actor = std::move(actor), uid,
+         detail = std::move(detail)](sqlite3* db) -> core::Result<void> {
+          ledger_->clear_failed();
+          LedgerApply apply = [this](const standard::ledger::Changes& c) {
+            return ledger_->apply(c);
+          };
+          if (auto w = work(*ledger_, apply); !w) return w;
+          if (ledger_->failed()) return db_error(db, "ledger read");
+          // A dry run ends in its savepoint's rollback: nothing it wrote stays.
+          if (!keep) return core::make_error(kDryRun, "dry run: rolled back");
+          return audit_row(db, actor, uid, "ledger-import", "", detail());
+        },
+        [done = std::move(done)](core::Result<void> r) {
+          if (!r && r.error().code == kDryRun)
+            done(core::Result<void>());
+          else
+            done(std::move(r));
+        });
   }
 
   core::Result<std::vector<Orphan>> orphans(int limit) override {
@@ -377,43 +373,56 @@ class SqliteStore final : public Store {
     return all_rows(s, r_, "mailbox");
   }
 
-  core::Result<bool> ack(const std::string& partner, const std::string& id) override {
+  void ack(std::string partner, std::string id, Done<bool> done) override {
     auto found = std::make_shared<bool>(false);
-    auto r = run_write([partner, id, found](sqlite3* db) -> core::Result<void> {
-      Stmt s(db, "SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND shadow = 0 AND "
-                 "COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN ('queued','delivering','delivered',"
-                 "'deferred','acknowledged')");
-      s.bind(1, id).bind(2, partner);
-      if (s.step() != SQLITE_ROW) return {};
-      *found = true;
-      auto st = parse_state(s.text(0));
-      if (st == State::acknowledged) return {};  // idempotent
-      Stmt u(db, "UPDATE messages SET state = 'acknowledged', acked_at = ? WHERE id = ?");
-      u.bind(1, now_utc()).bind(2, id);
-      if (u.step() != SQLITE_DONE) return db_error(db, "ack");
-      return audit_row(db, "partner:" + partner, -1, "ack", id, "");
-    });
-    if (!r) return r.error();
-    return *found;
+    write<bool>(
+        found, std::move(done),
+        [partner = std::move(partner), id = std::move(id),
+         found](sqlite3* db) -> core::Result<void> {
+          Stmt s(
+              db,
+              "SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND shadow = 0 AND "
+              "COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN "
+              "('queued','delivering','delivered',"
+              "'deferred','acknowledged')");
+          s.bind(1, id).bind(2, partner);
+          if (s.step() != SQLITE_ROW) return {};
+          *found = true;
+          auto st = parse_state(s.text(0));
+          if (st == State::acknowledged) return {};  // idempotent
+          Stmt u(db, "UPDATE messages SET state = 'acknowledged', acked_at = ? WHERE id = ?");
+          u.bind(1, now_utc()).bind(2, id);
+          if (u.step() != SQLITE_DONE) return db_error(db, "ack");
+          return audit_row(db, "partner:" + partner, -1, "ack", id, "");
+        });
   }
 
-  core::Result<void> transition(const std::string& id, State to, const std::string& actor,
-                                const std::string& reason) override {
-    return run_write([id, to, actor, reason](sqlite3* db) -> core::Result<void> {
-      Stmt s(db, "SELECT state FROM messages WHERE id = ?");
-      s.bind(1, id);
-      if (s.step() != SQLITE_ROW) return core::make_error("store.not_found", "no message " + id);
-      auto from = parse_state(s.text(0)).value_or(State::received);
-      if (!transition_allowed(from, to))
-        return core::make_error("store.illegal_transition", "message " + id + " cannot go from " +
-                                                                std::string(to_string(from)) + " to " +
-                                                                std::string(to_string(to)));
-      Stmt u(db, "UPDATE messages SET state = ?, last_error = COALESCE(?, last_error) WHERE id = ?");
-      u.bind(1, to_string(to)).bind_null_if_empty(2, reason).bind(3, id);
-      if (u.step() != SQLITE_DONE) return db_error(db, "transition");
-      return audit_row(db, actor, -1, std::string("state ") + std::string(to_string(from)) + " -> " +
-                                          std::string(to_string(to)), id, reason);
-    });
+  void transition(std::string id, State to, std::string actor, std::string reason,
+                  Done<void> done) override {
+    enqueue(
+        [id = std::move(id), to, actor = std::move(actor),
+         reason = std::move(reason)](sqlite3* db) -> core::Result<void> {
+          Stmt s(db, "SELECT state FROM messages WHERE id = ?");
+          s.bind(1, id);
+          if (s.step() != SQLITE_ROW)
+            return core::make_error("store.not_found", "no message " + id);
+          auto from = parse_state(s.text(0)).value_or(State::received);
+          if (!transition_allowed(from, to))
+            return core::make_error("store.illegal_transition",
+                                    "message " + id + " cannot go from " +
+                                        std::string(to_string(from)) + " to " +
+                                        std::string(to_string(to)));
+          Stmt u(
+              db,
+              "UPDATE messages SET state = ?, last_error = COALESCE(?, last_error) WHERE id = ?");
+          u.bind(1, to_string(to)).bind_null_if_empty(2, reason).bind(3, id);
+          if (u.step() != SQLITE_DONE) return db_error(db, "transition");
+          return audit_row(db, actor, -1,
+                           std::string("state ") + std::string(to_string(from)) + " -> " +
+                               std::string(to_string(to)),
+                           id, reason);
+        },
+        std::move(done));
   }
 
   core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) override {
@@ -439,9 +448,12 @@ class SqliteStore final : public Store {
     return one_row(s, r_, "find");
   }
 
-  core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
-                           const std::string& message_id, const std::string& detail) override {
-    return run_write([=](sqlite3* db) { return audit_row(db, actor, uid, action, message_id, detail); });
+  void audit(std::string actor, long uid, std::string action, std::string message_id,
+             std::string detail, Done<void> done) override {
+    enqueue([actor = std::move(actor), uid, action = std::move(action),
+             message_id = std::move(message_id), detail = std::move(detail)](
+                sqlite3* db) { return audit_row(db, actor, uid, action, message_id, detail); },
+            std::move(done));
   }
 
   core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) override {
@@ -462,8 +474,10 @@ class SqliteStore final : public Store {
     return sqlite::overdue(r_, as_of, partner);
   }
 
-  core::Result<void> mark_overdue_logged(const std::vector<std::int64_t>& ids) override {
-    return run_write([ids](sqlite3* db) { return sqlite::mark_overdue_logged(db, ids, now_utc()); });
+  void mark_overdue_logged(std::vector<std::int64_t> ids, Done<void> done) override {
+    enqueue([ids = std::move(ids)](
+                sqlite3* db) { return sqlite::mark_overdue_logged(db, ids, now_utc()); },
+            std::move(done));
   }
 
   // ---- the operator's queue: SQL in sqlite_queue.cpp ----
@@ -482,68 +496,82 @@ class SqliteStore final : public Store {
     return sqlite::history(r_, message_id, limit);
   }
 
-  core::Result<QueueActionResult> queue_action(const QueueActionRequest& req) override {
+  void queue_action(QueueActionRequest req, Done<QueueActionResult> done) override {
     auto out = std::make_shared<QueueActionResult>();
-    auto r = run_write([&req, out](sqlite3* db) -> core::Result<void> {
-      auto done = sqlite::queue_action(db, req);
-      if (!done) return done.error();
-      *out = std::move(*done);
-      return {};
-    });
-    if (!r) return r.error();
-    return std::move(*out);
+    write<QueueActionResult>(out, std::move(done),
+                             [req = std::move(req), out](sqlite3* db) -> core::Result<void> {
+                               auto acted = sqlite::queue_action(db, req);
+                               if (!acted) return acted.error();
+                               *out = std::move(*acted);
+                               return {};
+                             });
   }
 
-  core::Result<std::vector<Claimed>> claim(const std::string& destination, const std::string& now,
-                                           int limit) override {
+  void claim(std::string destination, std::string now, int limit,
+             Done<std::vector<Claimed>> done) override {
     auto out = std::make_shared<std::vector<Claimed>>();
-    auto r = run_write([&destination, &now, limit, out](sqlite3* db) -> core::Result<void> {
-      Stmt q(db, (std::string("SELECT ") + kColumns + ", " + kBodyColumn +
-                  " FROM messages WHERE destination = ? AND (state = 'queued' OR (state = 'deferred' AND "
-                  "next_attempt_at <= ?)) ORDER BY COALESCE(next_attempt_at, received_at), seq LIMIT ?")
-                     .c_str());
-      q.bind(1, destination).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) out->push_back({read_row(q), q.blob(kColumnCount)});
-      if (rc != SQLITE_DONE) return db_error(db, "claim");
-      Stmt u(db, "UPDATE messages SET state = 'delivering', attempts = attempts + 1, next_attempt_at = NULL "
+    write<std::vector<Claimed>>(
+        out, std::move(done),
+        [destination = std::move(destination), now = std::move(now), limit,
+         out](sqlite3* db) -> core::Result<void> {
+          Stmt q(db, (std::string("SELECT ") + kColumns + ", " + kBodyColumn +
+                      " FROM messages WHERE destination = ? AND (state = 'queued' OR (state = "
+                      "'deferred' AND "
+                      "next_attempt_at <= ?)) ORDER BY COALESCE(next_attempt_at, received_at), seq "
+                      "LIMIT ?")
+                         .c_str());
+          q.bind(1, destination).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
+          int rc;
+          while ((rc = q.step()) == SQLITE_ROW) out->push_back({read_row(q), q.blob(kColumnCount)});
+          if (rc != SQLITE_DONE) return db_error(db, "claim");
+          Stmt u(db,
+                 "UPDATE messages SET state = 'delivering', attempts = attempts + 1, "
+                 "next_attempt_at = NULL "
                  "WHERE id = ?");
-      for (auto& c : *out) {
-        u.reset();
-        u.bind(1, c.message.id);
-        if (u.step() != SQLITE_DONE) return db_error(db, "claim update");
-        c.message.state = State::delivering;
-        c.message.attempts += 1;
-      }
-      return {};
-    });
-    if (!r) return r.error();
-    return std::move(*out);
+          for (auto& c : *out) {
+            u.reset();
+            u.bind(1, c.message.id);
+            if (u.step() != SQLITE_DONE) return db_error(db, "claim update");
+            c.message.state = State::delivering;
+            c.message.attempts += 1;
+          }
+          return {};
+        });
   }
 
-  core::Result<void> settle(const std::string& id, State to, const std::string& next_attempt_at,
-                            const std::string& error) override {
-    return run_write([&](sqlite3* db) -> core::Result<void> {
-      Stmt s(db, "SELECT state, attempts FROM messages WHERE id = ?");
-      s.bind(1, id);
-      if (s.step() != SQLITE_ROW) return core::make_error("store.not_found", "no message " + id);
-      auto from = parse_state(s.text(0)).value_or(State::received);
-      auto attempt = s.i64(1);
-      if (!transition_allowed(from, to))
-        return core::make_error("store.illegal_transition", "message " + id + " cannot go from " +
-                                                                std::string(to_string(from)) + " to " +
-                                                                std::string(to_string(to)));
-      Stmt u(db, "UPDATE messages SET state = ?, next_attempt_at = ?, last_error = COALESCE(?, last_error), "
+  void settle(std::string id, State to, std::string next_attempt_at, std::string error,
+              Done<void> done) override {
+    enqueue(
+        [id = std::move(id), to, next_attempt_at = std::move(next_attempt_at),
+         error = std::move(error)](sqlite3* db) -> core::Result<void> {
+          Stmt s(db, "SELECT state, attempts FROM messages WHERE id = ?");
+          s.bind(1, id);
+          if (s.step() != SQLITE_ROW)
+            return core::make_error("store.not_found", "no message " + id);
+          auto from = parse_state(s.text(0)).value_or(State::received);
+          auto attempt = s.i64(1);
+          if (!transition_allowed(from, to))
+            return core::make_error("store.illegal_transition",
+                                    "message " + id + " cannot go from " +
+                                        std::string(to_string(from)) + " to " +
+                                        std::string(to_string(to)));
+          Stmt u(db,
+                 "UPDATE messages SET state = ?, next_attempt_at = ?, last_error = COALESCE(?, "
+                 "last_error), "
                  "acked_at = CASE WHEN ? = 'acknowledged' THEN ? ELSE acked_at END WHERE id = ?");
-      u.bind(1, to_string(to)).bind_null_if_empty(2, to == State::deferred ? next_attempt_at : std::string());
-      u.bind_null_if_empty(3, error).bind(4, to_string(to)).bind(5, now_utc()).bind(6, id);
-      if (u.step() != SQLITE_DONE) return db_error(db, "settle");
-      std::string detail = "attempt " + std::to_string(attempt);
-      if (!error.empty()) detail += ": " + error;
-      if (to == State::deferred) detail += "; next attempt " + next_attempt_at;
-      return audit_row(db, "sluis", -1, "state " + std::string(to_string(from)) + " -> " + std::string(to_string(to)),
-                       id, detail);
-    });
+          u.bind(1, to_string(to))
+              .bind_null_if_empty(2, to == State::deferred ? next_attempt_at : std::string());
+          u.bind_null_if_empty(3, error).bind(4, to_string(to)).bind(5, now_utc()).bind(6, id);
+          if (u.step() != SQLITE_DONE) return db_error(db, "settle");
+          std::string detail = "attempt " + std::to_string(attempt);
+          if (!error.empty()) detail += ": " + error;
+          if (to == State::deferred) detail += "; next attempt " + next_attempt_at;
+          return audit_row(
+              db, "sluis", -1,
+              "state " + std::string(to_string(from)) + " -> " + std::string(to_string(to)), id,
+              detail);
+        },
+        std::move(done));
   }
 
   core::Result<std::vector<StoredMessage>> in_state(const std::string& destination, State state,
@@ -555,59 +583,82 @@ class SqliteStore final : public Store {
     return all_rows(s, r_, "in_state");
   }
 
-  core::Result<std::int64_t> release_held(const std::string& receiver_partner, const std::string& reason,
-                                          const std::string& actor) override {
+  void release_held(std::string receiver_partner, std::string reason, std::string actor,
+                    Done<std::int64_t> done) override {
     auto n = std::make_shared<std::int64_t>(0);
-    auto r = run_write([&, n](sqlite3* db) -> core::Result<void> {
-      Stmt q(db, "SELECT id FROM messages WHERE receiver_partner = ? AND state = 'held' AND hold_reason = ?");
-      q.bind(1, receiver_partner).bind(2, reason);
-      std::vector<std::string> ids;
-      int rc;
-      while ((rc = q.step()) == SQLITE_ROW) ids.push_back(q.text(0));
-      if (rc != SQLITE_DONE) return db_error(db, "release_held");
-      Stmt u(db, "UPDATE messages SET state = 'queued', hold_reason = NULL WHERE id = ?");
-      for (const auto& id : ids) {
-        u.reset();
-        u.bind(1, id);
-        if (u.step() != SQLITE_DONE) return db_error(db, "release_held update");
-        if (auto a = audit_row(db, actor, -1, "state held -> queued", id, "released: " + reason); !a) return a;
-      }
-      *n = static_cast<std::int64_t>(ids.size());
-      return {};
-    });
-    if (!r) return r.error();
-    return *n;
+    write<std::int64_t>(
+        n, std::move(done),
+        [receiver_partner = std::move(receiver_partner), reason = std::move(reason),
+         actor = std::move(actor), n](sqlite3* db) -> core::Result<void> {
+          Stmt q(db,
+                 "SELECT id FROM messages WHERE receiver_partner = ? AND state = 'held' AND "
+                 "hold_reason = ?");
+          q.bind(1, receiver_partner).bind(2, reason);
+          std::vector<std::string> ids;
+          int rc;
+          while ((rc = q.step()) == SQLITE_ROW) ids.push_back(q.text(0));
+          if (rc != SQLITE_DONE) return db_error(db, "release_held");
+          Stmt u(db, "UPDATE messages SET state = 'queued', hold_reason = NULL WHERE id = ?");
+          for (const auto& id : ids) {
+            u.reset();
+            u.bind(1, id);
+            if (u.step() != SQLITE_DONE) return db_error(db, "release_held update");
+            if (auto a =
+                    audit_row(db, actor, -1, "state held -> queued", id, "released: " + reason);
+                !a)
+              return a;
+          }
+          *n = static_cast<std::int64_t>(ids.size());
+          return {};
+        });
   }
 
   // ---- retention: SQL in sqlite_retention.cpp ----
-  // One writer job per batch, so commits queued meanwhile go in between.
-  core::Result<PruneResult> prune_bodies(const PruneRequest& req) override {
+  // One writer job per batch, so commits queued meanwhile go in between: each
+  // batch's `done` queues the next. A dry run is one job that only reads.
+  void prune_bodies(PruneRequest req, Done<PruneResult> done) override {
+    auto out = std::make_shared<PruneResult>();
     if (req.dry_run) {
-      std::lock_guard lock(rmu_);
-      return sqlite::prune_preview(r_, req);
+      write<PruneResult>(out, std::move(done),
+                         [req = std::move(req), out](sqlite3* db) -> core::Result<void> {
+                           auto preview = sqlite::prune_preview(db, req);
+                           if (!preview) return preview.error();
+                           *out = *preview;
+                           return {};
+                         });
+      return;
     }
-    PruneResult out;
-    for (;;) {
-      std::int64_t n = std::max(1, req.batch);
-      if (req.limit > 0) n = std::min(n, req.limit - out.pruned);
-      if (n <= 0) break;
-      auto got = std::make_shared<sqlite::PruneBatch>();
-      auto r = run_write([&req, n, got](sqlite3* db) -> core::Result<void> {
-        auto b = sqlite::prune_batch(db, req, n, now_utc());
-        if (!b) return b.error();
-        *got = *b;
+    prune_next(std::make_shared<const PruneRequest>(std::move(req)), out, std::move(done));
+  }
+
+  void prune_next(std::shared_ptr<const PruneRequest> req, std::shared_ptr<PruneResult> out,
+                  Done<PruneResult> done) {
+    std::int64_t n = std::max(1, req->batch);
+    if (req->limit > 0) n = std::min(n, req->limit - out->pruned);
+    if (n <= 0) {  // the limit reached: do more qualify?
+      write<PruneResult>(out, std::move(done), [req, out](sqlite3* db) -> core::Result<void> {
+        auto left = sqlite::prunable_left(db, req->cutoff);
+        if (!left) return left.error();
+        out->more = *left;
         return {};
       });
-      if (!r) return r.error();
-      out.pruned += got->pruned;
-      out.bytes += got->bytes;
-      if (got->pruned < n) return out;  // nothing left
+      return;
     }
-    std::lock_guard lock(rmu_);
-    auto left = sqlite::prunable_left(r_, req.cutoff);
-    if (!left) return left.error();
-    out.more = *left;
-    return out;
+    auto got = std::make_shared<sqlite::PruneBatch>();
+    enqueue(
+        [req, n, got](sqlite3* db) -> core::Result<void> {
+          auto b = sqlite::prune_batch(db, *req, n, now_utc());
+          if (!b) return b.error();
+          *got = *b;
+          return {};
+        },
+        [this, req, out, got, n, done = std::move(done)](core::Result<void> r) mutable {
+          if (!r) return done(r.error());
+          out->pruned += got->pruned;
+          out->bytes += got->bytes;
+          if (got->pruned < n) return done(std::move(*out));  // nothing left
+          prune_next(std::move(req), std::move(out), std::move(done));
+        });
   }
 
   core::Result<void> backup(const std::string& path) override {
@@ -673,11 +724,17 @@ class SqliteStore final : public Store {
     done(core::make_error("store.closed", "the store is shutting down"));
   }
 
-  core::Result<void> run_write(std::function<core::Result<void>(sqlite3*)> fn) {
-    std::promise<core::Result<void>> p;
-    auto f = p.get_future();
-    enqueue(std::move(fn), [&p](core::Result<void> r) { p.set_value(std::move(r)); });
-    return f.get();
+  // A job whose result the job itself leaves in `*out`: `done` hears it
+  // after the batch is durable, or the job's or the batch's error.
+  template <class T>
+  void write(std::shared_ptr<T> out, Done<T> done,
+             std::function<core::Result<void>(sqlite3*)> run) {
+    enqueue(std::move(run), [out = std::move(out), done = std::move(done)](core::Result<void> r) {
+      if (r)
+        done(std::move(*out));
+      else
+        done(r.error());
+    });
   }
 
   // The writer: takes every queued job (up to max_batch), runs each in its own

@@ -29,9 +29,18 @@
 // (SQLite: WAL + synchronous=FULL, fsync at COMMIT). Commits are queued to one
 // writer thread that batches them (group commit: one fsync for many).
 //
-// Threading: every method may be called from any thread. commit() returns at
-// once and calls `done` from the writer thread; the caller re-posts to its own
-// executor. Reads run on the caller's thread on a separate connection.
+// Threading: every method may be called from any thread. Every write (commit,
+// redecide, transition, audit, ack, queue_action, claim, settle, release_held,
+// mark_overdue_logged, ledger_batch, prune_bodies) has one calling convention:
+// a virtual method that returns at once and calls its `done` (a Done<T>) once,
+// from the writer thread, after the write is durable or has failed (after
+// close(): at once, on the caller's thread, with the error store.closed). The
+// caller re-posts to its own executor (core/async.hpp turns such a method into
+// an awaitable). `done` must not block and must not wait on the store. Each
+// write also has a non-virtual blocking wrapper with the same name (commit's
+// is commit_sync), for tools and tests only: it waits for the writer, so it is
+// never called on a thread that must not block (the HTTPS io thread) nor from
+// a `done`. Reads run on the caller's thread on a separate connection.
 // The store knows no XML and no network.
 #pragma once
 
@@ -206,7 +215,10 @@ struct OverdueAnswer {
   bool logged = false;       // the overdue log event was written
 };
 
-using CommitDone = std::function<void(core::Result<CommitOutcome>)>;
+// How a write reports (see "Threading" above): called once, from the writer thread.
+template <class T>
+using Done = std::function<void(core::Result<T>)>;
+using CommitDone = Done<CommitOutcome>;
 
 struct MailboxQuery {
   std::string partner;
@@ -314,7 +326,7 @@ class Store {
   // stay, held, as the record of its shadow period, and never make what it
   // sends once live a replay or a 9056 (nor the other way round).
   virtual void commit(NewMessage msg, CommitDone done) = 0;
-  // Blocking convenience for tools and tests.
+  // Blocking (tools and tests only).
   core::Result<CommitOutcome> commit_sync(NewMessage msg);
   // Judges the held orphan `id` again in one transaction: the stored message
   // (its row, body and BSN hashes) with `state` as its state before the
@@ -330,9 +342,14 @@ class Store {
   virtual core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) = 0;
   // Acknowledges a message the partner received; idempotent. False when the
   // message is not in that partner's mailbox.
-  virtual core::Result<bool> ack(const std::string& partner, const std::string& id) = 0;
-  virtual core::Result<void> transition(const std::string& id, State to, const std::string& actor,
-                                        const std::string& reason) = 0;
+  virtual void ack(std::string partner, std::string id, Done<bool> done) = 0;
+  core::Result<bool> ack(const std::string& partner, const std::string& id);  // blocking
+  // A legal state change (transition_allowed), audited as `actor`; `reason`
+  // (when not empty) goes to last_error.
+  virtual void transition(std::string id, State to, std::string actor, std::string reason,
+                          Done<void> done) = 0;
+  core::Result<void> transition(const std::string& id, State to, const std::string& actor,
+                                const std::string& reason);  // blocking
   virtual core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) = 0;
   // The latest accepted (not rejected) message of that sender, law, type and
   // identification that was sent to `receiver_partner` under its code
@@ -344,8 +361,10 @@ class Store {
                                                           const std::string& identificatie,
                                                           const std::string& receiver_partner,
                                                           const std::string& receiver_code) = 0;
-  virtual core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
-                                   const std::string& message_id, const std::string& detail) = 0;
+  virtual void audit(std::string actor, long uid, std::string action, std::string message_id,
+                     std::string detail, Done<void> done) = 0;
+  core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
+                           const std::string& message_id, const std::string& detail);  // blocking
   virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;
   // Held orphans and the allocations they wait for (sluisctl orphan-list).
   struct Orphan {
@@ -363,41 +382,52 @@ class Store {
   // An operator action on one message or on every message a filter selects,
   // in one transaction; each change audited with the request's actor and uid.
   // Refusals are items, not errors; an error means nothing was changed.
-  virtual core::Result<QueueActionResult> queue_action(const QueueActionRequest& r) = 0;
+  virtual void queue_action(QueueActionRequest r, Done<QueueActionResult> done) = 0;
+  core::Result<QueueActionResult> queue_action(const QueueActionRequest& r);  // blocking
 
   // ---- delivery (route/) ----
   // Takes up to `limit` messages for `destination` that are due at `now`
   // (queued, or deferred with next_attempt_at <= now; earliest due first, so
   // new and deferred messages both progress): each goes to delivering with
   // attempts + 1, in one transaction. `now` is core::utc_text.
-  virtual core::Result<std::vector<Claimed>> claim(const std::string& destination, const std::string& now,
-                                                   int limit) = 0;
+  virtual void claim(std::string destination, std::string now, int limit,
+                     Done<std::vector<Claimed>> done) = 0;
+  core::Result<std::vector<Claimed>> claim(const std::string& destination, const std::string& now,
+                                           int limit);  // blocking
   // The end of an attempt on a delivering message: delivered or acknowledged
   // (error empty), deferred until next_attempt_at, or dead; the error goes to
   // last_error and, with the attempt number, to the audit log.
-  virtual core::Result<void> settle(const std::string& id, State to, const std::string& next_attempt_at,
-                                    const std::string& error) = 0;
+  virtual void settle(std::string id, State to, std::string next_attempt_at, std::string error,
+                      Done<void> done) = 0;
+  core::Result<void> settle(const std::string& id, State to, const std::string& next_attempt_at,
+                            const std::string& error);  // blocking
   // Messages of `destination` in `state`, oldest first (drop pickup checks).
   virtual core::Result<std::vector<StoredMessage>> in_state(const std::string& destination, State state,
                                                             int limit) = 0;
   // Held messages to `receiver_partner` with hold_reason `reason` go to
   // queued (its routing unchanged): the receiver went live. Audited as `actor`.
   // Returns how many.
-  virtual core::Result<std::int64_t> release_held(const std::string& receiver_partner, const std::string& reason,
-                                                  const std::string& actor) = 0;
+  virtual void release_held(std::string receiver_partner, std::string reason, std::string actor,
+                            Done<std::int64_t> done) = 0;
+  core::Result<std::int64_t> release_held(const std::string& receiver_partner,
+                                          const std::string& reason,
+                                          const std::string& actor);  // blocking
   // ---- deadlines (standard/deadlines.hpp, route/deadline_watch) ----
   // Obligations not met whose due date is before `as_of` (YYYY-MM-DD, a Dutch
   // date), owed by `partner` (empty: every partner); by partner, then due date.
   virtual core::Result<std::vector<OverdueAnswer>> overdue(const std::string& as_of, const std::string& partner) = 0;
   // Notes that the overdue log event for these obligations was written, so it
   // is written once.
-  virtual core::Result<void> mark_overdue_logged(const std::vector<std::int64_t>& ids) = 0;
+  virtual void mark_overdue_logged(std::vector<std::int64_t> ids, Done<void> done) = 0;
+  core::Result<void> mark_overdue_logged(const std::vector<std::int64_t>& ids);  // blocking
   // Runs `work` on the writer in one transaction. keep = false rolls back
   // everything it wrote (a dry run); keep = true commits it with an audit
   // entry (action "ledger-import", the actor, uid and `detail()` asked after
-  // the work). Blocking.
-  virtual core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
-                                          const std::function<std::string()>& detail) = 0;
+  // the work, on the writer).
+  virtual void ledger_batch(LedgerWork work, bool keep, std::string actor, long uid,
+                            std::function<std::string()> detail, Done<void> done) = 0;
+  core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
+                                  const std::function<std::string()>& detail);  // blocking
   // ---- retention (sqlite_retention.cpp) ----
   // Removes the bodies the request selects, oldest first, in transactions of
   // `batch` bodies on the writer (queued commits run between them). The row
@@ -406,8 +436,9 @@ class Store {
   // obligations and audit; the body becomes empty and pruned_at is set. Each
   // pruned message gets an audit row ("prune"). Idempotent: a pruned message
   // is not selected again. body() of a pruned message is the error
-  // kPrunedError.
-  virtual core::Result<PruneResult> prune_bodies(const PruneRequest& r) = 0;
+  // kPrunedError. A dry run reads on the writer too (nothing written).
+  virtual void prune_bodies(PruneRequest r, Done<PruneResult> done) = 0;
+  core::Result<PruneResult> prune_bodies(const PruneRequest& r);  // blocking
   // An online copy of the database at `path` (must not exist yet).
   virtual core::Result<void> backup(const std::string& path) = 0;
   // Writes queued for the writer or in its running batch (backpressure: the

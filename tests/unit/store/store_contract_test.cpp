@@ -7,8 +7,12 @@
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -397,6 +401,76 @@ BOOST_AUTO_TEST_CASE(restart_returns_delivering_to_queued) {
   auto again = store::open_sqlite(opts);
   BOOST_REQUIRE(again.has_value());
   BOOST_CHECK((*(*again)->get(a->id))->state == store::State::queued);
+}
+
+// Every write returns at once and reports once, from the writer thread
+// (store.hpp, "Threading"): here while the writer is held inside a commit's
+// judgement, so a write that waited for the writer would never return.
+BOOST_AUTO_TEST_CASE(every_write_returns_at_once_and_reports_from_the_writer) {
+  auto queued = db->commit_sync(message("W-1"));
+  BOOST_REQUIRE(queued.has_value());
+  std::promise<std::thread::id> held;
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  auto holder = message("W-2");
+  holder.decide = [&held, open](const standard::ledger::LedgerView&, store::NewMessage&) {
+    held.set_value(std::this_thread::get_id());
+    open.wait();
+    return core::Result<store::Decision>(store::Decision{});
+  };
+  db->commit(std::move(holder), [](core::Result<store::CommitOutcome>) {});
+  const std::thread::id writer = held.get_future().get();
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, std::pair<std::thread::id, bool>> heard;  // write -> (thread, ok)
+  auto hear = [&](std::string what) {
+    return [&, what](auto r) {
+      std::lock_guard lock(mu);
+      heard[what] = {std::this_thread::get_id(), r.has_value()};
+      cv.notify_all();
+    };
+  };
+  store::QueueActionRequest hold;
+  hold.action = store::QueueAction::hold;
+  hold.id = queued->id;
+  hold.actor = "test";
+  store::PruneRequest prune;
+  prune.cutoff = "2000-01-01T00:00:00Z";
+  store::PruneRequest preview = prune;
+  preview.dry_run = true;
+  auto started = std::async(std::launch::async, [&] {
+    db->ack("gemeente-m", "m-none", hear("ack"));
+    db->transition(queued->id, store::State::delivering, "test", "", hear("transition"));
+    db->audit("test", 1000, "note", queued->id, "", hear("audit"));
+    db->queue_action(hold, hear("queue_action"));
+    db->claim("nowhere", "2026-11-02T00:00:00Z", 5, hear("claim"));
+    db->settle(queued->id, store::State::deferred, "2026-11-02T00:05:00Z", "busy", hear("settle"));
+    db->release_held("gemeente-m", store::kHoldNotLive, "test", hear("release_held"));
+    db->mark_overdue_logged({}, hear("mark_overdue_logged"));
+    db->ledger_batch([](const standard::ledger::LedgerView&,
+                        const store::LedgerApply&) { return core::Result<void>(); },
+                     false, "test", 1000, [] { return std::string(); }, hear("ledger_batch"));
+    db->prune_bodies(prune, hear("prune_bodies"));
+    db->prune_bodies(preview, hear("prune_bodies dry run"));
+    db->redecide(queued->id, store::State::queued, store::Decide(), hear("redecide"));
+  });
+  const bool returned = started.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  BOOST_CHECK_MESSAGE(returned, "a write waited for the held writer");
+  {
+    std::lock_guard lock(mu);
+    BOOST_TEST(heard.empty());  // nothing reported while the writer was held
+  }
+  gate.set_value();
+  started.wait();
+  std::unique_lock lock(mu);
+  BOOST_REQUIRE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return heard.size() == 12u; }));
+  for (const auto& [what, h] : heard) {
+    BOOST_TEST_INFO(what);
+    BOOST_TEST((h.first == writer));
+    BOOST_TEST(h.second);
+  }
+  BOOST_CHECK((*db->get(queued->id))->state == store::State::deferred);
 }
 
 // With SLUIS_STORE_TEST_VFS the suite really runs on the wrapper: it counts
