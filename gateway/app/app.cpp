@@ -19,6 +19,7 @@
 #include "gateway/standard/personal_data.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/core/metrics.hpp"
+#include "gateway/rules/reference_loader.hpp"
 
 #ifndef SLUIS_VERSION
 #define SLUIS_VERSION "0.0.0"
@@ -86,24 +87,6 @@ std::uint64_t descriptors_needed(const config::Config& cfg) {
   return n;
 }
 
-std::shared_ptr<const rules::ReferenceData> load_reference(const config::ReferenceConfig& cfg) {
-  auto slurp = [](const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read reference list " + p.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  };
-  auto data = std::make_shared<rules::ReferenceData>();
-  auto g = rules::GemeenteList::parse(slurp(cfg.cbs_gemeenten), cfg.cbs_gemeenten.string());
-  if (!g) throw std::runtime_error(g.error().text);
-  auto p = rules::ProductCodeList::parse(slurp(cfg.productcodes), cfg.productcodes.string());
-  if (!p) throw std::runtime_error(p.error().text);
-  data->gemeenten = std::move(*g);
-  data->productcodes = std::move(*p);
-  return data;
-}
-
 static std::shared_ptr<const core::WerkdagCalendar> make_calendar(const config::CalendarConfig& c) {
   std::vector<core::Date> closing;
   for (const auto& d : c.closing_days)
@@ -127,7 +110,7 @@ std::vector<std::string> check_configuration(const std::filesystem::path& file) 
   auto schemas = xml::SchemaSet::load(cfg.schemas);
   if (!schemas) errors.push_back(file.string() + ": [schemas] " + schemas.error().text);
   try {
-    load_reference(cfg.reference);
+    rules::load_reference(cfg.reference);
   } catch (const std::exception& e) {
     errors.push_back(file.string() + ": [reference] " + e.what());
   }
@@ -166,7 +149,7 @@ int App::run() {
   auto schemas = xml::SchemaSet::load(config_->schemas);
   if (!schemas) throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
   schemas_ = *schemas;
-  reference_ = load_reference(config_->reference);
+  reference_ = rules::load_reference(config_->reference);
   admin::add_daemon_commands(registry_, *this);
   admin::add_store_commands(registry_, *store_, config_->state_dir / "backups");
   admin::add_deadline_commands(registry_, *store_);
@@ -181,7 +164,7 @@ int App::run() {
                   },
                   [this]() -> std::string {
                     try {
-                      reference_ = load_reference(config_->reference);
+                      reference_ = rules::load_reference(config_->reference);
                       if (intake_) intake_->set_reference(reference_);
                       return {};
                     } catch (const std::exception& e) {

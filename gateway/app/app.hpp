@@ -48,10 +48,6 @@ std::string_view version();
 // systemd/sluisd.service's LimitNOFILE is sized for the defaults.
 std::uint64_t descriptors_needed(const config::Config& cfg);
 
-// Reads the reference lists named in config (throws std::runtime_error naming
-// file and line).
-std::shared_ptr<const rules::ReferenceData> load_reference(const config::ReferenceConfig& cfg);
-
 class App final : public admin::DaemonControl {
  public:
   explicit App(std::filesystem::path config_file);  // throws config::ConfigError

@@ -1,7 +1,7 @@
 // Reference lists the external-list rules check against (TR378 -> S300 CBS
 // municipality codes; TR381 -> S329 product code within its ProductCategorie),
 // each entry with an optional validity period. Parsed from the CSV files under
-// config/reference/ (the app reads the files; this module stays free of I/O).
+// config/reference/ (reference_loader.hpp reads the files; the parsers do no I/O).
 //
 // Format: '#' comment lines, one header line, then rows; fields may be quoted
 // ("..."). Dates are YYYY-MM-DD; an empty ingangsdatum means "always valid

@@ -47,32 +47,32 @@
 // refused, 2 on usage or I/O errors.
 #include <unistd.h>
 
-#include <boost/json/serialize.hpp>
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iostream>
 #include <map>
 #include <set>
-#include <vector>
-#include <exception>
-#include <iostream>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/admin/client.hpp"
 #include "gateway/admin/registry.hpp"
 #include "gateway/config/config.hpp"
-#include "gateway/xml/finding_json.hpp"
-#include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/redact.hpp"
-#include "gateway/standard/personal_data.hpp"
 #include "gateway/intake/judge.hpp"
 #include "gateway/intake/ledger_import.hpp"
 #include "gateway/rules/explain.hpp"
+#include "gateway/rules/reference_loader.hpp"
+#include "gateway/standard/personal_data.hpp"
+#include "gateway/xml/finding_json.hpp"
 #include "gateway/xml/validator.hpp"
 
 namespace {
@@ -161,7 +161,7 @@ int validate(int argc, char** argv, int i, bool json) {
   }
   std::shared_ptr<const sluis::rules::ReferenceData> reference;
   try {
-    reference = sluis::app::load_reference(ref_cfg);
+    reference = sluis::rules::load_reference(ref_cfg);
   } catch (const std::exception& e) {
     if (!json) std::cerr << "sluisctl validate: reference lists not loaded, TR378/TR381 skipped: " << e.what() << "\n";
   }
@@ -369,7 +369,7 @@ int ledger_import(int argc, char** argv, int i, bool json) {
   }
   try {
     auto cfg = sluis::config::load_config(config_file);
-    auto reference = sluis::app::load_reference(cfg.reference);
+    auto reference = sluis::rules::load_reference(cfg.reference);
     sluis::xml::XercesRuntime runtime;
     auto set = sluis::xml::SchemaSet::load(cfg.schemas);
     if (!set) {

@@ -19,6 +19,8 @@
 // Coverage: every TR/CD/CS/RS rule of the 3.2 list (rules/RULE-IDS) is implemented with at least one passing and
 // one failing case, or listed in rules/NOT-APPLICABLE with its reason.
 #define BOOST_TEST_MODULE rules_conformance
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 #include <ctime>
 #include <filesystem>
@@ -26,17 +28,16 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <sqlite3.h>
 #include <sstream>
 
-#include "gateway/app/app.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/digest.hpp"
+#include "gateway/core/ids.hpp"
 #include "gateway/rules/engine.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/rules/outcome.hpp"
+#include "gateway/rules/reference_loader.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
-#include "gateway/core/digest.hpp"
-#include "gateway/core/ids.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/validator.hpp"
 #include "tests/support/schemas.hpp"
@@ -167,7 +168,7 @@ struct Fixture {
     config::ReferenceConfig ref;  // the lists sluisd loads, read the way it reads them
     ref.cbs_gemeenten = source() / "config/reference/cbs-gemeenten.csv";
     ref.productcodes = source() / "config/reference/productcodes.csv";
-    reference = *app::load_reference(ref);
+    reference = *rules::load_reference(ref);
   }
   standard::model::Message read(const std::string& rel) {
     fs::path file = rel.rfind("ledger/", 0) == 0 ? cases_dir() / rel : source() / "tests/conformance/xsd" / rel;

@@ -1,9 +1,11 @@
 #define BOOST_TEST_MODULE rules_reference
+#include "gateway/rules/reference.hpp"
+
 #include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <sstream>
 
-#include "gateway/rules/reference.hpp"
+#include "gateway/rules/reference_loader.hpp"
 
 using namespace sluis;
 using namespace std::chrono;
@@ -65,4 +67,28 @@ BOOST_AUTO_TEST_CASE(shipped_product_codes_fit_their_category_from_2025) {
   BOOST_TEST(!list->fits("iwmo", "07", "02A01", d(2026, 6, 1)));  // wrong category
   BOOST_TEST(!list->fits("ijw", "02", "02A01", d(2026, 6, 1)));   // wrong law
   BOOST_TEST(*list->categorie_of("iwmo", "07A01") == "07");
+}
+
+// The loader sluisd and `sluisctl validate` share: both lists from the files
+// [reference] names; a file that cannot be read is named in the error.
+BOOST_AUTO_TEST_CASE(the_loader_reads_the_files_config_names) {
+  const std::filesystem::path src = std::getenv("SLUIS_SOURCE_DIR");
+  config::ReferenceConfig cfg;
+  cfg.cbs_gemeenten = src / "config/reference/cbs-gemeenten.csv";
+  cfg.productcodes = src / "config/reference/productcodes.csv";
+  auto data = rules::load_reference(cfg);
+  BOOST_TEST_REQUIRE(data != nullptr);
+  BOOST_TEST(data->gemeenten.size() ==
+             rules::GemeenteList::parse(slurp("config/reference/cbs-gemeenten.csv"), "x")->size());
+  BOOST_TEST(
+      data->productcodes.size() ==
+      rules::ProductCodeList::parse(slurp("config/reference/productcodes.csv"), "x")->size());
+  BOOST_TEST(data->gemeenten.size() > 0u);
+  cfg.productcodes = src / "config/reference/no-such-list.csv";
+  try {
+    rules::load_reference(cfg);
+    BOOST_FAIL("a missing list was loaded");
+  } catch (const std::runtime_error& e) {
+    BOOST_TEST(std::string(e.what()).find("no-such-list.csv") != std::string::npos, e.what());
+  }
 }
