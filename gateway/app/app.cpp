@@ -180,6 +180,7 @@ int App::run() {
   int threads = config_->intake.validation_threads;
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   intake_ = std::make_unique<intake::Intake>(ioc_, schemas_, config_->schemas, *store_,
+                                             reads_.get_executor(),
                                              config_->secrets.bsn_hash_key.reveal(), threads);
   intake_->set_reference(reference_);
   intake_->set_routes(std::make_shared<const route::Table>(*config_));
@@ -228,6 +229,7 @@ int App::run() {
   // what was queued, the store closes.
   intake_->stop();
   delivery_->stop();
+  reads_.join();
   store_->close();
   core::log(events::kStopped, {});
   return 0;

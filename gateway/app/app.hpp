@@ -10,13 +10,16 @@
 //     the old one and log every error; READY=1.
 //   WATCHDOG_USEC set -> WATCHDOG=1 from a timer at half the interval.
 //
-// Threading: one io_context thread (later modules add pools of their own).
+// Threading: one io_context thread (HTTPS, signals, watchdog); the intake's
+// validation pool; the store-read pool (reads_); the store's writer thread;
+// the delivery thread.
 // Failure: start-up errors are exceptions (config: ConfigError -> exit 78).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -86,6 +89,11 @@ class App final : public admin::DaemonControl {
   std::shared_ptr<const rules::ReferenceData> reference_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::unique_ptr<store::Store> store_;
+  // The store-read pool (core/async.hpp, async_run): reads that can be slow
+  // (a message, a body, a mailbox page) run here, never on the io thread.
+  // Two threads: the store reads on one connection, so a second thread only
+  // lets the next read queue while one runs.
+  boost::asio::thread_pool reads_{2};
   std::unique_ptr<intake::Intake> intake_;
   std::unique_ptr<route::Delivery> delivery_;
   std::unique_ptr<net::HttpServer> https_;

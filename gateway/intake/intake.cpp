@@ -1,7 +1,5 @@
 #include "gateway/intake/intake.hpp"
 
-#include "gateway/core/metrics.hpp"
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -9,12 +7,15 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 
-#include "gateway/core/digest.hpp"
-#include "gateway/core/redact.hpp"
-#include "gateway/intake/events.hpp"
-#include "gateway/intake/decide.hpp"
-#include "gateway/intake/judge.hpp"
+#include "gateway/core/assert.hpp"
+#include "gateway/core/async.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/digest.hpp"
+#include "gateway/core/metrics.hpp"
+#include "gateway/core/redact.hpp"
+#include "gateway/intake/decide.hpp"
+#include "gateway/intake/events.hpp"
+#include "gateway/intake/judge.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/xml/validator.hpp"
@@ -62,20 +63,6 @@ asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> s
       if (!p.bsn_hashes.contains(bsn)) p.bsn_hashes.emplace(bsn, bsn_mac->hex(bsn));
   }
   co_return p;
-}
-
-// Awaitable store call (commit, redecide): `start(done)` hands `done` to the
-// store, which calls it on its writer thread; we continue on `ex`.
-template <class Token, class Start>
-auto async_store(asio::any_io_executor ex, Token&& token, Start start) {
-  return asio::async_initiate<Token, void(core::Result<store::CommitOutcome>)>(
-      [ex](auto handler, Start begin) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        begin([ex, h](core::Result<store::CommitOutcome> r) {
-          asio::post(ex, [h, r = std::move(r)]() mutable { (*h)(std::move(r)); });
-        });
-      },
-      token, std::move(start));
 }
 
 Finding sluis_finding(std::string path, std::string nl, std::string en, std::string rule = {},
@@ -161,9 +148,11 @@ struct Intake::Checked {
   std::string heen_id;
 };
 
-Intake::Intake(asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
-               store::Store& store, std::string bsn_hash_key, int threads)
+Intake::Intake(asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas,
+               config::SchemasConfig limits, store::Store& store, asio::any_io_executor reads,
+               std::string bsn_hash_key, int threads)
     : ioc_(ioc),
+      reads_(std::move(reads)),
       schemas_(std::move(schemas)),
       limits_(std::move(limits)),
       store_(store),
@@ -295,8 +284,13 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       // partner as this Ontvanger. A heenbericht sent to someone else gets
       // the same answer as one that does not exist (here and in the dry
       // run), so a partner learns nothing about others' exchanges.
-      auto heen = store_.find(std::string(standard::to_string(type.law)), type.number - 1, id.afzender,
-                              id.identificatie, partner.id, id.ontvanger);
+      auto lookup = [this, law = std::string(standard::to_string(type.law)),
+                     heen_type = type.number - 1, afzender = id.afzender,
+                     identificatie = id.identificatie, partner_id = partner.id,
+                     ontvanger = id.ontvanger] {
+        return store_.find(law, heen_type, afzender, identificatie, partner_id, ontvanger);
+      };
+      auto heen = co_await core::async_run(reads_, std::move(lookup), asio::use_awaitable);
       if (!heen || !heen->has_value() || (*heen)->dagtekening != id.dagtekening) {
         c.status = http::status::unprocessable_entity;
         c.verdict = "refused";
@@ -390,10 +384,11 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // The message moves into the store's job; a TR056 conflict hands it back
   // (CommitOutcome::unstored) for the second commit.
   auto commit = [&](store::NewMessage msg) {
-    return async_store(ioc_.get_executor(), asio::use_awaitable,
-                       [this, msg = std::move(msg)](store::CommitDone done) mutable {
-                         store_.commit(std::move(msg), std::move(done));
-                       });
+    return core::async_done<store::CommitOutcome>(
+        [this, msg = std::move(msg)](store::CommitDone done) mutable {
+          store_.commit(std::move(msg), std::move(done));
+        },
+        asio::use_awaitable);
   };
   auto unavailable = [&](const core::Error& e) {
     core::log(events::kCommitFailed, {{"partner", ctx.partner->id}, {"error", e.code}});
@@ -441,8 +436,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   if (r->conflict) {
     // TR056 (9056): the identification was used before for another message.
     const store::StoredMessage& earlier = *r->conflict;  // read before r is committed again
-    if (!r->unstored)  // the store keeps its contract (store.hpp); should it not, nothing was stored
-      co_return unavailable(core::make_error("store.contract", "a conflict without the message handed back"));
+    SLUIS_ASSERT(r->unstored.has_value(), "the store hands a conflicting message back (store.hpp)");
     store::NewMessage again = std::move(*r->unstored);
     c.outcome.findings.push_back(sluis_finding(
         "/Bericht/Header/BerichtIdentificatie/Identificatie",
@@ -514,8 +508,10 @@ asio::awaitable<bool> Intake::release(std::vector<std::string> ids) {
 }
 
 asio::awaitable<bool> Intake::release_one(std::string id) {
-  auto stored = store_.get(id);
-  auto body = store_.body(id);
+  auto read_row = [this, id] { return store_.get(id); };
+  auto stored = co_await core::async_run(reads_, std::move(read_row), asio::use_awaitable);
+  auto read_body = [this, id] { return store_.body(id); };
+  auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
   if (!stored || !*stored || !body || !*body) {
     core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", "not readable"}});
     co_return false;
@@ -556,7 +552,7 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
   auto start = [this, id, state, d = decide(std::move(v))](store::CommitDone done) mutable {
     store_.redecide(id, state, std::move(d), std::move(done));
   };
-  auto r = co_await async_store(ioc_.get_executor(), asio::use_awaitable, std::move(start));
+  auto r = co_await core::async_done<store::CommitOutcome>(std::move(start), asio::use_awaitable);
   if (!r) {
     core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", r.error().code}});
     co_return false;
@@ -570,7 +566,8 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
 }
 
 asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContext ctx) {
-  auto m = store_.get(ctx.params["id"]);
+  auto read = [this, id = ctx.params["id"]] { return store_.get(id); };
+  auto m = co_await core::async_run(reads_, std::move(read), asio::use_awaitable);
   // Only the sender and the receiver may see a message; anyone else gets the
   // same 404 as for an id that does not exist (no probing).
   if (!m || !m->has_value() ||
@@ -601,7 +598,8 @@ asio::awaitable<net::Response> Intake::mailbox(net::Request req, net::RequestCon
     co_return net::error_response(http::status::bad_request, "bad_state", "state is unacked of all.",
                                   "state is unacked or all.", req);
   q.unacked_only = state != "all";
-  auto rows = store_.mailbox(q);
+  auto list_page = [this, q] { return store_.mailbox(q); };
+  auto rows = co_await core::async_run(reads_, std::move(list_page), asio::use_awaitable);
   if (!rows)
     co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
                                   "Try again later.", req);
@@ -622,7 +620,8 @@ asio::awaitable<net::Response> Intake::mailbox(net::Request req, net::RequestCon
 
 asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::RequestContext ctx) {
   const std::string id = ctx.params["id"];
-  auto m = store_.get(id);
+  auto read_row = [this, id] { return store_.get(id); };
+  auto m = co_await core::async_run(reads_, std::move(read_row), asio::use_awaitable);
   // Only what the mailbox lists: routed to this partner's mailbox (not to its
   // push or drop destination) and released to it (not held, not rejected).
   auto listed = [&](const store::StoredMessage& s) {
@@ -633,7 +632,8 @@ asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::Reque
   };
   if (!m || !m->has_value() || !listed(**m))
     co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
-  auto body = store_.body(id);
+  auto read_body = [this, id] { return store_.body(id); };
+  auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
   // Removed by the retention pruner (store.retention): gone for good.
   if (!body && body.error().code == store::kPrunedError)
     co_return net::error_response(http::status::gone, "pruned",
@@ -648,7 +648,12 @@ asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::Reque
   // Reading a body is audited, and fails closed like the admin path: a read
   // that cannot be recorded is not served. The first fetch marks the message
   // delivered.
-  if (auto audited = store_.audit("partner:" + ctx.partner->id, -1, "mailbox-read", id, ""); !audited) {
+  const std::string actor = "partner:" + ctx.partner->id;
+  auto record = [this, actor, id](store::Done<void> done) {
+    store_.audit(actor, -1, "mailbox-read", id, "", std::move(done));
+  };
+  if (auto audited = co_await core::async_done<void>(std::move(record), asio::use_awaitable);
+      !audited) {
     core::log(events::kAuditFailed, {{"msg", id}, {"partner", ctx.partner->id}, {"error", audited.error().code}});
     auto res = net::error_response(http::status::service_unavailable, "audit_unavailable",
                                    "Het ophalen kon niet worden vastgelegd; het bericht is daarom niet "
@@ -659,7 +664,13 @@ asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::Reque
     res.set(http::field::retry_after, "30");
     co_return res;
   }
-  if ((*m)->state == store::State::queued) store_.transition(id, store::State::delivered, "partner:" + ctx.partner->id, "");
+  if ((*m)->state == store::State::queued) {
+    // Its outcome changes nothing for the partner: the body is served.
+    auto delivered = [this, actor, id](store::Done<void> done) {
+      store_.transition(id, store::State::delivered, actor, "", std::move(done));
+    };
+    co_await core::async_done<void>(std::move(delivered), asio::use_awaitable);
+  }
   core::log(events::kBodyRead, {{"msg", id}, {"partner", ctx.partner->id}});
   net::Response res{http::status::ok, req.version()};
   res.set(http::field::content_type, "application/xml");
@@ -671,7 +682,10 @@ asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::Reque
 
 asio::awaitable<net::Response> Intake::mailbox_ack(net::Request req, net::RequestContext ctx) {
   const std::string id = ctx.params["id"];
-  auto ok = store_.ack(ctx.partner->id, id);
+  auto acknowledge = [this, partner = ctx.partner->id, id](store::Done<bool> done) {
+    store_.ack(partner, id, std::move(done));
+  };
+  auto ok = co_await core::async_done<bool>(std::move(acknowledge), asio::use_awaitable);
   if (!ok)
     co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
                                   "Try again later.", req);

@@ -18,11 +18,15 @@
 // again -> the stored answer with Idempotent-Replay: true; cannot commit ->
 // 503 with Retry-After, nothing stored.
 //
-// Threading: handlers run on the io_context; validation runs on a pool of
-// threads (one Validator each); commits go to the store's writer thread. No
-// thread blocks on another.
+// Threading: handlers run on the io_context and never wait there: validation
+// runs on a pool of threads (one Validator each); every store write (commit,
+// redecide, audit, transition, ack) goes to the store's writer thread and
+// store reads (get, body, mailbox, find) to the App's read pool, each awaited
+// through core/async.hpp, resuming on the io_context. No thread blocks on
+// another.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
@@ -42,8 +46,10 @@ namespace sluis::intake {
 
 class Intake {
  public:
+  // `reads`: where the store's reads run (the App's read pool), off the io thread.
   Intake(boost::asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas,
-         config::SchemasConfig limits, store::Store& store, std::string bsn_hash_key, int threads);
+         config::SchemasConfig limits, store::Store& store, boost::asio::any_io_executor reads,
+         std::string bsn_hash_key, int threads);
   ~Intake();
 
   // Registers the routes above.
@@ -85,6 +91,7 @@ class Intake {
                                             bool wake);
 
   boost::asio::io_context& ioc_;
+  boost::asio::any_io_executor reads_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::shared_ptr<const rules::ReferenceData> reference_;
   std::shared_ptr<const core::WerkdagCalendar> calendar_;

@@ -137,19 +137,27 @@ void Delivery::watch_deadlines() {
 
 void Delivery::wake() { scheduler_.wake(); }
 
+// Returns at once: the releases run on the delivery thread (the caller may
+// be the io thread, on a reload), which then scans.
 void Delivery::release_live(const config::Config& cfg) {
-  std::int64_t total = 0;
-  for (const auto& p : cfg.partners) {
-    if (p.mode != config::PartnerMode::live) continue;
-    auto n = store_.release_held(p.id, store::kHoldNotLive, "sluis");
-    if (!n) {
-      core::log(events::kStoreError, {{"partner", p.id}, {"error", n.error().text}});
-      continue;
-    }
-    if (*n > 0) core::log(events::kReleased, {{"partner", p.id}, {"count", *n}});
-    total += *n;
-  }
-  if (total > 0) wake();
+  std::vector<std::string> live;
+  for (const auto& p : cfg.partners)
+    if (p.mode == config::PartnerMode::live) live.push_back(p.id);
+  asio::post(ioc_, [this, live = std::move(live)] {
+    std::int64_t total = 0;
+    guarded("release", [&] {
+      for (const auto& id : live) {
+        auto n = store_.release_held(id, store::kHoldNotLive, "sluis");
+        if (!n) {
+          core::log(events::kStoreError, {{"partner", id}, {"error", n.error().text}});
+          continue;
+        }
+        if (*n > 0) core::log(events::kReleased, {{"partner", id}, {"count", *n}});
+        total += *n;
+      }
+    });
+    if (total > 0) wake();
+  });
 }
 
 void Delivery::stop() {

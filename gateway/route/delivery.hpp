@@ -43,7 +43,8 @@ class Delivery {
   void start();
   // Thread-safe: new work was queued.
   void wake();
-  // Messages held for receivers that are live in cfg go to their destination.
+  // Messages held for receivers that are live in cfg go to their destination:
+  // done on the delivery thread, which then scans; returns at once.
   void release_live(const config::Config& cfg);
   // Stops scanning, lets attempts in flight end (each within its timeout),
   // joins the thread. Idempotent.

@@ -5,13 +5,17 @@
 
 #include <future>
 
+#include "gateway/core/assert.hpp"
+
 namespace sluis::store {
 
 namespace {
 
-// Starts a write with a `done` that fulfils a promise, and waits for it.
+// Starts a write with a `done` that fulfils a promise, and waits for it:
+// never on a thread that must not block (the HTTPS io thread).
 template <class T, class Start>
 core::Result<T> wait(Start start) {
+  SLUIS_ASSERT(!core::must_not_block(), "a blocking store write on a thread that must not block");
   std::promise<core::Result<T>> p;
   auto f = p.get_future();
   start([&p](core::Result<T> r) { p.set_value(std::move(r)); });

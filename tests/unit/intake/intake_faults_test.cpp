@@ -123,7 +123,7 @@ struct Fixture {
     auto schemas = xml::SchemaSet::load(test::schemas_config());
     BOOST_REQUIRE(schemas.has_value());
     intake = std::make_unique<intake::Intake>(ioc, *schemas, test::schemas_config(), *db,
-                                              "test-key-0123456789abcdef", 1);
+                                              reads.get_executor(), "test-key-0123456789abcdef", 1);
     intake->set_routes(std::make_shared<const route::Table>(config));
   }
   ~Fixture() {
@@ -165,6 +165,7 @@ struct Fixture {
   config::Config config;
   asio::io_context ioc;
   std::unique_ptr<store::Store> db;
+  asio::thread_pool reads{1};
   std::unique_ptr<intake::Intake> intake;
 };
 

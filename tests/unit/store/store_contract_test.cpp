@@ -5,9 +5,12 @@
 // which must change nothing.
 #define BOOST_TEST_MODULE store_contract
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <condition_variable>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -16,6 +19,7 @@
 #include <set>
 #include <thread>
 
+#include "gateway/core/assert.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/store/fault_vfs.hpp"
 #include "gateway/store/store.hpp"
@@ -471,6 +475,36 @@ BOOST_AUTO_TEST_CASE(every_write_returns_at_once_and_reports_from_the_writer) {
     BOOST_TEST(h.second);
   }
   BOOST_CHECK((*db->get(queued->id))->state == store::State::deferred);
+}
+
+// A blocking wrapper on a thread that must not block (the HTTPS io thread,
+// core/assert.hpp) is a broken invariant: it logs CORE_ASSERT_FAILED and
+// aborts instead of waiting. Run in a child process (fork), bounded by an alarm.
+BOOST_AUTO_TEST_CASE(a_blocking_write_on_a_non_blocking_thread_aborts) {
+  int out[2];
+  BOOST_REQUIRE(::pipe(out) == 0);
+  pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(out[1], 2);
+    ::alarm(20);  // should it wait after all: SIGALRM, not SIGABRT
+    core::NonBlockingThread mark;
+    (void)db->audit("test", 1000, "note", "", "");
+    ::_exit(0);
+  }
+  ::close(out[1]);
+  std::string said;
+  char buf[512];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;)
+    said.append(buf, static_cast<std::size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  BOOST_REQUIRE(::waitpid(pid, &status, 0) == pid);
+  BOOST_TEST(WIFSIGNALED(status));
+  BOOST_TEST(WTERMSIG(status) == SIGABRT);
+  BOOST_TEST(said.find("CORE_ASSERT_FAILED") != std::string::npos, said);
+  // Unmarked, the same call waits for the writer and succeeds.
+  BOOST_TEST(db->audit("test", 1000, "note", "", "").has_value());
 }
 
 // With SLUIS_STORE_TEST_VFS the suite really runs on the wrapper: it counts
