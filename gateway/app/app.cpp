@@ -1,25 +1,26 @@
 #include "gateway/app/app.hpp"
 
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
-#include <thread>
 #include <fstream>
 #include <sstream>
-#include <fmt/format.h>
+#include <thread>
 
 #include "gateway/admin/deadline_commands.hpp"
 #include "gateway/admin/reference_commands.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
-#include "gateway/core/redact.hpp"
-#include "gateway/standard/personal_data.hpp"
 #include "gateway/app/events.hpp"
+#include "gateway/app/table_routing.hpp"
 #include "gateway/core/metrics.hpp"
+#include "gateway/core/redact.hpp"
 #include "gateway/rules/reference_loader.hpp"
+#include "gateway/standard/personal_data.hpp"
 
 #ifndef SLUIS_VERSION
 #define SLUIS_VERSION "0.0.0"
@@ -183,7 +184,7 @@ int App::run() {
                                              reads_.get_executor(),
                                              config_->secrets.bsn_hash_key.reveal(), threads);
   intake_->set_reference(reference_);
-  intake_->set_routes(std::make_shared<const route::Table>(*config_));
+  intake_->set_routes(std::make_shared<const TableRouting>(*config_));
   intake_->set_calendar(make_calendar(config_->calendar));
   // Delivery: the scheduler's own thread, woken by the intake when it queues
   // a message for a push or drop destination.
@@ -194,6 +195,9 @@ int App::run() {
   delivery_->release_live(*config_);
   delivery_->start();
   intake_->add_routes(api_);
+  // The partner mailbox: delivery by pull, on the same listener.
+  mailbox_ = std::make_unique<route::Mailbox>(*store_, reads_.get_executor());
+  mailbox_->add_routes(api_);
   add_routes();
   partners_ = std::make_shared<const net::PartnerRegistry>(config_->partners);
   if (config_->https.enabled) {
@@ -333,7 +337,7 @@ admin::ReloadOutcome App::reload_config() {
     if (!lanes_ok) throw std::runtime_error(lanes_ok.error().text);
     apply_live(*next, out.notes);
     partners_ = partners;
-    intake_->set_routes(std::make_shared<const route::Table>(*next));
+    intake_->set_routes(std::make_shared<const TableRouting>(*next));
     intake_->set_calendar(make_calendar(next->calendar));
     if (https_) https_->reload(next->https, tls, partners);
     config_ = std::move(next);

@@ -33,6 +33,7 @@
 #include "gateway/net/partners.hpp"
 #include "gateway/net/server.hpp"
 #include "gateway/route/delivery.hpp"
+#include "gateway/route/mailbox.hpp"
 #include "gateway/route/table.hpp"
 #include "gateway/rules/reference.hpp"
 #include "gateway/store/store.hpp"
@@ -95,6 +96,7 @@ class App final : public admin::DaemonControl {
   // lets the next read queue while one runs.
   boost::asio::thread_pool reads_{2};
   std::unique_ptr<intake::Intake> intake_;
+  std::unique_ptr<route::Mailbox> mailbox_;
   std::unique_ptr<route::Delivery> delivery_;
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;

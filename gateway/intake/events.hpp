@@ -37,18 +37,15 @@ inline constexpr Event kOrphanReleaseFailed{
     "INTAKE_ORPHAN_RELEASE_FAILED", Level::warning,
     "A held orphan could not be judged again (store error, or its body no longer validates after a schema "
     "change); it stays held. Inspect it with sluisctl message-show and release or reject it by hand."};
-inline constexpr Event kLateMessage{
-    "INTAKE_LATE_MESSAGE", Level::notice,
-    "A message came later than the standard allows: a 305/307 more than 5 werkdagen after the start or stop "
-    "(OP271/OP272), or a woonplaatsbeginsel refusal more than 2 weeks after the request (OP359). It is "
-    "accepted, not refused; the sender's answer carries an advisory finding. late=<werkdagen or days> "
-    "unit=werkdagen|dagen due=<last day on time>. Many of them from one partner: talk to that partner."};
-inline constexpr Event kBodyRead{"INTAKE_BODY_READ", Level::info,
-                                 "A partner fetched a message body from its mailbox (audited)."};
-inline constexpr Event kAuditFailed{
-    "INTAKE_AUDIT_FAILED", Level::err,
-    "A partner's mailbox read could not be written to the audit log (store error, disk full); the body was not "
-    "served (503, the partner may retry). Check the store and the disk."};
+inline constexpr Event kLateMessage{"INTAKE_LATE_MESSAGE", Level::notice,
+                                    "A message came later than the standard allows: a 305/307 more "
+                                    "than 5 werkdagen after the start or stop "
+                                    "(OP271/OP272), or a woonplaatsbeginsel refusal more than 2 "
+                                    "weeks after the request (OP359). It is "
+                                    "accepted, not refused; the sender's answer carries an "
+                                    "advisory finding. late=<werkdagen or days> "
+                                    "unit=werkdagen|dagen due=<last day on time>. Many of them "
+                                    "from one partner: talk to that partner."};
 inline constexpr Event kAfterCommitFailed{
     "INTAKE_AFTER_COMMIT_FAILED", Level::err,
     "Work after a message's commit failed (releasing the held orphans it brought allocations for, waking "

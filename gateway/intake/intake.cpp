@@ -83,21 +83,6 @@ std::string codes_text(const config::Partner& p) {
   return s;
 }
 
-std::string query_param(std::string_view target, std::string_view key) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view kv = rest.substr(0, amp);
-    auto eq = kv.find('=');
-    if (kv.substr(0, eq) == key) return eq == std::string_view::npos ? "" : std::string(kv.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
 boost::json::object message_json(const store::StoredMessage& m, std::string_view status) {
   boost::system::error_code ec;
   auto findings = boost::json::parse(m.findings_json.empty() ? "[]" : m.findings_json, ec);
@@ -142,9 +127,9 @@ struct Intake::Checked {
   bool has_extra = false;
   std::string receiver_partner;
   const config::Partner* receiver = nullptr;  // who receives it (valid while `routes` lives)
-  std::optional<route::Target> target;         // where it goes
-  std::optional<route::Target> answer;         // where a retour sluis composes for it goes
-  std::shared_ptr<const route::Table> routes;  // the table the targets point into
+  std::optional<Target> target;               // where it goes
+  std::optional<Target> answer;               // where a retour sluis composes for it goes
+  std::shared_ptr<const Routing> routes;      // the table the targets point into
   std::string heen_id;
 };
 
@@ -167,7 +152,9 @@ void Intake::set_calendar(std::shared_ptr<const core::WerkdagCalendar> calendar)
   calendar_ = std::move(calendar);
 }
 
-void Intake::set_routes(std::shared_ptr<const route::Table> routes) { routes_ = std::move(routes); }
+void Intake::set_routes(std::shared_ptr<const Routing> routes) {
+  routes_ = std::move(routes);
+}
 
 void Intake::set_on_queued(std::function<void()> fn) { on_queued_ = std::move(fn); }
 
@@ -184,19 +171,19 @@ void Intake::add_routes(net::Router& r) {
   using V = http::verb;
   r.add(V::post, "/v1/messages", [this](net::Request q, net::RequestContext c) { return submit(std::move(q), std::move(c)); });
   r.add(V::post, "/v1/validate", [this](net::Request q, net::RequestContext c) { return dry_run(std::move(q), std::move(c)); });
-  r.add(V::get, "/v1/messages/{id}", [this](net::Request q, net::RequestContext c) { return show(std::move(q), std::move(c)); });
-  r.add(V::get, "/v1/mailbox", [this](net::Request q, net::RequestContext c) { return mailbox(std::move(q), std::move(c)); });
-  r.add(V::get, "/v1/mailbox/{id}", [this](net::Request q, net::RequestContext c) { return mailbox_body(std::move(q), std::move(c)); });
-  r.add(V::get, "/v1/retourcodes/{code}", [](net::Request q, net::RequestContext c) -> asio::awaitable<net::Response> {
-    // The general explanation of a retourcode or rule id (WJ001 text, rules, how to fix).
-    auto e = rules::explain(c.params["code"]);
-    if (!e)
-      co_return net::error_response(http::status::not_found, "unknown_code",
-                                    c.params["code"] + " is geen retourcode van 3.2 en geen regel die sluis kent.",
-                                    c.params["code"] + " is no retourcode of 3.2 and no rule sluis knows.", q);
-    co_return net::json_response(http::status::ok, rules::to_json(*e), q);
-  });
-  r.add(V::post, "/v1/mailbox/{id}/ack", [this](net::Request q, net::RequestContext c) { return mailbox_ack(std::move(q), std::move(c)); });
+  r.add(V::get, "/v1/messages/{id}",
+        [this](net::Request q, net::RequestContext c) { return show(std::move(q), std::move(c)); });
+  r.add(V::get, "/v1/retourcodes/{code}",
+        [](net::Request q, net::RequestContext c) -> asio::awaitable<net::Response> {
+          // The general explanation of a retourcode or rule id (WJ001 text, rules, how to fix).
+          auto e = rules::explain(c.params["code"]);
+          if (!e)
+            co_return net::error_response(
+                http::status::not_found, "unknown_code",
+                c.params["code"] + " is geen retourcode van 3.2 en geen regel die sluis kent.",
+                c.params["code"] + " is no retourcode of 3.2 and no rule sluis knows.", q);
+          co_return net::json_response(http::status::ok, rules::to_json(*e), q);
+        });
 }
 
 asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const net::RequestContext& ctx,
@@ -329,6 +316,34 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   co_return c;
 }
 
+// The one place a verdict is built: for a submission and for an orphan's
+// release (the message out of the pool, where it and its answer go).
+Verdict Intake::verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
+                        const config::Partner* receiver, std::string sender_partner, bool shadow,
+                        std::string hold_reason, const std::optional<Target>& answer,
+                        std::string heen_id, core::Date today) const {
+  Verdict v;
+  v.message = out.message
+                  ? std::make_shared<const standard::model::Message>(std::move(*out.message))
+                  : nullptr;
+  v.findings = out.findings;
+  v.rejected = rejected;
+  v.answered_by(receiver);
+  v.sender_partner = std::move(sender_partner);
+  v.shadow = shadow;
+  v.hold_reason = std::move(hold_reason);
+  if (answer) {
+    v.answer_destination = answer->destination;
+    v.answer_delivery = std::string(config::to_string(answer->kind));
+  }
+  v.heen_id = std::move(heen_id);
+  v.today = today;
+  v.bsn_mac = bsn_mac_;
+  v.bsn_hashes = std::move(bsn_hashes);
+  v.calendar = calendar_;
+  return v;
+}
+
 asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestContext ctx) {
   Checked c = co_await check(req, ctx, Purpose::dry_run);
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
@@ -392,13 +407,11 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   };
   auto unavailable = [&](const core::Error& e) {
     core::log(events::kCommitFailed, {{"partner", ctx.partner->id}, {"error", e.code}});
-    auto res = net::error_response(http::status::service_unavailable, "store_unavailable",
-                                   "Het bericht kon niet veilig worden opgeslagen en is niet aangenomen; "
-                                   "probeer het later opnieuw.",
-                                   "The message could not be stored safely and was not accepted; try again later.",
-                                   req);
-    res.set(http::field::retry_after, "30");
-    return res;
+    return net::store_unavailable(
+        req,
+        "Het bericht kon niet veilig worden opgeslagen en is niet aangenomen; "
+        "probeer het later opnieuw.",
+        "The message could not be stored safely and was not accepted; try again later.");
   };
 
   // The answer is decided inside the store transaction (cross-message rules
@@ -406,24 +419,9 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // so a replay gets the same one, and sent only after the commit.
   m.id = store::new_message_id();
   const std::string delivery = m.delivery;
-  Verdict v;
-  v.message = c.outcome.message ? std::make_shared<const standard::model::Message>(std::move(*c.outcome.message))
-                                : nullptr;
-  v.findings = c.outcome.findings;
-  v.rejected = c.verdict == "rejected";
-  v.answered_by(c.receiver);
-  v.sender_partner = ctx.partner->id;
-  v.shadow = m.shadow;
-  v.hold_reason = m.hold_reason;
-  if (c.answer) {
-    v.answer_destination = c.answer->destination;
-    v.answer_delivery = std::string(config::to_string(c.answer->kind));
-  }
-  v.heen_id = c.heen_id;
-  v.today = core::dutch_date(std::chrono::system_clock::now());
-  v.bsn_mac = bsn_mac_;
-  v.bsn_hashes = std::move(c.bsn_hashes);
-  v.calendar = calendar_;
+  Verdict v = verdict(c.outcome, c.verdict == "rejected", std::move(c.bsn_hashes), c.receiver,
+                      ctx.partner->id, m.shadow, m.hold_reason, c.answer, c.heen_id,
+                      core::dutch_date(std::chrono::system_clock::now()));
   m.decide = decide(v);
   auto r = co_await commit(std::move(m));
   if (!r) co_return unavailable(r.error());
@@ -530,23 +528,9 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
   const config::Partner* owner = routes->partner(s.receiver_partner);
   const std::string reason = hold_reason(s.shadow, owner);
   const auto state = reason.empty() ? store::State::queued : store::State::held;
-  Verdict v;
-  v.message = std::make_shared<const standard::model::Message>(std::move(*out.message));
-  v.findings = out.findings;
-  v.rejected = out.verdict != xml::Verdict::valid;
-  v.answered_by(owner);
-  v.sender_partner = s.sender_partner;
-  v.shadow = s.shadow;
-  v.hold_reason = reason;
   auto answer = routes->back_to(s.sender_partner, s.law, s.type + 1, s.sender_code, today);
-  if (answer) {
-    v.answer_destination = answer->destination;
-    v.answer_delivery = std::string(config::to_string(answer->kind));
-  }
-  v.today = today;
-  v.bsn_mac = bsn_mac_;
-  v.bsn_hashes = std::move(pooled.bsn_hashes);
-  v.calendar = calendar_;
+  Verdict v = verdict(out, out.verdict != xml::Verdict::valid, std::move(pooled.bsn_hashes), owner,
+                      s.sender_partner, s.shadow, reason, answer, "", today);
   // A local, not a temporary inside the co_await expression: as a temporary
   // its captures were destroyed twice (heap-use-after-free under ASan, GCC 12).
   auto start = [this, id, state, d = decide(std::move(v))](store::CommitDone done) mutable {
@@ -574,124 +558,6 @@ asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContex
       ((*m)->sender_partner != ctx.partner->id && (*m)->receiver_partner != ctx.partner->id))
     co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
   co_return net::json_response(http::status::ok, message_json(**m, status_of(**m)), req);
-}
-
-asio::awaitable<net::Response> Intake::mailbox(net::Request req, net::RequestContext ctx) {
-  store::MailboxQuery q;
-  q.partner = ctx.partner->id;
-  auto after = query_param(req.target(), "after");
-  auto limit = query_param(req.target(), "limit");
-  auto state = query_param(req.target(), "state");
-  auto parse = [](const std::string& s, std::int64_t& out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc{} && p == s.data() + s.size();
-  };
-  std::int64_t n = 0;
-  if (!after.empty() && !parse(after, q.after))
-    co_return net::error_response(http::status::bad_request, "bad_cursor", "after moet een cursor uit een eerder antwoord zijn.",
-                                  "after must be a cursor from an earlier answer.", req);
-  if (!limit.empty() && (!parse(limit, n) || n < 1 || n > 1000))
-    co_return net::error_response(http::status::bad_request, "bad_limit", "limit moet tussen 1 en 1000 liggen.",
-                                  "limit must be between 1 and 1000.", req);
-  if (n) q.limit = static_cast<int>(n);
-  if (!state.empty() && state != "unacked" && state != "all")
-    co_return net::error_response(http::status::bad_request, "bad_state", "state is unacked of all.",
-                                  "state is unacked or all.", req);
-  q.unacked_only = state != "all";
-  auto list_page = [this, q] { return store_.mailbox(q); };
-  auto rows = co_await core::async_run(reads_, std::move(list_page), asio::use_awaitable);
-  if (!rows)
-    co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
-                                  "Try again later.", req);
-  boost::json::array list;
-  std::int64_t next = q.after;
-  for (const auto& m : *rows) {
-    list.emplace_back(boost::json::object{{"id", m.id},
-                                          {"law", m.law},
-                                          {"type", m.type},
-                                          {"from", m.sender_code},
-                                          {"received_at", m.received_at},
-                                          {"acked", m.state == store::State::acknowledged}});
-    next = m.seq;
-  }
-  co_return net::json_response(http::status::ok,
-                               boost::json::object{{"messages", std::move(list)}, {"next", std::to_string(next)}}, req);
-}
-
-asio::awaitable<net::Response> Intake::mailbox_body(net::Request req, net::RequestContext ctx) {
-  const std::string id = ctx.params["id"];
-  auto read_row = [this, id] { return store_.get(id); };
-  auto m = co_await core::async_run(reads_, std::move(read_row), asio::use_awaitable);
-  // Only what the mailbox lists: routed to this partner's mailbox (not to its
-  // push or drop destination) and released to it (not held, not rejected).
-  auto listed = [&](const store::StoredMessage& s) {
-    using S = store::State;
-    return s.receiver_partner == ctx.partner->id && !s.shadow && (s.delivery.empty() || s.delivery == "mailbox") &&
-           (s.state == S::queued || s.state == S::delivering || s.state == S::delivered || s.state == S::deferred ||
-            s.state == S::acknowledged);
-  };
-  if (!m || !m->has_value() || !listed(**m))
-    co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
-  auto read_body = [this, id] { return store_.body(id); };
-  auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
-  // Removed by the retention pruner (store.retention): gone for good.
-  if (!body && body.error().code == store::kPrunedError)
-    co_return net::error_response(http::status::gone, "pruned",
-                                  "De inhoud van dit bericht is verwijderd na de bewaartermijn (" +
-                                      (*m)->pruned_at + "); de gegevens over het bericht blijven bewaard.",
-                                  "The content of this message was removed after the retention period (" +
-                                      (*m)->pruned_at + "); the data about the message are kept.",
-                                  req);
-  if (!body || !body->has_value())
-    co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
-                                  "Try again later.", req);
-  // Reading a body is audited, and fails closed like the admin path: a read
-  // that cannot be recorded is not served. The first fetch marks the message
-  // delivered.
-  const std::string actor = "partner:" + ctx.partner->id;
-  auto record = [this, actor, id](store::Done<void> done) {
-    store_.audit(actor, -1, "mailbox-read", id, "", std::move(done));
-  };
-  if (auto audited = co_await core::async_done<void>(std::move(record), asio::use_awaitable);
-      !audited) {
-    core::log(events::kAuditFailed, {{"msg", id}, {"partner", ctx.partner->id}, {"error", audited.error().code}});
-    auto res = net::error_response(http::status::service_unavailable, "audit_unavailable",
-                                   "Het ophalen kon niet worden vastgelegd; het bericht is daarom niet "
-                                   "uitgeleverd. Probeer het later opnieuw.",
-                                   "The fetch could not be recorded, so the message was not served. "
-                                   "Try again later.",
-                                   req);
-    res.set(http::field::retry_after, "30");
-    co_return res;
-  }
-  if ((*m)->state == store::State::queued) {
-    // Its outcome changes nothing for the partner: the body is served.
-    auto delivered = [this, actor, id](store::Done<void> done) {
-      store_.transition(id, store::State::delivered, actor, "", std::move(done));
-    };
-    co_await core::async_done<void>(std::move(delivered), asio::use_awaitable);
-  }
-  core::log(events::kBodyRead, {{"msg", id}, {"partner", ctx.partner->id}});
-  net::Response res{http::status::ok, req.version()};
-  res.set(http::field::content_type, "application/xml");
-  res.keep_alive(req.keep_alive());
-  res.body() = std::move(**body);
-  res.prepare_payload();
-  co_return res;
-}
-
-asio::awaitable<net::Response> Intake::mailbox_ack(net::Request req, net::RequestContext ctx) {
-  const std::string id = ctx.params["id"];
-  auto acknowledge = [this, partner = ctx.partner->id, id](store::Done<bool> done) {
-    store_.ack(partner, id, std::move(done));
-  };
-  auto ok = co_await core::async_done<bool>(std::move(acknowledge), asio::use_awaitable);
-  if (!ok)
-    co_return net::error_response(http::status::service_unavailable, "store_unavailable", "Probeer het later opnieuw.",
-                                  "Try again later.", req);
-  if (!*ok)
-    co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
-  co_return net::json_response(http::status::ok, boost::json::object{{"id", id}, {"acked", true}}, req);
 }
 
 }  // namespace sluis::intake

@@ -7,21 +7,22 @@
 //                       transaction -> answer. 2xx/422 only after the commit.
 //   POST /v1/validate   the same checks, nothing stored (dry run)
 //   GET  /v1/messages/{id}          status and findings, sender or receiver only
-//   GET  /v1/mailbox[?after&limit&state]  messages for the calling partner
-//   GET  /v1/mailbox/{id}           the XML byte for byte (audited)
-//   POST /v1/mailbox/{id}/ack       idempotent acknowledgement
+//   GET  /v1/retourcodes/{code}     the general explanation of a retourcode
+//
+// The mailbox (GET /v1/mailbox..., its ack) is delivery by pull: route/mailbox.hpp.
 //
 // Answers (the standard's levels): not XML / unknown message -> 400, nothing
 // stored; XSD failure (level 1) -> 422, stored as rejected, no retour; the
 // same identification with another body (TR056, 9056) -> 422 naming the
 // earlier message, stored as rejected; accepted -> 202; the identical message
 // again -> the stored answer with Idempotent-Replay: true; cannot commit ->
-// 503 with Retry-After, nothing stored.
+// 503 store_unavailable with Retry-After (net::store_unavailable), nothing
+// stored.
 //
 // Threading: handlers run on the io_context and never wait there: validation
 // runs on a pool of threads (one Validator each); every store write (commit,
-// redecide, audit, transition, ack) goes to the store's writer thread and
-// store reads (get, body, mailbox, find) to the App's read pool, each awaited
+// redecide) goes to the store's writer thread and
+// store reads (get, body, find) to the App's read pool, each awaited
 // through core/async.hpp, resuming on the io_context. No thread blocks on
 // another.
 #pragma once
@@ -35,12 +36,14 @@
 #include "gateway/config/config.hpp"
 #include "gateway/core/calendar.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/intake/decide.hpp"
+#include "gateway/intake/routing.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
-#include "gateway/route/table.hpp"
 #include "gateway/rules/reference.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/xml/schema_set.hpp"
+#include "gateway/xml/validator.hpp"
 
 namespace sluis::intake {
 
@@ -61,9 +64,9 @@ class Intake {
   void set_calendar(std::shared_ptr<const core::WerkdagCalendar> calendar);
   // The reference lists the external-list rules use (TR378, TR381); swapped on reload.
   void set_reference(std::shared_ptr<const rules::ReferenceData> reference);
-  // The routing table (route/table.hpp): decides each message's receiver and
+  // Routing (routing.hpp; sluisd: the routing table): decides each message's receiver and
   // destination; swapped on reload. Required before the first submission.
-  void set_routes(std::shared_ptr<const route::Table> routes);
+  void set_routes(std::shared_ptr<const Routing> routes);
   // Called (on the io_context) after a commit queued a message for a push or
   // drop destination: the delivery scheduler's wake-up.
   void set_on_queued(std::function<void()> fn);
@@ -73,15 +76,18 @@ class Intake {
   boost::asio::awaitable<net::Response> submit(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> dry_run(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> show(net::Request req, net::RequestContext ctx);
-  boost::asio::awaitable<net::Response> mailbox(net::Request req, net::RequestContext ctx);
-  boost::asio::awaitable<net::Response> mailbox_body(net::Request req, net::RequestContext ctx);
-  boost::asio::awaitable<net::Response> mailbox_ack(net::Request req, net::RequestContext ctx);
 
  private:
   struct Checked;
   // What a check is for: a dry run stores nothing, so it computes no digests.
   enum class Purpose { dry_run, submit };
   boost::asio::awaitable<Checked> check(const net::Request& req, const net::RequestContext& ctx, Purpose purpose);
+  // The verdict of a submission or an orphan's release (decide.hpp); moves the
+  // message out of `out`.
+  Verdict verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
+                  const config::Partner* receiver, std::string sender_partner, bool shadow,
+                  std::string hold_reason, const std::optional<Target>& answer, std::string heen_id,
+                  core::Date today) const;
   // Judges held orphans again (Store::redecide); true when any changed state.
   boost::asio::awaitable<bool> release(std::vector<std::string> ids);
   boost::asio::awaitable<bool> release_one(std::string id);
@@ -95,7 +101,7 @@ class Intake {
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::shared_ptr<const rules::ReferenceData> reference_;
   std::shared_ptr<const core::WerkdagCalendar> calendar_;
-  std::shared_ptr<const route::Table> routes_;
+  std::shared_ptr<const Routing> routes_;
   std::function<void()> on_queued_;
   config::SchemasConfig limits_;
   store::Store& store_;

@@ -42,6 +42,12 @@ Response error_response(http::status status, std::string_view code, std::string_
       req);
 }
 
+Response store_unavailable(const Request& req, std::string_view nl, std::string_view en) {
+  auto res = error_response(http::status::service_unavailable, "store_unavailable", nl, en, req);
+  res.set(http::field::retry_after, "30");
+  return res;
+}
+
 void Router::add(http::verb verb, std::string pattern, RouteFn fn) {
   routes_.push_back({verb, split_path(pattern), std::move(fn)});
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/config/config.hpp"
@@ -37,6 +38,14 @@ Response json_response(http::status status, const boost::json::value& body, cons
 // {"error": {"code", "nl", "en"}}: every refusal says what is wrong in Dutch and English.
 Response error_response(http::status status, std::string_view code, std::string_view nl,
                         std::string_view en, const Request& req);
+
+// 503 store_unavailable with Retry-After (30 s): the store could not commit,
+// read or change what was asked; nothing changed. The one answer for it
+// (submit, the mailbox); `nl`/`en` say what did not happen.
+inline constexpr std::string_view kTryLaterNl = "Probeer het later opnieuw.";
+inline constexpr std::string_view kTryLaterEn = "Try again later.";
+Response store_unavailable(const Request& req, std::string_view nl = kTryLaterNl,
+                           std::string_view en = kTryLaterEn);
 
 using RouteFn = std::function<boost::asio::awaitable<Response>(Request, RequestContext)>;
 

@@ -56,4 +56,13 @@ inline constexpr Event kPruneFailed{
     "The retention pruner could not remove bodies (count=<n> were removed before the error); it tries again "
     "after store.prune_interval. Nothing else is affected."};
 
+// The partner mailbox (mailbox.hpp); the ids are those of the intake, where it was first.
+inline constexpr Event kBodyRead{"INTAKE_BODY_READ", Level::info,
+                                 "A partner fetched a message body from its mailbox (audited)."};
+inline constexpr Event kAuditFailed{
+    "INTAKE_AUDIT_FAILED", Level::err,
+    "A partner's mailbox read could not be written to the audit log (store error, disk full); the "
+    "body was not "
+    "served (503, the partner may retry). Check the store and the disk."};
+
 }  // namespace sluis::route::events

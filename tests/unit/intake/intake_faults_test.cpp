@@ -1,6 +1,7 @@
 // The intake without a daemon, where a failure has to be made on purpose: a
 // failure after the commit (the sender still gets the committed answer), a
-// mailbox read whose audit cannot be written (not served: 503), and the body's
+// mailbox read whose audit cannot be written (not served: 503; the mailbox is
+// route::Mailbox), an ack the store cannot write (503), and the body's
 // way from the request to the store (no copy of it on the way: counted by the
 // process's allocator and SQLite's).
 //
@@ -10,24 +11,25 @@
 #define BOOST_TEST_MODULE intake_faults
 #include <sqlite3.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <new>
 #include <sstream>
 
+#include "gateway/app/table_routing.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/intake/intake.hpp"
 #include "gateway/intake/judge.hpp"
-#include "gateway/route/table.hpp"
+#include "gateway/route/mailbox.hpp"
 #include "gateway/store/fault_vfs.hpp"
 #include "gateway/xml/schema_set.hpp"
 #include "tests/support/files.hpp"
@@ -124,12 +126,14 @@ struct Fixture {
     BOOST_REQUIRE(schemas.has_value());
     intake = std::make_unique<intake::Intake>(ioc, *schemas, test::schemas_config(), *db,
                                               reads.get_executor(), "test-key-0123456789abcdef", 1);
-    intake->set_routes(std::make_shared<const route::Table>(config));
+    intake->set_routes(std::make_shared<const app::TableRouting>(config));
+    mailbox = std::make_unique<route::Mailbox>(*db, reads.get_executor());
   }
   ~Fixture() {
     store::FaultVfs::disarm();
     intake->stop();
     intake.reset();
+    mailbox.reset();
     db->close();
     db.reset();
     fs::remove_all(dir);
@@ -152,10 +156,16 @@ struct Fixture {
   template <class Handler>
   net::Response run(Handler handler, net::Request req, const std::string& who,
                     std::map<std::string, std::string> params = {}) {
+    return run_on(*intake, handler, std::move(req), who, std::move(params));
+  }
+  template <class Object, class Handler>
+  net::Response run_on(Object& object, Handler handler, net::Request req, const std::string& who,
+                       std::map<std::string, std::string> params = {}) {
     net::RequestContext ctx;
     ctx.partner = partner(who);
     ctx.params = std::move(params);
-    auto answer = asio::co_spawn(ioc, (intake.get()->*handler)(std::move(req), std::move(ctx)), asio::use_future);
+    auto answer =
+        asio::co_spawn(ioc, (object.*handler)(std::move(req), std::move(ctx)), asio::use_future);
     ioc.restart();
     ioc.run();
     return answer.get();  // rethrows what escaped the handler
@@ -167,6 +177,7 @@ struct Fixture {
   std::unique_ptr<store::Store> db;
   asio::thread_pool reads{1};
   std::unique_ptr<intake::Intake> intake;
+  std::unique_ptr<route::Mailbox> mailbox;
 };
 
 boost::json::value json(const net::Response& r) { return boost::json::parse(r.body()); }
@@ -189,7 +200,7 @@ BOOST_AUTO_TEST_CASE(a_failure_after_the_commit_still_answers_what_was_committed
                                     "url = \"https://127.0.0.1:9/in\"\nca = \"/nonexistent/ca.pem\"\n"
                                     "[[routes]]\nreceivers = [\"0917\"]\ndestination = \"gem-push\"\n",
                                 "intake_faults_test.toml");
-  intake->set_routes(std::make_shared<const route::Table>(config));
+  intake->set_routes(std::make_shared<const app::TableRouting>(config));
   net::Response res;
   BOOST_REQUIRE_NO_THROW(res = run(&intake::Intake::submit,
                                    request(http::verb::post, "/v1/messages", corpus("ijw/323/valid-declaratie.xml")),
@@ -211,7 +222,8 @@ BOOST_AUTO_TEST_CASE(a_mailbox_read_that_cannot_be_audited_is_not_served) {
   BOOST_REQUIRE_MESSAGE(static_cast<int>(sent.result()) == 202, sent.body());
   const std::string id(json(sent).at("id").as_string());
   store::FaultVfs::arm(store::FaultVfs::Fault::write_error);
-  auto res = run(&intake::Intake::mailbox_body, request(http::verb::get, "/v1/mailbox/" + id), "gem", {{"id", id}});
+  auto res = run_on(*mailbox, &route::Mailbox::body, request(http::verb::get, "/v1/mailbox/" + id),
+                    "gem", {{"id", id}});
   store::FaultVfs::disarm();
   BOOST_TEST(static_cast<int>(res.result()) == 503, res.body());
   BOOST_TEST(res.body().find("Bericht") == std::string::npos);
@@ -220,12 +232,36 @@ BOOST_AUTO_TEST_CASE(a_mailbox_read_that_cannot_be_audited_is_not_served) {
   BOOST_TEST(!json(res).at("error").at("en").as_string().empty());
   BOOST_CHECK((*db->get(id))->state == store::State::queued);  // not marked delivered either
   // Once the audit can be written, the body is served and the read recorded.
-  auto again = run(&intake::Intake::mailbox_body, request(http::verb::get, "/v1/mailbox/" + id), "gem", {{"id", id}});
+  auto again = run_on(*mailbox, &route::Mailbox::body,
+                      request(http::verb::get, "/v1/mailbox/" + id), "gem", {{"id", id}});
   BOOST_TEST(static_cast<int>(again.result()) == 200);
   BOOST_TEST((again.body() == corpus("ijw/323/valid-declaratie.xml")));
   bool audited = false;
   for (const auto& e : *db->history(id, 100)) audited |= e.action == "mailbox-read";
   BOOST_TEST(audited);
+}
+
+// An ack the store cannot write is the one store_unavailable answer (503 with
+// Retry-After, net::store_unavailable), as for a commit; the message stays
+// unacknowledged, and the partner's retry acknowledges it.
+BOOST_AUTO_TEST_CASE(an_ack_the_store_cannot_write_is_store_unavailable_with_retry_after) {
+  auto sent = run(&intake::Intake::submit,
+                  request(http::verb::post, "/v1/messages", corpus("ijw/323/valid-declaratie.xml")),
+                  "zorg");
+  BOOST_REQUIRE_MESSAGE(static_cast<int>(sent.result()) == 202, sent.body());
+  const std::string id(json(sent).at("id").as_string());
+  store::FaultVfs::arm(store::FaultVfs::Fault::write_error);
+  auto res = run_on(*mailbox, &route::Mailbox::ack,
+                    request(http::verb::post, "/v1/mailbox/" + id + "/ack"), "gem", {{"id", id}});
+  store::FaultVfs::disarm();
+  BOOST_TEST(static_cast<int>(res.result()) == 503, res.body());
+  BOOST_TEST(json(res).at("error").at("code").as_string() == "store_unavailable");
+  BOOST_TEST(res[http::field::retry_after] == "30");
+  BOOST_CHECK((*db->get(id))->state == store::State::queued);
+  auto again = run_on(*mailbox, &route::Mailbox::ack,
+                      request(http::verb::post, "/v1/mailbox/" + id + "/ack"), "gem", {{"id", id}});
+  BOOST_TEST(static_cast<int>(again.result()) == 200, again.body());
+  BOOST_CHECK((*db->get(id))->state == store::State::acknowledged);
 }
 
 // The body goes from the request to the store without another copy: during a

@@ -1,0 +1,171 @@
+#include "gateway/route/mailbox.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+
+#include "gateway/core/async.hpp"
+#include "gateway/core/log.hpp"
+#include "gateway/route/events.hpp"
+
+namespace sluis::route {
+
+namespace asio = boost::asio;
+namespace http = net::http;
+
+namespace {
+
+std::string query_param(std::string_view target, std::string_view key) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view kv = rest.substr(0, amp);
+    auto eq = kv.find('=');
+    if (kv.substr(0, eq) == key)
+      return eq == std::string_view::npos ? "" : std::string(kv.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+net::Response unknown(const net::Request& req) {
+  return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.",
+                             "Unknown message.", req);
+}
+
+}  // namespace
+
+Mailbox::Mailbox(store::Store& store, asio::any_io_executor reads)
+    : store_(store), reads_(std::move(reads)) {}
+
+void Mailbox::add_routes(net::Router& r) {
+  using V = http::verb;
+  r.add(V::get, "/v1/mailbox",
+        [this](net::Request q, net::RequestContext c) { return list(std::move(q), std::move(c)); });
+  r.add(V::get, "/v1/mailbox/{id}",
+        [this](net::Request q, net::RequestContext c) { return body(std::move(q), std::move(c)); });
+  r.add(V::post, "/v1/mailbox/{id}/ack",
+        [this](net::Request q, net::RequestContext c) { return ack(std::move(q), std::move(c)); });
+}
+
+asio::awaitable<net::Response> Mailbox::list(net::Request req, net::RequestContext ctx) {
+  store::MailboxQuery q;
+  q.partner = ctx.partner->id;
+  auto after = query_param(req.target(), "after");
+  auto limit = query_param(req.target(), "limit");
+  auto state = query_param(req.target(), "state");
+  auto parse = [](const std::string& s, std::int64_t& out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && p == s.data() + s.size();
+  };
+  std::int64_t n = 0;
+  if (!after.empty() && !parse(after, q.after))
+    co_return net::error_response(http::status::bad_request, "bad_cursor",
+                                  "after moet een cursor uit een eerder antwoord zijn.",
+                                  "after must be a cursor from an earlier answer.", req);
+  if (!limit.empty() && (!parse(limit, n) || n < 1 || n > 1000))
+    co_return net::error_response(http::status::bad_request, "bad_limit",
+                                  "limit moet tussen 1 en 1000 liggen.",
+                                  "limit must be between 1 and 1000.", req);
+  if (n) q.limit = static_cast<int>(n);
+  if (!state.empty() && state != "unacked" && state != "all")
+    co_return net::error_response(http::status::bad_request, "bad_state",
+                                  "state is unacked of all.", "state is unacked or all.", req);
+  q.unacked_only = state != "all";
+  auto page = [this, q] { return store_.mailbox(q); };
+  auto rows = co_await core::async_run(reads_, std::move(page), asio::use_awaitable);
+  if (!rows) co_return net::store_unavailable(req);
+  boost::json::array list;
+  std::int64_t next = q.after;
+  for (const auto& m : *rows) {
+    list.emplace_back(boost::json::object{{"id", m.id},
+                                          {"law", m.law},
+                                          {"type", m.type},
+                                          {"from", m.sender_code},
+                                          {"received_at", m.received_at},
+                                          {"acked", m.state == store::State::acknowledged}});
+    next = m.seq;
+  }
+  co_return net::json_response(
+      http::status::ok,
+      boost::json::object{{"messages", std::move(list)}, {"next", std::to_string(next)}}, req);
+}
+
+asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestContext ctx) {
+  const std::string id = ctx.params["id"];
+  auto read_row = [this, id] { return store_.get(id); };
+  auto m = co_await core::async_run(reads_, std::move(read_row), asio::use_awaitable);
+  // Only what the mailbox lists: routed to this partner's mailbox (not to its
+  // push or drop destination) and released to it (not held, not rejected).
+  auto listed = [&](const store::StoredMessage& s) {
+    using S = store::State;
+    return s.receiver_partner == ctx.partner->id && !s.shadow &&
+           (s.delivery.empty() || s.delivery == "mailbox") &&
+           (s.state == S::queued || s.state == S::delivering || s.state == S::delivered ||
+            s.state == S::deferred || s.state == S::acknowledged);
+  };
+  if (!m || !m->has_value() || !listed(**m)) co_return unknown(req);
+  auto read_body = [this, id] { return store_.body(id); };
+  auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
+  // Removed by the retention pruner (store.retention): gone for good.
+  if (!body && body.error().code == store::kPrunedError)
+    co_return net::error_response(
+        http::status::gone, "pruned",
+        "De inhoud van dit bericht is verwijderd na de bewaartermijn (" + (*m)->pruned_at +
+            "); de gegevens over het bericht blijven bewaard.",
+        "The content of this message was removed after the retention period (" + (*m)->pruned_at +
+            "); the data about the message are kept.",
+        req);
+  if (!body || !body->has_value()) co_return net::store_unavailable(req);
+  // Reading a body is audited, and fails closed like the admin path: a read
+  // that cannot be recorded is not served. The first fetch marks the message
+  // delivered.
+  const std::string actor = "partner:" + ctx.partner->id;
+  auto record = [this, actor, id](store::Done<void> done) {
+    store_.audit(actor, -1, "mailbox-read", id, "", std::move(done));
+  };
+  if (auto audited = co_await core::async_done<void>(std::move(record), asio::use_awaitable);
+      !audited) {
+    core::log(events::kAuditFailed,
+              {{"msg", id}, {"partner", ctx.partner->id}, {"error", audited.error().code}});
+    auto res =
+        net::error_response(http::status::service_unavailable, "audit_unavailable",
+                            "Het ophalen kon niet worden vastgelegd; het bericht is daarom niet "
+                            "uitgeleverd. Probeer het later opnieuw.",
+                            "The fetch could not be recorded, so the message was not served. "
+                            "Try again later.",
+                            req);
+    res.set(http::field::retry_after, "30");
+    co_return res;
+  }
+  if ((*m)->state == store::State::queued) {
+    // Its outcome changes nothing for the partner: the body is served.
+    auto delivered = [this, actor, id](store::Done<void> done) {
+      store_.transition(id, store::State::delivered, actor, "", std::move(done));
+    };
+    co_await core::async_done<void>(std::move(delivered), asio::use_awaitable);
+  }
+  core::log(events::kBodyRead, {{"msg", id}, {"partner", ctx.partner->id}});
+  net::Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "application/xml");
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(**body);
+  res.prepare_payload();
+  co_return res;
+}
+
+asio::awaitable<net::Response> Mailbox::ack(net::Request req, net::RequestContext ctx) {
+  const std::string id = ctx.params["id"];
+  auto acknowledge = [this, partner = ctx.partner->id, id](store::Done<bool> done) {
+    store_.ack(partner, id, std::move(done));
+  };
+  auto ok = co_await core::async_done<bool>(std::move(acknowledge), asio::use_awaitable);
+  if (!ok) co_return net::store_unavailable(req);
+  if (!*ok) co_return unknown(req);
+  co_return net::json_response(http::status::ok, boost::json::object{{"id", id}, {"acked", true}},
+                               req);
+}
+
+}  // namespace sluis::route
