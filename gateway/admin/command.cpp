@@ -16,8 +16,22 @@ Answer answer_from_json(const boost::json::value& v) {
   Answer a;
   a.result = static_cast<int>(r->as_int64());
   if (const auto* t = o->if_contains("text"); t && t->is_string()) a.text = t->as_string().c_str();
-  if (const auto* g = o->if_contains("arguments"); g && g->is_object()) a.arguments = g->as_object();
+  if (const auto* g = o->if_contains("arguments"); g && g->is_object())
+    a.arguments = g->as_object();
   return a;
+}
+
+Job& job(const Request& r) {
+  static Job inert;
+  return r.job ? *r.job : inert;
+}
+
+std::string cancelled_after(std::int64_t done, std::int64_t total, std::string_view what) {
+  std::string t = "cancelled after " + std::to_string(done);
+  if (total > 0) t += " of " + std::to_string(total);
+  t += " ";
+  t += what;
+  return t;
 }
 
 std::string string_arg(const Request& r, std::string_view name) {

@@ -22,7 +22,7 @@ void add_daemon_commands(Registry& registry, DaemonControl& daemon) {
                "running file). Same checks as sluisd --check-config.",
                Access::admin, [&daemon](const Request& r) {
                  std::filesystem::path file = string_arg(r, "file");
-                 if (file.empty()) file = daemon.current_config().source;
+                 if (file.empty()) file = daemon.current_config()->source;
                  auto errors = daemon.check_config(file);
                  if (errors.empty()) return ok("configuration " + file.string() + " is valid");
                  Answer a = error("configuration " + file.string() + " has " +
@@ -33,7 +33,8 @@ void add_daemon_commands(Registry& registry, DaemonControl& daemon) {
 
   registry.add("config-get", "The running configuration, secrets redacted.", Access::admin,
                [&daemon](const Request&) {
-                 const auto& cfg = daemon.current_config();
+                 const auto snapshot = daemon.current_config();
+                 const auto& cfg = *snapshot;
                  return ok("running configuration from " + cfg.source.string(),
                            {{"config", config::to_json(cfg)}, {"hash", cfg.hash}});
                });

@@ -1,10 +1,17 @@
 // The daemon's own admin commands: status-get, config-test, config-get,
 // config-reload, shutdown. The App implements DaemonControl; the commands only
 // translate between it and the protocol.
+//
+// Threading: the commands run on the admin thread (registry.hpp); every
+// DaemonControl method may be called from it. The App answers status(),
+// current_config() and reload_config() by posting to its io thread and
+// waiting there; check_config() reads files on the caller's thread;
+// request_shutdown() posts and returns.
 #pragma once
 
 #include <boost/json/object.hpp>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,7 +30,8 @@ class DaemonControl {
  public:
   virtual ~DaemonControl() = default;
   virtual boost::json::object status() const = 0;
-  virtual const config::Config& current_config() const = 0;
+  // The running configuration (a snapshot: a reload swaps in another).
+  virtual std::shared_ptr<const config::Config> current_config() const = 0;
   // Same code path as `sluisd --check-config`.
   virtual std::vector<std::string> check_config(const std::filesystem::path& file) const = 0;
   virtual ReloadOutcome reload_config() = 0;

@@ -34,5 +34,14 @@ inline constexpr Event kConnectionFailed{
     "serving. Report it."};
 inline constexpr Event kBackup{"ADMIN_BACKUP", Level::notice,
                                "sluisctl backup wrote an online copy of the store (file=<path>, uid=<caller>)."};
+inline constexpr Event kCancelled{
+    "ADMIN_COMMAND_CANCELLED", Level::notice,
+    "A long admin command (backup, prune, a bulk queue action) stopped at a step boundary: its "
+    "caller closed the connection or the daemon stopped (command=, uid=, done= of total=). What "
+    "it finished stays (a bulk action: its committed batches); a backup leaves no file."};
+inline constexpr Event kTestPause{
+    "ADMIN_TEST_PAUSE", Level::warning,
+    "A test pause point was reached (point=); the command waits for the test. Only with "
+    "SLUIS_TEST_PAUSE set: never in production."};
 
 }  // namespace sluis::admin::events

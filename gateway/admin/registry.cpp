@@ -10,16 +10,18 @@ namespace sluis::admin {
 namespace {
 
 std::string uid_text(uid_t uid) {
-  return uid == static_cast<uid_t>(-1) ? std::string("unknown") : std::to_string(static_cast<long>(uid));
+  return uid == static_cast<uid_t>(-1) ? std::string("unknown")
+                                       : std::to_string(static_cast<long>(uid));
 }
 
 // The refusal of an admin command to a peer that is not an admin peer.
 Answer not_permitted(const Request& r) {
   const std::string who = uid_text(r.peer_uid);
-  Answer a = error("niet toegestaan / not permitted: " + r.command +
-                   " is alleen voor root, de gebruiker van sluisd of een lid van admin.group (u bent uid " +
-                   who + ") / is for root, sluisd's own user or a member of admin.group only (you are uid " +
-                   who + ")");
+  Answer a = error(
+      "niet toegestaan / not permitted: " + r.command +
+      " is alleen voor root, de gebruiker van sluisd of een lid van admin.group (u bent uid " +
+      who + ") / is for root, sluisd's own user or a member of admin.group only (you are uid " +
+      who + ")");
   a.arguments["reason"] = std::string(kNotPermitted);
   a.arguments["command"] = r.command;
   return a;
@@ -41,7 +43,8 @@ std::string_view to_string(Access a) {
 
 Registry::Registry() {
   add("list-commands",
-      "List every command this daemon answers, with its help text and who may run it (access: open = any "
+      "List every command this daemon answers, with its help text and who may run it (access: open "
+      "= any "
       "peer, admin = admin peers, change = admin peers, changes state).",
       Access::open, [this](const Request&) {
         boost::json::object cmds, access;
@@ -66,13 +69,16 @@ Answer Registry::dispatch_text(std::string_view text, const Peer& peer) const {
   return dispatch_value(v, peer);
 }
 
-Answer Registry::dispatch_value(const boost::json::value& v, const Peer& peer) const {
+Answer Registry::dispatch_value(const boost::json::value& v, const Peer& peer, Job* job) const {
   const auto* o = v.if_object();
-  if (!o) return error("malformed request: expected a JSON object {\"command\": ..., \"arguments\": {...}}");
+  if (!o)
+    return error(
+        "malformed request: expected a JSON object {\"command\": ..., \"arguments\": {...}}");
   Request r;
   r.peer_uid = peer.uid;
   r.peer_gid = peer.gid;
   r.peer_admin = peer.admin;
+  r.job = job;
   const auto* c = o->if_contains("command");
   if (!c || !c->is_string()) return error("malformed request: \"command\" must be a string");
   r.command = c->as_string().c_str();
@@ -80,8 +86,10 @@ Answer Registry::dispatch_value(const boost::json::value& v, const Peer& peer) c
     if (!a->is_object()) return error("malformed request: \"arguments\" must be an object");
     r.arguments = a->as_object();
   }
+  if (const auto* p = o->if_contains("progress"); p && !p->is_bool())
+    return error("malformed request: \"progress\" must be true or false");
   for (const auto& [k, val] : *o)
-    if (k != "command" && k != "arguments")
+    if (k != "command" && k != "arguments" && k != "progress")
       return error("malformed request: unknown member \"" + std::string(k) + "\"");
   return dispatch(r);
 }
@@ -107,7 +115,8 @@ Answer Registry::dispatch(const Request& r) const {
     core::log(events::kCommandFailed, {{"command", r.command}, {"error", e.what()}});
     return error(r.command + " failed: " + e.what());
   } catch (...) {
-    core::log(events::kCommandFailed, {{"command", r.command}, {"error", "an exception of unknown type"}});
+    core::log(events::kCommandFailed,
+              {{"command", r.command}, {"error", "an exception of unknown type"}});
     return error(r.command + " failed: an exception of unknown type");
   }
 }

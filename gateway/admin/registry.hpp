@@ -19,9 +19,20 @@
 // file (daemon_commands.cpp, queue_commands.cpp …), and its Access must be
 // named there.
 //
-// Threading: add() during start-up only; dispatch() from the io_context
-// thread. Handlers are synchronous and must not block for long; they never
-// throw to the socket (dispatch turns an escaped exception into result 1).
+// Threading: add() during start-up only; dispatch() from the admin thread
+// (server.hpp: the App's own admin io_context, never the HTTPS io thread).
+// Handlers are synchronous and run there one at a time: they may block (a
+// backup runs for minutes) without stalling partners, but a long command
+// delays the next admin command until it ends or is cancelled. A handler that
+// reads or changes state owned by the io thread (status, configuration,
+// reload, shutdown, the reference lists, anything of intake, net or delivery)
+// goes through the App (admin::DaemonControl and the functions the App hands
+// in), which posts the work to the io thread and waits for it there; the io
+// thread never waits on the admin thread. The store may be called directly
+// (store.hpp: any thread). Long commands (backup, prune, bulk queue actions)
+// report progress and stop when cancelled through job(request) (command.hpp).
+// Handlers never throw to the socket (dispatch turns an escaped exception
+// into result 1).
 #pragma once
 
 #include <map>
@@ -58,7 +69,8 @@ class Registry {
   // Parses and runs one request document (the bytes a client sent) for the
   // peer the server saw.
   Answer dispatch_text(std::string_view text, const Peer& peer) const;
-  Answer dispatch_value(const boost::json::value& v, const Peer& peer) const;
+  // `job`: the connection's (progress lines, cancel); null: inert.
+  Answer dispatch_value(const boost::json::value& v, const Peer& peer, Job* job = nullptr) const;
   // Runs one request: refused unless the command's Access allows the peer.
   Answer dispatch(const Request& r) const;
   const std::map<std::string, CommandInfo, std::less<>>& commands() const { return commands_; }

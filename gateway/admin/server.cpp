@@ -1,20 +1,23 @@
 #include "gateway/admin/server.hpp"
 
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
-#include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -29,6 +32,52 @@ namespace sluis::admin {
 namespace asio = boost::asio;
 using Local = asio::local::stream_protocol;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// A connection's Job (command.hpp): cancelled when the server cancels or the
+// client hung up; progress lines written without blocking the admin thread
+// (a line the socket cannot take now waits in `pending`; past kMaxPending
+// further lines are dropped whole, never cut).
+class ConnJob final : public Job {
+ public:
+  ConnJob(int fd, const std::atomic<bool>& stop) : fd_(fd), stop_(stop) {}
+  bool lines = false;  // the request asked for "progress": true
+  std::string pending;
+
+  bool cancelled() override {
+    if (gone_ || stop_.load(std::memory_order_relaxed)) return true;
+    // The client shut its sending side after the request (POLLRDHUP is
+    // expected); POLLHUP means it closed the connection altogether.
+    pollfd p{fd_, 0, 0};
+    if (::poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR))) gone_ = true;
+    return gone_;
+  }
+
+  void progress(std::int64_t done, std::int64_t total, std::string_view text) override {
+    if (!lines || gone_) return;
+    constexpr std::size_t kMaxPending = 64 * 1024;
+    std::string line = boost::json::serialize(boost::json::object{
+        {"progress", boost::json::object{{"done", done}, {"total", total}, {"text", text}}}});
+    line.push_back('\n');
+    if (pending.size() + line.size() <= kMaxPending) pending += line;
+    while (!pending.empty()) {
+      ssize_t n = ::send(fd_, pending.data(), pending.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        pending.erase(0, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;      // later, or before the answer
+      gone_ = true;  // EPIPE, ECONNRESET: the client is gone
+      return;
+    }
+  }
+
+ private:
+  int fd_;
+  const std::atomic<bool>& stop_;
+  bool gone_ = false;
+};
 
 struct Server::Conn {
   explicit Conn(Local::socket s) : sock(std::move(s)), timer(sock.get_executor()) {}
@@ -97,8 +146,9 @@ bool someone_listens(const std::filesystem::path& p) {
   return !ec;
 }
 
-asio::awaitable<void> send_answer(Local::socket& s, const Answer& a) {
-  std::string out = boost::json::serialize(to_json(a));
+asio::awaitable<void> send_answer(Local::socket& s, const Answer& a, std::string before = {}) {
+  std::string out = std::move(before);
+  out += boost::json::serialize(to_json(a));
   out.push_back('\n');
   co_await asio::async_write(s, asio::buffer(out), kTuple);
   boost::system::error_code ec;
@@ -142,7 +192,9 @@ void Server::open(const config::AdminConfig& cfg) {
   boost::system::error_code ec;
   acc->bind(Local::endpoint(path_.string()), ec);
   ::umask(old);
-  if (ec) throw std::runtime_error("cannot bind the admin socket " + path_.string() + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot bind the admin socket " + path_.string() + ": " +
+                             ec.message());
   acc->listen(asio::socket_base::max_listen_connections);
   ::chmod(path_.c_str(), 0660);
 
@@ -155,7 +207,8 @@ void Server::open(const config::AdminConfig& cfg) {
       if (::chown(path_.c_str(), static_cast<uid_t>(-1), found->gr_gid) != 0) {
         std::string why = std::strerror(errno);
         if (cfg.group_required)
-          throw std::runtime_error("cannot give the admin socket to group " + cfg.group + ": " + why);
+          throw std::runtime_error("cannot give the admin socket to group " + cfg.group + ": " +
+                                   why);
         core::log(events::kGroupMissing, {{"group", cfg.group}, {"error", why}});
       }
     } else if (cfg.group_required) {
@@ -170,9 +223,11 @@ void Server::open(const config::AdminConfig& cfg) {
 }
 
 void Server::update_limits(const config::AdminConfig& cfg) {
-  limits_.max_connections = cfg.max_connections;
-  limits_.read_timeout = cfg.read_timeout;
-  limits_.max_request = cfg.max_request;
+  asio::post(ioc_, [this, cfg] {
+    limits_.max_connections = cfg.max_connections;
+    limits_.read_timeout = cfg.read_timeout;
+    limits_.max_request = cfg.max_request;
+  });
 }
 
 void Server::accept_loop() {
@@ -183,30 +238,32 @@ void Server::accept_loop() {
       conn->id = ++next_id_;
       conn->peer = peer_of(conn->sock, admin_gid_);
       conns_.push_back(conn);
-      ++active_;
+      active_.fetch_add(1, std::memory_order_relaxed);
       // No exception ends the coroutine unseen: it is logged with the
       // connection's number and peer, the connection closes, the socket
       // keeps serving.
-      asio::co_spawn(ioc_, serve_one(conn), [this, weak = std::weak_ptr<Conn>(conn), id = conn->id,
-                                             uid = conn->peer.uid](std::exception_ptr e) {
-        if (e) {
-          core::log(events::kConnectionFailed,
-                    {{"conn", static_cast<long>(id)}, {"uid", static_cast<long>(uid)}, {"error", core::describe(e)}});
-          if (auto c = weak.lock()) {
-            boost::system::error_code ignored;
-            c->timer.cancel();
-            c->sock.close(ignored);
-          }
-        }
-        finished();
-      });
+      asio::co_spawn(ioc_, serve_one(conn),
+                     [this, weak = std::weak_ptr<Conn>(conn), id = conn->id,
+                      uid = conn->peer.uid](std::exception_ptr e) {
+                       if (e) {
+                         core::log(events::kConnectionFailed, {{"conn", static_cast<long>(id)},
+                                                               {"uid", static_cast<long>(uid)},
+                                                               {"error", core::describe(e)}});
+                         if (auto c = weak.lock()) {
+                           boost::system::error_code ignored;
+                           c->timer.cancel();
+                           c->sock.close(ignored);
+                         }
+                       }
+                       finished();
+                     });
     }
     accept_loop();
   });
 }
 
 asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
-  if (active_ > static_cast<std::size_t>(limits_.max_connections)) {
+  if (active_.load(std::memory_order_relaxed) > static_cast<std::size_t>(limits_.max_connections)) {
     core::log(events::kTooMany, {{"max", limits_.max_connections}});
     co_await send_answer(c->sock, error("too many admin connections (admin.max_connections = " +
                                         std::to_string(limits_.max_connections) + "); try again"));
@@ -224,7 +281,8 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
   boost::json::stream_parser parser;
   std::array<char, 4096> buf;
   std::uint64_t total = 0;
-  Answer answer;
+  std::optional<Answer> answer;  // set when the request is refused before it runs
+  bool parsed = false;
   for (;;) {
     auto [ec, n] = co_await c->sock.async_read_some(asio::buffer(buf), kTuple);
     total += n;
@@ -240,14 +298,15 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
       break;
     }
     if (parser.done()) {
-      answer = registry_.dispatch_value(parser.release(), peer);
+      parsed = true;
       break;
     }
     if (ec == asio::error::eof) {
       parser.finish(perr);
-      answer = perr || !parser.done()
-                   ? error(total == 0 ? "empty request" : "malformed request: incomplete JSON")
-                   : registry_.dispatch_value(parser.release(), peer);
+      if (perr || !parser.done())
+        answer = error(total == 0 ? "empty request" : "malformed request: incomplete JSON");
+      else
+        parsed = true;
       break;
     }
     if (ec) {
@@ -259,14 +318,25 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
       co_return;
     }
   }
+  // The read deadline is over before the command runs (a backup may take
+  // longer than admin.read_timeout).
   c->timer.cancel();
-  if (c->sock.is_open()) co_await send_answer(c->sock, answer);
+  if (!c->sock.is_open()) co_return;
+  ConnJob job(c->sock.native_handle(), stopping_);
+  if (parsed) {
+    boost::json::value v = parser.release();
+    if (const auto* o = v.if_object())
+      if (const auto* p = o->if_contains("progress"); p && p->is_bool()) job.lines = p->as_bool();
+    // Runs here, on the admin thread: a long command blocks this thread only.
+    answer = registry_.dispatch_value(v, peer, &job);
+  }
+  if (c->sock.is_open()) co_await send_answer(c->sock, *answer, std::move(job.pending));
 }
 
 void Server::finished() {
-  --active_;
+  active_.fetch_sub(1, std::memory_order_relaxed);
   std::erase_if(conns_, [](const std::weak_ptr<Conn>& w) { return w.expired(); });
-  if (closing_ && active_ == 0 && on_idle_) {
+  if (closing_ && active_.load(std::memory_order_relaxed) == 0 && on_idle_) {
     auto f = std::move(on_idle_);
     on_idle_ = nullptr;
     f();
@@ -274,27 +344,34 @@ void Server::finished() {
 }
 
 void Server::close(std::function<void()> on_idle) {
-  closing_ = true;
-  if (acceptor_) {
-    boost::system::error_code ec;
-    acceptor_->close(ec);
-    std::filesystem::remove(path_, ec);
-    acceptor_.reset();
-  }
-  if (active_ == 0) {
-    if (on_idle) on_idle();
-  } else {
-    on_idle_ = std::move(on_idle);
-  }
+  asio::post(ioc_, [this, on_idle = std::move(on_idle)]() mutable {
+    closing_ = true;
+    if (acceptor_) {
+      boost::system::error_code ec;
+      acceptor_->close(ec);
+      std::filesystem::remove(path_, ec);
+      acceptor_.reset();
+    }
+    if (active_.load(std::memory_order_relaxed) == 0) {
+      if (on_idle) on_idle();
+    } else {
+      on_idle_ = std::move(on_idle);
+    }
+  });
 }
 
 void Server::cancel() {
-  for (auto& w : conns_)
-    if (auto c = w.lock()) {
-      boost::system::error_code ec;
-      c->sock.close(ec);
-      c->timer.cancel();
-    }
+  // Seen at once by a command running on the admin thread (Job::cancelled);
+  // the sockets close when that thread is free.
+  stopping_.store(true, std::memory_order_relaxed);
+  asio::post(ioc_, [this] {
+    for (auto& w : conns_)
+      if (auto c = w.lock()) {
+        boost::system::error_code ec;
+        c->sock.close(ec);
+        c->timer.cancel();
+      }
+  });
 }
 
 }  // namespace sluis::admin

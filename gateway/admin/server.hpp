@@ -1,8 +1,9 @@
 // The admin socket: a Unix stream socket that sluisctl talks to.
 //
 // One request per connection: the client writes one JSON object, the server
-// answers one JSON object and closes. The request is parsed incrementally and
-// refused once it exceeds max_request bytes; a connection that has not sent a
+// answers one JSON object and closes. With "progress": true in the request a
+// long command writes progress lines before the answer (command.hpp). The request is parsed
+// incrementally and refused once it exceeds max_request bytes; a connection that has not sent a
 // whole request within read_timeout is closed. At most max_connections are
 // served at once; one more is answered with result 1 and closed.
 //
@@ -16,12 +17,27 @@
 // it is a socket nobody answers on; when another sluisd answers there,
 // open() refuses (two daemons on one state).
 //
-// Threading: everything runs on the io_context given (one coroutine per
-// connection). close() stops accepting and lets running requests finish;
-// cancel() ends them. Ownership: the App owns the Server; the Registry must
-// outlive it.
+// Threading: everything runs on the io_context given, which is the App's
+// admin io_context on a thread of its own ("admin"), never the HTTPS io
+// thread: one coroutine per connection, and the command's handler runs
+// synchronously inside it (registry.hpp), so a long command blocks the admin
+// thread only. open() before that thread runs; close(), cancel() and
+// update_limits() may be called from any thread (they post to the admin
+// io_context; close()'s on_idle runs on the admin thread). close() stops
+// accepting and lets running requests finish; cancel() marks every running
+// command cancelled at once and closes the connections.
+//
+// Cancel: a command's Job (command.hpp) is cancelled when the server cancels
+// (drain timeout at shutdown) or when the client closed its connection (the
+// socket reports POLLHUP; a client that only shut its sending side after the
+// request, as admin::call does, is still there). A long command checks it at
+// each step boundary and answers "cancelled after N of M"; the answer to a
+// client that has gone is dropped, its audit rows and log line stay.
+//
+// Ownership: the App owns the Server; the Registry must outlive it.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -47,7 +63,7 @@ class Server {
   void close(std::function<void()> on_idle);
   // Ends every running connection now.
   void cancel();
-  std::size_t active() const { return active_; }
+  std::size_t active() const { return active_.load(std::memory_order_relaxed); }
   const std::filesystem::path& path() const { return path_; }
 
  private:
@@ -63,8 +79,9 @@ class Server {
   std::filesystem::path path_;
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
   std::vector<std::weak_ptr<Conn>> conns_;
-  std::size_t active_ = 0;
-  std::uint64_t next_id_ = 0;  // connection numbers for the log
+  std::atomic<std::size_t> active_ = 0;
+  std::atomic<bool> stopping_ = false;  // cancel(): running commands stop
+  std::uint64_t next_id_ = 0;           // connection numbers for the log
   bool closing_ = false;
   std::function<void()> on_idle_;
 };

@@ -11,6 +11,8 @@
 
 #include "gateway/admin/events.hpp"
 #include "gateway/admin/queue_commands.hpp"
+#include "gateway/admin/test_pause.hpp"
+#include "gateway/store/sqlite_backup.hpp"
 
 namespace sluis::admin {
 
@@ -29,24 +31,30 @@ struct Fd {
   }
 };
 
-std::string sys_error() { return std::strerror(errno); }
+std::string sys_error() {
+  return std::strerror(errno);
+}
 
 // Empty when `name` is a plain file name backup may create; else why not (nl / en).
 std::string check_backup_name(std::string_view name) {
-  if (name.empty()) return "backup heeft een bestandsnaam nodig / backup needs a file name: sluisctl backup NAME";
+  if (name.empty())
+    return "backup heeft een bestandsnaam nodig / backup needs a file name: sluisctl backup NAME";
   if (name.find('/') != std::string_view::npos)
-    return "backup schrijft alleen in de backupmap; geef een bestandsnaam, geen pad / backup writes into the "
+    return "backup schrijft alleen in de backupmap; geef een bestandsnaam, geen pad / backup "
+           "writes into the "
            "backup directory only; give a file name, not a path";
   if (name.front() == '.')
     return "de bestandsnaam mag niet met '.' beginnen / the file name must not start with '.'";
   if (name.size() > kMaxBackupName)
-    return "de bestandsnaam is langer dan " + std::to_string(kMaxBackupName) + " tekens / the file name is longer than " +
-           std::to_string(kMaxBackupName) + " characters";
+    return "de bestandsnaam is langer dan " + std::to_string(kMaxBackupName) +
+           " tekens / the file name is longer than " + std::to_string(kMaxBackupName) +
+           " characters";
   for (char c : name) {
-    const bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                      c == '_' || c == '-';
+    const bool fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-';
     if (!fine)
-      return "de bestandsnaam mag alleen letters, cijfers, '.', '_' en '-' bevatten / the file name may hold only "
+      return "de bestandsnaam mag alleen letters, cijfers, '.', '_' en '-' bevatten / the file "
+             "name may hold only "
              "letters, digits, '.', '_' and '-'";
   }
   return {};
@@ -54,40 +62,45 @@ std::string check_backup_name(std::string_view name) {
 
 // backup NAME (store_commands.hpp): the copy is made in a private directory
 // of its own and moved to NAME without replacing anything.
-Answer backup(store::Store& db, const std::filesystem::path& dir, const Request& r) {
+Answer backup(store::Store& db, const std::string& database, const std::filesystem::path& dir,
+              const Request& r) {
   for (const auto& kv : r.arguments)
     if (kv.key() != "name")
-      return error("backup: onbekend argument '" + std::string(kv.key()) + "' / unknown argument '" +
-                   std::string(kv.key()) + "' (name; the copy goes to " + dir.string() + ")");
+      return error("backup: onbekend argument '" + std::string(kv.key()) +
+                   "' / unknown argument '" + std::string(kv.key()) + "' (name; the copy goes to " +
+                   dir.string() + ")");
   const std::string name = string_arg(r, "name");
   if (auto why = check_backup_name(name); !why.empty())
     return error("backup: " + why + " (" + dir.string() + "/NAME)");
   const std::string shown = (dir / name).string();
   auto exists = [&] {
-    return error("backup: " + shown + " bestaat al; kies een nieuwe naam / exists already; name a new file");
+    return error("backup: " + shown +
+                 " bestaat al; kies een nieuwe naam / exists already; name a new file");
   };
 
   // The directory: made private when missing; never through a symlink, and
   // only when nobody but sluisd's user can add names to it.
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return error("backup: kan de backupmap niet maken / cannot create the backup directory " + dir.string() + ": " +
-                 sys_error());
+    return error("backup: kan de backupmap niet maken / cannot create the backup directory " +
+                 dir.string() + ": " + sys_error());
   Fd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (d.fd < 0)
     return error("backup: de backupmap is geen gewone map / the backup directory " + dir.string() +
                  " is not a plain directory (" + sys_error() + ")");
   struct stat st {};
-  if (::fstat(d.fd, &st) != 0 || st.st_uid != ::geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+  if (::fstat(d.fd, &st) != 0 || st.st_uid != ::geteuid() ||
+      (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
     return error("backup: de backupmap " + dir.string() +
-                 " moet van de gebruiker van sluisd zijn en voor niemand anders schrijfbaar / the backup directory " +
+                 " moet van de gebruiker van sluisd zijn en voor niemand anders schrijfbaar / the "
+                 "backup directory " +
                  dir.string() + " must belong to sluisd's user and be writable by nobody else");
   if (::fstatat(d.fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return exists();
 
   // A fresh private directory inside it for the copy in progress.
   std::string tmp_template = (dir / ".partial-XXXXXX").string();
   if (!::mkdtemp(tmp_template.data()))
-    return error("backup: kan geen werkmap maken in / cannot create a work directory in " + dir.string() + ": " +
-                 sys_error());
+    return error("backup: kan geen werkmap maken in / cannot create a work directory in " +
+                 dir.string() + ": " + sys_error());
   const std::filesystem::path tmp = tmp_template;
   const std::string tmp_name = tmp.filename().string();
   auto cleanup = [&] {
@@ -100,9 +113,34 @@ Answer backup(store::Store& db, const std::filesystem::path& dir, const Request&
     cleanup();
     return error("backup: cannot open the work directory " + tmp.string() + ": " + e);
   }
-  auto res = db.backup((tmp / "copy.db").string());
+  // From a connection of its own, step by step (sqlite_backup.hpp): progress
+  // and cancel between steps; the copy is checked before it counts.
+  Job& j = job(r);
+  std::int64_t done_pages = 0, total_pages = 0;
+  store::BackupRequest br;
+  br.source = database;
+  br.target = (tmp / "copy.db").string();
+  br.step = [&](std::int64_t done, std::int64_t total) {
+    done_pages = done;
+    total_pages = total;
+    j.progress(done, total, "pages copied");
+    pause_point("backup.step");
+    return !j.cancelled();
+  };
+  auto res = store::backup_sqlite(br);
   if (!res) {
     cleanup();
+    if (res.error().code == store::kBackupCancelled) {
+      const std::string text = cancelled_after(done_pages, total_pages, "pages; no copy was kept");
+      core::log(events::kCancelled, {{"command", r.command},
+                                     {"uid", static_cast<long>(r.peer_uid)},
+                                     {"done", done_pages},
+                                     {"total", total_pages}});
+      db.audit("admin", static_cast<long>(r.peer_uid), "backup", "", shown + ": " + text);
+      Answer a = error("backup: " + text);
+      a.arguments["cancelled"] = true;
+      return a;
+    }
     return error("backup mislukt / backup failed: " + res.error().text);
   }
   // Who copied every message is on record before the copy is where anyone
@@ -111,8 +149,11 @@ Answer backup(store::Store& db, const std::filesystem::path& dir, const Request&
   const long uid = static_cast<long>(r.peer_uid);
   if (auto a = db.audit("admin", uid, "backup", "", shown); !a) {
     cleanup();
-    return error("backup: de kopie kon niet worden vastgelegd in de audit en is verwijderd / the copy could not be "
-                 "audited and was removed: " + a.error().text);
+    return error(
+        "backup: de kopie kon niet worden vastgelegd in de audit en is verwijderd / the copy could "
+        "not be "
+        "audited and was removed: " +
+        a.error().text);
   }
   // Personal data: readable by sluisd's user only.
   if (::fchmodat(t.fd, "copy.db", 0600, 0) != 0 ||
@@ -130,29 +171,36 @@ Answer backup(store::Store& db, const std::filesystem::path& dir, const Request&
 
 }  // namespace
 
-void add_store_commands(Registry& registry, store::Store& db, std::filesystem::path backup_dir) {
-  registry.add("backup",
-               "Write an online copy of the store to a new file in the backup directory <state_dir>/backups "
-               "(argument: name, a plain file name; sluisctl backup NAME). An existing name is never replaced.",
-               Access::change, [&db, dir = std::move(backup_dir)](const Request& r) { return backup(db, dir, r); });
-  registry.add("orphan-list",
-               "Messages held as orphans (orphans = \"hold\") and the allocations they wait for (argument: "
-               "limit, default 100).",
-               Access::admin, [&db](const Request& r) {
-                 std::string l = string_arg(r, "limit");
-                 int limit = l.empty() ? 100 : std::atoi(l.c_str());
-                 if (limit <= 0) return error("orphan-list: limit must be a positive number");
-                 auto list = db.orphans(limit);
-                 if (!list) return error(list.error().text);
-                 if (list->empty()) return Answer{kEmpty, "no held orphans", {}};
-                 boost::json::array rows;
-                 for (const auto& o : *list)
-                   rows.push_back(boost::json::object{{"message", o.message_id},
-                                                      {"law", o.waits_for.law},
-                                                      {"gemeente", o.waits_for.gemeente},
-                                                      {"toewijzing_nummer", o.waits_for.toewijzing_nummer}});
-                 return ok(std::to_string(list->size()) + " allocations awaited", {{"orphans", rows}});
-               });
+void add_store_commands(Registry& registry, store::Store& db, std::filesystem::path backup_dir,
+                        std::string database) {
+  registry.add(
+      "backup",
+      "Write an online copy of the store to a new file in the backup directory <state_dir>/backups "
+      "(argument: name, a plain file name; sluisctl backup NAME). An existing name is never "
+      "replaced.",
+      Access::change,
+      [&db, database = std::move(database), dir = std::move(backup_dir)](const Request& r) {
+        return backup(db, database, dir, r);
+      });
+  registry.add(
+      "orphan-list",
+      "Messages held as orphans (orphans = \"hold\") and the allocations they wait for (argument: "
+      "limit, default 100).",
+      Access::admin, [&db](const Request& r) {
+        std::string l = string_arg(r, "limit");
+        int limit = l.empty() ? 100 : std::atoi(l.c_str());
+        if (limit <= 0) return error("orphan-list: limit must be a positive number");
+        auto list = db.orphans(limit);
+        if (!list) return error(list.error().text);
+        if (list->empty()) return Answer{kEmpty, "no held orphans", {}};
+        boost::json::array rows;
+        for (const auto& o : *list)
+          rows.push_back(boost::json::object{{"message", o.message_id},
+                                             {"law", o.waits_for.law},
+                                             {"gemeente", o.waits_for.gemeente},
+                                             {"toewijzing_nummer", o.waits_for.toewijzing_nummer}});
+        return ok(std::to_string(list->size()) + " allocations awaited", {{"orphans", rows}});
+      });
   add_queue_commands(registry, db);
 }
 

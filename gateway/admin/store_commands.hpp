@@ -13,15 +13,28 @@
 // symlink named NAME is never followed or replaced, however it got there,
 // and a reader never sees a half-written copy. The copy is mode 0600 (it
 // holds personal data).
+//
+// The copy is made from a connection of its own (store/sqlite_backup.hpp),
+// on the admin thread, step by step: with "progress" the caller gets a line
+// per step (pages done of total); a caller that closes its connection, or a
+// daemon that stops, cancels it at the next step: the work directory goes,
+// nothing is left at NAME, the answer is result 1 "cancelled after N of M
+// pages" with arguments.cancelled = true, and the attempt is audited. A
+// finished copy is checked (quick_check, schema version) before it is
+// audited with the caller's uid and moved to NAME; a copy that fails the
+// check is removed. Test pause point: backup.step (test_pause.hpp).
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "gateway/admin/registry.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::admin {
 
-void add_store_commands(Registry& registry, store::Store& store, std::filesystem::path backup_dir);
+// `database`: the store's file, which backup opens on a connection of its own.
+void add_store_commands(Registry& registry, store::Store& store, std::filesystem::path backup_dir,
+                        std::string database);
 
 }  // namespace sluis::admin

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <ctime>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -15,6 +17,7 @@
 #include "gateway/admin/reference_commands.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
+#include "gateway/admin/test_pause.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/app/table_routing.hpp"
 #include "gateway/core/metrics.hpp"
@@ -32,7 +35,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-void notify(const std::string& state) { ::sd_notify(0, state.c_str()); }
+void notify(const std::string& state) {
+  ::sd_notify(0, state.c_str());
+}
 
 std::uint64_t monotonic_usec() {
   timespec ts{};
@@ -65,13 +70,15 @@ void check_descriptor_limit(const config::Config& cfg) {
         "{}: the open-file limit (RLIMIT_NOFILE, LimitNOFILE= in the unit) is {}; sluisd needs {} "
         "for this configuration ({} without partner connections): raise the limit",
         cfg.source.string(), limit, need, base)});
-  core::log(events::kFdLimitLow, {{"limit", limit}, {"need", need},
-                                  {"max_connections", cfg.https.max_connections}});
+  core::log(events::kFdLimitLow,
+            {{"limit", limit}, {"need", need}, {"max_connections", cfg.https.max_connections}});
 }
 
 }  // namespace
 
-std::string_view version() { return SLUIS_VERSION; }
+std::string_view version() {
+  return SLUIS_VERSION;
+}
 
 std::uint64_t descriptors_needed(const config::Config& cfg) {
   // stdio, the listeners, epoll, eventfds, timers, signals, the notify
@@ -82,8 +89,10 @@ std::uint64_t descriptors_needed(const config::Config& cfg) {
   if (cfg.plain.enabled) n += net::kPlainMaxConnections;
   n += static_cast<std::uint64_t>(cfg.admin.max_connections);
   for (const auto& d : cfg.destinations) {
-    if (d.kind == config::DestinationKind::push) n += static_cast<std::uint64_t>(d.concurrency);  // a socket per attempt
-    if (d.kind == config::DestinationKind::drop) n += 2;  // the directory and the file being written
+    if (d.kind == config::DestinationKind::push)
+      n += static_cast<std::uint64_t>(d.concurrency);  // a socket per attempt
+    if (d.kind == config::DestinationKind::drop)
+      n += 2;  // the directory and the file being written
   }
   return n;
 }
@@ -91,7 +100,8 @@ std::uint64_t descriptors_needed(const config::Config& cfg) {
 static std::shared_ptr<const core::WerkdagCalendar> make_calendar(const config::CalendarConfig& c) {
   std::vector<core::Date> closing;
   for (const auto& d : c.closing_days)
-    if (auto date = core::parse_date(d)) closing.push_back(*date);  // validated by the config reader
+    if (auto date = core::parse_date(d))
+      closing.push_back(*date);  // validated by the config reader
   return std::make_shared<const core::WerkdagCalendar>(c.goede_vrijdag_closed, std::move(closing));
 }
 
@@ -107,7 +117,8 @@ std::vector<std::string> check_configuration(const std::filesystem::path& file) 
   if (cfg.https.enabled)
     for (auto& e : net::check_tls(cfg.https.tls)) errors.push_back(file.string() + ": " + e);
   for (auto& e : net::check_partners(cfg.partners)) errors.push_back(file.string() + ": " + e);
-  if (auto lanes = route::build_lanes(cfg); !lanes) errors.push_back(file.string() + ": " + lanes.error().text);
+  if (auto lanes = route::build_lanes(cfg); !lanes)
+    errors.push_back(file.string() + ": " + lanes.error().text);
   auto schemas = xml::SchemaSet::load(cfg.schemas);
   if (!schemas) errors.push_back(file.string() + ": [schemas] " + schemas.error().text);
   try {
@@ -125,14 +136,37 @@ App::App(std::filesystem::path config_file)
       watchdog_(ioc_),
       drain_timer_(ioc_),
       started_(std::chrono::steady_clock::now()),
-      admin_(ioc_, registry_) {
+      admin_(admin_ioc_, registry_) {
   // The log scrubber masks the standard's personal elements (core sits
   // below the standard and cannot name them itself).
   core::set_log_element_masks(&standard::personal_mask);
   core::set_log_level(config_->log_level);
 }
 
-App::~App() = default;
+App::~App() {
+  // run() joins the admin thread on its way out; an exception during
+  // start-up may leave it running.
+  if (admin_thread_.joinable()) {
+    admin_work_.reset();
+    admin_ioc_.stop();
+    admin_thread_.join();
+  }
+}
+
+template <class F>
+auto App::on_io(F f) const -> decltype(f()) {
+  // ioc_ is only posted to here; const for status() and current_config().
+  auto& io = const_cast<asio::io_context&>(ioc_);
+  if (io.get_executor().running_in_this_thread()) return f();
+  std::packaged_task<decltype(f())()> task(std::move(f));
+  auto result = task.get_future();
+  asio::post(io, [&task] { task(); });
+  return result.get();
+}
+
+std::shared_ptr<const config::Config> App::current_config() const {
+  return on_io([this] { return config_; });
+}
 
 int App::run() {
   // 0. Enough file descriptors for what the configuration asks.
@@ -148,36 +182,52 @@ int App::run() {
   store_ = std::move(*db);
   // 2. Schema packs, reference lists; admin commands and socket.
   auto schemas = xml::SchemaSet::load(config_->schemas);
-  if (!schemas) throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
+  if (!schemas)
+    throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
   schemas_ = *schemas;
   reference_ = rules::load_reference(config_->reference);
+  admin::set_pause_announcer([](const std::string& state) { notify(state); });
   admin::add_daemon_commands(registry_, *this);
-  admin::add_store_commands(registry_, *store_, config_->state_dir / "backups");
+  admin::add_store_commands(registry_, *store_, config_->state_dir / "backups",
+                            config_->store.path.string());
   admin::add_deadline_commands(registry_, *store_);
-  admin::add_retention_commands(registry_, *store_, [this] { return config_->store.retention; });
+  admin::add_retention_commands(
+      registry_, *store_, [this] { return on_io([this] { return config_->store.retention; }); });
   admin::add_reference_commands(
       registry_, {[this] {
-                    return boost::json::object{
-                        {"cbs_gemeenten", config_->reference.cbs_gemeenten.string()},
-                        {"gemeenten", reference_->gemeenten.size()},
-                        {"productcodes_file", config_->reference.productcodes.string()},
-                        {"productcodes", reference_->productcodes.size()}};
+                    return on_io([this] {
+                      return boost::json::object{
+                          {"cbs_gemeenten", config_->reference.cbs_gemeenten.string()},
+                          {"gemeenten", reference_->gemeenten.size()},
+                          {"productcodes_file", config_->reference.productcodes.string()},
+                          {"productcodes", reference_->productcodes.size()}};
+                    });
                   },
                   [this]() -> std::string {
+                    // Read on the admin thread; swapped in on the io thread.
+                    auto cfg = current_config();
                     try {
-                      reference_ = rules::load_reference(config_->reference);
-                      if (intake_) intake_->set_reference(reference_);
+                      auto next = rules::load_reference(cfg->reference);
+                      on_io([this, next] {
+                        reference_ = next;
+                        if (intake_) intake_->set_reference(reference_);
+                        return 0;
+                      });
                       return {};
                     } catch (const std::exception& e) {
                       return e.what();
                     }
                   }});
   admin_.open(config_->admin);
+  // The admin socket's own thread (app.hpp, Threading).
+  admin_work_.emplace(admin_ioc_.get_executor());
+  admin_thread_ = std::thread([this] { admin_ioc_.run(); });
   // 3. The intake pipeline; listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
   if (config_->secrets.bsn_hash_key.empty())
-    throw config::ConfigError({config_->source.string() +
-                               ": secrets.bsn_hash_key: no key for hashing BSNs (the store indexes BSNs only "
-                               "as keyed hashes); see config/sluisd.toml"});
+    throw config::ConfigError(
+        {config_->source.string() +
+         ": secrets.bsn_hash_key: no key for hashing BSNs (the store indexes BSNs only "
+         "as keyed hashes); see config/sluisd.toml"});
   int threads = config_->intake.validation_threads;
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   intake_ = std::make_unique<intake::Intake>(ioc_, schemas_, config_->schemas, *store_,
@@ -224,11 +274,16 @@ int App::run() {
                std::chrono::system_clock::now().time_since_epoch())
                .count());
   // 5. Ready.
-  notify(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}",
-                     admin_.path().string(), ::getpid()));
-  core::log(events::kStarted, {{"version", version()}, {"pid", static_cast<long>(::getpid())},
+  notify(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}", admin_.path().string(),
+                     ::getpid()));
+  core::log(events::kStarted, {{"version", version()},
+                               {"pid", static_cast<long>(::getpid())},
                                {"config", config_->source.string()}});
   ioc_.run();
+  // The admin socket is closed and idle (begin_shutdown waited for it).
+  admin_work_.reset();
+  admin_ioc_.stop();
+  admin_thread_.join();
   // Drained: validations end, attempts in flight end, the writer finishes
   // what was queued, the store closes.
   intake_->stop();
@@ -289,7 +344,8 @@ void App::begin_shutdown(std::string_view why) {
   };
   if (https_) https_->close(one_idle);
   if (http_) http_->close(one_idle);
-  admin_.close(one_idle);
+  // The admin socket's on_idle runs on the admin thread: back to this one.
+  admin_.close([this, one_idle] { asio::post(ioc_, one_idle); });
 }
 
 void App::request_shutdown() {
@@ -312,8 +368,9 @@ void App::apply_live(const config::Config& next, std::vector<std::string>& notes
   needs_restart(next.state_dir != config_->state_dir, "state_dir");
   needs_restart(next.admin.socket != config_->admin.socket, "admin.socket");
   needs_restart(next.admin.group != config_->admin.group, "admin.group");
-  needs_restart(next.store.path != config_->store.path || next.store.engine != config_->store.engine,
-                "store.engine/path");
+  needs_restart(
+      next.store.path != config_->store.path || next.store.engine != config_->store.engine,
+      "store.engine/path");
   needs_restart(next.https.enabled != config_->https.enabled ||
                     next.https.address != config_->https.address ||
                     next.https.port != config_->https.port,
@@ -325,6 +382,10 @@ void App::apply_live(const config::Config& next, std::vector<std::string>& notes
 }
 
 admin::ReloadOutcome App::reload_config() {
+  return on_io([this] { return reload_now(); });
+}
+
+admin::ReloadOutcome App::reload_now() {
   notify(fmt::format("RELOADING=1\nMONOTONIC_USEC={}", monotonic_usec()));
   admin::ReloadOutcome out;
   try {
@@ -343,7 +404,8 @@ admin::ReloadOutcome App::reload_config() {
     config_ = std::move(next);
     delivery_->release_live(*config_);
     out.ok = true;
-    core::counter("sluis_config_reloads_total", "Configuration reloads by result.", "result=\"ok\"").inc();
+    core::counter("sluis_config_reloads_total", "Configuration reloads by result.", "result=\"ok\"")
+        .inc();
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});
   } catch (const config::ConfigError& e) {
     out.errors = e.errors();
@@ -352,14 +414,20 @@ admin::ReloadOutcome App::reload_config() {
   }
   for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
   if (!out.ok)
-    core::counter("sluis_config_reloads_total", "Configuration reloads by result.", "result=\"failed\"").inc();
+    core::counter("sluis_config_reloads_total", "Configuration reloads by result.",
+                  "result=\"failed\"")
+        .inc();
   notify("READY=1");
   return out;
 }
 
 boost::json::object App::status() const {
-  auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::steady_clock::now() - started_);
+  return on_io([this] { return status_now(); });
+}
+
+boost::json::object App::status_now() const {
+  auto uptime =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
   boost::json::array listeners;
   if (https_) listeners.emplace_back(https_->url());
   if (http_) listeners.emplace_back(http_->url());
@@ -385,19 +453,21 @@ namespace sluis::app {
 
 void App::add_routes() {
   // Route handlers are members; the lambdas only forward (no coroutine captures).
-  plain_.add(net::http::verb::get, "/healthz",
-             [this](net::Request r, net::RequestContext c) { return healthz(std::move(r), std::move(c)); });
-  plain_.add(net::http::verb::get, "/metrics",
-             [this](net::Request r, net::RequestContext c) { return metrics(std::move(r), std::move(c)); });
-  api_.add(net::http::verb::get, "/v1/whoami",
-           [this](net::Request r, net::RequestContext c) { return whoami(std::move(r), std::move(c)); });
+  plain_.add(net::http::verb::get, "/healthz", [this](net::Request r, net::RequestContext c) {
+    return healthz(std::move(r), std::move(c));
+  });
+  plain_.add(net::http::verb::get, "/metrics", [this](net::Request r, net::RequestContext c) {
+    return metrics(std::move(r), std::move(c));
+  });
+  api_.add(net::http::verb::get, "/v1/whoami", [this](net::Request r, net::RequestContext c) {
+    return whoami(std::move(r), std::move(c));
+  });
 }
 
 asio::awaitable<net::Response> App::healthz(net::Request req, net::RequestContext) {
-  co_return net::json_response(net::http::status::ok,
-                               boost::json::object{{"status", stopping_ ? "stopping" : "ok"},
-                                                   {"version", version()}},
-                               req);
+  co_return net::json_response(
+      net::http::status::ok,
+      boost::json::object{{"status", stopping_ ? "stopping" : "ok"}, {"version", version()}}, req);
 }
 
 asio::awaitable<net::Response> App::metrics(net::Request req, net::RequestContext) {
@@ -414,12 +484,12 @@ asio::awaitable<net::Response> App::whoami(net::Request req, net::RequestContext
   for (const auto& c : ctx.partner->codes) codes.emplace_back(c);
   co_return net::json_response(
       net::http::status::ok,
-      boost::json::object{{"partner", ctx.partner->id},
-                          {"role", config::to_string(ctx.partner->role)},
-                          {"mode", config::to_string(ctx.partner->mode)},
-                          {"codes", std::move(codes)},
-                          {"certificate", boost::json::object{
-                                              {"subject", ctx.certificate.subject},
+      boost::json::object{
+          {"partner", ctx.partner->id},
+          {"role", config::to_string(ctx.partner->role)},
+          {"mode", config::to_string(ctx.partner->mode)},
+          {"codes", std::move(codes)},
+          {"certificate", boost::json::object{{"subject", ctx.certificate.subject},
                                               {"issuer", ctx.certificate.issuer},
                                               {"spki_sha256", ctx.certificate.spki_sha256}}}},
       req);

@@ -10,12 +10,20 @@
 //     the old one and log every error; READY=1.
 //   WATCHDOG_USEC set -> WATCHDOG=1 from a timer at half the interval.
 //
-// Threading: one io_context thread (HTTPS, signals, watchdog); the intake's
-// validation pool; the store-read pool (reads_); the store's writer thread;
-// the delivery thread.
+// Threading: the io thread runs ioc_ (HTTPS and plain listeners, intake's
+// answers, signals, the watchdog timer). The admin socket and every admin
+// command run on a thread of their own ("admin", admin_ioc_), so a long
+// command (backup, prune, a bulk queue action) never stalls partners. An
+// admin command that needs state the io thread owns (status, configuration,
+// reload, shutdown, reference lists) gets it through on_io(): posted to the
+// io thread, the admin thread waits for the result; the io thread never
+// waits on the admin thread (closing the admin socket is posted to it, its
+// on_idle posted back). Further: the intake's validation pool, the
+// store-read pool (reads_), the store's writer thread, the delivery thread.
 // Failure: start-up errors are exceptions (config: ConfigError -> exit 78).
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,6 +31,8 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <thread>
 
 #include "gateway/admin/daemon_commands.hpp"
 #include "gateway/admin/registry.hpp"
@@ -60,12 +70,20 @@ class App final : public admin::DaemonControl {
 
   // admin::DaemonControl
   boost::json::object status() const override;
-  const config::Config& current_config() const override { return *config_; }
+  std::shared_ptr<const config::Config> current_config() const override;
   std::vector<std::string> check_config(const std::filesystem::path& file) const override;
   admin::ReloadOutcome reload_config() override;
   void request_shutdown() override;
 
  private:
+  // Runs f on the io thread and returns its result (directly when called
+  // there). For the admin thread; the io thread must stay running meanwhile,
+  // which it does while any admin command runs (shutdown drains the admin
+  // socket before the io loop ends).
+  template <class F>
+  auto on_io(F f) const -> decltype(f());
+  admin::ReloadOutcome reload_now();
+  boost::json::object status_now() const;
   void wait_signals();
   void start_watchdog();
   void begin_shutdown(std::string_view why);
@@ -78,6 +96,10 @@ class App final : public admin::DaemonControl {
   std::filesystem::path config_file_;
   std::shared_ptr<const config::Config> config_;
   boost::asio::io_context ioc_;
+  boost::asio::io_context admin_ioc_;  // the admin thread's
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      admin_work_;
+  std::thread admin_thread_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer watchdog_;
   boost::asio::steady_timer drain_timer_;

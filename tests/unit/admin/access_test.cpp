@@ -39,7 +39,9 @@ class FakeDaemon : public admin::DaemonControl {
  public:
   explicit FakeDaemon(config::Config c) : cfg(std::move(c)) {}
   boost::json::object status() const override { return {{"version", "test"}}; }
-  const config::Config& current_config() const override { return cfg; }
+  std::shared_ptr<const config::Config> current_config() const override {
+    return std::make_shared<const config::Config>(cfg);
+  }
   std::vector<std::string> check_config(const fs::path&) const override {
     ++checks;
     return {};

@@ -25,7 +25,9 @@ class FakeDaemon : public admin::DaemonControl {
  public:
   explicit FakeDaemon(config::Config c) : cfg(std::move(c)) {}
   boost::json::object status() const override { return {{"version", "test"}, {"pid", 42}}; }
-  const config::Config& current_config() const override { return cfg; }
+  std::shared_ptr<const config::Config> current_config() const override {
+    return std::make_shared<const config::Config>(cfg);
+  }
   std::vector<std::string> check_config(const fs::path& file) const override {
     checked = file;
     if (file.filename() == "bad.toml") return {"bad.toml:1:1: unknown key 'x'"};

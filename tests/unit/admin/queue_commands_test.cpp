@@ -50,7 +50,7 @@ const std::string kBody =
     "</jw315:Bericht>\n";
 
 struct Fixture : test::TempStore {
-  Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db, dir / "backups"); }
+  Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db, dir / "backups", (dir / "sluis.db").string()); }
   std::string add(const std::string& ident, State state,
                   const std::string& destination = "gemeente-m-mailbox",
                   const std::string& hold_reason = "", const std::string& body = kBody) {
