@@ -19,6 +19,7 @@ namespace sluis::admin {
 namespace {
 
 constexpr std::size_t kMaxBackupName = 128;
+constexpr int kBackupPagesPerStep = 32;
 
 // An open file descriptor, closed when it goes.
 struct Fd {
@@ -120,10 +121,17 @@ Answer backup(store::Store& db, const std::string& database, const std::filesyst
   store::BackupRequest br;
   br.source = database;
   br.target = (tmp / "copy.db").string();
+  // Small steps: the copy holds no lock the writer waits for, and cancel is
+  // noticed within one step. Progress lines at each whole percent.
+  br.pages_per_step = kBackupPagesPerStep;
+  std::int64_t shown_percent = -1;
   br.step = [&](std::int64_t done, std::int64_t total) {
     done_pages = done;
     total_pages = total;
-    j.progress(done, total, "pages copied");
+    if (std::int64_t pc = total > 0 ? done * 100 / total : 0; pc != shown_percent) {
+      shown_percent = pc;
+      j.progress(done, total, "pages copied");
+    }
     pause_point("backup.step");
     return !j.cancelled();
   };

@@ -82,6 +82,10 @@ core::Result<BackupResult> copy(const BackupRequest& r) {
   sqlite3_exec(src.db, "COMMIT", nullptr, nullptr, nullptr);
   if (stopped) return core::make_error(kBackupCancelled, "backup cancelled");
   if (rc != SQLITE_DONE) return db_error(dst.db, "backup to " + r.target);
+  // The copy is one self-contained file: opening it later must not need (or
+  // leave) a -wal and -shm next to it.
+  if (sqlite3_exec(dst.db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return db_error(dst.db, "backup journal mode");
   BackupResult out;
   out.pages = pages;
   std::error_code ec;

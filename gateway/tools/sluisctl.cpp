@@ -1,6 +1,11 @@
 // sluisctl: the operator's command line for sluisd's admin socket.
 //
-//   sluisctl [--socket PATH] [--json] COMMAND [--name value ...]
+//   sluisctl [--socket PATH] [--json] [--progress] COMMAND [--name value ...]
+//
+// Long commands (backup, prune, the bulk message actions) report progress on
+// stderr when stderr is a terminal or with --progress; stdout is the same
+// either way. Ctrl-C (closing the connection) cancels such a command at its
+// next step: it answers and audits what it did ("cancelled after N of M").
 //
 // Each `--name value` after the command becomes a string argument of the
 // command. Output is human-readable by default; --json prints the daemon's
@@ -80,7 +85,7 @@ namespace {
 constexpr int kExitUsage = 64, kExitUnavailable = 69, kExitNotPermitted = 77;  // sysexits.h
 
 void usage(std::ostream& out) {
-  out << "usage: sluisctl [--socket PATH] [--json] COMMAND [--name value ...]\n"
+  out << "usage: sluisctl [--socket PATH] [--json] [--progress] COMMAND [--name value ...]\n"
          "       sluisctl list-commands   (every command the daemon answers)\n"
          "       sluisctl overdue [--partner ID] [--as-of YYYY-MM-DD]   (answers owed past their due date)\n"
          "       sluisctl queue-summary | queue-list [--state S --partner P --law L --type N --from DAY --to DAY "
@@ -428,11 +433,14 @@ int main(int argc, char** argv) {
   std::string socket = std::getenv("SLUIS_ADMIN_SOCKET") ? std::getenv("SLUIS_ADMIN_SOCKET")
                                                         : "/run/sluis/sluisd.sock";
   bool json = false;
+  bool progress = ::isatty(STDERR_FILENO) == 1;
   int i = 1;
   for (; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--socket" && i + 1 < argc) {
       socket = argv[++i];
+    } else if (a == "--progress") {
+      progress = true;
     } else if (a == "--json") {
       json = true;
     } else if (a == "--help" || a == "-h") {
@@ -482,7 +490,19 @@ int main(int argc, char** argv) {
     args[a.substr(2)] = argv[++i];
   }
   try {
-    sluis::admin::Answer answer = sluis::admin::call(socket, command, args);
+    // Progress of a long command on stderr (a terminal: one updated line);
+    // stdout carries the answer only, as without progress.
+    const bool tty = ::isatty(STDERR_FILENO) == 1;
+    bool shown = false;
+    auto show = [&](std::int64_t done, std::int64_t total, std::string_view text) {
+      std::cerr << (tty ? "\r" : "") << command << ": " << done;
+      if (total > 0) std::cerr << " / " << total;
+      std::cerr << " " << text << (tty ? "" : "\n") << std::flush;
+      shown = true;
+    };
+    sluis::admin::Answer answer = progress ? sluis::admin::call(socket, command, args, show)
+                                           : sluis::admin::call(socket, command, args);
+    if (shown && tty) std::cerr << "\n";
     if (json) {
       std::cout << boost::json::serialize(sluis::admin::to_json(answer)) << "\n";
     } else {

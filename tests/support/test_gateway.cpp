@@ -19,7 +19,8 @@ std::string port_of(const std::string& url) { return url.empty() ? "0" : url.sub
 }  // namespace
 
 TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
-                         std::string extra_toml, std::vector<std::string> launcher, std::string https_toml)
+                         std::string extra_toml, std::vector<std::string> launcher, std::string https_toml,
+                         std::map<std::string, std::string> env)
     : dir(tag), partners_(std::move(partners)), extra_(std::move(extra_toml)), https_(std::move(https_toml)) {
   auto made = run_command({"/bin/bash", (source_dir() / "tests/support/make-test-pki.sh").string(),
                            (dir.path() / "pki").string()});
@@ -27,7 +28,7 @@ TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestG
   dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
   write_config();
   daemon = std::make_unique<DaemonProcess>(dir.path(), std::vector<std::string>{"--config", "sluisd.toml"},
-                                           std::map<std::string, std::string>{}, std::move(launcher));
+                                           std::move(env), std::move(launcher));
   if (!daemon->wait_for("READY=1")) throw std::runtime_error("sluisd did not start:\n" + daemon->log());
   auto st = sluisctl({"--json", "status-get"});
   if (st.exit_code != 0) throw std::runtime_error("status-get failed: " + st.output);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,10 +27,11 @@ class TestGateway {
  public:
   // `partners` returns the [[partners]] TOML (it may call spki()/pki()).
   // `launcher`: see DaemonProcess (the first start only). `https_toml`: more
-  // key lines for the [https] table (limits).
+  // key lines for the [https] table (limits). `env`: more environment for
+  // sluisd (WATCHDOG_USEC, the test pause points).
   TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
               std::string extra_toml = {}, std::vector<std::string> launcher = {},
-              std::string https_toml = {});
+              std::string https_toml = {}, std::map<std::string, std::string> env = {});
   ~TestGateway();
 
   std::string pki(const std::string& file) const;  // path of a PKI file
