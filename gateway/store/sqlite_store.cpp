@@ -27,55 +27,6 @@ using sqlite::audit_row;
 using sqlite::exec;
 using sqlite::Stmt;
 
-// ---- states ------------------------------------------------------------------
-
-namespace {
-constexpr std::pair<State, std::string_view> kStateNames[] = {
-    {State::received, "received"},   {State::queued, "queued"},     {State::delivering, "delivering"},
-    {State::delivered, "delivered"}, {State::acknowledged, "acknowledged"},
-    {State::deferred, "deferred"},   {State::held, "held"},         {State::dead, "dead"},
-    {State::rejected, "rejected"}};
-}  // namespace
-
-std::string_view to_string(State s) {
-  for (const auto& [st, name] : kStateNames)
-    if (st == s) return name;
-  return "?";
-}
-
-std::optional<State> parse_state(std::string_view s) {
-  for (const auto& [st, name] : kStateNames)
-    if (name == s) return st;
-  return std::nullopt;
-}
-
-bool transition_allowed(State from, State to) {
-  using S = State;
-  switch (from) {
-    case S::received: return to == S::queued || to == S::held || to == S::dead;
-    case S::queued: return to == S::delivering || to == S::delivered || to == S::held || to == S::dead;
-    case S::delivering:
-      return to == S::delivered || to == S::acknowledged || to == S::deferred || to == S::dead || to == S::queued;
-    case S::delivered: return to == S::acknowledged;
-    case S::deferred: return to == S::delivering || to == S::held || to == S::dead || to == S::queued;
-    case S::held: return to == S::queued || to == S::dead;
-    case S::dead: return to == S::queued;  // operator requeue
-    case S::acknowledged:
-    case S::rejected: return false;
-  }
-  return false;
-}
-
-std::string new_message_id() {
-  // Time first: ids made in the same moment sort together, so the indexes on
-  // message ids (messages.id, the audit's, the obligations') take each batch's
-  // new entries on the same few pages instead of one random page per entry.
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  char stamp[16];
-  std::snprintf(stamp, sizeof stamp, "%011llx", static_cast<unsigned long long>(ms.count()) & 0xfffffffffffULL);
-  return "m" + std::string(stamp) + core::random_hex(6);
-}
-
 namespace {
 
 std::string now_utc() { return core::utc_text(std::chrono::system_clock::now()); }

@@ -4,26 +4,7 @@
 // written against it); engines: SQLite now (embedded default), PostgreSQL
 // for several gateways later.
 //
-// Message states (one set of names everywhere, Postfix qmgr style):
-//
-//   received --> queued --> delivering --> delivered --> acknowledged
-//                  ^  |          |
-//                  |  +--> held  +--> deferred --> delivering
-//                  |       |     |
-//                  +-------+     +--> dead  (lifetime exceeded / refused permanently)
-//   rejected  (did not pass; kept for the sender to read; final)
-//
-//   received      committed, not yet routed
-//   queued        routed, waiting for delivery (mailbox messages wait here until fetched)
-//   delivering    a delivery attempt is running (back to queued after a crash)
-//   delivered     the receiver has it (pushed, dropped, or fetched from its mailbox)
-//   acknowledged  the receiver acknowledged it (mailbox ack, push 2xx with id)
-//   deferred      an attempt failed; next_attempt_at says when the next one is
-//   held          operator, partner mode (shadow) or receiver not yet live
-//   dead          given up; last_error says why (an operator can requeue)
-//   rejected      refused at intake; findings say why
-//
-// Illegal transitions are refused (transition() returns an error).
+// Message states and their machine, and message ids: state.hpp.
 //
 // Durability: a commit's callback runs only after the transaction is on disk
 // (SQLite: WAL + synchronous=FULL, fsync at COMMIT). Commits are queued to one
@@ -54,13 +35,9 @@
 #include "gateway/core/result.hpp"
 #include "gateway/standard/deadlines.hpp"
 #include "gateway/standard/ledger.hpp"
+#include "gateway/store/state.hpp"
 
 namespace sluis::store {
-
-enum class State { received, queued, delivering, delivered, acknowledged, deferred, held, dead, rejected };
-std::string_view to_string(State s);
-std::optional<State> parse_state(std::string_view s);
-bool transition_allowed(State from, State to);
 
 struct NewMessage;
 
@@ -467,11 +444,6 @@ struct SqliteOptions {
 core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 // The same with every option at its default.
 core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
-
-// A fresh opaque message id: "m", 11 hex digits of the time in milliseconds,
-// 12 hex digits from the CSPRNG (24 characters; ids made later sort later,
-// which keeps the indexes on them compact; nothing may rely on that).
-std::string new_message_id();
 
 // The error code of body() for a message whose body the retention pruner removed.
 inline constexpr const char* kPrunedError = "store.pruned";
