@@ -20,6 +20,7 @@
 #include "gateway/admin/test_pause.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/app/table_routing.hpp"
+#include "gateway/core/assert.hpp"
 #include "gateway/core/metrics.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/rules/reference_loader.hpp"
@@ -279,7 +280,12 @@ int App::run() {
   core::log(events::kStarted, {{"version", version()},
                                {"pid", static_cast<long>(::getpid())},
                                {"config", config_->source.string()}});
-  ioc_.run();
+  {
+    // The io thread serves every partner: nothing on it may wait for the
+    // store's writer or another thread (core/assert.hpp).
+    core::NonBlockingThread io_thread;
+    ioc_.run();
+  }
   // The admin socket is closed and idle (begin_shutdown waited for it).
   admin_work_.reset();
   admin_ioc_.stop();

@@ -20,6 +20,9 @@
 // waits on the admin thread (closing the admin socket is posted to it, its
 // on_idle posted back). Further: the intake's validation pool, the
 // store-read pool (reads_), the store's writer thread, the delivery thread.
+// While it runs ioc_, the io thread is marked as one that must not block
+// (core::NonBlockingThread): a store write that waits for the writer there
+// fails SLUIS_ASSERT and aborts, so such a handler fails every HTTPS test.
 // Failure: start-up errors are exceptions (config: ConfigError -> exit 78).
 #pragma once
 
