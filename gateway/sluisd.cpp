@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "gateway/app/app.hpp"
+#include "gateway/config/example.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/xml/schema_set.hpp"
 
@@ -19,7 +20,9 @@ int main(int argc, char** argv) {
       "config,c", po::value<std::string>()->default_value("/etc/sluis/sluisd.toml"),
       "configuration file")("check-config",
                             "check the configuration (and everything it names) and exit: 0 valid, "
-                            "78 invalid");
+                            "78 invalid")(
+      "print-config-example", po::value<std::string>(),
+      "print the documented example configuration NAME (development or production) and exit");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, opts), vm);
@@ -34,6 +37,15 @@ int main(int argc, char** argv) {
   }
   if (vm.count("version")) {
     std::cout << "sluisd " << sluis::app::version() << "\n";
+    return 0;
+  }
+  if (vm.count("print-config-example")) {
+    auto kind = sluis::config::example_named(vm["print-config-example"].as<std::string>());
+    if (!kind) {
+      std::cerr << "sluisd: --print-config-example takes development or production\n";
+      return kExitUsage;
+    }
+    std::cout << sluis::config::render_example(*kind);
     return 0;
   }
   const std::string file = vm["config"].as<std::string>();

@@ -9,18 +9,19 @@
 #include <sstream>
 
 #include "gateway/config/reader.hpp"
-#include "gateway/core/digest.hpp"
 #include "gateway/core/date.hpp"
+#include "gateway/core/digest.hpp"
 #include "gateway/core/ids.hpp"
 
 namespace sluis::config {
 
 using detail::TableReader;
-using namespace std::chrono_literals;
 
 namespace {
 
-bool core_all_digits(const std::string& s) { return core::all_digits(s); }
+bool core_all_digits(const std::string& s) {
+  return core::all_digits(s);
+}
 
 std::string join_errors(const std::vector<std::string>& errors) {
   std::string out;
@@ -44,11 +45,11 @@ std::filesystem::path env_dir(const char* name) {
 void read_admin(TableReader r, const Config& cfg, AdminConfig& a) {
   std::filesystem::path runtime = env_dir("RUNTIME_DIRECTORY");
   a.socket = r.path("socket", (runtime.empty() ? cfg.state_dir : runtime) / "sluisd.sock");
-  a.group = r.string("group", a.group);
-  a.group_required = r.boolean("group_required", a.group_required);
-  a.max_connections = static_cast<int>(r.integer("max_connections", a.max_connections, 1, 1024));
-  a.read_timeout = r.duration("read_timeout", a.read_timeout, 100ms, 3600s);
-  a.max_request = r.size("max_request", a.max_request, 1024, 64ULL << 20);
+  a.group = r.string("group");
+  a.group_required = r.boolean("group_required");
+  a.max_connections = static_cast<int>(r.integer("max_connections"));
+  a.read_timeout = r.duration("read_timeout");
+  a.max_request = r.size("max_request");
   if (a.socket.string().size() >= 108)
     r.error_at("socket", "path is longer than a Unix socket address allows (107 bytes)");
   r.finish();
@@ -59,7 +60,8 @@ int port_from_env(const char* name, int fallback, std::vector<std::string>& erro
   if (!v || !*v) return fallback;
   std::string s(v);
   if (!core_all_digits(s) || s.size() > 5 || std::stoi(s) > 65535) {
-    errors.push_back(fmt::format("environment: {}=\"{}\" is not a port; allowed 0..65535 (0: any free port)", name, s));
+    errors.push_back(fmt::format(
+        "environment: {}=\"{}\" is not a port; allowed 0..65535 (0: any free port)", name, s));
     return fallback;
   }
   return std::stoi(s);
@@ -72,53 +74,56 @@ void read_tls(TableReader r, const Config& cfg, TlsConfig& t) {
   t.key = r.path("key", pki / "server.key");
   for (const auto& s : r.strings("ca", {(pki / "ca.pem").string()}))
     t.ca.push_back(std::filesystem::absolute(s).lexically_normal());
-  for (const auto& s : r.strings("crl", {})) t.crl.push_back(std::filesystem::absolute(s).lexically_normal());
+  for (const auto& s : r.strings("crl"))
+    t.crl.push_back(std::filesystem::absolute(s).lexically_normal());
   r.finish();
 }
 
-void read_https(TableReader r, const Config& cfg, HttpsConfig& h, std::vector<std::string>& errors) {
-  h.enabled = r.boolean("enabled", h.enabled);
-  h.address = r.string("address", h.address);
-  h.port = static_cast<int>(r.integer("port", h.port, 0, 65535));
+void read_https(TableReader r, const Config& cfg, HttpsConfig& h,
+                std::vector<std::string>& errors) {
+  h.enabled = r.boolean("enabled");
+  h.address = r.string("address");
+  h.port = static_cast<int>(r.integer("port"));
   h.port = port_from_env("SLUIS_PORT", h.port, errors);
-  h.max_connections = static_cast<int>(r.integer("max_connections", h.max_connections, 1, 100000));
-  h.max_connections_per_address = static_cast<int>(
-      r.integer("max_connections_per_address", h.max_connections_per_address, 1, 100000));
-  h.max_connection_age = r.duration("max_connection_age", h.max_connection_age, 1s, 30 * 24h);
-  h.handshake_timeout = r.duration("handshake_timeout", h.handshake_timeout, 100ms, 300s);
-  h.header_timeout = r.duration("header_timeout", h.header_timeout, 100ms, 300s);
-  h.body_timeout = r.duration("body_timeout", h.body_timeout, 100ms, 3600s);
-  h.idle_timeout = r.duration("idle_timeout", h.idle_timeout, 100ms, 3600s);
-  h.max_header = r.size("max_header", h.max_header, 1024, 1ULL << 20);
-  h.max_body = r.size("max_body", h.max_body, 1024, 1ULL << 30);
+  h.max_connections = static_cast<int>(r.integer("max_connections"));
+  h.max_connections_per_address = static_cast<int>(r.integer("max_connections_per_address"));
+  h.max_connection_age = r.duration("max_connection_age");
+  h.handshake_timeout = r.duration("handshake_timeout");
+  h.header_timeout = r.duration("header_timeout");
+  h.body_timeout = r.duration("body_timeout");
+  h.idle_timeout = r.duration("idle_timeout");
+  h.max_header = r.size("max_header");
+  h.max_body = r.size("max_body");
   read_tls(r.table("tls"), cfg, h.tls);
   if (h.enabled && (h.tls.cert.empty() || h.tls.key.empty() || h.tls.ca.empty()))
-    r.error_at("tls", "the HTTPS listener needs tls.cert, tls.key and at least one tls.ca "
-                      "(or set https.enabled = false)");
+    r.error_at("tls",
+               "the HTTPS listener needs tls.cert, tls.key and at least one tls.ca "
+               "(or set https.enabled = false)");
   r.finish();
 }
 
 void read_plain(TableReader r, PlainConfig& p, std::vector<std::string>& errors) {
-  p.enabled = r.boolean("enabled", p.enabled);
-  p.address = r.one_of("address", p.address, {"127.0.0.1", "::1", "localhost"});
-  p.port = static_cast<int>(r.integer("port", p.port, 0, 65535));
+  p.enabled = r.boolean("enabled");
+  p.address = r.one_of("address");
+  p.port = static_cast<int>(r.integer("port"));
   p.port = port_from_env("SLUIS_PLAIN_PORT", p.port, errors);
   r.finish();
 }
 
 void read_partner(TableReader& r, Partner& p) {
-  p.id = r.string("id", "");
+  p.id = r.string("id");
   if (p.id.empty()) r.error_at("id", "every partner needs an id");
-  std::string role = r.one_of("role", "aanbieder", {"gemeente", "aanbieder", "intermediair"});
-  p.role = role == "gemeente" ? PartnerRole::gemeente
-           : role == "aanbieder" ? PartnerRole::aanbieder : PartnerRole::intermediair;
-  std::string mode = r.one_of("mode", "live", {"not_enrolled", "shadow", "live"});
-  p.mode = mode == "live" ? PartnerMode::live
-           : mode == "shadow" ? PartnerMode::shadow : PartnerMode::not_enrolled;
-  p.retour = r.one_of("retour", "partner", {"partner", "gateway"}) == "gateway" ? RetourMode::gateway
-                                                                              : RetourMode::partner;
-  p.orphans = r.one_of("orphans", "refuse", {"refuse", "hold"}) == "hold" ? OrphanMode::hold : OrphanMode::refuse;
-  p.codes = r.strings("codes", {});
+  std::string role = r.one_of("role");
+  p.role = role == "gemeente"    ? PartnerRole::gemeente
+           : role == "aanbieder" ? PartnerRole::aanbieder
+                                 : PartnerRole::intermediair;
+  std::string mode = r.one_of("mode");
+  p.mode = mode == "live"     ? PartnerMode::live
+           : mode == "shadow" ? PartnerMode::shadow
+                              : PartnerMode::not_enrolled;
+  p.retour = r.one_of("retour") == "gateway" ? RetourMode::gateway : RetourMode::partner;
+  p.orphans = r.one_of("orphans") == "hold" ? OrphanMode::hold : OrphanMode::refuse;
+  p.codes = r.strings("codes");
   if (p.codes.empty()) r.error_at("codes", "a partner acts for at least one code");
   for (const auto& c : p.codes) {
     bool agb = c.size() == 8 && core_all_digits(c), cbs = c.size() == 4 && core_all_digits(c);
@@ -127,21 +132,25 @@ void read_partner(TableReader& r, Partner& p) {
     else if (p.role == PartnerRole::aanbieder && !agb)
       r.error_at("codes", fmt::format("\"{}\" is not an AGB code (8 digits)", c));
     else if (!agb && !cbs)
-      r.error_at("codes", fmt::format("\"{}\" is neither an AGB (8 digits) nor a CBS code (4 digits)", c));
+      r.error_at("codes",
+                 fmt::format("\"{}\" is neither an AGB (8 digits) nor a CBS code (4 digits)", c));
   }
-  p.rate = static_cast<double>(r.integer("rate", 0, 0, 100000));
-  p.burst = static_cast<int>(r.integer("burst", static_cast<std::int64_t>(p.rate * 2), 0, 1000000));
+  p.rate = static_cast<double>(r.integer("rate"));
+  p.burst = static_cast<int>(r.integer("burst", static_cast<std::int64_t>(p.rate * 2)));
   r.each_table("certificates", [&](TableReader& c) {
     CertIdentity id;
-    id.spki_sha256 = c.string("spki_sha256", "");
-    id.subject = c.string("subject", "");
-    id.issuer_ca = c.path("issuer_ca", "");
+    id.spki_sha256 = c.string("spki_sha256");
+    id.subject = c.string("subject");
+    id.issuer_ca = c.path("issuer_ca");
     if (!id.spki_sha256.empty()) {
       bool hex = id.spki_sha256.size() == 64 &&
                  id.spki_sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
-      if (!hex) c.error_at("spki_sha256", "expected 64 lowercase hex characters (SHA-256 of the SubjectPublicKeyInfo)");
+      if (!hex)
+        c.error_at("spki_sha256",
+                   "expected 64 lowercase hex characters (SHA-256 of the SubjectPublicKeyInfo)");
     } else if (id.subject.empty() || id.issuer_ca.empty()) {
-      c.error_at("subject", "name the certificate by spki_sha256, or by subject together with issuer_ca");
+      c.error_at("subject",
+                 "name the certificate by spki_sha256, or by subject together with issuer_ca");
     }
     p.certificates.push_back(std::move(id));
   });
@@ -156,9 +165,8 @@ constexpr std::string_view kReservedPartnerIds[] = {"sluis"};
 bool reserved_partner_id(std::string_view id) {
   for (auto r : kReservedPartnerIds) {
     if (id.size() != r.size()) continue;
-    if (std::equal(id.begin(), id.end(), r.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        }))
+    if (std::equal(id.begin(), id.end(), r.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
       return true;
   }
   return false;
@@ -169,7 +177,8 @@ void read_partners(TableReader& r, std::vector<Partner>& out) {
     Partner p;
     read_partner(t, p);
     if (reserved_partner_id(p.id))
-      t.error_at("id", fmt::format("partner id \"{}\" is reserved for sluis itself; choose another", p.id));
+      t.error_at("id", fmt::format("partner id \"{}\" is reserved for sluis itself; choose another",
+                                   p.id));
     for (const auto& q : out)
       if (q.id == p.id) t.error_at("id", fmt::format("partner id \"{}\" is used twice", p.id));
     // One code, one owner: the receiver of a message and who may answer it
@@ -177,17 +186,18 @@ void read_partners(TableReader& r, std::vector<Partner>& out) {
     for (const auto& c : p.codes)
       for (const auto& q : out)
         if (std::find(q.codes.begin(), q.codes.end(), c) != q.codes.end())
-          t.error_at("codes", fmt::format("code \"{}\" already belongs to partner \"{}\"; a code has "
-                                          "one partner (an intermediary lists it instead of the "
-                                          "municipality)",
-                                          c, q.id));
+          t.error_at("codes",
+                     fmt::format("code \"{}\" already belongs to partner \"{}\"; a code has "
+                                 "one partner (an intermediary lists it instead of the "
+                                 "municipality)",
+                                 c, q.id));
     out.push_back(std::move(p));
   });
 }
 
 void read_calendar(TableReader r, CalendarConfig& c) {
-  c.goede_vrijdag_closed = r.boolean("goede_vrijdag_closed", c.goede_vrijdag_closed);
-  c.closing_days = r.strings("closing_days", {});
+  c.goede_vrijdag_closed = r.boolean("goede_vrijdag_closed");
+  c.closing_days = r.strings("closing_days");
   for (const auto& d : c.closing_days)
     if (!core::parse_date(d))
       r.error_at("closing_days", fmt::format("\"{}\" is not a date (YYYY-MM-DD)", d));
@@ -195,41 +205,46 @@ void read_calendar(TableReader r, CalendarConfig& c) {
 }
 
 void read_delivery(TableReader r, DeliveryConfig& d) {
-  d.min_backoff = r.duration("min_backoff", d.min_backoff, 100ms, 24h);
-  d.max_backoff = r.duration("max_backoff", d.max_backoff, 100ms, 7 * 24h);
-  d.max_lifetime = r.duration("max_lifetime", d.max_lifetime, 1s, 90 * 24h);
-  d.scan_interval = r.duration("scan_interval", d.scan_interval, 10ms, 600s);
-  d.pickup_interval = r.duration("pickup_interval", d.pickup_interval, 10ms, 24h);
-  if (d.max_backoff < d.min_backoff) r.error_at("max_backoff", "must not be shorter than min_backoff");
+  d.min_backoff = r.duration("min_backoff");
+  d.max_backoff = r.duration("max_backoff");
+  d.max_lifetime = r.duration("max_lifetime");
+  d.scan_interval = r.duration("scan_interval");
+  d.pickup_interval = r.duration("pickup_interval");
+  if (d.max_backoff < d.min_backoff)
+    r.error_at("max_backoff", "must not be shorter than min_backoff");
   r.finish();
 }
 
 void read_deadlines(TableReader r, DeadlinesConfig& d) {
-  d.scan_interval = r.duration("scan_interval", d.scan_interval, 1s, 24h);
+  d.scan_interval = r.duration("scan_interval");
   r.finish();
 }
 
 void read_destinations(TableReader& r, const Config& cfg, std::vector<DestinationConfig>& out) {
   r.each_table("destinations", [&](TableReader& t) {
     DestinationConfig d;
-    d.id = t.string("id", "");
+    d.id = t.string("id");
     if (d.id.empty()) t.error_at("id", "every destination needs an id");
-    if (d.id.starts_with("mailbox:")) t.error_at("id", "ids starting with \"mailbox:\" are the partners' own mailboxes");
-    std::string kind = t.one_of("kind", "push", {"mailbox", "push", "drop"});
-    d.kind = kind == "push" ? DestinationKind::push : kind == "drop" ? DestinationKind::drop : DestinationKind::mailbox;
-    d.partner = t.string("partner", "");
+    if (d.id.starts_with("mailbox:"))
+      t.error_at("id", "ids starting with \"mailbox:\" are the partners' own mailboxes");
+    std::string kind = t.one_of("kind");
+    d.kind = kind == "push"   ? DestinationKind::push
+             : kind == "drop" ? DestinationKind::drop
+                              : DestinationKind::mailbox;
+    d.partner = t.string("partner");
     if (d.partner.empty()) t.error_at("partner", "name the partner this destination delivers to");
-    d.url = t.string("url", "");
-    d.ca = t.path("ca", "");
+    d.url = t.string("url");
+    d.ca = t.path("ca");
     d.client_cert = t.path("client_cert", cfg.https.tls.cert);
     d.client_key = t.path("client_key", cfg.https.tls.key);
-    d.concurrency = static_cast<int>(t.integer("concurrency", d.concurrency, 1, 256));
-    d.timeout = t.duration("timeout", d.timeout, 100ms, 600s);
-    d.directory = t.path("directory", "");
+    d.concurrency = static_cast<int>(t.integer("concurrency"));
+    d.timeout = t.duration("timeout");
+    d.directory = t.path("directory");
     if (d.kind == DestinationKind::push) {
       if (!d.url.starts_with("https://"))
         t.error_at("url", "a push destination needs an https:// URL (https://host[:port]/path)");
-      if (d.ca.empty()) t.error_at("ca", "a push destination pins the CA of the receiver's server certificate");
+      if (d.ca.empty())
+        t.error_at("ca", "a push destination pins the CA of the receiver's server certificate");
     }
     if (d.kind == DestinationKind::drop && d.directory.empty())
       t.error_at("directory", "a drop destination needs a directory");
@@ -242,24 +257,31 @@ void read_destinations(TableReader& r, const Config& cfg, std::vector<Destinatio
 void read_routes(TableReader& r, std::vector<RouteConfig>& out) {
   r.each_table("routes", [&](TableReader& t) {
     RouteConfig c;
-    c.law = t.one_of("law", "", {"", "iwmo", "ijw"});
-    for (auto n : t.integers("types", {})) {
-      if (n < 301 || n > 325) t.error_at("types", fmt::format("{} is not a message number (301 ... 325)", n));
+    c.law = t.one_of("law");
+    const Key& types = *find_key(*find_section("routes"), "types");
+    for (auto n : t.integers("types")) {
+      if (n < types.min || n > types.max)
+        t.error_at("types",
+                   fmt::format("{} is not a message number ({} ... {})", n, types.min, types.max));
       c.types.push_back(static_cast<int>(n));
     }
-    c.receivers = t.strings("receivers", {});
+    c.receivers = t.strings("receivers");
     if (c.receivers.empty()) t.error_at("receivers", "a route names the receiver codes it covers");
     for (const auto& code : c.receivers)
       if (!core_all_digits(code) || (code.size() != 4 && code.size() != 8))
-        t.error_at("receivers", fmt::format("\"{}\" is neither a CBS (4 digits) nor an AGB code (8 digits)", code));
-    c.destination = t.string("destination", "");
+        t.error_at(
+            "receivers",
+            fmt::format("\"{}\" is neither a CBS (4 digits) nor an AGB code (8 digits)", code));
+    c.destination = t.string("destination");
     if (c.destination.empty()) t.error_at("destination", "a route needs a destination id");
-    c.from = t.string("from", "");
-    c.until = t.string("until", "");
+    c.from = t.string("from");
+    c.until = t.string("until");
     for (const auto* d : {&c.from, &c.until})
       if (!d->empty() && !core::parse_date(*d))
-        t.error_at(d == &c.from ? "from" : "until", fmt::format("\"{}\" is not a date (YYYY-MM-DD)", *d));
-    if (!c.from.empty() && !c.until.empty() && c.until < c.from) t.error_at("until", "ends before it begins");
+        t.error_at(d == &c.from ? "from" : "until",
+                   fmt::format("\"{}\" is not a date (YYYY-MM-DD)", *d));
+    if (!c.from.empty() && !c.until.empty() && c.until < c.from)
+      t.error_at("until", "ends before it begins");
     out.push_back(std::move(c));
   });
 }
@@ -273,33 +295,32 @@ void read_reference(TableReader r, ReferenceConfig& c) {
 
 void read_schemas(TableReader r, SchemasConfig& c) {
   c.dir = r.path("dir", std::filesystem::path(SLUIS_SCHEMA_DIR));
-  c.packs = r.strings("packs", c.packs);
+  c.packs = r.strings("packs");
   if (c.packs.empty()) r.error_at("packs", "at least one schema pack must be active");
   for (const auto& p : c.packs) {
     auto slash = p.find('/');
     if (slash == std::string::npos || (p.substr(0, slash) != "iwmo" && p.substr(0, slash) != "ijw"))
       r.error_at("packs", fmt::format("\"{}\" is not <law>/<release> (e.g. \"ijw/3.2\")", p));
   }
-  c.max_message = r.size("max_message", c.max_message, 1024, 1ULL << 30);
-  c.max_depth = static_cast<int>(r.integer("max_depth", c.max_depth, 16, 1024));
-  c.max_entity_expansions =
-      static_cast<int>(r.integer("max_entity_expansions", c.max_entity_expansions, 0, 100000));
+  c.max_message = r.size("max_message");
+  c.max_depth = static_cast<int>(r.integer("max_depth"));
+  c.max_entity_expansions = static_cast<int>(r.integer("max_entity_expansions"));
   r.finish();
 }
 
 void read_store(TableReader r, const Config& cfg, StoreConfig& c) {
-  c.engine = r.one_of("engine", c.engine, {"sqlite"});
+  c.engine = r.one_of("engine");
   c.path = r.path("path", cfg.state_dir / "sluis.db");
-  c.busy_timeout = r.duration("busy_timeout", c.busy_timeout, 0ms, 600s);
-  c.max_batch = static_cast<int>(r.integer("max_batch", c.max_batch, 1, 100000));
-  c.max_queue = static_cast<int>(r.integer("max_queue", c.max_queue, 1, 1000000));
-  c.retention = r.duration("retention", c.retention, 62 * 24h, 36500 * 24h);
-  c.prune_interval = r.duration("prune_interval", c.prune_interval, 10s, 24h);
+  c.busy_timeout = r.duration("busy_timeout");
+  c.max_batch = static_cast<int>(r.integer("max_batch"));
+  c.max_queue = static_cast<int>(r.integer("max_queue"));
+  c.retention = r.duration("retention");
+  c.prune_interval = r.duration("prune_interval");
   r.finish();
 }
 
 void read_intake(TableReader r, IntakeConfig& c) {
-  c.validation_threads = static_cast<int>(r.integer("validation_threads", c.validation_threads, 0, 256));
+  c.validation_threads = static_cast<int>(r.integer("validation_threads"));
   r.finish();
 }
 
@@ -321,9 +342,9 @@ void read_secrets(TableReader r, const Config& cfg, SecretsConfig& s) {
 void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   std::filesystem::path state = env_dir("STATE_DIRECTORY");
   cfg.state_dir = r.path("state_dir", state.empty() ? std::filesystem::path("var") : state);
-  std::string level = r.one_of("log_level", "info", {"err", "warning", "notice", "info", "debug"});
+  std::string level = r.one_of("log_level");
   core::parse_level(level, cfg.log_level);
-  cfg.drain_timeout = r.duration("drain_timeout", cfg.drain_timeout, 0ms, 600s);
+  cfg.drain_timeout = r.duration("drain_timeout");
   read_admin(r.table("admin"), cfg, cfg.admin);
   read_https(r.table("https"), cfg, cfg.https, errors);
   read_plain(r.table("plain"), cfg.plain, errors);
@@ -335,17 +356,22 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_routes(r, cfg.routes);
   // Cross-references: every route's destination and every destination's partner exist.
   for (const auto& d : cfg.destinations)
-    if (std::none_of(cfg.partners.begin(), cfg.partners.end(), [&](const Partner& p) { return p.id == d.partner; }))
-      r.error_at("destinations", fmt::format("destination \"{}\": partner \"{}\" is not configured", d.id, d.partner));
+    if (std::none_of(cfg.partners.begin(), cfg.partners.end(),
+                     [&](const Partner& p) { return p.id == d.partner; }))
+      r.error_at("destinations", fmt::format("destination \"{}\": partner \"{}\" is not configured",
+                                             d.id, d.partner));
   for (const auto& rt : cfg.routes) {
     bool known = std::any_of(cfg.destinations.begin(), cfg.destinations.end(),
                              [&](const DestinationConfig& d) { return d.id == rt.destination; }) ||
                  (rt.destination.starts_with("mailbox:") &&
-                  std::any_of(cfg.partners.begin(), cfg.partners.end(),
-                              [&](const Partner& p) { return "mailbox:" + p.id == rt.destination; }));
+                  std::any_of(cfg.partners.begin(), cfg.partners.end(), [&](const Partner& p) {
+                    return "mailbox:" + p.id == rt.destination;
+                  }));
     if (!known)
-      r.error_at("routes", fmt::format("route to \"{}\": no such destination (a [[destinations]] id or "
-                                       "\"mailbox:<partner id>\")", rt.destination));
+      r.error_at("routes",
+                 fmt::format("route to \"{}\": no such destination (a [[destinations]] id or "
+                             "\"mailbox:<partner id>\")",
+                             rt.destination));
   }
   read_reference(r.table("reference"), cfg.reference);
   read_schemas(r.table("schemas"), cfg.schemas);
@@ -371,14 +397,15 @@ Config parse_config(std::string_view text, const std::string& name) {
   Config cfg;
   cfg.hash = core::sha256_hex(text);
   std::vector<std::string> errors;
-  read_root(TableReader(&root, name, "", errors), cfg, errors);
+  read_root(TableReader(&root, *find_section(""), name, "", errors), cfg, errors);
   if (!errors.empty()) throw ConfigError(std::move(errors));
   return cfg;
 }
 
 Config load_config(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw ConfigError({fmt::format("{}: cannot open the configuration file", file.string())});
+  if (!in)
+    throw ConfigError({fmt::format("{}: cannot open the configuration file", file.string())});
   std::ostringstream ss;
   ss << in.rdbuf();
   Config cfg = parse_config(ss.str(), file.string());
@@ -388,27 +415,36 @@ Config load_config(const std::filesystem::path& file) {
 
 std::string_view to_string(PartnerRole r) {
   switch (r) {
-    case PartnerRole::gemeente: return "gemeente";
-    case PartnerRole::aanbieder: return "aanbieder";
-    case PartnerRole::intermediair: return "intermediair";
+    case PartnerRole::gemeente:
+      return "gemeente";
+    case PartnerRole::aanbieder:
+      return "aanbieder";
+    case PartnerRole::intermediair:
+      return "intermediair";
   }
   return "?";
 }
 
 std::string_view to_string(PartnerMode m) {
   switch (m) {
-    case PartnerMode::not_enrolled: return "not_enrolled";
-    case PartnerMode::shadow: return "shadow";
-    case PartnerMode::live: return "live";
+    case PartnerMode::not_enrolled:
+      return "not_enrolled";
+    case PartnerMode::shadow:
+      return "shadow";
+    case PartnerMode::live:
+      return "live";
   }
   return "?";
 }
 
 std::string_view to_string(DestinationKind k) {
   switch (k) {
-    case DestinationKind::mailbox: return "mailbox";
-    case DestinationKind::push: return "push";
-    case DestinationKind::drop: return "drop";
+    case DestinationKind::mailbox:
+      return "mailbox";
+    case DestinationKind::push:
+      return "push";
+    case DestinationKind::drop:
+      return "drop";
   }
   return "?";
 }

@@ -1,9 +1,17 @@
 // sluisd's configuration: TOML (toml++) into plain structs with defaults.
 //
-// Every key has a default here and is documented in config/sluisd.toml. Unknown
-// keys and bad values are refused with file:line:col and the allowed range;
-// all errors of a file are reported at once (ConfigError::errors). Durations
-// carry units ("30s", "500ms", "5m"), sizes too ("25MiB").
+// Every key is declared once, in the tables of keys.hpp (name, type, default,
+// range, unit, help); the structs below take their defaults from there, the
+// reader its defaults and ranges, and the documented examples
+// (config/sluisd.toml, config/sluisd.production.toml) their text. Unknown keys
+// and bad values are refused with file:line:col and the allowed range; all
+// errors of a file are reported at once (ConfigError::errors). Durations carry
+// units ("30s", "500ms", "5m"), sizes too ("25MiB").
+//
+// This module only parses and range-checks. Whether what the file names can be
+// loaded (certificates, partners, lanes, schema packs, reference lists) is
+// checked by app::check_config_file, the one check path of --check-config,
+// config-test and reload.
 //
 // Secrets (the key for hashing BSNs …) are never written inline: a secret key
 // holds a reference, "file:/path" or "credential:NAME" (a systemd credential
@@ -13,8 +21,9 @@
 // Relative paths are resolved against the working directory at load time, so a
 // reload later never changes what they mean.
 //
-// Adding a section: a struct below, a member in Config, its reader in
-// sections.cpp, its keys in config/sluisd.toml, its to_json in config_json.cpp.
+// Adding a section: its table in keys.hpp, a struct below, a member in Config,
+// its reader in config.cpp, its to_json in config_json.cpp; then regenerate the
+// examples (`sluisd --print-config-example development|production`).
 //
 // Threading: load_config is pure (reads files, no globals); the App swaps a
 // shared_ptr<const Config> on reload (transactional: parse new, swap on success).
@@ -28,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/config/keys.hpp"
 #include "gateway/core/log.hpp"
 
 namespace sluis::config {
@@ -49,51 +59,52 @@ class Secret {
 };
 
 struct AdminConfig {
-  std::filesystem::path socket;      // default: $RUNTIME_DIRECTORY or state_dir, + /sluisd.sock
-  std::string group = "sluis-admin"; // group owning the socket; mode 0660
-  bool group_required = false;       // when false a missing group only logs a warning
-  int max_connections = 16;
-  Duration read_timeout = std::chrono::seconds(30);
-  std::uint64_t max_request = 1 << 20;  // 1 MiB
+  std::filesystem::path socket;  // default: $RUNTIME_DIRECTORY or state_dir, + /sluisd.sock
+  std::string group{keys::text(keys::kAdmin, "group")};  // group owning the socket; mode 0660
+  bool group_required = keys::flag(keys::kAdmin, "group_required");  // else a warning only
+  int max_connections = static_cast<int>(keys::number(keys::kAdmin, "max_connections"));
+  Duration read_timeout = Duration(keys::number(keys::kAdmin, "read_timeout"));
+  std::uint64_t max_request = keys::number(keys::kAdmin, "max_request");
 };
 
 // TLS material of the HTTPS listener. Reloadable: new connections use the new
 // context, running ones keep theirs.
 struct TlsConfig {
-  std::filesystem::path cert;            // server certificate chain (PEM)
-  std::filesystem::path key;             // its private key (PEM)
-  std::vector<std::filesystem::path> ca; // CA bundle(s) client certificates must chain to
+  std::filesystem::path cert;              // server certificate chain (PEM)
+  std::filesystem::path key;               // its private key (PEM)
+  std::vector<std::filesystem::path> ca;   // CA bundle(s) client certificates must chain to
   std::vector<std::filesystem::path> crl;  // CRLs (PEM); when set, every chain is checked
 };
 
 // The HTTPS listener partners submit to (mutual TLS). Env SLUIS_PORT overrides
 // `port`; port 0 takes any free port (status-get shows which).
 struct HttpsConfig {
-  bool enabled = true;
-  std::string address = "127.0.0.1";
-  int port = 8443;
+  bool enabled = keys::flag(keys::kHttps, "enabled");
+  std::string address{keys::text(keys::kHttps, "address")};
+  int port = static_cast<int>(keys::number(keys::kHttps, "port"));
   TlsConfig tls;
-  int max_connections = 1024;
+  int max_connections = static_cast<int>(keys::number(keys::kHttps, "max_connections"));
   // Connections one client address may hold at once: a client without a
   // certificate (or a flood from one address) cannot take every slot.
-  int max_connections_per_address = 64;
+  int max_connections_per_address =
+      static_cast<int>(keys::number(keys::kHttps, "max_connections_per_address"));
   // A connection is closed after this long (after the answer in flight), so
   // no connection outlives its certificate check by much and clients reconnect.
-  Duration max_connection_age = std::chrono::hours(1);
-  Duration handshake_timeout = std::chrono::seconds(10);
-  Duration header_timeout = std::chrono::seconds(10);
-  Duration body_timeout = std::chrono::seconds(60);
-  Duration idle_timeout = std::chrono::seconds(60);
-  std::uint64_t max_header = 16 << 10;        // 16 KiB
-  std::uint64_t max_body = 25ULL << 20;       // 25 MiB, the chain's limit
+  Duration max_connection_age = Duration(keys::number(keys::kHttps, "max_connection_age"));
+  Duration handshake_timeout = Duration(keys::number(keys::kHttps, "handshake_timeout"));
+  Duration header_timeout = Duration(keys::number(keys::kHttps, "header_timeout"));
+  Duration body_timeout = Duration(keys::number(keys::kHttps, "body_timeout"));
+  Duration idle_timeout = Duration(keys::number(keys::kHttps, "idle_timeout"));
+  std::uint64_t max_header = keys::number(keys::kHttps, "max_header");
+  std::uint64_t max_body = keys::number(keys::kHttps, "max_body");  // the chain's limit
 };
 
 // The plain-HTTP listener for /healthz (and /metrics), loopback only.
 // Env SLUIS_PLAIN_PORT overrides `port`.
 struct PlainConfig {
-  bool enabled = true;
-  std::string address = "127.0.0.1";
-  int port = 8080;
+  bool enabled = keys::flag(keys::kPlain, "enabled");
+  std::string address{keys::text(keys::kPlain, "address")};
+  int port = static_cast<int>(keys::number(keys::kPlain, "port"));
 };
 
 enum class PartnerRole { gemeente, aanbieder, intermediair };
@@ -103,18 +114,18 @@ enum class PartnerMode { not_enrolled, shadow, live };
 // SubjectPublicKeyInfo (preferred), or by its subject together with the CA
 // that issued it.
 struct CertIdentity {
-  std::string spki_sha256;             // lowercase hex, 64 chars
-  std::string subject;                 // RFC 2253, e.g. "CN=aanbieder 87654321,O=…"
-  std::filesystem::path issuer_ca;     // PEM of the issuing CA (required with subject)
+  std::string spki_sha256;          // lowercase hex, 64 chars
+  std::string subject;              // RFC 2253, e.g. "CN=aanbieder 87654321,O=…"
+  std::filesystem::path issuer_ca;  // PEM of the issuing CA (required with subject)
 };
 
 enum class RetourMode { partner, gateway };
 enum class OrphanMode { refuse, hold };
 
 struct Partner {
-  std::string id;                      // operator's name for the partner, unique
+  std::string id;  // operator's name for the partner, unique
   PartnerRole role = PartnerRole::aanbieder;
-  std::vector<std::string> codes;      // AGB (8 digits) / CBS (4 digits) codes it may act for
+  std::vector<std::string> codes;  // AGB (8 digits) / CBS (4 digits) codes it may act for
   PartnerMode mode = PartnerMode::live;
   // Who answers the messages this partner receives (its retours and 325s):
   // "partner" (default) the partner itself, sluis's cross-message findings are
@@ -126,8 +137,8 @@ struct Partner {
   // for the migration window of a partner whose history is not imported yet.
   OrphanMode orphans = OrphanMode::refuse;
   std::vector<CertIdentity> certificates;
-  double rate = 0;                     // requests per second; 0 = unlimited
-  int burst = 0;                       // bucket size; default 2 x rate
+  double rate = 0;  // requests per second; 0 = unlimited
+  int burst = 0;    // bucket size; default 2 x rate
 };
 
 std::string_view to_string(PartnerRole r);
@@ -143,50 +154,59 @@ struct ReferenceConfig {
 // Schema packs: which law/release packs are active (two releases can be active
 // side by side), and the hardening limits of XML parsing.
 struct SchemasConfig {
-  std::filesystem::path dir;            // root with <law>/<release>/ packs; default installed
-  std::vector<std::string> packs = {"iwmo/3.2", "ijw/3.2"};
-  std::uint64_t max_message = 25ULL << 20;  // 25 MiB, the chain's limit (OP179)
-  int max_depth = 64;                   // element nesting; the deepest 3.2 message needs ~12
-  int max_entity_expansions = 100;      // SecurityManager limit (no DTDs anyway)
+  std::filesystem::path dir;  // root with <law>/<release>/ packs; default installed
+  std::vector<std::string> packs{keys::list(keys::kSchemas, "packs").begin(),
+                                 keys::list(keys::kSchemas, "packs").end()};
+  std::uint64_t max_message = keys::number(keys::kSchemas, "max_message");  // OP179
+  int max_depth = static_cast<int>(keys::number(keys::kSchemas, "max_depth"));
+  // SecurityManager limit (no DTDs anyway)
+  int max_entity_expansions =
+      static_cast<int>(keys::number(keys::kSchemas, "max_entity_expansions"));
 };
 
 // The message store (gateway/store). SQLite now; "postgresql" joins in [scale].
 struct StoreConfig {
-  std::string engine = "sqlite";
-  std::filesystem::path path;   // default <state_dir>/sluis.db
-  Duration busy_timeout = std::chrono::seconds(5);
-  int max_batch = 256;          // commits per group-commit transaction
-  int max_queue = 1024;         // writes waiting for the writer before HTTPS stops reading bodies
+  std::string engine{keys::text(keys::kStore, "engine")};
+  std::filesystem::path path;  // default <state_dir>/sluis.db
+  Duration busy_timeout = Duration(keys::number(keys::kStore, "busy_timeout"));
+  // Commits per group-commit transaction.
+  int max_batch = static_cast<int>(keys::number(keys::kStore, "max_batch"));
+  // Writes waiting for the writer before HTTPS stops reading bodies.
+  int max_queue = static_cast<int>(keys::number(keys::kStore, "max_queue"));
   // The retention pruner (Store::prune_bodies): bodies of acknowledged and
   // rejected messages older than `retention` are removed every prune_interval.
-  Duration retention = std::chrono::hours(24 * 62);  // at least 62 days: the chain keeps two months
-  Duration prune_interval = std::chrono::hours(1);
+  // At least 62 days: the chain keeps two months.
+  Duration retention = Duration(keys::number(keys::kStore, "retention"));
+  Duration prune_interval = Duration(keys::number(keys::kStore, "prune_interval"));
 };
 
 // The intake pipeline.
 struct IntakeConfig {
-  int validation_threads = 0;  // threads validating messages; 0 = one per core
+  // Threads validating messages; 0 = one per core.
+  int validation_threads = static_cast<int>(keys::number(keys::kIntake, "validation_threads"));
 };
 
 // The working-day calendar of the standard's deadlines (core/calendar.hpp).
 struct CalendarConfig {
-  bool goede_vrijdag_closed = false;
+  bool goede_vrijdag_closed = keys::flag(keys::kCalendar, "goede_vrijdag_closed");
   std::vector<std::string> closing_days;  // extra closing days, "YYYY-MM-DD"
 };
 
 // Delivery (gateway/route): the scheduler's retry policy.
 struct DeliveryConfig {
-  Duration min_backoff = std::chrono::minutes(1);
-  Duration max_backoff = std::chrono::hours(1);
-  Duration max_lifetime = std::chrono::hours(24 * 5);  // then dead
-  Duration scan_interval = std::chrono::seconds(1);     // looks for due work at least this often
-  Duration pickup_interval = std::chrono::seconds(30);  // drop directories: checks for picked-up files
+  Duration min_backoff = Duration(keys::number(keys::kDelivery, "min_backoff"));
+  Duration max_backoff = Duration(keys::number(keys::kDelivery, "max_backoff"));
+  Duration max_lifetime = Duration(keys::number(keys::kDelivery, "max_lifetime"));  // then dead
+  // Looks for due work at least this often.
+  Duration scan_interval = Duration(keys::number(keys::kDelivery, "scan_interval"));
+  // Drop directories: checks for picked-up files.
+  Duration pickup_interval = Duration(keys::number(keys::kDelivery, "pickup_interval"));
 };
 
 // The standard's deadlines: how often owed answers are checked against their
 // due dates (gauge sluis_overdue_answers, one log line per newly overdue answer).
 struct DeadlinesConfig {
-  Duration scan_interval = std::chrono::minutes(1);
+  Duration scan_interval = Duration(keys::number(keys::kDeadlines, "scan_interval"));
 };
 
 enum class DestinationKind { mailbox, push, drop };
@@ -197,14 +217,16 @@ std::string_view to_string(DestinationKind k);
 struct DestinationConfig {
   std::string id;
   DestinationKind kind = DestinationKind::mailbox;
-  std::string partner;                  // the partner it delivers to (receiver_partner)
+  std::string partner;  // the partner it delivers to (receiver_partner)
   // push
-  std::string url;                      // https://host[:port]/path
-  std::filesystem::path ca;             // the CA pinned for the receiver's server certificate
-  std::filesystem::path client_cert;    // sluis's client certificate (default https.tls.cert)
-  std::filesystem::path client_key;     // its key (default https.tls.key)
-  int concurrency = 4;                  // attempts in flight at once
-  Duration timeout = std::chrono::seconds(30);  // one attempt, connect to answer
+  std::string url;                    // https://host[:port]/path
+  std::filesystem::path ca;           // the CA pinned for the receiver's server certificate
+  std::filesystem::path client_cert;  // sluis's client certificate (default https.tls.cert)
+  std::filesystem::path client_key;   // its key (default https.tls.key)
+  // Attempts in flight at once.
+  int concurrency = static_cast<int>(keys::number(keys::kDestinations, "concurrency"));
+  // One attempt, connect to answer.
+  Duration timeout = Duration(keys::number(keys::kDestinations, "timeout"));
   // drop
   std::filesystem::path directory;
 };
@@ -226,11 +248,11 @@ struct SecretsConfig {
 };
 
 struct Config {
-  std::filesystem::path source;      // the file this came from (absolute)
-  std::string hash;                  // sha256 of the file's bytes
-  std::filesystem::path state_dir;   // default: $STATE_DIRECTORY, else ./var
-  core::Level log_level = core::Level::info;
-  Duration drain_timeout = std::chrono::seconds(10);
+  std::filesystem::path source;               // the file this came from (absolute)
+  std::string hash;                           // sha256 of the file's bytes
+  std::filesystem::path state_dir;            // default: $STATE_DIRECTORY, else ./var
+  core::Level log_level = core::Level::info;  // keys::kRoot "log_level"
+  Duration drain_timeout = Duration(keys::number(keys::kRoot, "drain_timeout"));
   AdminConfig admin;
   HttpsConfig https;
   PlainConfig plain;

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace sluis::config::detail {
 
@@ -17,10 +19,14 @@ struct Unit {
 };
 
 // Longest suffixes first so "ms" is not read as "s" with a bad number.
-constexpr Unit kDurationUnits[] = {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000},
-                                   {"d", 86'400'000}};
-constexpr Unit kSizeUnits[] = {{"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30},
-                               {"KB", 1000},        {"MB", 1000'000},    {"GB", 1000'000'000},
+constexpr Unit kDurationUnits[] = {
+    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+constexpr Unit kSizeUnits[] = {{"KiB", 1ULL << 10},
+                               {"MiB", 1ULL << 20},
+                               {"GiB", 1ULL << 30},
+                               {"KB", 1000},
+                               {"MB", 1000'000},
+                               {"GB", 1000'000'000},
                                {"B", 1}};
 
 std::optional<std::uint64_t> parse_with_units(std::string_view s, const Unit* units, size_t n) {
@@ -57,9 +63,36 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
   return parse_with_units(s, kSizeUnits, std::size(kSizeUnits));
 }
 
-TableReader::TableReader(const toml::table* table, std::string file, std::string prefix,
-                         std::vector<std::string>& errors)
-    : table_(table), file_(std::move(file)), prefix_(std::move(prefix)), errors_(&errors) {}
+TableReader::TableReader(const toml::table* table, const Section& section, std::string file,
+                         std::string prefix, std::vector<std::string>& errors)
+    : table_(table),
+      section_(&section),
+      file_(std::move(file)),
+      prefix_(std::move(prefix)),
+      errors_(&errors) {}
+
+const Key& TableReader::spec(std::string_view key, std::initializer_list<KeyType> types,
+                             bool computed) const {
+  const Key* k = find_key(*section_, key);
+  if (!k)
+    throw std::logic_error(
+        fmt::format("config reader: [{}] {} is not in the key table", section_->name, key));
+  if (std::find(types.begin(), types.end(), k->type) == types.end())
+    throw std::logic_error(
+        fmt::format("config reader: [{}] {} is read as another type", section_->name, key));
+  if (computed != !k->computed.empty())
+    throw std::logic_error(fmt::format("config reader: [{}] {}: the default is {}computed",
+                                       section_->name, key, computed ? "not " : ""));
+  return *k;
+}
+
+const Section& TableReader::subsection(std::string_view key) const {
+  std::string full =
+      section_->name.empty() ? std::string(key) : fmt::format("{}.{}", section_->name, key);
+  const Section* s = find_section(full);
+  if (!s) throw std::logic_error(fmt::format("config reader: [{}] is not in the key table", full));
+  return *s;
+}
 
 std::string TableReader::where(const toml::source_region& r) const {
   if (r.begin.line == 0) return file_;
@@ -84,10 +117,11 @@ void TableReader::error_at(std::string_view key, const std::string& text) {
 
 void TableReader::type_error(std::string_view key, const toml::node& n, std::string_view expected) {
   errors_->push_back(fmt::format("{}: {}: expected {}, found a {}", where(n.source()), name(key),
-                                 expected, toml::impl::node_type_friendly_names[static_cast<int>(n.type())]));
+                                 expected,
+                                 toml::impl::node_type_friendly_names[static_cast<int>(n.type())]));
 }
 
-std::string TableReader::string(std::string_view key, std::string def) {
+std::string TableReader::string_or(std::string_view key, std::string def) {
   const toml::node* n = get(key);
   if (!n) return def;
   if (auto v = n->value<std::string>()) return *v;
@@ -95,7 +129,12 @@ std::string TableReader::string(std::string_view key, std::string def) {
   return def;
 }
 
-bool TableReader::boolean(std::string_view key, bool def) {
+std::string TableReader::string(std::string_view key) {
+  return string_or(key, std::string(spec(key, {KeyType::string}, false).text));
+}
+
+bool TableReader::boolean(std::string_view key) {
+  const bool def = spec(key, {KeyType::boolean}, false).number != 0;
   const toml::node* n = get(key);
   if (!n) return def;
   if (n->is_boolean()) return *n->value<bool>();
@@ -103,8 +142,8 @@ bool TableReader::boolean(std::string_view key, bool def) {
   return def;
 }
 
-std::int64_t TableReader::integer(std::string_view key, std::int64_t def, std::int64_t min,
-                                  std::int64_t max) {
+std::int64_t TableReader::integer_in(std::string_view key, std::int64_t def, std::int64_t min,
+                                     std::int64_t max) {
   const toml::node* n = get(key);
   if (!n) return def;
   if (!n->is_integer()) {
@@ -119,7 +158,19 @@ std::int64_t TableReader::integer(std::string_view key, std::int64_t def, std::i
   return v;
 }
 
-Duration TableReader::duration(std::string_view key, Duration def, Duration min, Duration max) {
+std::int64_t TableReader::integer(std::string_view key) {
+  const Key& k = spec(key, {KeyType::integer}, false);
+  return integer_in(key, k.number, k.min, k.max);
+}
+
+std::int64_t TableReader::integer(std::string_view key, std::int64_t computed) {
+  const Key& k = spec(key, {KeyType::integer}, true);
+  return integer_in(key, computed, k.min, k.max);
+}
+
+Duration TableReader::duration(std::string_view key) {
+  const Key& k = spec(key, {KeyType::duration}, false);
+  const Duration def(k.number), min(k.min), max(k.max);
   const toml::node* n = get(key);
   if (!n) return def;
   auto s = n->value<std::string>();
@@ -130,9 +181,10 @@ Duration TableReader::duration(std::string_view key, Duration def, Duration min,
   }
   auto d = parse_duration(*s);
   if (!d) {
-    error_at(key, fmt::format("\"{}\" is not a duration; write a whole number with ms, s, m, h or d "
-                              "(e.g. \"30s\"), allowed {}",
-                              *s, range));
+    error_at(key,
+             fmt::format("\"{}\" is not a duration; write a whole number with ms, s, m, h or d "
+                         "(e.g. \"30s\"), allowed {}",
+                         *s, range));
     return def;
   }
   if (*d < min || *d > max) {
@@ -142,8 +194,10 @@ Duration TableReader::duration(std::string_view key, Duration def, Duration min,
   return *d;
 }
 
-std::uint64_t TableReader::size(std::string_view key, std::uint64_t def, std::uint64_t min,
-                                std::uint64_t max) {
+std::uint64_t TableReader::size(std::string_view key) {
+  const Key& k = spec(key, {KeyType::size}, false);
+  const auto def = static_cast<std::uint64_t>(k.number), min = static_cast<std::uint64_t>(k.min),
+             max = static_cast<std::uint64_t>(k.max);
   const toml::node* n = get(key);
   if (!n) return def;
   auto s = n->value<std::string>();
@@ -154,9 +208,10 @@ std::uint64_t TableReader::size(std::string_view key, std::uint64_t def, std::ui
   }
   auto v = parse_size(*s);
   if (!v) {
-    error_at(key, fmt::format("\"{}\" is not a size; write a whole number with B, KiB, MiB, GiB, KB, "
-                              "MB or GB (e.g. \"25MiB\"), allowed {}",
-                              *s, range));
+    error_at(key,
+             fmt::format("\"{}\" is not a size; write a whole number with B, KiB, MiB, GiB, KB, "
+                         "MB or GB (e.g. \"25MiB\"), allowed {}",
+                         *s, range));
     return def;
   }
   if (*v < min || *v > max) {
@@ -166,17 +221,27 @@ std::uint64_t TableReader::size(std::string_view key, std::uint64_t def, std::ui
   return *v;
 }
 
-std::filesystem::path TableReader::path(std::string_view key, std::filesystem::path def,
-                                        const std::filesystem::path& base) {
-  std::string s = string(key, def.string());
+std::filesystem::path TableReader::path_or(std::string_view key, const std::filesystem::path& def) {
+  std::string s = string_or(key, def.string());
   if (s.empty()) return {};
   std::filesystem::path p(s);
-  if (p.is_relative()) p = (base.empty() ? std::filesystem::current_path() : base) / p;
+  if (p.is_relative()) p = std::filesystem::current_path() / p;
   return p.lexically_normal();
 }
 
-Secret TableReader::secret(std::string_view key, std::string def) {
-  std::string ref = string(key, std::move(def));
+std::filesystem::path TableReader::path(std::string_view key) {
+  return path_or(key, std::filesystem::path(spec(key, {KeyType::path}, false).text));
+}
+
+std::filesystem::path TableReader::path(std::string_view key,
+                                        const std::filesystem::path& computed) {
+  spec(key, {KeyType::path}, true);
+  return path_or(key, computed);
+}
+
+Secret TableReader::secret(std::string_view key, std::string computed) {
+  spec(key, {KeyType::secret}, true);
+  std::string ref = string_or(key, std::move(computed));
   if (ref.empty()) return {};
   std::filesystem::path file;
   if (ref.starts_with("file:")) {
@@ -211,7 +276,8 @@ Secret TableReader::secret(std::string_view key, std::string def) {
 }
 
 template <class T>
-std::vector<T> TableReader::array(std::string_view key, std::vector<T> def, std::string_view expected) {
+std::vector<T> TableReader::array(std::string_view key, std::vector<T> def,
+                                  std::string_view expected) {
   const toml::node* n = get(key);
   if (!n) return def;
   const toml::array* a = n->as_array();
@@ -224,39 +290,52 @@ std::vector<T> TableReader::array(std::string_view key, std::vector<T> def, std:
     if (auto v = e.value<T>())
       out.push_back(*v);
     else
-      errors_->push_back(fmt::format("{}: {}: expected {}", where(e.source()), name(key), expected));
+      errors_->push_back(
+          fmt::format("{}: {}: expected {}", where(e.source()), name(key), expected));
   }
   return out;
 }
 
-std::vector<std::string> TableReader::strings(std::string_view key, std::vector<std::string> def) {
-  return array<std::string>(key, std::move(def), "an array of strings");
+std::vector<std::string> TableReader::strings(std::string_view key) {
+  const Key& k = spec(key, {KeyType::strings, KeyType::paths}, false);
+  return array<std::string>(key, {k.list.begin(), k.list.end()}, "an array of strings");
 }
 
-std::vector<std::int64_t> TableReader::integers(std::string_view key, std::vector<std::int64_t> def) {
-  return array<std::int64_t>(key, std::move(def), "an array of integers");
+std::vector<std::string> TableReader::strings(std::string_view key,
+                                              std::vector<std::string> computed) {
+  spec(key, {KeyType::strings, KeyType::paths}, true);
+  return array<std::string>(key, std::move(computed), "an array of strings");
 }
 
-std::string TableReader::one_of(std::string_view key, std::string def,
-                                const std::vector<std::string>& allowed) {
-  std::string v = string(key, def);
-  for (const auto& a : allowed)
+std::vector<std::int64_t> TableReader::integers(std::string_view key) {
+  spec(key, {KeyType::integers}, false);
+  return array<std::int64_t>(key, {}, "an array of integers");
+}
+
+std::string TableReader::one_of(std::string_view key) {
+  const Key& k = spec(key, {KeyType::choice}, false);
+  std::string def(k.text);
+  std::string v = string_or(key, def);
+  for (auto a : k.choices)
     if (a == v) return v;
-  error_at(key, fmt::format("\"{}\" is not allowed; choose one of: {}", v, fmt::join(allowed, ", ")));
+  error_at(key,
+           fmt::format("\"{}\" is not allowed; choose one of: {}", v, fmt::join(k.choices, ", ")));
   return def;
 }
 
 TableReader TableReader::table(std::string_view key) {
+  const Section& sub = subsection(key);
   const toml::node* n = get(key);
   const toml::table* t = nullptr;
   if (n) {
     t = n->as_table();
     if (!t) type_error(key, *n, "a table");
   }
-  return TableReader(t, file_, name(key), *errors_);
+  return TableReader(t, sub, file_, name(key), *errors_);
 }
 
 void TableReader::each_table(std::string_view key, const std::function<void(TableReader&)>& fn) {
+  const Section& sub = subsection(key);
   const toml::node* n = get(key);
   if (!n) return;
   const toml::array* a = n->as_array();
@@ -272,13 +351,27 @@ void TableReader::each_table(std::string_view key, const std::function<void(Tabl
       errors_->push_back(fmt::format("{}: {}: expected a table", where(e.source()), item));
       continue;
     }
-    TableReader r(t, file_, item, *errors_);
+    TableReader r(t, sub, file_, item, *errors_);
     fn(r);
     r.finish();
   }
 }
 
 void TableReader::finish() {
+  // The table is the one list of keys: the reader must have asked for each.
+  for (const Key& k : section_->keys)
+    if (!seen_.count(k.name))
+      throw std::logic_error(
+          fmt::format("config reader: [{}] {} was not read", section_->name, k.name));
+  for (const Section& sub : sections()) {
+    const auto dot = sub.name.rfind('.');
+    const std::string_view parent = dot == std::string_view::npos ? "" : sub.name.substr(0, dot);
+    const std::string_view last =
+        dot == std::string_view::npos ? sub.name : sub.name.substr(dot + 1);
+    if (sub.name.empty() || parent != section_->name) continue;
+    if (!seen_.count(last))
+      throw std::logic_error(fmt::format("config reader: [{}] was not read", sub.name));
+  }
   if (!table_) return;
   for (const auto& [k, v] : *table_) {
     if (seen_.count(k.str())) continue;

@@ -1,6 +1,12 @@
-// TableReader: typed, range-checked access to one TOML table that remembers
-// which keys were read, so that finish() can refuse every unknown key with its
-// position. Internal to the config module (sections.cpp); not a public API.
+// TableReader: typed, range-checked access to one TOML table, driven by the
+// table of keys.hpp that describes it: each key is read with the default and
+// range its entry declares, and finish() refuses every key the entry list does
+// not name (with its position) and checks that every listed key was read.
+// Internal to the config module (config.cpp); not a public API.
+//
+// Failure: bad values become error texts ("file:line:col: key: text") in the
+// shared list; reading a key the table does not list, with the wrong type, or
+// leaving a listed key unread is a programming error: std::logic_error.
 #pragma once
 
 #include <toml++/toml.h>
@@ -14,47 +20,64 @@
 #include <vector>
 
 #include "gateway/config/config.hpp"
+#include "gateway/config/keys.hpp"
 
 namespace sluis::config::detail {
 
 class TableReader {
  public:
-  TableReader(const toml::table* table, std::string file, std::string prefix,
-              std::vector<std::string>& errors);
+  // `table` may be null (the section is absent): every key takes its default.
+  TableReader(const toml::table* table, const Section& section, std::string file,
+              std::string prefix, std::vector<std::string>& errors);
 
-  std::string string(std::string_view key, std::string def);
-  bool boolean(std::string_view key, bool def);
-  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t min, std::int64_t max);
-  Duration duration(std::string_view key, Duration def, Duration min, Duration max);
-  std::uint64_t size(std::string_view key, std::uint64_t def, std::uint64_t min, std::uint64_t max);
-  // Absolute path; relative ones resolved against base (default: working directory).
-  std::filesystem::path path(std::string_view key, std::filesystem::path def,
-                             const std::filesystem::path& base = {});
-  // A secret reference ("file:…" or "credential:…"), read now; `def` when absent.
-  Secret secret(std::string_view key, std::string def = {});
-  std::vector<std::string> strings(std::string_view key, std::vector<std::string> def);
-  std::vector<std::int64_t> integers(std::string_view key, std::vector<std::int64_t> def);
-  // A value that must be one of `allowed`.
-  std::string one_of(std::string_view key, std::string def, const std::vector<std::string>& allowed);
-  // Sub-table; a reader over an empty table when absent.
+  // The key with the default and range of its table entry.
+  std::string string(std::string_view key);
+  bool boolean(std::string_view key);
+  std::int64_t integer(std::string_view key);
+  Duration duration(std::string_view key);
+  std::uint64_t size(std::string_view key);
+  // Absolute; relative paths resolved against the working directory.
+  std::filesystem::path path(std::string_view key);
+  std::vector<std::string> strings(std::string_view key);
+  // Each element must lie in the entry's min..max (the caller words the error).
+  std::vector<std::int64_t> integers(std::string_view key);
+  // A value that must be one of the entry's choices.
+  std::string one_of(std::string_view key);
+
+  // Keys whose default depends on where sluisd runs (Key::computed): the
+  // caller computes it.
+  std::filesystem::path path(std::string_view key, const std::filesystem::path& computed);
+  std::int64_t integer(std::string_view key, std::int64_t computed);
+  std::vector<std::string> strings(std::string_view key, std::vector<std::string> computed);
+  // A secret reference ("file:…" or "credential:…"), read now; `computed` when absent.
+  Secret secret(std::string_view key, std::string computed);
+
+  // Sub-table [<section>.key]; a reader over an empty table when absent.
   TableReader table(std::string_view key);
-  // Each element of an array of tables ([[key]]).
+  // Each element of an array of tables ([[<section>.key]]).
   void each_table(std::string_view key, const std::function<void(TableReader&)>& fn);
 
   // Reports a custom error at the key's position (or the table's).
   void error_at(std::string_view key, const std::string& text);
-  // Refuses every key that was not read.
+  // Refuses every key that was not read; checks every listed key was.
   void finish();
 
  private:
+  const Key& spec(std::string_view key, std::initializer_list<KeyType> types, bool computed) const;
+  const Section& subsection(std::string_view key) const;
   const toml::node* get(std::string_view key);
   std::string where(const toml::source_region& r) const;
   std::string name(std::string_view key) const;
   void type_error(std::string_view key, const toml::node& n, std::string_view expected);
+  std::string string_or(std::string_view key, std::string def);
+  std::int64_t integer_in(std::string_view key, std::int64_t def, std::int64_t min,
+                          std::int64_t max);
+  std::filesystem::path path_or(std::string_view key, const std::filesystem::path& def);
   template <class T>
   std::vector<T> array(std::string_view key, std::vector<T> def, std::string_view expected);
 
   const toml::table* table_;
+  const Section* section_;
   std::string file_;
   std::string prefix_;
   std::vector<std::string>* errors_;

@@ -1,12 +1,17 @@
 #define BOOST_TEST_MODULE config
+#include "gateway/config/config.hpp"
+
+#include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
-#include "gateway/config/config.hpp"
 #include "gateway/config/config_json.hpp"
-#include <boost/json/serialize.hpp>
+#include "gateway/config/example.hpp"
+#include "gateway/config/keys.hpp"
 
 using namespace sluis::config;
 namespace fs = std::filesystem;
@@ -23,6 +28,20 @@ std::vector<std::string> errors_of(std::string_view text) {
   }
   BOOST_FAIL("config was accepted: " << text);
   return {};
+}
+
+// Runs of blanks as one blank, none at the ends.
+std::string squeeze(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 bool contains(const std::vector<std::string>& errs, std::string_view needle) {
@@ -112,7 +131,8 @@ BOOST_AUTO_TEST_CASE(bad_values_name_the_allowed_range) {
   BOOST_TEST(errs.size() == 5u);
   BOOST_TEST(contains(errs, "test.toml:1:17: drain_timeout: \"10 seconds\" is not a duration"));
   BOOST_TEST(contains(errs, "log_level: \"loud\" is not allowed; choose one of: err, warning"));
-  BOOST_TEST(contains(errs, "test.toml:4:19: admin.max_connections: 0 is out of range; allowed 1..1024"));
+  BOOST_TEST(
+      contains(errs, "test.toml:4:19: admin.max_connections: 0 is out of range; allowed 1..1024"));
   BOOST_TEST(contains(errs, "admin.read_timeout: expected a duration string"));
   BOOST_TEST(contains(errs, "admin.max_request: \"2TB\" is not a size"));
 }
@@ -154,7 +174,8 @@ BOOST_AUTO_TEST_CASE(secrets_from_files_and_credentials) {
   BOOST_TEST(contains(errs, "$CREDENTIALS_DIRECTORY is not set"));
 
   dir.write("short.key", "short");
-  errs = errors_of("[secrets]\nbsn_hash_key = \"file:" + (dir.path / "short.key").string() + "\"\n");
+  errs =
+      errors_of("[secrets]\nbsn_hash_key = \"file:" + (dir.path / "short.key").string() + "\"\n");
   BOOST_TEST(contains(errs, "shorter than 16 bytes"));
   errs = errors_of("[secrets]\nbsn_hash_key = \"file:/nonexistent/key\"\n");
   BOOST_TEST(contains(errs, "cannot read /nonexistent/key"));
@@ -188,9 +209,10 @@ BOOST_AUTO_TEST_CASE(the_shipped_example_is_valid) {
 }
 
 BOOST_AUTO_TEST_CASE(calendar_closing_days_must_be_dates) {
-  Config c = parse_config("[calendar]\ngoede_vrijdag_closed = true\nclosing_days = [\"2026-12-24\"]\n"
-                          "[https]\nenabled = false\n",
-                          "t.toml");
+  Config c = parse_config(
+      "[calendar]\ngoede_vrijdag_closed = true\nclosing_days = [\"2026-12-24\"]\n"
+      "[https]\nenabled = false\n",
+      "t.toml");
   BOOST_CHECK(c.calendar.goede_vrijdag_closed);
   BOOST_TEST(c.calendar.closing_days.size() == 1u);
   auto errs = errors_of("[calendar]\nclosing_days = [\"24-12-2026\"]\n");
@@ -221,22 +243,31 @@ codes = []
 
 BOOST_AUTO_TEST_CASE(partner_id_sluis_is_reserved_and_a_code_has_one_owner) {
   const std::string spki = "spki_sha256 = \"" + std::string(64, 'a') + "\"\n";
-  auto errs = errors_of("[https]\nenabled = false\n"
-                        "[[partners]]\nid = \"Sluis\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
-                        "[[partners.certificates]]\n" + spki +
-                        "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0938\", \"0935\"]\n"
-                        "[[partners.certificates]]\n" + spki);
+  auto errs = errors_of(
+      "[https]\nenabled = false\n"
+      "[[partners]]\nid = \"Sluis\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+      "[[partners.certificates]]\n" +
+      spki +
+      "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0938\", \"0935\"]\n"
+      "[[partners.certificates]]\n" +
+      spki);
   // file:line:col of the offending key, then the key and why.
-  BOOST_TEST(contains(errs, "test.toml:4:6: partners[0].id: partner id \"Sluis\" is reserved for sluis itself"));
-  BOOST_TEST(contains(errs, "test.toml:12:9: partners[1].codes: code \"0935\" already belongs to partner \"Sluis\""));
+  BOOST_TEST(contains(
+      errs, "test.toml:4:6: partners[0].id: partner id \"Sluis\" is reserved for sluis itself"));
+  BOOST_TEST(contains(
+      errs,
+      "test.toml:12:9: partners[1].codes: code \"0935\" already belongs to partner \"Sluis\""));
   BOOST_TEST(!contains(errs, "\"0938\""));
   // Distinct codes and any other id are fine.
-  Config c = parse_config("[https]\nenabled = false\n"
-                          "[[partners]]\nid = \"sluis-west\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
-                          "[[partners.certificates]]\n" + spki +
-                          "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0938\"]\n"
-                          "[[partners.certificates]]\n" + spki,
-                          "t.toml");
+  Config c = parse_config(
+      "[https]\nenabled = false\n"
+      "[[partners]]\nid = \"sluis-west\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+      "[[partners.certificates]]\n" +
+          spki +
+          "[[partners]]\nid = \"regio\"\nrole = \"intermediair\"\ncodes = [\"0938\"]\n"
+          "[[partners.certificates]]\n" +
+          spki,
+      "t.toml");
   BOOST_TEST(c.partners.size() == 2u);
 }
 
@@ -244,12 +275,17 @@ BOOST_AUTO_TEST_CASE(https_connection_caps_per_address_and_age) {
   Config d = parse_config("", "d.toml");
   BOOST_TEST(d.https.max_connections_per_address == 64);
   BOOST_CHECK(d.https.max_connection_age == 1h);
-  Config c = parse_config("[https]\nmax_connections_per_address = 4\nmax_connection_age = \"10m\"\n", "t.toml");
+  Config c = parse_config(
+      "[https]\nmax_connections_per_address = 4\nmax_connection_age = \"10m\"\n", "t.toml");
   BOOST_TEST(c.https.max_connections_per_address == 4);
   BOOST_CHECK(c.https.max_connection_age == 10min);
-  auto errs = errors_of("[https]\nmax_connections_per_address = 0\nmax_connection_age = \"500ms\"\n");
-  BOOST_TEST(contains(errs, "test.toml:2:31: https.max_connections_per_address: 0 is out of range; allowed 1..100000"));
-  BOOST_TEST(contains(errs, "https.max_connection_age: \"500ms\" is out of range; allowed 1s..30d"));
+  auto errs =
+      errors_of("[https]\nmax_connections_per_address = 0\nmax_connection_age = \"500ms\"\n");
+  BOOST_TEST(contains(
+      errs,
+      "test.toml:2:31: https.max_connections_per_address: 0 is out of range; allowed 1..100000"));
+  BOOST_TEST(
+      contains(errs, "https.max_connection_age: \"500ms\" is out of range; allowed 1s..30d"));
 }
 
 BOOST_AUTO_TEST_CASE(ports_come_from_the_environment_when_set) {
@@ -263,4 +299,204 @@ BOOST_AUTO_TEST_CASE(ports_come_from_the_environment_when_set) {
   ::unsetenv("SLUIS_PORT");
   ::unsetenv("SLUIS_PLAIN_PORT");
   BOOST_TEST(contains(errs, "SLUIS_PORT=\"http\" is not a port"));
+}
+
+// ---- the key tables: one source for the reader, config-get and the examples ----
+
+namespace {
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path source_dir() {
+  const char* src = std::getenv("SLUIS_SOURCE_DIR");
+  BOOST_REQUIRE(src);
+  return src;
+}
+
+// The comment text of a file, '#' and line breaks removed, runs of blanks as one.
+std::string comment_words(const std::string& file) {
+  std::string out;
+  std::istringstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    auto hash = line.find('#');
+    if (hash == std::string::npos) continue;
+    out += ' ';
+    out += line.substr(hash + 1);
+  }
+  return squeeze(out);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_committed_examples_are_printed_from_the_tables) {
+  for (auto kind : {ExampleKind::development, ExampleKind::production}) {
+    const fs::path file = source_dir() / example_file(kind);
+    BOOST_TEST(read_file(file) == render_example(kind),
+               file << " differs from what the key tables give; print it again with "
+                       "`sluisd --print-config-example "
+                    << (kind == ExampleKind::development ? "development" : "production") << "`");
+  }
+  BOOST_CHECK(example_named("development") == ExampleKind::development);
+  BOOST_CHECK(example_named("production") == ExampleKind::production);
+  BOOST_CHECK(!example_named("staging"));
+}
+
+BOOST_AUTO_TEST_CASE(each_example_documents_every_key_with_its_help_and_default) {
+  for (auto kind : {ExampleKind::development, ExampleKind::production}) {
+    const std::string text = read_file(source_dir() / example_file(kind));
+    const std::string words = comment_words(text);
+    for (const Section& s : sections()) {
+      for (const Key& k : s.keys) {
+        BOOST_TEST_CONTEXT(example_file(kind) << " [" << s.name << "] " << k.name) {
+          BOOST_TEST(!k.help.empty());
+          BOOST_TEST(words.find(squeeze(std::string(k.help))) != std::string::npos);
+          const std::string shown = k.required ? "Required." : "Default: " + default_text(k) + ".";
+          BOOST_TEST(words.find(squeeze(shown)) != std::string::npos);
+          if (!allowed_text(k).empty())
+            BOOST_TEST(words.find(squeeze("Allowed: " + allowed_text(k))) != std::string::npos);
+          // Keys of plain tables appear as an assignment (perhaps commented out);
+          // keys of [[arrays]] in the list of the block's keys.
+          const std::string name(k.name);
+          if (s.array)
+            BOOST_TEST(text.find("#   " + name + " ") != std::string::npos);
+          else
+            BOOST_TEST((text.find("\n" + name + " = ") != std::string::npos ||
+                        text.find("\n#" + name + " = ") != std::string::npos));
+        }
+      }
+      if (!s.name.empty() && !s.array)
+        BOOST_TEST(text.find("\n[" + std::string(s.name) + "]\n") != std::string::npos, s.name);
+      if (s.array)
+        BOOST_TEST(text.find("# [[" + std::string(s.name) + "]]: ") != std::string::npos, s.name);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_production_example_parses_with_absolute_paths_and_no_partners) {
+  TempDir dir;
+  dir.write("bsn-hash.key", "0123456789abcdef0123456789abcdef\n");
+  ::setenv("CREDENTIALS_DIRECTORY", dir.path.c_str(), 1);
+  ::unsetenv("STATE_DIRECTORY");
+  ::unsetenv("RUNTIME_DIRECTORY");
+  auto old = fs::current_path();
+  fs::current_path(dir.path);  // a relative path would land here
+  Config c;
+  BOOST_CHECK_NO_THROW(c = load_config(source_dir() / "config" / "sluisd.production.toml"));
+  fs::current_path(old);
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  BOOST_TEST(c.partners.empty());
+  BOOST_TEST(c.destinations.empty());
+  BOOST_TEST(c.state_dir == fs::path("/var/lib/sluis"));
+  BOOST_TEST(c.store.path == fs::path("/var/lib/sluis/sluis.db"));
+  auto under_etc = [](const fs::path& p) { return p.string().starts_with("/etc/sluis/"); };
+  BOOST_TEST(under_etc(c.https.tls.cert));
+  BOOST_TEST(under_etc(c.https.tls.key));
+  BOOST_REQUIRE(c.https.tls.ca.size() == 1u);
+  BOOST_TEST(under_etc(c.https.tls.ca[0]));
+  BOOST_REQUIRE(c.https.tls.crl.size() == 1u);
+  BOOST_TEST(under_etc(c.https.tls.crl[0]));
+  BOOST_TEST(c.secrets.bsn_hash_key.reference() == "credential:bsn-hash.key");
+  BOOST_TEST(c.admin.group_required);
+  // What an operator must fill in is marked.
+  BOOST_TEST(read_file(source_dir() / "config" / "sluisd.production.toml").find("# FILL IN: ") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(config_get_names_the_keys_of_the_tables_and_their_defaults) {
+  ::unsetenv("STATE_DIRECTORY");
+  ::unsetenv("RUNTIME_DIRECTORY");
+  const std::string spki = std::string(64, 'a');
+  Config c = parse_config(
+      "[[partners]]\nid = \"g\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+      "[[partners.certificates]]\nspki_sha256 = \"" +
+          spki +
+          "\"\n"
+          "[[partners.certificates]]\nsubject = \"CN=x\"\nissuer_ca = \"ca.pem\"\n"
+          "[[destinations]]\nid = \"p\"\npartner = \"g\"\nurl = \"https://h/in\"\nca = \"ca.pem\"\n"
+          "[[destinations]]\nid = \"d\"\nkind = \"drop\"\npartner = \"g\"\ndirectory = \"/tmp/d\"\n"
+          "[[routes]]\nreceivers = [\"0935\"]\ndestination = \"d\"\n",
+      "t.toml");
+  const boost::json::value json = to_json(c);
+  auto keys_of = [](const Section& s, const boost::json::object& o) {
+    std::set<std::string> out;
+    for (const auto& [k, v] : o) {
+      // Sub-tables and arrays of tables are sections of their own.
+      std::string sub =
+          s.name.empty() ? std::string(k) : std::string(s.name) + "." + std::string(k);
+      if (!find_section(sub)) out.insert(std::string(k));
+    }
+    return out;
+  };
+  auto table_keys = [](const Section& s) {
+    std::set<std::string> out;
+    for (const Key& k : s.keys) out.insert(std::string(k.name));
+    return out;
+  };
+  for (const Section& s : sections()) {
+    BOOST_TEST_CONTEXT("[" << s.name << "]") {
+      // The section's JSON objects: walk its dotted name, into every element of arrays.
+      std::vector<const boost::json::value*> level{&json};
+      std::istringstream parts{std::string(s.name)};
+      for (std::string part; !s.name.empty() && std::getline(parts, part, '.');) {
+        std::vector<const boost::json::value*> next;
+        for (const auto* l : level) {
+          const auto& x = l->as_object().at(part);
+          if (x.is_array())
+            for (const auto& e : x.as_array()) next.push_back(&e);
+          else
+            next.push_back(&x);
+        }
+        level = next;
+      }
+      BOOST_TEST(!level.empty());
+      std::set<std::string> got;
+      for (const auto* l : level)
+        for (const auto& k : keys_of(s, l->as_object())) got.insert(k);
+      BOOST_TEST(got == table_keys(s), boost::test_tools::per_element());
+    }
+  }
+  // Plain tables of an empty file: config-get shows each table default.
+  const boost::json::object empty = to_json(parse_config("", "e.toml"));
+  for (const Section& s : sections()) {
+    if (s.array || s.name.find('.') != std::string_view::npos) continue;
+    const boost::json::object& o = s.name.empty() ? empty : empty.at(s.name).as_object();
+    for (const Key& k : s.keys) {
+      if (!k.computed.empty()) continue;
+      BOOST_TEST_CONTEXT("[" << s.name << "] " << k.name) {
+        const boost::json::value& got = o.at(k.name);
+        switch (k.type) {
+          case KeyType::boolean:
+            BOOST_TEST(got.as_bool() == (k.number != 0));
+            break;
+          case KeyType::integer:
+            BOOST_TEST(got.as_int64() == k.number);
+            break;
+          case KeyType::duration:
+            BOOST_TEST(got.as_string() == format_duration(Duration(k.number)));
+            break;
+          case KeyType::size:
+            BOOST_TEST(got.as_string() == format_size(static_cast<std::uint64_t>(k.number)));
+            break;
+          case KeyType::string:
+          case KeyType::choice:
+            BOOST_TEST(got.as_string() == k.text);
+            break;
+          case KeyType::strings:
+          case KeyType::paths: {
+            std::vector<std::string> want(k.list.begin(), k.list.end()), have;
+            for (const auto& e : got.as_array()) have.emplace_back(e.as_string());
+            BOOST_TEST(have == want, boost::test_tools::per_element());
+            break;
+          }
+          default:
+            BOOST_FAIL("a key type without a default check");
+        }
+      }
+    }
+  }
 }
