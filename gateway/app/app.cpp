@@ -106,30 +106,6 @@ static std::shared_ptr<const core::WerkdagCalendar> make_calendar(const config::
   return std::make_shared<const core::WerkdagCalendar>(c.goede_vrijdag_closed, std::move(closing));
 }
 
-std::vector<std::string> check_configuration(const std::filesystem::path& file) {
-  try {
-    config::load_config(file);
-  } catch (const config::ConfigError& e) {
-    return e.errors();
-  }
-  // Everything start-up would load: certificates, CAs, CRLs, partners.
-  config::Config cfg = config::load_config(file);
-  std::vector<std::string> errors;
-  if (cfg.https.enabled)
-    for (auto& e : net::check_tls(cfg.https.tls)) errors.push_back(file.string() + ": " + e);
-  for (auto& e : net::check_partners(cfg.partners)) errors.push_back(file.string() + ": " + e);
-  if (auto lanes = route::build_lanes(cfg); !lanes)
-    errors.push_back(file.string() + ": " + lanes.error().text);
-  auto schemas = xml::SchemaSet::load(cfg.schemas);
-  if (!schemas) errors.push_back(file.string() + ": [schemas] " + schemas.error().text);
-  try {
-    rules::load_reference(cfg.reference);
-  } catch (const std::exception& e) {
-    errors.push_back(file.string() + ": [reference] " + e.what());
-  }
-  return errors;
-}
-
 App::App(std::filesystem::path config_file)
     : config_file_(std::move(config_file)),
       config_(std::make_shared<const config::Config>(config::load_config(config_file_))),
@@ -225,10 +201,7 @@ int App::run() {
   admin_thread_ = std::thread([this] { admin_ioc_.run(); });
   // 3. The intake pipeline; listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
   if (config_->secrets.bsn_hash_key.empty())
-    throw config::ConfigError(
-        {config_->source.string() +
-         ": secrets.bsn_hash_key: no key for hashing BSNs (the store indexes BSNs only "
-         "as keyed hashes); see config/sluisd.toml"});
+    throw config::ConfigError({missing_bsn_hash_key(*config_)});
   int threads = config_->intake.validation_threads;
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   intake_ = std::make_unique<intake::Intake>(ioc_, schemas_, config_->schemas, *store_,
@@ -395,7 +368,10 @@ admin::ReloadOutcome App::reload_now() {
   notify(fmt::format("RELOADING=1\nMONOTONIC_USEC={}", monotonic_usec()));
   admin::ReloadOutcome out;
   try {
-    auto next = std::make_shared<const config::Config>(config::load_config(config_file_));
+    // The one check of --check-config and config-test.
+    CheckedConfig checked = check_config_file(config_file_);
+    if (!checked.errors.empty()) throw config::ConfigError(std::move(checked.errors));
+    auto next = std::move(checked.config);
     // Build everything that can fail before anything is swapped.
     auto partners = std::make_shared<const net::PartnerRegistry>(next->partners);
     std::shared_ptr<boost::asio::ssl::context> tls;

@@ -5,9 +5,10 @@
 // Lifecycle:
 //   SIGTERM/SIGINT or `shutdown` -> STOPPING=1, close acceptors, let in-flight
 //     work finish within drain_timeout, then cancel what is left; run() returns 0.
-//   SIGHUP or `config-reload` -> RELOADING=1, parse the file again; on success
-//     swap the running config and apply what can change live, on failure keep
-//     the old one and log every error; READY=1.
+//   SIGHUP or `config-reload` -> RELOADING=1, check the file again with
+//     check_config_file (the check of --check-config and config-test); when it
+//     passes swap the running config and apply what can change live, on any
+//     error keep the old one and log every error; READY=1.
 //   WATCHDOG_USEC set -> WATCHDOG=1 from a timer at half the interval.
 //
 // Threading: the io thread runs ioc_ (HTTPS and plain listeners, intake's
@@ -40,6 +41,7 @@
 #include "gateway/admin/daemon_commands.hpp"
 #include "gateway/admin/registry.hpp"
 #include "gateway/admin/server.hpp"
+#include "gateway/app/config_check.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/intake/intake.hpp"
 #include "gateway/net/http.hpp"
@@ -53,9 +55,6 @@
 #include "gateway/xml/schema_set.hpp"
 
 namespace sluis::app {
-
-// Everything `sluisd --check-config` and `config-test` check; empty when valid.
-std::vector<std::string> check_configuration(const std::filesystem::path& file);
 
 std::string_view version();
 
