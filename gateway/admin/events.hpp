@@ -39,9 +39,5 @@ inline constexpr Event kCancelled{
     "A long admin command (backup, prune, a bulk queue action) stopped at a step boundary: its "
     "caller closed the connection or the daemon stopped (command=, uid=, done= of total=). What "
     "it finished stays (a bulk action: its committed batches); a backup leaves no file."};
-inline constexpr Event kTestPause{
-    "ADMIN_TEST_PAUSE", Level::warning,
-    "A test pause point was reached (point=); the command waits for the test. Only with "
-    "SLUIS_TEST_PAUSE set: never in production."};
 
 }  // namespace sluis::admin::events

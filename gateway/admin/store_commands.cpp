@@ -11,7 +11,7 @@
 
 #include "gateway/admin/events.hpp"
 #include "gateway/admin/queue_commands.hpp"
-#include "gateway/admin/test_pause.hpp"
+#include "gateway/core/test_pause.hpp"
 #include "gateway/store/sqlite_backup.hpp"
 
 namespace sluis::admin {
@@ -132,7 +132,7 @@ Answer backup(store::Store& db, const std::string& database, const std::filesyst
       shown_percent = pc;
       j.progress(done, total, "pages copied");
     }
-    pause_point("backup.step");
+    core::pause_point("backup.step");
     return !j.cancelled();
   };
   auto res = store::backup_sqlite(br);

@@ -17,12 +17,12 @@
 #include "gateway/admin/reference_commands.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
-#include "gateway/admin/test_pause.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/app/table_routing.hpp"
 #include "gateway/core/assert.hpp"
 #include "gateway/core/metrics.hpp"
 #include "gateway/core/redact.hpp"
+#include "gateway/core/test_pause.hpp"
 #include "gateway/rules/reference_loader.hpp"
 #include "gateway/standard/personal_data.hpp"
 
@@ -163,7 +163,10 @@ int App::run() {
     throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
   schemas_ = *schemas;
   reference_ = rules::load_reference(config_->reference);
-  admin::set_pause_announcer([](const std::string& state) { notify(state); });
+  core::set_pause_announcer([](const std::string& point) {
+    core::log(events::kTestPause, {{"point", point}});
+    notify("STATUS=paused:" + point);
+  });
   admin::add_daemon_commands(registry_, *this);
   admin::add_store_commands(registry_, *store_, config_->state_dir / "backups",
                             config_->store.path.string());
@@ -285,13 +288,51 @@ void App::wait_signals() {
   });
 }
 
+// The watchdog (app.hpp): WATCHDOG=1 only while the io loop, the store's
+// writer and the delivery thread all make progress. Every quarter interval
+// this timer (itself the io loop's proof) sends a no-op probe through the
+// writer and one to the delivery thread, unless the last one is still
+// waiting, and pings when both answered within the last half interval. An
+// idle thread answers at once; a wedged one never, and after WatchdogSec
+// without a ping systemd restarts sluisd.
 void App::start_watchdog() {
   std::uint64_t usec = 0;
   if (::sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
-  watchdog_.expires_after(std::chrono::microseconds(usec / 2));
+  const auto interval = std::chrono::microseconds(usec);
+  auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  if (!beat_) {
+    beat_ = std::make_shared<Heartbeat>();
+    beat_->writer_ns = beat_->delivery_ns = now_ns();
+  }
+  auto beat = beat_;
+  if (!beat->writer_waiting.exchange(true))
+    store_->probe([beat, now_ns](core::Result<void>) {
+      beat->writer_ns = now_ns();
+      beat->writer_waiting = false;
+    });
+  if (!beat->delivery_waiting.exchange(true))
+    delivery_->probe([beat, now_ns] {
+      beat->delivery_ns = now_ns();
+      beat->delivery_waiting = false;
+    });
+  const std::int64_t fresh = std::chrono::duration_cast<std::chrono::nanoseconds>(interval / 2).count();
+  const std::int64_t now = now_ns();
+  const bool writer = now - beat->writer_ns.load() <= fresh;
+  const bool delivery = now - beat->delivery_ns.load() <= fresh;
+  if (writer && delivery) {
+    notify("WATCHDOG=1");
+    beat->withheld = false;
+  } else if (!beat->withheld) {
+    beat->withheld = true;  // logged once per stall
+    core::log(events::kWatchdogWithheld, {{"stalled", !writer ? "writer" : "delivery"}});
+  }
+  watchdog_.expires_after(interval / 4);
   watchdog_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopping_) return;
-    notify("WATCHDOG=1");
     start_watchdog();
   });
 }

@@ -9,7 +9,11 @@
 //     check_config_file (the check of --check-config and config-test); when it
 //     passes swap the running config and apply what can change live, on any
 //     error keep the old one and log every error; READY=1.
-//   WATCHDOG_USEC set -> WATCHDOG=1 from a timer at half the interval.
+//   WATCHDOG_USEC set -> WATCHDOG=1 from a timer every quarter interval, sent
+//     only while the io loop (the timer fires), the store's writer (a no-op
+//     probe through it came back within half the interval) and the delivery
+//     thread (likewise) make progress; else DAEMON_WATCHDOG_WITHHELD, and
+//     systemd restarts sluisd after WatchdogSec without a ping.
 //
 // Threading: the io thread runs ioc_ (HTTPS and plain listeners, intake's
 // answers, signals, the watchdog timer). The admin socket and every admin
@@ -32,6 +36,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -125,6 +130,15 @@ class App final : public admin::DaemonControl {
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;
   bool stopping_ = false;
+  // The watchdog's view of the writer and delivery threads (start_watchdog):
+  // when each last answered a probe (steady clock, ns), and whether a probe
+  // is still out. Shared with the probes' callbacks, which run on those threads.
+  struct Heartbeat {
+    std::atomic<std::int64_t> writer_ns{0}, delivery_ns{0};
+    std::atomic<bool> writer_waiting{false}, delivery_waiting{false};
+    bool withheld = false;  // io thread only
+  };
+  std::shared_ptr<Heartbeat> beat_;
 };
 
 }  // namespace sluis::app

@@ -29,5 +29,13 @@ inline constexpr Event kFdLimitLow{
     "(NET_ACCEPT_PAUSED). Raise LimitNOFILE or lower https.max_connections."};
 inline constexpr Event kReloadNote{"CONFIG_RELOAD_NEEDS_RESTART", Level::warning,
                                    "A changed key takes effect only after a restart."};
+inline constexpr Event kTestPause{
+    "DAEMON_TEST_PAUSE", Level::warning,
+    "A test pause point was reached (point=); that thread waits for the test. Only with "
+    "SLUIS_TEST_PAUSE set: never in production."};
+inline constexpr Event kWatchdogWithheld{
+    "DAEMON_WATCHDOG_WITHHELD", Level::err,
+    "WATCHDOG=1 was not sent: a part of sluisd made no progress within the watchdog interval "
+    "(stalled= io, writer or delivery). systemd restarts sluisd when this lasts WatchdogSec."};
 
 }  // namespace sluis::app::events

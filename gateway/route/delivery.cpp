@@ -137,6 +137,8 @@ void Delivery::watch_deadlines() {
 
 void Delivery::wake() { scheduler_.wake(); }
 
+void Delivery::probe(std::function<void()> done) { asio::post(ioc_, std::move(done)); }
+
 // Returns at once: the releases run on the delivery thread (the caller may
 // be the io thread, on a reload), which then scans.
 void Delivery::release_live(const config::Config& cfg) {

@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ class Delivery {
   void start();
   // Thread-safe: new work was queued.
   void wake();
+  // Thread-safe: `done` runs on the delivery thread once it gets to it (the
+  // daemon's watchdog: an idle delivery thread answers at once, a stuck one
+  // not at all). Not after stop().
+  void probe(std::function<void()> done);
   // Messages held for receivers that are live in cfg go to their destination:
   // done on the delivery thread, which then scans; returns at once.
   void release_live(const config::Config& cfg);

@@ -16,6 +16,7 @@
 #include "gateway/store/sqlite_obligations.hpp"
 #include "gateway/store/sqlite_queue.hpp"
 #include "gateway/store/sqlite_retention.hpp"
+#include "gateway/core/test_pause.hpp"
 #include "gateway/store/sqlite_util.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/store/wal_vfs.hpp"
@@ -423,6 +424,15 @@ class SqliteStore final : public Store {
   core::Result<std::vector<OverdueAnswer>> overdue(const std::string& as_of, const std::string& partner) override {
     std::lock_guard lock(rmu_);
     return sqlite::overdue(r_, as_of, partner);
+  }
+
+  void probe(Done<void> done) override {
+    enqueue(
+        [](sqlite3*) -> core::Result<void> {
+          core::pause_point("writer.probe");
+          return {};
+        },
+        std::move(done));
   }
 
   void mark_overdue_logged(std::vector<std::int64_t> ids, Done<void> done) override {

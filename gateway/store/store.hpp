@@ -421,6 +421,10 @@ class Store {
   // Writes queued for the writer or in its running batch (backpressure: the
   // HTTPS listener stops reading bodies while this is at store.max_queue).
   virtual std::size_t pending() const = 0;
+  // A job that writes nothing, through the writer like every write: `done`
+  // hears it when the writer got to it (the daemon's watchdog: the writer
+  // makes progress). Test pause point writer.probe (core/test_pause.hpp).
+  virtual void probe(Done<void> done) = 0;
   // Stops the writer after the queued commits are done.
   virtual void close() = 0;
 };

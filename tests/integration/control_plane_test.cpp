@@ -5,6 +5,8 @@
 // WATCHDOG=1 keeps arriving on the test's NOTIFY_SOCKET. Released, the backup
 // completes and the copy is a valid store; the bulk action finishes. A backup
 // whose client hangs up is cancelled at its next step and leaves no file.
+// The watchdog reflects real progress: a writer wedged at the writer.probe
+// pause point stops WATCHDOG=1, and released, the pings come back.
 #define BOOST_TEST_MODULE control_plane
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -38,7 +40,7 @@ struct Global {
     pauses = new ScratchDir("control-pause");
     g = new TestGateway("control", [](TestGateway& t) { return t.corpus_partners(); }, {}, {}, {},
                         {{"WATCHDOG_USEC", kWatchdogUsec},
-                         {"SLUIS_TEST_PAUSE", "backup.step,queue.batch"},
+                         {"SLUIS_TEST_PAUSE", "backup.step,queue.batch,writer.probe"},
                          {"SLUIS_TEST_PAUSE_DIR", pauses->path().string()}});
     // Some mailbox traffic: declarations from the provider to the gemeente.
     for (int i = 0; i < 6; ++i) {
@@ -151,4 +153,21 @@ BOOST_AUTO_TEST_CASE(a_backup_whose_client_hangs_up_is_cancelled_and_leaves_no_f
              g->daemon->log());
   // The data plane never noticed.
   BOOST_TEST(g->curl("provider", "/v1/whoami").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(a_wedged_writer_stops_the_watchdog_and_a_freed_one_resumes_it) {
+  arm("writer.probe");
+  BOOST_TEST_REQUIRE(g->daemon->wait_for("STATUS=paused:writer.probe"));
+  // The writer's last answer grows stale within half the interval (200 ms):
+  // a ping or two may still be on the way, then none for a whole interval
+  // and more (1 s; the pings came every 100 ms before).
+  int late = 0;
+  while (g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(1))) BOOST_TEST_REQUIRE(++late <= 5);
+  BOOST_TEST(g->daemon->log().find("DAEMON_WATCHDOG_WITHHELD stalled=writer") != std::string::npos,
+             g->daemon->log());
+  // The io thread itself is not stuck: partners are served.
+  BOOST_TEST(g->curl("provider", "/v1/whoami").status == 200);
+  release("writer.probe");
+  BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
+  BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
 }

@@ -1,4 +1,4 @@
-#include "gateway/admin/test_pause.hpp"
+#include "gateway/core/test_pause.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,9 +9,7 @@
 #include <filesystem>
 #include <set>
 
-#include "gateway/admin/events.hpp"
-
-namespace sluis::admin {
+namespace sluis::core {
 
 namespace {
 
@@ -56,8 +54,7 @@ void pause_point(std::string_view point) {
   const std::filesystem::path fifo = cfg.dir / std::string(point);
   struct stat st {};
   if (::lstat(fifo.c_str(), &st) != 0 || !S_ISFIFO(st.st_mode)) return;
-  core::log(events::kTestPause, {{"point", point}});
-  if (announcer()) announcer()("STATUS=paused:" + std::string(point));
+  if (announcer()) announcer()(std::string(point));
   // Blocks until the test opens its end for writing; then to its close.
   int fd;
   do fd = ::open(fifo.c_str(), O_RDONLY | O_CLOEXEC);
@@ -69,4 +66,4 @@ void pause_point(std::string_view point) {
   ::close(fd);
 }
 
-}  // namespace sluis::admin
+}  // namespace sluis::core
