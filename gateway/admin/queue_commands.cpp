@@ -223,7 +223,8 @@ const char* done_word(store::QueueAction a) {
 }
 
 // message-hold, -release, -retry, -requeue, -delete: one ID or a filter.
-Answer queue_action(store::Store& db, const Request& r, store::QueueAction action) {
+Answer queue_action(store::Store& db, const Request& r, store::QueueAction action,
+                    const std::function<void()>& on_queued) {
   const bool is_delete = action == store::QueueAction::remove;
   if (auto e = unknown_argument(r, {kFilterKeys, {"id", "limit", "dry-run", "reason"}}); !e.empty())
     return error(e);
@@ -270,6 +271,11 @@ Answer queue_action(store::Store& db, const Request& r, store::QueueAction actio
       unchanged.push_back(boost::json::object{{"id", it.id}, {"state", store::to_string(it.from)}});
   }
   const std::size_t n_changed = changed.size(), n_refused = refused.size();
+  // Messages back in queued: delivery need not wait for its next scan.
+  if (!q.dry_run && n_changed > 0 && on_queued &&
+      (action == store::QueueAction::release || action == store::QueueAction::retry ||
+       action == store::QueueAction::requeue))
+    on_queued();
   boost::json::object args{
       {"action", r.command},    {"dry_run", q.dry_run}, {"changed", std::move(changed)},
       {"unchanged", unchanged}, {"refused", refused},   {"more", res->more}};
@@ -301,7 +307,7 @@ Answer queue_action(store::Store& db, const Request& r, store::QueueAction actio
 
 }  // namespace
 
-void add_queue_commands(Registry& registry, store::Store& db) {
+void add_queue_commands(Registry& registry, store::Store& db, std::function<void()> on_queued) {
   const std::string filter_help =
       "filter: --state S --partner P (sender or receiver) --law iwmo|ijw --type 301..325 --from "
       "YYYY-MM-DD "
@@ -327,21 +333,21 @@ void add_queue_commands(Registry& registry, store::Store& db) {
                Access::admin, [&db](const Request& r) { return message_show(db, r); });
   registry.add("message-hold",
                "Hold queued or deferred messages (hold_reason operator)." + bulk_help, Access::change,
-               [&db](const Request& r) { return queue_action(db, r, store::QueueAction::hold); });
+               [&db, on_queued](const Request& r) { return queue_action(db, r, store::QueueAction::hold, on_queued); });
   registry.add(
       "message-release",
       "Release held messages to queued: operator and receiver_not_live holds only (shadow holds "
       "are never "
       "delivered; orphans wait for their allocation)." +
           bulk_help,
-      Access::change, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::release); });
+      Access::change, [&db, on_queued](const Request& r) { return queue_action(db, r, store::QueueAction::release, on_queued); });
   registry.add("message-retry",
                "Deferred messages to queued, due now (a queued one is left unchanged)." + bulk_help,
                Access::change,
-               [&db](const Request& r) { return queue_action(db, r, store::QueueAction::retry); });
+               [&db, on_queued](const Request& r) { return queue_action(db, r, store::QueueAction::retry, on_queued); });
   registry.add(
       "message-requeue", "Dead messages back to queued, next attempt cleared." + bulk_help, Access::change,
-      [&db](const Request& r) { return queue_action(db, r, store::QueueAction::requeue); });
+      [&db, on_queued](const Request& r) { return queue_action(db, r, store::QueueAction::requeue, on_queued); });
   registry.add(
       "message-delete",
       "Delete held, dead or rejected messages with their BSN hashes; --reason TEXT required "
@@ -351,7 +357,7 @@ void add_queue_commands(Registry& registry, store::Store& db) {
       "for messages other stored messages answer or whose ledger facts later messages are judged "
       "against." +
           bulk_help,
-      Access::change, [&db](const Request& r) { return queue_action(db, r, store::QueueAction::remove); });
+      Access::change, [&db, on_queued](const Request& r) { return queue_action(db, r, store::QueueAction::remove, on_queued); });
 }
 
 }  // namespace sluis::admin

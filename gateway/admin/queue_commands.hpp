@@ -17,16 +17,22 @@
 // queue-summary is open to any peer; the others are for admin peers
 // (registry.hpp, Access), so the body, masked or not, is shown only to them.
 //
-// Threading: handlers run on the io_context thread and block on the store
-// (reads on its reader connection, actions on its writer) like the other
-// store commands.
+// After a release, retry or requeue that changed messages (not a dry run)
+// `on_queued` runs (sluisd: Delivery::wake), so push and drop destinations
+// deliver them at once instead of at the scheduler's next scan.
+//
+// Threading: handlers run on the admin thread (registry.hpp) and block on
+// the store (reads on its reader connection, actions on its writer) like the
+// other store commands; `on_queued` must be callable from that thread.
 #pragma once
+
+#include <functional>
 
 #include "gateway/admin/registry.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::admin {
 
-void add_queue_commands(Registry& registry, store::Store& store);
+void add_queue_commands(Registry& registry, store::Store& store, std::function<void()> on_queued = {});
 
 }  // namespace sluis::admin

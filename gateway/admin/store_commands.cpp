@@ -180,7 +180,7 @@ Answer backup(store::Store& db, const std::string& database, const std::filesyst
 }  // namespace
 
 void add_store_commands(Registry& registry, store::Store& db, std::filesystem::path backup_dir,
-                        std::string database) {
+                        std::string database, std::function<void()> on_queued) {
   registry.add(
       "backup",
       "Write an online copy of the store to a new file in the backup directory <state_dir>/backups "
@@ -209,7 +209,7 @@ void add_store_commands(Registry& registry, store::Store& db, std::filesystem::p
                                              {"toewijzing_nummer", o.waits_for.toewijzing_nummer}});
         return ok(std::to_string(list->size()) + " allocations awaited", {{"orphans", rows}});
       });
-  add_queue_commands(registry, db);
+  add_queue_commands(registry, db, std::move(on_queued));
 }
 
 }  // namespace sluis::admin

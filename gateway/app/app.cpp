@@ -168,8 +168,9 @@ int App::run() {
     notify("STATUS=paused:" + point);
   });
   admin::add_daemon_commands(registry_, *this);
+  // Released, retried and requeued messages go to delivery at once.
   admin::add_store_commands(registry_, *store_, config_->state_dir / "backups",
-                            config_->store.path.string());
+                            config_->store.path.string(), [this] { delivery_->wake(); });
   admin::add_deadline_commands(registry_, *store_);
   admin::add_retention_commands(
       registry_, *store_, [this] { return on_io([this] { return config_->store.retention; }); });
@@ -199,9 +200,6 @@ int App::run() {
                     }
                   }});
   admin_.open(config_->admin);
-  // The admin socket's own thread (app.hpp, Threading).
-  admin_work_.emplace(admin_ioc_.get_executor());
-  admin_thread_ = std::thread([this] { admin_ioc_.run(); });
   // 3. The intake pipeline; listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
   if (config_->secrets.bsn_hash_key.empty())
     throw config::ConfigError({missing_bsn_hash_key(*config_)});
@@ -250,6 +248,10 @@ int App::run() {
       .set(std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
                .count());
+  // The admin socket's own thread (app.hpp, Threading): commands run once
+  // everything they reach exists; until then connections wait in the backlog.
+  admin_work_.emplace(admin_ioc_.get_executor());
+  admin_thread_ = std::thread([this] { admin_ioc_.run(); });
   // 5. Ready.
   notify(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}", admin_.path().string(),
                      ::getpid()));

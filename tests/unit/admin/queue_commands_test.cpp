@@ -322,3 +322,30 @@ BOOST_AUTO_TEST_CASE(server_marks_its_own_user_as_admin_peer) {
   BOOST_TEST(f.db->history(id, 10)->back().action == "unmask");
   BOOST_TEST(f.db->history(id, 10)->back().uid == static_cast<long>(::geteuid()));
 }
+
+BOOST_FIXTURE_TEST_CASE(release_retry_and_requeue_wake_delivery_hold_and_dry_runs_do_not, Fixture) {
+  admin::Registry woken;
+  int wakes = 0;
+  admin::add_store_commands(woken, *db, dir / "backups", (dir / "sluis.db").string(), [&wakes] { ++wakes; });
+  auto call = [&](const std::string& cmd, boost::json::object args) {
+    admin::Request r;
+    r.command = cmd;
+    r.arguments = std::move(args);
+    r.peer_uid = 1500;
+    r.peer_admin = true;
+    return woken.dispatch(r);
+  };
+  auto held = add("W-1", State::held, "d", store::kHoldOperator);
+  BOOST_TEST(call("message-release", {{"id", held}, {"dry-run", "yes"}}).result == admin::kOk);
+  BOOST_TEST(wakes == 0);
+  BOOST_TEST(call("message-release", {{"id", held}}).result == admin::kOk);
+  BOOST_TEST(wakes == 1);
+  BOOST_TEST(call("message-hold", {{"id", held}}).result == admin::kOk);
+  BOOST_TEST(wakes == 1);
+  auto dead = add("W-2", State::dead, "d");
+  BOOST_TEST(call("message-requeue", {{"id", dead}}).result == admin::kOk);
+  BOOST_TEST(wakes == 2);
+  auto deferred = add("W-3", State::deferred, "d");
+  BOOST_TEST(call("message-retry", {{"id", deferred}}).result == admin::kOk);
+  BOOST_TEST(wakes == 3);
+}
