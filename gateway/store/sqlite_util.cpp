@@ -64,4 +64,13 @@ void StatementCache::give(sqlite3_stmt* st) {
   sqlite3_finalize(st);
 }
 
+core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,
+                             const std::string& message_id, const std::string& detail) {
+  Stmt s(db, "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, now_utc()).bind(2, actor).bind(3, static_cast<std::int64_t>(uid)).bind(4, action);
+  s.bind_null_if_empty(5, message_id).bind_null_if_empty(6, detail);
+  if (s.step() != SQLITE_DONE) return db_error(db, "audit");
+  return {};
+}
+
 }  // namespace sluis::store::sqlite

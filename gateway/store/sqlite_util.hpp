@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "gateway/core/clock.hpp"
 #include "gateway/core/result.hpp"
 
 namespace sluis::store::sqlite {
@@ -132,6 +134,9 @@ class Stmt {
   StatementCache* cache_;
   sqlite3_stmt* st_ = nullptr;
 };
+
+// Now, as the store writes times (UTC text).
+inline std::string now_utc() { return core::utc_text(std::chrono::system_clock::now()); }
 
 // One row of the append-only audit log (the at column: now, UTC).
 core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,

@@ -1,0 +1,55 @@
+// Internal to the SQLite engine: the messages table's rows and the writes
+// of a message's judgement. Purpose: how a row of `messages` is read
+// (kColumns, read_row), where its body is (kBodyColumn), and the two jobs
+// that write a message with its judgement against the ledger: a received
+// message inserted and decided (Store::commit), a held orphan decided again
+// (Store::redecide).
+// Threading: the jobs run on the writer thread (sqlite_writer.hpp) inside the
+// job's savepoint, with the writer's Ledger; the row readers on whichever
+// connection the caller holds.
+// Failure: a job's error rolls its savepoint back: all of a message or
+// nothing of it. A decider that throws fails its job alone.
+// Durability: that of the batch the job is in (Writer::run_batch).
+// Not part of the store's interface.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <vector>
+
+#include "gateway/core/result.hpp"
+#include "gateway/store/sqlite_ledger.hpp"
+#include "gateway/store/sqlite_util.hpp"
+#include "gateway/store/store.hpp"
+
+namespace sluis::store::sqlite {
+
+// The body column of a SELECT FROM messages: wherever the row's body is.
+inline constexpr const char* kBodyColumn =
+    "COALESCE((SELECT message_body.body FROM message_body WHERE message_body.seq = messages.seq), "
+    "messages.body)";
+
+// The columns of a StoredMessage, in read_row's order.
+inline constexpr const char* kColumns =
+    "id, seq, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, "
+    "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
+    "received_at, state, attempts, next_attempt_at, last_error, acked_at, findings, response, "
+    "http_status, shadow, destination, delivery, hold_reason, lifetime_from, pruned_at";
+inline constexpr int kColumnCount = 31;  // a column selected after kColumns has this index
+
+StoredMessage read_row(const Stmt& s);
+// Every row of a SELECT of kColumns.
+core::Result<std::vector<StoredMessage>> all_rows(Stmt& s, sqlite3* db, const char* what);
+// At most one row of a SELECT of kColumns.
+core::Result<std::optional<StoredMessage>> one_row(Stmt& s, sqlite3* db, const char* what);
+
+// One received message: idempotency and identification checks, the
+// judgement against the ledger (m.decide), the row, its BSN hashes, its
+// ledger changes and the retours it produced, and audit entries. Runs in the
+// job's savepoint: all of it or nothing.
+core::Result<void> insert_message(sqlite3* db, Ledger& ledger, NewMessage& m, CommitOutcome& out);
+// A held orphan judged again (Store::redecide).
+core::Result<void> redecide_message(sqlite3* db, Ledger& ledger, NewMessage& m, CommitOutcome& out);
+
+}  // namespace sluis::store::sqlite

@@ -1,0 +1,129 @@
+#include "gateway/store/sqlite_schema.hpp"
+
+#include <iterator>
+
+#include "gateway/store/sqlite_ledger.hpp"
+#include "gateway/store/sqlite_obligations.hpp"
+#include "gateway/store/sqlite_retention.hpp"
+#include "gateway/store/sqlite_util.hpp"
+#include "gateway/store/store.hpp"
+
+namespace sluis::store::sqlite {
+
+namespace {
+
+// Schema version 1: messages, BSN hashes, audit. Version 2 adds the ledger
+// tables (sqlite_ledger.cpp); see migrate().
+// Version 8: bodies larger than kInlineBody in a table of their own, the body
+// its last column. SQLite builds a row in one buffer before it inserts it; a
+// trailing zeroblob is the one value it leaves out of that buffer, so a large
+// body is inserted as zeroblob(size) and then written in pieces through
+// incremental blob I/O: no second whole copy of a 25 MiB body in memory.
+// Smaller bodies stay in messages.body (one row, one insert: the common case).
+constexpr const char* kBodySchema = R"sql(
+CREATE TABLE message_body (
+  seq INTEGER PRIMARY KEY REFERENCES messages(seq),
+  body BLOB NOT NULL
+);
+)sql";
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  law TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  berichtcode INTEGER NOT NULL,
+  release TEXT NOT NULL,
+  sender_code TEXT NOT NULL,
+  receiver_code TEXT NOT NULL,
+  sender_partner TEXT NOT NULL,
+  receiver_partner TEXT,
+  identificatie TEXT NOT NULL,
+  dagtekening TEXT NOT NULL,
+  identificatie_retour TEXT,
+  heen_id TEXT REFERENCES messages(id),
+  body BLOB NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('received','queued','delivering','delivered','acknowledged',
+                                       'deferred','held','dead','rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  last_error TEXT,
+  acked_at TEXT,
+  findings TEXT NOT NULL DEFAULT '[]',
+  http_status INTEGER NOT NULL DEFAULT 0,
+  response TEXT,
+  shadow INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX messages_identification ON messages (sender_code, law, type, identificatie);
+CREATE INDEX messages_mailbox ON messages (receiver_partner, seq);
+CREATE INDEX messages_sender ON messages (sender_partner, seq);
+CREATE INDEX messages_state ON messages (state, next_attempt_at);
+-- Columns in primary-key order: SQLite 3.40's quick_check misreports NULLs in
+-- a WITHOUT ROWID table whose key columns are declared in another order.
+CREATE TABLE message_bsn (
+  bsn_hash TEXT NOT NULL,
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  PRIMARY KEY (bsn_hash, message_id)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  uid INTEGER,
+  action TEXT NOT NULL,
+  message_id TEXT,
+  detail TEXT
+);
+CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+// v4: routing (route/): where a message goes and why it is held.
+constexpr const char* kRoutingSchema = R"sql(
+ALTER TABLE messages ADD COLUMN destination TEXT;
+ALTER TABLE messages ADD COLUMN delivery TEXT CHECK (delivery IN ('mailbox','push','drop'));
+ALTER TABLE messages ADD COLUMN hold_reason TEXT;
+-- Set by message-requeue: the delivery lifetime starts again from here.
+ALTER TABLE messages ADD COLUMN lifetime_from TEXT;
+CREATE INDEX messages_due ON messages (destination, state, next_attempt_at);
+)sql";
+
+}  // namespace
+
+core::Result<void> migrate(sqlite3* db, const std::string& path) {
+  Stmt v(db, "PRAGMA user_version");
+  if (!v.ok() || v.step() != SQLITE_ROW)
+    return core::make_error("store.not_a_database",
+                            path + " is not a sluis store (or is corrupt): " + sqlite3_errmsg(db));
+  int version = static_cast<int>(v.i64(0));
+  if (version > kSchemaVersion)
+    return core::make_error("store.newer_schema",
+                            path + " was written by a newer sluis (schema version " +
+                                std::to_string(version) + ", this build knows up to " +
+                                std::to_string(kSchemaVersion) +
+                                "); run that version or restore a backup");
+  // Forward-only: kMigrations[n] takes the schema from version n to n + 1, each
+  // step in its own transaction, so an interrupted upgrade resumes where it stopped.
+  const char* const kMigrations[] = {kSchemaV1,          kLedgerSchema,     kOrphanSchema,
+                                     kRoutingSchema,     kObligationSchema, kRetentionSchema,
+                                     kLedgerDebitSchema, kBodySchema};
+  static_assert(std::size(kMigrations) == kSchemaVersion);
+  for (; version < kSchemaVersion; ++version) {
+    if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;
+    if (auto r = exec(db, kMigrations[version]); !r) {
+      exec(db, "ROLLBACK");
+      return r;
+    }
+    exec(db, ("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
+    if (auto r = exec(db, "COMMIT"); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace sluis::store::sqlite
