@@ -14,11 +14,3 @@ if(SLUIS_SANITIZE)
 endif()
 # Boost.Asio: C++20 coroutines, no deprecated interfaces.
 add_compile_definitions(BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_COROUTINE)
-
-# sluis_module(NAME SOURCES ... DEPS ...): one library per gateway module.
-function(sluis_module name)
-  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
-  add_library(sluis_${name} STATIC ${M_SOURCES})
-  target_include_directories(sluis_${name} PUBLIC ${PROJECT_SOURCE_DIR})
-  target_link_libraries(sluis_${name} PUBLIC ${M_DEPS} PRIVATE sluis_warnings)
-endfunction()
