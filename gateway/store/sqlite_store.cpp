@@ -17,6 +17,7 @@
 #include "gateway/store/sqlite_obligations.hpp"
 #include "gateway/store/sqlite_queue.hpp"
 #include "gateway/store/sqlite_retention.hpp"
+#include "gateway/store/sqlite_backup.hpp"
 #include "gateway/store/sqlite_schema.hpp"
 #include "gateway/store/sqlite_util.hpp"
 #include "gateway/store/sqlite_writer.hpp"
@@ -502,35 +503,16 @@ class SqliteStore final : public Store {
         });
   }
 
+  // One way to copy the store (sqlite_backup.hpp): its own connection, one
+  // read snapshot, the copy checked; never under the reader lock.
   core::Result<void> backup(const std::string& path) override {
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec))
-      return core::make_error("store.backup_exists", path + " exists; name a new file");
-    sqlite3* dst = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK) {
-      auto e = db_error(dst, "cannot create " + path);
-      sqlite3_close_v2(dst);
-      return e;
-    }
-    std::lock_guard lock(rmu_);
-    sqlite3_backup* b = sqlite3_backup_init(dst, "main", r_, "main");
-    if (!b) {
-      auto e = db_error(dst, "backup");
-      sqlite3_close_v2(dst);
-      return e;
-    }
-    int rc;
-    // Copy in steps so writers are not blocked for the whole copy.
-    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
-           rc == SQLITE_LOCKED)
-      if (rc != SQLITE_OK) sqlite3_sleep(5);
-    sqlite3_backup_finish(b);
-    core::Result<void> out;
-    if (rc != SQLITE_DONE) out = db_error(dst, "backup to " + path);
-    sqlite3_close_v2(dst);
+    BackupRequest r;
+    r.source = opts_.path;
+    r.target = path;
+    auto out = backup_sqlite(r);
     // Audited by the caller, who knows who asked (admin: the peer's uid).
-    return out;
+    if (!out) return out.error();
+    return {};
   }
 
   std::size_t pending() const override { return writer_.pending(); }

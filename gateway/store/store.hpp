@@ -416,7 +416,10 @@ class Store {
   // kPrunedError. A dry run reads on the writer too (nothing written).
   virtual void prune_bodies(PruneRequest r, Done<PruneResult> done) = 0;
   core::Result<PruneResult> prune_bodies(const PruneRequest& r);  // blocking
-  // An online copy of the database at `path` (must not exist yet).
+  // An online copy of the database at `path` (must not exist yet), made and
+  // checked as sqlite_backup.hpp says (its own connection, nothing partial
+  // left on failure). sluisd's `backup` command calls backup_sqlite itself,
+  // for progress and cancel.
   virtual core::Result<void> backup(const std::string& path) = 0;
   // Writes queued for the writer or in its running batch (backpressure: the
   // HTTPS listener stops reading bodies while this is at store.max_queue).
