@@ -1,5 +1,5 @@
 // The composition root of sluisd: owns the io_context, the configuration, the
-// admin socket and (as later modules land) the store, the pools and the
+// admin socket and its thread, the store, the pools, delivery and the
 // listeners. Start-up is a list of numbered steps in App::run().
 //
 // Lifecycle:

@@ -42,7 +42,7 @@ core::Result<PruneBatch> prune_batch(sqlite3* db, const PruneRequest& r, std::in
   if (!q.ok()) return db_error(db, "prune select");
   q.bind(1, r.cutoff).bind(2, n);
   Stmt u(db, "UPDATE messages SET body = X'', pruned_at = ? WHERE seq = ?");
-  Stmt b(db, "DELETE FROM message_body WHERE seq = ?");  // a large body (sqlite_store.cpp, kBodySchema)
+  Stmt b(db, "DELETE FROM message_body WHERE seq = ?");  // a large body (sqlite_schema.cpp, kBodySchema)
   Stmt a(db, "INSERT INTO audit (at, actor, uid, action, message_id, detail) VALUES (?, ?, ?, 'prune', ?, ?)");
   if (!u.ok() || !b.ok() || !a.ok()) return db_error(db, "prune prepare");
   int rc;
