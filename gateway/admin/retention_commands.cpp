@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "gateway/core/clock.hpp"
-#include "gateway/core/metrics.hpp"
+#include "gateway/store/retention.hpp"
 
 namespace sluis::admin {
 
@@ -36,32 +36,32 @@ void add_retention_commands(Registry& registry, store::Store& db, std::function<
         }
         const config::Duration keep = retention();
         const std::string days = config::format_duration(keep);
-        store::PruneRequest q;
-        q.cutoff = core::utc_text(std::chrono::system_clock::now() - keep);
-        q.limit = limit;
-        q.dry_run = *dry;
-        q.actor = "admin";
-        q.uid = static_cast<long>(r.peer_uid);
-        q.reason = "sluisctl prune (retention " + days + ")";
-        auto res = db.prune_bodies(q);
+        store::RetentionRun run;
+        run.retention = keep;
+        run.limit = limit;
+        run.dry_run = *dry;
+        run.actor = "admin";
+        run.uid = static_cast<long>(r.peer_uid);
+        auto res = store::prune_retention(db, run);
         if (!res) return error("prune: " + res.error().text);
-        if (!q.dry_run && res->pruned > 0) {
-          core::counter("sluis_store_pruned_bodies_total", "Message bodies removed by the retention pruner.")
-              .inc(res->pruned);
+        const std::string& cutoff = res->cutoff;
+        if (!run.dry_run && res->result.pruned > 0) {
           // The run as a whole; each message has its own "prune" row.
-          db.audit("admin", q.uid, "prune", "",
-                   std::to_string(res->pruned) + " bodies received before " + q.cutoff + " (retention " + days + ")");
+          db.audit("admin", run.uid, "prune", "",
+                   std::to_string(res->result.pruned) + " bodies received before " + cutoff + " (retention " + days +
+                       ")");
         }
-        boost::json::object args{{"cutoff", q.cutoff}, {"retention", days},       {"dry_run", q.dry_run},
-                                 {"pruned", res->pruned}, {"bytes", res->bytes}, {"more", res->more}};
-        const std::string scope = "acknowledged or rejected messages received before " + q.cutoff + " (retention " +
+        const store::PruneResult& done = res->result;
+        boost::json::object args{{"cutoff", cutoff},       {"retention", days},    {"dry_run", run.dry_run},
+                                 {"pruned", done.pruned}, {"bytes", done.bytes}, {"more", done.more}};
+        const std::string scope = "acknowledged or rejected messages received before " + cutoff + " (retention " +
                                   days + ")";
-        if (res->pruned == 0) return Answer{kEmpty, "nothing to prune: no bodies of " + scope, std::move(args)};
-        std::string text = std::string(q.dry_run ? "dry run: would remove " : "removed ") +
-                           std::to_string(res->pruned) + " bodies (" + std::to_string(res->bytes) + " bytes) of " +
+        if (done.pruned == 0) return Answer{kEmpty, "nothing to prune: no bodies of " + scope, std::move(args)};
+        std::string text = std::string(run.dry_run ? "dry run: would remove " : "removed ") +
+                           std::to_string(done.pruned) + " bodies (" + std::to_string(done.bytes) + " bytes) of " +
                            scope;
-        if (res->more) text += "; more remain beyond --limit " + std::to_string(limit) + ", run again";
-        if (q.dry_run) text += "; nothing changed";
+        if (done.more) text += "; more remain beyond --limit " + std::to_string(limit) + ", run again";
+        if (run.dry_run) text += "; nothing changed";
         return ok(std::move(text), std::move(args));
       });
 }

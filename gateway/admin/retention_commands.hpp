@@ -1,4 +1,4 @@
-// Admin command on the retention pruner (Store::prune_bodies, store.retention):
+// Admin command on the retention pruner (store/retention.hpp, store.retention):
 // `prune` removes now, up to --limit bodies, what the daemon's prune timer
 // would remove at its next run: the bodies of acknowledged and rejected
 // messages received more than store.retention ago. --dry-run counts them and

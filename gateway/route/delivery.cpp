@@ -4,10 +4,10 @@
 
 #include <future>
 
-#include "gateway/core/metrics.hpp"
 #include "gateway/route/drop.hpp"
 #include "gateway/route/events.hpp"
 #include "gateway/route/push.hpp"
+#include "gateway/store/retention.hpp"
 
 namespace sluis::route {
 
@@ -89,24 +89,22 @@ void Delivery::start() {
 void Delivery::prune() {
   if (stopped_) return;
   if (prune_cutoff_.empty()) {
-    prune_cutoff_ = core::utc_text(std::chrono::system_clock::now() - retention_);
+    prune_cutoff_ = store::retention_cutoff(retention_, std::chrono::system_clock::now());
     pruned_ = {};
   }
-  store::PruneRequest req;
-  req.cutoff = prune_cutoff_;
-  req.limit = req.batch;
-  req.reason = "retention " + config::format_duration(retention_);
+  store::RetentionRun run;
+  run.retention = retention_;
+  run.cutoff = prune_cutoff_;
+  run.limit = store::PruneRequest{}.batch;
   // An exception (not an error value) counts as a failed run: logged by
   // guarded(), and the timer below is armed as after any failure.
-  core::Result<store::PruneResult> r = core::make_error("route.prune", "the prune batch ended with an exception");
-  guarded("prune", [&] { r = store_.prune_bodies(req); });
+  core::Result<store::RetentionOutcome> r =
+      core::make_error("route.prune", "the prune batch ended with an exception");
+  guarded("prune", [&] { r = store::prune_retention(store_, run); });
   if (r) {
-    pruned_.pruned += r->pruned;
-    pruned_.bytes += r->bytes;
-    if (r->pruned > 0)
-      core::counter("sluis_store_pruned_bodies_total", "Message bodies removed by the retention pruner.")
-          .inc(r->pruned);
-    if (r->more) {
+    pruned_.pruned += r->result.pruned;
+    pruned_.bytes += r->result.bytes;
+    if (r->result.more) {
       asio::post(ioc_, [this] { prune(); });
       return;
     }

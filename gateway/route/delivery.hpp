@@ -1,7 +1,7 @@
 // The daemon's delivery service: the scheduler (scheduler.hpp) on its own
 // thread ("delivery") with the lanes of the configured push and drop
 // destinations, and the deadline watch (deadline_watch.hpp) on a timer of
-// deadlines.scan_interval, and the retention pruner (Store::prune_bodies) on
+// deadlines.scan_interval, and the retention pruner (store/retention.hpp) on
 // a timer of store.prune_interval. sluisd builds it at start-up and
 // reconfigures it on reload.
 //

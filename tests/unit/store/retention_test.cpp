@@ -13,6 +13,8 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/core/metrics.hpp"
+#include "gateway/store/retention.hpp"
 #include "gateway/store/store.hpp"
 #include "tests/support/temp_store.hpp"
 
@@ -263,4 +265,49 @@ BOOST_FIXTURE_TEST_CASE(pruned_state_survives_a_restart_and_uses_its_index, Fixt
   BOOST_TEST(scalar("PRAGMA user_version") == store::kSchemaVersion);
   // The batch select reads the partial index, not the table.
   BOOST_TEST(scalar("SELECT count(*) FROM sqlite_master WHERE name = 'messages_prunable'") == 1);
+}
+
+// The one pruner the prune timer and `sluisctl prune` share (store/retention.hpp):
+// the cutoff from store.retention, one reason text per pruned message, one
+// metric, which a dry run leaves alone.
+BOOST_FIXTURE_TEST_CASE(the_shared_pruner_audits_one_reason_and_counts_one_metric, Fixture) {
+  auto& pruned = core::counter("sluis_store_pruned_bodies_total", "Message bodies removed by the retention pruner.");
+  const auto id = in("SHARED-1", State::acknowledged);
+  const auto keep = in("SHARED-2", State::queued);
+  const std::int64_t before = pruned.value();
+
+  store::RetentionRun run;
+  run.retention = std::chrono::hours(24 * 62);
+  run.cutoff = kFuture;
+  run.actor = "admin";
+  run.uid = 4242;
+  run.dry_run = true;
+  auto dry = store::prune_retention(*db, run);
+  BOOST_REQUIRE(dry.has_value());
+  BOOST_TEST(dry->result.pruned == 1);
+  BOOST_TEST(dry->cutoff == kFuture);
+  BOOST_TEST(pruned.value() == before);
+  BOOST_TEST(has_body(id));
+
+  run.dry_run = false;
+  auto done = store::prune_retention(*db, run);
+  BOOST_REQUIRE(done.has_value());
+  BOOST_TEST(done->result.pruned == 1);
+  BOOST_TEST(pruned.value() == before + 1);
+  BOOST_TEST(!has_body(id));
+  BOOST_TEST(has_body(keep));
+  auto hist = db->history(id, 100);
+  BOOST_REQUIRE(hist.has_value());
+  BOOST_TEST(hist->back().action == "prune");
+  BOOST_TEST(hist->back().detail == "retention 62d");
+  BOOST_TEST(hist->back().detail == store::retention_reason(run.retention));
+  BOOST_TEST(hist->back().actor == "admin");
+  BOOST_TEST(hist->back().uid == 4242);
+
+  // Without a cutoff the run computes it from now: nothing received today is 62 days old.
+  run.cutoff.clear();
+  auto now = store::prune_retention(*db, run);
+  BOOST_REQUIRE(now.has_value());
+  BOOST_TEST(now->result.pruned == 0);
+  BOOST_TEST(now->cutoff < core::utc_text(std::chrono::system_clock::now() - std::chrono::hours(24 * 61)));
 }
