@@ -6,8 +6,11 @@
 #include <set>
 
 #include "gateway/admin/body_mask.hpp"
+#include "gateway/admin/events.hpp"
 #include "gateway/core/date.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/core/redact.hpp"
+#include "gateway/core/test_pause.hpp"
 
 namespace sluis::admin {
 
@@ -15,6 +18,9 @@ namespace {
 
 constexpr int kListDefault = 100, kListMax = 1000;
 constexpr int kBulkDefault = 1000, kBulkMax = 10000;
+// Messages per writer transaction of a bulk action: each batch is short, so
+// partners' commits, fetches and acks interleave with a long bulk action.
+constexpr int kBatchDefault = 100, kBatchMax = 1000;
 constexpr int kHistoryMax = 1000;
 constexpr const char* kActor = "admin";
 constexpr std::initializer_list<const char*> kFilterKeys = {
@@ -64,16 +70,20 @@ std::string parse_filter(const Request& r, store::QueueFilter& f) {
   return {};
 }
 
-// A positive number argument with a default and a ceiling.
-std::string parse_limit(const Request& r, int dflt, int max, int& out) {
+// A positive number argument (`limit`, `batch`) with a default and a ceiling.
+std::string parse_count(const Request& r, const char* name, int dflt, int max, int& out) {
   out = dflt;
-  auto l = string_arg(r, "limit");
+  auto l = string_arg(r, name);
   if (l.empty()) return {};
   std::int64_t n = 0;
   if (!parse_int(l, n) || n <= 0 || n > max)
-    return "limit must be a number 1 ... " + std::to_string(max);
+    return std::string(name) + " must be a number 1 ... " + std::to_string(max);
   out = static_cast<int>(n);
   return {};
+}
+
+std::string parse_limit(const Request& r, int dflt, int max, int& out) {
+  return parse_count(r, "limit", dflt, max, out);
 }
 
 // One message's metadata (queue-list rows and message-show): never the body,
@@ -222,11 +232,69 @@ const char* done_word(store::QueueAction a) {
   return "changed";
 }
 
+bool wakes_delivery(store::QueueAction a) {
+  return a == store::QueueAction::release || a == store::QueueAction::retry ||
+         a == store::QueueAction::requeue;
+}
+
+struct BulkRun {
+  store::QueueActionResult result;
+  bool cancelled = false;
+  std::int64_t changed = 0;
+};
+
+// A bulk action in batches of `batch` messages, each its own writer
+// transaction (check and change of one message never straddle two), oldest
+// first by a seq cursor, up to q.limit in all. Between batches: delivery is
+// woken for what came back to queued, a progress line, the queue.batch pause
+// point, and the cancel check. A failed batch stops the run: what earlier
+// batches did stays done and is in the answer.
+core::Result<BulkRun> run_bulk(store::Store& db, store::QueueActionRequest q, int batch,
+                               const Request& r, const std::function<void()>& on_queued) {
+  Job& j = job(r);
+  BulkRun run;
+  const int limit = q.limit;
+  std::int64_t examined = 0;
+  while (true) {
+    q.limit = std::min(batch, limit - static_cast<int>(examined));
+    auto res = db.queue_action(q);
+    if (!res) {
+      if (examined == 0) return res.error();
+      return core::make_error(res.error().code,
+                              res.error().text + " (after " + std::to_string(run.changed) +
+                                  " messages changed in earlier batches; they stay changed)");
+    }
+    std::int64_t changed = 0;
+    for (auto& it : res->items) {
+      changed += it.changed ? 1 : 0;
+      run.result.items.push_back(std::move(it));
+    }
+    examined += static_cast<std::int64_t>(res->items.size());
+    run.changed += changed;
+    if (!q.dry_run && changed > 0 && on_queued && wakes_delivery(q.action)) on_queued();
+    if (!res->more) break;  // nothing left beyond this batch
+    if (examined >= limit) {
+      run.result.more = true;
+      break;
+    }
+    q.after = res->last_seq;
+    j.progress(examined, 0, q.dry_run ? "messages examined (dry run)" : "messages examined");
+    core::pause_point("queue.batch");
+    if (j.cancelled()) {
+      run.cancelled = true;
+      run.result.more = true;
+      break;
+    }
+  }
+  return run;
+}
+
 // message-hold, -release, -retry, -requeue, -delete: one ID or a filter.
 Answer queue_action(store::Store& db, const Request& r, store::QueueAction action,
                     const std::function<void()>& on_queued) {
   const bool is_delete = action == store::QueueAction::remove;
-  if (auto e = unknown_argument(r, {kFilterKeys, {"id", "limit", "dry-run", "reason"}}); !e.empty())
+  if (auto e = unknown_argument(r, {kFilterKeys, {"id", "limit", "batch", "dry-run", "reason"}});
+      !e.empty())
     return error(e);
   store::QueueActionRequest q;
   q.action = action;
@@ -247,15 +315,27 @@ Answer queue_action(store::Store& db, const Request& r, store::QueueAction actio
                  "what it would do");
   if (is_delete && q.reason.find_first_not_of(" \t") == std::string::npos)
     return error("message-delete needs a reason: --reason TEXT (it is audited)");
+  int batch = kBatchDefault;
   if (!f.empty()) {
     q.filter = f;
     if (auto e = parse_limit(r, kBulkDefault, kBulkMax, q.limit); !e.empty())
       return error(r.command + ": " + e);
-  } else if (r.arguments.contains("limit")) {
-    return error(r.command + ": limit applies to a filter, not to one ID");
+    if (auto e = parse_count(r, "batch", kBatchDefault, kBatchMax, batch); !e.empty())
+      return error(r.command + ": " + e);
+  } else if (r.arguments.contains("limit") || r.arguments.contains("batch")) {
+    return error(r.command + ": limit and batch apply to a filter, not to one ID");
   }
-  auto res = db.queue_action(q);
-  if (!res) return error(r.command + " failed, nothing changed: " + res.error().text);
+  bool cancelled = false;
+  core::Result<store::QueueActionResult> res = store::QueueActionResult{};
+  if (q.filter) {
+    auto bulk = run_bulk(db, q, batch, r, on_queued);
+    if (!bulk) return error(r.command + " failed: " + bulk.error().text);
+    cancelled = bulk->cancelled;
+    res = std::move(bulk->result);
+  } else {
+    res = db.queue_action(q);
+    if (!res) return error(r.command + " failed, nothing changed: " + res.error().text);
+  }
 
   boost::json::array changed, unchanged, refused;
   for (const auto& it : res->items) {
@@ -271,11 +351,9 @@ Answer queue_action(store::Store& db, const Request& r, store::QueueAction actio
       unchanged.push_back(boost::json::object{{"id", it.id}, {"state", store::to_string(it.from)}});
   }
   const std::size_t n_changed = changed.size(), n_refused = refused.size();
-  // Messages back in queued: delivery need not wait for its next scan.
-  if (!q.dry_run && n_changed > 0 && on_queued &&
-      (action == store::QueueAction::release || action == store::QueueAction::retry ||
-       action == store::QueueAction::requeue))
-    on_queued();
+  // Messages back in queued: delivery need not wait for its next scan (a
+  // bulk run woke it after each batch).
+  if (!q.filter && !q.dry_run && n_changed > 0 && on_queued && wakes_delivery(action)) on_queued();
   boost::json::object args{
       {"action", r.command},    {"dry_run", q.dry_run}, {"changed", std::move(changed)},
       {"unchanged", unchanged}, {"refused", refused},   {"more", res->more}};
@@ -295,6 +373,19 @@ Answer queue_action(store::Store& db, const Request& r, store::QueueAction actio
                                     : "message " + q.id + " " + verb),
               std::move(args));
   }
+  if (cancelled) {
+    const std::string text = cancelled_after(static_cast<std::int64_t>(res->items.size()), 0,
+                                             "messages examined, " + std::to_string(n_changed) +
+                                                 (q.dry_run ? " would be " : " ") + verb);
+    core::log(events::kCancelled, {{"command", r.command},
+                                   {"uid", static_cast<long>(r.peer_uid)},
+                                   {"done", static_cast<std::int64_t>(res->items.size())},
+                                   {"total", std::int64_t{0}}});
+    if (!q.dry_run)
+      db.audit(kActor, static_cast<long>(r.peer_uid), r.command, "", r.command + ": " + text);
+    args["cancelled"] = true;
+    return {kError, r.command + ": " + text, std::move(args)};
+  }
   if (res->items.empty())
     return Answer{kEmpty, "no messages match the filter for " + r.command, std::move(args)};
   std::string text = (q.dry_run ? "dry run: " + std::to_string(n_changed) + " would be " + verb
@@ -313,7 +404,8 @@ void add_queue_commands(Registry& registry, store::Store& db, std::function<void
       "YYYY-MM-DD "
       "--to YYYY-MM-DD (UTC days of receipt, inclusive) --destination D";
   const std::string bulk_help =
-      " One ID, or a " + filter_help + " (bulk, at most --limit N, default 1000)" +
+      " One ID, or a " + filter_help + " (bulk, at most --limit N, default 1000, in store "
+      "transactions of --batch N, default 100, with progress and cancel between them)" +
       "; --dry-run lists what would change and changes nothing. Answer: changed, "
       "unchanged, refused (with reasons), more.";
   registry.add("queue-summary", "Messages per state, and per destination and state.", Access::open,

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "gateway/core/result.hpp"
@@ -29,6 +30,14 @@ struct RetentionRun {
   bool dry_run = false;
   std::string actor = "sluis";
   long uid = -1;
+  // Optional (sluisctl prune): the run goes in calls of `batch` bodies, one
+  // writer transaction each, and after each `step(done, total)` is asked
+  // whether to go on (total: what qualified when the run began, at most
+  // limit). Returning false stops the run there; what it removed stays
+  // removed and counted. Without a step: one call of prune_bodies, which
+  // commits in batches of PruneRequest::batch on its own.
+  int batch = 1000;
+  std::function<bool(std::int64_t done, std::int64_t total)> step;
 };
 
 // The cutoff of a run starting at `now`: received_at before it is pruned.
@@ -40,6 +49,8 @@ std::string retention_reason(std::chrono::milliseconds retention);
 struct RetentionOutcome {
   std::string cutoff;
   PruneResult result;
+  bool stopped = false;      // step() said stop; result.more then says what is left
+  std::int64_t total = 0;    // with a step: what qualified at the start (<= limit)
 };
 core::Result<RetentionOutcome> prune_retention(Store& store, const RetentionRun& run);
 

@@ -104,6 +104,7 @@ std::vector<State> sources(QueueAction a) {
 }
 
 struct Row {
+  std::int64_t seq = 0;
   std::string id;
   State state = State::received;
   std::string hold_reason;
@@ -321,9 +322,10 @@ core::Result<QueueActionResult> queue_action(sqlite3* db, const QueueActionReque
   QueueActionResult out;
   {
     std::vector<Bind> binds;
-    std::string sql = "SELECT id, state, COALESCE(hold_reason, '') FROM messages";
+    std::string sql = "SELECT seq, id, state, COALESCE(hold_reason, '') FROM messages";
     if (r.filter) {
-      sql += where_of(*r.filter, binds) + " AND state IN (";
+      sql += where_of(*r.filter, binds) + " AND seq > ? AND state IN (";
+      binds.emplace_back(r.after);
       bool first = true;
       for (State s : sources(r.action)) {
         sql += first ? "?" : ", ?";
@@ -341,7 +343,8 @@ core::Result<QueueActionResult> queue_action(sqlite3* db, const QueueActionReque
     bind_all(q, binds);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)
-      rows.push_back({q.text(0), parse_state(q.text(1)).value_or(State::received), q.text(2)});
+      rows.push_back(
+          {q.i64(0), q.text(1), parse_state(q.text(2)).value_or(State::received), q.text(3)});
     if (rc != SQLITE_DONE) return db_error(db, "queue action select");
   }
   if (r.filter && static_cast<int>(rows.size()) > r.limit) {
@@ -354,6 +357,7 @@ core::Result<QueueActionResult> queue_action(sqlite3* db, const QueueActionReque
     if (it->changed && !r.dry_run)
       if (auto a = apply(db, r, m, *it); !a) return a.error();
     out.items.push_back(std::move(*it));
+    out.last_seq = m.seq;
   }
   return out;
 }

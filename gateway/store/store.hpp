@@ -253,6 +253,7 @@ struct QueueActionRequest {
   std::string id;                     // one message, or
   std::optional<QueueFilter> filter;  // every message it selects that the action applies to
   int limit = 1000;                   // bulk: at most this many, in seq order
+  std::int64_t after = 0;             // bulk: only messages with seq > after (a batch cursor)
   bool dry_run = false;               // say what would change, change nothing
   std::string actor;                  // audited with uid
   long uid = -1;
@@ -269,6 +270,7 @@ struct QueueActionResult {
   };
   std::vector<Item> items;  // in seq order; a single id not found: no item
   bool more = false;        // bulk: the filter selects more than `limit`
+  std::int64_t last_seq = 0;  // bulk: seq of the last item; the next batch's `after`
 };
 
 // ---- retention (Store::prune_bodies) ----

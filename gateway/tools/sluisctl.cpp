@@ -29,7 +29,7 @@
 //   sluisctl message-show ID [--body] [--unmask]
 //   sluisctl message-hold|message-release|message-retry|message-requeue ID
 //   sluisctl message-delete ID --reason TEXT
-//   sluisctl message-hold ... --state S --partner P ... [--limit N] [--dry-run]   (bulk: a filter instead of ID)
+//   sluisctl message-hold ... --state S --partner P ... [--limit N] [--batch N] [--dry-run]   (bulk: a filter instead of ID)
 //
 // (docs/operations.md, "Queues": flags, JSON keys, exit codes.)
 //
@@ -92,8 +92,8 @@ void usage(std::ostream& out) {
          "--destination D --limit N --after CURSOR]\n"
          "       sluisctl message-show ID [--body] [--unmask]\n"
          "       sluisctl message-hold|message-release|message-retry|message-requeue|message-delete "
-         "ID|FILTER [--dry-run] [--reason TEXT]\n"
-         "       sluisctl prune [--dry-run] [--limit N]   (bodies of acknowledged/rejected messages past "
+         "ID|FILTER [--limit N] [--batch N] [--dry-run] [--reason TEXT]\n"
+         "       sluisctl prune [--dry-run] [--limit N] [--batch N]   (bodies of acknowledged/rejected messages past "
          "store.retention)\n"
          "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
          "[--reference DIR] [--lang nl|en]\n"

@@ -14,6 +14,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <future>
@@ -91,6 +93,21 @@ void data_plane_keeps_going(const std::string& mailbox_id) {
   BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
 }
 
+// Read beside the daemon (WAL: a reader never waits for the writer).
+std::int64_t held_in_store(const std::string& destination) {
+  sqlite3* db = nullptr;
+  const auto file = (g->dir.path() / "state" / "sluis.db").string();
+  BOOST_TEST_REQUIRE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM messages WHERE destination = ? AND state = 'held'",
+                     -1, &s, nullptr);
+  sqlite3_bind_text(s, 1, destination.c_str(), -1, SQLITE_TRANSIENT);
+  std::int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
 fs::path backups() {
   return g->dir.path() / "state" / "backups";
 }
@@ -127,6 +144,41 @@ BOOST_AUTO_TEST_CASE(a_backup_held_midway_stalls_no_partner_and_completes_valid)
   BOOST_TEST(std::stol(m[1]) < std::stol(m[2]));
   BOOST_TEST((listing() == std::vector<std::string>{"held.db"}));
   BOOST_TEST(store::check_copy((backups() / "held.db").string()).has_value());
+}
+
+// The declarations wait in the gemeente's mailbox (queued): a bulk hold of
+// them, one message per transaction, held after its first batch while the
+// gemeente fetches and acknowledges the newest one (which the hold has not
+// reached yet, so it is not held after all).
+BOOST_AUTO_TEST_CASE(a_bulk_action_held_between_batches_stalls_no_partner_and_completes) {
+  auto count = [](const char* state) {
+    auto l = g->sluisctl({"--json", "queue-list", "--destination", "mailbox:gem", "--state", state});
+    return boost::json::parse(l.output).at("arguments").at("count").as_int64();
+  };
+  const auto queued = count("queued");
+  BOOST_TEST_REQUIRE(queued >= 3);
+  arm("queue.batch");
+  auto run = std::async(std::launch::async, [] {
+    return g->sluisctl({"--progress", "message-hold", "--destination", "mailbox:gem", "--state",
+                        "queued", "--batch", "1"});
+  });
+  BOOST_TEST_REQUIRE(g->daemon->wait_for("STATUS=paused:queue.batch"));
+  data_plane_keeps_going(mailbox_ids.back());
+  // The admin thread is in the held command (commands run one at a time), so
+  // the store itself says how far it got: the first batch, no more.
+  BOOST_TEST(held_in_store("mailbox:gem") == 1);
+  release("queue.batch");
+  auto done = run.get();
+  BOOST_TEST(done.exit_code == 0, done.output);
+  BOOST_TEST(done.output.find(std::to_string(queued - 1) + " held, 0 refused") != std::string::npos,
+             done.output);
+  BOOST_TEST(std::regex_search(done.output, std::regex("message-hold: 1 messages examined")),
+             done.output);
+  BOOST_TEST(count("queued") == 0);
+  // And back, so the mailbox is as it was for what follows.
+  auto back = g->sluisctl({"message-release", "--destination", "mailbox:gem", "--state", "held"});
+  BOOST_TEST(back.exit_code == 0, back.output);
+  BOOST_TEST(count("queued") == queued - 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_backup_whose_client_hangs_up_is_cancelled_and_leaves_no_file) {

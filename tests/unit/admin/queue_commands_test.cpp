@@ -349,3 +349,69 @@ BOOST_FIXTURE_TEST_CASE(release_retry_and_requeue_wake_delivery_hold_and_dry_run
   BOOST_TEST(call("message-retry", {{"id", deferred}}).result == admin::kOk);
   BOOST_TEST(wakes == 3);
 }
+
+namespace {
+
+// A connection's Job as the admin server gives it: records the progress lines
+// and says "cancelled" once `cancel_after` lines were shown (0: never).
+struct RecordingJob : admin::Job {
+  int cancel_after = 0;
+  std::vector<std::int64_t> lines;
+  bool cancelled() override { return cancel_after > 0 && static_cast<int>(lines.size()) >= cancel_after; }
+  void progress(std::int64_t done, std::int64_t, std::string_view) override { lines.push_back(done); }
+};
+
+}  // namespace
+
+// A bulk action goes in transactions of --batch messages past a seq cursor:
+// refusals stay behind it (no loop over them), a progress line comes between
+// batches, delivery is woken per batch that queued something, and a caller
+// gone stops the run at the next boundary with what it did in the answer.
+BOOST_FIXTURE_TEST_CASE(bulk_actions_go_in_batches_with_progress_and_cancel, Fixture) {
+  std::vector<std::string> ops;
+  for (int i = 0; i < 5; ++i) {
+    ops.push_back(add("BB-" + std::to_string(i), State::held, "dest-batch", store::kHoldOperator));
+    add("BS-" + std::to_string(i), State::held, "dest-batch", store::kHoldSenderShadow);
+  }
+  admin::Registry woken;
+  int wakes = 0;
+  admin::add_store_commands(woken, *db, dir / "backups", (dir / "sluis.db").string(), [&wakes] { ++wakes; });
+  RecordingJob watch;
+  admin::Request r;
+  r.command = "message-release";
+  r.arguments = {{"destination", "dest-batch"}, {"batch", "3"}};
+  r.peer_uid = 1500;
+  r.peer_admin = true;
+  r.job = &watch;
+  auto rel = woken.dispatch(r);
+  BOOST_TEST(rel.result == admin::kOk, rel.text);
+  BOOST_TEST(rel.arguments.at("changed").as_array().size() == 5u);
+  BOOST_TEST(rel.arguments.at("refused").as_array().size() == 5u);
+  BOOST_TEST(!rel.arguments.at("more").as_bool());
+  BOOST_TEST((watch.lines == std::vector<std::int64_t>{3, 6, 9}));
+  BOOST_TEST(wakes == 3);  // the three batches that released someone; the last refused only
+  for (const auto& id : ops) BOOST_TEST((state_of(id) == State::queued));
+
+  // --limit counts across batches; more says the rest is still there.
+  auto some = run("message-hold", {{"destination", "dest-batch"}, {"batch", "2"}, {"limit", "3"}});
+  BOOST_TEST(some.arguments.at("changed").as_array().size() == 3u);
+  BOOST_TEST(some.arguments.at("more").as_bool());
+
+  // Cancelled after the first batch: two held, the rest untouched.
+  RecordingJob gone;
+  gone.cancel_after = 1;
+  r.command = "message-hold";
+  r.arguments = {{"destination", "dest-batch"}, {"state", "queued"}, {"batch", "1"}};
+  r.job = &gone;
+  auto held = woken.dispatch(r);
+  BOOST_TEST(held.result == admin::kError, held.text);
+  BOOST_TEST(held.arguments.at("cancelled").as_bool());
+  BOOST_TEST(held.arguments.at("changed").as_array().size() == 1u);
+  BOOST_TEST(held.text.find("cancelled after 1 messages examined, 1 held") != std::string::npos, held.text);
+  int still_queued = 0;
+  for (const auto& id : ops) still_queued += state_of(id) == State::queued ? 1 : 0;
+  BOOST_TEST(still_queued == 1);  // 3 held by --limit 3, 1 by the cancelled run
+
+  BOOST_TEST(run("message-hold", {{"destination", "dest-batch"}, {"batch", "0"}}).result == admin::kError);
+  BOOST_TEST(run("message-hold", {{"id", ops[0]}, {"batch", "2"}}).result == admin::kError);
+}

@@ -83,3 +83,54 @@ BOOST_FIXTURE_TEST_CASE(prune_respects_the_retention_and_refuses_bad_arguments, 
   BOOST_TEST(run("prune", {{"state", "queued"}}).result == admin::kError);
   BOOST_TEST(run("prune", {{"dry-run", "maybe"}}).result == admin::kError);
 }
+
+namespace {
+
+// A connection's Job as the admin server gives it: records the progress lines
+// and says "cancelled" once `cancel_after` lines were shown (0: never).
+struct RecordingJob : admin::Job {
+  int cancel_after = 0;
+  std::vector<std::pair<std::int64_t, std::int64_t>> lines;
+  bool cancelled() override { return cancel_after > 0 && static_cast<int>(lines.size()) >= cancel_after; }
+  void progress(std::int64_t done, std::int64_t total, std::string_view) override { lines.emplace_back(done, total); }
+};
+
+}  // namespace
+
+// In batches of --batch bodies, each its own transaction: a progress line after
+// each with the total known at the start; a caller gone after the first batch
+// stops the run there, what it removed stays removed and the answer says so.
+BOOST_FIXTURE_TEST_CASE(prune_goes_in_batches_with_progress_and_stops_when_cancelled, Fixture) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(add("PB-" + std::to_string(i), State::acknowledged));
+  RecordingJob watch;
+  admin::Request r;
+  r.command = "prune";
+  r.arguments = {{"batch", "2"}};
+  r.peer_uid = 1500;
+  r.peer_admin = true;
+  r.job = &watch;
+  auto all = registry.dispatch(r);
+  BOOST_TEST(all.result == admin::kOk, all.text);
+  BOOST_TEST(all.arguments.at("pruned").as_int64() == 5);
+  using Line = std::pair<std::int64_t, std::int64_t>;
+  BOOST_TEST((watch.lines == std::vector<Line>{{2, 5}, {4, 5}}));
+  for (const auto& id : ids) BOOST_TEST(!has_body(id));
+
+  std::vector<std::string> more;
+  for (int i = 0; i < 5; ++i) more.push_back(add("PC-" + std::to_string(i), State::rejected));
+  RecordingJob gone;
+  gone.cancel_after = 1;
+  r.job = &gone;
+  auto stopped = registry.dispatch(r);
+  BOOST_TEST(stopped.result == admin::kError, stopped.text);
+  BOOST_TEST(stopped.text.find("cancelled after 2 of 5 bodies removed") != std::string::npos, stopped.text);
+  BOOST_TEST(stopped.arguments.at("cancelled").as_bool());
+  BOOST_TEST(stopped.arguments.at("pruned").as_int64() == 2);
+  BOOST_TEST(stopped.arguments.at("more").as_bool());
+  int left = 0;
+  for (const auto& id : more) left += has_body(id) ? 1 : 0;
+  BOOST_TEST(left == 3);
+  BOOST_TEST(run("prune", {{"batch", "0"}}).result == admin::kError);
+  BOOST_TEST(run("prune", {{"batch", "x"}}).result == admin::kError);
+}
