@@ -282,7 +282,9 @@ void App::wait_signals() {
   signals_.async_wait([this](boost::system::error_code ec, int sig) {
     if (ec) return;  // cancelled on shutdown
     if (sig == SIGHUP) {
-      reload_config();
+      // The check reads files and builds grammars: on the admin thread, in
+      // turn with admin commands (a config-reload among them).
+      asio::post(admin_ioc_, [this] { reload_config(); });
       wait_signals();
       return;
     }
@@ -403,46 +405,57 @@ void App::apply_live(const config::Config& next, std::vector<std::string>& notes
                 "plain.enabled/address/port");
 }
 
+// Runs on the admin thread (SIGHUP is posted there): the check and the new
+// TLS context are built here, off the io thread (the schema grammars alone
+// take a few hundred milliseconds); only the swap runs on the io thread.
 admin::ReloadOutcome App::reload_config() {
-  return on_io([this] { return reload_now(); });
-}
-
-admin::ReloadOutcome App::reload_now() {
+  SLUIS_ASSERT(!ioc_.get_executor().running_in_this_thread(),
+               "a reload's check never runs on the io thread");
   notify(fmt::format("RELOADING=1\nMONOTONIC_USEC={}", monotonic_usec()));
   admin::ReloadOutcome out;
+  std::shared_ptr<const config::Config> next;
+  std::shared_ptr<boost::asio::ssl::context> tls;
   try {
     // The one check of --check-config and config-test.
     CheckedConfig checked = check_config_file(config_file_);
     if (!checked.errors.empty()) throw config::ConfigError(std::move(checked.errors));
-    auto next = std::move(checked.config);
-    // Build everything that can fail before anything is swapped.
+    next = std::move(checked.config);
+    if (next->https.enabled) tls = net::make_server_context(next->https.tls);
+  } catch (const config::ConfigError& e) {
+    out.errors = e.errors();
+  } catch (const std::exception& e) {
+    out.errors = {config_file_.string() + ": " + e.what()};
+  }
+  if (next && out.errors.empty())
+    out = on_io([this, next, tls] { return apply_reload(next, tls); });
+  for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
+  core::counter("sluis_config_reloads_total", "Configuration reloads by result.",
+                out.ok ? "result=\"ok\"" : "result=\"failed\"")
+      .inc();
+  notify("READY=1");
+  return out;
+}
+
+// On the io thread: what can still fail is built before anything is swapped.
+admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> next,
+                                       std::shared_ptr<boost::asio::ssl::context> tls) {
+  admin::ReloadOutcome out;
+  try {
     auto partners = std::make_shared<const net::PartnerRegistry>(next->partners);
-    std::shared_ptr<boost::asio::ssl::context> tls;
-    if (https_) tls = net::make_server_context(next->https.tls);
     auto lanes_ok = delivery_->configure(*next);
     if (!lanes_ok) throw std::runtime_error(lanes_ok.error().text);
     apply_live(*next, out.notes);
     partners_ = partners;
     intake_->set_routes(std::make_shared<const TableRouting>(*next));
     intake_->set_calendar(make_calendar(next->calendar));
-    if (https_) https_->reload(next->https, tls, partners);
+    if (https_ && tls) https_->reload(next->https, tls, partners);
     config_ = std::move(next);
     delivery_->release_live(*config_);
     out.ok = true;
-    core::counter("sluis_config_reloads_total", "Configuration reloads by result.", "result=\"ok\"")
-        .inc();
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});
-  } catch (const config::ConfigError& e) {
-    out.errors = e.errors();
   } catch (const std::exception& e) {
     out.errors = {config_file_.string() + ": " + e.what()};
   }
-  for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
-  if (!out.ok)
-    core::counter("sluis_config_reloads_total", "Configuration reloads by result.",
-                  "result=\"failed\"")
-        .inc();
-  notify("READY=1");
   return out;
 }
 

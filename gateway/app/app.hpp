@@ -5,9 +5,10 @@
 // Lifecycle:
 //   SIGTERM/SIGINT or `shutdown` -> STOPPING=1, close acceptors, let in-flight
 //     work finish within drain_timeout, then cancel what is left; run() returns 0.
-//   SIGHUP or `config-reload` -> RELOADING=1, check the file again with
-//     check_config_file (the check of --check-config and config-test); when it
-//     passes swap the running config and apply what can change live, on any
+//   SIGHUP or `config-reload` -> on the admin thread: RELOADING=1, check the
+//     file again with check_config_file (the check of --check-config and
+//     config-test) and build the new TLS context; when it passes swap the
+//     running config on the io thread and apply what can change live, on any
 //     error keep the old one and log every error; READY=1.
 //   WATCHDOG_USEC set -> WATCHDOG=1 from a timer every quarter interval, sent
 //     only while the io loop (the timer fires), the store's writer (a no-op
@@ -89,7 +90,8 @@ class App final : public admin::DaemonControl {
   // socket before the io loop ends).
   template <class F>
   auto on_io(F f) const -> decltype(f());
-  admin::ReloadOutcome reload_now();
+  admin::ReloadOutcome apply_reload(std::shared_ptr<const config::Config> next,
+                                    std::shared_ptr<boost::asio::ssl::context> tls);
   boost::json::object status_now() const;
   void wait_signals();
   void start_watchdog();

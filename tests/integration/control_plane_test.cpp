@@ -45,17 +45,23 @@ struct Global {
                          {"SLUIS_TEST_PAUSE", "backup.step,queue.batch,writer.probe"},
                          {"SLUIS_TEST_PAUSE_DIR", pauses->path().string()}});
     // Some mailbox traffic: declarations from the provider to the gemeente.
-    for (int i = 0; i < 6; ++i) {
-      auto doc = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"),
-                                    std::regex("<ijw:Identificatie>DECL-2602-01<"),
-                                    "<ijw:Identificatie>CTL-" + std::to_string(i) + "<");
-      auto h = g->post_xml("provider", "/v1/messages", doc);
-      BOOST_TEST_REQUIRE(h.status == 202, h.body);
-      mailbox_ids.push_back(std::string(boost::json::parse(h.body).at("id").as_string()));
+    try {
+      for (int i = 0; i < 6; ++i) {
+        auto doc = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"),
+                                      std::regex("<ijw:Identificatie>DECL-2602-01<"),
+                                      "<ijw:Identificatie>CTL-" + std::to_string(i) + "<");
+        auto h = g->post_xml("provider", "/v1/messages", doc);
+        BOOST_TEST_REQUIRE(h.status == 202, h.body + "\n" + g->daemon->log());
+        mailbox_ids.push_back(std::string(boost::json::parse(h.body).at("id").as_string()));
+      }
+    } catch (...) {
+      delete g;  // the daemon goes with it (no sluisd left behind)
+      g = nullptr;
+      throw;
     }
   }
   ~Global() {
-    BOOST_TEST((g->stop() == 0));
+    if (g) BOOST_TEST((g->stop() == 0));
     delete g;
     delete pauses;
   }
