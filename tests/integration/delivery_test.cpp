@@ -4,7 +4,8 @@
 // arrives once with its id; failures back off and recover; a crash during a
 // delivery redelivers under the same id; an intermediary's drop destination
 // holds messages until it is live, then files appear whole; a code that
-// routes nowhere is refused.
+// routes nowhere is refused; a message an operator releases or requeues is
+// pushed at once, not at the scheduler's next scan.
 #define BOOST_TEST_MODULE delivery
 #include <signal.h>
 #include <sys/wait.h>
@@ -136,18 +137,21 @@ std::string submit(const std::string& ontvanger) {
   return std::string(boost::json::parse(h.body).at("id").as_string());
 }
 
-boost::json::object show(const std::string& id) {
-  auto r = g->sluisctl({"--json", "message-show", id});
+boost::json::object show(const std::string& id, const TestGateway& on = *g) {
+  auto r = on.sluisctl({"--json", "message-show", id});
   return boost::json::parse(r.output).at("arguments").at("message").as_object();
 }
 
-std::string state_of(const std::string& id) { return std::string(show(id).at("state").as_string()); }
+std::string state_of(const std::string& id, const TestGateway& on = *g) {
+  return std::string(show(id, on).at("state").as_string());
+}
 
 // Polls until `state` (bounded; the scheduler scans every 50 ms).
-bool reaches(const std::string& id, const std::string& state, std::chrono::seconds bound = 20s) {
+bool reaches(const std::string& id, const std::string& state, std::chrono::seconds bound = 20s,
+             const TestGateway& on = *g) {
   auto end = std::chrono::steady_clock::now() + bound;
   while (std::chrono::steady_clock::now() < end) {
-    if (state_of(id) == state) return true;
+    if (state_of(id, on) == state) return true;
     std::this_thread::sleep_for(50ms);
   }
   return false;
@@ -330,4 +334,52 @@ BOOST_AUTO_TEST_CASE(a_code_that_routes_nowhere_is_refused_with_a_finding) {
   for (const auto& f : v.at("findings").as_array())
     named |= f.at("path").as_string() == "/Bericht/Header/Ontvanger" && f.at("value").as_string() == "0363";
   BOOST_TEST(named, h.body);
+}
+
+// A second sluisd whose scheduler scans every ten minutes and backs off for an
+// hour: a message the operator releases or requeues is pushed at once
+// (delivery is woken by the command), not at the next scan. It pushes to the
+// same receiver, with the first gateway's CA pinned and its client
+// certificate.
+BOOST_AUTO_TEST_CASE(a_released_or_requeued_message_is_pushed_at_once_not_at_the_next_scan) {
+  TestGateway slow(
+      "delivery-slow",
+      [](TestGateway& t) {
+        std::ostringstream c;
+        c << t.corpus_partners() << "[[destinations]]\nid = \"gem-push\"\nkind = \"push\"\npartner = \"gem\"\n"
+          << "url = \"https://127.0.0.1:" << rx->port << "/sluis/in\"\nca = \"" << g->pki("ca.pem") << "\"\n"
+          << "client_cert = \"" << g->pki("stranger.pem") << "\"\nclient_key = \"" << g->pki("stranger.key")
+          << "\"\n"
+          << "[[routes]]\nlaw = \"ijw\"\ntypes = [323]\nreceivers = [\"0917\"]\ndestination = \"gem-push\"\n";
+        return c.str();
+      },
+      "[delivery]\nmin_backoff = \"1h\"\nmax_backoff = \"2h\"\nmax_lifetime = \"24h\"\n"
+      "scan_interval = \"10m\"\npickup_interval = \"1h\"\n");
+  auto post = [&] {
+    auto h = slow.post_xml("provider", "/v1/messages", declaration("0917"));
+    BOOST_REQUIRE_MESSAGE(h.status == 202, h.body);
+    return std::string(boost::json::parse(h.body).at("id").as_string());
+  };
+  // Held after a failed attempt (its retry an hour away), then released.
+  rx->mode("500");
+  auto held = post();
+  BOOST_REQUIRE_MESSAGE(reaches(held, "deferred", 20s, slow), slow.daemon->log());
+  BOOST_TEST(slow.sluisctl({"message-hold", held}).exit_code == 0);
+  BOOST_TEST(state_of(held, slow) == "held");
+  rx->mode("ok");
+  auto rel = slow.sluisctl({"message-release", held});
+  BOOST_TEST(rel.exit_code == 0, rel.output);
+  BOOST_REQUIRE_MESSAGE(reaches(held, "acknowledged", 20s, slow), slow.daemon->log());
+  BOOST_TEST(show(held, slow).at("attempts").as_int64() == 2);
+  // Dead after a refusal, then requeued.
+  rx->mode("403");
+  auto dead = post();
+  BOOST_REQUIRE_MESSAGE(reaches(dead, "dead", 20s, slow), slow.daemon->log());
+  rx->mode("ok");
+  BOOST_TEST(slow.sluisctl({"message-requeue", dead}).exit_code == 0);
+  BOOST_REQUIRE_MESSAGE(reaches(dead, "acknowledged", 20s, slow), slow.daemon->log());
+  auto r = rx->received();
+  BOOST_TEST(std::count(r.begin(), r.end(), held) == 1);
+  BOOST_TEST(std::count(r.begin(), r.end(), dead) == 1);
+  BOOST_TEST((slow.stop() == 0));
 }
