@@ -108,10 +108,31 @@ std::string hold_reason(bool sender_shadow, const config::Partner* receiver) {
 
 // Whether a destination kind is one the delivery scheduler works (it is woken
 // for it); a mailbox waits for its partner.
-bool scheduled(std::string_view delivery) { return delivery == "push" || delivery == "drop"; }
+bool scheduled(const std::optional<Target>& t) {
+  return t && t->kind != config::DestinationKind::mailbox;
+}
 
 std::string_view status_of(const store::StoredMessage& m) {
   return m.state == store::State::rejected ? "rejected" : "accepted";
+}
+
+// What the checks made of a submission before the store's judgement: stored
+// as accepted (delivered, perhaps with warnings), stored as rejected (a retour
+// says why), or refused at the door (not stored; the HTTP answer says why).
+// The store's own outcome (held, a replay) follows from the commit.
+enum class Judged { accepted, rejected, refused };
+
+// The dry run's "status" for each.
+std::string_view dry_run_status(Judged j) {
+  switch (j) {
+    case Judged::accepted:
+      return "valid";
+    case Judged::rejected:
+      return "invalid";
+    case Judged::refused:
+      return "refused";
+  }
+  return "refused";
 }
 
 }  // namespace
@@ -122,7 +143,7 @@ struct Intake::Checked {
   std::string sha256;
   BsnHashes bsn_hashes;
   http::status status = http::status::accepted;
-  std::string verdict;  // "accepted" | "rejected" | "refused"
+  Judged verdict = Judged::refused;
   Finding extra;        // a sluis or rule finding added by the checks
   bool has_extra = false;
   std::string receiver_partner;
@@ -192,7 +213,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   auto ct = req[http::field::content_type];
   if (!ct.starts_with("application/xml") && !ct.starts_with("text/xml")) {
     c.status = http::status::unsupported_media_type;
-    c.verdict = "refused";
+    c.verdict = Judged::refused;
     c.extra = sluis_finding("/", "Stuur het bericht met Content-Type: application/xml.",
                             "Send the message with Content-Type: application/xml.");
     c.has_extra = true;
@@ -211,7 +232,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   c.bsn_hashes = std::move(pooled.bsn_hashes);
   if (c.outcome.verdict == xml::Verdict::not_xml || c.outcome.verdict == xml::Verdict::unknown_message) {
     c.status = http::status::bad_request;
-    c.verdict = "refused";
+    c.verdict = Judged::refused;
     co_return c;
   }
   const auto& id = *c.outcome.identity;
@@ -224,7 +245,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   if (!type.retour) {
     if (!net::PartnerRegistry::acts_for(partner, id.afzender)) {
       c.status = http::status::forbidden;
-      c.verdict = "refused";
+      c.verdict = Judged::refused;
       c.extra = sluis_finding("/Bericht/Header/Afzender",
                               "Afzender " + id.afzender + " is geen code van partner " + partner.id + " (" +
                                   codes_text(partner) + "); u kunt alleen berichten versturen namens uw eigen codes.",
@@ -241,7 +262,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       c.receiver_partner = t->partner->id;
     } else if (c.outcome.verdict == xml::Verdict::valid) {
       c.status = http::status::unprocessable_entity;
-      c.verdict = "refused";
+      c.verdict = Judged::refused;
       c.extra = sluis_finding("/Bericht/Header/Ontvanger",
                               "Ontvanger " + id.ontvanger + " is niet aangesloten op deze gateway (geen route voor " +
                                   std::string(standard::to_string(type.law)) + " " + std::to_string(type.number) +
@@ -256,7 +277,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   } else {
     if (!net::PartnerRegistry::acts_for(partner, id.ontvanger)) {
       c.status = http::status::forbidden;
-      c.verdict = "refused";
+      c.verdict = Judged::refused;
       c.extra = sluis_finding("/Bericht/Header/Ontvanger",
                               "Een retourbericht verstuurt de Ontvanger van het heenbericht; " + id.ontvanger +
                                   " is geen code van partner " + partner.id + " (" + codes_text(partner) + ").",
@@ -280,7 +301,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       auto heen = co_await core::async_run(reads_, std::move(lookup), asio::use_awaitable);
       if (!heen || !heen->has_value() || (*heen)->dagtekening != id.dagtekening) {
         c.status = http::status::unprocessable_entity;
-        c.verdict = "refused";
+        c.verdict = Judged::refused;
         c.extra = sluis_finding(
             "/Bericht/Header/BerichtIdentificatie",
             "Dit retourbericht hoort bij geen heenbericht dat via deze gateway aan u is gestuurd (Afzender " +
@@ -308,10 +329,10 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
   }
   if (c.outcome.verdict == xml::Verdict::invalid) {
     c.status = http::status::unprocessable_entity;
-    c.verdict = "rejected";
+    c.verdict = Judged::rejected;
   } else {
     c.status = http::status::accepted;
-    c.verdict = "accepted";
+    c.verdict = Judged::accepted;
   }
   co_return c;
 }
@@ -348,7 +369,7 @@ asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestCon
   Checked c = co_await check(req, ctx, Purpose::dry_run);
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
   boost::json::object body = xml::to_json(c.outcome);
-  body["status"] = c.verdict == "accepted" ? "valid" : c.verdict == "rejected" ? "invalid" : "refused";
+  body["status"] = dry_run_status(c.verdict);
   body["stored"] = false;
   co_return net::json_response(c.status == http::status::accepted ? http::status::ok : c.status, body, req);
 }
@@ -356,7 +377,7 @@ asio::awaitable<net::Response> Intake::dry_run(net::Request req, net::RequestCon
 asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestContext ctx) {
   Checked c = co_await check(req, ctx, Purpose::submit);
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
-  if (c.verdict == "refused") {
+  if (c.verdict == Judged::refused) {
     core::log(events::kRefused, {{"partner", ctx.partner->id}, {"status", static_cast<int>(c.status)}});
     boost::json::object body = xml::to_json(c.outcome);
     body["status"] = "refused";
@@ -388,7 +409,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   }
   m.hold_reason = hold_reason(m.shadow, c.receiver);
   // Levels 1 and 2 reject here; level 3/4 findings are weighed in decide().
-  m.state = c.verdict == "rejected" && fails_on_pool(c.outcome.findings) ? store::State::rejected
+  m.state = c.verdict == Judged::rejected && fails_on_pool(c.outcome.findings) ? store::State::rejected
             : !m.hold_reason.empty()                                      ? store::State::held
                                                                           : store::State::queued;
   m.sha256 = c.sha256;
@@ -418,8 +439,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // see the ledger as every earlier commit left it), stored with the message
   // so a replay gets the same one, and sent only after the commit.
   m.id = store::new_message_id();
-  const std::string delivery = m.delivery;
-  Verdict v = verdict(c.outcome, c.verdict == "rejected", std::move(c.bsn_hashes), c.receiver,
+  Verdict v = verdict(c.outcome, c.verdict == Judged::rejected, std::move(c.bsn_hashes), c.receiver,
                       ctx.partner->id, m.shadow, m.hold_reason, c.answer, c.heen_id,
                       core::dutch_date(std::chrono::system_clock::now()));
   m.decide = decide(v);
@@ -457,8 +477,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // (a 500 "not processed" would make it send a stored message again).
   auto res = net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
   const std::string msg_id = r->id;
-  const bool wake = scheduled(delivery) || (!r->produced_ids.empty() && c.answer &&
-                                            scheduled(config::to_string(c.answer->kind)));
+  const bool wake = scheduled(c.target) || (!r->produced_ids.empty() && scheduled(c.answer));
   try {
     co_await after_commit(std::move(*r), ctx.partner->id, law, id.type->number, wake);
   } catch (...) {  // std or not: the answer still stands
