@@ -104,6 +104,8 @@ std::vector<std::string> fill(const fs::path& file, long n) {
 
 struct Window {
   std::vector<double> whoami, mailbox;  // ms per request
+  double slowest_at = 0;                // ms into the window when the slowest request started
+  double slowest = 0;
   long not_ok = 0;
   double ms = 0;
 };
@@ -133,6 +135,10 @@ Window load(TlsClient& c, const std::vector<std::string>& ids, std::size_t& next
     c.write(req);
     auto res = c.response();
     into.push_back(ms_since(t));
+    if (into.back() > w.slowest) {
+      w.slowest = into.back();
+      w.slowest_at = std::chrono::duration<double, std::milli>(t - start).count();
+    }
     if (res.result_int() != 200) {
       if (w.not_ok++ == 0) std::printf("  answered %d: %s\n", res.result_int(), res.body().c_str());
     }
@@ -152,8 +158,8 @@ void print(const char* what, const Window& w) {
   auto a = stats(w.whoami), b = stats(w.mailbox);
   std::printf(
       "  %-16s %6.1f s: whoami n=%zu max %.1f ms p99 %.1f ms; mailbox fetch+ack n=%zu max %.1f ms "
-      "p99 %.1f ms\n",
-      what, w.ms / 1000, a.n, a.max, a.p99, b.n, b.max, b.p99);
+      "p99 %.1f ms; the slowest request started %.2f s into the window\n",
+      what, w.ms / 1000, a.n, a.max, a.p99, b.n, b.max, b.p99, w.slowest_at / 1000);
 }
 
 double ratio(double a, double b) {
