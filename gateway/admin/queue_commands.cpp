@@ -105,7 +105,7 @@ boost::json::object metadata(const store::StoredMessage& m) {
                         {"attempts", m.attempts},
                         {"next_attempt_at", m.next_attempt_at},
                         {"last_error", core::scrub(m.last_error)},
-                        {"hold_reason", m.hold_reason},
+                        {"hold_reason", store::to_string(m.hold_reason)},
                         {"shadow", m.shadow}};
   return o;
 }

@@ -44,7 +44,7 @@ store::NewMessage produced(const m::Message& out, const store::NewMessage& heen,
   p.heen_id = heen.id;
   p.body = xml::write_message(out);
   p.state = v.shadow ? store::State::held : store::State::queued;
-  p.hold_reason = v.shadow ? store::kHoldSenderShadow : "";
+  p.hold_reason = v.shadow ? store::HoldReason::sender_shadow : store::HoldReason::none;
   p.destination = v.answer_destination;
   p.delivery = v.answer_delivery;
   p.shadow = v.shadow;
@@ -192,7 +192,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
         d.orphans.push_back({msg.law, message->header().Ontvanger, nummer});
     }
     if (!d.orphans.empty()) {
-      msg.hold_reason = store::kHoldOrphan;
+      msg.hold_reason = store::HoldReason::orphan;
       finish(store::State::held, 202, "held", true);
       return d;
     }

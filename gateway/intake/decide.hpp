@@ -50,9 +50,9 @@ struct Verdict {
   std::string heen_id;          // a retour's heenbericht
   // Where what sluis composes in answer goes (the sender's route or mailbox).
   std::string answer_destination, answer_delivery;
-  // Why the message is held (store::kHold*), empty when it is not; an orphan
-  // held by the decision gets store::kHoldOrphan.
-  std::string hold_reason;
+  // Why the message is held, none when it is not; an orphan held by the
+  // decision gets orphan.
+  store::HoldReason hold_reason = store::HoldReason::none;
   core::Date today{};  // the Dutch day of receipt: the deadlines run from it
   // The working-day calendar of the deadlines (standard/deadlines.hpp); null:
   // the default calendar (no Goede Vrijdag, no closing days).

@@ -99,11 +99,12 @@ boost::json::object message_json(const store::StoredMessage& m, std::string_view
 // A shadow partner's exchange runs on its old channel as well, so what it
 // sends or is sent here is never delivered; a receiver that is not enrolled
 // yet gets its messages once it is live (Store::release_held).
-std::string hold_reason(bool sender_shadow, const config::Partner* receiver) {
-  if (sender_shadow) return store::kHoldSenderShadow;
-  if (receiver && receiver->mode == config::PartnerMode::shadow) return store::kHoldReceiverShadow;
-  if (receiver && receiver->mode == config::PartnerMode::not_enrolled) return store::kHoldNotLive;
-  return {};
+store::HoldReason hold_reason(bool sender_shadow, const config::Partner* receiver) {
+  using H = store::HoldReason;
+  if (sender_shadow) return H::sender_shadow;
+  if (receiver && receiver->mode == config::PartnerMode::shadow) return H::receiver_shadow;
+  if (receiver && receiver->mode == config::PartnerMode::not_enrolled) return H::receiver_not_live;
+  return H::none;
 }
 
 // Whether a destination kind is one the delivery scheduler works (it is woken
@@ -341,7 +342,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
 // release (the message out of the pool, where it and its answer go).
 Verdict Intake::verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
                         const config::Partner* receiver, std::string sender_partner, bool shadow,
-                        std::string hold_reason, const std::optional<Target>& answer,
+                        store::HoldReason hold_reason, const std::optional<Target>& answer,
                         std::string heen_id, core::Date today) const {
   Verdict v;
   v.message = out.message
@@ -352,7 +353,7 @@ Verdict Intake::verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
   v.answered_by(receiver);
   v.sender_partner = std::move(sender_partner);
   v.shadow = shadow;
-  v.hold_reason = std::move(hold_reason);
+  v.hold_reason = hold_reason;
   if (answer) {
     v.answer_destination = answer->destination;
     v.answer_delivery = std::string(config::to_string(answer->kind));
@@ -410,7 +411,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.hold_reason = hold_reason(m.shadow, c.receiver);
   // Levels 1 and 2 reject here; level 3/4 findings are weighed in decide().
   m.state = c.verdict == Judged::rejected && fails_on_pool(c.outcome.findings) ? store::State::rejected
-            : !m.hold_reason.empty()                                      ? store::State::held
+            : m.hold_reason != store::HoldReason::none                    ? store::State::held
                                                                           : store::State::queued;
   m.sha256 = c.sha256;
   for (const auto& [bsn, hash] : c.bsn_hashes) m.bsn_hashes.push_back(hash);
@@ -545,8 +546,8 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
   }
   const auto routes = routes_;
   const config::Partner* owner = routes->partner(s.receiver_partner);
-  const std::string reason = hold_reason(s.shadow, owner);
-  const auto state = reason.empty() ? store::State::queued : store::State::held;
+  const store::HoldReason reason = hold_reason(s.shadow, owner);
+  const auto state = reason == store::HoldReason::none ? store::State::queued : store::State::held;
   auto answer = routes->back_to(s.sender_partner, s.law, s.type + 1, s.sender_code, today);
   Verdict v = verdict(out, out.verdict != xml::Verdict::valid, std::move(pooled.bsn_hashes), owner,
                       s.sender_partner, s.shadow, reason, answer, "", today);

@@ -86,7 +86,7 @@ class Intake {
   // message out of `out`.
   Verdict verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
                   const config::Partner* receiver, std::string sender_partner, bool shadow,
-                  std::string hold_reason, const std::optional<Target>& answer, std::string heen_id,
+                  store::HoldReason hold_reason, const std::optional<Target>& answer, std::string heen_id,
                   core::Date today) const;
   // Judges held orphans again (Store::redecide); true when any changed state.
   boost::asio::awaitable<bool> release(std::vector<std::string> ids);

@@ -147,7 +147,7 @@ void Delivery::release_live(const config::Config& cfg) {
     std::int64_t total = 0;
     guarded("release", [&] {
       for (const auto& id : live) {
-        auto n = store_.release_held(id, store::kHoldNotLive, "sluis");
+        auto n = store_.release_held(id, store::HoldReason::receiver_not_live, "sluis");
         if (!n) {
           core::log(events::kStoreError, {{"partner", id}, {"error", n.error().text}});
           continue;

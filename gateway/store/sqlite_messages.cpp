@@ -40,7 +40,7 @@ StoredMessage read_row(const Stmt& s) {
   m.shadow = s.i64(25) != 0;
   m.destination = s.text(26);
   m.delivery = s.text(27);
-  m.hold_reason = s.text(28);
+  m.hold_reason = parse_hold_reason(s.text(28)).value_or(HoldReason::none);
   m.lifetime_from = s.text(29);
   m.pruned_at = s.text(30);
   return m;
@@ -123,7 +123,7 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
   s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
   s.bind_null_if_empty(21, m.response_json).bind(22, static_cast<std::int64_t>(m.shadow ? 1 : 0));
   s.bind_null_if_empty(23, m.destination).bind_null_if_empty(24, m.delivery);
-  s.bind_null_if_empty(25, m.state == State::held ? m.hold_reason : std::string());
+  s.bind_null_if_empty(25, m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
   if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
   if (large)
     if (auto r = insert_large_body(db, sqlite3_last_insert_rowid(db), m.body); !r) return r;
@@ -326,7 +326,7 @@ core::Result<void> redecide_message(sqlite3* db, Ledger& ledger, NewMessage& m,
       .bind(2, m.findings_json)
       .bind(3, static_cast<std::int64_t>(m.http_status));
   u.bind(4, m.response_json)
-      .bind_null_if_empty(5, m.state == State::held ? m.hold_reason : std::string());
+      .bind_null_if_empty(5, m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
   u.bind(6, m.id);
   if (u.step() != SQLITE_DONE) return db_error(db, "redecide update");
   if (auto r = apply_decision(db, ledger, m, decision, out); !r) return r;

@@ -107,8 +107,12 @@ struct Row {
   std::int64_t seq = 0;
   std::string id;
   State state = State::received;
-  std::string hold_reason;
+  HoldReason hold_reason = HoldReason::none;
 };
+
+std::string hold_text(HoldReason h) {
+  return std::string(to_string(h));
+}
 
 std::string state_text(State s) {
   return std::string(to_string(s));
@@ -172,24 +176,26 @@ core::Result<QueueActionResult::Item> judge(sqlite3* db, const QueueActionReques
   switch (r.action) {
     case QueueAction::hold:
       if (m.state == S::queued || m.state == S::deferred) return change(S::held);
-      if (m.state == S::held) return refuse("it is held already (" + m.hold_reason + ")");
+      if (m.state == S::held) return refuse("it is held already (" + hold_text(m.hold_reason) + ")");
       return refuse(is + "; only queued or deferred messages can be held");
     case QueueAction::release:
       if (m.state != S::held) return refuse(is + ", not held");
-      if (m.hold_reason == kHoldOperator || m.hold_reason == kHoldNotLive) return change(S::queued);
-      if (m.hold_reason == kHoldSenderShadow || m.hold_reason == kHoldReceiverShadow)
+      if (m.hold_reason == HoldReason::by_operator || m.hold_reason == HoldReason::receiver_not_live)
+        return change(S::queued);
+      if (m.hold_reason == HoldReason::sender_shadow || m.hold_reason == HoldReason::receiver_shadow)
         return refuse(
             std::string("it is held because the ") +
-            (m.hold_reason == kHoldSenderShadow ? "sender" : "receiver") +
+            (m.hold_reason == HoldReason::sender_shadow ? "sender" : "receiver") +
             " partner is in shadow mode, and shadow messages are never delivered; it cannot be "
             "released (set the partner live for its next messages)");
-      if (m.hold_reason == kHoldOrphan)
+      if (m.hold_reason == HoldReason::orphan)
         return refuse(
             "it is held as an orphan waiting for an allocation (see orphan-list); it is judged "
             "again "
             "when that allocation arrives");
       return refuse("it is held (" +
-                    (m.hold_reason.empty() ? std::string("no reason recorded") : m.hold_reason) +
+                    (m.hold_reason == HoldReason::none ? std::string("no reason recorded")
+                                                       : hold_text(m.hold_reason)) +
                     "); only operator and receiver_not_live holds can be released");
     case QueueAction::retry:
       if (m.state == S::deferred) return change(S::queued);
@@ -229,7 +235,7 @@ core::Result<void> apply(sqlite3* db, const QueueActionRequest& r, const Row& m,
       if (d.step() != SQLITE_DONE) return db_error(db, "delete");
     }
     std::string detail = "was " + state_text(m.state);
-    if (!m.hold_reason.empty()) detail += " (" + m.hold_reason + ")";
+    if (m.hold_reason != HoldReason::none) detail += " (" + hold_text(m.hold_reason) + ")";
     return audit(db, r, "delete", m.id, detail + "; reason: " + reason);
   }
   const char* sql = nullptr;
@@ -256,7 +262,7 @@ core::Result<void> apply(sqlite3* db, const QueueActionRequest& r, const Row& m,
   u.bind(1, m.id);
   if (u.step() != SQLITE_DONE) return db_error(db, "queue action");
   std::string detail = "message-" + std::string(to_string(r.action));
-  if (r.action == QueueAction::release) detail += " (held: " + m.hold_reason + ")";
+  if (r.action == QueueAction::release) detail += " (held: " + hold_text(m.hold_reason) + ")";
   if (!reason.empty()) detail += "; reason: " + reason;
   return audit(db, r, "state " + state_text(it.from) + " -> " + state_text(it.to), m.id, detail);
 }
@@ -343,8 +349,8 @@ core::Result<QueueActionResult> queue_action(sqlite3* db, const QueueActionReque
     bind_all(q, binds);
     int rc;
     while ((rc = q.step()) == SQLITE_ROW)
-      rows.push_back(
-          {q.i64(0), q.text(1), parse_state(q.text(2)).value_or(State::received), q.text(3)});
+      rows.push_back({q.i64(0), q.text(1), parse_state(q.text(2)).value_or(State::received),
+                      parse_hold_reason(q.text(3)).value_or(HoldReason::none)});
     if (rc != SQLITE_DONE) return db_error(db, "queue action select");
   }
   if (r.filter && static_cast<int>(rows.size()) > r.limit) {

@@ -424,8 +424,9 @@ class SqliteStore final : public Store {
     return all_rows(s, r_, "in_state");
   }
 
-  void release_held(std::string receiver_partner, std::string reason, std::string actor,
+  void release_held(std::string receiver_partner, HoldReason hold, std::string actor,
                     Done<std::int64_t> done) override {
+    std::string reason(to_string(hold));
     auto n = std::make_shared<std::int64_t>(0);
     writer_.write<std::int64_t>(
         n, std::move(done),

@@ -32,6 +32,31 @@ std::optional<State> parse_state(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+
+constexpr std::pair<HoldReason, std::string_view> kHoldNames[] = {
+    {HoldReason::none, ""},
+    {HoldReason::sender_shadow, "sender_shadow"},
+    {HoldReason::receiver_shadow, "receiver_shadow"},
+    {HoldReason::receiver_not_live, "receiver_not_live"},
+    {HoldReason::orphan, "orphan"},
+    {HoldReason::by_operator, "operator"},
+};
+
+}  // namespace
+
+std::string_view to_string(HoldReason r) {
+  for (const auto& [h, name] : kHoldNames)
+    if (h == r) return name;
+  return "";
+}
+
+std::optional<HoldReason> parse_hold_reason(std::string_view s) {
+  for (const auto& [h, name] : kHoldNames)
+    if (name == s) return h;
+  return std::nullopt;
+}
+
 bool transition_allowed(State from, State to) {
   using S = State;
   switch (from) {

@@ -46,6 +46,21 @@ std::string_view to_string(State s);
 std::optional<State> parse_state(std::string_view s);
 bool transition_allowed(State from, State to);
 
+// Why a message is held (StoredMessage::hold_reason); none when it is not.
+// The texts (to_string) are what the store's hold_reason column, the admin
+// answers and the docs say.
+enum class HoldReason {
+  none,               // ""
+  sender_shadow,      // "sender_shadow": never delivered
+  receiver_shadow,    // "receiver_shadow": never delivered
+  receiver_not_live,  // "receiver_not_live": released when the receiver goes live
+  orphan,             // "orphan": waits for an allocation, judged again when it comes
+  by_operator,        // "operator": message-hold
+};
+std::string_view to_string(HoldReason r);
+// "" is none; nullopt for a text no hold has.
+std::optional<HoldReason> parse_hold_reason(std::string_view s);
+
 // A fresh opaque message id: "m", 11 hex digits of the time in milliseconds,
 // 12 hex digits from the CSPRNG (24 characters; ids made later sort later,
 // which keeps the indexes on them compact; nothing may rely on that).

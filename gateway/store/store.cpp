@@ -59,8 +59,7 @@ core::Result<void> Store::settle(const std::string& id, State to,
 }
 
 core::Result<std::int64_t> Store::release_held(const std::string& receiver_partner,
-                                               const std::string& reason,
-                                               const std::string& actor) {
+                                               HoldReason reason, const std::string& actor) {
   return wait<std::int64_t>(
       [&](Done<std::int64_t> d) { release_held(receiver_partner, reason, actor, std::move(d)); });
 }

@@ -106,10 +106,10 @@ struct NewMessage {
   bool shadow = false;
   // Where it goes (route/): the destination's id and kind ("mailbox", "push",
   // "drop"); empty for rejected messages. A held message says why in
-  // hold_reason (see kHold* below).
+  // hold_reason (state.hpp); stored only while it is held.
   std::string destination;
   std::string delivery;
-  std::string hold_reason;
+  HoldReason hold_reason = HoldReason::none;
   std::vector<std::string> bsn_hashes;  // HMAC of every BSN in the message (never the BSN)
   Decide decide;               // optional: the cross-message judgement (see Decision)
 };
@@ -132,17 +132,11 @@ struct StoredMessage {
   std::string findings_json, response_json;
   int http_status = 0;
   bool shadow = false;
-  std::string destination, delivery, hold_reason;
+  std::string destination, delivery;
+  HoldReason hold_reason = HoldReason::none;
   std::string lifetime_from;   // set by message-requeue: the delivery lifetime counts from here
   std::string pruned_at;       // UTC: the retention pruner removed the body (Store::prune_bodies); else empty
 };
-
-// Why a message is held (StoredMessage::hold_reason).
-inline constexpr const char* kHoldSenderShadow = "sender_shadow";      // never delivered
-inline constexpr const char* kHoldReceiverShadow = "receiver_shadow";  // never delivered
-inline constexpr const char* kHoldNotLive = "receiver_not_live";  // released when the receiver goes live
-inline constexpr const char* kHoldOrphan = "orphan";               // waits for an allocation
-inline constexpr const char* kHoldOperator = "operator";           // message-hold
 
 // A message taken for a delivery attempt (Store::claim), with its body.
 struct Claimed {
@@ -386,10 +380,9 @@ class Store {
   // Held messages to `receiver_partner` with hold_reason `reason` go to
   // queued (its routing unchanged): the receiver went live. Audited as `actor`.
   // Returns how many.
-  virtual void release_held(std::string receiver_partner, std::string reason, std::string actor,
+  virtual void release_held(std::string receiver_partner, HoldReason reason, std::string actor,
                             Done<std::int64_t> done) = 0;
-  core::Result<std::int64_t> release_held(const std::string& receiver_partner,
-                                          const std::string& reason,
+  core::Result<std::int64_t> release_held(const std::string& receiver_partner, HoldReason reason,
                                           const std::string& actor);  // blocking
   // ---- deadlines (standard/deadlines.hpp, route/deadline_watch) ----
   // Obligations not met whose due date is before `as_of` (YYYY-MM-DD, a Dutch

@@ -36,7 +36,7 @@ struct TempStore {
   }
   // A sample message committed in `state`, routed to a mailbox `destination`; its id.
   std::string add(const std::string& ident, store::State state,
-                  const std::string& destination = "gemeente-m-mailbox", const std::string& hold_reason = "",
+                  const std::string& destination = "gemeente-m-mailbox", store::HoldReason hold_reason = store::HoldReason::none,
                   const std::string& body = "<Bericht>x</Bericht>") {
     auto m = sample_message(ident, body);
     m.state = state;

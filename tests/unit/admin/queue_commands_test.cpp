@@ -53,7 +53,7 @@ struct Fixture : test::TempStore {
   Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db, dir / "backups", (dir / "sluis.db").string()); }
   std::string add(const std::string& ident, State state,
                   const std::string& destination = "gemeente-m-mailbox",
-                  const std::string& hold_reason = "", const std::string& body = kBody) {
+                  store::HoldReason hold_reason = store::HoldReason::none, const std::string& body = kBody) {
     return TempStore::add(ident, state, destination, hold_reason, body);
   }
   admin::Answer run(const std::string& cmd, boost::json::object args = {}, bool admin_peer = true,
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(queue_summary_counts_per_state_and_destination) {
   BOOST_TEST(run("queue-summary").result == admin::kEmpty);
   add("Q-1", State::queued, "dest-a");
   add("Q-2", State::queued, "dest-a");
-  add("Q-3", State::held, "dest-b", store::kHoldNotLive);
+  add("Q-3", State::held, "dest-b", store::HoldReason::receiver_not_live);
   add("Q-4", State::rejected, "");
   auto a = run("queue-summary");
   BOOST_TEST(a.result == admin::kOk);
@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(queue_summary_counts_per_state_and_destination) {
 
 BOOST_AUTO_TEST_CASE(queue_list_filters_pages_and_shows_no_personal_data) {
   for (int i = 0; i < 3; ++i) add("L-" + std::to_string(i), State::queued, "dest-a");
-  add("L-h", State::held, "dest-a", store::kHoldOperator);
+  add("L-h", State::held, "dest-a", store::HoldReason::by_operator);
   auto a = run("queue-list", {{"state", "queued"}, {"limit", "2"}});
   BOOST_TEST(a.result == admin::kOk);
   BOOST_TEST(a.arguments.at("messages").as_array().size() == 2u);
@@ -219,7 +219,7 @@ BOOST_AUTO_TEST_CASE(single_actions_answer_changed_or_refused_with_reason) {
   BOOST_TEST(a.arguments.at("changed").as_array()[0].at("to").as_string() == "held");
   BOOST_TEST((state_of(id) == State::held));
 
-  auto shadow = add("A-2", State::held, "d", store::kHoldReceiverShadow);
+  auto shadow = add("A-2", State::held, "d", store::HoldReason::receiver_shadow);
   auto r = run("message-release", {{"id", shadow}});
   BOOST_TEST(r.result == admin::kError);
   BOOST_TEST(r.text.find("shadow mode") != std::string::npos);
@@ -239,7 +239,7 @@ BOOST_AUTO_TEST_CASE(single_actions_answer_changed_or_refused_with_reason) {
 }
 
 BOOST_AUTO_TEST_CASE(delete_needs_a_reason_and_is_audited) {
-  auto id = add("D-1", State::held, "d", store::kHoldOperator);
+  auto id = add("D-1", State::held, "d", store::HoldReason::by_operator);
   auto no = run("message-delete", {{"id", id}});
   BOOST_TEST(no.result == admin::kError);
   BOOST_TEST(no.text.find("reason") != std::string::npos);
@@ -281,7 +281,7 @@ BOOST_AUTO_TEST_CASE(bulk_actions_with_dry_run) {
   BOOST_TEST(db->history(a, 10)->back().uid == 99);
 
   // A shadow hold among them: listed as refused with its reason.
-  add("B-4", State::held, "dest-bulk", store::kHoldSenderShadow);
+  add("B-4", State::held, "dest-bulk", store::HoldReason::sender_shadow);
   auto rel = run("message-release", {{"destination", "dest-bulk"}});
   BOOST_TEST(rel.result == admin::kOk);
   BOOST_TEST(rel.arguments.at("changed").as_array().size() == 2u);
@@ -335,7 +335,7 @@ BOOST_FIXTURE_TEST_CASE(release_retry_and_requeue_wake_delivery_hold_and_dry_run
     r.peer_admin = true;
     return woken.dispatch(r);
   };
-  auto held = add("W-1", State::held, "d", store::kHoldOperator);
+  auto held = add("W-1", State::held, "d", store::HoldReason::by_operator);
   BOOST_TEST(call("message-release", {{"id", held}, {"dry-run", "yes"}}).result == admin::kOk);
   BOOST_TEST(wakes == 0);
   BOOST_TEST(call("message-release", {{"id", held}}).result == admin::kOk);
@@ -370,8 +370,8 @@ struct RecordingJob : admin::Job {
 BOOST_FIXTURE_TEST_CASE(bulk_actions_go_in_batches_with_progress_and_cancel, Fixture) {
   std::vector<std::string> ops;
   for (int i = 0; i < 5; ++i) {
-    ops.push_back(add("BB-" + std::to_string(i), State::held, "dest-batch", store::kHoldOperator));
-    add("BS-" + std::to_string(i), State::held, "dest-batch", store::kHoldSenderShadow);
+    ops.push_back(add("BB-" + std::to_string(i), State::held, "dest-batch", store::HoldReason::by_operator));
+    add("BS-" + std::to_string(i), State::held, "dest-batch", store::HoldReason::sender_shadow);
   }
   admin::Registry woken;
   int wakes = 0;

@@ -446,17 +446,17 @@ BOOST_FIXTURE_TEST_CASE(a_crash_during_delivery_redelivers_under_the_same_id, Fi
 BOOST_FIXTURE_TEST_CASE(held_for_a_receiver_not_live_until_released, Fixture) {
   auto m = test::sample_message("H1");
   m.state = store::State::held;
-  m.hold_reason = store::kHoldNotLive;
+  m.hold_reason = store::HoldReason::receiver_not_live;
   m.destination = "d";
   auto shadow = test::sample_message("H2");
   shadow.state = store::State::held;
-  shadow.hold_reason = store::kHoldSenderShadow;
+  shadow.hold_reason = store::HoldReason::sender_shadow;
   shadow.destination = "d";
   auto held = db->commit_sync(std::move(m))->id;
   auto kept = db->commit_sync(std::move(shadow))->id;
-  BOOST_TEST(row(held).hold_reason == "receiver_not_live");
+  BOOST_TEST(store::to_string(row(held).hold_reason) == "receiver_not_live");
   BOOST_TEST(db->claim("d", core::utc_text(clock.now()), 10)->empty());
-  auto n = db->release_held("gemeente-m", store::kHoldNotLive, "sluis");
+  auto n = db->release_held("gemeente-m", store::HoldReason::receiver_not_live, "sluis");
   BOOST_TEST(*n == 1);
   BOOST_TEST(store::to_string(row(held).state) == "queued");
   BOOST_TEST(store::to_string(row(kept).state) == "held");  // a shadow partner's message is never delivered

@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(list_filters_by_each_key) {
   m2.receiver_partner = "aanbieder-b";
   m2.destination = "dest-b";
   auto b = db->commit_sync(std::move(m2))->id;
-  auto c = add("L-3", State::held, "dest-a", store::kHoldOperator);
+  auto c = add("L-3", State::held, "dest-a", store::HoldReason::by_operator);
 
   auto ids = [&](store::QueueFilter f) {
     store::QueueQuery q;
@@ -137,7 +137,7 @@ BOOST_AUTO_TEST_CASE(list_pages_by_seq_cursor) {
 BOOST_AUTO_TEST_CASE(counts_per_destination_and_state) {
   add("C-1", State::queued, "dest-a");
   add("C-2", State::queued, "dest-a");
-  add("C-3", State::held, "dest-b", store::kHoldNotLive);
+  add("C-3", State::held, "dest-b", store::HoldReason::receiver_not_live);
   add("C-4", State::rejected, "");
   auto r = db->count_by_destination();
   BOOST_REQUIRE(r.has_value());
@@ -158,7 +158,7 @@ BOOST_AUTO_TEST_CASE(hold_and_release_by_operator) {
     BOOST_TEST(r.items[0].changed);
     BOOST_TEST(r.items[0].refused.empty());
     BOOST_TEST((state_of(id) == State::held));
-    BOOST_TEST((*db->get(id))->hold_reason == store::kHoldOperator);
+    BOOST_TEST(((*db->get(id))->hold_reason == store::HoldReason::by_operator));
     BOOST_TEST((*db->get(id))->next_attempt_at.empty());
   }
   // Held already: refused, unchanged.
@@ -167,9 +167,9 @@ BOOST_AUTO_TEST_CASE(hold_and_release_by_operator) {
   auto r = act(QueueAction::release, q);
   BOOST_TEST(r.items[0].changed);
   BOOST_TEST((state_of(q) == State::queued));
-  BOOST_TEST((*db->get(q))->hold_reason.empty());
+  BOOST_TEST(((*db->get(q))->hold_reason == store::HoldReason::none));
   // Released from a not-live hold too.
-  auto nl = add("H-3", State::held, "d", store::kHoldNotLive);
+  auto nl = add("H-3", State::held, "d", store::HoldReason::receiver_not_live);
   BOOST_TEST(act(QueueAction::release, nl).items[0].changed);
   BOOST_TEST((state_of(nl) == State::queued));
 }
@@ -196,9 +196,9 @@ BOOST_AUTO_TEST_CASE(hold_refuses_states_it_does_not_apply_to) {
 }
 
 BOOST_AUTO_TEST_CASE(release_refuses_shadow_and_orphan_holds_saying_why) {
-  auto s = add("S-1", State::held, "d", store::kHoldSenderShadow);
-  auto rs = add("S-2", State::held, "d", store::kHoldReceiverShadow);
-  auto o = add("S-3", State::held, "d", store::kHoldOrphan);
+  auto s = add("S-1", State::held, "d", store::HoldReason::sender_shadow);
+  auto rs = add("S-2", State::held, "d", store::HoldReason::receiver_shadow);
+  auto o = add("S-3", State::held, "d", store::HoldReason::orphan);
   auto r = act(QueueAction::release, s);
   BOOST_TEST(r.items[0].refused.find("sender partner is in shadow mode") != std::string::npos);
   r = act(QueueAction::release, rs);
@@ -246,7 +246,7 @@ BOOST_AUTO_TEST_CASE(unknown_id_gives_no_item) {
 }
 
 BOOST_AUTO_TEST_CASE(delete_needs_a_reason_and_a_safe_state) {
-  auto h = add("X-1", State::held, "d", store::kHoldOperator);
+  auto h = add("X-1", State::held, "d", store::HoldReason::by_operator);
   store::QueueActionRequest q;
   q.action = QueueAction::remove;
   q.id = h;
@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(delete_needs_a_reason_and_a_safe_state) {
 }
 
 BOOST_AUTO_TEST_CASE(delete_refuses_a_message_others_refer_to) {
-  auto heen = add("Y-1", State::held, "d", store::kHoldOperator);
+  auto heen = add("Y-1", State::held, "d", store::HoldReason::by_operator);
   auto retour = test::sample_message("Y-1R");
   retour.sender_partner = "sluis";
   retour.heen_id = heen;
@@ -295,7 +295,7 @@ BOOST_AUTO_TEST_CASE(delete_refuses_a_message_others_refer_to) {
   // Ledger facts: an allocation whose source is the message.
   auto m = test::sample_message("Y-2");
   m.state = State::held;
-  m.hold_reason = store::kHoldOperator;
+  m.hold_reason = store::HoldReason::by_operator;
   m.decide = test::allocation_decider(1234567, "h");
   auto c = db->commit_sync(std::move(m));
   BOOST_REQUIRE_MESSAGE(c.has_value(), (c.has_error() ? c.error().text : std::string()));
@@ -309,7 +309,7 @@ BOOST_AUTO_TEST_CASE(bulk_with_dry_run_changes_nothing_then_applies) {
   auto q1 = add("B-1", State::queued, "dest-bulk");
   auto q2 = add("B-2", State::queued, "dest-bulk");
   auto h =
-      add("B-4", State::held, "dest-bulk", store::kHoldOperator);  // not selected: not holdable
+      add("B-4", State::held, "dest-bulk", store::HoldReason::by_operator);  // not selected: not holdable
   auto other = add("B-5", State::queued, "dest-other");
 
   store::QueueActionRequest q;
@@ -341,10 +341,10 @@ BOOST_AUTO_TEST_CASE(bulk_with_dry_run_changes_nothing_then_applies) {
   BOOST_TEST(!r->more);
   for (const auto& id : {q1, q2, d1}) BOOST_TEST((state_of(id) == State::held));
   BOOST_TEST((state_of(other) == State::queued));
-  BOOST_TEST((*db->get(h))->hold_reason == store::kHoldOperator);
+  BOOST_TEST(((*db->get(h))->hold_reason == store::HoldReason::by_operator));
 
   // Bulk release with held messages of every kind: the shadow one is refused.
-  auto sh = add("B-6", State::held, "dest-bulk", store::kHoldReceiverShadow);
+  auto sh = add("B-6", State::held, "dest-bulk", store::HoldReason::receiver_shadow);
   q.action = QueueAction::release;
   r = db->queue_action(q);
   BOOST_REQUIRE(r.has_value());

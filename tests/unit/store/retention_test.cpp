@@ -36,7 +36,7 @@ struct Fixture : test::TempStore {
     m.destination = "gemeente-m-mailbox";
     m.delivery = "mailbox";
     m.bsn_hashes = {"hash-" + ident};
-    if (state == State::held) m.hold_reason = store::kHoldOperator;
+    if (state == State::held) m.hold_reason = store::HoldReason::by_operator;
     if (state == State::rejected) {
       m.findings_json = R"([{"code":"0001"}])";
       m.http_status = 422;

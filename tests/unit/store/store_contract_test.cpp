@@ -450,7 +450,7 @@ BOOST_AUTO_TEST_CASE(every_write_returns_at_once_and_reports_from_the_writer) {
     db->queue_action(hold, hear("queue_action"));
     db->claim("nowhere", "2026-11-02T00:00:00Z", 5, hear("claim"));
     db->settle(queued->id, store::State::deferred, "2026-11-02T00:05:00Z", "busy", hear("settle"));
-    db->release_held("gemeente-m", store::kHoldNotLive, "test", hear("release_held"));
+    db->release_held("gemeente-m", store::HoldReason::receiver_not_live, "test", hear("release_held"));
     db->mark_overdue_logged({}, hear("mark_overdue_logged"));
     db->ledger_batch([](const standard::ledger::LedgerView&,
                         const store::LedgerApply&) { return core::Result<void>(); },
