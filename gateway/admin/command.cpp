@@ -1,5 +1,7 @@
 #include "gateway/admin/command.hpp"
 
+#include <charconv>
+
 namespace sluis::admin {
 
 boost::json::value to_json(const Answer& a) {
@@ -49,6 +51,19 @@ std::optional<bool> flag_arg(const Request& r, std::string_view name) {
   if (s == "yes" || s == "true" || s == "1") return true;
   if (s == "no" || s == "false" || s == "0") return false;
   return std::nullopt;
+}
+
+std::string count_arg(const Request& r, std::string_view name, std::int64_t dflt, std::int64_t max,
+                      std::int64_t& out) {
+  out = dflt;
+  const std::string v = string_arg(r, name);
+  if (v.empty()) return {};
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n < 1 || n > max)
+    return std::string(name) + " must be a number 1 ... " + std::to_string(max) + ", got '" + v + "'";
+  out = n;
+  return {};
 }
 
 }  // namespace sluis::admin

@@ -91,5 +91,10 @@ std::string string_arg(const Request& r, std::string_view name);
 // false when absent; true for true, "yes", "true", "1"; false for false, "no",
 // "false", "0"; nullopt for anything else.
 std::optional<bool> flag_arg(const Request& r, std::string_view name);
+// Reads a whole number argument in 1 ... max (`limit`, `batch`): `dflt` when
+// absent. Empty on success, else the error text ("limit must be a number
+// 1 ... 10000, got 'x'").
+std::string count_arg(const Request& r, std::string_view name, std::int64_t dflt, std::int64_t max,
+                      std::int64_t& out);
 
 }  // namespace sluis::admin

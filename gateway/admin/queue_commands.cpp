@@ -72,14 +72,10 @@ std::string parse_filter(const Request& r, store::QueueFilter& f) {
 
 // A positive number argument (`limit`, `batch`) with a default and a ceiling.
 std::string parse_count(const Request& r, const char* name, int dflt, int max, int& out) {
-  out = dflt;
-  auto l = string_arg(r, name);
-  if (l.empty()) return {};
   std::int64_t n = 0;
-  if (!parse_int(l, n) || n <= 0 || n > max)
-    return std::string(name) + " must be a number 1 ... " + std::to_string(max);
+  auto e = count_arg(r, name, dflt, max, n);
   out = static_cast<int>(n);
-  return {};
+  return e;
 }
 
 std::string parse_limit(const Request& r, int dflt, int max, int& out) {

@@ -1,7 +1,6 @@
 #include "gateway/admin/retention_commands.hpp"
 
 #include <chrono>
-#include <cstdlib>
 
 #include "gateway/admin/events.hpp"
 #include "gateway/core/clock.hpp"
@@ -32,20 +31,9 @@ void add_retention_commands(Registry& registry, store::Store& db, std::function<
             return error("prune: unknown argument '" + std::string(kv.key()) + "' (dry-run, limit, batch)");
         auto dry = flag_arg(r, "dry-run");
         if (!dry) return error("prune: --dry-run takes yes or no (or no value)");
-        std::int64_t limit = kDefaultLimit;
-        if (std::string l = string_arg(r, "limit"); !l.empty()) {
-          char* end = nullptr;
-          limit = std::strtoll(l.c_str(), &end, 10);
-          if (*end != '\0' || limit < 1 || limit > kMaxLimit)
-            return error("prune: limit must be a number 1.." + std::to_string(kMaxLimit) + ", got '" + l + "'");
-        }
-        std::int64_t batch = kBatchDefault;
-        if (std::string b = string_arg(r, "batch"); !b.empty()) {
-          char* end = nullptr;
-          batch = std::strtoll(b.c_str(), &end, 10);
-          if (*end != '\0' || batch < 1 || batch > kBatchMax)
-            return error("prune: batch must be a number 1.." + std::to_string(kBatchMax) + ", got '" + b + "'");
-        }
+        std::int64_t limit = 0, batch = 0;
+        if (auto e = count_arg(r, "limit", kDefaultLimit, kMaxLimit, limit); !e.empty()) return error("prune: " + e);
+        if (auto e = count_arg(r, "batch", kBatchDefault, kBatchMax, batch); !e.empty()) return error("prune: " + e);
         const config::Duration keep = retention();
         const std::string days = config::format_duration(keep);
         store::RetentionRun run;
