@@ -8,7 +8,7 @@
 
 namespace sluis::admin {
 
-void add_deadline_commands(Registry& registry, store::Store& db) {
+void add_deadline_commands(Registry& registry, store::OperatorQueue& db) {
   registry.add(
       "overdue",
       "Answers the standard requires that are past their due date, per partner that owes them (arguments: "

@@ -12,6 +12,6 @@ namespace sluis::admin {
 
 // Arguments of `overdue`: partner (a partner id; default all), as-of
 // (YYYY-MM-DD, default today in Europe/Amsterdam: what is overdue on that day).
-void add_deadline_commands(Registry& registry, store::Store& store);
+void add_deadline_commands(Registry& registry, store::OperatorQueue& store);
 
 }  // namespace sluis::admin

@@ -125,7 +125,7 @@ boost::json::object describe(const store::StoredMessage& m) {
 }
 
 // One count query: the per-state totals are the sums over destinations.
-Answer queue_summary(store::Store& db) {
+Answer queue_summary(store::OperatorQueue& db) {
   auto per_dest = db.count_by_destination();
   if (!per_dest) return error(per_dest.error().text);
   boost::json::object states, destinations;
@@ -143,7 +143,7 @@ Answer queue_summary(store::Store& db) {
   return ok(std::to_string(total) + " messages", std::move(args));
 }
 
-Answer queue_list(store::Store& db, const Request& r) {
+Answer queue_list(store::OperatorQueue& db, const Request& r) {
   if (auto e = unknown_argument(r, {kFilterKeys, {"after", "limit"}}); !e.empty()) return error(e);
   store::QueueQuery q;
   if (auto e = parse_filter(r, q.filter); !e.empty()) return error("queue-list: " + e);
@@ -168,7 +168,7 @@ Answer queue_list(store::Store& db, const Request& r) {
             std::move(args));
 }
 
-Answer message_show(store::Store& db, const Request& r) {
+Answer message_show(store::OperatorQueue& db, const Request& r) {
   if (auto e = unknown_argument(r, {{"id", "body", "unmask"}}); !e.empty()) return error(e);
   std::string id = string_arg(r, "id");
   if (id.empty())
@@ -245,7 +245,7 @@ struct BulkRun {
 // woken for what came back to queued, a progress line, the queue.batch pause
 // point, and the cancel check. A failed batch stops the run: what earlier
 // batches did stays done and is in the answer.
-core::Result<BulkRun> run_bulk(store::Store& db, store::QueueActionRequest q, int batch,
+core::Result<BulkRun> run_bulk(store::OperatorQueue& db, store::QueueActionRequest q, int batch,
                                const Request& r, const std::function<void()>& on_queued) {
   Job& j = job(r);
   BulkRun run;
@@ -286,7 +286,7 @@ core::Result<BulkRun> run_bulk(store::Store& db, store::QueueActionRequest q, in
 }
 
 // message-hold, -release, -retry, -requeue, -delete: one ID or a filter.
-Answer queue_action(store::Store& db, const Request& r, store::QueueAction action,
+Answer queue_action(store::OperatorQueue& db, const Request& r, store::QueueAction action,
                     const std::function<void()>& on_queued) {
   const bool is_delete = action == store::QueueAction::remove;
   if (auto e = unknown_argument(r, {kFilterKeys, {"id", "limit", "batch", "dry-run", "reason"}});
@@ -394,7 +394,8 @@ Answer queue_action(store::Store& db, const Request& r, store::QueueAction actio
 
 }  // namespace
 
-void add_queue_commands(Registry& registry, store::Store& db, std::function<void()> on_queued) {
+void add_queue_commands(Registry& registry, store::OperatorQueue& db,
+                        std::function<void()> on_queued) {
   const std::string filter_help =
       "filter: --state S --partner P (sender or receiver) --law iwmo|ijw --type 301..325 --from "
       "YYYY-MM-DD "

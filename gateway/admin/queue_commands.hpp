@@ -33,6 +33,7 @@
 
 namespace sluis::admin {
 
-void add_queue_commands(Registry& registry, store::Store& store, std::function<void()> on_queued = {});
+void add_queue_commands(Registry& registry, store::OperatorQueue& store,
+                        std::function<void()> on_queued = {});
 
 }  // namespace sluis::admin

@@ -18,7 +18,8 @@ constexpr std::int64_t kBatchDefault = 1000, kBatchMax = 100000;  // bodies per 
 
 }  // namespace
 
-void add_retention_commands(Registry& registry, store::Store& db, std::function<config::Duration()> retention) {
+void add_retention_commands(Registry& registry, store::OperatorQueue& db,
+                            std::function<config::Duration()> retention) {
   registry.add(
       "prune",
       "Remove the bodies of acknowledged and rejected messages received more than store.retention ago, as the "

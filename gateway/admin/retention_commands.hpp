@@ -17,6 +17,7 @@ namespace sluis::admin {
 
 // `retention` returns the configured store.retention (it follows reloads).
 // Arguments of `prune`: dry-run (flag), limit (1..1000000, default 10000).
-void add_retention_commands(Registry& registry, store::Store& store, std::function<config::Duration()> retention);
+void add_retention_commands(Registry& registry, store::OperatorQueue& store,
+                            std::function<config::Duration()> retention);
 
 }  // namespace sluis::admin

@@ -63,8 +63,8 @@ std::string check_backup_name(std::string_view name) {
 
 // backup NAME (store_commands.hpp): the copy is made in a private directory
 // of its own and moved to NAME without replacing anything.
-Answer backup(store::Store& db, const std::string& database, const std::filesystem::path& dir,
-              const Request& r) {
+Answer backup(store::OperatorQueue& db, const std::string& database,
+              const std::filesystem::path& dir, const Request& r) {
   for (const auto& kv : r.arguments)
     if (kv.key() != "name")
       return error("backup: onbekend argument '" + std::string(kv.key()) +
@@ -179,8 +179,9 @@ Answer backup(store::Store& db, const std::string& database, const std::filesyst
 
 }  // namespace
 
-void add_store_commands(Registry& registry, store::Store& db, std::filesystem::path backup_dir,
-                        std::string database, std::function<void()> on_queued) {
+void add_store_commands(Registry& registry, store::OperatorQueue& db,
+                        std::filesystem::path backup_dir, std::string database,
+                        std::function<void()> on_queued) {
   registry.add(
       "backup",
       "Write an online copy of the store to a new file in the backup directory <state_dir>/backups "

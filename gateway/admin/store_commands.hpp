@@ -36,7 +36,8 @@ namespace sluis::admin {
 
 // `database`: the store's file, which backup opens on a connection of its own.
 // `on_queued`: see add_queue_commands (sluisd: Delivery::wake).
-void add_store_commands(Registry& registry, store::Store& store, std::filesystem::path backup_dir,
-                        std::string database, std::function<void()> on_queued = {});
+void add_store_commands(Registry& registry, store::OperatorQueue& store,
+                        std::filesystem::path backup_dir, std::string database,
+                        std::function<void()> on_queued = {});
 
 }  // namespace sluis::admin

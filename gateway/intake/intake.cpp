@@ -156,7 +156,7 @@ struct Intake::Checked {
 };
 
 Intake::Intake(asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas,
-               config::SchemasConfig limits, store::Store& store, asio::any_io_executor reads,
+               config::SchemasConfig limits, store::MessageLog& store, asio::any_io_executor reads,
                std::string bsn_hash_key, int threads)
     : ioc_(ioc),
       reads_(std::move(reads)),

@@ -51,7 +51,7 @@ class Intake {
  public:
   // `reads`: where the store's reads run (the App's read pool), off the io thread.
   Intake(boost::asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas,
-         config::SchemasConfig limits, store::Store& store, boost::asio::any_io_executor reads,
+         config::SchemasConfig limits, store::MessageLog& store, boost::asio::any_io_executor reads,
          std::string bsn_hash_key, int threads);
   ~Intake();
 
@@ -104,7 +104,7 @@ class Intake {
   std::shared_ptr<const Routing> routes_;
   std::function<void()> on_queued_;
   config::SchemasConfig limits_;
-  store::Store& store_;
+  store::MessageLog& store_;
   std::shared_ptr<const core::Hmac> bsn_mac_;
   boost::asio::thread_pool pool_;
 };

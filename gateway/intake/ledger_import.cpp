@@ -208,7 +208,8 @@ std::vector<ImportDocument> csv_documents(std::string_view text, const std::stri
   return out;
 }
 
-core::Result<std::vector<ImportResult>> ledger_import(store::Store& store, xml::Validator& validator,
+core::Result<std::vector<ImportResult>> ledger_import(store::MessageLog& store,
+                                                      xml::Validator& validator,
                                                       const rules::ReferenceData* reference,
                                                       std::vector<ImportDocument> documents,
                                                       const ImportOptions& options) {

@@ -62,7 +62,8 @@ struct ImportOptions {
   long uid = -1;
 };
 
-core::Result<std::vector<ImportResult>> ledger_import(store::Store& store, xml::Validator& validator,
+core::Result<std::vector<ImportResult>> ledger_import(store::MessageLog& store,
+                                                      xml::Validator& validator,
                                                       const rules::ReferenceData* reference,
                                                       std::vector<ImportDocument> documents,
                                                       const ImportOptions& options);

@@ -20,7 +20,7 @@ namespace sluis::route {
 
 class DeadlineWatch {
  public:
-  explicit DeadlineWatch(store::Store& store) : store_(store) {}
+  explicit DeadlineWatch(store::DeliveryQueue& store) : store_(store) {}
 
   struct Scan {
     std::size_t overdue = 0;       // owed answers past their due date as of `today`
@@ -33,7 +33,7 @@ class DeadlineWatch {
   static constexpr const char* kHelp =
       "Answers the standard requires (OP090, OP090x4, OP274, OP346) past their due date, by the partner that "
       "owes them and kind.";
-  store::Store& store_;
+  store::DeliveryQueue& store_;
   std::set<std::string> series_;  // gauge label sets set before: zeroed when none are overdue
 };
 

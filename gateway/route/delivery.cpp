@@ -32,7 +32,7 @@ core::Result<std::vector<Lane>> build_lanes(const config::Config& cfg) {
   return lanes;
 }
 
-Delivery::Delivery(store::Store& store)
+Delivery::Delivery(store::DeliveryQueue& store)
     : store_(store),
       work_(asio::make_work_guard(ioc_)),
       scheduler_(ioc_.get_executor(), store, clock_),

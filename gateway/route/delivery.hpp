@@ -36,7 +36,7 @@ core::Result<std::vector<Lane>> build_lanes(const config::Config& cfg);
 
 class Delivery {
  public:
-  explicit Delivery(store::Store& store);
+  explicit Delivery(store::DeliveryQueue& store);
   ~Delivery();
 
   // Installs lanes and policy from cfg; on error nothing changes.
@@ -56,7 +56,7 @@ class Delivery {
   void stop();
 
  private:
-  store::Store& store_;
+  store::DeliveryQueue& store_;
   boost::asio::io_context ioc_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   core::SystemClock clock_;

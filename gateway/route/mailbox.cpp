@@ -37,7 +37,7 @@ net::Response unknown(const net::Request& req) {
 
 }  // namespace
 
-Mailbox::Mailbox(store::Store& store, asio::any_io_executor reads)
+Mailbox::Mailbox(store::MailboxStore& store, asio::any_io_executor reads)
     : store_(store), reads_(std::move(reads)) {}
 
 void Mailbox::add_routes(net::Router& r) {

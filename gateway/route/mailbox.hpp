@@ -35,7 +35,7 @@ namespace sluis::route {
 
 class Mailbox {
  public:
-  Mailbox(store::Store& store, boost::asio::any_io_executor reads);
+  Mailbox(store::MailboxStore& store, boost::asio::any_io_executor reads);
 
   // Registers the routes above.
   void add_routes(net::Router& router);
@@ -45,7 +45,7 @@ class Mailbox {
   boost::asio::awaitable<net::Response> ack(net::Request req, net::RequestContext ctx);
 
  private:
-  store::Store& store_;
+  store::MailboxStore& store_;
   boost::asio::any_io_executor reads_;
 };
 

@@ -25,7 +25,8 @@ void report_scan_failure(const char* what, std::exception_ptr e) {
   core::log(events::kScanFailed, {{"what", what}, {"error", core::describe(e)}});
 }
 
-Scheduler::Scheduler(asio::any_io_executor ex, store::Store& store, const core::Clock& clock)
+Scheduler::Scheduler(asio::any_io_executor ex, store::DeliveryQueue& store,
+                     const core::Clock& clock)
     : ex_(std::move(ex)), store_(store), clock_(clock), timer_(ex_) {}
 
 void Scheduler::configure(std::vector<Lane> lanes, Policy policy, config::Duration scan_interval,

@@ -76,7 +76,7 @@ struct Lane {
 
 class Scheduler {
  public:
-  Scheduler(boost::asio::any_io_executor ex, store::Store& store, const core::Clock& clock);
+  Scheduler(boost::asio::any_io_executor ex, store::DeliveryQueue& store, const core::Clock& clock);
 
   // Replaces the lanes and policy (start-up, reload). Attempts in flight on a
   // lane that is gone finish on their old transport.
@@ -109,7 +109,7 @@ class Scheduler {
   void arm();
 
   boost::asio::any_io_executor ex_;
-  store::Store& store_;
+  store::DeliveryQueue& store_;
   const core::Clock& clock_;
   Policy policy_;
   config::Duration scan_interval_ = std::chrono::seconds(1);

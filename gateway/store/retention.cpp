@@ -24,7 +24,7 @@ void count(std::int64_t pruned) {
 
 }  // namespace
 
-core::Result<RetentionOutcome> prune_retention(Store& store, const RetentionRun& run) {
+core::Result<RetentionOutcome> prune_retention(Retention& store, const RetentionRun& run) {
   RetentionOutcome out;
   out.cutoff = run.cutoff.empty() ? retention_cutoff(run.retention, std::chrono::system_clock::now()) : run.cutoff;
   PruneRequest q;

@@ -52,6 +52,6 @@ struct RetentionOutcome {
   bool stopped = false;      // step() said stop; result.more then says what is left
   std::int64_t total = 0;    // with a step: what qualified at the start (<= limit)
 };
-core::Result<RetentionOutcome> prune_retention(Store& store, const RetentionRun& run);
+core::Result<RetentionOutcome> prune_retention(Retention& store, const RetentionRun& run);
 
 }  // namespace sluis::store

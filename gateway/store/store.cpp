@@ -1,6 +1,6 @@
-// The blocking wrappers of the store's writes (store.hpp, "Threading"): each
-// starts the asynchronous write and waits for its `done`, all through wait().
-// For tools and tests only.
+// The blocking wrappers of the store's writes (store.hpp, "Threading"), each
+// in the role of the write it wraps: each starts the asynchronous write and
+// waits for its `done`, all through wait(). For tools and tests only.
 #include "gateway/store/store.hpp"
 
 #include <future>
@@ -24,57 +24,60 @@ core::Result<T> wait(Start start) {
 
 }  // namespace
 
-core::Result<CommitOutcome> Store::commit_sync(NewMessage msg) {
+core::Result<CommitOutcome> MessageLog::commit_sync(NewMessage msg) {
   return wait<CommitOutcome>([&](Done<CommitOutcome> d) { commit(std::move(msg), std::move(d)); });
 }
 
-core::Result<bool> Store::ack(const std::string& partner, const std::string& id) {
+core::Result<bool> MailboxStore::ack(const std::string& partner, const std::string& id) {
   return wait<bool>([&](Done<bool> d) { ack(partner, id, std::move(d)); });
 }
 
-core::Result<void> Store::transition(const std::string& id, State to, const std::string& actor,
-                                     const std::string& reason) {
+core::Result<void> MailboxStore::transition(const std::string& id, State to,
+                                            const std::string& actor, const std::string& reason) {
   return wait<void>([&](Done<void> d) { transition(id, to, actor, reason, std::move(d)); });
 }
 
-core::Result<void> Store::audit(const std::string& actor, long uid, const std::string& action,
-                                const std::string& message_id, const std::string& detail) {
+core::Result<void> OperatorQueue::audit(const std::string& actor, long uid,
+                                        const std::string& action, const std::string& message_id,
+                                        const std::string& detail) {
   return wait<void>(
       [&](Done<void> d) { audit(actor, uid, action, message_id, detail, std::move(d)); });
 }
 
-core::Result<QueueActionResult> Store::queue_action(const QueueActionRequest& r) {
+core::Result<QueueActionResult> OperatorQueue::queue_action(const QueueActionRequest& r) {
   return wait<QueueActionResult>([&](Done<QueueActionResult> d) { queue_action(r, std::move(d)); });
 }
 
-core::Result<std::vector<Claimed>> Store::claim(const std::string& destination,
-                                                const std::string& now, int limit) {
+core::Result<std::vector<Claimed>> DeliveryQueue::claim(const std::string& destination,
+                                                        const std::string& now, int limit) {
   return wait<std::vector<Claimed>>(
       [&](Done<std::vector<Claimed>> d) { claim(destination, now, limit, std::move(d)); });
 }
 
-core::Result<void> Store::settle(const std::string& id, State to,
-                                 const std::string& next_attempt_at, const std::string& error) {
+core::Result<void> DeliveryQueue::settle(const std::string& id, State to,
+                                         const std::string& next_attempt_at,
+                                         const std::string& error) {
   return wait<void>([&](Done<void> d) { settle(id, to, next_attempt_at, error, std::move(d)); });
 }
 
-core::Result<std::int64_t> Store::release_held(const std::string& receiver_partner,
-                                               HoldReason reason, const std::string& actor) {
+core::Result<std::int64_t> DeliveryQueue::release_held(const std::string& receiver_partner,
+                                                       HoldReason reason,
+                                                       const std::string& actor) {
   return wait<std::int64_t>(
       [&](Done<std::int64_t> d) { release_held(receiver_partner, reason, actor, std::move(d)); });
 }
 
-core::Result<void> Store::mark_overdue_logged(const std::vector<std::int64_t>& ids) {
+core::Result<void> DeliveryQueue::mark_overdue_logged(const std::vector<std::int64_t>& ids) {
   return wait<void>([&](Done<void> d) { mark_overdue_logged(ids, std::move(d)); });
 }
 
-core::Result<void> Store::ledger_batch(LedgerWork work, bool keep, const std::string& actor,
-                                       long uid, const std::function<std::string()>& detail) {
+core::Result<void> MessageLog::ledger_batch(LedgerWork work, bool keep, const std::string& actor,
+                                            long uid, const std::function<std::string()>& detail) {
   return wait<void>(
       [&](Done<void> d) { ledger_batch(std::move(work), keep, actor, uid, detail, std::move(d)); });
 }
 
-core::Result<PruneResult> Store::prune_bodies(const PruneRequest& r) {
+core::Result<PruneResult> Retention::prune_bodies(const PruneRequest& r) {
   return wait<PruneResult>([&](Done<PruneResult> d) { prune_bodies(r, std::move(d)); });
 }
 

@@ -1,8 +1,29 @@
 // The message store: every message sluis received (accepted or rejected),
 // byte for byte, with its state, findings and answer; the mailbox view per
-// partner; and an append-only audit log. One interface (contract tests are
-// written against it); engines: SQLite now (embedded default), PostgreSQL
+// partner; and an append-only audit log. One interface, Store (contract tests
+// are written against it); engines: SQLite now (embedded default), PostgreSQL
 // for several gateways later.
+//
+// Roles: Store is the sum of role interfaces, and each module takes only the
+// role it uses (the compiler then proves it uses nothing else). A method may
+// be in several roles; the engine implements it once.
+//   MessageLog     intake: intake::Intake commits and redecides messages and
+//                  reads them back (get, body, find); intake::ledger_import
+//                  writes ledger facts (ledger_batch). Also by_bsn_hash.
+//   MailboxStore   route::Mailbox, a partner's pull: mailbox pages, get and
+//                  body, ack, transition to delivered, the read's audit row.
+//   DeliveryQueue  route::Delivery, route::Scheduler, route::DeadlineWatch:
+//                  claim, settle, in_state, release_held; overdue and
+//                  mark_overdue_logged; and Retention for the prune timer.
+//   OperatorQueue  admin::add_queue_commands, add_store_commands,
+//                  add_deadline_commands, add_retention_commands: counts,
+//                  queue_list, history, queue_action, orphans, overdue, get,
+//                  body, audit and audit_log; and Retention for `prune`.
+//   Housekeeping   App, which owns the Store: probe (watchdog), pending
+//                  (backpressure), close, backup; and Retention.
+//   Retention      prune_bodies alone: store::prune_retention (retention.hpp)
+//                  takes it; a virtual base of the three roles above it, so
+//                  the delivery timer and the admin command share one pruner.
 //
 // Message states and their machine, and message ids: state.hpp.
 //
@@ -19,10 +40,11 @@
 // caller re-posts to its own executor (core/async.hpp turns such a method into
 // an awaitable). `done` must not block and must not wait on the store. Each
 // write also has a non-virtual blocking wrapper with the same name (commit's
-// is commit_sync), for tools and tests only: it waits for the writer, so it is
-// never called on a thread that must not block (the HTTPS io thread) nor from
-// a `done`. Reads run on the caller's thread on a separate connection.
-// The store knows no XML and no network.
+// is commit_sync), in the write's role (audit's: OperatorQueue), for tools and
+// tests only: it waits for the writer, so it is never called on a thread that
+// must not block (the HTTPS io thread) nor from a `done`. Reads run on the
+// caller's thread on a separate connection. The store knows no XML and no
+// network.
 #pragma once
 
 #include <cstdint>
@@ -288,9 +310,33 @@ struct PruneResult {
   bool more = false;        // more bodies qualify than `limit` allowed
 };
 
-class Store {
+// ---- the roles (see the header comment) ----
+
+// The retention pruner's one call, shared by the roles that run or may run
+// it (DeliveryQueue, OperatorQueue, Housekeeping): store::prune_retention
+// (retention.hpp) takes it. A virtual base, so a Store holds one of it.
+class Retention {
  public:
-  virtual ~Store() = default;
+  virtual ~Retention() = default;
+
+  // Removes the bodies the request selects, oldest first, in transactions of
+  // `batch` bodies on the writer (queued commits run between them). The row
+  // stays with its metadata, sha256, size, findings, answer and BSN hashes
+  // (search and idempotent replays still find it), and so do ledger facts,
+  // obligations and audit; the body becomes empty and pruned_at is set. Each
+  // pruned message gets an audit row ("prune"). Idempotent: a pruned message
+  // is not selected again. body() of a pruned message is the error
+  // kPrunedError. A dry run reads on the writer too (nothing written).
+  // (sqlite_retention.cpp)
+  virtual void prune_bodies(PruneRequest r, Done<PruneResult> done) = 0;
+  core::Result<PruneResult> prune_bodies(const PruneRequest& r);  // blocking
+};
+
+// What intake writes and reads: intake::Intake (commit, redecide, and the
+// reads around them) and intake::ledger_import (ledger_batch).
+class MessageLog {
+ public:
+  virtual ~MessageLog() = default;
 
   // One transaction: idempotency check, the message row, its BSN hashes, an
   // audit entry. `done` runs after the commit is durable (or failed).
@@ -312,17 +358,6 @@ class Store {
   // The body byte for byte; nullopt: no such message; the error kPrunedError:
   // removed by the retention pruner (StoredMessage::pruned_at).
   virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
-  virtual core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) = 0;
-  // Acknowledges a message the partner received; idempotent. False when the
-  // message is not in that partner's mailbox.
-  virtual void ack(std::string partner, std::string id, Done<bool> done) = 0;
-  core::Result<bool> ack(const std::string& partner, const std::string& id);  // blocking
-  // A legal state change (transition_allowed), audited as `actor`; `reason`
-  // (when not empty) goes to last_error.
-  virtual void transition(std::string id, State to, std::string actor, std::string reason,
-                          Done<void> done) = 0;
-  core::Result<void> transition(const std::string& id, State to, const std::string& actor,
-                                const std::string& reason);  // blocking
   virtual core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) = 0;
   // The latest accepted (not rejected) message of that sender, law, type and
   // identification that was sent to `receiver_partner` under its code
@@ -334,31 +369,46 @@ class Store {
                                                           const std::string& identificatie,
                                                           const std::string& receiver_partner,
                                                           const std::string& receiver_code) = 0;
+  // Runs `work` on the writer in one transaction. keep = false rolls back
+  // everything it wrote (a dry run); keep = true commits it with an audit
+  // entry (action "ledger-import", the actor, uid and `detail()` asked after
+  // the work, on the writer).
+  virtual void ledger_batch(LedgerWork work, bool keep, std::string actor, long uid,
+                            std::function<std::string()> detail, Done<void> done) = 0;
+  core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
+                                  const std::function<std::string()>& detail);  // blocking
+};
+
+// A partner's mailbox (delivery by pull): route::Mailbox. It runs on the io
+// thread and awaits every call; the blocking wrappers here are for tests.
+class MailboxStore {
+ public:
+  virtual ~MailboxStore() = default;
+
+  virtual core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) = 0;
+  virtual core::Result<std::optional<StoredMessage>> get(const std::string& id) = 0;
+  // As MessageLog::body.
+  virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
+  // Acknowledges a message the partner received; idempotent. False when the
+  // message is not in that partner's mailbox.
+  virtual void ack(std::string partner, std::string id, Done<bool> done) = 0;
+  core::Result<bool> ack(const std::string& partner, const std::string& id);  // blocking
+  // A legal state change (transition_allowed), audited as `actor`; `reason`
+  // (when not empty) goes to last_error.
+  virtual void transition(std::string id, State to, std::string actor, std::string reason,
+                          Done<void> done) = 0;
+  core::Result<void> transition(const std::string& id, State to, const std::string& actor,
+                                const std::string& reason);  // blocking
+  // An audit row (the mailbox's "mailbox-read"); blocking: OperatorQueue::audit.
   virtual void audit(std::string actor, long uid, std::string action, std::string message_id,
                      std::string detail, Done<void> done) = 0;
-  core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
-                           const std::string& message_id, const std::string& detail);  // blocking
-  virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;
-  // Held orphans and the allocations they wait for (sluisctl orphan-list).
-  struct Orphan {
-    std::string message_id;
-    OrphanKey waits_for;
-  };
-  virtual core::Result<std::vector<Orphan>> orphans(int limit) = 0;
-  // Counts per destination and state (queue-summary; per-state totals are their sums).
-  virtual core::Result<std::vector<DestinationCount>> count_by_destination() = 0;
-  // Messages the filter selects, in seq order, metadata only (queue-list).
-  virtual core::Result<std::vector<StoredMessage>> queue_list(const QueueQuery& q) = 0;
-  // The audit rows of one message, oldest first: its commit, state changes,
-  // delivery attempts, reads and operator actions (message-show).
-  virtual core::Result<std::vector<AuditEntry>> history(const std::string& message_id, int limit) = 0;
-  // An operator action on one message or on every message a filter selects,
-  // in one transaction; each change audited with the request's actor and uid.
-  // Refusals are items, not errors; an error means nothing was changed.
-  virtual void queue_action(QueueActionRequest r, Done<QueueActionResult> done) = 0;
-  core::Result<QueueActionResult> queue_action(const QueueActionRequest& r);  // blocking
+};
 
-  // ---- delivery (route/) ----
+// The delivery thread's queue: route::Delivery, route::Scheduler and
+// route::DeadlineWatch; Delivery's retention timer prunes through Retention.
+// They run on the delivery thread and use the blocking wrappers.
+class DeliveryQueue : public virtual Retention {
+ public:
   // Takes up to `limit` messages for `destination` that are due at `now`
   // (queued, or deferred with next_attempt_at <= now; earliest due first, so
   // new and deferred messages both progress): each goes to delivering with
@@ -392,25 +442,49 @@ class Store {
   // is written once.
   virtual void mark_overdue_logged(std::vector<std::int64_t> ids, Done<void> done) = 0;
   core::Result<void> mark_overdue_logged(const std::vector<std::int64_t>& ids);  // blocking
-  // Runs `work` on the writer in one transaction. keep = false rolls back
-  // everything it wrote (a dry run); keep = true commits it with an audit
-  // entry (action "ledger-import", the actor, uid and `detail()` asked after
-  // the work, on the writer).
-  virtual void ledger_batch(LedgerWork work, bool keep, std::string actor, long uid,
-                            std::function<std::string()> detail, Done<void> done) = 0;
-  core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
-                                  const std::function<std::string()>& detail);  // blocking
-  // ---- retention (sqlite_retention.cpp) ----
-  // Removes the bodies the request selects, oldest first, in transactions of
-  // `batch` bodies on the writer (queued commits run between them). The row
-  // stays with its metadata, sha256, size, findings, answer and BSN hashes
-  // (search and idempotent replays still find it), and so do ledger facts,
-  // obligations and audit; the body becomes empty and pruned_at is set. Each
-  // pruned message gets an audit row ("prune"). Idempotent: a pruned message
-  // is not selected again. body() of a pruned message is the error
-  // kPrunedError. A dry run reads on the writer too (nothing written).
-  virtual void prune_bodies(PruneRequest r, Done<PruneResult> done) = 0;
-  core::Result<PruneResult> prune_bodies(const PruneRequest& r);  // blocking
+};
+
+// The operator's view and actions (sluisctl): admin's queue, store, deadline
+// and retention commands (admin::add_*_commands). They run on the admin
+// thread and use the blocking wrappers.
+class OperatorQueue : public virtual Retention {
+ public:
+  // Counts per destination and state (queue-summary; per-state totals are their sums).
+  virtual core::Result<std::vector<DestinationCount>> count_by_destination() = 0;
+  // Messages the filter selects, in seq order, metadata only (queue-list).
+  virtual core::Result<std::vector<StoredMessage>> queue_list(const QueueQuery& q) = 0;
+  virtual core::Result<std::optional<StoredMessage>> get(const std::string& id) = 0;
+  // As MessageLog::body.
+  virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
+  // The audit rows of one message, oldest first: its commit, state changes,
+  // delivery attempts, reads and operator actions (message-show).
+  virtual core::Result<std::vector<AuditEntry>> history(const std::string& message_id,
+                                                        int limit) = 0;
+  // An operator action on one message or on every message a filter selects,
+  // in one transaction; each change audited with the request's actor and uid.
+  // Refusals are items, not errors; an error means nothing was changed.
+  virtual void queue_action(QueueActionRequest r, Done<QueueActionResult> done) = 0;
+  core::Result<QueueActionResult> queue_action(const QueueActionRequest& r);  // blocking
+  // Held orphans and the allocations they wait for (sluisctl orphan-list).
+  struct Orphan {
+    std::string message_id;
+    OrphanKey waits_for;
+  };
+  virtual core::Result<std::vector<Orphan>> orphans(int limit) = 0;
+  // As DeliveryQueue::overdue (sluisctl overdue).
+  virtual core::Result<std::vector<OverdueAnswer>> overdue(const std::string& as_of,
+                                                           const std::string& partner) = 0;
+  virtual void audit(std::string actor, long uid, std::string action, std::string message_id,
+                     std::string detail, Done<void> done) = 0;
+  core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
+                           const std::string& message_id, const std::string& detail);  // blocking
+  virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;
+};
+
+// The store's own upkeep: what App (the composition root, which owns the
+// Store) calls for the watchdog, backpressure and shutdown, and backup.
+class Housekeeping : public virtual Retention {
+ public:
   // An online copy of the database at `path` (must not exist yet), made and
   // checked as sqlite_backup.hpp says (its own connection, nothing partial
   // left on failure). sluisd's `backup` command calls backup_sqlite itself,
@@ -425,6 +499,22 @@ class Store {
   virtual void probe(Done<void> done) = 0;
   // Stops the writer after the queued commits are done.
   virtual void close() = 0;
+};
+
+// Every role in one object: what open_sqlite returns and App owns (and the
+// contract tests use). One override in the engine serves every role that
+// declares the method; the using-declarations pick one role's name for the
+// methods several roles declare, so a call through Store& is not ambiguous.
+class Store : public MessageLog,
+              public MailboxStore,
+              public DeliveryQueue,
+              public OperatorQueue,
+              public Housekeeping {
+ public:
+  using DeliveryQueue::overdue;
+  using MessageLog::body;
+  using MessageLog::get;
+  using OperatorQueue::audit;
 };
 
 struct SqliteOptions {
