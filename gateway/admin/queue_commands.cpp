@@ -97,7 +97,7 @@ boost::json::object metadata(const store::StoredMessage& m) {
                         {"identificatie", m.identificatie},
                         {"received_at", m.received_at},
                         {"destination", m.destination},
-                        {"delivery", m.delivery},
+                        {"delivery", m.delivery ? config::to_string(*m.delivery) : ""},
                         {"attempts", m.attempts},
                         {"next_attempt_at", m.next_attempt_at},
                         {"last_error", core::scrub(m.last_error)},

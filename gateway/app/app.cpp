@@ -205,7 +205,7 @@ int App::run() {
     throw config::ConfigError({missing_bsn_hash_key(*config_)});
   int threads = config_->intake.validation_threads;
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  intake_ = std::make_unique<intake::Intake>(ioc_, schemas_, config_->schemas, *store_,
+  intake_ = std::make_unique<intake::Intake>(schemas_, config_->schemas, *store_,
                                              reads_.get_executor(),
                                              config_->secrets.bsn_hash_key.reveal(), threads);
   intake_->set_reference(reference_);

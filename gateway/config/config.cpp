@@ -449,6 +449,12 @@ std::string_view to_string(DestinationKind k) {
   return "?";
 }
 
+std::optional<DestinationKind> parse_destination_kind(std::string_view s) {
+  for (auto k : {DestinationKind::mailbox, DestinationKind::push, DestinationKind::drop})
+    if (to_string(k) == s) return k;
+  return std::nullopt;
+}
+
 std::string format_duration(Duration d) {
   auto ms = d.count();
   if (ms % 86'400'000 == 0 && ms != 0) return fmt::format("{}d", ms / 86'400'000);

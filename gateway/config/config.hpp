@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/config/destination_kind.hpp"
 #include "gateway/config/keys.hpp"
 #include "gateway/core/log.hpp"
 
@@ -209,8 +210,6 @@ struct DeadlinesConfig {
   Duration scan_interval = Duration(keys::number(keys::kDeadlines, "scan_interval"));
 };
 
-enum class DestinationKind { mailbox, push, drop };
-std::string_view to_string(DestinationKind k);
 
 // Where messages for a partner go. Every partner has an implicit mailbox
 // destination (id "mailbox:<partner id>"); push and drop are configured.

@@ -49,7 +49,8 @@ struct Verdict {
   bool shadow = false;
   std::string heen_id;          // a retour's heenbericht
   // Where what sluis composes in answer goes (the sender's route or mailbox).
-  std::string answer_destination, answer_delivery;
+  std::string answer_destination;
+  std::optional<config::DestinationKind> answer_delivery;
   // Why the message is held, none when it is not; an orphan held by the
   // decision gets orphan.
   store::HoldReason hold_reason = store::HoldReason::none;

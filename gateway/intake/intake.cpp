@@ -155,11 +155,10 @@ struct Intake::Checked {
   std::string heen_id;
 };
 
-Intake::Intake(asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas,
+Intake::Intake(std::shared_ptr<const xml::SchemaSet> schemas,
                config::SchemasConfig limits, store::MessageLog& store, asio::any_io_executor reads,
                std::string bsn_hash_key, int threads)
-    : ioc_(ioc),
-      reads_(std::move(reads)),
+    : reads_(std::move(reads)),
       schemas_(std::move(schemas)),
       limits_(std::move(limits)),
       store_(store),
@@ -356,7 +355,7 @@ Verdict Intake::verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
   v.hold_reason = hold_reason;
   if (answer) {
     v.answer_destination = answer->destination;
-    v.answer_delivery = std::string(config::to_string(answer->kind));
+    v.answer_delivery = answer->kind;
   }
   v.heen_id = std::move(heen_id);
   v.today = today;
@@ -406,7 +405,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.shadow = ctx.partner->mode == config::PartnerMode::shadow;
   if (c.target) {
     m.destination = c.target->destination;
-    m.delivery = std::string(config::to_string(c.target->kind));
+    m.delivery = c.target->kind;
   }
   m.hold_reason = hold_reason(m.shadow, c.receiver);
   // Levels 1 and 2 reject here; level 3/4 findings are weighed in decide().

@@ -28,7 +28,6 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <functional>
 #include <memory>
@@ -50,7 +49,7 @@ namespace sluis::intake {
 class Intake {
  public:
   // `reads`: where the store's reads run (the App's read pool), off the io thread.
-  Intake(boost::asio::io_context& ioc, std::shared_ptr<const xml::SchemaSet> schemas,
+  Intake(std::shared_ptr<const xml::SchemaSet> schemas,
          config::SchemasConfig limits, store::MessageLog& store, boost::asio::any_io_executor reads,
          std::string bsn_hash_key, int threads);
   ~Intake();
@@ -96,7 +95,6 @@ class Intake {
   boost::asio::awaitable<void> after_commit(store::CommitOutcome r, std::string partner, std::string law, int type,
                                             bool wake);
 
-  boost::asio::io_context& ioc_;
   boost::asio::any_io_executor reads_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::shared_ptr<const rules::ReferenceData> reference_;

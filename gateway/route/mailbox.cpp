@@ -102,7 +102,7 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
   auto listed = [&](const store::StoredMessage& s) {
     using S = store::State;
     return s.receiver_partner == ctx.partner->id && !s.shadow &&
-           (s.delivery.empty() || s.delivery == "mailbox") &&
+           (!s.delivery || *s.delivery == config::DestinationKind::mailbox) &&
            (s.state == S::queued || s.state == S::delivering || s.state == S::delivered ||
             s.state == S::deferred || s.state == S::acknowledged);
   };

@@ -39,7 +39,7 @@ StoredMessage read_row(const Stmt& s) {
   m.http_status = static_cast<int>(s.i64(24));
   m.shadow = s.i64(25) != 0;
   m.destination = s.text(26);
-  m.delivery = s.text(27);
+  m.delivery = config::parse_destination_kind(s.text(27));
   m.hold_reason = parse_hold_reason(s.text(28)).value_or(HoldReason::none);
   m.lifetime_from = s.text(29);
   m.pruned_at = s.text(30);
@@ -122,7 +122,8 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
       .bind(18, to_string(m.state));
   s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
   s.bind_null_if_empty(21, m.response_json).bind(22, static_cast<std::int64_t>(m.shadow ? 1 : 0));
-  s.bind_null_if_empty(23, m.destination).bind_null_if_empty(24, m.delivery);
+  s.bind_null_if_empty(23, m.destination)
+      .bind_null_if_empty(24, m.delivery ? std::string(config::to_string(*m.delivery)) : std::string());
   s.bind_null_if_empty(25, m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
   if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
   if (large)

@@ -54,6 +54,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/config/destination_kind.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/standard/deadlines.hpp"
 #include "gateway/standard/ledger.hpp"
@@ -126,11 +127,11 @@ struct NewMessage {
   int http_status = 0;         // the answer given to the sender
   std::string response_json;   // that answer's body, for idempotent replays
   bool shadow = false;
-  // Where it goes (route/): the destination's id and kind ("mailbox", "push",
-  // "drop"); empty for rejected messages. A held message says why in
-  // hold_reason (state.hpp); stored only while it is held.
+  // Where it goes (route/): the destination's id and kind; none for rejected
+  // messages. A held message says why in hold_reason (state.hpp); stored only
+  // while it is held.
   std::string destination;
-  std::string delivery;
+  std::optional<config::DestinationKind> delivery;
   HoldReason hold_reason = HoldReason::none;
   std::vector<std::string> bsn_hashes;  // HMAC of every BSN in the message (never the BSN)
   Decide decide;               // optional: the cross-message judgement (see Decision)
@@ -154,7 +155,8 @@ struct StoredMessage {
   std::string findings_json, response_json;
   int http_status = 0;
   bool shadow = false;
-  std::string destination, delivery;
+  std::string destination;
+  std::optional<config::DestinationKind> delivery;  // none: not routed
   HoldReason hold_reason = HoldReason::none;
   std::string lifetime_from;   // set by message-requeue: the delivery lifetime counts from here
   std::string pruned_at;       // UTC: the retention pruner removed the body (Store::prune_bodies); else empty

@@ -74,7 +74,7 @@ std::vector<std::string> fill(const fs::path& file, long n) {
     m.receiver_partner = "gem";
     m.receiver_code = "0917";
     m.destination = std::string(sluis::route::kMailboxPrefix) + "gem";
-    m.delivery = "mailbox";
+    m.delivery = sluis::config::DestinationKind::mailbox;
     const bool open = i >= n - kQueued;
     m.state = open ? sluis::store::State::queued : sluis::store::State::acknowledged;
     {

@@ -86,7 +86,7 @@ sluis::store::NewMessage message(long i) {
   m.receiver_partner = to_gemeente ? gemeente(i) : aanbieder(i);
   m.state = state_of(i);
   m.destination = m.receiver_partner + "-mailbox";
-  m.delivery = "mailbox";
+  m.delivery = sluis::config::DestinationKind::mailbox;
   if (m.state == State::held) m.hold_reason = sluis::store::HoldReason::by_operator;
   if (m.state == State::rejected) {
     m.findings_json = R"([{"code":"0001"}])";
@@ -211,7 +211,7 @@ void bulk_fill(sqlite3* db, long from, long n) {
     sqlite3_bind_int(m, 18, msg.http_status);
     text(m, 19, msg.response_json);
     text(m, 20, msg.destination);
-    text(m, 21, msg.delivery);
+    text(m, 21, msg.delivery ? std::string(sluis::config::to_string(*msg.delivery)) : std::string());
     text(m, 22, std::string(sluis::store::to_string(msg.hold_reason)));
     if (sqlite3_step(m) != SQLITE_DONE) std::printf("bulk insert: %s\n", sqlite3_errmsg(db)), std::exit(1);
     sqlite3_reset(m);

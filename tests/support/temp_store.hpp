@@ -41,7 +41,7 @@ struct TempStore {
     auto m = sample_message(ident, body);
     m.state = state;
     m.destination = destination;
-    m.delivery = "mailbox";
+    m.delivery = sluis::config::DestinationKind::mailbox;
     m.hold_reason = hold_reason;
     auto r = db->commit_sync(std::move(m));
     BOOST_REQUIRE(r.has_value());

@@ -124,7 +124,7 @@ struct Fixture {
     db = std::move(*s);
     auto schemas = xml::SchemaSet::load(test::schemas_config());
     BOOST_REQUIRE(schemas.has_value());
-    intake = std::make_unique<intake::Intake>(ioc, *schemas, test::schemas_config(), *db,
+    intake = std::make_unique<intake::Intake>(*schemas, test::schemas_config(), *db,
                                               reads.get_executor(), "test-key-0123456789abcdef", 1);
     intake->set_routes(std::make_shared<const app::TableRouting>(config));
     mailbox = std::make_unique<route::Mailbox>(*db, reads.get_executor());

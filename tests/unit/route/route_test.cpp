@@ -111,7 +111,7 @@ struct Fixture {
   std::string queue(const std::string& ident, const std::string& destination) {
     auto m = test::sample_message(ident);
     m.destination = destination;
-    m.delivery = "push";
+    m.delivery = sluis::config::DestinationKind::push;
     auto r = db->commit_sync(std::move(m));
     BOOST_REQUIRE(r.has_value());
     return r->id;

@@ -34,7 +34,7 @@ struct Fixture : test::TempStore {
     auto m = test::sample_message(ident, "<Bericht>" + ident + "</Bericht>");
     m.state = state;
     m.destination = "gemeente-m-mailbox";
-    m.delivery = "mailbox";
+    m.delivery = sluis::config::DestinationKind::mailbox;
     m.bsn_hashes = {"hash-" + ident};
     if (state == State::held) m.hold_reason = store::HoldReason::by_operator;
     if (state == State::rejected) {
@@ -67,7 +67,7 @@ struct Fixture : test::TempStore {
       case State::deferred: {
         auto m = message(ident, State::queued);
         m.destination = "push-" + ident;
-        m.delivery = "push";
+        m.delivery = sluis::config::DestinationKind::push;
         auto r = db->commit_sync(std::move(m));
         BOOST_REQUIRE(r.has_value());
         auto c = db->claim("push-" + ident, kFuture, 10);

@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(a_large_body_is_kept_apart_and_read_back_everywhere) {
   big += "tail";  // not a multiple of the 1 MiB piece
   auto m = message("BIG-1", big);
   m.destination = "push-big";
-  m.delivery = "push";
+  m.delivery = sluis::config::DestinationKind::push;
   auto r = db->commit_sync(std::move(m));
   BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
   BOOST_TEST(**db->body(r->id) == big);
