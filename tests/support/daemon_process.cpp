@@ -104,6 +104,7 @@ DaemonProcess::DaemonProcess(fs::path workdir, std::vector<std::string> args,
   int rc = ::posix_spawn(&pid_, a[0], &fa, nullptr, a.data(), e.data());
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw std::runtime_error("cannot start sluisd: " + std::string(std::strerror(rc)));
+  reader_ = std::thread([this] { read_notifications(); });
 }
 
 DaemonProcess::~DaemonProcess() {
@@ -111,36 +112,60 @@ DaemonProcess::~DaemonProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+  stop_ = true;
+  if (reader_.joinable()) reader_.join();
   if (notify_fd_ >= 0) ::close(notify_fd_);
+}
+
+// The reader thread: every datagram into notes_, at once (poll wakes it; the
+// 100 ms slice only bounds how long the destructor waits for it to stop).
+void DaemonProcess::read_notifications() {
+  while (!stop_) {
+    pollfd p{notify_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    char buf[4096];
+    ssize_t got = ::recv(notify_fd_, buf, sizeof buf, MSG_DONTWAIT);
+    if (got <= 0) continue;
+    {
+      std::lock_guard lock(mu_);
+      notes_.emplace_back(buf, static_cast<size_t>(got));
+    }
+    arrived_.notify_all();
+  }
+}
+
+std::vector<std::string> DaemonProcess::notifications() const {
+  std::lock_guard lock(mu_);
+  return notes_;
+}
+
+bool DaemonProcess::reap() {
+  if (exited_) return true;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    exited_ = true;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  return exited_;
 }
 
 bool DaemonProcess::wait_for(const std::string& state, std::chrono::milliseconds bound) {
   auto deadline = Clock::now() + bound;
+  std::unique_lock lock(mu_);
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    // Poll in short slices so that an exit of the daemon is noticed too.
-    pollfd p{notify_fd_, POLLIN, 0};
-    int n = ::poll(&p, 1, static_cast<int>(std::min<long>(left.count(), 100)));
-    if (n > 0) {
-      char buf[4096];
-      ssize_t got = ::recv(notify_fd_, buf, sizeof buf, 0);
-      if (got > 0) {
-        std::string msg(buf, static_cast<size_t>(got));
-        notes_.push_back(msg);
-        std::istringstream lines(msg);
-        std::string line;
-        while (std::getline(lines, line))
-          if (line == state) return true;
-      }
-      continue;
+    for (; consumed_ < notes_.size(); ++consumed_) {
+      std::istringstream lines(notes_[consumed_]);
+      for (std::string line; std::getline(lines, line);)
+        if (line == state) {
+          ++consumed_;
+          return true;
+        }
     }
-    int status = 0;
-    if (!exited_ && ::waitpid(pid_, &status, WNOHANG) == pid_) {
-      exited_ = true;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    if (exited_) return false;
+    if (Clock::now() >= deadline) return false;
+    // Woken by a datagram; in slices of 100 ms so that an exit is noticed too.
+    arrived_.wait_for(lock, std::min<std::chrono::nanoseconds>(deadline - Clock::now(),
+                                                               std::chrono::milliseconds(100)));
+    if (consumed_ == notes_.size() && reap()) return false;
   }
 }
 
@@ -148,22 +173,10 @@ void DaemonProcess::signal(int sig) const { ::kill(pid_, sig); }
 
 std::optional<int> DaemonProcess::wait_exit(std::chrono::milliseconds bound) {
   auto deadline = Clock::now() + bound;
-  while (!exited_) {
-    int status = 0;
-    pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      exited_ = true;
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      break;
-    }
+  std::unique_lock lock(mu_);
+  while (!reap()) {
     if (Clock::now() > deadline) return std::nullopt;
-    // Drain notifications while waiting (STOPPING=1 arrives here).
-    pollfd p{notify_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 20) > 0) {
-      char buf[4096];
-      ssize_t got = ::recv(notify_fd_, buf, sizeof buf, 0);
-      if (got > 0) notes_.emplace_back(buf, static_cast<size_t>(got));
-    }
+    arrived_.wait_for(lock, std::chrono::milliseconds(20));  // a slice between two waitpid
   }
   return exit_code_;
 }

@@ -3,15 +3,24 @@
 // to wait for sd_notify states (READY=1, RELOADING=1, STOPPING=1) and for the
 // exit status. Waits are event-driven (poll on the notify socket, waitpid) with
 // a generous upper bound that only trips when something is broken.
+//
+// Like systemd, a thread of its own reads the notify socket all the time: a
+// datagram socket holds few messages (net.unix.max_dgram_qlen, 10), and a
+// daemon whose notifications nobody reads blocks in sd_notify (a watchdog
+// pinging every 100 ms would stall after a second of a test not waiting).
 #pragma once
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sluis::test {
@@ -40,8 +49,9 @@ class DaemonProcess {
   ~DaemonProcess();  // SIGKILLs a daemon still running
 
   pid_t pid() const { return pid_; }
-  // Waits for a notify datagram containing `state` (e.g. "READY=1"); returns
-  // false when the daemon exits first or the bound passes.
+  // Waits for a notify datagram containing `state` (e.g. "READY=1") after the
+  // one the previous successful wait matched; returns false when the daemon
+  // exits first or the bound passes.
   bool wait_for(const std::string& state,
                 std::chrono::milliseconds bound = std::chrono::seconds(30));
   void signal(int sig) const;
@@ -49,7 +59,8 @@ class DaemonProcess {
   std::optional<int> wait_exit(std::chrono::milliseconds bound = std::chrono::seconds(30));
   // Everything the daemon wrote to stderr so far.
   std::string log() const;
-  const std::vector<std::string>& notifications() const { return notes_; }
+  // Every datagram received so far.
+  std::vector<std::string> notifications() const;
 
  private:
   std::filesystem::path dir_;
@@ -59,7 +70,14 @@ class DaemonProcess {
   pid_t pid_ = -1;
   bool exited_ = false;
   int exit_code_ = -1;
-  std::vector<std::string> notes_;
+  void read_notifications();
+  bool reap();  // true once the daemon has exited (waitpid, no wait)
+  mutable std::mutex mu_;
+  std::condition_variable arrived_;
+  std::vector<std::string> notes_;  // guarded by mu_
+  std::size_t consumed_ = 0;        // notes_ before this were matched or passed by wait_for
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
 };
 
 // Runs a command (argv[0] is a path), returns its exit code and stdout+stderr.
