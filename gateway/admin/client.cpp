@@ -13,8 +13,12 @@ namespace sluis::admin {
 namespace asio = boost::asio;
 using Local = asio::local::stream_protocol;
 
-std::string call_raw(const std::filesystem::path& socket, std::string_view bytes) {
-  asio::io_context ioc;
+namespace {
+
+// Connects, sends the request and ends the sending side: the daemon answers
+// once it has the whole request.
+Local::socket send_request(asio::io_context& ioc, const std::filesystem::path& socket,
+                           std::string_view bytes) {
   Local::socket s(ioc);
   boost::system::error_code ec;
   s.connect(Local::endpoint(socket.string()), ec);
@@ -24,6 +28,15 @@ std::string call_raw(const std::filesystem::path& socket, std::string_view bytes
   asio::write(s, asio::buffer(bytes.data(), bytes.size()), ec);
   if (ec) throw std::runtime_error("cannot send to the admin socket: " + ec.message());
   s.shutdown(Local::socket::shutdown_send, ec);
+  return s;
+}
+
+}  // namespace
+
+std::string call_raw(const std::filesystem::path& socket, std::string_view bytes) {
+  asio::io_context ioc;
+  Local::socket s = send_request(ioc, socket, bytes);
+  boost::system::error_code ec;
   std::string answer;
   asio::read(s, asio::dynamic_buffer(answer), ec);
   if (ec && ec != asio::error::eof && ec != asio::error::connection_reset)
@@ -36,16 +49,8 @@ Answer call(const std::filesystem::path& socket, const std::string& command,
   boost::json::object req{{"command", command}, {"progress", true}};
   if (!arguments.empty()) req["arguments"] = arguments;
   asio::io_context ioc;
-  Local::socket s(ioc);
+  Local::socket s = send_request(ioc, socket, boost::json::serialize(req));
   boost::system::error_code ec;
-  s.connect(Local::endpoint(socket.string()), ec);
-  if (ec)
-    throw std::runtime_error("cannot connect to the admin socket " + socket.string() + ": " +
-                             ec.message());
-  const std::string bytes = boost::json::serialize(req);
-  asio::write(s, asio::buffer(bytes), ec);
-  if (ec) throw std::runtime_error("cannot send to the admin socket: " + ec.message());
-  s.shutdown(Local::socket::shutdown_send, ec);
   std::string buf, last;
   char chunk[4096];
   for (;;) {
