@@ -397,8 +397,10 @@ Config parse_config(std::string_view text, const std::string& name) {
   Config cfg;
   cfg.hash = core::sha256_hex(text);
   std::vector<std::string> errors;
-  read_root(TableReader(&root, *find_section(""), name, "", errors), cfg, errors);
+  TableReader reader(&root, *find_section(""), name, "", errors);
+  read_root(reader, cfg, errors);
   if (!errors.empty()) throw ConfigError(std::move(errors));
+  cfg.effective = std::make_shared<const boost::json::object>(reader.effective());
   return cfg;
 }
 

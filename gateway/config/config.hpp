@@ -22,7 +22,7 @@
 // reload later never changes what they mean.
 //
 // Adding a section: its table in keys.hpp, a struct below, a member in Config,
-// its reader in config.cpp, its to_json in config_json.cpp; then regenerate the
+// its reader in config.cpp (config-get shows what the reader read); then regenerate the
 // examples (`sluisd --print-config-example development|production`).
 //
 // Threading: load_config is pure (reads files, no globals); the App swaps a
@@ -40,6 +40,10 @@
 #include "gateway/config/destination_kind.hpp"
 #include "gateway/config/keys.hpp"
 #include "gateway/core/log.hpp"
+
+namespace boost::json {
+class object;
+}
 
 namespace sluis::config {
 
@@ -266,6 +270,9 @@ struct Config {
   StoreConfig store;
   IntakeConfig intake;
   SecretsConfig secrets;
+  // What the reader read, every key of keys.hpp's tables as config-get shows
+  // it (config_json.hpp); set by parse_config.
+  std::shared_ptr<const boost::json::object> effective;
 };
 
 // Raised by load_config with every error found, each "file:line:col: text".

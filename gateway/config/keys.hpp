@@ -10,11 +10,12 @@
 //   - the documented examples (config/sluisd.toml, config/sluisd.production.toml)
 //     are printed from them by render_example() (example.hpp), and a unit test
 //     holds the committed files equal to what it prints;
-//   - config-get's JSON (config_json.cpp) names the same keys; a unit test
-//     compares its keys with the tables.
+//   - config-get's JSON is what the reader recorded as it read each key
+//     (TableReader::effective), in the tables' order; a unit test compares
+//     its keys with the tables.
 //
 // Adding a key: a line in its table here, a member in its struct (default
-// from the table), a read in config.cpp, a value in config_json.cpp; then
+// from the table), a read in config.cpp (config-get follows); then
 // regenerate the examples (see README "Configuration").
 //
 // Threading: constants only. Ownership: static storage. Failure: none at run

@@ -51,6 +51,31 @@ std::string read_file(const std::filesystem::path& p, std::string& error) {
   return ss.str();
 }
 
+// `sub`'s last name when it is a sub-table or array of tables of `parent`.
+std::optional<std::string_view> child_name(const Section& sub, const Section& parent) {
+  const auto dot = sub.name.rfind('.');
+  const std::string_view up = dot == std::string_view::npos ? "" : sub.name.substr(0, dot);
+  if (sub.name.empty() || up != parent.name) return std::nullopt;
+  return dot == std::string_view::npos ? sub.name : sub.name.substr(dot + 1);
+}
+
+boost::json::value shown(bool v) { return v; }
+boost::json::value shown(std::int64_t v) { return v; }
+boost::json::value shown(std::uint64_t bytes) { return boost::json::string(format_size(bytes)); }
+boost::json::value shown(Duration d) { return boost::json::string(format_duration(d)); }
+boost::json::value shown(const std::string& v) { return boost::json::string(v); }
+boost::json::value shown(const std::filesystem::path& p) { return boost::json::string(p.string()); }
+boost::json::value shown(const Secret& s) {
+  if (s.empty()) return nullptr;
+  return boost::json::string(s.reference() + " (redacted)");
+}
+template <class T>
+boost::json::value shown(const std::vector<T>& v) {
+  boost::json::array a;
+  for (const auto& e : v) a.push_back(shown(e));
+  return a;
+}
+
 }  // namespace
 
 std::optional<Duration> parse_duration(std::string_view s) {
@@ -129,17 +154,23 @@ std::string TableReader::string_or(std::string_view key, std::string def) {
   return def;
 }
 
+template <class T>
+T TableReader::put(std::string_view key, T value) {
+  recorded_->values.insert_or_assign(std::string(key), shown(value));
+  return value;
+}
+
 std::string TableReader::string(std::string_view key) {
-  return string_or(key, std::string(spec(key, {KeyType::string}, false).text));
+  return put(key, string_or(key, std::string(spec(key, {KeyType::string}, false).text)));
 }
 
 bool TableReader::boolean(std::string_view key) {
   const bool def = spec(key, {KeyType::boolean}, false).number != 0;
   const toml::node* n = get(key);
-  if (!n) return def;
-  if (n->is_boolean()) return *n->value<bool>();
+  if (!n) return put(key, def);
+  if (n->is_boolean()) return put(key, *n->value<bool>());
   type_error(key, *n, "true or false");
-  return def;
+  return put(key, def);
 }
 
 std::int64_t TableReader::integer_in(std::string_view key, std::int64_t def, std::int64_t min,
@@ -160,15 +191,17 @@ std::int64_t TableReader::integer_in(std::string_view key, std::int64_t def, std
 
 std::int64_t TableReader::integer(std::string_view key) {
   const Key& k = spec(key, {KeyType::integer}, false);
-  return integer_in(key, k.number, k.min, k.max);
+  return put(key, integer_in(key, k.number, k.min, k.max));
 }
 
 std::int64_t TableReader::integer(std::string_view key, std::int64_t computed) {
   const Key& k = spec(key, {KeyType::integer}, true);
-  return integer_in(key, computed, k.min, k.max);
+  return put(key, integer_in(key, computed, k.min, k.max));
 }
 
-Duration TableReader::duration(std::string_view key) {
+Duration TableReader::duration(std::string_view key) { return put(key, duration_read(key)); }
+
+Duration TableReader::duration_read(std::string_view key) {
   const Key& k = spec(key, {KeyType::duration}, false);
   const Duration def(k.number), min(k.min), max(k.max);
   const toml::node* n = get(key);
@@ -194,7 +227,9 @@ Duration TableReader::duration(std::string_view key) {
   return *d;
 }
 
-std::uint64_t TableReader::size(std::string_view key) {
+std::uint64_t TableReader::size(std::string_view key) { return put(key, size_read(key)); }
+
+std::uint64_t TableReader::size_read(std::string_view key) {
   const Key& k = spec(key, {KeyType::size}, false);
   const auto def = static_cast<std::uint64_t>(k.number), min = static_cast<std::uint64_t>(k.min),
              max = static_cast<std::uint64_t>(k.max);
@@ -230,16 +265,20 @@ std::filesystem::path TableReader::path_or(std::string_view key, const std::file
 }
 
 std::filesystem::path TableReader::path(std::string_view key) {
-  return path_or(key, std::filesystem::path(spec(key, {KeyType::path}, false).text));
+  return put(key, path_or(key, std::filesystem::path(spec(key, {KeyType::path}, false).text)));
 }
 
 std::filesystem::path TableReader::path(std::string_view key,
                                         const std::filesystem::path& computed) {
   spec(key, {KeyType::path}, true);
-  return path_or(key, computed);
+  return put(key, path_or(key, computed));
 }
 
 Secret TableReader::secret(std::string_view key, std::string computed) {
+  return put(key, secret_read(key, std::move(computed)));
+}
+
+Secret TableReader::secret_read(std::string_view key, std::string computed) {
   spec(key, {KeyType::secret}, true);
   std::string ref = string_or(key, std::move(computed));
   if (ref.empty()) return {};
@@ -298,18 +337,18 @@ std::vector<T> TableReader::array(std::string_view key, std::vector<T> def,
 
 std::vector<std::string> TableReader::strings(std::string_view key) {
   const Key& k = spec(key, {KeyType::strings, KeyType::paths}, false);
-  return array<std::string>(key, {k.list.begin(), k.list.end()}, "an array of strings");
+  return put(key, array<std::string>(key, {k.list.begin(), k.list.end()}, "an array of strings"));
 }
 
 std::vector<std::string> TableReader::strings(std::string_view key,
                                               std::vector<std::string> computed) {
   spec(key, {KeyType::strings, KeyType::paths}, true);
-  return array<std::string>(key, std::move(computed), "an array of strings");
+  return put(key, array<std::string>(key, std::move(computed), "an array of strings"));
 }
 
 std::vector<std::int64_t> TableReader::integers(std::string_view key) {
   spec(key, {KeyType::integers}, false);
-  return array<std::int64_t>(key, {}, "an array of integers");
+  return put(key, array<std::int64_t>(key, {}, "an array of integers"));
 }
 
 std::string TableReader::one_of(std::string_view key) {
@@ -317,10 +356,10 @@ std::string TableReader::one_of(std::string_view key) {
   std::string def(k.text);
   std::string v = string_or(key, def);
   for (auto a : k.choices)
-    if (a == v) return v;
+    if (a == v) return put(key, v);
   error_at(key,
            fmt::format("\"{}\" is not allowed; choose one of: {}", v, fmt::join(k.choices, ", ")));
-  return def;
+  return put(key, def);
 }
 
 TableReader TableReader::table(std::string_view key) {
@@ -331,11 +370,14 @@ TableReader TableReader::table(std::string_view key) {
     t = n->as_table();
     if (!t) type_error(key, *n, "a table");
   }
-  return TableReader(t, sub, file_, name(key), *errors_);
+  TableReader r(t, sub, file_, name(key), *errors_);
+  recorded_->tables.insert_or_assign(std::string(key), r.recorded_);
+  return r;
 }
 
 void TableReader::each_table(std::string_view key, const std::function<void(TableReader&)>& fn) {
   const Section& sub = subsection(key);
+  auto& entries = recorded_->arrays[std::string(key)];
   const toml::node* n = get(key);
   if (!n) return;
   const toml::array* a = n->as_array();
@@ -352,6 +394,7 @@ void TableReader::each_table(std::string_view key, const std::function<void(Tabl
       continue;
     }
     TableReader r(t, sub, file_, item, *errors_);
+    entries.push_back(r.recorded_);
     fn(r);
     r.finish();
   }
@@ -364,12 +407,9 @@ void TableReader::finish() {
       throw std::logic_error(
           fmt::format("config reader: [{}] {} was not read", section_->name, k.name));
   for (const Section& sub : sections()) {
-    const auto dot = sub.name.rfind('.');
-    const std::string_view parent = dot == std::string_view::npos ? "" : sub.name.substr(0, dot);
-    const std::string_view last =
-        dot == std::string_view::npos ? sub.name : sub.name.substr(dot + 1);
-    if (sub.name.empty() || parent != section_->name) continue;
-    if (!seen_.count(last))
+    const auto last = child_name(sub, *section_);
+    if (!last) continue;
+    if (!seen_.count(*last))
       throw std::logic_error(fmt::format("config reader: [{}] was not read", sub.name));
   }
   if (!table_) return;
@@ -378,5 +418,31 @@ void TableReader::finish() {
     errors_->push_back(fmt::format("{}: unknown key '{}'", where(k.source()), name(k.str())));
   }
 }
+
+namespace {
+
+boost::json::object render(const Section& section, const Recorded& r) {
+  boost::json::object out;
+  for (const Key& k : section.keys)
+    if (auto it = r.values.find(k.name); it != r.values.end()) out[k.name] = it->second;
+  for (const Section& sub : sections()) {
+    const auto child = child_name(sub, section);
+    if (!child) continue;
+    const std::string_view last = *child;
+    if (sub.array) {
+      boost::json::array a;
+      if (auto it = r.arrays.find(last); it != r.arrays.end())
+        for (const auto& e : it->second) a.push_back(render(sub, *e));
+      out[last] = std::move(a);
+    } else if (auto it = r.tables.find(last); it != r.tables.end()) {
+      out[last] = render(sub, *it->second);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+boost::json::object TableReader::effective() const { return render(*section_, *recorded_); }
 
 }  // namespace sluis::config::detail

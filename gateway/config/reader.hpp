@@ -4,14 +4,22 @@
 // not name (with its position) and checks that every listed key was read.
 // Internal to the config module (config.cpp); not a public API.
 //
+// Every value a reader returns is also recorded, formatted as config-get shows
+// it (durations "30s", sizes "25MiB", secrets by their reference only), so the
+// effective configuration is drawn from the same reads and the same tables:
+// effective() renders it in the tables' order.
+//
 // Failure: bad values become error texts ("file:line:col: key: text") in the
 // shared list; reading a key the table does not list, with the wrong type, or
 // leaving a listed key unread is a programming error: std::logic_error.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -23,6 +31,13 @@
 #include "gateway/config/keys.hpp"
 
 namespace sluis::config::detail {
+
+// What the reads of one table recorded; sub-tables and arrays of tables nest.
+struct Recorded {
+  std::map<std::string, boost::json::value, std::less<>> values;
+  std::map<std::string, std::shared_ptr<Recorded>, std::less<>> tables;
+  std::map<std::string, std::vector<std::shared_ptr<Recorded>>, std::less<>> arrays;
+};
 
 class TableReader {
  public:
@@ -62,6 +77,10 @@ class TableReader {
   // Refuses every key that was not read; checks every listed key was.
   void finish();
 
+  // The values read so far, every key of the table and of its sub-tables in
+  // the order keys.hpp lists them (call after finish()).
+  boost::json::object effective() const;
+
  private:
   const Key& spec(std::string_view key, std::initializer_list<KeyType> types, bool computed) const;
   const Section& subsection(std::string_view key) const;
@@ -70,9 +89,14 @@ class TableReader {
   std::string name(std::string_view key) const;
   void type_error(std::string_view key, const toml::node& n, std::string_view expected);
   std::string string_or(std::string_view key, std::string def);
+  Duration duration_read(std::string_view key);
+  std::uint64_t size_read(std::string_view key);
+  Secret secret_read(std::string_view key, std::string computed);
   std::int64_t integer_in(std::string_view key, std::int64_t def, std::int64_t min,
                           std::int64_t max);
   std::filesystem::path path_or(std::string_view key, const std::filesystem::path& def);
+  template <class T>
+  T put(std::string_view key, T value);
   template <class T>
   std::vector<T> array(std::string_view key, std::vector<T> def, std::string_view expected);
 
@@ -82,6 +106,7 @@ class TableReader {
   std::string prefix_;
   std::vector<std::string>* errors_;
   std::set<std::string, std::less<>> seen_;
+  std::shared_ptr<Recorded> recorded_ = std::make_shared<Recorded>();
 };
 
 std::optional<Duration> parse_duration(std::string_view s);

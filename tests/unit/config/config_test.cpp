@@ -500,3 +500,39 @@ BOOST_AUTO_TEST_CASE(config_get_names_the_keys_of_the_tables_and_their_defaults)
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(config_get_shows_what_was_read_in_the_tables_order) {
+  ::unsetenv("STATE_DIRECTORY");
+  ::unsetenv("RUNTIME_DIRECTORY");
+  Config c = parse_config(
+      "log_level = \"debug\"\n"
+      "[https]\nmax_body = \"2MiB\"\nidle_timeout = \"45s\"\n"
+      "[[partners]]\nid = \"g\"\nrole = \"gemeente\"\ncodes = [\"0935\"]\n"
+      "[[partners.certificates]]\nspki_sha256 = \"" +
+          std::string(64, 'b') +
+          "\"\n"
+          "[[destinations]]\nid = \"d\"\nkind = \"drop\"\npartner = \"g\"\ndirectory = \"/tmp/d\"\n",
+      "t.toml");
+  const boost::json::object json = to_json(c);
+  // The values the structs hold, formatted as written.
+  BOOST_TEST(json.at("log_level").as_string() == "debug");
+  BOOST_TEST(json.at("https").at("max_body").as_string() == format_size(c.https.max_body));
+  BOOST_TEST(json.at("https").at("max_body").as_string() == "2MiB");
+  BOOST_TEST(json.at("https").at("idle_timeout").as_string() == "45s");
+  BOOST_TEST(json.at("https").at("tls").at("cert").as_string() == c.https.tls.cert.string());
+  BOOST_TEST(json.at("store").at("path").as_string() == c.store.path.string());
+  // Every entry of an array of tables shows every key of its table, set or not.
+  const auto& d = json.at("destinations").as_array().at(0).as_object();
+  BOOST_TEST(d.at("directory").as_string() == "/tmp/d");
+  BOOST_TEST(d.at("url").as_string() == "");
+  BOOST_TEST(d.size() == find_section("destinations")->keys.size());
+  BOOST_TEST(json.at("routes").as_array().empty());
+  // An unset secret is null, not an empty reference.
+  BOOST_TEST(json.at("secrets").at("bsn_hash_key").is_null());
+  // Keys in the order keys.hpp lists them, sub-tables after the keys.
+  std::vector<std::string> order, want;
+  for (const auto& [k, v] : json.at("https").as_object()) order.emplace_back(k);
+  for (const Key& k : find_section("https")->keys) want.emplace_back(k.name);
+  want.emplace_back("tls");
+  BOOST_TEST(order == want, boost::test_tools::per_element());
+}
