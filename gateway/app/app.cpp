@@ -36,10 +36,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-void notify(const std::string& state) {
-  ::sd_notify(0, state.c_str());
-}
-
 std::uint64_t monotonic_usec() {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -121,6 +117,7 @@ App::App(std::filesystem::path config_file)
 }
 
 App::~App() {
+  core::set_pause_announcer(nullptr);
   // run() joins the admin thread on its way out; an exception during
   // start-up may leave it running.
   if (admin_thread_.joinable()) {
@@ -163,9 +160,9 @@ int App::run() {
     throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
   schemas_ = *schemas;
   reference_ = rules::load_reference(config_->reference);
-  core::set_pause_announcer([](const std::string& point) {
+  core::set_pause_announcer([this](const std::string& point) {
     core::log(events::kTestPause, {{"point", point}});
-    notify("STATUS=paused:" + point);
+    notifier_.send("STATUS=paused:" + point);
   });
   admin::add_daemon_commands(registry_, *this);
   // Released, retried and requeued messages go to delivery at once.
@@ -253,7 +250,7 @@ int App::run() {
   admin_work_.emplace(admin_ioc_.get_executor());
   admin_thread_ = std::thread([this] { admin_ioc_.run(); });
   // 5. Ready.
-  notify(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}", admin_.path().string(),
+  notifier_.send(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}", admin_.path().string(),
                      ::getpid()));
   core::log(events::kStarted, {{"version", version()},
                                {"pid", static_cast<long>(::getpid())},
@@ -328,7 +325,7 @@ void App::start_watchdog() {
   const bool writer = now - beat->writer_ns.load() <= fresh;
   const bool delivery = now - beat->delivery_ns.load() <= fresh;
   if (writer && delivery) {
-    notify("WATCHDOG=1");
+    notifier_.send("WATCHDOG=1");
     beat->withheld = false;
   } else if (!beat->withheld) {
     beat->withheld = true;  // logged once per stall
@@ -344,7 +341,7 @@ void App::start_watchdog() {
 void App::begin_shutdown(std::string_view why) {
   if (stopping_) return;
   stopping_ = true;
-  notify("STOPPING=1");
+  notifier_.send("STOPPING=1");
   core::log(events::kStopping, {{"reason", why}});
   boost::system::error_code ec;
   signals_.cancel(ec);
@@ -411,7 +408,7 @@ void App::apply_live(const config::Config& next, std::vector<std::string>& notes
 admin::ReloadOutcome App::reload_config() {
   SLUIS_ASSERT(!ioc_.get_executor().running_in_this_thread(),
                "a reload's check never runs on the io thread");
-  notify(fmt::format("RELOADING=1\nMONOTONIC_USEC={}", monotonic_usec()));
+  notifier_.send(fmt::format("RELOADING=1\nMONOTONIC_USEC={}", monotonic_usec()));
   admin::ReloadOutcome out;
   std::shared_ptr<const config::Config> next;
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -432,7 +429,7 @@ admin::ReloadOutcome App::reload_config() {
   core::counter("sluis_config_reloads_total", "Configuration reloads by result.",
                 out.ok ? "result=\"ok\"" : "result=\"failed\"")
       .inc();
-  notify("READY=1");
+  notifier_.send("READY=1");
   return out;
 }
 

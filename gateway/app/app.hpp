@@ -44,6 +44,7 @@
 #include <optional>
 #include <thread>
 
+#include "gateway/app/notifier.hpp"
 #include "gateway/admin/daemon_commands.hpp"
 #include "gateway/admin/registry.hpp"
 #include "gateway/admin/server.hpp"
@@ -102,6 +103,9 @@ class App final : public admin::DaemonControl {
   boost::asio::awaitable<net::Response> metrics(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> whoami(net::Request req, net::RequestContext ctx);
 
+  // First member: constructed before and destroyed after everything that
+  // notifies (STOPPING=1 is sent on the way out).
+  Notifier notifier_;
   std::filesystem::path config_file_;
   std::shared_ptr<const config::Config> config_;
   boost::asio::io_context ioc_;

@@ -6,7 +6,8 @@
 // completes and the copy is a valid store; the bulk action finishes. A backup
 // whose client hangs up is cancelled at its next step and leaves no file.
 // The watchdog reflects real progress: a writer wedged at the writer.probe
-// pause point stops WATCHDOG=1, and released, the pings come back.
+// pause point stops WATCHDOG=1, and released, the pings come back. A notify
+// socket nobody reads (its queue full) blocks sd_notify, never a partner.
 #define BOOST_TEST_MODULE control_plane
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -85,8 +86,8 @@ void release(const std::string& point) {
   ::close(fd);
 }
 
-// Partners and systemd are served while an admin command is held.
-void data_plane_keeps_going(const std::string& mailbox_id) {
+// Partners are served: whoami, a mailbox body and its ack.
+void partners_are_served(const std::string& mailbox_id) {
   auto who = g->curl("provider", "/v1/whoami");
   BOOST_TEST(who.status == 200, who.body);
   auto body = g->curl("gemeente", "/v1/mailbox/" + mailbox_id);
@@ -94,6 +95,11 @@ void data_plane_keeps_going(const std::string& mailbox_id) {
   BOOST_TEST(body.body.find("CTL-") != std::string::npos);
   auto ack = g->curl("gemeente", "/v1/mailbox/" + mailbox_id + "/ack", {"-X", "POST"});
   BOOST_TEST(ack.status == 200, ack.body);
+}
+
+// Partners and systemd are served while an admin command is held.
+void data_plane_keeps_going(const std::string& mailbox_id) {
+  partners_are_served(mailbox_id);
   // Two pings in a row (the interval is 200 ms; the bound is generous).
   BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
   BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
@@ -226,6 +232,20 @@ BOOST_AUTO_TEST_CASE(a_wedged_writer_stops_the_watchdog_and_a_freed_one_resumes_
   // The io thread itself is not stuck: partners are served.
   BOOST_TEST(g->curl("provider", "/v1/whoami").status == 200);
   release("writer.probe");
+  BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
+  BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
+}
+
+// As a systemd that stopped reading: the notify socket's queue is full, so
+// the daemon's next sd_notify (a ping every 100 ms) blocks in sendmsg. It
+// blocks on the notifier's thread; partners are served meanwhile. Read
+// again, the pings arrive.
+BOOST_AUTO_TEST_CASE(a_notify_socket_nobody_reads_stalls_no_partner) {
+  g->daemon->hold_notifications();
+  g->daemon->fill_notifications();
+  BOOST_TEST_REQUIRE(g->daemon->blocks_in_sendmsg());
+  partners_are_served(mailbox_ids.at(1));
+  g->daemon->resume_notifications();
   BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
   BOOST_TEST(g->daemon->wait_for("WATCHDOG=1", std::chrono::seconds(10)));
 }

@@ -112,7 +112,11 @@ DaemonProcess::~DaemonProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
-  stop_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  resumed_.notify_all();
   if (reader_.joinable()) reader_.join();
   if (notify_fd_ >= 0) ::close(notify_fd_);
 }
@@ -121,6 +125,10 @@ DaemonProcess::~DaemonProcess() {
 // 100 ms slice only bounds how long the destructor waits for it to stop).
 void DaemonProcess::read_notifications() {
   while (!stop_) {
+    {
+      std::unique_lock lock(mu_);
+      resumed_.wait(lock, [this] { return !held_ || stop_; });
+    }
     pollfd p{notify_fd_, POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;
     char buf[4096];
@@ -132,6 +140,47 @@ void DaemonProcess::read_notifications() {
     }
     arrived_.notify_all();
   }
+}
+
+void DaemonProcess::hold_notifications() {
+  std::lock_guard lock(mu_);
+  held_ = true;
+}
+
+void DaemonProcess::resume_notifications() {
+  {
+    std::lock_guard lock(mu_);
+    held_ = false;
+  }
+  resumed_.notify_all();
+}
+
+int DaemonProcess::fill_notifications() {
+  int s = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, notify_path_.c_str(), sizeof addr.sun_path - 1);
+  int n = 0;
+  while (n < 100000 && ::sendto(s, "FILLER=1", 8, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&addr),
+                                sizeof addr) == 8)
+    ++n;
+  ::close(s);
+  return n;
+}
+
+bool DaemonProcess::blocks_in_sendmsg(std::chrono::milliseconds bound) const {
+  const auto until = std::chrono::steady_clock::now() + bound;
+  const fs::path tasks = fs::path("/proc") / std::to_string(pid_) / "task";
+  do {
+    std::error_code ec;
+    for (const auto& t : fs::directory_iterator(tasks, ec)) {
+      std::ifstream in(t.path() / "syscall");
+      std::string nr;
+      if (in >> nr && nr == "46") return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < until);
+  return false;
 }
 
 std::vector<std::string> DaemonProcess::notifications() const {

@@ -62,6 +62,17 @@ class DaemonProcess {
   // Every datagram received so far.
   std::vector<std::string> notifications() const;
 
+  // As a systemd that stopped reading its notify socket: the reader thread
+  // reads nothing until resume_notifications(). fill_notifications() then
+  // sends filler datagrams ("FILLER=1") until the socket's queue is full and
+  // returns how many; the daemon's next sd_notify blocks.
+  void hold_notifications();
+  void resume_notifications();
+  int fill_notifications();
+  // True once a thread of the daemon waits in sendmsg (x86_64 syscall 46),
+  // read from /proc/<pid>/task/*/syscall; false after `bound`.
+  bool blocks_in_sendmsg(std::chrono::milliseconds bound = std::chrono::seconds(10)) const;
+
  private:
   std::filesystem::path dir_;
   std::filesystem::path notify_path_;
@@ -76,6 +87,8 @@ class DaemonProcess {
   std::condition_variable arrived_;
   std::vector<std::string> notes_;  // guarded by mu_
   std::size_t consumed_ = 0;        // notes_ before this were matched or passed by wait_for
+  bool held_ = false;               // guarded by mu_
+  std::condition_variable resumed_;
   std::atomic<bool> stop_{false};
   std::thread reader_;
 };
