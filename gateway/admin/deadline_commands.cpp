@@ -5,6 +5,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/date.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::admin {
 
@@ -37,7 +38,7 @@ void add_deadline_commands(Registry& registry, store::OperatorQueue& db) {
               boost::json::object{{"message", o.message_id},
                                   {"kind", o.kind},
                                   {"rule", o.rule},
-                                  {"law", o.law},
+                                  {"law", standard::to_string(o.law)},
                                   {"type", o.type},
                                   {"owed_by_code", o.owed_by_code},
                                   {"owed_to", o.owed_to},

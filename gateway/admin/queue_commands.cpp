@@ -11,6 +11,7 @@
 #include "gateway/core/log.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/core/test_pause.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::admin {
 
@@ -54,8 +55,10 @@ std::string parse_filter(const Request& r, store::QueueFilter& f) {
              "rejected)";
   }
   f.partner = string_arg(r, "partner");
-  f.law = string_arg(r, "law");
-  if (!f.law.empty() && f.law != "iwmo" && f.law != "ijw") return "law must be iwmo or ijw";
+  if (auto l = string_arg(r, "law"); !l.empty()) {
+    f.law = standard::parse_law(l);
+    if (!f.law) return "law must be iwmo or ijw";
+  }
   if (auto t = string_arg(r, "type"); !t.empty()) {
     std::int64_t n = 0;
     if (!parse_int(t, n) || n < 301 || n > 325) return "type must be a message number 301 ... 325";
@@ -87,7 +90,7 @@ std::string parse_limit(const Request& r, int dflt, int max, int& out) {
 boost::json::object metadata(const store::StoredMessage& m) {
   boost::json::object o{{"id", m.id},
                         {"seq", m.seq},
-                        {"law", m.law},
+                        {"law", standard::to_string(m.law)},
                         {"type", m.type},
                         {"state", store::to_string(m.state)},
                         {"sender_partner", m.sender_partner},

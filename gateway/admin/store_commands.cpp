@@ -12,6 +12,7 @@
 #include "gateway/admin/events.hpp"
 #include "gateway/admin/queue_commands.hpp"
 #include "gateway/core/test_pause.hpp"
+#include "gateway/standard/catalog.hpp"
 #include "gateway/store/sqlite_backup.hpp"
 
 namespace sluis::admin {
@@ -205,7 +206,7 @@ void add_store_commands(Registry& registry, store::OperatorQueue& db,
         boost::json::array rows;
         for (const auto& o : *list)
           rows.push_back(boost::json::object{{"message", o.message_id},
-                                             {"law", o.waits_for.law},
+                                             {"law", standard::to_string(o.waits_for.law)},
                                              {"gemeente", o.waits_for.gemeente},
                                              {"toewijzing_nummer", o.waits_for.toewijzing_nummer}});
         return ok(std::to_string(list->size()) + " allocations awaited", {{"orphans", rows}});

@@ -13,12 +13,12 @@ class TableRouting final : public intake::Routing {
  public:
   explicit TableRouting(const config::Config& cfg) : table_(cfg) {}
 
-  std::optional<intake::Target> resolve(std::string_view law, int type,
+  std::optional<intake::Target> resolve(standard::Law law, int type,
                                         const std::string& receiver_code,
                                         const core::Date& day) const override {
     return target(table_.resolve(law, type, receiver_code, day));
   }
-  std::optional<intake::Target> back_to(const std::string& partner_id, std::string_view law,
+  std::optional<intake::Target> back_to(const std::string& partner_id, standard::Law law,
                                         int type, const std::string& code,
                                         const core::Date& day) const override {
     return target(table_.back_to(partner_id, law, type, code, day));

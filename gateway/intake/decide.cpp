@@ -78,7 +78,7 @@ boost::json::array findings_json(const Findings& fs, bool advisory, const Findin
 boost::json::object answer(const store::NewMessage& msg, std::string_view status, boost::json::array findings,
                            std::size_t total, const std::vector<std::string>& retour_ids) {
   boost::json::object o{{"id", msg.id},
-                        {"law", msg.law},
+                        {"law", standard::to_string(msg.law)},
                         {"type", msg.type},
                         {"status", status},
                         {"findings", std::move(findings)},
@@ -238,12 +238,12 @@ store::Decide decide(Verdict v) {
   };
 }
 
-void report_late(const store::CommitOutcome& r, const std::string& law, int type) {
+void report_late(const store::CommitOutcome& r, standard::Law law, int type) {
   if (r.late.empty() || r.replay) return;
   for (const auto& l : r.late)
     core::log(events::kLateMessage, {{"msg", r.id},
                                      {"rule", l.rule},
-                                     {"law", law},
+                                     {"law", standard::to_string(law)},
                                      {"type", type},
                                      {"late", l.late},
                                      {"unit", l.werkdagen ? "werkdagen" : "dagen"},
@@ -251,7 +251,8 @@ void report_late(const store::CommitOutcome& r, const std::string& law, int type
   core::counter("sluis_late_messages_total",
                 "Messages received later than the standard allows (OP271, OP272, OP359), by law and type; "
                 "accepted with an advisory finding.",
-                "law=\"" + law + "\",type=\"" + std::to_string(type) + "\"")
+                "law=\"" + std::string(standard::to_string(law)) + "\",type=\"" + std::to_string(type) +
+                    "\"")
       .inc();
 }
 

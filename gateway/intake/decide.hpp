@@ -85,7 +85,7 @@ store::Decide decide(Verdict v);
 // Logs (INTAKE_LATE_MESSAGE, once per late class) and counts
 // (sluis_late_messages_total{law,type}, once per message) what a commit found
 // late (CommitOutcome::late: OP271, OP272, OP359). Call after the commit.
-void report_late(const store::CommitOutcome& r, const std::string& law, int type);
+void report_late(const store::CommitOutcome& r, standard::Law law, int type);
 
 // Whether the pool's findings reject the message before the ledger is asked:
 // an XSD finding (level 1) or an in-message rule's (level 2).

@@ -87,7 +87,7 @@ boost::json::object message_json(const store::StoredMessage& m, std::string_view
   boost::system::error_code ec;
   auto findings = boost::json::parse(m.findings_json.empty() ? "[]" : m.findings_json, ec);
   return {{"id", m.id},
-          {"law", m.law},
+          {"law", standard::to_string(m.law)},
           {"type", m.type},
           {"status", status},
           {"state", store::to_string(m.state)},
@@ -256,7 +256,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
     }
     // Routing decides the receiver (not the header alone): the route for the
     // Ontvanger code, or the mailbox of the partner owning it.
-    if (auto t = c.routes->resolve(standard::to_string(type.law), type.number, id.ontvanger, today)) {
+    if (auto t = c.routes->resolve(type.law, type.number, id.ontvanger, today)) {
       c.target = t;
       c.receiver = t->partner;
       c.receiver_partner = t->partner->id;
@@ -292,8 +292,7 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       // partner as this Ontvanger. A heenbericht sent to someone else gets
       // the same answer as one that does not exist (here and in the dry
       // run), so a partner learns nothing about others' exchanges.
-      auto lookup = [this, law = std::string(standard::to_string(type.law)),
-                     heen_type = type.number - 1, afzender = id.afzender,
+      auto lookup = [this, law = type.law, heen_type = type.number - 1, afzender = id.afzender,
                      identificatie = id.identificatie, partner_id = partner.id,
                      ontvanger = id.ontvanger] {
         return store_.find(law, heen_type, afzender, identificatie, partner_id, ontvanger);
@@ -319,13 +318,13 @@ asio::awaitable<Intake::Checked> Intake::check(const net::Request& req, const ne
       c.receiver_partner = (*heen)->sender_partner;
       // A retour goes back to the heenbericht's sender: by the route for its
       // code (the retour's Afzender), else to that partner's mailbox.
-      c.target = c.routes->back_to(c.receiver_partner, standard::to_string(type.law), type.number, id.afzender, today);
+      c.target = c.routes->back_to(c.receiver_partner, type.law, type.number, id.afzender, today);
       if (c.target) c.receiver = c.target->partner;
     }
   }
   // What sluis composes in answer goes back to the sender of this message.
   if (!type.retour) {
-    c.answer = c.routes->back_to(partner.id, standard::to_string(type.law), type.number + 1, id.afzender, today);
+    c.answer = c.routes->back_to(partner.id, type.law, type.number + 1, id.afzender, today);
   }
   if (c.outcome.verdict == xml::Verdict::invalid) {
     c.status = http::status::unprocessable_entity;
@@ -384,7 +383,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
     co_return net::json_response(c.status, body, req);
   }
   const auto& id = *c.outcome.identity;
-  const std::string law(standard::to_string(id.type->law));
+  const standard::Law law = id.type->law;
   store::NewMessage m;
   m.law = law;
   m.type = id.type->number;
@@ -489,7 +488,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
 
 // What follows a commit: counters and log lines, the held orphans it
 // releases, waking delivery. Nothing here changes the sender's answer.
-asio::awaitable<void> Intake::after_commit(store::CommitOutcome r, std::string partner, std::string law, int type,
+asio::awaitable<void> Intake::after_commit(store::CommitOutcome r, std::string partner, standard::Law law, int type,
                                            bool wake) {
   bool accepted = r.state != store::State::rejected;
   core::counter("sluis_intake_messages_total", "Messages committed by the intake, by outcome.",
@@ -498,7 +497,7 @@ asio::awaitable<void> Intake::after_commit(store::CommitOutcome r, std::string p
   core::counter("sluis_retours_composed_total", "Retours and 325s sluis composed (level 2, TR056, or answering).")
       .inc(static_cast<std::int64_t>(r.produced_ids.size()));
   core::log(accepted ? events::kAccepted : events::kRejected,
-            {{"msg", r.id}, {"partner", partner}, {"type", type}, {"law", law}});
+            {{"msg", r.id}, {"partner", partner}, {"type", type}, {"law", standard::to_string(law)}});
   for (const auto& rid : r.produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r.id}});
   report_late(r, law, type);
   if (r.orphan) {

@@ -92,7 +92,7 @@ class Intake {
   boost::asio::awaitable<bool> release_one(std::string id);
   // Counters, log lines, orphan release and the delivery wake-up after a
   // commit; `wake`: something was queued for a push or drop destination.
-  boost::asio::awaitable<void> after_commit(store::CommitOutcome r, std::string partner, std::string law, int type,
+  boost::asio::awaitable<void> after_commit(store::CommitOutcome r, std::string partner, standard::Law law, int type,
                                             bool wake);
 
   boost::asio::any_io_executor reads_;

@@ -15,6 +15,7 @@
 
 #include "gateway/config/config.hpp"
 #include "gateway/core/date.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::intake {
 
@@ -27,14 +28,14 @@ struct Target {
 class Routing {
  public:
   virtual ~Routing() = default;
-  // Where a message of `law` ("iwmo"/"ijw") and `type` to `receiver_code`
-  // goes; nullopt when it routes nowhere (refused at the intake).
-  virtual std::optional<Target> resolve(std::string_view law, int type,
+  // Where a message of `law` and `type` to `receiver_code` goes; nullopt
+  // when it routes nowhere (refused at the intake).
+  virtual std::optional<Target> resolve(standard::Law law, int type,
                                         const std::string& receiver_code,
                                         const core::Date& day) const = 0;
   // Where a message back to a known partner goes (a retour to the heen's
   // sender, what sluis composes in answer).
-  virtual std::optional<Target> back_to(const std::string& partner_id, std::string_view law,
+  virtual std::optional<Target> back_to(const std::string& partner_id, standard::Law law,
                                         int type, const std::string& code,
                                         const core::Date& day) const = 0;
   // The configured partner by id; null when unknown.

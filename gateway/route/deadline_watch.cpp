@@ -5,6 +5,7 @@
 
 #include "gateway/core/metrics.hpp"
 #include "gateway/route/events.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::route {
 
@@ -24,7 +25,7 @@ core::Result<DeadlineWatch::Scan> DeadlineWatch::scan(const core::Date& today) {
                                        {"partner", partner},
                                        {"kind", o.kind},
                                        {"rule", o.rule},
-                                       {"law", o.law},
+                                       {"law", standard::to_string(o.law)},
                                        {"type", o.type},
                                        {"due", o.due_on}});
     logged.push_back(o.id);

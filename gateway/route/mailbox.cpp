@@ -6,6 +6,7 @@
 #include "gateway/core/async.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/route/events.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::route {
 
@@ -81,7 +82,7 @@ asio::awaitable<net::Response> Mailbox::list(net::Request req, net::RequestConte
   std::int64_t next = q.after;
   for (const auto& m : *rows) {
     list.emplace_back(boost::json::object{{"id", m.id},
-                                          {"law", m.law},
+                                          {"law", standard::to_string(m.law)},
                                           {"type", m.type},
                                           {"from", m.sender_code},
                                           {"received_at", m.received_at},

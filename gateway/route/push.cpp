@@ -8,6 +8,7 @@
 #include "gateway/net/tls.hpp"
 #include "gateway/route/push_url.hpp"
 #include "gateway/route/receiver_text.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::route {
 
@@ -43,7 +44,7 @@ asio::awaitable<AttemptResult> PushTransport::deliver(const store::StoredMessage
   req.set(http::field::content_type, "application/xml");
   req.set(http::field::user_agent, "sluis");
   req.set("Sluis-Message-Id", m.id);
-  req.set("Sluis-Law", m.law);
+  req.set("Sluis-Law", standard::to_string(m.law));
   req.set("Sluis-Message-Type", std::to_string(m.type));
   req.body() = body;
   auto res = co_await client_.exchange(std::move(req));

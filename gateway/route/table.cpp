@@ -2,10 +2,19 @@
 
 #include <algorithm>
 
+#include "gateway/core/assert.hpp"
+
 namespace sluis::route {
 
-Table::Table(const config::Config& cfg)
-    : partners_(cfg.partners), destinations_(cfg.destinations), routes_(cfg.routes) {}
+Table::Table(const config::Config& cfg) : partners_(cfg.partners), destinations_(cfg.destinations) {
+  routes_.reserve(cfg.routes.size());
+  for (const auto& r : cfg.routes) {
+    auto law = standard::parse_law(r.law);
+    // The configuration reader lets only "", "iwmo" and "ijw" through.
+    SLUIS_ASSERT(law || r.law.empty(), "a [[routes]] law is empty, iwmo or ijw");
+    routes_.push_back({law, r});
+  }
+}
 
 const config::Partner* Table::partner(const std::string& id) const {
   for (const auto& p : partners_)
@@ -34,11 +43,11 @@ std::optional<Target> Table::to_destination(const std::string& id) const {
   return Target{d->id, d->kind, p};
 }
 
-std::optional<Target> Table::resolve(std::string_view law, int type, const std::string& receiver_code,
+std::optional<Target> Table::resolve(standard::Law law, int type, const std::string& receiver_code,
                                      const core::Date& day) const {
   const std::string today = core::format_date(day);
-  for (const auto& r : routes_) {
-    if (!r.law.empty() && r.law != law) continue;
+  for (const auto& [rule_law, r] : routes_) {
+    if (rule_law && *rule_law != law) continue;
     if (!r.types.empty() && std::find(r.types.begin(), r.types.end(), type) == r.types.end()) continue;
     if (std::find(r.receivers.begin(), r.receivers.end(), receiver_code) == r.receivers.end()) continue;
     if (!r.from.empty() && today < r.from) continue;
@@ -50,7 +59,7 @@ std::optional<Target> Table::resolve(std::string_view law, int type, const std::
   return std::nullopt;
 }
 
-std::optional<Target> Table::back_to(const std::string& partner_id, std::string_view law, int type,
+std::optional<Target> Table::back_to(const std::string& partner_id, standard::Law law, int type,
                                      const std::string& code, const core::Date& day) const {
   auto t = resolve(law, type, code, day);
   if (t && t->partner->id == partner_id) return t;

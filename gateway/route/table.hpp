@@ -21,6 +21,7 @@
 
 #include "gateway/config/config.hpp"
 #include "gateway/core/date.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::route {
 
@@ -34,14 +35,14 @@ class Table {
  public:
   explicit Table(const config::Config& cfg);
 
-  // Where a message of `law` ("iwmo"/"ijw") and `type` to `receiver_code`
-  // goes on `day` (a Dutch date); nullopt when it routes nowhere.
-  std::optional<Target> resolve(std::string_view law, int type, const std::string& receiver_code,
+  // Where a message of `law` and `type` to `receiver_code` goes on `day` (a
+  // Dutch date); nullopt when it routes nowhere.
+  std::optional<Target> resolve(standard::Law law, int type, const std::string& receiver_code,
                                 const core::Date& day) const;
   // Where a message back to a known partner goes (a retour to the heen's
   // sender, what sluis composes in answer): the route for its `code` when
   // that leads to the partner, else the partner's mailbox.
-  std::optional<Target> back_to(const std::string& partner_id, std::string_view law, int type,
+  std::optional<Target> back_to(const std::string& partner_id, standard::Law law, int type,
                                 const std::string& code, const core::Date& day) const;
   // The partner's own mailbox.
   std::optional<Target> mailbox_of(const std::string& partner_id) const;
@@ -53,7 +54,13 @@ class Table {
 
   std::vector<config::Partner> partners_;
   std::vector<config::DestinationConfig> destinations_;
-  std::vector<config::RouteConfig> routes_;
+  // A [[routes]] rule with its law parsed where the table is built (the
+  // configuration keeps the text): none, both laws.
+  struct Rule {
+    std::optional<standard::Law> law;
+    config::RouteConfig route;
+  };
+  std::vector<Rule> routes_;
 };
 
 inline constexpr std::string_view kMailboxPrefix = "mailbox:";

@@ -50,7 +50,7 @@ using checks::as;
 using checks::client;
 using checks::d;
 
-std::string law(const Context& c) { return std::string(standard::to_string(c.message.type->law)); }
+standard::Law law(const Context& c) { return c.message.type->law; }
 std::string gemeente(const Context& c) {
   const auto& h = c.message.header();
   return c.message.type->direction == standard::Direction::gemeente_to_aanbieder ? h.Afzender : h.Ontvanger;

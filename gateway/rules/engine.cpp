@@ -85,66 +85,66 @@ namespace L = standard::ledger;
 class MemoLedger final : public L::LedgerView {
  public:
   explicit MemoLedger(const L::LedgerView& inner) : in_(inner) {}
-  std::optional<L::Allocation> allocation(const std::string& law, const std::string& gemeente,
+  std::optional<L::Allocation> allocation(standard::Law law, const std::string& gemeente,
                                           L::Integer n) const override {
     auto key = std::tie(law, gemeente, n);
-    auto it = allocations_.find(std::tuple<std::string, std::string, L::Integer>(key));
+    auto it = allocations_.find(std::tuple<standard::Law, std::string, L::Integer>(key));
     if (it == allocations_.end())
-      it = allocations_.emplace(std::tuple<std::string, std::string, L::Integer>(key), in_.allocation(law, gemeente, n)).first;
+      it = allocations_.emplace(std::tuple<standard::Law, std::string, L::Integer>(key), in_.allocation(law, gemeente, n)).first;
     return it->second;
   }
-  std::vector<L::Allocation> allocations_of(const std::string& law, const std::string& gemeente,
+  std::vector<L::Allocation> allocations_of(standard::Law law, const std::string& gemeente,
                                             const std::string& aanbieder, const std::string& h) const override {
     return in_.allocations_of(law, gemeente, aanbieder, h);
   }
   std::optional<L::Start> start(const L::CareKey& k) const override { return in_.start(k); }
   std::optional<L::Stop> stop(const L::CareKey& k) const override { return in_.stop(k); }
-  std::vector<L::CareKey> open_starts_on(const std::string& law, const std::string& gemeente,
+  std::vector<L::CareKey> open_starts_on(standard::Law law, const std::string& gemeente,
                                          const std::string& aanbieder, L::Integer n) const override {
     return in_.open_starts_on(law, gemeente, aanbieder, n);
   }
-  std::optional<L::Request> request(const std::string& law, const std::string& aanbieder,
+  std::optional<L::Request> request(standard::Law law, const std::string& aanbieder,
                                     const std::string& ref) const override {
     return in_.request(law, aanbieder, ref);
   }
-  std::vector<L::Request> open_requests(const std::string& law, const std::string& aanbieder,
+  std::vector<L::Request> open_requests(standard::Law law, const std::string& aanbieder,
                                         const std::string& h) const override {
     return in_.open_requests(law, aanbieder, h);
   }
-  std::optional<L::Declaration> declaration(const std::string& law, const std::string& aanbieder,
+  std::optional<L::Declaration> declaration(standard::Law law, const std::string& aanbieder,
                                             const std::string& nr) const override {
     return in_.declaration(law, aanbieder, nr);
   }
-  std::optional<L::Declaration> declaration_by_id(const std::string& law, const std::string& aanbieder,
+  std::optional<L::Declaration> declaration_by_id(standard::Law law, const std::string& aanbieder,
                                                   const std::string& id) const override {
     return in_.declaration_by_id(law, aanbieder, id);
   }
-  std::optional<L::Prestatie> prestatie(const std::string& law, const std::string& aanbieder,
+  std::optional<L::Prestatie> prestatie(standard::Law law, const std::string& aanbieder,
                                         const std::string& ref) const override {
     return in_.prestatie(law, aanbieder, ref);
   }
-  L::Integer debit_volume(const std::string& law, const std::string& gemeente, L::Integer n) const override {
+  L::Integer debit_volume(standard::Law law, const std::string& gemeente, L::Integer n) const override {
     return in_.debit_volume(law, gemeente, n);
   }
-  L::Integer debit_cents(const std::string& law, const std::string& gemeente, L::Integer n) const override {
+  L::Integer debit_cents(standard::Law law, const std::string& gemeente, L::Integer n) const override {
     return in_.debit_cents(law, gemeente, n);
   }
-  std::optional<L::Prestatie> debit_for(const std::string& law, const std::string& aanbieder, L::Integer n,
+  std::optional<L::Prestatie> debit_for(standard::Law law, const std::string& aanbieder, L::Integer n,
                                         const std::string& categorie, const std::string& code, const L::Date& begin,
                                         const L::Date& eind) const override {
     return in_.debit_for(law, aanbieder, n, categorie, code, begin, eind);
   }
-  std::optional<L::Prestatie> credit_of(const std::string& law, const std::string& aanbieder,
+  std::optional<L::Prestatie> credit_of(standard::Law law, const std::string& aanbieder,
                                         const std::string& ref) const override {
     return in_.credit_of(law, aanbieder, ref);
   }
-  bool has_approved_uncredited(const std::string& law, const std::string& gemeente, L::Integer n) const override {
+  bool has_approved_uncredited(standard::Law law, const std::string& gemeente, L::Integer n) const override {
     return in_.has_approved_uncredited(law, gemeente, n);
   }
 
  private:
   const L::LedgerView& in_;
-  mutable std::map<std::tuple<std::string, std::string, L::Integer>, std::optional<L::Allocation>> allocations_;
+  mutable std::map<std::tuple<standard::Law, std::string, L::Integer>, std::optional<L::Allocation>> allocations_;
 };
 
 }  // namespace

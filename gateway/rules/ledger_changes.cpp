@@ -15,12 +15,13 @@ bool rejected_codes(const m::Codes& codes) {
 }
 
 struct Parties {
-  std::string law, gemeente, aanbieder;
+  standard::Law law;
+  std::string gemeente, aanbieder;
 };
 Parties parties(const m::Message& msg) {
   const auto& h = msg.header();
   bool from_gemeente = msg.type->direction == standard::Direction::gemeente_to_aanbieder;
-  return {std::string(standard::to_string(msg.type->law)), from_gemeente ? h.Afzender : h.Ontvanger,
+  return {msg.type->law, from_gemeente ? h.Afzender : h.Ontvanger,
           from_gemeente ? h.Ontvanger : h.Afzender};
 }
 

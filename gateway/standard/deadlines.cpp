@@ -43,7 +43,7 @@ Assessment assess(const m::Message& msg, const Date& received, const core::Werkd
   Assessment a;
   if (!msg.type) return a;
   const m::Header& h = msg.header();
-  const std::string law(standard::to_string(msg.type->law));
+  const Law law = msg.type->law;
   const int number = msg.type->number;
   const std::string& ident = h.BerichtIdentificatie.Identificatie;
   auto owe = [&](Kind kind, std::string rule, std::string key, Date due) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "gateway/core/date.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::standard::ledger {
 
@@ -42,7 +43,8 @@ std::optional<Verdict> parse_verdict(std::string_view s);
 
 // A ToegewezenProduct as the latest 301 that named it set it.
 struct Allocation {
-  std::string law, gemeente, aanbieder;
+  Law law = Law::iwmo;
+  std::string gemeente, aanbieder;
   Integer toewijzing_nummer = 0;
   std::string bsn_hash;
   std::string categorie;              // empty when the 301 named no Product
@@ -62,7 +64,8 @@ struct Allocation {
 // The logical key of a start or stop (TR074, TR382): ToewijzingNummer,
 // Product, ToewijzingIngangsdatum and Begindatum for the client.
 struct CareKey {
-  std::string law, gemeente, aanbieder, bsn_hash;
+  Law law = Law::iwmo;
+  std::string gemeente, aanbieder, bsn_hash;
   std::optional<Integer> toewijzing_nummer;
   std::string categorie, code;
   std::optional<Date> toewijzing_ingangsdatum;
@@ -86,7 +89,8 @@ struct Stop {
 
 // A 315 or 317 by the provider's ReferentieAanbieder, and what came of it.
 struct Request {
-  std::string law, aanbieder, gemeente;
+  Law law = Law::iwmo;
+  std::string aanbieder, gemeente;
   std::string referentie;   // ReferentieAanbieder
   int type = 315;
   std::string bsn_hash;
@@ -96,7 +100,8 @@ struct Request {
 };
 
 struct Declaration {
-  std::string law, aanbieder, gemeente;
+  Law law = Law::iwmo;
+  std::string aanbieder, gemeente;
   std::string nummer;           // DeclaratieNummer
   std::string identificatie;    // the 323's BerichtIdentificatie
   Date dagtekening{};
@@ -108,7 +113,8 @@ struct Declaration {
 };
 
 struct Prestatie {
-  std::string law, aanbieder, gemeente;
+  Law law = Law::iwmo;
+  std::string aanbieder, gemeente;
   std::string referentie;           // ProductReferentie/ReferentieNummer
   std::string vorig_referentie;
   Integer toewijzing_nummer = 0;
@@ -134,22 +140,25 @@ struct Changes {
   std::vector<Prestatie> prestaties;
   // Verdicts arriving later (a partner's 325): prestatie referentie -> verdict
   struct PrestatieVerdict {
-    std::string law, aanbieder, referentie;
+    Law law = Law::iwmo;
+    std::string aanbieder, referentie;
     Verdict verdict;
   };
   std::vector<PrestatieVerdict> prestatie_verdicts;
   // A partner's 325: every prestatie of the declaration gets `verdict` (applied
   // before prestatie_verdicts, which name the exceptions).
   struct DeclarationVerdict {
-    std::string law, aanbieder, nummer;
+    Law law = Law::iwmo;
+    std::string aanbieder, nummer;
     Verdict verdict;
   };
   std::vector<DeclarationVerdict> declaration_verdicts;
   // A partner's retour rejecting classes of its heenbericht: an allocation (302)
   // or a start/stop (306/308) stops counting.
   struct AllocationVerdict {
-    std::string law, gemeente;
-    Integer toewijzing_nummer;
+    Law law = Law::iwmo;
+    std::string gemeente;
+    Integer toewijzing_nummer = 0;
   };
   std::vector<AllocationVerdict> rejected_allocations;
   std::vector<CareKey> rejected_starts, rejected_stops;
@@ -169,20 +178,20 @@ struct Changes {
 class LedgerView {
  public:
   virtual ~LedgerView() = default;
-  virtual std::optional<Allocation> allocation(const std::string& law, const std::string& gemeente,
+  virtual std::optional<Allocation> allocation(Law law, const std::string& gemeente,
                                                Integer toewijzing_nummer) const = 0;
   // Current (not withdrawn with RedenWijziging 13, not rejected) allocations
   // of a client from a gemeente to a provider.
-  virtual std::vector<Allocation> allocations_of(const std::string& law, const std::string& gemeente,
+  virtual std::vector<Allocation> allocations_of(Law law, const std::string& gemeente,
                                                  const std::string& aanbieder, const std::string& bsn_hash) const = 0;
   virtual std::optional<Start> start(const CareKey& key) const = 0;
   virtual std::optional<Stop> stop(const CareKey& key) const = 0;
   // The keys of the starts (status 1 or 2) on the allocation that have no
   // stop (status 1 or 2) yet (TR326, which leaves out a start the message
   // itself deletes: a correction).
-  virtual std::vector<CareKey> open_starts_on(const std::string& law, const std::string& gemeente,
+  virtual std::vector<CareKey> open_starts_on(Law law, const std::string& gemeente,
                                               const std::string& aanbieder, Integer toewijzing_nummer) const = 0;
-  virtual std::optional<Request> request(const std::string& law, const std::string& aanbieder,
+  virtual std::optional<Request> request(Law law, const std::string& aanbieder,
                                          const std::string& referentie) const = 0;
   // The Dagtekening of the request's message and the Dutch day sluis received
   // it (the standard's deadlines, standard/deadlines.hpp); nullopt when not
@@ -193,27 +202,27 @@ class LedgerView {
   };
   virtual std::optional<RequestReceipt> request_receipt(const Request&) const { return std::nullopt; }
   // Requests of the provider for the client that are not answered finally.
-  virtual std::vector<Request> open_requests(const std::string& law, const std::string& aanbieder,
+  virtual std::vector<Request> open_requests(Law law, const std::string& aanbieder,
                                              const std::string& bsn_hash) const = 0;
-  virtual std::optional<Declaration> declaration(const std::string& law, const std::string& aanbieder,
+  virtual std::optional<Declaration> declaration(Law law, const std::string& aanbieder,
                                                  const std::string& nummer) const = 0;
-  virtual std::optional<Declaration> declaration_by_id(const std::string& law, const std::string& aanbieder,
+  virtual std::optional<Declaration> declaration_by_id(Law law, const std::string& aanbieder,
                                                        const std::string& identificatie) const = 0;
-  virtual std::optional<Prestatie> prestatie(const std::string& law, const std::string& aanbieder,
+  virtual std::optional<Prestatie> prestatie(Law law, const std::string& aanbieder,
                                              const std::string& referentie) const = 0;
   // The not-rejected debit prestaties of an allocation: their summed volume
   // (TR322) and amount (TR369).
-  virtual Integer debit_volume(const std::string& law, const std::string& gemeente, Integer toewijzing_nummer) const = 0;
-  virtual Integer debit_cents(const std::string& law, const std::string& gemeente, Integer toewijzing_nummer) const = 0;
+  virtual Integer debit_volume(Law law, const std::string& gemeente, Integer toewijzing_nummer) const = 0;
+  virtual Integer debit_cents(Law law, const std::string& gemeente, Integer toewijzing_nummer) const = 0;
   // A not-rejected debit for the same allocation, product and period (TR389).
-  virtual std::optional<Prestatie> debit_for(const std::string& law, const std::string& aanbieder,
+  virtual std::optional<Prestatie> debit_for(Law law, const std::string& aanbieder,
                                              Integer toewijzing_nummer, const std::string& categorie,
                                              const std::string& code, const Date& begin, const Date& eind) const = 0;
   // A credit whose VorigReferentieNummer is `referentie` (TR390).
-  virtual std::optional<Prestatie> credit_of(const std::string& law, const std::string& aanbieder,
+  virtual std::optional<Prestatie> credit_of(Law law, const std::string& aanbieder,
                                              const std::string& referentie) const = 0;
   // Approved debit prestaties on the allocation not credited since (TR385).
-  virtual bool has_approved_uncredited(const std::string& law, const std::string& gemeente,
+  virtual bool has_approved_uncredited(Law law, const std::string& gemeente,
                                        Integer toewijzing_nummer) const = 0;
 };
 

@@ -135,7 +135,7 @@ std::optional<std::string> opt_text(const std::optional<L::Date>& d) {
 }
 
 std::string care_key(const L::CareKey& k) {
-  std::string s = k.law + "|" + k.gemeente + "|" + k.aanbieder + "|" + k.bsn_hash + "|";
+  std::string s = std::string(standard::to_string(k.law)) + "|" + k.gemeente + "|" + k.aanbieder + "|" + k.bsn_hash + "|";
   s += k.toewijzing_nummer ? std::to_string(*k.toewijzing_nummer) : std::string("-");
   s += "|" + k.categorie + "|" + k.code + "|";
   s += k.toewijzing_ingangsdatum ? format_date(*k.toewijzing_ingangsdatum) : std::string("-");
@@ -148,9 +148,9 @@ constexpr const char* kAllocationColumns =
     "reden_wijziging, referentie_aanbieder, volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, "
     "verdict";
 
-L::Allocation read_allocation(const Stmt& s) {
+L::Allocation read_allocation(const Stmt& s, standard::Law law) {
   L::Allocation a;
-  a.law = s.text(0);
+  a.law = law;
   a.gemeente = s.text(1);
   a.toewijzing_nummer = s.i64(2);
   a.aanbieder = s.text(3);
@@ -175,9 +175,9 @@ constexpr const char* kCareColumns =
     "law, gemeente, aanbieder, bsn_hash, toewijzing_nummer, categorie, code, toewijzing_ingangsdatum, begindatum, "
     "reden, einddatum, status, message_id";
 
-L::CareKey read_key(const Stmt& s) {
+L::CareKey read_key(const Stmt& s, standard::Law law) {
   L::CareKey k;
-  k.law = s.text(0);
+  k.law = law;
   k.gemeente = s.text(1);
   k.aanbieder = s.text(2);
   k.bsn_hash = s.text(3);
@@ -192,9 +192,9 @@ L::CareKey read_key(const Stmt& s) {
 constexpr const char* kRequestColumns =
     "law, aanbieder, referentie, gemeente, type, bsn_hash, antwoord, honoured, message_id";
 
-L::Request read_request(const Stmt& s) {
+L::Request read_request(const Stmt& s, standard::Law law) {
   L::Request r;
-  r.law = s.text(0);
+  r.law = law;
   r.aanbieder = s.text(1);
   r.referentie = s.text(2);
   r.gemeente = s.text(3);
@@ -210,9 +210,9 @@ constexpr const char* kDeclarationColumns =
     "law, aanbieder, nummer, gemeente, identificatie, dagtekening, periode_begin, periode_eind, totaal_cents, "
     "bericht_xsd, basis_xsd, answered, message_id";
 
-L::Declaration read_declaration(const Stmt& s) {
+L::Declaration read_declaration(const Stmt& s, standard::Law law) {
   L::Declaration d;
-  d.law = s.text(0);
+  d.law = law;
   d.aanbieder = s.text(1);
   d.nummer = s.text(2);
   d.gemeente = s.text(3);
@@ -232,9 +232,9 @@ constexpr const char* kPrestatieColumns =
     "law, aanbieder, referentie, vorig_referentie, gemeente, toewijzing_nummer, bsn_hash, categorie, code, begin, "
     "eind, volume, eenheid, cents, credit, verdict, declaratie_nummer, message_id";
 
-L::Prestatie read_prestatie(const Stmt& s) {
+L::Prestatie read_prestatie(const Stmt& s, standard::Law law) {
   L::Prestatie p;
-  p.law = s.text(0);
+  p.law = law;
   p.aanbieder = s.text(1);
   p.referentie = s.text(2);
   p.vorig_referentie = s.text(3);
@@ -257,6 +257,9 @@ L::Prestatie read_prestatie(const Stmt& s) {
 
 // Reads go through row(): a read that fails (I/O error, no statement) is
 // remembered, and the commit fails instead of a rule deciding on a missing fact.
+// Every record read selects its law first (column 0) and a reader gets it
+// parsed: a law the store does not write is a damaged store, a failed read
+// too, never a default.
 int row(Stmt& s, bool& failed) {
   int rc = s.step();
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) failed = true;
@@ -265,14 +268,26 @@ int row(Stmt& s, bool& failed) {
 
 template <class T, class Read>
 std::optional<T> first(Stmt& s, bool& failed, Read read) {
-  if (row(s, failed) == SQLITE_ROW) return read(s);
-  return std::nullopt;
+  if (row(s, failed) != SQLITE_ROW) return std::nullopt;
+  auto law = s.law(0);
+  if (!law) {
+    failed = true;
+    return std::nullopt;
+  }
+  return read(s, *law);
 }
 
 template <class T, class Read>
 std::vector<T> all(Stmt& s, bool& failed, Read read) {
   std::vector<T> out;
-  while (row(s, failed) == SQLITE_ROW) out.push_back(read(s));
+  while (row(s, failed) == SQLITE_ROW) {
+    auto law = s.law(0);
+    if (!law) {
+      failed = true;
+      return {};
+    }
+    out.push_back(read(s, *law));
+  }
   return out;
 }
 
@@ -334,14 +349,14 @@ constexpr const char* kApprovedUncredited =
 
 }  // namespace
 
-std::optional<L::Allocation> Ledger::allocation(const std::string& law, const std::string& gemeente,
+std::optional<L::Allocation> Ledger::allocation(standard::Law law, const std::string& gemeente,
                                                 Integer nummer) const {
   Stmt s(db_, sql().allocation.c_str());
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return first<L::Allocation>(s, failed_, read_allocation);
 }
 
-std::vector<L::Allocation> Ledger::allocations_of(const std::string& law, const std::string& gemeente,
+std::vector<L::Allocation> Ledger::allocations_of(standard::Law law, const std::string& gemeente,
                                                   const std::string& aanbieder, const std::string& bsn_hash) const {
   Stmt s(db_, sql().allocations_of.c_str());
   s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, bsn_hash);
@@ -351,25 +366,27 @@ std::vector<L::Allocation> Ledger::allocations_of(const std::string& law, const 
 std::optional<L::Start> Ledger::start(const L::CareKey& key) const {
   Stmt s(db_, sql().care.c_str());
   s.bind(1, std::string_view("start")).bind(2, care_key(key));
-  return first<L::Start>(s, failed_, [](const Stmt& r) { return L::Start{read_key(r), r.text(11), r.text(12)}; });
+  return first<L::Start>(s, failed_, [](const Stmt& r, standard::Law law) {
+    return L::Start{read_key(r, law), r.text(11), r.text(12)};
+  });
 }
 
 std::optional<L::Stop> Ledger::stop(const L::CareKey& key) const {
   Stmt s(db_, sql().care.c_str());
   s.bind(1, std::string_view("stop")).bind(2, care_key(key));
-  return first<L::Stop>(s, failed_, [](const Stmt& r) {
-    return L::Stop{read_key(r), r.text(9), date(r.text(10)), r.text(11), r.text(12)};
+  return first<L::Stop>(s, failed_, [](const Stmt& r, standard::Law law) {
+    return L::Stop{read_key(r, law), r.text(9), date(r.text(10)), r.text(11), r.text(12)};
   });
 }
 
-std::vector<L::CareKey> Ledger::open_starts_on(const std::string& law, const std::string& gemeente,
+std::vector<L::CareKey> Ledger::open_starts_on(standard::Law law, const std::string& gemeente,
                                               const std::string& aanbieder, Integer nummer) const {
   Stmt s(db_, kOpenStarts);
   s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, nummer);
   return all<L::CareKey>(s, failed_, read_key);
 }
 
-std::optional<L::Request> Ledger::request(const std::string& law, const std::string& aanbieder,
+std::optional<L::Request> Ledger::request(standard::Law law, const std::string& aanbieder,
                                           const std::string& referentie) const {
   Stmt s(db_, sql().request.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
@@ -397,47 +414,47 @@ std::optional<L::LedgerView::RequestReceipt> Ledger::request_receipt(const L::Re
   return RequestReceipt{*dagtekening, core::dutch_date(*at)};
 }
 
-std::vector<L::Request> Ledger::open_requests(const std::string& law, const std::string& aanbieder,
+std::vector<L::Request> Ledger::open_requests(standard::Law law, const std::string& aanbieder,
                                               const std::string& bsn_hash) const {
   Stmt s(db_, sql().open_requests.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, bsn_hash);
   return all<L::Request>(s, failed_, read_request);
 }
 
-std::optional<L::Declaration> Ledger::declaration(const std::string& law, const std::string& aanbieder,
+std::optional<L::Declaration> Ledger::declaration(standard::Law law, const std::string& aanbieder,
                                                   const std::string& nummer) const {
   Stmt s(db_, sql().declaration.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, nummer);
   return first<L::Declaration>(s, failed_, read_declaration);
 }
 
-std::optional<L::Declaration> Ledger::declaration_by_id(const std::string& law, const std::string& aanbieder,
+std::optional<L::Declaration> Ledger::declaration_by_id(standard::Law law, const std::string& aanbieder,
                                                         const std::string& identificatie) const {
   Stmt s(db_, sql().declaration_by_id.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, identificatie);
   return first<L::Declaration>(s, failed_, read_declaration);
 }
 
-std::optional<L::Prestatie> Ledger::prestatie(const std::string& law, const std::string& aanbieder,
+std::optional<L::Prestatie> Ledger::prestatie(standard::Law law, const std::string& aanbieder,
                                               const std::string& referentie) const {
   Stmt s(db_, sql().prestatie.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
   return first<L::Prestatie>(s, failed_, read_prestatie);
 }
 
-L::Integer Ledger::debit_volume(const std::string& law, const std::string& gemeente, Integer nummer) const {
+L::Integer Ledger::debit_volume(standard::Law law, const std::string& gemeente, Integer nummer) const {
   Stmt s(db_, kDebitVolume);
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return row(s, failed_) == SQLITE_ROW ? s.i64(0) : 0;
 }
 
-L::Integer Ledger::debit_cents(const std::string& law, const std::string& gemeente, Integer nummer) const {
+L::Integer Ledger::debit_cents(standard::Law law, const std::string& gemeente, Integer nummer) const {
   Stmt s(db_, kDebitCents);
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return row(s, failed_) == SQLITE_ROW ? s.i64(0) : 0;
 }
 
-std::optional<L::Prestatie> Ledger::debit_for(const std::string& law, const std::string& aanbieder, Integer nummer,
+std::optional<L::Prestatie> Ledger::debit_for(standard::Law law, const std::string& aanbieder, Integer nummer,
                                               const std::string& categorie, const std::string& code,
                                               const Date& begin, const Date& eind) const {
   Stmt s(db_, sql().debit_for.c_str());
@@ -446,14 +463,14 @@ std::optional<L::Prestatie> Ledger::debit_for(const std::string& law, const std:
   return first<L::Prestatie>(s, failed_, read_prestatie);
 }
 
-std::optional<L::Prestatie> Ledger::credit_of(const std::string& law, const std::string& aanbieder,
+std::optional<L::Prestatie> Ledger::credit_of(standard::Law law, const std::string& aanbieder,
                                               const std::string& referentie) const {
   Stmt s(db_, sql().credit_of.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
   return first<L::Prestatie>(s, failed_, read_prestatie);
 }
 
-bool Ledger::has_approved_uncredited(const std::string& law, const std::string& gemeente, Integer nummer) const {
+bool Ledger::has_approved_uncredited(standard::Law law, const std::string& gemeente, Integer nummer) const {
   Stmt s(db_, kApprovedUncredited);
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
   return row(s, failed_) == SQLITE_ROW;

@@ -32,37 +32,37 @@ class Ledger final : public standard::ledger::LedgerView {
   using Integer = standard::ledger::Integer;
   using Date = standard::ledger::Date;
 
-  std::optional<standard::ledger::Allocation> allocation(const std::string& law, const std::string& gemeente,
+  std::optional<standard::ledger::Allocation> allocation(standard::Law law, const std::string& gemeente,
                                                          Integer toewijzing_nummer) const override;
-  std::vector<standard::ledger::Allocation> allocations_of(const std::string& law, const std::string& gemeente,
+  std::vector<standard::ledger::Allocation> allocations_of(standard::Law law, const std::string& gemeente,
                                                            const std::string& aanbieder,
                                                            const std::string& bsn_hash) const override;
   std::optional<standard::ledger::Start> start(const standard::ledger::CareKey& key) const override;
   std::optional<standard::ledger::Stop> stop(const standard::ledger::CareKey& key) const override;
-  std::vector<standard::ledger::CareKey> open_starts_on(const std::string& law, const std::string& gemeente,
+  std::vector<standard::ledger::CareKey> open_starts_on(standard::Law law, const std::string& gemeente,
                                                         const std::string& aanbieder,
                                                         Integer toewijzing_nummer) const override;
-  std::optional<standard::ledger::Request> request(const std::string& law, const std::string& aanbieder,
+  std::optional<standard::ledger::Request> request(standard::Law law, const std::string& aanbieder,
                                                    const std::string& referentie) const override;
   std::optional<RequestReceipt> request_receipt(const standard::ledger::Request& r) const override;
-  std::vector<standard::ledger::Request> open_requests(const std::string& law, const std::string& aanbieder,
+  std::vector<standard::ledger::Request> open_requests(standard::Law law, const std::string& aanbieder,
                                                        const std::string& bsn_hash) const override;
-  std::optional<standard::ledger::Declaration> declaration(const std::string& law, const std::string& aanbieder,
+  std::optional<standard::ledger::Declaration> declaration(standard::Law law, const std::string& aanbieder,
                                                            const std::string& nummer) const override;
-  std::optional<standard::ledger::Declaration> declaration_by_id(const std::string& law,
+  std::optional<standard::ledger::Declaration> declaration_by_id(standard::Law law,
                                                                  const std::string& aanbieder,
                                                                  const std::string& identificatie) const override;
-  std::optional<standard::ledger::Prestatie> prestatie(const std::string& law, const std::string& aanbieder,
+  std::optional<standard::ledger::Prestatie> prestatie(standard::Law law, const std::string& aanbieder,
                                                        const std::string& referentie) const override;
-  Integer debit_volume(const std::string& law, const std::string& gemeente, Integer toewijzing_nummer) const override;
-  Integer debit_cents(const std::string& law, const std::string& gemeente, Integer toewijzing_nummer) const override;
-  std::optional<standard::ledger::Prestatie> debit_for(const std::string& law, const std::string& aanbieder,
+  Integer debit_volume(standard::Law law, const std::string& gemeente, Integer toewijzing_nummer) const override;
+  Integer debit_cents(standard::Law law, const std::string& gemeente, Integer toewijzing_nummer) const override;
+  std::optional<standard::ledger::Prestatie> debit_for(standard::Law law, const std::string& aanbieder,
                                                        Integer toewijzing_nummer, const std::string& categorie,
                                                        const std::string& code, const Date& begin,
                                                        const Date& eind) const override;
-  std::optional<standard::ledger::Prestatie> credit_of(const std::string& law, const std::string& aanbieder,
+  std::optional<standard::ledger::Prestatie> credit_of(standard::Law law, const std::string& aanbieder,
                                                        const std::string& referentie) const override;
-  bool has_approved_uncredited(const std::string& law, const std::string& gemeente,
+  bool has_approved_uncredited(standard::Law law, const std::string& gemeente,
                                Integer toewijzing_nummer) const override;
 
   // Writes a message's ledger changes (upserts by each record's key).

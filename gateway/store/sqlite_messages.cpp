@@ -10,11 +10,13 @@
 
 namespace sluis::store::sqlite {
 
-StoredMessage read_row(const Stmt& s) {
+core::Result<StoredMessage> read_row(const Stmt& s) {
   StoredMessage m;
   m.id = s.text(0);
   m.seq = s.i64(1);
-  m.law = s.text(2);
+  auto law = s.law(2);
+  if (!law) return bad_law("message row");
+  m.law = *law;
   m.type = static_cast<int>(s.i64(3));
   m.berichtcode = static_cast<int>(s.i64(4));
   m.release = s.text(5);
@@ -43,20 +45,28 @@ StoredMessage read_row(const Stmt& s) {
   m.hold_reason = parse_hold_reason(s.text(28)).value_or(HoldReason::none);
   m.lifetime_from = s.text(29);
   m.pruned_at = s.text(30);
-  return m;
+  return core::Result<StoredMessage>(boost::system::in_place_value, std::move(m));
 }
 
 core::Result<std::vector<StoredMessage>> all_rows(Stmt& s, sqlite3* db, const char* what) {
   std::vector<StoredMessage> out;
   int rc;
-  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_row(s));
+  while ((rc = s.step()) == SQLITE_ROW) {
+    auto m = read_row(s);
+    if (!m) return m.error();
+    out.push_back(std::move(*m));
+  }
   if (rc != SQLITE_DONE) return db_error(db, what);
   return out;
 }
 
 core::Result<std::optional<StoredMessage>> one_row(Stmt& s, sqlite3* db, const char* what) {
   int rc = s.step();
-  if (rc == SQLITE_ROW) return std::optional<StoredMessage>(read_row(s));
+  if (rc == SQLITE_ROW) {
+    auto m = read_row(s);
+    if (!m) return m.error();
+    return std::optional<StoredMessage>(std::move(*m));
+  }
   if (rc == SQLITE_DONE) return std::optional<StoredMessage>();
   return db_error(db, what);
 }
@@ -235,7 +245,9 @@ core::Result<void> insert_message(sqlite3* db, Ledger& ledger, NewMessage& m, Co
   same.bind(9, sha);
   int rc = same.step();
   if (rc == SQLITE_ROW) {
-    out.existing = read_row(same);
+    auto existing = read_row(same);
+    if (!existing) return existing.error();
+    out.existing = std::move(*existing);
     out.id = out.existing->id;
     out.replay = true;
     out.state = out.existing->state;
@@ -261,7 +273,9 @@ core::Result<void> insert_message(sqlite3* db, Ledger& ledger, NewMessage& m, Co
     same_kind(q, 5);
     rc = q.step();
     if (rc == SQLITE_ROW) {
-      out.conflict = read_row(q);
+      auto conflict = read_row(q);
+      if (!conflict) return conflict.error();
+      out.conflict = std::move(*conflict);
       out.unstored = std::move(m);  // nothing of it was stored: back to the caller, body and all
       return {};
     }
@@ -294,7 +308,9 @@ core::Result<void> redecide_message(sqlite3* db, Ledger& ledger, NewMessage& m,
     out.state = State::received;  // not (any longer) a held orphan: nothing done
     return {};
   }
-  StoredMessage row = read_row(q);
+  auto read = read_row(q);
+  if (!read) return read.error();
+  StoredMessage row = std::move(*read);
   m.law = row.law;
   m.type = row.type;
   m.berichtcode = row.berichtcode;

@@ -38,7 +38,8 @@ inline constexpr const char* kColumns =
     "http_status, shadow, destination, delivery, hold_reason, lifetime_from, pruned_at";
 inline constexpr int kColumnCount = 31;  // a column selected after kColumns has this index
 
-StoredMessage read_row(const Stmt& s);
+// A law that does not parse is the error store.corrupt (bad_law).
+core::Result<StoredMessage> read_row(const Stmt& s);
 // Every row of a SELECT of kColumns.
 core::Result<std::vector<StoredMessage>> all_rows(Stmt& s, sqlite3* db, const char* what);
 // At most one row of a SELECT of kColumns.

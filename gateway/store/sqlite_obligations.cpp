@@ -94,7 +94,9 @@ core::Result<std::vector<OverdueAnswer>> overdue(sqlite3* db, const std::string&
     o.id = s.i64(0);
     o.kind = s.text(1);
     o.rule = s.text(2);
-    o.law = s.text(3);
+    auto law = s.law(3);
+    if (!law) return bad_law("overdue");
+    o.law = *law;
     o.type = static_cast<int>(s.i64(4));
     o.message_id = s.text(5);
     o.owed_by = s.text(6);

@@ -45,9 +45,9 @@ std::string where_of(const QueueFilter& f, std::vector<Bind>& binds, bool by_day
     binds.emplace_back(f.partner);
     binds.emplace_back(f.partner);
   }
-  if (!f.law.empty()) {
+  if (f.law) {
     sql += " AND law = ?";
-    binds.emplace_back(f.law);
+    binds.emplace_back(std::string(standard::to_string(*f.law)));
   }
   if (f.type != 0) {
     sql += " AND type = ?";
@@ -301,7 +301,11 @@ core::Result<std::vector<StoredMessage>> queue_list(sqlite3* db, const RowReader
   s.bind(n + 1, q.after).bind(n + 2, static_cast<std::int64_t>(q.limit));
   std::vector<StoredMessage> out;
   int rc;
-  while ((rc = s.step()) == SQLITE_ROW) out.push_back(rows.read(s));
+  while ((rc = s.step()) == SQLITE_ROW) {
+    auto m = rows.read(s);
+    if (!m) return m.error();
+    out.push_back(std::move(*m));
+  }
   if (rc != SQLITE_DONE) return db_error(db, "queue_list");
   return out;
 }

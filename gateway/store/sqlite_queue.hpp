@@ -20,7 +20,7 @@ namespace sluis::store::sqlite {
 // How the engine reads a message row: its column list and its reader.
 struct RowReader {
   const char* columns;
-  StoredMessage (*read)(const Stmt&);
+  core::Result<StoredMessage> (*read)(const Stmt&);
 };
 
 // Indexes the queue commands read by (history by message id; the retours

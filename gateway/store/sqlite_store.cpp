@@ -141,8 +141,11 @@ class SqliteStore final : public Store {
     s.bind(1, static_cast<std::int64_t>(limit));
     std::vector<Orphan> out;
     int rc;
-    while ((rc = s.step()) == SQLITE_ROW)
-      out.push_back({s.text(0), {s.text(1), s.text(2), s.i64(3)}});
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto law = s.law(1);
+      if (!law) return sqlite::bad_law("orphans");
+      out.push_back({s.text(0), {*law, s.text(2), s.i64(3)}});
+    }
     if (rc != SQLITE_DONE) return db_error(r_, "orphans");
     return out;
   }
@@ -253,7 +256,7 @@ class SqliteStore final : public Store {
     return all_rows(s, r_, "by_bsn_hash");
   }
 
-  core::Result<std::optional<StoredMessage>> find(const std::string& law, int type,
+  core::Result<std::optional<StoredMessage>> find(standard::Law law, int type,
                                                   const std::string& sender_code,
                                                   const std::string& identificatie,
                                                   const std::string& receiver_partner,
@@ -362,7 +365,11 @@ class SqliteStore final : public Store {
                          .c_str());
           q.bind(1, destination).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
           int rc;
-          while ((rc = q.step()) == SQLITE_ROW) out->push_back({read_row(q), q.blob(kColumnCount)});
+          while ((rc = q.step()) == SQLITE_ROW) {
+            auto m = read_row(q);
+            if (!m) return m.error();
+            out->push_back({std::move(*m), q.blob(kColumnCount)});
+          }
           if (rc != SQLITE_DONE) return db_error(db, "claim");
           Stmt u(db,
                  "UPDATE messages SET state = 'delivering', attempts = attempts + 1, "

@@ -14,6 +14,7 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::store::sqlite {
 
@@ -97,6 +98,8 @@ class Stmt {
     sqlite3_bind_blob(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
+  // A law as the store writes it: "iwmo", "ijw".
+  Stmt& bind(int i, standard::Law l) { return bind(i, standard::to_string(l)); }
   Stmt& bind(int i, std::int64_t v) {
     sqlite3_bind_int64(st_, i, v);
     return *this;
@@ -129,11 +132,20 @@ class Stmt {
   bool null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
   std::optional<std::string> opt_text(int c) const { return null(c) ? std::nullopt : std::optional(text(c)); }
   std::optional<std::int64_t> opt_i64(int c) const { return null(c) ? std::nullopt : std::optional(i64(c)); }
+  // The law in column c; nullopt when the text is not one the store writes
+  // (law_column: a damaged store).
+  std::optional<standard::Law> law(int c) const { return standard::parse_law(text(c)); }
 
  private:
   StatementCache* cache_;
   sqlite3_stmt* st_ = nullptr;
 };
+
+// A law column that holds no law ("iwmo", "ijw"): the store is damaged. An
+// error, never a default law.
+inline core::Error bad_law(const char* what) {
+  return core::make_error("store.corrupt", std::string(what) + ": a stored law is neither iwmo nor ijw");
+}
 
 // Now, as the store writes times (UTC text).
 inline std::string now_utc() { return core::utc_text(std::chrono::system_clock::now()); }

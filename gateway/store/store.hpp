@@ -56,6 +56,7 @@
 
 #include "gateway/config/destination_kind.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/standard/catalog.hpp"
 #include "gateway/standard/deadlines.hpp"
 #include "gateway/standard/ledger.hpp"
 #include "gateway/store/state.hpp"
@@ -69,7 +70,8 @@ struct NewMessage;
 // all committed with the message or not at all.
 // An allocation a held message waits for (orphans = "hold").
 struct OrphanKey {
-  std::string law, gemeente;
+  standard::Law law = standard::Law::iwmo;
+  std::string gemeente;
   std::int64_t toewijzing_nummer = 0;
 };
 
@@ -102,7 +104,7 @@ using LedgerWork = std::function<core::Result<void>(const standard::ledger::Ledg
 
 struct NewMessage {
   std::string id;              // chosen by the caller (opaque, unique), or empty: the store picks one
-  std::string law;             // "iwmo" | "ijw"
+  standard::Law law = standard::Law::iwmo;
   int type = 0;                // 301 ... 325
   int berichtcode = 0;
   std::string release;         // "3.2"
@@ -140,7 +142,7 @@ struct NewMessage {
 struct StoredMessage {
   std::string id;
   std::int64_t seq = 0;        // mailbox cursor order
-  std::string law;
+  standard::Law law = standard::Law::iwmo;
   int type = 0;
   int berichtcode = 0;
   std::string release;
@@ -198,7 +200,7 @@ struct OverdueAnswer {
   std::int64_t id = 0;
   std::string kind;          // standard::deadlines::Kind
   std::string rule;          // OP090, OP090x4, OP274, OP346
-  std::string law;
+  standard::Law law = standard::Law::iwmo;
   int type = 0;              // the message that made it owed (315 ...)
   std::string message_id;    // that message
   std::string owed_by;       // partner id of its receiver (empty: none known)
@@ -234,12 +236,12 @@ struct AuditEntry {
 struct QueueFilter {
   std::optional<State> state;
   std::string partner;      // the sender's or the receiver's partner id
-  std::string law;          // "iwmo" | "ijw"
+  std::optional<standard::Law> law;  // none: both laws
   int type = 0;             // 301 ... 325; 0: any
   std::string from, to;     // received_at as UTC days, YYYY-MM-DD, both inclusive
   std::string destination;  // destination id
   bool empty() const {
-    return !state && partner.empty() && law.empty() && type == 0 && from.empty() && to.empty() &&
+    return !state && partner.empty() && !law && type == 0 && from.empty() && to.empty() &&
            destination.empty();
   }
 };
@@ -366,7 +368,7 @@ class MessageLog {
   // `receiver_code`: the heenbericht a retour from that receiver answers. A
   // heenbericht sent to anyone else is not found: answering it is its
   // receiver's alone.
-  virtual core::Result<std::optional<StoredMessage>> find(const std::string& law, int type,
+  virtual core::Result<std::optional<StoredMessage>> find(standard::Law law, int type,
                                                           const std::string& sender_code,
                                                           const std::string& identificatie,
                                                           const std::string& receiver_partner,

@@ -76,6 +76,7 @@
 #include "gateway/intake/ledger_import.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/rules/reference_loader.hpp"
+#include "gateway/standard/catalog.hpp"
 #include "gateway/standard/personal_data.hpp"
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/xml/validator.hpp"
@@ -143,7 +144,7 @@ int validate(int argc, char** argv, int i, bool json) {
     }
   }
   if (files.empty() || (!lang.empty() && lang != "nl" && lang != "en") ||
-      (!law.empty() && law != "iwmo" && law != "ijw")) {
+      (!law.empty() && !sluis::standard::parse_law(law))) {
     usage(std::cerr);
     return kExitValidateUsage;
   }

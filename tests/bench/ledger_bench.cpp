@@ -43,7 +43,7 @@ L::Changes allocations() {
   L::Changes c;
   auto add = [&](m::Integer nummer, const std::string& bsn_hash) {
     L::Allocation a;
-    a.law = "ijw";
+    a.law = standard::Law::ijw;
     a.gemeente = "0917";
     a.aanbieder = "75302186";
     a.toewijzing_nummer = nummer;
@@ -71,7 +71,7 @@ L::Changes allocations() {
 
 store::NewMessage row(const m::Message& msg, const std::string& body) {
   store::NewMessage n;
-  n.law = "ijw";
+  n.law = standard::Law::ijw;
   n.type = msg.type->number;
   n.berichtcode = msg.type->berichtcode;
   n.release = msg.release;

@@ -79,7 +79,7 @@ sluis::store::NewMessage message(long i) {
   auto m = sluis::test::sample_message("ID" + std::to_string(i),
                                        "<Bericht><Header>" + std::to_string(i) +
                                            "</Header><Client>synthetic</Client></Bericht>" + std::string(180, ' '));
-  m.law = i % 3 ? "iwmo" : "ijw";
+  m.law = i % 3 ? sluis::standard::Law::iwmo : sluis::standard::Law::ijw;
   m.type = kTypes[i % 6];
   const bool to_gemeente = m.type != 301;
   m.sender_partner = to_gemeente ? aanbieder(i) : gemeente(i);
@@ -192,7 +192,7 @@ void bulk_fill(sqlite3* db, long from, long n) {
     const std::string id = sluis::store::new_message_id(), now = sluis::core::utc_text(std::chrono::system_clock::now());
     const std::string state(sluis::store::to_string(msg.state));
     text(m, 1, id);
-    text(m, 2, msg.law);
+    text(m, 2, std::string(sluis::standard::to_string(msg.law)));
     sqlite3_bind_int(m, 3, msg.type);
     sqlite3_bind_int(m, 4, msg.berichtcode);
     text(m, 5, msg.release);

@@ -10,7 +10,7 @@ namespace sluis::test {
 inline store::NewMessage sample_message(const std::string& identificatie,
                                         const std::string& body = "<Bericht>x</Bericht>") {
   store::NewMessage m;
-  m.law = "ijw";
+  m.law = standard::Law::ijw;
   m.type = 323;
   m.berichtcode = 490;
   m.release = "3.2";

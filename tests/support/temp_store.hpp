@@ -59,7 +59,7 @@ inline store::Decide allocation_decider(std::int64_t toewijzing_nummer, std::str
   return [=](const standard::ledger::LedgerView&, store::NewMessage& m) -> core::Result<store::Decision> {
     store::Decision d;
     standard::ledger::Allocation a;
-    a.law = "ijw";
+    a.law = standard::Law::ijw;
     a.gemeente = "0935";
     a.aanbieder = "87654321";
     a.toewijzing_nummer = toewijzing_nummer;

@@ -135,25 +135,25 @@ BOOST_AUTO_TEST_CASE(first_matching_route_wins_within_its_dates_else_the_owner_m
   route::Table t(cfg);
   // The intermediary's push destination serves four municipalities until the end of 2026.
   for (const char* code : {"0917", "0928", "0938", "0965"}) {
-    auto r = t.resolve("iwmo", 301, code, day("2026-12-31"));
+    auto r = t.resolve(standard::Law::iwmo, 301, code, day("2026-12-31"));
     BOOST_REQUIRE(r);
     BOOST_TEST(r->destination == "regio-push");
     BOOST_TEST(r->partner->id == "regio-bureau");
     BOOST_TEST((r->kind == config::DestinationKind::push));
   }
   // After that the rule is out of force: the owner's (the intermediary's) mailbox.
-  auto after = t.resolve("iwmo", 301, "0917", day("2027-01-01"));
+  auto after = t.resolve(standard::Law::iwmo, 301, "0917", day("2027-01-01"));
   BOOST_REQUIRE(after);
   BOOST_TEST(after->destination == "mailbox:regio-bureau");
   // iJw 323 for 0935 goes to the drop directory from 2027 on; before, and
   // for other types or the other law, to the mailbox.
-  BOOST_TEST(t.resolve("ijw", 323, "0935", day("2027-01-01"))->destination == "a-drop");
-  BOOST_TEST(t.resolve("ijw", 323, "0935", day("2026-12-31"))->destination == "mailbox:gemeente-a");
-  BOOST_TEST(t.resolve("ijw", 305, "0935", day("2027-02-01"))->destination == "mailbox:gemeente-a");
-  BOOST_TEST(t.resolve("iwmo", 323, "0935", day("2027-02-01"))->destination == "mailbox:gemeente-a");
+  BOOST_TEST(t.resolve(standard::Law::ijw, 323, "0935", day("2027-01-01"))->destination == "a-drop");
+  BOOST_TEST(t.resolve(standard::Law::ijw, 323, "0935", day("2026-12-31"))->destination == "mailbox:gemeente-a");
+  BOOST_TEST(t.resolve(standard::Law::ijw, 305, "0935", day("2027-02-01"))->destination == "mailbox:gemeente-a");
+  BOOST_TEST(t.resolve(standard::Law::iwmo, 323, "0935", day("2027-02-01"))->destination == "mailbox:gemeente-a");
   // A code nobody owns and no route covers routes nowhere.
-  BOOST_TEST(!t.resolve("ijw", 301, "0999", day("2027-01-01")));
-  BOOST_TEST(t.resolve("ijw", 302, "87654321", day("2027-01-01"))->destination == "mailbox:aanbieder-z");
+  BOOST_TEST(!t.resolve(standard::Law::ijw, 301, "0999", day("2027-01-01")));
+  BOOST_TEST(t.resolve(standard::Law::ijw, 302, "87654321", day("2027-01-01"))->destination == "mailbox:aanbieder-z");
 }
 
 BOOST_AUTO_TEST_CASE(routes_naming_unknown_destinations_or_partners_are_refused) {

@@ -93,52 +93,52 @@ struct Ledger : standard::ledger::LedgerView {
   std::optional<RequestReceipt> receipt;
   std::optional<standard::ledger::Allocation> alloc;
   using I = standard::ledger::Integer;
-  std::optional<standard::ledger::Allocation> allocation(const std::string&, const std::string&, I) const override {
+  std::optional<standard::ledger::Allocation> allocation(standard::Law, const std::string&, I) const override {
     return alloc;
   }
-  std::vector<standard::ledger::Allocation> allocations_of(const std::string&, const std::string&,
+  std::vector<standard::ledger::Allocation> allocations_of(standard::Law, const std::string&,
                                                            const std::string&, const std::string&) const override {
     return {};
   }
   std::optional<standard::ledger::Start> start(const standard::ledger::CareKey&) const override { return {}; }
   std::optional<standard::ledger::Stop> stop(const standard::ledger::CareKey&) const override { return {}; }
-  std::vector<standard::ledger::CareKey> open_starts_on(const std::string&, const std::string&, const std::string&,
+  std::vector<standard::ledger::CareKey> open_starts_on(standard::Law, const std::string&, const std::string&,
                                                         I) const override {
     return {};
   }
-  std::optional<standard::ledger::Request> request(const std::string&, const std::string&,
+  std::optional<standard::ledger::Request> request(standard::Law, const std::string&,
                                                    const std::string&) const override {
     return req;
   }
   std::optional<RequestReceipt> request_receipt(const standard::ledger::Request&) const override { return receipt; }
-  std::vector<standard::ledger::Request> open_requests(const std::string&, const std::string&,
+  std::vector<standard::ledger::Request> open_requests(standard::Law, const std::string&,
                                                        const std::string&) const override {
     return {};
   }
-  std::optional<standard::ledger::Declaration> declaration(const std::string&, const std::string&,
+  std::optional<standard::ledger::Declaration> declaration(standard::Law, const std::string&,
                                                            const std::string&) const override {
     return {};
   }
-  std::optional<standard::ledger::Declaration> declaration_by_id(const std::string&, const std::string&,
+  std::optional<standard::ledger::Declaration> declaration_by_id(standard::Law, const std::string&,
                                                                  const std::string&) const override {
     return {};
   }
-  std::optional<standard::ledger::Prestatie> prestatie(const std::string&, const std::string&,
+  std::optional<standard::ledger::Prestatie> prestatie(standard::Law, const std::string&,
                                                        const std::string&) const override {
     return {};
   }
-  I debit_volume(const std::string&, const std::string&, I) const override { return 0; }
-  I debit_cents(const std::string&, const std::string&, I) const override { return 0; }
-  std::optional<standard::ledger::Prestatie> debit_for(const std::string&, const std::string&, I,
+  I debit_volume(standard::Law, const std::string&, I) const override { return 0; }
+  I debit_cents(standard::Law, const std::string&, I) const override { return 0; }
+  std::optional<standard::ledger::Prestatie> debit_for(standard::Law, const std::string&, I,
                                                        const std::string&, const std::string&, const core::Date&,
                                                        const core::Date&) const override {
     return {};
   }
-  std::optional<standard::ledger::Prestatie> credit_of(const std::string&, const std::string&,
+  std::optional<standard::ledger::Prestatie> credit_of(standard::Law, const std::string&,
                                                        const std::string&) const override {
     return {};
   }
-  bool has_approved_uncredited(const std::string&, const std::string&, I) const override { return false; }
+  bool has_approved_uncredited(standard::Law, const std::string&, I) const override { return false; }
 };
 
 const D::Obligation* find(const D::Assessment& a, D::Kind k) {
@@ -241,7 +241,7 @@ BOOST_AUTO_TEST_CASE(allocation_owes_a_retour_and_meets_the_request) {
 
 BOOST_AUTO_TEST_CASE(in_onderzoek_owes_a_final_answer_8_weeks_after_the_dagtekening) {
   Ledger l;
-  l.req = standard::ledger::Request{"ijw", "75302186", "0917", "REF-1", 315, "h", "", false, "m1"};
+  l.req = standard::ledger::Request{standard::Law::ijw, "75302186", "0917", "REF-1", 315, "h", "", false, "m1"};
   l.receipt = standard::ledger::LedgerView::RequestReceipt{d(2026, 3, 2), d(2026, 3, 3)};
   auto a = D::assess(antwoord("REF-1", "2"), d(2026, 3, 6), kCal, &l);
   const auto* o = find(a, D::Kind::definitief_antwoord);
@@ -272,7 +272,7 @@ BOOST_AUTO_TEST_CASE(rejection_meets_both_answers) {
 
 BOOST_AUTO_TEST_CASE(woonplaatsbeginsel_refusal_after_two_weeks_is_late) {
   Ledger l;
-  l.req = standard::ledger::Request{"ijw", "75302186", "0917", "REF-1", 315, "h", "", false, "m1"};
+  l.req = standard::ledger::Request{standard::Law::ijw, "75302186", "0917", "REF-1", 315, "h", "", false, "m1"};
   l.receipt = standard::ledger::LedgerView::RequestReceipt{d(2026, 3, 2), d(2026, 3, 3)};
   // Received 3 March: the 2 weeks run to 17 March inclusive.
   auto on_time = D::assess(antwoord("REF-1", "1", "8"), d(2026, 3, 17), kCal, &l);

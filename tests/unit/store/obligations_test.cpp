@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(open_obligations_become_overdue_the_day_after_their_due_dat
   const auto& x = o->front();
   BOOST_TEST(x.kind == "retour");
   BOOST_TEST(x.rule == "OP090");
-  BOOST_TEST(x.law == "ijw");
+  BOOST_TEST(standard::to_string(x.law) == "ijw");
   BOOST_TEST(x.type == 315);
   BOOST_TEST(x.message_id == r->id);
   BOOST_TEST(x.owed_by == "gemeente-m");
@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(a_held_orphan_opens_nothing) {
   auto inner = m.decide;
   m.decide = [inner](const standard::ledger::LedgerView& l, store::NewMessage& msg) -> core::Result<store::Decision> {
     auto dec = inner(l, msg);
-    dec->orphans.push_back({"ijw", "0935", 1});
+    dec->orphans.push_back({standard::Law::ijw, "0935", 1});
     msg.state = store::State::held;
     return dec;
   };

@@ -68,7 +68,7 @@ BOOST_FIXTURE_TEST_SUITE(queue, Fixture)
 BOOST_AUTO_TEST_CASE(list_filters_by_each_key) {
   auto a = add("L-1", State::queued, "dest-a");
   auto m2 = test::sample_message("L-2");
-  m2.law = "iwmo";
+  m2.law = standard::Law::iwmo;
   m2.type = 301;
   m2.sender_partner = "gemeente-x";
   m2.receiver_partner = "aanbieder-b";
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(list_filters_by_each_key) {
   f.partner = "aanbieder-a";  // as sender
   BOOST_TEST(ids(f) == (V{a, c}), boost::test_tools::per_element());
   f = {};
-  f.law = "iwmo";
+  f.law = standard::Law::iwmo;
   BOOST_TEST(ids(f) == (V{b}), boost::test_tools::per_element());
   f = {};
   f.type = 323;

@@ -119,7 +119,8 @@ BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerSchema));
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerDebitSchema));
   store::sqlite::Ledger ledger(d.db);
-  const std::string law = "ijw", gemeente = "0917", aanbieder = "75302186";
+  const standard::Law law = standard::Law::ijw;
+  const std::string gemeente = "0917", aanbieder = "75302186";
   const core::Date april = year{2026} / 4 / 1, april_end = year{2026} / 4 / 30;
 
   // One provider, one gemeente: 2 000 allocations for 2 000 clients, each

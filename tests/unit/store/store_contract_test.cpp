@@ -269,12 +269,12 @@ BOOST_AUTO_TEST_CASE(find_names_only_a_heenbericht_sent_to_the_asker) {
   heen.receiver_partner = "aanbieder-a";
   auto a = db->commit_sync(heen);
   BOOST_REQUIRE(a.has_value());
-  auto found = db->find("ijw", 301, "0935", "F-1", "aanbieder-a", "87654321");
+  auto found = db->find(standard::Law::ijw, 301, "0935", "F-1", "aanbieder-a", "87654321");
   BOOST_REQUIRE(found.has_value() && found->has_value());
   BOOST_TEST((*found)->id == a->id);
-  BOOST_TEST(!db->find("ijw", 301, "0935", "F-1", "aanbieder-x", "87654321")->has_value());
-  BOOST_TEST(!db->find("ijw", 301, "0935", "F-1", "aanbieder-a", "87654322")->has_value());
-  BOOST_TEST(!db->find("ijw", 301, "0935", "F-2", "aanbieder-a", "87654321")->has_value());
+  BOOST_TEST(!db->find(standard::Law::ijw, 301, "0935", "F-1", "aanbieder-x", "87654321")->has_value());
+  BOOST_TEST(!db->find(standard::Law::ijw, 301, "0935", "F-1", "aanbieder-a", "87654322")->has_value());
+  BOOST_TEST(!db->find(standard::Law::ijw, 301, "0935", "F-2", "aanbieder-a", "87654321")->has_value());
 }
 
 // A decider that throws fails its own commit; the writer and later commits go on.
