@@ -330,6 +330,24 @@ BOOST_AUTO_TEST_CASE(transitions_follow_the_state_machine) {
   BOOST_CHECK(store::transition_allowed(store::State::dead, store::State::queued));
 }
 
+// The law is a closed set inside the process; a stored value outside it is
+// damage, reported as such by every read, never read as some default law.
+BOOST_AUTO_TEST_CASE(a_stored_law_outside_the_set_is_corruption_not_a_default) {
+  auto a = db->commit_sync(message("L-1"));
+  BOOST_REQUIRE(a.has_value());
+  sqlite3* h = nullptr;
+  sqlite3_open(opts.path.c_str(), &h);
+  BOOST_REQUIRE(sqlite3_exec(h, "UPDATE messages SET law = 'wmo'", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(h);
+  auto got = db->get(a->id);
+  BOOST_REQUIRE(got.has_error());
+  BOOST_TEST(got.error().code == "store.corrupt");
+  BOOST_TEST(got.error().text.find("law") != std::string::npos, got.error().text);
+  auto listed = db->queue_list(store::QueueQuery{});
+  BOOST_REQUIRE(listed.has_error());
+  BOOST_TEST(listed.error().code == "store.corrupt");
+}
+
 BOOST_AUTO_TEST_CASE(bsn_is_searchable_only_by_its_keyed_hash) {
   auto m = message("B-1", "<Bsn>999990019</Bsn>");
   std::string h = core::hmac_sha256_hex("test-key-0123456789", "999990019");
