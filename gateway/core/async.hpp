@@ -73,9 +73,9 @@ auto async_run(boost::asio::any_io_executor pool, F fn, Token&& token) {
         try {
           return fn();
         } catch (const std::exception& e) {
-          return make_error("core.exception", e.what());
+          return make_error(Errc::core_exception, e.what());
         } catch (...) {
-          return make_error("core.exception", "not a std::exception");
+          return make_error(Errc::core_exception, "not a std::exception");
         }
       }();
       done(std::move(r));

@@ -1,7 +1,8 @@
 // sluis::core::Result — expected outcomes as values (style.md §3).
 //
 // A domain operation that can fail in an expected way returns Result<T>: either
-// the value or an Error with a stable machine code and an operator-readable text.
+// the value or an Error with a stable machine code (core::Errc, errc.hpp: its
+// string is printed at the edges only) and an operator-readable text.
 // Exceptions are reserved for broken invariants and start-up/config errors.
 #pragma once
 
@@ -9,10 +10,12 @@
 #include <string>
 #include <utility>
 
+#include "gateway/core/errc.hpp"
+
 namespace sluis::core {
 
 struct Error {
-  std::string code;  // stable, machine-readable, e.g. "store.disk_full"
+  Errc code;         // stable, machine-readable; to_string(code) e.g. "store.disk_full"
   std::string text;  // for operators and partners; never contains personal data
 
   friend bool operator==(const Error&, const Error&) = default;
@@ -21,8 +24,8 @@ struct Error {
 template <class T>
 using Result = boost::system::result<T, Error>;
 
-inline Error make_error(std::string code, std::string text) {
-  return Error{std::move(code), std::move(text)};
+inline Error make_error(Errc code, std::string text) {
+  return Error{code, std::move(text)};
 }
 
 }  // namespace sluis::core

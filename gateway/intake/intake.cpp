@@ -426,7 +426,8 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
         asio::use_awaitable);
   };
   auto unavailable = [&](const core::Error& e) {
-    core::log(events::kCommitFailed, {{"partner", ctx.partner->id}, {"error", e.code}});
+    core::log(events::kCommitFailed,
+              {{"partner", ctx.partner->id}, {"error", core::to_string(e.code)}});
     return net::store_unavailable(
         req,
         "Het bericht kon niet veilig worden opgeslagen en is niet aangenomen; "
@@ -556,7 +557,8 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
   };
   auto r = co_await core::async_done<store::CommitOutcome>(std::move(start), asio::use_awaitable);
   if (!r) {
-    core::log(events::kOrphanReleaseFailed, {{"msg", id}, {"error", r.error().code}});
+    core::log(events::kOrphanReleaseFailed,
+              {{"msg", id}, {"error", core::to_string(r.error().code)}});
     co_return false;
   }
   if (r->state == store::State::received) co_return false;  // no longer a held orphan

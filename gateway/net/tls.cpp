@@ -137,19 +137,19 @@ core::Result<std::shared_ptr<ssl::context>> make_client_context(const std::files
   boost::system::error_code ec;
   ctx->load_verify_file(ca.string(), ec);
   if (ec)
-    return core::make_error("net.ca",
+    return core::make_error(core::Errc::net_ca,
                             "cannot load the pinned CA " + ca.string() + ": " + ec.message());
   ctx->use_certificate_chain_file(cert.string(), ec);
   if (ec)
-    return core::make_error("net.client_cert", "cannot load the client certificate " +
-                                                   cert.string() + ": " + ec.message());
+    return core::make_error(core::Errc::net_client_cert, "cannot load the client certificate " +
+                                                             cert.string() + ": " + ec.message());
   ctx->use_private_key_file(key.string(), ssl::context::pem, ec);
   if (ec)
-    return core::make_error("net.client_key",
+    return core::make_error(core::Errc::net_client_key,
                             "cannot load the client key " + key.string() + ": " + ec.message());
   if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
     ERR_clear_error();
-    return core::make_error("net.client_key",
+    return core::make_error(core::Errc::net_client_key,
                             "the client key " + key.string() + " does not match " + cert.string());
   }
   return ctx;

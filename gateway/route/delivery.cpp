@@ -24,8 +24,9 @@ core::Result<std::vector<Lane>> build_lanes(const config::Config& cfg) {
       std::error_code ec;
       std::filesystem::create_directories(d.directory, ec);
       if (ec || !std::filesystem::is_directory(d.directory, ec))
-        return core::make_error("route.drop_dir", "destination " + d.id + ": cannot use the drop directory " +
-                                                      d.directory.string() + (ec ? ": " + ec.message() : ""));
+        return core::make_error(core::Errc::route_drop_dir,
+                                "destination " + d.id + ": cannot use the drop directory " +
+                                    d.directory.string() + (ec ? ": " + ec.message() : ""));
       lanes.push_back({d.id, d.concurrency, std::make_shared<DropTransport>(d.directory)});
     }
   }
@@ -99,7 +100,7 @@ void Delivery::prune() {
   // An exception (not an error value) counts as a failed run: logged by
   // guarded(), and the timer below is armed as after any failure.
   core::Result<store::RetentionOutcome> r =
-      core::make_error("route.prune", "the prune batch ended with an exception");
+      core::make_error(core::Errc::route_prune, "the prune batch ended with an exception");
   guarded("prune", [&] { r = store::prune_retention(store_, run); });
   if (r) {
     pruned_.pruned += r->result.pruned;

@@ -129,8 +129,9 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
   };
   if (auto audited = co_await core::async_done<void>(std::move(record), asio::use_awaitable);
       !audited) {
-    core::log(events::kAuditFailed,
-              {{"msg", id}, {"partner", ctx.partner->id}, {"error", audited.error().code}});
+    core::log(events::kAuditFailed, {{"msg", id},
+                                     {"partner", ctx.partner->id},
+                                     {"error", core::to_string(audited.error().code)}});
     auto res =
         net::error_response(http::status::service_unavailable, "audit_unavailable",
                             "Het ophalen kon niet worden vastgelegd; het bericht is daarom niet "

@@ -21,6 +21,17 @@ bool temporary_status(unsigned s) {
   return s == 408 || s == 429 || s >= 500;
 }
 
+// A destination's TLS files, by role: net.ca -> route.ca, and so on (the
+// file's role stays in the code). make_client_context fails with these only.
+core::Errc destination_tls_code(core::Errc c) {
+  switch (c) {
+    case core::Errc::net_ca: return core::Errc::route_ca;
+    case core::Errc::net_client_cert: return core::Errc::route_client_cert;
+    case core::Errc::net_client_key: return core::Errc::route_client_key;
+    default: return c;
+  }
+}
+
 }  // namespace
 
 core::Result<std::shared_ptr<PushTransport>> PushTransport::make(
@@ -29,8 +40,8 @@ core::Result<std::shared_ptr<PushTransport>> PushTransport::make(
   if (!url)
     return core::make_error(url.error().code, "destination " + d.id + ": " + url.error().text);
   auto tls = net::make_client_context(d.ca, d.client_cert, d.client_key);
-  if (!tls)  // net.ca -> route.ca, and so on: the file's role stays in the code
-    return core::make_error("route." + tls.error().code.substr(tls.error().code.find('.') + 1),
+  if (!tls)
+    return core::make_error(destination_tls_code(tls.error().code),
                             "destination " + d.id + ": " + tls.error().text);
   net::HttpsClient client(std::move(*tls), net::HttpsEndpoint{url->host, url->port, url->ip},
                           d.timeout, kMaxAnswer);

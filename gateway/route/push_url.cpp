@@ -11,7 +11,7 @@ namespace urls = boost::urls;
 
 namespace {
 core::Error bad(std::string_view url, const std::string& why) {
-  return core::make_error("route.bad_url", "url " + std::string(url) + ": " + why);
+  return core::make_error(core::Errc::route_bad_url, "url " + std::string(url) + ": " + why);
 }
 }  // namespace
 

@@ -25,19 +25,19 @@ core::Result<Rows> read_rows(std::string_view csv, const std::string& source,
     auto fields = split_csv_line(line);
     if (!header) {
       if (fields != expected)
-        return core::make_error("reference.header",
+        return core::make_error(core::Errc::reference_header,
                                 fmt::format("{}:{}: expected the header {}", source, line_no,
                                             fmt::join(expected, ",")));
       header = true;
       continue;
     }
     if (fields.size() != expected.size())
-      return core::make_error("reference.fields",
+      return core::make_error(core::Errc::reference_fields,
                               fmt::format("{}:{}: expected {} fields, found {}", source, line_no,
                                           expected.size(), fields.size()));
     rows.emplace_back(line_no, std::move(fields));
   }
-  if (!header) return core::make_error("reference.empty", source + ": no header line");
+  if (!header) return core::make_error(core::Errc::reference_empty, source + ": no header line");
   return rows;
 }
 
@@ -46,14 +46,18 @@ core::Result<Validity> validity(const std::string& from, const std::string& to,
   Validity v;
   if (!from.empty()) {
     v.from = core::parse_date(from);
-    if (!v.from) return core::make_error("reference.date", where + ": ingangsdatum \"" + from + "\" is not YYYY-MM-DD");
+    if (!v.from)
+      return core::make_error(core::Errc::reference_date,
+                              where + ": ingangsdatum \"" + from + "\" is not YYYY-MM-DD");
   }
   if (!to.empty()) {
     v.to = core::parse_date(to);
-    if (!v.to) return core::make_error("reference.date", where + ": einddatum \"" + to + "\" is not YYYY-MM-DD");
+    if (!v.to)
+      return core::make_error(core::Errc::reference_date,
+                              where + ": einddatum \"" + to + "\" is not YYYY-MM-DD");
   }
   if (v.from && v.to && core::to_days(*v.to) < core::to_days(*v.from))
-    return core::make_error("reference.date", where + ": einddatum before ingangsdatum");
+    return core::make_error(core::Errc::reference_date, where + ": einddatum before ingangsdatum");
   return v;
 }
 
@@ -100,7 +104,8 @@ core::Result<GemeenteList> GemeenteList::parse(std::string_view csv, const std::
   for (auto& [line, f] : *rows) {
     std::string where = fmt::format("{}:{}", source, line);
     if (f[0].size() != 4 || f[0].find_first_not_of("0123456789") != std::string::npos)
-      return core::make_error("reference.code", where + ": gemeentecode \"" + f[0] + "\" is not 4 digits");
+      return core::make_error(core::Errc::reference_code,
+                              where + ": gemeentecode \"" + f[0] + "\" is not 4 digits");
     auto v = validity(f[2], f[3], where);
     if (!v) return v.error();
     list.entries_.emplace(f[0], *v);
@@ -123,9 +128,14 @@ core::Result<ProductCodeList> ProductCodeList::parse(std::string_view csv, const
   for (auto& [line, f] : *rows) {
     std::string where = fmt::format("{}:{}", source, line);
     if (f[0] != "iwmo" && f[0] != "ijw")
-      return core::make_error("reference.wet", where + ": wet \"" + f[0] + "\" is not iwmo or ijw");
-    if (f[1].size() != 2) return core::make_error("reference.categorie", where + ": productcategorie \"" + f[1] + "\" is not 2 characters");
-    if (f[2].empty() || f[2].size() > 5) return core::make_error("reference.code", where + ": productcode \"" + f[2] + "\" is not 1-5 characters");
+      return core::make_error(core::Errc::reference_wet,
+                              where + ": wet \"" + f[0] + "\" is not iwmo or ijw");
+    if (f[1].size() != 2)
+      return core::make_error(core::Errc::reference_categorie,
+                              where + ": productcategorie \"" + f[1] + "\" is not 2 characters");
+    if (f[2].empty() || f[2].size() > 5)
+      return core::make_error(core::Errc::reference_code,
+                              where + ": productcode \"" + f[2] + "\" is not 1-5 characters");
     auto v = validity(f[4], f[5], where);
     if (!v) return v.error();
     list.entries_.push_back({f[0], f[1], f[2], *v});

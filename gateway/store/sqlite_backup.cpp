@@ -44,7 +44,7 @@ core::Result<BackupResult> copy(const BackupRequest& r) {
   // A fresh file only: O_EXCL semantics through SQLite's open are not
   // available, so the caller gives a name in a private directory.
   if (std::error_code ec; std::filesystem::exists(r.target, ec))
-    return core::make_error("store.backup_exists", r.target + " exists; name a new file");
+    return core::make_error(core::Errc::store_backup_exists, r.target + " exists; name a new file");
   if (sqlite3_open_v2(r.target.c_str(), &dst.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                       nullptr) != SQLITE_OK)
     return db_error(dst.db, "cannot create " + r.target);
@@ -102,12 +102,13 @@ core::Result<void> check_copy(const std::string& path) {
   auto check = pragma_text(c.db, "PRAGMA quick_check");
   if (!check) return check.error();
   if (*check != "ok")
-    return core::make_error("store.backup_corrupt", "the copy fails quick_check: " + *check);
+    return core::make_error(core::Errc::store_backup_corrupt,
+                            "the copy fails quick_check: " + *check);
   auto version = pragma_text(c.db, "PRAGMA user_version");
   if (!version) return version.error();
   if (*version != std::to_string(kSchemaVersion))
     return core::make_error(
-        "store.backup_corrupt",
+        core::Errc::store_backup_corrupt,
         "the copy has schema version " + *version + ", expected " + std::to_string(kSchemaVersion));
   return {};
 }
@@ -119,7 +120,7 @@ core::Result<BackupResult> backup_sqlite(const BackupRequest& r) {
   }
   // Nothing partial stays at the target: not after an error, a cancel or a
   // failed check. (A target that existed before was refused untouched.)
-  if (!out && out.error().code != "store.backup_exists") remove_copy(r.target);
+  if (!out && out.error().code != core::Errc::store_backup_exists) remove_copy(r.target);
   return out;
 }
 

@@ -38,7 +38,7 @@ struct BackupResult {
 };
 
 // The error code of a backup stopped by `step`.
-inline constexpr const char* kBackupCancelled = "store.backup_cancelled";
+inline constexpr core::Errc kBackupCancelled = core::Errc::store_backup_cancelled;
 
 core::Result<BackupResult> backup_sqlite(const BackupRequest& r);
 

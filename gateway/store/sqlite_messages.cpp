@@ -159,10 +159,11 @@ core::Result<Decision> decide(sqlite3* db, Ledger& ledger, NewMessage& m) {
     try {
       return m.decide(ledger, m);
     } catch (const std::exception& e) {
-      return core::make_error("store.decide_failed",
+      return core::make_error(core::Errc::store_decide_failed,
                               std::string("the judgement failed: ") + e.what());
     } catch (...) {
-      return core::make_error("store.decide_failed", "the judgement failed (not a std::exception)");
+      return core::make_error(core::Errc::store_decide_failed,
+                              "the judgement failed (not a std::exception)");
     }
   }();
   if (!d) return d.error();

@@ -327,7 +327,8 @@ core::Result<std::vector<AuditEntry>> history(sqlite3* db, const std::string& me
 
 core::Result<QueueActionResult> queue_action(sqlite3* db, const QueueActionRequest& r) {
   if (r.action == QueueAction::remove && r.reason.empty())
-    return core::make_error("store.reason_required", "a delete needs a reason (it is audited)");
+    return core::make_error(core::Errc::store_reason_required,
+                            "a delete needs a reason (it is audited)");
   std::vector<Row> rows;
   QueueActionResult out;
   {

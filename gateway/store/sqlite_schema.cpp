@@ -99,11 +99,11 @@ CREATE INDEX messages_due ON messages (destination, state, next_attempt_at);
 core::Result<void> migrate(sqlite3* db, const std::string& path) {
   Stmt v(db, "PRAGMA user_version");
   if (!v.ok() || v.step() != SQLITE_ROW)
-    return core::make_error("store.not_a_database",
+    return core::make_error(core::Errc::store_not_a_database,
                             path + " is not a sluis store (or is corrupt): " + sqlite3_errmsg(db));
   int version = static_cast<int>(v.i64(0));
   if (version > kSchemaVersion)
-    return core::make_error("store.newer_schema",
+    return core::make_error(core::Errc::store_newer_schema,
                             path + " was written by a newer sluis (schema version " +
                                 std::to_string(version) + ", this build knows up to " +
                                 std::to_string(kSchemaVersion) +

@@ -48,7 +48,8 @@ core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
   try {
     vfs = wal_gathering_vfs(o.vfs);
   } catch (const std::exception& e) {
-    return core::make_error("store.sqlite", "cannot open the store " + o.path + ": " + e.what());
+    return core::make_error(core::Errc::store_sqlite,
+                            "cannot open the store " + o.path + ": " + e.what());
   }
   int rc = sqlite3_open_v2(o.path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -109,7 +110,7 @@ class SqliteStore final : public Store {
 
   void ledger_batch(LedgerWork work, bool keep, std::string actor, long uid,
                     std::function<std::string()> detail, Done<void> done) override {
-    static constexpr const char* kDryRun = "store.dry_run";
+    static constexpr core::Errc kDryRun = core::Errc::store_dry_run;
     writer_.enqueue(
         [this, work = std::move(work), keep, actor = std::move(actor), uid,
          detail = std::move(detail)](sqlite3* db) -> core::Result<void> {
@@ -226,10 +227,10 @@ class SqliteStore final : public Store {
           Stmt s(db, "SELECT state FROM messages WHERE id = ?");
           s.bind(1, id);
           if (s.step() != SQLITE_ROW)
-            return core::make_error("store.not_found", "no message " + id);
+            return core::make_error(core::Errc::store_not_found, "no message " + id);
           auto from = parse_state(s.text(0)).value_or(State::received);
           if (!transition_allowed(from, to))
-            return core::make_error("store.illegal_transition",
+            return core::make_error(core::Errc::store_illegal_transition,
                                     "message " + id + " cannot go from " +
                                         std::string(to_string(from)) + " to " +
                                         std::string(to_string(to)));
@@ -394,11 +395,11 @@ class SqliteStore final : public Store {
           Stmt s(db, "SELECT state, attempts FROM messages WHERE id = ?");
           s.bind(1, id);
           if (s.step() != SQLITE_ROW)
-            return core::make_error("store.not_found", "no message " + id);
+            return core::make_error(core::Errc::store_not_found, "no message " + id);
           auto from = parse_state(s.text(0)).value_or(State::received);
           auto attempt = s.i64(1);
           if (!transition_allowed(from, to))
-            return core::make_error("store.illegal_transition",
+            return core::make_error(core::Errc::store_illegal_transition,
                                     "message " + id + " cannot go from " +
                                         std::string(to_string(from)) + " to " +
                                         std::string(to_string(to)));
@@ -562,10 +563,10 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
     Stmt qc(writer, "PRAGMA quick_check");
     if (!qc.ok() || qc.step() != SQLITE_ROW)
       return fail(core::make_error(
-          "store.not_a_database",
+          core::Errc::store_not_a_database,
           opts.path + " is not a sluis store (or is corrupt): " + sqlite3_errmsg(writer)));
     if (qc.text(0) != "ok")
-      return fail(core::make_error("store.corrupt",
+      return fail(core::make_error(core::Errc::store_corrupt,
                                    opts.path + " failed the integrity check (" + qc.text(0) +
                                        "); restore a backup (sluisctl backup) or move it away"));
   }

@@ -23,9 +23,9 @@ namespace sluis::store::sqlite {
 inline core::Error db_error(sqlite3* db, const std::string& what) {
   int code = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
   std::string text = what + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
-  if ((code & 0xff) == SQLITE_FULL) return core::make_error("store.disk_full", text);
-  if ((code & 0xff) == SQLITE_BUSY) return core::make_error("store.busy", text);
-  return core::make_error("store.sqlite", text);
+  if ((code & 0xff) == SQLITE_FULL) return core::make_error(core::Errc::store_disk_full, text);
+  if ((code & 0xff) == SQLITE_BUSY) return core::make_error(core::Errc::store_busy, text);
+  return core::make_error(core::Errc::store_sqlite, text);
 }
 
 // Prepared statements kept per connection, since SQLite keeps none itself
@@ -185,7 +185,7 @@ inline core::Result<void> exec(sqlite3* db, const char* sql) {
   if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string text = err ? err : "unknown error";
     sqlite3_free(err);
-    return core::Error{"store.sqlite", std::string(sql).substr(0, 40) + ": " + text};
+    return core::Error{core::Errc::store_sqlite, std::string(sql).substr(0, 40) + ": " + text};
   }
   return {};
 }

@@ -27,7 +27,7 @@ void Writer::enqueue(Run run, Report done) {
       return;
     }
   }
-  done(core::make_error("store.closed", "the store is shutting down"));
+  done(core::make_error(core::Errc::store_closed, "the store is shutting down"));
 }
 
 void Writer::close() {
@@ -98,11 +98,13 @@ void Writer::run_batch(std::vector<Job>& batch) {
       run(w_, "RELEASE job");
     }
     if (sqlite3_get_autocommit(w_)) {  // SQLite rolled the batch back
-      core::Error cause =
-          results[i] ? core::Error{"store.sqlite", "the transaction ended"} : results[i].error();
-      core::Error e{cause.code == "store.disk_full" ? cause.code : "store.commit_failed",
-                    "the batch of " + std::to_string(batch.size()) + " commits to " + path_ +
-                        " was rolled back: " + cause.text};
+      core::Error cause = results[i]
+                              ? core::Error{core::Errc::store_sqlite, "the transaction ended"}
+                              : results[i].error();
+      core::Error e{
+          cause.code == core::Errc::store_disk_full ? cause.code : core::Errc::store_commit_failed,
+          "the batch of " + std::to_string(batch.size()) + " commits to " + path_ +
+              " was rolled back: " + cause.text};
       for (std::size_t j = 0; j < batch.size(); ++j)
         batch[j].done(j == i && !results[i] ? results[i].error() : e);
       return;
@@ -134,10 +136,11 @@ core::Error Writer::commit_error(const core::Error& failed) const {
   int code = sqlite3_extended_errcode(w_);
   std::string dir = std::filesystem::path(path_).parent_path().string();
   if ((code & 0xff) == SQLITE_FULL)
-    return {"store.disk_full", "the disk holding " + dir + " is full: could not commit to " +
-                                   path_ + " (" + failed.text + ")"};
-  return {"store.commit_failed", "commit to " + path_ + " failed: " + failed.text +
-                                     " (SQLite error " + std::to_string(code) + ")"};
+    return {core::Errc::store_disk_full, "the disk holding " + dir +
+                                             " is full: could not commit to " + path_ + " (" +
+                                             failed.text + ")"};
+  return {core::Errc::store_commit_failed, "commit to " + path_ + " failed: " + failed.text +
+                                               " (SQLite error " + std::to_string(code) + ")"};
 }
 
 }  // namespace sluis::store::sqlite

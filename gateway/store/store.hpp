@@ -542,7 +542,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 
 // The error code of body() for a message whose body the retention pruner removed.
-inline constexpr const char* kPrunedError = "store.pruned";
+inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;
 
 // The schema version this build writes (PRAGMA user_version).
 inline constexpr int kSchemaVersion = 8;

@@ -247,12 +247,15 @@ core::Result<void> edit_model(m::Message& message, std::string_view path, std::o
       index = std::stoul(seg.substr(br + 1, seg.size() - br - 2));
       seg.resize(br);
     }
-    if (seg.empty() || index == 0) return core::make_error("model.path", "bad path " + std::string(path));
+    if (seg.empty() || index == 0)
+      return core::make_error(core::Errc::model_path, "bad path " + std::string(path));
     steps.push_back({seg, index});
     pos = next + 1;
   }
   if (steps.size() < 2 || steps.front().name != "Bericht")
-    return core::make_error("model.path", "a path starts with /Bericht/ and names an element: " + std::string(path));
+    return core::make_error(
+        core::Errc::model_path,
+        "a path starts with /Bericht/ and names an element: " + std::string(path));
   std::string error;
   std::visit(
       [&](auto& b) {
@@ -261,7 +264,8 @@ core::Result<void> edit_model(m::Message& message, std::string_view path, std::o
         error = e.done ? e.error : "no element " + steps[1].name;
       },
       message.body);
-  if (!error.empty()) return core::make_error("model.path", std::string(path) + ": " + error);
+  if (!error.empty())
+    return core::make_error(core::Errc::model_path, std::string(path) + ": " + error);
   return {};
 }
 
@@ -333,9 +337,10 @@ void ModelBuilder::end() {
   if (s.stack.empty()) return;
   const Target& t = s.stack.back().target;
   if (t.assign && !t.assign(t.obj, s.text) && !s.error)
-    s.error = core::make_error("model.value", "the value at " + s.path() +
-                                                  " cannot be held by the model (not an integer or calendar "
-                                                  "date within range)");
+    s.error = core::make_error(core::Errc::model_value,
+                               "the value at " + s.path() +
+                                   " cannot be held by the model (not an integer or calendar "
+                                   "date within range)");
   s.stack.pop_back();
   s.text.clear();
 }
@@ -343,7 +348,8 @@ void ModelBuilder::end() {
 core::Result<standard::model::Message> ModelBuilder::finish() {
   auto& s = *impl_;
   if (s.error) return *s.error;
-  if (!s.root_seen) return core::make_error("model.no_root", "the document has no Bericht element");
+  if (!s.root_seen)
+    return core::make_error(core::Errc::model_no_root, "the document has no Bericht element");
   return std::move(s.message);
 }
 

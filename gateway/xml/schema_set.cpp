@@ -179,7 +179,9 @@ class CollectErrors : public ErrorHandler {
 core::Result<Pack> check_manifest(const fs::path& dir) {
   const fs::path manifest = dir / "MANIFEST";
   std::ifstream in(manifest);
-  if (!in) return core::make_error("schemas.manifest", "schema pack " + dir.string() + " has no MANIFEST");
+  if (!in)
+    return core::make_error(core::Errc::schemas_manifest,
+                            "schema pack " + dir.string() + " has no MANIFEST");
   std::string line;
   std::string release, law;
   std::map<std::string, std::string> listed;  // file -> sha256
@@ -198,35 +200,43 @@ core::Result<Pack> check_manifest(const fs::path& dir) {
     }
     auto sp = line.find("  ");
     if (sp != 64 || line.size() <= 66)
-      return core::make_error("schemas.manifest", manifest.string() + ":" + std::to_string(n) +
-                                                      ": expected \"<sha256>  <file>\"");
+      return core::make_error(
+          core::Errc::schemas_manifest,
+          manifest.string() + ":" + std::to_string(n) + ": expected \"<sha256>  <file>\"");
     listed[line.substr(66)] = line.substr(0, 64);
   }
   Pack pack;
   pack.dir = dir;
   auto l = standard::parse_law(law);
   if (!l || release.empty())
-    return core::make_error("schemas.manifest", manifest.string() + ": the first line must be \"# release=<r> law=<iwmo|ijw>\"");
+    return core::make_error(
+        core::Errc::schemas_manifest,
+        manifest.string() + ": the first line must be \"# release=<r> law=<iwmo|ijw>\"");
   if (dir.filename() != release || dir.parent_path().filename() != law)
-    return core::make_error("schemas.manifest", manifest.string() + ": says law=" + law + " release=" +
-                                                    release + " but the pack lives in " + dir.string());
+    return core::make_error(core::Errc::schemas_manifest,
+                            manifest.string() + ": says law=" + law + " release=" + release +
+                                " but the pack lives in " + dir.string());
   pack.law = *l;
   pack.release = release;
   for (const auto& [file, sum] : listed) {
     fs::path p = dir / file;
     if (!fs::is_regular_file(p))
-      return core::make_error("schemas.manifest", manifest.string() + " lists " + file + ", which is missing");
+      return core::make_error(core::Errc::schemas_manifest,
+                              manifest.string() + " lists " + file + ", which is missing");
     if (core::sha256_hex(slurp(p)) != sum)
-      return core::make_error("schemas.tampered", p.string() + " differs from its MANIFEST checksum; "
-                                                  "the pack was changed after it was released");
+      return core::make_error(core::Errc::schemas_tampered,
+                              p.string() + " differs from its MANIFEST checksum; "
+                                           "the pack was changed after it was released");
   }
   for (const auto& e : fs::directory_iterator(dir)) {
     std::string name = e.path().filename().string();
     if (name != "MANIFEST" && !listed.count(name))
-      return core::make_error("schemas.manifest", e.path().string() + " is not listed in the MANIFEST");
+      return core::make_error(core::Errc::schemas_manifest,
+                              e.path().string() + " is not listed in the MANIFEST");
   }
   if (!listed.count("basisschema.xsd"))
-    return core::make_error("schemas.manifest", manifest.string() + " lists no basisschema.xsd");
+    return core::make_error(core::Errc::schemas_manifest,
+                            manifest.string() + " lists no basisschema.xsd");
   pack.files = listed.size();
   return pack;
 }
@@ -257,14 +267,16 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::Sch
     if (!pack) return pack.error();
     for (const auto& p : set->packs_)
       if (p.law == pack->law && p.release == pack->release)
-        return core::make_error("schemas.duplicate", "schema pack " + name + " is listed twice");
+        return core::make_error(core::Errc::schemas_duplicate,
+                                "schema pack " + name + " is listed twice");
     // Every message XSD imports the basisschema; load the messages in a fixed
     // order so the pool is the same whatever the directory order.
     std::vector<fs::path> xsds;
     std::set<std::string> files;
     for (const auto& e : fs::directory_iterator(dir)) {
       if (e.path().extension() != ".xsd") continue;
-      if (auto doctype = doctype_in(e.path())) return core::make_error("schemas.doctype", *doctype);
+      if (auto doctype = doctype_in(e.path()))
+        return core::make_error(core::Errc::schemas_doctype, *doctype);
       files.insert(e.path().filename().string());
       if (e.path().filename() != "basisschema.xsd") xsds.push_back(e.path());
     }
@@ -278,21 +290,27 @@ core::Result<std::shared_ptr<const SchemaSet>> SchemaSet::load(const config::Sch
         LocalFileInputSource source(detail::XStr(xsd.string()).get());
         g = loader->loadGrammar(source, Grammar::SchemaGrammarType, true);
       } catch (const XMLException& e) {
-        return core::make_error("schemas.load", xsd.string() + ": " + detail::to_utf8(e.getMessage()));
+        return core::make_error(core::Errc::schemas_load,
+                                xsd.string() + ": " + detail::to_utf8(e.getMessage()));
       } catch (const SAXParseException& e) {
-        return core::make_error("schemas.load", xsd.string() + ": " + detail::to_utf8(e.getMessage()));
+        return core::make_error(core::Errc::schemas_load,
+                                xsd.string() + ": " + detail::to_utf8(e.getMessage()));
       } catch (const SAXException& e) {
-        return core::make_error("schemas.load", xsd.string() + ": " + detail::to_utf8(e.getMessage()));
+        return core::make_error(core::Errc::schemas_load,
+                                xsd.string() + ": " + detail::to_utf8(e.getMessage()));
       } catch (const OutOfMemoryException&) {
-        return core::make_error("schemas.load", xsd.string() + ": out of memory while loading the schema");
+        return core::make_error(core::Errc::schemas_load,
+                                xsd.string() + ": out of memory while loading the schema");
       }
       if (!resolver.refused.empty())
-        return core::make_error("schemas.outside", xsd.string() + " refers to " + resolver.refused.front() +
-                                                       ", which is not a file of this pack; a pack's schemas may "
-                                                       "import and include only files its MANIFEST lists");
+        return core::make_error(core::Errc::schemas_outside,
+                                xsd.string() + " refers to " + resolver.refused.front() +
+                                    ", which is not a file of this pack; a pack's schemas may "
+                                    "import and include only files its MANIFEST lists");
       if (!g || !errors.errors.empty())
-        return core::make_error("schemas.load", "cannot load " + xsd.string() + ": " +
-                                                    (errors.errors.empty() ? "no grammar" : errors.errors.front()));
+        return core::make_error(core::Errc::schemas_load,
+                                "cannot load " + xsd.string() + ": " +
+                                    (errors.errors.empty() ? "no grammar" : errors.errors.front()));
     }
     set->packs_.push_back(*pack);
   }

@@ -751,7 +751,7 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
       out.findings.push_back(stop_finding(
           "Een waarde in het bericht valt buiten wat de standaard bedoelt (" + model.error().text + ").",
           "A value in the message is outside what the standard intends (" + model.error().text + ").",
-          model.error().code));
+          std::string(core::to_string(model.error().code))));
     }
   }
   return out;

@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(a_read_that_throws_is_an_error_value) {
   ioc.run();
   BOOST_REQUIRE(seen.result.has_value());
   BOOST_REQUIRE(seen.result->has_error());
-  BOOST_TEST(seen.result->error().code == "core.exception");
+  BOOST_TEST(seen.result->error().code == core::Errc::core_exception);
   BOOST_TEST(seen.result->error().text == "read broke");
   pool.join();
 }

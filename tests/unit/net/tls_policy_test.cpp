@@ -228,13 +228,13 @@ BOOST_AUTO_TEST_CASE(a_client_context_error_names_the_file_and_its_role) {
   auto missing = pki.dir / "missing.pem";
   auto ca = net::make_client_context(missing, pki.cert, pki.key);
   BOOST_TEST_REQUIRE(!ca.has_value());
-  BOOST_TEST(ca.error().code == "net.ca");
+  BOOST_TEST(ca.error().code == core::Errc::net_ca);
   BOOST_TEST(ca.error().text.find("pinned CA " + missing.string()) != std::string::npos,
              ca.error().text);
   auto cert = net::make_client_context(pki.cert, missing, pki.key);
   BOOST_TEST_REQUIRE(!cert.has_value());
-  BOOST_TEST(cert.error().code == "net.client_cert");
+  BOOST_TEST(cert.error().code == core::Errc::net_client_cert);
   auto key = net::make_client_context(pki.cert, pki.cert, missing);
   BOOST_TEST_REQUIRE(!key.has_value());
-  BOOST_TEST(key.error().code == "net.client_key");
+  BOOST_TEST(key.error().code == core::Errc::net_client_key);
 }

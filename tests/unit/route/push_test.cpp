@@ -21,7 +21,7 @@ route::PushUrl url(const std::string& text) {
 std::string refusal(const std::string& text) {
   auto u = route::parse_push_url(text);
   BOOST_REQUIRE_MESSAGE(!u.has_value(), text << " was accepted as host " << (u ? u->host : ""));
-  BOOST_TEST(u.error().code == "route.bad_url");
+  BOOST_TEST(u.error().code == core::Errc::route_bad_url);
   return u.error().text;
 }
 

@@ -149,7 +149,7 @@ BOOST_AUTO_TEST_CASE(a_write_failing_once_fails_its_commit_and_the_next_commit_s
       BOOST_TEST(r.has_value() != hit);
       if (!r) {
         ++failed;
-        BOOST_TEST(r.error().code == "store.commit_failed");
+        BOOST_TEST(r.error().code == core::Errc::store_commit_failed);
         BOOST_TEST(r.error().text.find("disk I/O error") != std::string::npos, r.error().text);
       }
       // The writer starts the next batch cleanly: no restart needed.
@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(a_failing_fsync_fails_its_commit) {
   BOOST_TEST(store::FaultVfs::injected() == 1u);
   BOOST_REQUIRE(
       r.has_error());  // its WAL frames were written but not synced: not reported committed
-  BOOST_TEST(r.error().code == "store.commit_failed");
+  BOOST_TEST(r.error().code == core::Errc::store_commit_failed);
   store::FaultVfs::disarm();
   BOOST_TEST(commit(*db, ok, "LATER").has_value());
   db.reset();
@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(persistently_failing_writes_fail_every_commit_with_a_clear_
     for (int i = 0; i < 5; ++i) {
       auto r = commit(*db, ok, "P-" + std::to_string(from) + "-" + std::to_string(i), kLarge);
       BOOST_REQUIRE(r.has_error());
-      BOOST_TEST(r.error().code == "store.commit_failed");
+      BOOST_TEST(r.error().code == core::Errc::store_commit_failed);
       // Says what failed, where.
       BOOST_TEST(r.error().text.find("disk I/O error") != std::string::npos, r.error().text);
       BOOST_TEST(r.error().text.find(path) != std::string::npos, r.error().text);
@@ -223,7 +223,7 @@ BOOST_AUTO_TEST_CASE(disk_full_fails_commits_cleanly_and_freed_space_needs_no_re
       continue;
     }
     ++failed;
-    BOOST_TEST(r.error().code == "store.disk_full");
+    BOOST_TEST(r.error().code == core::Errc::store_disk_full);
     BOOST_TEST(r.error().text.find("the disk holding " + dir.path.string() + " is full") !=
                    std::string::npos,
                r.error().text);
@@ -401,8 +401,8 @@ std::string fill_a_tmpfs(const fs::path& mnt, bool& skipped, std::string& note) 
     if (!r) error = r.error();
   }
   if (!error) return "5000 commits of 4 KB fit on a 2 MiB tmpfs?";
-  if (error->code != "store.disk_full")
-    return "a full disk answered " + error->code + ": " + error->text;
+  if (error->code != core::Errc::store_disk_full)
+    return "a full disk answered " + std::string(core::to_string(error->code)) + ": " + error->text;
   if (error->text.find("the disk holding " + mnt.string() + " is full") == std::string::npos)
     return "the disk-full text does not say which disk: " + error->text;
   if (auto p = check_readable(db, ok); !p.empty()) return "while full: " + p;

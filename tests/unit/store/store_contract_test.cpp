@@ -285,7 +285,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_decider_fails_its_commit_only) {
   };
   auto r = db->commit_sync(std::move(m));
   BOOST_REQUIRE(r.has_error());
-  BOOST_TEST(r.error().code == "store.decide_failed");
+  BOOST_TEST(r.error().code == core::Errc::store_decide_failed);
   BOOST_TEST(r.error().text.find("judgement broke") != std::string::npos);
   BOOST_TEST(db->commit_sync(message("X-2")).has_value());
   BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 1);
@@ -323,9 +323,9 @@ BOOST_AUTO_TEST_CASE(transitions_follow_the_state_machine) {
   BOOST_TEST(db->transition(a->id, store::State::deferred, "test", "receiver answered 503").has_value());
   auto bad = db->transition(a->id, store::State::acknowledged, "test", "");
   BOOST_REQUIRE(bad.has_error());
-  BOOST_TEST(bad.error().code == "store.illegal_transition");
+  BOOST_TEST(bad.error().code == core::Errc::store_illegal_transition);
   BOOST_TEST((*db->get(a->id))->last_error == "receiver answered 503");
-  BOOST_TEST(db->transition("m-none", store::State::queued, "test", "").error().code == "store.not_found");
+  BOOST_TEST(db->transition("m-none", store::State::queued, "test", "").error().code == core::Errc::store_not_found);
   BOOST_CHECK(!store::transition_allowed(store::State::rejected, store::State::queued));
   BOOST_CHECK(store::transition_allowed(store::State::dead, store::State::queued));
 }
@@ -413,7 +413,7 @@ BOOST_AUTO_TEST_CASE(backup_is_a_consistent_copy) {
   std::string copy = (dir.path / "backup.db").string();
   BOOST_TEST(db->backup(copy).has_value());
   BOOST_TEST(count_rows(copy, "SELECT count(*) FROM messages") == 2);
-  BOOST_TEST(db->backup(copy).error().code == "store.backup_exists");
+  BOOST_TEST(db->backup(copy).error().code == core::Errc::store_backup_exists);
 }
 
 BOOST_AUTO_TEST_CASE(restart_returns_delivering_to_queued) {
@@ -548,7 +548,7 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
   sqlite3_close(h);
   auto s = store::open_sqlite(o);
   BOOST_REQUIRE(s.has_error());
-  BOOST_TEST(s.error().code == "store.newer_schema");
+  BOOST_TEST(s.error().code == core::Errc::store_newer_schema);
   BOOST_TEST(s.error().text.find("schema version 99") != std::string::npos);
 }
 
@@ -558,7 +558,7 @@ BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused) {
   std::ofstream(junk) << std::string(8192, 'x');
   auto a = store::open_sqlite(options(junk));
   BOOST_REQUIRE(a.has_error());
-  BOOST_TEST(a.error().code == "store.not_a_database");
+  BOOST_TEST(a.error().code == core::Errc::store_not_a_database);
 
   // A real store with a page overwritten in the middle.
   std::string damaged = (dir.path / "damaged.db").string();
@@ -574,5 +574,5 @@ BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused) {
   }
   auto b = store::open_sqlite(options(damaged));
   BOOST_REQUIRE(b.has_error());
-  BOOST_TEST((b.error().code == "store.corrupt" || b.error().code == "store.not_a_database"), b.error().text);
+  BOOST_TEST((b.error().code == core::Errc::store_corrupt || b.error().code == core::Errc::store_not_a_database), b.error().text);
 }

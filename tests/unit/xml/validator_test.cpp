@@ -667,16 +667,16 @@ BOOST_AUTO_TEST_CASE(a_hostile_pack_reads_no_other_file_and_fetches_nothing) {
   struct Case {
     std::string doctype;  // after the XML declaration
     std::string at_import;  // after the basisschema import
-    std::string code;
+    core::Errc code;
   };
   const Case cases[] = {
-      {"<!DOCTYPE xs:schema [<!ENTITY s SYSTEM \"" + secret + "\">]>", "<xs:annotation><xs:documentation>&s;</xs:documentation></xs:annotation>", "schemas.doctype"},
-      {"<!DOCTYPE xs:schema SYSTEM \"file://" + (root / "evil.dtd").string() + "\">", "", "schemas.doctype"},
-      {"<!DOCTYPE xs:schema [<!ENTITY s SYSTEM \"" + url + "\">]>", "<xs:annotation><xs:documentation>&s;</xs:documentation></xs:annotation>", "schemas.doctype"},
-      {"", "<xs:include schemaLocation=\"" + url + "\"/>", "schemas.outside"},
-      {"", "<xs:import namespace=\"urn:x\" schemaLocation=\"" + url + "\"/>", "schemas.outside"},
-      {"", "<xs:include schemaLocation=\"../../outside.xsd\"/>", "schemas.outside"},
-      {"", "<xs:include schemaLocation=\"file://" + (root / "outside.xsd").string() + "\"/>", "schemas.outside"},
+      {"<!DOCTYPE xs:schema [<!ENTITY s SYSTEM \"" + secret + "\">]>", "<xs:annotation><xs:documentation>&s;</xs:documentation></xs:annotation>", core::Errc::schemas_doctype},
+      {"<!DOCTYPE xs:schema SYSTEM \"file://" + (root / "evil.dtd").string() + "\">", "", core::Errc::schemas_doctype},
+      {"<!DOCTYPE xs:schema [<!ENTITY s SYSTEM \"" + url + "\">]>", "<xs:annotation><xs:documentation>&s;</xs:documentation></xs:annotation>", core::Errc::schemas_doctype},
+      {"", "<xs:include schemaLocation=\"" + url + "\"/>", core::Errc::schemas_outside},
+      {"", "<xs:import namespace=\"urn:x\" schemaLocation=\"" + url + "\"/>", core::Errc::schemas_outside},
+      {"", "<xs:include schemaLocation=\"../../outside.xsd\"/>", core::Errc::schemas_outside},
+      {"", "<xs:include schemaLocation=\"file://" + (root / "outside.xsd").string() + "\"/>", core::Errc::schemas_outside},
   };
   config::SchemasConfig cfg;
   cfg.dir = root;
@@ -720,7 +720,7 @@ BOOST_AUTO_TEST_CASE(manifest_refuses_tampered_unlisted_and_misplaced_packs) {
   }
   auto t = xml::SchemaSet::load(cfg);
   BOOST_REQUIRE(t.has_error());
-  BOOST_TEST(t.error().code == "schemas.tampered");
+  BOOST_TEST(t.error().code == core::Errc::schemas_tampered);
   BOOST_TEST(t.error().text.find("jw301.xsd differs from its MANIFEST") != std::string::npos);
 
   // A file nobody listed.
