@@ -144,7 +144,7 @@ class Stmt {
 // A law column that holds no law ("iwmo", "ijw"): the store is damaged. An
 // error, never a default law.
 inline core::Error bad_law(const char* what) {
-  return core::make_error("store.corrupt", std::string(what) + ": a stored law is neither iwmo nor ijw");
+  return core::make_error(core::Errc::store_corrupt, std::string(what) + ": a stored law is neither iwmo nor ijw");
 }
 
 // Now, as the store writes times (UTC text).

@@ -341,11 +341,11 @@ BOOST_AUTO_TEST_CASE(a_stored_law_outside_the_set_is_corruption_not_a_default) {
   sqlite3_close(h);
   auto got = db->get(a->id);
   BOOST_REQUIRE(got.has_error());
-  BOOST_TEST(got.error().code == "store.corrupt");
+  BOOST_TEST(got.error().code == core::Errc::store_corrupt);
   BOOST_TEST(got.error().text.find("law") != std::string::npos, got.error().text);
   auto listed = db->queue_list(store::QueueQuery{});
   BOOST_REQUIRE(listed.has_error());
-  BOOST_TEST(listed.error().code == "store.corrupt");
+  BOOST_TEST(listed.error().code == core::Errc::store_corrupt);
 }
 
 BOOST_AUTO_TEST_CASE(bsn_is_searchable_only_by_its_keyed_hash) {
