@@ -1077,11 +1077,12 @@ void tr378(const Context& c, Sink& s) {
 
 void tr381(const Context& c, Sink& s) {
   if (!c.reference) return;
-  std::string law = wet(c);
+  const standard::Law law_id = c.message.type->law;
+  const std::string law = wet(c);
   auto check = [&](const m::Src& src, std::string_view element, const std::string& cat, const std::string& code,
                    const Date& on) {
-    if (c.reference->productcodes.fits(law, cat, code, on)) return;
-    auto actual = c.reference->productcodes.categorie_of(law, code);
+    if (c.reference->productcodes.fits(law_id, cat, code, on)) return;
+    auto actual = c.reference->productcodes.categorie_of(law_id, code);
     std::string hint_nl = actual ? " Volgens de productcodelijst hoort " + code + " bij categorie " + *actual + "."
                                  : " Code " + code + " staat niet in de productcodelijst van " + law + ".";
     std::string hint_en = actual ? " By the product code list, " + code + " belongs to category " + *actual + "."

@@ -127,7 +127,8 @@ core::Result<ProductCodeList> ProductCodeList::parse(std::string_view csv, const
   ProductCodeList list;
   for (auto& [line, f] : *rows) {
     std::string where = fmt::format("{}:{}", source, line);
-    if (f[0] != "iwmo" && f[0] != "ijw")
+    const auto wet = standard::parse_law(f[0]);
+    if (!wet)
       return core::make_error(core::Errc::reference_wet,
                               where + ": wet \"" + f[0] + "\" is not iwmo or ijw");
     if (f[1].size() != 2)
@@ -138,19 +139,19 @@ core::Result<ProductCodeList> ProductCodeList::parse(std::string_view csv, const
                               where + ": productcode \"" + f[2] + "\" is not 1-5 characters");
     auto v = validity(f[4], f[5], where);
     if (!v) return v.error();
-    list.entries_.push_back({f[0], f[1], f[2], *v});
+    list.entries_.push_back({*wet, f[1], f[2], *v});
   }
   return list;
 }
 
-bool ProductCodeList::fits(std::string_view wet, std::string_view categorie, std::string_view code,
+bool ProductCodeList::fits(standard::Law wet, std::string_view categorie, std::string_view code,
                            const core::Date& date) const {
   for (const auto& e : entries_)
     if (e.wet == wet && e.categorie == categorie && e.code == code && e.validity.covers(date)) return true;
   return false;
 }
 
-std::optional<std::string> ProductCodeList::categorie_of(std::string_view wet, std::string_view code) const {
+std::optional<std::string> ProductCodeList::categorie_of(standard::Law wet, std::string_view code) const {
   for (const auto& e : entries_)
     if (e.wet == wet && e.code == code) return e.categorie;
   return std::nullopt;

@@ -19,6 +19,7 @@
 
 #include "gateway/core/date.hpp"
 #include "gateway/core/result.hpp"
+#include "gateway/standard/catalog.hpp"
 
 namespace sluis::rules {
 
@@ -44,16 +45,17 @@ class GemeenteList {
 class ProductCodeList {
  public:
   static core::Result<ProductCodeList> parse(std::string_view csv, const std::string& source);
-  // True when `code` belongs to `categorie` in `wet` ("iwmo"/"ijw") on `date` (TR381).
-  bool fits(std::string_view wet, std::string_view categorie, std::string_view code,
+  // True when `code` belongs to `categorie` in `wet` on `date` (TR381).
+  bool fits(standard::Law wet, std::string_view categorie, std::string_view code,
             const core::Date& date) const;
   // The categorie `code` belongs to in `wet`, if listed at all.
-  std::optional<std::string> categorie_of(std::string_view wet, std::string_view code) const;
+  std::optional<std::string> categorie_of(standard::Law wet, std::string_view code) const;
   std::size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
-    std::string wet, categorie, code;
+    standard::Law wet;
+    std::string categorie, code;
     Validity validity;
   };
   std::vector<Entry> entries_;

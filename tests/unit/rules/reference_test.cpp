@@ -60,13 +60,13 @@ BOOST_AUTO_TEST_CASE(bad_files_are_refused_with_position) {
 BOOST_AUTO_TEST_CASE(shipped_product_codes_fit_their_category_from_2025) {
   auto list = rules::ProductCodeList::parse(slurp("config/reference/productcodes.csv"), "productcodes.csv");
   BOOST_REQUIRE(list.has_value());
-  BOOST_TEST(list->fits("iwmo", "02", "02A01", d(2025, 1, 1)));
-  BOOST_TEST(list->fits("iwmo", "07", "07A12", d(2026, 6, 1)));
-  BOOST_TEST(list->fits("ijw", "45", "45A04", d(2026, 6, 1)));
-  BOOST_TEST(!list->fits("ijw", "45", "45A04", d(2024, 12, 31)));
-  BOOST_TEST(!list->fits("iwmo", "07", "02A01", d(2026, 6, 1)));  // wrong category
-  BOOST_TEST(!list->fits("ijw", "02", "02A01", d(2026, 6, 1)));   // wrong law
-  BOOST_TEST(*list->categorie_of("iwmo", "07A01") == "07");
+  BOOST_TEST(list->fits(standard::Law::iwmo, "02", "02A01", d(2025, 1, 1)));
+  BOOST_TEST(list->fits(standard::Law::iwmo, "07", "07A12", d(2026, 6, 1)));
+  BOOST_TEST(list->fits(standard::Law::ijw, "45", "45A04", d(2026, 6, 1)));
+  BOOST_TEST(!list->fits(standard::Law::ijw, "45", "45A04", d(2024, 12, 31)));
+  BOOST_TEST(!list->fits(standard::Law::iwmo, "07", "02A01", d(2026, 6, 1)));  // wrong category
+  BOOST_TEST(!list->fits(standard::Law::ijw, "02", "02A01", d(2026, 6, 1)));   // wrong law
+  BOOST_TEST(*list->categorie_of(standard::Law::iwmo, "07A01") == "07");
 }
 
 // The loader sluisd and `sluisctl validate` share: both lists from the files
