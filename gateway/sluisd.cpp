@@ -9,6 +9,7 @@
 #include "gateway/app/app.hpp"
 #include "gateway/config/example.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/xml/schema_set.hpp"
 
 namespace po = boost::program_options;
@@ -50,6 +51,9 @@ int main(int argc, char** argv) {
   }
   const std::string file = vm["config"].as<std::string>();
   try {
+    // Native journal entries under systemd (stderr is the journal's stream),
+    // the line on stderr otherwise.
+    sluis::core::init_log_output();
     sluis::core::init_dutch_time();
     sluis::xml::XercesRuntime xerces;
     if (vm.count("check-config")) {

@@ -1,10 +1,14 @@
 #include "gateway/core/log.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
+#include <vector>
 
+#include "gateway/core/journal.hpp"
 #include "gateway/core/redact.hpp"
 
 namespace sluis::core {
@@ -13,6 +17,8 @@ namespace {
 std::atomic<int> g_level{static_cast<int>(Level::info)};
 std::mutex g_sink_mutex;
 LogSink g_sink;
+// Open when init_log_output() found stderr to be journald's stream.
+JournalSocket g_journal;
 
 constexpr std::string_view kNames[] = {"emerg",   "alert",  "crit", "err",
                                        "warning", "notice", "info", "debug"};
@@ -24,8 +30,10 @@ bool needs_quotes(std::string_view v) {
   return false;
 }
 
+std::string clean(std::string_view raw) { return scrub(strip_controls(raw)); }
+
 void append_value(std::string& out, std::string_view raw) {
-  std::string v = scrub(strip_controls(raw));
+  std::string v = clean(raw);
   if (!needs_quotes(v)) {
     out += v;
     return;
@@ -74,6 +82,33 @@ std::string format_log_line(const Event& e, std::initializer_list<Field> fields)
   return line;
 }
 
+namespace {
+constexpr std::size_t kPrefix = 3;  // "<N>"
+
+// The entry for the line format_log_line made. Lines about a message carry
+// msg=<id> (style.md), lines about a partner partner=<code>: those two become
+// fields of their own, SLUIS_MSG and SLUIS_PARTNER, so that journalctl finds
+// every entry about one message or one partner.
+std::string journal_entry(const Event& e, std::initializer_list<Field> fields,
+                          std::string_view line) {
+  std::string msg, partner;
+  for (const Field& f : fields) {
+    if (f.key == "msg" && msg.empty()) msg = clean(f.value);
+    if (f.key == "partner" && partner.empty()) partner = clean(f.value);
+  }
+  const std::string id = journal_message_id(e.id);
+  const char priority[] = {static_cast<char>('0' + static_cast<int>(e.level)), '\0'};
+  std::vector<JournalField> entry{{"MESSAGE", line.substr(kPrefix)},
+                                  {"PRIORITY", priority},
+                                  {"MESSAGE_ID", id},
+                                  {"SYSLOG_IDENTIFIER", "sluisd"},
+                                  {"SLUIS_EVENT", e.id}};
+  if (!msg.empty()) entry.push_back({"SLUIS_MSG", msg});
+  if (!partner.empty()) entry.push_back({"SLUIS_PARTNER", partner});
+  return encode_journal_entry(entry);
+}
+}  // namespace
+
 void log(const Event& e, std::initializer_list<Field> fields) {
   if (static_cast<int>(e.level) > g_level.load(std::memory_order_relaxed)) return;
   std::string line = format_log_line(e, fields);
@@ -82,8 +117,22 @@ void log(const Event& e, std::initializer_list<Field> fields) {
     g_sink(line);
     return;
   }
+  if (g_journal.is_open() && g_journal.send(journal_entry(e, fields, line))) return;
   line.push_back('\n');
   write_all(STDERR_FILENO, line);
+}
+
+void init_log_output() {
+  std::lock_guard lock(g_sink_mutex);
+  g_journal.close();
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat st {};
+  if (stream == nullptr || ::fstat(STDERR_FILENO, &st) != 0) return;
+  if (!journal_stream_names(stream, static_cast<std::uint64_t>(st.st_dev),
+                            static_cast<std::uint64_t>(st.st_ino)))
+    return;
+  const char* path = std::getenv("SLUIS_JOURNAL_SOCKET");
+  g_journal.open(path != nullptr && *path != '\0' ? std::string_view(path) : kJournalSocketDefault);
 }
 
 void set_log_level(Level l) { g_level.store(static_cast<int>(l)); }

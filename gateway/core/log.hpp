@@ -9,7 +9,14 @@
 // that passes the BSN 11-check, as a last line of defence behind the redaction
 // helpers in redact.hpp. Never log a message body, a name or a BSN.
 //
-// Threading: log() may be called from any thread; each line is one write(2).
+// Under systemd, when stderr is the journal's stream, each event is instead one
+// entry of journald's native protocol with fields to search by (journal.hpp):
+// MESSAGE (the line without its prefix), PRIORITY, MESSAGE_ID (one per event
+// id; the catalog systemd/sluis.catalog explains it), SLUIS_EVENT, SLUIS_MSG
+// and SLUIS_PARTNER. Values get the same stripping and scrubbing there.
+//
+// Threading: log() may be called from any thread; each line is one write(2),
+// each journal entry one datagram.
 #pragma once
 
 #include <concepts>
@@ -50,6 +57,14 @@ std::string format_log_line(const Event& e, std::initializer_list<Field> fields)
 
 // Lines below this level are dropped. Default: info.
 void set_log_level(Level l);
+
+// Chooses where log() writes: journald's native protocol when $JOURNAL_STREAM
+// names stderr's device and inode (systemd sets it for StandardError=journal),
+// sent to $SLUIS_JOURNAL_SOCKET (default /run/systemd/journal/socket); the
+// line on stderr otherwise (a terminal, a pipe, a file), and for every entry
+// the journal refuses. main calls it once, before any other thread logs; tests
+// call it again after changing the environment.
+void init_log_output();
 
 // Replaces the output (default: stderr). For tests; pass nullptr to restore.
 using LogSink = std::function<void(std::string_view line)>;
