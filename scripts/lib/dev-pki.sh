@@ -5,6 +5,7 @@
 #   gemeente.pem/gemeente.key     client cert of a municipality, CBS code $SLUIS_DEV_GEMEENTE
 #   README                        the lines provider_agb=NNNNNNNN and gemeente_code=NNNN
 # Keys are EC P-256, mode 0600. Also used by tests to make throw-away PKIs.
+# sluis_dev_state DIR prepares the whole development state dir (scripts/run's var/).
 sluis_dev_pki() {
   local dir="$1"
   local agb="${SLUIS_DEV_AGB:-87654321}"
@@ -48,4 +49,20 @@ extendedKeyUsage=clientAuth"
     chmod 0644 ca.pem server.pem provider.pem gemeente.pem
     printf 'provider_agb=%s\ngemeente_code=%s\n' "$agb" "$gemeente" > README
   )
+}
+
+# Prepares the state dir $1 the way scripts/run uses var/ (and the README
+# walk-through test a scratch copy of it): the directory (mode 0750), the
+# development PKI in $1/pki and a BSN hash key in $1/secrets/bsn-hash.key
+# (32 random bytes as hex, mode 0600). Keeps what is already there.
+sluis_dev_state() {
+  local dir="$1"
+  mkdir -p "$dir"
+  chmod 0750 "$dir"
+  sluis_dev_pki "$dir/pki"
+  if [ ! -f "$dir/secrets/bsn-hash.key" ]; then
+    mkdir -p "$dir/secrets"
+    chmod 0700 "$dir/secrets"
+    (umask 077 && openssl rand -hex 32 > "$dir/secrets/bsn-hash.key")
+  fi
 }
