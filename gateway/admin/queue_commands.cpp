@@ -7,6 +7,7 @@
 
 #include "gateway/admin/body_mask.hpp"
 #include "gateway/admin/events.hpp"
+#include "gateway/core/clock.hpp"
 #include "gateway/core/date.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/core/redact.hpp"
@@ -64,11 +65,19 @@ std::string parse_filter(const Request& r, store::QueueFilter& f) {
     if (!parse_int(t, n) || n < 301 || n > 325) return "type must be a message number 301 ... 325";
     f.type = static_cast<int>(n);
   }
-  f.from = string_arg(r, "from");
-  f.to = string_arg(r, "to");
-  if (!f.from.empty() && !core::parse_date(f.from)) return "from must be a date YYYY-MM-DD (a UTC day)";
-  if (!f.to.empty() && !core::parse_date(f.to)) return "to must be a date YYYY-MM-DD (a UTC day)";
-  if (!f.from.empty() && !f.to.empty() && f.to < f.from) return "to lies before from";
+  // from and to: a UTC day (the whole day) or a UTC instant (sluisctl sends
+  // the first and the last millisecond of a Dutch day), both inclusive.
+  for (auto [name, out] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
+    *out = string_arg(r, name);
+    if (out->empty() || core::parse_date(*out)) continue;
+    auto t = core::parse_utc_text(*out);
+    if (!t)
+      return std::string(name) + " must be a UTC day YYYY-MM-DD or a UTC instant YYYY-MM-DDTHH:MM:SS.mmmZ";
+    *out = core::utc_text(*t);  // the store's form, so that the texts compare as times
+  }
+  auto first = f.from.size() == 10 ? f.from + "T00:00:00.000Z" : f.from;
+  auto last = f.to.size() == 10 ? f.to + "T23:59:59.999Z" : f.to;
+  if (!f.from.empty() && !f.to.empty() && last < first) return "to lies before from";
   f.destination = string_arg(r, "destination");
   return {};
 }
@@ -402,7 +411,8 @@ void add_queue_commands(Registry& registry, store::OperatorQueue& db,
   const std::string filter_help =
       "filter: --state S --partner P (sender or receiver) --law iwmo|ijw --type 301..325 --from "
       "YYYY-MM-DD "
-      "--to YYYY-MM-DD (UTC days of receipt, inclusive) --destination D";
+      "--to YYYY-MM-DD (days of receipt, inclusive: sluisctl takes Dutch days; on the socket UTC days or "
+      "UTC instants) --destination D";
   const std::string bulk_help =
       " One ID, or a " + filter_help + " (bulk, at most --limit N, default 1000, in store "
       "transactions of --batch N, default 100, with progress and cancel between them)" +

@@ -11,7 +11,8 @@
 //                                    ID, or a filter (bulk) with --dry-run; delete needs --reason
 //
 // Filter keys (queue-list and the bulk forms): state, partner, law, type,
-// from, to (YYYY-MM-DD, UTC days of received_at, inclusive), destination.
+// from, to (received_at, inclusive: UTC days YYYY-MM-DD or UTC instants;
+// sluisctl sends the bounds of Dutch days), destination.
 // Unknown argument names are refused, so a mistyped filter key never widens
 // a bulk action. Never a BSN or a name in an answer unless --unmask.
 // queue-summary is open to any peer; the others are for admin peers

@@ -53,14 +53,15 @@ std::string where_of(const QueueFilter& f, std::vector<Bind>& binds, bool by_day
     sql += " AND type = ?";
     binds.emplace_back(static_cast<std::int64_t>(f.type));
   }
-  // received_at is UTC ISO 8601 ("YYYY-MM-DDT..."), so the UTC days from
-  // and to (inclusive) are a range of it the index messages_received serves.
+  // received_at is UTC ISO 8601 ("YYYY-MM-DDT..."), so the UTC days or
+  // instants from and to (inclusive) are a range of it the index
+  // messages_received serves.
   if (!f.from.empty()) {
     sql += " AND received_at >= ?";
     binds.emplace_back(f.from);
   }
   if (!f.to.empty()) {
-    sql += " AND received_at < date(?, '+1 day')";
+    sql += f.to.size() == 10 ? " AND received_at < date(?, '+1 day')" : " AND received_at <= ?";
     binds.emplace_back(f.to);
   }
   if (!f.destination.empty()) {

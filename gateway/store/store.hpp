@@ -238,7 +238,7 @@ struct QueueFilter {
   std::string partner;      // the sender's or the receiver's partner id
   std::optional<standard::Law> law;  // none: both laws
   int type = 0;             // 301 ... 325; 0: any
-  std::string from, to;     // received_at as UTC days, YYYY-MM-DD, both inclusive
+  std::string from, to;     // received_at: UTC days YYYY-MM-DD or utc_text instants, inclusive
   std::string destination;  // destination id
   bool empty() const {
     return !state && partner.empty() && !law && type == 0 && from.empty() && to.empty() &&

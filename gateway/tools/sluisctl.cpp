@@ -1,59 +1,56 @@
 // sluisctl: the operator's command line for sluisd's admin socket.
 //
-//   sluisctl [--socket PATH] [--json] [--progress] COMMAND [--name value ...]
+//   sluisctl [--socket PATH] [--json] [--format table|csv] [--progress] COMMAND [ARG] [--name value ...]
+//   sluisctl COMMAND --help        sluisctl --help        sluisctl --version
+//
+// The commands, their options and the exit codes are declared once, in
+// ctl_spec.hpp: the parser (Boost.Program_options), --help, the man page
+// sluisctl(8) and the bash completion come from there. docs/operations.md
+// ("Admin socket and sluisctl") describes them for operators.
+//
+// Options take `--name value` or `--name=value`; the common ones (--socket,
+// --json, --format, --progress, --help) go before or after the command. A
+// daemon command takes its main argument (ID, NAME, FILE) without a name too,
+// and each `--name value` it does not declare is sent as a string argument,
+// as is every `--name value` of a command the daemon knows and sluisctl does
+// not (the daemon refuses an argument it does not know). `--body`, `--unmask`
+// and `--dry-run` are flags: without a value (or with yes/no) they send "yes"
+// (or the value given).
+//
+// Output: tables for people (one line per message, with totals; the full
+// record for message-show), --format csv for the lists, --json the daemon's
+// answer as it came. Days on the command line (--from, --to) and times in
+// tables are Dutch local (Europe/Amsterdam); the daemon works in UTC, and
+// --json shows its UTC times unchanged.
+//
+// Exit codes (ctl_spec.hpp, kExitCodes): 0 success (result 0, or 3: an empty
+// list), 1 the answer says no, 64 usage, 69 the daemon cannot be reached,
+// 77 not permitted (arguments.reason "not_permitted"), 78 configuration.
 //
 // Long commands (backup, prune, the bulk message actions) report progress on
 // stderr when stderr is a terminal or with --progress; stdout is the same
 // either way. Ctrl-C (closing the connection) cancels such a command at its
 // next step: it answers and audits what it did ("cancelled after N of M").
 //
-// Each `--name value` after the command becomes a string argument of the
-// command. Output is human-readable by default; --json prints the daemon's
-// answer as it came. The exit code is the answer's result (0 ok, 1 error,
-// 2 unsupported, 3 empty); 64 for a usage error, 69 when the socket cannot be
-// reached, 77 when the daemon refused the command to this user (the answer's
-// arguments.reason is "not_permitted": the command is for root, sluisd's own
-// user and admin.group only). The default socket is $SLUIS_ADMIN_SOCKET, else
-// /run/sluis/sluisd.sock.
-//
-// `backup NAME` (a file name: the copy goes to <state_dir>/backups/NAME),
-// `config-test FILE`, `message-show ID` and the message actions
-// (`message-hold ID`, `message-release ID`, `message-retry ID`,
-// `message-requeue ID`, `message-delete ID --reason TEXT`) also take their
-// argument without its name. `--body`, `--unmask` and `--dry-run` are flags:
-// without a value (or with yes/no) they send "yes" (or the value given).
-//
-//   sluisctl queue-summary
-//   sluisctl queue-list [--state S] [--partner P] [--law iwmo|ijw] [--type N] [--from YYYY-MM-DD]
-//                       [--to YYYY-MM-DD] [--destination D] [--limit N] [--after CURSOR]
-//   sluisctl message-show ID [--body] [--unmask]
-//   sluisctl message-hold|message-release|message-retry|message-requeue ID
-//   sluisctl message-delete ID --reason TEXT
-//   sluisctl message-hold ... --state S --partner P ... [--limit N] [--batch N] [--dry-run]   (bulk: a filter instead of ID)
-//
-// (docs/operations.md, "Queues": flags, JSON keys, exit codes.)
-//
-//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--reference DIR] [--lang nl|en]
-//
-// validates messages offline, without a daemon, with the same validator sluisd
-// uses: the schema packs of the config file's [schemas] (default: the
-// installed packs), or of --schemas DIR. Exit code 0 when every file is valid,
-// 1 when any is not, 2 on usage or I/O errors.
-//
-//   sluisctl ledger-import [--apply] [--json] [--config FILE] PATH...
-//
-// loads current allocations, starts and stops (301/305/307 messages, or a CSV
-// export: *.csv, one row each, columns in gateway/intake/ledger_import.hpp;
-// PATH a file or a directory searched for *.xml and *.csv) into the store's ledger named by the
-// config file (default /etc/sluis/sluisd.toml), with the daemon running or
-// not. Without --apply it is a dry run: the same checks, a report, nothing
-// written. Run it as the user sluisd runs as (it opens the database file).
-// Exit 0 when every document was (or would be) imported, 1 when any was
-// refused, 2 on usage or I/O errors.
+// Offline commands, without a daemon:
+//   validate      messages with sluisd's own validator (XSD and rules) and the
+//                 schema packs of --config's [schemas] (default: the installed
+//                 packs) or --schemas DIR; FILE "-" is standard input.
+//                 Exit 0 every file VALID, 1 any INVALID.
+//   ledger-import current allocations, starts and stops (301/305/307, or a CSV
+//                 export: *.csv, columns in gateway/intake/ledger_import.hpp; a
+//                 PATH may be a directory, searched for *.xml and *.csv) into
+//                 the store's ledger named by --config (default
+//                 /etc/sluis/sluisd.toml), daemon running or not. Without
+//                 --apply a dry run. Run it as sluisd's user (it opens the
+//                 database file). Exit 0 every document (would be) imported,
+//                 1 any refused.
+//   rules-list, explain   the compiled-in rule catalog.
 #include <unistd.h>
 
 #include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <exception>
@@ -61,14 +58,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <set>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gateway/admin/client.hpp"
-#include "gateway/admin/registry.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/core/clock.hpp"
 #include "gateway/core/redact.hpp"
@@ -78,33 +74,224 @@
 #include "gateway/rules/reference_loader.hpp"
 #include "gateway/standard/catalog.hpp"
 #include "gateway/standard/personal_data.hpp"
+#include "gateway/tools/ctl_format.hpp"
+#include "gateway/tools/ctl_spec.hpp"
 #include "gateway/xml/finding_json.hpp"
 #include "gateway/xml/validator.hpp"
 
 namespace {
 
-constexpr int kExitUsage = 64, kExitUnavailable = 69, kExitNotPermitted = 77;  // sysexits.h
+namespace po = boost::program_options;
+using namespace sluis::tools;
+
+// A usage error: the message goes to stderr, the exit code is 64.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// A configuration that cannot be loaded: exit 78.
+struct ConfigFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The command line, parsed.
+struct Invocation {
+  std::string socket;
+  bool json = false, progress = false, help = false, version = false;
+  std::string format = "table";
+  std::string command;
+  const Command* spec = nullptr;                            // nullptr: passed through to the daemon
+  std::map<std::string, std::string> values;                // the command's declared options given
+  std::vector<std::string> positional;                      // bare words after the command
+  std::vector<std::pair<std::string, std::string>> extra;  // undeclared --name value (daemon commands)
+
+  bool has(const std::string& name) const { return values.count(name) != 0; }
+  std::string value(const std::string& name, std::string dflt = {}) const {
+    auto it = values.find(name);
+    return it == values.end() ? dflt : it->second;
+  }
+};
+
+bool is_common(std::string_view name) {
+  if (name == "h") return true;
+  for (const auto& o : kCommonOptions)
+    if (o.name == name) return true;
+  return false;
+}
+
+const Option* find_option(const Command* c, std::string_view name) {
+  if (!c) return nullptr;
+  for (const auto& o : c->options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+void add_option(po::options_description& d, const Option& o) {
+  std::string name(o.name);
+  if (name == "help") name = "help,h";
+  switch (o.kind) {
+    case OptKind::flag:
+      d.add_options()(name.c_str(), std::string(o.help).c_str());
+      break;
+    case OptKind::yesno:
+      d.add_options()(name.c_str(), po::value<std::string>()->implicit_value("yes")->value_name("yes|no"),
+                      std::string(o.help).c_str());
+      break;
+    case OptKind::value:
+      d.add_options()(name.c_str(), po::value<std::string>()->value_name(std::string(o.arg)),
+                      std::string(o.help).c_str());
+      break;
+  }
+}
+
+po::options_description common_options() {
+  po::options_description d("Common options");
+  for (const auto& o : kCommonOptions) add_option(d, o);
+  return d;
+}
+
+// Records the common options of a parse (before or after the command).
+void take_common(const po::basic_option<char>& o, Invocation& inv) {
+  const std::string v = o.value.empty() ? std::string() : o.value.front();
+  if (o.string_key == "socket") inv.socket = v;
+  else if (o.string_key == "json") inv.json = true;
+  else if (o.string_key == "progress") inv.progress = true;
+  else if (o.string_key == "format") inv.format = v;
+  else if (o.string_key == "help") inv.help = true;
+  else if (o.string_key == "version") inv.version = true;
+}
+
+bool is_yes_no(std::string_view v) { return v == "yes" || v == "no" || v == "true" || v == "false"; }
+
+// What program_options cannot know: `--body no` (a flag with an optional
+// value) and `--name value` of an argument the command does not declare (a
+// daemon command passes it on). Both become `--name=value`.
+std::vector<std::string> join_values(const Invocation& inv, std::vector<std::string> tokens) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string& t = tokens[i];
+    if (!t.starts_with("--") || t.size() < 3 || t.find('=') != std::string::npos) {
+      out.push_back(t);
+      continue;
+    }
+    const std::string name = t.substr(2);
+    const Option* o = find_option(inv.spec, name);
+    const bool next = i + 1 < tokens.size();
+    if (o && o->kind == OptKind::yesno && next && is_yes_no(tokens[i + 1])) {
+      out.push_back(t + "=" + tokens[++i]);
+    } else if (!o && !is_common(name) && (!inv.spec || !inv.spec->offline) && next) {
+      out.push_back(t + "=" + tokens[++i]);
+    } else {
+      out.push_back(t);
+    }
+  }
+  return out;
+}
+
+Invocation parse_command_line(int argc, char** argv) {
+  Invocation inv;
+  inv.socket = std::getenv("SLUIS_ADMIN_SOCKET") ? std::getenv("SLUIS_ADMIN_SOCKET") : "/run/sluis/sluisd.sock";
+  inv.progress = ::isatty(STDERR_FILENO) == 1;
+  // The command is the first bare word; the common options before it may
+  // take a value of their own.
+  int cmd = 1;
+  for (; cmd < argc; ++cmd) {
+    std::string_view a = argv[cmd];
+    if ((a == "--socket" || a == "--format") && cmd + 1 < argc) {
+      ++cmd;
+      continue;
+    }
+    if (!a.starts_with("-") || a == "-") break;
+  }
+  try {
+    std::vector<std::string> before(argv + 1, argv + cmd);
+    auto common = common_options();
+    auto parsed = po::command_line_parser(before).options(common).run();
+    for (const auto& o : parsed.options) take_common(o, inv);
+    if (cmd >= argc) return inv;
+    inv.command = argv[cmd];
+    inv.spec = find_command(inv.command);
+
+    po::options_description desc;
+    desc.add(common);
+    if (inv.spec)
+      for (const auto& o : inv.spec->options) add_option(desc, o);
+    desc.add_options()("__words", po::value<std::vector<std::string>>());
+    po::positional_options_description words;
+    words.add("__words", -1);
+    auto tokens = join_values(inv, std::vector<std::string>(argv + cmd + 1, argv + argc));
+    po::command_line_parser p(tokens);
+    p.options(desc).positional(words);
+    if (!inv.spec || !inv.spec->offline) p.allow_unregistered();
+    auto rest = p.run();
+    for (const auto& o : rest.options) {
+      if (o.unregistered) {
+        std::string key = o.string_key;
+        if (key.empty() || o.value.size() != 1)
+          throw UsageError("expected --name value after the command, got '" +
+                           (o.original_tokens.empty() ? key : o.original_tokens.front()) + "'");
+        inv.extra.emplace_back(key, o.value.front());
+      } else if (o.string_key == "__words") {
+        inv.positional.insert(inv.positional.end(), o.value.begin(), o.value.end());
+      } else if (is_common(o.string_key)) {
+        take_common(o, inv);
+      } else {
+        if (inv.values.count(o.string_key)) throw UsageError("--" + o.string_key + " given twice");
+        inv.values[o.string_key] = o.value.empty() ? "yes" : o.value.front();
+      }
+    }
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  if (inv.format != "table" && inv.format != "csv")
+    throw UsageError("--format takes table or csv, got '" + inv.format + "'");
+  return inv;
+}
+
+void print_options(std::span<const Option> opts, std::ostream& out) {
+  std::size_t w = 0;
+  auto label = [](const Option& o) {
+    std::string s = "--" + std::string(o.name);
+    if (o.kind == OptKind::value) s += " " + std::string(o.arg);
+    if (o.kind == OptKind::yesno) s += "[=yes|no]";
+    return s;
+  };
+  for (const auto& o : opts) w = std::max(w, label(o).size());
+  for (const auto& o : opts) {
+    auto l = label(o);
+    out << "  " << l << std::string(w - l.size() + 2, ' ') << o.help << "\n";
+  }
+}
 
 void usage(std::ostream& out) {
-  out << "usage: sluisctl [--socket PATH] [--json] [--progress] COMMAND [--name value ...]\n"
-         "       sluisctl list-commands   (every command the daemon answers)\n"
-         "       sluisctl overdue [--partner ID] [--as-of YYYY-MM-DD]   (answers owed past their due date)\n"
-         "       sluisctl queue-summary | queue-list [--state S --partner P --law L --type N --from DAY --to DAY "
-         "--destination D --limit N --after CURSOR]\n"
-         "       sluisctl message-show ID [--body] [--unmask]\n"
-         "       sluisctl message-hold|message-release|message-retry|message-requeue|message-delete "
-         "ID|FILTER [--limit N] [--batch N] [--dry-run] [--reason TEXT]\n"
-         "       sluisctl prune [--dry-run] [--limit N] [--batch N]   (bodies of acknowledged/rejected messages past "
-         "store.retention)\n"
-         "       sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] "
-         "[--reference DIR] [--lang nl|en]\n"
-         "       sluisctl rules-list [--type 301..325] [--lang nl|en]   (offline: the rule catalog)\n"
-         "       sluisctl explain CODE [--lang nl|en]   (offline: a retourcode or rule id explained)\n"
-         "       sluisctl ledger-import [--apply] [--json] [--config FILE] PATH...   (301/305/307 into the "
-         "ledger; a dry run without --apply)\n";
+  out << "usage: sluisctl [--socket PATH] [--json] [--format table|csv] [--progress] COMMAND [ARG] [--name value "
+         "...]\n"
+         "       sluisctl COMMAND --help | --help | --version\n\nCommands:\n";
+  std::size_t w = 0;
+  for (const auto& c : kCommands) w = std::max(w, c.name.size());
+  for (const auto& c : kCommands)
+    out << "  " << c.name << std::string(w - c.name.size() + 2, ' ') << c.help << "\n";
+  out << "  (any other command the daemon answers: sluisctl list-commands)\n\nCommon options:\n";
+  print_options(kCommonOptions, out);
+  out << "\nExit codes:\n";
+  for (const auto& e : kExitCodes) out << "  " << e.code << (e.code < 10 ? "   " : "  ") << e.meaning << "\n";
+}
+
+void command_help(const Command& c, std::ostream& out) {
+  out << "usage: sluisctl " << c.name << (c.synopsis.empty() ? "" : " ") << c.synopsis << "\n\n" << c.help << "\n";
+  if (!c.options.empty()) {
+    out << "\nOptions:\n";
+    print_options(c.options, out);
+  }
+  out << "\nCommon options: --socket PATH, --json, --format table|csv, --progress, --help (sluisctl --help)\n";
 }
 
 std::string slurp(const std::string& path, bool& ok) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    ok = !std::cin.bad();
+    return ss.str();
+  }
   std::ifstream in(path, std::ios::binary);
   ok = static_cast<bool>(in);
   std::ostringstream ss;
@@ -112,42 +299,16 @@ std::string slurp(const std::string& path, bool& ok) {
   return ss.str();
 }
 
-// Offline validation with sluisd's own validator:
-//   sluisctl validate [--law iwmo|ijw] [--json] FILE... [--config FILE] [--schemas DIR] [--reference DIR]
-//                     [--lang nl|en]
-// runs the XSD and the rules (as sluisd does; --reference names the directory
-// with cbs-gemeenten.csv and productcodes.csv for TR378/TR381) and prints
-// VALID or INVALID per file with every finding explained in Dutch and in
-// English (--lang nl|en: one of them; --json: one JSON object per file, one
-// per line, with both); exit 0 all valid, 1 any invalid, 2 on usage or I/O
-// errors.
-int validate(int argc, char** argv, int i, bool json) {
-  constexpr int kExitValidateUsage = 2;
-  std::vector<std::string> files;
-  std::string config_file, schemas_dir, reference_dir, lang, law;  // lang empty: both
-  for (; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if ((a == "--config" || a == "--schemas" || a == "--lang" || a == "--law" || a == "--reference") &&
-        i + 1 < argc) {
-      (a == "--config"      ? config_file
-       : a == "--schemas"   ? schemas_dir
-       : a == "--reference" ? reference_dir
-       : a == "--lang"      ? lang
-                            : law) = argv[++i];
-    } else if (a == "--json") {
-      json = true;
-    } else if (a.starts_with("--")) {
-      std::cerr << "sluisctl validate: unknown option " << a << "\n";
-      return kExitValidateUsage;
-    } else {
-      files.emplace_back(a);
-    }
-  }
-  if (files.empty() || (!lang.empty() && lang != "nl" && lang != "en") ||
-      (!law.empty() && !sluis::standard::parse_law(law))) {
-    usage(std::cerr);
-    return kExitValidateUsage;
-  }
+// ---------------------------------------------------------------- offline
+
+// sluisctl validate (see the header comment and validation.md).
+int validate(const Invocation& inv) {
+  const std::string config_file = inv.value("config"), schemas_dir = inv.value("schemas"),
+                    reference_dir = inv.value("reference"), lang = inv.value("lang"), law = inv.value("law");
+  const bool json = inv.json;
+  if (inv.positional.empty()) throw UsageError("validate needs at least one FILE (- for standard input)");
+  if (!lang.empty() && lang != "nl" && lang != "en") throw UsageError("--lang takes nl or en");
+  if (!law.empty() && !sluis::standard::parse_law(law)) throw UsageError("--law takes iwmo or ijw");
   sluis::config::SchemasConfig cfg;
   sluis::config::ReferenceConfig ref_cfg;
   try {
@@ -156,8 +317,7 @@ int validate(int argc, char** argv, int i, bool json) {
     cfg = full.schemas;
     ref_cfg = full.reference;
   } catch (const sluis::config::ConfigError& e) {
-    std::cerr << e.what() << "\n";
-    return kExitValidateUsage;
+    throw ConfigFailure(e.what());
   }
   // The rules run as in sluisd; without the reference lists the external-list
   // rules (TR378, TR381) are skipped, and said so.
@@ -182,18 +342,15 @@ int validate(int argc, char** argv, int i, bool json) {
   }
   sluis::xml::XercesRuntime runtime;
   auto set = sluis::xml::SchemaSet::load(cfg);
-  if (!set) {
-    std::cerr << "sluisctl validate: " << set.error().text << "\n";
-    return kExitValidateUsage;
-  }
+  if (!set) throw ConfigFailure(set.error().text);
   sluis::xml::Validator validator(*set, cfg);
-  bool all_valid = true, io_error = false;
-  for (const auto& f : files) {
+  bool all_valid = true, unreadable = false;
+  for (const auto& f : inv.positional) {
     bool ok = false;
     std::string doc = slurp(f, ok);
     if (!ok) {
       std::cerr << "sluisctl validate: cannot read " << f << "\n";
-      io_error = true;
+      unreadable = true;
       continue;
     }
     auto out = sluis::intake::judge(validator, doc, today, reference.get());
@@ -219,63 +376,53 @@ int validate(int argc, char** argv, int i, bool json) {
         std::cout << "  " << (lang == "nl" ? fd.nl : fd.en) << "\n";
     }
   }
-  if (io_error) return kExitValidateUsage;
-  return all_valid ? 0 : 1;
+  if (unreadable) return kExitUsage;  // the command line named a file that is not there
+  return all_valid ? kExitOk : kExitNo;
 }
 
 // The rule catalog needs no daemon: it is compiled in.
-//   sluisctl rules-list [--type N]   every rule (or those for message N): id, level, retourcode, messages, text
-//   sluisctl explain CODE            a retourcode or rule id: the standard's text, the rules, how to fix
-int offline_rules(const std::string& command, int argc, char** argv, int i, bool json) {
-  constexpr int kExitOfflineUsage = 2;
-  std::string code, lang = "nl";
-  int type = 0;
-  for (; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--type" && i + 1 < argc) {
-      type = std::atoi(argv[++i]);
-      if (!sluis::standard::find_message(sluis::standard::Law::ijw, type)) {
-        std::cerr << "sluisctl " << command << ": no message type " << argv[i] << " (301 ... 325)\n";
-        return kExitOfflineUsage;
-      }
-    } else if (a == "--lang" && i + 1 < argc) {
-      lang = argv[++i];
-    } else if (a == "--json") {
-      json = true;
-    } else if (!a.starts_with("--") && command == "explain" && code.empty()) {
-      code = a;
-    } else {
-      usage(std::cerr);
-      return kExitOfflineUsage;
+int offline_rules(const Invocation& inv) {
+  const std::string lang = inv.value("lang", "nl");
+  if (lang != "nl" && lang != "en") throw UsageError("--lang takes nl or en");
+  if (inv.command == "rules-list") {
+    if (!inv.positional.empty()) throw UsageError("rules-list takes no bare arguments");
+    int type = 0;
+    if (inv.has("type")) {
+      type = std::atoi(inv.value("type").c_str());
+      if (!sluis::standard::find_message(sluis::standard::Law::ijw, type))
+        throw UsageError("no message type " + inv.value("type") + " (301 ... 325)");
     }
-  }
-  if (command == "rules-list") {
     auto rules = sluis::rules::rules_for(type);
-    if (json) {
+    if (inv.json) {
       boost::json::array arr;
       for (const auto* r : rules) arr.push_back(sluis::rules::to_json(*r));
       std::cout << boost::json::serialize(boost::json::object{{"rules", arr}, {"version", sluis::rules::kRuleSetVersion}})
                 << "\n";
-      return 0;
+      return kExitOk;
     }
-    std::cout << "rule set " << sluis::rules::kRuleSetVersion << ", " << rules.size() << " rules\n";
+    Table t{{"RULE", "RETOURCODE", "LEVEL", "MESSAGES", "TEXT"}, {}};
     for (const auto* r : rules)
-      std::cout << r->id << "  " << r->retourcode << "  " << sluis::rules::to_string(r->level) << "  [" << r->messages
-                << "]  " << (lang == "en" ? r->en : r->nl) << "\n";
-    return 0;
+      t.rows.push_back({std::string(r->id), std::string(r->retourcode), std::string(sluis::rules::to_string(r->level)),
+                        std::string(r->messages), std::string(lang == "en" ? r->en : r->nl)});
+    if (inv.format == "csv") {
+      t.header = {"id", "retourcode", "level", "messages", "text"};
+      print_csv(t, std::cout);
+      return kExitOk;
+    }
+    print_table(t, std::cout);
+    std::cout << "-- " << rules.size() << " rules (rule set " << sluis::rules::kRuleSetVersion << ")\n";
+    return kExitOk;
   }
-  if (code.empty()) {
-    usage(std::cerr);
-    return kExitOfflineUsage;
-  }
+  if (inv.positional.size() != 1) throw UsageError("explain takes one CODE (a retourcode or a rule id)");
+  const std::string code = inv.positional.front();
   auto e = sluis::rules::explain(code);
   if (!e) {
     std::cerr << "sluisctl explain: " << code << " is no retourcode of 3.2 and no rule sluis knows\n";
-    return 1;
+    return kExitNo;
   }
-  if (json) {
+  if (inv.json) {
     std::cout << boost::json::serialize(sluis::rules::to_json(*e)) << "\n";
-    return 0;
+    return kExitOk;
   }
   bool en = lang == "en";
   std::cout << e->code << "  " << (e->retourcode ? (en ? e->retourcode->text_en : e->retourcode->text_nl) : "") << "\n";
@@ -283,8 +430,92 @@ int offline_rules(const std::string& command, int argc, char** argv, int i, bool
   for (const auto& id : e->elsewhere)
     std::cout << "  " << id << (en ? ": checked against earlier messages" : ": controle tegen eerdere berichten") << "\n";
   std::cout << "  " << (en ? e->hint_en : e->hint_nl) << "\n";
-  return 0;
+  return kExitOk;
 }
+
+// sluisctl ledger-import (see the header comment).
+int ledger_import(const Invocation& inv) {
+  const bool json = inv.json, apply = inv.has("apply");
+  const std::string config_file = inv.value("config", "/etc/sluis/sluisd.toml");
+  if (inv.positional.empty()) throw UsageError("ledger-import needs at least one PATH");
+  std::vector<sluis::intake::ImportDocument> docs;
+  for (const auto& p : inv.positional) {
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::is_directory(p)) {
+      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
+        if (e.is_regular_file() && (e.path().extension() == ".xml" || e.path().extension() == ".csv"))
+          files.push_back(e.path());
+      std::sort(files.begin(), files.end());
+    } else {
+      files.emplace_back(p);
+    }
+    for (const auto& f : files) {
+      bool ok = false;
+      std::string body = slurp(f.string(), ok);
+      if (!ok) throw UsageError("cannot read " + f.string());
+      if (f.extension() == ".csv") {
+        auto rows = sluis::intake::csv_documents(body, f.string(), sluis::core::dutch_date(std::chrono::system_clock::now()));
+        for (auto& r : rows) docs.push_back(std::move(r));
+        continue;
+      }
+      sluis::intake::ImportDocument d;
+      d.name = f.string();
+      d.body = std::move(body);
+      docs.push_back(std::move(d));
+    }
+  }
+  sluis::config::Config cfg;
+  std::shared_ptr<const sluis::rules::ReferenceData> reference;
+  try {
+    cfg = sluis::config::load_config(config_file);
+    reference = sluis::rules::load_reference(cfg.reference);
+  } catch (const std::exception& e) {
+    throw ConfigFailure(e.what());
+  }
+  sluis::xml::XercesRuntime runtime;
+  auto set = sluis::xml::SchemaSet::load(cfg.schemas);
+  if (!set) throw ConfigFailure(set.error().text);
+  sluis::xml::Validator validator(*set, cfg.schemas);
+  sluis::store::SqliteOptions so;
+  so.path = cfg.store.path.string();
+  so.recover = false;  // the daemon may be running: its deliveries are its own
+  auto store = sluis::store::open_sqlite(so);
+  if (!store) throw ConfigFailure("the store " + so.path + ": " + store.error().text);
+  sluis::intake::ImportOptions opts;
+  opts.apply = apply;
+  opts.bsn_key = cfg.secrets.bsn_hash_key.reveal();
+  opts.today = sluis::core::dutch_date(std::chrono::system_clock::now());
+  opts.actor = "sluisctl";
+  opts.uid = static_cast<long>(::getuid());
+  auto results = sluis::intake::ledger_import(**store, validator, reference.get(), std::move(docs), opts);
+  (*store)->close();
+  if (!results) {
+    std::cerr << "sluisctl ledger-import: " << results.error().text << " (nothing imported)\n";
+    return kExitNo;
+  }
+  std::size_t imported = 0;
+  for (const auto& r : *results) {
+    imported += r.imported;
+    if (json) {
+      boost::json::object o{{"file", r.name}, {"type", r.type}, {"imported", r.imported},
+                            {"findings", sluis::xml::to_json(r.findings)}};
+      std::cout << boost::json::serialize(o) << "\n";
+      continue;
+    }
+    std::cout << r.name << ": " << (r.imported ? (apply ? "imported" : "would be imported") : "REFUSED");
+    if (r.type) std::cout << " (" << r.type << ")";
+    std::cout << "\n";
+    for (const auto& f : r.findings) std::cout << "  " << f.nl << "\n";
+  }
+  const std::size_t refused = results->size() - imported;
+  if (!json)
+    std::cout << results->size() << " documents: " << imported << (apply ? " imported, " : " would be imported, ")
+              << refused << " refused"
+              << (apply ? "\n" : " (dry run: nothing written; run again with --apply to import)\n");
+  return refused == 0 ? kExitOk : kExitNo;
+}
+
+// ---------------------------------------------------------------- answers
 
 void print_value(const boost::json::value& v, const std::string& indent, std::ostream& out);
 
@@ -322,201 +553,383 @@ void print_value(const boost::json::value& v, const std::string& indent, std::os
   }
 }
 
-}  // namespace
-
-// sluisctl ledger-import (see the header comment).
-int ledger_import(int argc, char** argv, int i, bool json) {
-  constexpr int kExitImportUsage = 2;
-  std::vector<std::string> paths;
-  std::string config_file = "/etc/sluis/sluisd.toml";
-  bool apply = false;
-  for (; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--config" && i + 1 < argc) config_file = argv[++i];
-    else if (a == "--apply") apply = true;
-    else if (a == "--json") json = true;
-    else if (a.starts_with("--")) {
-      std::cerr << "sluisctl ledger-import: unknown option " << a << "\n";
-      return kExitImportUsage;
-    } else paths.emplace_back(a);
-  }
-  if (paths.empty()) {
-    usage(std::cerr);
-    return kExitImportUsage;
-  }
-  std::vector<sluis::intake::ImportDocument> docs;
-  for (const auto& p : paths) {
-    std::vector<std::filesystem::path> files;
-    if (std::filesystem::is_directory(p)) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
-        if (e.is_regular_file() && (e.path().extension() == ".xml" || e.path().extension() == ".csv"))
-          files.push_back(e.path());
-      std::sort(files.begin(), files.end());
-    } else {
-      files.emplace_back(p);
-    }
-    for (const auto& f : files) {
-      bool ok = false;
-      std::string body = slurp(f.string(), ok);
-      if (!ok) {
-        std::cerr << "sluisctl ledger-import: cannot read " << f.string() << "\n";
-        return kExitImportUsage;
-      }
-      if (f.extension() == ".csv") {
-        auto rows = sluis::intake::csv_documents(body, f.string(), sluis::core::dutch_date(std::chrono::system_clock::now()));
-        for (auto& r : rows) docs.push_back(std::move(r));
-        continue;
-      }
-      sluis::intake::ImportDocument d;
-      d.name = f.string();
-      d.body = std::move(body);
-      docs.push_back(std::move(d));
-    }
-  }
-  try {
-    auto cfg = sluis::config::load_config(config_file);
-    auto reference = sluis::rules::load_reference(cfg.reference);
-    sluis::xml::XercesRuntime runtime;
-    auto set = sluis::xml::SchemaSet::load(cfg.schemas);
-    if (!set) {
-      std::cerr << "sluisctl ledger-import: " << set.error().text << "\n";
-      return kExitImportUsage;
-    }
-    sluis::xml::Validator validator(*set, cfg.schemas);
-    sluis::store::SqliteOptions so;
-    so.path = cfg.store.path.string();
-    so.recover = false;  // the daemon may be running: its deliveries are its own
-    auto store = sluis::store::open_sqlite(so);
-    if (!store) {
-      std::cerr << "sluisctl ledger-import: " << store.error().text << "\n";
-      return kExitImportUsage;
-    }
-    sluis::intake::ImportOptions opts;
-    opts.apply = apply;
-    opts.bsn_key = cfg.secrets.bsn_hash_key.reveal();
-    opts.today = sluis::core::dutch_date(std::chrono::system_clock::now());
-    opts.actor = "sluisctl";
-    opts.uid = static_cast<long>(::getuid());
-    auto results = sluis::intake::ledger_import(**store, validator, reference.get(), std::move(docs), opts);
-    (*store)->close();
-    if (!results) {
-      std::cerr << "sluisctl ledger-import: " << results.error().text << " (nothing imported)\n";
-      return kExitImportUsage;
-    }
-    std::size_t imported = 0;
-    for (const auto& r : *results) {
-      imported += r.imported;
-      if (json) {
-        boost::json::object o{{"file", r.name}, {"type", r.type}, {"imported", r.imported},
-                              {"findings", sluis::xml::to_json(r.findings)}};
-        std::cout << boost::json::serialize(o) << "\n";
-        continue;
-      }
-      std::cout << r.name << ": " << (r.imported ? (apply ? "imported" : "would be imported") : "REFUSED");
-      if (r.type) std::cout << " (" << r.type << ")";
-      std::cout << "\n";
-      for (const auto& f : r.findings) std::cout << "  " << f.nl << "\n";
-    }
-    const std::size_t refused = results->size() - imported;
-    if (!json)
-      std::cout << results->size() << " documents: " << imported << (apply ? " imported, " : " would be imported, ")
-                << refused << " refused"
-                << (apply ? "\n" : " (dry run: nothing written; run again with --apply to import)\n");
-    return refused == 0 ? 0 : 1;
-  } catch (const std::exception& e) {
-    std::cerr << "sluisctl ledger-import: " << e.what() << "\n";
-    return kExitImportUsage;
-  }
+// A member as text: strings as they are, numbers and booleans as JSON.
+std::string text(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || v->is_null()) return {};
+  if (v->is_string()) return std::string(v->as_string());
+  return boost::json::serialize(*v);
 }
 
-int main(int argc, char** argv) {
-  sluis::core::set_log_element_masks(&sluis::standard::personal_mask);  // as sluisd (app.cpp)
-  std::string socket = std::getenv("SLUIS_ADMIN_SOCKET") ? std::getenv("SLUIS_ADMIN_SOCKET")
-                                                        : "/run/sluis/sluisd.sock";
-  bool json = false;
-  bool progress = ::isatty(STDERR_FILENO) == 1;
-  int i = 1;
-  for (; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--socket" && i + 1 < argc) {
-      socket = argv[++i];
-    } else if (a == "--progress") {
-      progress = true;
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "--help" || a == "-h") {
-      usage(std::cout);
-      return 0;
-    } else if (a.starts_with("-")) {
-      std::cerr << "sluisctl: unknown option " << a << "\n";
-      usage(std::cerr);
-      return kExitUsage;
-    } else {
-      break;
+const boost::json::array& array_of(const boost::json::object& o, std::string_view key) {
+  static const boost::json::array kNone;
+  const auto* v = o.if_contains(key);
+  return v && v->is_array() ? v->as_array() : kNone;
+}
+
+const boost::json::object& object_of(const boost::json::value& v) {
+  static const boost::json::object kNone;
+  return v.is_object() ? v.as_object() : kNone;
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// What a list command shows: its tables for people, its totals line, and
+// the one table --format csv prints (the full rows, JSON key names).
+struct View {
+  std::vector<Table> tables;
+  std::string totals;
+  Table csv;
+};
+
+std::optional<View> queue_list_view(const boost::json::object& args) {
+  View v;
+  v.tables.push_back({{"ID", "RECEIVED", "LAW", "TYPE", "STATE", "SENDER", "RECEIVER", "DESTINATION", "TRIES", "NOTE"},
+                      {}});
+  v.csv.header = {"id",         "seq",           "received_at",  "law",         "type",      "state",
+                  "sender_partner", "receiver_partner", "from",  "to",          "identificatie", "destination",
+                  "delivery",   "attempts",      "next_attempt_at", "hold_reason", "last_error", "shadow"};
+  std::map<std::string, std::size_t> per_state;
+  for (const auto& e : array_of(args, "messages")) {
+    const auto& m = object_of(e);
+    std::string note;
+    auto add = [&](const std::string& s) { note += (note.empty() ? "" : "; ") + s; };
+    if (auto h = text(m, "hold_reason"); !h.empty() && h != "none") add("hold: " + h);
+    if (auto n = text(m, "next_attempt_at"); !n.empty()) add("next " + dutch_time(n));
+    if (auto l = text(m, "last_error"); !l.empty()) add(l);
+    if (text(m, "shadow") == "true") add("shadow");
+    ++per_state[text(m, "state")];
+    v.tables[0].rows.push_back({text(m, "id"), dutch_time(text(m, "received_at")), text(m, "law"), text(m, "type"),
+                                text(m, "state"), text(m, "sender_partner"), text(m, "receiver_partner"),
+                                text(m, "destination"), text(m, "attempts"), note});
+    std::vector<std::string> row;
+    for (const auto& k : v.csv.header)
+      row.push_back(k.ends_with("_at") ? dutch_time(text(m, k), true) : text(m, k));
+    v.csv.rows.push_back(std::move(row));
+  }
+  v.totals = "-- " + plural(v.tables[0].rows.size(), "message", "messages");
+  std::string states;
+  for (const auto& [s, n] : per_state) states += (states.empty() ? ": " : ", ") + std::to_string(n) + " " + s;
+  v.totals += states;
+  if (auto next = text(args, "next"); !next.empty()) v.totals += "; more: run again with --after " + next;
+  return v;
+}
+
+std::optional<View> queue_summary_view(const boost::json::object& args) {
+  View v;
+  Table states{{"STATE", "MESSAGES"}, {}}, dests{{"DESTINATION", "STATE", "MESSAGES"}, {}};
+  std::istringstream order{std::string(kStates)};
+  const auto* so = args.if_contains("states");
+  for (std::string s; order >> s;)
+    if (so && so->is_object() && so->as_object().contains(s)) states.rows.push_back({s, text(so->as_object(), s)});
+  v.csv.header = {"destination", "state", "messages"};
+  if (const auto* d = args.if_contains("destinations"); d && d->is_object())
+    for (const auto& [dest, per] : d->as_object())
+      for (const auto& [s, n] : object_of(per)) {
+        dests.rows.push_back({std::string(dest), std::string(s), boost::json::serialize(n)});
+        v.csv.rows.push_back(dests.rows.back());
+      }
+  v.tables = {states, dests};
+  v.totals = "-- " + plural(static_cast<std::size_t>(std::atoll(text(args, "total").c_str())), "message", "messages");
+  return v;
+}
+
+std::optional<View> orphan_list_view(const boost::json::object& args) {
+  View v;
+  Table t{{"MESSAGE", "LAW", "GEMEENTE", "TOEWIJZINGNUMMER"}, {}};
+  v.csv.header = {"message", "law", "gemeente", "toewijzing_nummer"};
+  for (const auto& e : array_of(args, "orphans")) {
+    const auto& o = object_of(e);
+    t.rows.push_back({text(o, "message"), text(o, "law"), text(o, "gemeente"), text(o, "toewijzing_nummer")});
+    v.csv.rows.push_back(t.rows.back());
+  }
+  v.totals = "-- " + plural(t.rows.size(), "allocation awaited", "allocations awaited");
+  v.tables = {t};
+  return v;
+}
+
+std::optional<View> overdue_view(const boost::json::object& args) {
+  View v;
+  Table t{{"PARTNER", "MESSAGE", "KIND", "RULE", "TYPE", "OWED TO", "RECEIVED", "DUE", "DAYS"}, {}};
+  v.csv.header = {"partner",     "message",  "kind",     "rule",          "law",          "type",
+                  "owed_by_code", "owed_to",  "owed_to_code", "received", "due", "overdue_since", "days_overdue"};
+  if (const auto* p = args.if_contains("partners"); p && p->is_object())
+    for (const auto& [partner, rows] : p->as_object())
+      for (const auto& e : rows.is_array() ? rows.as_array() : boost::json::array{}) {
+        const auto& o = object_of(e);
+        t.rows.push_back({std::string(partner), text(o, "message"), text(o, "kind"), text(o, "rule"),
+                          text(o, "law") + " " + text(o, "type"), text(o, "owed_to"), text(o, "received"),
+                          text(o, "due"), text(o, "days_overdue")});
+        std::vector<std::string> row{std::string(partner)};
+        for (std::size_t i = 1; i < v.csv.header.size(); ++i) row.push_back(text(o, v.csv.header[i]));
+        v.csv.rows.push_back(std::move(row));
+      }
+  v.totals = "-- " + plural(t.rows.size(), "answer", "answers") + " overdue on " + text(args, "as_of");
+  v.tables = {t};
+  return v;
+}
+
+std::optional<View> list_commands_view(const boost::json::object& args) {
+  View v;
+  Table t{{"COMMAND", "ACCESS", "HELP"}, {}};
+  std::size_t daemon = 0, offline = 0;
+  const auto* cmds = args.if_contains("commands");
+  const auto* access = args.if_contains("access");
+  if (cmds && cmds->is_object())
+    for (const auto& [name, help] : cmds->as_object()) {
+      t.rows.push_back({std::string(name), access && access->is_object() ? text(access->as_object(), name) : "",
+                        help.is_string() ? std::string(help.as_string()) : ""});
+      ++daemon;
+    }
+  for (const auto& c : kCommands)
+    if (c.offline) {
+      t.rows.push_back({std::string(c.name), "offline", std::string(c.help)});
+      ++offline;
+    }
+  v.csv = {{"command", "access", "help"}, t.rows};
+  v.totals = "-- " + plural(daemon + offline, "command", "commands") + ": " + std::to_string(daemon) +
+             " answered by the daemon, " + std::to_string(offline) + " offline (no daemon needed)";
+  v.tables = {t};
+  return v;
+}
+
+// The message actions: what changed, what was left and what was refused.
+std::optional<View> action_view(const boost::json::object& args) {
+  if (!args.contains("changed") && !args.contains("refused")) return std::nullopt;
+  View v;
+  const bool dry = text(args, "dry_run") == "true";
+  Table t{{"ID", "OUTCOME", "FROM", "TO", "REASON"}, {}};
+  for (const auto& e : array_of(args, "changed")) {
+    const auto& o = object_of(e);
+    t.rows.push_back({text(o, "id"), dry ? "would change" : "changed", text(o, "from"), text(o, "to"), ""});
+  }
+  const std::size_t changed = t.rows.size();
+  for (const auto& e : array_of(args, "unchanged")) {
+    const auto& o = object_of(e);
+    t.rows.push_back({text(o, "id"), "unchanged", text(o, "state"), text(o, "state"), ""});
+  }
+  const std::size_t unchanged = t.rows.size() - changed;
+  for (const auto& e : array_of(args, "refused")) {
+    const auto& o = object_of(e);
+    t.rows.push_back({text(o, "id"), "refused", text(o, "state"), "", text(o, "reason")});
+  }
+  const std::size_t refused = t.rows.size() - changed - unchanged;
+  v.csv = {{"id", "outcome", "from", "to", "reason"}, t.rows};
+  v.totals = "-- " + std::to_string(changed) + (dry ? " would change, " : " changed, ") + std::to_string(unchanged) +
+             " unchanged, " + std::to_string(refused) + " refused" +
+             (text(args, "more") == "true" ? "; the filter selects more: run again" : "") +
+             (dry ? " (dry run: nothing changed)" : "");
+  v.tables = {t};
+  return v;
+}
+
+std::optional<View> view_of(std::string_view command, const boost::json::object& args) {
+  if (command == "queue-list") return queue_list_view(args);
+  if (command == "queue-summary") return queue_summary_view(args);
+  if (command == "orphan-list") return orphan_list_view(args);
+  if (command == "overdue") return overdue_view(args);
+  if (command == "list-commands") return list_commands_view(args);
+  if (command.starts_with("message-") && command != "message-show") return action_view(args);
+  return std::nullopt;
+}
+
+bool is_time_key(std::string_view k) { return k == "at" || k.ends_with("_at"); }
+
+// message-show: the whole record, one field a line (times Dutch local), the
+// findings, the history as a table and the body last.
+void print_message(const boost::json::object& m, std::ostream& out) {
+  std::size_t w = 0;
+  for (const auto& [k, v] : m)
+    if (!v.is_array() && !v.is_object() && k != "body") w = std::max(w, k.size());
+  for (const auto& [k, v] : m) {
+    if (v.is_array() || v.is_object() || k == "body") continue;
+    std::string val = text(m, k);
+    if (is_time_key(k) && !val.empty()) val = dutch_time(val) + " (" + val + ")";
+    out << std::string_view(k) << ":" << std::string(w - k.size() + 1, ' ') << val << "\n";
+  }
+  for (const auto& [k, v] : m) {
+    if (!v.is_array() && !v.is_object()) continue;
+    if (k == "history") continue;
+    out << "\n" << std::string_view(k) << ":";
+    if (v.is_array() && v.as_array().empty()) {
+      out << " (none)\n";
+      continue;
+    }
+    out << "\n";
+    print_value(v, "  ", out);
+  }
+  if (const auto* h = m.if_contains("history"); h && h->is_array()) {
+    out << "\nhistory:\n";
+    Table t{{"SEQ", "AT", "ACTOR", "UID", "ACTION", "DETAIL"}, {}};
+    for (const auto& e : h->as_array()) {
+      const auto& o = object_of(e);
+      t.rows.push_back({text(o, "seq"), dutch_time(text(o, "at")), text(o, "actor"), text(o, "uid"),
+                        text(o, "action"), text(o, "detail")});
+    }
+    print_table(t, out);
+  }
+  if (const auto* b = m.if_contains("body"); b && b->is_string()) out << "\nbody:\n" << std::string_view(b->as_string()) << "\n";
+}
+
+// The answer for people (--format table) or as CSV.
+void print_answer(const Invocation& inv, const sluis::admin::Answer& a) {
+  const bool ok = a.result == sluis::admin::kOk || a.result == sluis::admin::kEmpty;
+  auto view = inv.spec && inv.spec->table ? view_of(inv.command, a.arguments) : std::nullopt;
+  if (inv.format == "csv") {
+    if (!ok) std::cerr << a.text << "\n";
+    if (view) print_csv(view->csv, std::cout);
+    else if (!ok) print_object(a.arguments, "  ", std::cout);
+    return;
+  }
+  if (inv.command == "message-show" && ok) {
+    if (const auto* m = a.arguments.if_contains("message"); m && m->is_object()) {
+      std::cout << a.text << "\n\n";
+      print_message(m->as_object(), std::cout);
+      return;
     }
   }
-  if (i >= argc) {
-    usage(std::cerr);
+  if (!view) {
+    (ok ? std::cout : std::cerr) << a.text << "\n";
+    print_object(a.arguments, "  ", std::cout);
+    return;
+  }
+  // The actions say what they did in their text; a list's totals say it.
+  const bool action = inv.command.starts_with("message-");
+  if (!ok || action) (ok ? std::cout : std::cerr) << a.text << "\n";
+  bool any = false;
+  for (const auto& t : view->tables) any = any || !t.rows.empty();
+  if (!any) {
+    if (ok && !action) std::cout << a.text << "\n";
+    return;
+  }
+  bool first = true;
+  for (const auto& t : view->tables) {
+    if (t.rows.empty()) continue;
+    if (!first) std::cout << "\n";
+    first = false;
+    print_table(t, std::cout);
+  }
+  std::cout << view->totals << "\n";
+}
+
+// `sluisctl NAME --help` for a command sluisctl passes through: the daemon's help text.
+int daemon_help(const Invocation& inv) {
+  sluis::admin::Answer a;
+  try {
+    a = sluis::admin::call(inv.socket, "list-commands");
+  } catch (const std::exception& e) {
+    std::cerr << "sluisctl: " << inv.command << " is no command of sluisctl, and the daemon cannot be asked: "
+              << e.what() << "\n";
+    return kExitUnavailable;
+  }
+  const auto* cmds = a.arguments.if_contains("commands");
+  const auto* help = cmds && cmds->is_object() ? cmds->as_object().if_contains(inv.command) : nullptr;
+  if (!help || !help->is_string()) {
+    std::cerr << "sluisctl: unknown command '" << inv.command << "'; try sluisctl list-commands\n";
     return kExitUsage;
   }
-  std::string command = argv[i++];
-  if (command == "validate") return validate(argc, argv, i, json);
-  if (command == "ledger-import") return ledger_import(argc, argv, i, json);
-  if (command == "rules-list" || command == "explain") return offline_rules(command, argc, argv, i, json);
+  std::cout << "usage: sluisctl " << inv.command << " [--name value ...]\n\n"
+            << std::string_view(help->as_string()) << "\n";
+  return kExitOk;
+}
+
+// The request's arguments: declared options (days as the UTC bounds of the
+// Dutch day), the bare word, and undeclared --name value as they are.
+boost::json::object request_arguments(const Invocation& inv) {
   boost::json::object args;
-  // A few commands take their main argument without a name.
-  static const std::map<std::string, std::string> kPositional = {
-      {"backup", "name"},         {"message-show", "id"},    {"explain", "code"},
-      {"config-test", "file"},    {"message-hold", "id"},    {"message-release", "id"},
-      {"message-retry", "id"},    {"message-requeue", "id"}, {"message-delete", "id"}};
-  // Flags that need no value: "--body" sends body = "yes".
-  static const std::set<std::string, std::less<>> kFlags = {"body", "unmask", "dry-run"};
-  auto is_flag_value = [](std::string_view v) { return v == "yes" || v == "no" || v == "true" || v == "false"; };
-  if (i < argc && !std::string_view(argv[i]).starts_with("--") && kPositional.count(command))
-    args[kPositional.at(command)] = argv[i++];
-  for (; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--json") {  // also after the command: sluisctl overdue --json
-      json = true;
-      continue;
-    }
-    if (a.starts_with("--") && kFlags.count(a.substr(2))) {
-      args[a.substr(2)] = i + 1 < argc && is_flag_value(argv[i + 1]) ? argv[++i] : "yes";
-      continue;
-    }
-    if (!a.starts_with("--") || a.size() < 3 || i + 1 >= argc) {
-      std::cerr << "sluisctl: expected --name value after the command, got '" << a << "'\n";
-      return kExitUsage;
-    }
-    args[a.substr(2)] = argv[++i];
+  if (inv.spec) {
+    if (inv.positional.size() > (inv.spec->positional.empty() ? 0u : 1u))
+      throw UsageError(inv.command + (inv.spec->positional.empty() ? " takes no bare argument, got '"
+                                                                    : " takes one bare argument, got also '") +
+                       inv.positional.back() + "'");
+    if (!inv.positional.empty()) args[inv.spec->positional] = inv.positional.front();
+  } else if (!inv.positional.empty()) {
+    throw UsageError("expected --name value after the command, got '" + inv.positional.front() + "'");
   }
-  try {
-    // Progress of a long command on stderr (a terminal: one updated line);
-    // stdout carries the answer only, as without progress.
-    const bool tty = ::isatty(STDERR_FILENO) == 1;
-    bool shown = false;
-    auto show = [&](std::int64_t done, std::int64_t total, std::string_view text) {
-      std::cerr << (tty ? "\r" : "") << command << ": " << done;
-      if (total > 0) std::cerr << " / " << total;
-      std::cerr << " " << text << (tty ? "" : "\n") << std::flush;
-      shown = true;
-    };
-    sluis::admin::Answer answer = progress ? sluis::admin::call(socket, command, args, show)
-                                           : sluis::admin::call(socket, command, args);
-    if (shown && tty) std::cerr << "\n";
-    if (json) {
-      std::cout << boost::json::serialize(sluis::admin::to_json(answer)) << "\n";
-    } else {
-      (answer.result == 0 ? std::cout : std::cerr) << answer.text << "\n";
-      print_object(answer.arguments, "  ", std::cout);
+  for (const auto& [k, v] : inv.values) {
+    if (k == "from" || k == "to") {
+      auto day = sluis::core::parse_date(v);
+      if (!day) throw UsageError("--" + k + " takes a Dutch day YYYY-MM-DD, got '" + v + "'");
+      auto b = dutch_day_bounds(*day);
+      args[k] = k == "from" ? b.first : b.last;
+      continue;
     }
-    const auto* reason = answer.arguments.if_contains("reason");
-    if (answer.result == sluis::admin::kError && reason && reason->is_string() &&
-        reason->as_string() == sluis::admin::kNotPermitted)
-      return kExitNotPermitted;
-    return answer.result;
+    args[k] = v;
+  }
+  for (const auto& [k, v] : inv.extra) args[k] = v;
+  return args;
+}
+
+int run(int argc, char** argv) {
+  Invocation inv = parse_command_line(argc, argv);
+  if (inv.version) {
+    std::cout << "sluisctl " << SLUIS_VERSION << "\n";
+    return kExitOk;
+  }
+  if (inv.command.empty()) {
+    usage(inv.help ? std::cout : std::cerr);
+    return inv.help ? kExitOk : kExitUsage;
+  }
+  if (inv.help) {
+    if (!inv.spec) return daemon_help(inv);
+    command_help(*inv.spec, std::cout);
+    return kExitOk;
+  }
+  if (inv.format == "csv" && !(inv.spec && inv.spec->table))
+    throw UsageError("--format csv is for the lists (" + [] {
+      std::string s;
+      for (const auto& c : kCommands)
+        if (c.table) s += (s.empty() ? "" : ", ") + std::string(c.name);
+      return s;
+    }() + ")");
+  if (inv.spec && inv.spec->offline) {
+    if (inv.command == "validate") return validate(inv);
+    if (inv.command == "ledger-import") return ledger_import(inv);
+    return offline_rules(inv);
+  }
+  auto args = request_arguments(inv);
+  // Progress of a long command on stderr (a terminal: one updated line);
+  // stdout carries the answer only, as without progress.
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  bool shown = false;
+  auto show = [&](std::int64_t done, std::int64_t total, std::string_view t) {
+    std::cerr << (tty ? "\r" : "") << inv.command << ": " << done;
+    if (total > 0) std::cerr << " / " << total;
+    std::cerr << " " << t << (tty ? "" : "\n") << std::flush;
+    shown = true;
+  };
+  sluis::admin::Answer answer;
+  try {
+    answer = inv.progress ? sluis::admin::call(inv.socket, inv.command, args, show)
+                          : sluis::admin::call(inv.socket, inv.command, args);
   } catch (const std::exception& e) {
     std::cerr << "sluisctl: " << e.what() << "\n";
     return kExitUnavailable;
+  }
+  if (shown && tty) std::cerr << "\n";
+  if (inv.json)
+    std::cout << boost::json::serialize(sluis::admin::to_json(answer)) << "\n";
+  else
+    print_answer(inv, answer);
+  return exit_code(answer, inv.spec && inv.spec->empty_is_no);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sluis::core::set_log_element_masks(&sluis::standard::personal_mask);  // as sluisd (app.cpp)
+  try {
+    return run(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "sluisctl: " << e.what() << " (sluisctl --help)\n";
+    return kExitUsage;
+  } catch (const ConfigFailure& e) {
+    std::cerr << "sluisctl: " << e.what() << "\n";
+    return kExitConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "sluisctl: " << e.what() << "\n";
+    return kExitNo;
   }
 }

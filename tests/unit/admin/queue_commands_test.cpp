@@ -17,6 +17,7 @@
 #include "gateway/admin/server.hpp"
 #include "gateway/admin/store_commands.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/core/clock.hpp"
 #include "tests/support/temp_store.hpp"
 
 using namespace sluis;
@@ -153,6 +154,28 @@ BOOST_AUTO_TEST_CASE(queue_list_refuses_bad_arguments) {
   BOOST_TEST(run("queue-list", {{"type", "999"}}).result == admin::kError);
   BOOST_TEST(run("queue-list", {{"limit", "0"}}).result == admin::kError);
   BOOST_TEST(run("queue-list", {{"law", "wlz"}}).result == admin::kError);
+}
+
+// sluisctl sends the bounds of a Dutch day as UTC instants: both inclusive,
+// to the millisecond, next to the UTC days of before.
+BOOST_AUTO_TEST_CASE(queue_list_takes_utc_instants_as_bounds) {
+  add("I-1", State::queued, "dest-a");
+  auto all = run("queue-list");
+  BOOST_REQUIRE(all.result == admin::kOk);
+  const std::string at(all.arguments.at("messages").as_array()[0].at("received_at").as_string());
+  const auto t = *core::parse_utc_text(at);
+  const auto ms = std::chrono::milliseconds(1);
+  auto count = [&](const std::string& from, const std::string& to) {
+    auto a = run("queue-list", {{"from", from}, {"to", to}});
+    return a.result == admin::kOk ? a.arguments.at("count").as_int64() : a.result == admin::kEmpty ? 0 : -1;
+  };
+  BOOST_TEST(count(at, at) == 1);
+  BOOST_TEST(count(core::utc_text(t + ms), core::utc_text(t + 1000 * ms)) == 0);
+  BOOST_TEST(count(core::utc_text(t - 1000 * ms), core::utc_text(t - ms)) == 0);
+  BOOST_TEST(count(at.substr(0, 10), core::utc_text(t)) == 1);  // a day and an instant
+  BOOST_TEST(count(at.substr(0, 19) + "Z", at.substr(0, 10)) == 1);  // no fraction: the store's form
+  BOOST_TEST(count(core::utc_text(t + ms), core::utc_text(t)) == -1);  // to before from
+  BOOST_TEST(count(at.substr(0, 10) + "T25:00:00Z", "") == -1);
 }
 
 BOOST_AUTO_TEST_CASE(message_show_has_history_and_no_body_by_default) {
