@@ -205,7 +205,10 @@ Invocation parse_command_line(int argc, char** argv) {
   try {
     std::vector<std::string> before(argv + 1, argv + cmd);
     auto common = common_options();
-    auto parsed = po::command_line_parser(before).options(common).run();
+    // No abbreviations: `--dest` is no --destination (an argument passed
+    // through must reach the daemon under the name given).
+    const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    auto parsed = po::command_line_parser(before).options(common).style(style).run();
     for (const auto& o : parsed.options) take_common(o, inv);
     if (cmd >= argc) return inv;
     inv.command = argv[cmd];
@@ -220,7 +223,7 @@ Invocation parse_command_line(int argc, char** argv) {
     words.add("__words", -1);
     auto tokens = join_values(inv, std::vector<std::string>(argv + cmd + 1, argv + argc));
     po::command_line_parser p(tokens);
-    p.options(desc).positional(words);
+    p.options(desc).positional(words).style(style);
     if (!inv.spec || !inv.spec->offline) p.allow_unregistered();
     auto rest = p.run();
     for (const auto& o : rest.options) {

@@ -250,6 +250,8 @@ BOOST_AUTO_TEST_CASE(arguments_reach_the_daemon_as_before) {
   // An argument sluisctl does not declare goes through as a string (the daemon judges it) ...
   BOOST_TEST(run({"queue-list", "--sort", "newest"}).exit_code == 0);
   BOOST_TEST(args().at("sort").as_string() == "newest");
+  BOOST_TEST(run({"queue-list", "--dest", "x"}).exit_code == 0);  // no abbreviation of --destination
+  BOOST_TEST((args() == boost::json::object{{"dest", "x"}}));
   // ... and so does a command sluisctl does not know.
   BOOST_TEST(run({"frobnicate", "--level", "3", "--mode=fast"}).exit_code == 0);
   BOOST_TEST(daemon.request().at("command").as_string() == "frobnicate");
