@@ -22,6 +22,10 @@ Local::socket send_request(asio::io_context& ioc, const std::filesystem::path& s
   Local::socket s(ioc);
   boost::system::error_code ec;
   s.connect(Local::endpoint(socket.string()), ec);
+  if (ec == boost::system::errc::permission_denied)
+    throw SocketRefused("the admin socket " + socket.string() +
+                        " refuses this user (permission denied): admin commands are for root, sluisd's user "
+                        "and members of admin.group");
   if (ec)
     throw std::runtime_error("cannot connect to the admin socket " + socket.string() + ": " +
                              ec.message());

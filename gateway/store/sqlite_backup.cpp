@@ -12,6 +12,7 @@ namespace sluis::store {
 
 namespace {
 
+using sqlite::create_private_file;
 using sqlite::db_error;
 
 struct Conn {
@@ -41,10 +42,10 @@ core::Result<BackupResult> copy(const BackupRequest& r) {
   if (sqlite3_open_v2(r.source.c_str(), &src.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
     return db_error(src.db, "cannot open " + r.source + " for the backup");
   sqlite3_busy_timeout(src.db, 5000);
-  // A fresh file only: O_EXCL semantics through SQLite's open are not
-  // available, so the caller gives a name in a private directory.
-  if (std::error_code ec; std::filesystem::exists(r.target, ec))
-    return core::make_error(core::Errc::store_backup_exists, r.target + " exists; name a new file");
+  // A fresh file only, created 0600 with O_EXCL before SQLite opens it.
+  auto made = create_private_file(r.target);
+  if (!made) return made.error();
+  if (!*made) return core::make_error(core::Errc::store_backup_exists, r.target + " exists; name a new file");
   if (sqlite3_open_v2(r.target.c_str(), &dst.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                       nullptr) != SQLITE_OK)
     return db_error(dst.db, "cannot create " + r.target);

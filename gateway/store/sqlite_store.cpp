@@ -51,6 +51,9 @@ core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
     return core::make_error(core::Errc::store_sqlite,
                             "cannot open the store " + o.path + ": " + e.what());
   }
+  if (o.path != ":memory:" && !o.path.starts_with("file:")) {
+    if (auto made = sqlite::create_private_file(o.path); !made) return made.error();
+  }
   int rc = sqlite3_open_v2(o.path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                            vfs.c_str());

@@ -1,5 +1,10 @@
 #include "gateway/store/sqlite_util.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <unordered_map>
 
 namespace sluis::store::sqlite {
@@ -71,6 +76,16 @@ core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, co
   s.bind_null_if_empty(5, message_id).bind_null_if_empty(6, detail);
   if (s.step() != SQLITE_DONE) return db_error(db, "audit");
   return {};
+}
+
+core::Result<bool> create_private_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return false;
+    return core::make_error(core::Errc::store_sqlite, "cannot create " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return true;
 }
 
 }  // namespace sluis::store::sqlite

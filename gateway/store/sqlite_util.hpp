@@ -143,6 +143,13 @@ class Stmt {
 
 // A law column that holds no law ("iwmo", "ijw"): the store is damaged. An
 // error, never a default law.
+// Creates `path` empty with mode 0600 (O_EXCL) before SQLite opens it, so a
+// store or a backup holding personal data is private to sluisd's user whatever
+// the umask; SQLite gives its -wal and -shm files the database file's mode.
+// Answers false when the file already exists (nothing created), an error when
+// it cannot be created.
+core::Result<bool> create_private_file(const std::string& path);
+
 inline core::Error bad_law(const char* what) {
   return core::make_error(core::Errc::store_corrupt, std::string(what) + ": a stored law is neither iwmo nor ijw");
 }

@@ -36,7 +36,8 @@ inline constexpr ExitCode kExitCodes[] = {
     {kExitUnavailable, "the admin socket cannot be reached (the daemon is not running, or the path is wrong)"},
     {kExitNotPermitted,
      "the daemon refused the command to this user (the answer's arguments.reason is \"not_permitted\": the "
-     "command is for root, sluisd's own user and admin.group only)"},
+     "command is for root, sluisd's own user and admin.group only), or the admin socket's permissions "
+     "refuse this user's connection"},
     {kExitConfig,
      "the configuration file of an offline command, or what it names (schema packs, reference lists, the "
      "store), cannot be loaded"},

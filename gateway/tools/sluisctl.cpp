@@ -907,6 +907,9 @@ int run(int argc, char** argv) {
   try {
     answer = inv.progress ? sluis::admin::call(inv.socket, inv.command, args, show)
                           : sluis::admin::call(inv.socket, inv.command, args);
+  } catch (const sluis::admin::SocketRefused& e) {
+    std::cerr << "sluisctl: " << e.what() << "\n";
+    return kExitNotPermitted;
   } catch (const std::exception& e) {
     std::cerr << "sluisctl: " << e.what() << "\n";
     return kExitUnavailable;

@@ -6,14 +6,16 @@ SLUIS_PACKAGES=(
   build-essential cmake pkg-config
   libboost1.81-dev libboost-test1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libxerces-c-dev libssl-dev libsqlite3-dev libsystemd-dev libtomlplusplus-dev libfmt-dev
-  tzdata openssl curl ca-certificates python3 libxml2-utils systemd
+  tzdata openssl curl file ca-certificates python3 libxml2-utils systemd
 )
 
 # What only the tests need besides: a JDK for the Java HTTP client that
 # tests/integration/tls_resume_test.py runs as a partner's back office would
-# (java's source launcher needs the compiler, so the -jdk- package).
+# (java's source launcher needs the compiler, so the -jdk- package), and lintian
+# for tests/system/package_test.sh.
 SLUIS_TEST_PACKAGES=(
   openjdk-17-jdk-headless
+  lintian
 )
 
 # sluis_install_deps [test]: the packages to build and run; with "test" also

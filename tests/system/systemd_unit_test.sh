@@ -16,9 +16,17 @@ systemd-analyze verify "$work/sluisd.service"
 echo "== the unit names what the issue asks for"
 for key in Type=notify NotifyAccess=main ExecReload= WatchdogSec= Restart=on-failure \
   RestartPreventExitStatus=78 User=sluis Group=sluis StateDirectory= RuntimeDirectory= \
-  RuntimeDirectoryMode=0750 ConfigurationDirectory= UMask=0077 LoadCredential= LimitNOFILE=; do
+  RuntimeDirectoryMode=0755 ConfigurationDirectory= PrivateMounts=yes UMask=0077 LoadCredential= LimitNOFILE=; do
   grep -q "^$key" "$work/sluisd.service" || { echo "missing: $key"; exit 1; }
 done
+
+echo "== the admin socket reaches the admin group as installed"
+# The socket is 0660 sluis:<admin.group>; a user namespace would map that group
+# (and the caller's uid in the audit) to nobody.
+if grep -q '^PrivateUsers=yes' "$work/sluisd.service"; then
+  echo "PrivateUsers=yes hides the admin group and the caller's uid from sluisd"; exit 1
+fi
+grep -q '^g sluis-admin' "$src/systemd/sluisd.sysusers.conf" || { echo "sysusers does not create sluis-admin"; exit 1; }
 
 echo "== LimitNOFILE covers what the default configuration needs"
 limit="$(sed -n 's/^LimitNOFILE=\([0-9]*\)$/\1/p' "$work/sluisd.service")"
