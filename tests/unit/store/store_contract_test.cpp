@@ -5,6 +5,7 @@
 // which must change nothing.
 #define BOOST_TEST_MODULE store_contract
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -414,6 +415,30 @@ BOOST_AUTO_TEST_CASE(backup_is_a_consistent_copy) {
   BOOST_TEST(db->backup(copy).has_value());
   BOOST_TEST(count_rows(copy, "SELECT count(*) FROM messages") == 2);
   BOOST_TEST(db->backup(copy).error().code == core::Errc::store_backup_exists);
+}
+
+// A store and its backups hold personal data: 0600 whatever the umask (the
+// unit sets UMask=0077; a store made by hand or a test must not rely on it).
+BOOST_AUTO_TEST_CASE(store_wal_and_backup_are_private_whatever_the_umask) {
+  const mode_t old = ::umask(022);
+  auto opts2 = options(dir.path / "open.db");
+  auto s = store::open_sqlite(opts2);
+  ::umask(old);
+  BOOST_REQUIRE(s.has_value());
+  (*s)->commit_sync(message("P-1"));
+  const auto private_file = fs::perms::owner_read | fs::perms::owner_write;
+  for (const char* f : {"open.db", "open.db-wal", "open.db-shm"}) {
+    BOOST_TEST_CONTEXT(f) {
+      BOOST_REQUIRE(fs::exists(dir.path / f));
+      BOOST_TEST((fs::status(dir.path / f).permissions() == private_file));
+    }
+  }
+  ::umask(022);
+  auto r = (*s)->backup((dir.path / "copy.db").string());
+  ::umask(old);
+  BOOST_REQUIRE(r.has_value());
+  BOOST_TEST((fs::status(dir.path / "copy.db").permissions() == private_file));
+  (*s)->close();
 }
 
 BOOST_AUTO_TEST_CASE(restart_returns_delivering_to_queued) {
