@@ -128,6 +128,9 @@ port="$(as op sluisctl --json status-get | python3 -c 'import json,sys; a=json.l
 expect 77 as other sluisctl status-get
 grep -q "permission denied" "$walk/out" || fail "the refusal does not say why"
 expect 0 as op sluisctl queue-list
+# An offline command on the installed data (no configuration needed).
+expect 0 as op sluisctl validate /usr/share/doc/sluis/examples/messages/301-toewijzing.xml
+grep -q "VALID" "$walk/out" || fail "validate does not say VALID"
 
 step "a partner submits: the municipality's 301 over mutual TLS"
 url="https://127.0.0.1:$port"
