@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "gateway/core/journal.hpp"
@@ -85,10 +87,19 @@ std::string format_log_line(const Event& e, std::initializer_list<Field> fields)
 namespace {
 constexpr std::size_t kPrefix = 3;  // "<N>"
 
+// MESSAGE_ID per event id, computed (SHA-256) once per event, not per line.
+// Called under g_sink_mutex.
+const std::string& cached_message_id(std::string_view event_id) {
+  static std::unordered_map<std::string, std::string> ids;
+  auto it = ids.find(std::string(event_id));
+  if (it == ids.end()) it = ids.emplace(std::string(event_id), journal_message_id(event_id)).first;
+  return it->second;
+}
+
 // The entry for the line format_log_line made. Lines about a message carry
 // msg=<id> (style.md), lines about a partner partner=<code>: those two become
 // fields of their own, SLUIS_MSG and SLUIS_PARTNER, so that journalctl finds
-// every entry about one message or one partner.
+// every entry about one message or one partner. Called under g_sink_mutex.
 std::string journal_entry(const Event& e, std::initializer_list<Field> fields,
                           std::string_view line) {
   std::string msg, partner;
@@ -96,7 +107,7 @@ std::string journal_entry(const Event& e, std::initializer_list<Field> fields,
     if (f.key == "msg" && msg.empty()) msg = clean(f.value);
     if (f.key == "partner" && partner.empty()) partner = clean(f.value);
   }
-  const std::string id = journal_message_id(e.id);
+  const std::string& id = cached_message_id(e.id);
   const char priority[] = {static_cast<char>('0' + static_cast<int>(e.level)), '\0'};
   std::vector<JournalField> entry{{"MESSAGE", line.substr(kPrefix)},
                                   {"PRIORITY", priority},
