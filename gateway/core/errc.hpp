@@ -21,6 +21,10 @@ namespace sluis::core {
 enum class Errc {
   core_exception,  // an exception escaped an async job
 
+  csv_after_quote,   // text after a closing quote
+  csv_fields,        // a record with another field count than the header
+  csv_unterminated,  // a quoted field runs to the end of the file
+
   model_no_root,
   model_path,
   model_value,
@@ -71,8 +75,12 @@ enum class Errc {
 };
 
 // The one table: every enumerator, in declaration order, with its stable string.
-inline constexpr std::array<std::pair<Errc, std::string_view>, 43> kErrcNames{{
+inline constexpr std::array<std::pair<Errc, std::string_view>, 46> kErrcNames{{
     {Errc::core_exception, "core.exception"},
+
+    {Errc::csv_after_quote, "csv.after_quote"},
+    {Errc::csv_fields, "csv.fields"},
+    {Errc::csv_unterminated, "csv.unterminated"},
 
     {Errc::model_no_root, "model.no_root"},
     {Errc::model_path, "model.path"},

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "gateway/core/clock.hpp"
+#include "gateway/core/csv.hpp"
 #include "gateway/core/ids.hpp"
 
 #include "gateway/core/digest.hpp"
@@ -28,25 +29,6 @@ int order(int type) { return type == 301 ? 0 : type == 305 ? 1 : 2; }
 
 namespace m = standard::model;
 
-std::vector<std::string> split(std::string_view line, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : line) {
-    if (ch == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else if (ch != '\r') {
-      cur += ch;
-    }
-  }
-  out.push_back(cur);
-  for (auto& f : out) {  // trim blanks and surrounding quotes
-    while (!f.empty() && (f.front() == ' ' || f.front() == '"')) f.erase(f.begin());
-    while (!f.empty() && (f.back() == ' ' || f.back() == '"')) f.pop_back();
-  }
-  return out;
-}
-
 bool digits(const std::string& s, std::size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -58,25 +40,33 @@ std::vector<ImportDocument> csv_documents(std::string_view text, const std::stri
       "soort",  "wet",     "gemeente",   "aanbieder", "bsn",    "toewijzingnummer", "categorie",  "productcode",
       "ingangsdatum", "einddatum", "volume", "eenheid", "frequentie", "budget", "begindatum", "redenbeeindiging"};
   std::vector<ImportDocument> out;
-  std::vector<std::string> lines;
-  for (std::size_t pos = 0; pos <= text.size();) {
-    auto nl = text.find('\n', pos);
-    lines.emplace_back(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
-    if (nl == std::string_view::npos) break;
-    pos = nl + 1;
-  }
+  core::CsvReader reader(text, name, core::CsvOptions{.trim = true});
   auto error_doc = [&](const std::string& where, std::string nl, std::string en) {
     ImportDocument d;
     d.name = where;
     d.row_errors.push_back(refusal(std::move(nl), std::move(en), ""));
     out.push_back(std::move(d));
   };
-  if (lines.empty() || lines.front().empty()) {
+  // A CSV syntax error ends the file: what follows cannot be told apart.
+  auto unreadable = [&](const core::Error& e) {
+    const std::string where = name + ":" + std::to_string(reader.error_line());
+    if (e.code == core::Errc::csv_unterminated)
+      error_doc(where, "Onleesbare CSV: een veld tussen aanhalingstekens wordt niet gesloten.",
+                "Unreadable CSV: a quoted field is not closed.");
+    else
+      error_doc(where, "Onleesbare CSV: tekst na een sluitend aanhalingsteken.",
+                "Unreadable CSV: text after a closing quote.");
+  };
+  auto first = reader.next();
+  if (!first) {
+    unreadable(first.error());
+    return out;
+  }
+  if (!*first) {
     error_doc(name, "Leeg CSV-bestand: de eerste regel noemt de kolommen.", "Empty CSV file: the first line names the columns.");
     return out;
   }
-  const char sep = lines.front().find(';') != std::string::npos ? ';' : ',';
-  auto header = split(lines.front(), sep);
+  const auto& header = (*first)->fields;
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < header.size(); ++i) {
     std::string h = header[i];
@@ -92,10 +82,16 @@ std::vector<ImportDocument> csv_documents(std::string_view text, const std::stri
       error_doc(name, std::string("Kolom '") + need + "' ontbreekt.", std::string("Column '") + need + "' is missing.");
       return out;
     }
-  for (std::size_t li = 1; li < lines.size(); ++li) {
-    if (lines[li].find_first_not_of(" \t\r") == std::string::npos) continue;
+  for (;;) {
+    auto rec = reader.next();
+    if (!rec) {
+      unreadable(rec.error());
+      break;
+    }
+    if (!*rec) break;
+    const auto li = static_cast<std::size_t>((*rec)->line - 1);  // the record's first line, 0-based
     const std::string where = name + ":" + std::to_string(li + 1);
-    auto f = split(lines[li], sep);
+    const auto& f = (*rec)->fields;
     auto get = [&](const char* c) -> std::string {
       auto it = col.find(c);
       return it == col.end() || it->second >= f.size() ? std::string() : f[it->second];

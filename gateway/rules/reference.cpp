@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "gateway/core/csv.hpp"
+
 namespace sluis::rules {
 
 namespace {
@@ -11,34 +13,26 @@ using Rows = std::vector<std::pair<int, std::vector<std::string>>>;  // line num
 // Rows of a CSV text with the header checked against `expected`.
 core::Result<Rows> read_rows(std::string_view csv, const std::string& source,
                              const std::vector<std::string>& expected) {
+  core::CsvReader reader(csv, source, core::CsvOptions{.trim = true, .comments = true});
+  auto header = reader.next();
+  if (!header) return header.error();
+  if (!*header) return core::make_error(core::Errc::reference_empty, source + ": no header line");
+  if ((*header)->fields != expected)
+    return core::make_error(core::Errc::reference_header,
+                            fmt::format("{}:{}: expected the header {}", source, (*header)->line,
+                                        fmt::join(expected, std::string(1, reader.separator()))));
   Rows rows;
-  bool header = false;
-  int line_no = 0;
-  std::size_t pos = 0;
-  while (pos <= csv.size()) {
-    std::size_t nl = csv.find('\n', pos);
-    std::string_view line = csv.substr(pos, nl == std::string_view::npos ? csv.size() - pos : nl - pos);
-    pos = nl == std::string_view::npos ? csv.size() + 1 : nl + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    auto fields = split_csv_line(line);
-    if (!header) {
-      if (fields != expected)
-        return core::make_error(core::Errc::reference_header,
-                                fmt::format("{}:{}: expected the header {}", source, line_no,
-                                            fmt::join(expected, ",")));
-      header = true;
-      continue;
-    }
+  for (;;) {
+    auto rec = reader.next();
+    if (!rec) return rec.error();
+    if (!*rec) return rows;
+    auto& [line, fields] = **rec;
     if (fields.size() != expected.size())
       return core::make_error(core::Errc::reference_fields,
-                              fmt::format("{}:{}: expected {} fields, found {}", source, line_no,
+                              fmt::format("{}:{}: expected {} fields, found {}", source, line,
                                           expected.size(), fields.size()));
-    rows.emplace_back(line_no, std::move(fields));
+    rows.emplace_back(line, std::move(fields));
   }
-  if (!header) return core::make_error(core::Errc::reference_empty, source + ": no header line");
-  return rows;
 }
 
 core::Result<Validity> validity(const std::string& from, const std::string& to,
@@ -67,34 +61,6 @@ bool Validity::covers(const core::Date& d) const {
   if (from && core::to_days(d) < core::to_days(*from)) return false;
   if (to && core::to_days(d) > core::to_days(*to)) return false;
   return true;
-}
-
-std::vector<std::string> split_csv_line(std::string_view line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur.push_back('"');
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur.push_back(c);
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(std::move(cur));
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  out.push_back(std::move(cur));
-  return out;
 }
 
 core::Result<GemeenteList> GemeenteList::parse(std::string_view csv, const std::string& source) {

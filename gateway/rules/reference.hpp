@@ -3,8 +3,10 @@
 // each entry with an optional validity period. Parsed from the CSV files under
 // config/reference/ (reference_loader.hpp reads the files; the parsers do no I/O).
 //
-// Format: '#' comment lines, one header line, then rows; fields may be quoted
-// ("..."). Dates are YYYY-MM-DD; an empty ingangsdatum means "always valid
+// Format: read by core::CsvReader (core/csv.hpp): ';' or ',' as the header
+// shows, an optional UTF-8 byte-order mark, '#' comment lines, one header line,
+// then rows; fields may be quoted ("...", RFC 4180) and are trimmed of spaces
+// outside quotes. Dates are YYYY-MM-DD; an empty ingangsdatum means "always valid
 // before", an empty einddatum "still valid".
 //
 // Threading: immutable after parsing; shared as shared_ptr<const ...> and
@@ -60,9 +62,6 @@ class ProductCodeList {
   };
   std::vector<Entry> entries_;
 };
-
-// Splits one CSV line into fields ("..." quoting with "" for a quote).
-std::vector<std::string> split_csv_line(std::string_view line);
 
 }  // namespace sluis::rules
 

@@ -20,12 +20,28 @@ std::string slurp(const std::string& rel) {
 }
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(csv_fields_with_quotes) {
-  auto f = rules::split_csv_line(R"(0935,"Maastricht, stad","say ""hi""",)");
-  BOOST_TEST(f.size() == 4u);
-  BOOST_TEST(f[1] == "Maastricht, stad");
-  BOOST_TEST(f[2] == "say \"hi\"");
-  BOOST_TEST(f[3] == "");
+// A spreadsheet export: byte-order mark, ';', CRLF, a quoted name with the
+// separator and a newline in it, padded fields.
+BOOST_AUTO_TEST_CASE(a_list_with_a_bom_semicolons_and_quotes_loads) {
+  auto list = rules::GemeenteList::parse(
+      "\xEF\xBB\xBFgemeentecode;gemeentenaam;ingangsdatum;einddatum\r\n"
+      "0935;\"Maastricht; \"\"stad\"\"\r\nLimburg\";;\r\n"
+      " 0888 ;Beek;;2025-12-31\r\n"
+      "\r\n",
+      "bom.csv");
+  BOOST_REQUIRE_MESSAGE(list.has_value(), (list.has_error() ? list.error().text : std::string()));
+  BOOST_TEST(list->size() == 2u);
+  BOOST_TEST(list->valid_on("0935", d(2026, 1, 1)));
+  BOOST_TEST(list->valid_on("0888", d(2025, 12, 31)));
+  BOOST_TEST(!list->valid_on("0888", d(2026, 1, 1)));
+  // Line numbers count the quoted newline: the third record starts on line 4.
+  auto bad = rules::GemeenteList::parse(
+      "\xEF\xBB\xBFgemeentecode;gemeentenaam;ingangsdatum;einddatum\r\n0935;\"a\r\nb\";;\r\n935;c;;\r\n", "bom.csv");
+  BOOST_TEST(bad.error().text == "bom.csv:4: gemeentecode \"935\" is not 4 digits");
+  // A CSV syntax error is named with its position.
+  auto open = rules::GemeenteList::parse("gemeentecode;gemeentenaam;ingangsdatum;einddatum\n0935;\"x;;\n", "o.csv");
+  BOOST_TEST(open.error().code == core::Errc::csv_unterminated);
+  BOOST_TEST(open.error().text == "o.csv:2: a quoted field is not closed");
 }
 
 BOOST_AUTO_TEST_CASE(shipped_cbs_list_parses_and_answers) {
