@@ -1,12 +1,21 @@
-# Every dependency is a Debian 12 package (see scripts/lib/deps.sh for the list
-# the scripts install). Found once here so module CMakeLists only link targets.
+# Every dependency is a Debian package (scripts/lib/deps.sh installs them: Debian
+# 12 with libboost1.81, or a newer Debian with its default Boost). Found once here
+# so module CMakeLists only link targets. Versions are floors, never pins: the
+# oldest release that has what sluis uses; anything newer is taken.
 find_package(Threads REQUIRED)
-# CONFIG: Boost 1.81 ships its own CMake package; CMake 3.25's FindBoost predates it.
-find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json program_options unit_test_framework)
+# Several Boost versions may be installed side by side (Debian 12: 1.74 as the
+# default, 1.81 beside it): prefer the newest package directory.
+set(CMAKE_FIND_PACKAGE_SORT_ORDER NATURAL)
+set(CMAKE_FIND_PACKAGE_SORT_DIRECTION DEC)
+# CONFIG: Boost ships its own CMake package; CMake 3.25's FindBoost predates it.
+# 1.81: C++20 coroutines in Asio/Beast as the net code uses them, Boost.JSON,
+# boost::system::result.
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json program_options unit_test_framework)
 find_package(XercesC 3.2 REQUIRED)
-find_package(OpenSSL 3 REQUIRED)
-find_package(SQLite3 REQUIRED)
-find_package(fmt REQUIRED)
-find_package(tomlplusplus REQUIRED)
+find_package(OpenSSL 3 REQUIRED)  # EVP_MAC (core/digest.cpp)
+# 3.40: the oldest SQLite the store is tested with (its quirks are noted where they matter).
+find_package(SQLite3 3.40 REQUIRED)
+find_package(fmt 9 REQUIRED)
+find_package(tomlplusplus 3.3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)

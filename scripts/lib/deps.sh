@@ -1,13 +1,25 @@
-# Installs the Debian 12 packages sluis builds and tests with, when missing.
-# Sourced by scripts/run and scripts/test. Runs `apt-get update` first (a fresh
-# machine has no package lists) and uses sudo when not root.
+# Installs the Debian packages sluis builds and tests with, when missing.
+# Sourced by scripts/run and scripts/test. Runs `apt-get update` first when
+# something is missing (a fresh machine has no package lists) and uses sudo
+# when not root.
+#
+# Boost must be 1.81 or newer (cmake/SluisDependencies.cmake). Debian 12's
+# default libboost-dev is 1.74, with libboost1.81-dev beside it; Debian 13 has
+# no 1.81 packages and a default of 1.83. So the Boost packages are chosen, not
+# listed: an installed family of 1.81 or newer is kept; otherwise the newest
+# libboost1.NN-dev family with NN >= 81 in the package lists, else the
+# unversioned libboost-*-dev when their candidate is 1.81 or newer
+# (sluis_boost_packages).
 
 SLUIS_PACKAGES=(
   build-essential cmake pkg-config
-  libboost1.81-dev libboost-test1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libxerces-c-dev libssl-dev libsqlite3-dev libsystemd-dev libtomlplusplus-dev libfmt-dev
   tzdata openssl curl file ca-certificates python3 libxml2-utils systemd
 )
+
+# The Boost libraries sluis uses, as package-name stems: STEM1.NN-dev or STEM-dev.
+SLUIS_BOOST_STEMS=(libboost libboost-test libboost-json libboost-program-options)
+SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 
 # What only the tests need besides: a JDK for the Java HTTP client that
 # tests/integration/tls_resume_test.py runs as a partner's back office would
@@ -18,29 +30,136 @@ SLUIS_TEST_PACKAGES=(
   lintian
 )
 
+# The package names of one Boost family: `_sluis_boost_family 81` gives
+# libboost1.81-dev ...; `_sluis_boost_family ""` the unversioned libboost-dev ...
+_sluis_boost_family() {
+  local stem
+  for stem in "${SLUIS_BOOST_STEMS[@]}"; do
+    if [ -n "$1" ]; then
+      echo "${stem}1.$1-dev"
+    else
+      echo "${stem}-dev"
+    fi
+  done
+}
+
+_sluis_installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+# The candidate version apt would install, empty when there is none.
+_sluis_candidate() {
+  apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '^(none)$' | head -n 1 || true
+}
+
+# Reads NN from libboost1.NN-dev names on stdin: the minors >= the floor, newest first.
+_sluis_boost_minors() {
+  sed -n 's/^libboost1\.\([0-9][0-9]*\)-dev$/\1/p' | sort -rnu |
+    while read -r nn; do
+      if [ "$nn" -ge "$SLUIS_BOOST_MIN_MINOR" ]; then echo "$nn"; fi
+    done
+}
+
+# The installed Boost family of 1.81 or newer, one name a line; fails when
+# there is none (no apt-get update needed to tell).
+sluis_boost_installed() {
+  local nn p complete
+  for nn in $(dpkg-query -W -f='${Package}\n' 'libboost1.*-dev' 2>/dev/null | _sluis_boost_minors); do
+    complete=1
+    for p in $(_sluis_boost_family "$nn"); do
+      _sluis_installed "$p" || complete=0
+    done
+    if [ "$complete" = 1 ]; then
+      _sluis_boost_family "$nn"
+      return 0
+    fi
+  done
+  if _sluis_installed libboost-dev &&
+    dpkg --compare-versions "$(dpkg-query -W -f='${Version}' libboost-dev 2>/dev/null)" ge "1.$SLUIS_BOOST_MIN_MINOR"; then
+    complete=1
+    for p in $(_sluis_boost_family ""); do
+      _sluis_installed "$p" || complete=0
+    done
+    if [ "$complete" = 1 ]; then
+      _sluis_boost_family ""
+      return 0
+    fi
+  fi
+  return 1
+}
+
+# The Boost family to install from the package lists (after apt-get update),
+# one name a line: the newest libboost1.NN-dev family with NN >= 81 of which
+# every package has a candidate, else the unversioned packages when
+# libboost-dev's candidate is 1.81 or newer. Fails with a message otherwise.
+sluis_boost_available() {
+  local nn p complete cand
+  for nn in $(apt-cache pkgnames libboost1. 2>/dev/null | _sluis_boost_minors); do
+    complete=1
+    for p in $(_sluis_boost_family "$nn"); do
+      [ -n "$(_sluis_candidate "$p")" ] || complete=0
+    done
+    if [ "$complete" = 1 ]; then
+      _sluis_boost_family "$nn"
+      return 0
+    fi
+  done
+  cand=$(_sluis_candidate libboost-dev)
+  if [ -n "$cand" ] && dpkg --compare-versions "$cand" ge "1.$SLUIS_BOOST_MIN_MINOR"; then
+    complete=1
+    for p in $(_sluis_boost_family ""); do
+      [ -n "$(_sluis_candidate "$p")" ] || complete=0
+    done
+    if [ "$complete" = 1 ]; then
+      _sluis_boost_family ""
+      return 0
+    fi
+  fi
+  echo "sluis: no Boost 1.$SLUIS_BOOST_MIN_MINOR or newer in the package lists: neither a" \
+    "libboost1.NN-dev family with NN >= $SLUIS_BOOST_MIN_MINOR (${SLUIS_BOOST_STEMS[*]})" \
+    "nor libboost-dev ${cand:-(no candidate)} >= 1.$SLUIS_BOOST_MIN_MINOR;" \
+    "enable a Debian release that has one (Debian 12: bookworm main has libboost1.81-dev)" >&2
+  return 1
+}
+
+# sluis_boost_packages: the Boost packages, one a line: the installed family if
+# there is one (no apt-get update), else what sluis_boost_available picks.
+sluis_boost_packages() {
+  sluis_boost_installed || sluis_boost_available
+}
+
 # sluis_install_deps [test]: the packages to build and run; with "test" also
 # those the tests need.
 sluis_install_deps() {
   local missing=()
   local p
   local wanted=("${SLUIS_PACKAGES[@]}")
+  local boost=()
   if [ "${1:-}" = test ]; then
     wanted+=("${SLUIS_TEST_PACKAGES[@]}")
   fi
+  mapfile -t boost < <(sluis_boost_installed)
   for p in "${wanted[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    if ! _sluis_installed "$p"; then
       missing+=("$p")
     fi
   done
-  if [ ${#missing[@]} -eq 0 ]; then
+  if [ ${#missing[@]} -eq 0 ] && [ ${#boost[@]} -gt 0 ]; then
     return 0
   fi
-  echo "sluis: installing missing Debian packages: ${missing[*]}" >&2
   local sudo=()
   if [ "$(id -u)" -ne 0 ]; then
     sudo=(sudo)
   fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  if [ ${#boost[@]} -eq 0 ]; then
+    mapfile -t boost < <(sluis_boost_available)
+    if [ ${#boost[@]} -eq 0 ]; then
+      return 1
+    fi
+    missing+=("${boost[@]}")
+  fi
+  echo "sluis: installing missing Debian packages: ${missing[*]}" >&2
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     "${missing[@]}"
 }
