@@ -20,6 +20,7 @@
 #include "gateway/app/events.hpp"
 #include "gateway/app/table_routing.hpp"
 #include "gateway/core/assert.hpp"
+#include "gateway/core/digest.hpp"
 #include "gateway/core/metrics.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/core/test_pause.hpp"
@@ -151,7 +152,21 @@ int App::run() {
   so.path = config_->store.path.string();
   so.busy_timeout_ms = static_cast<int>(config_->store.busy_timeout.count());
   so.max_batch = config_->store.max_batch;
+  // A store is bound to the key its BSN hashes were made with (store.hpp,
+  // SqliteOptions); an empty key is refused in step 3.
+  if (!config_->secrets.bsn_hash_key.empty())
+    bsn_key_fingerprint_ = core::bsn_key_fingerprint(config_->secrets.bsn_hash_key.reveal());
+  so.bsn_key_fingerprint = bsn_key_fingerprint_;
   auto db = store::open_sqlite(so);
+  if (!db && db.error().code == core::Errc::store_bsn_key) {
+    // The store's text carries both fingerprints as store=... configured=...
+    const auto& text = db.error().text;
+    const auto at = text.find("store=");
+    const std::string stored = at == std::string::npos ? std::string("?") : text.substr(at + 6, 32);
+    core::log(events::kBsnKeyMismatch,
+              {{"path", so.path}, {"store", stored}, {"configured", bsn_key_fingerprint_}});
+    throw config::ConfigError({config_->source.string() + ": secrets.bsn_hash_key: " + text});
+  }
   if (!db) throw std::runtime_error(db.error().text);
   store_ = std::move(*db);
   // 2. Schema packs, reference lists; admin commands and socket.
@@ -479,6 +494,7 @@ boost::json::object App::status_now() const {
       {"state_dir", config_->state_dir.string()},
       {"listeners", std::move(listeners)},
       {"schema_packs", std::move(packs)},
+      {"bsn_key_fingerprint", bsn_key_fingerprint_},
   };
 }
 

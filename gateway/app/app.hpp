@@ -125,6 +125,7 @@ class App final : public admin::DaemonControl {
   std::shared_ptr<const rules::ReferenceData> reference_;
   std::shared_ptr<const xml::SchemaSet> schemas_;
   std::unique_ptr<store::Store> store_;
+  std::string bsn_key_fingerprint_;  // of secrets.bsn_hash_key, as the store holds it (status-get)
   // The store-read pool (core/async.hpp, async_run): reads that can be slow
   // (a message, a body, a mailbox page) run here, never on the io thread.
   // Two threads: the store reads on one connection, so a second thread only

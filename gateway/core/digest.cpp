@@ -41,6 +41,11 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   return to_hex(md, len);
 }
 
+std::string bsn_key_fingerprint(std::string_view key) {
+  // 16 of the 32 bytes: enough to tell keys apart, and what operators compare.
+  return hmac_sha256_hex(key, "sluis.bsn-key-fingerprint.v1").substr(0, 32);
+}
+
 struct Hmac::Ctx {
   EVP_MAC* mac = nullptr;
   EVP_MAC_CTX* keyed = nullptr;

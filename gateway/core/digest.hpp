@@ -30,6 +30,13 @@ class Hmac {
   struct Ctx;
   std::unique_ptr<Ctx> ctx_;
 };
+// A fingerprint of the BSN hash key (secrets.bsn_hash_key) that the store keeps
+// to refuse another key: HMAC-SHA-256 of a fixed label under the key, the first
+// 16 bytes as 32 hex digits. It tells keys apart and reveals nothing of the key
+// (unlike a plain hash, which could be checked against guessed keys without an
+// HMAC); it is never a BSN hash, since the label is not 9 digits.
+std::string bsn_key_fingerprint(std::string_view key);
+
 // `bytes` random bytes from OpenSSL's CSPRNG as lowercase hex (opaque ids).
 std::string random_hex(std::size_t bytes);
 

@@ -58,6 +58,7 @@ enum class Errc {
   store_backup_cancelled,
   store_backup_corrupt,
   store_backup_exists,
+  store_bsn_key,  // the store was written with another BSN hash key
   store_busy,
   store_closed,
   store_commit_failed,
@@ -75,7 +76,7 @@ enum class Errc {
 };
 
 // The one table: every enumerator, in declaration order, with its stable string.
-inline constexpr std::array<std::pair<Errc, std::string_view>, 46> kErrcNames{{
+inline constexpr std::array<std::pair<Errc, std::string_view>, 47> kErrcNames{{
     {Errc::core_exception, "core.exception"},
 
     {Errc::csv_after_quote, "csv.after_quote"},
@@ -115,6 +116,7 @@ inline constexpr std::array<std::pair<Errc, std::string_view>, 46> kErrcNames{{
     {Errc::store_backup_cancelled, "store.backup_cancelled"},
     {Errc::store_backup_corrupt, "store.backup_corrupt"},
     {Errc::store_backup_exists, "store.backup_exists"},
+    {Errc::store_bsn_key, "store.bsn_key"},
     {Errc::store_busy, "store.busy"},
     {Errc::store_closed, "store.closed"},
     {Errc::store_commit_failed, "store.commit_failed"},

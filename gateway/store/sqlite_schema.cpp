@@ -14,6 +14,7 @@ namespace {
 
 // Schema version 1: messages, BSN hashes, audit. Version 2 adds the ledger
 // tables (sqlite_ledger.cpp); see migrate().
+// Version 9: the meta table (kMetaSchema).
 // Version 8: bodies larger than kInlineBody in a table of their own, the body
 // its last column. SQLite builds a row in one buffer before it inserts it; a
 // trailing zeroblob is the one value it leaves out of that buffer, so a large
@@ -94,7 +95,40 @@ ALTER TABLE messages ADD COLUMN lifetime_from TEXT;
 CREATE INDEX messages_due ON messages (destination, state, next_attempt_at);
 )sql";
 
+// v9: facts about the store itself, one row each: `bsn_key_fingerprint`, the
+// fingerprint of the key its BSN hashes were made with (open_sqlite checks it).
+constexpr const char* kMetaSchema = R"sql(
+CREATE TABLE meta (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
 }  // namespace
+
+core::Result<void> check_bsn_key(sqlite3* db, const std::string& path,
+                                 const std::string& fingerprint) {
+  if (fingerprint.empty()) return {};
+  Stmt get(db, "SELECT value FROM meta WHERE name = 'bsn_key_fingerprint'");
+  if (!get.ok())
+    return core::make_error(core::Errc::store_sqlite, path + ": " + sqlite3_errmsg(db));
+  const int rc = get.step();
+  if (rc == SQLITE_ROW) {
+    const std::string stored = get.text(0);
+    if (stored == fingerprint) return {};
+    return core::make_error(
+        core::Errc::store_bsn_key,
+        path + " was written with another secrets.bsn_hash_key (key fingerprints: store=" + stored +
+            " configured=" + fingerprint + "); configure the key the store was written with");
+  }
+  if (rc != SQLITE_DONE)
+    return core::make_error(core::Errc::store_sqlite, path + ": " + sqlite3_errmsg(db));
+  Stmt put(db, "INSERT INTO meta (name, value) VALUES ('bsn_key_fingerprint', ?1)");
+  put.bind(1, fingerprint);
+  if (!put.ok() || put.step() != SQLITE_DONE)
+    return core::make_error(core::Errc::store_sqlite, path + ": " + sqlite3_errmsg(db));
+  return {};
+}
 
 core::Result<void> migrate(sqlite3* db, const std::string& path) {
   Stmt v(db, "PRAGMA user_version");
@@ -112,7 +146,7 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
   const char* const kMigrations[] = {kSchemaV1,          kLedgerSchema,     kOrphanSchema,
                                      kRoutingSchema,     kObligationSchema, kRetentionSchema,
-                                     kLedgerDebitSchema, kBodySchema};
+                                     kLedgerDebitSchema, kBodySchema,       kMetaSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

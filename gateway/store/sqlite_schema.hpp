@@ -23,4 +23,10 @@ namespace sluis::store::sqlite {
 // Brings the store at `path` (open as `db`) up to kSchemaVersion.
 core::Result<void> migrate(sqlite3* db, const std::string& path);
 
+// Records `fingerprint` (SqliteOptions::bsn_key_fingerprint) in a store that
+// has none; refuses one that holds another (core::Errc::store_bsn_key, both
+// fingerprints in the text). An empty fingerprint checks nothing.
+core::Result<void> check_bsn_key(sqlite3* db, const std::string& path,
+                                 const std::string& fingerprint);
+
 }  // namespace sluis::store::sqlite

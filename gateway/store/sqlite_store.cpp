@@ -580,6 +580,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
                              "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"})
     if (auto r = exec(writer, pragma); !r) return fail(r.error());
   if (auto r = sqlite::migrate(writer, opts.path); !r) return fail(r.error());
+  if (auto r = sqlite::check_bsn_key(writer, opts.path, opts.bsn_key_fingerprint); !r) return fail(r.error());
   // Startup recovery: an attempt that was running when we stopped did not finish.
   if (opts.recover)
     if (auto r = exec(writer, "UPDATE messages SET state = 'queued' WHERE state = 'delivering'");

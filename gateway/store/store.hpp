@@ -532,6 +532,12 @@ struct SqliteOptions {
   // The SQLite VFS by name; empty: the default. Tests and benchmarks only
   // ("sluis-fault", fault_vfs.hpp); no configuration key sets it.
   std::string vfs;
+  // The fingerprint of secrets.bsn_hash_key (core::bsn_key_fingerprint), so
+  // that a store is never used with another key than the one it was written
+  // with: the first open with a fingerprint records it; an open with another
+  // one is refused (core::Errc::store_bsn_key, both fingerprints in the text).
+  // Empty: not checked (tools that hash no BSN, tests).
+  std::string bsn_key_fingerprint;
 };
 
 // Opens (creating or migrating) the SQLite store. Refuses a database of a newer
@@ -545,6 +551,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 }  // namespace sluis::store

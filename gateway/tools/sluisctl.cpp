@@ -67,6 +67,7 @@
 #include "gateway/admin/client.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/core/clock.hpp"
+#include "gateway/core/digest.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/intake/judge.hpp"
 #include "gateway/intake/ledger_import.hpp"
@@ -482,6 +483,9 @@ int ledger_import(const Invocation& inv) {
   sluis::store::SqliteOptions so;
   so.path = cfg.store.path.string();
   so.recover = false;  // the daemon may be running: its deliveries are its own
+  // The rows' BSN hashes are made with this key: the store must have been written with it.
+  if (!cfg.secrets.bsn_hash_key.empty())
+    so.bsn_key_fingerprint = sluis::core::bsn_key_fingerprint(cfg.secrets.bsn_hash_key.reveal());
   auto store = sluis::store::open_sqlite(so);
   if (!store) throw ConfigFailure("the store " + so.path + ": " + store.error().text);
   sluis::intake::ImportOptions opts;

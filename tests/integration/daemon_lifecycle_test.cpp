@@ -224,6 +224,49 @@ BOOST_AUTO_TEST_CASE(admin_shutdown_command_stops_the_daemon) {
   BOOST_TEST(d.log().find("uid=" + std::to_string(::getuid())) != std::string::npos);
 }
 
+// The store keeps the fingerprint of the BSN hash key it was written with
+// (status-get shows it); started with another key, sluisd refuses with exit 78
+// and names both fingerprints, never a key.
+BOOST_AUTO_TEST_CASE(a_store_written_with_another_bsn_key_is_refused) {
+  ScratchDir dir("bsnkey");
+  dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  auto cfg = dir.write("sluisd.toml", config_text("info"));
+  std::string fingerprint;
+  {
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), "no READY=1; log:\n" << d.log());
+    auto js = sluisctl(dir.path(), {"--json", "status-get"});
+    BOOST_REQUIRE(js.exit_code == 0);
+    fingerprint = boost::json::parse(js.output).at("arguments").at("bsn_key_fingerprint").as_string().c_str();
+    BOOST_TEST(std::regex_match(fingerprint, std::regex("[0-9a-f]{32}")), fingerprint);
+    BOOST_TEST(js.output.find("0123456789abcdef") == std::string::npos);
+    d.signal(SIGTERM);
+    BOOST_REQUIRE(d.wait_exit().value_or(-1) == 0);
+  }
+  {  // the same key again: fine, the same fingerprint
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), "no READY=1; log:\n" << d.log());
+    auto js = sluisctl(dir.path(), {"--json", "status-get"});
+    BOOST_TEST(boost::json::parse(js.output).at("arguments").at("bsn_key_fingerprint").as_string() == fingerprint);
+    d.signal(SIGTERM);
+    BOOST_REQUIRE(d.wait_exit().value_or(-1) == 0);
+  }
+  dir.write("bsn.key", "fedcba9876543210fedcba9876543210\n");
+  DaemonProcess d(dir.path(), {"--config", cfg.string()});
+  auto code = d.wait_exit();
+  BOOST_REQUIRE(code.has_value());
+  BOOST_TEST(*code == 78, d.log());
+  const std::string log = d.log();
+  BOOST_TEST(log.find("DAEMON_BSN_KEY_MISMATCH") != std::string::npos, log);
+  BOOST_TEST(log.find("store=" + fingerprint) != std::string::npos, log);
+  std::smatch m;
+  BOOST_TEST(std::regex_search(log, m, std::regex("configured=([0-9a-f]{32})")), log);
+  BOOST_TEST(m[1].str() != fingerprint);
+  BOOST_TEST(log.find("fedcba9876543210") == std::string::npos, log);
+  BOOST_TEST(log.find("0123456789abcdef") == std::string::npos, log);
+  BOOST_TEST(!fs::exists(dir.path() / "state" / "admin.sock"));
+}
+
 BOOST_AUTO_TEST_CASE(second_daemon_on_the_same_socket_is_refused) {
   ScratchDir dir("twice");
   dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");

@@ -577,6 +577,88 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
   BOOST_TEST(s.error().text.find("schema version 99") != std::string::npos);
 }
 
+namespace {
+// One value from the store at `path`, read with a connection of its own.
+std::string sql_text(const std::string& path, const char* sql) {
+  sqlite3* h = nullptr;
+  sqlite3_open(path.c_str(), &h);
+  sqlite3_stmt* st = nullptr;
+  std::string out = "<none>";
+  if (sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return out;
+}
+}  // namespace
+
+// Version 9 adds the meta table to a store of version 8, keeping its messages.
+BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table) {
+  Dir dir;
+  store::SqliteOptions o = options(dir.path / "v8.db");
+  std::string id;
+  {
+    auto s = store::open_sqlite(o);
+    BOOST_REQUIRE(s.has_value());
+    auto r = (*s)->commit_sync(message("M-1"));
+    BOOST_REQUIRE(r.has_value());
+    id = r->id;
+  }
+  sqlite3* h = nullptr;
+  sqlite3_open(o.path.c_str(), &h);
+  sqlite3_exec(h, "DROP TABLE meta; PRAGMA user_version = 8", nullptr, nullptr, nullptr);
+  sqlite3_close(h);
+  BOOST_TEST(sql_text(o.path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'") == "0");
+  o.bsn_key_fingerprint = core::bsn_key_fingerprint("key-one");
+  {
+    auto s = store::open_sqlite(o);
+    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
+    BOOST_TEST((*s)->get(id)->has_value());
+  }
+  BOOST_TEST(sql_text(o.path, "PRAGMA user_version") == std::to_string(store::kSchemaVersion));
+  BOOST_TEST(sql_text(o.path, "SELECT value FROM meta WHERE name = 'bsn_key_fingerprint'") ==
+             o.bsn_key_fingerprint);
+}
+
+// A store is bound to the BSN key it was written with: the first open records
+// the key's fingerprint, the same key opens it again, another key is refused.
+BOOST_AUTO_TEST_CASE(a_store_refuses_another_bsn_key) {
+  const std::string one = core::bsn_key_fingerprint("key-one");
+  const std::string two = core::bsn_key_fingerprint("key-two");
+  BOOST_TEST(one.size() == 32u);
+  BOOST_TEST(one != two);
+  BOOST_TEST(one == core::bsn_key_fingerprint("key-one"));
+  // Not the key, nor a plain hash of it.
+  BOOST_TEST(one != core::sha256_hex("key-one").substr(0, 32));
+
+  Dir dir;
+  store::SqliteOptions o = options(dir.path / "key.db");
+  {  // without a fingerprint nothing is recorded
+    auto s = store::open_sqlite(o);
+    BOOST_REQUIRE(s.has_value());
+  }
+  BOOST_TEST(sql_text(o.path, "SELECT value FROM meta WHERE name = 'bsn_key_fingerprint'") == "<none>");
+  o.bsn_key_fingerprint = one;
+  {  // none yet: written
+    auto s = store::open_sqlite(o);
+    BOOST_REQUIRE(s.has_value());
+  }
+  BOOST_TEST(sql_text(o.path, "SELECT value FROM meta WHERE name = 'bsn_key_fingerprint'") == one);
+  {  // the same: fine
+    auto s = store::open_sqlite(o);
+    BOOST_REQUIRE(s.has_value());
+  }
+  o.bsn_key_fingerprint = two;
+  auto refused = store::open_sqlite(o);  // another: refused, both named
+  BOOST_REQUIRE(refused.has_error());
+  BOOST_TEST(refused.error().code == core::Errc::store_bsn_key);
+  BOOST_TEST(refused.error().text.find("store=" + one) != std::string::npos, refused.error().text);
+  BOOST_TEST(refused.error().text.find("configured=" + two) != std::string::npos, refused.error().text);
+  BOOST_TEST(refused.error().text.find("key-two") == std::string::npos);
+  // The refusal changed nothing.
+  BOOST_TEST(sql_text(o.path, "SELECT value FROM meta WHERE name = 'bsn_key_fingerprint'") == one);
+}
+
 BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused) {
   Dir dir;
   std::string junk = (dir.path / "junk.db").string();
