@@ -23,10 +23,11 @@ SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 
 # What only the tests need besides: a JDK for the Java HTTP client that
 # tests/integration/tls_resume_test.py runs as a partner's back office would
-# (java's source launcher needs the compiler, so the -jdk- package), and lintian
+# (java's source launcher needs the compiler, so a JDK; default-jdk-headless is
+# OpenJDK 17 on Debian 12 and 21 on Debian 13), and lintian
 # for tests/system/package_test.sh.
 SLUIS_TEST_PACKAGES=(
-  openjdk-17-jdk-headless
+  default-jdk-headless
   lintian
 )
 
