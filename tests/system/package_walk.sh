@@ -188,6 +188,19 @@ if not ids[0] or ids[0] != ids[1]:
 PY
 stop_daemon
 
+step "upgrade: the package installed again keeps the edited configuration and the store"
+dpkg -i ./sluis_*.deb
+grep -q 'id = "gemeente-0935"' /etc/sluis/sluisd.toml || fail "the upgrade replaced the edited conffile"
+start_daemon
+as op sluisctl --json queue-list > "$walk/upgraded.json"
+python3 - "$walk/before.json" "$walk/upgraded.json" <<'PY'
+import json, sys
+ids = [sorted(m["id"] for m in json.load(open(f))["arguments"]["messages"]) for f in sys.argv[1:3]]
+if ids[0] != ids[1]:
+    sys.exit(f"FAIL: messages before the upgrade {ids[0]}, after {ids[1]}")
+PY
+stop_daemon
+
 step "remove and purge keep the store"
 dpkg --purge sluis
 [ -f /var/lib/sluis/sluis.db ] || fail "purge removed the store"
