@@ -36,8 +36,9 @@ inline constexpr Event kBackup{"ADMIN_BACKUP", Level::notice,
                                "sluisctl backup wrote an online copy of the store (file=<path>, uid=<caller>)."};
 inline constexpr Event kCancelled{
     "ADMIN_COMMAND_CANCELLED", Level::notice,
-    "A long admin command (backup, prune, a bulk queue action) stopped at a step boundary: its "
-    "caller closed the connection or the daemon stopped (command=, uid=, done= of total=). What "
-    "it finished stays (a bulk action: its committed batches); a backup leaves no file."};
+    "A long admin command (backup, prune, a bulk queue action, ledger-import) stopped at a step "
+    "boundary: its caller closed the connection or the daemon stopped (command=, uid=, done= of "
+    "total=). What it finished stays (a bulk action or an import: its committed batches); a backup "
+    "leaves no file."};
 
 }  // namespace sluis::admin::events

@@ -18,6 +18,7 @@
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
 #include "gateway/app/events.hpp"
+#include "gateway/app/import_command.hpp"
 #include "gateway/app/table_routing.hpp"
 #include "gateway/core/assert.hpp"
 #include "gateway/core/digest.hpp"
@@ -211,6 +212,13 @@ int App::run() {
                       return e.what();
                     }
                   }});
+  // The go-live ledger import: this daemon's judge, key and store (import_command.hpp).
+  add_import_command(registry_, {store_.get(), config_->store.path.string(), config_->state_dir,
+                                 config_->secrets.bsn_hash_key.reveal(), [this] {
+                                   return on_io([this] {
+                                     return ImportContext{schemas_, config_->schemas, reference_};
+                                   });
+                                 }});
   admin_.open(config_->admin);
   // 3. The intake pipeline; listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
   if (config_->secrets.bsn_hash_key.empty())

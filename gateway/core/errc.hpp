@@ -25,6 +25,8 @@ enum class Errc {
   csv_fields,        // a record with another field count than the header
   csv_unterminated,  // a quoted field runs to the end of the file
 
+  intake_no_key,  // ledger-import without a BSN hash key: nothing written
+
   model_no_root,
   model_path,
   model_value,
@@ -76,12 +78,14 @@ enum class Errc {
 };
 
 // The one table: every enumerator, in declaration order, with its stable string.
-inline constexpr std::array<std::pair<Errc, std::string_view>, 47> kErrcNames{{
+inline constexpr std::array<std::pair<Errc, std::string_view>, 48> kErrcNames{{
     {Errc::core_exception, "core.exception"},
 
     {Errc::csv_after_quote, "csv.after_quote"},
     {Errc::csv_fields, "csv.fields"},
     {Errc::csv_unterminated, "csv.unterminated"},
+
+    {Errc::intake_no_key, "intake.no_key"},
 
     {Errc::model_no_root, "model.no_root"},
     {Errc::model_path, "model.path"},

@@ -16,7 +16,8 @@
 // Points: backup.step (admin thread: after each step of pages copied),
 // queue.batch (admin thread: after each committed batch of a bulk queue
 // action), prune.batch (admin thread: after each batch `sluisctl prune`
-// removed), writer.probe (the store's writer thread, inside the watchdog's
+// removed), ledger_import.batch (admin thread: after each batch of
+// `ledger-import`, before the next), writer.probe (the store's writer thread, inside the watchdog's
 // no-op probe: a wedged writer). Never set in production; no configuration
 // key reaches it.
 //

@@ -198,39 +198,73 @@ std::vector<ImportDocument> csv_documents(std::string_view text, const std::stri
     }
     ImportDocument d;
     d.name = where;
+    d.canonical = "csv";
+    for (const auto& c : kColumns) d.canonical += '\x1f' + get(c.c_str());
     d.model = std::move(msg);
     out.push_back(std::move(d));
   }
   return out;
 }
 
-core::Result<std::vector<ImportResult>> ledger_import(store::MessageLog& store,
-                                                      xml::Validator& validator,
-                                                      const rules::ReferenceData* reference,
-                                                      std::vector<ImportDocument> documents,
-                                                      const ImportOptions& options) {
-  std::vector<ImportResult> results(documents.size());
+std::string_view to_string(ImportOutcome o) {
+  switch (o) {
+    case ImportOutcome::imported: return "imported";
+    case ImportOutcome::already: return "already_imported";
+    case ImportOutcome::refused: return "refused";
+    case ImportOutcome::skipped: return "not_reached";
+  }
+  return "refused";
+}
+
+std::string refusal_code(const standard::Finding& f) {
+  if (!f.retourcode.empty()) return f.retourcode;
+  if (!f.rule.empty()) return f.rule;
+  return f.origin.empty() ? "sluis" : f.origin;
+}
+
+core::Result<ImportReport> ledger_import(store::MessageLog& store, xml::Validator& validator,
+                                         const rules::ReferenceData* reference,
+                                         std::vector<ImportDocument> documents,
+                                         const ImportOptions& options) {
+  if (options.bsn_key.empty())  // never write an unkeyed hash (or none at all)
+    return core::make_error(core::Errc::intake_no_key, "no BSN hash key: nothing imported");
+  auto mac = std::make_shared<const core::Hmac>(options.bsn_key);
+  ImportReport report;
+  auto& results = report.results;
+  results.resize(documents.size());
   struct Ready {
     std::size_t index;
     standard::model::Message message;
     std::string id;
+    std::string digest;
   };
   std::vector<Ready> ready;
-  // Outside the transaction: what each document is, and whether it passes on its own.
+  // Outside any transaction: what each document is, and whether it passes on its own.
   for (std::size_t i = 0; i < documents.size(); ++i) {
     auto& r = results[i];
-    r.name = documents[i].name;
-    if (!documents[i].row_errors.empty()) {
-      r.findings = documents[i].row_errors;
+    auto& doc = documents[i];
+    r.name = doc.name;
+    if (!doc.row_errors.empty()) {
+      r.findings = doc.row_errors;
       continue;
     }
-    if (documents[i].model) {  // a CSV row: checked field by field already
-      r.type = documents[i].model->type->number;
-      ready.push_back({i, std::move(*documents[i].model), "import-" + core::sha256_hex(r.name).substr(0, 20)});
+    if (doc.model) {  // a CSV row: checked field by field already
+      r.type = doc.model->type->number;
+      const auto& h = doc.model->header();
+      r.aanbieder = r.type == 301 ? h.Ontvanger : h.Afzender;
+      r.gemeente = r.type == 301 ? h.Afzender : h.Ontvanger;
+      const std::string digest = mac->hex(doc.canonical);
+      ready.push_back({i, std::move(*doc.model), "import-" + digest.substr(0, 20), digest});
       continue;
     }
-    xml::Outcome out = judge(validator, documents[i].body, options.today, reference);
-    if (out.identity) r.type = out.identity->type->number;
+    xml::Outcome out = judge(validator, doc.body, options.today, reference);
+    if (out.identity) {
+      r.type = out.identity->type ? out.identity->type->number : 0;
+      // Who it is between, for the summary (as found, also when invalid).
+      const bool from_gemeente = r.type == 301;
+      r.aanbieder = from_gemeente ? out.identity->ontvanger : out.identity->afzender;
+      r.gemeente = from_gemeente ? out.identity->afzender : out.identity->ontvanger;
+    }
     if (out.verdict != xml::Verdict::valid || !out.message) {
       r.findings = std::move(out.findings);
       if (r.findings.empty())
@@ -244,35 +278,88 @@ core::Result<std::vector<ImportResult>> ledger_import(store::MessageLog& store,
                                        std::to_string(r.type) + "."));
       continue;
     }
-    ready.push_back({i, std::move(*out.message), "import-" + core::sha256_hex(documents[i].body).substr(0, 20)});
+    // Canonical: the bytes, line ends as LF, surrounding blanks trimmed.
+    std::string canonical;
+    canonical.reserve(doc.body.size());
+    for (char c : doc.body)
+      if (c != '\r') canonical += c;
+    const auto first = canonical.find_first_not_of(" \t\n");
+    const auto last = canonical.find_last_not_of(" \t\n");
+    canonical = first == std::string::npos ? std::string() : canonical.substr(first, last - first + 1);
+    const std::string digest = mac->hex(canonical);
+    ready.push_back({i, std::move(*out.message), "import-" + digest.substr(0, 20), digest});
   }
   std::stable_sort(ready.begin(), ready.end(),
                    [](const Ready& a, const Ready& b) { return order(a.message.type->number) < order(b.message.type->number); });
+  for (const auto& d : ready) results[d.index].outcome = ImportOutcome::skipped;
 
-  auto mac = std::make_shared<const core::Hmac>(options.bsn_key);
   auto hash = [mac](const std::string& bsn) { return mac->hex(bsn); };
-  std::size_t imported = 0;
-  auto work = [&](const standard::ledger::LedgerView& view, const store::LedgerApply& apply) -> core::Result<void> {
-    for (auto& d : ready) {
-      auto& r = results[d.index];
-      rules::Context ctx{d.message, options.today, reference, &view, hash};
-      // TR379 asks for the request an allocation honours; the requests
-      // behind imported allocations are history that is not imported.
-      for (auto& f : rules::check_ledger(ctx))
-        if (f.rule != "TR379") r.findings.push_back(std::move(f));
-      if (!r.findings.empty()) continue;
-      auto changes = rules::ledger_changes(d.message, d.id, {}, standard::ledger::Verdict::approved, hash, {}, &view);
-      if (auto a = apply(changes); !a) return a;
-      r.imported = true;
-      ++imported;
+  report.total = static_cast<std::int64_t>(ready.size());
+  const std::size_t per = options.batch == 0 ? std::max<std::size_t>(ready.size(), 1) : options.batch;
+  for (std::size_t from = 0; from < ready.size(); from += per) {
+    if (from > 0) {
+      if (options.progress) options.progress(report.done, report.total);
+      if (options.cancelled && options.cancelled()) {
+        report.cancelled = true;
+        break;
+      }
     }
-    return {};
-  };
-  auto done = store.ledger_batch(work, options.apply, options.actor, options.uid, [&] {
-    return std::to_string(imported) + " of " + std::to_string(documents.size()) + " documents imported";
-  });
-  if (!done) return done.error();
-  return results;
+    const std::size_t to = std::min(ready.size(), from + per);
+    std::size_t imported = 0, already = 0, refused = 0;
+    auto work = [&](const standard::ledger::LedgerView& view, const store::LedgerApply& apply,
+                    const store::ImportLog& log) -> core::Result<void> {
+      imported = already = refused = 0;  // a retried batch counts afresh
+      for (std::size_t k = from; k < to; ++k) {
+        auto& d = ready[k];
+        auto& r = results[d.index];
+        r.findings.clear();
+        const int type = d.message.type->number;
+        auto seen = log.seen(d.digest, type);
+        if (!seen) return seen.error();
+        if (*seen) {
+          r.outcome = ImportOutcome::already;
+          ++already;
+          continue;
+        }
+        rules::Context ctx{d.message, options.today, reference, &view, hash};
+        // TR379 asks for the request an allocation honours; the requests
+        // behind imported allocations are history that is not imported.
+        for (auto& f : rules::check_ledger(ctx))
+          if (f.rule != "TR379") r.findings.push_back(std::move(f));
+        if (!r.findings.empty()) {
+          r.outcome = ImportOutcome::refused;
+          ++refused;
+          continue;
+        }
+        auto changes = rules::ledger_changes(d.message, d.id, {}, standard::ledger::Verdict::approved, hash, {}, &view);
+        if (auto a = apply(changes); !a) return a;
+        if (auto rec = log.record(d.digest, type); !rec) return rec;
+        r.outcome = ImportOutcome::imported;
+        ++imported;
+      }
+      return {};
+    };
+    const std::size_t batch_no = report.batches + 1;
+    auto done = store.ledger_batch(work, options.apply, options.actor, options.uid, [&] {
+      return "batch " + std::to_string(batch_no) + ": " + std::to_string(imported) + " imported, " +
+             std::to_string(already) + " already imported, " + std::to_string(refused) + " refused (documents " +
+             std::to_string(from + 1) + "-" + std::to_string(to) + " of " + std::to_string(ready.size()) + ")";
+    });
+    if (!done) {
+      // The batch wrote nothing: its documents were not reached; the
+      // batches before it stay (and are recorded).
+      for (std::size_t k = from; k < to; ++k) {
+        results[ready[k].index].outcome = ImportOutcome::skipped;
+        results[ready[k].index].findings.clear();
+      }
+      report.failure = done.error().text;
+      break;
+    }
+    ++report.batches;
+    report.done = static_cast<std::int64_t>(to);
+  }
+  if (options.progress && !report.cancelled) options.progress(report.done, report.total);
+  return report;
 }
 
 }  // namespace sluis::intake

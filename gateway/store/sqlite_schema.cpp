@@ -104,6 +104,19 @@ CREATE TABLE meta (
 );
 )sql";
 
+// v10: the documents ledger-import established (store.hpp, ImportLog), so a
+// re-run skips them: a keyed hash (HMAC-SHA-256 with the BSN key, hex) of the
+// document's canonical content and its message type. No name, no BSN: the
+// digest alone.
+constexpr const char* kLedgerImportSchema = R"sql(
+CREATE TABLE ledger_import (
+  digest TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  imported_at TEXT NOT NULL,
+  PRIMARY KEY (digest, type)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 core::Result<void> check_bsn_key(sqlite3* db, const std::string& path,
@@ -146,7 +159,8 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
   const char* const kMigrations[] = {kSchemaV1,          kLedgerSchema,     kOrphanSchema,
                                      kRoutingSchema,     kObligationSchema, kRetentionSchema,
-                                     kLedgerDebitSchema, kBodySchema,       kMetaSchema};
+                                     kLedgerDebitSchema, kBodySchema,       kMetaSchema,
+                                     kLedgerImportSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

@@ -121,7 +121,27 @@ class SqliteStore final : public Store {
           LedgerApply apply = [this](const standard::ledger::Changes& c) {
             return ledger_->apply(c);
           };
-          if (auto w = work(*ledger_, apply); !w) return w;
+          ImportLog log;
+          log.seen = [db](const std::string& digest, int type) -> core::Result<bool> {
+            Stmt s(db, "SELECT 1 FROM ledger_import WHERE digest = ? AND type = ?");
+            if (!s.ok()) return db_error(db, "ledger_import seen");
+            s.bind(1, digest);
+            s.bind(2, static_cast<std::int64_t>(type));
+            const int rc = s.step();
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, "ledger_import seen");
+            return rc == SQLITE_ROW;
+          };
+          log.record = [db](const std::string& digest, int type) -> core::Result<void> {
+            Stmt s(db,
+                   "INSERT OR IGNORE INTO ledger_import (digest, type, imported_at) "
+                   "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+            if (!s.ok()) return db_error(db, "ledger_import record");
+            s.bind(1, digest);
+            s.bind(2, static_cast<std::int64_t>(type));
+            if (s.step() != SQLITE_DONE) return db_error(db, "ledger_import record");
+            return {};
+          };
+          if (auto w = work(*ledger_, apply, log); !w) return w;
           if (ledger_->failed()) return db_error(db, "ledger read");
           // A dry run ends in its savepoint's rollback: nothing it wrote stays.
           if (!keep) return core::make_error(kDryRun, "dry run: rolled back");

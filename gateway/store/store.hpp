@@ -97,10 +97,20 @@ struct Decision {
 // inserted. An error rolls the message back and is reported to `done`.
 using Decide = std::function<core::Result<Decision>(const standard::ledger::LedgerView&, NewMessage&)>;
 
-// Ledger work outside any message (sluisctl ledger-import): reads the ledger
-// and writes changes through `apply`, all in one transaction.
+// Ledger work outside any message (ledger-import): reads the ledger and
+// writes changes through `apply`, all in one transaction.
 using LedgerApply = std::function<core::Result<void>(const standard::ledger::Changes&)>;
-using LedgerWork = std::function<core::Result<void>(const standard::ledger::LedgerView&, const LedgerApply&)>;
+// ledger-import's record of the documents it established, in the same
+// transaction as their ledger facts (table ledger_import): `seen` says whether
+// a document (the SHA-256 of its canonical content, hex, and its type) was
+// imported before, `record` notes one now. A re-run after a failure or a
+// cancel skips what is recorded.
+struct ImportLog {
+  std::function<core::Result<bool>(const std::string& digest, int type)> seen;
+  std::function<core::Result<void>(const std::string& digest, int type)> record;
+};
+using LedgerWork = std::function<core::Result<void>(const standard::ledger::LedgerView&,
+                                                    const LedgerApply&, const ImportLog&)>;
 
 struct NewMessage {
   std::string id;              // chosen by the caller (opaque, unique), or empty: the store picks one
@@ -551,6 +561,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 }  // namespace sluis::store

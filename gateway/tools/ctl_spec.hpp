@@ -39,8 +39,8 @@ inline constexpr ExitCode kExitCodes[] = {
      "command is for root, sluisd's own user and admin.group only), or the admin socket's permissions "
      "refuse this user's connection"},
     {kExitConfig,
-     "the configuration file of an offline command, or what it names (schema packs, reference lists, the "
-     "store), cannot be loaded"},
+     "the configuration file of an offline command, or what it names (schema packs, reference lists), cannot "
+     "be loaded"},
 };
 
 enum class OptKind {
@@ -116,8 +116,8 @@ inline constexpr Option kValidate[] = {
     {"reference", OptKind::value, "DIR",
      "the directory with cbs-gemeenten.csv and productcodes.csv (rules TR378, TR381)", "dir"}};
 inline constexpr Option kLedgerImport[] = {
-    {"apply", OptKind::flag, "", "write to the ledger (without it: a dry run, nothing written)", ""},
-    {"config", OptKind::value, "FILE", "sluisd's configuration (default /etc/sluis/sluisd.toml)", "file"}};
+    {"apply", OptKind::flag, "", "write to the ledger (without it: a dry run on a copy, nothing written)", ""},
+    {"batch", OptKind::value, "N", "documents per writer transaction (1 ... 10000, default 100)", ""}};
 inline constexpr Option kRulesList[] = {
     {"type", OptKind::value, "N", "only the rules of message N (301 ... 325)", ""},
     {"lang", OptKind::value, "nl|en", "the statement's language (default nl)", "nl en"}};
@@ -221,13 +221,14 @@ inline constexpr Command kCommands[] = {
      .many = true,
      .offline = true},
     {.name = "ledger-import",
-     .synopsis = "[--apply] [--config FILE] PATH...",
-     .help = "offline: load allocations, starts and stops (301/305/307 or CSV) into the store's ledger; a dry "
-             "run without --apply",
+     .synopsis = "[--apply] [--batch N] PATH...",
+     .help = "load allocations, starts and stops (301/305/307 or CSV; directories searched) into the running "
+             "daemon's ledger, judged by the daemon; a dry run without --apply; a re-run skips what is already "
+             "imported",
      .options = kLedgerImport,
      .positional = "PATH",
      .many = true,
-     .offline = true},
+     .table = true},
     {.name = "rules-list",
      .synopsis = "[--type N] [--lang nl|en]",
      .help = "offline: the rule catalog",

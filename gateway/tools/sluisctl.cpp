@@ -27,24 +27,30 @@
 // list), 1 the answer says no, 64 usage, 69 the daemon cannot be reached,
 // 77 not permitted (arguments.reason "not_permitted"), 78 configuration.
 //
-// Long commands (backup, prune, the bulk message actions) report progress on
-// stderr when stderr is a terminal or with --progress; stdout is the same
-// either way. Ctrl-C (closing the connection) cancels such a command at its
-// next step: it answers and audits what it did ("cancelled after N of M").
+// Long commands (backup, prune, the bulk message actions, ledger-import)
+// report progress on stderr when stderr is a terminal or with --progress;
+// stdout is the same either way. Ctrl-C (closing the connection) cancels such
+// a command at its next step: it answers and audits what it did ("cancelled
+// after N of M").
+//
+// ledger-import PATH... reads the operator's files here (301/305/307 messages
+// and CSV exports, columns in gateway/intake/ledger_import.hpp; a directory is
+// searched recursively for *.xml and *.csv) and sends them as one admin
+// request; the daemon judges them with its own validator, reference lists and
+// BSN key and imports them into its ledger in batches (--batch N documents per
+// transaction), or without --apply judges them on a copy of its store (a dry
+// run). Documents already imported are skipped and reported so: running the
+// same command again after a failure or a cancel completes the import. An
+// import larger than the daemon's admin.max_request is not sent: sluisctl says
+// so and how to raise it (it is not split, since the whole set is ordered
+// 301s, 305s, 307s). Exit 0 nothing refused, 1 any document refused (or the
+// import cancelled).
 //
 // Offline commands, without a daemon:
 //   validate      messages with sluisd's own validator (XSD and rules) and the
 //                 schema packs of --config's [schemas] (default: the installed
 //                 packs) or --schemas DIR; FILE "-" is standard input.
 //                 Exit 0 every file VALID, 1 any INVALID.
-//   ledger-import current allocations, starts and stops (301/305/307, or a CSV
-//                 export: *.csv, columns in gateway/intake/ledger_import.hpp; a
-//                 PATH may be a directory, searched for *.xml and *.csv) into
-//                 the store's ledger named by --config (default
-//                 /etc/sluis/sluisd.toml), daemon running or not. Without
-//                 --apply a dry run. Run it as sluisd's user (it opens the
-//                 database file). Exit 0 every document (would be) imported,
-//                 1 any refused.
 //   rules-list, explain   the compiled-in rule catalog.
 #include <unistd.h>
 
@@ -67,10 +73,8 @@
 #include "gateway/admin/client.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/core/clock.hpp"
-#include "gateway/core/digest.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/intake/judge.hpp"
-#include "gateway/intake/ledger_import.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/rules/reference_loader.hpp"
 #include "gateway/standard/catalog.hpp"
@@ -437,91 +441,6 @@ int offline_rules(const Invocation& inv) {
   return kExitOk;
 }
 
-// sluisctl ledger-import (see the header comment).
-int ledger_import(const Invocation& inv) {
-  const bool json = inv.json, apply = inv.has("apply");
-  const std::string config_file = inv.value("config", "/etc/sluis/sluisd.toml");
-  if (inv.positional.empty()) throw UsageError("ledger-import needs at least one PATH");
-  std::vector<sluis::intake::ImportDocument> docs;
-  for (const auto& p : inv.positional) {
-    std::vector<std::filesystem::path> files;
-    if (std::filesystem::is_directory(p)) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
-        if (e.is_regular_file() && (e.path().extension() == ".xml" || e.path().extension() == ".csv"))
-          files.push_back(e.path());
-      std::sort(files.begin(), files.end());
-    } else {
-      files.emplace_back(p);
-    }
-    for (const auto& f : files) {
-      bool ok = false;
-      std::string body = slurp(f.string(), ok);
-      if (!ok) throw UsageError("cannot read " + f.string());
-      if (f.extension() == ".csv") {
-        auto rows = sluis::intake::csv_documents(body, f.string(), sluis::core::dutch_date(std::chrono::system_clock::now()));
-        for (auto& r : rows) docs.push_back(std::move(r));
-        continue;
-      }
-      sluis::intake::ImportDocument d;
-      d.name = f.string();
-      d.body = std::move(body);
-      docs.push_back(std::move(d));
-    }
-  }
-  sluis::config::Config cfg;
-  std::shared_ptr<const sluis::rules::ReferenceData> reference;
-  try {
-    cfg = sluis::config::load_config(config_file);
-    reference = sluis::rules::load_reference(cfg.reference);
-  } catch (const std::exception& e) {
-    throw ConfigFailure(e.what());
-  }
-  sluis::xml::XercesRuntime runtime;
-  auto set = sluis::xml::SchemaSet::load(cfg.schemas);
-  if (!set) throw ConfigFailure(set.error().text);
-  sluis::xml::Validator validator(*set, cfg.schemas);
-  sluis::store::SqliteOptions so;
-  so.path = cfg.store.path.string();
-  so.recover = false;  // the daemon may be running: its deliveries are its own
-  // The rows' BSN hashes are made with this key: the store must have been written with it.
-  if (!cfg.secrets.bsn_hash_key.empty())
-    so.bsn_key_fingerprint = sluis::core::bsn_key_fingerprint(cfg.secrets.bsn_hash_key.reveal());
-  auto store = sluis::store::open_sqlite(so);
-  if (!store) throw ConfigFailure("the store " + so.path + ": " + store.error().text);
-  sluis::intake::ImportOptions opts;
-  opts.apply = apply;
-  opts.bsn_key = cfg.secrets.bsn_hash_key.reveal();
-  opts.today = sluis::core::dutch_date(std::chrono::system_clock::now());
-  opts.actor = "sluisctl";
-  opts.uid = static_cast<long>(::getuid());
-  auto results = sluis::intake::ledger_import(**store, validator, reference.get(), std::move(docs), opts);
-  (*store)->close();
-  if (!results) {
-    std::cerr << "sluisctl ledger-import: " << results.error().text << " (nothing imported)\n";
-    return kExitNo;
-  }
-  std::size_t imported = 0;
-  for (const auto& r : *results) {
-    imported += r.imported;
-    if (json) {
-      boost::json::object o{{"file", r.name}, {"type", r.type}, {"imported", r.imported},
-                            {"findings", sluis::xml::to_json(r.findings)}};
-      std::cout << boost::json::serialize(o) << "\n";
-      continue;
-    }
-    std::cout << r.name << ": " << (r.imported ? (apply ? "imported" : "would be imported") : "REFUSED");
-    if (r.type) std::cout << " (" << r.type << ")";
-    std::cout << "\n";
-    for (const auto& f : r.findings) std::cout << "  " << f.nl << "\n";
-  }
-  const std::size_t refused = results->size() - imported;
-  if (!json)
-    std::cout << results->size() << " documents: " << imported << (apply ? " imported, " : " would be imported, ")
-              << refused << " refused"
-              << (apply ? "\n" : " (dry run: nothing written; run again with --apply to import)\n");
-  return refused == 0 ? kExitOk : kExitNo;
-}
-
 // ---------------------------------------------------------------- answers
 
 void print_value(const boost::json::value& v, const std::string& indent, std::ostream& out);
@@ -821,6 +740,188 @@ void print_answer(const Invocation& inv, const sluis::admin::Answer& a) {
   std::cout << view->totals << "\n";
 }
 
+// The size the daemon accepts (config-get: admin.max_request), or 0 when it
+// cannot be asked (then the daemon's own answer says it).
+std::uint64_t max_request(const Invocation& inv) {
+  try {
+    auto a = sluis::admin::call(inv.socket, "config-get");
+    const auto* c = a.arguments.if_contains("config");
+    const auto* adm = c && c->is_object() ? c->as_object().if_contains("admin") : nullptr;
+    const auto* m = adm && adm->is_object() ? adm->as_object().if_contains("max_request") : nullptr;
+    if (m && m->is_int64()) return static_cast<std::uint64_t>(m->as_int64());
+    if (m && m->is_uint64()) return m->as_uint64();
+    if (m && m->is_string()) {
+      std::string v(m->as_string());
+      std::size_t end = 0;
+      const double n = std::stod(v, &end);
+      std::string unit = v.substr(end);
+      const double mult = unit == "KiB" ? 1024.0 : unit == "MiB" ? 1048576.0 : unit == "GiB" ? 1073741824.0 : 1.0;
+      return static_cast<std::uint64_t>(n * mult);
+    }
+  } catch (const std::exception&) {
+  }
+  return 0;
+}
+
+std::string mib(std::uint64_t bytes) {
+  std::ostringstream o;
+  o.precision(1);
+  o << std::fixed << static_cast<double>(bytes) / 1048576.0 << " MiB";
+  return o.str();
+}
+
+std::string too_large(std::uint64_t size, std::uint64_t limit) {
+  return "the import is " + mib(size) + " as one admin request, larger than the daemon accepts (admin.max_request = " +
+         (limit ? mib(limit) : std::string("see sluisctl config-get")) +
+         "). Raise admin.max_request in sluisd.toml (at most 64MiB) and run sluisctl config-reload, or import the "
+         "files in several runs: allocations (301) first, then starts (305), then stops (307), since each run is "
+         "judged against what the runs before it imported";
+}
+
+// sluisctl ledger-import (see the header comment): the files are read here
+// and judged and imported by the daemon, as one admin request.
+int ledger_import(const Invocation& inv) {
+  if (inv.positional.empty()) throw UsageError("ledger-import needs at least one PATH");
+  for (const auto& [k, v] : inv.extra)
+    throw UsageError("ledger-import takes no --" + k +
+                     (k == "config" ? ": it runs through the daemon, which uses its own configuration; --socket "
+                                      "selects the daemon"
+                                    : std::string()));
+  boost::json::array documents;
+  for (const auto& p : inv.positional) {
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::is_directory(p)) {
+      for (const auto& e : std::filesystem::recursive_directory_iterator(p))
+        if (e.is_regular_file() && (e.path().extension() == ".xml" || e.path().extension() == ".csv"))
+          files.push_back(e.path());
+      std::sort(files.begin(), files.end());
+    } else {
+      files.emplace_back(p);
+    }
+    for (const auto& f : files) {
+      bool ok = false;
+      std::string body = slurp(f.string(), ok);
+      if (!ok) throw UsageError("cannot read " + f.string());
+      documents.push_back({{"name", f.string()},
+                           {"body", std::move(body)},
+                           {"format", f.extension() == ".csv" ? "csv" : "xml"}});
+    }
+  }
+  if (documents.empty()) throw UsageError("ledger-import found no *.xml or *.csv under the PATHs given");
+  boost::json::object args{{"documents", std::move(documents)}, {"apply", inv.has("apply")}};
+  if (inv.has("batch")) {
+    const std::string b = inv.value("batch");
+    char* end = nullptr;
+    const long n = std::strtol(b.c_str(), &end, 10);
+    if (b.empty() || *end != '\0' || n < 1 || n > 10000) throw UsageError("--batch takes a number 1 ... 10000");
+    args["batch"] = n;
+  }
+  // The request as it will go; the daemon refuses one above admin.max_request.
+  const std::uint64_t size =
+      boost::json::serialize(boost::json::object{{"command", inv.command}, {"arguments", args}, {"progress", true}})
+          .size();
+  constexpr std::uint64_t kSmallest = 1024;  // admin.max_request's least value
+  if (size > kSmallest) {
+    if (const auto limit = max_request(inv); limit && size > limit) {
+      std::cerr << "sluisctl ledger-import: " << too_large(size, limit) << "\n";
+      return kExitNo;
+    }
+  }
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  bool shown = false;
+  auto show = [&](std::int64_t done, std::int64_t total, std::string_view t) {
+    std::cerr << (tty ? "\r" : "") << inv.command << ": " << done;
+    if (total > 0) std::cerr << " / " << total;
+    std::cerr << " " << t << (tty ? "" : "\n") << std::flush;
+    shown = true;
+  };
+  sluis::admin::Answer a;
+  try {
+    a = inv.progress ? sluis::admin::call(inv.socket, inv.command, args, show)
+                     : sluis::admin::call(inv.socket, inv.command, args);
+  } catch (const std::exception& e) {
+    std::cerr << "sluisctl: " << e.what() << "\n";
+    return kExitUnavailable;
+  }
+  if (shown && tty) std::cerr << "\n";
+  if (a.result == sluis::admin::kError && a.text.find("admin.max_request") != std::string::npos &&
+      a.arguments.empty()) {
+    std::cerr << "sluisctl ledger-import: " << too_large(size, max_request(inv)) << "\n";
+    return kExitNo;
+  }
+  if (inv.json) {
+    std::cout << boost::json::serialize(sluis::admin::to_json(a)) << "\n";
+    return exit_code(a, false);
+  }
+  if (!a.arguments.contains("documents")) {  // refused before it ran
+    std::cerr << a.text << "\n";
+    return exit_code(a, false);
+  }
+  const bool apply = text(a.arguments, "apply") == "true";
+  auto outcome = [&](const std::string& o) -> std::string {
+    if (o == "imported") return "imported";
+    if (o == "would_be_imported") return "would be imported";
+    if (o == "already_imported") return "already imported";
+    if (o == "refused") return "REFUSED";
+    return "not reached";
+  };
+  auto reasons = [](const boost::json::object& t) {
+    std::string s;
+    for (const auto& e : array_of(t, "reasons")) {
+      const auto& r = object_of(e);
+      const std::string code = text(r, "code"), rule = text(r, "rule");
+      s += (s.empty() ? "" : "; ") + code + (rule.empty() || rule == code ? "" : " " + rule) + " x" +
+           text(r, "count") + " " + text(r, "nl");
+    }
+    return s;
+  };
+  if (inv.format == "csv") {
+    Table t{{"name", "type", "outcome", "aanbieder", "gemeente", "reasons"}, {}};
+    for (const auto& e : array_of(a.arguments, "documents")) {
+      const auto& d = object_of(e);
+      std::string why;
+      for (const auto& f : array_of(d, "findings")) {
+        const auto& fo = object_of(f);
+        const std::string code = !text(fo, "retourcode").empty() ? text(fo, "retourcode") : text(fo, "origin");
+        why += (why.empty() ? "" : "; ") + code + ": " + text(fo, "en");
+      }
+      t.rows.push_back({text(d, "name"), text(d, "type"), text(d, "outcome"), text(d, "aanbieder"),
+                        text(d, "gemeente"), why});
+    }
+    print_csv(t, std::cout);
+    if (a.result != sluis::admin::kOk) std::cerr << a.text << "\n";
+    return exit_code(a, false);
+  }
+  // Per document, as the files were given: the outcome and why not.
+  for (const auto& e : array_of(a.arguments, "documents")) {
+    const auto& d = object_of(e);
+    std::cout << text(d, "name") << ": " << outcome(text(d, "outcome"));
+    if (text(d, "type") != "0") std::cout << " (" << text(d, "type") << ")";
+    std::cout << "\n";
+    for (const auto& f : array_of(d, "findings")) {
+      const auto& fo = object_of(f);
+      std::cout << "  nl: " << text(fo, "nl") << "\n  en: " << text(fo, "en") << "\n";
+    }
+  }
+  // Per provider (and per gemeente): counts and the most frequent reasons.
+  const char* done_label = apply ? "IMPORTED" : "WOULD IMPORT";
+  for (const auto& [key, head] : {std::pair{"providers", "AANBIEDER"}, std::pair{"gemeenten", "GEMEENTE"}}) {
+    Table t{{head, done_label, "ALREADY", "REFUSED", "NOT REACHED", "TOP REASONS"}, {}};
+    const std::string field = std::string(key) == "providers" ? "aanbieder" : "gemeente";
+    for (const auto& e : array_of(a.arguments, key)) {
+      const auto& p = object_of(e);
+      const std::string code = text(p, field);
+      t.rows.push_back({code.empty() ? "(unreadable)" : code, text(p, "imported"), text(p, "already_imported"),
+                        text(p, "refused"), text(p, "not_reached"), reasons(p)});
+    }
+    if (t.rows.empty()) continue;
+    std::cout << "\n";
+    print_table(t, std::cout);
+  }
+  std::cout << "-- " << a.text << "\n";
+  return exit_code(a, false);
+}
+
 // `sluisctl NAME --help` for a command sluisctl passes through: the daemon's help text.
 int daemon_help(const Invocation& inv) {
   sluis::admin::Answer a;
@@ -893,9 +994,9 @@ int run(int argc, char** argv) {
     }() + ")");
   if (inv.spec && inv.spec->offline) {
     if (inv.command == "validate") return validate(inv);
-    if (inv.command == "ledger-import") return ledger_import(inv);
     return offline_rules(inv);
   }
+  if (inv.command == "ledger-import") return ledger_import(inv);
   auto args = request_arguments(inv);
   // Progress of a long command on stderr (a terminal: one updated line);
   // stdout carries the answer only, as without progress.

@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cstring>
+#include <fstream>
 #include <algorithm>
 #include <mutex>
 #include <sstream>
@@ -196,7 +197,56 @@ BOOST_AUTO_TEST_CASE(configuration_errors_are_78) {
   BOOST_TEST(has(v.output, "log_level"), v.output);
   BOOST_TEST(run({"validate", "--config", (dir.path() / "missing.toml").string(), file.string()}).exit_code == 78);
   BOOST_TEST(run({"validate", "--schemas", (dir.path() / "no-packs").string(), file.string()}).exit_code == 78);
-  BOOST_TEST(run({"ledger-import", "--config", bad.string(), file.string()}).exit_code == 78);
+}
+
+// ledger-import reads the files and sends them to the daemon as one request;
+// the daemon's answer decides the exit code (77 for a peer not permitted).
+BOOST_AUTO_TEST_CASE(ledger_import_sends_the_files_to_the_daemon) {
+  auto history = dir.path() / "history";
+  fs::create_directories(history / "sub");
+  std::ofstream(history / "a.xml") << "<a/>";
+  std::ofstream(history / "sub" / "b.csv") << "soort;wet\n";
+  std::ofstream(history / "notes.txt") << "not sent";
+  daemon.answer(answer(0, "2 documents: 2 imported, 0 already imported, 0 refused",
+                       {{"documents", boost::json::array{{{"name", "a.xml"}, {"type", 301}, {"outcome", "imported"},
+                                                           {"findings", boost::json::array{}}}}},
+                        {"providers", boost::json::array{}}, {"apply", true}}));
+  auto r = run({"ledger-import", "--apply", "--batch", "5", history.string()});
+  BOOST_TEST(r.exit_code == 0, r.output);
+  BOOST_TEST(daemon.request()["command"].as_string() == "ledger-import");
+  auto a = args();
+  BOOST_TEST(a["apply"].as_bool() == true);
+  BOOST_TEST(a["batch"].as_int64() == 5);
+  const auto& docs = a["documents"].as_array();
+  BOOST_TEST_REQUIRE(docs.size() == 2u);
+  BOOST_TEST(docs[0].at("name").as_string() == (history / "a.xml").string());
+  BOOST_TEST(docs[0].at("body").as_string() == "<a/>");
+  BOOST_TEST(docs[0].at("format").as_string() == "xml");
+  BOOST_TEST(docs[1].at("format").as_string() == "csv");
+  BOOST_TEST(has(r.output, "a.xml: imported (301)"), r.output);
+
+  daemon.answer(answer(1, "niet toegestaan / not permitted: ledger-import ...",
+                       {{"reason", "not_permitted"}, {"command", "ledger-import"}}));
+  auto refused = run({"ledger-import", history.string()});
+  BOOST_TEST(refused.exit_code == 77, refused.output);
+  BOOST_TEST(has(refused.output, "not permitted"), refused.output);
+
+  // --config no longer applies (the daemon's own configuration counts): usage, nothing sent.
+  const int before = daemon.requests();
+  auto config = run({"ledger-import", "--config", "/etc/sluis/sluisd.toml", history.string()});
+  BOOST_TEST(config.exit_code == 64, config.output);
+  BOOST_TEST(has(config.output, "--socket"), config.output);
+  BOOST_TEST(run({"ledger-import", "--batch", "0", history.string()}).exit_code == 64);
+  BOOST_TEST(daemon.requests() == before);
+
+  // Larger than the daemon's admin.max_request: said so, and how to raise it; not sent.
+  std::ofstream(history / "big.xml") << std::string(4096, 'x');
+  daemon.answer(answer(0, "running configuration", {{"config", {{"admin", {{"max_request", 2048}}}}}}));
+  auto big = run({"ledger-import", history.string()});
+  BOOST_TEST(big.exit_code == 1, big.output);
+  BOOST_TEST(has(big.output, "admin.max_request"), big.output);
+  BOOST_TEST(has(big.output, "config-reload"), big.output);
+  BOOST_TEST(daemon.request()["command"].as_string() == "config-get");
 }
 
 BOOST_AUTO_TEST_CASE(help_and_version) {
@@ -354,10 +404,10 @@ BOOST_AUTO_TEST_CASE(list_commands_shows_the_offline_ones_too) {
   daemon.answer(answer(0, "2 commands", cmds));
   auto l = out("list-commands");
   BOOST_TEST(l.exit_code == 0);
-  BOOST_TEST(has(l.output, "queue-list     admin    Lists."), l.output);
-  BOOST_TEST(has(l.output, "validate       offline"), l.output);
-  BOOST_TEST(has(l.output, "ledger-import  offline"), l.output);
-  BOOST_TEST(has(l.output, "-- 6 commands: 2 answered by the daemon, 4 offline"), l.output);
+  BOOST_TEST(has(l.output, "queue-list  admin    Lists."), l.output);
+  BOOST_TEST(has(l.output, "validate    offline"), l.output);
+  BOOST_TEST(!has(l.output, "ledger-import"), l.output);  // a daemon command: listed when the daemon lists it
+  BOOST_TEST(has(l.output, "-- 5 commands: 2 answered by the daemon, 3 offline"), l.output);
   auto j = out("list-commands --json");  // the daemon's answer, unchanged
   BOOST_TEST(boost::json::parse(j.output).at("arguments").as_object() == cmds);
 }

@@ -495,8 +495,8 @@ BOOST_AUTO_TEST_CASE(every_write_returns_at_once_and_reports_from_the_writer) {
     db->settle(queued->id, store::State::deferred, "2026-11-02T00:05:00Z", "busy", hear("settle"));
     db->release_held("gemeente-m", store::HoldReason::receiver_not_live, "test", hear("release_held"));
     db->mark_overdue_logged({}, hear("mark_overdue_logged"));
-    db->ledger_batch([](const standard::ledger::LedgerView&,
-                        const store::LedgerApply&) { return core::Result<void>(); },
+    db->ledger_batch([](const standard::ledger::LedgerView&, const store::LedgerApply&,
+                        const store::ImportLog&) { return core::Result<void>(); },
                      false, "test", 1000, [] { return std::string(); }, hear("ledger_batch"));
     db->prune_bodies(prune, hear("prune_bodies"));
     db->prune_bodies(preview, hear("prune_bodies dry run"));
