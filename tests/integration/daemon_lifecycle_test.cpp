@@ -176,9 +176,14 @@ BOOST_AUTO_TEST_CASE(admin_commands_need_an_admin_peer) {
   fs::permissions(dir.path() / "state", fs::perms::owner_all | fs::perms::others_exec | fs::perms::group_exec);
   fs::permissions(dir.path() / "state" / "admin.sock", fs::perms::all & ~(fs::perms::owner_exec | fs::perms::group_exec |
                                                                            fs::perms::others_exec));
+  // ledger-import reads its files first (as the caller): one nobody may read.
+  const fs::path history = dir.write("history.xml", "<Bericht/>");
+  fs::permissions(history, fs::perms::owner_all | fs::perms::others_read);
   auto as_nobody = [&](const std::string& command) {
-    return run_command({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ctl.string(),
-                        "--socket", (dir.path() / "state" / "admin.sock").string(), command});
+    std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                  ctl.string(), "--socket", (dir.path() / "state" / "admin.sock").string(), command};
+    if (command == "ledger-import") argv.push_back(history.string());
+    return run_command(argv);
   };
 
   auto list = sluisctl(dir.path(), {"--json", "list-commands"});
@@ -190,7 +195,8 @@ BOOST_AUTO_TEST_CASE(admin_commands_need_an_admin_peer) {
   BOOST_TEST((open == std::set<std::string>{"list-commands", "queue-summary", "reference-get", "status-get"}));
   for (const char* reads : {"message-show", "queue-list", "orphan-list", "overdue", "config-get", "config-test"})
     BOOST_TEST(access.at(reads).as_string() == "admin", reads);
-  for (const char* changes : {"backup", "config-reload", "shutdown", "message-delete", "prune", "reference-reload"})
+  for (const char* changes :
+       {"backup", "config-reload", "shutdown", "message-delete", "prune", "reference-reload", "ledger-import"})
     BOOST_TEST(access.at(changes).as_string() == "change", changes);
 
   for (const auto& [name, kind] : access) {
