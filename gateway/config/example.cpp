@@ -158,8 +158,8 @@ constexpr Example kExamples[] = {
      kDevelopmentSettings, kDevelopmentEntries},
     {"production", "config/sluisd.production.toml",
      "sluisd configuration, production example: every key with its help and default.\n\n"
-     "Copy it to /etc/sluis/sluisd.toml (the package installs it as "
-     "/usr/share/doc/sluis/examples/sluisd.production.toml) and fill in the places marked "
+     "The package installs it as /etc/sluis/sluisd.toml (a conffile; the shipped copy stays in "
+     "/usr/share/doc/sluis/examples/sluisd.production.toml). Fill in the places marked "
      "FILL IN: the listener's address and certificates, the BSN hash key and the partners. "
      "Configuration and certificates live under /etc/sluis, data under /var/lib/sluis (the "
      "unit's StateDirectory=), the admin socket under /run/sluis (RuntimeDirectory=). "

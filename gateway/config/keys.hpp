@@ -598,7 +598,8 @@ inline constexpr Key kSecrets[] = {
     {.name = "bsn_hash_key",
      .type = KeyType::secret,
      .help = "Key for the keyed hash (HMAC-SHA-256) under which the store indexes BSNs; sluisd "
-             "does not start without one.",
+             "does not start without one. The store keeps the key's fingerprint and refuses "
+             "another key (DAEMON_BSN_KEY_MISMATCH): keep the key with the backups.",
      .computed = "\"credential:bsn-hash.key\" when systemd loads that credential (the unit's "
                  "LoadCredential=), else \"file:<state_dir>/secrets/bsn-hash.key\" when that file "
                  "exists (scripts/run generates it), else none",
