@@ -1,6 +1,7 @@
 #include "gateway/app/app.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/resource.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -220,6 +221,11 @@ int App::run() {
                                    });
                                  }});
   admin_.open(config_->admin);
+  // The socket is ours (a second daemon on this state fails above) and no
+  // command runs before the admin thread starts: a dry-run copy found now was
+  // left by a killed daemon.
+  if (auto n = remove_import_leftovers(config_->state_dir); n > 0)
+    core::log(events::kImportLeftovers, {{"count", n}, {"state_dir", config_->state_dir.string()}});
   // 3. The intake pipeline; listeners: HTTPS for partners (mutual TLS), plain HTTP on loopback.
   if (config_->secrets.bsn_hash_key.empty())
     throw config::ConfigError({missing_bsn_hash_key(*config_)});
@@ -435,11 +441,13 @@ admin::ReloadOutcome App::reload_config() {
   admin::ReloadOutcome out;
   std::shared_ptr<const config::Config> next;
   std::shared_ptr<boost::asio::ssl::context> tls;
+  std::shared_ptr<const xml::SchemaSet> schemas;
   try {
     // The one check of --check-config and config-test.
     CheckedConfig checked = check_config_file(config_file_);
     if (!checked.errors.empty()) throw config::ConfigError(std::move(checked.errors));
     next = std::move(checked.config);
+    schemas = std::move(checked.schemas);
     if (next->https.enabled) tls = net::make_server_context(next->https.tls);
   } catch (const config::ConfigError& e) {
     out.errors = e.errors();
@@ -447,7 +455,7 @@ admin::ReloadOutcome App::reload_config() {
     out.errors = {config_file_.string() + ": " + e.what()};
   }
   if (next && out.errors.empty())
-    out = on_io([this, next, tls] { return apply_reload(next, tls); });
+    out = on_io([this, next, tls, schemas] { return apply_reload(next, tls, schemas); });
   for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
   core::counter("sluis_config_reloads_total", "Configuration reloads by result.",
                 out.ok ? "result=\"ok\"" : "result=\"failed\"")
@@ -458,7 +466,8 @@ admin::ReloadOutcome App::reload_config() {
 
 // On the io thread: what can still fail is built before anything is swapped.
 admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> next,
-                                       std::shared_ptr<boost::asio::ssl::context> tls) {
+                                       std::shared_ptr<boost::asio::ssl::context> tls,
+                                       std::shared_ptr<const xml::SchemaSet> schemas) {
   admin::ReloadOutcome out;
   try {
     auto partners = std::make_shared<const net::PartnerRegistry>(next->partners);
@@ -468,6 +477,14 @@ admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> nex
     partners_ = partners;
     intake_->set_routes(std::make_shared<const TableRouting>(*next));
     intake_->set_calendar(make_calendar(next->calendar));
+    // The packs as loaded by the check: a release added to (or removed from)
+    // `packs`, or packs changed on disk, apply to the next message.
+    if (schemas) {
+      if (next->schemas.packs != config_->schemas.packs)
+        out.notes.push_back(fmt::format("schemas.packs now {}", fmt::join(next->schemas.packs, ", ")));
+      schemas_ = schemas;
+      intake_->set_schemas(schemas_, next->schemas);
+    }
     if (https_ && tls) https_->reload(next->https, tls, partners);
     config_ = std::move(next);
     delivery_->release_live(*config_);

@@ -92,7 +92,8 @@ class App final : public admin::DaemonControl {
   template <class F>
   auto on_io(F f) const -> decltype(f());
   admin::ReloadOutcome apply_reload(std::shared_ptr<const config::Config> next,
-                                    std::shared_ptr<boost::asio::ssl::context> tls);
+                                    std::shared_ptr<boost::asio::ssl::context> tls,
+                                    std::shared_ptr<const xml::SchemaSet> schemas);
   boost::json::object status_now() const;
   void wait_signals();
   void start_watchdog();

@@ -31,6 +31,8 @@ CheckedConfig check_config_file(const std::filesystem::path& file) {
   if (auto lanes = route::build_lanes(cfg); !lanes) add(lanes.error().text);
   if (auto schemas = xml::SchemaSet::load(cfg.schemas); !schemas)
     add("[schemas] " + schemas.error().text);
+  else
+    out.schemas = *schemas;
   try {
     rules::load_reference(cfg.reference);
   } catch (const std::exception& e) {

@@ -11,7 +11,9 @@
 //
 // Threading: a pure function of the file and the files it names; callable from
 // any thread. It reads files and builds (and drops) a TLS context and the
-// schema grammars, so it takes a while: a reload pays it before swapping.
+// schema grammars, so it takes a while: a reload pays it before swapping, and
+// uses the schema set loaded here (so a reload applies `[schemas]` and packs
+// changed on disk, e.g. a new release's packs added to `packs`).
 // Failure: every problem found is an error text, "file:line:col: text" from
 // the reader or "file: text" from the later checks; a file that does not parse
 // yields only the reader's errors. Nothing is thrown for a bad file.
@@ -24,6 +26,10 @@
 
 #include "gateway/config/config.hpp"
 
+namespace sluis::xml {
+class SchemaSet;
+}
+
 namespace sluis::app {
 
 struct CheckedConfig {
@@ -31,6 +37,8 @@ struct CheckedConfig {
   std::shared_ptr<const config::Config> config;
   // Every error found; empty when the configuration may be used.
   std::vector<std::string> errors;
+  // The schema packs it names, loaded and locked; null when they do not load.
+  std::shared_ptr<const xml::SchemaSet> schemas;
 };
 
 CheckedConfig check_config_file(const std::filesystem::path& file);

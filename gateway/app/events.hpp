@@ -33,6 +33,11 @@ inline constexpr Event kFdLimitLow{
     "needs (need= counts https.max_connections, the plain and admin listeners, the store, push "
     "attempts and drop directories): connections beyond it wait in the backlog "
     "(NET_ACCEPT_PAUSED). Raise LimitNOFILE or lower https.max_connections."};
+inline constexpr Event kImportLeftovers{
+    "DAEMON_IMPORT_LEFTOVERS_REMOVED", Level::warning,
+    "At start, sluisd removed count= dry-run copies of the store (state_dir/.import-*) that a "
+    "ledger-import dry run left when the daemon was killed during it. They held personal data; "
+    "nothing else is lost (a dry run changes nothing). Run the dry run again if it was wanted."};
 inline constexpr Event kReloadNote{"CONFIG_RELOAD_NEEDS_RESTART", Level::warning,
                                    "A changed key takes effect only after a restart."};
 inline constexpr Event kTestPause{

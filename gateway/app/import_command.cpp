@@ -305,4 +305,17 @@ void add_import_command(admin::Registry& registry, ImportSetup setup) {
                [s = std::move(setup)](const Request& r) { return run_import(s, r); });
 }
 
+std::size_t remove_import_leftovers(const std::filesystem::path& state_dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(state_dir, ec)) {
+    const auto name = e.path().filename().string();
+    if (!name.starts_with(".import-") || !e.is_directory(ec) || e.is_symlink(ec)) continue;
+    std::error_code gone;
+    std::filesystem::remove_all(e.path(), gone);
+    if (!gone) ++removed;
+  }
+  return removed;
+}
+
 }  // namespace sluis::app

@@ -77,4 +77,10 @@ struct ImportSetup {
 
 void add_import_command(admin::Registry& registry, ImportSetup setup);
 
+// Removes the dry-run copies a killed daemon left in `state_dir`
+// (".import-*": a whole store, personal data included) and says how many
+// there were. Called at start, before the admin socket opens, so no import
+// is running.
+std::size_t remove_import_leftovers(const std::filesystem::path& state_dir);
+
 }  // namespace sluis::app

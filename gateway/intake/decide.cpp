@@ -80,6 +80,7 @@ boost::json::object answer(const store::NewMessage& msg, std::string_view status
   boost::json::object o{{"id", msg.id},
                         {"law", standard::to_string(msg.law)},
                         {"type", msg.type},
+                        {"release", msg.release},
                         {"status", status},
                         {"findings", std::move(findings)},
                         {"findings_total", total}};

@@ -525,7 +525,9 @@ class Handler : public DefaultHandler {
     if (!p.fatal) {
       const Frame* top = depth_ > 0 ? &stack_[depth_ - 1] : nullptr;
       std::string element = top ? clip(top->name().text, kQuotedName) : "Bericht";
-      auto words = explain_xsd_error(f.detail, element, f.value, top ? facts_of(top->decl) : SchemaFacts{});
+      SchemaFacts facts = top ? facts_of(top->decl) : SchemaFacts{};
+      if (outcome_.identity) facts.release = outcome_.identity->release;
+      auto words = explain_xsd_error(f.detail, element, f.value, facts);
       f.nl = clip("Het bericht voldoet niet aan het XSD-schema bij " + where + ": " + words.nl, kExplained);
       f.en = clip("The message does not conform to the XSD schema at " + where_en + ": " + words.en, kExplained);
     } else {
@@ -731,6 +733,10 @@ Outcome Validator::validate(std::string_view doc, ReadModel read) {
     out.verdict = stop.verdict;
     out.identity = h.outcome().identity;
     out.findings = std::move(h.outcome().findings);
+    // A root no active pack declares: Xerces' own findings on it ("no
+    // declaration found for element …") only repeat, less clearly, what the
+    // refusal says.
+    if (stop.verdict == Verdict::unknown_message) out.findings.clear();
     out.findings.push_back(stop_finding(stop.nl, stop.en, stop.detail));
     return out;
   }

@@ -52,7 +52,17 @@ constexpr std::array kPatterns = {
                  "een versienummer van drie getallen, zoals 1.0.0", "a version of three numbers, such as 1.0.0"},
 };
 
-Explanation pattern_words(std::string_view pattern, std::string_view element) {
+// "in release 3.3 (BerichtVersie 3, BerichtSubversie 3)": a release's two
+// numbers are its version and subversion.
+std::string release_words(std::string_view release, bool nl) {
+  const auto dot = release.find('.');
+  if (release.empty() || dot == std::string_view::npos)
+    return nl ? "in de release van dit bericht" : "in this message's release";
+  return "in release " + std::string(release) + " (BerichtVersie " + std::string(release.substr(0, dot)) +
+         ", BerichtSubversie " + std::string(release.substr(dot + 1)) + ")";
+}
+
+Explanation pattern_words(std::string_view pattern, std::string_view element, std::string_view release) {
   for (const auto& p : kPatterns)
     if (p.pattern == pattern) return {std::string(p.nl), std::string(p.en)};
   bool digits = !pattern.empty() && pattern.find_first_not_of("0123456789") == std::string_view::npos;
@@ -60,8 +70,8 @@ Explanation pattern_words(std::string_view pattern, std::string_view element) {
     return {"precies " + std::string(pattern) + ", de BerichtCode van dit berichttype",
             "exactly " + std::string(pattern) + ", the BerichtCode of this message type"};
   if (digits && (element == "BerichtVersie" || element == "BerichtSubversie"))
-    return {"precies " + std::string(pattern) + " in release 3.2 (BerichtVersie 3, BerichtSubversie 2)",
-            "exactly " + std::string(pattern) + " in release 3.2 (BerichtVersie 3, BerichtSubversie 2)"};
+    return {"precies " + std::string(pattern) + " " + release_words(release, true),
+            "exactly " + std::string(pattern) + " " + release_words(release, false)};
   if (digits) return {"precies " + std::string(pattern), "exactly " + std::string(pattern)};
   return {"het patroon " + std::string(pattern), "the pattern " + std::string(pattern)};
 }
@@ -101,7 +111,7 @@ Explanation explain_xsd_error(std::string_view detail, std::string_view element,
                 " Choose a code from the list of this release and this law."};
   }
   if (has(detail, "does not match regular expression facet")) {
-    auto words = pattern_words(quoted_after(detail, "regular expression facet '", true), element);
+    auto words = pattern_words(quoted_after(detail, "regular expression facet '", true), element, facts.release);
     return {e + " heeft de waarde " + v + ", maar het schema eist " + words.nl +
                 ". Vul een waarde in die zo is opgebouwd.",
             e + " has the value " + v + ", but the schema requires " + words.en + ". Enter a value of that form."};

@@ -22,6 +22,7 @@ namespace sluis::xml {
 struct SchemaFacts {
   std::string type;                // the named simple type, e.g. "LDT_RedenVerzoek"; empty when none
   std::vector<std::string> codes;  // the type's enumeration, when it has one
+  std::string release{};           // the release of the message's pack, e.g. "3.2"; empty when unknown
 };
 
 struct Explanation {

@@ -18,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <future>
@@ -301,4 +302,37 @@ BOOST_AUTO_TEST_CASE(batches_leave_partners_served_and_a_cancelled_import_resume
   BOOST_TEST(again.output.find("-- 3 documents: 2 imported, 1 already imported, 0 refused") != std::string::npos,
              again.output);
   BOOST_TEST(recorded(g) == 6);
+}
+
+// A daemon killed during a dry run leaves its private copy of the store (the
+// whole store, personal data included); the next start removes it.
+BOOST_AUTO_TEST_CASE(a_dry_run_copy_left_by_a_kill_is_removed_at_start) {
+  ScratchDir pauses("import-kill");
+  TestGateway g("import-kill", partners, {}, {}, {},
+                {{"SLUIS_TEST_PAUSE", "ledger_import.batch"}, {"SLUIS_TEST_PAUSE_DIR", pauses.path().string()}});
+  const auto fifo = pauses.path() / "ledger_import.batch";
+  BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0, std::strerror(errno));
+  auto leftovers = [&] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(g.dir.path() / "state"))
+      n += e.path().filename().string().starts_with(".import-") ? 1 : 0;
+    return n;
+  };
+  auto dir = history(g, "killed", false);
+  auto run = std::async(std::launch::async, [&] { return import(g, {"--batch", "1", dir.string()}); });
+  BOOST_TEST_REQUIRE(g.daemon->wait_for("STATUS=paused:ledger_import.batch"));
+  BOOST_TEST(leftovers() == 1);
+  g.daemon->signal(SIGKILL);
+  BOOST_TEST((g.daemon->wait_exit() == 128 + SIGKILL));
+  BOOST_TEST(run.get().exit_code != 0);
+  ::unlink(fifo.c_str());
+  BOOST_TEST(leftovers() == 1);  // what the kill left
+
+  g.daemon = std::make_unique<DaemonProcess>(g.dir.path(), std::vector<std::string>{"--config", "sluisd.toml"});
+  BOOST_TEST_REQUIRE(g.daemon->wait_for("READY=1"));
+  BOOST_TEST(leftovers() == 0);
+  BOOST_TEST(g.daemon->log().find("DAEMON_IMPORT_LEFTOVERS_REMOVED") != std::string::npos, g.daemon->log());
+  BOOST_TEST(g.daemon->log().find("count=1") != std::string::npos, g.daemon->log());
+  BOOST_TEST(recorded(g) == 0);  // the dry run wrote nothing
+  BOOST_TEST((g.stop() == 0));
 }

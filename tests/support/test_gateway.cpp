@@ -16,6 +16,12 @@ std::string trim(std::string s) {
   return s;
 }
 std::string port_of(const std::string& url) { return url.empty() ? "0" : url.substr(url.rfind(':') + 1); }
+std::string packs_line(const std::vector<std::string>& packs) {
+  if (packs.empty()) return "";
+  std::string line = "packs = [";
+  for (std::size_t i = 0; i < packs.size(); ++i) line += (i ? ", \"" : "\"") + packs[i] + "\"";
+  return line + "]\n";
+}
 }  // namespace
 
 TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
@@ -71,7 +77,8 @@ void TestGateway::write_config(const std::string& crl) {
     << "[reference]\ncbs_gemeenten = \"" << (source_dir() / "config/reference/cbs-gemeenten.csv").string()
     << "\"\nproductcodes = \"" << (source_dir() / "config/reference/productcodes.csv").string() << "\"\n"
     << "[secrets]\nbsn_hash_key = \"file:bsn.key\"\n"
-    << "[schemas]\ndir = \"" << (source_dir() / "schemas").string() << "\"\n"
+    << "[schemas]\ndir = \"" << (schemas_dir.empty() ? source_dir() / "schemas" : schemas_dir).string() << "\"\n"
+    << packs_line(schema_packs)
     << "[intake]\nvalidation_threads = 2\n"
     << "[plain]\nport = " << port_of(plain_url) << "\n"
     << extra_ << "\n"

@@ -60,6 +60,10 @@ class TestGateway {
 
   ScratchDir dir;
   std::string https_url, plain_url;
+  // [schemas] of the next write_config: the root of the packs (default the
+  // repository's schemas/) and the active packs (default the daemon's).
+  std::filesystem::path schemas_dir;
+  std::vector<std::string> schema_packs;
   std::unique_ptr<DaemonProcess> daemon;
 
  private:

@@ -183,6 +183,9 @@ BOOST_AUTO_TEST_CASE(unknown_namespace_and_retired_release) {
   BOOST_TEST(xml::to_string(r.verdict) == "unknown_message");
   BOOST_TEST(any_text(r, "Release 3.0 of ijw"));
   BOOST_TEST(any_text(r, "accepted: iwmo 3.2, ijw 3.2"));
+  // The refusal alone: no schema findings on a root no active pack declares.
+  BOOST_TEST(r.findings.size() == 1u);
+  BOOST_TEST(o.findings.size() == 1u);
   // A retired 2.x declaration (303) names what is supported.
   auto retired = check("<Bericht xmlns=\"http://www.istandaarden.nl/iwmo/2_1/wmo303/schema/2_1\"/>");
   BOOST_TEST(xml::to_string(retired.verdict) == "unknown_message");
