@@ -778,6 +778,33 @@ std::string too_large(std::uint64_t size, std::uint64_t limit) {
          "judged against what the runs before it imported";
 }
 
+// Calls the daemon with `args` into `answer`; -1 when it answered, else the
+// exit code (77 refused at the socket, 69 unreachable), said on stderr. With
+// --progress, a long command's progress goes to stderr (a terminal: one
+// updated line); stdout carries the answer only, as without progress.
+int call_daemon(const Invocation& inv, const boost::json::object& args, sluis::admin::Answer& answer) {
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  bool shown = false;
+  auto show = [&](std::int64_t done, std::int64_t total, std::string_view t) {
+    std::cerr << (tty ? "\r" : "") << inv.command << ": " << done;
+    if (total > 0) std::cerr << " / " << total;
+    std::cerr << " " << t << (tty ? "" : "\n") << std::flush;
+    shown = true;
+  };
+  try {
+    answer = inv.progress ? sluis::admin::call(inv.socket, inv.command, args, show)
+                          : sluis::admin::call(inv.socket, inv.command, args);
+  } catch (const sluis::admin::SocketRefused& e) {
+    std::cerr << "sluisctl: " << e.what() << "\n";
+    return kExitNotPermitted;
+  } catch (const std::exception& e) {
+    std::cerr << "sluisctl: " << e.what() << "\n";
+    return kExitUnavailable;
+  }
+  if (shown && tty) std::cerr << "\n";
+  return -1;
+}
+
 // sluisctl ledger-import (see the header comment): the files are read here
 // and judged and imported by the daemon, as one admin request.
 int ledger_import(const Invocation& inv) {
@@ -827,23 +854,8 @@ int ledger_import(const Invocation& inv) {
       return kExitNo;
     }
   }
-  const bool tty = ::isatty(STDERR_FILENO) == 1;
-  bool shown = false;
-  auto show = [&](std::int64_t done, std::int64_t total, std::string_view t) {
-    std::cerr << (tty ? "\r" : "") << inv.command << ": " << done;
-    if (total > 0) std::cerr << " / " << total;
-    std::cerr << " " << t << (tty ? "" : "\n") << std::flush;
-    shown = true;
-  };
   sluis::admin::Answer a;
-  try {
-    a = inv.progress ? sluis::admin::call(inv.socket, inv.command, args, show)
-                     : sluis::admin::call(inv.socket, inv.command, args);
-  } catch (const std::exception& e) {
-    std::cerr << "sluisctl: " << e.what() << "\n";
-    return kExitUnavailable;
-  }
-  if (shown && tty) std::cerr << "\n";
+  if (int failed = call_daemon(inv, args, a); failed >= 0) return failed;
   if (a.result == sluis::admin::kError && a.text.find("admin.max_request") != std::string::npos &&
       a.arguments.empty()) {
     std::cerr << "sluisctl ledger-import: " << too_large(size, max_request(inv)) << "\n";
@@ -998,28 +1010,8 @@ int run(int argc, char** argv) {
   }
   if (inv.command == "ledger-import") return ledger_import(inv);
   auto args = request_arguments(inv);
-  // Progress of a long command on stderr (a terminal: one updated line);
-  // stdout carries the answer only, as without progress.
-  const bool tty = ::isatty(STDERR_FILENO) == 1;
-  bool shown = false;
-  auto show = [&](std::int64_t done, std::int64_t total, std::string_view t) {
-    std::cerr << (tty ? "\r" : "") << inv.command << ": " << done;
-    if (total > 0) std::cerr << " / " << total;
-    std::cerr << " " << t << (tty ? "" : "\n") << std::flush;
-    shown = true;
-  };
   sluis::admin::Answer answer;
-  try {
-    answer = inv.progress ? sluis::admin::call(inv.socket, inv.command, args, show)
-                          : sluis::admin::call(inv.socket, inv.command, args);
-  } catch (const sluis::admin::SocketRefused& e) {
-    std::cerr << "sluisctl: " << e.what() << "\n";
-    return kExitNotPermitted;
-  } catch (const std::exception& e) {
-    std::cerr << "sluisctl: " << e.what() << "\n";
-    return kExitUnavailable;
-  }
-  if (shown && tty) std::cerr << "\n";
+  if (int failed = call_daemon(inv, args, answer); failed >= 0) return failed;
   if (inv.json)
     std::cout << boost::json::serialize(sluis::admin::to_json(answer)) << "\n";
   else

@@ -61,30 +61,28 @@ _sluis_boost_minors() {
     done
 }
 
+_sluis_has_candidate() { [ -n "$(_sluis_candidate "$1")" ]; }
+
+# `_sluis_family_complete CHECK NN`: when CHECK passes for every package of
+# the family NN ("" the unversioned one), prints the family and succeeds.
+_sluis_family_complete() {
+  local check="$1" nn="$2" p
+  for p in $(_sluis_boost_family "$nn"); do
+    "$check" "$p" || return 1
+  done
+  _sluis_boost_family "$nn"
+}
+
 # The installed Boost family of 1.81 or newer, one name a line; fails when
 # there is none (no apt-get update needed to tell).
 sluis_boost_installed() {
-  local nn p complete
+  local nn
   for nn in $(dpkg-query -W -f='${Package}\n' 'libboost1.*-dev' 2>/dev/null | _sluis_boost_minors); do
-    complete=1
-    for p in $(_sluis_boost_family "$nn"); do
-      _sluis_installed "$p" || complete=0
-    done
-    if [ "$complete" = 1 ]; then
-      _sluis_boost_family "$nn"
-      return 0
-    fi
+    if _sluis_family_complete _sluis_installed "$nn"; then return 0; fi
   done
   if _sluis_installed libboost-dev &&
     dpkg --compare-versions "$(dpkg-query -W -f='${Version}' libboost-dev 2>/dev/null)" ge "1.$SLUIS_BOOST_MIN_MINOR"; then
-    complete=1
-    for p in $(_sluis_boost_family ""); do
-      _sluis_installed "$p" || complete=0
-    done
-    if [ "$complete" = 1 ]; then
-      _sluis_boost_family ""
-      return 0
-    fi
+    if _sluis_family_complete _sluis_installed ""; then return 0; fi
   fi
   return 1
 }
@@ -94,27 +92,13 @@ sluis_boost_installed() {
 # every package has a candidate, else the unversioned packages when
 # libboost-dev's candidate is 1.81 or newer. Fails with a message otherwise.
 sluis_boost_available() {
-  local nn p complete cand
+  local nn cand
   for nn in $(apt-cache pkgnames libboost1. 2>/dev/null | _sluis_boost_minors); do
-    complete=1
-    for p in $(_sluis_boost_family "$nn"); do
-      [ -n "$(_sluis_candidate "$p")" ] || complete=0
-    done
-    if [ "$complete" = 1 ]; then
-      _sluis_boost_family "$nn"
-      return 0
-    fi
+    if _sluis_family_complete _sluis_has_candidate "$nn"; then return 0; fi
   done
   cand=$(_sluis_candidate libboost-dev)
   if [ -n "$cand" ] && dpkg --compare-versions "$cand" ge "1.$SLUIS_BOOST_MIN_MINOR"; then
-    complete=1
-    for p in $(_sluis_boost_family ""); do
-      [ -n "$(_sluis_candidate "$p")" ] || complete=0
-    done
-    if [ "$complete" = 1 ]; then
-      _sluis_boost_family ""
-      return 0
-    fi
+    if _sluis_family_complete _sluis_has_candidate ""; then return 0; fi
   fi
   echo "sluis: no Boost 1.$SLUIS_BOOST_MIN_MINOR or newer in the package lists: neither a" \
     "libboost1.NN-dev family with NN >= $SLUIS_BOOST_MIN_MINOR (${SLUIS_BOOST_STEMS[*]})" \
