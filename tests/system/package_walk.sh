@@ -86,7 +86,7 @@ spki_sha256 = "$(spki "$walk/pki/gemeente.pem")"
 id = "aanbieder-87654321"
 role = "aanbieder"
 codes = ["87654321"]
-mode = "live"
+mode = "not_enrolled"
 [[partners.certificates]]
 spki_sha256 = "$(spki "$walk/pki/provider.pem")"
 TOML
@@ -132,17 +132,47 @@ expect 0 as op sluisctl queue-list
 expect 0 as op sluisctl validate /usr/share/doc/sluis/examples/messages/301-toewijzing.xml
 grep -q "VALID" "$walk/out" || fail "validate does not say VALID"
 
-step "a partner submits: the municipality's 301 over mutual TLS"
+step "enrol the provider: not enrolled -> shadow -> live, each by config-reload"
 url="https://127.0.0.1:$port"
 curl_as() {  # pki-name path [curl args]
   local who="$1" path="$2"; shift 2
   curl -sS --cacert "$walk/pki/ca.pem" --cert "$walk/pki/$who.pem" --key "$walk/pki/$who.key" \
     -o "$walk/answer" -w '%{http_code}' "$@" "$url$path"
 }
-code="$(curl_as gemeente /v1/messages -H 'Content-Type: application/xml' \
-  --data-binary @/usr/share/doc/sluis/examples/messages/301-toewijzing.xml)"
-[ "$code" = 202 ] || { cat "$walk/answer"; fail "the 301 was answered $code"; }
-msg="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$walk/answer")"
+submit_301() {  # file -> the message id in $msg
+  local code
+  code="$(curl_as gemeente /v1/messages -H 'Content-Type: application/xml' --data-binary "@$1")"
+  [ "$code" = 202 ] || { cat "$walk/answer"; fail "the 301 $1 was answered $code"; }
+  msg="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$walk/answer")"
+}
+set_mode() {  # the provider's mode, applied the documented way
+  sed -i '/^id = "aanbieder-87654321"/,/^\[\[partners.certificates\]\]/ s/^mode = .*/mode = "'"$1"'"/' "$conf"
+  expect 0 as op sluisctl config-test --file "$conf"
+  expect 0 as op sluisctl config-reload
+}
+code="$(curl_as provider /v1/whoami)"
+[ "$code" = 403 ] && grep -q not_enrolled "$walk/answer" || { cat "$walk/answer"; fail "not enrolled: whoami was $code"; }
+set_mode shadow
+[ "$(curl_as provider /v1/whoami)" = 200 ] || { cat "$walk/answer"; fail "shadow: whoami refused"; }
+submit_301 /usr/share/doc/sluis/examples/messages/301-toewijzing.xml
+shadowed="$msg"
+as op sluisctl --json message-show "$shadowed" > "$walk/show.json"
+python3 - "$walk/show.json" <<'PY2'
+import json, sys
+m = json.load(open(sys.argv[1]))["arguments"]["message"]
+if m["state"] != "held" or m["hold_reason"] != "receiver_shadow":
+    sys.exit(f"FAIL: a 301 to a shadow provider is {m['state']}/{m['hold_reason']}, not held/receiver_shadow")
+PY2
+set_mode live
+sed 's/TW-2026-0824/TW-2026-0825/' /usr/share/doc/sluis/examples/messages/301-toewijzing.xml > "$walk/301-live.xml"
+submit_301 "$walk/301-live.xml"
+[ "$(curl_as provider /v1/mailbox)" = 200 ] || fail "live: the provider's mailbox was refused"
+python3 - "$walk/answer" "$msg" "$shadowed" <<'PY2'
+import json, sys
+ids = {m["id"] for m in json.load(open(sys.argv[1]))["messages"]}
+if sys.argv[2] not in ids or sys.argv[3] in ids:
+    sys.exit(f"FAIL: the live provider's mailbox holds {ids}: want {sys.argv[2]}, not the shadow-period {sys.argv[3]}")
+PY2
 expect 0 as op sluisctl queue-list
 grep -q "$msg" "$walk/out" || fail "queue-list does not show $msg"
 
