@@ -57,9 +57,10 @@ int main(int argc, char** argv) {
     sluis::core::init_dutch_time();
     sluis::xml::XercesRuntime xerces;
     if (vm.count("check-config")) {
-      auto errors = sluis::app::check_configuration(file);
-      for (const auto& e : errors) std::cerr << e << "\n";
-      if (!errors.empty()) return kExitConfig;
+      auto checked = sluis::app::check_config_file(file);
+      for (const auto& e : checked.errors) std::cerr << e << "\n";
+      for (const auto& w : checked.warnings) std::cerr << "warning: " << w << "\n";
+      if (!checked.errors.empty()) return kExitConfig;
       std::cout << "OK " << file << "\n";
       return 0;
     }

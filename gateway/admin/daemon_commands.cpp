@@ -23,11 +23,17 @@ void add_daemon_commands(Registry& registry, DaemonControl& daemon) {
                Access::admin, [&daemon](const Request& r) {
                  std::filesystem::path file = string_arg(r, "file");
                  if (file.empty()) file = daemon.current_config()->source;
-                 auto errors = daemon.check_config(file);
-                 if (errors.empty()) return ok("configuration " + file.string() + " is valid");
-                 Answer a = error("configuration " + file.string() + " has " +
-                                  std::to_string(errors.size()) + " error(s)");
-                 a.arguments["errors"] = to_array(errors);
+                 auto checked = daemon.check_config(file);
+                 const auto& errors = checked.errors;
+                 const std::string warned =
+                     checked.warnings.empty()
+                         ? ""
+                         : " (" + std::to_string(checked.warnings.size()) + " warning(s))";
+                 Answer a = errors.empty() ? ok("configuration " + file.string() + " is valid" + warned)
+                                           : error("configuration " + file.string() + " has " +
+                                                   std::to_string(errors.size()) + " error(s)" + warned);
+                 if (!errors.empty()) a.arguments["errors"] = to_array(errors);
+                 if (!checked.warnings.empty()) a.arguments["warnings"] = to_array(checked.warnings);
                  return a;
                });
 

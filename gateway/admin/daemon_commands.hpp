@@ -26,6 +26,12 @@ struct ReloadOutcome {
   std::vector<std::string> notes;   // e.g. keys that need a restart to take effect
 };
 
+// A configuration file checked: errors refuse it, warnings do not.
+struct ConfigCheck {
+  std::vector<std::string> errors;    // each "file:line:col: text" or "file: text"
+  std::vector<std::string> warnings;  // each "file: text"
+};
+
 class DaemonControl {
  public:
   virtual ~DaemonControl() = default;
@@ -33,7 +39,7 @@ class DaemonControl {
   // The running configuration (a snapshot: a reload swaps in another).
   virtual std::shared_ptr<const config::Config> current_config() const = 0;
   // Same code path as `sluisd --check-config`.
-  virtual std::vector<std::string> check_config(const std::filesystem::path& file) const = 0;
+  virtual ConfigCheck check_config(const std::filesystem::path& file) const = 0;
   virtual ReloadOutcome reload_config() = 0;
   virtual void request_shutdown() = 0;
 };

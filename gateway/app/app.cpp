@@ -177,6 +177,8 @@ int App::run() {
     throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
   schemas_ = *schemas;
   reference_ = rules::load_reference(config_->reference);
+  for (const auto& w : rules::reference_warnings(*reference_, config_->reference))
+    core::log(events::kConfigWarning, {{"text", w}});
   core::set_pause_announcer([this](const std::string& point) {
     core::log(events::kTestPause, {{"point", point}});
     notifier_.send("STATUS=paused:" + point);
@@ -203,6 +205,8 @@ int App::run() {
                     auto cfg = current_config();
                     try {
                       auto next = rules::load_reference(cfg->reference);
+                      for (const auto& w : rules::reference_warnings(*next, cfg->reference))
+                        core::log(events::kConfigWarning, {{"text", w}});
                       on_io([this, next] {
                         reference_ = next;
                         if (intake_) intake_->set_reference(reference_);
@@ -403,8 +407,9 @@ void App::request_shutdown() {
   asio::post(ioc_, [this] { begin_shutdown("admin shutdown"); });
 }
 
-std::vector<std::string> App::check_config(const std::filesystem::path& file) const {
-  return check_configuration(file);
+admin::ConfigCheck App::check_config(const std::filesystem::path& file) const {
+  auto checked = check_config_file(file);
+  return {std::move(checked.errors), std::move(checked.warnings)};
 }
 
 void App::apply_live(const config::Config& next, std::vector<std::string>& notes) {

@@ -80,7 +80,7 @@ class App final : public admin::DaemonControl {
   // admin::DaemonControl
   boost::json::object status() const override;
   std::shared_ptr<const config::Config> current_config() const override;
-  std::vector<std::string> check_config(const std::filesystem::path& file) const override;
+  admin::ConfigCheck check_config(const std::filesystem::path& file) const override;
   admin::ReloadOutcome reload_config() override;
   void request_shutdown() override;
 

@@ -34,7 +34,7 @@ CheckedConfig check_config_file(const std::filesystem::path& file) {
   else
     out.schemas = *schemas;
   try {
-    rules::load_reference(cfg.reference);
+    out.warnings = rules::reference_warnings(*rules::load_reference(cfg.reference), cfg.reference);
   } catch (const std::exception& e) {
     add(std::string("[reference] ") + e.what());
   }
@@ -42,8 +42,5 @@ CheckedConfig check_config_file(const std::filesystem::path& file) {
   return out;
 }
 
-std::vector<std::string> check_configuration(const std::filesystem::path& file) {
-  return check_config_file(file).errors;
-}
 
 }  // namespace sluis::app

@@ -37,14 +37,13 @@ struct CheckedConfig {
   std::shared_ptr<const config::Config> config;
   // Every error found; empty when the configuration may be used.
   std::vector<std::string> errors;
+  // What loads but looks wrong (rules::reference_warnings); never a refusal.
+  std::vector<std::string> warnings;
   // The schema packs it names, loaded and locked; null when they do not load.
   std::shared_ptr<const xml::SchemaSet> schemas;
 };
 
 CheckedConfig check_config_file(const std::filesystem::path& file);
-
-// The errors of check_config_file alone; empty when valid.
-std::vector<std::string> check_configuration(const std::filesystem::path& file);
 
 // The error for a configuration without a BSN hash key (start-up and the check).
 std::string missing_bsn_hash_key(const config::Config& cfg);

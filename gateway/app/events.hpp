@@ -38,6 +38,11 @@ inline constexpr Event kImportLeftovers{
     "At start, sluisd removed count= dry-run copies of the store (state_dir/.import-*) that a "
     "ledger-import dry run left when the daemon was killed during it. They held personal data; "
     "nothing else is lost (a dry run changes nothing). Run the dry run again if it was wanted."};
+inline constexpr Event kConfigWarning{
+    "CONFIG_WARNING", Level::warning,
+    "The configuration loads, but text= names something in it that looks wrong for real traffic "
+    "(e.g. a product-code list as small as the development one). sluisd serves as configured; "
+    "sluisd --check-config and sluisctl config-test show the same warnings."};
 inline constexpr Event kReloadNote{"CONFIG_RELOAD_NEEDS_RESTART", Level::warning,
                                    "A changed key takes effect only after a restart."};
 inline constexpr Event kTestPause{

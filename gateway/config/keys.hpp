@@ -589,7 +589,9 @@ inline constexpr Key kReference[] = {
      .example = "\"/usr/share/sluis/reference/cbs-gemeenten.csv\""},
     {.name = "productcodes",
      .type = KeyType::path,
-     .help = "The product codes of TR381 (S329).",
+     .help = "The product codes of TR381 (S329). The installed list holds only five development "
+             "codes: configure the national iJw list and the region's iWmo codes (docs/operations.md, "
+             "Reference lists); the check warns while the list has fewer than 20 codes.",
      .computed = "the installed list, <datadir>/sluis/reference/productcodes.csv",
      .example = "\"/usr/share/sluis/reference/productcodes.csv\""},
 };

@@ -29,4 +29,13 @@ std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfi
   return data;
 }
 
+std::vector<std::string> reference_warnings(const ReferenceData& data, const config::ReferenceConfig& cfg) {
+  std::vector<std::string> out;
+  if (const auto n = data.productcodes.size(); n < kFewestRealProductCodes)
+    out.push_back(cfg.productcodes.string() + ": holds only " + std::to_string(n) +
+                  " product codes, like a development list: a message with any other code gets S329 "
+                  "(TR381). Load the national and regional lists (docs/reference.md).");
+  return out;
+}
+
 }  // namespace sluis::rules

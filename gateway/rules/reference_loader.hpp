@@ -8,6 +8,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "gateway/config/config.hpp"
 #include "gateway/rules/reference.hpp"
@@ -15,5 +17,16 @@
 namespace sluis::rules {
 
 std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfig& cfg);
+
+// What loads but looks wrong for real traffic, each "file: text": a product
+// list as small as the development one (every other product code would get
+// S329). Reported by --check-config and config-test, logged at start and on
+// reference-reload; never a refusal.
+std::vector<std::string> reference_warnings(const ReferenceData& data, const config::ReferenceConfig& cfg);
+
+// Fewer product codes than this, in all, and the list is taken for a
+// development list (the repository's holds 5; the national iJw list alone
+// holds hundreds).
+inline constexpr std::size_t kFewestRealProductCodes = 20;
 
 }  // namespace sluis::rules

@@ -42,7 +42,7 @@ class FakeDaemon : public admin::DaemonControl {
   std::shared_ptr<const config::Config> current_config() const override {
     return std::make_shared<const config::Config>(cfg);
   }
-  std::vector<std::string> check_config(const fs::path&) const override {
+  admin::ConfigCheck check_config(const fs::path&) const override {
     ++checks;
     return {};
   }

@@ -28,9 +28,10 @@ class FakeDaemon : public admin::DaemonControl {
   std::shared_ptr<const config::Config> current_config() const override {
     return std::make_shared<const config::Config>(cfg);
   }
-  std::vector<std::string> check_config(const fs::path& file) const override {
+  admin::ConfigCheck check_config(const fs::path& file) const override {
     checked = file;
-    if (file.filename() == "bad.toml") return {"bad.toml:1:1: unknown key 'x'"};
+    if (file.filename() == "bad.toml") return {{"bad.toml:1:1: unknown key 'x'"}, {}};
+    if (file.filename() == "small.toml") return {{}, {"codes.csv: holds only 5 product codes"}};
     return {};
   }
   admin::ReloadOutcome reload_config() override {
@@ -130,6 +131,12 @@ BOOST_AUTO_TEST_CASE(config_test_checks_the_named_or_running_file) {
   BOOST_TEST(b.result == 1);
   BOOST_TEST(b.arguments.at("errors").as_array().at(0).as_string() ==
              "bad.toml:1:1: unknown key 'x'");
+  // Warnings do not refuse the file; the answer lists them.
+  auto w = call("config-test", {{"file", (dir / "small.toml").string()}});
+  BOOST_TEST(w.result == 0);
+  BOOST_TEST(w.text.find("is valid (1 warning(s))") != std::string::npos, w.text);
+  BOOST_TEST(w.arguments.at("warnings").as_array().at(0).as_string() == "codes.csv: holds only 5 product codes");
+  BOOST_TEST(!w.arguments.contains("errors"));
 }
 
 BOOST_AUTO_TEST_CASE(config_get_shows_config_without_secret_bytes) {

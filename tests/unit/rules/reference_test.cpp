@@ -47,7 +47,7 @@ BOOST_AUTO_TEST_CASE(a_list_with_a_bom_semicolons_and_quotes_loads) {
 BOOST_AUTO_TEST_CASE(shipped_cbs_list_parses_and_answers) {
   auto list = rules::GemeenteList::parse(slurp("config/reference/cbs-gemeenten.csv"), "cbs-gemeenten.csv");
   BOOST_REQUIRE_MESSAGE(list.has_value(), (list.has_error() ? list.error().text : std::string()));
-  BOOST_TEST(list->size() == 342u);
+  BOOST_TEST(list->size() == 345u);  // the 342 of 2026 and 3 merged into Beekdaelen
   BOOST_TEST(list->valid_on("0935", d(2026, 11, 24)));  // Maastricht
   BOOST_TEST(list->valid_on("0935", d(2015, 1, 1)));    // 2026 codes count for earlier dates
   BOOST_TEST(!list->valid_on("9999", d(2026, 1, 1)));
@@ -100,6 +100,15 @@ BOOST_AUTO_TEST_CASE(the_loader_reads_the_files_config_names) {
       data->productcodes.size() ==
       rules::ProductCodeList::parse(slurp("config/reference/productcodes.csv"), "x")->size());
   BOOST_TEST(data->gemeenten.size() > 0u);
+  // The shipped list knows the Beekdaelen merger of 2019-01-01 both ways.
+  BOOST_TEST(data->gemeenten.valid_on("0951", d(2018, 12, 31)));  // Nuth
+  BOOST_TEST(!data->gemeenten.valid_on("0951", d(2019, 1, 1)));
+  BOOST_TEST(!data->gemeenten.valid_on("1954", d(2018, 12, 31)));  // Beekdaelen
+  BOOST_TEST(data->gemeenten.valid_on("1954", d(2019, 1, 1)));
+  // The shipped product list is the development one: said, not refused.
+  auto warned = rules::reference_warnings(*data, cfg);
+  BOOST_TEST_REQUIRE(warned.size() == 1u);
+  BOOST_TEST(warned[0].find("productcodes.csv: holds only 5 product codes") != std::string::npos, warned[0]);
   cfg.productcodes = src / "config/reference/no-such-list.csv";
   try {
     rules::load_reference(cfg);
