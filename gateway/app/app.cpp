@@ -26,6 +26,7 @@
 #include "gateway/core/metrics.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/core/test_pause.hpp"
+#include "gateway/rules/contracts.hpp"
 #include "gateway/rules/reference_loader.hpp"
 #include "gateway/standard/personal_data.hpp"
 
@@ -176,7 +177,7 @@ int App::run() {
   if (!schemas)
     throw config::ConfigError({config_->source.string() + ": [schemas] " + schemas.error().text});
   schemas_ = *schemas;
-  reference_ = rules::load_reference(config_->reference);
+  reference_ = rules::load_reference(config_->reference, config_->contracts);
   for (const auto& w : rules::reference_warnings(*reference_, config_->reference))
     core::log(events::kConfigWarning, {{"text", w}});
   core::set_pause_announcer([this](const std::string& point) {
@@ -193,18 +194,32 @@ int App::run() {
   admin::add_reference_commands(
       registry_, {[this] {
                     return on_io([this] {
-                      return boost::json::object{
+                      boost::json::object o{
                           {"cbs_gemeenten", config_->reference.cbs_gemeenten.string()},
                           {"gemeenten", reference_->gemeenten.size()},
                           {"productcodes_file", config_->reference.productcodes.string()},
                           {"productcodes", reference_->productcodes.size()}};
+                      // The contracts loaded with them, when [contracts] names any.
+                      boost::json::object k{{"configured", reference_->contracts != nullptr}};
+                      if (reference_->contracts) {
+                        const auto& c = *reference_->contracts;
+                        k["catalogue_file"] = config_->contracts.catalogue.string();
+                        k["catalogue"] = c.catalogue_size();
+                        k["coverage_file"] = config_->contracts.coverage.string();
+                        k["coverage"] = c.coverage_size();
+                        k["tariffs_file"] = config_->contracts.tariffs.string();
+                        k["tariffs"] = c.tariffs_size();
+                        k["uncontracted_retourcode"] = c.uncontracted_retourcode;
+                      }
+                      o["contracts"] = std::move(k);
+                      return o;
                     });
                   },
                   [this]() -> std::string {
                     // Read on the admin thread; swapped in on the io thread.
                     auto cfg = current_config();
                     try {
-                      auto next = rules::load_reference(cfg->reference);
+                      auto next = rules::load_reference(cfg->reference, cfg->contracts);
                       for (const auto& w : rules::reference_warnings(*next, cfg->reference))
                         core::log(events::kConfigWarning, {{"text", w}});
                       on_io([this, next] {

@@ -33,14 +33,20 @@ CheckedConfig check_config_file(const std::filesystem::path& file) {
     add("[schemas] " + schemas.error().text);
   else
     out.schemas = *schemas;
+  bool reference_ok = true;
   try {
     out.warnings = rules::reference_warnings(*rules::load_reference(cfg.reference), cfg.reference);
   } catch (const std::exception& e) {
+    reference_ok = false;
     add(std::string("[reference] ") + e.what());
   }
+  if (reference_ok && cfg.contracts.configured()) try {
+      rules::load_reference(cfg.reference, cfg.contracts);
+    } catch (const std::exception& e) {
+      add(std::string("[contracts] ") + e.what());
+    }
   if (cfg.secrets.bsn_hash_key.empty()) out.errors.push_back(missing_bsn_hash_key(cfg));
   return out;
 }
-
 
 }  // namespace sluis::app

@@ -6,7 +6,7 @@
 // ranges, secrets read) and then checks everything start-up would load from
 // it: the listener's certificate, key, CAs and CRLs (when https is enabled),
 // the partners' certificate identities, the delivery lanes (push and drop
-// destinations), the schema packs, the reference lists, and that a BSN hash
+// destinations), the schema packs, the reference lists, the contracts, and that a BSN hash
 // key is configured.
 //
 // Threading: a pure function of the file and the files it names; callable from

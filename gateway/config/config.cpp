@@ -293,6 +293,24 @@ void read_reference(TableReader r, ReferenceConfig& c) {
   r.finish();
 }
 
+void read_contracts(TableReader r, ContractsConfig& c) {
+  c.catalogue = r.path("catalogue");
+  c.coverage = r.path("coverage");
+  c.tariffs = r.path("tariffs");
+  c.uncontracted_retourcode = r.string("uncontracted_retourcode");
+  const int set = !c.catalogue.empty() + !c.coverage.empty() + !c.tariffs.empty();
+  if (set != 0 && set != 3)
+    r.error_at(c.catalogue.empty() ? "catalogue" : c.coverage.empty() ? "coverage" : "tariffs",
+               "catalogue, coverage and tariffs are set together (all three, or none for no "
+               "contract checks)");
+  const auto& code = c.uncontracted_retourcode;
+  if (!code.empty() && (code.size() != 4 || code.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+                                                 std::string::npos))
+    r.error_at("uncontracted_retourcode",
+               fmt::format("\"{}\" is not a retourcode (4 characters, e.g. \"0611\")", code));
+  r.finish();
+}
+
 void read_schemas(TableReader r, SchemasConfig& c) {
   c.dir = r.path("dir", std::filesystem::path(SLUIS_SCHEMA_DIR));
   c.packs = r.strings("packs");
@@ -374,6 +392,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
                              rt.destination));
   }
   read_reference(r.table("reference"), cfg.reference);
+  read_contracts(r.table("contracts"), cfg.contracts);
   read_schemas(r.table("schemas"), cfg.schemas);
   read_store(r.table("store"), cfg, cfg.store);
   read_intake(r.table("intake"), cfg.intake);

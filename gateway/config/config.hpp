@@ -156,6 +156,17 @@ struct ReferenceConfig {
   std::filesystem::path productcodes;   // default <datadir>/reference/productcodes.csv
 };
 
+// The region's contracts (docs/contracts.md): three CSV files, all set or all
+// empty (no contract checks). Reloaded with the reference lists.
+struct ContractsConfig {
+  std::filesystem::path catalogue;
+  std::filesystem::path coverage;
+  std::filesystem::path tariffs;
+  // The retourcode of SL001 (product not contracted); empty = advice only.
+  std::string uncontracted_retourcode;
+  bool configured() const { return !catalogue.empty(); }
+};
+
 // Schema packs: which law/release packs are active (two releases can be active
 // side by side), and the hardening limits of XML parsing.
 struct SchemasConfig {
@@ -266,6 +277,7 @@ struct Config {
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;
   ReferenceConfig reference;
+  ContractsConfig contracts;
   SchemasConfig schemas;
   StoreConfig store;
   IntakeConfig intake;

@@ -46,6 +46,9 @@ constexpr Setting kDevelopmentSettings[] = {
     {"schemas.dir", "\"schemas\""},
     {"reference.cbs_gemeenten", "\"config/reference/cbs-gemeenten.csv\""},
     {"reference.productcodes", "\"config/reference/productcodes.csv\""},
+    {"contracts.catalogue", "\"config/contracts/catalogus.csv\""},
+    {"contracts.coverage", "\"config/contracts/gemeenten.csv\""},
+    {"contracts.tariffs", "\"config/contracts/tarieven.csv\""},
 };
 
 constexpr Entries kDevelopmentEntries[] = {

@@ -596,6 +596,30 @@ inline constexpr Key kReference[] = {
      .example = "\"/usr/share/sluis/reference/productcodes.csv\""},
 };
 
+inline constexpr Key kContracts[] = {
+    {.name = "catalogue",
+     .type = KeyType::path,
+     .help = "The region's product catalogue (docs/contracts.md): per law the products with their "
+             "unit, frequencies and kind, each with a validity period. Empty: no contract checks "
+             "(TR418 and SL001 are skipped).",
+     .example = "\"/etc/sluis/contracts/catalogus.csv\""},
+    {.name = "coverage",
+     .type = KeyType::path,
+     .help = "Which municipalities (CBS codes) each contract buys for, with dates.",
+     .example = "\"/etc/sluis/contracts/gemeenten.csv\""},
+    {.name = "tariffs",
+     .type = KeyType::path,
+     .help = "The contracted products per provider and their tariffs in eurocent per unit; a "
+             "tariff starts on 1 January unless the row is forced with a reason.",
+     .example = "\"/etc/sluis/contracts/tarieven.csv\""},
+    {.name = "uncontracted_retourcode",
+     .type = KeyType::string,
+     .help = "The retourcode a prestatie gets for a product the provider is not contracted for "
+             "(rule SL001); empty: the finding is advice only and refuses nothing. The 3.2 list "
+             "has no code of its own for this; a region that refuses picks one (e.g. \"0611\").",
+     .example = "\"0611\""},
+};
+
 inline constexpr Key kSecrets[] = {
     {.name = "bsn_hash_key",
      .type = KeyType::secret,
@@ -665,6 +689,11 @@ inline constexpr Section kSections[] = {
     {"reference", false,
      "Reference lists of the external-list rules, reloadable with `sluisctl reference-reload`.",
      kReference},
+    {"contracts", false,
+     "The region's contracts as data (docs/contracts.md): catalogue, coverage and tariffs, all "
+     "three or none. Loaded with the reference lists and reloaded with them by `sluisctl "
+     "reference-reload`; a file with an error keeps the loaded contracts.",
+     kContracts},
     {"secrets", false,
      "Secrets are never written here, only where to read them: \"file:/path/to/file\" (a file "
      "readable by sluisd, at least 16 bytes) or \"credential:NAME\" (a systemd credential, "

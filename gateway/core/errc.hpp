@@ -19,6 +19,11 @@
 namespace sluis::core {
 
 enum class Errc {
+  contract_date,     // a contract row's dates: not a date, ends before it starts, not 1 January
+  contract_overlap,  // two contract rows for the same thing with overlapping periods
+  contract_unknown,  // a contract row names a product, contract or gemeente nobody lists
+  contract_value,    // a contract row's field is not what its column allows
+
   core_exception,  // an exception escaped an async job
 
   csv_after_quote,   // text after a closing quote
@@ -78,7 +83,12 @@ enum class Errc {
 };
 
 // The one table: every enumerator, in declaration order, with its stable string.
-inline constexpr std::array<std::pair<Errc, std::string_view>, 48> kErrcNames{{
+inline constexpr std::array<std::pair<Errc, std::string_view>, 52> kErrcNames{{
+    {Errc::contract_date, "contract.date"},
+    {Errc::contract_overlap, "contract.overlap"},
+    {Errc::contract_unknown, "contract.unknown"},
+    {Errc::contract_value, "contract.value"},
+
     {Errc::core_exception, "core.exception"},
 
     {Errc::csv_after_quote, "csv.after_quote"},

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,10 +68,15 @@ class ProductCodeList {
 
 namespace sluis::rules {
 
+class Contracts;  // contracts.hpp
+
 // Everything the external-list rules look up, loaded together and swapped as one.
 struct ReferenceData {
   GemeenteList gemeenten;
   ProductCodeList productcodes;
+  // The region's contracts ([contracts]); null when none are configured, and
+  // then the contract rules (TR418, SL001) find nothing.
+  std::shared_ptr<const Contracts> contracts;
 };
 
 }  // namespace sluis::rules

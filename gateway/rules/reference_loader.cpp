@@ -1,5 +1,8 @@
 #include "gateway/rules/reference_loader.hpp"
 
+#include "gateway/rules/contracts.hpp"
+#include "gateway/standard/retourcodes.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -8,9 +11,9 @@ namespace sluis::rules {
 
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
+std::string slurp(const std::filesystem::path& p, const char* what = "reference list") {
   std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read reference list " + p.string());
+  if (!in) throw std::runtime_error(std::string("cannot read ") + what + " " + p.string());
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
@@ -34,8 +37,32 @@ std::vector<std::string> reference_warnings(const ReferenceData& data, const con
   if (const auto n = data.productcodes.size(); n < kFewestRealProductCodes)
     out.push_back(cfg.productcodes.string() + ": holds only " + std::to_string(n) +
                   " product codes, like a development list: a message with any other code gets S329 "
-                  "(TR381). Load the national and regional lists (docs/reference.md).");
+                  "(TR381). Load the national and regional lists (docs/operations.md, Reference lists).");
   return out;
+}
+
+std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfig& cfg,
+                                                    const config::ContractsConfig& contracts) {
+  auto base = load_reference(cfg);
+  if (!contracts.configured()) return base;
+  auto data = std::make_shared<ReferenceData>(*base);
+  // Errors name the file as configured, rows by its name and line.
+  auto c = Contracts::parse(slurp(contracts.catalogue, "contract file"), contracts.catalogue.string(),
+                            slurp(contracts.coverage, "contract file"), contracts.coverage.string(),
+                            slurp(contracts.tariffs, "contract file"), contracts.tariffs.string(),
+                            &data->gemeenten);
+  if (!c) throw std::runtime_error(c.error().text);
+  // A code the 325 can carry on a prestatie: on the 3.2 list, and not one of
+  // the composition's own (0001 technical, 0200/0233 judged or not, 8001 all granted).
+  const std::string& code = contracts.uncontracted_retourcode;
+  if (!code.empty() && (!standard::find_retourcode(code) || code == "0001" || code == "0200" || code == "0233" ||
+                        code == "8001"))
+    throw std::runtime_error("uncontracted_retourcode \"" + code +
+                             "\" is not a retourcode a prestatie can carry (a code of the 3.2 list other than "
+                             "0001, 0200, 0233 and 8001)");
+  c->uncontracted_retourcode = code;
+  data->contracts = std::make_shared<const Contracts>(std::move(*c));
+  return data;
 }
 
 }  // namespace sluis::rules

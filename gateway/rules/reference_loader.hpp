@@ -1,7 +1,7 @@
 // Loads the reference lists (reference.hpp) from the files [reference] names:
 // the one loader of sluisd (start-up, reference-reload, check-config) and of
 // `sluisctl validate`. The lists' parsers stay free of I/O; this function only
-// reads the two files and hands their text to them.
+// reads the files and hands their text to them.
 //
 // Threading: a plain function; the result is immutable and shared.
 // Failure: std::runtime_error naming the file (and the line, for a bad row).
@@ -17,6 +17,10 @@
 namespace sluis::rules {
 
 std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfig& cfg);
+// The same, with the region's contracts when [contracts] names them (checked
+// against the CBS list just read).
+std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfig& cfg,
+                                                    const config::ContractsConfig& contracts);
 
 // What loads but looks wrong for real traffic, each "file: text": a product
 // list as small as the development one (every other product code would get

@@ -150,3 +150,39 @@ BOOST_AUTO_TEST_CASE(check_config_config_test_and_reload_give_the_same_errors) {
   d.signal(SIGTERM);
   BOOST_TEST(d.wait_exit().value_or(-1) == 0);
 }
+
+// A broken contracts file is refused by the check with its file and line,
+// under [contracts]; the example region of the repository passes.
+BOOST_AUTO_TEST_CASE(check_config_reads_the_contracts) {
+  ScratchDir dir("config-check-contracts");
+  dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  const fs::path contracts = source_dir() / "config/contracts";
+  auto section = [&](const fs::path& tariffs) {
+    return "[contracts]\ncatalogue = \"" + (contracts / "catalogus.csv").string() + "\"\ncoverage = \"" +
+           (contracts / "gemeenten.csv").string() + "\"\ntariffs = \"" + tariffs.string() + "\"\n";
+  };
+  const std::string sluisd = (bin_dir() / "sluisd").string();
+  auto check = [&](const std::string& text) {
+    const fs::path cfg = dir.write("sluisd.toml", text);
+    return run_command({"/bin/sh", "-c",
+                        "cd '" + dir.path().string() + "' && '" + sluisd + "' --check-config --config '" +
+                            cfg.string() + "' 2>&1"});
+  };
+  auto ok = check(config_text("info", section(contracts / "tarieven.csv")));
+  BOOST_TEST(ok.exit_code == 0, ok.output);
+  const fs::path bad = dir.write(
+      "tarieven.csv",
+      "contract;wet;categorie;productcode;aanbieder;tarief_eurocent;ingangsdatum;einddatum;geforceerd;reden\n"
+      "parkstad;ijw;45;45A01;;8640;2026-07-01;;;\n");
+  auto refused = check(config_text("info", section(bad)));
+  BOOST_TEST(refused.exit_code == 78);
+  BOOST_TEST(refused.output.find("[contracts] " + bad.string() +
+                                 ":2: ingangsdatum 2026-07-01 is not 1 January") != std::string::npos,
+             refused.output);
+  // Two of the three files: refused by the reader.
+  auto partial = check(config_text("info", "[contracts]\ncatalogue = \"" + (contracts / "catalogus.csv").string() +
+                                               "\"\n"));
+  BOOST_TEST(partial.exit_code == 78);
+  BOOST_TEST(partial.output.find("catalogue, coverage and tariffs are set together") != std::string::npos,
+             partial.output);
+}

@@ -137,6 +137,23 @@ BOOST_AUTO_TEST_CASE(bad_values_name_the_allowed_range) {
   BOOST_TEST(contains(errs, "admin.max_request: \"2TB\" is not a size"));
 }
 
+BOOST_AUTO_TEST_CASE(contracts_are_all_three_files_or_none) {
+  auto cfg = parse_config("[https]\nenabled = false\n", "test.toml");
+  BOOST_TEST(!cfg.contracts.configured());
+  BOOST_TEST(cfg.contracts.uncontracted_retourcode.empty());
+  auto errs = errors_of("[contracts]\ncatalogue = \"c.csv\"\ntariffs = \"t.csv\"\nuncontracted_retourcode = \"61\"\n");
+  BOOST_TEST(errs.size() == 2u);
+  BOOST_TEST(contains(errs, "contracts.coverage: catalogue, coverage and tariffs are set together"));
+  BOOST_TEST(contains(errs, "test.toml:4:27: contracts.uncontracted_retourcode: \"61\" is not a retourcode"));
+  cfg = parse_config(
+      "[https]\nenabled = false\n[contracts]\ncatalogue = \"/c.csv\"\ncoverage = \"/g.csv\"\n"
+      "tariffs = \"/t.csv\"\nuncontracted_retourcode = \"0611\"\n",
+      "test.toml");
+  BOOST_TEST(cfg.contracts.configured());
+  BOOST_TEST(cfg.contracts.tariffs == std::filesystem::path("/t.csv"));
+  BOOST_TEST(cfg.contracts.uncontracted_retourcode == "0611");
+}
+
 BOOST_AUTO_TEST_CASE(out_of_range_durations_and_sizes) {
   auto errs = errors_of("drain_timeout = \"11m\"\n[admin]\nmax_request = \"100B\"\n");
   BOOST_TEST(contains(errs, "drain_timeout: \"11m\" is out of range; allowed 0s..10m"));
@@ -485,6 +502,10 @@ BOOST_AUTO_TEST_CASE(config_get_names_the_keys_of_the_tables_and_their_defaults)
           case KeyType::string:
           case KeyType::choice:
             BOOST_TEST(got.as_string() == k.text);
+            break;
+          case KeyType::path:  // without a computed default: none ([contracts])
+            BOOST_TEST(k.text.empty());
+            BOOST_TEST(got.as_string() == "");
             break;
           case KeyType::strings:
           case KeyType::paths: {
