@@ -1,5 +1,7 @@
 #include "gateway/intake/judge.hpp"
 
+#include <algorithm>
+
 #include "gateway/rules/engine.hpp"
 
 namespace sluis::intake {
@@ -10,7 +12,10 @@ xml::Outcome judge(xml::Validator& validator, std::string_view document, const c
   if (out.verdict != xml::Verdict::valid || !out.message) return out;
   auto found = rules::check(rules::Context{*out.message, today, reference, nullptr, {}});
   if (found.empty()) return out;
-  out.verdict = xml::Verdict::invalid;
+  // Advice (a finding that refuses nothing, e.g. SL001 when the region set no
+  // retourcode) leaves the message valid.
+  if (!std::all_of(found.begin(), found.end(), [](const standard::Finding& f) { return f.advisory; }))
+    out.verdict = xml::Verdict::invalid;
   for (auto& f : found) out.findings.push_back(std::move(f));
   return out;
 }

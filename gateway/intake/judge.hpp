@@ -1,8 +1,9 @@
 // The checks a message gets before anything is stored, in one place for
 // sluisd's intake and `sluisctl validate`: identify and validate (XSD) while
 // reading the typed model in the same pass, then the rules (in-message and
-// external-list). A rule finding makes a schema-valid message `invalid`; its
-// findings follow the XSD's in the outcome.
+// external-list). A rule finding makes a schema-valid message `invalid`
+// (advice alone, Finding::advisory, leaves it valid); its findings follow the
+// XSD's in the outcome.
 //
 // Threading: call on the thread that owns the validator (one per thread).
 #pragma once

@@ -9,6 +9,7 @@ namespace sluis::rules {
 
 std::span<const Rule> in_message_rules();     // in_message_rules.cpp
 std::span<const Rule> cross_message_rules();  // cross_message_rules.cpp
+std::span<const Rule> contract_rules();       // contract_rules.cpp
 
 std::string_view to_string(Level l) {
   switch (l) {
@@ -19,8 +20,8 @@ std::string_view to_string(Level l) {
   return "?";
 }
 
-void Sink::fail(const standard::model::Src& where, std::string_view element, std::string value, std::string nl,
-                std::string en) {
+standard::Finding& Sink::fail(const standard::model::Src& where, std::string_view element, std::string value,
+                              std::string nl, std::string en) {
   standard::Finding f;
   f.origin = std::string(rule_.id);
   f.rule = std::string(rule_.id);
@@ -32,11 +33,13 @@ void Sink::fail(const standard::model::Src& where, std::string_view element, std
   f.nl = std::string(rule_.id) + ": " + nl;
   f.en = std::string(rule_.id) + ": " + en;
   out_.push_back(std::move(f));
+  return out_.back();
 }
 
 std::span<const Rule> registry() {
   static const std::vector<Rule> all = [] {
     std::vector<Rule> v(in_message_rules().begin(), in_message_rules().end());
+    v.insert(v.end(), contract_rules().begin(), contract_rules().end());
     v.insert(v.end(), cross_message_rules().begin(), cross_message_rules().end());
     return v;
   }();

@@ -70,8 +70,9 @@ class Sink {
   Sink(const Rule& rule, standard::Findings& out) : rule_(rule), out_(out) {}
   // `element` is appended to the class's path ("Einddatum",
   // "ProductPeriode/Einddatum"); `value` must already be masked when personal.
-  void fail(const standard::model::Src& where, std::string_view element, std::string value, std::string nl,
-            std::string en);
+  // Returns the finding, for a rule whose retourcode is configured (SL001).
+  standard::Finding& fail(const standard::model::Src& where, std::string_view element, std::string value,
+                          std::string nl, std::string en);
   const Rule& rule() const { return rule_; }
 
  private:

@@ -3,7 +3,8 @@
 // "xsd"), the rules (origin: the rule id, e.g. "TR018") and the gateway itself
 // (origin "sluis").
 // The JSON keys of the HTTP API and `sluisctl validate --json` are the member
-// names: origin, rule, retourcode, path, line, column, value, nl, en, detail.
+// names: origin, rule, retourcode, path, line, column, value, nl, en, detail, advisory
+// (present only when true).
 //
 // Privacy: `value` and the texts never hold personal data in clear; the
 // producer masks them (core/redact.hpp).
@@ -25,6 +26,9 @@ struct Finding {
   std::string nl;          // what is wrong and how to fix it, Dutch
   std::string en;          // the same in English
   std::string detail;      // the validator's own message (xsd), masked
+  // Advice only: the finding refuses nothing and carries no retourcode (a
+  // rule of sluis's own the region configured as advisory, e.g. SL001).
+  bool advisory = false;
 };
 
 using Findings = std::vector<Finding>;

@@ -111,7 +111,7 @@ inline constexpr Option kOverdue[] = {
 inline constexpr Option kValidate[] = {
     {"law", OptKind::value, "iwmo|ijw", "only the schema packs of this law", "iwmo ijw"},
     {"lang", OptKind::value, "nl|en", "explain findings in one language (default both)", "nl en"},
-    {"config", OptKind::value, "FILE", "take [schemas] and [reference] from this sluisd.toml", "file"},
+    {"config", OptKind::value, "FILE", "take [schemas], [reference] and [contracts] from this sluisd.toml", "file"},
     {"schemas", OptKind::value, "DIR", "the schema packs' directory", "dir"},
     {"reference", OptKind::value, "DIR",
      "the directory with cbs-gemeenten.csv and productcodes.csv (rules TR378, TR381)", "dir"}};

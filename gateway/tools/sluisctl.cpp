@@ -319,11 +319,13 @@ int validate(const Invocation& inv) {
   if (!law.empty() && !sluis::standard::parse_law(law)) throw UsageError("--law takes iwmo or ijw");
   sluis::config::SchemasConfig cfg;
   sluis::config::ReferenceConfig ref_cfg;
+  sluis::config::ContractsConfig contracts_cfg;  // with --config: its [contracts] (TR418, SL001)
   try {
     auto full = config_file.empty() ? sluis::config::parse_config("[https]\nenabled = false\n", "defaults")
                                     : sluis::config::load_config(config_file);
     cfg = full.schemas;
     ref_cfg = full.reference;
+    contracts_cfg = full.contracts;
   } catch (const sluis::config::ConfigError& e) {
     throw ConfigFailure(e.what());
   }
@@ -339,6 +341,11 @@ int validate(const Invocation& inv) {
   } catch (const std::exception& e) {
     if (!json) std::cerr << "sluisctl validate: reference lists not loaded, TR378/TR381 skipped: " << e.what() << "\n";
   }
+  if (reference && contracts_cfg.configured()) try {
+      reference = sluis::rules::load_reference(ref_cfg, contracts_cfg);
+    } catch (const std::exception& e) {
+      if (!json) std::cerr << "sluisctl validate: contracts not loaded, TR418/SL001 skipped: " << e.what() << "\n";
+    }
   const auto today = sluis::core::dutch_date(std::chrono::system_clock::now());
   if (!schemas_dir.empty()) cfg.dir = std::filesystem::absolute(schemas_dir);
   if (!law.empty()) {

@@ -14,6 +14,7 @@ boost::json::object to_json(const standard::Finding& f) {
   }
   if (!f.value.empty()) o["value"] = f.value;
   if (!f.detail.empty()) o["detail"] = f.detail;
+  if (f.advisory) o["advisory"] = true;
   return o;
 }
 
