@@ -1,5 +1,7 @@
 #include "gateway/app/app.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <sys/resource.h>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "gateway/admin/deadline_commands.hpp"
+#include "gateway/admin/contract_commands.hpp"
 #include "gateway/admin/reference_commands.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
@@ -232,6 +235,14 @@ int App::run() {
                       return e.what();
                     }
                   }});
+  admin::add_contract_commands(
+      registry_, {[this](const std::string& id) {
+        return on_io([this, id]() -> std::optional<admin::ContractPartner> {
+          for (const auto& p : config_->partners)
+            if (p.id == id) return admin::ContractPartner{p.codes, reference_};
+          return std::nullopt;
+        });
+      }});
   // The go-live ledger import: this daemon's judge, key and store (import_command.hpp).
   add_import_command(registry_, {store_.get(), config_->store.path.string(), config_->state_dir,
                                  config_->secrets.bsn_hash_key.reveal(), [this] {
@@ -558,6 +569,9 @@ void App::add_routes() {
   api_.add(net::http::verb::get, "/v1/whoami", [this](net::Request r, net::RequestContext c) {
     return whoami(std::move(r), std::move(c));
   });
+  api_.add(net::http::verb::get, "/v1/contract", [this](net::Request r, net::RequestContext c) {
+    return contract(std::move(r), std::move(c));
+  });
 }
 
 asio::awaitable<net::Response> App::healthz(net::Request req, net::RequestContext) {
@@ -589,6 +603,45 @@ asio::awaitable<net::Response> App::whoami(net::Request req, net::RequestContext
                                               {"issuer", ctx.certificate.issuer},
                                               {"spki_sha256", ctx.certificate.spki_sha256}}}},
       req);
+}
+
+// What the authenticated provider is contracted for on a day (default today),
+// its own products only: {"products": [...]} (rules::to_json). Runs on the io
+// thread, which owns reference_.
+asio::awaitable<net::Response> App::contract(net::Request req, net::RequestContext ctx) {
+  namespace http = net::http;
+  if (ctx.partner->role == config::PartnerRole::gemeente)
+    co_return net::error_response(
+        http::status::forbidden, "not_a_provider",
+        "GET /v1/contract toont een zorgaanbieder zijn eigen contract; een gemeente vraagt het de beheerder van "
+        "sluis (sluisctl contract-show).",
+        "GET /v1/contract shows a provider its own contract; a municipality asks sluis's operator (sluisctl "
+        "contract-show).",
+        req);
+  if (!reference_ || !reference_->contracts)
+    co_return net::error_response(http::status::not_found, "no_contracts",
+                                  "Deze sluis heeft geen contractgegevens geladen.",
+                                  "This sluis has no contract data loaded.", req);
+  core::Date day = core::dutch_date(std::chrono::system_clock::now());
+  auto target = boost::urls::parse_origin_form(req.target());
+  if (!target)
+    co_return net::error_response(http::status::bad_request, "bad_target", "De URL is ongeldig.",
+                                  "The URL is not valid.", req);
+  if (auto it = target->params().find("date"); it != target->params().end()) {
+    const std::string value = (*it).has_value ? std::string((*it).value) : std::string();
+    auto d = core::parse_date(value);
+    if (!d)
+      co_return net::error_response(
+          http::status::bad_request, "bad_date",
+          "date \"" + value + "\" is geen datum: geef een Nederlandse dag als JJJJ-MM-DD, bijvoorbeeld 2026-01-01.",
+          "date \"" + value + "\" is not a date: give a Dutch day as YYYY-MM-DD, e.g. 2026-01-01.", req);
+    day = *d;
+  }
+  boost::json::array products;
+  for (const auto& code : ctx.partner->codes)
+    if (code.size() == 8)
+      for (const auto& p : reference_->contracts->contracted_on(code, day)) products.push_back(rules::to_json(p));
+  co_return net::json_response(http::status::ok, boost::json::object{{"products", std::move(products)}}, req);
 }
 
 }  // namespace sluis::app

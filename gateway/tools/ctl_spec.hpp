@@ -108,6 +108,9 @@ inline constexpr Option kOrphanList[] = {{"limit", OptKind::value, "N", "at most
 inline constexpr Option kOverdue[] = {
     {"partner", OptKind::value, "ID", "only answers this partner owes", ""},
     {"as-of", OptKind::value, "DAY", "the day to judge on (YYYY-MM-DD, default today)", ""}};
+inline constexpr Option kContractShow[] = {
+    {"partner", OptKind::value, "ID", "the partner (required): a provider's products, or a gemeente's contracts", ""},
+    {"as-of", OptKind::value, "DAY", "the Dutch day (YYYY-MM-DD, default today)", ""}};
 inline constexpr Option kValidate[] = {
     {"law", OptKind::value, "iwmo|ijw", "only the schema packs of this law", "iwmo ijw"},
     {"lang", OptKind::value, "nl|en", "explain findings in one language (default both)", "nl en"},
@@ -214,6 +217,12 @@ inline constexpr Command kCommands[] = {
     {.name = "reference-get", .help = "the loaded reference lists and contracts: files and sizes"},
     {.name = "reference-reload",
      .help = "re-read the reference lists and the contracts; on any error the loaded ones stay"},
+    {.name = "contract-show",
+     .synopsis = "--partner ID [--as-of DAY]",
+     .help = "what a partner is contracted for on a day, at which tariff (a provider: its products; a gemeente: "
+             "every provider's in the contracts covering it)",
+     .options = kContractShow,
+     .table = true},
     {.name = "validate",
      .synopsis = "[--law iwmo|ijw] [--lang nl|en] [--config FILE] [--schemas DIR] [--reference DIR] FILE...",
      .help = "offline: validate messages with sluisd's validator (schema and rules); FILE - reads standard input",

@@ -604,6 +604,35 @@ std::optional<View> overdue_view(const boost::json::object& args) {
   return v;
 }
 
+// Eurocent as euros for people: 6150 -> "61.50".
+std::string euros(const std::string& cents) {
+  const long long c = std::atoll(cents.c_str());
+  return std::to_string(c / 100) + "." + (c % 100 < 10 ? "0" : "") + std::to_string(c % 100);
+}
+
+std::optional<View> contract_show_view(const boost::json::object& args) {
+  View v;
+  Table t{{"AANBIEDER", "CONTRACT", "LAW", "CODE", "NAAM", "EENHEID", "EURO", "FROM", "UNTIL", "GEMEENTEN", "ROW"},
+          {}};
+  v.csv.header = {"aanbieder", "contract",     "law",       "categorie", "code",      "naam",     "eenheid",
+                  "tariff_eurocent", "ingangsdatum", "einddatum", "gemeenten", "row",     "priced_by"};
+  for (const auto& e : array_of(args, "products")) {
+    const auto& o = object_of(e);
+    const std::string row = text(o, "row"), priced = text(o, "priced_by");
+    t.rows.push_back({text(o, "aanbieder"), text(o, "contract"), text(o, "law"), text(o, "code"), text(o, "naam"),
+                      text(o, "eenheid"), euros(text(o, "tariff_eurocent")), text(o, "ingangsdatum"),
+                      text(o, "einddatum").empty() ? "open" : text(o, "einddatum"),
+                      text(o, "gemeenten"), row == priced ? row : row + " (" + priced + ")"});
+    std::vector<std::string> csv;
+    for (const auto& k : v.csv.header) csv.push_back(text(o, k));
+    v.csv.rows.push_back(std::move(csv));
+  }
+  v.totals = "-- " + plural(t.rows.size(), "contracted product", "contracted products") + " for " +
+             text(args, "partner") + " on " + text(args, "as_of");
+  v.tables = {t};
+  return v;
+}
+
 std::optional<View> list_commands_view(const boost::json::object& args) {
   View v;
   Table t{{"COMMAND", "ACCESS", "HELP"}, {}};
@@ -663,6 +692,7 @@ std::optional<View> view_of(std::string_view command, const boost::json::object&
   if (command == "queue-summary") return queue_summary_view(args);
   if (command == "orphan-list") return orphan_list_view(args);
   if (command == "overdue") return overdue_view(args);
+  if (command == "contract-show") return contract_show_view(args);
   if (command == "list-commands") return list_commands_view(args);
   if (command.starts_with("message-") && command != "message-show") return action_view(args);
   return std::nullopt;

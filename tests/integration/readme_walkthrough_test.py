@@ -211,6 +211,13 @@ class ReadmeWalkthroughTest(unittest.TestCase):
                 self.assertEqual(status, 200, what)
                 self.assertEqual(json_of(body, what)["partner"], "dev-aanbieder", what)
                 checked.append("whoami")
+            elif "/v1/contract?date=" in command:
+                self.assertEqual(status, 200, what)
+                products = {p["code"]: p for p in json_of(body, what)["products"]}
+                # The example region holds the development provider at the examples' tariffs.
+                self.assertEqual(products["45A01"]["tariff_eurocent"], 8640, what)
+                self.assertEqual(products["45A01"]["eenheid"], "04", what)
+                checked.append("contract")
             elif command.endswith("/healthz"):
                 self.assertEqual(status, 200, what)
                 self.assertEqual(json_of(body, what)["status"], "ok", what)
@@ -245,7 +252,7 @@ class ReadmeWalkthroughTest(unittest.TestCase):
                 self.fail(f"a README line the test has no expectation for: {original}")
 
         self.assertEqual(checked, [
-            "whoami", "healthz", "301-toewijzing.xml", "mailbox", "fetch", "ack", "report",
+            "whoami", "contract", "healthz", "301-toewijzing.xml", "mailbox", "fetch", "ack", "report",
             "302-retour.xml", "305-start.xml", "323-declaratie.xml", "307-stop.xml", "refused", "retour",
         ])
         self.assertEqual(sorted(submitted), sorted(p.name for p in examples.glob("*.xml")),
