@@ -298,6 +298,10 @@ void read_contracts(TableReader r, ContractsConfig& c) {
   c.coverage = r.path("coverage");
   c.tariffs = r.path("tariffs");
   c.uncontracted_retourcode = r.string("uncontracted_retourcode");
+  c.catalogue_product_list = r.strings("catalogue_product_list");
+  for (const auto& law : c.catalogue_product_list)
+    if (law != "iwmo" && law != "ijw")
+      r.error_at("catalogue_product_list", fmt::format("\"{}\" is not a law (\"iwmo\" or \"ijw\")", law));
   const int set = !c.catalogue.empty() + !c.coverage.empty() + !c.tariffs.empty();
   if (set != 0 && set != 3)
     r.error_at(c.catalogue.empty() ? "catalogue" : c.coverage.empty() ? "coverage" : "tariffs",

@@ -164,6 +164,10 @@ struct ContractsConfig {
   std::filesystem::path tariffs;
   // The retourcode of SL001 (product not contracted); empty = advice only.
   std::string uncontracted_retourcode;
+  // The laws whose catalogue feeds TR381 in the municipalities covered.
+  std::vector<std::string> catalogue_product_list{
+      keys::list(keys::kContracts, "catalogue_product_list").begin(),
+      keys::list(keys::kContracts, "catalogue_product_list").end()};
   bool configured() const { return !catalogue.empty(); }
 };
 

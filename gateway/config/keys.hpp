@@ -596,6 +596,7 @@ inline constexpr Key kReference[] = {
      .example = "\"/usr/share/sluis/reference/productcodes.csv\""},
 };
 
+inline constexpr std::string_view kDefaultCatalogueLaws[] = {"iwmo"};
 inline constexpr Key kContracts[] = {
     {.name = "catalogue",
      .type = KeyType::path,
@@ -618,6 +619,13 @@ inline constexpr Key kContracts[] = {
              "(rule SL001); empty: the finding is advice only and refuses nothing. The 3.2 list "
              "has no code of its own for this; a region that refuses picks one (e.g. \"0611\").",
      .example = "\"0611\""},
+    {.name = "catalogue_product_list",
+     .type = KeyType::strings,
+     .list = kDefaultCatalogueLaws,
+     .help = "The laws (\"iwmo\", \"ijw\") whose catalogue products count as listed for TR381 "
+             "(S329), beside [reference] productcodes, in the municipalities the contracts cover "
+             "(for that law, on the date). iWmo products are the region's own; iJw codes come "
+             "from the national list. Empty: TR381 reads only productcodes."},
 };
 
 inline constexpr Key kSecrets[] = {

@@ -116,8 +116,11 @@ void sl001(const Context& c, Sink& s) {
                       const std::string& aanbieder) {
     const standard::Law law = c.message.type->law;
     const core::Date& on = p.ProductPeriode.Begindatum;
-    // A code off the product code list is TR381's (S329).
-    if (!c.reference->productcodes.fits(law, p.ProductCategorie, p.ProductCode, on)) return;
+    // A code off the product code list (and off the catalogue where it
+    // counts as one) is TR381's (S329).
+    if (!c.reference->productcodes.fits(law, p.ProductCategorie, p.ProductCode, on) &&
+        !k.lists_for(law, gemeente, p.ProductCategorie, p.ProductCode, on))
+      return;
     if (k.contracted(law, gemeente, aanbieder, p.ProductCategorie, p.ProductCode, on)) return;
     const bool listed = k.product(law, p.ProductCategorie, p.ProductCode, on) != nullptr;
     auto& f = s.fail(p.src, "ProductCode", p.ProductCategorie + "/" + p.ProductCode,

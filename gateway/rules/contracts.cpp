@@ -440,6 +440,12 @@ bool Contracts::governs(standard::Law wet, std::string_view gemeente, const Date
   return false;
 }
 
+bool Contracts::lists_for(standard::Law wet, std::string_view gemeente, std::string_view categorie,
+                          std::string_view code, const Date& date) const {
+  return std::find(product_list_laws.begin(), product_list_laws.end(), wet) != product_list_laws.end() &&
+         product(wet, categorie, code, date) != nullptr && governs(wet, gemeente, date);
+}
+
 std::vector<ContractedProduct> Contracts::contracted_on(std::string_view aanbieder,
                                                         const Date& date) const {
   std::vector<ContractedProduct> out;

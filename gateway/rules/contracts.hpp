@@ -115,6 +115,14 @@ class Contracts {
 
   // The retourcode of SL001; empty: the finding is advice only.
   std::string uncontracted_retourcode;
+  // The laws whose catalogue counts as a product list for TR381
+  // ([contracts] catalogue_product_list).
+  std::vector<standard::Law> product_list_laws;
+  // Whether the catalogue lists `code` in `categorie` for TR381: `wet` is one
+  // of product_list_laws, the contracts govern `gemeente` then (governs) and
+  // the catalogue holds the product on `date`.
+  bool lists_for(standard::Law wet, std::string_view gemeente, std::string_view categorie,
+                 std::string_view code, const core::Date& date) const;
 
   // The catalogue product `code` of `wet` on `date`, if listed.
   const CatalogueProduct* product(standard::Law wet, std::string_view categorie,

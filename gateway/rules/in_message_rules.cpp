@@ -31,6 +31,7 @@
 #include "gateway/core/ids.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/rules/checks.hpp"
+#include "gateway/rules/contracts.hpp"
 #include "gateway/rules/engine.hpp"
 
 namespace sluis::rules {
@@ -1079,9 +1080,14 @@ void tr381(const Context& c, Sink& s) {
   if (!c.reference) return;
   const standard::Law law_id = c.message.type->law;
   const std::string law = wet(c);
+  // The gemeente of the exchange: the sender of a 301 (or 319), else the receiver.
+  const auto& h = c.message.header();
+  const std::string& gemeente = h.Afzender.size() == 4 ? h.Afzender : h.Ontvanger;
   auto check = [&](const m::Src& src, std::string_view element, const std::string& cat, const std::string& code,
                    const Date& on) {
     if (c.reference->productcodes.fits(law_id, cat, code, on)) return;
+    // The region's own products, for the municipalities its contracts cover.
+    if (c.reference->contracts && c.reference->contracts->lists_for(law_id, gemeente, cat, code, on)) return;
     auto actual = c.reference->productcodes.categorie_of(law_id, code);
     std::string hint_nl = actual ? " Volgens de productcodelijst hoort " + code + " bij categorie " + *actual + "."
                                  : " Code " + code + " staat niet in de productcodelijst van " + law + ".";

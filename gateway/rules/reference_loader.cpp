@@ -61,6 +61,8 @@ std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfi
                              "\" is not a retourcode a prestatie can carry (a code of the 3.2 list other than "
                              "0001, 0200, 0233 and 8001)");
   c->uncontracted_retourcode = code;
+  for (const auto& law : contracts.catalogue_product_list)
+    if (auto l = standard::parse_law(law)) c->product_list_laws.push_back(*l);
   data->contracts = std::make_shared<const Contracts>(std::move(*c));
   return data;
 }

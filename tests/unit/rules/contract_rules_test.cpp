@@ -212,6 +212,57 @@ BOOST_AUTO_TEST_CASE(an_uncontracted_product_is_advice_or_refused_as_configured)
   BOOST_TEST(answer.Clienten[0].Prestaties[0].RetourCodes == standard::model::Codes{"0611"});
 }
 
+// The region's own iWmo codes are on its catalogue, not on the product code
+// list: with catalogue_product_list = ["iwmo"] they pass TR381 in the
+// municipalities the contracts cover, and only there.
+BOOST_AUTO_TEST_CASE(the_catalogue_lists_the_regions_own_codes_for_tr381) {
+  auto tr381 = [](const standard::model::Message& m, const rules::ReferenceData& ref) {
+    std::vector<std::string> out;
+    for (auto& f : rules::check(rules::Context{m, *core::parse_date("2026-11-24"), &ref, nullptr, {}}))
+      if (f.rule == "TR381") out.push_back(f.path + " " + f.retourcode);
+    return out;
+  };
+  auto own_code = [&](rules::ReferenceData r, std::vector<standard::Law> laws) {
+    auto k = std::make_shared<rules::Contracts>(*r.contracts);
+    k->product_list_laws = std::move(laws);
+    r.contracts = k;
+    return r;
+  };
+  // 02A99: in the catalogue and contracted, not on the product code list.
+  std::string tariffs = kTariffs + "heuvelland;iwmo;02;02A99;98104273;6150;2025-01-01;;;\n";
+  rules::ReferenceData ref = base;
+  {
+    auto k = rules::Contracts::parse(
+        "wet;categorie;productcode;naam;segment;niveau;eenheid;frequenties;soort;ingangsdatum;einddatum\n"
+        "iwmo;02;02A01;begeleiding individueel;begeleiding individueel;;04;2|4;inspanningsgericht;2025-01-01;\n"
+        "iwmo;02;02A99;begeleiding regio;begeleiding individueel;;04;2|4;inspanningsgericht;2025-01-01;\n"
+        "iwmo;07;07A01;dagbesteding;begeleiding groep;;16;2|4;inspanningsgericht;2025-01-01;\n"
+        "iwmo;07;07A12;dagbesteding met vervoer;begeleiding groep;;16;2|4;inspanningsgericht;2025-01-01;\n",
+        "catalogus.csv", "contract;gemeente;ingangsdatum;einddatum\nheuvelland;0935;2025-01-01;\n",
+        "gemeenten.csv", tariffs, "tarieven.csv", &base.gemeenten);
+    BOOST_REQUIRE_MESSAGE(k.has_value(), (k.has_error() ? k.error().text : ""));
+    ref.contracts = std::make_shared<const rules::Contracts>(std::move(*k));
+  }
+  auto msg = declaration({{kPrestatie + "/ProductCode", "02A99"}});
+  const std::string s329 = kPrestatie + "/ProductCode S329";
+  // Off: the product code list alone decides.
+  BOOST_TEST(tr381(msg, own_code(ref, {})) == std::vector<std::string>{s329}, boost::test_tools::per_element());
+  // On for iWmo: listed for 0935, which the contracts cover ...
+  auto fed = own_code(ref, {standard::Law::iwmo});
+  BOOST_TEST(tr381(msg, fed).empty());
+  // Contracted at its tariff: no TR418 or SL001 on it (the one finding is the
+  // 07A12 of February, as in the_contract_tariff_passes).
+  auto judged = judge(msg, fed);
+  BOOST_REQUIRE(judged.size() == 1u);
+  BOOST_TEST(judged[0].path == "/Bericht/Declaratie/Clienten/Client[2]/Prestaties/Prestatie/ProductTarief");
+  // ... not for 0917, which they do not.
+  auto elsewhere = declaration({{kPrestatie + "/ProductCode", "02A99"}, {"/Bericht/Header/Ontvanger", "0917"}});
+  BOOST_TEST(tr381(elsewhere, fed) == std::vector<std::string>{s329}, boost::test_tools::per_element());
+  // On for iJw only: an iWmo message is not fed.
+  BOOST_TEST(tr381(msg, own_code(ref, {standard::Law::ijw})) == std::vector<std::string>{s329},
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(no_contracts_no_findings) {
   auto msg = declaration({{kPrestatie + "/ProductTarief", "6200"},
                           {kPrestatie + "/IngediendBedrag/Bedrag", "74400"},
