@@ -166,7 +166,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     // A partner's retour or 325 must agree with what it answers (TR337,
     // TR366, TR367, TR371, TR376); it is never answered itself, so a
     // disagreement refuses it with the findings.
-    rules::Context ctx{*message, v.today, nullptr, &ledger, bsn_hash};
+    rules::Context ctx{*message, v.today, v.reference.get(), &ledger, bsn_hash};
     for (auto& f : rules::check_ledger(ctx)) findings.push_back(std::move(f));
     if (findings.size() > v.findings.size()) {
       finish(store::State::rejected, 422, "rejected", false);
@@ -180,7 +180,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     return d;
   }
   // Levels 3 and 4.
-  rules::Context ctx{*message, v.today, nullptr, &ledger, bsn_hash};
+  rules::Context ctx{*message, v.today, v.reference.get(), &ledger, bsn_hash};
   for (auto& f : rules::check_ledger(ctx)) findings.push_back(std::move(f));
   if (v.hold_orphans) {
     // Orphans: the allocations named but unknown (TR019 on a 305/307, TR338 on

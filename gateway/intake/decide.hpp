@@ -30,6 +30,7 @@
 #include "gateway/core/calendar.hpp"
 #include "gateway/core/date.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/rules/reference.hpp"
 #include "gateway/standard/finding.hpp"
 #include "gateway/standard/model.hpp"
 #include "gateway/store/store.hpp"
@@ -58,6 +59,9 @@ struct Verdict {
   // The working-day calendar of the deadlines (standard/deadlines.hpp); null:
   // the default calendar (no Goede Vrijdag, no closing days).
   std::shared_ptr<const core::WerkdagCalendar> calendar;
+  // The reference data (lists and contracts) the pool judged with: the
+  // contract rules of the cross-message stage read the same snapshot.
+  std::shared_ptr<const rules::ReferenceData> reference;
   // The keyed BSN hash (secrets.bsn_hash_key), and the hashes of the
   // message's BSNs computed on the validation pool already (bsn, hash), so the
   // store's writer does not compute them again.

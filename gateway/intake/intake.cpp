@@ -361,6 +361,7 @@ Verdict Intake::verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
   v.bsn_mac = bsn_mac_;
   v.bsn_hashes = std::move(bsn_hashes);
   v.calendar = calendar_;
+  v.reference = reference_;
   return v;
 }
 

@@ -144,6 +144,10 @@ class MemoLedger final : public L::LedgerView {
   bool has_approved_uncredited(standard::Law law, const std::string& gemeente, L::Integer n) const override {
     return in_.has_approved_uncredited(law, gemeente, n);
   }
+  std::vector<L::Prestatie> prestaties_between(const std::string& aanbieder, const L::Date& from,
+                                               const L::Date& to) const override {
+    return in_.prestaties_between(aanbieder, from, to);
+  }
 
  private:
   const L::LedgerView& in_;

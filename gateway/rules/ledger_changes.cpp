@@ -193,6 +193,7 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
               x.volume = p.GeleverdVolume;
               x.eenheid = p.Eenheid;
               x.cents = p.IngediendBedrag.Bedrag;
+              x.tarief = p.ProductTarief;
               x.credit = p.IngediendBedrag.DebetCredit == "C";
               x.verdict = rejected.count(p.src.path) || rejected.count(cl.src.path)
                               ? L::Verdict::rejected

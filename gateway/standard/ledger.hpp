@@ -124,6 +124,7 @@ struct Prestatie {
   Integer volume = 0;
   std::string eenheid;
   Integer cents = 0;                // IngediendBedrag, unsigned
+  std::optional<Integer> tarief;    // ProductTarief, eurocent (absent for Eenheid 83)
   bool credit = false;
   Verdict verdict = Verdict::pending;
   std::string declaratie_nummer;
@@ -224,6 +225,12 @@ class LedgerView {
   // Approved debit prestaties on the allocation not credited since (TR385).
   virtual bool has_approved_uncredited(Law law, const std::string& gemeente,
                                        Integer toewijzing_nummer) const = 0;
+  // The not-rejected prestaties (debits and credits, both laws) of a provider
+  // whose ProductPeriode begins in [from, to], in the contract rules' counting
+  // order: Begindatum, then receipt (the message id, which begins with the
+  // millisecond sluis received it), then ReferentieNummer (the degressive tariff and budget ceilings count them).
+  virtual std::vector<Prestatie> prestaties_between(const std::string& aanbieder, const Date& from,
+                                                    const Date& to) const = 0;
 };
 
 }  // namespace sluis::standard::ledger

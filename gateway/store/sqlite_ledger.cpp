@@ -123,6 +123,11 @@ const char* const kLedgerDebitSchema = R"sql(
 CREATE INDEX ledger_prestatie_debit ON ledger_prestatie (law, aanbieder, toewijzing_nummer, code, begin);
 )sql";
 
+const char* const kLedgerTariffSchema = R"sql(
+ALTER TABLE ledger_prestatie ADD COLUMN tarief INTEGER;
+CREATE INDEX ledger_prestatie_provider ON ledger_prestatie (aanbieder, begin);
+)sql";
+
 namespace {
 
 std::optional<L::Date> opt_date(const std::optional<std::string>& s) {
@@ -230,7 +235,7 @@ L::Declaration read_declaration(const Stmt& s, standard::Law law) {
 
 constexpr const char* kPrestatieColumns =
     "law, aanbieder, referentie, vorig_referentie, gemeente, toewijzing_nummer, bsn_hash, categorie, code, begin, "
-    "eind, volume, eenheid, cents, credit, verdict, declaratie_nummer, message_id";
+    "eind, volume, eenheid, cents, credit, verdict, declaratie_nummer, message_id, tarief";
 
 L::Prestatie read_prestatie(const Stmt& s, standard::Law law) {
   L::Prestatie p;
@@ -252,6 +257,7 @@ L::Prestatie read_prestatie(const Stmt& s, standard::Law law) {
   p.verdict = L::parse_verdict(s.text(15)).value_or(L::Verdict::pending);
   p.declaratie_nummer = s.text(16);
   p.message_id = s.text(17);
+  if (!s.null(18)) p.tarief = s.i64(18);
   return p;
 }
 
@@ -315,6 +321,10 @@ struct Sql {
                           " FROM ledger_prestatie INDEXED BY ledger_prestatie_debit WHERE law = ? AND aanbieder = ? AND toewijzing_nummer = ? AND "
                           "categorie = ? AND code = ? AND begin = ? AND eind = ? AND credit = 0 AND "
                           "verdict != 'rejected' LIMIT 1";
+  std::string between = std::string("SELECT ") + kPrestatieColumns +
+                        " FROM ledger_prestatie INDEXED BY ledger_prestatie_provider WHERE aanbieder = ? AND "
+                        "begin >= ? AND begin <= ? AND verdict != 'rejected' ORDER BY begin, message_id, "
+                        "referentie";
   std::string credit_of = std::string("SELECT ") + kPrestatieColumns +
                           " FROM ledger_prestatie INDEXED BY ledger_prestatie_vorig WHERE law = ? AND aanbieder = ? AND vorig_referentie = ? AND "
                           "credit = 1 AND verdict != 'rejected' LIMIT 1";
@@ -476,6 +486,13 @@ bool Ledger::has_approved_uncredited(standard::Law law, const std::string& gemee
   return row(s, failed_) == SQLITE_ROW;
 }
 
+std::vector<L::Prestatie> Ledger::prestaties_between(const std::string& aanbieder, const Date& from,
+                                                     const Date& to) const {
+  Stmt s(db_, sql().between.c_str());
+  s.bind(1, aanbieder).bind(2, format_date(from)).bind(3, format_date(to));
+  return all<L::Prestatie>(s, failed_, read_prestatie);
+}
+
 core::Result<void> Ledger::apply(const L::Changes& c) {
   auto step = [this](Stmt& s, const char* what) -> core::Result<void> {
     if (s.step() != SQLITE_DONE) return db_error(db_, what);
@@ -530,13 +547,14 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
   for (const auto& p : c.prestaties) {
     Stmt s(db_, "INSERT OR REPLACE INTO ledger_prestatie (law, aanbieder, referentie, vorig_referentie, "
                          "gemeente, toewijzing_nummer, bsn_hash, categorie, code, begin, eind, volume, eenheid, "
-                         "cents, credit, verdict, declaratie_nummer, message_id) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                         "cents, credit, verdict, declaratie_nummer, message_id, tarief) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, p.law).bind(2, p.aanbieder).bind(3, p.referentie).bind(4, p.vorig_referentie).bind(5, p.gemeente);
     s.bind(6, p.toewijzing_nummer).bind(7, p.bsn_hash).bind(8, p.categorie).bind(9, p.code);
     s.bind(10, format_date(p.begin)).bind(11, format_date(p.eind)).bind(12, p.volume).bind(13, p.eenheid);
     s.bind(14, p.cents).bind(15, static_cast<Integer>(p.credit ? 1 : 0)).bind(16, L::to_string(p.verdict));
     s.bind(17, p.declaratie_nummer).bind(18, p.message_id);
+    s.bind_opt(19, p.tarief);
     if (auto r = step(s, "ledger prestatie"); !r) return r;
   }
   for (const auto& v : c.declaration_verdicts) {

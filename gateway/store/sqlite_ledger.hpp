@@ -21,6 +21,10 @@ extern const char* const kOrphanSchema;
 // preferred a two-column prefix of a WITHOUT ROWID primary key, i.e. a scan of
 // every prestatie of the provider, to the index the query was written for.
 extern const char* const kLedgerDebitSchema;
+// Migration 10 -> 11: the declared ProductTarief of a prestatie, and the index
+// the contract rules read a provider's prestaties of a year by
+// (prestaties_between).
+extern const char* const kLedgerTariffSchema;
 
 class Ledger final : public standard::ledger::LedgerView {
  public:
@@ -64,6 +68,9 @@ class Ledger final : public standard::ledger::LedgerView {
                                                        const std::string& referentie) const override;
   bool has_approved_uncredited(standard::Law law, const std::string& gemeente,
                                Integer toewijzing_nummer) const override;
+  std::vector<standard::ledger::Prestatie> prestaties_between(const std::string& aanbieder,
+                                                              const Date& from,
+                                                              const Date& to) const override;
 
   // Writes a message's ledger changes (upserts by each record's key).
   core::Result<void> apply(const standard::ledger::Changes& changes);

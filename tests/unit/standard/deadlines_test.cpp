@@ -139,6 +139,10 @@ struct Ledger : standard::ledger::LedgerView {
     return {};
   }
   bool has_approved_uncredited(standard::Law, const std::string&, I) const override { return false; }
+  std::vector<standard::ledger::Prestatie> prestaties_between(const std::string&, const core::Date&,
+                                                              const core::Date&) const override {
+    return {};
+  }
 };
 
 const D::Obligation* find(const D::Assessment& a, D::Kind k) {

@@ -118,6 +118,7 @@ BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
   Db d;
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerSchema));
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerDebitSchema));
+  BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerTariffSchema));
   store::sqlite::Ledger ledger(d.db);
   const standard::Law law = standard::Law::ijw;
   const std::string gemeente = "0917", aanbieder = "75302186";
