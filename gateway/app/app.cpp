@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/post.hpp>
 #include <ctime>
 #include <fstream>
@@ -29,7 +30,9 @@
 #include "gateway/core/metrics.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/core/test_pause.hpp"
+#include "gateway/core/async.hpp"
 #include "gateway/rules/contracts.hpp"
+#include "gateway/rules/degressive.hpp"
 #include "gateway/rules/reference_loader.hpp"
 #include "gateway/standard/personal_data.hpp"
 
@@ -242,6 +245,12 @@ int App::run() {
             if (p.id == id) return admin::ContractPartner{p.codes, reference_};
           return std::nullopt;
         });
+      },
+      [this](const std::function<void(const standard::ledger::LedgerView&)>& read) {
+        return store_->read_ledger(read);
+      },
+      [this] {
+        return on_io([this] { return admin::PreviewContext{config_->contracts, reference_}; });
       }});
   // The go-live ledger import: this daemon's judge, key and store (import_command.hpp).
   add_import_command(registry_, {store_.get(), config_->store.path.string(), config_->state_dir,
@@ -572,6 +581,9 @@ void App::add_routes() {
   api_.add(net::http::verb::get, "/v1/contract", [this](net::Request r, net::RequestContext c) {
     return contract(std::move(r), std::move(c));
   });
+  api_.add(net::http::verb::get, "/v1/degressive", [this](net::Request r, net::RequestContext c) {
+    return degressive(std::move(r), std::move(c));
+  });
 }
 
 asio::awaitable<net::Response> App::healthz(net::Request req, net::RequestContext) {
@@ -605,6 +617,14 @@ asio::awaitable<net::Response> App::whoami(net::Request req, net::RequestContext
       req);
 }
 
+namespace {
+// A partner's query value repeated in an error: at most 40 characters, so a
+// huge query does not make a huge answer.
+std::string echoed(const std::string& value) {
+  return value.size() <= 40 ? value : value.substr(0, 40) + "...";
+}
+}  // namespace
+
 // What the authenticated provider is contracted for on a day (default today),
 // its own products only: {"products": [...]} (rules::to_json). Runs on the io
 // thread, which owns reference_.
@@ -633,8 +653,9 @@ asio::awaitable<net::Response> App::contract(net::Request req, net::RequestConte
     if (!d)
       co_return net::error_response(
           http::status::bad_request, "bad_date",
-          "date \"" + value + "\" is geen datum: geef een Nederlandse dag als JJJJ-MM-DD, bijvoorbeeld 2026-01-01.",
-          "date \"" + value + "\" is not a date: give a Dutch day as YYYY-MM-DD, e.g. 2026-01-01.", req);
+          "date \"" + echoed(value) + "\" is geen datum: geef een Nederlandse dag als JJJJ-MM-DD, bijvoorbeeld "
+          "2026-01-01.",
+          "date \"" + echoed(value) + "\" is not a date: give a Dutch day as YYYY-MM-DD, e.g. 2026-01-01.", req);
     day = *d;
   }
   boost::json::array products;
@@ -642,6 +663,58 @@ asio::awaitable<net::Response> App::contract(net::Request req, net::RequestConte
     if (code.size() == 8)
       for (const auto& p : reference_->contracts->contracted_on(code, day)) products.push_back(rules::to_json(p));
   co_return net::json_response(http::status::ok, boost::json::object{{"products", std::move(products)}}, req);
+}
+
+// Where the authenticated provider stands in a year's degressive tariff
+// (default this Dutch year): {"year", "positions": [...]} (rules::to_json of
+// a DegressivePosition), its own AGB codes only. The contracts are read on the
+// io thread (which owns reference_), the ledger on the read pool.
+asio::awaitable<net::Response> App::degressive(net::Request req, net::RequestContext ctx) {
+  namespace http = net::http;
+  if (ctx.partner->role == config::PartnerRole::gemeente)
+    co_return net::error_response(
+        http::status::forbidden, "not_a_provider",
+        "GET /v1/degressive toont een zorgaanbieder zijn eigen positie in het degressieve tarief; een gemeente "
+        "vraagt het de beheerder van sluis (sluisctl degressive-status).",
+        "GET /v1/degressive shows a provider its own position in the degressive tariff; a municipality asks "
+        "sluis's operator (sluisctl degressive-status).",
+        req);
+  if (!reference_ || !reference_->contracts)
+    co_return net::error_response(http::status::not_found, "no_contracts",
+                                  "Deze sluis heeft geen contractgegevens geladen.",
+                                  "This sluis has no contract data loaded.", req);
+  int year = static_cast<int>(core::dutch_date(std::chrono::system_clock::now()).year());
+  auto target = boost::urls::parse_origin_form(req.target());
+  if (!target)
+    co_return net::error_response(http::status::bad_request, "bad_target", "De URL is ongeldig.",
+                                  "The URL is not valid.", req);
+  if (auto it = target->params().find("year"); it != target->params().end()) {
+    const std::string value = (*it).has_value ? std::string((*it).value) : std::string();
+    auto y = rules::parse_year(value);
+    if (!y)
+      co_return net::error_response(
+          http::status::bad_request, "bad_year",
+          "year \"" + echoed(value) + "\" is geen jaar: geef een kalenderjaar JJJJ (2000-2099), bijvoorbeeld 2026.",
+          "year \"" + echoed(value) + "\" is not a year: give a calendar year YYYY (2000-2099), e.g. 2026.", req);
+    year = *y;
+  }
+  std::vector<std::string> agb;
+  for (const auto& code : ctx.partner->codes)
+    if (code.size() == 8) agb.push_back(code);
+  auto contracts = reference_->contracts;  // kept alive while the read runs
+  auto read = [this, contracts, agb, year]() -> core::Result<boost::json::array> {
+    boost::json::array rows;
+    auto r = store_->read_ledger([&](const standard::ledger::LedgerView& ledger) {
+      for (const auto& pos : rules::degressive_positions(*contracts, agb, year, ledger))
+        rows.push_back(rules::to_json(pos, contracts->degressive_scope));
+    });
+    if (!r) return r.error();
+    return rows;
+  };
+  auto rows = co_await core::async_run(reads_.get_executor(), std::move(read), asio::use_awaitable);
+  if (!rows) co_return net::store_unavailable(req);
+  co_return net::json_response(http::status::ok,
+                               boost::json::object{{"year", year}, {"positions", std::move(*rows)}}, req);
 }
 
 }  // namespace sluis::app

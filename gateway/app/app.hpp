@@ -104,6 +104,7 @@ class App final : public admin::DaemonControl {
   boost::asio::awaitable<net::Response> metrics(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> whoami(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> contract(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> degressive(net::Request req, net::RequestContext ctx);
 
   // First member: constructed before and destroyed after everything that
   // notifies (STOPPING=1 is sent on the way out).

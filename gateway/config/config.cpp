@@ -299,6 +299,8 @@ void read_contracts(TableReader r, ContractsConfig& c) {
   c.tariffs = r.path("tariffs");
   c.uncontracted_retourcode = r.string("uncontracted_retourcode");
   c.catalogue_product_list = r.strings("catalogue_product_list");
+  c.degressive = r.path("degressive");
+  c.degressive_scope = r.one_of("degressive_scope");
   for (const auto& law : c.catalogue_product_list)
     if (law != "iwmo" && law != "ijw")
       r.error_at("catalogue_product_list", fmt::format("\"{}\" is not a law (\"iwmo\" or \"ijw\")", law));
@@ -307,6 +309,8 @@ void read_contracts(TableReader r, ContractsConfig& c) {
     r.error_at(c.catalogue.empty() ? "catalogue" : c.coverage.empty() ? "coverage" : "tariffs",
                "catalogue, coverage and tariffs are set together (all three, or none for no "
                "contract checks)");
+  if (!c.degressive.empty() && set == 0)
+    r.error_at("degressive", "needs the contracts it names: set catalogue, coverage and tariffs too");
   const auto& code = c.uncontracted_retourcode;
   if (!code.empty() && (code.size() != 4 || code.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
                                                  std::string::npos))

@@ -168,6 +168,10 @@ struct ContractsConfig {
   std::vector<std::string> catalogue_product_list{
       keys::list(keys::kContracts, "catalogue_product_list").begin(),
       keys::list(keys::kContracts, "catalogue_product_list").end()};
+  // The degressive tariff (optional, needs the three above) and whose
+  // etmalen it counts: "all" or "intake_year".
+  std::filesystem::path degressive;
+  std::string degressive_scope = "all";
   bool configured() const { return !catalogue.empty(); }
 };
 

@@ -49,6 +49,7 @@ constexpr Setting kDevelopmentSettings[] = {
     {"contracts.catalogue", "\"config/contracts/catalogus.csv\""},
     {"contracts.coverage", "\"config/contracts/gemeenten.csv\""},
     {"contracts.tariffs", "\"config/contracts/tarieven.csv\""},
+    {"contracts.degressive", "\"config/contracts/degressief.csv\""},
 };
 
 constexpr Entries kDevelopmentEntries[] = {

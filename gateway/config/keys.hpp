@@ -597,6 +597,7 @@ inline constexpr Key kReference[] = {
 };
 
 inline constexpr std::string_view kDefaultCatalogueLaws[] = {"iwmo"};
+inline constexpr std::string_view kDegressiveScopes[] = {"all", "intake_year"};
 inline constexpr Key kContracts[] = {
     {.name = "catalogue",
      .type = KeyType::path,
@@ -626,6 +627,21 @@ inline constexpr Key kContracts[] = {
              "(S329), beside [reference] productcodes, in the municipalities the contracts cover "
              "(for that law, on the date). iWmo products are the region's own; iJw codes come "
              "from the national list. Empty: TR381 reads only productcodes."},
+    {.name = "degressive",
+     .type = KeyType::path,
+     .help = "The degressive tariff per provider, contract and year (docs/contracts.md): after a "
+             "threshold in etmalen (given, or derived as 85 % of the yearly average of the 18 "
+             "months before the year once the ledger holds them) etmaal products are paid at a "
+             "reduced percentage (50 %) of the contract tariff (rule SL002, 0611). Empty: no "
+             "degressive tariff. Needs catalogue, coverage and tariffs.",
+     .example = "\"/etc/sluis/contracts/degressief.csv\""},
+    {.name = "degressive_scope",
+     .type = KeyType::choice,
+     .text = "all",
+     .choices = kDegressiveScopes,
+     .help = "Whose etmalen count for the degressive tariff: \"all\" clients, or "
+             "\"intake_year\": only clients whose intake (their earliest allocation to the "
+             "provider in that gemeente) falls in or before the row's instroomjaar."},
 };
 
 inline constexpr Key kSecrets[] = {

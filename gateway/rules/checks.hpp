@@ -1,6 +1,8 @@
 // Internal to gateway/rules: the small helpers every rule file's checks use.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <string>
 #include <variant>
@@ -14,6 +16,14 @@ namespace sluis::rules::checks {
 inline std::string d(const core::Date& x) { return core::format_date(x); }
 inline std::string d(const std::optional<core::Date>& x) {
   return x ? core::format_date(*x) : std::string("(leeg)");
+}
+
+// An amount in eurocent for an explanation: "€ 1234,56" (Dutch), "€1234.56" (English).
+inline std::string euro_nl(std::int64_t cents) {
+  return fmt::format("€ {},{:02}", cents / 100, cents % 100);
+}
+inline std::string euro_en(std::int64_t cents) {
+  return fmt::format("€{}.{:02}", cents / 100, cents % 100);
 }
 
 // The message's body as B, or null for another message.

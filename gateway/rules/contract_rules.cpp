@@ -8,7 +8,8 @@
 //    for this provider, product and gemeente on the ProductPeriode's
 //    Begindatum, per the catalogue's Eenheid. Not checked: credits (a credit
 //    repeats the debit it withdraws, whatever that debit declared), Eenheid 83
-//    (no ProductTarief, CD087), and uncontracted products (SL001's).
+//    (no ProductTarief, CD087), uncontracted products (SL001's) and etmalen
+//    under a degressive tariff (SL002's: degressive_rules.cpp).
 //  - SL001 (sluis's own rule; retourcode from [contracts]
 //    uncontracted_retourcode, advice when empty): a debit prestatie's product,
 //    on the product code list, is contracted with this provider in this
@@ -31,13 +32,9 @@ namespace {
 namespace m = standard::model;
 using checks::as;
 using checks::d;
+using checks::euro_en;
+using checks::euro_nl;
 
-std::string euro_nl(std::int64_t cents) {
-  return fmt::format("€ {},{:02}", cents / 100, cents % 100);
-}
-std::string euro_en(std::int64_t cents) {
-  return fmt::format("€{}.{:02}", cents / 100, cents % 100);
-}
 
 // Each debit prestatie of a 323 the contracts govern, with its gemeente and provider.
 template <class F>
@@ -63,6 +60,11 @@ void tr418(const Context& c, Sink& s) {
     auto cp = k.contracted(c.message.type->law, gemeente, aanbieder, p.ProductCategorie,
                            p.ProductCode, on);
     if (!cp) return;
+    // An etmaal product under a degressive tariff is priced by its place in
+    // the year's count: SL002's, inside the commit.
+    if (p.Eenheid == "14" && cp->product && cp->product->eenheid == "14" &&
+        k.degressive_for(aanbieder, gemeente, on))
+      return;
     const std::int64_t declared = *p.ProductTarief;
     const std::string unit = cp->product ? cp->product->eenheid : p.Eenheid;
     if (declared == cp->eurocent && p.Eenheid == unit) return;

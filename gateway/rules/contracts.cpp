@@ -367,6 +367,112 @@ const TariffRow* Contracts::default_on(const TariffRow& own, const Date& date) c
   return nullptr;
 }
 
+std::string_view to_string(DegressiveScope s) {
+  return s == DegressiveScope::all ? "all" : "intake_year";
+}
+
+namespace {
+// A calendar year in the range sluis can hold (2000-2099).
+std::optional<int> year_of(const std::string& s) {
+  if (s.size() != 4 || !digits(s) || s[0] != '2' || s[1] != '0') return std::nullopt;
+  return std::stoi(s);
+}
+}  // namespace
+
+core::Result<void> Contracts::parse_degressive(std::string_view text, const std::string& source,
+                                               DegressiveScope scope) {
+  degressive_scope = scope;
+  auto rows = read_rows(text, source,
+                        {"contract", "aanbieder", "jaar", "drempel_etmalen", "percentage",
+                         "instroomjaar"});
+  if (!rows) return rows.error();
+  std::vector<DegressiveRow> out;
+  for (auto& [line, f] : *rows) {
+    const std::string at = fmt::format("{}:{}", source, line);
+    DegressiveRow r;
+    r.contract = f[0];
+    if (std::none_of(coverage_.begin(), coverage_.end(),
+                     [&](const ContractCoverage& c) { return c.contract == r.contract; }))
+      return make_error(Errc::contract_unknown,
+                        at + ": contract \"" + f[0] + "\" covers no gemeente (gemeenten file)");
+    if (f[1].size() != 8 || !digits(f[1]))
+      return make_error(Errc::contract_value,
+                        at + ": aanbieder \"" + f[1] + "\" is not an AGB code (8 digits)");
+    r.aanbieder = f[1];
+    auto jaar = year_of(f[2]);
+    if (!jaar)
+      return make_error(Errc::contract_value,
+                        at + ": jaar \"" + f[2] + "\" is not a year (2000-2099)");
+    r.jaar = *jaar;
+    if (!f[3].empty()) {
+      if (!digits(f[3]) || f[3].size() > 7)
+        return make_error(Errc::contract_value,
+                          at + ": drempel_etmalen \"" + f[3] +
+                              "\" is not a whole number of etmalen (0-9999999); leave it empty "
+                              "to derive it from the ledger");
+      r.drempel = std::stoll(f[3]);
+    }
+    if (!f[4].empty()) {
+      if (!digits(f[4]) || f[4].size() > 3 || std::stoi(f[4]) > 100)
+        return make_error(Errc::contract_value,
+                          at + ": percentage \"" + f[4] +
+                              "\" is not a whole percentage 0-100 (empty: 50)");
+      r.percentage = std::stoi(f[4]);
+    }
+    if (!f[5].empty()) {
+      auto y = year_of(f[5]);
+      if (!y)
+        return make_error(Errc::contract_value,
+                          at + ": instroomjaar \"" + f[5] + "\" is not a year (2000-2099)");
+      r.instroomjaar = *y;
+    }
+    if (scope == DegressiveScope::intake_year && !r.instroomjaar)
+      return make_error(Errc::contract_value,
+                        at + ": instroomjaar is empty, but degressive_scope = \"intake_year\" "
+                             "counts only clients up to an intake year: give it");
+    if (scope == DegressiveScope::all && r.instroomjaar)
+      return make_error(Errc::contract_value,
+                        at + ": instroomjaar " + f[5] +
+                            " is given, but degressive_scope = \"all\" counts every client: "
+                            "leave it empty or set the scope to \"intake_year\"");
+    r.where = short_where(source, line);
+    for (const auto& q : out)
+      if (q.contract == r.contract && q.aanbieder == r.aanbieder && q.jaar == r.jaar)
+        return make_error(Errc::contract_overlap, at + ": a second row for " + r.aanbieder +
+                                                      " in contract " + r.contract + " for " +
+                                                      f[2] + " (first: " + q.where + ")");
+    out.push_back(std::move(r));
+  }
+  degressive_ = std::move(out);
+  return {};
+}
+
+std::vector<std::string> Contracts::aanbieders() const {
+  std::vector<std::string> out;
+  for (const auto& t : tariffs_)
+    if (!t.aanbieder.empty()) out.push_back(t.aanbieder);
+  for (const auto& r : degressive_) out.push_back(r.aanbieder);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+const DegressiveRow* Contracts::degressive_for(std::string_view aanbieder,
+                                               std::string_view gemeente, const Date& date) const {
+  const int jaar = static_cast<int>(date.year());
+  for (const auto& r : degressive_)
+    if (r.jaar == jaar && r.aanbieder == aanbieder && covers(r.contract, gemeente, date)) return &r;
+  return nullptr;
+}
+
+std::vector<const DegressiveRow*> Contracts::degressive_of(std::string_view aanbieder,
+                                                           int jaar) const {
+  std::vector<const DegressiveRow*> out;
+  for (const auto& r : degressive_)
+    if (r.jaar == jaar && r.aanbieder == aanbieder) out.push_back(&r);
+  return out;
+}
+
 bool Contracts::covers(std::string_view contract, std::string_view gemeente,
                        const Date& date) const {
   for (const auto& c : coverage_)

@@ -13,6 +13,7 @@
 //   coverage:  contract;gemeente;ingangsdatum;einddatum
 //   tariffs:
 //   contract;wet;categorie;productcode;aanbieder;tarief_eurocent;ingangsdatum;einddatum;geforceerd;reden
+//   degressive (optional): contract;aanbieder;jaar;drempel_etmalen;percentage;instroomjaar
 //
 // The model of a tariff row: a row with an empty aanbieder is the contract's
 // tariff for the product (the default); a row with an aanbieder contracts that
@@ -85,6 +86,25 @@ struct TariffRow {
   std::string where;  // "tarieven.csv:12"
 };
 
+// Whose etmalen count for the degressive tariff ([contracts] degressive_scope):
+// every client, or only clients whose intake year is at most the row's
+// instroomjaar (the existing client group; the minutes leave it open).
+enum class DegressiveScope { all, intake_year };
+std::string_view to_string(DegressiveScope s);
+
+// A provider's degressive tariff in one contract for one calendar year
+// (degressief.csv): after `drempel` etmalen (given, or derived from the ledger
+// when empty) the etmaal products are paid at `percentage` % of the contract
+// tariff.
+struct DegressiveRow {
+  std::string contract, aanbieder;
+  int jaar = 0;
+  std::optional<std::int64_t> drempel;  // etmalen; empty: derived (degressive.hpp)
+  int percentage = 50;                  // the reduced tariff, % of the contract tariff
+  std::optional<int> instroomjaar;      // scope intake_year: the last intake year counted
+  std::string where;                    // "degressief.csv:4"
+};
+
 // What one provider is contracted for on one day: a product in a contract, at
 // a tariff (the provider's own row and, for the amount, the default it takes).
 struct ContractedProduct {
@@ -144,18 +164,37 @@ class Contracts {
   std::vector<ContractedProduct> contracted_in(std::string_view gemeente,
                                                const core::Date& date) const;
 
+  // The degressive rows (degressief.csv, [contracts] degressive): parsed
+  // after parse(), since they name its contracts. Refused with file:line: a bad
+  // field, an unknown contract, a second row for the same contract, aanbieder
+  // and jaar, and a row without instroomjaar when the scope is intake_year.
+  core::Result<void> parse_degressive(std::string_view text, const std::string& source,
+                                      DegressiveScope scope);
+  DegressiveScope degressive_scope = DegressiveScope::all;
+  // The row for `aanbieder` in the contract covering `gemeente` on `date`, for
+  // that date's year; null when none applies.
+  const DegressiveRow* degressive_for(std::string_view aanbieder, std::string_view gemeente,
+                                      const core::Date& date) const;
+  // Every row of `aanbieder` for `jaar`, in the file's order.
+  std::vector<const DegressiveRow*> degressive_of(std::string_view aanbieder, int jaar) const;
+  std::size_t degressive_size() const { return degressive_.size(); }
+  // Every provider (AGB code) the tariffs or degressive rows name, sorted.
+  std::vector<std::string> aanbieders() const;
+  // Whether `contract` covers `gemeente` on `date` (gemeenten.csv).
+  bool covers(std::string_view contract, std::string_view gemeente, const core::Date& date) const;
+
   std::size_t catalogue_size() const { return catalogue_.size(); }
   std::size_t coverage_size() const { return coverage_.size(); }
   std::size_t tariffs_size() const { return tariffs_.size(); }
 
  private:
   const TariffRow* default_on(const TariffRow& own, const core::Date& date) const;
-  bool covers(std::string_view contract, std::string_view gemeente, const core::Date& date) const;
   std::optional<ContractedProduct> priced(const TariffRow& own, const core::Date& date) const;
 
   std::vector<CatalogueProduct> catalogue_;
   std::vector<ContractCoverage> coverage_;
   std::vector<TariffRow> tariffs_;
+  std::vector<DegressiveRow> degressive_;
 };
 
 }  // namespace sluis::rules

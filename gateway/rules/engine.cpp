@@ -10,6 +10,7 @@ namespace sluis::rules {
 std::span<const Rule> in_message_rules();     // in_message_rules.cpp
 std::span<const Rule> cross_message_rules();  // cross_message_rules.cpp
 std::span<const Rule> contract_rules();       // contract_rules.cpp
+std::span<const Rule> degressive_rules();     // degressive_rules.cpp
 
 std::string_view to_string(Level l) {
   switch (l) {
@@ -41,6 +42,7 @@ std::span<const Rule> registry() {
     std::vector<Rule> v(in_message_rules().begin(), in_message_rules().end());
     v.insert(v.end(), contract_rules().begin(), contract_rules().end());
     v.insert(v.end(), cross_message_rules().begin(), cross_message_rules().end());
+    v.insert(v.end(), degressive_rules().begin(), degressive_rules().end());
     return v;
   }();
   return all;
@@ -147,6 +149,10 @@ class MemoLedger final : public L::LedgerView {
   std::vector<L::Prestatie> prestaties_between(const std::string& aanbieder, const L::Date& from,
                                                const L::Date& to) const override {
     return in_.prestaties_between(aanbieder, from, to);
+  }
+  std::vector<L::Prestatie> prestaties_judged(const std::string& aanbieder, const L::Date& from,
+                                              const L::Date& to) const override {
+    return in_.prestaties_judged(aanbieder, from, to);
   }
 
  private:

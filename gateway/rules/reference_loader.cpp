@@ -41,16 +41,17 @@ std::vector<std::string> reference_warnings(const ReferenceData& data, const con
   return out;
 }
 
-std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfig& cfg,
-                                                    const config::ContractsConfig& contracts) {
-  auto base = load_reference(cfg);
-  if (!contracts.configured()) return base;
-  auto data = std::make_shared<ReferenceData>(*base);
+std::shared_ptr<const Contracts> load_contracts(const config::ContractsConfig& contracts,
+                                                const GemeenteList* gemeenten,
+                                                const std::map<std::string, std::string>& texts) {
+  auto read = [&](const std::filesystem::path& p) {
+    auto given = texts.find(p.filename().string());
+    return given != texts.end() ? given->second : slurp(p, "contract file");
+  };
   // Errors name the file as configured, rows by its name and line.
-  auto c = Contracts::parse(slurp(contracts.catalogue, "contract file"), contracts.catalogue.string(),
-                            slurp(contracts.coverage, "contract file"), contracts.coverage.string(),
-                            slurp(contracts.tariffs, "contract file"), contracts.tariffs.string(),
-                            &data->gemeenten);
+  auto c = Contracts::parse(read(contracts.catalogue), contracts.catalogue.string(),
+                            read(contracts.coverage), contracts.coverage.string(),
+                            read(contracts.tariffs), contracts.tariffs.string(), gemeenten);
   if (!c) throw std::runtime_error(c.error().text);
   // A code the 325 can carry on a prestatie: on the 3.2 list, and not one of
   // the composition's own (0001 technical, 0200/0233 judged or not, 8001 all granted).
@@ -61,9 +62,24 @@ std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfi
                              "\" is not a retourcode a prestatie can carry (a code of the 3.2 list other than "
                              "0001, 0200, 0233 and 8001)");
   c->uncontracted_retourcode = code;
+  if (!contracts.degressive.empty()) {
+    auto d = c->parse_degressive(read(contracts.degressive), contracts.degressive.string(),
+                                 contracts.degressive_scope == "intake_year"
+                                     ? DegressiveScope::intake_year
+                                     : DegressiveScope::all);
+    if (!d) throw std::runtime_error(d.error().text);
+  }
   for (const auto& law : contracts.catalogue_product_list)
     if (auto l = standard::parse_law(law)) c->product_list_laws.push_back(*l);
-  data->contracts = std::make_shared<const Contracts>(std::move(*c));
+  return std::make_shared<const Contracts>(std::move(*c));
+}
+
+std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfig& cfg,
+                                                    const config::ContractsConfig& contracts) {
+  auto base = load_reference(cfg);
+  if (!contracts.configured()) return base;
+  auto data = std::make_shared<ReferenceData>(*base);
+  data->contracts = load_contracts(contracts, &data->gemeenten);
   return data;
 }
 

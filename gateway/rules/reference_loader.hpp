@@ -7,6 +7,7 @@
 // Failure: std::runtime_error naming the file (and the line, for a bad row).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,13 @@ std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfi
 // against the CBS list just read).
 std::shared_ptr<const ReferenceData> load_reference(const config::ReferenceConfig& cfg,
                                                     const config::ContractsConfig& contracts);
+
+// The region's contracts alone, checked against `gemeenten`, with the texts of
+// some of its files given instead of read: `texts` by file name (the name of
+// the configured file, e.g. "tarieven.csv"; sluisctl contract-preview).
+std::shared_ptr<const Contracts> load_contracts(const config::ContractsConfig& contracts,
+                                                const GemeenteList* gemeenten,
+                                                const std::map<std::string, std::string>& texts = {});
 
 // What loads but looks wrong for real traffic, each "file: text": a product
 // list as small as the development one (every other product code would get

@@ -231,6 +231,10 @@ class LedgerView {
   // millisecond sluis received it), then ReferentieNummer (the degressive tariff and budget ceilings count them).
   virtual std::vector<Prestatie> prestaties_between(const std::string& aanbieder, const Date& from,
                                                     const Date& to) const = 0;
+  // The same with the rejected prestaties as well (a preview replays what
+  // was judged either way).
+  virtual std::vector<Prestatie> prestaties_judged(const std::string& aanbieder, const Date& from,
+                                                   const Date& to) const = 0;
 };
 
 }  // namespace sluis::standard::ledger

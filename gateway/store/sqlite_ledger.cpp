@@ -325,6 +325,9 @@ struct Sql {
                         " FROM ledger_prestatie INDEXED BY ledger_prestatie_provider WHERE aanbieder = ? AND "
                         "begin >= ? AND begin <= ? AND verdict != 'rejected' ORDER BY begin, message_id, "
                         "referentie";
+  std::string judged = std::string("SELECT ") + kPrestatieColumns +
+                       " FROM ledger_prestatie INDEXED BY ledger_prestatie_provider WHERE aanbieder = ? AND "
+                       "begin >= ? AND begin <= ? ORDER BY begin, message_id, referentie";
   std::string credit_of = std::string("SELECT ") + kPrestatieColumns +
                           " FROM ledger_prestatie INDEXED BY ledger_prestatie_vorig WHERE law = ? AND aanbieder = ? AND vorig_referentie = ? AND "
                           "credit = 1 AND verdict != 'rejected' LIMIT 1";
@@ -489,6 +492,13 @@ bool Ledger::has_approved_uncredited(standard::Law law, const std::string& gemee
 std::vector<L::Prestatie> Ledger::prestaties_between(const std::string& aanbieder, const Date& from,
                                                      const Date& to) const {
   Stmt s(db_, sql().between.c_str());
+  s.bind(1, aanbieder).bind(2, format_date(from)).bind(3, format_date(to));
+  return all<L::Prestatie>(s, failed_, read_prestatie);
+}
+
+std::vector<L::Prestatie> Ledger::prestaties_judged(const std::string& aanbieder, const Date& from,
+                                                    const Date& to) const {
+  Stmt s(db_, sql().judged.c_str());
   s.bind(1, aanbieder).bind(2, format_date(from)).bind(3, format_date(to));
   return all<L::Prestatie>(s, failed_, read_prestatie);
 }

@@ -71,6 +71,9 @@ class Ledger final : public standard::ledger::LedgerView {
   std::vector<standard::ledger::Prestatie> prestaties_between(const std::string& aanbieder,
                                                               const Date& from,
                                                               const Date& to) const override;
+  std::vector<standard::ledger::Prestatie> prestaties_judged(const std::string& aanbieder,
+                                                             const Date& from,
+                                                             const Date& to) const override;
 
   // Writes a message's ledger changes (upserts by each record's key).
   core::Result<void> apply(const standard::ledger::Changes& changes);

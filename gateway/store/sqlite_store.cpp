@@ -174,6 +174,17 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  core::Result<void> read_ledger(
+      const std::function<void(const standard::ledger::LedgerView&)>& read) override {
+    std::lock_guard lock(rmu_);
+    if (auto r = sqlite::exec(r_, "BEGIN"); !r) return r;
+    sqlite::Ledger ledger(r_);
+    read(ledger);
+    sqlite::exec(r_, "COMMIT");
+    if (ledger.failed()) return db_error(r_, "ledger read");
+    return {};
+  }
+
   core::Result<std::optional<StoredMessage>> get(const std::string& id) override {
     std::lock_guard lock(rmu_);
     Stmt s(r_, (std::string("SELECT ") + kColumns + " FROM messages WHERE id = ?").c_str());

@@ -373,6 +373,13 @@ class MessageLog {
   // removed by the retention pruner (StoredMessage::pruned_at).
   virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
   virtual core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) = 0;
+  // Runs `read` with a view of the ledger on the read connection, inside one
+  // read transaction (a consistent snapshot): operators' and partners'
+  // questions about the ledger (degressive-status, GET /v1/degressive).
+  // Blocking: the admin thread or the reads executor, never the io thread.
+  // An error when a read failed (what `read` saw is then incomplete).
+  virtual core::Result<void> read_ledger(
+      const std::function<void(const standard::ledger::LedgerView&)>& read) = 0;
   // The latest accepted (not rejected) message of that sender, law, type and
   // identification that was sent to `receiver_partner` under its code
   // `receiver_code`: the heenbericht a retour from that receiver answers. A

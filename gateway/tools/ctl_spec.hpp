@@ -111,6 +111,12 @@ inline constexpr Option kOverdue[] = {
 inline constexpr Option kContractShow[] = {
     {"partner", OptKind::value, "ID", "the partner (required): a provider's products, or a gemeente's contracts", ""},
     {"as-of", OptKind::value, "DAY", "the Dutch day (YYYY-MM-DD, default today)", ""}};
+inline constexpr Option kDegressiveStatus[] = {
+    {"partner", OptKind::value, "ID", "the provider (required)", ""},
+    {"year", OptKind::value, "YYYY", "the calendar year (default this Dutch year)", ""}};
+inline constexpr Option kContractPreview[] = {
+    {"from", OptKind::value, "DAY", "the first ProductPeriode Begindatum replayed (default 1 January this year)", ""},
+    {"to", OptKind::value, "DAY", "the last (default today; at most three years after --from)", ""}};
 inline constexpr Option kValidate[] = {
     {"law", OptKind::value, "iwmo|ijw", "only the schema packs of this law", "iwmo ijw"},
     {"lang", OptKind::value, "nl|en", "explain findings in one language (default both)", "nl en"},
@@ -222,6 +228,21 @@ inline constexpr Command kCommands[] = {
      .help = "what a partner is contracted for on a day, at which tariff (a provider: its products; a gemeente: "
              "every provider's in the contracts covering it)",
      .options = kContractShow,
+     .table = true},
+    {.name = "contract-preview",
+     .synopsis = "FILE... [--from DAY --to DAY]",
+     .help = "replay the ledger's declarations of a period under proposed contract files (named like the files "
+             "they replace): per provider what would change (0611 gained or lost, uncontracted, amounts, "
+             "degressive positions); nothing changes",
+     .options = kContractPreview,
+     .positional = "FILE",
+     .many = true,
+     .table = true},
+    {.name = "degressive-status",
+     .synopsis = "--partner ID [--year YYYY]",
+     .help = "where a provider stands in a year's degressive tariff: threshold, etmalen counted so far (approved and "
+             "pending), remaining at the full tariff",
+     .options = kDegressiveStatus,
      .table = true},
     {.name = "validate",
      .synopsis = "[--law iwmo|ijw] [--lang nl|en] [--config FILE] [--schemas DIR] [--reference DIR] FILE...",

@@ -607,7 +607,8 @@ std::optional<View> overdue_view(const boost::json::object& args) {
 // Eurocent as euros for people: 6150 -> "61.50".
 std::string euros(const std::string& cents) {
   const long long c = std::atoll(cents.c_str());
-  return std::to_string(c / 100) + "." + (c % 100 < 10 ? "0" : "") + std::to_string(c % 100);
+  const long long a = c < 0 ? -c : c;
+  return (c < 0 ? "-" : "") + std::to_string(a / 100) + "." + (a % 100 < 10 ? "0" : "") + std::to_string(a % 100);
 }
 
 std::optional<View> contract_show_view(const boost::json::object& args) {
@@ -629,6 +630,70 @@ std::optional<View> contract_show_view(const boost::json::object& args) {
   }
   v.totals = "-- " + plural(t.rows.size(), "contracted product", "contracted products") + " for " +
              text(args, "partner") + " on " + text(args, "as_of");
+  v.tables = {t};
+  return v;
+}
+
+std::optional<View> degressive_status_view(const boost::json::object& args) {
+  View v;
+  Table t{{"AANBIEDER", "CONTRACT", "YEAR", "THRESHOLD", "SOURCE", "ETMALEN", "APPROVED", "PENDING", "REMAINING",
+           "REDUCED", "PCT", "ROW"},
+          {}};
+  v.csv.header = {"aanbieder", "contract", "year", "threshold_etmalen", "threshold_source", "etmalen",
+                  "approved_etmalen", "pending_etmalen", "remaining_full_tariff", "reduced_etmalen",
+                  "reduced_percentage", "scope", "instroomjaar", "row"};
+  for (const auto& e : array_of(args, "positions")) {
+    const auto& o = object_of(e);
+    auto or_dash = [&](const char* k) {
+      std::string x = text(o, k);
+      return x.empty() ? std::string("-") : x;
+    };
+    t.rows.push_back({text(o, "aanbieder"), text(o, "contract"), text(o, "year"), or_dash("threshold_etmalen"),
+                      text(o, "threshold_source"), text(o, "etmalen"), text(o, "approved_etmalen"),
+                      text(o, "pending_etmalen"), or_dash("remaining_full_tariff"), text(o, "reduced_etmalen"),
+                      text(o, "reduced_percentage") + "%", text(o, "row")});
+    std::vector<std::string> csv;
+    for (const auto& k : v.csv.header) csv.push_back(text(o, k));
+    v.csv.rows.push_back(std::move(csv));
+  }
+  v.totals = "-- " + plural(t.rows.size(), "degressive row", "degressive rows") + " for " + text(args, "partner") +
+             " in " + text(args, "year");
+  v.tables = {t};
+  return v;
+}
+
+std::optional<View> contract_preview_view(const boost::json::object& args) {
+  View v;
+  Table t{{"AANBIEDER", "PRESTATIES", "CHANGED", "+0611", "-0611", "+UNCONTRACTED", "-UNCONTRACTED", "CURRENT", "PROPOSED",
+           "DIFFERENCE", "DEGRESSIVE"},
+          {}};
+  v.csv.header = {"aanbieder",        "prestaties",    "changed",        "gets_0611",      "loses_0611",
+                  "gets_uncontracted", "loses_uncontracted", "declared_cents", "current_cents", "proposed_cents",
+                  "difference_cents", "degressive"};
+  for (const auto& e : array_of(args, "providers")) {
+    const auto& o = object_of(e);
+    std::string degressive;
+    for (const auto& d : array_of(o, "degressive")) {
+      const auto& r = object_of(d);
+      auto th = [&](const char* k) {
+        std::string x = text(r, k);
+        return x.empty() ? std::string("-") : x;
+      };
+      degressive += (degressive.empty() ? "" : "; ") + text(r, "contract") + " " + text(r, "year") + ": threshold " +
+                    th("current_threshold") + " -> " + th("proposed_threshold") + ", reduced " +
+                    text(r, "current_reduced_etmalen") + " -> " + text(r, "proposed_reduced_etmalen");
+    }
+    t.rows.push_back({text(o, "aanbieder"), text(o, "prestaties"), text(o, "changed"), text(o, "gets_0611"),
+                      text(o, "loses_0611"), text(o, "gets_uncontracted"), text(o, "loses_uncontracted"),
+                      euros(text(o, "current_cents")), euros(text(o, "proposed_cents")),
+                      euros(text(o, "difference_cents")), degressive});
+    std::vector<std::string> csv;
+    for (const auto& k : v.csv.header) csv.push_back(k == std::string("degressive") ? degressive : text(o, k));
+    v.csv.rows.push_back(std::move(csv));
+  }
+  v.totals = "-- " + plural(t.rows.size(), "provider affected", "providers affected") + ", " +
+             text(args, "unchanged") + " unchanged, " + text(args, "replayed") + " prestaties replayed from " +
+             text(args, "from") + " to " + text(args, "to");
   v.tables = {t};
   return v;
 }
@@ -693,6 +758,8 @@ std::optional<View> view_of(std::string_view command, const boost::json::object&
   if (command == "orphan-list") return orphan_list_view(args);
   if (command == "overdue") return overdue_view(args);
   if (command == "contract-show") return contract_show_view(args);
+  if (command == "degressive-status") return degressive_status_view(args);
+  if (command == "contract-preview") return contract_preview_view(args);
   if (command == "list-commands") return list_commands_view(args);
   if (command.starts_with("message-") && command != "message-show") return action_view(args);
   return std::nullopt;
@@ -1019,6 +1086,35 @@ boost::json::object request_arguments(const Invocation& inv) {
   return args;
 }
 
+// sluisctl contract-preview FILE... [--from DAY --to DAY]: the proposed files
+// are read here and replayed by the daemon against its ledger; nothing changes.
+int contract_preview(const Invocation& inv) {
+  if (inv.positional.empty())
+    throw UsageError("contract-preview needs at least one FILE: a proposed contract file, named like the file "
+                     "it replaces (tarieven.csv, ...)");
+  boost::json::array files;
+  for (const auto& p : inv.positional) {
+    bool ok = false;
+    std::string body = slurp(p, ok);
+    if (!ok) throw UsageError("cannot read " + p);
+    files.push_back(boost::json::object{{"name", p}, {"body", std::move(body)}});
+  }
+  boost::json::object args{{"files", std::move(files)}};
+  for (const char* k : {"from", "to"})
+    if (inv.has(k)) {
+      const std::string v = inv.value(k);
+      if (!sluis::core::parse_date(v)) throw UsageError(std::string("--") + k + " takes a Dutch day YYYY-MM-DD, got '" + v + "'");
+      args[k] = v;
+    }
+  sluis::admin::Answer answer;
+  if (int failed = call_daemon(inv, args, answer); failed >= 0) return failed;
+  if (inv.json)
+    std::cout << boost::json::serialize(sluis::admin::to_json(answer)) << "\n";
+  else
+    print_answer(inv, answer);
+  return exit_code(answer, false);
+}
+
 int run(int argc, char** argv) {
   Invocation inv = parse_command_line(argc, argv);
   if (inv.version) {
@@ -1046,6 +1142,7 @@ int run(int argc, char** argv) {
     return offline_rules(inv);
   }
   if (inv.command == "ledger-import") return ledger_import(inv);
+  if (inv.command == "contract-preview") return contract_preview(inv);
   auto args = request_arguments(inv);
   sluis::admin::Answer answer;
   if (int failed = call_daemon(inv, args, answer); failed >= 0) return failed;

@@ -3,7 +3,9 @@
 // composes (gemeente 0917 lets sluis answer); reference-reload with a broken
 // contracts file keeps the loaded contracts, a fixed one takes over;
 // GET /v1/contract as the provider (its own products) and refused to the
-// gemeente, with a bad date; sluisctl contract-show as table, CSV and JSON.
+// gemeente, with a bad date; sluisctl contract-show as table, CSV and JSON;
+// the degressive tariff (SL002) judged inside the commit with the loaded
+// degressief.csv, reloaded, GET /v1/degressive and sluisctl degressive-status.
 #define BOOST_TEST_MODULE contract
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -20,7 +22,8 @@ const char* kCatalogue =
     "einddatum\n"
     "ijw;45;45A01;jeugdhulp ambulant;jeugdhulp ambulant;;04;2|4;inspanningsgericht;2025-01-01;\n"
     "ijw;45;45A04;jeugdhulp ambulant specialistisch;jeugdhulp "
-    "ambulant;;01;2|4;inspanningsgericht;2025-01-01;\n";
+    "ambulant;;01;2|4;inspanningsgericht;2025-01-01;\n"
+    "ijw;45;45B01;verblijf;jeugdhulp verblijf;;14;2|4;inspanningsgericht;2025-01-01;\n";
 const char* kCoverage = "contract;gemeente;ingangsdatum;einddatum\nparkstad;0917;2025-01-01;\n";
 const std::string kTariffHeader =
     "contract;wet;categorie;productcode;aanbieder;tarief_eurocent;ingangsdatum;einddatum;"
@@ -33,6 +36,8 @@ const std::string kTariffs = kTariffHeader +
                              "parkstad;ijw;45;45A01;75302186;;2025-01-01;;;\n"
                              "parkstad;ijw;45;45A04;75302186;;2025-01-01;;;\n";
 
+const std::string kDegressief = "contract;aanbieder;jaar;drempel_etmalen;percentage;instroomjaar\n";
+
 ScratchDir* data = nullptr;
 TestGateway* g = nullptr;
 
@@ -41,9 +46,12 @@ std::string config() {
   data->write("catalogus.csv", kCatalogue);
   data->write("gemeenten.csv", kCoverage);
   data->write("tarieven.csv", kTariffs);
+  data->write("degressief.csv", kDegressief + "parkstad;75302186;2026;100;50;\n");
   return "[contracts]\ncatalogue = \"" + (data->path() / "catalogus.csv").string() +
          "\"\ncoverage = \"" + (data->path() / "gemeenten.csv").string() + "\"\ntariffs = \"" +
-         (data->path() / "tarieven.csv").string() + "\"\n";
+         (data->path() / "tarieven.csv").string() + "\"\ndegressive = \"" +
+         (data->path() / "degressief.csv").string() +
+         "\"\ncatalogue_product_list = [\"iwmo\", \"ijw\"]\n";
 }
 
 struct Global {
@@ -129,7 +137,7 @@ BOOST_AUTO_TEST_CASE(a_broken_contracts_file_keeps_the_loaded_contracts) {
   auto contracts = json(r.output).at("arguments").at("contracts");
   BOOST_TEST(contracts.at("configured").as_bool());
   BOOST_TEST(contracts.at("tariffs").as_int64() == 4);
-  BOOST_TEST(contracts.at("catalogue").as_int64() == 2);
+  BOOST_TEST(contracts.at("catalogue").as_int64() == 3);
   BOOST_TEST(contracts.at("coverage").as_int64() == 1);
   h = g->post_xml("provider", "/v1/messages", declaration("3"));
   BOOST_TEST(h.status == 202, h.body);
@@ -185,4 +193,153 @@ BOOST_AUTO_TEST_CASE(contract_show_lists_what_is_contracted) {
   BOOST_TEST(json(j.output).at("result").as_int64() == 3);
   auto bad = g->sluisctl({"contract-show", "--partner", "nobody"});
   BOOST_TEST(bad.exit_code == 1, bad.output);
+}
+
+// The corpus declaration with its first prestatie as 8 etmalen of 45B01 at
+// `tarief` (the amount stays 69120 at 8640, so the totals still add up).
+std::string etmaal_declaration(const std::string& n, const std::string& tarief,
+                               const std::string& bedrag) {
+  auto doc = declaration(n);
+  auto at = doc.find("<jw323:ProductCode>45A01</jw323:ProductCode>");
+  BOOST_REQUIRE(at != std::string::npos);
+  doc.replace(at, std::string("<jw323:ProductCode>45A01").size(), "<jw323:ProductCode>45B01");
+  at = doc.find("<jw323:Eenheid>04</jw323:Eenheid>", at);
+  doc.replace(at, std::string("<jw323:Eenheid>04").size(), "<jw323:Eenheid>14");
+  at = doc.find("<jw323:ProductTarief>8640</jw323:ProductTarief>", at);
+  doc.replace(at, std::string("<jw323:ProductTarief>8640").size(), "<jw323:ProductTarief>" + tarief);
+  at = doc.find("<ijw:Bedrag>69120</ijw:Bedrag>", at);
+  doc.replace(at, std::string("<ijw:Bedrag>69120").size(), "<ijw:Bedrag>" + bedrag);
+  return doc;
+}
+
+std::vector<boost::json::object> degressive_findings(const boost::json::value& v) {
+  std::vector<boost::json::object> out;
+  for (const auto& f : v.at("findings").as_array())
+    if (str(f.at("rule")) == "SL002") out.push_back(f.as_object());
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(the_degressive_tariff_inside_the_commit) {
+  // 45B01 (etmalen) contracted for the provider at 86,40 per etmaal.
+  data->write("tarieven.csv", kTariffs + "parkstad;ijw;45;45B01;;8640;2025-01-01;;;\n"
+                                         "parkstad;ijw;45;45B01;75302186;;2025-01-01;;;\n");
+  auto r = g->sluisctl({"reference-reload"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  // Below the threshold of 100 etmalen: the full tariff is right.
+  auto h = g->post_xml("provider", "/v1/messages", etmaal_declaration("D1", "8640", "69120"));
+  BOOST_TEST(h.status == 202, h.body);
+  BOOST_TEST(degressive_findings(json(h.body)).empty(), h.body);
+  // Threshold 0: every etmaal is beyond it; the full tariff gets 0611 with the
+  // numbers, the reduced one (50 %: 43,20) passes.
+  data->write("degressief.csv", kDegressief + "parkstad;75302186;2026;0;50;\n");
+  r = g->sluisctl({"reference-reload"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  h = g->post_xml("provider", "/v1/messages", etmaal_declaration("D2", "8640", "69120"));
+  auto found = degressive_findings(json(h.body));
+  BOOST_REQUIRE_MESSAGE(found.size() == 1u, h.body);
+  BOOST_TEST(str(found[0].at("retourcode")) == "0611");
+  BOOST_TEST(str(found[0].at("en")).find("the degressive tariff €43.20 (50 % of the contract tariff "
+                                         "€86.40) applies") != std::string::npos,
+             found[0]);
+  BOOST_TEST(str(found[0].at("nl")).find("de drempel van 0 etmalen staat in degressief.csv:2") !=
+                 std::string::npos,
+             found[0]);
+  h = g->post_xml("provider", "/v1/messages", etmaal_declaration("D3", "4320", "34560"));
+  BOOST_TEST(degressive_findings(json(h.body)).empty(), h.body);
+  // A broken file keeps the loaded rows.
+  data->write("degressief.csv", kDegressief + "parkstad;75302186;twintig;0;50;\n");
+  r = g->sluisctl({"reference-reload"});
+  BOOST_TEST(r.exit_code == 1, r.output);
+  BOOST_TEST(r.output.find("degressief.csv:2: jaar \"twintig\" is not a year") != std::string::npos,
+             r.output);
+  h = g->post_xml("provider", "/v1/messages", etmaal_declaration("D4", "8640", "69120"));
+  BOOST_TEST(degressive_findings(json(h.body)).size() == 1u, h.body);
+}
+
+BOOST_AUTO_TEST_CASE(a_provider_asks_where_it_stands) {
+  auto h = g->curl("provider", "/v1/degressive?year=2026");
+  BOOST_TEST(h.status == 200, h.body);
+  auto v = json(h.body);
+  BOOST_TEST(v.at("year").as_int64() == 2026);
+  auto positions = v.at("positions").as_array();
+  BOOST_REQUIRE(positions.size() == 1u);
+  const auto& p = positions[0].as_object();
+  BOOST_TEST(str(p.at("contract")) == "parkstad");
+  BOOST_TEST(str(p.at("aanbieder")) == "75302186");
+  BOOST_TEST(p.at("threshold_etmalen").as_int64() == 0);
+  BOOST_TEST(str(p.at("threshold_source")) == "given");
+  BOOST_TEST(p.at("remaining_full_tariff").as_int64() == 0);
+  BOOST_TEST(p.at("reduced_percentage").as_int64() == 50);
+  BOOST_TEST(str(p.at("scope")) == "all");
+  // Another year: no row.
+  h = g->curl("provider", "/v1/degressive?year=2031");
+  BOOST_TEST(h.status == 200, h.body);
+  BOOST_TEST(json(h.body).at("positions").as_array().empty());
+  // The gemeente is not a provider; a bad year is named, cut short.
+  h = g->curl("gemeente", "/v1/degressive");
+  BOOST_TEST(h.status == 403, h.body);
+  BOOST_TEST(str(json(h.body).at("error").at("code")) == "not_a_provider");
+  h = g->curl("provider", "/v1/degressive?year=" + std::string(5000, '9'));
+  BOOST_TEST(h.status == 400, h.body);
+  BOOST_TEST(str(json(h.body).at("error").at("code")) == "bad_year");
+  BOOST_TEST(h.body.size() < 1000u, h.body.size());
+
+  auto r = g->sluisctl({"degressive-status", "--partner", "zorg", "--year", "2026"});
+  BOOST_TEST(r.exit_code == 0, r.output);
+  BOOST_TEST(r.output.find("parkstad") != std::string::npos, r.output);
+  BOOST_TEST(r.output.find("-- 1 degressive row for zorg in 2026") != std::string::npos, r.output);
+  auto j = g->sluisctl({"--json", "degressive-status", "--partner", "zorg", "--year", "2026"});
+  BOOST_TEST(j.exit_code == 0, j.output);
+  BOOST_TEST(json(j.output).at("arguments").at("positions").as_array().size() == 1u, j.output);
+  auto gem = g->sluisctl({"degressive-status", "--partner", "gem"});
+  BOOST_TEST(gem.exit_code == 1, gem.output);
+  BOOST_TEST(gem.output.find("is a gemeente") != std::string::npos, gem.output);
+  auto bad = g->sluisctl({"degressive-status", "--partner", "zorg", "--year", "26"});
+  BOOST_TEST(bad.exit_code == 1, bad.output);
+}
+
+BOOST_AUTO_TEST_CASE(a_preview_replays_the_ledger_under_proposed_files) {
+  // The loaded threshold is 0 (every etmaal reduced); proposed: 1000 (none).
+  ScratchDir proposed("contract-proposed");
+  proposed.write("degressief.csv", kDegressief + "parkstad;75302186;2026;1000;50;\n");
+  const std::string file = (proposed.path() / "degressief.csv").string();
+  auto before = g->sluisctl({"--json", "degressive-status", "--partner", "zorg", "--year", "2026"});
+  auto r = g->sluisctl({"--json", "contract-preview", file, "--from", "2026-01-01", "--to", "2026-12-31"});
+  BOOST_TEST(r.exit_code == 0, r.output);
+  auto args = json(r.output).at("arguments");
+  BOOST_TEST(str(args.at("files").at(0)) == "degressief.csv");
+  BOOST_TEST(args.at("replayed").as_int64() > 0, r.output);
+  const auto& providers = args.at("providers").as_array();
+  BOOST_REQUIRE_MESSAGE(providers.size() == 1u, r.output);
+  const auto& p = providers[0].as_object();
+  BOOST_TEST(str(p.at("aanbieder")) == "75302186");
+  const auto& d = p.at("degressive").at(0).as_object();
+  BOOST_TEST(d.at("current_threshold").as_int64() == 0);
+  BOOST_TEST(d.at("proposed_threshold").as_int64() == 1000);
+  BOOST_TEST(d.at("proposed_reduced_etmalen").as_int64() == 0);
+  // The declarations above were all refused (0611, or allocations sluis does
+  // not know): nothing counted, so no prestatie's verdict changes.
+  BOOST_TEST(p.at("changed").as_int64() == 0, r.output);
+  // The table and CSV.
+  auto t = g->sluisctl({"contract-preview", file, "--from", "2026-01-01"});
+  BOOST_TEST(t.exit_code == 0, t.output);
+  BOOST_TEST(t.output.find("parkstad 2026: threshold 0 -> 1000") != std::string::npos, t.output);
+  auto csv = g->sluisctl({"--format", "csv", "contract-preview", file});
+  BOOST_TEST(csv.output.find("aanbieder,prestaties,changed,gets_0611") == 0u, csv.output);
+  // Nothing changed: the loaded rows and the ledger's position are as before.
+  auto after = g->sluisctl({"--json", "degressive-status", "--partner", "zorg", "--year", "2026"});
+  BOOST_TEST(after.output == before.output);
+  // A file named like none of the configured ones, a broken one, a bad period.
+  proposed.write("tarieven-nieuw.csv", kTariffs);
+  auto bad = g->sluisctl({"contract-preview", (proposed.path() / "tarieven-nieuw.csv").string()});
+  BOOST_TEST(bad.exit_code == 1, bad.output);
+  BOOST_TEST(bad.output.find("tarieven-nieuw.csv is none of the configured contract files") != std::string::npos,
+             bad.output);
+  proposed.write("degressief.csv", kDegressief + "parkstad;75302186;2026;veel;50;\n");
+  bad = g->sluisctl({"contract-preview", file});
+  BOOST_TEST(bad.exit_code == 1, bad.output);
+  BOOST_TEST(bad.output.find("degressief.csv:2: drempel_etmalen \"veel\"") != std::string::npos, bad.output);
+  bad = g->sluisctl({"contract-preview", file, "--from", "2020-01-01", "--to", "2026-01-01"});
+  BOOST_TEST(bad.exit_code == 1, bad.output);
+  BOOST_TEST(bad.output.find("longer than three years") != std::string::npos, bad.output);
 }

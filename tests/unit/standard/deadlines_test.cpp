@@ -143,6 +143,10 @@ struct Ledger : standard::ledger::LedgerView {
                                                               const core::Date&) const override {
     return {};
   }
+  std::vector<standard::ledger::Prestatie> prestaties_judged(const std::string&, const core::Date&,
+                                                             const core::Date&) const override {
+    return {};
+  }
 };
 
 const D::Obligation* find(const D::Assessment& a, D::Kind k) {
