@@ -8,8 +8,10 @@
 //    for this provider, product and gemeente on the ProductPeriode's
 //    Begindatum, per the catalogue's Eenheid. Not checked: credits (a credit
 //    repeats the debit it withdraws, whatever that debit declared), Eenheid 83
-//    (no ProductTarief, CD087), uncontracted products (SL001's) and etmalen
-//    under a degressive tariff (SL002's: degressive_rules.cpp).
+//    (no ProductTarief, CD087), uncontracted products (SL001's), etmalen
+//    under a degressive tariff (SL002's: degressive_rules.cpp) and
+//    trajectories, products the catalogue marks outputgericht (SL003's, in
+//    trajectory_rules.cpp: a trajectory across a year end is settled pro rata).
 //  - SL001 (sluis's own rule; retourcode from [contracts]
 //    uncontracted_retourcode, advice when empty): a debit prestatie's product,
 //    on the product code list, is contracted with this provider in this
@@ -65,6 +67,7 @@ void tr418(const Context& c, Sink& s) {
     if (p.Eenheid == "14" && cp->product && cp->product->eenheid == "14" &&
         k.degressive_for(aanbieder, gemeente, on))
       return;
+    if (cp->product && cp->product->soort == ProductSoort::outputgericht) return;
     const std::int64_t declared = *p.ProductTarief;
     const std::string unit = cp->product ? cp->product->eenheid : p.Eenheid;
     if (declared == cp->eurocent && p.Eenheid == unit) return;

@@ -11,6 +11,7 @@ std::span<const Rule> in_message_rules();     // in_message_rules.cpp
 std::span<const Rule> cross_message_rules();  // cross_message_rules.cpp
 std::span<const Rule> contract_rules();       // contract_rules.cpp
 std::span<const Rule> degressive_rules();     // degressive_rules.cpp
+std::span<const Rule> trajectory_rules();     // trajectory_rules.cpp
 
 std::string_view to_string(Level l) {
   switch (l) {
@@ -43,6 +44,7 @@ std::span<const Rule> registry() {
     v.insert(v.end(), contract_rules().begin(), contract_rules().end());
     v.insert(v.end(), cross_message_rules().begin(), cross_message_rules().end());
     v.insert(v.end(), degressive_rules().begin(), degressive_rules().end());
+    v.insert(v.end(), trajectory_rules().begin(), trajectory_rules().end());
     return v;
   }();
   return all;

@@ -7,6 +7,9 @@
 //   # comment
 //   partner gem gateway [hold]   (who answers for gem: sluis ("gateway") or gem itself ("partner", default);
 //                                 "hold": gem's orphans = "hold")
+//   contracts DIR                (sluisd loads the contracts in tests/conformance/scenarios/DIR: catalogus.csv,
+//                                 gemeenten.csv, tarieven.csv, its catalogue a product list for both laws;
+//                                 default: no contracts)
 //   send zorg ijw/315/valid-vot.xml   (a corpus message, relative to tests/conformance/xsd, sent by zorg;
 //                                 ledger/... are the April and May declarations in tests/conformance/rules/ledger)
 //   set /Bericht/... value       (edits of that message's model, written with sluis's model writer)
@@ -147,8 +150,14 @@ struct Runner {
     auto lines = lines_of(file);
     std::map<std::string, std::string> retour;
     std::set<std::string> hold;
+    std::string contracts;  // [contracts] of sluisd.toml
     for (const auto& l : lines)
-      if (l.word == "partner") {
+      if (l.word == "contracts") {
+        const fs::path d = scenarios_dir() / l.rest;
+        contracts = "[contracts]\ncatalogue = \"" + (d / "catalogus.csv").string() + "\"\ncoverage = \"" +
+                    (d / "gemeenten.csv").string() + "\"\ntariffs = \"" + (d / "tarieven.csv").string() +
+                    "\"\ncatalogue_product_list = [\"iwmo\", \"ijw\"]\n";
+      } else if (l.word == "partner") {
         auto w = words(l.rest);
         BOOST_REQUIRE_MESSAGE((w.size() == 2 || (w.size() == 3 && w[2] == "hold")) &&
                                   (w[1] == "gateway" || w[1] == "partner"),
@@ -156,7 +165,8 @@ struct Runner {
         retour[w[0]] = w[1];
         if (w.size() == 3) hold.insert(w[0]);
       }
-    TestGateway g("scn-" + file.stem().string(), [&](TestGateway& t) { return partners(t, retour, hold); });
+    TestGateway g("scn-" + file.stem().string(), [&](TestGateway& t) { return partners(t, retour, hold); },
+                  contracts);
     std::map<std::string, std::pair<std::string, std::string>> named;  // NAME -> (sender, id)
 
     std::string who;                               // sender of the pending message
@@ -165,7 +175,7 @@ struct Runner {
     std::string answer;                            // the retour/325 sluis composed for it
     for (const auto& l : lines) {
       BOOST_TEST_CONTEXT(file.filename().string() << ":" << l.number << " " << l.word << " " << l.rest) {
-        if (l.word == "partner") continue;
+        if (l.word == "partner" || l.word == "contracts") continue;
         if (l.word == "send") {
           auto w = words(l.rest);
           BOOST_REQUIRE(w.size() == 2 && kCert.count(w[0]));
