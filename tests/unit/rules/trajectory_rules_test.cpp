@@ -256,6 +256,36 @@ BOOST_AUTO_TEST_CASE(within_one_year_the_full_price) {
   BOOST_TEST(has(open[0].en, "has no Einddatum: its duration is unknown"), open[0].en);
 }
 
+// One trajectory, one price: the tariff on its Ingangsdatum, also for the
+// part of a year whose tariff was indexed on 1 January.
+BOOST_AUTO_TEST_CASE(the_price_of_the_trajectorys_ingangsdatum) {
+  auto k = rules::Contracts::parse(
+      kCatalogue, "catalogus.csv",
+      "contract;gemeente;ingangsdatum;einddatum\nparkstad;0917;2025-01-01;\n", "gemeenten.csv",
+      "contract;wet;categorie;productcode;aanbieder;tarief_eurocent;ingangsdatum;einddatum;"
+      "geforceerd;reden\n"
+      "parkstad;ijw;45;45T03;;600000;2025-01-01;2025-12-31;;\n"
+      "parkstad;ijw;45;45T03;;624000;2026-01-01;;;\n"
+      "parkstad;ijw;45;45T03;75302186;;2025-01-01;;;\n",
+      "tarieven.csv", &base.gemeenten);
+  BOOST_REQUIRE_MESSAGE(k.has_value(), (k.has_error() ? k.error().text : ""));
+  rules::ReferenceData indexed = base;
+  indexed.contracts = std::make_shared<const rules::Contracts>(std::move(*k));
+  // From 1 October 2025: 9 of 12 months in 2026, of €6 000.
+  trajectory("2025-10-01", "2026-09-30");
+  BOOST_TEST(judge(declaration(450000, "2026-01-01", "2026-01-31"), indexed).empty());
+  auto found = judge(declaration(468000, "2026-01-01", "2026-01-31"), indexed);
+  BOOST_REQUIRE(found.size() == 1u);
+  BOOST_TEST(has(found[0].en,
+                 "the trajectory price €6000.00 (600000 eurocent per piece (output)) for "
+                 "provider 75302186, product 45T03 in gemeente 0917 on 2025-10-01 "
+                 "(contract parkstad, tarieven.csv:2, ingangsdatum 2025-01-01"),
+             found[0].en);
+  // A trajectory beginning in 2026 has the indexed price.
+  trajectory("2026-10-01", "2027-09-30");
+  BOOST_TEST(judge(declaration(156000), indexed).empty());
+}
+
 BOOST_AUTO_TEST_CASE(another_unit_than_the_catalogues_is_0611) {
   trajectory("2026-10-01", "2027-09-30");
   auto found =
