@@ -7,6 +7,8 @@
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/date.hpp"
+#include "gateway/rules/ceiling_rules.hpp"
+#include "gateway/rules/ceilings.hpp"
 #include "gateway/rules/contracts.hpp"
 #include "gateway/rules/contract_preview.hpp"
 #include "gateway/rules/degressive.hpp"
@@ -118,6 +120,27 @@ Answer preview(const Request& r, const ContractControl& control) {
                               core::format_date(*from) + " to " + core::format_date(*to);
   if (n == 0) return Answer{kEmpty, summary, std::move(args)};
   return ok(summary, std::move(args));
+boost::json::object stand_json(const rules::CeilingStand& s) {
+  const auto& r = *s.row;
+  boost::json::object o{{"kind", standard::ledger::to_string(r.soort)},
+                        {"contract", r.contract},
+                        {"aanbieder", r.aanbieder},
+                        {"law", r.wet ? std::string(standard::to_string(*r.wet)) : std::string()},
+                        {"categorie", r.categorie},
+                        {"code", r.code},
+                        {"maximum", r.maximum},
+                        {"waarschuwing_procent", r.waarschuwing_procent},
+                        {"ingangsdatum", core::format_date(*r.validity.from)},
+                        {"row", r.where},
+                        {"amount", s.amount},
+                        {"percent", s.percent},
+                        {"level", s.level ? std::string(standard::ledger::to_string(*s.level)) : std::string()}};
+  if (r.validity.to)
+    o["einddatum"] = core::format_date(*r.validity.to);
+  else
+    o["einddatum"] = nullptr;
+  if (s.year) o["year"] = s.year;
+  return o;
 }
 
 }  // namespace
@@ -125,8 +148,9 @@ Answer preview(const Request& r, const ContractControl& control) {
 void add_contract_commands(Registry& registry, ContractControl control) {
   registry.add(
       "contract-show",
-      "What a partner is contracted for on a Dutch day, at which tariff (arguments: partner, as-of "
-      "YYYY-MM-DD, default today; sluisctl contract-show --partner ID [--as-of DATE]).",
+      "What a partner is contracted for on a Dutch day, at which tariff, and a provider's budget ceilings "
+      "and contingents with where it stands (arguments: partner, as-of YYYY-MM-DD, default today; "
+      "sluisctl contract-show --partner ID [--as-of DATE]).",
       Access::admin, [control](const Request& r) {
         const std::string partner = string_arg(r, "partner");
         if (partner.empty()) return error("contract-show: give the partner (--partner ID)");
@@ -147,8 +171,19 @@ void add_contract_commands(Registry& registry, ContractControl control) {
           auto list = code.size() == 4 ? k.contracted_in(code, day) : k.contracted_on(code, day);
           for (const auto& c : list) rows.push_back(row_json(c));
         }
+        // A provider's ceilings and where it stands against them.
+        boost::json::array ceilings;
+        if (k.ceilings && control.read_ledger)
+          for (const auto& code : p->codes) {
+            if (code.size() != 8 || k.ceilings->of(code, day).empty()) continue;
+            auto read = control.read_ledger([&](const standard::ledger::LedgerView& ledger) {
+              for (const auto& s : rules::ceiling_stands(k, ledger, code, day)) ceilings.push_back(stand_json(s));
+            });
+            if (!read) return error("contract-show: the ledger could not be read: " + read.error().text);
+          }
         const std::string text_day = core::format_date(day);
         boost::json::object args{{"partner", partner}, {"as_of", text_day}};
+        args["ceilings"] = std::move(ceilings);
         const std::size_t n = rows.size();
         args["products"] = std::move(rows);
         if (n == 0)

@@ -8,6 +8,8 @@
 // `contract-preview` (sluisctl contract-preview FILE... [--from --to]): the
 // ledger's prestaties of a period judged under the loaded contracts and under
 // the proposed files (rules/contract_preview.hpp); nothing changes.
+// A provider's budget ceilings and contingents come with where it stands
+// against them (rules::ceiling_stands over the committed ledger).
 #pragma once
 
 #include <functional>

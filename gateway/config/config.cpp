@@ -297,6 +297,7 @@ void read_contracts(TableReader r, ContractsConfig& c) {
   c.catalogue = r.path("catalogue");
   c.coverage = r.path("coverage");
   c.tariffs = r.path("tariffs");
+  c.ceilings = r.path("ceilings");
   c.uncontracted_retourcode = r.string("uncontracted_retourcode");
   c.catalogue_product_list = r.strings("catalogue_product_list");
   c.degressive = r.path("degressive");
@@ -311,6 +312,8 @@ void read_contracts(TableReader r, ContractsConfig& c) {
                "contract checks)");
   if (!c.degressive.empty() && set == 0)
     r.error_at("degressive", "needs the contracts it names: set catalogue, coverage and tariffs too");
+  if (!c.ceilings.empty() && set != 3)
+    r.error_at("ceilings", "ceilings needs the contracts it belongs to: set catalogue, coverage and tariffs too");
   const auto& code = c.uncontracted_retourcode;
   if (!code.empty() && (code.size() != 4 || code.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
                                                  std::string::npos))

@@ -162,6 +162,9 @@ struct ContractsConfig {
   std::filesystem::path catalogue;
   std::filesystem::path coverage;
   std::filesystem::path tariffs;
+  // Budget ceilings and contingents (SL004, SL005; advice only); optional,
+  // and only with the three above.
+  std::filesystem::path ceilings;
   // The retourcode of SL001 (product not contracted); empty = advice only.
   std::string uncontracted_retourcode;
   // The laws whose catalogue feeds TR381 in the municipalities covered.

@@ -614,6 +614,13 @@ inline constexpr Key kContracts[] = {
      .help = "The contracted products per provider and their tariffs in eurocent per unit; a "
              "tariff starts on 1 January unless the row is forced with a reason.",
      .example = "\"/etc/sluis/contracts/tarieven.csv\""},
+    {.name = "ceilings",
+     .type = KeyType::path,
+     .help = "Optional: budget ceilings per provider and calendar year and contingents per product "
+             "(docs/contracts.md). A message that reaches a row's warning percentage or its maximum "
+             "gets an advisory finding (SL004, SL005) and a ledger fact; nothing is refused. Empty: "
+             "no ceiling checks.",
+     .example = "\"/etc/sluis/contracts/plafonds.csv\""},
     {.name = "uncontracted_retourcode",
      .type = KeyType::string,
      .help = "The retourcode a prestatie gets for a product the provider is not contracted for "

@@ -9,6 +9,7 @@
 #include "gateway/core/metrics.hpp"
 #include "gateway/intake/events.hpp"
 #include "gateway/standard/deadlines.hpp"
+#include "gateway/rules/ceiling_rules.hpp"
 #include "gateway/rules/engine.hpp"
 #include "gateway/rules/outcome.hpp"
 #include "gateway/xml/finding_json.hpp"
@@ -180,7 +181,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     return d;
   }
   // Levels 3 and 4.
-  rules::Context ctx{*message, v.today, v.reference.get(), &ledger, bsn_hash};
+  rules::Context ctx{*message, v.today, v.reference.get(), &ledger, bsn_hash, &findings};
   for (auto& f : rules::check_ledger(ctx)) findings.push_back(std::move(f));
   if (v.hold_orphans) {
     // Orphans: the allocations named but unknown (TR019 on a 305/307, TR338 on
@@ -203,6 +204,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     // The receiving partner answers; what sluis found is advice to the sender.
     d.changes = rules::ledger_changes(*message, msg.id, {}, standard::ledger::Verdict::pending,
                                       bsn_hash, {}, &ledger);
+    d.changes.contract_warnings = rules::contract_warnings(ctx, msg.id);
     deadlines(*message);
     finish(msg.state, 202, "accepted", !findings.empty());
     return d;
@@ -217,6 +219,8 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   }
   d.changes = rules::ledger_changes(*message, msg.id, findings, standard::ledger::Verdict::approved,
                                     bsn_hash, {}, &ledger);
+  // The ceilings it reached (SL004, SL005 found them; advice), kept with it.
+  d.changes.contract_warnings = rules::contract_warnings(ctx, msg.id);
   deadlines(*message);
   finish(msg.state, 202, "accepted", false);
   return d;
@@ -239,6 +243,18 @@ store::Decide decide(Verdict v) {
   };
 }
 
+namespace {
+
+core::Metric& contract_warning_counter(standard::ledger::WarningKind kind, standard::ledger::WarningLevel level) {
+  return core::counter("sluis_contract_warnings_total",
+                       "Budget ceilings (SL004) and contingents (SL005) a committed message reached, by kind and "
+                       "level (warning: the row's waarschuwing_procent; exceeded: 100 % or more); advice only.",
+                       "kind=\"" + std::string(standard::ledger::to_string(kind)) + "\",level=\"" +
+                           std::string(standard::ledger::to_string(level)) + "\"");
+}
+
+}  // namespace
+
 void report_late(const store::CommitOutcome& r, standard::Law law, int type) {
   if (r.late.empty() || r.replay) return;
   for (const auto& l : r.late)
@@ -255,6 +271,17 @@ void report_late(const store::CommitOutcome& r, standard::Law law, int type) {
                 "law=\"" + std::string(standard::to_string(law)) + "\",type=\"" + std::to_string(type) +
                     "\"")
       .inc();
+}
+
+void register_contract_warning_metrics() {
+  for (auto kind : {standard::ledger::WarningKind::budget, standard::ledger::WarningKind::contingent})
+    for (auto level : {standard::ledger::WarningLevel::warning, standard::ledger::WarningLevel::exceeded})
+      contract_warning_counter(kind, level);
+}
+
+void report_contract_warnings(const store::CommitOutcome& r) {
+  if (r.replay) return;
+  for (const auto& w : r.contract_warnings) contract_warning_counter(w.kind, w.level).inc();
 }
 
 }  // namespace sluis::intake

@@ -163,7 +163,9 @@ Intake::Intake(std::shared_ptr<const xml::SchemaSet> schemas,
       limits_(std::move(limits)),
       store_(store),
       bsn_mac_(std::make_shared<const core::Hmac>(bsn_hash_key)),
-      pool_(static_cast<std::size_t>(threads)) {}
+      pool_(static_cast<std::size_t>(threads)) {
+  register_contract_warning_metrics();
+}
 
 Intake::~Intake() { stop(); }
 
@@ -502,6 +504,7 @@ asio::awaitable<void> Intake::after_commit(store::CommitOutcome r, std::string p
             {{"msg", r.id}, {"partner", partner}, {"type", type}, {"law", standard::to_string(law)}});
   for (const auto& rid : r.produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", r.id}});
   report_late(r, law, type);
+  report_contract_warnings(r);
   if (r.orphan) {
     core::log(events::kOrphanHeld, {{"msg", r.id}, {"partner", partner}});
     core::counter("sluis_orphans_held_total", "305/307/323 held waiting for an allocation (orphans = \"hold\").").inc();
@@ -567,6 +570,7 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
   core::counter("sluis_orphans_released_total", "Held orphans judged again when their allocation arrived.").inc();
   for (const auto& rid : r->produced_ids) core::log(events::kRetourComposed, {{"msg", rid}, {"heen", id}});
   report_late(*r, s.law, s.type);
+  report_contract_warnings(*r);
   co_return true;
 }
 

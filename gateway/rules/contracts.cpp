@@ -480,6 +480,17 @@ bool Contracts::covers(std::string_view contract, std::string_view gemeente,
   return false;
 }
 
+bool Contracts::names_contract(std::string_view contract) const {
+  return std::any_of(coverage_.begin(), coverage_.end(),
+                     [&](const ContractCoverage& c) { return c.contract == contract; });
+}
+
+bool Contracts::names_provider(std::string_view contract, std::string_view aanbieder) const {
+  return std::any_of(tariffs_.begin(), tariffs_.end(), [&](const TariffRow& t) {
+    return t.contract == contract && t.aanbieder == aanbieder;
+  });
+}
+
 std::optional<ContractedProduct> Contracts::priced(const TariffRow& own, const Date& date) const {
   ContractedProduct out;
   out.row = &own;

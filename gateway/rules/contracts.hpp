@@ -3,7 +3,9 @@
 // with a validity period. The contract rules read it: TR418 (0611, the
 // declared ProductTarief is the contract tariff) and SL001 (the product is
 // contracted with this provider on that date; its retourcode is a setting).
-// docs/contracts.md describes the files; config [contracts] names them.
+// docs/contracts.md describes the files; config [contracts] names them. The
+// optional budget ceilings and contingents (ceilings.hpp, rules SL004 and
+// SL005) are checked against these contracts and held beside them.
 //
 // Files (read by core::CsvReader, like the reference lists: ';' or ',' as the
 // header shows, BOM-safe, '#' comments, fields trimmed; dates YYYY-MM-DD,
@@ -39,6 +41,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,6 +125,8 @@ struct ContractedProduct {
 // "einddatum"} (einddatum null when open).
 boost::json::object to_json(const ContractedProduct& p);
 
+class Ceilings;  // ceilings.hpp
+
 class Contracts {
  public:
   // `*_source` names each text in errors (its file name). `gemeenten`, when
@@ -182,6 +187,14 @@ class Contracts {
   std::vector<std::string> aanbieders() const;
   // Whether `contract` covers `gemeente` on `date` (gemeenten.csv).
   bool covers(std::string_view contract, std::string_view gemeente, const core::Date& date) const;
+  // Whether the coverage file names `contract`; whether the tariffs file has
+  // a row of `aanbieder` in it (any product, any period).
+  bool names_contract(std::string_view contract) const;
+  bool names_provider(std::string_view contract, std::string_view aanbieder) const;
+
+  // The budget ceilings and contingents ([contracts] ceilings); null when
+  // none are configured (rules SL004 and SL005 then find nothing).
+  std::shared_ptr<const Ceilings> ceilings;
 
   std::size_t catalogue_size() const { return catalogue_.size(); }
   std::size_t coverage_size() const { return coverage_.size(); }

@@ -12,6 +12,7 @@ std::span<const Rule> cross_message_rules();  // cross_message_rules.cpp
 std::span<const Rule> contract_rules();       // contract_rules.cpp
 std::span<const Rule> degressive_rules();     // degressive_rules.cpp
 std::span<const Rule> trajectory_rules();     // trajectory_rules.cpp
+std::span<const Rule> ceiling_rules();        // ceiling_rules.cpp
 
 std::string_view to_string(Level l) {
   switch (l) {
@@ -45,6 +46,7 @@ std::span<const Rule> registry() {
     v.insert(v.end(), cross_message_rules().begin(), cross_message_rules().end());
     v.insert(v.end(), degressive_rules().begin(), degressive_rules().end());
     v.insert(v.end(), trajectory_rules().begin(), trajectory_rules().end());
+    v.insert(v.end(), ceiling_rules().begin(), ceiling_rules().end());
     return v;
   }();
   return all;
@@ -155,6 +157,10 @@ class MemoLedger final : public L::LedgerView {
   std::vector<L::Prestatie> prestaties_judged(const std::string& aanbieder, const L::Date& from,
                                               const L::Date& to) const override {
     return in_.prestaties_judged(aanbieder, from, to);
+  std::vector<L::Allocation> allocations_of_product(standard::Law law, const std::string& aanbieder,
+                                                    const std::string& categorie, const std::string& code,
+                                                    const L::Date& on) const override {
+    return in_.allocations_of_product(law, aanbieder, categorie, code, on);
   }
 
  private:
@@ -168,7 +174,7 @@ standard::Findings check_ledger(const Context& ctx) {
   if (!ctx.ledger) return {};
   MemoLedger memo(*ctx.ledger);
   std::map<std::string, std::string> hashes;  // BSN -> keyed hash, each BSN hashed once
-  Context c{ctx.message, ctx.today, ctx.reference, &memo, {}};
+  Context c{ctx.message, ctx.today, ctx.reference, &memo, {}, ctx.findings};
   if (ctx.bsn_hash)
     c.bsn_hash = [&](const std::string& bsn) {
       auto it = hashes.find(bsn);

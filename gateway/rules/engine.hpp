@@ -51,6 +51,9 @@ struct Context {
   // established, and the keyed hash the ledger stores a BSN as.
   const standard::ledger::LedgerView* ledger = nullptr;
   std::function<std::string(const std::string&)> bsn_hash;
+  // Cross-message rules only: the findings judged before them (the pool's),
+  // so a rule can leave out what the message itself refuses (SL004, SL005).
+  const standard::Findings* findings = nullptr;
 };
 
 class Sink;
@@ -74,6 +77,8 @@ class Sink {
   standard::Finding& fail(const standard::model::Src& where, std::string_view element, std::string value,
                           std::string nl, std::string en);
   const Rule& rule() const { return rule_; }
+  // What this run found so far (the rules before this one).
+  const standard::Findings& so_far() const { return out_; }
 
  private:
   const Rule& rule_;

@@ -1,5 +1,6 @@
 #include "gateway/rules/reference_loader.hpp"
 
+#include "gateway/rules/ceilings.hpp"
 #include "gateway/rules/contracts.hpp"
 #include "gateway/standard/retourcodes.hpp"
 
@@ -53,6 +54,11 @@ std::shared_ptr<const Contracts> load_contracts(const config::ContractsConfig& c
                             read(contracts.coverage), contracts.coverage.string(),
                             read(contracts.tariffs), contracts.tariffs.string(), gemeenten);
   if (!c) throw std::runtime_error(c.error().text);
+  if (!contracts.ceilings.empty()) {
+    auto ceilings = Ceilings::parse(read(contracts.ceilings), contracts.ceilings.string(), *c);
+    if (!ceilings) throw std::runtime_error(ceilings.error().text);
+    c->ceilings = std::make_shared<const Ceilings>(std::move(*ceilings));
+  }
   // A code the 325 can carry on a prestatie: on the 3.2 list, and not one of
   // the composition's own (0001 technical, 0200/0233 judged or not, 8001 all granted).
   const std::string& code = contracts.uncontracted_retourcode;

@@ -17,4 +17,12 @@ std::optional<Verdict> parse_verdict(std::string_view s) {
   return std::nullopt;
 }
 
+std::string_view to_string(WarningKind k) {
+  return k == WarningKind::budget ? "budget" : "contingent";
+}
+
+std::string_view to_string(WarningLevel l) {
+  return l == WarningLevel::warning ? "warning" : "exceeded";
+}
+
 }  // namespace sluis::standard::ledger

@@ -131,6 +131,29 @@ struct Prestatie {
   std::string message_id;
 };
 
+// A budget ceiling or contingent of the region's contracts reached by a
+// message (rules SL004, SL005; docs/contracts.md): advice, never a refusal,
+// kept with the message for the steering reports. No client data.
+enum class WarningKind { budget, contingent };
+enum class WarningLevel { warning, exceeded };  // exceeded: at or over 100 %
+std::string_view to_string(WarningKind k);
+std::string_view to_string(WarningLevel l);
+
+struct ContractWarning {
+  Law law = Law::iwmo;               // the message's
+  std::string aanbieder, contract;
+  WarningKind kind = WarningKind::budget;
+  int year = 0;                      // budget: the calendar year; contingent: 0
+  std::string categorie, code;       // contingent: the product; budget: empty
+  WarningLevel level = WarningLevel::warning;
+  Integer maximum = 0;               // budget: eurocent; contingent: allocations
+  Integer amount = 0;                // the position with this message
+  int percent = 0;                   // amount / maximum, whole per cent (rounded down)
+  int waarschuwing_procent = 90;
+  std::string row;                   // "plafonds.csv:12"
+  std::string message_id;
+};
+
 // What one message changes in the ledger. Upserts by each record's key.
 struct Changes {
   std::vector<Allocation> allocations;
@@ -165,11 +188,13 @@ struct Changes {
   std::vector<CareKey> rejected_starts, rejected_stops;
   // A retour rejecting the whole heenbericht (header code): every fact it made.
   std::vector<std::string> rejected_messages;
+  // Budget ceilings and contingents this message reached (written with it).
+  std::vector<ContractWarning> contract_warnings;
   bool empty() const {
     return allocations.empty() && starts.empty() && stops.empty() && requests.empty() && declarations.empty() &&
            prestaties.empty() && prestatie_verdicts.empty() && declaration_verdicts.empty() &&
            rejected_allocations.empty() && rejected_starts.empty() && rejected_stops.empty() &&
-           rejected_messages.empty();
+           rejected_messages.empty() && contract_warnings.empty();
   }
 };
 
@@ -235,6 +260,13 @@ class LedgerView {
   // was judged either way).
   virtual std::vector<Prestatie> prestaties_judged(const std::string& aanbieder, const Date& from,
                                                    const Date& to) const = 0;
+  // The allocations of a product of a law to a provider (every gemeente) that
+  // count on `on`: not rejected, not withdrawn (RedenWijziging 13), Ingangsdatum
+  // on or before and Einddatum (if any) on or after it (contingents, SL005).
+  virtual std::vector<Allocation> allocations_of_product(Law law, const std::string& aanbieder,
+                                                         const std::string& categorie,
+                                                         const std::string& code,
+                                                         const Date& on) const = 0;
 };
 
 }  // namespace sluis::standard::ledger

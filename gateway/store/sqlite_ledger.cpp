@@ -128,6 +128,31 @@ ALTER TABLE ledger_prestatie ADD COLUMN tarief INTEGER;
 CREATE INDEX ledger_prestatie_provider ON ledger_prestatie (aanbieder, begin);
 )sql";
 
+// One row per ceiling a message reached: the numbers as they stood with it
+// (maximum and amount in eurocent for a budget, allocations for a
+// contingent). No client data: what the steering reports read.
+const char* const kLedgerCeilingSchema = R"sql(
+CREATE TABLE ledger_contract_warning (
+  message_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('budget', 'contingent')),
+  contract TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  categorie TEXT NOT NULL,
+  code TEXT NOT NULL,
+  law TEXT NOT NULL,
+  aanbieder TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('warning', 'exceeded')),
+  maximum INTEGER NOT NULL,
+  amount INTEGER NOT NULL,
+  percent INTEGER NOT NULL,
+  waarschuwing_procent INTEGER NOT NULL,
+  contract_row TEXT NOT NULL,
+  PRIMARY KEY (message_id, kind, contract, year, categorie, code)
+) WITHOUT ROWID;
+CREATE INDEX ledger_contract_warning_provider ON ledger_contract_warning (aanbieder, kind, year);
+CREATE INDEX ledger_allocation_product ON ledger_allocation (aanbieder, law, categorie, code);
+)sql";
+
 namespace {
 
 std::optional<L::Date> opt_date(const std::optional<std::string>& s) {
@@ -328,6 +353,11 @@ struct Sql {
   std::string judged = std::string("SELECT ") + kPrestatieColumns +
                        " FROM ledger_prestatie INDEXED BY ledger_prestatie_provider WHERE aanbieder = ? AND "
                        "begin >= ? AND begin <= ? ORDER BY begin, message_id, referentie";
+  std::string of_product = std::string("SELECT ") + kAllocationColumns +
+                           " FROM ledger_allocation INDEXED BY ledger_allocation_product WHERE aanbieder = ? AND "
+                           "law = ? AND categorie = ? AND code = ? AND verdict != 'rejected' AND "
+                           "COALESCE(reden_wijziging, '') != '13' AND ingangsdatum <= ? AND "
+                           "(einddatum IS NULL OR einddatum >= ?) ORDER BY gemeente, toewijzing_nummer";
   std::string credit_of = std::string("SELECT ") + kPrestatieColumns +
                           " FROM ledger_prestatie INDEXED BY ledger_prestatie_vorig WHERE law = ? AND aanbieder = ? AND vorig_referentie = ? AND "
                           "credit = 1 AND verdict != 'rejected' LIMIT 1";
@@ -501,6 +531,13 @@ std::vector<L::Prestatie> Ledger::prestaties_judged(const std::string& aanbieder
   Stmt s(db_, sql().judged.c_str());
   s.bind(1, aanbieder).bind(2, format_date(from)).bind(3, format_date(to));
   return all<L::Prestatie>(s, failed_, read_prestatie);
+std::vector<L::Allocation> Ledger::allocations_of_product(standard::Law law, const std::string& aanbieder,
+                                                          const std::string& categorie, const std::string& code,
+                                                          const Date& on) const {
+  Stmt s(db_, sql().of_product.c_str());
+  const std::string day = format_date(on);
+  s.bind(1, aanbieder).bind(2, law).bind(3, categorie).bind(4, code).bind(5, day).bind(6, day);
+  return all<L::Allocation>(s, failed_, read_allocation);
 }
 
 core::Result<void> Ledger::apply(const L::Changes& c) {
@@ -607,6 +644,16 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     Stmt s(db_, "UPDATE ledger_prestatie SET verdict = ? WHERE law = ? AND aanbieder = ? AND referentie = ?");
     s.bind(1, L::to_string(v.verdict)).bind(2, v.law).bind(3, v.aanbieder).bind(4, v.referentie);
     if (auto r = step(s, "ledger verdict"); !r) return r;
+  }
+  for (const auto& w : c.contract_warnings) {
+    Stmt s(db_, "INSERT OR REPLACE INTO ledger_contract_warning (message_id, kind, contract, year, categorie, "
+                "code, law, aanbieder, level, maximum, amount, percent, waarschuwing_procent, contract_row) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.bind(1, w.message_id).bind(2, L::to_string(w.kind)).bind(3, w.contract).bind(4, static_cast<Integer>(w.year));
+    s.bind(5, w.categorie).bind(6, w.code).bind(7, w.law).bind(8, w.aanbieder).bind(9, L::to_string(w.level));
+    s.bind(10, w.maximum).bind(11, w.amount).bind(12, static_cast<Integer>(w.percent));
+    s.bind(13, static_cast<Integer>(w.waarschuwing_procent)).bind(14, w.row);
+    if (auto r = step(s, "ledger contract warning"); !r) return r;
   }
   return {};
 }

@@ -25,6 +25,10 @@ extern const char* const kLedgerDebitSchema;
 // the contract rules read a provider's prestaties of a year by
 // (prestaties_between).
 extern const char* const kLedgerTariffSchema;
+// Migration 11 -> 12: the budget ceiling and contingent warnings a message
+// reached (ledger_contract_warning), and the index a contingent counts a
+// provider's allocations of a product by (allocations_of_product).
+extern const char* const kLedgerCeilingSchema;
 
 class Ledger final : public standard::ledger::LedgerView {
  public:
@@ -74,6 +78,11 @@ class Ledger final : public standard::ledger::LedgerView {
   std::vector<standard::ledger::Prestatie> prestaties_judged(const std::string& aanbieder,
                                                              const Date& from,
                                                              const Date& to) const override;
+  std::vector<standard::ledger::Allocation> allocations_of_product(standard::Law law,
+                                                                   const std::string& aanbieder,
+                                                                   const std::string& categorie,
+                                                                   const std::string& code,
+                                                                   const Date& on) const override;
 
   // Writes a message's ledger changes (upserts by each record's key).
   core::Result<void> apply(const standard::ledger::Changes& changes);

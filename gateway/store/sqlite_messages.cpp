@@ -200,6 +200,7 @@ core::Result<void> apply_decision(sqlite3* db, Ledger& ledger, const NewMessage&
       !r)
     return r;
   out.late = decision.late;
+  out.contract_warnings = decision.changes.contract_warnings;
   if (decision.changes.allocations.empty()) return {};
   Stmt s(db,
          "SELECT DISTINCT message_id FROM ledger_orphan WHERE law = ? AND gemeente = ? AND "

@@ -160,7 +160,7 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
   const char* const kMigrations[] = {kSchemaV1,          kLedgerSchema,     kOrphanSchema,
                                      kRoutingSchema,     kObligationSchema, kRetentionSchema,
                                      kLedgerDebitSchema, kBodySchema,       kMetaSchema,
-                                     kLedgerImportSchema, kLedgerTariffSchema};
+                                     kLedgerImportSchema, kLedgerTariffSchema, kLedgerCeilingSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

@@ -202,6 +202,9 @@ struct CommitOutcome {
   // The message came later than the standard allows (Decision::late): the
   // caller logs and counts it after the commit.
   std::vector<standard::deadlines::Late> late;
+  // The budget ceilings and contingents it reached (Decision's ledger
+  // changes, stored with it): the caller counts them after the commit.
+  std::vector<standard::ledger::ContractWarning> contract_warnings;
 };
 
 // An owed answer past its due date (Store::overdue). Dates are YYYY-MM-DD
@@ -568,6 +571,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 11;
+inline constexpr int kSchemaVersion = 12;
 
 }  // namespace sluis::store

@@ -225,8 +225,9 @@ inline constexpr Command kCommands[] = {
      .help = "re-read the reference lists and the contracts; on any error the loaded ones stay"},
     {.name = "contract-show",
      .synopsis = "--partner ID [--as-of DAY]",
-     .help = "what a partner is contracted for on a day, at which tariff (a provider: its products; a gemeente: "
-             "every provider's in the contracts covering it)",
+     .help = "what a partner is contracted for on a day, at which tariff (a provider: its products, budget "
+             "ceilings and contingents with where it stands; a gemeente: every provider's products in the "
+             "contracts covering it)",
      .options = kContractShow,
      .table = true},
     {.name = "contract-preview",

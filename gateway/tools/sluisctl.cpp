@@ -628,9 +628,22 @@ std::optional<View> contract_show_view(const boost::json::object& args) {
     for (const auto& k : v.csv.header) csv.push_back(text(o, k));
     v.csv.rows.push_back(std::move(csv));
   }
+  // The provider's budget ceilings and contingents, where it stands.
+  Table c{{"CEILING", "CONTRACT", "LAW", "CODE", "YEAR", "MAXIMUM", "POSITION", "PERCENT", "WARN AT", "LEVEL", "ROW"},
+          {}};
+  for (const auto& e : array_of(args, "ceilings")) {
+    const auto& o = object_of(e);
+    const bool budget = text(o, "kind") == "budget";
+    c.rows.push_back({text(o, "kind"), text(o, "contract"), text(o, "law"), text(o, "code"), text(o, "year"),
+                      budget ? euros(text(o, "maximum")) : text(o, "maximum"),
+                      budget ? euros(text(o, "amount")) : text(o, "amount"), text(o, "percent") + "%",
+                      text(o, "waarschuwing_procent") + "%", text(o, "level").empty() ? "-" : text(o, "level"),
+                      text(o, "row")});
+  }
   v.totals = "-- " + plural(t.rows.size(), "contracted product", "contracted products") + " for " +
              text(args, "partner") + " on " + text(args, "as_of");
-  v.tables = {t};
+  if (!c.rows.empty()) v.totals += ", " + plural(c.rows.size(), "ceiling", "ceilings");
+  v.tables = {t, c};
   return v;
 }
 

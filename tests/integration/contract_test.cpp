@@ -6,10 +6,14 @@
 // gemeente, with a bad date; sluisctl contract-show as table, CSV and JSON;
 // the degressive tariff (SL002) judged inside the commit with the loaded
 // degressief.csv, reloaded, GET /v1/degressive and sluisctl degressive-status.
+// a budget ceiling reached by a 323 (SL004): advice in the answer, the
+// message accepted, the ledger fact and the counter; a broken plafonds.csv
+// keeps the loaded ceilings.
 #define BOOST_TEST_MODULE contract
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <regex>
+#include <sqlite3.h>
 
 #include "tests/support/test_gateway.hpp"
 
@@ -37,6 +41,11 @@ const std::string kTariffs = kTariffHeader +
                              "parkstad;ijw;45;45A04;75302186;;2025-01-01;;;\n";
 
 const std::string kDegressief = "contract;aanbieder;jaar;drempel_etmalen;percentage;instroomjaar\n";
+const std::string kCeilingHeader =
+    "soort;contract;aanbieder;wet;categorie;productcode;maximum;waarschuwing_procent;ingangsdatum;"
+    "einddatum\n";
+// Far above anything the tests declare, until the last test lowers it.
+const std::string kCeilings = kCeilingHeader + "budget;parkstad;75302186;;;;100000000;;2026-01-01;\n";
 
 ScratchDir* data = nullptr;
 TestGateway* g = nullptr;
@@ -47,10 +56,12 @@ std::string config() {
   data->write("gemeenten.csv", kCoverage);
   data->write("tarieven.csv", kTariffs);
   data->write("degressief.csv", kDegressief + "parkstad;75302186;2026;100;50;\n");
+  data->write("plafonds.csv", kCeilings);
   return "[contracts]\ncatalogue = \"" + (data->path() / "catalogus.csv").string() +
          "\"\ncoverage = \"" + (data->path() / "gemeenten.csv").string() + "\"\ntariffs = \"" +
          (data->path() / "tarieven.csv").string() + "\"\ndegressive = \"" +
-         (data->path() / "degressief.csv").string() +
+         (data->path() / "degressief.csv").string() + "\"\nceilings = \"" +
+         (data->path() / "plafonds.csv").string() +
          "\"\ncatalogue_product_list = [\"iwmo\", \"ijw\"]\n";
 }
 
@@ -342,4 +353,107 @@ BOOST_AUTO_TEST_CASE(a_preview_replays_the_ledger_under_proposed_files) {
   bad = g->sluisctl({"contract-preview", file, "--from", "2020-01-01", "--to", "2026-01-01"});
   BOOST_TEST(bad.exit_code == 1, bad.output);
   BOOST_TEST(bad.output.find("longer than three years") != std::string::npos, bad.output);
+
+namespace {
+
+// One number from the store, read beside the daemon (WAL: a reader never waits).
+std::int64_t scalar(const std::string& sql) {
+  sqlite3* db = nullptr;
+  const auto file = (g->dir.path() / "state" / "sluis.db").string();
+  BOOST_TEST_REQUIRE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
+  std::int64_t n = s && sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return n;
+}
+
+std::vector<boost::json::object> ceiling_findings(const boost::json::value& v) {
+  std::vector<boost::json::object> out;
+  for (const auto& f : v.at("findings").as_array())
+    if (const auto* rule = f.as_object().if_contains("rule"); rule && str(*rule) == "SL004")
+      out.push_back(f.as_object());
+  return out;
+}
+
+const std::string kExceeded = "sluis_contract_warnings_total{kind=\"budget\",level=\"exceeded\"}";
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_budget_ceiling_reached_is_advice_and_a_ledger_fact) {
+  // Every series of the counter is there from start.
+  BOOST_TEST(g->metric("sluis_contract_warnings_total{kind=\"contingent\",level=\"warning\"}") == 0);
+  BOOST_TEST(g->metric(kExceeded) == 0);
+  // The allocations the declaration names, from the start of 2026 (the
+  // earlier tests' declarations had none: their prestaties were refused).
+  auto allocation = std::regex_replace(corpus("ijw/301/valid-toewijzing.xml"),
+                                       std::regex("<jw301:Ingangsdatum>2026-03-09"),
+                                       "<jw301:Ingangsdatum>2026-01-01");
+  auto a = g->post_xml("gemeente", "/v1/messages", allocation);
+  BOOST_TEST_REQUIRE(a.status == 202, a.body);
+  // A ceiling of 10 euros: whatever the declaration gets accepted crosses it.
+  data->write("plafonds.csv", kCeilingHeader + "budget;parkstad;75302186;;;;1000;;2026-01-01;\n");
+  auto r = g->sluisctl({"reference-reload"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.output);
+  // New ReferentieNummers: the earlier tests used the corpus's.
+  auto doc = std::regex_replace(declaration("4"), std::regex("J2602-778"), "J2602-84");
+  auto h = g->post_xml("provider", "/v1/messages", doc);
+  BOOST_TEST(h.status == 202, h.body);
+  auto v = json(h.body);
+  BOOST_TEST(str(v.at("status")) == "accepted");
+  auto found = ceiling_findings(v);
+  BOOST_TEST_REQUIRE(found.size() == 1u, h.body);
+  BOOST_TEST(found[0].at("advisory").as_bool());
+  BOOST_TEST(!found[0].contains("retourcode"));
+  BOOST_TEST(str(found[0].at("nl")).find("het budgetplafond € 10,00 van aanbieder 75302186 in contract "
+                                         "parkstad voor 2026") != std::string::npos,
+             found[0]);
+  BOOST_TEST(str(found[0].at("nl")).find("het maximum is overschreden (contract plafonds.csv:2)") !=
+                 std::string::npos,
+             found[0]);
+  // The 325 sluis composes carries no code for it.
+  auto retour = g->curl("provider", "/v1/mailbox/" + str(v.at("retour")));
+  BOOST_TEST(retour.status == 200, retour.body);
+  // The ledger fact, written with the message, and the counter.
+  const std::string id = str(v.at("id"));
+  BOOST_TEST(scalar("SELECT count(*) FROM ledger_contract_warning WHERE message_id = '" + id +
+                    "' AND kind = 'budget' AND level = 'exceeded' AND year = 2026 AND contract = "
+                    "'parkstad' AND aanbieder = '75302186' AND law = 'ijw' AND maximum = 1000 AND "
+                    "amount > 1000 AND percent >= 100 AND contract_row = 'plafonds.csv:2'") == 1);
+  const std::int64_t amount =
+      scalar("SELECT amount FROM ledger_contract_warning WHERE message_id = '" + id + "'");
+  BOOST_TEST(g->metric(kExceeded) == 1);
+  BOOST_TEST(g->metric("sluis_contract_warnings_total{kind=\"budget\",level=\"warning\"}") == 0);
+  // contract-show: where the provider stands, from the same ledger.
+  auto show = g->sluisctl({"--json", "contract-show", "--partner", "zorg", "--as-of", "2026-02-01"});
+  BOOST_TEST_REQUIRE(show.exit_code == 0, show.output);
+  auto ceilings = json(show.output).at("arguments").at("ceilings").as_array();
+  BOOST_TEST_REQUIRE(ceilings.size() == 1u, show.output);
+  BOOST_TEST(str(ceilings[0].at("kind")) == "budget");
+  BOOST_TEST(ceilings[0].at("year").as_int64() == 2026);
+  BOOST_TEST(ceilings[0].at("amount").as_int64() == amount);
+  BOOST_TEST(str(ceilings[0].at("level")) == "exceeded");
+  show = g->sluisctl({"contract-show", "--partner", "zorg", "--as-of", "2026-02-01"});
+  BOOST_TEST(show.exit_code == 0, show.output);
+  BOOST_TEST(show.output.find("exceeded") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find("plafonds.csv:2") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find(", 1 ceiling") != std::string::npos, show.output);
+
+  // A broken plafonds.csv is refused with its line; the loaded ceiling stays.
+  data->write("plafonds.csv", kCeilingHeader + "budget;parkstad;75302186;;;;500;;2026-02-01;\n");
+  r = g->sluisctl({"reference-reload"});
+  BOOST_TEST(r.exit_code == 1, r.output);
+  BOOST_TEST(r.output.find("plafonds.csv:2: ingangsdatum 2026-02-01 is not 1 January") != std::string::npos,
+             r.output);
+  show = g->sluisctl({"--json", "contract-show", "--partner", "zorg", "--as-of", "2026-02-01"});
+  BOOST_TEST_REQUIRE(show.exit_code == 0, show.output);
+  ceilings = json(show.output).at("arguments").at("ceilings").as_array();
+  BOOST_TEST_REQUIRE(ceilings.size() == 1u, show.output);
+  BOOST_TEST(ceilings[0].at("maximum").as_int64() == 1000);
+  // config-test names the broken file and line too.
+  auto check = g->sluisctl({"config-test"});
+  BOOST_TEST(check.output.find("plafonds.csv:2: ingangsdatum 2026-02-01") != std::string::npos, check.output);
+  data->write("plafonds.csv", kCeilings);
+  BOOST_TEST(g->sluisctl({"reference-reload"}).exit_code == 0);
 }

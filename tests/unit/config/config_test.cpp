@@ -152,6 +152,16 @@ BOOST_AUTO_TEST_CASE(contracts_are_all_three_files_or_none) {
   BOOST_TEST(cfg.contracts.configured());
   BOOST_TEST(cfg.contracts.tariffs == std::filesystem::path("/t.csv"));
   BOOST_TEST(cfg.contracts.uncontracted_retourcode == "0611");
+  BOOST_TEST(cfg.contracts.ceilings.empty());
+  // Ceilings belong to contracts: alone they are refused at their key.
+  errs = errors_of("[contracts]\nceilings = \"p.csv\"\n");
+  BOOST_TEST(errs.size() == 1u);
+  BOOST_TEST(contains(errs, "test.toml:2:12: contracts.ceilings: ceilings needs the contracts it belongs to"));
+  cfg = parse_config(
+      "[https]\nenabled = false\n[contracts]\ncatalogue = \"/c.csv\"\ncoverage = \"/g.csv\"\n"
+      "tariffs = \"/t.csv\"\nceilings = \"/p.csv\"\n",
+      "test.toml");
+  BOOST_TEST(cfg.contracts.ceilings == std::filesystem::path("/p.csv"));
 }
 
 BOOST_AUTO_TEST_CASE(out_of_range_durations_and_sizes) {

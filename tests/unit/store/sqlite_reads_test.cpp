@@ -193,3 +193,81 @@ BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
   // prestaties, 2 000 of everything else. Reading one key is well under 1 000.
   for (const auto& [sql, n] : steps.most) BOOST_TEST(n < 1000, n << " steps: " << sql);
 }
+
+// Contingents (SL005): the allocations of a product to a provider that count
+// on a day, by their own index; and the warnings a message reached, written
+// with its other ledger changes.
+BOOST_AUTO_TEST_CASE(allocations_of_a_product_and_contract_warnings) {
+  Db d;
+  for (const char* schema : {store::sqlite::kLedgerSchema, store::sqlite::kLedgerDebitSchema,
+                             store::sqlite::kLedgerTariffSchema, store::sqlite::kLedgerCeilingSchema})
+    BOOST_REQUIRE(store::sqlite::exec(d.db, schema));
+  store::sqlite::Ledger ledger(d.db);
+  const standard::Law law = standard::Law::iwmo;
+  const std::string aanbieder = "99123456";
+  const core::Date on = year{2026} / 3 / 9;
+  L::Changes c;
+  auto add = [&](const std::string& gemeente, L::Integer nummer, const std::string& code, core::Date from,
+                 std::optional<core::Date> to = std::nullopt, std::string who = "99123456") {
+    L::Allocation a;
+    a.law = law, a.gemeente = gemeente, a.aanbieder = who, a.toewijzing_nummer = nummer;
+    a.bsn_hash = "hash-" + std::to_string(nummer), a.categorie = code.substr(0, 2), a.code = code;
+    a.ingangsdatum = from, a.einddatum = to, a.eenheid = "14", a.frequentie = "2";
+    a.toewijzingsdatum = from, a.message_id = "m301";
+    c.allocations.push_back(a);
+    return &c.allocations.back();
+  };
+  // Another product of the same provider, many times: never read.
+  for (int i = 0; i < 2000; ++i) add("0935", 500000 + i, "15A03", year{2025} / 1 / 1);
+  add("0935", 1, "15A01", year{2026} / 1 / 1);                        // counts
+  add("1903", 2, "15A01", year{2025} / 6 / 1, year{2026} / 3 / 9);    // counts: ends that day
+  add("0935", 3, "15A01", year{2025} / 6 / 1, year{2026} / 3 / 8);    // ended the day before
+  add("0935", 4, "15A01", year{2026} / 3 / 10);                       // not begun
+  add("0935", 5, "15A01", year{2026} / 1 / 1)->verdict = L::Verdict::rejected;
+  add("0935", 6, "15A01", year{2026} / 1 / 1)->reden_wijziging = "13";
+  add("0935", 7, "15A01", year{2026} / 1 / 1, std::nullopt, "99654321");  // another provider
+  L::ContractWarning w;
+  w.law = law, w.aanbieder = aanbieder, w.contract = "heuvelland", w.kind = L::WarningKind::contingent;
+  w.categorie = "15", w.code = "15A01", w.level = L::WarningLevel::exceeded, w.maximum = 2, w.amount = 3;
+  w.percent = 150, w.row = "plafonds.csv:9", w.message_id = "m301";
+  c.contract_warnings.push_back(w);
+  w.kind = L::WarningKind::budget, w.categorie = w.code = "", w.year = 2026;
+  w.level = L::WarningLevel::warning, w.maximum = 10000000, w.amount = 9100000, w.percent = 91;
+  c.contract_warnings.push_back(w);
+  BOOST_TEST(!c.empty());
+  BOOST_REQUIRE(store::sqlite::exec(d.db, "BEGIN"));
+  BOOST_REQUIRE(ledger.apply(c));
+  BOOST_REQUIRE(store::sqlite::exec(d.db, "COMMIT"));
+
+  Steps steps(d.db);
+  auto counted = ledger.allocations_of_product(law, aanbieder, "15", "15A01", on);
+  BOOST_REQUIRE(counted.size() == 2u);
+  BOOST_TEST(counted[0].toewijzing_nummer == 1);
+  BOOST_TEST(counted[1].toewijzing_nummer == 2);
+  BOOST_TEST(ledger.allocations_of_product(standard::Law::ijw, aanbieder, "15", "15A01", on).empty());
+  BOOST_TEST(!ledger.failed());
+  for (const auto& [sql, n] : steps.most) BOOST_TEST(n < 1000, n << " steps: " << sql);
+
+  Stmt s(d.db,
+         "SELECT kind, contract, year, categorie, code, law, aanbieder, level, maximum, amount, percent, "
+         "waarschuwing_procent, contract_row FROM ledger_contract_warning WHERE message_id = 'm301' ORDER BY kind");
+  BOOST_REQUIRE(s.step() == SQLITE_ROW);
+  BOOST_TEST(s.text(0) == "budget");
+  BOOST_TEST(s.i64(2) == 2026);
+  BOOST_TEST(s.text(3).empty());
+  BOOST_TEST(s.text(7) == "warning");
+  BOOST_TEST(s.i64(8) == 10000000);
+  BOOST_TEST(s.i64(9) == 9100000);
+  BOOST_TEST(s.i64(10) == 91);
+  BOOST_TEST(s.i64(11) == 90);
+  BOOST_REQUIRE(s.step() == SQLITE_ROW);
+  BOOST_TEST(s.text(0) == "contingent");
+  BOOST_TEST(s.text(1) == "heuvelland");
+  BOOST_TEST(s.i64(2) == 0);
+  BOOST_TEST(s.text(4) == "15A01");
+  BOOST_TEST(s.text(5) == "iwmo");
+  BOOST_TEST(s.text(6) == aanbieder);
+  BOOST_TEST(s.text(7) == "exceeded");
+  BOOST_TEST(s.text(12) == "plafonds.csv:9");
+  BOOST_TEST(s.step() == SQLITE_DONE);
+}
