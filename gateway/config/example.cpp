@@ -50,6 +50,7 @@ constexpr Setting kDevelopmentSettings[] = {
     {"contracts.coverage", "\"config/contracts/gemeenten.csv\""},
     {"contracts.tariffs", "\"config/contracts/tarieven.csv\""},
     {"contracts.degressive", "\"config/contracts/degressief.csv\""},
+    {"contracts.ceilings", "\"config/contracts/plafonds.csv\""},
 };
 
 constexpr Entries kDevelopmentEntries[] = {
