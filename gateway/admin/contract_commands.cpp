@@ -120,6 +120,8 @@ Answer preview(const Request& r, const ContractControl& control) {
                               core::format_date(*from) + " to " + core::format_date(*to);
   if (n == 0) return Answer{kEmpty, summary, std::move(args)};
   return ok(summary, std::move(args));
+}
+
 boost::json::object stand_json(const rules::CeilingStand& s) {
   const auto& r = *s.row;
   boost::json::object o{{"kind", standard::ledger::to_string(r.soort)},

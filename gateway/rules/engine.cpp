@@ -157,6 +157,7 @@ class MemoLedger final : public L::LedgerView {
   std::vector<L::Prestatie> prestaties_judged(const std::string& aanbieder, const L::Date& from,
                                               const L::Date& to) const override {
     return in_.prestaties_judged(aanbieder, from, to);
+  }
   std::vector<L::Allocation> allocations_of_product(standard::Law law, const std::string& aanbieder,
                                                     const std::string& categorie, const std::string& code,
                                                     const L::Date& on) const override {

@@ -37,13 +37,8 @@ namespace m = standard::model;
 namespace L = standard::ledger;
 using checks::as;
 using checks::d;
-
-std::string euro_nl(std::int64_t cents) {
-  return fmt::format("€ {},{:02}", cents / 100, cents % 100);
-}
-std::string euro_en(std::int64_t cents) {
-  return fmt::format("€{}.{:02}", cents / 100, cents % 100);
-}
+using checks::euro_en;
+using checks::euro_nl;
 
 // How the expected part follows from the price, in both languages.
 struct Reason {

@@ -531,6 +531,8 @@ std::vector<L::Prestatie> Ledger::prestaties_judged(const std::string& aanbieder
   Stmt s(db_, sql().judged.c_str());
   s.bind(1, aanbieder).bind(2, format_date(from)).bind(3, format_date(to));
   return all<L::Prestatie>(s, failed_, read_prestatie);
+}
+
 std::vector<L::Allocation> Ledger::allocations_of_product(standard::Law law, const std::string& aanbieder,
                                                           const std::string& categorie, const std::string& code,
                                                           const Date& on) const {

@@ -8,7 +8,8 @@
 //   partner gem gateway [hold]   (who answers for gem: sluis ("gateway") or gem itself ("partner", default);
 //                                 "hold": gem's orphans = "hold")
 //   contracts DIR                (sluisd loads the contracts in tests/conformance/scenarios/DIR: catalogus.csv,
-//                                 gemeenten.csv, tarieven.csv, its catalogue a product list for both laws;
+//                                 gemeenten.csv, tarieven.csv and degressief.csv when there, its catalogue
+//                                 a product list for both laws;
 //                                 default: no contracts)
 //   send zorg ijw/315/valid-vot.xml   (a corpus message, relative to tests/conformance/xsd, sent by zorg;
 //                                 ledger/... are the April and May declarations in tests/conformance/rules/ledger)
@@ -157,6 +158,8 @@ struct Runner {
         contracts = "[contracts]\ncatalogue = \"" + (d / "catalogus.csv").string() + "\"\ncoverage = \"" +
                     (d / "gemeenten.csv").string() + "\"\ntariffs = \"" + (d / "tarieven.csv").string() +
                     "\"\ncatalogue_product_list = [\"iwmo\", \"ijw\"]\n";
+        if (fs::exists(d / "degressief.csv"))
+          contracts += "degressive = \"" + (d / "degressief.csv").string() + "\"\n";
       } else if (l.word == "partner") {
         auto w = words(l.rest);
         BOOST_REQUIRE_MESSAGE((w.size() == 2 || (w.size() == 3 && w[2] == "hold")) &&

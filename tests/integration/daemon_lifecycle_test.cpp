@@ -183,6 +183,7 @@ BOOST_AUTO_TEST_CASE(admin_commands_need_an_admin_peer) {
     std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                                   ctl.string(), "--socket", (dir.path() / "state" / "admin.sock").string(), command};
     if (command == "ledger-import") argv.push_back(history.string());
+    if (command == "contract-preview") argv.push_back(history.string());  // any readable file
     return run_command(argv);
   };
 
@@ -193,7 +194,8 @@ BOOST_AUTO_TEST_CASE(admin_commands_need_an_admin_peer) {
   for (const auto& [name, kind] : access)
     if (kind.as_string() == "open") open.insert(std::string(name));
   BOOST_TEST((open == std::set<std::string>{"list-commands", "queue-summary", "reference-get", "status-get"}));
-  for (const char* reads : {"message-show", "queue-list", "orphan-list", "overdue", "config-get", "config-test"})
+  for (const char* reads : {"message-show", "queue-list", "orphan-list", "overdue", "config-get", "config-test",
+                            "contract-show", "contract-preview", "degressive-status"})
     BOOST_TEST(access.at(reads).as_string() == "admin", reads);
   for (const char* changes :
        {"backup", "config-reload", "shutdown", "message-delete", "prune", "reference-reload", "ledger-import"})

@@ -119,6 +119,10 @@ struct Ledger final : L::LedgerView {
   bool has_approved_uncredited(standard::Law, const std::string&, I) const override {
     return false;
   }
+  std::vector<L::Prestatie> prestaties_judged(const std::string&, const core::Date&,
+                                              const core::Date&) const override {
+    return {};
+  }
   std::vector<L::Prestatie> prestaties_between(const std::string& aanbieder, const core::Date& from,
                                                const core::Date& to) const override {
     std::vector<L::Prestatie> out;

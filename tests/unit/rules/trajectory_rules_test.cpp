@@ -92,6 +92,14 @@ struct Ledger : L::LedgerView {
                                                const core::Date&) const override {
     return {};
   }
+  std::vector<L::Prestatie> prestaties_judged(const std::string&, const core::Date&,
+                                              const core::Date&) const override {
+    return {};
+  }
+  std::vector<L::Allocation> allocations_of_product(standard::Law, const std::string&, const std::string&,
+                                                    const std::string&, const core::Date&) const override {
+    return {};
+  }
 };
 
 struct Fixture {

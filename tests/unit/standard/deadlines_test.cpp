@@ -145,6 +145,8 @@ struct Ledger : standard::ledger::LedgerView {
   }
   std::vector<standard::ledger::Prestatie> prestaties_judged(const std::string&, const core::Date&,
                                                              const core::Date&) const override {
+    return {};
+  }
   std::vector<standard::ledger::Allocation> allocations_of_product(standard::Law, const std::string&,
                                                                    const std::string&, const std::string&,
                                                                    const core::Date&) const override {
