@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "gateway/rules/degressive.hpp"
+#include "gateway/rules/trajectory.hpp"
 
 namespace sluis::rules {
 
@@ -32,7 +33,7 @@ class Judge {
  public:
   Judge(const Contracts& k, const L::LedgerView& ledger, const std::string& aanbieder, int from_year,
         int to_year)
-      : k_(k) {
+      : k_(k), ledger_(ledger) {
     for (int y = from_year; y <= to_year; ++y)
       for (const DegressiveRow* row : k.degressive_of(aanbieder, y)) {
         Position pos;
@@ -61,6 +62,16 @@ class Judge {
       if (const DegressiveRow* row = k_.degressive_for(p.aanbieder, p.gemeente, p.begin);
           row && reduced_.count(p.referentie))
         v.expected_eurocent = reduced_tariff(cp->eurocent, row->percentage);
+    // A trajectory: its price on the allocation's Ingangsdatum, the year's part
+    // when it crosses a year end (SL003's reading).
+    if (cp->product && cp->product->soort == ProductSoort::outputgericht)
+      if (auto a = ledger_.allocation(p.law, p.gemeente, p.toewijzing_nummer);
+          a && a->aanbieder == p.aanbieder) {
+        auto at_start = k_.contracted(p.law, p.gemeente, p.aanbieder, p.categorie, p.code, a->ingangsdatum);
+        v.expected_eurocent = trajectory_part(at_start ? at_start->eurocent : cp->eurocent, a->ingangsdatum,
+                                              a->einddatum, static_cast<int>(p.begin.year()))
+                                  .eurocent;
+      }
     v.kind = declared == v.expected_eurocent && p.eenheid == unit ? PreviewVerdict::Kind::right
                                                                    : PreviewVerdict::Kind::wrong;
     return v;
@@ -74,6 +85,7 @@ class Judge {
 
  private:
   const Contracts& k_;
+  const L::LedgerView& ledger_;
   std::set<std::string> reduced_;  // ReferentieNummers at the reduced tariff's place
   std::map<std::pair<std::string, int>, Position> positions_;
 };

@@ -9,7 +9,8 @@
 // period, rejected or not, by the data's expected tariff for its provider,
 // product, gemeente and Begindatum: the contract tariff, or for an etmaal
 // product under a degressive row the tariff of its place in the year's count
-// (the count as the ledger holds it: not-rejected prestaties, counting order).
+// (the count as the ledger holds it: not-rejected prestaties, counting order),
+// for a trajectory its price's part for the year (trajectory.hpp, as SL003).
 // The declared tariff is the stored ProductTarief. A prestatie the data do not
 // govern (a gemeente no contract covers) is "not governed" under that data.
 //

@@ -38,7 +38,8 @@ const std::string kCatalogue =
     "2025-01-01;\n"
     "iwmo;07;07A01;dagbesteding;begeleiding groep;;16;2|4;inspanningsgericht;2025-01-01;\n"
     "iwmo;15;15A01;beschermd wonen met verblijf basis;beschermd wonen;basis;14;2|4;"
-    "inspanningsgericht;2024-01-01;\n";
+    "inspanningsgericht;2024-01-01;\n"
+    "iwmo;02;02T01;begeleiding traject;begeleiding traject;;82;6;outputgericht;2024-01-01;\n";
 const std::string kCoverage =
     "contract;gemeente;ingangsdatum;einddatum\nheuvelland;0935;2024-01-01;\n"
     "parkstad;0917;2024-01-01;\n";
@@ -48,6 +49,8 @@ const std::string kTariffs =
     "geforceerd;reden\n"
     "heuvelland;iwmo;15;15A01;;14500;2024-01-01;;;\n"
     "heuvelland;iwmo;15;15A01;98104273;;2024-01-01;;;\n"
+    "heuvelland;iwmo;02;02T01;;600000;2024-01-01;;;\n"
+    "heuvelland;iwmo;02;02T01;98104273;;2024-01-01;;;\n"
     "heuvelland;iwmo;02;02A01;98104273;6150;2025-01-01;;;\n"
     "heuvelland;iwmo;07;07A01;98104273;5480;2025-01-01;;;\n";
 
@@ -362,21 +365,61 @@ BOOST_AUTO_TEST_CASE(a_preview_of_a_tariff_and_threshold_change) {
   seed("2026-03-01", 200);
   seed("2026-03-15", 30, false, L::Verdict::rejected, "0935", "h-client", 15000);
   seed("2025-12-01", 50);  // before the period
+  // A trajectory of 600000 from 1 October 2026 to 30 September 2027: its 2026
+  // part, 3 of 12 months, 150000, declared right under both.
+  {
+    L::Allocation a;
+    a.law = standard::Law::iwmo;
+    a.gemeente = "0935";
+    a.aanbieder = kProvider;
+    a.toewijzing_nummer = 9;
+    a.bsn_hash = "h-client";
+    a.categorie = "02";
+    a.code = "02T01";
+    a.ingangsdatum = day("2026-10-01");
+    a.einddatum = day("2027-09-30");
+    a.eenheid = "82";
+    a.frequentie = "6";
+    a.toewijzingsdatum = day("2026-09-20");
+    a.message_id = "m-301-t";
+    L::Prestatie t;
+    t.law = standard::Law::iwmo;
+    t.aanbieder = kProvider;
+    t.gemeente = "0935";
+    t.referentie = "TRAJ-1";
+    t.toewijzing_nummer = 9;
+    t.bsn_hash = "h-client";
+    t.categorie = "02";
+    t.code = "02T01";
+    t.begin = day("2026-10-01");
+    t.eind = day("2026-10-31");
+    t.volume = 1;
+    t.eenheid = "82";
+    t.cents = 150000;
+    t.tarief = 150000;
+    t.verdict = L::Verdict::approved;
+    t.declaratie_nummer = "D-T";
+    t.message_id = "m-t";
+    L::Changes c;
+    c.allocations.push_back(a);
+    c.prestaties.push_back(t);
+    BOOST_REQUIRE(ledger->apply(c).has_value());
+  }
   auto out = rules::contract_preview(*now, *next, *ledger, {kProvider, "99999999"}, day("2026-01-01"),
                                      day("2026-12-31"));
   BOOST_REQUIRE(out.size() == 1u);  // 99999999 declared nothing
   const auto& p = out[0];
-  BOOST_TEST(p.prestaties == 4);
-  BOOST_TEST(p.changed == 4);
+  BOOST_TEST(p.prestaties == 5);
+  BOOST_TEST(p.changed == 4);  // not the trajectory
   // Now all three approved ones are right and the rejected one (15000) is 0611;
   // proposed: 8000 at 145,00 is off 150,00, the 400 and 200 after 8000 owe 75,00,
   // and the rejected one is right.
   BOOST_TEST(p.gets_0611 == 3);
   BOOST_TEST(p.loses_0611 == 1);
   BOOST_TEST(p.gets_uncontracted == 0);
-  BOOST_TEST(p.declared_cents == 8600 * 14500 + 30 * 15000);
-  BOOST_TEST(p.current_cents == 8630 * 14500);
-  BOOST_TEST(p.proposed_cents == 8000 * 15000 + 600 * 7500 + 30 * 15000);
+  BOOST_TEST(p.declared_cents == 8600 * 14500 + 30 * 15000 + 150000);
+  BOOST_TEST(p.current_cents == 8630 * 14500 + 150000);
+  BOOST_TEST(p.proposed_cents == 8000 * 15000 + 600 * 7500 + 30 * 15000 + 150000);
   BOOST_REQUIRE(p.degressive.size() == 1u);
   BOOST_TEST(*p.degressive[0].current_threshold == 8500);
   BOOST_TEST(*p.degressive[0].proposed_threshold == 8000);
