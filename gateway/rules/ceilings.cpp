@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "gateway/core/csv.hpp"
+#include "gateway/rules/contract_rows.hpp"
 #include "gateway/rules/contracts.hpp"
 
 namespace sluis::rules {
@@ -16,26 +17,12 @@ using core::Date;
 using core::Errc;
 using core::make_error;
 namespace L = standard::ledger;
+using namespace contract_rows;
 
 const std::vector<std::string> kHeader{
     "soort",        "contract",    "aanbieder", "wet",
     "categorie",    "productcode", "maximum",   "waarschuwing_procent",
     "ingangsdatum", "einddatum"};
-
-bool digits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-bool overlap(const Validity& a, const Validity& b) {
-  const bool a_before_b = a.to && core::to_days(*a.to) < core::to_days(*b.from);
-  const bool b_before_a = b.to && core::to_days(*b.to) < core::to_days(*a.from);
-  return !a_before_b && !b_before_a;
-}
-
-std::string shown(const Validity& v) {
-  return core::format_date(*v.from) + " t/m " +
-         (v.to ? core::format_date(*v.to) : std::string("open"));
-}
 
 bool is(const Date& d, unsigned month, unsigned day) {
   return static_cast<unsigned>(d.month()) == month && static_cast<unsigned>(d.day()) == day;
@@ -58,24 +45,10 @@ std::optional<L::WarningLevel> ceiling_level(const CeilingRow& row, std::int64_t
 core::Result<Ceilings> Ceilings::parse(std::string_view text, const std::string& source,
                                        const Contracts& contracts) {
   Ceilings out;
-  core::CsvReader reader(text, source, core::CsvOptions{.trim = true, .comments = true});
-  auto header = reader.next();
-  if (!header) return header.error();
-  if (!*header) return make_error(Errc::contract_value, source + ": no header line");
-  if ((*header)->fields != kHeader)
-    return make_error(Errc::contract_value,
-                      fmt::format("{}:{}: expected the header {}", source, (*header)->line,
-                                  fmt::join(kHeader, std::string(1, reader.separator()))));
-  for (;;) {
-    auto rec = reader.next();
-    if (!rec) return rec.error();
-    if (!*rec) break;
-    const auto& f = (*rec)->fields;
-    const int line = (*rec)->line;
+  auto rows = read_rows(text, source, kHeader);
+  if (!rows) return rows.error();
+  for (const auto& [line, f] : *rows) {
     const std::string at = fmt::format("{}:{}", source, line);
-    if (f.size() != kHeader.size())
-      return make_error(Errc::contract_value, fmt::format("{}: expected {} fields, found {}", at,
-                                                          kHeader.size(), f.size()));
     CeilingRow r;
     if (f[0] == "budget")
       r.soort = L::WarningKind::budget;
@@ -108,20 +81,9 @@ core::Result<Ceilings> Ceilings::parse(std::string_view text, const std::string&
                               "\" is not a whole percentage 1-100 (empty: 90)");
       r.waarschuwing_procent = std::stoi(f[7]);
     }
-    r.validity.from = core::parse_date(f[8]);
-    if (!r.validity.from)
-      return make_error(
-          Errc::contract_date,
-          at + ": ingangsdatum \"" + f[8] + "\" is not a date (YYYY-MM-DD; every row has one)");
-    if (!f[9].empty()) {
-      r.validity.to = core::parse_date(f[9]);
-      if (!r.validity.to)
-        return make_error(Errc::contract_date,
-                          at + ": einddatum \"" + f[9] + "\" is not a date (YYYY-MM-DD)");
-      if (core::to_days(*r.validity.to) < core::to_days(*r.validity.from))
-        return make_error(Errc::contract_date,
-                          at + ": einddatum " + f[9] + " is before ingangsdatum " + f[8]);
-    }
+    auto v = period(f[8], f[9], at);
+    if (!v) return v.error();
+    r.validity = *v;
     if (r.soort == L::WarningKind::budget) {
       if (!f[3].empty() || !f[4].empty() || !f[5].empty())
         return make_error(Errc::contract_value,
@@ -148,7 +110,7 @@ core::Result<Ceilings> Ceilings::parse(std::string_view text, const std::string&
                                                       f[3] + ") is not in the catalogue on " +
                                                       f[8]);
     }
-    r.where = fmt::format("{}:{}", std::filesystem::path(source).filename().string(), line);
+    r.where = short_where(source, line);
     for (const auto& q : out.rows_)
       if (q.soort == r.soort && q.contract == r.contract && q.aanbieder == r.aanbieder &&
           q.wet == r.wet && q.categorie == r.categorie && q.code == r.code &&

@@ -9,32 +9,14 @@
 #include <utility>
 
 #include "gateway/core/csv.hpp"
+#include "gateway/rules/contract_rows.hpp"
 
 namespace sluis::rules {
 
-namespace {
+namespace contract_rows {
 
-using core::Date;
 using core::Errc;
 using core::make_error;
-
-struct Row {
-  int line;
-  std::vector<std::string> f;
-};
-
-struct Eenheid {
-  std::string_view code, nl, en;
-};
-constexpr std::array<Eenheid, 7> kEenheden{{
-    {"01", "minuut", "minute"},
-    {"04", "uur", "hour"},
-    {"14", "etmaal", "day and night"},
-    {"16", "dagdeel (4 uur)", "day part (4 hours)"},
-    {"82", "stuk (output)", "piece (output)"},
-    {"83", "euro", "euro"},
-    {"84", "stuk (inspanning)", "piece (effort)"},
-}};
 
 // The rows of one file, its header checked against `expected`.
 core::Result<std::vector<Row>> read_rows(std::string_view csv, const std::string& source,
@@ -100,6 +82,29 @@ bool digits(std::string_view s) {
 std::string short_where(const std::string& source, int line) {
   return fmt::format("{}:{}", std::filesystem::path(source).filename().string(), line);
 }
+
+}  // namespace contract_rows
+
+namespace {
+
+using namespace contract_rows;
+
+using core::Date;
+using core::Errc;
+using core::make_error;
+
+struct Eenheid {
+  std::string_view code, nl, en;
+};
+constexpr std::array<Eenheid, 7> kEenheden{{
+    {"01", "minuut", "minute"},
+    {"04", "uur", "hour"},
+    {"14", "etmaal", "day and night"},
+    {"16", "dagdeel (4 uur)", "day part (4 hours)"},
+    {"82", "stuk (output)", "piece (output)"},
+    {"83", "euro", "euro"},
+    {"84", "stuk (inspanning)", "piece (effort)"},
+}};
 
 core::Result<standard::Law> wet_of(const std::string& s, const std::string& at) {
   auto w = standard::parse_law(s);
