@@ -122,29 +122,6 @@ Answer preview(const Request& r, const ContractControl& control) {
   return ok(summary, std::move(args));
 }
 
-boost::json::object stand_json(const rules::CeilingStand& s) {
-  const auto& r = *s.row;
-  boost::json::object o{{"kind", standard::ledger::to_string(r.soort)},
-                        {"contract", r.contract},
-                        {"aanbieder", r.aanbieder},
-                        {"law", r.wet ? std::string(standard::to_string(*r.wet)) : std::string()},
-                        {"categorie", r.categorie},
-                        {"code", r.code},
-                        {"maximum", r.maximum},
-                        {"waarschuwing_procent", r.waarschuwing_procent},
-                        {"ingangsdatum", core::format_date(*r.validity.from)},
-                        {"row", r.where},
-                        {"amount", s.amount},
-                        {"percent", s.percent},
-                        {"level", s.level ? std::string(standard::ledger::to_string(*s.level)) : std::string()}};
-  if (r.validity.to)
-    o["einddatum"] = core::format_date(*r.validity.to);
-  else
-    o["einddatum"] = nullptr;
-  if (s.year) o["year"] = s.year;
-  return o;
-}
-
 }  // namespace
 
 void add_contract_commands(Registry& registry, ContractControl control) {
@@ -179,7 +156,7 @@ void add_contract_commands(Registry& registry, ContractControl control) {
           for (const auto& code : p->codes) {
             if (code.size() != 8 || k.ceilings->of(code, day).empty()) continue;
             auto read = control.read_ledger([&](const standard::ledger::LedgerView& ledger) {
-              for (const auto& s : rules::ceiling_stands(k, ledger, code, day)) ceilings.push_back(stand_json(s));
+              for (const auto& s : rules::ceiling_stands(k, ledger, code, day)) ceilings.push_back(rules::to_json(s));
             });
             if (!read) return error("contract-show: the ledger could not be read: " + read.error().text);
           }

@@ -20,6 +20,8 @@
 #include "gateway/admin/deadline_commands.hpp"
 #include "gateway/admin/contract_commands.hpp"
 #include "gateway/admin/reference_commands.hpp"
+#include "gateway/admin/report_commands.hpp"
+#include "gateway/steering/status_page.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
 #include "gateway/app/events.hpp"
@@ -252,6 +254,11 @@ int App::run() {
       [this] {
         return on_io([this] { return admin::PreviewContext{config_->contracts, reference_}; });
       }});
+  // The steering report: the store's facts, judged with the running configuration.
+  admin::add_report_commands(registry_, {store_.get(), [this] { return on_io([this] { return report_context(); }); },
+                                         [this](const std::function<void(const standard::ledger::LedgerView&)>& read) {
+                                           return store_->read_ledger(read);
+                                         }});
   // The go-live ledger import: this daemon's judge, key and store (import_command.hpp).
   add_import_command(registry_, {store_.get(), config_->store.path.string(), config_->state_dir,
                                  config_->secrets.bsn_hash_key.reveal(), [this] {
@@ -575,6 +582,9 @@ void App::add_routes() {
   plain_.add(net::http::verb::get, "/metrics", [this](net::Request r, net::RequestContext c) {
     return metrics(std::move(r), std::move(c));
   });
+  plain_.add(net::http::verb::get, "/", [this](net::Request r, net::RequestContext c) {
+    return status_page(std::move(r), std::move(c));
+  });
   api_.add(net::http::verb::get, "/v1/whoami", [this](net::Request r, net::RequestContext c) {
     return whoami(std::move(r), std::move(c));
   });
@@ -597,6 +607,54 @@ asio::awaitable<net::Response> App::metrics(net::Request req, net::RequestContex
   res.set(net::http::field::content_type, "text/plain; version=0.0.4");
   res.keep_alive(req.keep_alive());
   res.body() = core::Metrics::global().render();
+  res.prepare_payload();
+  co_return res;
+}
+
+admin::ReportContext App::report_context() const {
+  admin::ReportContext c;
+  for (const auto& p : config_->partners) {
+    c.partner_codes[p.id] = p.codes;
+    for (const auto& code : p.codes) c.parties[code] = {p.id};
+  }
+  c.thresholds = config_->steering;
+  c.calendar = *make_calendar(config_->calendar);
+  c.data = reference_;
+  return c;
+}
+
+// The operator's status page: the last 30 Dutch days, read on the store-read
+// pool; aggregates only (steering/status_page.hpp).
+asio::awaitable<net::Response> App::status_page(net::Request req, net::RequestContext) {
+  const auto now = std::chrono::system_clock::now();
+  const core::Date today = core::dutch_date(now);
+  const steering::Filter filter{core::add_days(today, -29), today, "", {}};
+  auto read = [this, filter, today, ctx = report_context()]() -> core::Result<steering::StatusData> {
+    steering::StatusData d;
+    auto facts = store_->steering_facts({filter.from, filter.to});
+    if (!facts) return facts.error();
+    auto queues = store_->count_by_destination();
+    if (!queues) return queues.error();
+    d.report = steering::build(*facts, filter, ctx.parties, ctx.thresholds, ctx.calendar, today);
+    d.facts = std::move(*facts);
+    d.queues = std::move(*queues);
+    return d;
+  };
+  auto data = co_await core::async_run(reads_.get_executor(), std::move(read), asio::use_awaitable);
+  if (!data) co_return net::store_unavailable(req);
+  data->version = std::string(version());
+  // The process runs in Europe/Amsterdam (core::init_dutch_time).
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm local{};
+  ::localtime_r(&t, &local);
+  char at[32];
+  std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S %Z", &local);
+  data->generated = at;
+  net::Response res{net::http::status::ok, req.version()};
+  res.set(net::http::field::content_type, "text/html; charset=utf-8");
+  res.set(net::http::field::cache_control, "no-store");
+  res.keep_alive(req.keep_alive());
+  res.body() = steering::render_status_page(*data);
   res.prepare_payload();
   co_return res;
 }

@@ -47,6 +47,7 @@
 #include "gateway/app/notifier.hpp"
 #include "gateway/admin/daemon_commands.hpp"
 #include "gateway/admin/registry.hpp"
+#include "gateway/admin/report_commands.hpp"
 #include "gateway/admin/server.hpp"
 #include "gateway/app/config_check.hpp"
 #include "gateway/config/config.hpp"
@@ -105,6 +106,9 @@ class App final : public admin::DaemonControl {
   boost::asio::awaitable<net::Response> whoami(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> contract(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> degressive(net::Request req, net::RequestContext ctx);
+  boost::asio::awaitable<net::Response> status_page(net::Request req, net::RequestContext ctx);
+  // What the steering report needs of the running configuration (io thread).
+  admin::ReportContext report_context() const;
 
   // First member: constructed before and destroyed after everything that
   // notifies (STOPPING=1 is sent on the way out).

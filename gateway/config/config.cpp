@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "gateway/config/reader.hpp"
 #include "gateway/core/date.hpp"
@@ -220,6 +221,21 @@ void read_deadlines(TableReader r, DeadlinesConfig& d) {
   r.finish();
 }
 
+void read_steering(TableReader r, SteeringConfig& s) {
+  auto n = [&](const char* key) { return static_cast<int>(r.integer(key)); };
+  s.waiting_norm_days = n("waiting_norm_days");
+  s.min_count = n("min_count");
+  for (auto [what, orange, red] : {std::tuple{"rejected", &s.rejected_orange, &s.rejected_red},
+                                   std::tuple{"answers", &s.answers_orange, &s.answers_red},
+                                   std::tuple{"waiting", &s.waiting_orange, &s.waiting_red}}) {
+    const std::string o = std::string(what) + "_orange_percent", rd = std::string(what) + "_red_percent";
+    *orange = n(o.c_str());
+    *red = n(rd.c_str());
+    if (*red < *orange) r.error_at(rd, "must not be below " + o);
+  }
+  r.finish();
+}
+
 void read_destinations(TableReader& r, const Config& cfg, std::vector<DestinationConfig>& out) {
   r.each_table("destinations", [&](TableReader& t) {
     DestinationConfig d;
@@ -381,6 +397,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_calendar(r.table("calendar"), cfg.calendar);
   read_delivery(r.table("delivery"), cfg.delivery);
   read_deadlines(r.table("deadlines"), cfg.deadlines);
+  read_steering(r.table("steering"), cfg.steering);
   read_destinations(r, cfg, cfg.destinations);
   read_routes(r, cfg.routes);
   // Cross-references: every route's destination and every destination's partner exist.

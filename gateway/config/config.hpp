@@ -236,6 +236,21 @@ struct DeadlinesConfig {
   Duration scan_interval = Duration(keys::number(keys::kDeadlines, "scan_interval"));
 };
 
+// The steering report's norm and traffic-light thresholds (steering/report.hpp):
+// orange from the first percentage, red from the second.
+struct SteeringConfig {
+#define SLUIS_STEERING_KEY(k) static_cast<int>(keys::number(keys::kSteering, k))
+  int waiting_norm_days = SLUIS_STEERING_KEY("waiting_norm_days");
+  int min_count = SLUIS_STEERING_KEY("min_count");
+  int rejected_orange = SLUIS_STEERING_KEY("rejected_orange_percent");
+  int rejected_red = SLUIS_STEERING_KEY("rejected_red_percent");
+  int answers_orange = SLUIS_STEERING_KEY("answers_orange_percent");
+  int answers_red = SLUIS_STEERING_KEY("answers_red_percent");
+  int waiting_orange = SLUIS_STEERING_KEY("waiting_orange_percent");
+  int waiting_red = SLUIS_STEERING_KEY("waiting_red_percent");
+#undef SLUIS_STEERING_KEY
+};
+
 
 // Where messages for a partner go. Every partner has an implicit mailbox
 // destination (id "mailbox:<partner id>"); push and drop are configured.
@@ -285,6 +300,7 @@ struct Config {
   CalendarConfig calendar;
   DeliveryConfig delivery;
   DeadlinesConfig deadlines;
+  SteeringConfig steering;
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;
   ReferenceConfig reference;

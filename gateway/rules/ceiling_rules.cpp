@@ -325,4 +325,27 @@ std::vector<L::ContractWarning> contract_warnings(const Context& c, const std::s
   return out;
 }
 
+boost::json::object to_json(const CeilingStand& s) {
+  const auto& r = *s.row;
+  boost::json::object o{{"kind", standard::ledger::to_string(r.soort)},
+                        {"contract", r.contract},
+                        {"aanbieder", r.aanbieder},
+                        {"law", r.wet ? std::string(standard::to_string(*r.wet)) : std::string()},
+                        {"categorie", r.categorie},
+                        {"code", r.code},
+                        {"maximum", r.maximum},
+                        {"waarschuwing_procent", r.waarschuwing_procent},
+                        {"ingangsdatum", core::format_date(*r.validity.from)},
+                        {"row", r.where},
+                        {"amount", s.amount},
+                        {"percent", s.percent},
+                        {"level", s.level ? std::string(standard::ledger::to_string(*s.level)) : std::string()}};
+  if (r.validity.to)
+    o["einddatum"] = core::format_date(*r.validity.to);
+  else
+    o["einddatum"] = nullptr;
+  if (s.year) o["year"] = s.year;
+  return o;
+}
+
 }  // namespace sluis::rules

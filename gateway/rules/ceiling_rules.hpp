@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "gateway/rules/engine.hpp"
 
 namespace sluis::rules {
@@ -35,5 +37,10 @@ struct CeilingStand {
 std::vector<CeilingStand> ceiling_stands(const Contracts& contracts,
                                          const standard::ledger::LedgerView& ledger,
                                          const std::string& aanbieder, const core::Date& day);
+// One stand as contract-show and the steering report show it: the row's
+// {"kind", "contract", "aanbieder", "law", "categorie", "code", "maximum",
+// "waarschuwing_procent", "ingangsdatum", "einddatum", "row"} and "amount",
+// "percent", "level" ("", "warning", "exceeded"), "year" (budget).
+boost::json::object to_json(const CeilingStand& s);
 
 }  // namespace sluis::rules

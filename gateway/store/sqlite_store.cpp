@@ -16,6 +16,7 @@
 #include "gateway/store/sqlite_messages.hpp"
 #include "gateway/store/sqlite_obligations.hpp"
 #include "gateway/store/sqlite_queue.hpp"
+#include "gateway/store/sqlite_steering.hpp"
 #include "gateway/store/sqlite_retention.hpp"
 #include "gateway/store/sqlite_backup.hpp"
 #include "gateway/store/sqlite_schema.hpp"
@@ -341,6 +342,14 @@ class SqliteStore final : public Store {
                                                    const std::string& partner) override {
     std::lock_guard lock(rmu_);
     return sqlite::overdue(r_, as_of, partner);
+  }
+
+  core::Result<SteeringFacts> steering_facts(const SteeringQuery& q) override {
+    std::lock_guard lock(rmu_);
+    if (auto r = sqlite::exec(r_, "BEGIN"); !r) return r.error();
+    auto facts = sqlite::steering_facts(r_, q);
+    sqlite::exec(r_, "COMMIT");
+    return facts;
   }
 
   void probe(Done<void> done) override {

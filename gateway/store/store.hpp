@@ -60,6 +60,7 @@
 #include "gateway/standard/deadlines.hpp"
 #include "gateway/standard/ledger.hpp"
 #include "gateway/store/state.hpp"
+#include "gateway/store/steering_facts.hpp"
 
 namespace sluis::store {
 
@@ -503,6 +504,9 @@ class OperatorQueue : public virtual Retention {
   core::Result<void> audit(const std::string& actor, long uid, const std::string& action,
                            const std::string& message_id, const std::string& detail);  // blocking
   virtual core::Result<std::vector<AuditEntry>> audit_log(std::int64_t after, int limit) = 0;
+  // The facts of a steering report for a period (steering_facts.hpp), from
+  // one read snapshot (sluisctl report).
+  virtual core::Result<SteeringFacts> steering_facts(const SteeringQuery& q) = 0;
 };
 
 // The store's own upkeep: what App (the composition root, which owns the

@@ -108,6 +108,11 @@ inline constexpr Option kOrphanList[] = {{"limit", OptKind::value, "N", "at most
 inline constexpr Option kOverdue[] = {
     {"partner", OptKind::value, "ID", "only answers this partner owes", ""},
     {"as-of", OptKind::value, "DAY", "the day to judge on (YYYY-MM-DD, default today)", ""}};
+inline constexpr Option kReport[] = {
+    {"from", OptKind::value, "DAY", "the first Dutch day (YYYY-MM-DD, default 29 days before --to)", ""},
+    {"to", OptKind::value, "DAY", "the last Dutch day (default today; at most 366 days in all)", ""},
+    {"gemeente", OptKind::value, "CODE", "only the traffic of this municipality (CBS code)", ""},
+    {"partner", OptKind::value, "ID", "only the rows of this partner's codes", ""}};
 inline constexpr Option kContractShow[] = {
     {"partner", OptKind::value, "ID", "the partner (required): a provider's products, or a gemeente's contracts", ""},
     {"as-of", OptKind::value, "DAY", "the Dutch day (YYYY-MM-DD, default today)", ""}};
@@ -146,6 +151,7 @@ struct Command {
   bool offline = false;              // runs without the daemon
   bool table = false;                // human output is a table; --format csv applies
   bool empty_is_no = false;          // result 3 (empty) is exit 1, not 0 (a lookup of one thing)
+  bool whole_days = false;           // --from/--to are Dutch days sent as written (else: UTC bounds)
 };
 
 inline constexpr Command kCommands[] = {
@@ -220,6 +226,14 @@ inline constexpr Command kCommands[] = {
      .help = "answers the standard requires that are past their due date",
      .options = kOverdue,
      .table = true},
+    {.name = "report",
+     .synopsis = "[--from DAY --to DAY] [--gemeente CODE] [--partner ID]",
+     .help = "the steering report per municipality and provider: messages, rejections and their retourcodes, "
+             "turnaround, waiting times, in- and outflow, declared against allocated, ceilings, a traffic "
+             "light with its reason",
+     .options = kReport,
+     .table = true,
+     .whole_days = true},
     {.name = "reference-get", .help = "the loaded reference lists and contracts: files and sizes"},
     {.name = "reference-reload",
      .help = "re-read the reference lists and the contracts; on any error the loaded ones stay"},

@@ -505,6 +505,13 @@ const boost::json::object& object_of(const boost::json::value& v) {
   return v.is_object() ? v.as_object() : kNone;
 }
 
+// A member object, or an empty one when absent.
+const boost::json::object& member(const boost::json::object& o, std::string_view key) {
+  static const boost::json::object kNone;
+  const auto* v = o.if_contains(key);
+  return v ? object_of(*v) : kNone;
+}
+
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
@@ -711,6 +718,115 @@ std::optional<View> contract_preview_view(const boost::json::object& args) {
   return v;
 }
 
+// report: the rows with their lights, then the reasons, retourcodes,
+// turnaround, flows, nacalculatie and contract figures, a table each (empty
+// ones left out); --format csv: one line per row, the lists joined.
+std::optional<View> report_view(const boost::json::object& args) {
+  View v;
+  auto joined = [](const boost::json::object& o, std::string_view key) {
+    std::string out;
+    if (const auto* m = o.if_contains(key); m && m->is_object())
+      for (const auto& [k, n] : m->as_object())
+        out += (out.empty() ? "" : " ") + std::string(k) + ":" + boost::json::serialize(n);
+    return out;
+  };
+  auto dash = [](std::string s) { return s.empty() ? std::string("-") : s; };
+  Table rows{{"KIND", "CODE", "PARTNER", "LIGHT", "SENT", "ACCEPTED", "REJECTED", "MESSAGES", "ANSWERS", "LATE",
+              "OVERDUE", "NEW", "STARTED", "WAIT-MEDIAN", "OVER-NORM", "WAITING", "OUTFLOW", "EARLY"},
+             {}};
+  Table reasons{{"CODE", "LIGHT", "REDEN", "REASON"}, {}};
+  Table codes{{"CODE", "RETOURCODE", "COUNT", "TOELICHTING"}, {}};
+  Table answers{{"CODE", "ANSWER", "DEADLINE", "OPENED", "ANSWERED", "MEDIAN", "P90", "LATE", "OVERDUE"}, {}};
+  Table flows{{"CODE", "OUTFLOW", "DURATION (MEDIAN DAYS)", "TRANSITIONS"}, {}};
+  Table naca{{"CODE", "PRODUCT", "EENHEID", "ALLOCATED", "DECLARED", "ALLOCATED-EUR", "DECLARED-EUR", "APPROVED-EUR"},
+             {}};
+  Table contract{{"CODE", "CONTRACT", "FIGURE", "STANDS AT"}, {}};
+  v.csv.header = {"kind", "code", "partner", "light", "reasons", "submitted", "accepted", "rejected", "messages",
+                  "retourcodes", "answers_opened", "answers_late", "answers_overdue", "turnaround_median_werkdagen",
+                  "inflow", "started", "waiting_median_days", "waiting_p90_days", "over_norm", "waiting_past_norm",
+                  "outflow", "early_endings", "transitions", "allocated_cents", "declared_cents", "approved_cents"};
+  std::size_t lights[3] = {0, 0, 0};
+  for (const auto& e : array_of(args, "rows")) {
+    const auto& o = object_of(e);
+    const std::string code = text(o, "code"), light = text(o, "light");
+    ++lights[light == "red" ? 2 : light == "orange" ? 1 : 0];
+    long long opened = 0, late = 0, overdue = 0;
+    std::string turnaround;
+    for (const auto& a : array_of(o, "answers")) {
+      const auto& x = object_of(a);
+      const auto& w = member(x, "werkdagen");
+      opened += std::atoll(text(x, "opened").c_str());
+      late += std::atoll(text(x, "late").c_str());
+      overdue += std::atoll(text(x, "overdue").c_str());
+      answers.rows.push_back({code, text(x, "kind"), text(x, "deadline"), text(x, "opened"), text(x, "answered"),
+                              dash(text(w, "median")), dash(text(w, "p90")), text(x, "late"), text(x, "overdue")});
+      turnaround += (turnaround.empty() ? "" : " ") + text(x, "kind") + ":" + dash(text(w, "median"));
+    }
+    const auto& wait = member(o, "waiting");
+    const auto& wdays = member(wait, "days");
+    rows.rows.push_back({text(o, "kind"), code, dash(text(o, "partner")), light, text(o, "submitted"),
+                         text(o, "accepted"), text(o, "rejected"), dash(joined(o, "messages")),
+                         std::to_string(opened), std::to_string(late), std::to_string(overdue), text(o, "inflow"),
+                         text(wait, "started"), dash(text(wdays, "median")), text(wait, "over_norm"),
+                         text(wait, "waiting_past_norm"), dash(joined(o, "outflow")), text(o, "early_endings")});
+    std::string why;
+    for (const auto& x : array_of(o, "reasons")) {
+      const auto& r = object_of(x);
+      reasons.rows.push_back({code, text(r, "light"), text(r, "nl"), text(r, "en")});
+      why += (why.empty() ? "" : "; ") + text(r, "nl") + " / " + text(r, "en");
+    }
+    std::string rc;
+    for (const auto& x : array_of(o, "retourcodes")) {
+      const auto& r = object_of(x);
+      codes.rows.push_back({code, text(r, "retourcode"), text(r, "count"), text(r, "nl")});
+      rc += (rc.empty() ? "" : " ") + text(r, "retourcode") + ":" + text(r, "count");
+    }
+    std::string durations;
+    for (const auto& x : array_of(o, "durations")) {
+      const auto& d = object_of(x);
+      durations += (durations.empty() ? "" : " ") + text(d, "product") + ":" + dash(text(member(d, "days"), "median"));
+    }
+    if (!joined(o, "outflow").empty() || !durations.empty() || !joined(o, "transitions").empty())
+      flows.rows.push_back({code, dash(joined(o, "outflow")), dash(durations), dash(joined(o, "transitions"))});
+    long long alloc = 0, decl = 0, appr = 0;
+    for (const auto& x : array_of(o, "nacalculatie")) {
+      const auto& n = object_of(x);
+      naca.rows.push_back({code, text(n, "product"), text(n, "eenheid"), text(n, "allocated_volume"),
+                           text(n, "declared_volume"), euros(text(n, "allocated_cents")),
+                           euros(text(n, "declared_cents")), euros(text(n, "approved_cents"))});
+      alloc += std::atoll(text(n, "allocated_cents").c_str());
+      decl += std::atoll(text(n, "declared_cents").c_str());
+      appr += std::atoll(text(n, "approved_cents").c_str());
+    }
+    for (const auto& x : array_of(o, "ceilings")) {
+      const auto& c = object_of(x);
+      contract.rows.push_back({code, text(c, "contract"), text(c, "kind") + " " + text(c, "row"),
+                               text(c, "amount") + " of " + text(c, "maximum") + " (" + text(c, "percent") + "%" +
+                                   (text(c, "level").empty() ? "" : ", " + text(c, "level")) + ")"});
+    }
+    for (const auto& x : array_of(o, "degressive")) {
+      const auto& d = object_of(x);
+      contract.rows.push_back({code, text(d, "contract"), "degressive " + text(d, "year") + " " + text(d, "row"),
+                               text(d, "etmalen") + " etmalen, threshold " + dash(text(d, "threshold_etmalen"))});
+    }
+    v.csv.rows.push_back({text(o, "kind"), code, text(o, "partner"), light, why, text(o, "submitted"),
+                          text(o, "accepted"), text(o, "rejected"), joined(o, "messages"), rc, std::to_string(opened),
+                          std::to_string(late), std::to_string(overdue), turnaround, text(o, "inflow"),
+                          text(wait, "started"), text(wdays, "median"), text(wdays, "p90"), text(wait, "over_norm"),
+                          text(wait, "waiting_past_norm"), joined(o, "outflow"), text(o, "early_endings"),
+                          joined(o, "transitions"), std::to_string(alloc), std::to_string(decl),
+                          std::to_string(appr)});
+  }
+  v.tables.push_back(rows);
+  for (auto* t : {&reasons, &codes, &answers, &flows, &naca, &contract})
+    if (!t->rows.empty()) v.tables.push_back(*t);
+  v.totals = "-- " + plural(rows.rows.size(), "row", "rows") + " from " + text(args, "from") + " to " +
+             text(args, "to") + ": " + std::to_string(lights[0]) + " green, " + std::to_string(lights[1]) +
+             " orange, " + std::to_string(lights[2]) + " red (waiting-time norm " +
+             text(member(args, "thresholds"), "waiting_norm_days") + " days)";
+  return v;
+}
+
 std::optional<View> list_commands_view(const boost::json::object& args) {
   View v;
   Table t{{"COMMAND", "ACCESS", "HELP"}, {}};
@@ -773,6 +889,7 @@ std::optional<View> view_of(std::string_view command, const boost::json::object&
   if (command == "contract-show") return contract_show_view(args);
   if (command == "degressive-status") return degressive_status_view(args);
   if (command == "contract-preview") return contract_preview_view(args);
+  if (command == "report") return report_view(args);
   if (command == "list-commands") return list_commands_view(args);
   if (command.starts_with("message-") && command != "message-show") return action_view(args);
   return std::nullopt;
@@ -1073,7 +1190,8 @@ int daemon_help(const Invocation& inv) {
 }
 
 // The request's arguments: declared options (days as the UTC bounds of the
-// Dutch day), the bare word, and undeclared --name value as they are.
+// Dutch day, unless the command takes whole days), the bare word, and
+// undeclared --name value as they are.
 boost::json::object request_arguments(const Invocation& inv) {
   boost::json::object args;
   if (inv.spec) {
@@ -1086,7 +1204,7 @@ boost::json::object request_arguments(const Invocation& inv) {
     throw UsageError("expected --name value after the command, got '" + inv.positional.front() + "'");
   }
   for (const auto& [k, v] : inv.values) {
-    if (k == "from" || k == "to") {
+    if ((k == "from" || k == "to") && !(inv.spec && inv.spec->whole_days)) {
       auto day = sluis::core::parse_date(v);
       if (!day) throw UsageError("--" + k + " takes a Dutch day YYYY-MM-DD, got '" + v + "'");
       auto b = dutch_day_bounds(*day);

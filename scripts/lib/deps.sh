@@ -24,11 +24,13 @@ SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 # What only the tests need besides: a JDK for the Java HTTP client that
 # tests/integration/tls_resume_test.py runs as a partner's back office would
 # (java's source launcher needs the compiler, so a JDK; default-jdk-headless is
-# OpenJDK 17 on Debian 12 and 21 on Debian 13), and lintian
-# for tests/system/package_test.sh.
+# OpenJDK 17 on Debian 12 and 21 on Debian 13), lintian for
+# tests/system/package_test.sh, and Chromium, whose headless mode renders the
+# operator's status page in tests/integration/status_page_test.cpp.
 SLUIS_TEST_PACKAGES=(
   default-jdk-headless
   lintian
+  chromium
 )
 
 # The package names of one Boost family: `_sluis_boost_family 81` gives

@@ -8,7 +8,8 @@
 // degressief.csv, reloaded, GET /v1/degressive and sluisctl degressive-status.
 // a budget ceiling reached by a 323 (SL004): advice in the answer, the
 // message accepted, the ledger fact and the counter; a broken plafonds.csv
-// keeps the loaded ceilings.
+// keeps the loaded ceilings; the steering report (sluisctl report) of what
+// was sent, its ceiling light and its refused arguments.
 #define BOOST_TEST_MODULE contract
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -457,6 +458,59 @@ BOOST_AUTO_TEST_CASE(a_budget_ceiling_reached_is_advice_and_a_ledger_fact) {
   // config-test names the broken file and line too.
   auto check = g->sluisctl({"config-test"});
   BOOST_TEST(check.output.find("plafonds.csv:2: ingangsdatum 2026-02-01") != std::string::npos, check.output);
+  data->write("plafonds.csv", kCeilings);
+  BOOST_TEST(g->sluisctl({"reference-reload"}).exit_code == 0);
+}
+
+// The steering report of the running daemon over what this test sent: the
+// provider's row counts what the store holds (checked by SQL beside it), its
+// budget ceiling on the report's last day lights it, and the arguments are
+// checked before anything is read.
+BOOST_AUTO_TEST_CASE(the_report_counts_what_was_sent_and_lights_the_ceiling) {
+  data->write("plafonds.csv", kCeilingHeader + "budget;parkstad;75302186;;;;1000;;2026-01-01;\n");
+  BOOST_TEST_REQUIRE(g->sluisctl({"reference-reload"}).exit_code == 0);
+  // The default period, the last 30 days: everything this test sent today.
+  auto r = g->sluisctl({"--json", "report", "--partner", "zorg"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.output);
+  auto rows = json(r.output).at("arguments").at("rows").as_array();
+  BOOST_TEST_REQUIRE(rows.size() == 1u, r.output);
+  const auto& row = rows[0].as_object();
+  BOOST_TEST(str(row.at("code")) == "75302186");
+  BOOST_TEST(str(row.at("partner")) == "zorg");
+  const std::string sent = "FROM messages WHERE sender_code = '75302186' AND shadow = 0";
+  BOOST_TEST(row.at("submitted").as_int64() == scalar("SELECT count(*) " + sent));
+  BOOST_TEST(row.at("rejected").as_int64() == scalar("SELECT count(*) " + sent + " AND state = 'rejected'"));
+  BOOST_TEST(row.at("submitted").as_int64() == row.at("accepted").as_int64() + row.at("rejected").as_int64());
+  BOOST_TEST(row.at("submitted").as_int64() > 0);
+  // The year of the declared prestaties (February 2026): the ceiling of 10
+  // euros is exceeded on its last day, red, with the row of plafonds.csv.
+  r = g->sluisctl({"--json", "report", "--partner", "zorg", "--from", "2026-01-01", "--to", "2026-12-31"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.output);
+  rows = json(r.output).at("arguments").at("rows").as_array();
+  BOOST_TEST_REQUIRE(rows.size() == 1u, r.output);
+  const auto& year = rows[0].as_object();
+  BOOST_TEST_REQUIRE(year.at("ceilings").as_array().size() == 1u, r.output);
+  BOOST_TEST(str(year.at("light")) == "red", r.output);
+  bool named = false;
+  for (const auto& x : year.at("reasons").as_array())
+    named = named || (str(x.at("en")).find("ceiling exceeded: budget parkstad") != std::string::npos &&
+                      str(x.at("nl")).find("(plafonds.csv:2)") != std::string::npos);
+  BOOST_TEST(named, r.output);
+  // The table and CSV forms answer too.
+  auto t = g->sluisctl({"report", "--gemeente", "0917"});
+  BOOST_TEST(t.exit_code == 0, t.output);
+  BOOST_TEST(t.output.find("75302186") != std::string::npos, t.output);
+  // Bad arguments: each refused with what is wrong, nothing read.
+  for (auto [args, text] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"report", "--from", "2026-13-01"}, "--from must be a Dutch day YYYY-MM-DD, got '2026-13-01'"},
+           {{"report", "--from", "2026-12-02", "--to", "2026-12-01"}, "--to 2026-12-01 is before --from 2026-12-02"},
+           {{"report", "--from", "2025-01-01", "--to", "2026-12-31"}, "longer than 366 days"},
+           {{"report", "--partner", "nobody"}, "no partner 'nobody' is configured"},
+           {{"report", "--gemeente", "09x7"}, "--gemeente must be a CBS code of 4 digits"}}) {
+    auto bad = g->sluisctl(args);
+    BOOST_TEST(bad.exit_code == 1, bad.output);
+    BOOST_TEST(bad.output.find(text) != std::string::npos, bad.output);
+  }
   data->write("plafonds.csv", kCeilings);
   BOOST_TEST(g->sluisctl({"reference-reload"}).exit_code == 0);
 }

@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(admin_commands_need_an_admin_peer) {
     if (kind.as_string() == "open") open.insert(std::string(name));
   BOOST_TEST((open == std::set<std::string>{"list-commands", "queue-summary", "reference-get", "status-get"}));
   for (const char* reads : {"message-show", "queue-list", "orphan-list", "overdue", "config-get", "config-test",
-                            "contract-show", "contract-preview", "degressive-status"})
+                            "contract-show", "contract-preview", "degressive-status", "report"})
     BOOST_TEST(access.at(reads).as_string() == "admin", reads);
   for (const char* changes :
        {"backup", "config-reload", "shutdown", "message-delete", "prune", "reference-reload", "ledger-import"})

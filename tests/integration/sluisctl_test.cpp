@@ -354,6 +354,50 @@ BOOST_AUTO_TEST_CASE(csv_is_escaped_and_json_unchanged) {
   BOOST_TEST(std::count(e.output.begin(), e.output.end(), '\n') == 1, e.output);
 }
 
+// report: the rows table with lights, the reasons in both languages, the
+// retourcodes with their explanation; CSV one line per row, no formulas.
+BOOST_AUTO_TEST_CASE(report_tables_and_csv) {
+  const char* kReport = R"json({"from":"2026-11-01","to":"2026-11-30","today":"2026-12-04","gemeente":"",
+    "thresholds":{"waiting_norm_days":28,"min_count":10,"rejected":[5,15],"answers":[10,25],"waiting":[10,25]},
+    "rows":[{"kind":"gemeente","code":"0935","partner":"=cmd|' /C calc'!A0","light":"red",
+      "reasons":[{"light":"red","nl":"1 van 3 nieuwe toewijzingen boven de wachttijdnorm (33%, grens 25%)",
+                  "en":"1 of 3 new allocations over the waiting-time norm (33%, limit 25%)"}],
+      "messages":{"301":3,"305":1},"submitted":3,"accepted":2,"rejected":1,
+      "retourcodes":[{"retourcode":"9019","count":1,"nl":"Toewijzing onbekend","en":"Allocation unknown"}],
+      "answers":[{"kind":"retour","deadline":"3 werkdagen","opened":3,"answered":2,"late":1,"overdue":1,
+                  "werkdagen":{"n":2,"median":2,"p90":5}}],
+      "waiting":{"allocations":3,"started":2,"over_norm":0,"waiting_past_norm":1,"days":{"n":2,"median":7,"p90":10}},
+      "inflow":3,"outflow":{"19":1},"early_endings":0,"durations":[{"categorie":"15","product":"15A02","days":{"n":1,"median":46,"p90":46}}],
+      "transitions":{"15A02 -> 02A05":1},
+      "nacalculatie":[{"categorie":"02","product":"02A01","eenheid":"04","allocated_volume":24,"allocated_cents":0,
+                       "declared_volume":17,"declared_cents":170000,"approved_cents":120000}],
+      "ceilings":[],"degressive":[]}]})json";
+  daemon.answer(answer(0, "1 row(s)", boost::json::parse(kReport).as_object()));
+  auto t = out("report --from 2026-11-01 --to 2026-11-30 --gemeente 0935");
+  BOOST_TEST(t.exit_code == 0, t.output);
+  BOOST_TEST(args().at("from").as_string() == "2026-11-01");
+  BOOST_TEST(args().at("gemeente").as_string() == "0935");
+  BOOST_TEST(has(t.output, "KIND      CODE  PARTNER"), t.output);
+  BOOST_TEST(has(t.output, "301:3 305:1"), t.output);
+  BOOST_TEST(has(t.output, "1 van 3 nieuwe toewijzingen boven de wachttijdnorm (33%, grens 25%)"), t.output);
+  BOOST_TEST(has(t.output, "1 of 3 new allocations over the waiting-time norm"), t.output);
+  BOOST_TEST(has(t.output, "9019        1      Toewijzing onbekend"), t.output);
+  BOOST_TEST(has(t.output, "15A02 -> 02A05:1"), t.output);
+  BOOST_TEST(has(t.output, "1700.00"), t.output);
+  BOOST_TEST(has(t.output, "-- 1 row from 2026-11-01 to 2026-11-30: 0 green, 0 orange, 1 red (waiting-time norm 28 days)"),
+             t.output);
+  auto c = out("--format csv report");
+  BOOST_TEST(c.exit_code == 0);
+  std::vector<std::string> lines;
+  std::istringstream in(c.output);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  BOOST_REQUIRE_EQUAL(lines.size(), 2u);
+  BOOST_TEST(lines[0].starts_with("kind,code,partner,light,reasons,submitted,"), c.output);
+  BOOST_TEST(lines[1].starts_with("gemeente,0935,'=cmd|' /C calc'!A0,red,"), c.output);  // no formula
+  BOOST_TEST(has(lines[1], ",301:3 305:1,9019:1,3,1,1,retour:2,3,2,7,10,0,1,19:1,0,15A02 -> 02A05:1,0,170000,120000"),
+             c.output);
+}
+
 BOOST_AUTO_TEST_CASE(summary_actions_and_message_show) {
   daemon.answer(answer(0, "3 messages",
                        {{"states", {{"queued", 2}, {"held", 1}}},
