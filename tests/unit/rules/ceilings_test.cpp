@@ -16,6 +16,7 @@
 #include "gateway/rules/engine.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/validator.hpp"
+#include "tests/support/empty_ledger.hpp"
 #include "tests/support/schemas.hpp"
 
 using namespace sluis;
@@ -65,63 +66,14 @@ std::string parse_error(const std::string& rows) {
 }
 
 // The ledger questions the ceiling rules ask, over plain vectors.
-struct Ledger final : L::LedgerView {
+struct Ledger final : test::EmptyLedger {
   std::vector<L::Prestatie> prestaties;
   std::vector<L::Allocation> allocations;
-  using I = L::Integer;
   std::optional<L::Allocation> allocation(standard::Law law, const std::string& g,
                                           I n) const override {
     for (const auto& a : allocations)
       if (a.law == law && a.gemeente == g && a.toewijzing_nummer == n) return a;
     return std::nullopt;
-  }
-  std::vector<L::Allocation> allocations_of(standard::Law, const std::string&, const std::string&,
-                                            const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Start> start(const L::CareKey&) const override { return {}; }
-  std::optional<L::Stop> stop(const L::CareKey&) const override { return {}; }
-  std::vector<L::CareKey> open_starts_on(standard::Law, const std::string&, const std::string&,
-                                         I) const override {
-    return {};
-  }
-  std::optional<L::Request> request(standard::Law, const std::string&,
-                                    const std::string&) const override {
-    return {};
-  }
-  std::vector<L::Request> open_requests(standard::Law, const std::string&,
-                                        const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Declaration> declaration(standard::Law, const std::string&,
-                                            const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Declaration> declaration_by_id(standard::Law, const std::string&,
-                                                  const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Prestatie> prestatie(standard::Law, const std::string&,
-                                        const std::string&) const override {
-    return {};
-  }
-  I debit_volume(standard::Law, const std::string&, I) const override { return 0; }
-  I debit_cents(standard::Law, const std::string&, I) const override { return 0; }
-  std::optional<L::Prestatie> debit_for(standard::Law, const std::string&, I, const std::string&,
-                                        const std::string&, const core::Date&,
-                                        const core::Date&) const override {
-    return {};
-  }
-  std::optional<L::Prestatie> credit_of(standard::Law, const std::string&,
-                                        const std::string&) const override {
-    return {};
-  }
-  bool has_approved_uncredited(standard::Law, const std::string&, I) const override {
-    return false;
-  }
-  std::vector<L::Prestatie> prestaties_judged(const std::string&, const core::Date&,
-                                              const core::Date&) const override {
-    return {};
   }
   std::vector<L::Prestatie> prestaties_between(const std::string& aanbieder, const core::Date& from,
                                                const core::Date& to) const override {

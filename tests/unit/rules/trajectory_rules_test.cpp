@@ -12,6 +12,7 @@
 #include "gateway/rules/reference_loader.hpp"
 #include "gateway/xml/model_reader.hpp"
 #include "gateway/xml/validator.hpp"
+#include "tests/support/empty_ledger.hpp"
 #include "tests/support/schemas.hpp"
 
 using namespace sluis;
@@ -37,68 +38,11 @@ const std::string kTariffs =
     "parkstad;ijw;45;45A04;75302186;142;2025-01-01;;;\n";
 
 // The ledger's answer to allocation(); the other questions SL003 never asks.
-struct Ledger : L::LedgerView {
+struct Ledger : test::EmptyLedger {
   std::optional<L::Allocation> alloc;
-  using I = L::Integer;
   std::optional<L::Allocation> allocation(standard::Law, const std::string&, I n) const override {
     if (alloc && alloc->toewijzing_nummer == n) return alloc;
     return std::nullopt;
-  }
-  std::vector<L::Allocation> allocations_of(standard::Law, const std::string&, const std::string&,
-                                            const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Start> start(const L::CareKey&) const override { return {}; }
-  std::optional<L::Stop> stop(const L::CareKey&) const override { return {}; }
-  std::vector<L::CareKey> open_starts_on(standard::Law, const std::string&, const std::string&,
-                                         I) const override {
-    return {};
-  }
-  std::optional<L::Request> request(standard::Law, const std::string&,
-                                    const std::string&) const override {
-    return {};
-  }
-  std::vector<L::Request> open_requests(standard::Law, const std::string&,
-                                        const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Declaration> declaration(standard::Law, const std::string&,
-                                            const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Declaration> declaration_by_id(standard::Law, const std::string&,
-                                                  const std::string&) const override {
-    return {};
-  }
-  std::optional<L::Prestatie> prestatie(standard::Law, const std::string&,
-                                        const std::string&) const override {
-    return {};
-  }
-  I debit_volume(standard::Law, const std::string&, I) const override { return 0; }
-  I debit_cents(standard::Law, const std::string&, I) const override { return 0; }
-  std::optional<L::Prestatie> debit_for(standard::Law, const std::string&, I, const std::string&,
-                                        const std::string&, const core::Date&,
-                                        const core::Date&) const override {
-    return {};
-  }
-  std::optional<L::Prestatie> credit_of(standard::Law, const std::string&,
-                                        const std::string&) const override {
-    return {};
-  }
-  bool has_approved_uncredited(standard::Law, const std::string&, I) const override {
-    return false;
-  }
-  std::vector<L::Prestatie> prestaties_between(const std::string&, const core::Date&,
-                                               const core::Date&) const override {
-    return {};
-  }
-  std::vector<L::Prestatie> prestaties_judged(const std::string&, const core::Date&,
-                                              const core::Date&) const override {
-    return {};
-  }
-  std::vector<L::Allocation> allocations_of_product(standard::Law, const std::string&, const std::string&,
-                                                    const std::string&, const core::Date&) const override {
-    return {};
   }
 };
 

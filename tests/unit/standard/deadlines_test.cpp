@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gateway/standard/deadlines.hpp"
+#include "tests/support/empty_ledger.hpp"
 
 namespace sluis::standard::deadlines {
 std::ostream& operator<<(std::ostream& o, Kind k) { return o << to_string(k); }
@@ -88,70 +89,18 @@ m::Message stop(const core::Date& end) {
 }
 
 // The ledger questions the deadlines ask; everything else unused.
-struct Ledger : standard::ledger::LedgerView {
+struct Ledger : test::EmptyLedger {
   std::optional<standard::ledger::Request> req;
   std::optional<RequestReceipt> receipt;
   std::optional<standard::ledger::Allocation> alloc;
-  using I = standard::ledger::Integer;
   std::optional<standard::ledger::Allocation> allocation(standard::Law, const std::string&, I) const override {
     return alloc;
-  }
-  std::vector<standard::ledger::Allocation> allocations_of(standard::Law, const std::string&,
-                                                           const std::string&, const std::string&) const override {
-    return {};
-  }
-  std::optional<standard::ledger::Start> start(const standard::ledger::CareKey&) const override { return {}; }
-  std::optional<standard::ledger::Stop> stop(const standard::ledger::CareKey&) const override { return {}; }
-  std::vector<standard::ledger::CareKey> open_starts_on(standard::Law, const std::string&, const std::string&,
-                                                        I) const override {
-    return {};
   }
   std::optional<standard::ledger::Request> request(standard::Law, const std::string&,
                                                    const std::string&) const override {
     return req;
   }
   std::optional<RequestReceipt> request_receipt(const standard::ledger::Request&) const override { return receipt; }
-  std::vector<standard::ledger::Request> open_requests(standard::Law, const std::string&,
-                                                       const std::string&) const override {
-    return {};
-  }
-  std::optional<standard::ledger::Declaration> declaration(standard::Law, const std::string&,
-                                                           const std::string&) const override {
-    return {};
-  }
-  std::optional<standard::ledger::Declaration> declaration_by_id(standard::Law, const std::string&,
-                                                                 const std::string&) const override {
-    return {};
-  }
-  std::optional<standard::ledger::Prestatie> prestatie(standard::Law, const std::string&,
-                                                       const std::string&) const override {
-    return {};
-  }
-  I debit_volume(standard::Law, const std::string&, I) const override { return 0; }
-  I debit_cents(standard::Law, const std::string&, I) const override { return 0; }
-  std::optional<standard::ledger::Prestatie> debit_for(standard::Law, const std::string&, I,
-                                                       const std::string&, const std::string&, const core::Date&,
-                                                       const core::Date&) const override {
-    return {};
-  }
-  std::optional<standard::ledger::Prestatie> credit_of(standard::Law, const std::string&,
-                                                       const std::string&) const override {
-    return {};
-  }
-  bool has_approved_uncredited(standard::Law, const std::string&, I) const override { return false; }
-  std::vector<standard::ledger::Prestatie> prestaties_between(const std::string&, const core::Date&,
-                                                              const core::Date&) const override {
-    return {};
-  }
-  std::vector<standard::ledger::Prestatie> prestaties_judged(const std::string&, const core::Date&,
-                                                             const core::Date&) const override {
-    return {};
-  }
-  std::vector<standard::ledger::Allocation> allocations_of_product(standard::Law, const std::string&,
-                                                                   const std::string&, const std::string&,
-                                                                   const core::Date&) const override {
-    return {};
-  }
 };
 
 const D::Obligation* find(const D::Assessment& a, D::Kind k) {
