@@ -40,7 +40,7 @@ class Judge {
         pos.threshold = degressive_walk(k, *row, ledger,
                                         [&](const L::Prestatie& p, std::int64_t, bool reduced) {
                                           if (!reduced) return;
-                                          reduced_.insert(p.referentie);
+                                          reduced_.insert({p.law, p.referentie});
                                           pos.reduced += p.volume;
                                         })
                             .etmalen;
@@ -60,7 +60,7 @@ class Judge {
     v.expected_eurocent = cp->eurocent;
     if (p.eenheid == "14" && unit == "14")
       if (const DegressiveRow* row = k_.degressive_for(p.aanbieder, p.gemeente, p.begin);
-          row && reduced_.count(p.referentie))
+          row && reduced_.count({p.law, p.referentie}))
         v.expected_eurocent = reduced_tariff(cp->eurocent, row->percentage);
     // A trajectory: its price on the allocation's Ingangsdatum, the year's part
     // when it crosses a year end (SL003's reading).
@@ -86,7 +86,9 @@ class Judge {
  private:
   const Contracts& k_;
   const L::LedgerView& ledger_;
-  std::set<std::string> reduced_;  // ReferentieNummers at the reduced tariff's place
+  // (law, ReferentieNummer) of the prestaties at the reduced tariff's place:
+  // a ReferentieNummer is unique per law and provider only.
+  std::set<std::pair<standard::Law, std::string>> reduced_;
   std::map<std::pair<std::string, int>, Position> positions_;
 };
 

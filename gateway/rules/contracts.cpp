@@ -10,6 +10,7 @@
 
 #include "gateway/core/csv.hpp"
 #include "gateway/rules/contract_rows.hpp"
+#include "gateway/rules/degressive.hpp"
 
 namespace sluis::rules {
 
@@ -376,14 +377,6 @@ std::string_view to_string(DegressiveScope s) {
   return s == DegressiveScope::all ? "all" : "intake_year";
 }
 
-namespace {
-// A calendar year in the range sluis can hold (2000-2099).
-std::optional<int> year_of(const std::string& s) {
-  if (s.size() != 4 || !digits(s) || s[0] != '2' || s[1] != '0') return std::nullopt;
-  return std::stoi(s);
-}
-}  // namespace
-
 core::Result<void> Contracts::parse_degressive(std::string_view text, const std::string& source,
                                                DegressiveScope scope) {
   degressive_scope = scope;
@@ -404,7 +397,7 @@ core::Result<void> Contracts::parse_degressive(std::string_view text, const std:
       return make_error(Errc::contract_value,
                         at + ": aanbieder \"" + f[1] + "\" is not an AGB code (8 digits)");
     r.aanbieder = f[1];
-    auto jaar = year_of(f[2]);
+    auto jaar = parse_year(f[2]);
     if (!jaar)
       return make_error(Errc::contract_value,
                         at + ": jaar \"" + f[2] + "\" is not a year (2000-2099)");
@@ -425,7 +418,7 @@ core::Result<void> Contracts::parse_degressive(std::string_view text, const std:
       r.percentage = std::stoi(f[4]);
     }
     if (!f[5].empty()) {
-      auto y = year_of(f[5]);
+      auto y = parse_year(f[5]);
       if (!y)
         return make_error(Errc::contract_value,
                           at + ": instroomjaar \"" + f[5] + "\" is not a year (2000-2099)");
