@@ -1004,12 +1004,40 @@ std::string mib(std::uint64_t bytes) {
   return o.str();
 }
 
-std::string too_large(std::uint64_t size, std::uint64_t limit) {
-  return "the import is " + mib(size) + " as one admin request, larger than the daemon accepts (admin.max_request = " +
-         (limit ? mib(limit) : std::string("see sluisctl config-get")) +
-         "). Raise admin.max_request in sluisd.toml (at most 64MiB) and run sluisctl config-reload, or import the "
-         "files in several runs: allocations (301) first, then starts (305), then stops (307), since each run is "
-         "judged against what the runs before it imported";
+// What to do when the files of `command` make a request above the daemon's
+// admin.max_request (ledger-import, contract-preview).
+std::string too_large(const std::string& command, std::uint64_t size, std::uint64_t limit) {
+  std::string text = "the files are " + mib(size) + " as one admin request, larger than the daemon accepts "
+                     "(admin.max_request = " + (limit ? mib(limit) : std::string("see sluisctl config-get")) +
+                     "). Raise admin.max_request in sluisd.toml (at most 64MiB) and run sluisctl config-reload";
+  if (command == "ledger-import")
+    text += ", or import the files in several runs: allocations (301) first, then starts (305), then stops (307), "
+            "since each run is judged against what the runs before it imported";
+  return text;
+}
+
+// The size of the request `args` makes; when it is above the daemon's
+// admin.max_request, says so (not sent) and returns the exit code.
+std::optional<int> refuse_too_large(const Invocation& inv, const boost::json::object& args, std::uint64_t& size) {
+  size = boost::json::serialize(boost::json::object{{"command", inv.command}, {"arguments", args}, {"progress", true}})
+             .size();
+  constexpr std::uint64_t kSmallest = 1024;  // admin.max_request's least value
+  if (size <= kSmallest) return std::nullopt;
+  if (const auto limit = max_request(inv); limit && size > limit) {
+    std::cerr << "sluisctl " << inv.command << ": " << too_large(inv.command, size, limit) << "\n";
+    return kExitNo;
+  }
+  return std::nullopt;
+}
+
+// The daemon refused the request mid-way as larger than admin.max_request
+// (its limit changed meanwhile): says so with the size; true when it did.
+bool refused_as_too_large(const Invocation& inv, const sluis::admin::Answer& a, std::uint64_t size) {
+  if (a.result != sluis::admin::kError || a.text.find("admin.max_request") == std::string::npos ||
+      !a.arguments.empty())
+    return false;
+  std::cerr << "sluisctl " << inv.command << ": " << too_large(inv.command, size, max_request(inv)) << "\n";
+  return true;
 }
 
 // Calls the daemon with `args` into `answer`; -1 when it answered, else the
@@ -1078,23 +1106,11 @@ int ledger_import(const Invocation& inv) {
     args["batch"] = n;
   }
   // The request as it will go; the daemon refuses one above admin.max_request.
-  const std::uint64_t size =
-      boost::json::serialize(boost::json::object{{"command", inv.command}, {"arguments", args}, {"progress", true}})
-          .size();
-  constexpr std::uint64_t kSmallest = 1024;  // admin.max_request's least value
-  if (size > kSmallest) {
-    if (const auto limit = max_request(inv); limit && size > limit) {
-      std::cerr << "sluisctl ledger-import: " << too_large(size, limit) << "\n";
-      return kExitNo;
-    }
-  }
+  std::uint64_t size = 0;
+  if (auto refused = refuse_too_large(inv, args, size)) return *refused;
   sluis::admin::Answer a;
   if (int failed = call_daemon(inv, args, a); failed >= 0) return failed;
-  if (a.result == sluis::admin::kError && a.text.find("admin.max_request") != std::string::npos &&
-      a.arguments.empty()) {
-    std::cerr << "sluisctl ledger-import: " << too_large(size, max_request(inv)) << "\n";
-    return kExitNo;
-  }
+  if (refused_as_too_large(inv, a, size)) return kExitNo;
   if (inv.json) {
     std::cout << boost::json::serialize(sluis::admin::to_json(a)) << "\n";
     return exit_code(a, false);
@@ -1237,8 +1253,11 @@ int contract_preview(const Invocation& inv) {
       if (!sluis::core::parse_date(v)) throw UsageError(std::string("--") + k + " takes a Dutch day YYYY-MM-DD, got '" + v + "'");
       args[k] = v;
     }
+  std::uint64_t size = 0;
+  if (auto refused = refuse_too_large(inv, args, size)) return *refused;
   sluis::admin::Answer answer;
   if (int failed = call_daemon(inv, args, answer); failed >= 0) return failed;
+  if (refused_as_too_large(inv, answer, size)) return kExitNo;
   if (inv.json)
     std::cout << boost::json::serialize(sluis::admin::to_json(answer)) << "\n";
   else

@@ -249,6 +249,25 @@ BOOST_AUTO_TEST_CASE(ledger_import_sends_the_files_to_the_daemon) {
   BOOST_TEST(daemon.request()["command"].as_string() == "config-get");
 }
 
+// contract-preview's files above the daemon's admin.max_request: said so with
+// how to raise it, not sent; refused by the daemon mid-way: the same text.
+BOOST_AUTO_TEST_CASE(a_contract_preview_above_max_request_is_not_sent) {
+  const auto file = dir.path() / "tarieven.csv";
+  std::ofstream(file) << "contract;wet\n" << std::string(4096, 'x');
+  daemon.answer(answer(0, "running configuration", {{"config", {{"admin", {{"max_request", "2KiB"}}}}}}));
+  auto big = run({"contract-preview", file.string()});
+  BOOST_TEST(big.exit_code == 1, big.output);
+  BOOST_TEST(has(big.output, "sluisctl contract-preview: the files are 0.0 MiB as one admin request"), big.output);
+  BOOST_TEST(has(big.output, "(admin.max_request = 0.0 MiB). Raise admin.max_request"), big.output);
+  BOOST_TEST(!has(big.output, "allocations (301) first"), big.output);
+  BOOST_TEST(daemon.request()["command"].as_string() == "config-get");
+  // The daemon's limit was raised meanwhile, then refused it after all.
+  daemon.answer(answer(1, "request larger than admin.max_request (1MiB)"));
+  auto refused = run({"contract-preview", file.string()});
+  BOOST_TEST(refused.exit_code == 1, refused.output);
+  BOOST_TEST(has(refused.output, "sluisctl contract-preview: the files are"), refused.output);
+}
+
 BOOST_AUTO_TEST_CASE(help_and_version) {
   auto h = run({"--help"});
   BOOST_TEST(h.exit_code == 0);
