@@ -83,6 +83,11 @@ void check_descriptor_limit(const config::Config& cfg) {
             {{"limit", limit}, {"need", need}, {"max_connections", cfg.https.max_connections}});
 }
 
+core::Metric& reload_counter(const char* result) {
+  return core::counter("sluis_config_reloads_total", "Configuration reloads by result.",
+                       std::string("result=\"") + result + "\"");
+}
+
 }  // namespace
 
 std::string_view version() {
@@ -310,6 +315,11 @@ int App::run() {
     http_ = std::make_unique<net::HttpServer>(ioc_, config_->plain, plain_);
     http_->open();
   }
+  // The queue gauges: every configured destination and partner from start,
+  // refreshed from the store on the read pool.
+  gauges_ = std::make_unique<StoreGauges>(ioc_, reads_.get_executor(), *store_);
+  gauges_->configure(*config_);
+  gauges_->start();
   // 4. Signals and watchdog.
   signals_.add(SIGTERM);
   signals_.add(SIGINT);
@@ -320,6 +330,10 @@ int App::run() {
       .set(std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
                .count());
+  core::gauge("sluis_build_info", "Always 1; the label version is the running sluisd's version.",
+              "version=\"" + core::label_value(version()) + "\"")
+      .set(1);
+  for (const char* result : {"ok", "failed"}) reload_counter(result);
   // The admin socket's own thread (app.hpp, Threading): commands run once
   // everything they reach exists; until then connections wait in the backlog.
   admin_work_.emplace(admin_ioc_.get_executor());
@@ -421,6 +435,7 @@ void App::begin_shutdown(std::string_view why) {
   boost::system::error_code ec;
   signals_.cancel(ec);
   watchdog_.cancel();
+  if (gauges_) gauges_->stop();
   // Close acceptors first; in-flight work gets drain_timeout, then is cancelled.
   drain_timer_.expires_after(config_->drain_timeout);
   drain_timer_.async_wait([this](boost::system::error_code e) {
@@ -504,9 +519,7 @@ admin::ReloadOutcome App::reload_config() {
   if (next && out.errors.empty())
     out = on_io([this, next, tls, schemas] { return apply_reload(next, tls, schemas); });
   for (const auto& err : out.errors) core::log(events::kReloadFailed, {{"error", err}});
-  core::counter("sluis_config_reloads_total", "Configuration reloads by result.",
-                out.ok ? "result=\"ok\"" : "result=\"failed\"")
-      .inc();
+  reload_counter(out.ok ? "ok" : "failed").inc();
   notifier_.send("READY=1");
   return out;
 }
@@ -534,6 +547,7 @@ admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> nex
     }
     if (https_ && tls) https_->reload(next->https, tls, partners);
     config_ = std::move(next);
+    if (gauges_) gauges_->configure(*config_);
     delivery_->release_live(*config_);
     out.ok = true;
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});
@@ -584,6 +598,11 @@ void App::add_routes() {
   });
   plain_.add(net::http::verb::get, "/", [this](net::Request r, net::RequestContext c) {
     return status_page(std::move(r), std::move(c));
+  });
+  // For a partner with role monitoring only: the listener refuses everyone
+  // else (net/server.hpp), and refuses that partner anything else.
+  api_.add(net::http::verb::get, "/metrics", [this](net::Request r, net::RequestContext c) {
+    return metrics(std::move(r), std::move(c));
   });
   api_.add(net::http::verb::get, "/v1/whoami", [this](net::Request r, net::RequestContext c) {
     return whoami(std::move(r), std::move(c));

@@ -45,6 +45,7 @@
 #include <thread>
 
 #include "gateway/app/notifier.hpp"
+#include "gateway/app/store_gauges.hpp"
 #include "gateway/admin/daemon_commands.hpp"
 #include "gateway/admin/registry.hpp"
 #include "gateway/admin/report_commands.hpp"
@@ -143,6 +144,8 @@ class App final : public admin::DaemonControl {
   std::unique_ptr<route::Delivery> delivery_;
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;
+  // The queue gauges, read from the store on reads_ (store_gauges.hpp).
+  std::unique_ptr<StoreGauges> gauges_;
   bool stopping_ = false;
   // The watchdog's view of the writer and delivery threads (start_watchdog):
   // when each last answered a probe (steady clock, ns), and whether a probe

@@ -15,6 +15,11 @@ inline constexpr Event kStopping{"DAEMON_STOPPING", Level::notice,
 inline constexpr Event kDrainTimeout{
     "DAEMON_DRAIN_TIMEOUT", Level::warning,
     "In-flight work did not finish within drain_timeout and was cancelled."};
+inline constexpr Event kGaugesReadFailed{
+    "DAEMON_GAUGES_READ_FAILED", Level::warning,
+    "The store read behind the queue gauges (sluis_queue_messages, "
+    "sluis_mailbox_oldest_unacknowledged_age_seconds) failed; they keep their last values until the next "
+    "refresh (every 15 s)."};
 inline constexpr Event kStopped{"DAEMON_STOPPED", Level::notice, "sluisd stopped cleanly."};
 inline constexpr Event kReloaded{"CONFIG_RELOADED", Level::notice,
                                  "The configuration file was re-read and applied."};

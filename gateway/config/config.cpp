@@ -115,9 +115,10 @@ void read_partner(TableReader& r, Partner& p) {
   p.id = r.string("id");
   if (p.id.empty()) r.error_at("id", "every partner needs an id");
   std::string role = r.one_of("role");
-  p.role = role == "gemeente"    ? PartnerRole::gemeente
-           : role == "aanbieder" ? PartnerRole::aanbieder
-                                 : PartnerRole::intermediair;
+  p.role = role == "gemeente"     ? PartnerRole::gemeente
+           : role == "aanbieder"  ? PartnerRole::aanbieder
+           : role == "monitoring" ? PartnerRole::monitoring
+                                  : PartnerRole::intermediair;
   std::string mode = r.one_of("mode");
   p.mode = mode == "live"     ? PartnerMode::live
            : mode == "shadow" ? PartnerMode::shadow
@@ -125,7 +126,11 @@ void read_partner(TableReader& r, Partner& p) {
   p.retour = r.one_of("retour") == "gateway" ? RetourMode::gateway : RetourMode::partner;
   p.orphans = r.one_of("orphans") == "hold" ? OrphanMode::hold : OrphanMode::refuse;
   p.codes = r.strings("codes");
-  if (p.codes.empty()) r.error_at("codes", "a partner acts for at least one code");
+  // A monitoring partner (a central Prometheus) acts for nobody: GET /metrics only.
+  if (p.role == PartnerRole::monitoring && !p.codes.empty())
+    r.error_at("codes", "a partner with role \"monitoring\" acts for no code (it may only GET /metrics); remove codes");
+  else if (p.role != PartnerRole::monitoring && p.codes.empty())
+    r.error_at("codes", "a partner acts for at least one code");
   for (const auto& c : p.codes) {
     bool agb = c.size() == 8 && core_all_digits(c), cbs = c.size() == 4 && core_all_digits(c);
     if (p.role == PartnerRole::gemeente && !cbs)
@@ -406,12 +411,22 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
                      [&](const Partner& p) { return p.id == d.partner; }))
       r.error_at("destinations", fmt::format("destination \"{}\": partner \"{}\" is not configured",
                                              d.id, d.partner));
+  // A monitoring partner receives nothing: no destination, no mailbox.
+  auto monitoring = [&](std::string_view id) {
+    return std::any_of(cfg.partners.begin(), cfg.partners.end(),
+                       [&](const Partner& p) { return p.id == id && p.role == PartnerRole::monitoring; });
+  };
+  for (const auto& d : cfg.destinations)
+    if (monitoring(d.partner))
+      r.error_at("destinations",
+                 fmt::format("destination \"{}\": partner \"{}\" has role monitoring and receives no messages",
+                             d.id, d.partner));
   for (const auto& rt : cfg.routes) {
     bool known = std::any_of(cfg.destinations.begin(), cfg.destinations.end(),
                              [&](const DestinationConfig& d) { return d.id == rt.destination; }) ||
                  (rt.destination.starts_with("mailbox:") &&
                   std::any_of(cfg.partners.begin(), cfg.partners.end(), [&](const Partner& p) {
-                    return "mailbox:" + p.id == rt.destination;
+                    return "mailbox:" + p.id == rt.destination && p.role != PartnerRole::monitoring;
                   }));
     if (!known)
       r.error_at("routes",
@@ -470,6 +485,8 @@ std::string_view to_string(PartnerRole r) {
       return "aanbieder";
     case PartnerRole::intermediair:
       return "intermediair";
+    case PartnerRole::monitoring:
+      return "monitoring";
   }
   return "?";
 }

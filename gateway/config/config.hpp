@@ -112,7 +112,9 @@ struct PlainConfig {
   int port = static_cast<int>(keys::number(keys::kPlain, "port"));
 };
 
-enum class PartnerRole { gemeente, aanbieder, intermediair };
+// monitoring: a central Prometheus; no codes, may only GET /metrics on the
+// HTTPS listener (docs/metrics.md).
+enum class PartnerRole { gemeente, aanbieder, intermediair, monitoring };
 enum class PartnerMode { not_enrolled, shadow, live };
 
 // How a client certificate is recognised: by the SHA-256 of its

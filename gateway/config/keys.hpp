@@ -268,7 +268,7 @@ inline constexpr Key kPlain[] = {
              "overrides it."},
 };
 
-inline constexpr std::string_view kRoles[] = {"gemeente", "aanbieder", "intermediair"};
+inline constexpr std::string_view kRoles[] = {"gemeente", "aanbieder", "intermediair", "monitoring"};
 inline constexpr std::string_view kModes[] = {"not_enrolled", "shadow", "live"};
 inline constexpr std::string_view kRetourModes[] = {"partner", "gateway"};
 inline constexpr std::string_view kOrphanModes[] = {"refuse", "hold"};
@@ -282,11 +282,12 @@ inline constexpr Key kPartners[] = {
      .type = KeyType::choice,
      .text = "aanbieder",
      .choices = kRoles,
-     .help = "\"gemeente\", \"aanbieder\" or \"intermediair\" (acts for others)."},
+     .help = "\"gemeente\", \"aanbieder\", \"intermediair\" (acts for others) or \"monitoring\" "
+             "(a central Prometheus: no codes, may only GET /metrics; docs/metrics.md)."},
     {.name = "codes",
      .type = KeyType::strings,
      .help = "CBS codes (4 digits) and/or AGB codes (8 digits) it may act for; a code belongs to "
-             "one partner only.",
+             "one partner only. Required, except for role \"monitoring\" (which has none).",
      .required = true},
     {.name = "mode",
      .type = KeyType::choice,

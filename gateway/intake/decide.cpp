@@ -253,6 +253,14 @@ core::Metric& contract_warning_counter(standard::ledger::WarningKind kind, stand
                            std::string(standard::ledger::to_string(level)) + "\"");
 }
 
+core::Metric& late_counter(standard::Law law, int type) {
+  return core::counter("sluis_late_messages_total",
+                       "Messages received later than the standard allows (OP271, OP272, OP359), by law and type; "
+                       "accepted with an advisory finding.",
+                       "law=\"" + std::string(standard::to_string(law)) + "\",type=\"" + std::to_string(type) +
+                           "\"");
+}
+
 }  // namespace
 
 void report_late(const store::CommitOutcome& r, standard::Law law, int type) {
@@ -265,18 +273,14 @@ void report_late(const store::CommitOutcome& r, standard::Law law, int type) {
                                      {"late", l.late},
                                      {"unit", l.werkdagen ? "werkdagen" : "dagen"},
                                      {"due", core::format_date(l.due)}});
-  core::counter("sluis_late_messages_total",
-                "Messages received later than the standard allows (OP271, OP272, OP359), by law and type; "
-                "accepted with an advisory finding.",
-                "law=\"" + std::string(standard::to_string(law)) + "\",type=\"" + std::to_string(type) +
-                    "\"")
-      .inc();
+  late_counter(law, type).inc();
 }
 
 void register_contract_warning_metrics() {
   for (auto kind : {standard::ledger::WarningKind::budget, standard::ledger::WarningKind::contingent})
     for (auto level : {standard::ledger::WarningLevel::warning, standard::ledger::WarningLevel::exceeded})
       contract_warning_counter(kind, level);
+  for (const auto& t : standard::all_message_types()) late_counter(t.law, t.number);
 }
 
 void report_contract_warnings(const store::CommitOutcome& r) {

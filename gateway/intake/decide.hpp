@@ -90,8 +90,9 @@ store::Decide decide(Verdict v);
 // (sluis_late_messages_total{law,type}, once per message) what a commit found
 // late (CommitOutcome::late: OP271, OP272, OP359). Call after the commit.
 void report_late(const store::CommitOutcome& r, standard::Law law, int type);
-// sluis_contract_warnings_total: every series at zero from start, then the
-// ceilings (SL004, SL005) a committed message reached.
+// sluis_contract_warnings_total and sluis_late_messages_total (every law and
+// type of the catalogue): every series at zero from start; then the ceilings
+// (SL004, SL005) a committed message reached.
 void register_contract_warning_metrics();
 void report_contract_warnings(const store::CommitOutcome& r);
 

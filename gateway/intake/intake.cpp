@@ -113,6 +113,33 @@ bool scheduled(const std::optional<Target>& t) {
   return t && t->kind != config::DestinationKind::mailbox;
 }
 
+// The outcomes of a submission as sluis_intake_duration_seconds names them:
+// stored as accepted or rejected, refused (nothing stored), an idempotent
+// replay, or 503 (the store could not commit).
+constexpr std::string_view kOutcomes[] = {"accepted", "rejected", "refused", "replay", "unavailable"};
+
+core::Histogram& intake_seconds(std::string_view outcome) {
+  return core::histogram("sluis_intake_duration_seconds",
+                         "Time from a submission read whole (POST /v1/messages) to its answer written, by "
+                         "outcome, seconds.",
+                         "outcome=\"" + std::string(outcome) + "\"");
+}
+
+// Committed messages by law, type and outcome: bounded by the catalogue.
+core::Metric& by_type_counter(standard::Law law, int type, bool accepted) {
+  return core::counter("sluis_intake_messages_by_type_total",
+                       "Messages committed by the intake, by law, message type and outcome.",
+                       "law=\"" + std::string(standard::to_string(law)) + "\",type=\"" + std::to_string(type) +
+                           "\",outcome=\"" + (accepted ? "accepted" : "rejected") + "\"");
+}
+
+// Times the submission's exchange: observed by the listener once the answer
+// is written (net::RequestContext::on_written).
+void time_answer(const net::RequestContext& ctx, std::string_view outcome) {
+  if (!ctx.on_written) return;
+  *ctx.on_written = [&h = intake_seconds(outcome)](double seconds) { h.observe(seconds); };
+}
+
 std::string_view status_of(const store::StoredMessage& m) {
   return m.state == store::State::rejected ? "rejected" : "accepted";
 }
@@ -165,6 +192,17 @@ Intake::Intake(std::shared_ptr<const xml::SchemaSet> schemas,
       bsn_mac_(std::make_shared<const core::Hmac>(bsn_hash_key)),
       pool_(static_cast<std::size_t>(threads)) {
   register_contract_warning_metrics();
+  for (auto o : kOutcomes) intake_seconds(o);
+  core::counter("sluis_retours_composed_total", "Retours and 325s sluis composed (level 2, TR056, or answering).");
+  core::counter("sluis_orphans_held_total", "305/307/323 held waiting for an allocation (orphans = \"hold\").");
+  core::counter("sluis_orphans_released_total", "Held orphans judged again when their allocation arrived.");
+  for (const auto& t : standard::all_message_types()) {
+    by_type_counter(t.law, t.number, true);
+    by_type_counter(t.law, t.number, false);
+  }
+  for (const char* o : {"accepted", "rejected"})
+    core::counter("sluis_intake_messages_total", "Messages committed by the intake, by outcome.",
+                  std::string("outcome=\"") + o + "\"");
 }
 
 Intake::~Intake() { stop(); }
@@ -381,6 +419,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   if (c.has_extra) c.outcome.findings.push_back(c.extra);
   if (c.verdict == Judged::refused) {
     core::log(events::kRefused, {{"partner", ctx.partner->id}, {"status", static_cast<int>(c.status)}});
+    time_answer(ctx, "refused");
     boost::json::object body = xml::to_json(c.outcome);
     body["status"] = "refused";
     co_return net::json_response(c.status, body, req);
@@ -429,6 +468,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
         asio::use_awaitable);
   };
   auto unavailable = [&](const core::Error& e) {
+    time_answer(ctx, "unavailable");
     core::log(events::kCommitFailed,
               {{"partner", ctx.partner->id}, {"error", core::to_string(e.code)}});
     return net::store_unavailable(
@@ -452,6 +492,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
     auto res = net::json_response(static_cast<http::status>(r->existing->http_status),
                                   boost::json::parse(r->existing->response_json), req);
     res.set("Idempotent-Replay", "true");
+    time_answer(ctx, "replay");
     co_return res;
   }
   if (r->conflict) {
@@ -480,6 +521,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // (a 500 "not processed" would make it send a stored message again).
   auto res = net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
   const std::string msg_id = r->id;
+  time_answer(ctx, r->state == store::State::rejected ? "rejected" : "accepted");
   const bool wake = scheduled(c.target) || (!r->produced_ids.empty() && scheduled(c.answer));
   try {
     co_await after_commit(std::move(*r), ctx.partner->id, law, id.type->number, wake);
@@ -498,6 +540,7 @@ asio::awaitable<void> Intake::after_commit(store::CommitOutcome r, std::string p
   core::counter("sluis_intake_messages_total", "Messages committed by the intake, by outcome.",
                 accepted ? "outcome=\"accepted\"" : "outcome=\"rejected\"")
       .inc();
+  by_type_counter(law, type, accepted).inc();
   core::counter("sluis_retours_composed_total", "Retours and 325s sluis composed (level 2, TR056, or answering).")
       .inc(static_cast<std::int64_t>(r.produced_ids.size()));
   core::log(accepted ? events::kAccepted : events::kRejected,

@@ -23,6 +23,11 @@ inline constexpr Event kUnknownCertificate{
     "to the partner's [[partners.certificates]] if it is legitimate."};
 inline constexpr Event kNotEnrolled{"NET_PARTNER_NOT_ENROLLED", Level::info,
                                     "A partner with mode not_enrolled connected (answered 403)."};
+inline constexpr Event kMonitoringOnly{"NET_MONITORING_ONLY", Level::info,
+                                       "A partner with role monitoring asked for something else than GET "
+                                       "/metrics (answered 403)."};
+inline constexpr Event kNotMonitoring{"NET_METRICS_NOT_MONITORING", Level::info,
+                                      "A partner without role monitoring asked for /metrics (answered 403)."};
 inline constexpr Event kRateLimited{"NET_RATE_LIMITED", Level::info,
                                     "A partner exceeded its request rate (answered 429)."};
 inline constexpr Event kSessionError{"NET_SESSION_ERROR", Level::info,

@@ -31,6 +31,10 @@ struct RequestContext {
   PeerCertificate certificate;
   std::string remote;                                 // "ip:port"
   std::map<std::string, std::string> params;          // {name} segments of the route
+  // Timing an exchange: a handler may set *on_written; the listener calls it
+  // once the answer is written, with the seconds since the request was read
+  // whole (the intake's sluis_intake_duration_seconds). A fresh slot per request.
+  std::shared_ptr<std::function<void(double seconds)>> on_written;
 };
 
 // {"key": value, ...} with Content-Type application/json.

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
+#include <utility>
 
 #include "gateway/core/redact.hpp"
 #include "gateway/net/events.hpp"
@@ -148,6 +149,7 @@ void HttpServer::open() {
   core::log(events::kListening, {{"url", url()}});
   if (tls_mode_) crls_ = crl_info(limits_.tls);
   watch_crls(true);
+  if (tls_mode_) watch_partners();
   accept_loop();
 }
 
@@ -170,6 +172,28 @@ void HttpServer::reload(const config::HttpsConfig& cfg, std::shared_ptr<asio::ss
   core::log(events::kTlsReloaded, {{"url", url()}});
   crls_ = crl_info(limits_.tls);  // what the new context checks handshakes against
   watch_crls(true);
+  watch_partners();
+}
+
+void HttpServer::watch_partners() {
+  report_certificate_expiry(limits_.tls, partners_->all());
+  // Every configured partner's series from start (0: not seen yet).
+  for (const auto& p : partners_->all()) {
+    partner_gauge(kLastSeen, p.id);
+    partner_gauge(kCertificateExpiry, p.id);
+  }
+}
+
+core::Metric& HttpServer::partner_gauge(PartnerGauge which, const std::string& partner) {
+  const std::string labels = "partner=\"" + core::label_value(partner) + "\"";
+  if (which == kLastSeen)
+    return core::gauge("sluis_partner_last_seen_seconds",
+                       "When the partner's last authenticated request came in (Unix seconds; 0: not since start).",
+                       labels);
+  return core::gauge("sluis_partner_certificate_expiry_seconds",
+                     "notAfter of the certificate the partner last connected with (Unix seconds; 0: not seen "
+                     "since start).",
+                     labels);
 }
 
 void HttpServer::watch_crls(bool announce) {
@@ -465,6 +489,8 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
     }
     Request req = parser.release();
     bool keep = req.keep_alive();
+    const auto received = std::chrono::steady_clock::now();
+    ctx.on_written = std::make_shared<std::function<void(double)>>();
     Response res = co_await answer(std::move(req), ctx);
     res.keep_alive(keep && !closing_ && !too_old());
     bool again = res.keep_alive();
@@ -472,6 +498,8 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
     lowest.expires_after(limits_.body_timeout);
     auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
     (void)wn;
+    if (auto timed = std::exchange(ctx.on_written, nullptr); *timed)
+      (*timed)(std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
     if (wec || !again) co_return;
   }
 }
@@ -513,6 +541,37 @@ std::optional<Response> HttpServer::authorize(RequestContext& ctx, Session& st, 
         "Your certificate is valid but belongs to no partner registered with this gateway "
         "(SPKI SHA-256 " + ctx.certificate.spki_sha256 + "). Ask the operator to register it.",
         req));
+  }
+  {
+    const auto now = std::chrono::system_clock::now();
+    partner_gauge(kLastSeen, ctx.partner->id)
+        .set(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    if (auto t = not_after(ctx.certificate.cert.get()))
+      partner_gauge(kCertificateExpiry, ctx.partner->id)
+          .set(std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
+  }
+  // Role "monitoring" may GET /metrics and nothing else; no other role may.
+  {
+    const std::string_view target = req.target();
+    const bool metrics = target.substr(0, target.find('?')) == "/metrics";
+    const bool monitoring = ctx.partner->role == config::PartnerRole::monitoring;
+    if (monitoring && !(metrics && req.method() == http::verb::get)) {
+      core::log(events::kMonitoringOnly, {{"partner", ctx.partner->id}});
+      return refuse(error_response(
+          http::status::forbidden, "monitoring_only",
+          "Partner " + ctx.partner->id + " heeft de rol monitoring: het mag alleen GET /metrics opvragen.",
+          "Partner " + ctx.partner->id + " has the role monitoring: it may only GET /metrics.", req));
+    }
+    if (!monitoring && metrics) {
+      core::log(events::kNotMonitoring, {{"partner", ctx.partner->id}});
+      return refuse(error_response(
+          http::status::forbidden, "not_monitoring",
+          "/metrics is er alleen voor een partner met de rol monitoring; partner " + ctx.partner->id +
+              " heeft de rol " + std::string(config::to_string(ctx.partner->role)) + ".",
+          "/metrics is only for a partner with the role monitoring; partner " + ctx.partner->id +
+              " has the role " + std::string(config::to_string(ctx.partner->role)) + ".",
+          req));
+    }
   }
   if (ctx.partner->mode == config::PartnerMode::not_enrolled) {
     core::log(events::kNotEnrolled, {{"partner", ctx.partner->id}});

@@ -39,6 +39,15 @@
 // (EMFILE/ENFILE), accepting pauses (10 ms doubling to 1 s) instead of
 // spinning; the clients wait in the backlog (NET_ACCEPT_PAUSED).
 //
+// Role "monitoring" (a central Prometheus): such a partner may GET /metrics
+// and nothing else (403 monitoring_only); any other partner gets 403
+// not_monitoring on /metrics. Decided here, from the header, like the rest.
+//
+// Metrics per partner: sluis_partner_last_seen_seconds (its last
+// authenticated request) and sluis_partner_certificate_expiry_seconds (the
+// notAfter of the certificate it last used); sluis_tls_certificate_expiry_seconds
+// per configured certificate file (docs/metrics.md).
+//
 // CRLs: sluis_tls_crl_next_update_seconds{file} per CRL; a day before a CRL's
 // nextUpdate NET_TLS_CRL_EXPIRING, after it NET_TLS_CRL_EXPIRED (checked at
 // open, reload and hourly); OpenSSL then refuses the CA's certificates.
@@ -110,6 +119,11 @@ class HttpServer {
   void pause_accepting(const boost::system::error_code& ec);
   // The metric and warnings of crls_; `announce`: say when none is configured.
   void watch_crls(bool announce);
+  // The certificate expiry gauges of the configured files, and every
+  // configured partner's series (open, reload).
+  void watch_partners();
+  enum PartnerGauge { kLastSeen, kCertificateExpiry };
+  static core::Metric& partner_gauge(PartnerGauge which, const std::string& partner);
   std::vector<CrlInfo> crls_;  // of the TLS context in force (open, reload)
 
   boost::asio::io_context& ioc_;

@@ -257,4 +257,42 @@ std::chrono::system_clock::time_point check_crls(const std::vector<CrlInfo>& crl
   return next;
 }
 
+std::optional<std::chrono::system_clock::time_point> not_after(X509* cert) {
+  if (!cert) return std::nullopt;
+  std::tm tm{};
+  const ASN1_TIME* t = X509_get0_notAfter(cert);
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+std::optional<std::chrono::system_clock::time_point> earliest_not_after(const std::filesystem::path& file) {
+  FILE* f = std::fopen(file.c_str(), "r");
+  if (!f) return std::nullopt;
+  std::optional<std::chrono::system_clock::time_point> out;
+  while (X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr)) {
+    if (auto t = not_after(cert); t && (!out || *t < *out)) out = t;
+    X509_free(cert);
+  }
+  ERR_clear_error();
+  std::fclose(f);
+  return out;
+}
+
+void report_certificate_expiry(const config::TlsConfig& cfg, const std::vector<config::Partner>& partners) {
+  auto report = [](const std::filesystem::path& file, std::string_view kind) {
+    if (file.empty()) return;
+    auto t = earliest_not_after(file);
+    if (!t) return;
+    core::gauge("sluis_tls_certificate_expiry_seconds",
+                "When a configured certificate file's earliest notAfter passes (Unix seconds), by file and kind "
+                "(server, ca, partner_ca).",
+                "file=\"" + metric_label(file) + "\",kind=\"" + std::string(kind) + "\"")
+        .set(std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
+  };
+  report(cfg.cert, "server");
+  for (const auto& ca : cfg.ca) report(ca, "ca");
+  for (const auto& p : partners)
+    for (const auto& c : p.certificates) report(c.issuer_ca, "partner_ca");
+}
+
 }  // namespace sluis::net

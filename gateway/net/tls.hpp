@@ -36,6 +36,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,5 +103,16 @@ std::vector<CrlInfo> crl_info(const config::TlsConfig& cfg);
 // time_point::max() when there is none.
 std::chrono::system_clock::time_point check_crls(const std::vector<CrlInfo>& crls,
                                                  std::chrono::system_clock::time_point now);
+
+// Certificate expiry (docs/metrics.md): the notAfter of a certificate, and
+// the earliest notAfter of the certificates in a PEM file (nullopt when none
+// can be read).
+std::optional<std::chrono::system_clock::time_point> not_after(X509* cert);
+std::optional<std::chrono::system_clock::time_point> earliest_not_after(const std::filesystem::path& file);
+// Sets gauge sluis_tls_certificate_expiry_seconds{file,kind} (Unix seconds of
+// the earliest notAfter in the file): the listener's certificate chain (kind
+// "server"), its CA bundles ("ca") and the partners' issuer_ca files
+// ("partner_ca"). An unreadable file is left out (check-config names it).
+void report_certificate_expiry(const config::TlsConfig& cfg, const std::vector<config::Partner>& partners);
 
 }  // namespace sluis::net

@@ -6,8 +6,19 @@
 #include "gateway/core/metrics.hpp"
 #include "gateway/route/events.hpp"
 #include "gateway/standard/catalog.hpp"
+#include "gateway/standard/deadlines.hpp"
 
 namespace sluis::route {
+
+void DeadlineWatch::register_partners(const std::vector<std::string>& partners) {
+  using standard::deadlines::Kind;
+  for (const auto& p : partners)
+    for (auto k : {Kind::retour, Kind::declaratie_antwoord, Kind::verzoek_antwoord, Kind::definitief_antwoord}) {
+      const std::string labels = "partner=\"" + p + "\",kind=\"" + std::string(standard::deadlines::to_string(k)) + "\"";
+      core::gauge("sluis_overdue_answers", kHelp, labels);
+      series_.insert(labels);
+    }
+}
 
 core::Result<DeadlineWatch::Scan> DeadlineWatch::scan(const core::Date& today) {
   auto list = store_.overdue(core::format_date(today), "");

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "gateway/core/date.hpp"
 #include "gateway/core/result.hpp"
@@ -28,6 +29,9 @@ class DeadlineWatch {
   };
   // `today`: the Dutch date (core::dutch_date of the clock's now).
   core::Result<Scan> scan(const core::Date& today);
+  // Every configured partner's series, by every kind, at zero (start-up,
+  // reload): the gauge is there before the first answer is overdue.
+  void register_partners(const std::vector<std::string>& partners);
 
  private:
   static constexpr const char* kHelp =

@@ -61,8 +61,12 @@ Delivery::~Delivery() { stop(); }
 core::Result<void> Delivery::configure(const config::Config& cfg) {
   auto lanes = build_lanes(cfg);
   if (!lanes) return lanes.error();
+  std::vector<std::string> owing;  // partners that can owe an answer (not monitoring)
+  for (const auto& p : cfg.partners)
+    if (p.role != config::PartnerRole::monitoring) owing.push_back(p.id);
   std::promise<void> done;
   asio::post(ioc_, [&] {
+    deadlines_.register_partners(owing);
     scheduler_.configure(std::move(*lanes), policy_of(cfg.delivery), cfg.delivery.scan_interval,
                          cfg.delivery.pickup_interval);
     deadline_interval_ = cfg.deadlines.scan_interval;

@@ -3,7 +3,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
 #include <exception>
+#include <fmt/format.h>
 
 #include "gateway/core/metrics.hpp"
 #include "gateway/core/redact.hpp"
@@ -19,7 +21,29 @@ core::Metric& attempts_metric(const std::string& result) {
                        "result=\"" + result + "\"");
 }
 
+// How long one attempt took (the transport's work, claim and settle not
+// included), by destination kind and how it ended.
+core::Histogram& attempt_seconds(std::string_view kind, std::string_view result) {
+  return core::histogram("sluis_delivery_attempt_duration_seconds",
+                         "Duration of delivery attempts to push and drop destinations, by destination kind and "
+                         "result, seconds.",
+                         fmt::format("kind=\"{}\",result=\"{}\"", kind, result));
+}
+
+void observe_attempt(const store::StoredMessage& m, std::string_view result, double seconds) {
+  const auto kind = m.delivery ? config::to_string(*m.delivery) : std::string_view("push");
+  attempt_seconds(kind, result).observe(seconds);
+}
+
 }  // namespace
+
+void register_delivery_metrics() {
+  for (const char* kind : {"push", "drop"})
+    for (const char* result : {"delivered", "deferred", "dead"}) {
+      attempt_seconds(kind, result);
+      attempts_metric(result);
+    }
+}
 
 void report_scan_failure(const char* what, std::exception_ptr e) {
   core::log(events::kScanFailed, {{"what", what}, {"error", core::describe(e)}});
@@ -27,7 +51,9 @@ void report_scan_failure(const char* what, std::exception_ptr e) {
 
 Scheduler::Scheduler(asio::any_io_executor ex, store::DeliveryQueue& store,
                      const core::Clock& clock)
-    : ex_(std::move(ex)), store_(store), clock_(clock), timer_(ex_) {}
+    : ex_(std::move(ex)), store_(store), clock_(clock), timer_(ex_) {
+  register_delivery_metrics();
+}
 
 void Scheduler::configure(std::vector<Lane> lanes, Policy policy, config::Duration scan_interval,
                           config::Duration pickup_interval) {
@@ -97,8 +123,8 @@ void Scheduler::scan_lane(LaneState& l) {
     // transport, the message is settled and the lane's slot given back.
     store::StoredMessage m = c.message;
     asio::co_spawn(ex_, attempt(l.lane.transport, std::move(c)),
-                   [this, destination = l.lane.destination, m = std::move(m)](std::exception_ptr e,
-                                                                               AttemptResult r) {
+                   [this, destination = l.lane.destination, m = std::move(m),
+                    began = std::chrono::steady_clock::now()](std::exception_ptr e, AttemptResult r) {
                      if (e) {
                        // Transports must not throw; one that does defers this
                        // message (it is retried with backoff) and nothing else.
@@ -106,7 +132,8 @@ void Scheduler::scan_lane(LaneState& l) {
                        core::log(events::kAttemptFailed,
                                  {{"msg", m.id}, {"dest", destination}, {"attempt", m.attempts}, {"error", r.error}});
                      }
-                     finish(destination, m, r);
+                     finish(destination, m, r,
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
                    });
   }
 }
@@ -115,9 +142,10 @@ asio::awaitable<AttemptResult> Scheduler::attempt(std::shared_ptr<Transport> t, 
   co_return co_await t->deliver(c.message, c.body);
 }
 
-void Scheduler::finish(const std::string& destination, const store::StoredMessage& m, const AttemptResult& r) {
+void Scheduler::finish(const std::string& destination, const store::StoredMessage& m, const AttemptResult& r,
+                       double seconds) {
   try {
-    settle(m, r);
+    settle(m, r, seconds);
   } catch (...) {
     // The message stays delivering until the next start-up's recovery; the
     // lane goes on.
@@ -131,7 +159,7 @@ void Scheduler::finish(const std::string& destination, const store::StoredMessag
   }
 }
 
-void Scheduler::settle(const store::StoredMessage& m, const AttemptResult& r) {
+void Scheduler::settle(const store::StoredMessage& m, const AttemptResult& r, double seconds) {
   const std::string& dest = m.destination;
   core::Result<void> done;
   switch (r.kind) {
@@ -140,6 +168,7 @@ void Scheduler::settle(const store::StoredMessage& m, const AttemptResult& r) {
       auto to = r.kind == AttemptResult::acknowledged ? store::State::acknowledged : store::State::delivered;
       done = store_.settle(m.id, to, "", "");
       attempts_metric("delivered").inc();
+      observe_attempt(m, "delivered", seconds);
       core::log(events::kDelivered, {{"msg", m.id}, {"dest", dest}, {"attempt", m.attempts}});
       break;
     }
@@ -153,11 +182,13 @@ void Scheduler::settle(const store::StoredMessage& m, const AttemptResult& r) {
       if (next.state == store::State::dead) {
         done = store_.settle(m.id, store::State::dead, "", next.reason);
         attempts_metric("dead").inc();
+        observe_attempt(m, "dead", seconds);
         core::log(events::kDead, {{"msg", m.id}, {"dest", dest}, {"attempt", m.attempts}, {"reason", next.reason}});
       } else {
         auto at = core::utc_text(next.at);
         done = store_.settle(m.id, store::State::deferred, at, r.error);
         attempts_metric("deferred").inc();
+        observe_attempt(m, "deferred", seconds);
         core::log(events::kDeferred,
                   {{"msg", m.id}, {"dest", dest}, {"attempt", m.attempts}, {"next", at}, {"error", r.error}});
       }

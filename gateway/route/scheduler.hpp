@@ -104,8 +104,10 @@ class Scheduler {
   void scan_lane(LaneState& l);
   boost::asio::awaitable<AttemptResult> attempt(std::shared_ptr<Transport> t, store::Claimed c);
   // An attempt's end (its co_spawn completion): settle, free the slot, refill.
-  void finish(const std::string& destination, const store::StoredMessage& m, const AttemptResult& r);
-  void settle(const store::StoredMessage& m, const AttemptResult& r);
+  // `seconds`: how long the attempt took (sluis_delivery_attempt_duration_seconds).
+  void finish(const std::string& destination, const store::StoredMessage& m, const AttemptResult& r,
+              double seconds);
+  void settle(const store::StoredMessage& m, const AttemptResult& r, double seconds);
   void arm();
 
   boost::asio::any_io_executor ex_;

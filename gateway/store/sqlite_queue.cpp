@@ -285,6 +285,32 @@ core::Result<std::vector<DestinationCount>> count_by_destination(sqlite3* db) {
   return out;
 }
 
+core::Result<QueueGauges> queue_gauges(sqlite3* db) {
+  QueueGauges out;
+  // By messages_state: only the rows not at an end state are read, however
+  // long the history of acknowledged and rejected messages is.
+  {
+    Stmt s(db,
+           "SELECT COALESCE(destination, ''), state, count(*) FROM messages WHERE state IN "
+           "('received','queued','delivering','delivered','deferred','held','dead') GROUP BY destination, state");
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+      out.backlog.push_back({s.text(0), parse_state(s.text(1)).value_or(State::received), s.i64(2)});
+    if (rc != SQLITE_DONE) return db_error(db, "queue_gauges");
+  }
+  {
+    // The mailbox as MailboxStore::mailbox shows it unacknowledged.
+    Stmt s(db,
+           "SELECT receiver_partner, min(received_at) FROM messages WHERE state IN "
+           "('queued','delivering','delivered','deferred') AND shadow = 0 AND receiver_partner IS NOT NULL AND "
+           "COALESCE(delivery, 'mailbox') = 'mailbox' GROUP BY receiver_partner");
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) out.oldest_unacknowledged.push_back({s.text(0), s.text(1)});
+    if (rc != SQLITE_DONE) return db_error(db, "queue_gauges");
+  }
+  return out;
+}
+
 core::Result<std::vector<StoredMessage>> queue_list(sqlite3* db, const RowReader& rows,
                                                     const QueueQuery& q) {
   std::vector<Bind> binds;

@@ -28,6 +28,7 @@ struct RowReader {
 // open; idempotent.
 
 core::Result<std::vector<DestinationCount>> count_by_destination(sqlite3* db);
+core::Result<QueueGauges> queue_gauges(sqlite3* db);
 core::Result<std::vector<StoredMessage>> queue_list(sqlite3* db, const RowReader& rows,
                                                     const QueueQuery& q);
 core::Result<std::vector<AuditEntry>> history(sqlite3* db, const std::string& message_id,

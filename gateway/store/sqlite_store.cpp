@@ -569,6 +569,11 @@ class SqliteStore final : public Store {
 
   std::size_t pending() const override { return writer_.pending(); }
 
+  core::Result<QueueGauges> queue_gauges() override {
+    std::lock_guard lock(rmu_);
+    return sqlite::queue_gauges(r_);
+  }
+
   void close() override { writer_.close(); }
 
  private:

@@ -1,5 +1,6 @@
 #include "gateway/store/sqlite_writer.hpp"
 
+#include <chrono>
 #include <filesystem>
 
 #include "gateway/core/metrics.hpp"
@@ -7,8 +8,23 @@
 
 namespace sluis::store::sqlite {
 
+namespace {
+
+// How long a durable write transaction takes, BEGIN to COMMIT returned (the
+// fsync included): what every commit of its batch waited for.
+core::Histogram& commit_seconds() {
+  static auto& h = core::histogram("sluis_store_commit_duration_seconds",
+                                   "Duration of the store writer's durable transactions, BEGIN to COMMIT "
+                                   "returned (fsync included), seconds.");
+  return h;
+}
+
+}  // namespace
+
 Writer::Writer(sqlite3* db, std::string path, int max_batch)
-    : w_(db), path_(std::move(path)), max_batch_(max_batch), thread_([this] { writer_loop(); }) {}
+    : w_(db), path_(std::move(path)), max_batch_(max_batch), thread_([this] { writer_loop(); }) {
+  commit_seconds();  // the series is there from start, at zero
+}
 
 Writer::~Writer() {
   close();
@@ -82,6 +98,7 @@ void Writer::writer_loop() {
 // an idempotent replay).
 void Writer::run_batch(std::vector<Job>& batch) {
   std::vector<core::Result<void>> results(batch.size());
+  const auto began = std::chrono::steady_clock::now();
   if (!sqlite3_get_autocommit(w_)) run(w_, "ROLLBACK");
   auto begun = run(w_, "BEGIN IMMEDIATE");
   if (!begun) {
@@ -124,6 +141,7 @@ void Writer::run_batch(std::vector<Job>& batch) {
   static auto& jobs =
       core::counter("sluis_store_transaction_jobs_total",
                     "Jobs (message commits and other writes) those transactions carried.");
+  commit_seconds().observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
   batches.inc();
   jobs.inc(static_cast<std::int64_t>(batch.size()));
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));

@@ -272,6 +272,19 @@ struct DestinationCount {
   std::int64_t count = 0;
 };
 
+// What the metrics show of the queue (docs/metrics.md): the messages not at
+// an end state (every state but acknowledged and rejected) by destination and
+// state, and per partner the receipt time of the oldest message in its
+// mailbox it has not acknowledged.
+struct QueueGauges {
+  std::vector<DestinationCount> backlog;
+  struct Oldest {
+    std::string partner;
+    std::string received_at;  // UTC, ISO 8601
+  };
+  std::vector<Oldest> oldest_unacknowledged;
+};
+
 // The operator's actions on queued messages:
 //   hold     queued | deferred -> held (hold_reason operator)
 //   release  held -> queued, for operator and receiver_not_live holds only
@@ -527,6 +540,9 @@ class Housekeeping : public virtual Retention {
   virtual void probe(Done<void> done) = 0;
   // Stops the writer after the queued commits are done.
   virtual void close() = 0;
+  // The queue's gauges (QueueGauges): a read, on the caller's thread (the
+  // App's read pool, on a timer); reads the backlog's rows only.
+  virtual core::Result<QueueGauges> queue_gauges() = 0;
 };
 
 // Every role in one object: what open_sqlite returns and App owns (and the

@@ -25,11 +25,15 @@ SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 # tests/integration/tls_resume_test.py runs as a partner's back office would
 # (java's source launcher needs the compiler, so a JDK; default-jdk-headless is
 # OpenJDK 17 on Debian 12 and 21 on Debian 13), lintian for
-# tests/system/package_test.sh, and Chromium, whose headless mode renders the
-# operator's status page in tests/integration/status_page_test.cpp.
+# tests/system/package_test.sh, prometheus for its promtool, which
+# tests/integration/contrib_test.py runs on the alert rules and the Grafana
+# dashboard in contrib/ (the test fails without it), and Chromium, whose
+# headless mode renders the operator's status page in
+# tests/integration/status_page_test.cpp.
 SLUIS_TEST_PACKAGES=(
   default-jdk-headless
   lintian
+  prometheus
   chromium
 )
 

@@ -73,12 +73,17 @@ def code_block(block, lang):
 class Daemon:
     """sluisd from the build tree, in a scratch copy of the repository root's layout."""
 
-    def __init__(self):
+    def __init__(self, prepare=None):
+        """`prepare(dir)`, when given, runs once the state dir is made, before sluisd starts
+        (contrib_test.py: a config of its own in dir/config)."""
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="sluis-walkthrough-"))
         for name in ("config", "schemas", "examples"):
-            (self.dir / name).symlink_to(SRC / name, target_is_directory=True)
+            if name != "config" or prepare is None:
+                (self.dir / name).symlink_to(SRC / name, target_is_directory=True)
         subprocess.run(["bash", "-c", '. "$1/scripts/lib/dev-pki.sh" && sluis_dev_state var', "_", str(SRC)],
                        cwd=self.dir, check=True)
+        if prepare is not None:
+            prepare(self.dir)
         self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.notify.bind(str(self.dir / "notify.sock"))
         env = dict(os.environ)

@@ -169,6 +169,13 @@ if grep -q '^VERSION_ID="12"' /etc/os-release 2>/dev/null && sluis_boost_install
   expect_pick "this Debian 12" libboost1.81-dev
 fi
 
+# The test packages include what the tests call by name: promtool (Debian
+# prometheus) for tests/integration/contrib_test.py, which fails without it.
+case " ${SLUIS_TEST_PACKAGES[*]} " in
+  *" prometheus "*) ;;
+  *) fail "SLUIS_TEST_PACKAGES lacks prometheus (promtool for contrib_test)" ;;
+esac
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1
