@@ -567,3 +567,21 @@ BOOST_AUTO_TEST_CASE(config_get_shows_what_was_read_in_the_tables_order) {
   want.emplace_back("tls");
   BOOST_TEST(order == want, boost::test_tools::per_element());
 }
+
+BOOST_AUTO_TEST_CASE(a_monitoring_partner_has_no_codes_and_receives_nothing) {
+  const std::string cert = "[[partners.certificates]]\nspki_sha256 = \"" + std::string(64, 'b') + "\"\n";
+  Config c = parse_config("[https]\nenabled = false\n[[partners]]\nid = \"prometheus\"\nrole = \"monitoring\"\n"
+                          "codes = []\n" + cert,
+                          "t.toml");
+  BOOST_REQUIRE(c.partners.size() == 1u);
+  BOOST_CHECK(c.partners[0].role == PartnerRole::monitoring);
+  BOOST_TEST(to_string(c.partners[0].role) == "monitoring");
+  // Codes are refused; a destination or a mailbox route to it is an error.
+  auto errs = errors_of("[https]\nenabled = false\n"
+                        "[[partners]]\nid = \"prometheus\"\nrole = \"monitoring\"\ncodes = [\"0935\"]\n" + cert +
+                        "[[destinations]]\nid = \"d\"\nkind = \"drop\"\npartner = \"prometheus\"\ndirectory = \"/tmp/d\"\n"
+                        "[[routes]]\nlaw = \"ijw\"\nreceivers = [\"0935\"]\ndestination = \"mailbox:prometheus\"\n");
+  BOOST_TEST(contains(errs, "partners[0].codes: a partner with role \"monitoring\" acts for no code"));
+  BOOST_TEST(contains(errs, "destination \"d\": partner \"prometheus\" has role monitoring and receives no messages"));
+  BOOST_TEST(contains(errs, "route to \"mailbox:prometheus\": no such destination"));
+}
