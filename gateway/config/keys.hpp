@@ -287,7 +287,7 @@ inline constexpr Key kPartners[] = {
     {.name = "codes",
      .type = KeyType::strings,
      .help = "CBS codes (4 digits) and/or AGB codes (8 digits) it may act for; a code belongs to "
-             "one partner only. Required, except for role \"monitoring\" (which has none).",
+             "one partner only; empty (codes = []) for role \"monitoring\", which acts for none.",
      .required = true},
     {.name = "mode",
      .type = KeyType::choice,

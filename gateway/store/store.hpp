@@ -20,7 +20,8 @@
 //                  queue_list, history, queue_action, orphans, overdue, get,
 //                  body, audit and audit_log; and Retention for `prune`.
 //   Housekeeping   App, which owns the Store: probe (watchdog), pending
-//                  (backpressure), close, backup; and Retention.
+//                  (backpressure), close, backup, queue_gauges (the metrics'
+//                  queue gauges, app/store_gauges.hpp); and Retention.
 //   Retention      prune_bodies alone: store::prune_retention (retention.hpp)
 //                  takes it; a virtual base of the three roles above it, so
 //                  the delivery timer and the admin command share one pruner.

@@ -219,6 +219,12 @@ BOOST_AUTO_TEST_CASE(a_receiver_answering_500_is_retried_with_backoff_until_it_r
   BOOST_REQUIRE(reaches(id, "acknowledged"));
   auto r = rx->received();
   BOOST_TEST(std::count(r.begin(), r.end(), id) == 1);
+  // Each attempt is timed by kind and result (sluis_delivery_attempt_duration_seconds).
+  BOOST_TEST(until([&] {
+    return g->metric("sluis_delivery_attempt_duration_seconds_count{kind=\"push\",result=\"deferred\"}") >= 3 &&
+           g->metric("sluis_delivery_attempt_duration_seconds_count{kind=\"push\",result=\"delivered\"}") >= 1;
+  }));
+  BOOST_TEST(g->metric("sluis_delivery_attempt_duration_seconds_count{kind=\"drop\",result=\"dead\"}") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_permanent_refusal_is_dead_with_a_reason_and_can_be_requeued) {

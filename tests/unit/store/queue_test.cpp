@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
@@ -147,6 +148,46 @@ BOOST_AUTO_TEST_CASE(counts_per_destination_and_state) {
   BOOST_TEST((got[{"dest-a", State::queued}]) == 2);
   BOOST_TEST((got[{"dest-b", State::held}]) == 1);
   BOOST_TEST((got[{"", State::rejected}]) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(queue_gauges_count_the_backlog_and_the_oldest_unacknowledged) {
+  // Nothing stored: nothing counted, no partner waiting.
+  auto none = db->queue_gauges();
+  BOOST_REQUIRE(none.has_value());
+  BOOST_TEST(none->backlog.empty());
+  BOOST_TEST(none->oldest_unacknowledged.empty());
+  const auto before = core::utc_text(std::chrono::system_clock::now() - std::chrono::seconds(1));
+  auto first = add("G-1", State::queued, "mailbox:gemeente-m");
+  add("G-2", State::queued, "mailbox:gemeente-m");
+  add("G-3", State::dead, "push-x");
+  add("G-4", State::rejected, "");
+  auto acked = add("G-5", State::queued, "mailbox:gemeente-m");
+  auto a = db->ack("gemeente-m", acked);
+  BOOST_REQUIRE(a.has_value() && *a);
+  auto g = db->queue_gauges();
+  BOOST_REQUIRE(g.has_value());
+  std::map<std::pair<std::string, State>, std::int64_t> got;
+  for (const auto& d : g->backlog) got[{d.destination, d.state}] = d.count;
+  // The end states (acknowledged, rejected) are not the queue.
+  BOOST_TEST(got.size() == 2u);
+  BOOST_TEST((got[{"mailbox:gemeente-m", State::queued}]) == 2);
+  BOOST_TEST((got[{"push-x", State::dead}]) == 1);
+  // The oldest message gemeente-m has not acknowledged: G-1's receipt.
+  BOOST_REQUIRE(g->oldest_unacknowledged.size() == 1u);
+  BOOST_TEST(g->oldest_unacknowledged[0].partner == "gemeente-m");
+  BOOST_TEST(g->oldest_unacknowledged[0].received_at == (*db->get(first))->received_at);
+  BOOST_TEST(g->oldest_unacknowledged[0].received_at >= before);
+  // Acknowledged, the first no longer counts.
+  auto b = db->ack("gemeente-m", first);
+  BOOST_REQUIRE(b.has_value() && *b);
+  auto after = db->queue_gauges();
+  BOOST_REQUIRE(after.has_value());
+  BOOST_REQUIRE(after->oldest_unacknowledged.size() == 1u);
+  BOOST_TEST(after->oldest_unacknowledged[0].received_at >= g->oldest_unacknowledged[0].received_at);
+  std::int64_t queued = 0;
+  for (const auto& d : after->backlog)
+    if (d.state == State::queued) queued += d.count;
+  BOOST_TEST(queued == 1);
 }
 
 BOOST_AUTO_TEST_CASE(hold_and_release_by_operator) {
