@@ -320,6 +320,7 @@ int App::run() {
   gauges_ = std::make_unique<StoreGauges>(ioc_, reads_.get_executor(), *store_);
   gauges_->configure(*config_);
   gauges_->start();
+  net::report_destination_certificate_expiry(config_->destinations);
   // 4. Signals and watchdog.
   signals_.add(SIGTERM);
   signals_.add(SIGINT);
@@ -548,6 +549,7 @@ admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> nex
     if (https_ && tls) https_->reload(next->https, tls, partners);
     config_ = std::move(next);
     if (gauges_) gauges_->configure(*config_);
+    net::report_destination_certificate_expiry(config_->destinations);
     delivery_->release_live(*config_);
     out.ok = true;
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});

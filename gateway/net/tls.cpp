@@ -278,17 +278,31 @@ std::optional<std::chrono::system_clock::time_point> earliest_not_after(const st
   return out;
 }
 
+namespace {
+
+void report_expiry(const std::filesystem::path& file, std::string_view kind) {
+  if (file.empty()) return;
+  auto t = earliest_not_after(file);
+  if (!t) return;
+  core::gauge("sluis_tls_certificate_expiry_seconds",
+              "When a configured certificate file's earliest notAfter passes (Unix seconds), by file and kind "
+              "(server, ca, partner_ca, push_ca, client).",
+              "file=\"" + metric_label(file) + "\",kind=\"" + std::string(kind) + "\"")
+      .set(std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
+}
+
+}  // namespace
+
+void report_destination_certificate_expiry(const std::vector<config::DestinationConfig>& destinations) {
+  for (const auto& d : destinations) {
+    if (d.kind != config::DestinationKind::push) continue;
+    report_expiry(d.ca, "push_ca");
+    report_expiry(d.client_cert, "client");
+  }
+}
+
 void report_certificate_expiry(const config::TlsConfig& cfg, const std::vector<config::Partner>& partners) {
-  auto report = [](const std::filesystem::path& file, std::string_view kind) {
-    if (file.empty()) return;
-    auto t = earliest_not_after(file);
-    if (!t) return;
-    core::gauge("sluis_tls_certificate_expiry_seconds",
-                "When a configured certificate file's earliest notAfter passes (Unix seconds), by file and kind "
-                "(server, ca, partner_ca).",
-                "file=\"" + metric_label(file) + "\",kind=\"" + std::string(kind) + "\"")
-        .set(std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count());
-  };
+  auto report = report_expiry;
   report(cfg.cert, "server");
   for (const auto& ca : cfg.ca) report(ca, "ca");
   for (const auto& p : partners)

@@ -114,5 +114,8 @@ std::optional<std::chrono::system_clock::time_point> earliest_not_after(const st
 // "server"), its CA bundles ("ca") and the partners' issuer_ca files
 // ("partner_ca"). An unreadable file is left out (check-config names it).
 void report_certificate_expiry(const config::TlsConfig& cfg, const std::vector<config::Partner>& partners);
+// The same for push destinations: the CA pinned for the receiver ("push_ca")
+// and sluis's own client certificate when a destination sets one ("client").
+void report_destination_certificate_expiry(const std::vector<config::DestinationConfig>& destinations);
 
 }  // namespace sluis::net

@@ -14,11 +14,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "tests/support/files.hpp"
 #include "tests/support/test_gateway.hpp"
@@ -225,6 +227,15 @@ BOOST_AUTO_TEST_CASE(a_receiver_answering_500_is_retried_with_backoff_until_it_r
            g->metric("sluis_delivery_attempt_duration_seconds_count{kind=\"push\",result=\"delivered\"}") >= 1;
   }));
   BOOST_TEST(g->metric("sluis_delivery_attempt_duration_seconds_count{kind=\"drop\",result=\"dead\"}") == 0);
+  // The push destinations' pinned CAs and sluis's client certificate: their expiry, in the future.
+  const long now = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  for (const auto& [file, kind] : {std::pair<std::string, std::string>{"other-ca.pem", "push_ca"},
+                                   {"ca.pem", "push_ca"},
+                                   {"stranger.pem", "client"}})
+    BOOST_TEST(g->metric("sluis_tls_certificate_expiry_seconds{file=\"" + g->pki(file) + "\",kind=\"" + kind +
+                         "\"}") > now,
+               file);
 }
 
 BOOST_AUTO_TEST_CASE(a_permanent_refusal_is_dead_with_a_reason_and_can_be_requeued) {
