@@ -183,7 +183,9 @@ class ContribTest(unittest.TestCase):
                 page = r.read().decode()
         finally:
             code = daemon.stop()
-        self.assertEqual(code, 0, daemon.log_text())
+        log = daemon.log_text()
+        shutil.rmtree(daemon.dir, ignore_errors=True)
+        self.assertEqual(code, 0, log)
         exposed = exposed_names(page)
         missing = {n: where for n, where in used.items() if n not in exposed and n not in PROMETHEUS_NAMES}
         self.assertEqual(missing, {}, "named in contrib/ but not exposed by a running sluisd")
