@@ -24,6 +24,7 @@
 #include "gateway/steering/status_page.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
+#include "gateway/admin/watch_commands.hpp"
 #include "gateway/app/events.hpp"
 #include "gateway/app/import_command.hpp"
 #include "gateway/app/table_routing.hpp"
@@ -202,6 +203,7 @@ int App::run() {
   admin::add_store_commands(registry_, *store_, config_->state_dir / "backups",
                             config_->store.path.string(), [this] { delivery_->wake(); });
   admin::add_deadline_commands(registry_, *store_);
+  admin::add_watch_commands(registry_, *store_);
   admin::add_retention_commands(
       registry_, *store_, [this] { return on_io([this] { return config_->store.retention; }); });
   admin::add_reference_commands(
@@ -296,6 +298,10 @@ int App::run() {
   intake_->set_on_queued([this] { delivery_->wake(); });
   delivery_->release_live(*config_);
   delivery_->start();
+  // The watches (docs/watches.md): their own thread and timer.
+  watches_ = std::make_unique<watch::WatchService>(*store_);
+  watches_->configure(*config_, make_calendar(config_->calendar));
+  watches_->start();
   intake_->add_routes(api_);
   // The partner mailbox: delivery by pull, on the same listener.
   mailbox_ = std::make_unique<route::Mailbox>(*store_, reads_.get_executor());
@@ -359,6 +365,7 @@ int App::run() {
   // what was queued, the store closes.
   intake_->stop();
   delivery_->stop();
+  if (watches_) watches_->stop();
   reads_.join();
   store_->close();
   core::log(events::kStopped, {});
@@ -551,6 +558,7 @@ admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> nex
     if (gauges_) gauges_->configure(*config_);
     net::report_destination_certificate_expiry(config_->destinations);
     delivery_->release_live(*config_);
+    if (watches_) watches_->configure(*config_, make_calendar(config_->calendar));
     out.ok = true;
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});
   } catch (const std::exception& e) {

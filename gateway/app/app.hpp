@@ -61,6 +61,7 @@
 #include "gateway/route/table.hpp"
 #include "gateway/rules/reference.hpp"
 #include "gateway/store/store.hpp"
+#include "gateway/watch/watches.hpp"
 #include "gateway/xml/schema_set.hpp"
 
 namespace sluis::app {
@@ -142,6 +143,7 @@ class App final : public admin::DaemonControl {
   std::unique_ptr<intake::Intake> intake_;
   std::unique_ptr<route::Mailbox> mailbox_;
   std::unique_ptr<route::Delivery> delivery_;
+  std::unique_ptr<watch::WatchService> watches_;  // the watches' thread (docs/watches.md)
   std::unique_ptr<net::HttpServer> https_;
   std::unique_ptr<net::HttpServer> http_;
   // The queue gauges, read from the store on reads_ (store_gauges.hpp).

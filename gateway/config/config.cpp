@@ -241,6 +241,25 @@ void read_steering(TableReader r, SteeringConfig& s) {
   r.finish();
 }
 
+void read_watches(TableReader r, WatchesConfig& w) {
+  w.scan_interval = r.duration("scan_interval");
+  w.unread_werkdagen = static_cast<int>(r.integer("unread_werkdagen"));
+  w.queue_growth_scans = static_cast<int>(r.integer("queue_growth_scans"));
+  w.certificate_notice_days = static_cast<int>(r.integer("certificate_notice_days"));
+  w.certificate_warning_days = static_cast<int>(r.integer("certificate_warning_days"));
+  w.certificate_urgent_days = static_cast<int>(r.integer("certificate_urgent_days"));
+  w.rejection_window_days = static_cast<int>(r.integer("rejection_window_days"));
+  w.rejection_baseline_windows = static_cast<int>(r.integer("rejection_baseline_windows"));
+  w.rejection_min_count = static_cast<int>(r.integer("rejection_min_count"));
+  w.rejection_factor_percent = static_cast<int>(r.integer("rejection_factor_percent"));
+  w.closed_retention = r.duration("closed_retention");
+  if (w.certificate_warning_days > w.certificate_notice_days)
+    r.error_at("certificate_warning_days", "must not be more than certificate_notice_days");
+  if (w.certificate_urgent_days > w.certificate_warning_days)
+    r.error_at("certificate_urgent_days", "must not be more than certificate_warning_days");
+  r.finish();
+}
+
 void read_destinations(TableReader& r, const Config& cfg, std::vector<DestinationConfig>& out) {
   r.each_table("destinations", [&](TableReader& t) {
     DestinationConfig d;
@@ -403,6 +422,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_delivery(r.table("delivery"), cfg.delivery);
   read_deadlines(r.table("deadlines"), cfg.deadlines);
   read_steering(r.table("steering"), cfg.steering);
+  read_watches(r.table("watches"), cfg.watches);
   read_destinations(r, cfg, cfg.destinations);
   read_routes(r, cfg.routes);
   // Cross-references: every route's destination and every destination's partner exist.

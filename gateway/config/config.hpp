@@ -253,6 +253,21 @@ struct SteeringConfig {
 #undef SLUIS_STEERING_KEY
 };
 
+// The watches (gateway/watch, docs/watches.md): how often they scan and
+// their thresholds (werkdagen where the standard counts werkdagen).
+struct WatchesConfig {
+  Duration scan_interval = Duration(keys::number(keys::kWatches, "scan_interval"));
+  int unread_werkdagen = static_cast<int>(keys::number(keys::kWatches, "unread_werkdagen"));
+  int queue_growth_scans = static_cast<int>(keys::number(keys::kWatches, "queue_growth_scans"));
+  int certificate_notice_days = static_cast<int>(keys::number(keys::kWatches, "certificate_notice_days"));
+  int certificate_warning_days = static_cast<int>(keys::number(keys::kWatches, "certificate_warning_days"));
+  int certificate_urgent_days = static_cast<int>(keys::number(keys::kWatches, "certificate_urgent_days"));
+  int rejection_window_days = static_cast<int>(keys::number(keys::kWatches, "rejection_window_days"));
+  int rejection_baseline_windows = static_cast<int>(keys::number(keys::kWatches, "rejection_baseline_windows"));
+  int rejection_min_count = static_cast<int>(keys::number(keys::kWatches, "rejection_min_count"));
+  int rejection_factor_percent = static_cast<int>(keys::number(keys::kWatches, "rejection_factor_percent"));
+  Duration closed_retention = Duration(keys::number(keys::kWatches, "closed_retention"));
+};
 
 // Where messages for a partner go. Every partner has an implicit mailbox
 // destination (id "mailbox:<partner id>"); push and drop are configured.
@@ -303,6 +318,7 @@ struct Config {
   DeliveryConfig delivery;
   DeadlinesConfig deadlines;
   SteeringConfig steering;
+  WatchesConfig watches;
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;
   ReferenceConfig reference;

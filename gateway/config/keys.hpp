@@ -426,6 +426,96 @@ inline constexpr Key kSteering[] = {
      .help = "Red from this share of new allocations started after the waiting-time norm or still waiting past it."},
 };
 
+inline constexpr Key kWatches[] = {
+    {.name = "scan_interval",
+     .type = KeyType::duration,
+     .number = 5 * kMinute,
+     .min = kSecond,
+     .max = kDay,
+     .help = "How often the watches look for cases (docs/watches.md): gauge "
+             "sluis_watch_open_cases{watch,partner}, one WATCH_CASE_OPENED line per new case, "
+             "sluisctl watches."},
+    {.name = "unread_werkdagen",
+     .type = KeyType::integer,
+     .number = 5,
+     .min = 1,
+     .max = 60,
+     .unit = "werkdagen",
+     .help = "unread_answers: a message (a retour, 325 or any other) left in a partner's mailbox "
+             "without acknowledgement for more than this many werkdagen since it became "
+             "available."},
+    {.name = "queue_growth_scans",
+     .type = KeyType::integer,
+     .number = 3,
+     .min = 2,
+     .max = 100,
+     .unit = "scans",
+     .help = "queue_growing: a push or drop destination whose deferred count or oldest deferred "
+             "message grew at each of this many consecutive scans."},
+    {.name = "certificate_notice_days",
+     .type = KeyType::integer,
+     .number = 30,
+     .min = 1,
+     .max = 365,
+     .unit = "days",
+     .help = "certificate_expiry: a certificate (server, CA bundle, partner issuer CA, push CA "
+             "or client certificate) expiring within this many days opens a case; "
+             "certificate_warning_days and certificate_urgent_days open a new one (and log "
+             "again) as the date comes closer. crl_stale: a CRL whose next update is within "
+             "certificate_urgent_days, or past."},
+    {.name = "certificate_warning_days",
+     .type = KeyType::integer,
+     .number = 14,
+     .min = 1,
+     .max = 365,
+     .unit = "days",
+     .help = "The second stage of certificate_expiry; not more than certificate_notice_days."},
+    {.name = "certificate_urgent_days",
+     .type = KeyType::integer,
+     .number = 7,
+     .min = 0,
+     .max = 365,
+     .unit = "days",
+     .help = "The last stage of certificate_expiry; not more than certificate_warning_days."},
+    {.name = "rejection_window_days",
+     .type = KeyType::integer,
+     .number = 7,
+     .min = 1,
+     .max = 90,
+     .unit = "days",
+     .help = "rejection_burst: the window (the last this many days, today included) whose "
+             "rejections are compared with the partner's normal: the same windows before it."},
+    {.name = "rejection_baseline_windows",
+     .type = KeyType::integer,
+     .number = 4,
+     .min = 1,
+     .max = 52,
+     .unit = "windows",
+     .help = "rejection_burst: how many windows before the last make the partner's normal (its "
+             "rejected share of all it sent in them)."},
+    {.name = "rejection_min_count",
+     .type = KeyType::integer,
+     .number = 10,
+     .min = 1,
+     .max = 1000000,
+     .unit = "messages",
+     .help = "rejection_burst: fewer rejections than this in the window are never a burst."},
+    {.name = "rejection_factor_percent",
+     .type = KeyType::integer,
+     .number = 200,
+     .min = 100,
+     .max = 100000,
+     .unit = "percent",
+     .help = "rejection_burst: the window's rejected share must exceed the normal share by this "
+             "factor (200 = twice); with no rejections in the normal, any share over it counts."},
+    {.name = "closed_retention",
+     .type = KeyType::duration,
+     .number = 62 * kDay,
+     .min = kDay,
+     .max = 3650 * kDay,
+     .help = "Closed cases are kept this long (sluisctl watches --closed), then forgotten."},
+};
+
 inline constexpr Key kDelivery[] = {
     {.name = "min_backoff",
      .type = KeyType::duration,
@@ -758,6 +848,11 @@ inline constexpr Section kSections[] = {
      "The steering report (sluisctl report): the waiting-time norm and the traffic lights' "
      "thresholds; a row is orange or red with its reason, green otherwise.",
      kSteering},
+    {"watches", false,
+     "Watches (docs/watches.md): cases an operator should act on before a partner notices, each "
+     "logged once (WATCH_CASE_OPENED), counted in sluis_watch_open_cases and listed by `sluisctl "
+     "watches` with what to do.",
+     kWatches},
     {"delivery", false, "Retries of push and drop deliveries.", kDelivery},
     {"destinations", true,
      "Destinations besides the partners' own mailboxes (\"mailbox:<partner id>\", which every "

@@ -6,6 +6,7 @@
 #include "gateway/store/sqlite_obligations.hpp"
 #include "gateway/store/sqlite_retention.hpp"
 #include "gateway/store/sqlite_util.hpp"
+#include "gateway/store/sqlite_watches.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::store::sqlite {
@@ -160,7 +161,8 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
   const char* const kMigrations[] = {kSchemaV1,          kLedgerSchema,     kOrphanSchema,
                                      kRoutingSchema,     kObligationSchema, kRetentionSchema,
                                      kLedgerDebitSchema, kBodySchema,       kMetaSchema,
-                                     kLedgerImportSchema, kLedgerTariffSchema, kLedgerCeilingSchema};
+                                     kLedgerImportSchema, kLedgerTariffSchema, kLedgerCeilingSchema,
+                                     kWatchSchema};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

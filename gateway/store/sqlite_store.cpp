@@ -21,6 +21,7 @@
 #include "gateway/store/sqlite_backup.hpp"
 #include "gateway/store/sqlite_schema.hpp"
 #include "gateway/store/sqlite_util.hpp"
+#include "gateway/store/sqlite_watches.hpp"
 #include "gateway/store/sqlite_writer.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/store/wal_vfs.hpp"
@@ -364,6 +365,38 @@ class SqliteStore final : public Store {
   void mark_overdue_logged(std::vector<std::int64_t> ids, Done<void> done) override {
     writer_.enqueue([ids = std::move(ids)](
                         sqlite3* db) { return sqlite::mark_overdue_logged(db, ids, now_utc()); },
+                    std::move(done));
+  }
+
+  // ---- the watches: SQL in sqlite_watches.cpp ----
+  core::Result<std::vector<UnreadMessage>> unread_mailbox(int limit) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::unread_mailbox(r_, limit);
+  }
+  core::Result<std::vector<DestinationBacklog>> backlog() override {
+    std::lock_guard lock(rmu_);
+    return sqlite::backlog(r_);
+  }
+  core::Result<std::vector<SubmissionDay>> submissions(const std::string& from_day) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::submissions(r_, from_day);
+  }
+  core::Result<std::vector<WatchCase>> watch_cases(const WatchFilter& f) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::watch_cases(r_, f);
+  }
+  void watch_sync(std::string kind, std::vector<WatchFinding> found, bool complete, std::string now,
+                  std::string forget_before, Done<WatchSync> done) override {
+    auto out = std::make_shared<WatchSync>();
+    writer_.write<WatchSync>(out, std::move(done),
+                             [out, kind = std::move(kind), found = std::move(found), complete, now = std::move(now),
+                              forget_before = std::move(forget_before)](sqlite3* db) {
+                               return sqlite::watch_sync(db, kind, found, complete, now, forget_before, *out);
+                             });
+  }
+  void watch_mark_logged(std::vector<std::int64_t> ids, std::string now, Done<void> done) override {
+    writer_.enqueue([ids = std::move(ids), now = std::move(now)](
+                        sqlite3* db) { return sqlite::watch_mark_logged(db, ids, now); },
                     std::move(done));
   }
 

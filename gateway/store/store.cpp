@@ -77,6 +77,17 @@ core::Result<void> MessageLog::ledger_batch(LedgerWork work, bool keep, const st
       [&](Done<void> d) { ledger_batch(std::move(work), keep, actor, uid, detail, std::move(d)); });
 }
 
+core::Result<WatchSync> WatchStore::watch_sync(const std::string& kind, const std::vector<WatchFinding>& found,
+                                               bool complete, const std::string& now,
+                                               const std::string& forget_before) {
+  return wait<WatchSync>(
+      [&](Done<WatchSync> d) { watch_sync(kind, found, complete, now, forget_before, std::move(d)); });
+}
+
+core::Result<void> WatchStore::watch_mark_logged(const std::vector<std::int64_t>& ids, const std::string& now) {
+  return wait<void>([&](Done<void> d) { watch_mark_logged(ids, now, std::move(d)); });
+}
+
 core::Result<PruneResult> Retention::prune_bodies(const PruneRequest& r) {
   return wait<PruneResult>([&](Done<PruneResult> d) { prune_bodies(r, std::move(d)); });
 }

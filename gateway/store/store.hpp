@@ -22,6 +22,8 @@
 //   Housekeeping   App, which owns the Store: probe (watchdog), pending
 //                  (backpressure), close, backup, queue_gauges (the metrics'
 //                  queue gauges, app/store_gauges.hpp); and Retention.
+//   WatchStore     watch::Watches (the watch thread) and admin's `watches`:
+//                  the detectors' facts and the watch_case table.
 //   Retention      prune_bodies alone: store::prune_retention (retention.hpp)
 //                  takes it; a virtual base of the three roles above it, so
 //                  the delivery timer and the admin command share one pruner.
@@ -342,6 +344,76 @@ struct PruneResult {
   bool more = false;        // more bodies qualify than `limit` allowed
 };
 
+// ---- watches (watch/, docs/watches.md) ----
+
+// A message in a partner's mailbox not acknowledged (Store::unread_mailbox):
+// routed to the mailbox, not shadow, in state queued, delivering, delivered or
+// deferred. No personal data.
+struct UnreadMessage {
+  std::string id;
+  standard::Law law = standard::Law::iwmo;
+  int type = 0;
+  std::string sender_partner;    // who sent it (sluis itself for a composed retour: the heenbericht's receiver)
+  std::string receiver_partner;  // whose mailbox it is in
+  State state = State::queued;   // queued: never fetched; delivered: fetched, not acknowledged
+  // When it became available in the mailbox: its receipt (received_at, UTC).
+  // XXX(#24): a message held and released later counts from its receipt.
+  std::string available_at;
+};
+
+// Deferred and dead messages of one push or drop destination (Store::backlog).
+struct DestinationBacklog {
+  std::string destination;
+  std::string partner;                 // its receiver_partner (of the oldest)
+  std::int64_t deferred = 0;
+  std::string oldest_deferred_at;      // received_at of the oldest deferred message (UTC); empty: none
+  std::int64_t dead = 0;
+  std::string oldest_dead_id;          // the oldest dead message; empty: none
+};
+
+// One partner's messages per UTC day of receipt (Store::submissions): how many
+// it sent and how many of those sluis rejected.
+struct SubmissionDay {
+  std::string partner;  // sender_partner
+  std::string day;      // YYYY-MM-DD of received_at (UTC)
+  std::int64_t total = 0;
+  std::int64_t rejected = 0;
+};
+
+// What a detector found this scan: one case. No BSN, no name: the key is a
+// message id, destination, certificate name or hashed key.
+struct WatchFinding {
+  std::string case_key;  // unique within the kind while the case is open
+  std::string partner;   // the partner concerned; "" for sluis itself
+  std::string subject;   // what the case is about (a message id, a destination, a file name)
+  std::string detail;    // key=value facts for the operator (updated each scan)
+};
+
+// A case of a watch (the watch_case table): opened when a detector first
+// found it, logged once (logged_at), closed when a scan no longer finds it.
+struct WatchCase {
+  std::int64_t id = 0;
+  std::string kind;  // watch::Kind's name (unread_answer, queue_growing ...)
+  std::string case_key, partner, subject, detail;
+  std::string opened_at;  // UTC
+  std::string logged_at;  // UTC; empty: the log event is not written yet
+  std::string closed_at;  // UTC; empty: open
+};
+
+struct WatchFilter {
+  std::string kind;     // empty: every kind
+  std::string partner;  // empty: every partner
+  bool include_closed = false;
+  int limit = 1000;
+};
+
+// The outcome of one detector's scan (Store::watch_sync).
+struct WatchSync {
+  std::vector<WatchCase> open;  // every open case of the kind after the sync, by id
+  std::int64_t opened = 0;
+  std::int64_t closed = 0;
+};
+
 // ---- the roles (see the header comment) ----
 
 // The retention pruner's one call, shared by the roles that run or may run
@@ -523,6 +595,35 @@ class OperatorQueue : public virtual Retention {
   virtual core::Result<SteeringFacts> steering_facts(const SteeringQuery& q) = 0;
 };
 
+// The watches (watch/): the facts their detectors read and the cases they
+// keep. The watch thread uses the blocking wrappers; admin reads watch_cases.
+class WatchStore {
+ public:
+  virtual ~WatchStore() = default;
+  // Unacknowledged messages in partners' mailboxes, oldest first, at most `limit`.
+  virtual core::Result<std::vector<UnreadMessage>> unread_mailbox(int limit) = 0;
+  // Destinations with deferred or dead messages.
+  virtual core::Result<std::vector<DestinationBacklog>> backlog() = 0;
+  // Per sender partner and UTC day from `from_day` (YYYY-MM-DD) on: messages
+  // received and rejected (state rejected; shadow messages not counted).
+  virtual core::Result<std::vector<SubmissionDay>> submissions(const std::string& from_day) = 0;
+  // Cases as the filter selects, open first, then by id.
+  virtual core::Result<std::vector<WatchCase>> watch_cases(const WatchFilter& f) = 0;
+  // One transaction for one detector's scan of `kind`: a finding with no open
+  // case of its key opens one (opened_at = now); an open case's detail and
+  // partner follow its finding; when `complete` (the detector saw
+  // everything), an open case no finding names is closed (closed_at = now).
+  // Closed cases closed before `forget_before` (UTC text) are deleted.
+  virtual void watch_sync(std::string kind, std::vector<WatchFinding> found, bool complete, std::string now,
+                          std::string forget_before, Done<WatchSync> done) = 0;
+  core::Result<WatchSync> watch_sync(const std::string& kind, const std::vector<WatchFinding>& found,
+                                     bool complete, const std::string& now,
+                                     const std::string& forget_before);  // blocking
+  // Notes that the log event of these cases was written (logged_at = now).
+  virtual void watch_mark_logged(std::vector<std::int64_t> ids, std::string now, Done<void> done) = 0;
+  core::Result<void> watch_mark_logged(const std::vector<std::int64_t>& ids, const std::string& now);  // blocking
+};
+
 // The store's own upkeep: what App (the composition root, which owns the
 // Store) calls for the watchdog, backpressure and shutdown, and backup.
 class Housekeeping : public virtual Retention {
@@ -554,7 +655,8 @@ class Store : public MessageLog,
               public MailboxStore,
               public DeliveryQueue,
               public OperatorQueue,
-              public Housekeeping {
+              public Housekeeping,
+              public WatchStore {
  public:
   using DeliveryQueue::overdue;
   using MessageLog::body;
@@ -592,6 +694,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 }  // namespace sluis::store

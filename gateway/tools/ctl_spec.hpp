@@ -113,6 +113,12 @@ inline constexpr Option kReport[] = {
     {"to", OptKind::value, "DAY", "the last Dutch day (default today; at most 366 days in all)", ""},
     {"gemeente", OptKind::value, "CODE", "only the traffic of this municipality (CBS code)", ""},
     {"partner", OptKind::value, "ID", "only the rows of this partner's codes", ""}};
+inline constexpr Option kWatches[] = {
+    {"partner", OptKind::value, "ID", "only cases of this partner (sluis: sluis's own, e.g. its certificate)", ""},
+    {"kind", OptKind::value, "K", "only cases of this kind",
+     "unread_answer queue_growing queue_dead certificate_expiry crl_stale rejection_burst"},
+    {"closed", OptKind::yesno, "", "closed cases too (kept watches.closed_retention)", ""},
+    {"limit", OptKind::value, "N", "at most N cases (default 1000, at most 10000)", ""}};
 inline constexpr Option kContractShow[] = {
     {"partner", OptKind::value, "ID", "the partner (required): a provider's products, or a gemeente's contracts", ""},
     {"as-of", OptKind::value, "DAY", "the Dutch day (YYYY-MM-DD, default today)", ""}};
@@ -234,6 +240,12 @@ inline constexpr Command kCommands[] = {
      .options = kReport,
      .table = true,
      .whole_days = true},
+    {.name = "watches",
+     .synopsis = "[--partner ID] [--kind K] [--closed]",
+     .help = "open cases of the watches (unread answers, queues, certificates, rejection bursts) with what to do "
+             "about each (docs/watches.md)",
+     .options = kWatches,
+     .table = true},
     {.name = "reference-get", .help = "the loaded reference lists and contracts: files and sizes"},
     {.name = "reference-reload",
      .help = "re-read the reference lists and the contracts; on any error the loaded ones stay"},

@@ -611,6 +611,35 @@ std::optional<View> overdue_view(const boost::json::object& args) {
   return v;
 }
 
+// watches: one row per case, then what each kind means and what to do (NL, EN) once per kind.
+std::optional<View> watches_view(const boost::json::object& args) {
+  View v;
+  Table t{{"ID", "KIND", "PARTNER", "SUBJECT", "OPENED", "CLOSED", "DETAIL"}, {}};
+  v.csv.header = {"id", "kind", "watch", "partner", "subject", "detail", "opened_at", "logged_at", "closed_at"};
+  std::vector<std::pair<std::string, std::string>> advice;  // kind -> text, in first-seen order
+  for (const auto& e : array_of(args, "cases")) {
+    const auto& o = object_of(e);
+    const std::string closed = text(o, "closed_at");
+    t.rows.push_back({text(o, "id"), text(o, "kind"), text(o, "partner"), text(o, "subject"),
+                      dutch_time(text(o, "opened_at")), closed.empty() ? "-" : dutch_time(closed), text(o, "detail")});
+    std::vector<std::string> row;
+    for (const auto& h : v.csv.header) row.push_back(text(o, h));
+    v.csv.rows.push_back(std::move(row));
+    const std::string kind = text(o, "kind");
+    if (std::none_of(advice.begin(), advice.end(), [&](const auto& a) { return a.first == kind; }) &&
+        !text(o, "action_nl").empty())
+      advice.emplace_back(kind, "  " + kind + ":\n    NL: " + text(o, "meaning_nl") + " " + text(o, "action_nl") +
+                                    "\n    EN: " + text(o, "meaning_en") + " " + text(o, "action_en"));
+  }
+  v.totals = "-- " + plural(t.rows.size(), "case", "cases");
+  if (!advice.empty()) {
+    v.totals += "\n\nWhat to do / Wat te doen:";
+    for (const auto& [_, a] : advice) v.totals += "\n" + a;
+  }
+  v.tables = {t};
+  return v;
+}
+
 // Eurocent as euros for people: 6150 -> "61.50".
 std::string euros(const std::string& cents) {
   const long long c = std::atoll(cents.c_str());
@@ -886,6 +915,7 @@ std::optional<View> view_of(std::string_view command, const boost::json::object&
   if (command == "queue-summary") return queue_summary_view(args);
   if (command == "orphan-list") return orphan_list_view(args);
   if (command == "overdue") return overdue_view(args);
+  if (command == "watches") return watches_view(args);
   if (command == "contract-show") return contract_show_view(args);
   if (command == "degressive-status") return degressive_status_view(args);
   if (command == "contract-preview") return contract_preview_view(args);

@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(admin_commands_need_an_admin_peer) {
     if (kind.as_string() == "open") open.insert(std::string(name));
   BOOST_TEST((open == std::set<std::string>{"list-commands", "queue-summary", "reference-get", "status-get"}));
   for (const char* reads : {"message-show", "queue-list", "orphan-list", "overdue", "config-get", "config-test",
-                            "contract-show", "contract-preview", "degressive-status", "report"})
+                            "contract-show", "contract-preview", "degressive-status", "report", "watches"})
     BOOST_TEST(access.at(reads).as_string() == "admin", reads);
   for (const char* changes :
        {"backup", "config-reload", "shutdown", "message-delete", "prune", "reference-reload", "ledger-import"})
@@ -230,6 +230,30 @@ BOOST_AUTO_TEST_CASE(admin_shutdown_command_stops_the_daemon) {
   BOOST_REQUIRE(code.has_value());
   BOOST_TEST(*code == 0);
   BOOST_TEST(d.log().find("uid=" + std::to_string(::getuid())) != std::string::npos);
+}
+
+// The watches run from the start: `sluisctl watches` answers (nothing open on
+// a fresh store: result 3, exit 0, as a table too) and refuses an unknown
+// kind; the start-up scan fails nothing.
+BOOST_AUTO_TEST_CASE(the_watches_answer_from_the_start) {
+  ScratchDir dir("watches");
+  dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  auto cfg = dir.write("sluisd.toml", config_text("info"));
+  DaemonProcess d(dir.path(), {"--config", cfg.string()});
+  BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), "no READY=1; log:\n" << d.log());
+  auto js = sluisctl(dir.path(), {"--json", "watches"});
+  BOOST_TEST(js.exit_code == 0, js.output);
+  auto answer = boost::json::parse(js.output).as_object();
+  BOOST_TEST(answer.at("result").as_int64() == 3);
+  BOOST_TEST(answer.at("arguments").at("cases").as_array().empty());
+  auto table = sluisctl(dir.path(), {"watches", "--partner", "gemeente-m", "--closed"});
+  BOOST_TEST(table.exit_code == 0, table.output);
+  auto bad = sluisctl(dir.path(), {"watches", "--kind", "no_such_kind"});
+  BOOST_TEST(bad.exit_code == 1, bad.output);
+  BOOST_TEST(bad.output.find("unknown kind") != std::string::npos, bad.output);
+  d.signal(SIGTERM);
+  BOOST_TEST(d.wait_exit().value_or(-1) == 0);
+  BOOST_TEST(d.log().find("WATCH_SCAN_FAILED") == std::string::npos, d.log());
 }
 
 // The store keeps the fingerprint of the BSN hash key it was written with

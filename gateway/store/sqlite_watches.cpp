@@ -1,0 +1,195 @@
+#include "gateway/store/sqlite_watches.hpp"
+
+#include <map>
+
+#include "gateway/store/sqlite_util.hpp"
+
+namespace sluis::store::sqlite {
+
+// Times are UTC texts (core::utc_text). No foreign key to messages: a case
+// outlives the message it names (an operator's message-delete, the pruner).
+const char* const kWatchSchema = R"sql(
+CREATE TABLE watch_case (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  case_key TEXT NOT NULL,
+  partner TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  opened_at TEXT NOT NULL,
+  logged_at TEXT,
+  closed_at TEXT
+);
+CREATE UNIQUE INDEX watch_case_open ON watch_case (kind, case_key) WHERE closed_at IS NULL;
+CREATE INDEX watch_case_closed ON watch_case (closed_at) WHERE closed_at IS NOT NULL;
+)sql";
+
+namespace {
+
+constexpr const char* kCaseColumns = "id, kind, case_key, partner, subject, detail, opened_at, logged_at, closed_at";
+
+WatchCase case_row(const Stmt& s) {
+  WatchCase c;
+  c.id = s.i64(0);
+  c.kind = s.text(1);
+  c.case_key = s.text(2);
+  c.partner = s.text(3);
+  c.subject = s.text(4);
+  c.detail = s.text(5);
+  c.opened_at = s.text(6);
+  c.logged_at = s.text(7);
+  c.closed_at = s.text(8);
+  return c;
+}
+
+}  // namespace
+
+core::Result<std::vector<UnreadMessage>> unread_mailbox(sqlite3* db, int limit) {
+  // The mailbox's own selection (sqlite_store.cpp, mailbox()), every partner.
+  Stmt s(db, "SELECT id, law, type, sender_partner, COALESCE(receiver_partner, ''), state, received_at FROM messages "
+             "WHERE receiver_partner IS NOT NULL AND receiver_partner <> '' AND shadow = 0 AND "
+             "COALESCE(delivery, 'mailbox') = 'mailbox' AND "
+             "state IN ('queued','delivering','delivered','deferred') ORDER BY seq LIMIT ?");
+  if (!s.ok()) return db_error(db, "unread_mailbox");
+  s.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<UnreadMessage> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    UnreadMessage m;
+    m.id = s.text(0);
+    auto law = s.law(1);
+    if (!law) return bad_law("unread_mailbox");
+    m.law = *law;
+    m.type = static_cast<int>(s.i64(2));
+    m.sender_partner = s.text(3);
+    m.receiver_partner = s.text(4);
+    m.state = parse_state(s.text(5)).value_or(State::queued);
+    m.available_at = s.text(6);
+    out.push_back(std::move(m));
+  }
+  if (rc != SQLITE_DONE) return db_error(db, "unread_mailbox");
+  return out;
+}
+
+core::Result<std::vector<DestinationBacklog>> backlog(sqlite3* db) {
+  Stmt s(db, "SELECT destination, state, COUNT(*), MIN(received_at), "
+             "(SELECT m2.id FROM messages m2 WHERE m2.destination = m.destination AND m2.state = m.state "
+             " ORDER BY m2.seq LIMIT 1), "
+             "(SELECT COALESCE(m3.receiver_partner, '') FROM messages m3 WHERE m3.destination = m.destination "
+             " AND m3.state = m.state ORDER BY m3.seq LIMIT 1) "
+             "FROM messages m WHERE state IN ('deferred','dead') AND destination IS NOT NULL "
+             "GROUP BY destination, state ORDER BY destination");
+  if (!s.ok()) return db_error(db, "backlog");
+  std::map<std::string, DestinationBacklog> by;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    auto& b = by[s.text(0)];
+    b.destination = s.text(0);
+    if (b.partner.empty()) b.partner = s.text(5);
+    if (s.text(1) == "deferred") {
+      b.deferred = s.i64(2);
+      b.oldest_deferred_at = s.text(3);
+    } else {
+      b.dead = s.i64(2);
+      b.oldest_dead_id = s.text(4);
+    }
+  }
+  if (rc != SQLITE_DONE) return db_error(db, "backlog");
+  std::vector<DestinationBacklog> out;
+  for (auto& [_, b] : by) out.push_back(std::move(b));
+  return out;
+}
+
+core::Result<std::vector<SubmissionDay>> submissions(sqlite3* db, const std::string& from_day) {
+  Stmt s(db, "SELECT sender_partner, substr(received_at, 1, 10) AS day, COUNT(*), "
+             "SUM(state = 'rejected') FROM messages WHERE received_at >= ? AND shadow = 0 AND "
+             "sender_partner <> '' GROUP BY sender_partner, day ORDER BY sender_partner, day");
+  if (!s.ok()) return db_error(db, "submissions");
+  s.bind(1, from_day);
+  std::vector<SubmissionDay> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.i64(2), s.i64(3)});
+  if (rc != SQLITE_DONE) return db_error(db, "submissions");
+  return out;
+}
+
+core::Result<std::vector<WatchCase>> watch_cases(sqlite3* db, const WatchFilter& f) {
+  std::string sql = std::string("SELECT ") + kCaseColumns +
+                    " FROM watch_case WHERE (? = '' OR kind = ?) AND (? = '' OR partner = ?)" +
+                    (f.include_closed ? "" : " AND closed_at IS NULL") +
+                    " ORDER BY closed_at IS NOT NULL, id LIMIT ?";
+  Stmt s(db, sql.c_str());
+  if (!s.ok()) return db_error(db, "watch_cases");
+  s.bind(1, f.kind).bind(2, f.kind).bind(3, f.partner).bind(4, f.partner);
+  s.bind(5, static_cast<std::int64_t>(f.limit));
+  std::vector<WatchCase> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(case_row(s));
+  if (rc != SQLITE_DONE) return db_error(db, "watch_cases");
+  return out;
+}
+
+core::Result<void> watch_sync(sqlite3* db, const std::string& kind, const std::vector<WatchFinding>& found,
+                              bool complete, const std::string& now, const std::string& forget_before,
+                              WatchSync& out) {
+  std::map<std::string, std::int64_t> open;  // case_key -> id
+  {
+    Stmt s(db, "SELECT case_key, id FROM watch_case WHERE kind = ? AND closed_at IS NULL");
+    s.bind(1, kind);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) open[s.text(0)] = s.i64(1);
+    if (rc != SQLITE_DONE) return db_error(db, "watch_sync");
+  }
+  Stmt ins(db, "INSERT INTO watch_case (kind, case_key, partner, subject, detail, opened_at) VALUES (?,?,?,?,?,?)");
+  Stmt upd(db, "UPDATE watch_case SET partner = ?, subject = ?, detail = ? WHERE id = ?");
+  for (const auto& f : found) {
+    auto it = open.find(f.case_key);
+    if (it == open.end()) {
+      ins.reset();
+      ins.bind(1, kind).bind(2, f.case_key).bind(3, f.partner).bind(4, f.subject).bind(5, f.detail).bind(6, now);
+      if (ins.step() != SQLITE_DONE) return db_error(db, "watch_sync open");
+      open.emplace(f.case_key, -1);  // a finding named twice opens one case
+      ++out.opened;
+    } else if (it->second >= 0) {
+      upd.reset();
+      upd.bind(1, f.partner).bind(2, f.subject).bind(3, f.detail).bind(4, it->second);
+      if (upd.step() != SQLITE_DONE) return db_error(db, "watch_sync update");
+      it->second = -2;  // seen
+    }
+  }
+  if (complete) {
+    Stmt close(db, "UPDATE watch_case SET closed_at = ? WHERE id = ?");
+    for (const auto& [key, id] : open) {
+      if (id < 0) continue;  // opened or seen now
+      close.reset();
+      close.bind(1, now).bind(2, id);
+      if (close.step() != SQLITE_DONE) return db_error(db, "watch_sync close");
+      ++out.closed;
+    }
+  }
+  if (!forget_before.empty()) {
+    Stmt del(db, "DELETE FROM watch_case WHERE closed_at IS NOT NULL AND closed_at < ?");
+    del.bind(1, forget_before);
+    if (del.step() != SQLITE_DONE) return db_error(db, "watch_sync forget");
+  }
+  const std::string sql =
+      std::string("SELECT ") + kCaseColumns + " FROM watch_case WHERE kind = ? AND closed_at IS NULL ORDER BY id";
+  Stmt s(db, sql.c_str());
+  s.bind(1, kind);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.open.push_back(case_row(s));
+  if (rc != SQLITE_DONE) return db_error(db, "watch_sync");
+  return {};
+}
+
+core::Result<void> watch_mark_logged(sqlite3* db, const std::vector<std::int64_t>& ids, const std::string& now) {
+  Stmt s(db, "UPDATE watch_case SET logged_at = ? WHERE id = ? AND logged_at IS NULL");
+  for (auto id : ids) {
+    s.reset();
+    s.bind(1, now).bind(2, id);
+    if (s.step() != SQLITE_DONE) return db_error(db, "watch logged");
+  }
+  return {};
+}
+
+}  // namespace sluis::store::sqlite

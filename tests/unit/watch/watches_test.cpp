@@ -1,0 +1,377 @@
+// The watches (gateway/watch, docs/watches.md): each detector against
+// hand-made facts with hand-computed cases; the store's watch_case table
+// (open, update, close, partial scans, forgetting); and Watches over a real
+// store: a message left unacknowledged in a mailbox raises unread_answer after
+// N werkdagen, logged once (also by a restarted watch), counted in the gauge,
+// and acknowledging it closes the case.
+#define BOOST_TEST_MODULE watch
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gateway/core/calendar.hpp"
+#include "gateway/core/clock.hpp"
+#include "gateway/core/log.hpp"
+#include "gateway/core/metrics.hpp"
+#include "gateway/watch/detectors.hpp"
+#include "gateway/watch/kinds.hpp"
+#include "gateway/watch/watches.hpp"
+#include "tests/support/temp_store.hpp"
+
+using namespace sluis;
+using namespace std::chrono;
+using store::State;
+
+namespace {
+
+core::Date d(int y, unsigned mo, unsigned dd) { return year{y} / month{mo} / day{dd}; }
+// Noon in Amsterdam (11:00 or 10:00 UTC) is the same Dutch day: 10:00 UTC.
+core::TimePoint at(const core::Date& day) { return sys_days{day} + hours{10}; }
+core::TimePoint utc(const std::string& s) { return *core::parse_utc_text(s); }
+
+std::vector<std::string> keys(const std::vector<store::WatchFinding>& f) {
+  std::vector<std::string> out;
+  for (const auto& x : f) out.push_back(x.case_key);
+  return out;
+}
+
+// Log lines captured while it lives.
+struct Captured {
+  Captured() {
+    core::set_log_sink([this](std::string_view l) {
+      std::lock_guard g(mu);
+      lines.emplace_back(l);
+    });
+  }
+  ~Captured() { core::set_log_sink(nullptr); }
+  std::size_t count(std::string_view what) {
+    std::lock_guard g(mu);
+    std::size_t n = 0;
+    for (const auto& l : lines)
+      if (l.find(what) != std::string::npos) ++n;
+    return n;
+  }
+  std::mutex mu;
+  std::vector<std::string> lines;
+};
+
+store::UnreadMessage unread(const std::string& id, const std::string& available_at, int type = 304) {
+  store::UnreadMessage m;
+  m.id = id;
+  m.type = type;
+  m.sender_partner = "";
+  m.receiver_partner = "aanbieder-a";
+  m.state = State::queued;
+  m.available_at = available_at;
+  return m;
+}
+
+}  // namespace
+
+// ---- detectors ----
+
+BOOST_AUTO_TEST_SUITE(detectors)
+
+// Friday 24 April 2026, 12:00 in Amsterdam. Werkdagen after it: Tue 28 (Mon 27
+// is Koningsdag) 1, Wed 29 2, Thu 30 3, Fri 1 May 4, Mon 4 May 5, Tue 5 May is
+// Bevrijdingsdag, Wed 6 May 6. With N = 5 the case is there on 6 May, not on 5 May.
+BOOST_AUTO_TEST_CASE(unread_counts_werkdagen_after_the_day_it_became_available) {
+  const core::WerkdagCalendar cal;
+  const std::vector<store::UnreadMessage> list{unread("m-304", "2026-04-24T10:00:00.000Z"),
+                                               unread("m-325", "2026-04-29T10:00:00.000Z", 325)};
+  BOOST_TEST(watch::find_unread(list, d(2026, 5, 5), cal, 5).empty());
+  auto f = watch::find_unread(list, d(2026, 5, 6), cal, 5);
+  BOOST_TEST((keys(f) == std::vector<std::string>{"m-304"}));
+  BOOST_TEST(f[0].partner == "aanbieder-a");
+  BOOST_TEST(f[0].subject == "m-304");
+  BOOST_TEST(f[0].detail.find("werkdagen=6") != std::string::npos);
+  BOOST_TEST(f[0].detail.find("since=2026-04-24") != std::string::npos);
+  BOOST_TEST(f[0].detail.find("from=sluis") != std::string::npos);
+  // 29 April: Thu 30 1, Fri 1 2, Mon 4 3, Wed 6 4, Thu 7 5, Fri 8 May 6.
+  BOOST_TEST(watch::find_unread(list, d(2026, 5, 7), cal, 5).size() == 1u);
+  BOOST_TEST(watch::find_unread(list, d(2026, 5, 8), cal, 5).size() == 2u);
+  // 23:30 UTC on 24 April is already Saturday 25 April in Amsterdam: counted from then.
+  BOOST_TEST(watch::find_unread({unread("late", "2026-04-24T23:30:00.000Z")}, d(2026, 5, 6), cal, 5).size() == 1u);
+  BOOST_TEST(watch::find_unread({unread("late", "2026-04-24T23:30:00.000Z")}, d(2026, 5, 6), cal, 6).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_queue_grows_at_consecutive_scans_before_it_is_a_case) {
+  watch::QueueTrend trend;
+  auto backlog = [](std::int64_t deferred, const std::string& oldest) {
+    store::DestinationBacklog b;
+    b.destination = "push-x";
+    b.partner = "gemeente-m";
+    b.deferred = deferred;
+    b.oldest_deferred_at = oldest;
+    return std::vector<store::DestinationBacklog>{b};
+  };
+  const auto t0 = utc("2026-03-02T10:00:00.000Z");
+  // The same oldest message stays deferred: its age grows at every scan.
+  BOOST_TEST(trend.observe(backlog(1, "2026-03-02T09:00:00.000Z"), t0, 3).empty());  // first sight
+  BOOST_TEST(trend.observe(backlog(1, "2026-03-02T09:00:00.000Z"), t0 + minutes(5), 3).empty());   // grew 1
+  BOOST_TEST(trend.observe(backlog(2, "2026-03-02T09:00:00.000Z"), t0 + minutes(10), 3).empty());  // grew 2
+  auto f = trend.observe(backlog(3, "2026-03-02T09:00:00.000Z"), t0 + minutes(15), 3);             // grew 3
+  BOOST_TEST((keys(f) == std::vector<std::string>{"push-x"}));
+  BOOST_TEST(f[0].partner == "gemeente-m");
+  BOOST_TEST(f[0].detail.find("deferred=3") != std::string::npos);
+  // The old message went through and the count fell: neither grew, the case is gone.
+  BOOST_TEST(trend.observe(backlog(2, "2026-03-02T10:14:00.000Z"), t0 + minutes(20), 3).empty());
+  // Nothing deferred forgets the trend.
+  BOOST_TEST(trend.observe({}, t0 + minutes(25), 3).empty());
+  BOOST_TEST(trend.observe(backlog(1, "2026-03-02T10:20:00.000Z"), t0 + minutes(30), 1).empty());
+  BOOST_TEST(trend.observe(backlog(1, "2026-03-02T10:20:00.000Z"), t0 + minutes(35), 1).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(dead_messages_make_one_case_per_destination) {
+  store::DestinationBacklog a, b;
+  a.destination = "push-x";
+  a.deferred = 4;
+  b.destination = "drop-y";
+  b.partner = "aanbieder-a";
+  b.dead = 2;
+  b.oldest_dead_id = "m-7";
+  auto f = watch::find_dead({a, b});
+  BOOST_TEST((keys(f) == std::vector<std::string>{"drop-y"}));
+  BOOST_TEST(f[0].detail == "dead=2 oldest_dead=m-7");
+}
+
+BOOST_AUTO_TEST_CASE(certificates_open_a_case_per_stage) {
+  config::WatchesConfig w;  // 30 / 14 / 7 days
+  const auto now = utc("2026-03-01T12:00:00.000Z");
+  watch::CertificateFile server{"https.tls.cert", "sluis", "/etc/sluis/server.pem",
+                                {now + days(40)}, {}};
+  watch::CertificateFile bundle{"partners.certificates.issuer_ca", "aanbieder-a", "/etc/sluis/ca-a.pem",
+                                {now + days(20), now + days(10), now + days(3), now - hours(1)}, {}};
+  auto f = watch::find_expiring({server, bundle}, now, w);
+  BOOST_TEST((keys(f) == std::vector<std::string>{"/etc/sluis/ca-a.pem#1@notice", "/etc/sluis/ca-a.pem#2@warning",
+                                                   "/etc/sluis/ca-a.pem#3@urgent", "/etc/sluis/ca-a.pem#4@expired"}));
+  BOOST_TEST(f[0].partner == "aanbieder-a");
+  BOOST_TEST(f[0].detail.find("days_left=20") != std::string::npos);
+  BOOST_TEST(f[3].detail.find("days_left=-1") != std::string::npos);
+  // Ten days later the server certificate has 30 days left: still not within 30 (< 30 whole days).
+  BOOST_TEST(watch::find_expiring({server}, now + days(10), w).empty());
+  BOOST_TEST((keys(watch::find_expiring({server}, now + days(10) + hours(1), w)) ==
+              std::vector<std::string>{"/etc/sluis/server.pem@notice"}));
+}
+
+BOOST_AUTO_TEST_CASE(crls_due_within_the_urgent_days_or_past) {
+  config::WatchesConfig w;
+  const auto now = utc("2026-03-01T12:00:00.000Z");
+  std::vector<watch::CrlFile> crls{{"/etc/sluis/a.crl", now + days(10), {}},
+                                   {"/etc/sluis/b.crl", now + days(2), {}},
+                                   {"/etc/sluis/c.crl", now - minutes(1), {}},
+                                   {"/etc/sluis/d.crl", {}, "cannot read /etc/sluis/d.crl"}};
+  BOOST_TEST((keys(watch::find_stale_crls(crls, now, w)) ==
+              std::vector<std::string>{"/etc/sluis/b.crl@due", "/etc/sluis/c.crl@expired",
+                                       "/etc/sluis/d.crl@unreadable"}));
+}
+
+// Window: 7 days up to 30 March (24 ... 30 March); normal: 4 windows before
+// (24 February ... 23 March).
+BOOST_AUTO_TEST_CASE(a_rejection_burst_is_a_share_far_above_the_partners_normal) {
+  config::WatchesConfig w;  // 7 days, 4 windows, at least 10, 200 %
+  const core::Date today = d(2026, 3, 30);
+  BOOST_TEST(core::format_date(watch::rejection_from(today, w)) == "2026-02-24");
+  std::vector<store::SubmissionDay> days{
+      // a: normally 10 of 200 rejected (5 %); now 12 of 100 (12 % > 10 %): a burst.
+      {"a", "2026-02-24", 100, 5}, {"a", "2026-03-10", 100, 5}, {"a", "2026-03-24", 50, 6}, {"a", "2026-03-30", 50, 6},
+      // b: normally 40 of 200 (20 %); now 12 of 50 (24 % < 40 %): its normal.
+      {"b", "2026-03-01", 200, 40}, {"b", "2026-03-25", 50, 12},
+      // c: a new partner, 10 of 10 rejected, no normal: a burst.
+      {"c", "2026-03-29", 10, 10},
+      // e: 9 of 9 rejected: under rejection_min_count.
+      {"e", "2026-03-29", 9, 9},
+      // f: exactly twice its normal (10 % vs 5 %): not above it.
+      {"f", "2026-03-01", 200, 10}, {"f", "2026-03-27", 100, 10},
+      // g: the burst was before the window (23 March) and long ago (23 February): not counted.
+      {"g", "2026-02-23", 100, 0}, {"g", "2026-03-23", 10, 10}, {"g", "2026-03-30", 100, 1}};
+  auto f = watch::find_rejection_bursts(days, today, w);
+  BOOST_TEST((keys(f) == std::vector<std::string>{"a", "c"}));
+  BOOST_TEST(f[0].detail.find("rejected=12 of=100") != std::string::npos);
+  BOOST_TEST(f[0].detail.find("normal_rejected=10 normal_of=200") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(every_kind_is_explained_in_both_languages) {
+  for (const auto& k : watch::kinds()) {
+    BOOST_TEST(watch::find_kind(k.name) == &k);
+    BOOST_TEST(!k.meaning_nl.empty());
+    BOOST_TEST(!k.meaning_en.empty());
+    BOOST_TEST(!k.action_nl.empty());
+    BOOST_TEST(!k.action_en.empty());
+  }
+  BOOST_TEST(watch::find_kind("no_such_kind") == nullptr);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- the store's cases ----
+
+struct StoreFixture : test::TempStore {
+  StoreFixture() : TempStore("watch") {}
+  store::WatchSync sync(const std::string& kind, std::vector<store::WatchFinding> f, bool complete,
+                        const std::string& now, const std::string& forget = "") {
+    auto r = db->watch_sync(kind, f, complete, now, forget);
+    BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+    return *r;
+  }
+  // A message routed to a push destination, taken through one failed attempt.
+  std::string failed(const std::string& ident, State end) {
+    auto m = test::sample_message(ident);
+    m.destination = "push-x";
+    m.delivery = config::DestinationKind::push;
+    auto r = db->commit_sync(std::move(m));
+    BOOST_REQUIRE(r.has_value());
+    // Due now: the queued message, not the deferred ones (due in 2999).
+    BOOST_REQUIRE(db->claim("push-x", "2500-01-01T00:00:00.000Z", 100).has_value());
+    BOOST_REQUIRE(db->settle(r->id, end, end == State::deferred ? "2999-01-01T00:00:00.000Z" : "", "HTTP 500")
+                      .has_value());
+    return r->id;
+  }
+};
+
+BOOST_FIXTURE_TEST_SUITE(cases, StoreFixture)
+
+BOOST_AUTO_TEST_CASE(a_case_opens_once_follows_its_finding_and_closes_when_gone) {
+  auto s1 = sync("unread_answer", {{"m-1", "aanbieder-a", "m-1", "werkdagen=6"}, {"m-2", "gemeente-m", "m-2", "w=7"}},
+                 true, "2026-03-02T10:00:00.000Z");
+  BOOST_TEST(s1.opened == 2);
+  BOOST_TEST(s1.open.size() == 2u);
+  BOOST_TEST(s1.open[0].logged_at.empty());
+  BOOST_REQUIRE(db->watch_mark_logged({s1.open[0].id}, "2026-03-02T10:00:01.000Z").has_value());
+  // Again, m-1 with new facts: nothing opened, m-1 keeps its id, its log mark and its opening time.
+  auto s2 = sync("unread_answer", {{"m-1", "aanbieder-a", "m-1", "werkdagen=7"}, {"m-2", "gemeente-m", "m-2", "w=8"}},
+                 true, "2026-03-03T10:00:00.000Z");
+  BOOST_TEST(s2.opened == 0);
+  BOOST_TEST(s2.open[0].id == s1.open[0].id);
+  BOOST_TEST(s2.open[0].detail == "werkdagen=7");
+  BOOST_TEST(s2.open[0].opened_at == "2026-03-02T10:00:00.000Z");
+  BOOST_TEST(s2.open[0].logged_at == "2026-03-02T10:00:01.000Z");
+  // A partial scan closes nothing.
+  auto s3 = sync("unread_answer", {}, false, "2026-03-04T10:00:00.000Z");
+  BOOST_TEST(s3.closed == 0);
+  BOOST_TEST(s3.open.size() == 2u);
+  // A complete scan without m-1 closes it; another kind is not touched.
+  sync("queue_dead", {{"push-x", "gemeente-m", "push-x", "dead=1"}}, true, "2026-03-04T10:00:00.000Z");
+  auto s4 = sync("unread_answer", {{"m-2", "gemeente-m", "m-2", "w=9"}}, true, "2026-03-05T10:00:00.000Z");
+  BOOST_TEST(s4.closed == 1);
+  BOOST_TEST(s4.open.size() == 1u);
+  BOOST_TEST(s4.open[0].case_key == "m-2");
+  // Found again later: a new case (logged again), the old one stays closed.
+  auto s5 = sync("unread_answer", {{"m-1", "aanbieder-a", "m-1", "w=1"}, {"m-2", "gemeente-m", "m-2", "w=9"}}, true,
+                 "2026-03-06T10:00:00.000Z");
+  BOOST_TEST(s5.opened == 1);
+  BOOST_TEST(s5.open.back().id != s1.open[0].id);
+  BOOST_TEST(s5.open.back().logged_at.empty());
+
+  store::WatchFilter f;
+  BOOST_TEST(db->watch_cases(f)->size() == 3u);  // m-1 (new), m-2, push-x
+  f.kind = "unread_answer";
+  f.partner = "aanbieder-a";
+  BOOST_TEST(db->watch_cases(f)->size() == 1u);
+  f.include_closed = true;
+  auto all = db->watch_cases(f);
+  BOOST_REQUIRE(all->size() == 2u);
+  BOOST_TEST(all->front().closed_at.empty());  // open first
+  BOOST_TEST(all->back().closed_at == "2026-03-05T10:00:00.000Z");
+  // Closed cases closed before the cut-off are forgotten.
+  sync("unread_answer", {{"m-1", "aanbieder-a", "m-1", "w=1"}, {"m-2", "gemeente-m", "m-2", "w=9"}}, true,
+       "2026-06-01T10:00:00.000Z", "2026-04-01T00:00:00.000Z");
+  BOOST_TEST(db->watch_cases(f)->size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_facts_the_detectors_read) {
+  auto in_mailbox = add("m-mail", State::queued);
+  add("m-acked", State::acknowledged);
+  add("m-held", State::held, "gemeente-m-mailbox", store::HoldReason::by_operator);
+  auto deferred1 = failed("m-def-1", State::deferred);
+  failed("m-def-2", State::deferred);
+  auto dead = failed("m-dead", State::dead);
+  auto u = db->unread_mailbox(100);
+  BOOST_REQUIRE(u.has_value());
+  BOOST_REQUIRE(u->size() == 1u);
+  BOOST_TEST(u->front().id == in_mailbox);
+  BOOST_TEST(u->front().receiver_partner == "gemeente-m");
+  BOOST_TEST(u->front().type == 323);
+  BOOST_TEST(!u->front().available_at.empty());
+  auto b = db->backlog();
+  BOOST_REQUIRE(b.has_value());
+  BOOST_REQUIRE(b->size() == 1u);
+  BOOST_TEST(b->front().destination == "push-x");
+  BOOST_TEST(b->front().partner == "gemeente-m");
+  BOOST_TEST(b->front().deferred == 2);
+  BOOST_TEST(b->front().dead == 1);
+  BOOST_TEST(b->front().oldest_dead_id == dead);
+  auto first = db->get(deferred1);
+  BOOST_TEST(b->front().oldest_deferred_at == (*first)->received_at);
+  auto s = db->submissions("2000-01-01");
+  BOOST_REQUIRE(s.has_value());
+  BOOST_REQUIRE(s->size() == 1u);  // one sender, one day (unless the test straddles midnight UTC)
+  BOOST_TEST(s->front().partner == "aanbieder-a");
+  BOOST_TEST(s->front().total == 6);
+  BOOST_TEST(s->front().rejected == 0);
+}
+
+// The brief's test: a message left unacknowledged in a partner's mailbox
+// raises unread_answer after N werkdagen, logged once across restarts;
+// acknowledging it closes the case and the gauge goes back to 0.
+BOOST_AUTO_TEST_CASE(an_unread_message_raises_a_case_after_n_werkdagen_and_its_ack_closes_it) {
+  Captured log;
+  const std::string id = add("m-unread", State::queued);
+  config::Config cfg;
+  cfg.watches.unread_werkdagen = 3;
+  config::Partner p;
+  p.id = "gemeente-m";
+  cfg.partners.push_back(p);
+  auto cal = std::make_shared<const core::WerkdagCalendar>();
+  auto gauge = [] {
+    return core::gauge("sluis_watch_open_cases", "", "watch=\"unread_answer\",partner=\"gemeente-m\"").value();
+  };
+  const auto received = *core::parse_utc_text((*db->get(id))->received_at);
+  const core::Date day0 = core::dutch_date(received);
+
+  watch::Watches w(*db);
+  w.configure(cfg, cal);
+  // N werkdagen after the day it arrived: not yet.
+  auto s0 = w.scan(at(cal->add_werkdagen(day0, 3)));
+  BOOST_TEST(s0.opened == 0u);
+  BOOST_TEST(gauge() == 0);
+  BOOST_TEST(log.count("WATCH_CASE_OPENED") == 0u);
+  // N + 1: the case, logged with the message id, counted.
+  auto s1 = w.scan(at(cal->add_werkdagen(day0, 4)));
+  BOOST_TEST(s1.opened == 1u);
+  BOOST_TEST(s1.logged == 1u);
+  BOOST_TEST(gauge() == 1);
+  BOOST_TEST(log.count("WATCH_CASE_OPENED") == 1u);
+  BOOST_TEST(log.count("msg=" + id) == 1u);
+  BOOST_TEST(log.count("watch=unread_answer") == 1u);
+  // Scanned again, and by a new watch (a restart): logged once.
+  w.scan(at(cal->add_werkdagen(day0, 5)));
+  watch::Watches restarted(*db);
+  restarted.configure(cfg, cal);
+  auto s2 = restarted.scan(at(cal->add_werkdagen(day0, 6)));
+  BOOST_TEST(s2.opened == 0u);
+  BOOST_TEST(s2.logged == 0u);
+  BOOST_TEST(log.count("WATCH_CASE_OPENED") == 1u);
+  auto open = watch::open_cases(*db, {});
+  BOOST_REQUIRE(open.has_value());
+  BOOST_REQUIRE(open->size() == 1u);
+  BOOST_TEST(open->front().stored.kind == "unread_answer");
+  BOOST_TEST(open->front().stored.subject == id);
+  BOOST_TEST(open->front().stored.partner == "gemeente-m");
+  BOOST_REQUIRE(open->front().kind != nullptr);
+  BOOST_TEST(open->front().kind->watch == "unread_answers");
+  // The partner acknowledges: the next scan closes the case.
+  BOOST_REQUIRE(db->ack("gemeente-m", id).value());
+  auto s3 = restarted.scan(at(cal->add_werkdagen(day0, 7)));
+  BOOST_TEST(s3.closed == 1u);
+  BOOST_TEST(s3.open == 0u);
+  BOOST_TEST(gauge() == 0);
+  BOOST_TEST(watch::open_cases(*db, {})->empty());
+  BOOST_TEST(log.count("WATCH_CASES_CLOSED") == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
