@@ -252,6 +252,7 @@ void read_watches(TableReader r, WatchesConfig& w) {
   w.rejection_baseline_windows = static_cast<int>(r.integer("rejection_baseline_windows"));
   w.rejection_min_count = static_cast<int>(r.integer("rejection_min_count"));
   w.rejection_factor_percent = static_cast<int>(r.integer("rejection_factor_percent"));
+  w.care_18_lead_weeks = static_cast<int>(r.integer("care_18_lead_weeks"));
   w.closed_retention = r.duration("closed_retention");
   if (w.certificate_warning_days > w.certificate_notice_days)
     r.error_at("certificate_warning_days", "must not be more than certificate_notice_days");

@@ -266,6 +266,7 @@ struct WatchesConfig {
   int rejection_baseline_windows = static_cast<int>(keys::number(keys::kWatches, "rejection_baseline_windows"));
   int rejection_min_count = static_cast<int>(keys::number(keys::kWatches, "rejection_min_count"));
   int rejection_factor_percent = static_cast<int>(keys::number(keys::kWatches, "rejection_factor_percent"));
+  int care_18_lead_weeks = static_cast<int>(keys::number(keys::kWatches, "care_18_lead_weeks"));
   Duration closed_retention = Duration(keys::number(keys::kWatches, "closed_retention"));
 };
 

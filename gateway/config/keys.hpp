@@ -508,6 +508,14 @@ inline constexpr Key kWatches[] = {
      .unit = "percent",
      .help = "rejection_burst: the window's rejected share must exceed the normal share by this "
              "factor (200 = twice); with no rejections in the normal, any share over it counts."},
+    {.name = "care_18_lead_weeks",
+     .type = KeyType::integer,
+     .number = 13,
+     .min = 0,
+     .max = 104,
+     .unit = "weeks",
+     .help = "care_past_18: an iJw allocation that runs past the day its client turns 18 (no "
+             "Einddatum before it, no stop) is a case from this many weeks before that day."},
     {.name = "closed_retention",
      .type = KeyType::duration,
      .number = 62 * kDay,

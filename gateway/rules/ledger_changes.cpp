@@ -14,6 +14,15 @@ bool rejected_codes(const m::Codes& codes) {
   return std::any_of(codes.begin(), codes.end(), [](const std::string& c) { return c != "0200"; });
 }
 
+// The day someone born on `born` turns 18; 1 March for 29 February in a year
+// that has none. Empty for a date that is not a day.
+std::optional<standard::ledger::Date> turns_18_on(const standard::ledger::Date& born) {
+  if (!born.ok()) return std::nullopt;
+  const standard::ledger::Date d = born + std::chrono::years{18};
+  if (d.ok()) return d;
+  return standard::ledger::Date{d.year() / std::chrono::March / 1};
+}
+
 struct Parties {
   standard::Law law;
   std::string gemeente, aanbieder;
@@ -134,13 +143,17 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
             a.budget = p.Budget;
             a.toewijzingsdatum = p.Toewijzingsdatum;
             a.message_id = id;
+            if (w.law == standard::Law::ijw) a.client_turns_18_on = turns_18_on(b.Client->Geboortedatum.Datum);
+            // Honouring a request closes it (TR359, TR374); the allocation
+            // keeps the request's referrer.
+            std::optional<L::Request> honoured;
+            if (p.ReferentieAanbieder && ledger) honoured = ledger->request(w.law, w.aanbieder, *p.ReferentieAanbieder);
+            if (honoured) a.verwijzer_type = honoured->verwijzer_type;
             c.allocations.push_back(std::move(a));
-            // Honouring a request closes it (TR359, TR374).
-            if (p.ReferentieAanbieder && ledger)
-              if (auto r = ledger->request(w.law, w.aanbieder, *p.ReferentieAanbieder)) {
-                r->honoured = true;
-                c.requests.push_back(*r);
-              }
+            if (honoured) {
+              honoured->honoured = true;
+              c.requests.push_back(*honoured);
+            }
           }
         } else if constexpr (std::is_same_v<B, m::Bericht305>) {
           if (!b.Client) return;
@@ -156,8 +169,8 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
         } else if constexpr (std::is_same_v<B, m::Bericht315>) {
           if (!b.Client) return;
           for (const auto& p : b.Client->AangevraagdeProducten)
-            c.requests.push_back(
-                {w.law, w.aanbieder, w.gemeente, p.ReferentieAanbieder, 315, hash(b.Client->Bsn), "", false, id});
+            c.requests.push_back({w.law, w.aanbieder, w.gemeente, p.ReferentieAanbieder, 315, hash(b.Client->Bsn),
+                                  "", false, id, p.Verwijzer.Type});
         } else if constexpr (std::is_same_v<B, m::Bericht317>) {
           if (!b.Client) return;
           c.requests.push_back({w.law, w.aanbieder, w.gemeente, b.Client->Verzoek.ReferentieAanbieder, 317,

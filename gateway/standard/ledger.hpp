@@ -59,6 +59,14 @@ struct Allocation {
   Date toewijzingsdatum{};
   std::string message_id;             // the 301 that set it
   Verdict verdict = Verdict::approved;  // rejected: the provider's 302 refused it
+  // Kept at intake, since bodies are pruned after the retention period:
+  // the Verwijzer/Type (COD327) of the 315 this allocation honours (its
+  // ReferentieAanbieder); empty when it honours none (the referrer mix), and
+  // for iJw the day the client turns 18 (Geboortedatum + 18 years; 1 March
+  // for 29 February), instead of the birth date itself (the care-continuity
+  // watch); none for iWmo.
+  std::string verwijzer_type;
+  std::optional<Date> client_turns_18_on;
 };
 
 // The logical key of a start or stop (TR074, TR382): ToewijzingNummer,
@@ -97,6 +105,7 @@ struct Request {
   std::string antwoord;     // VerzoekAntwoord of the latest 319 (empty: none)
   bool honoured = false;    // a 301 carried this ReferentieAanbieder
   std::string message_id;
+  std::string verwijzer_type;  // Verwijzer/Type (COD327) of a 315's product; empty for a 317
 };
 
 struct Declaration {

@@ -153,6 +153,16 @@ CREATE INDEX ledger_contract_warning_provider ON ledger_contract_warning (aanbie
 CREATE INDEX ledger_allocation_product ON ledger_allocation (aanbieder, law, categorie, code);
 )sql";
 
+// v13: facts kept at intake for the watches and the report, since bodies are
+// pruned after the retention period (standard/ledger.hpp, Allocation): the
+// referrer type of a request and of the allocation honouring it, and for
+// iJw the day the client turns 18 (never the birth date itself).
+const char* const kLedgerIntakeFactsSchema = R"sql(
+ALTER TABLE ledger_allocation ADD COLUMN verwijzer_type TEXT;
+ALTER TABLE ledger_allocation ADD COLUMN client_turns_18_on TEXT;
+ALTER TABLE ledger_request ADD COLUMN verwijzer_type TEXT;
+)sql";
+
 namespace {
 
 std::optional<L::Date> opt_date(const std::optional<std::string>& s) {
@@ -176,7 +186,7 @@ std::string care_key(const L::CareKey& k) {
 constexpr const char* kAllocationColumns =
     "law, gemeente, toewijzing_nummer, aanbieder, bsn_hash, categorie, code, ingangsdatum, einddatum, "
     "reden_wijziging, referentie_aanbieder, volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, "
-    "verdict";
+    "verdict, verwijzer_type, client_turns_18_on";
 
 L::Allocation read_allocation(const Stmt& s, standard::Law law) {
   L::Allocation a;
@@ -198,6 +208,8 @@ L::Allocation read_allocation(const Stmt& s, standard::Law law) {
   a.toewijzingsdatum = date(s.text(15));
   a.message_id = s.text(16);
   a.verdict = L::parse_verdict(s.text(17)).value_or(L::Verdict::approved);
+  a.verwijzer_type = s.text(18);
+  a.client_turns_18_on = opt_date(s.opt_text(19));
   return a;
 }
 
@@ -220,7 +232,7 @@ L::CareKey read_key(const Stmt& s, standard::Law law) {
 }
 
 constexpr const char* kRequestColumns =
-    "law, aanbieder, referentie, gemeente, type, bsn_hash, antwoord, honoured, message_id";
+    "law, aanbieder, referentie, gemeente, type, bsn_hash, antwoord, honoured, message_id, verwijzer_type";
 
 L::Request read_request(const Stmt& s, standard::Law law) {
   L::Request r;
@@ -233,6 +245,7 @@ L::Request read_request(const Stmt& s, standard::Law law) {
   r.antwoord = s.text(6);
   r.honoured = s.i64(7) != 0;
   r.message_id = s.text(8);
+  r.verwijzer_type = s.text(9);
   return r;
 }
 
@@ -550,13 +563,14 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
   for (const auto& a : c.allocations) {
     Stmt s(db_, "INSERT OR REPLACE INTO ledger_allocation (law, gemeente, toewijzing_nummer, aanbieder, "
                          "bsn_hash, categorie, code, ingangsdatum, einddatum, reden_wijziging, referentie_aanbieder, "
-                         "volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, verdict) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                         "volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, verdict, verwijzer_type, "
+                         "client_turns_18_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, a.law).bind(2, a.gemeente).bind(3, a.toewijzing_nummer).bind(4, a.aanbieder).bind(5, a.bsn_hash);
     s.bind(6, a.categorie).bind_opt(7, a.code).bind(8, format_date(a.ingangsdatum)).bind_opt(9, opt_text(a.einddatum));
     s.bind_opt(10, a.reden_wijziging).bind_opt(11, a.referentie_aanbieder).bind_opt(12, a.volume).bind(13, a.eenheid);
     s.bind(14, a.frequentie).bind_opt(15, a.budget).bind(16, format_date(a.toewijzingsdatum)).bind(17, a.message_id);
-    s.bind(18, L::to_string(a.verdict));
+    s.bind(18, L::to_string(a.verdict)).bind_null_if_empty(19, a.verwijzer_type);
+    s.bind_opt(20, opt_text(a.client_turns_18_on));
     if (auto r = step(s, "ledger allocation"); !r) return r;
   }
   auto care = [&](std::string_view kind, const L::CareKey& k, const std::string& reden,
@@ -577,10 +591,10 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     if (auto r = care("stop", st.key, st.reden, st.einddatum, st.status, st.message_id); !r) return r;
   for (const auto& q : c.requests) {
     Stmt s(db_, "INSERT OR REPLACE INTO ledger_request (law, aanbieder, referentie, gemeente, type, "
-                         "bsn_hash, antwoord, honoured, message_id) VALUES (?,?,?,?,?,?,?,?,?)");
+                         "bsn_hash, antwoord, honoured, message_id, verwijzer_type) VALUES (?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, q.law).bind(2, q.aanbieder).bind(3, q.referentie).bind(4, q.gemeente);
     s.bind(5, static_cast<Integer>(q.type)).bind(6, q.bsn_hash).bind(7, q.antwoord);
-    s.bind(8, static_cast<Integer>(q.honoured ? 1 : 0)).bind(9, q.message_id);
+    s.bind(8, static_cast<Integer>(q.honoured ? 1 : 0)).bind(9, q.message_id).bind_null_if_empty(10, q.verwijzer_type);
     if (auto r = step(s, "ledger request"); !r) return r;
   }
   for (const auto& d : c.declarations) {

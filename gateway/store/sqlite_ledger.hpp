@@ -29,6 +29,9 @@ extern const char* const kLedgerTariffSchema;
 // reached (ledger_contract_warning), and the index a contingent counts a
 // provider's allocations of a product by (allocations_of_product).
 extern const char* const kLedgerCeilingSchema;
+// Migration 12 -> 13 (with the watch_case table): the facts kept at intake,
+// ledger_allocation.verwijzer_type and client_turns_18_on, ledger_request.verwijzer_type.
+extern const char* const kLedgerIntakeFactsSchema;
 
 class Ledger final : public standard::ledger::LedgerView {
  public:

@@ -158,17 +158,26 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
                                 "); run that version or restore a backup");
   // Forward-only: kMigrations[n] takes the schema from version n to n + 1, each
   // step in its own transaction, so an interrupted upgrade resumes where it stopped.
-  const char* const kMigrations[] = {kSchemaV1,          kLedgerSchema,     kOrphanSchema,
-                                     kRoutingSchema,     kObligationSchema, kRetentionSchema,
-                                     kLedgerDebitSchema, kBodySchema,       kMetaSchema,
-                                     kLedgerImportSchema, kLedgerTariffSchema, kLedgerCeilingSchema,
-                                     kWatchSchema};
+  // A step may take a second script (version 13: the watches' table and the
+  // ledger facts they read).
+  struct Step {
+    const char* sql;
+    const char* more = nullptr;
+  };
+  const Step kMigrations[] = {{kSchemaV1},          {kLedgerSchema},       {kOrphanSchema},
+                              {kRoutingSchema},     {kObligationSchema},   {kRetentionSchema},
+                              {kLedgerDebitSchema}, {kBodySchema},         {kMetaSchema},
+                              {kLedgerImportSchema}, {kLedgerTariffSchema}, {kLedgerCeilingSchema},
+                              {kWatchSchema, kLedgerIntakeFactsSchema}};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;
-    if (auto r = exec(db, kMigrations[version]); !r) {
-      exec(db, "ROLLBACK");
-      return r;
+    for (const char* sql : {kMigrations[version].sql, kMigrations[version].more}) {
+      if (!sql) continue;
+      if (auto r = exec(db, sql); !r) {
+        exec(db, "ROLLBACK");
+        return r;
+      }
     }
     exec(db, ("PRAGMA user_version = " + std::to_string(version + 1)).c_str());
     if (auto r = exec(db, "COMMIT"); !r) return r;

@@ -381,6 +381,10 @@ class SqliteStore final : public Store {
     std::lock_guard lock(rmu_);
     return sqlite::submissions(r_, from_day);
   }
+  core::Result<std::vector<YouthAllocation>> youth_turning_18(const std::string& until) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::youth_turning_18(r_, until);
+  }
   core::Result<std::vector<WatchCase>> watch_cases(const WatchFilter& f) override {
     std::lock_guard lock(rmu_);
     return sqlite::watch_cases(r_, f);

@@ -113,6 +113,25 @@ core::Result<std::vector<SubmissionDay>> submissions(sqlite3* db, const std::str
   return out;
 }
 
+core::Result<std::vector<YouthAllocation>> youth_turning_18(sqlite3* db, const std::string& until) {
+  // Dates are YYYY-MM-DD: they compare as text.
+  Stmt s(db, "SELECT a.gemeente, a.aanbieder, a.toewijzing_nummer, COALESCE(a.einddatum, ''), a.client_turns_18_on "
+             "FROM ledger_allocation a WHERE a.law = 'ijw' AND a.verdict <> 'rejected' AND "
+             "a.client_turns_18_on IS NOT NULL AND a.client_turns_18_on <= ? AND "
+             "(a.einddatum IS NULL OR a.einddatum >= a.client_turns_18_on) AND NOT EXISTS ("
+             " SELECT 1 FROM ledger_care c WHERE c.kind = 'stop' AND c.law = a.law AND c.gemeente = a.gemeente AND "
+             " c.toewijzing_nummer = a.toewijzing_nummer AND c.einddatum IS NOT NULL AND "
+             " c.einddatum < a.client_turns_18_on) "
+             "ORDER BY a.gemeente, a.toewijzing_nummer LIMIT 100000");
+  if (!s.ok()) return db_error(db, "youth_turning_18");
+  s.bind(1, until);
+  std::vector<YouthAllocation> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.i64(2), s.text(3), s.text(4)});
+  if (rc != SQLITE_DONE) return db_error(db, "youth_turning_18");
+  return out;
+}
+
 core::Result<std::vector<WatchCase>> watch_cases(sqlite3* db, const WatchFilter& f) {
   std::string sql = std::string("SELECT ") + kCaseColumns +
                     " FROM watch_case WHERE (? = '' OR kind = ?) AND (? = '' OR partner = ?)" +

@@ -380,6 +380,15 @@ struct SubmissionDay {
   std::int64_t rejected = 0;
 };
 
+// A youth-care (iJw) allocation that runs past the day its client turns 18
+// (Store::youth_turning_18). No BSN: the allocation's key and dates only.
+struct YouthAllocation {
+  std::string gemeente, aanbieder;  // codes
+  std::int64_t toewijzing_nummer = 0;
+  std::string einddatum;            // YYYY-MM-DD; empty: open-ended
+  std::string turns_18_on;          // YYYY-MM-DD (ledger_allocation.client_turns_18_on)
+};
+
 // What a detector found this scan: one case. No BSN, no name: the key is a
 // message id, destination, certificate name or hashed key.
 struct WatchFinding {
@@ -607,6 +616,10 @@ class WatchStore {
   // Per sender partner and UTC day from `from_day` (YYYY-MM-DD) on: messages
   // received and rejected (state rejected; shadow messages not counted).
   virtual core::Result<std::vector<SubmissionDay>> submissions(const std::string& from_day) = 0;
+  // Approved iJw allocations whose client turns 18 on or before `until`
+  // (YYYY-MM-DD) while the allocation runs on past that day (no Einddatum, or
+  // one after it) and no stop (307) ends the care before it.
+  virtual core::Result<std::vector<YouthAllocation>> youth_turning_18(const std::string& until) = 0;
   // Cases as the filter selects, open first, then by id.
   virtual core::Result<std::vector<WatchCase>> watch_cases(const WatchFilter& f) = 0;
   // One transaction for one detector's scan of `kind`: a finding with no open

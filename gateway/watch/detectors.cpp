@@ -194,4 +194,23 @@ std::vector<store::WatchFinding> find_rejection_bursts(const std::vector<store::
   return out;
 }
 
+core::Date past_18_until(const core::Date& today, const config::WatchesConfig& w) {
+  return core::add_days(today, 7 * w.care_18_lead_weeks);
+}
+
+std::vector<store::WatchFinding> find_past_18(const std::vector<store::YouthAllocation>& allocations,
+                                              const std::map<std::string, std::string>& partner_of) {
+  std::vector<store::WatchFinding> out;
+  for (const auto& a : allocations) {
+    const std::string key = "ijw:" + a.gemeente + ":" + std::to_string(a.toewijzing_nummer);
+    auto it = partner_of.find(a.gemeente);
+    out.push_back({key, it == partner_of.end() ? a.gemeente : it->second, key,
+                   "gemeente=" + a.gemeente + " aanbieder=" + a.aanbieder + " toewijzing=" +
+                       std::to_string(a.toewijzing_nummer) + " einddatum=" +
+                       (a.einddatum.empty() ? std::string("none") : a.einddatum) +
+                       " turns_18_in=" + a.turns_18_on.substr(0, 7)});
+  }
+  return out;
+}
+
 }  // namespace sluis::watch

@@ -86,4 +86,13 @@ std::vector<store::WatchFinding> find_rejection_bursts(const std::vector<store::
 // The first UTC day find_rejection_bursts needs (for Store::submissions).
 core::Date rejection_from(const core::Date& today, const config::WatchesConfig& w);
 
+// care_past_18: one case per allocation (key "ijw:<gemeente>:<ToewijzingNummer>")
+// whose client turns 18 within care_18_lead_weeks of `today` or before it,
+// for the partner owning the gemeente code (`partner_of`; the code itself when
+// no partner has it). The detail names the month, not the day.
+std::vector<store::WatchFinding> find_past_18(const std::vector<store::YouthAllocation>& allocations,
+                                              const std::map<std::string, std::string>& partner_of);
+// The last day find_past_18's allocations turn 18 on (for Store::youth_turning_18).
+core::Date past_18_until(const core::Date& today, const config::WatchesConfig& w);
+
 }  // namespace sluis::watch

@@ -24,6 +24,7 @@ inline constexpr std::string_view kQueueDead = "queue_dead";
 inline constexpr std::string_view kCertificateExpiry = "certificate_expiry";
 inline constexpr std::string_view kCrlStale = "crl_stale";
 inline constexpr std::string_view kRejectionBurst = "rejection_burst";
+inline constexpr std::string_view kCarePast18 = "care_past_18";
 
 inline constexpr Kind kKinds[] = {
     {kUnreadAnswer, "unread_answers",
@@ -80,6 +81,15 @@ inline constexpr Kind kKinds[] = {
      "Look at the rejected messages (sluisctl queue-list --state rejected --partner ID) and their "
      "retourcodes (sluisctl explain); call the partner: often new software or a changed product "
      "code."},
+    {kCarePast18, "care_continuity",
+     "Een jeugdhulptoewijzing (iJw) loopt door na de dag waarop de cliënt 18 wordt, zonder einddatum "
+     "daarvoor en zonder stopbericht.",
+     "A youth-care (iJw) allocation runs on past the day its client turns 18, with no end date "
+     "before it and no stop message.",
+     "De gemeente besluit tijdig over het vervolg: verlengde jeugdhulp, of overgang naar Wmo of Wlz; "
+     "daarna een 301 met de juiste einddatum, of een nieuwe toewijzing onder de juiste wet.",
+     "The gemeente decides on what follows in time: extended youth care, or a move to the Wmo or "
+     "the Wlz; then a 301 with the right end date, or a new allocation under the right law."},
 };
 
 // The kind named `name`; nullptr when there is none.

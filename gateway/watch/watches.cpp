@@ -48,7 +48,11 @@ void Watches::configure(const config::Config& cfg, std::shared_ptr<const core::W
   cfg_ = cfg.watches;
   if (calendar) calendar_ = std::move(calendar);
   partners_.clear();
-  for (const auto& p : cfg.partners) partners_.push_back(p.id);
+  partner_of_.clear();
+  for (const auto& p : cfg.partners) {
+    partners_.push_back(p.id);
+    for (const auto& c : p.codes) partner_of_.emplace(c, p.id);
+  }
   files_ = std::make_shared<const config::Config>(cfg);
   // Zeros from the start: a series that exists says "nothing open" rather
   // than "not watched".
@@ -124,6 +128,11 @@ Watches::Scan Watches::scan(core::TimePoint now) {
     failed(kRejectionBurst, days.error().text, out);
   else
     sync(kRejectionBurst, find_rejection_bursts(*days, today, cfg_), true, now, out, counts);
+
+  if (auto youth = store_.youth_turning_18(core::format_date(past_18_until(today, cfg_))); !youth)
+    failed(kCarePast18, youth.error().text, out);
+  else
+    sync(kCarePast18, find_past_18(*youth, partner_of_), youth->size() < 100000, now, out, counts);
 
   for (const auto& l : series_)
     if (!counts.count(l)) core::gauge(kGauge, kHelp, l).set(0);

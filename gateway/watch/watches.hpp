@@ -75,6 +75,7 @@ class Watches {
   config::WatchesConfig cfg_;
   std::shared_ptr<const core::WerkdagCalendar> calendar_ = std::make_shared<const core::WerkdagCalendar>();
   std::vector<std::string> partners_;
+  std::map<std::string, std::string> partner_of_;  // code -> partner id
   std::shared_ptr<const config::Config> files_;  // the configuration whose certificate and CRL files are read
   QueueTrend queues_;
   std::set<std::string> series_;  // gauge label sets set before

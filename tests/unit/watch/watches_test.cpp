@@ -195,6 +195,19 @@ BOOST_AUTO_TEST_CASE(a_rejection_burst_is_a_share_far_above_the_partners_normal)
   BOOST_TEST(f[0].detail.find("normal_rejected=10 normal_of=200") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_allocation_past_18_is_a_case_of_the_gemeentes_partner_without_the_day) {
+  config::WatchesConfig w;  // 13 weeks
+  BOOST_TEST(core::format_date(watch::past_18_until(d(2026, 3, 2), w)) == "2026-06-01");
+  std::vector<store::YouthAllocation> list{{"0935", "87654321", 4711, "", "2026-05-20"},
+                                           {"0999", "87654321", 12, "2027-01-01", "2026-04-02"}};
+  auto f = watch::find_past_18(list, {{"0935", "gemeente-m"}});
+  BOOST_TEST((keys(f) == std::vector<std::string>{"ijw:0935:4711", "ijw:0999:12"}));
+  BOOST_TEST(f[0].partner == "gemeente-m");
+  BOOST_TEST(f[1].partner == "0999");  // no partner has the code: the code itself
+  BOOST_TEST(f[0].detail == "gemeente=0935 aanbieder=87654321 toewijzing=4711 einddatum=none turns_18_in=2026-05");
+  BOOST_TEST(f[1].detail.find("2026-04-02") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(every_kind_is_explained_in_both_languages) {
   for (const auto& k : watch::kinds()) {
     BOOST_TEST(watch::find_kind(k.name) == &k);
@@ -313,6 +326,86 @@ BOOST_AUTO_TEST_CASE(the_facts_the_detectors_read) {
   BOOST_TEST(s->front().partner == "aanbieder-a");
   BOOST_TEST(s->front().total == 6);
   BOOST_TEST(s->front().rejected == 0);
+}
+
+// The facts kept at intake (schema 13): the referrer type of a request and
+// of the allocation honouring it, the day an iJw client turns 18; and the
+// allocations care_past_18 reads: approved, iJw, turning 18 by the day asked,
+// running past it and not stopped before it.
+BOOST_AUTO_TEST_CASE(youth_allocations_running_past_18) {
+  namespace L = standard::ledger;
+  auto alloc = [](std::int64_t nr, const char* turns_18, std::optional<const char*> eind,
+                  standard::Law law = standard::Law::ijw) {
+    L::Allocation a;
+    a.law = law;
+    a.gemeente = "0935";
+    a.aanbieder = "87654321";
+    a.toewijzing_nummer = nr;
+    a.bsn_hash = "hash-" + std::to_string(nr);
+    a.categorie = "45";
+    a.ingangsdatum = d(2026, 1, 1);
+    if (eind) a.einddatum = core::parse_date(*eind);
+    a.toewijzingsdatum = d(2026, 1, 1);
+    a.client_turns_18_on = core::parse_date(turns_18);
+    a.verwijzer_type = "02";
+    return a;
+  };
+  auto commit = [&](const std::string& ident, L::Changes changes) {
+    auto m = test::sample_message(ident);
+    m.decide = [changes](const L::LedgerView&, store::NewMessage& msg) -> core::Result<store::Decision> {
+      store::Decision dec;
+      dec.changes = changes;
+      for (auto& a : dec.changes.allocations) a.message_id = msg.id;
+      for (auto& x : dec.changes.stops) x.message_id = msg.id;
+      for (auto& r : dec.changes.requests) r.message_id = msg.id;
+      return dec;
+    };
+    BOOST_REQUIRE(db->commit_sync(std::move(m)).has_value());
+  };
+  L::Changes c;
+  c.allocations = {alloc(1, "2026-06-15", std::nullopt),          // runs on: a case from 2026-06-15 - lead
+                   alloc(2, "2026-06-15", "2026-06-14"),          // ends the day before: none
+                   alloc(3, "2026-06-15", "2026-06-15"),          // ends on the birthday: runs past it
+                   alloc(4, "2026-06-15", "2027-01-01"),          // stopped before: none (the stop below)
+                   alloc(5, "2026-06-15", std::nullopt, standard::Law::iwmo),  // iWmo: none
+                   alloc(6, "2026-09-01", std::nullopt)};         // later
+  c.requests.push_back({standard::Law::ijw, "87654321", "0935", "REF-1", 315, "hash-1", "", false, "", "04"});
+  commit("alloc", c);
+  L::Changes stop;
+  L::CareKey k;
+  k.law = standard::Law::ijw;
+  k.gemeente = "0935";
+  k.aanbieder = "87654321";
+  k.bsn_hash = "hash-4";
+  k.toewijzing_nummer = 4;
+  k.categorie = "45";
+  k.begindatum = d(2026, 1, 1);
+  stop.stops.push_back({k, "01", d(2026, 5, 31), "1", ""});
+  commit("stop", stop);
+
+  auto nrs = [&](const char* until) {
+    auto y = db->youth_turning_18(until);
+    BOOST_REQUIRE(y.has_value());
+    std::vector<std::int64_t> out;
+    for (const auto& a : *y) out.push_back(a.toewijzing_nummer);
+    return out;
+  };
+  BOOST_TEST(nrs("2026-06-14").empty());
+  BOOST_TEST((nrs("2026-06-15") == std::vector<std::int64_t>{1, 3}));
+  BOOST_TEST((nrs("2026-12-31") == std::vector<std::int64_t>{1, 3, 6}));
+  auto y = db->youth_turning_18("2026-06-15");
+  BOOST_TEST(y->front().einddatum.empty());
+  BOOST_TEST(y->front().turns_18_on == "2026-06-15");
+  // The facts read back through the ledger view.
+  BOOST_REQUIRE(db->read_ledger([](const L::LedgerView& v) {
+                    auto a = v.allocation(standard::Law::ijw, "0935", 1);
+                    BOOST_REQUIRE(a.has_value());
+                    BOOST_TEST(a->verwijzer_type == "02");
+                    BOOST_TEST(core::format_date(*a->client_turns_18_on) == "2026-06-15");
+                    auto r = v.request(standard::Law::ijw, "87654321", "REF-1");
+                    BOOST_REQUIRE(r.has_value());
+                    BOOST_TEST(r->verwijzer_type == "04");
+                  }).has_value());
 }
 
 // The brief's test: a message left unacknowledged in a partner's mailbox
