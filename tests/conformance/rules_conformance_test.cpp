@@ -135,6 +135,7 @@ struct MemoryLedger {
     BOOST_REQUIRE(sqlite3_exec(db, store::sqlite::kLedgerSchema, nullptr, nullptr, nullptr) == SQLITE_OK);
     BOOST_REQUIRE(sqlite3_exec(db, store::sqlite::kLedgerDebitSchema, nullptr, nullptr, nullptr) == SQLITE_OK);
     BOOST_REQUIRE(sqlite3_exec(db, store::sqlite::kLedgerTariffSchema, nullptr, nullptr, nullptr) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(db, store::sqlite::kLedgerIntakeFactsSchema, nullptr, nullptr, nullptr) == SQLITE_OK);
     view = std::make_unique<store::sqlite::Ledger>(db);
   }
   ~MemoryLedger() {

@@ -82,7 +82,7 @@ struct Fixture {
     base = *rules::load_reference(ref);
     BOOST_REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
     for (const char* schema : {store::sqlite::kLedgerSchema, store::sqlite::kLedgerDebitSchema,
-                               store::sqlite::kLedgerTariffSchema})
+                               store::sqlite::kLedgerTariffSchema, store::sqlite::kLedgerIntakeFactsSchema})
       BOOST_REQUIRE(sqlite3_exec(db, schema, nullptr, nullptr, nullptr) == SQLITE_OK);
     ledger = std::make_unique<store::sqlite::Ledger>(db);
   }

@@ -119,6 +119,7 @@ BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerSchema));
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerDebitSchema));
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerTariffSchema));
+  BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerIntakeFactsSchema));
   store::sqlite::Ledger ledger(d.db);
   const standard::Law law = standard::Law::ijw;
   const std::string gemeente = "0917", aanbieder = "75302186";
@@ -200,7 +201,8 @@ BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
 BOOST_AUTO_TEST_CASE(allocations_of_a_product_and_contract_warnings) {
   Db d;
   for (const char* schema : {store::sqlite::kLedgerSchema, store::sqlite::kLedgerDebitSchema,
-                             store::sqlite::kLedgerTariffSchema, store::sqlite::kLedgerCeilingSchema})
+                             store::sqlite::kLedgerTariffSchema, store::sqlite::kLedgerCeilingSchema,
+                             store::sqlite::kLedgerIntakeFactsSchema})
     BOOST_REQUIRE(store::sqlite::exec(d.db, schema));
   store::sqlite::Ledger ledger(d.db);
   const standard::Law law = standard::Law::iwmo;
