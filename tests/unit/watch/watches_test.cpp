@@ -1,6 +1,7 @@
 // The watches (gateway/watch, docs/watches.md): each detector against
 // hand-made facts with hand-computed cases; the store's watch_case table
-// (open, update, close, partial scans, forgetting); and Watches over a real
+// (open, update, close, partial scans, forgetting); certificate files made
+// with openssl and read back; and Watches over a real
 // store: a message left unacknowledged in a mailbox raises unread_answer after
 // N werkdagen, logged once (also by a restarted watch), counted in the gauge,
 // and acknowledging it closes the case.
@@ -8,7 +9,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -20,6 +23,7 @@
 #include "gateway/watch/detectors.hpp"
 #include "gateway/watch/kinds.hpp"
 #include "gateway/watch/watches.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/temp_store.hpp"
 
 using namespace sluis;
@@ -156,6 +160,48 @@ BOOST_AUTO_TEST_CASE(certificates_open_a_case_per_stage) {
   BOOST_TEST(watch::find_expiring({server}, now + days(10), w).empty());
   BOOST_TEST((keys(watch::find_expiring({server}, now + days(10) + hours(1), w)) ==
               std::vector<std::string>{"/etc/sluis/server.pem@notice"}));
+}
+
+// The files the configuration names, read with OpenSSL: a bundle of two
+// self-signed certificates made now (10 and 400 days) as https.tls.ca, a
+// partner's issuer_ca that does not exist.
+BOOST_AUTO_TEST_CASE(certificate_files_are_read_certificate_by_certificate) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sluis-watch-pem-" + core::random_hex(6));
+  std::filesystem::create_directories(dir);
+  auto make = [&](const std::string& name, int days) {
+    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" +
+                            (dir / (name + ".key")).string() + "' -out '" + (dir / (name + ".pem")).string() +
+                            "' -subj '/CN=watch test " + name + "' -days " + std::to_string(days) + " 2>/dev/null";
+    BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+    return test::slurp(dir / (name + ".pem"));
+  };
+  {
+    std::ofstream bundle(dir / "bundle.pem");
+    bundle << make("short", 10) << make("long", 400);
+  }
+  config::Config cfg;
+  cfg.https.tls.ca = {dir / "bundle.pem"};
+  config::Partner p;
+  p.id = "aanbieder-a";
+  config::CertIdentity id;
+  id.subject = "CN=x";
+  id.issuer_ca = dir / "missing.pem";
+  p.certificates.push_back(id);
+  cfg.partners.push_back(p);
+  const auto now = std::chrono::system_clock::now();
+  auto files = watch::read_certificates(cfg);
+  BOOST_REQUIRE(files.size() == 2u);
+  BOOST_TEST(files[0].source == "https.tls.ca");
+  BOOST_TEST(files[0].partner == "sluis");
+  BOOST_REQUIRE(files[0].not_after.size() == 2u);
+  BOOST_TEST(files[1].partner == "aanbieder-a");
+  BOOST_TEST(files[1].not_after.empty());
+  BOOST_TEST(!files[1].error.empty());
+  // 10 days: fewer than 14 whole days left, not fewer than 7: warning; the 400-day one is no case.
+  auto f = watch::find_expiring(files, now, config::WatchesConfig{});
+  BOOST_REQUIRE(f.size() == 1u);
+  BOOST_TEST(f[0].case_key == (dir / "bundle.pem").string() + "#1@warning");
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(crls_due_within_the_urgent_days_or_past) {
