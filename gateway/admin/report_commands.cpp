@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/date.hpp"
@@ -82,6 +83,22 @@ Answer report(const Request& r, const ReportControl& control) {
     if (auto c = add_contracts(rep, control, *ctx.data->contracts); !c)
       return error("report: the ledger could not be read: " + c.error().text);
   boost::json::object args = steering::to_json(rep);
+  // The watches' open cases of the partners in the report (and sluis's own
+  // when no partner is chosen).
+  boost::json::array watches;
+  if (control.watches) {
+    auto counts = control.watches();
+    if (!counts) return error("report: the watches could not be read: " + counts.error().text);
+    std::set<std::string> partners;
+    for (const auto& row : rep.rows)
+      if (!row.partner.empty()) partners.insert(row.partner);
+    if (filter.codes.empty()) partners.insert("sluis");
+    for (const auto& w : *counts)
+      if (partners.count(w.partner))
+        watches.push_back({{"watch", w.watch}, {"partner", w.partner}, {"open", w.open}, {"nl", w.what_nl},
+                           {"en", w.what_en}});
+  }
+  args["watches"] = std::move(watches);
   if (const std::string partner = string_arg(r, "partner"); !partner.empty()) args["partner"] = partner;
   const std::size_t n = rep.rows.size();
   const std::string period = core::format_date(*from) + " to " + core::format_date(*to);

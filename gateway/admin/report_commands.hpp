@@ -2,7 +2,8 @@
 // CODE] [--partner ID] [--format table|csv] [--json]): the steering report of
 // steering/report.hpp over the store's facts, per municipality and per
 // provider, with a provider's budget ceilings and degressive position when
-// contracts are loaded. Read only.
+// contracts are loaded, and the watches' open cases of the partners in it.
+// Read only.
 #pragma once
 
 #include <functional>
@@ -16,6 +17,7 @@
 #include "gateway/rules/reference.hpp"
 #include "gateway/standard/ledger.hpp"
 #include "gateway/steering/report.hpp"
+#include "gateway/steering/status_page.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::admin {
@@ -35,6 +37,8 @@ struct ReportControl {
   // Runs a read of the ledger on a consistent snapshot (Store::read_ledger).
   std::function<core::Result<void>(const std::function<void(const standard::ledger::LedgerView&)>&)>
       read_ledger;
+  // The watches' open cases per kind and partner (listed with the rows).
+  std::function<core::Result<std::vector<steering::WatchCount>>()> watches;
 };
 
 // The longest period one report covers.

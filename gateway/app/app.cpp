@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/post.hpp>
 #include <ctime>
@@ -111,6 +112,46 @@ std::uint64_t descriptors_needed(const config::Config& cfg) {
   }
   return n;
 }
+
+namespace {
+
+// The watches' open cases, counted per kind and partner, with what each kind
+// means and what to do (the status page and the report list them).
+core::Result<std::vector<steering::WatchCount>> watch_counts(store::WatchStore& store) {
+  auto cases = watch::open_cases(store, {});
+  if (!cases) return cases.error();
+  std::map<std::pair<std::string, std::string>, steering::WatchCount> by;
+  for (const auto& c : *cases) {
+    auto& w = by[{c.stored.kind, c.stored.partner}];
+    w.watch = c.stored.kind;
+    w.partner = c.stored.partner.empty() ? "sluis" : c.stored.partner;
+    ++w.open;
+    if (c.kind) {
+      w.what_nl = std::string(c.kind->meaning_nl) + " " + std::string(c.kind->action_nl);
+      w.what_en = std::string(c.kind->meaning_en) + " " + std::string(c.kind->action_en);
+    }
+  }
+  std::vector<steering::WatchCount> out;
+  for (auto& [key, w] : by) out.push_back(std::move(w));
+  return out;
+}
+
+// The certificate files the configuration names, each with its earliest
+// notAfter (watch::read_certificates reads them).
+std::vector<steering::CertificateExpiry> certificate_expiry(const config::Config& cfg,
+                                                            std::chrono::system_clock::time_point now) {
+  std::vector<steering::CertificateExpiry> out;
+  for (const auto& f : watch::read_certificates(cfg)) {
+    if (f.not_after.empty()) continue;
+    const auto first = *std::min_element(f.not_after.begin(), f.not_after.end());
+    out.push_back({f.partner + ": " + f.source + " (" + f.path.filename().string() + ")",
+                   core::format_date(core::dutch_date(first)),
+                   std::chrono::duration_cast<std::chrono::hours>(first - now).count() / 24});
+  }
+  return out;
+}
+
+}  // namespace
 
 static std::shared_ptr<const core::WerkdagCalendar> make_calendar(const config::CalendarConfig& c) {
   std::vector<core::Date> closing;
@@ -265,7 +306,8 @@ int App::run() {
   admin::add_report_commands(registry_, {store_.get(), [this] { return on_io([this] { return report_context(); }); },
                                          [this](const std::function<void(const standard::ledger::LedgerView&)>& read) {
                                            return store_->read_ledger(read);
-                                         }});
+                                         },
+                                         [this] { return watch_counts(*store_); }});
   // The go-live ledger import: this daemon's judge, key and store (import_command.hpp).
   add_import_command(registry_, {store_.get(), config_->store.path.string(), config_->state_dir,
                                  config_->secrets.bsn_hash_key.reveal(), [this] {
@@ -658,8 +700,12 @@ asio::awaitable<net::Response> App::status_page(net::Request req, net::RequestCo
   const auto now = std::chrono::system_clock::now();
   const core::Date today = core::dutch_date(now);
   const steering::Filter filter{core::add_days(today, -29), today, "", {}};
-  auto read = [this, filter, today, ctx = report_context()]() -> core::Result<steering::StatusData> {
+  auto read = [this, filter, today, now, ctx = report_context(), cfg = config_]() -> core::Result<steering::StatusData> {
     steering::StatusData d;
+    auto watches = watch_counts(*store_);
+    if (!watches) return watches.error();
+    d.watches = std::move(*watches);
+    d.certificates = certificate_expiry(*cfg, now);
     auto facts = store_->steering_facts({filter.from, filter.to});
     if (!facts) return facts.error();
     auto queues = store_->count_by_destination();

@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -265,17 +266,23 @@ std::optional<std::chrono::system_clock::time_point> not_after(X509* cert) {
   return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
-std::optional<std::chrono::system_clock::time_point> earliest_not_after(const std::filesystem::path& file) {
+std::vector<std::chrono::system_clock::time_point> not_afters(const std::filesystem::path& file) {
+  std::vector<std::chrono::system_clock::time_point> out;
   FILE* f = std::fopen(file.c_str(), "r");
-  if (!f) return std::nullopt;
-  std::optional<std::chrono::system_clock::time_point> out;
+  if (!f) return out;
   while (X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr)) {
-    if (auto t = not_after(cert); t && (!out || *t < *out)) out = t;
+    if (auto t = not_after(cert)) out.push_back(*t);
     X509_free(cert);
   }
-  ERR_clear_error();
+  ERR_clear_error();  // the end of the file reads as an error
   std::fclose(f);
   return out;
+}
+
+std::optional<std::chrono::system_clock::time_point> earliest_not_after(const std::filesystem::path& file) {
+  const auto all = not_afters(file);
+  if (all.empty()) return std::nullopt;
+  return *std::min_element(all.begin(), all.end());
 }
 
 namespace {

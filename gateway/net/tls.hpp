@@ -109,6 +109,9 @@ std::chrono::system_clock::time_point check_crls(const std::vector<CrlInfo>& crl
 // can be read).
 std::optional<std::chrono::system_clock::time_point> not_after(X509* cert);
 std::optional<std::chrono::system_clock::time_point> earliest_not_after(const std::filesystem::path& file);
+// The notAfter of every certificate in a PEM file, in file order (empty when
+// the file cannot be read or holds none; the watches tell the two apart).
+std::vector<std::chrono::system_clock::time_point> not_afters(const std::filesystem::path& file);
 // Sets gauge sluis_tls_certificate_expiry_seconds{file,kind} (Unix seconds of
 // the earliest notAfter in the file): the listener's certificate chain (kind
 // "server"), its CA bundles ("ca") and the partners' issuer_ca files

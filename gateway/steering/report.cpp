@@ -139,6 +139,7 @@ void count_waiting(const Facts& facts, Rows& rows, const Filter& f, const Thresh
     auto start = first_start.find({a.law, a.gemeente, a.toewijzing_nummer});
     rows.both(a.gemeente, a.aanbieder, [&](Row& r) {
       ++r.inflow;
+      ++r.referrers[product(a.categorie, a.code)][a.verwijzer.empty() ? "-" : a.verwijzer];
       ++r.waiting.allocations;
       if (start != first_start.end()) {
         const std::int64_t d = std::max<std::int64_t>(0, days_between(from, start->second));
@@ -357,6 +358,12 @@ boost::json::object to_json(const Report& r) {
     boost::json::array durations;
     for (const auto& d : row.durations)
       durations.push_back({{"categorie", d.categorie}, {"product", d.code}, {"days", to_json(d.days)}});
+    boost::json::object referrers;
+    for (const auto& [p, by] : row.referrers) {
+      boost::json::object o;
+      for (const auto& [type, n] : by) o[type] = n;
+      referrers[p] = std::move(o);
+    }
     boost::json::object transitions;
     for (const auto& [k, n] : row.transitions) transitions[k] = n;
     boost::json::array naca;
@@ -392,6 +399,7 @@ boost::json::object to_json(const Report& r) {
           {"waiting_past_norm", row.waiting.waiting_past_norm},
           {"days", to_json(row.waiting.days)}}},
         {"inflow", row.inflow},
+        {"referrers", std::move(referrers)},
         {"outflow", std::move(outflow)},
         {"early_endings", row.early_endings},
         {"durations", std::move(durations)},

@@ -86,6 +86,9 @@ struct Row {
   std::vector<Turnaround> turnaround;
   Waiting waiting;
   std::size_t inflow = 0;                          // new allocations given
+  // Of those, per product the referrer type (Verwijzer/Type, COD327; "-"
+  // when the allocation honours no request that named one): count.
+  std::map<std::string, std::map<std::string, std::size_t>> referrers;
   std::map<std::string, std::size_t> outflow;      // stops by RedenBeeindiging
   std::size_t early_endings = 0;                   // uitval: voortijdig beeindigd
   struct Duration {

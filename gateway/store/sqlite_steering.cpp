@@ -71,7 +71,7 @@ core::Result<void> answers(sqlite3* db, const SteeringQuery& q, Facts& out) {
 core::Result<void> allocations(sqlite3* db, const SteeringQuery& q, Facts& out) {
   Stmt s(db,
          "SELECT law, gemeente, aanbieder, toewijzing_nummer, bsn_hash, categorie, code, ingangsdatum, einddatum, "
-         "reden_wijziging, volume, eenheid, frequentie, budget, toewijzingsdatum FROM ledger_allocation "
+         "reden_wijziging, volume, eenheid, frequentie, budget, toewijzingsdatum, verwijzer_type FROM ledger_allocation "
          "WHERE verdict != 'rejected' AND COALESCE(reden_wijziging, '') != '13' AND ((ingangsdatum <= ?2 AND (einddatum IS NULL OR einddatum >= ?1)) "
          "OR (toewijzingsdatum >= ?1 AND toewijzingsdatum <= ?2))");
   if (!s.ok()) return db_error(db, "steering allocations");
@@ -96,6 +96,7 @@ core::Result<void> allocations(sqlite3* db, const SteeringQuery& q, Facts& out) 
     a.frequentie = s.text(12);
     a.budget = opt_i64(s, 13);
     a.toewijzingsdatum = date(s, 14);
+    a.verwijzer = s.null(15) ? std::string() : s.text(15);
     out.allocations.push_back(std::move(a));
   }
   if (rc != SQLITE_DONE) return db_error(db, "steering allocations");

@@ -59,6 +59,7 @@ struct SteeringFacts {
     std::string eenheid, frequentie;
     std::optional<std::int64_t> budget;  // eurocent
     core::Date toewijzingsdatum{};
+    std::string verwijzer;  // Verwijzer/Type of the request it honours (COD327); empty: none known
   };
   struct Care {
     standard::Law law = standard::Law::iwmo;

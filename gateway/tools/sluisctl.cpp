@@ -766,10 +766,15 @@ std::optional<View> report_view(const boost::json::object& args) {
   Table reasons{{"CODE", "LIGHT", "REDEN", "REASON"}, {}};
   Table codes{{"CODE", "RETOURCODE", "COUNT", "TOELICHTING"}, {}};
   Table answers{{"CODE", "ANSWER", "DEADLINE", "OPENED", "ANSWERED", "MEDIAN", "P90", "LATE", "OVERDUE"}, {}};
-  Table flows{{"CODE", "OUTFLOW", "DURATION (MEDIAN DAYS)", "TRANSITIONS"}, {}};
+  Table flows{{"CODE", "REFERRERS", "OUTFLOW", "DURATION (MEDIAN DAYS)", "TRANSITIONS"}, {}};
   Table naca{{"CODE", "PRODUCT", "EENHEID", "ALLOCATED", "DECLARED", "ALLOCATED-EUR", "DECLARED-EUR", "APPROVED-EUR"},
              {}};
   Table contract{{"CODE", "CONTRACT", "FIGURE", "STANDS AT"}, {}};
+  Table watches{{"WATCH", "PARTNER", "OPEN", "WAT TE DOEN", "WHAT TO DO"}, {}};
+  for (const auto& e : array_of(args, "watches")) {
+    const auto& w = object_of(e);
+    watches.rows.push_back({text(w, "watch"), text(w, "partner"), text(w, "open"), text(w, "nl"), text(w, "en")});
+  }
   v.csv.header = {"kind", "code", "partner", "light", "reasons", "submitted", "accepted", "rejected", "messages",
                   "retourcodes", "answers_opened", "answers_late", "answers_overdue", "turnaround_median_werkdagen",
                   "inflow", "started", "waiting_median_days", "waiting_p90_days", "over_norm", "waiting_past_norm",
@@ -815,8 +820,12 @@ std::optional<View> report_view(const boost::json::object& args) {
       const auto& d = object_of(x);
       durations += (durations.empty() ? "" : " ") + text(d, "product") + ":" + dash(text(member(d, "days"), "median"));
     }
-    if (!joined(o, "outflow").empty() || !durations.empty() || !joined(o, "transitions").empty())
-      flows.rows.push_back({code, dash(joined(o, "outflow")), dash(durations), dash(joined(o, "transitions"))});
+    std::string referrers;
+    for (const auto& kv : member(o, "referrers"))
+      referrers += (referrers.empty() ? "" : "; ") + std::string(kv.key()) + " " + joined(member(o, "referrers"), kv.key());
+    if (!referrers.empty() || !joined(o, "outflow").empty() || !durations.empty() || !joined(o, "transitions").empty())
+      flows.rows.push_back({code, dash(referrers), dash(joined(o, "outflow")), dash(durations),
+                            dash(joined(o, "transitions"))});
     long long alloc = 0, decl = 0, appr = 0;
     for (const auto& x : array_of(o, "nacalculatie")) {
       const auto& n = object_of(x);
@@ -847,7 +856,7 @@ std::optional<View> report_view(const boost::json::object& args) {
                           std::to_string(appr)});
   }
   v.tables.push_back(rows);
-  for (auto* t : {&reasons, &codes, &answers, &flows, &naca, &contract})
+  for (auto* t : {&reasons, &codes, &answers, &flows, &naca, &contract, &watches})
     if (!t->rows.empty()) v.tables.push_back(*t);
   v.totals = "-- " + plural(rows.rows.size(), "row", "rows") + " from " + text(args, "from") + " to " +
              text(args, "to") + ": " + std::to_string(lights[0]) + " green, " + std::to_string(lights[1]) +

@@ -1,12 +1,8 @@
 #include "gateway/watch/detectors.hpp"
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <unistd.h>
 
-#include <cstdio>
-#include <ctime>
-
+#include "gateway/net/tls.hpp"
 #include "gateway/standard/catalog.hpp"
 #include "gateway/watch/kinds.hpp"
 
@@ -79,21 +75,9 @@ std::vector<store::WatchFinding> find_dead(const std::vector<store::DestinationB
 namespace {
 
 CertificateFile read_pem(std::string source, std::string partner, const std::filesystem::path& path) {
-  CertificateFile f{std::move(source), std::move(partner), path, {}, {}};
-  FILE* fp = std::fopen(path.c_str(), "r");
-  if (!fp) {
-    f.error = "cannot read " + path.string();
-    return f;
-  }
-  while (X509* x = PEM_read_X509(fp, nullptr, nullptr, nullptr)) {
-    std::tm tm{};
-    const ASN1_TIME* na = X509_get0_notAfter(x);
-    if (na && ASN1_TIME_to_tm(na, &tm) == 1) f.not_after.push_back(std::chrono::system_clock::from_time_t(timegm(&tm)));
-    X509_free(x);
-  }
-  ERR_clear_error();  // the end of the file reads as an error
-  std::fclose(fp);
-  if (f.not_after.empty()) f.error = "no certificate in " + path.string();
+  CertificateFile f{std::move(source), std::move(partner), path, net::not_afters(path), {}};
+  if (f.not_after.empty())
+    f.error = (::access(path.c_str(), R_OK) == 0 ? "no certificate in " : "cannot read ") + path.string();
   return f;
 }
 

@@ -482,6 +482,7 @@ BOOST_AUTO_TEST_CASE(the_report_counts_what_was_sent_and_lights_the_ceiling) {
   BOOST_TEST(row.at("rejected").as_int64() == scalar("SELECT count(*) " + sent + " AND state = 'rejected'"));
   BOOST_TEST(row.at("submitted").as_int64() == row.at("accepted").as_int64() + row.at("rejected").as_int64());
   BOOST_TEST(row.at("submitted").as_int64() > 0);
+  BOOST_TEST(json(r.output).at("arguments").at("watches").is_array(), r.output);
   // The year of the declared prestaties (February 2026): the ceiling of 10
   // euros is exceeded on its last day, red, with the row of plafonds.csv.
   r = g->sluisctl({"--json", "report", "--partner", "zorg", "--from", "2026-01-01", "--to", "2026-12-31"});

@@ -61,6 +61,8 @@ BOOST_AUTO_TEST_CASE(the_status_page_shows_aggregates_and_renders_in_a_browser) 
   BOOST_TEST(has(html, "<td>zorg</td>"), html);
   BOOST_TEST(has(html, "<td>gem</td>"), html);
   BOOST_TEST(has(html, "<svg"), html);
+  // The listener's certificate with its expiry (the test PKI's, 30 days or more).
+  BOOST_TEST(has(html, "<td>sluis: https.tls.cert (server.pem)</td>"), html);
   BOOST_TEST(!has(html, "<script"));
   // Aggregates only: no message id, no Identificatie, no BSN.
   BOOST_TEST(!has(html, std::string(boost::json::parse(a.body).at("id").as_string())));

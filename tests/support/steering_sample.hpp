@@ -46,7 +46,7 @@ inline store::SteeringFacts seeded() {
   auto alloc = [&](const char* g, const char* a, std::int64_t nr, const char* client, const char* cat,
                    const char* code, const char* begin, std::optional<const char*> end, const char* reden,
                    std::optional<std::int64_t> volume, const char* eenheid, const char* freq,
-                   std::optional<std::int64_t> budget, const char* given) {
+                   std::optional<std::int64_t> budget, const char* given, const char* verwijzer = "") {
     Facts::Allocation x;
     x.gemeente = g;
     x.aanbieder = a;
@@ -62,10 +62,13 @@ inline store::SteeringFacts seeded() {
     x.frequentie = freq;
     x.budget = budget;
     x.toewijzingsdatum = day(given);
+    x.verwijzer = verwijzer;
     f.allocations.push_back(x);
   };
-  alloc("0935", "87654321", 1, "h1", "02", "02A01", "2026-11-01", "2026-11-30", "", 4, "04", "2", {}, "2026-11-02");
-  alloc("0935", "87654321", 2, "h2", "02", "02A01", "2026-11-10", std::nullopt, "", 10, "04", "4", {}, "2026-11-03");
+  alloc("0935", "87654321", 1, "h1", "02", "02A01", "2026-11-01", "2026-11-30", "", 4, "04", "2", {}, "2026-11-02",
+        "02");
+  alloc("0935", "87654321", 2, "h2", "02", "02A01", "2026-11-10", std::nullopt, "", 10, "04", "4", {}, "2026-11-03",
+        "01");
   alloc("0935", "87654321", 3, "h3", "15", "15A02", "2026-10-01", "2027-01-31", "", {}, "83", "6", 300000,
         "2026-10-01");
   alloc("0935", "12345678", 4, "h4", "02", "02A01", "2026-11-02", "2026-11-11", "", 20, "01", "1", {}, "2026-11-02");

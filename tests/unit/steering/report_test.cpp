@@ -135,6 +135,13 @@ BOOST_AUTO_TEST_CASE(waiting_time_from_allocation_to_start) {
   BOOST_TEST(*g.days.median == 7);
   BOOST_TEST(*g.days.p90 == 10);
   BOOST_TEST(row(r, "0935").inflow == 3u);
+  // Referrers of the new allocations: 02A01 by a huisarts (02), by the gemeente
+  // (01), and one (allocation 4) honouring no request that named one.
+  const auto& ref = row(r, "0935").referrers.at("02A01");
+  BOOST_TEST(ref.at("02") == 1u);
+  BOOST_TEST(ref.at("01") == 1u);
+  BOOST_TEST(ref.at("-") == 1u);
+  BOOST_TEST(row(r, "87654321").referrers.at("02A01").size() == 2u);
   BOOST_TEST(row(r, "87654321").inflow == 2u);
   BOOST_TEST(row(r, "12345678").waiting.waiting_past_norm == 1u);
   BOOST_TEST(row(r, "0363").inflow == 0u);
