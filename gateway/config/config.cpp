@@ -253,6 +253,9 @@ void read_watches(TableReader r, WatchesConfig& w) {
   w.rejection_min_count = static_cast<int>(r.integer("rejection_min_count"));
   w.rejection_factor_percent = static_cast<int>(r.integer("rejection_factor_percent"));
   w.care_18_lead_weeks = static_cast<int>(r.integer("care_18_lead_weeks"));
+  w.care_correction_werkdagen = static_cast<int>(r.integer("care_correction_werkdagen"));
+  w.care_ending_weeks = static_cast<int>(r.integer("care_ending_weeks"));
+  w.care_refused_days = static_cast<int>(r.integer("care_refused_days"));
   w.closed_retention = r.duration("closed_retention");
   if (w.certificate_warning_days > w.certificate_notice_days)
     r.error_at("certificate_warning_days", "must not be more than certificate_notice_days");
@@ -424,6 +427,7 @@ void read_root(TableReader r, Config& cfg, std::vector<std::string>& errors) {
   read_deadlines(r.table("deadlines"), cfg.deadlines);
   read_steering(r.table("steering"), cfg.steering);
   read_watches(r.table("watches"), cfg.watches);
+  cfg.watches.waiting_norm_days = cfg.steering.waiting_norm_days;
   read_destinations(r, cfg, cfg.destinations);
   read_routes(r, cfg.routes);
   // Cross-references: every route's destination and every destination's partner exist.

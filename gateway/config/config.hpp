@@ -267,6 +267,11 @@ struct WatchesConfig {
   int rejection_min_count = static_cast<int>(keys::number(keys::kWatches, "rejection_min_count"));
   int rejection_factor_percent = static_cast<int>(keys::number(keys::kWatches, "rejection_factor_percent"));
   int care_18_lead_weeks = static_cast<int>(keys::number(keys::kWatches, "care_18_lead_weeks"));
+  int care_correction_werkdagen = static_cast<int>(keys::number(keys::kWatches, "care_correction_werkdagen"));
+  int care_ending_weeks = static_cast<int>(keys::number(keys::kWatches, "care_ending_weeks"));
+  int care_refused_days = static_cast<int>(keys::number(keys::kWatches, "care_refused_days"));
+  // steering.waiting_norm_days, which allocation_unstarted uses (the reader copies it here).
+  int waiting_norm_days = static_cast<int>(keys::number(keys::kSteering, "waiting_norm_days"));
   Duration closed_retention = Duration(keys::number(keys::kWatches, "closed_retention"));
 };
 

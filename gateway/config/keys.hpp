@@ -516,6 +516,31 @@ inline constexpr Key kWatches[] = {
      .unit = "weeks",
      .help = "care_past_18: an iJw allocation that runs past the day its client turns 18 (no "
              "Einddatum before it, no stop) is a case from this many weeks before that day."},
+    {.name = "care_correction_werkdagen",
+     .type = KeyType::integer,
+     .number = 5,
+     .min = 1,
+     .max = 60,
+     .unit = "werkdagen",
+     .help = "allocation_uncorrected: an allocation its provider's 302 rejected with no corrected 301 "
+             "this many werkdagen after the 302."},
+    {.name = "care_ending_weeks",
+     .type = KeyType::integer,
+     .number = 6,
+     .min = 1,
+     .max = 52,
+     .unit = "weeks",
+     .help = "allocation_ending: an allocation ending within this many weeks with no stop and no "
+             "following allocation for the same client and product category. allocation_unstarted "
+             "uses steering.waiting_norm_days."},
+    {.name = "care_refused_days",
+     .type = KeyType::integer,
+     .number = 30,
+     .min = 1,
+     .max = 366,
+     .unit = "days",
+     .help = "request_refused: a request (315/317) refused in its 319 stays a case this many days "
+             "after the 319, unless a 301 honours it."},
     {.name = "closed_retention",
      .type = KeyType::duration,
      .number = 62 * kDay,

@@ -119,11 +119,11 @@ void sl002(const Context& c, Sink& s) {
           state(row).counter->counts_any_year(law, gemeente, hash(cl.Bsn), p.Eenheid, on);
       lines.push_back({&p, row, counted});
     }
-  auto order = [](const m::Prestatie& a, const m::Prestatie& b) {
-    const auto da = core::to_days(a.ProductPeriode.Begindatum);
-    const auto db = core::to_days(b.ProductPeriode.Begindatum);
-    if (da != db) return da < db;
-    return a.ProductReferentie.ReferentieNummer < b.ProductReferentie.ReferentieNummer;
+  auto order = [](const m::Prestatie& x, const m::Prestatie& y) {
+    const auto dx = core::to_days(x.ProductPeriode.Begindatum);
+    const auto dy = core::to_days(y.ProductPeriode.Begindatum);
+    if (dx != dy) return dx < dy;
+    return x.ProductReferentie.ReferentieNummer < y.ProductReferentie.ReferentieNummer;
   };
 
   for (const auto& line : lines) {

@@ -174,7 +174,7 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
         } else if constexpr (std::is_same_v<B, m::Bericht317>) {
           if (!b.Client) return;
           c.requests.push_back({w.law, w.aanbieder, w.gemeente, b.Client->Verzoek.ReferentieAanbieder, 317,
-                                hash(b.Client->Bsn), "", false, id});
+                                hash(b.Client->Bsn), "", false, id, ""});  // a 317 names no Verwijzer
         } else if constexpr (std::is_same_v<B, m::Bericht319>) {
           if (!b.Antwoord || !ledger) return;
           if (auto r = ledger->request(w.law, w.aanbieder, b.Antwoord->ReferentieAanbieder)) {

@@ -385,6 +385,14 @@ class SqliteStore final : public Store {
     std::lock_guard lock(rmu_);
     return sqlite::youth_turning_18(r_, until);
   }
+
+  core::Result<std::vector<CareCandidate>> care_candidates(const CareQuery& q) override {
+    std::lock_guard lock(rmu_);
+    if (auto r = sqlite::exec(r_, "BEGIN"); !r) return r.error();
+    auto out = sqlite::care_candidates(r_, q);
+    sqlite::exec(r_, "COMMIT");
+    return out;
+  }
   core::Result<std::vector<WatchCase>> watch_cases(const WatchFilter& f) override {
     std::lock_guard lock(rmu_);
     return sqlite::watch_cases(r_, f);

@@ -78,6 +78,8 @@ class Stmt {
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return st_ != nullptr; }
+  // The index of a named parameter (":name"), 0 when the statement has none such.
+  int param(const char* name) const { return sqlite3_bind_parameter_index(st_, name); }
   // Ready to run again with new bindings.
   void reset() {
     sqlite3_reset(st_);

@@ -46,7 +46,11 @@ WatchCase case_row(const Stmt& s) {
 
 core::Result<std::vector<UnreadMessage>> unread_mailbox(sqlite3* db, int limit) {
   // The mailbox's own selection (sqlite_store.cpp, mailbox()), every partner.
-  Stmt s(db, "SELECT id, law, type, sender_partner, COALESCE(receiver_partner, ''), state, received_at FROM messages "
+  // Available since its receipt, or since its last release from held (the
+  // audit rows release_held, an operator's release and an orphan's release write).
+  Stmt s(db, "SELECT id, law, type, sender_partner, COALESCE(receiver_partner, ''), state, "
+             "COALESCE((SELECT max(a.at) FROM audit a WHERE a.message_id = messages.id AND "
+             "a.action IN ('state held -> queued', 'released')), received_at) FROM messages "
              "WHERE receiver_partner IS NOT NULL AND receiver_partner <> '' AND shadow = 0 AND "
              "COALESCE(delivery, 'mailbox') = 'mailbox' AND "
              "state IN ('queued','delivering','delivered','deferred') ORDER BY seq LIMIT ?");
@@ -129,6 +133,71 @@ core::Result<std::vector<YouthAllocation>> youth_turning_18(sqlite3* db, const s
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) out.push_back({s.text(0), s.text(1), s.i64(2), s.text(3), s.text(4)});
   if (rc != SQLITE_DONE) return db_error(db, "youth_turning_18");
+  return out;
+}
+
+// The four care-continuity reads, one statement each, dates compared as text
+// (YYYY-MM-DD). Deleted deliveries (StatusAanlevering 3) and withdrawn
+// allocations (RedenWijziging 13) count for nothing.
+core::Result<std::vector<CareCandidate>> care_candidates(sqlite3* db, const CareQuery& q) {
+  using W = CareCandidate::What;
+  struct Read {
+    W what;
+    const char* sql;
+  };
+  static const Read kReads[] = {
+      // A new allocation (no RedenWijziging), running, waiting since the later
+      // of Toewijzingsdatum and Ingangsdatum, with no start.
+      {W::unstarted,
+       "SELECT a.law, a.gemeente, a.aanbieder, a.toewijzing_nummer, max(a.toewijzingsdatum, a.ingangsdatum) "
+       "FROM ledger_allocation a WHERE a.verdict <> 'rejected' AND a.reden_wijziging IS NULL "
+       "AND max(a.toewijzingsdatum, a.ingangsdatum) < :waiting AND a.toewijzingsdatum >= :since "
+       "AND (a.einddatum IS NULL OR a.einddatum >= :today) AND NOT EXISTS (SELECT 1 FROM ledger_care c "
+       "WHERE c.kind = 'start' AND c.law = a.law AND c.gemeente = a.gemeente AND "
+       "c.toewijzing_nummer = a.toewijzing_nummer AND c.status <> '3') LIMIT 100000"},
+      // Refused by its provider's 302 (the retour that met the 301's OP090):
+      // a corrected 301 for the same ToewijzingNummer sets the verdict again.
+      {W::rejected,
+       "SELECT a.law, a.gemeente, a.aanbieder, a.toewijzing_nummer, max(o.met_on) FROM ledger_allocation a "
+       "JOIN obligation o ON o.message_id = a.message_id AND o.kind = 'retour' AND o.met_on IS NOT NULL "
+       "WHERE a.verdict = 'rejected' AND o.met_on >= :since GROUP BY a.law, a.gemeente, a.toewijzing_nummer "
+       "LIMIT 100000"},
+      // Ending from today to :ending, with no stop and no successor: another
+      // allocation of the same client, gemeente and category running on after it.
+      {W::ending,
+       "SELECT a.law, a.gemeente, a.aanbieder, a.toewijzing_nummer, a.einddatum FROM ledger_allocation a "
+       "WHERE a.verdict <> 'rejected' AND COALESCE(a.reden_wijziging, '') <> '13' AND a.einddatum >= :today "
+       "AND a.einddatum <= :ending AND NOT EXISTS (SELECT 1 FROM ledger_care c WHERE c.kind = 'stop' AND "
+       "c.law = a.law AND c.gemeente = a.gemeente AND c.toewijzing_nummer = a.toewijzing_nummer AND "
+       "c.status <> '3') AND NOT EXISTS (SELECT 1 FROM ledger_allocation n WHERE n.law = a.law AND "
+       "n.gemeente = a.gemeente AND n.bsn_hash = a.bsn_hash AND n.categorie = a.categorie AND "
+       "n.toewijzing_nummer <> a.toewijzing_nummer AND n.verdict <> 'rejected' AND "
+       "COALESCE(n.reden_wijziging, '') <> '13' AND (n.einddatum IS NULL OR n.einddatum > a.einddatum)) "
+       "LIMIT 100000"},
+      // Refused (VerzoekAntwoord 1) by the 319 that met the request's answer
+      // obligation, and no 301 honoured it since.
+      {W::refused,
+       "SELECT r.law, r.gemeente, r.aanbieder, r.referentie, max(o.met_on) FROM ledger_request r "
+       "JOIN obligation o ON o.law = r.law AND o.match_key = r.aanbieder || ':' || r.referentie AND "
+       "o.kind IN ('verzoek_antwoord', 'definitief_antwoord') AND o.met_on IS NOT NULL "
+       "WHERE r.antwoord = '1' AND r.honoured = 0 AND o.met_on >= :since "
+       "GROUP BY r.law, r.aanbieder, r.referentie LIMIT 100000"},
+  };
+  std::vector<CareCandidate> out;
+  for (const auto& read : kReads) {
+    Stmt s(db, read.sql);
+    if (!s.ok()) return db_error(db, "care_candidates");
+    for (auto [name, value] : {std::pair{":today", &q.today}, std::pair{":waiting", &q.waiting_before},
+                               std::pair{":ending", &q.ending_until}, std::pair{":since", &q.since}})
+      if (int i = s.param(name); i > 0) s.bind(i, *value);
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      auto law = s.law(0);
+      if (!law) return bad_law("care_candidates");
+      out.push_back({read.what, *law, s.text(1), s.text(2), s.text(3), s.text(4)});
+    }
+    if (rc != SQLITE_DONE) return db_error(db, "care_candidates");
+  }
   return out;
 }
 

@@ -28,6 +28,7 @@ core::Result<std::vector<UnreadMessage>> unread_mailbox(sqlite3* db, int limit);
 core::Result<std::vector<DestinationBacklog>> backlog(sqlite3* db);
 core::Result<std::vector<SubmissionDay>> submissions(sqlite3* db, const std::string& from_day);
 core::Result<std::vector<YouthAllocation>> youth_turning_18(sqlite3* db, const std::string& until);
+core::Result<std::vector<CareCandidate>> care_candidates(sqlite3* db, const CareQuery& q);
 core::Result<std::vector<WatchCase>> watch_cases(sqlite3* db, const WatchFilter& f);
 core::Result<void> watch_sync(sqlite3* db, const std::string& kind, const std::vector<WatchFinding>& found,
                               bool complete, const std::string& now, const std::string& forget_before,

@@ -356,8 +356,8 @@ struct UnreadMessage {
   std::string sender_partner;    // who sent it (sluis itself for a composed retour: the heenbericht's receiver)
   std::string receiver_partner;  // whose mailbox it is in
   State state = State::queued;   // queued: never fetched; delivered: fetched, not acknowledged
-  // When it became available in the mailbox: its receipt (received_at, UTC).
-  // XXX(#24): a message held and released later counts from its receipt.
+  // When it became available in the mailbox (UTC): its receipt, or, when it
+  // was held (orphan, receiver not live, operator), its last release.
   std::string available_at;
 };
 
@@ -387,6 +387,29 @@ struct YouthAllocation {
   std::int64_t toewijzing_nummer = 0;
   std::string einddatum;            // YYYY-MM-DD; empty: open-ended
   std::string turns_18_on;          // YYYY-MM-DD (ledger_allocation.client_turns_18_on)
+};
+
+// An allocation or request the care-continuity watches look at
+// (Store::care_candidates). No BSN: keys and dates only.
+struct CareCandidate {
+  enum class What {
+    unstarted,  // a new allocation with no start, waiting since `day`
+    rejected,   // an allocation its provider's 302 refused on `day`, no corrected 301 since
+    ending,     // an allocation ending on `day` with no stop and no successor
+    refused,    // a request (315/317) its 319 refused on `day`, not honoured since
+  };
+  What what = What::unstarted;
+  standard::Law law = standard::Law::iwmo;
+  std::string gemeente, aanbieder;  // codes
+  std::string key;                  // ToewijzingNummer, or the request's ReferentieAanbieder
+  std::string day;                  // YYYY-MM-DD, as `what` says
+};
+// Dutch days (YYYY-MM-DD) bounding what care_candidates reads.
+struct CareQuery {
+  std::string today;
+  std::string waiting_before;  // unstarted: waiting since before this day
+  std::string ending_until;    // ending: Einddatum from today up to this day
+  std::string since;           // rejected, refused, unstarted: not older than this day
 };
 
 // What a detector found this scan: one case. No BSN, no name: the key is a
@@ -620,6 +643,8 @@ class WatchStore {
   // (YYYY-MM-DD) while the allocation runs on past that day (no Einddatum, or
   // one after it) and no stop (307) ends the care before it.
   virtual core::Result<std::vector<YouthAllocation>> youth_turning_18(const std::string& until) = 0;
+  // The care-continuity candidates (CareCandidate's four kinds) the query bounds.
+  virtual core::Result<std::vector<CareCandidate>> care_candidates(const CareQuery& q) = 0;
   // Cases as the filter selects, open first, then by id.
   virtual core::Result<std::vector<WatchCase>> watch_cases(const WatchFilter& f) = 0;
   // One transaction for one detector's scan of `kind`: a finding with no open

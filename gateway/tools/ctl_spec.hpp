@@ -116,7 +116,8 @@ inline constexpr Option kReport[] = {
 inline constexpr Option kWatches[] = {
     {"partner", OptKind::value, "ID", "only cases of this partner (sluis: sluis's own, e.g. its certificate)", ""},
     {"kind", OptKind::value, "K", "only cases of this kind",
-     "unread_answer queue_growing queue_dead certificate_expiry crl_stale rejection_burst care_past_18"},
+     "unread_answer queue_growing queue_dead certificate_expiry crl_stale rejection_burst care_past_18 "
+     "allocation_unstarted allocation_uncorrected allocation_ending request_refused"},
     {"closed", OptKind::yesno, "", "closed cases too (kept watches.closed_retention)", ""},
     {"limit", OptKind::value, "N", "at most N cases (default 1000, at most 10000)", ""}};
 inline constexpr Option kContractShow[] = {

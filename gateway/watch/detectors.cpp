@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "gateway/net/tls.hpp"
 #include "gateway/standard/catalog.hpp"
 #include "gateway/watch/kinds.hpp"
@@ -193,6 +195,58 @@ std::vector<store::WatchFinding> find_past_18(const std::vector<store::YouthAllo
                        std::to_string(a.toewijzing_nummer) + " einddatum=" +
                        (a.einddatum.empty() ? std::string("none") : a.einddatum) +
                        " turns_18_in=" + a.turns_18_on.substr(0, 7)});
+  }
+  return out;
+}
+
+store::CareQuery care_query(const core::Date& today, const config::WatchesConfig& w) {
+  // The oldest a case can come from: a year, or the longest window asked.
+  const int reach = std::max({366, w.waiting_norm_days + 366, w.care_refused_days});
+  return {core::format_date(today), core::format_date(core::add_days(today, -w.waiting_norm_days)),
+          core::format_date(core::add_days(today, 7 * w.care_ending_weeks)),
+          core::format_date(core::add_days(today, -reach))};
+}
+
+std::map<std::string_view, std::vector<store::WatchFinding>> find_care(
+    const std::vector<store::CareCandidate>& candidates, const core::Date& today,
+    const core::WerkdagCalendar& calendar, const config::WatchesConfig& w,
+    const std::map<std::string, std::string>& partner_of) {
+  using What = store::CareCandidate::What;
+  std::map<std::string_view, std::vector<store::WatchFinding>> out{
+      {kAllocationUnstarted, {}}, {kAllocationUncorrected, {}}, {kAllocationEnding, {}}, {kRequestRefused, {}}};
+  auto partner = [&](const std::string& code) {
+    auto it = partner_of.find(code);
+    return it == partner_of.end() ? code : it->second;
+  };
+  for (const auto& c : candidates) {
+    const auto day = core::parse_date(c.day);
+    if (!day) continue;
+    const std::string law(standard::to_string(c.law));
+    const std::string allocation = law + ":" + c.gemeente + ":" + c.key;
+    const std::string who = "gemeente=" + c.gemeente + " aanbieder=" + c.aanbieder;
+    switch (c.what) {
+      case What::unstarted:
+        // care_candidates asks for waiting since before today - norm.
+        out[kAllocationUnstarted].push_back({allocation, partner(c.aanbieder), allocation,
+                                             who + " toewijzing=" + c.key + " waiting_since=" + c.day});
+        break;
+      case What::rejected:
+        if (calendar.werkdagen_between(*day, today) <= w.care_correction_werkdagen) break;
+        out[kAllocationUncorrected].push_back({allocation, partner(c.gemeente), allocation,
+                                               who + " toewijzing=" + c.key + " rejected_on=" + c.day});
+        break;
+      case What::ending:
+        out[kAllocationEnding].push_back({allocation, partner(c.gemeente), allocation,
+                                          who + " toewijzing=" + c.key + " einddatum=" + c.day});
+        break;
+      case What::refused: {
+        if ((core::to_days(today) - core::to_days(*day)).count() > w.care_refused_days) break;
+        const std::string request = law + ":" + c.aanbieder + ":" + c.key;
+        out[kRequestRefused].push_back({request, partner(c.gemeente), request,
+                                        who + " referentie=" + c.key + " refused_on=" + c.day});
+        break;
+      }
+    }
   }
   return out;
 }

@@ -95,4 +95,24 @@ std::vector<store::WatchFinding> find_past_18(const std::vector<store::YouthAllo
 // The last day find_past_18's allocations turn 18 on (for Store::youth_turning_18).
 core::Date past_18_until(const core::Date& today, const config::WatchesConfig& w);
 
+// The care-continuity watches over Store::care_candidates, per kind (every
+// kind present, empty when it found nothing):
+//   allocation_unstarted    a new allocation waiting longer than
+//                           steering.waiting_norm_days without a start: the
+//                           provider's partner
+//   allocation_uncorrected  rejected by the provider's 302 more than
+//                           care_correction_werkdagen werkdagen ago, no
+//                           corrected 301: the gemeente's partner
+//   allocation_ending       ending within care_ending_weeks, no stop, no
+//                           following allocation: the gemeente's partner
+//   request_refused         refused in a 319 within care_refused_days, not
+//                           honoured: the gemeente's partner
+// Keys: "<law>:<gemeente>:<ToewijzingNummer>", or "<law>:<aanbieder>:<ReferentieAanbieder>".
+std::map<std::string_view, std::vector<store::WatchFinding>> find_care(
+    const std::vector<store::CareCandidate>& candidates, const core::Date& today,
+    const core::WerkdagCalendar& calendar, const config::WatchesConfig& w,
+    const std::map<std::string, std::string>& partner_of);
+// The days that bound Store::care_candidates for `today`.
+store::CareQuery care_query(const core::Date& today, const config::WatchesConfig& w);
+
 }  // namespace sluis::watch

@@ -25,6 +25,10 @@ inline constexpr std::string_view kCertificateExpiry = "certificate_expiry";
 inline constexpr std::string_view kCrlStale = "crl_stale";
 inline constexpr std::string_view kRejectionBurst = "rejection_burst";
 inline constexpr std::string_view kCarePast18 = "care_past_18";
+inline constexpr std::string_view kAllocationUnstarted = "allocation_unstarted";
+inline constexpr std::string_view kAllocationUncorrected = "allocation_uncorrected";
+inline constexpr std::string_view kAllocationEnding = "allocation_ending";
+inline constexpr std::string_view kRequestRefused = "request_refused";
 
 inline constexpr Kind kKinds[] = {
     {kUnreadAnswer, "unread_answers",
@@ -90,6 +94,42 @@ inline constexpr Kind kKinds[] = {
      "daarna een 301 met de juiste einddatum, of een nieuwe toewijzing onder de juiste wet.",
      "The gemeente decides on what follows in time: extended youth care, or a move to the Wmo or "
      "the Wlz; then a 301 with the right end date, or a new allocation under the right law."},
+    {kAllocationUnstarted, "care_continuity",
+     "Een nieuwe toewijzing is langer dan de wachttijdnorm geleden ingegaan en er is nog geen "
+     "startbericht (305).",
+     "A new allocation took effect longer ago than the waiting-time norm and no start (305) has "
+     "come.",
+     "De aanbieder start de zorg of meldt de start met een 305; kan hij niet leveren, dan overlegt "
+     "hij met de gemeente (overbruggingszorg, een andere aanbieder).",
+     "The provider starts the care or reports its start with a 305; when it cannot deliver it "
+     "talks to the gemeente (bridging care, another provider)."},
+    {kAllocationUncorrected, "care_continuity",
+     "De aanbieder keurde een toewijzing af in zijn 302 en de gemeente stuurde binnen het "
+     "ingestelde aantal werkdagen geen verbeterde 301.",
+     "The provider rejected an allocation in its 302 and the gemeente sent no corrected 301 within "
+     "the configured number of werkdagen.",
+     "De gemeente bekijkt de retourcodes van de 302 (sluisctl message-show) en stuurt een "
+     "verbeterde 301 met hetzelfde ToewijzingNummer, of trekt de toewijzing in.",
+     "The gemeente looks at the 302's retourcodes (sluisctl message-show) and sends a corrected 301 "
+     "with the same ToewijzingNummer, or withdraws the allocation."},
+    {kAllocationEnding, "care_continuity",
+     "Een toewijzing eindigt binnen het ingestelde aantal weken, zonder stopbericht en zonder "
+     "vervolgtoewijzing voor dezelfde cliënt en productcategorie.",
+     "An allocation ends within the configured number of weeks, with no stop and no following "
+     "allocation for the same client and product category.",
+     "De gemeente beoordeelt tijdig of de zorg verder moet (herindicatie) en stuurt dan een nieuwe "
+     "of verlengde toewijzing; eindigt de zorg, dan meldt de aanbieder dat met een 307.",
+     "The gemeente assesses in time whether care must go on (re-assessment) and then sends a new or "
+     "extended allocation; when care ends, the provider reports it with a 307."},
+    {kRequestRefused, "care_continuity",
+     "De gemeente wees een verzoek om toewijzing of wijziging (315/317) af in haar 319; het blijft "
+     "het ingestelde aantal dagen zichtbaar.",
+     "The gemeente refused a request for allocation or change (315/317) in its 319; it stays "
+     "visible for the configured number of days.",
+     "De gemeente gaat na of de cliënt elders zorg krijgt (leveringsplicht, overbrugging); de "
+     "aanbieder leest de RedenAfwijzingVerzoek en overlegt bij twijfel met de gemeente.",
+     "The gemeente checks that the client gets care elsewhere (duty of delivery, bridging); the "
+     "provider reads the RedenAfwijzingVerzoek and talks to the gemeente when in doubt."},
 };
 
 // The kind named `name`; nullptr when there is none.

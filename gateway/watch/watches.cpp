@@ -134,6 +134,16 @@ Watches::Scan Watches::scan(core::TimePoint now) {
   else
     sync(kCarePast18, find_past_18(*youth, partner_of_), youth->size() < 100000, now, out, counts);
 
+  if (auto care = store_.care_candidates(care_query(today, cfg_)); !care) {
+    for (auto k : {kAllocationUnstarted, kAllocationUncorrected, kAllocationEnding, kRequestRefused})
+      failed(k, care.error().text, out);
+  } else {
+    // Each read stops at 100000 rows: then the scan is partial and closes nothing.
+    const bool complete = care->size() < 100000;
+    for (auto& [kind, found] : find_care(*care, today, *calendar_, cfg_, partner_of_))
+      sync(kind, std::move(found), complete, now, out, counts);
+  }
+
   for (const auto& l : series_)
     if (!counts.count(l)) core::gauge(kGauge, kHelp, l).set(0);
   for (const auto& [l, n] : counts) {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway/core/calendar.hpp"
@@ -254,6 +255,50 @@ BOOST_AUTO_TEST_CASE(an_allocation_past_18_is_a_case_of_the_gemeentes_partner_wi
   BOOST_TEST(f[1].detail.find("2026-04-02") == std::string::npos);
 }
 
+// The care-continuity detectors over hand-made candidates (Store::care_candidates
+// picks them; its SQL is tested below): who gets each case, the werkdagen of
+// allocation_uncorrected, the days of request_refused, and every kind present.
+BOOST_AUTO_TEST_CASE(care_continuity_cases_and_whom_they_are_for) {
+  using What = store::CareCandidate::What;
+  using standard::Law;
+  config::WatchesConfig w;  // 5 werkdagen, 6 weeks, 30 days; norm 28 days
+  const core::WerkdagCalendar cal;
+  const std::map<std::string, std::string> partners{{"0935", "gemeente-m"}, {"87654321", "aanbieder-a"}};
+  const std::vector<store::CareCandidate> list{
+      {What::unstarted, Law::iwmo, "0935", "87654321", "7", "2026-10-01"},
+      {What::rejected, Law::ijw, "0935", "87654321", "8", "2026-11-06"},   // a Friday
+      {What::ending, Law::iwmo, "0935", "12345678", "9", "2026-12-20"},
+      {What::refused, Law::iwmo, "0935", "87654321", "REF-1", "2026-10-15"},
+      {What::refused, Law::iwmo, "0935", "87654321", "REF-2", "2026-11-04"}};
+  // Friday 13 November: the 302 came 5 werkdagen ago (9-13 November): not yet.
+  auto f = watch::find_care(list, d(2026, 11, 13), cal, w, partners);
+  BOOST_TEST(f.size() == 4u);
+  BOOST_TEST((keys(f.at("allocation_unstarted")) == std::vector<std::string>{"iwmo:0935:7"}));
+  BOOST_TEST(f.at("allocation_unstarted")[0].partner == "aanbieder-a");  // the provider starts the care
+  BOOST_TEST(f.at("allocation_unstarted")[0].detail == "gemeente=0935 aanbieder=87654321 toewijzing=7 waiting_since=2026-10-01");
+  BOOST_TEST(f.at("allocation_uncorrected").empty());
+  BOOST_TEST((keys(f.at("allocation_ending")) == std::vector<std::string>{"iwmo:0935:9"}));
+  BOOST_TEST(f.at("allocation_ending")[0].partner == "gemeente-m");
+  // 29 and 9 days after the refusals: both within 30 days.
+  BOOST_TEST((keys(f.at("request_refused")) == std::vector<std::string>{"iwmo:87654321:REF-1", "iwmo:87654321:REF-2"}));
+  BOOST_TEST(f.at("request_refused")[0].partner == "gemeente-m");
+  // Monday 16 November: 6 werkdagen, a case for the gemeente; REF-1 is 32 days old.
+  f = watch::find_care(list, d(2026, 11, 16), cal, w, partners);
+  BOOST_TEST((keys(f.at("allocation_uncorrected")) == std::vector<std::string>{"ijw:0935:8"}));
+  BOOST_TEST(f.at("allocation_uncorrected")[0].partner == "gemeente-m");
+  BOOST_TEST((keys(f.at("request_refused")) == std::vector<std::string>{"iwmo:87654321:REF-2"}));
+  // Nothing found: every kind is still there, empty (so its open cases close).
+  f = watch::find_care({}, d(2026, 11, 16), cal, w, partners);
+  BOOST_TEST(f.size() == 4u);
+  for (const auto& [kind, found] : f) BOOST_TEST(found.empty(), kind);
+  // The days that bound the store's read on 4 December 2026.
+  auto q = watch::care_query(d(2026, 12, 4), w);
+  BOOST_TEST(q.today == "2026-12-04");
+  BOOST_TEST(q.waiting_before == "2026-11-06");  // 28 days before
+  BOOST_TEST(q.ending_until == "2027-01-15");    // 6 weeks after
+  BOOST_TEST(q.since == "2025-11-05");           // 28 + 366 days before
+}
+
 BOOST_AUTO_TEST_CASE(every_kind_is_explained_in_both_languages) {
   for (const auto& k : watch::kinds()) {
     BOOST_TEST(watch::find_kind(k.name) == &k);
@@ -355,7 +400,7 @@ BOOST_AUTO_TEST_CASE(the_facts_the_detectors_read) {
   BOOST_TEST(u->front().id == in_mailbox);
   BOOST_TEST(u->front().receiver_partner == "gemeente-m");
   BOOST_TEST(u->front().type == 323);
-  BOOST_TEST(!u->front().available_at.empty());
+  BOOST_TEST(u->front().available_at == (*db->get(in_mailbox))->received_at);
   auto b = db->backlog();
   BOOST_REQUIRE(b.has_value());
   BOOST_REQUIRE(b->size() == 1u);
@@ -372,6 +417,24 @@ BOOST_AUTO_TEST_CASE(the_facts_the_detectors_read) {
   BOOST_TEST(s->front().partner == "aanbieder-a");
   BOOST_TEST(s->front().total == 6);
   BOOST_TEST(s->front().rejected == 0);
+}
+
+// A message held until its receiver went live is available from its release,
+// not from its receipt: unread werkdagen count from then.
+BOOST_AUTO_TEST_CASE(a_released_message_is_available_from_its_release) {
+  auto held = add("m-waits", State::held, "gemeente-m-mailbox", store::HoldReason::receiver_not_live);
+  BOOST_REQUIRE(db->unread_mailbox(100)->empty());
+  const std::string received = (*db->get(held))->received_at;
+  // The release is audited at least a millisecond after the receipt.
+  std::this_thread::sleep_until(*core::parse_utc_text(received) + std::chrono::milliseconds(2));
+  auto released = db->release_held("gemeente-m", store::HoldReason::receiver_not_live, "test");
+  BOOST_REQUIRE(released.has_value());
+  BOOST_REQUIRE(*released == 1);
+  auto u = db->unread_mailbox(100);
+  BOOST_REQUIRE(u.has_value());
+  BOOST_REQUIRE(u->size() == 1u);
+  BOOST_TEST(u->front().id == held);
+  BOOST_TEST(u->front().available_at > received, u->front().available_at << " " << received);
 }
 
 // The facts kept at intake (schema 13): the referrer type of a request and
@@ -452,6 +515,108 @@ BOOST_AUTO_TEST_CASE(youth_allocations_running_past_18) {
                     BOOST_REQUIRE(r.has_value());
                     BOOST_TEST(r->verwijzer_type == "04");
                   }).has_value());
+}
+
+// The candidates the care-continuity watches read from a real store: a new
+// allocation without a start (and one with), one its provider's 302 rejected
+// (the day the 302 met the 301's retour obligation), one ending with no stop
+// and no successor (and one with a successor), and a request refused in its
+// 319 (and one honoured).
+BOOST_AUTO_TEST_CASE(care_candidates_from_the_ledger) {
+  namespace L = standard::ledger;
+  namespace D = standard::deadlines;
+  using What = store::CareCandidate::What;
+  auto alloc = [](std::int64_t nr, const char* client, const char* from, std::optional<const char*> until,
+                  const char* given, std::optional<std::string> reden = std::nullopt) {
+    L::Allocation a;
+    a.law = standard::Law::iwmo;
+    a.gemeente = "0935";
+    a.aanbieder = "87654321";
+    a.toewijzing_nummer = nr;
+    a.bsn_hash = client;
+    a.categorie = "02";
+    a.code = "02A01";
+    a.ingangsdatum = *core::parse_date(from);
+    if (until) a.einddatum = core::parse_date(*until);
+    a.toewijzingsdatum = *core::parse_date(given);
+    a.reden_wijziging = reden;
+    return a;
+  };
+  auto commit = [&](const std::string& ident, L::Changes changes, store::Decision dec = {}) {
+    auto m = test::sample_message(ident);
+    m.law = standard::Law::iwmo;  // the obligations are kept under the message's law
+    m.decide = [changes, dec](const L::LedgerView&, store::NewMessage& msg) -> core::Result<store::Decision> {
+      store::Decision out = dec;
+      out.changes = changes;
+      for (auto& a : out.changes.allocations) a.message_id = msg.id;
+      for (auto& x : out.changes.starts) x.message_id = msg.id;
+      for (auto& r : out.changes.requests) r.message_id = msg.id;
+      return out;
+    };
+    auto r = db->commit_sync(std::move(m));
+    BOOST_REQUIRE(r.has_value());
+    return r->id;
+  };
+  L::Changes c;
+  c.allocations = {alloc(1, "h1", "2026-10-01", std::nullopt, "2026-09-28"),       // no start: unstarted
+                   alloc(2, "h2", "2026-10-01", std::nullopt, "2026-09-28"),       // started below
+                   alloc(4, "h4", "2026-01-01", "2026-12-20", "2026-01-01", "04"),  // ends, nothing after
+                   alloc(5, "h5", "2026-01-01", "2026-12-20", "2026-01-01", "04"),  // ends, 6 follows
+                   alloc(6, "h5", "2026-12-21", "2027-06-30", "2026-11-20", "04")};
+  commit("alloc", c);
+  L::Changes start;
+  L::CareKey k;
+  k.law = standard::Law::iwmo;
+  k.gemeente = "0935";
+  k.aanbieder = "87654321";
+  k.bsn_hash = "h2";
+  k.toewijzing_nummer = 2;
+  k.categorie = "02";
+  k.code = "02A01";
+  k.begindatum = d(2026, 10, 12);
+  start.starts.push_back({k, "1", ""});
+  commit("start", start);
+  // Allocation 3: given, then rejected by the provider's 302 on 6 November.
+  L::Changes three;
+  three.allocations = {alloc(3, "h3", "2026-11-01", std::nullopt, "2026-11-02", "04")};
+  store::Decision owes;
+  owes.obligations.push_back({D::Kind::retour, "OP090", "87654321", "0935", "301:0935:A3", d(2026, 11, 2),
+                              d(2026, 11, 5)});
+  commit("a3", three, owes);
+  L::Changes rejected;
+  rejected.rejected_allocations.push_back({standard::Law::iwmo, "0935", 3});
+  store::Decision meets;
+  meets.meets.push_back({D::Kind::retour, "301:0935:A3", d(2026, 11, 6)});
+  commit("r3", rejected, meets);
+  // Two requests answered by a 319 on 10 November: REF-1 refused, REF-2 honoured.
+  L::Changes req;
+  req.requests.push_back({standard::Law::iwmo, "87654321", "0935", "REF-1", 315, "h7", "", false, "", "02"});
+  req.requests.push_back({standard::Law::iwmo, "87654321", "0935", "REF-2", 315, "h8", "", false, "", "02"});
+  store::Decision asks;
+  for (const char* ref : {"REF-1", "REF-2"})
+    asks.obligations.push_back({D::Kind::verzoek_antwoord, "OP274", "0935", "87654321",
+                                std::string("87654321:") + ref, d(2026, 11, 3), d(2026, 11, 10)});
+  commit("req", req, asks);
+  L::Changes answered;
+  answered.requests.push_back({standard::Law::iwmo, "87654321", "0935", "REF-1", 315, "h7", "1", false, "", "02"});
+  answered.requests.push_back({standard::Law::iwmo, "87654321", "0935", "REF-2", 315, "h8", "1", true, "", "02"});
+  store::Decision given;
+  for (const char* ref : {"REF-1", "REF-2"})
+    given.meets.push_back({D::Kind::verzoek_antwoord, std::string("87654321:") + ref, d(2026, 11, 10)});
+  commit("319", answered, given);
+
+  auto q = watch::care_query(d(2026, 12, 4), config::WatchesConfig{});
+  auto found = db->care_candidates(q);
+  BOOST_REQUIRE(found.has_value());
+  std::vector<std::string> got;
+  for (const auto& x : *found)
+    got.push_back(std::to_string(static_cast<int>(x.what)) + " " + x.key + " " + x.day);
+  const std::vector<std::string> want{"0 1 2026-10-01",   // unstarted since its Ingangsdatum
+                                      "1 3 2026-11-06",   // the 302's day
+                                      "2 4 2026-12-20",   // ends within 6 weeks, nothing after
+                                      "3 REF-1 2026-11-10"};
+  BOOST_TEST(got == want, boost::test_tools::per_element());
+  BOOST_TEST(static_cast<int>(What::ending) == 2);
 }
 
 // The brief's test: a message left unacknowledged in a partner's mailbox
