@@ -78,7 +78,7 @@ Answer report(const Request& r, const ReportControl& control) {
   }
   auto facts = control.store->steering_facts({*from, *to});
   if (!facts) return error("report: the store could not be read: " + facts.error().text);
-  steering::Report rep = steering::build(*facts, filter, ctx.parties, ctx.thresholds, ctx.calendar, today);
+  steering::Report rep = steering::build(*facts, filter, ctx.parties, ctx.thresholds, *ctx.calendar, today);
   if (ctx.data && ctx.data->contracts && control.read_ledger)
     if (auto c = add_contracts(rep, control, *ctx.data->contracts); !c)
       return error("report: the ledger could not be read: " + c.error().text);

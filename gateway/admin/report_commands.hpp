@@ -27,7 +27,7 @@ struct ReportContext {
   std::map<std::string, steering::Party> parties;                  // code -> who holds it
   std::map<std::string, std::vector<std::string>> partner_codes;   // partner id -> its codes
   steering::Thresholds thresholds;
-  core::WerkdagCalendar calendar;
+  std::shared_ptr<const core::WerkdagCalendar> calendar;  // the one intake uses
   std::shared_ptr<const rules::ReferenceData> data;  // contracts, when loaded
 };
 

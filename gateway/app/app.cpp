@@ -35,6 +35,7 @@
 #include "gateway/core/redact.hpp"
 #include "gateway/core/test_pause.hpp"
 #include "gateway/core/async.hpp"
+#include "gateway/core/coalesced.hpp"
 #include "gateway/rules/contracts.hpp"
 #include "gateway/rules/degressive.hpp"
 #include "gateway/rules/reference_loader.hpp"
@@ -83,6 +84,11 @@ void check_descriptor_limit(const config::Config& cfg) {
         cfg.source.string(), limit, need, base)});
   core::log(events::kFdLimitLow,
             {{"limit", limit}, {"need", need}, {"max_connections", cfg.https.max_connections}});
+}
+
+core::Metric& status_page_reads() {
+  return core::counter("sluis_status_page_reads_total",
+                       "Status pages (GET / on the loopback listener) computed from the store.");
 }
 
 core::Metric& reload_counter(const char* result) {
@@ -331,7 +337,8 @@ int App::run() {
                                              config_->secrets.bsn_hash_key.reveal(), threads);
   intake_->set_reference(reference_);
   intake_->set_routes(std::make_shared<const TableRouting>(*config_));
-  intake_->set_calendar(make_calendar(config_->calendar));
+  calendar_ = make_calendar(config_->calendar);
+  intake_->set_calendar(calendar_);
   // Delivery: the scheduler's own thread, woken by the intake when it queues
   // a message for a push or drop destination.
   delivery_ = std::make_unique<route::Delivery>(*store_);
@@ -342,7 +349,7 @@ int App::run() {
   delivery_->start();
   // The watches (docs/watches.md): their own thread and timer.
   watches_ = std::make_unique<watch::WatchService>(*store_);
-  watches_->configure(*config_, make_calendar(config_->calendar));
+  watches_->configure(*config_, calendar_);
   watches_->start();
   intake_->add_routes(api_);
   // The partner mailbox: delivery by pull, on the same listener.
@@ -383,6 +390,7 @@ int App::run() {
               "version=\"" + core::label_value(version()) + "\"")
       .set(1);
   for (const char* result : {"ok", "failed"}) reload_counter(result);
+  status_page_reads();
   // The admin socket's own thread (app.hpp, Threading): commands run once
   // everything they reach exists; until then connections wait in the backlog.
   admin_work_.emplace(admin_ioc_.get_executor());
@@ -586,7 +594,8 @@ admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> nex
     apply_live(*next, out.notes);
     partners_ = partners;
     intake_->set_routes(std::make_shared<const TableRouting>(*next));
-    intake_->set_calendar(make_calendar(next->calendar));
+    calendar_ = make_calendar(next->calendar);
+    intake_->set_calendar(calendar_);
     // The packs as loaded by the check: a release added to (or removed from)
     // `packs`, or packs changed on disk, apply to the next message.
     if (schemas) {
@@ -600,7 +609,7 @@ admin::ReloadOutcome App::apply_reload(std::shared_ptr<const config::Config> nex
     if (gauges_) gauges_->configure(*config_);
     net::report_destination_certificate_expiry(config_->destinations);
     delivery_->release_live(*config_);
-    if (watches_) watches_->configure(*config_, make_calendar(config_->calendar));
+    if (watches_) watches_->configure(*config_, calendar_);
     out.ok = true;
     core::log(events::kReloaded, {{"config", config_->source.string()}, {"hash", config_->hash}});
   } catch (const std::exception& e) {
@@ -689,47 +698,54 @@ admin::ReportContext App::report_context() const {
     for (const auto& code : p.codes) c.parties[code] = {p.id};
   }
   c.thresholds = config_->steering;
-  c.calendar = *make_calendar(config_->calendar);
+  c.calendar = calendar_;
   c.data = reference_;
   return c;
 }
 
 // The operator's status page: the last 30 Dutch days, read on the store-read
-// pool; aggregates only (steering/status_page.hpp).
+// pool; aggregates only (steering/status_page.hpp). Computed at most once at a
+// time and served from the last one for kStatusPageFresh: however often it is
+// loaded, it costs the store one read of the period per that interval.
 asio::awaitable<net::Response> App::status_page(net::Request req, net::RequestContext) {
-  const auto now = std::chrono::system_clock::now();
-  const core::Date today = core::dutch_date(now);
-  const steering::Filter filter{core::add_days(today, -29), today, "", {}};
-  auto read = [this, filter, today, now, ctx = report_context(), cfg = config_]() -> core::Result<steering::StatusData> {
-    steering::StatusData d;
-    auto watches = watch_counts(*store_);
-    if (!watches) return watches.error();
-    d.watches = std::move(*watches);
-    d.certificates = certificate_expiry(*cfg, now);
-    auto facts = store_->steering_facts({filter.from, filter.to});
-    if (!facts) return facts.error();
-    auto queues = store_->count_by_destination();
-    if (!queues) return queues.error();
-    d.report = steering::build(*facts, filter, ctx.parties, ctx.thresholds, ctx.calendar, today);
-    d.facts = std::move(*facts);
-    d.queues = std::move(*queues);
-    return d;
-  };
-  auto data = co_await core::async_run(reads_.get_executor(), std::move(read), asio::use_awaitable);
-  if (!data) co_return net::store_unavailable(req);
-  data->version = std::string(version());
-  // The process runs in Europe/Amsterdam (core::init_dutch_time).
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm local{};
-  ::localtime_r(&t, &local);
-  char at[32];
-  std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S %Z", &local);
-  data->generated = at;
+  auto page = co_await status_page_.get([this]() -> asio::awaitable<std::optional<std::string>> {
+    status_page_reads().inc();
+    const auto now = std::chrono::system_clock::now();
+    const core::Date today = core::dutch_date(now);
+    const steering::Filter filter{core::add_days(today, -29), today, "", {}};
+    auto read = [this, filter, today, now, ctx = report_context(), cfg = config_]() -> core::Result<steering::StatusData> {
+      steering::StatusData d;
+      auto watches = watch_counts(*store_);
+      if (!watches) return watches.error();
+      d.watches = std::move(*watches);
+      d.certificates = certificate_expiry(*cfg, now);
+      auto facts = store_->steering_facts({filter.from, filter.to});
+      if (!facts) return facts.error();
+      auto queues = store_->queue_gauges();  // the open messages only, by messages_state
+      if (!queues) return queues.error();
+      d.report = steering::build(*facts, filter, ctx.parties, ctx.thresholds, *ctx.calendar, today);
+      d.facts = std::move(*facts);
+      d.queues = std::move(queues->backlog);
+      return d;
+    };
+    auto data = co_await core::async_run(reads_.get_executor(), std::move(read), asio::use_awaitable);
+    if (!data) co_return std::nullopt;
+    data->version = std::string(version());
+    // The process runs in Europe/Amsterdam (core::init_dutch_time).
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm local{};
+    ::localtime_r(&t, &local);
+    char at[32];
+    std::strftime(at, sizeof at, "%Y-%m-%d %H:%M:%S %Z", &local);
+    data->generated = at;
+    co_return steering::render_status_page(*data);
+  });
+  if (!page) co_return net::store_unavailable(req);
   net::Response res{net::http::status::ok, req.version()};
   res.set(net::http::field::content_type, "text/html; charset=utf-8");
   res.set(net::http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
-  res.body() = steering::render_status_page(*data);
+  res.body() = *page;
   res.prepare_payload();
   co_return res;
 }

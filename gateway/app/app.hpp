@@ -46,6 +46,7 @@
 
 #include "gateway/app/notifier.hpp"
 #include "gateway/app/store_gauges.hpp"
+#include "gateway/core/coalesced.hpp"
 #include "gateway/admin/daemon_commands.hpp"
 #include "gateway/admin/registry.hpp"
 #include "gateway/admin/report_commands.hpp"
@@ -148,6 +149,11 @@ class App final : public admin::DaemonControl {
   std::unique_ptr<net::HttpServer> http_;
   // The queue gauges, read from the store on reads_ (store_gauges.hpp).
   std::unique_ptr<StoreGauges> gauges_;
+  // The calendar in force (werkdagen): intake, watches and reports share it.
+  std::shared_ptr<const core::WerkdagCalendar> calendar_;
+  // The operator's status page, computed at most once per kStatusPageFresh (status_page()).
+  static constexpr std::chrono::seconds kStatusPageFresh{10};
+  core::Coalesced<std::string> status_page_{ioc_.get_executor(), kStatusPageFresh};
   bool stopping_ = false;
   // The watchdog's view of the writer and delivery threads (start_watchdog):
   // when each last answered a probe (steady clock, ns), and whether a probe

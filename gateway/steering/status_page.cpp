@@ -104,7 +104,7 @@ std::string dot(Light l) {
 std::string opt(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
 std::string queues(const StatusData& d) {
-  if (d.queues.empty()) return "<p class=\"none\">Geen berichten in de store. <span class=\"en\">No messages stored.</span></p>";
+  if (d.queues.empty()) return "<p class=\"none\">Geen openstaande berichten. <span class=\"en\">No open messages.</span></p>";
   std::map<std::string, std::map<std::string, std::int64_t>> by;  // destination -> state -> n
   std::map<std::string, std::int64_t> states;
   for (const auto& q : d.queues) {

@@ -38,7 +38,7 @@ struct StatusData {
   std::string generated;  // Dutch local time, as text
   Report report;          // the last 30 days, all rows
   store::SteeringFacts facts;  // the same period's facts (per-day counts, retourcodes)
-  std::vector<store::DestinationCount> queues;
+  std::vector<store::DestinationCount> queues;  // open messages (not acknowledged, not rejected)
   std::vector<WatchCount> watches;
   std::vector<CertificateExpiry> certificates;
 };

@@ -3,11 +3,16 @@
 // retourcodes with their explanation, no message id and no Identificatie;
 // then the page as headless Chromium renders it: its DOM checked, a
 // screenshot kept under the build tree (status_page.png) as the test's artifact.
+// And its cost: loaded over and over during intake, it reads the store at
+// most once per 10 s, and intake answers every message meanwhile.
 #define BOOST_TEST_MODULE status_page
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <cctype>
+#include <future>
+#include <sstream>
 
 #include "tests/support/test_gateway.hpp"
 
@@ -90,5 +95,57 @@ BOOST_AUTO_TEST_CASE(the_status_page_shows_aggregates_and_renders_in_a_browser) 
   const std::string png = slurp_file(shot);
   BOOST_TEST_REQUIRE(png.size() > 1000u);
   BOOST_TEST(png.substr(1, 3) == "PNG");
+  BOOST_TEST((g.stop() == 0));
+}
+
+BOOST_AUTO_TEST_CASE(loading_the_page_over_and_over_during_intake_reads_the_store_once_per_interval) {
+  TestGateway g("status-page-load", [](TestGateway& t) { return t.corpus_partners(); });
+  const long reads_before = g.metric("sluis_status_page_reads_total");
+  BOOST_TEST_REQUIRE(reads_before == 0);
+  // 240 loads on 8 connections at once (curl --parallel), while the
+  // municipality submits 24 allocations.
+  constexpr int kLoads = 240;
+  std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--max-time", "120", "-Z", "--parallel-max", "8",
+                                "-w", "%{http_code}\n"};
+  for (int i = 0; i < kLoads; ++i) argv.insert(argv.end(), {"-o", "/dev/null", g.plain_url + "/"});
+  const auto began = std::chrono::steady_clock::now();
+  auto loads = std::async(std::launch::async, [argv] { return run_command(argv); });
+  const std::string xml = corpus("ijw/301/valid-toewijzing.xml");
+  int answered = 0, accepted = 0;
+  for (int i = 0; i < 24; ++i) {
+    std::string m = xml;
+    const std::string id = "J301-2026032", mine = "J301-L" + std::to_string(1000 + i);
+    m.replace(m.find(id), id.size(), mine);
+    auto r = g.post_xml("gemeente", "/v1/messages", m);
+    BOOST_TEST((r.status == 202 || r.status == 422), i << ": " << r.status << " " << r.body);
+    if (r.status == 202 || r.status == 422) answered += boost::json::parse(r.body).as_object().contains("id");
+    accepted += r.status == 202;
+  }
+  auto done = loads.get();
+  const auto elapsed = std::chrono::steady_clock::now() - began;
+  BOOST_TEST_REQUIRE(done.exit_code == 0, done.output);
+  std::istringstream codes(done.output);
+  int ok = 0, total = 0;
+  // One status line per load; in parallel mode curl also draws its progress
+  // meter on stderr, which run_command interleaves.
+  for (std::string line; std::getline(codes, line);)
+    if (line.size() == 3 && std::isdigit(static_cast<unsigned char>(line[0]))) {
+      ++total;
+      ok += line == "200";
+    }
+  BOOST_TEST(total == kLoads);
+  BOOST_TEST(ok == kLoads);
+  BOOST_TEST(answered == 24);
+  // One computation at a time, then 10 s of the same page: at most one read
+  // per started 10 s, plus the one running when the loads began.
+  const long reads = g.metric("sluis_status_page_reads_total") - reads_before;
+  const long bound = 1 + static_cast<long>(std::chrono::duration_cast<std::chrono::seconds>(elapsed).count() / 10) + 1;
+  BOOST_TEST(reads >= 1);
+  BOOST_TEST(reads <= bound, reads << " reads for " << kLoads << " loads; bound " << bound);
+  // Every accepted allocation waits in zorg's mailbox.
+  auto box = g.curl("provider", "/v1/mailbox?limit=100");
+  BOOST_TEST_REQUIRE(box.status == 200, box.body);
+  BOOST_TEST(accepted >= 1);
+  BOOST_TEST(boost::json::parse(box.body).at("messages").as_array().size() == static_cast<std::size_t>(accepted));
   BOOST_TEST((g.stop() == 0));
 }
