@@ -10,38 +10,45 @@ namespace {
 constexpr std::string_view kWatchdog = "WATCHDOG=1";
 }
 
-Notifier::Notifier() : thread_([this] { run(); }) {}
+Notifier::Notifier(std::chrono::milliseconds exit_wait)
+    : exit_wait_(exit_wait), s_(std::make_shared<Shared>()), thread_([s = s_] { run(*s); }) {}
 
 Notifier::~Notifier() {
-  {
-    std::lock_guard lock(mu_);
-    closing_ = true;
+  std::unique_lock lock(s_->mu);
+  s_->closing = true;
+  s_->more.notify_one();
+  if (s_->finished.wait_for(lock, exit_wait_, [this] { return s_->done; })) {
+    lock.unlock();
+    thread_.join();
+  } else {
+    // Blocked in a send nobody takes: leave it (it holds its own Shared).
+    thread_.detach();
   }
-  more_.notify_one();
-  thread_.join();
 }
 
 void Notifier::send(std::string state) {
   {
-    std::lock_guard lock(mu_);
-    if (state == kWatchdog && std::find(queue_.begin(), queue_.end(), kWatchdog) != queue_.end())
+    std::lock_guard lock(s_->mu);
+    if (state == kWatchdog && std::find(s_->queue.begin(), s_->queue.end(), kWatchdog) != s_->queue.end())
       return;
-    queue_.push_back(std::move(state));
+    s_->queue.push_back(std::move(state));
   }
-  more_.notify_one();
+  s_->more.notify_one();
 }
 
-void Notifier::run() {
-  std::unique_lock lock(mu_);
+void Notifier::run(Shared& s) {
+  std::unique_lock lock(s.mu);
   for (;;) {
-    more_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // closing, and everything was sent
-    std::string state = std::move(queue_.front());
-    queue_.pop_front();
+    s.more.wait(lock, [&s] { return s.closing || !s.queue.empty(); });
+    if (s.queue.empty()) break;  // closing, and everything was sent
+    std::string state = std::move(s.queue.front());
+    s.queue.pop_front();
     lock.unlock();
     ::sd_notify(0, state.c_str());
     lock.lock();
   }
+  s.done = true;
+  s.finished.notify_all();
 }
 
 }  // namespace sluis::app

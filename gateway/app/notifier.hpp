@@ -11,11 +11,16 @@
 // states (READY, RELOADING, STOPPING, STATUS) are rare and all kept.
 //
 // Threading: send() from any thread. The destructor sends what is queued
-// (STOPPING=1 must reach systemd), then joins. Without $NOTIFY_SOCKET every
-// send is a no-op inside sd_notify.
+// (STOPPING=1 must reach systemd), then joins; but it waits at most
+// `exit_wait` for a reader that has stopped reading: then it leaves the
+// thread blocked in its send (detached; it owns what it touches) and the
+// process exits all the same. Without $NOTIFY_SOCKET every send is a no-op
+// inside sd_notify.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -25,7 +30,7 @@ namespace sluis::app {
 
 class Notifier {
  public:
-  Notifier();
+  explicit Notifier(std::chrono::milliseconds exit_wait = std::chrono::seconds(10));
   ~Notifier();
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
@@ -33,12 +38,18 @@ class Notifier {
   void send(std::string state);
 
  private:
-  void run();
+  // Shared with the thread, which may outlive the Notifier (see above).
+  struct Shared {
+    std::mutex mu;
+    std::condition_variable more, finished;
+    std::deque<std::string> queue;  // guarded by mu
+    bool closing = false;           // guarded by mu
+    bool done = false;              // guarded by mu: the thread has sent everything and returns
+  };
+  static void run(Shared& s);
 
-  std::mutex mu_;
-  std::condition_variable more_;
-  std::deque<std::string> queue_;  // guarded by mu_
-  bool closing_ = false;           // guarded by mu_
+  std::chrono::milliseconds exit_wait_;
+  std::shared_ptr<Shared> s_;
   std::thread thread_;
 };
 

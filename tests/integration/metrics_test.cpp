@@ -165,6 +165,16 @@ BOOST_AUTO_TEST_CASE(other_partners_get_no_metrics_over_https) {
     BOOST_TEST(h.body.find("\"not_monitoring\"") != std::string::npos, h.body);
     BOOST_TEST(h.body.find("is only for a partner with the role monitoring") != std::string::npos, h.body);
   }
+  // Nor the operator's status page: it lives on the loopback listener only.
+  for (const char* who : {"provider", "gemeente"}) {
+    auto page = g->curl(who, "/");
+    BOOST_TEST(page.status == 404, who << ": " << page.body);
+    BOOST_TEST(page.body.find("\"not_found\"") != std::string::npos, page.body);
+    BOOST_TEST(page.body.find("<html") == std::string::npos, page.body);
+  }
+  auto page = g->curl("stranger", "/");
+  BOOST_TEST(page.status == 403, page.body);
+  BOOST_TEST(page.body.find("\"monitoring_only\"") != std::string::npos, page.body);
   // And no certificate at all gets no further than the handshake.
   auto none = g->curl("", "/metrics");
   BOOST_TEST(none.status != 200);

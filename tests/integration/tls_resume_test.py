@@ -11,6 +11,11 @@ checked against the CRL and the partner registry in force, and its requests
 are answered. A reconnect must never fail the handshake (before, every one
 that offered a session failed with internal_error).
 
+A connection kept alive, or a session offered again, across a reload that
+changes a partner's role or removes it is judged by the registry in force: a
+monitoring partner demoted loses /metrics on the connection it holds, one
+promoted to monitoring loses everything else, one removed is a stranger.
+
 Run by ctest (SLUIS_SOURCE_DIR, SLUIS_BIN_DIR); starts sluisd with a
 NOTIFY_SOCKET the test owns and waits for READY=1."""
 import hashlib
@@ -63,8 +68,17 @@ class Gateway:
                              check=True, capture_output=True).stdout
         return hashlib.sha256(der).hexdigest()
 
-    def config(self):
+    def config(self, prom="monitoring", zorg="aanbieder"):
+        """`prom` (stranger.pem): its role, or None for no such partner;
+        `zorg` (provider.pem): its role."""
         p = self.pki
+        partner = lambda role, code: (f'role = "{role}"\n'
+                                      + ("" if role == "monitoring" else f'codes = ["{code}"]\n'))
+        prom_block = "" if prom is None else f"""[[partners]]
+id = "prom"
+{partner(prom, "87654321")}[[partners.certificates]]
+spki_sha256 = "{self.spki('stranger.pem')}"
+"""
         return f"""state_dir = "state"
 drain_timeout = "5s"
 [admin]
@@ -90,11 +104,9 @@ validation_threads = 1
 port = 0
 [[partners]]
 id = "zorg"
-role = "aanbieder"
-codes = ["75302186"]
-[[partners.certificates]]
+{partner(zorg, "75302186")}[[partners.certificates]]
 spki_sha256 = "{self.spki('provider.pem')}"
-"""
+{prom_block}"""
 
     def wait_for(self, state, seconds):
         deadline = time.monotonic() + seconds
@@ -119,10 +131,21 @@ spki_sha256 = "{self.spki('provider.pem')}"
         self.notify.close()
         return code
 
-    def context(self, version):
+    def reload(self, **roles):
+        """Writes the configuration with `roles` (see config) and reloads it."""
+        (self.dir / "sluisd.toml").write_text(self.config(**roles))
+        out = subprocess.run([str(BIN / "tools/sluisctl"), "--socket", str(self.dir / "state/admin.sock"),
+                              "config-reload"], capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError("config-reload failed: " + out.stdout + out.stderr)
+        # As systemd does: read the notifications (RELOADING=1, then READY=1).
+        if not self.wait_for("READY=1", 30):
+            raise RuntimeError("no READY=1 after config-reload:\n" + self.log_text())
+
+    def context(self, version, cert="provider"):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.load_verify_locations(str(self.pki / "ca.pem"))
-        ctx.load_cert_chain(str(self.pki / "provider.pem"), str(self.pki / "provider.key"))
+        ctx.load_cert_chain(str(self.pki / f"{cert}.pem"), str(self.pki / f"{cert}.key"))
         ctx.minimum_version = version
         ctx.maximum_version = version
         return ctx
@@ -139,11 +162,22 @@ spki_sha256 = "{self.spki('provider.pem')}"
         return Conn(host, port, context=ctx, timeout=10)
 
 
-def whoami(conn):
-    conn.request("GET", "/v1/whoami")
+def get(conn, path):
+    """(status, body, Connection header) of GET path on a kept-alive connection."""
+    conn.request("GET", path)
     res = conn.getresponse()
-    body = res.read()
-    return res.status, json.loads(body) if body else None
+    return res.status, res.read(), res.getheader("Connection", "")
+
+
+def whoami(conn):
+    status, body, _ = get(conn, "/v1/whoami")
+    return status, json.loads(body) if body else None
+
+
+def code_of(body):
+    """The stable code of a refusal, whichever shape the error body has."""
+    doc = json.loads(body)
+    return doc["error"]["code"] if "error" in doc else doc["code"]
 
 
 class TlsResumeTest(unittest.TestCase):
@@ -249,6 +283,65 @@ class TlsResumeTest(unittest.TestCase):
                 capture_output=True, text=True, timeout=180)
             self.assertEqual(out.returncode, 0, f"{version}: {out.stdout}{out.stderr}" + self.gw.log_text()[-2000:])
             self.assertIn("ok=15 failed=0", out.stdout, version)
+
+    def test_a_kept_connection_follows_a_role_change_of_its_partner(self):
+        gw = self.gw
+        try:
+            for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+                # A monitoring partner scrapes on a kept-alive connection ...
+                stranger, provider = gw.context(version, "stranger"), gw.context(version)
+                prom = gw.connection(stranger)
+                for _ in range(2):
+                    status, body, _ = get(prom, "/metrics")
+                    self.assertEqual(status, 200, body[:200])
+                    self.assertIn(b"sluis_build_info", body)
+                session = prom.sock.session
+                # ... and is demoted to a provider while it holds the connection.
+                gw.reload(prom="aanbieder")
+                status, body, connection = get(prom, "/metrics")
+                self.assertEqual(status, 403, body)
+                self.assertEqual(code_of(body), "not_monitoring")
+                self.assertEqual(connection.lower(), "close")
+                prom.close()
+                # Reconnecting with its session: a full handshake, the new role.
+                again = gw.connection(stranger, session=session)
+                again.connect()
+                self.assertFalse(again.sock.session_reused)
+                status, body, _ = get(again, "/metrics")
+                self.assertEqual(status, 403, body)
+                self.assertEqual(code_of(body), "not_monitoring")
+                again.close()
+                again = gw.connection(stranger, session=session)
+                status, body = whoami(again)
+                self.assertEqual((status, body["partner"], body["role"]), (200, "prom", "aanbieder"))
+                again.close()
+                # Removed from the registry: a stranger, on a held connection too.
+                held = gw.connection(stranger)
+                self.assertEqual(whoami(held)[0], 200)
+                gw.reload(prom=None)
+                status, body, _ = get(held, "/v1/whoami")
+                self.assertEqual(status, 403, body)
+                self.assertEqual(code_of(body), "unknown_certificate")
+                held.close()
+                # A provider promoted to monitoring loses everything but /metrics.
+                gw.reload()
+                zorg = gw.connection(provider)
+                self.assertEqual(whoami(zorg)[0], 200)
+                status, body, _ = get(zorg, "/metrics")
+                self.assertEqual((status, code_of(body)), (403, "not_monitoring"))
+                zorg = gw.connection(provider)
+                self.assertEqual(whoami(zorg)[0], 200)
+                gw.reload(zorg="monitoring")
+                status, body, _ = get(zorg, "/v1/whoami")
+                self.assertEqual(status, 403, body)
+                self.assertEqual(code_of(body), "monitoring_only")
+                zorg.close()
+                zorg = gw.connection(provider)
+                self.assertEqual(get(zorg, "/metrics")[0], 200)
+                zorg.close()
+                gw.reload()
+        finally:
+            gw.reload()
 
 
 if __name__ == "__main__":

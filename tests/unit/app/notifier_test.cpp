@@ -1,7 +1,8 @@
 // app::Notifier against a NOTIFY_SOCKET this test owns and stops reading, as
 // a systemd that has stopped reading would: send() never waits, pings queued
 // behind a full socket are coalesced, every other state arrives in order,
-// and the destructor delivers what is queued.
+// and the destructor delivers what is queued; but when nobody reads at all,
+// the destructor gives up after its bound instead of holding the exit forever.
 #define BOOST_TEST_MODULE app_notifier
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,10 +11,12 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <future>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -134,4 +137,21 @@ BOOST_AUTO_TEST_CASE(a_socket_nobody_reads_never_blocks_the_sender_and_loses_no_
   const std::vector<std::string> want{"READY=1", "RELOADING=1", "READY=1", "STOPPING=1"};
   BOOST_TEST(states == want, boost::test_tools::per_element());
   BOOST_TEST(pings == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_that_never_comes_back_does_not_hold_the_exit) {
+  NotifySocket sock;
+  BOOST_TEST(sock.fill() > 0);
+  auto n = std::make_unique<sluis::app::Notifier>(std::chrono::milliseconds(200));
+  n->send("READY=1");
+  BOOST_TEST_REQUIRE(a_thread_blocks_in_sendmsg());
+  n->send("STOPPING=1");
+  // The destructor returns although its thread stays blocked (before, it
+  // joined that thread and the daemon never exited). Bounded: a minute.
+  auto destroyed = std::async(std::launch::async, [&n] { n.reset(); });
+  BOOST_TEST_REQUIRE((destroyed.wait_for(std::chrono::seconds(60)) == std::future_status::ready));
+  BOOST_TEST(a_thread_blocks_in_sendmsg());
+  // The reader drains: the detached thread finishes its sends on its own.
+  while (auto d = sock.next(std::chrono::milliseconds(2000)))
+    if (*d == "STOPPING=1") break;
 }
