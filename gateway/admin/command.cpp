@@ -66,4 +66,14 @@ std::string count_arg(const Request& r, std::string_view name, std::int64_t dflt
   return {};
 }
 
+std::string day_arg(const Request& r, std::string_view name, const core::Date& dflt, core::Date& out) {
+  out = dflt;
+  const std::string v = string_arg(r, name);
+  if (v.empty()) return {};
+  auto d = core::parse_date(v);
+  if (!d) return "--" + std::string(name) + " must be a Dutch day YYYY-MM-DD, got '" + v.substr(0, 32) + "'";
+  out = *d;
+  return {};
+}
+
 }  // namespace sluis::admin

@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/core/date.hpp"
+
 namespace sluis::admin {
 
 enum ResultCode : int { kOk = 0, kError = 1, kUnsupported = 2, kEmpty = 3 };
@@ -96,5 +98,9 @@ std::optional<bool> flag_arg(const Request& r, std::string_view name);
 // 1 ... 10000, got 'x'").
 std::string count_arg(const Request& r, std::string_view name, std::int64_t dflt, std::int64_t max,
                       std::int64_t& out);
+// Reads a Dutch day argument YYYY-MM-DD (`--from`, `--to`): `dflt` when
+// absent. Empty on success, else the error text ("--from must be a Dutch day
+// YYYY-MM-DD, got '2026-13-01'").
+std::string day_arg(const Request& r, std::string_view name, const core::Date& dflt, core::Date& out);
 
 }  // namespace sluis::admin

@@ -35,26 +35,16 @@ boost::json::object row_json(const rules::ContractedProduct& p) {
 // The longest period a preview replays (three years): a bound on its work.
 constexpr int kPreviewDays = 3 * 366;
 
-core::Result<core::Date> date_arg(const Request& r, const char* name, const core::Date& fallback) {
-  const std::string v = string_arg(r, name);
-  if (v.empty()) return fallback;
-  auto d = core::parse_date(v);
-  if (!d)
-    return core::make_error(core::Errc::contract_date,
-                            std::string(name) + " must be a date YYYY-MM-DD, got '" + v.substr(0, 32) + "'");
-  return *d;
-}
-
 Answer preview(const Request& r, const ContractControl& control) {
   const core::Date today = core::dutch_date(std::chrono::system_clock::now());
-  auto from = date_arg(r, "from", core::Date{today.year() / 1 / 1});
-  if (!from) return error("contract-preview: " + from.error().text);
-  auto to = date_arg(r, "to", today);
-  if (!to) return error("contract-preview: " + to.error().text);
-  if (core::to_days(*to) < core::to_days(*from))
-    return error("contract-preview: --to " + core::format_date(*to) + " is before --from " +
-                 core::format_date(*from));
-  if ((core::to_days(*to) - core::to_days(*from)).count() > kPreviewDays)
+  core::Date from, to;
+  if (auto e = day_arg(r, "from", core::Date{today.year() / 1 / 1}, from); !e.empty())
+    return error("contract-preview: " + e);
+  if (auto e = day_arg(r, "to", today, to); !e.empty()) return error("contract-preview: " + e);
+  if (core::to_days(to) < core::to_days(from))
+    return error("contract-preview: --to " + core::format_date(to) + " is before --from " +
+                 core::format_date(from));
+  if ((core::to_days(to) - core::to_days(from)).count() > kPreviewDays)
     return error("contract-preview: the period is longer than three years; preview it in parts");
   const PreviewContext ctx = control.preview();
   if (!ctx.data || !ctx.data->contracts || !ctx.files.configured())
@@ -99,7 +89,7 @@ Answer preview(const Request& r, const ContractControl& control) {
   boost::json::array changed;
   std::int64_t unchanged = 0, replayed = 0;
   auto read = control.read_ledger([&](const standard::ledger::LedgerView& ledger) {
-    for (const auto& p : rules::contract_preview(current, *proposed, ledger, providers, *from, *to)) {
+    for (const auto& p : rules::contract_preview(current, *proposed, ledger, providers, from, to)) {
       replayed += p.prestaties;
       if (p.anything())
         changed.push_back(rules::to_json(p));
@@ -109,15 +99,15 @@ Answer preview(const Request& r, const ContractControl& control) {
   });
   if (!read) return error("contract-preview: " + read.error().text);
   const std::size_t n = changed.size();
-  boost::json::object args{{"from", core::format_date(*from)},
-                           {"to", core::format_date(*to)},
+  boost::json::object args{{"from", core::format_date(from)},
+                           {"to", core::format_date(to)},
                            {"files", std::move(given)},
                            {"replayed", replayed},
                            {"unchanged", unchanged},
                            {"providers", std::move(changed)}};
   const std::string summary = std::to_string(n) + " provider(s) affected, " + std::to_string(unchanged) +
                               " unchanged, " + std::to_string(replayed) + " prestatie(s) replayed from " +
-                              core::format_date(*from) + " to " + core::format_date(*to);
+                              core::format_date(from) + " to " + core::format_date(to);
   if (n == 0) return Answer{kEmpty, summary, std::move(args)};
   return ok(summary, std::move(args));
 }
@@ -133,13 +123,9 @@ void add_contract_commands(Registry& registry, ContractControl control) {
       Access::admin, [control](const Request& r) {
         const std::string partner = string_arg(r, "partner");
         if (partner.empty()) return error("contract-show: give the partner (--partner ID)");
-        core::Date day = core::dutch_date(std::chrono::system_clock::now());
-        if (const std::string as_of = string_arg(r, "as-of"); !as_of.empty()) {
-          auto d = core::parse_date(as_of);
-          if (!d)
-            return error("contract-show: as-of must be a date YYYY-MM-DD, got '" + as_of + "'");
-          day = *d;
-        }
+        core::Date day;
+        if (auto e = day_arg(r, "as-of", core::dutch_date(std::chrono::system_clock::now()), day); !e.empty())
+          return error("contract-show: " + e);
         auto p = control.lookup(partner);
         if (!p) return error("contract-show: no partner '" + partner + "' is configured");
         if (!p->data || !p->data->contracts)

@@ -16,13 +16,9 @@ void add_deadline_commands(Registry& registry, store::OperatorQueue& db) {
       "partner, as-of YYYY-MM-DD; sluisctl overdue [--partner ID] [--as-of DATE]).",
       Access::admin, [&db](const Request& r) {
         std::string partner = string_arg(r, "partner");
-        std::string as_of = string_arg(r, "as-of");
-        core::Date today = core::dutch_date(std::chrono::system_clock::now());
-        if (!as_of.empty()) {
-          auto d = core::parse_date(as_of);
-          if (!d) return error("overdue: as-of must be a date YYYY-MM-DD, got '" + as_of + "'");
-          today = *d;
-        }
+        core::Date today;
+        if (auto e = day_arg(r, "as-of", core::dutch_date(std::chrono::system_clock::now()), today); !e.empty())
+          return error("overdue: " + e);
         auto list = db.overdue(core::format_date(today), partner);
         if (!list) return error("overdue: " + list.error().text);
         const std::string day = core::format_date(today);

@@ -15,16 +15,6 @@ namespace sluis::admin {
 
 namespace {
 
-// The Dutch day of argument `name` (fallback when absent); nullopt and `err`
-// set when it is not a date.
-std::optional<core::Date> day_arg(const Request& r, const char* name, const core::Date& fallback, std::string& err) {
-  const std::string v = string_arg(r, name);
-  if (v.empty()) return fallback;
-  auto d = core::parse_date(v);
-  if (!d) err = std::string("report: --") + name + " must be a Dutch day YYYY-MM-DD, got '" + v.substr(0, 32) + "'";
-  return d;
-}
-
 // A provider's contract figures on the report's last day: its budget
 // ceilings (a light when reached) and its degressive positions that year.
 core::Result<void> add_contracts(steering::Report& report, const ReportControl& control,
@@ -56,18 +46,16 @@ core::Result<void> add_contracts(steering::Report& report, const ReportControl& 
 
 Answer report(const Request& r, const ReportControl& control) {
   const core::Date today = core::dutch_date(std::chrono::system_clock::now());
-  std::string err;
-  auto to = day_arg(r, "to", today, err);
-  if (!to) return error(err);
-  auto from = day_arg(r, "from", core::add_days(*to, -29), err);
-  if (!from) return error(err);
-  if (*to < *from)
-    return error("report: --to " + core::format_date(*to) + " is before --from " + core::format_date(*from));
-  if ((core::to_days(*to) - core::to_days(*from)).count() >= kReportMaxDays)
+  core::Date to, from;
+  if (auto e = day_arg(r, "to", today, to); !e.empty()) return error("report: " + e);
+  if (auto e = day_arg(r, "from", core::add_days(to, -29), from); !e.empty()) return error("report: " + e);
+  if (to < from)
+    return error("report: --to " + core::format_date(to) + " is before --from " + core::format_date(from));
+  if ((core::to_days(to) - core::to_days(from)).count() >= kReportMaxDays)
     return error("report: the period is longer than " + std::to_string(kReportMaxDays) +
                  " days; report it in parts");
   const ReportContext ctx = control.context();
-  steering::Filter filter{*from, *to, string_arg(r, "gemeente"), {}};
+  steering::Filter filter{from, to, string_arg(r, "gemeente"), {}};
   if (!filter.gemeente.empty() &&
       (filter.gemeente.size() != 4 || filter.gemeente.find_first_not_of("0123456789") != std::string::npos))
     return error("report: --gemeente must be a CBS code of 4 digits, got '" + filter.gemeente.substr(0, 16) + "'");
@@ -76,7 +64,7 @@ Answer report(const Request& r, const ReportControl& control) {
     if (p == ctx.partner_codes.end()) return error("report: no partner '" + partner.substr(0, 64) + "' is configured");
     filter.codes = p->second;
   }
-  auto facts = control.store->steering_facts({*from, *to});
+  auto facts = control.store->steering_facts({from, to});
   if (!facts) return error("report: the store could not be read: " + facts.error().text);
   steering::Report rep = steering::build(*facts, filter, ctx.parties, ctx.thresholds, *ctx.calendar, today);
   if (ctx.data && ctx.data->contracts && control.read_ledger)
@@ -101,7 +89,7 @@ Answer report(const Request& r, const ReportControl& control) {
   args["watches"] = std::move(watches);
   if (const std::string partner = string_arg(r, "partner"); !partner.empty()) args["partner"] = partner;
   const std::size_t n = rep.rows.size();
-  const std::string period = core::format_date(*from) + " to " + core::format_date(*to);
+  const std::string period = core::format_date(from) + " to " + core::format_date(to);
   if (n == 0) return Answer{kEmpty, "nothing to report from " + period, std::move(args)};
   return ok(std::to_string(n) + " row(s) from " + period, std::move(args));
 }
