@@ -300,10 +300,10 @@ core::Result<QueueGauges> queue_gauges(sqlite3* db) {
   }
   {
     // The mailbox as MailboxStore::mailbox shows it unacknowledged.
-    Stmt s(db,
-           "SELECT receiver_partner, min(received_at) FROM messages WHERE state IN "
-           "('queued','delivering','delivered','deferred') AND shadow = 0 AND receiver_partner IS NOT NULL AND "
-           "COALESCE(delivery, 'mailbox') = 'mailbox' GROUP BY receiver_partner");
+    const std::string sql = std::string("SELECT receiver_partner, min(received_at) FROM messages WHERE state IN (") +
+                            kUnacknowledgedStates + ") AND " + kInMailbox +
+                            " AND receiver_partner IS NOT NULL GROUP BY receiver_partner";
+    Stmt s(db, sql.c_str());
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) out.oldest_unacknowledged.push_back({s.text(0), s.text(1)});
     if (rc != SQLITE_DONE) return db_error(db, "queue_gauges");

@@ -221,10 +221,8 @@ class SqliteStore final : public Store {
 
   core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) override {
     std::lock_guard lock(rmu_);
-    std::string sql = std::string("SELECT ") + kColumns +
-                      " FROM messages WHERE receiver_partner = ? AND seq > ? AND shadow = 0 AND "
-                      "COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN "
-                      "('queued','delivering','delivered','deferred'" +
+    std::string sql = std::string("SELECT ") + kColumns + " FROM messages WHERE receiver_partner = ? AND seq > ? AND " +
+                      sqlite::kInMailbox + " AND state IN (" + sqlite::kUnacknowledgedStates +
                       (q.unacked_only ? "" : ",'acknowledged'") + ") ORDER BY seq LIMIT ?";
     Stmt s(r_, sql.c_str());
     s.bind(1, q.partner).bind(2, q.after).bind(3, static_cast<std::int64_t>(q.limit));
@@ -237,12 +235,10 @@ class SqliteStore final : public Store {
         found, std::move(done),
         [partner = std::move(partner), id = std::move(id),
          found](sqlite3* db) -> core::Result<void> {
-          Stmt s(
-              db,
-              "SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND shadow = 0 AND "
-              "COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN "
-              "('queued','delivering','delivered',"
-              "'deferred','acknowledged')");
+          const std::string sql = std::string("SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND ") +
+                                  sqlite::kInMailbox + " AND state IN (" + sqlite::kUnacknowledgedStates +
+                                  ",'acknowledged')";
+          Stmt s(db, sql.c_str());
           s.bind(1, id).bind(2, partner);
           if (s.step() != SQLITE_ROW) return {};
           *found = true;

@@ -18,6 +18,14 @@
 
 namespace sluis::store::sqlite {
 
+// ---- the partner mailbox in SQL ---------------------------------------------
+// One definition for the mailbox (GET /v1/mailbox), its acknowledgement, the
+// queue gauges and the unread-answers watch: a message is in its receiver's
+// mailbox when it is not shadow traffic and is delivered by mailbox, and it
+// is unacknowledged in these states (`state IN (...)`).
+inline constexpr const char* kInMailbox = "shadow = 0 AND COALESCE(delivery, 'mailbox') = 'mailbox'";
+inline constexpr const char* kUnacknowledgedStates = "'queued','delivering','delivered','deferred'";
+
 // ---- thin RAII over the SQLite C API ---------------------------------------
 
 inline core::Error db_error(sqlite3* db, const std::string& what) {

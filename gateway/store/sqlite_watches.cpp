@@ -48,12 +48,13 @@ core::Result<std::vector<UnreadMessage>> unread_mailbox(sqlite3* db, int limit) 
   // The mailbox's own selection (sqlite_store.cpp, mailbox()), every partner.
   // Available since its receipt, or since its last release from held (the
   // audit rows release_held, an operator's release and an orphan's release write).
-  Stmt s(db, "SELECT id, law, type, sender_partner, COALESCE(receiver_partner, ''), state, "
-             "COALESCE((SELECT max(a.at) FROM audit a WHERE a.message_id = messages.id AND "
-             "a.action IN ('state held -> queued', 'released')), received_at) FROM messages "
-             "WHERE receiver_partner IS NOT NULL AND receiver_partner <> '' AND shadow = 0 AND "
-             "COALESCE(delivery, 'mailbox') = 'mailbox' AND "
-             "state IN ('queued','delivering','delivered','deferred') ORDER BY seq LIMIT ?");
+  const std::string sql =
+      std::string("SELECT id, law, type, sender_partner, COALESCE(receiver_partner, ''), state, "
+                  "COALESCE((SELECT max(a.at) FROM audit a WHERE a.message_id = messages.id AND "
+                  "a.action IN ('state held -> queued', 'released')), received_at) FROM messages "
+                  "WHERE receiver_partner IS NOT NULL AND receiver_partner <> '' AND ") +
+      kInMailbox + " AND state IN (" + kUnacknowledgedStates + ") ORDER BY seq LIMIT ?";
+  Stmt s(db, sql.c_str());
   if (!s.ok()) return db_error(db, "unread_mailbox");
   s.bind(1, static_cast<std::int64_t>(limit));
   std::vector<UnreadMessage> out;

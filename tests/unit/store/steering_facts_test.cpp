@@ -4,33 +4,20 @@
 // answers, and the ledger's allocations, care and prestaties by their dates.
 #define BOOST_TEST_MODULE store_steering_facts
 #include <boost/test/unit_test.hpp>
-#include <filesystem>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/store/store.hpp"
-#include "tests/support/store_samples.hpp"
+#include "tests/support/temp_store.hpp"
 
 using namespace sluis;
-namespace fs = std::filesystem;
 namespace L = standard::ledger;
 namespace D = standard::deadlines;
 
 namespace {
 
-struct Fixture {
-  Fixture() : dir(fs::temp_directory_path() / ("sluis-steer-" + core::random_hex(6))) {
-    fs::create_directories(dir);
-    auto s = store::open_sqlite((dir / "sluis.db").string());
-    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
-    db = std::move(*s);
-  }
-  ~Fixture() {
-    db.reset();
-    fs::remove_all(dir);
-  }
-  fs::path dir;
-  std::unique_ptr<store::Store> db;
+struct Fixture : test::TempStore {
+  Fixture() : TempStore("steer") {}
 };
 
 core::Date day(const char* s) { return *core::parse_date(s); }
