@@ -70,6 +70,19 @@ def code_block(block, lang):
     return m.group(1)
 
 
+def own_config(root, edit):
+    """root/config: the repository's config/ linked entry by entry, with sluisd.toml as
+    `edit(text)` makes it from the repository's (a `prepare` for Daemon)."""
+    (root / "config").mkdir()
+    for entry in (SRC / "config").iterdir():
+        if entry.name != "sluisd.toml":
+            (root / "config" / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    text = (SRC / "config/sluisd.toml").read_text()
+    edited = edit(text)
+    assert edited != text, "config/sluisd.toml: the edit changed nothing (a key moved?)"
+    (root / "config/sluisd.toml").write_text(edited)
+
+
 class Daemon:
     """sluisd from the build tree, in a scratch copy of the repository root's layout."""
 
