@@ -13,6 +13,10 @@
 namespace sluis::core {
 
 std::string sha256_hex(std::string_view data);
+// The same digest given as hex (sha256_hex), as standard base64 with padding:
+// the form HTTP's Repr-Digest takes (RFC 9530). Empty when `hex` is not an
+// even number of hex digits.
+std::string hex_to_base64(std::string_view hex);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
 // HMAC-SHA-256 with one key, set up once (OpenSSL's one-shot HMAC() looks the

@@ -140,6 +140,15 @@ void time_answer(const net::RequestContext& ctx, std::string_view outcome) {
   *ctx.on_written = [&h = intake_seconds(outcome)](double seconds) { h.observe(seconds); };
 }
 
+// The answer to a committed submission, as committed: its status and body,
+// and on a 202 the accepted message's URL (Location: GET /v1/messages/{id}).
+net::Response committed_answer(int status, std::string_view body, const std::string& id,
+                               const net::Request& req) {
+  auto res = net::json_response(static_cast<http::status>(status), boost::json::parse(body), req);
+  if (res.result() == http::status::accepted) res.set(http::field::location, "/v1/messages/" + id);
+  return res;
+}
+
 std::string_view status_of(const store::StoredMessage& m) {
   return m.state == store::State::rejected ? "rejected" : "accepted";
 }
@@ -489,8 +498,8 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   auto r = co_await commit(std::move(m));
   if (!r) co_return unavailable(r.error());
   if (r->replay) {
-    auto res = net::json_response(static_cast<http::status>(r->existing->http_status),
-                                  boost::json::parse(r->existing->response_json), req);
+    auto res = committed_answer(r->existing->http_status, r->existing->response_json,
+                                r->existing->id, req);
     res.set("Idempotent-Replay", "true");
     time_answer(ctx, "replay");
     co_return res;
@@ -519,7 +528,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   }
   // Committed: the sender hears what was stored, whatever fails from here on
   // (a 500 "not processed" would make it send a stored message again).
-  auto res = net::json_response(static_cast<http::status>(r->http_status), boost::json::parse(r->response_json), req);
+  auto res = committed_answer(r->http_status, r->response_json, r->id, req);
   const std::string msg_id = r->id;
   time_answer(ctx, r->state == store::State::rejected ? "rejected" : "accepted");
   const bool wake = scheduled(c.target) || (!r->produced_ids.empty() && scheduled(c.answer));

@@ -1,6 +1,9 @@
 #include "gateway/net/http.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
+
+#include "gateway/core/digest.hpp"
 
 namespace sluis::net {
 
@@ -35,11 +38,97 @@ Response json_response(http::status status, const boost::json::value& body, cons
   return res;
 }
 
+namespace {
+// Every problem code sluis answers with, and its title (docs/api.yaml lists
+// them under the Problem schema; tests/integration/api_contract_test.py
+// checks each answer's title against that list).
+struct ProblemType {
+  std::string_view code, title;
+};
+constexpr ProblemType kProblemTypes[] = {
+    {"audit_unavailable", "Fetch could not be recorded"},
+    {"bad_cursor", "Invalid cursor"},
+    {"bad_date", "Invalid date"},
+    {"bad_limit", "Invalid limit"},
+    {"bad_state", "Invalid state filter"},
+    {"bad_target", "Invalid URL"},
+    {"bad_year", "Invalid year"},
+    {"body_too_large", "Message too large"},
+    {"certificate_rejected", "Certificate no longer accepted"},
+    {"header_too_large", "Request header too large"},
+    {"internal_error", "Internal error"},
+    {"method_not_allowed", "Method not allowed"},
+    {"monitoring_only", "Monitoring partners may only read metrics"},
+    {"no_contracts", "No contract data loaded"},
+    {"not_a_provider", "Only for care providers"},
+    {"not_enrolled", "Partner not enrolled"},
+    {"not_found", "Not found"},
+    {"not_monitoring", "Metrics are for monitoring partners only"},
+    {"pruned", "Message content removed after retention"},
+    {"rate_limited", "Too many requests"},
+    {"saturated", "Gateway saturated"},
+    {"store_unavailable", "Store unavailable"},
+    {"unknown_certificate", "Certificate not registered"},
+    {"unknown_code", "Unknown retourcode or rule"},
+};
+
+std::string etag_of(std::string_view sha256_hex) {
+  return "\"" + std::string(sha256_hex) + "\"";
+}
+}  // namespace
+
+std::string_view problem_title(std::string_view code, http::status status) {
+  for (const auto& p : kProblemTypes)
+    if (p.code == code) return p.title;
+  return http::obsolete_reason(status);
+}
+
 Response error_response(http::status status, std::string_view code, std::string_view nl,
                         std::string_view en, const Request& req) {
-  return json_response(
-      status, boost::json::object{{"error", boost::json::object{{"code", code}, {"nl", nl}, {"en", en}}}},
+  auto res = json_response(
+      status,
+      boost::json::object{{"type", std::string(kProblemTypePrefix) + std::string(code)},
+                          {"title", problem_title(code, status)},
+                          {"status", static_cast<int>(status)},
+                          {"detail", en},
+                          {"code", code},
+                          {"nl", nl},
+                          {"en", en}},
       req);
+  res.set(http::field::content_type, "application/problem+json");
+  return res;
+}
+
+void set_body_digest(Response& res, std::string_view sha256_hex) {
+  if (sha256_hex.empty()) return;
+  res.set(http::field::etag, etag_of(sha256_hex));
+  res.set("Repr-Digest", "sha-256=:" + core::hex_to_base64(sha256_hex) + ":");
+}
+
+bool not_modified(const Request& req, std::string_view sha256_hex) {
+  if (sha256_hex.empty()) return false;
+  const std::string_view header = req[http::field::if_none_match];
+  const std::string mine = etag_of(sha256_hex);
+  // A comma-separated list of entity tags, compared weakly (RFC 9110 13.1.2).
+  std::size_t i = 0;
+  while (i < header.size()) {
+    std::size_t j = header.find(',', i);
+    if (j == std::string_view::npos) j = header.size();
+    std::string_view tag = header.substr(i, j - i);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == mine) return true;
+    i = j + 1;
+  }
+  return false;
+}
+
+Response not_modified_response(const Request& req, std::string_view sha256_hex) {
+  Response res{http::status::not_modified, req.version()};
+  res.keep_alive(req.keep_alive());
+  set_body_digest(res, sha256_hex);
+  return res;
 }
 
 Response store_unavailable(const Request& req, std::string_view nl, std::string_view en) {
@@ -54,7 +143,7 @@ void Router::add(http::verb verb, std::string pattern, RouteFn fn) {
 
 boost::asio::awaitable<Response> Router::dispatch(Request req, RequestContext ctx) const {
   auto segs = split_path(req.target());
-  bool path_known = false;
+  std::vector<http::verb> allowed;  // the methods of the routes whose path matches
   for (const auto& r : routes_) {
     if (r.segments.size() != segs.size()) continue;
     std::map<std::string, std::string> params;
@@ -67,15 +156,24 @@ boost::asio::awaitable<Response> Router::dispatch(Request req, RequestContext ct
         match = p == segs[i];
     }
     if (!match) continue;
-    path_known = true;
-    if (r.verb != req.method()) continue;
+    if (r.verb != req.method()) {
+      if (std::find(allowed.begin(), allowed.end(), r.verb) == allowed.end())
+        allowed.push_back(r.verb);
+      continue;
+    }
     ctx.params = std::move(params);
     co_return co_await r.fn(std::move(req), std::move(ctx));
   }
-  if (path_known)
-    co_return error_response(http::status::method_not_allowed, "method_not_allowed",
-                             "Deze methode is op dit pad niet toegestaan.",
-                             "This method is not allowed on this path.", req);
+  if (!allowed.empty()) {
+    std::string allow;
+    for (auto v : allowed) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(v));
+    auto res =
+        error_response(http::status::method_not_allowed, "method_not_allowed",
+                       "Deze methode is op dit pad niet toegestaan; toegestaan: " + allow + ".",
+                       "This method is not allowed on this path; allowed: " + allow + ".", req);
+    res.set(http::field::allow, allow);
+    co_return res;
+  }
   co_return error_response(http::status::not_found, "not_found", "Onbekend pad.",
                            "Unknown path.", req);
 }

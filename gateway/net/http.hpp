@@ -1,7 +1,9 @@
 // HTTP types shared by the listeners and the handlers that plug into them
 // (intake, mailbox, health): request/response, the context a request arrives
-// with (who is calling), JSON answers with bilingual errors, and a Router that
-// maps method + path pattern to a handler ("/v1/messages/{id}").
+// with (who is calling), JSON answers, bilingual refusals as RFC 9457 problem
+// details, a stored body's validators (ETag, Repr-Digest), and a Router that
+// maps method + path pattern to a handler ("/v1/messages/{id}") and answers
+// 404, or 405 with Allow, for what matches none.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -39,9 +41,29 @@ struct RequestContext {
 
 // {"key": value, ...} with Content-Type application/json.
 Response json_response(http::status status, const boost::json::value& body, const Request& req);
-// {"error": {"code", "nl", "en"}}: every refusal says what is wrong in Dutch and English.
+// Every refusal as RFC 9457 problem details, Content-Type
+// application/problem+json: {"type", "title", "status", "detail", "code",
+// "nl", "en"}. `code` is the stable code; `type` the URI reference
+// "/problems/<code>" (kProblemTypePrefix), a name for the problem type, not a
+// page sluis serves; `title` a short English summary, the same for every
+// answer with that code (problem_title); `status` the HTTP status; `detail`
+// the English text, also in `en`, and `nl` the same in Dutch.
+inline constexpr std::string_view kProblemTypePrefix = "/problems/";
 Response error_response(http::status status, std::string_view code, std::string_view nl,
                         std::string_view en, const Request& req);
+// The title of a problem code (the table in http.cpp); the status's reason
+// phrase for a code not in it.
+std::string_view problem_title(std::string_view code, http::status status);
+
+// A stored body's validators, from its hex SHA-256 (the store keeps it): a
+// strong ETag "\"<hex>\"" and Repr-Digest "sha-256=:<base64>:" (RFC 9530).
+// Nothing is set when the digest is empty.
+void set_body_digest(Response& res, std::string_view sha256_hex);
+// Whether If-None-Match names the ETag set_body_digest gives for this digest
+// (or is "*"): the client has the body, the answer is 304 Not Modified.
+bool not_modified(const Request& req, std::string_view sha256_hex);
+// 304 with the validators and nothing else.
+Response not_modified_response(const Request& req, std::string_view sha256_hex);
 
 // 503 store_unavailable with Retry-After (30 s): the store could not commit,
 // read or change what was asked; nothing changed. The one answer for it

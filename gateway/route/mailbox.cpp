@@ -75,23 +75,28 @@ asio::awaitable<net::Response> Mailbox::list(net::Request req, net::RequestConte
     co_return net::error_response(http::status::bad_request, "bad_state",
                                   "state is unacked of all.", "state is unacked or all.", req);
   q.unacked_only = state != "all";
+  // One more row than the page holds: when it comes, there is a next page
+  // and `next` is the cursor to it; when it does not, this is the last page
+  // and `next` is absent (an answer that merely fills the page is not taken
+  // for "more", so a client never asks for an empty page to learn it is done).
+  const std::size_t page_size = static_cast<std::size_t>(q.limit);
+  q.limit += 1;
   auto page = [this, q] { return store_.mailbox(q); };
   auto rows = co_await core::async_run(reads_, std::move(page), asio::use_awaitable);
   if (!rows) co_return net::store_unavailable(req);
+  const bool more = rows->size() > page_size;
+  if (more) rows->resize(page_size);
   boost::json::array list;
-  std::int64_t next = q.after;
-  for (const auto& m : *rows) {
+  for (const auto& m : *rows)
     list.emplace_back(boost::json::object{{"id", m.id},
                                           {"law", standard::to_string(m.law)},
                                           {"type", m.type},
                                           {"from", m.sender_code},
                                           {"received_at", m.received_at},
                                           {"acked", m.state == store::State::acknowledged}});
-    next = m.seq;
-  }
-  co_return net::json_response(
-      http::status::ok,
-      boost::json::object{{"messages", std::move(list)}, {"next", std::to_string(next)}}, req);
+  boost::json::object answer{{"messages", std::move(list)}};
+  if (more) answer["next"] = std::to_string(rows->back().seq);
+  co_return net::json_response(http::status::ok, answer, req);
 }
 
 asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestContext ctx) {
@@ -120,6 +125,10 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
             "); the data about the message are kept.",
         req);
   if (!body || !body->has_value()) co_return net::store_unavailable(req);
+  // The client has this body already (If-None-Match names its ETag): 304
+  // serves nothing, so it is not audited and changes no state; the fetch
+  // that gave the client the body was audited and marked it delivered.
+  if (net::not_modified(req, (*m)->sha256)) co_return net::not_modified_response(req, (*m)->sha256);
   // Reading a body is audited, and fails closed like the admin path: a read
   // that cannot be recorded is not served. The first fetch marks the message
   // delivered.
@@ -152,6 +161,7 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
   core::log(events::kBodyRead, {{"msg", id}, {"partner", ctx.partner->id}});
   net::Response res{http::status::ok, req.version()};
   res.set(http::field::content_type, "application/xml");
+  net::set_body_digest(res, (*m)->sha256);
   res.keep_alive(req.keep_alive());
   res.body() = std::move(**body);
   res.prepare_payload();

@@ -3,10 +3,14 @@
 // them over HTTPS:
 //
 //   GET  /v1/mailbox[?after&limit&state]  the calling partner's messages, a
-//                                         page in seq order with a cursor
-//   GET  /v1/mailbox/{id}                 the XML byte for byte; audited; the
-//                                         first fetch makes a queued message
-//                                         delivered
+//                                         page in seq order; `next`, the
+//                                         cursor to the following page, only
+//                                         when there is one (read one ahead)
+//   GET  /v1/mailbox/{id}                 the XML byte for byte, with ETag and
+//                                         Repr-Digest from its stored SHA-256
+//                                         (304 on a matching If-None-Match);
+//                                         audited; the first fetch makes a
+//                                         queued message delivered
 //   POST /v1/mailbox/{id}/ack             idempotent acknowledgement
 //
 // A partner sees only what the mailbox lists: routed to its mailbox (not its

@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(a_header_block_over_max_header_gets_431_and_the_connection_
   c.write("GET /v1/whoami HTTP/1.1\r\nHost: sluis\r\nX-Filler: " + std::string(3000, 'a') + "\r\n\r\n");
   auto res = c.response();
   BOOST_TEST(res.result_int() == 431);
-  auto e = boost::json::parse(res.body()).at("error");
+  auto e = boost::json::parse(res.body());
   BOOST_TEST(e.at("code").as_string() == "header_too_large");
   BOOST_TEST(!e.at("nl").as_string().empty());
   BOOST_TEST(!e.at("en").as_string().empty());

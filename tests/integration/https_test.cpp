@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(old_tls_versions_are_refused) {
 BOOST_AUTO_TEST_CASE(valid_but_unregistered_certificate_gets_403_with_its_fingerprint) {
   auto h = gw().curl("stranger", "/v1/whoami");
   BOOST_TEST(h.status == 403);
-  auto e = boost::json::parse(h.body).at("error");
+  auto e = boost::json::parse(h.body);
   BOOST_TEST(e.at("code").as_string() == "unknown_certificate");
   BOOST_TEST(std::string(e.at("en").as_string()).find(gw().spki("stranger.pem")) != std::string::npos);
   BOOST_TEST(!e.at("nl").as_string().empty());
@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(valid_but_unregistered_certificate_gets_403_with_its_finger
 BOOST_AUTO_TEST_CASE(not_enrolled_partner_gets_403) {
   auto h = gw().curl("notenrolled", "/v1/whoami");
   BOOST_TEST(h.status == 403);
-  BOOST_TEST(boost::json::parse(h.body).at("error").at("code").as_string() == "not_enrolled");
+  BOOST_TEST(boost::json::parse(h.body).at("code").as_string() == "not_enrolled");
 }
 
 BOOST_AUTO_TEST_CASE(rate_limit_answers_429_with_retry_after) {
@@ -193,7 +193,11 @@ BOOST_AUTO_TEST_CASE(a_rate_limited_client_is_refused_before_its_body) {
 BOOST_AUTO_TEST_CASE(unknown_path_gets_a_bilingual_404) {
   auto h = gw().curl("provider", "/v1/nothing-here");
   BOOST_TEST(h.status == 404);
-  auto e = boost::json::parse(h.body).at("error");
+  BOOST_TEST(h.headers.find("Content-Type: application/problem+json") != std::string::npos,
+             h.headers);
+  auto e = boost::json::parse(h.body);
+  BOOST_TEST(e.at("code").as_string() == "not_found");
+  BOOST_TEST(e.at("status").as_int64() == 404);
   BOOST_TEST(!e.at("nl").as_string().empty());
   BOOST_TEST(!e.at("en").as_string().empty());
 }

@@ -43,3 +43,12 @@ BOOST_AUTO_TEST_CASE(digests_match_known_vectors) {
              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   BOOST_TEST(longkey.hex("x") == hmac_sha256_hex(std::string(131, '\xaa'), "x"));
 }
+
+BOOST_AUTO_TEST_CASE(hex_digest_as_base64_for_repr_digest) {
+  // RFC 9530's example form: sha-256 of "abc", as `openssl dgst -binary | base64` gives it.
+  BOOST_TEST(hex_to_base64(sha256_hex("abc")) == "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+  BOOST_TEST(hex_to_base64("BA78") == "ung=");
+  BOOST_TEST(hex_to_base64("") == "");
+  BOOST_TEST(hex_to_base64("abc") == "");   // odd
+  BOOST_TEST(hex_to_base64("zz00") == "");  // not hex
+}
