@@ -29,12 +29,16 @@ SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 # tests/integration/contrib_test.py runs on the alert rules and the Grafana
 # dashboard in contrib/ (the test fails without it), and Chromium, whose
 # headless mode renders the operator's status page in
-# tests/integration/status_page_test.cpp.
+# tests/integration/status_page_test.cpp, and python3-yaml and
+# python3-jsonschema, with which tests/integration/api_contract_test.py reads
+# docs/api.yaml and validates sluisd's answers against its schemas.
 SLUIS_TEST_PACKAGES=(
   default-jdk-headless
   lintian
   prometheus
   chromium
+  python3-yaml
+  python3-jsonschema
 )
 
 # The package names of one Boost family: `_sluis_boost_family 81` gives
