@@ -45,6 +45,8 @@ core::Result<StoredMessage> read_row(const Stmt& s) {
   m.hold_reason = parse_hold_reason(s.text(28)).value_or(HoldReason::none);
   m.lifetime_from = s.text(29);
   m.pruned_at = s.text(30);
+  m.declaratie_nummer = s.text(31);
+  m.retourcodes = s.text(32);
   return core::Result<StoredMessage>(boost::system::in_place_value, std::move(m));
 }
 
@@ -112,7 +114,8 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
          "heen_id, "
          "body, sha256, size, received_at, state, findings, http_status, response, shadow, "
          "destination, "
-         "delivery, hold_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "delivery, hold_reason, declaratie_nummer, retourcodes) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, m.id).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
   s.bind(4, static_cast<std::int64_t>(m.berichtcode)).bind(5, m.release).bind(6, m.sender_code);
   s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
@@ -135,6 +138,7 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
   s.bind_null_if_empty(23, m.destination)
       .bind_null_if_empty(24, m.delivery ? std::string(config::to_string(*m.delivery)) : std::string());
   s.bind_null_if_empty(25, m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
+  s.bind_null_if_empty(26, m.declaratie_nummer).bind_null_if_empty(27, m.retourcodes);
   if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
   if (large)
     if (auto r = insert_large_body(db, sqlite3_last_insert_rowid(db), m.body); !r) return r;

@@ -35,8 +35,9 @@ inline constexpr const char* kColumns =
     "id, seq, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, "
     "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
     "received_at, state, attempts, next_attempt_at, last_error, acked_at, findings, response, "
-    "http_status, shadow, destination, delivery, hold_reason, lifetime_from, pruned_at";
-inline constexpr int kColumnCount = 31;  // a column selected after kColumns has this index
+    "http_status, shadow, destination, delivery, hold_reason, lifetime_from, pruned_at, declaratie_nummer, "
+    "retourcodes";
+inline constexpr int kColumnCount = 33;  // a column selected after kColumns has this index
 
 // A law that does not parse is the error store.corrupt (bad_law).
 core::Result<StoredMessage> read_row(const Stmt& s);

@@ -29,8 +29,6 @@ namespace sqlite {
 
 namespace {
 
-using Bind = std::variant<std::string, std::int64_t>;
-
 // The WHERE clause of a filter (always starts with " WHERE 1 = 1").
 // `by_day`: a `+` keeps SQLite off messages_state, so a day range is read by
 // messages_received (most messages share a state: acknowledged).
@@ -69,16 +67,6 @@ std::string where_of(const QueueFilter& f, std::vector<Bind>& binds, bool by_day
     binds.emplace_back(f.destination);
   }
   return sql;
-}
-
-void bind_all(Stmt& s, const std::vector<Bind>& binds, int first = 1) {
-  int i = first;
-  for (const auto& b : binds) {
-    if (const auto* t = std::get_if<std::string>(&b))
-      s.bind(i++, std::string_view(*t));
-    else
-      s.bind(i++, std::get<std::int64_t>(b));
-  }
 }
 
 core::Result<void> audit(sqlite3* db, const QueueActionRequest& r, const std::string& action,

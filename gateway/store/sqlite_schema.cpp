@@ -118,6 +118,24 @@ CREATE TABLE ledger_import (
 ) WITHOUT ROWID;
 )sql";
 
+// v14: a partner's own messages (GET /v1/messages, docs/portal.md). Kept at
+// intake, because bodies are pruned: the DeclaratieNummer of a 323 or 325 and
+// the RetourCodes a retour or 325 carries (sorted, distinct, comma-separated;
+// no personal data). Indexes for the lookup by the partner's own
+// identification: the header's Identificatie, a retour's IdentificatieRetour,
+// the DeclaratieNummer. Messages stored before keep what the ledger knows: an
+// accepted 323's DeclaratieNummer (ledger_declaration) and its 325's.
+constexpr const char* kPortalSchema = R"sql(
+ALTER TABLE messages ADD COLUMN declaratie_nummer TEXT;
+ALTER TABLE messages ADD COLUMN retourcodes TEXT;
+UPDATE messages SET declaratie_nummer = d.nummer FROM ledger_declaration d WHERE messages.id = d.message_id;
+UPDATE messages AS a SET declaratie_nummer = h.declaratie_nummer FROM messages h
+  WHERE a.type = 325 AND h.id = a.heen_id AND h.declaratie_nummer IS NOT NULL;
+CREATE INDEX messages_identificatie ON messages (identificatie);
+CREATE INDEX messages_identificatie_retour ON messages (identificatie_retour) WHERE identificatie_retour IS NOT NULL;
+CREATE INDEX messages_declaratie ON messages (declaratie_nummer) WHERE declaratie_nummer IS NOT NULL;
+)sql";
+
 }  // namespace
 
 core::Result<void> check_bsn_key(sqlite3* db, const std::string& path,
@@ -168,7 +186,7 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
                               {kRoutingSchema},     {kObligationSchema},   {kRetentionSchema},
                               {kLedgerDebitSchema}, {kBodySchema},         {kMetaSchema},
                               {kLedgerImportSchema}, {kLedgerTariffSchema}, {kLedgerCeilingSchema},
-                              {kWatchSchema, kLedgerIntakeFactsSchema}};
+                              {kWatchSchema, kLedgerIntakeFactsSchema}, {kPortalSchema}};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

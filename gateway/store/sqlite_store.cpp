@@ -15,6 +15,7 @@
 #include "gateway/store/sqlite_ledger.hpp"
 #include "gateway/store/sqlite_messages.hpp"
 #include "gateway/store/sqlite_obligations.hpp"
+#include "gateway/store/sqlite_portal.hpp"
 #include "gateway/store/sqlite_queue.hpp"
 #include "gateway/store/sqlite_steering.hpp"
 #include "gateway/store/sqlite_retention.hpp"
@@ -307,6 +308,21 @@ class SqliteStore final : public Store {
         .bind(4, identificatie);
     s.bind(5, receiver_partner).bind(6, receiver_code);
     return one_row(s, r_, "find");
+  }
+
+  // ---- a partner's own messages: SQL in sqlite_portal.cpp ----
+  core::Result<std::vector<PartnerMessage>> partner_messages(const PartnerQuery& q) override {
+    std::lock_guard lock(rmu_);
+    // One snapshot for the page and the retours read for it.
+    if (auto r = sqlite::exec(r_, "BEGIN"); !r) return r.error();
+    auto out = sqlite::partner_messages(r_, q);
+    sqlite::exec(r_, "COMMIT");
+    return out;
+  }
+
+  core::Result<std::vector<StoredMessage>> answers(const std::string& id) override {
+    std::lock_guard lock(rmu_);
+    return sqlite::answers(r_, id);
   }
 
   void audit(std::string actor, long uid, std::string action, std::string message_id,

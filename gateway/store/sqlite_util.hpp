@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
+#include <vector>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/result.hpp"
@@ -150,6 +152,19 @@ class Stmt {
   StatementCache* cache_;
   sqlite3_stmt* st_ = nullptr;
 };
+
+// A value for a statement built at run time (a filter's WHERE clause), bound
+// in order by bind_all from parameter `first` on.
+using Bind = std::variant<std::string, std::int64_t>;
+inline void bind_all(Stmt& s, const std::vector<Bind>& binds, int first = 1) {
+  int i = first;
+  for (const auto& b : binds) {
+    if (const auto* t = std::get_if<std::string>(&b))
+      s.bind(i++, std::string_view(*t));
+    else
+      s.bind(i++, std::get<std::int64_t>(b));
+  }
+}
 
 // A law column that holds no law ("iwmo", "ijw"): the store is damaged. An
 // error, never a default law.

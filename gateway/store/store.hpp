@@ -150,6 +150,11 @@ struct NewMessage {
   std::optional<config::DestinationKind> delivery;
   HoldReason hold_reason = HoldReason::none;
   std::vector<std::string> bsn_hashes;  // HMAC of every BSN in the message (never the BSN)
+  // Kept for the partner's own lookup (GET /v1/messages): a 323's or 325's
+  // DeclaratieNummer, and the RetourCodes a retour or 325 carries (sorted,
+  // distinct, comma-separated); empty otherwise.
+  std::string declaratie_nummer;
+  std::string retourcodes;
   Decide decide;               // optional: the cross-message judgement (see Decision)
 };
 
@@ -176,6 +181,7 @@ struct StoredMessage {
   HoldReason hold_reason = HoldReason::none;
   std::string lifetime_from;   // set by message-requeue: the delivery lifetime counts from here
   std::string pruned_at;       // UTC: the retention pruner removed the body (Store::prune_bodies); else empty
+  std::string declaratie_nummer, retourcodes;  // as NewMessage (schema 14; empty before)
 };
 
 // A message taken for a delivery attempt (Store::claim), with its body.
@@ -446,6 +452,40 @@ struct WatchSync {
   std::int64_t closed = 0;
 };
 
+// ---- a partner's own messages (GET /v1/messages, docs/portal.md) ----
+
+// What the intake answered about a message (the submit answer's "status"),
+// as its row says it: rejected; held, waiting for an allocation (orphans =
+// "hold"); accepted (every other message a partner sent); composed: sluis
+// made it (a retour or 325) and nobody submitted it.
+enum class Status { accepted, rejected, held, composed };
+std::string_view to_string(Status s);
+std::optional<Status> parse_status(std::string_view s);
+Status status_of(const StoredMessage& m);
+// Whether `partner` may see the message: it sent it, or the message was
+// passed on to it (its receiver; not shadow, and not received, held or
+// rejected, which the receiver never gets). The SQL of partner_messages()
+// selects the same (sqlite_portal.cpp).
+bool visible_to(const StoredMessage& m, std::string_view partner);
+
+struct PartnerQuery {
+  std::string partner;              // whose messages: sent by it or passed on to it
+  std::optional<Status> status;
+  std::optional<State> state;
+  int type = 0;                     // 0: any
+  std::string since, until;         // received_at: since <= received_at < until (UTC text); empty: open
+  std::string identificatie;        // Identificatie, IdentificatieRetour or DeclaratieNummer; empty: any
+  std::int64_t before = 0;          // keyset cursor: seq < before; 0: from the newest
+  int limit = 50;
+};
+
+struct PartnerMessage {
+  StoredMessage message;
+  // The retour (or 325) answering it: the latest not rejected of the type
+  // its message type is answered by (catalog: answered_by).
+  std::optional<StoredMessage> retour;
+};
+
 // ---- the roles (see the header comment) ----
 
 // The retention pruner's one call, shared by the roles that run or may run
@@ -512,6 +552,16 @@ class MessageLog {
                                                           const std::string& identificatie,
                                                           const std::string& receiver_partner,
                                                           const std::string& receiver_code) = 0;
+  // A partner's own messages (PartnerQuery), newest first (seq descending),
+  // at most q.limit, each with its retour. Read by the indexes on the
+  // sender's and the receiver's partner (or, with an identification, on it).
+  virtual core::Result<std::vector<PartnerMessage>> partner_messages(const PartnerQuery& q) = 0;
+  // The messages answering `id`, oldest first: its retours and 325s (heen_id)
+  // and the answers that met what it made owed (obligation.met_by: a 319 to
+  // a 315, a 301 to a 315).
+  virtual core::Result<std::vector<StoredMessage>> answers(const std::string& id) = 0;
+  // As OperatorQueue::history: a message's timeline (GET /v1/messages/{id}/timeline).
+  virtual core::Result<std::vector<AuditEntry>> history(const std::string& message_id, int limit) = 0;
   // Runs `work` on the writer in one transaction. keep = false rolls back
   // everything it wrote (a dry run); keep = true commits it with an audit
   // entry (action "ledger-import", the actor, uid and `detail()` asked after
@@ -700,6 +750,7 @@ class Store : public MessageLog,
   using MessageLog::body;
   using MessageLog::get;
   using OperatorQueue::audit;
+  using OperatorQueue::history;
 };
 
 struct SqliteOptions {
@@ -732,6 +783,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 }  // namespace sluis::store
