@@ -37,6 +37,15 @@ std::string utc_text(TimePoint t);
 // The inverse of utc_text (also accepts no fraction); nullopt when malformed.
 std::optional<TimePoint> parse_utc_text(std::string_view s);
 
+// The instant of 00:00 Dutch local time on `d` (never in a DST gap: the
+// Netherlands change at 02:00 and 03:00).
+TimePoint dutch_midnight(const Date& d);
+
+// An RFC 3339 timestamp ("2026-12-05T09:30:00Z", "2026-12-05T10:30:00.250+01:00";
+// 'T' or 't', 'Z' or 'z', a fraction of any length read to the millisecond);
+// nullopt when malformed or not a valid date and time.
+std::optional<TimePoint> parse_rfc3339(std::string_view s);
+
 class Clock {
  public:
   virtual ~Clock() = default;

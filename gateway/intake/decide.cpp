@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include "gateway/core/digest.hpp"
 #include "gateway/core/metrics.hpp"
@@ -50,6 +51,7 @@ store::NewMessage produced(const m::Message& out, const store::NewMessage& heen,
   p.delivery = v.answer_delivery;
   p.shadow = v.shadow;
   p.bsn_hashes = heen.bsn_hashes;
+  keep_lookup_facts(out, p);
   return p;
 }
 
@@ -90,6 +92,17 @@ boost::json::object answer(const store::NewMessage& msg, std::string_view status
 }
 
 }  // namespace
+
+void keep_lookup_facts(const m::Message& msg, store::NewMessage& out) {
+  if (const auto* d = std::get_if<m::Bericht323>(&msg.body)) out.declaratie_nummer = d->Declaratie.DeclaratieNummer;
+  if (const auto* a = std::get_if<m::Bericht325>(&msg.body); a && a->DeclaratieAntwoord)
+    out.declaratie_nummer = a->DeclaratieAntwoord->DeclaratieNummer;
+  if (!msg.type->retour && msg.type->number != 325) return;
+  std::set<std::string> codes;
+  m::for_each_class(msg, [&](const m::Src&, const m::Codes& cs) { codes.insert(cs.begin(), cs.end()); });
+  out.retourcodes.clear();
+  for (const auto& c : codes) out.retourcodes += (out.retourcodes.empty() ? "" : ",") + c;
+}
 
 bool fails_on_pool(const Findings& fs) {
   return std::any_of(fs.begin(), fs.end(), [](const auto& f) {

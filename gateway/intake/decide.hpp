@@ -100,6 +100,11 @@ void report_contract_warnings(const store::CommitOutcome& r);
 // an XSD finding (level 1) or an in-message rule's (level 2).
 bool fails_on_pool(const standard::Findings& findings);
 
+// What the store keeps of a message for its partners' lookup (GET
+// /v1/messages): a 323's or 325's DeclaratieNummer, and the RetourCodes a
+// retour or 325 carries (sorted, distinct, comma-separated).
+void keep_lookup_facts(const standard::model::Message& m, store::NewMessage& out);
+
 // The partner name sluis stores as the sender of what it composes.
 inline constexpr const char* kGatewayPartner = "sluis";
 

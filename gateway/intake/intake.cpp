@@ -149,10 +149,6 @@ net::Response committed_answer(int status, std::string_view body, const std::str
   return res;
 }
 
-std::string_view status_of(const store::StoredMessage& m) {
-  return m.state == store::State::rejected ? "rejected" : "accepted";
-}
-
 // What the checks made of a submission before the store's judgement: stored
 // as accepted (delivered, perhaps with warnings), stored as rejected (a retour
 // says why), or refused at the door (not stored; the HTTP answer says why).
@@ -198,6 +194,7 @@ Intake::Intake(std::shared_ptr<const xml::SchemaSet> schemas,
       schemas_(std::move(schemas)),
       limits_(std::move(limits)),
       store_(store),
+      own_(store, reads_),
       bsn_mac_(std::make_shared<const core::Hmac>(bsn_hash_key)),
       pool_(static_cast<std::size_t>(threads)) {
   register_contract_warning_metrics();
@@ -243,6 +240,7 @@ void Intake::add_routes(net::Router& r) {
   r.add(V::post, "/v1/validate", [this](net::Request q, net::RequestContext c) { return dry_run(std::move(q), std::move(c)); });
   r.add(V::get, "/v1/messages/{id}",
         [this](net::Request q, net::RequestContext c) { return show(std::move(q), std::move(c)); });
+  own_.add_routes(r);  // GET /v1/messages, GET /v1/messages/{id}/timeline
   r.add(V::get, "/v1/retourcodes/{code}",
         [](net::Request q, net::RequestContext c) -> asio::awaitable<net::Response> {
           // The general explanation of a retourcode or rule id (WJ001 text, rules, how to fix).
@@ -449,6 +447,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   m.identificatie_retour = id.identificatie_retour;
   m.heen_id = c.heen_id;
   m.retour = id.type->retour;
+  if (c.outcome.message) keep_lookup_facts(*c.outcome.message, m);
   // The checks are done: the body moves on to the store (no copy; the
   // request keeps only its header for the answer).
   m.body = std::move(req.body());
@@ -629,12 +628,12 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
 asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContext ctx) {
   auto read = [this, id = ctx.params["id"]] { return store_.get(id); };
   auto m = co_await core::async_run(reads_, std::move(read), asio::use_awaitable);
-  // Only the sender and the receiver may see a message; anyone else gets the
-  // same 404 as for an id that does not exist (no probing).
-  if (!m || !m->has_value() ||
-      ((*m)->sender_partner != ctx.partner->id && (*m)->receiver_partner != ctx.partner->id))
+  // Only its sender, and its receiver once it was passed on to it
+  // (store::visible_to); anyone else gets the same 404 as for an id that
+  // does not exist (no probing).
+  if (!m || !m->has_value() || !store::visible_to(**m, ctx.partner->id))
     co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
-  co_return net::json_response(http::status::ok, message_json(**m, status_of(**m)), req);
+  co_return net::json_response(http::status::ok, message_json(**m, store::to_string(store::status_of(**m))), req);
 }
 
 }  // namespace sluis::intake

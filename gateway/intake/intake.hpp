@@ -7,6 +7,8 @@
 //                       transaction -> answer. 2xx/422 only after the commit.
 //   POST /v1/validate   the same checks, nothing stored (dry run)
 //   GET  /v1/messages/{id}          status and findings, sender or receiver only
+//   GET  /v1/messages               the partner's own messages, and
+//   GET  /v1/messages/{id}/timeline its timeline: own_messages.hpp
 //   GET  /v1/retourcodes/{code}     the general explanation of a retourcode
 //
 // The mailbox (GET /v1/mailbox..., its ack) is delivery by pull: route/mailbox.hpp.
@@ -36,6 +38,7 @@
 #include "gateway/core/calendar.hpp"
 #include "gateway/core/digest.hpp"
 #include "gateway/intake/decide.hpp"
+#include "gateway/intake/own_messages.hpp"
 #include "gateway/intake/routing.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
@@ -103,6 +106,7 @@ class Intake {
   std::function<void()> on_queued_;
   config::SchemasConfig limits_;
   store::MessageLog& store_;
+  OwnMessages own_;
   std::shared_ptr<const core::Hmac> bsn_mac_;
   boost::asio::thread_pool pool_;
 };

@@ -29,27 +29,9 @@ int exit_code(const admin::Answer& a, bool empty_is_no) {
   return kExitNo;
 }
 
-namespace {
-
-// The instant of 00:00 Dutch local time on `d` (never a DST gap: the
-// Netherlands change at 02:00 and 03:00).
-core::TimePoint dutch_midnight(const core::Date& d) {
-  core::init_dutch_time();
-  std::tm tm{};
-  tm.tm_year = static_cast<int>(d.year()) - 1900;
-  tm.tm_mon = static_cast<int>(static_cast<unsigned>(d.month())) - 1;
-  tm.tm_mday = static_cast<int>(static_cast<unsigned>(d.day()));
-  tm.tm_isdst = -1;
-  std::time_t t = std::mktime(&tm);
-  if (t == static_cast<std::time_t>(-1)) throw std::runtime_error("mktime failed");
-  return std::chrono::system_clock::from_time_t(t);
-}
-
-}  // namespace
-
 DayBounds dutch_day_bounds(const core::Date& d) {
-  const auto first = dutch_midnight(d);
-  const auto next = dutch_midnight(core::add_days(d, 1));
+  const auto first = core::dutch_midnight(d);
+  const auto next = core::dutch_midnight(core::add_days(d, 1));
   return {core::utc_text(first), core::utc_text(next - std::chrono::milliseconds(1))};
 }
 
