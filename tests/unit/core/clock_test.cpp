@@ -66,3 +66,26 @@ BOOST_AUTO_TEST_CASE(dates_parse_strictly) {
   BOOST_TEST(format_date(last_of_month(ymd(2026, 2, 10))) == "2026-02-28");
   BOOST_TEST(format_date(add_days(ymd(2026, 12, 31), 1)) == "2027-01-01");
 }
+
+BOOST_AUTO_TEST_CASE(dutch_midnight_in_winter_and_summer) {
+  BOOST_TEST(utc_text(dutch_midnight(Date{year{2026} / 12 / 5})) == "2026-12-04T23:00:00.000Z");
+  BOOST_TEST(utc_text(dutch_midnight(Date{year{2026} / 7 / 1})) == "2026-06-30T22:00:00.000Z");
+  // The day after the change to summer time (29 March 2026) starts at 22:00 UTC.
+  BOOST_TEST(utc_text(dutch_midnight(Date{year{2026} / 3 / 30})) == "2026-03-29T22:00:00.000Z");
+}
+
+BOOST_AUTO_TEST_CASE(rfc3339_instants) {
+  auto at = [](const char* s) {
+    auto t = parse_rfc3339(s);
+    return t ? utc_text(*t) : std::string("none");
+  };
+  BOOST_TEST(at("2026-12-05T09:30:00Z") == "2026-12-05T09:30:00.000Z");
+  BOOST_TEST(at("2026-12-05t09:30:00z") == "2026-12-05T09:30:00.000Z");
+  BOOST_TEST(at("2026-12-05T10:30:00.25+01:00") == "2026-12-05T09:30:00.250Z");
+  BOOST_TEST(at("2026-12-05T01:30:00.123456-02:30") == "2026-12-05T04:00:00.123Z");
+  BOOST_TEST(at("2026-12-05T09:30:00.123Z") == "2026-12-05T09:30:00.123Z");  // the store's own form
+  for (const char* bad : {"2026-12-05", "2026-12-05T09:30:00", "2026-12-05T09:30Z", "2026-13-05T09:30:00Z",
+                          "2026-02-30T09:30:00Z", "2026-12-05T24:00:00Z", "2026-12-05T09:30:00.Z",
+                          "2026-12-05T09:30:00+0100", "2026-12-05T09:30:00Z ", " 2026-12-05T09:30:00Z", ""})
+    BOOST_TEST(at(bad) == "none", bad);
+}

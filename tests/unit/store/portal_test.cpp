@@ -227,3 +227,30 @@ BOOST_FIXTURE_TEST_CASE(the_queries_read_by_their_indexes, Fixture) {
   BOOST_TEST(answers.find("obligation_message") != std::string::npos, answers);
   BOOST_TEST(answers.find("SCAN messages\n") == std::string::npos, answers);
 }
+
+BOOST_FIXTURE_TEST_CASE(schema_14_fills_in_the_declaratienummer_from_the_ledger, Fixture) {
+  const auto decl = put(msg("OLD-323", "aanbieder-a", "gemeente-m", 323));
+  auto answer = msg("S0000000009", "sluis", "aanbieder-a", 325);
+  answer.heen_id = decl;
+  const auto ant = put(std::move(answer));
+  db.reset();
+  // The store as schema 13 left it, with the 323's declaration in the ledger.
+  sqlite3* h = nullptr;
+  BOOST_REQUIRE(sqlite3_open((dir / "sluis.db").c_str(), &h) == SQLITE_OK);
+  const std::string sql =
+      "DROP INDEX messages_identificatie; DROP INDEX messages_identificatie_retour; DROP INDEX messages_declaratie;"
+      "ALTER TABLE messages DROP COLUMN declaratie_nummer; ALTER TABLE messages DROP COLUMN retourcodes;"
+      "INSERT INTO ledger_declaration (law, aanbieder, nummer, gemeente, identificatie, dagtekening, periode_begin, "
+      "periode_eind, totaal_cents, bericht_xsd, basis_xsd, answered, message_id) VALUES ('ijw', '87654321', "
+      "'DN-OLD', '0935', 'OLD-323', '2026-11-02', '2026-10-01', '2026-10-31', 100, '1.0.0', '1.0.0', 0, '" +
+      decl + "'); PRAGMA user_version = 13;";
+  char* err = nullptr;
+  BOOST_REQUIRE_MESSAGE(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
+  sqlite3_close(h);
+  open();
+  BOOST_TEST(db->get(decl).value()->declaratie_nummer == "DN-OLD");
+  BOOST_TEST(db->get(ant).value()->declaratie_nummer == "DN-OLD");
+  auto q = of("aanbieder-a");
+  q.identificatie = "DN-OLD";
+  BOOST_TEST(ids(q) == (std::vector<std::string>{ant, decl}));
+}
