@@ -1,9 +1,9 @@
 #include "gateway/intake/own_messages.hpp"
 
+#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
-#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <set>
@@ -28,7 +28,8 @@ constexpr int kHistoryMax = 1000;
 constexpr std::size_t kMaxIdentificatie = 64;
 
 net::Response unknown(const net::Request& req) {
-  return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
+  return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.",
+                             "Unknown message.", req);
 }
 
 // A partner's value repeated in an error: at most 40 characters, no controls, no BSN.
@@ -81,7 +82,8 @@ json::object findings_summary(const std::string& findings_json) {
         continue;
       }
       ++count;
-      if (const auto* code = o.if_contains("retourcode"); code && code->is_string() && !code->as_string().empty())
+      if (const auto* code = o.if_contains("retourcode");
+          code && code->is_string() && !code->as_string().empty())
         codes.insert(std::string(code->as_string()));
     }
   json::array list;
@@ -101,22 +103,25 @@ json::object answer_json(const store::StoredMessage& a) {
   return o;
 }
 
-bool sent_by(const store::StoredMessage& m, const std::string& partner) { return m.sender_partner == partner; }
+bool sent_by(const store::StoredMessage& m, const std::string& partner) {
+  return m.sender_partner == partner;
+}
 
 json::object entry_json(const store::PartnerMessage& p, const std::string& partner) {
   const auto& m = p.message;
   const bool sent = sent_by(m, partner);
-  json::object o{{"id", m.id},
-                 {"law", standard::to_string(m.law)},
-                 {"type", m.type},
-                 {"direction", sent ? "sent" : "received"},
-                 {"other_party", json::object{{"partner", sent ? m.receiver_partner : m.sender_partner},
-                                              {"code", sent ? m.receiver_code : m.sender_code}}},
-                 {"identificatie", m.identificatie},
-                 {"received_at", m.received_at},
-                 {"status", store::to_string(store::status_of(m))},
-                 {"state", store::to_string(m.state)},
-                 {"findings", findings_summary(m.findings_json)}};
+  json::object o{
+      {"id", m.id},
+      {"law", standard::to_string(m.law)},
+      {"type", m.type},
+      {"direction", sent ? "sent" : "received"},
+      {"other_party", json::object{{"partner", sent ? m.receiver_partner : m.sender_partner},
+                                   {"code", sent ? m.receiver_code : m.sender_code}}},
+      {"identificatie", m.identificatie},
+      {"received_at", m.received_at},
+      {"status", store::to_string(store::status_of(m))},
+      {"state", store::to_string(m.state)},
+      {"findings", findings_summary(m.findings_json)}};
   if (!m.identificatie_retour.empty()) o["identificatie_retour"] = m.identificatie_retour;
   if (!m.declaratie_nummer.empty()) o["declaratie_nummer"] = m.declaratie_nummer;
   o["retour"] = p.retour ? json::value(answer_json(*p.retour)) : json::value(nullptr);
@@ -128,17 +133,17 @@ struct BadParameter {
   std::string code, nl, en;
 };
 
-const std::set<std::string, std::less<>> kParameters{"status", "state", "type", "since", "until",
-                                                    "identificatie", "limit", "after"};
+const std::set<std::string, std::less<>> kParameters{"status", "state",         "type",  "since",
+                                                     "until",  "identificatie", "limit", "after"};
 
 // The query of GET /v1/messages, checked; or what is wrong with it.
-std::variant<store::PartnerQuery, BadParameter> parse_query(std::string_view target, const std::string& partner) {
+std::variant<store::PartnerQuery, BadParameter> parse_query(std::string_view target,
+                                                            const std::string& partner) {
   store::PartnerQuery q;
   q.partner = partner;
   q.limit = OwnMessages::kDefaultLimit;
   auto url = boost::urls::parse_origin_form(target);
-  if (!url)
-    return BadParameter{"bad_target", "De URL is ongeldig.", "The URL is not valid."};
+  if (!url) return BadParameter{"bad_target", "De URL is ongeldig.", "The URL is not valid."};
   std::set<std::string> seen;
   std::string since_text, until_text;
   for (const auto& p : url->params()) {
@@ -146,44 +151,53 @@ std::variant<store::PartnerQuery, BadParameter> parse_query(std::string_view tar
     const std::string value = p.has_value ? std::string(p.value) : std::string();
     const std::string shown = echoed(value);
     if (!kParameters.contains(key))
-      return BadParameter{"unknown_parameter",
-                          "Onbekende parameter \"" + echoed(key) +
-                              "\"; GET /v1/messages kent status, state, type, since, until, identificatie, limit en "
-                              "after.",
-                          "Unknown parameter \"" + echoed(key) +
-                              "\"; GET /v1/messages knows status, state, type, since, until, identificatie, limit "
-                              "and after."};
+      return BadParameter{
+          "unknown_parameter",
+          "Onbekende parameter \"" + echoed(key) +
+              "\"; GET /v1/messages kent status, state, type, since, until, identificatie, limit "
+              "en "
+              "after.",
+          "Unknown parameter \"" + echoed(key) +
+              "\"; GET /v1/messages knows status, state, type, since, until, identificatie, limit "
+              "and after."};
     if (!seen.insert(key).second)
-      return BadParameter{"duplicate_parameter", key + " staat meer dan eens in de query; geef het één keer.",
+      return BadParameter{"duplicate_parameter",
+                          key + " staat meer dan eens in de query; geef het één keer.",
                           key + " appears more than once in the query; give it once."};
     if (value.empty()) continue;  // an empty value is no filter (?status=&state=)
     if (key == "status") {
       auto s = store::parse_status(value);
       if (!s)
-        return BadParameter{"bad_status",
-                            "status \"" + shown + "\" bestaat niet: kies accepted, rejected, held of composed.",
-                            "status \"" + shown + "\" does not exist: choose accepted, rejected, held or composed."};
+        return BadParameter{
+            "bad_status",
+            "status \"" + shown + "\" bestaat niet: kies accepted, rejected, held of composed.",
+            "status \"" + shown +
+                "\" does not exist: choose accepted, rejected, held or composed."};
       q.status = s;
     } else if (key == "state") {
       auto s = store::parse_state(value);
       if (!s)
-        return BadParameter{"bad_state",
-                            "state \"" + shown +
-                                "\" bestaat niet: kies received, queued, delivering, delivered, acknowledged, "
-                                "deferred, held, dead of rejected.",
-                            "state \"" + shown +
-                                "\" does not exist: choose received, queued, delivering, delivered, acknowledged, "
-                                "deferred, held, dead or rejected."};
+        return BadParameter{
+            "bad_state",
+            "state \"" + shown +
+                "\" bestaat niet: kies received, queued, delivering, delivered, acknowledged, "
+                "deferred, held, dead of rejected.",
+            "state \"" + shown +
+                "\" does not exist: choose received, queued, delivering, delivered, acknowledged, "
+                "deferred, held, dead or rejected."};
       q.state = s;
     } else if (key == "type") {
       int t = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), t);
       if (ec != std::errc{} || end != value.data() + value.size() ||
-          (!standard::find_message(standard::Law::iwmo, t) && !standard::find_message(standard::Law::ijw, t)))
-        return BadParameter{"bad_type",
-                            "type \"" + shown + "\" is geen berichttype van iWmo of iJw 3.2 (301 tot en met 325, "
-                                                "bijvoorbeeld 323).",
-                            "type \"" + shown + "\" is no message type of iWmo or iJw 3.2 (301 to 325, e.g. 323)."};
+          (!standard::find_message(standard::Law::iwmo, t) &&
+           !standard::find_message(standard::Law::ijw, t)))
+        return BadParameter{
+            "bad_type",
+            "type \"" + shown +
+                "\" is geen berichttype van iWmo of iJw 3.2 (301 tot en met 325, "
+                "bijvoorbeeld 323).",
+            "type \"" + shown + "\" is no message type of iWmo or iJw 3.2 (301 to 325, e.g. 323)."};
       q.type = t;
     } else if (key == "since" || key == "until") {
       // A Dutch day (its 00:00 in Europe/Amsterdam; `until` takes the whole
@@ -194,28 +208,33 @@ std::variant<store::PartnerQuery, BadParameter> parse_query(std::string_view tar
       else
         t = core::parse_rfc3339(value);
       if (!t)
-        return BadParameter{"bad_" + key,
-                            key + " \"" + shown +
-                                "\" is geen dag of tijdstip: geef een Nederlandse dag als JJJJ-MM-DD (2026-11-01) of "
-                                "een tijdstip volgens RFC 3339 (2026-11-01T09:00:00+01:00).",
-                            key + " \"" + shown +
-                                "\" is not a day or an instant: give a Dutch day as YYYY-MM-DD (2026-11-01) or an "
-                                "RFC 3339 instant (2026-11-01T09:00:00+01:00)."};
+        return BadParameter{
+            "bad_" + key,
+            key + " \"" + shown +
+                "\" is geen dag of tijdstip: geef een Nederlandse dag als JJJJ-MM-DD (2026-11-01) "
+                "of "
+                "een tijdstip volgens RFC 3339 (2026-11-01T09:00:00+01:00).",
+            key + " \"" + shown +
+                "\" is not a day or an instant: give a Dutch day as YYYY-MM-DD (2026-11-01) or an "
+                "RFC 3339 instant (2026-11-01T09:00:00+01:00)."};
       (key == "since" ? q.since : q.until) = core::utc_text(*t);
       (key == "since" ? since_text : until_text) = shown;
     } else if (key == "identificatie") {
-      const bool printable = std::all_of(value.begin(), value.end(), [](unsigned char c) { return c > 0x20 && c != 0x7f; });
+      const bool printable = std::all_of(value.begin(), value.end(),
+                                         [](unsigned char c) { return c > 0x20 && c != 0x7f; });
       if (value.size() > kMaxIdentificatie || !printable)
-        return BadParameter{"bad_identificatie",
-                            "identificatie is een Identificatie, IdentificatieRetour of DeclaratieNummer: 1 tot " +
-                                std::to_string(kMaxIdentificatie) + " tekens zonder spaties.",
-                            "identificatie is an Identificatie, IdentificatieRetour or DeclaratieNummer: 1 to " +
-                                std::to_string(kMaxIdentificatie) + " characters without spaces."};
+        return BadParameter{
+            "bad_identificatie",
+            "identificatie is een Identificatie, IdentificatieRetour of DeclaratieNummer: 1 tot " +
+                std::to_string(kMaxIdentificatie) + " tekens zonder spaties.",
+            "identificatie is an Identificatie, IdentificatieRetour or DeclaratieNummer: 1 to " +
+                std::to_string(kMaxIdentificatie) + " characters without spaces."};
       q.identificatie = value;
     } else if (key == "limit") {
       int n = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc{} || end != value.data() + value.size() || n < 1 || n > OwnMessages::kMaxLimit)
+      if (ec != std::errc{} || end != value.data() + value.size() || n < 1 ||
+          n > OwnMessages::kMaxLimit)
         return BadParameter{"bad_limit",
                             "limit \"" + shown + "\": geef een aantal van 1 tot en met " +
                                 std::to_string(OwnMessages::kMaxLimit) + " (standaard " +
@@ -227,21 +246,26 @@ std::variant<store::PartnerQuery, BadParameter> parse_query(std::string_view tar
     } else if (key == "after") {
       auto c = parse_cursor(value);
       if (!c)
-        return BadParameter{"bad_cursor",
-                            "after \"" + shown + "\" is geen cursor: neem \"next\" uit het vorige antwoord over.",
-                            "after \"" + shown + "\" is not a cursor: copy \"next\" from the previous answer."};
+        return BadParameter{
+            "bad_cursor",
+            "after \"" + shown + "\" is geen cursor: neem \"next\" uit het vorige antwoord over.",
+            "after \"" + shown + "\" is not a cursor: copy \"next\" from the previous answer."};
       q.before = *c;
     }
   }
   if (!q.since.empty() && !q.until.empty() && q.since >= q.until)
     return BadParameter{"bad_range",
-                        "since (" + since_text + ") ligt niet voor until (" + until_text + "); er valt niets tussen.",
-                        "since (" + since_text + ") is not before until (" + until_text + "); nothing lies between."};
+                        "since (" + since_text + ") ligt niet voor until (" + until_text +
+                            "); er valt niets tussen.",
+                        "since (" + since_text + ") is not before until (" + until_text +
+                            "); nothing lies between."};
   return q;
 }
 
 // One event of a timeline.
-json::object event(std::string_view name, const std::string& at) { return {{"event", name}, {"at", at}}; }
+json::object event(std::string_view name, const std::string& at) {
+  return {{"event", name}, {"at", at}};
+}
 
 }  // namespace
 
@@ -252,7 +276,9 @@ void OwnMessages::add_routes(net::Router& r) {
   r.add(http::verb::get, "/v1/messages",
         [this](net::Request q, net::RequestContext c) { return list(std::move(q), std::move(c)); });
   r.add(http::verb::get, "/v1/messages/{id}/timeline",
-        [this](net::Request q, net::RequestContext c) { return timeline(std::move(q), std::move(c)); });
+        [this](net::Request q, net::RequestContext c) {
+          return timeline(std::move(q), std::move(c));
+        });
 }
 
 asio::awaitable<net::Response> OwnMessages::list(net::Request req, net::RequestContext ctx) {
@@ -326,7 +352,8 @@ asio::awaitable<net::Response> OwnMessages::timeline(net::Request req, net::Requ
       judged_at = events.size();
       continue;
     }
-    if (!delivered && (ends_in(a.action, "delivered") || a.action == "state delivering -> acknowledged")) {
+    if (!delivered &&
+        (ends_in(a.action, "delivered") || a.action == "state delivering -> acknowledged")) {
       delivered = true;
       auto e = event("delivered", a.at);
       if (msg.attempts > 0) e["attempts"] = msg.attempts;
@@ -347,7 +374,8 @@ asio::awaitable<net::Response> OwnMessages::timeline(net::Request req, net::Requ
   // composed for the sender is not the receiver's).
   for (const auto& a : *answers) {
     if (!store::visible_to(a, partner)) continue;
-    if (judged_at && a.sender_partner == "sluis" && !events[judged_at - 1].as_object().contains("retour"))
+    if (judged_at && a.sender_partner == "sluis" &&
+        !events[judged_at - 1].as_object().contains("retour"))
       events[judged_at - 1].as_object()["retour"] = a.id;
     auto e = event("answered", a.received_at);
     for (auto& [k, v] : answer_json(a)) e[k] = v;

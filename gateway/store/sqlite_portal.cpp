@@ -10,7 +10,8 @@ namespace {
 // What a partner sees (store::visible_to): what it sent, and what was passed
 // on to it. The received half excludes what the receiver never gets.
 constexpr const char* kReceivedBy =
-    "receiver_partner = ? AND sender_partner != ? AND shadow = 0 AND state NOT IN ('received','held','rejected')";
+    "receiver_partner = ? AND sender_partner != ? AND shadow = 0 AND state NOT IN "
+    "('received','held','rejected')";
 
 // store::status_of in SQL ('sluis': what the gateway composed). A `+` on a
 // column keeps SQLite off that column's index (messages_state_seq,
@@ -82,7 +83,8 @@ core::Result<std::vector<PartnerMessage>> partner_messages(sqlite3* db, const Pa
     // partner's and the filters' conditions on those rows.
     sql = std::string("SELECT ") + kColumns +
           " FROM messages WHERE id IN (SELECT id FROM messages WHERE identificatie = ? UNION "
-          "SELECT id FROM messages WHERE identificatie_retour = ? UNION SELECT id FROM messages WHERE "
+          "SELECT id FROM messages WHERE identificatie_retour = ? UNION SELECT id FROM messages "
+          "WHERE "
           "declaratie_nummer = ?) AND (sender_partner = ? OR (" +
           kReceivedBy + "))" + f + " ORDER BY seq DESC LIMIT ?";
     for (int i = 0; i < 3; ++i) binds.emplace_back(q.identificatie);
@@ -124,9 +126,10 @@ core::Result<std::vector<PartnerMessage>> partner_messages(sqlite3* db, const Pa
 core::Result<std::vector<StoredMessage>> answers(sqlite3* db, const std::string& id) {
   // Its retours and composed answers by messages_heen; the answers that met
   // its obligations by obligation_message.
-  static const std::string kAnswers = std::string("SELECT ") + kColumns +
-                                      " FROM messages WHERE heen_id = ?1 OR id IN (SELECT met_by FROM "
-                                      "obligation WHERE message_id = ?1 AND met_by IS NOT NULL) ORDER BY seq";
+  static const std::string kAnswers =
+      std::string("SELECT ") + kColumns +
+      " FROM messages WHERE heen_id = ?1 OR id IN (SELECT met_by FROM "
+      "obligation WHERE message_id = ?1 AND met_by IS NOT NULL) ORDER BY seq";
   Stmt s(db, kAnswers.c_str());
   if (!s.ok()) return db_error(db, "answers");
   s.bind(1, id);

@@ -37,8 +37,8 @@ Status status_of(const StoredMessage& m) {
 bool visible_to(const StoredMessage& m, std::string_view partner) {
   if (partner.empty()) return false;
   if (m.sender_partner == partner) return true;
-  return m.receiver_partner == partner && !m.shadow && m.state != State::received && m.state != State::held &&
-         m.state != State::rejected;
+  return m.receiver_partner == partner && !m.shadow && m.state != State::received &&
+         m.state != State::held && m.state != State::rejected;
 }
 
 }  // namespace sluis::store

@@ -8,7 +8,9 @@
 // role it uses (the compiler then proves it uses nothing else). A method may
 // be in several roles; the engine implements it once.
 //   MessageLog     intake: intake::Intake commits and redecides messages and
-//                  reads them back (get, body, find); intake::ledger_import
+//                  reads them back (get, body, find), and a partner's own
+//                  messages (partner_messages, answers, history: GET
+//                  /v1/messages and a timeline); intake::ledger_import
 //                  writes ledger facts (ledger_batch). Also by_bsn_hash.
 //   MailboxStore   route::Mailbox, a partner's pull: mailbox pages, get and
 //                  body, ack, transition to delivered, the read's audit row.

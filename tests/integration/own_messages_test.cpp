@@ -39,7 +39,9 @@ boost::json::value json(const Http& h) {
   BOOST_REQUIRE_MESSAGE(!ec, h.body);
   return v;
 }
-std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
+std::string str(const boost::json::value& v) {
+  return std::string(v.as_string());
+}
 
 // The error code of a refusal ({"error": {"code"}}, or "code" at the top).
 std::string error_code(const Http& h) {
@@ -87,28 +89,32 @@ std::string decl, refused, composed, other, allocation, retour;
 BOOST_AUTO_TEST_CASE(exchange) {
   decl = post("provider", corpus("ijw/323/valid-declaratie.xml"));
   // Rejected (CS340: half a month): sluis answers with a header-only 325.
-  auto cs340 = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"), std::regex("DECL-2602-01"), "CS340-CASE");
+  auto cs340 = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"),
+                                  std::regex("DECL-2602-01"), "CS340-CASE");
   cs340 = std::regex_replace(cs340, std::regex("<ijw:Einddatum>2026-02-28</ijw:Einddatum>"),
-                             "<ijw:Einddatum>2026-02-15</ijw:Einddatum>", std::regex_constants::format_first_only);
+                             "<ijw:Einddatum>2026-02-15</ijw:Einddatum>",
+                             std::regex_constants::format_first_only);
   auto h = g->post_xml("provider", "/v1/messages", cs340);
   BOOST_REQUIRE_MESSAGE(h.status == 422, h.body);
   refused = str(json(h).at("id"));
   composed = str(json(h).at("retour"));
-  auto theirs = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"), std::regex("Afzender>75302186<"),
-                                   "Afzender>11223344<");
+  auto theirs = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"),
+                                   std::regex("Afzender>75302186<"), "Afzender>11223344<");
   theirs = std::regex_replace(theirs, std::regex("DECL-2602-01"), "ANDER-01");
   theirs = std::regex_replace(theirs, std::regex("JW2602HRL31"), "JW2602AND01");
   other = post("stranger", theirs);
   allocation = post("gemeente", corpus("ijw/301/valid-toewijzing.xml"));
   BOOST_REQUIRE(g->curl("provider", "/v1/mailbox/" + allocation).status == 200);
-  BOOST_REQUIRE(g->curl("provider", "/v1/mailbox/" + allocation + "/ack", {"-X", "POST"}).status == 200);
+  BOOST_REQUIRE(g->curl("provider", "/v1/mailbox/" + allocation + "/ack", {"-X", "POST"}).status ==
+                200);
   retour = post("provider", corpus("ijw/302/valid-retour-header-0001.xml"));
   BOOST_REQUIRE(g->curl("gemeente", "/v1/mailbox/" + decl).status == 200);
   BOOST_REQUIRE(g->curl("gemeente", "/v1/mailbox/" + decl + "/ack", {"-X", "POST"}).status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(each_sees_its_own_newest_first_and_never_anothers) {
-  BOOST_TEST(ids("provider") == (std::vector<std::string>{retour, allocation, composed, refused, decl}));
+  BOOST_TEST(ids("provider") ==
+             (std::vector<std::string>{retour, allocation, composed, refused, decl}));
   BOOST_TEST(ids("stranger") == (std::vector<std::string>{other}));
   // The gemeente: never the refused 323 nor the 325 sluis composed for it.
   BOOST_TEST(ids("gemeente") == (std::vector<std::string>{retour, allocation, other, decl}));
@@ -134,11 +140,13 @@ BOOST_AUTO_TEST_CASE(an_entry_says_status_state_party_retour_and_findings) {
   BOOST_TEST(d.at("retour").is_null());
   // Advice only (no allocation known, retour = partner): counted with its code.
   BOOST_TEST(d.at("findings").at("count").as_int64() >= 1);
-  BOOST_TEST(boost::json::serialize(d.at("findings").at("retourcodes")).find("9338") != std::string::npos);
+  BOOST_TEST(boost::json::serialize(d.at("findings").at("retourcodes")).find("9338") !=
+             std::string::npos);
   const auto& r = entry(mine, refused);
   BOOST_TEST(str(r.at("status")) == "rejected");
   BOOST_TEST(str(r.at("state")) == "rejected");
-  BOOST_TEST(boost::json::serialize(r.at("findings").at("retourcodes")).find("0001") != std::string::npos);
+  BOOST_TEST(boost::json::serialize(r.at("findings").at("retourcodes")).find("0001") !=
+             std::string::npos);
   BOOST_TEST(str(r.at("retour").at("id")) == composed);
   BOOST_TEST(r.at("retour").at("type").as_int64() == 325);
   BOOST_TEST(!r.at("retour").at("all_0200").as_bool());
@@ -165,9 +173,11 @@ BOOST_AUTO_TEST_CASE(an_entry_says_status_state_party_retour_and_findings) {
 BOOST_AUTO_TEST_CASE(filters) {
   BOOST_TEST(ids("provider", "?status=rejected") == (std::vector<std::string>{refused}));
   BOOST_TEST(ids("provider", "?status=composed") == (std::vector<std::string>{composed}));
-  BOOST_TEST(ids("provider", "?status=accepted") == (std::vector<std::string>{retour, allocation, decl}));
+  BOOST_TEST(ids("provider", "?status=accepted") ==
+             (std::vector<std::string>{retour, allocation, decl}));
   BOOST_TEST(ids("provider", "?status=held").empty());
-  BOOST_TEST(ids("provider", "?state=acknowledged") == (std::vector<std::string>{allocation, decl}));
+  BOOST_TEST(ids("provider", "?state=acknowledged") ==
+             (std::vector<std::string>{allocation, decl}));
   BOOST_TEST(ids("provider", "?state=rejected") == (std::vector<std::string>{refused}));
   BOOST_TEST(ids("provider", "?type=302") == (std::vector<std::string>{retour}));
   BOOST_TEST(ids("provider", "?type=323&status=accepted") == (std::vector<std::string>{decl}));
@@ -177,17 +187,21 @@ BOOST_AUTO_TEST_CASE(filters) {
   auto all = page("provider");
   const std::string from = str(entry(all, allocation).at("received_at"));
   BOOST_TEST(ids("provider", "?since=" + from) == (std::vector<std::string>{retour, allocation}));
-  BOOST_TEST(ids("provider", "?until=" + from) == (std::vector<std::string>{composed, refused, decl}));
+  BOOST_TEST(ids("provider", "?until=" + from) ==
+             (std::vector<std::string>{composed, refused, decl}));
   BOOST_TEST(ids("provider", "?since=2099-01-01").empty());
   BOOST_TEST(ids("provider", "?until=2000-01-01").empty());
   BOOST_TEST(ids("provider", "?since=2000-01-01&until=2099-12-31").size() == 5u);
   BOOST_TEST(ids("provider", "?until=2099-01-01T00:00:00%2B01:00").size() == 5u);
   // Lookup by the partner's own identification.
   BOOST_TEST(ids("provider", "?identificatie=DECL-2602-01") == (std::vector<std::string>{decl}));
-  BOOST_TEST(ids("provider", "?identificatie=JW2602HRL31") == (std::vector<std::string>{refused, decl}));
+  BOOST_TEST(ids("provider", "?identificatie=JW2602HRL31") ==
+             (std::vector<std::string>{refused, decl}));
   BOOST_TEST(ids("provider", "?identificatie=TR302-00418") == (std::vector<std::string>{retour}));
-  BOOST_TEST(ids("gemeente", "?identificatie=J301-2026032") == (std::vector<std::string>{retour, allocation}));
-  BOOST_TEST(ids("gemeente", "?identificatie=J301-2026032&type=301") == (std::vector<std::string>{allocation}));
+  BOOST_TEST(ids("gemeente", "?identificatie=J301-2026032") ==
+             (std::vector<std::string>{retour, allocation}));
+  BOOST_TEST(ids("gemeente", "?identificatie=J301-2026032&type=301") ==
+             (std::vector<std::string>{allocation}));
   BOOST_TEST(ids("stranger", "?identificatie=JW2602AND01") == (std::vector<std::string>{other}));
   BOOST_TEST(ids("stranger", "?identificatie=JW2602HRL31").empty());  // another provider's
   BOOST_TEST(ids("provider", "?identificatie=JW2602AND01").empty());
@@ -250,7 +264,8 @@ BOOST_AUTO_TEST_CASE(every_bad_parameter_is_a_400_with_its_code) {
 
 BOOST_AUTO_TEST_CASE(timeline_for_sender_and_receiver) {
   // From the mailbox: the first fetch (audited first) makes it delivered.
-  const std::vector<std::string> delivered{"received", "judged", "fetched", "delivered", "acknowledged"};
+  const std::vector<std::string> delivered{"received", "judged", "fetched", "delivered",
+                                           "acknowledged"};
   for (const char* who : {"provider", "gemeente"}) {
     auto h = g->curl(who, "/v1/messages/" + decl + "/timeline");
     BOOST_REQUIRE_MESSAGE(h.status == 200, h.body);
@@ -271,8 +286,8 @@ BOOST_AUTO_TEST_CASE(timeline_for_sender_and_receiver) {
   for (const char* who : {"gemeente", "provider"}) {
     auto t = json(g->curl(who, "/v1/messages/" + allocation + "/timeline")).as_object();
     auto names = event_names(t);
-    BOOST_TEST(names == (std::vector<std::string>{"received", "judged", "fetched", "delivered", "acknowledged",
-                                                  "answered"}),
+    BOOST_TEST(names == (std::vector<std::string>{"received", "judged", "fetched", "delivered",
+                                                  "acknowledged", "answered"}),
                who);
     const auto& answered = t.at("events").as_array().back();
     BOOST_TEST(str(answered.at("id")) == retour);

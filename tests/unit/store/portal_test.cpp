@@ -26,8 +26,8 @@ struct Fixture : test::TempStore {
     return r->id;
   }
   // A message from `from` to `to`.
-  store::NewMessage msg(const std::string& ident, const std::string& from, const std::string& to, int type = 323,
-                        State state = State::queued) {
+  store::NewMessage msg(const std::string& ident, const std::string& from, const std::string& to,
+                        int type = 323, State state = State::queued) {
     auto m = test::sample_message(ident, "<Bericht>" + ident + "</Bericht>");
     m.sender_partner = from;
     m.receiver_partner = to;
@@ -52,10 +52,12 @@ struct Fixture : test::TempStore {
     sqlite3* h = nullptr;
     BOOST_REQUIRE(sqlite3_open((dir / "sluis.db").c_str(), &h) == SQLITE_OK);
     sqlite3_stmt* st = nullptr;
-    BOOST_REQUIRE_MESSAGE(sqlite3_prepare_v2(h, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) == SQLITE_OK,
-                          sqlite3_errmsg(h));
+    BOOST_REQUIRE_MESSAGE(
+        sqlite3_prepare_v2(h, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) == SQLITE_OK,
+        sqlite3_errmsg(h));
     std::string out;
-    while (sqlite3_step(st) == SQLITE_ROW) out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + "\n";
+    while (sqlite3_step(st) == SQLITE_ROW)
+      out += std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 3))) + "\n";
     sqlite3_finalize(st);
     sqlite3_close(h);
     return out;
@@ -77,7 +79,8 @@ BOOST_FIXTURE_TEST_CASE(each_partner_sees_what_it_sent_and_what_was_passed_on_to
   shadow.shadow = true;
   shadow.hold_reason = store::HoldReason::sender_shadow;
   const auto a_shadow = put(std::move(shadow));
-  BOOST_TEST(ids(of("aanbieder-a")) == (std::vector<std::string>{a_shadow, a_held, a_rejected, m_sent, a_sent}));
+  BOOST_TEST(ids(of("aanbieder-a")) ==
+             (std::vector<std::string>{a_shadow, a_held, a_rejected, m_sent, a_sent}));
   BOOST_TEST(ids(of("aanbieder-b")) == (std::vector<std::string>{b_sent}));
   BOOST_TEST(ids(of("gemeente-m")) == (std::vector<std::string>{m_sent, b_sent, a_sent}));
   BOOST_TEST(ids(of("stranger")).empty());
@@ -87,7 +90,9 @@ BOOST_FIXTURE_TEST_CASE(each_partner_sees_what_it_sent_and_what_was_passed_on_to
     BOOST_REQUIRE(m.has_value() && m->has_value());
     for (const char* p : {"aanbieder-a", "aanbieder-b", "gemeente-m", "stranger"}) {
       auto seen = ids(of(p));
-      BOOST_TEST(store::visible_to(**m, p) == (std::find(seen.begin(), seen.end(), id) != seen.end()), id << " " << p);
+      BOOST_TEST(
+          store::visible_to(**m, p) == (std::find(seen.begin(), seen.end(), id) != seen.end()),
+          id << " " << p);
     }
   }
   BOOST_TEST(store::to_string(store::status_of(**db->get(a_held))) == "held");
@@ -106,7 +111,9 @@ BOOST_FIXTURE_TEST_CASE(filters_select_by_status_state_type_and_time, Fixture) {
   const auto c1 = put(std::move(retour));
   BOOST_REQUIRE(db->ack("aanbieder-a", c1).value());
   auto q = of("aanbieder-a");
-  for (auto [status, want] : {std::pair{Status::accepted, q1}, {Status::rejected, r1}, {Status::held, h1},
+  for (auto [status, want] : {std::pair{Status::accepted, q1},
+                              {Status::rejected, r1},
+                              {Status::held, h1},
                               {Status::composed, c1}}) {
     q.status = status;
     BOOST_TEST(ids(q) == (std::vector<std::string>{want}), store::to_string(status));
@@ -132,7 +139,8 @@ BOOST_FIXTURE_TEST_CASE(filters_select_by_status_state_type_and_time, Fixture) {
 
 BOOST_FIXTURE_TEST_CASE(pages_by_keyset_newest_first, Fixture) {
   std::vector<std::string> all;
-  for (int i = 0; i < 7; ++i) all.insert(all.begin(), put(msg("P" + std::to_string(i), "aanbieder-a", "gemeente-m")));
+  for (int i = 0; i < 7; ++i)
+    all.insert(all.begin(), put(msg("P" + std::to_string(i), "aanbieder-a", "gemeente-m")));
   for (int i = 0; i < 3; ++i) put(msg("X" + std::to_string(i), "aanbieder-b", "gemeente-m"));
   auto q = of("aanbieder-a");
   q.limit = 3;
@@ -162,7 +170,8 @@ BOOST_FIXTURE_TEST_CASE(lookup_by_identificatie_retour_and_declaratienummer, Fix
   r302.heen_id = alloc;
   r302.retourcodes = "0200,8001";
   const auto ret = put(std::move(r302));
-  put(msg("DN-777", "aanbieder-b", "gemeente-m", 323));  // another provider's Identificatie equal to it
+  put(msg("DN-777", "aanbieder-b", "gemeente-m",
+          323));  // another provider's Identificatie equal to it
 
   auto q = of("aanbieder-a");
   q.identificatie = "DN-777";
@@ -199,30 +208,45 @@ BOOST_FIXTURE_TEST_CASE(the_queries_read_by_their_indexes, Fixture) {
   put(msg("I1", "aanbieder-a", "gemeente-m"));
   // The same SQL text partner_messages prepares (sqlite_portal.cpp), its filters on.
   const std::string cols = "id, seq";
-  const std::string f = " AND +state = 'queued' AND type = 323 AND +received_at >= '' AND +received_at < 'z' AND seq < 9";
-  for (const char* status : {" AND +state = 'rejected'", " AND +state = 'held' AND hold_reason = 'orphan'"}) {
-    auto p = plan("SELECT " + cols + " FROM messages WHERE sender_partner = 'p'" + status + f + " ORDER BY seq DESC");
-    BOOST_TEST(p.find("USING INDEX messages_sender (sender_partner=? AND seq<?)") != std::string::npos, p);
+  const std::string f =
+      " AND +state = 'queued' AND type = 323 AND +received_at >= '' AND +received_at < 'z' AND seq "
+      "< 9";
+  for (const char* status :
+       {" AND +state = 'rejected'", " AND +state = 'held' AND hold_reason = 'orphan'"}) {
+    auto p = plan("SELECT " + cols + " FROM messages WHERE sender_partner = 'p'" + status + f +
+                  " ORDER BY seq DESC");
+    BOOST_TEST(
+        p.find("USING INDEX messages_sender (sender_partner=? AND seq<?)") != std::string::npos, p);
   }
   const std::string received =
-      "receiver_partner = 'p' AND sender_partner != 'p' AND shadow = 0 AND state NOT IN ('received','held','rejected')";
-  auto page = plan("SELECT " + cols + " FROM messages WHERE sender_partner = 'p'" + f + " UNION ALL SELECT " + cols +
-                   " FROM messages WHERE " + received + f + " ORDER BY seq DESC LIMIT 51");
-  BOOST_TEST(page.find("USING INDEX messages_sender (sender_partner=? AND seq<?)") != std::string::npos, page);
-  BOOST_TEST(page.find("USING INDEX messages_mailbox (receiver_partner=? AND seq<?)") != std::string::npos, page);
+      "receiver_partner = 'p' AND sender_partner != 'p' AND shadow = 0 AND state NOT IN "
+      "('received','held','rejected')";
+  auto page = plan("SELECT " + cols + " FROM messages WHERE sender_partner = 'p'" + f +
+                   " UNION ALL SELECT " + cols + " FROM messages WHERE " + received + f +
+                   " ORDER BY seq DESC LIMIT 51");
+  BOOST_TEST(
+      page.find("USING INDEX messages_sender (sender_partner=? AND seq<?)") != std::string::npos,
+      page);
+  BOOST_TEST(
+      page.find("USING INDEX messages_mailbox (receiver_partner=? AND seq<?)") != std::string::npos,
+      page);
   BOOST_TEST(page.find("TEMP B-TREE") == std::string::npos, page);
-  auto lookup = plan("SELECT " + cols +
-                     " FROM messages WHERE id IN (SELECT id FROM messages WHERE identificatie = 'x' UNION SELECT id "
-                     "FROM messages WHERE identificatie_retour = 'x' UNION SELECT id FROM messages WHERE "
-                     "declaratie_nummer = 'x') AND (sender_partner = 'p' OR (" +
-                     received + "))" + f + " ORDER BY seq DESC LIMIT 51");
-  for (const char* index : {"messages_identificatie ", "messages_identificatie_retour ", "messages_declaratie "}) {
+  auto lookup =
+      plan("SELECT " + cols +
+           " FROM messages WHERE id IN (SELECT id FROM messages WHERE identificatie = 'x' UNION "
+           "SELECT id "
+           "FROM messages WHERE identificatie_retour = 'x' UNION SELECT id FROM messages WHERE "
+           "declaratie_nummer = 'x') AND (sender_partner = 'p' OR (" +
+           received + "))" + f + " ORDER BY seq DESC LIMIT 51");
+  for (const char* index :
+       {"messages_identificatie ", "messages_identificatie_retour ", "messages_declaratie "}) {
     const bool read_by = lookup.find(std::string("INDEX ") + index) != std::string::npos;
     BOOST_TEST(read_by, index << "\n" << lookup);
   }
   BOOST_TEST(lookup.find("SCAN messages\n") == std::string::npos, lookup);
-  auto answers = plan("SELECT id FROM messages WHERE heen_id = 'x' OR id IN (SELECT met_by FROM obligation WHERE "
-                      "message_id = 'x' AND met_by IS NOT NULL) ORDER BY seq");
+  auto answers = plan(
+      "SELECT id FROM messages WHERE heen_id = 'x' OR id IN (SELECT met_by FROM obligation WHERE "
+      "message_id = 'x' AND met_by IS NOT NULL) ORDER BY seq");
   BOOST_TEST(answers.find("messages_heen") != std::string::npos, answers);
   BOOST_TEST(answers.find("obligation_message") != std::string::npos, answers);
   BOOST_TEST(answers.find("SCAN messages\n") == std::string::npos, answers);
@@ -238,14 +262,20 @@ BOOST_FIXTURE_TEST_CASE(schema_14_fills_in_the_declaratienummer_from_the_ledger,
   sqlite3* h = nullptr;
   BOOST_REQUIRE(sqlite3_open((dir / "sluis.db").c_str(), &h) == SQLITE_OK);
   const std::string sql =
-      "DROP INDEX messages_identificatie; DROP INDEX messages_identificatie_retour; DROP INDEX messages_declaratie;"
-      "ALTER TABLE messages DROP COLUMN declaratie_nummer; ALTER TABLE messages DROP COLUMN retourcodes;"
-      "INSERT INTO ledger_declaration (law, aanbieder, nummer, gemeente, identificatie, dagtekening, periode_begin, "
-      "periode_eind, totaal_cents, bericht_xsd, basis_xsd, answered, message_id) VALUES ('ijw', '87654321', "
-      "'DN-OLD', '0935', 'OLD-323', '2026-11-02', '2026-10-01', '2026-10-31', 100, '1.0.0', '1.0.0', 0, '" +
+      "DROP INDEX messages_identificatie; DROP INDEX messages_identificatie_retour; DROP INDEX "
+      "messages_declaratie;"
+      "ALTER TABLE messages DROP COLUMN declaratie_nummer; ALTER TABLE messages DROP COLUMN "
+      "retourcodes;"
+      "INSERT INTO ledger_declaration (law, aanbieder, nummer, gemeente, identificatie, "
+      "dagtekening, periode_begin, "
+      "periode_eind, totaal_cents, bericht_xsd, basis_xsd, answered, message_id) VALUES ('ijw', "
+      "'87654321', "
+      "'DN-OLD', '0935', 'OLD-323', '2026-11-02', '2026-10-01', '2026-10-31', 100, '1.0.0', "
+      "'1.0.0', 0, '" +
       decl + "'); PRAGMA user_version = 13;";
   char* err = nullptr;
-  BOOST_REQUIRE_MESSAGE(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
+  BOOST_REQUIRE_MESSAGE(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err) == SQLITE_OK,
+                        (err ? err : ""));
   sqlite3_close(h);
   open();
   BOOST_TEST(db->get(decl).value()->declaratie_nummer == "DN-OLD");
