@@ -49,12 +49,19 @@ constexpr ProblemType kProblemTypes[] = {
     {"audit_unavailable", "Fetch could not be recorded"},
     {"bad_cursor", "Invalid cursor"},
     {"bad_date", "Invalid date"},
+    {"bad_identificatie", "Invalid identificatie filter"},
     {"bad_limit", "Invalid limit"},
+    {"bad_range", "Invalid time range"},
+    {"bad_since", "Invalid since"},
     {"bad_state", "Invalid state filter"},
+    {"bad_status", "Invalid status filter"},
     {"bad_target", "Invalid URL"},
+    {"bad_type", "Invalid message type filter"},
+    {"bad_until", "Invalid until"},
     {"bad_year", "Invalid year"},
     {"body_too_large", "Message too large"},
     {"certificate_rejected", "Certificate no longer accepted"},
+    {"duplicate_parameter", "Parameter given twice"},
     {"header_too_large", "Request header too large"},
     {"internal_error", "Internal error"},
     {"method_not_allowed", "Method not allowed"},
@@ -70,6 +77,7 @@ constexpr ProblemType kProblemTypes[] = {
     {"store_unavailable", "Store unavailable"},
     {"unknown_certificate", "Certificate not registered"},
     {"unknown_code", "Unknown retourcode or rule"},
+    {"unknown_parameter", "Unknown parameter"},
 };
 
 std::string etag_of(std::string_view sha256_hex) {

@@ -251,6 +251,7 @@ class ApiContractTest(unittest.TestCase):
         self.submission_and_its_message()
         self.dry_run()
         self.mailbox()
+        self.own_messages()
         self.partner_and_reference()
         self.operations_listeners()
         self.methods_not_allowed()
@@ -411,6 +412,41 @@ class ApiContractTest(unittest.TestCase):
         a = self.call("provider", "POST", f"/v1/mailbox/{self.allocation_id}/ack")
         self.assertEqual((a.status, a.json()), (200, {"id": self.allocation_id, "acked": True}), a)
         a = self.call("provider", "POST", "/v1/mailbox/nothing/ack")
+        self.assertEqual((a.status, a.json()["code"]), (404, "not_found"), a)
+
+    def own_messages(self):
+        # The municipality sent the 301; the provider received (and acknowledged) it.
+        a = self.call("gemeente", "GET", "/v1/messages")
+        self.assertEqual(a.status, 200, a)
+        mine = {m["id"]: m for m in a.json()["messages"]}
+        self.assertEqual(mine[self.allocation_id]["direction"], "sent")
+        a = self.call("provider", "GET", "/v1/messages?type=301&limit=200")
+        self.assertEqual(a.status, 200, a)
+        got = {m["id"]: m for m in a.json()["messages"]}
+        self.assertEqual((got[self.allocation_id]["direction"], got[self.allocation_id]["state"]),
+                         ("received", "acknowledged"))
+        # Paging: one at a time, `next` on every page but the last.
+        a = self.call("provider", "GET", "/v1/messages?limit=1")
+        self.assertIn("next", a.json(), a)
+        b = self.call("provider", "GET", "/v1/messages?limit=1&after=" + a.json()["next"])
+        self.assertEqual(b.status, 200, b)
+        self.assertNotEqual(a.json()["messages"][0]["id"], b.json()["messages"][0]["id"])
+        for query, code in (("limit=0", "bad_limit"), ("colour=red", "unknown_parameter"),
+                            ("status=maybe", "bad_status"), ("type=abc", "bad_type"),
+                            ("since=yesterday", "bad_since"), ("until=tomorrow", "bad_until"),
+                            ("since=2026-12-01&until=2026-11-01", "bad_range"), ("after=zz", "bad_cursor"),
+                            ("limit=1&limit=2", "duplicate_parameter"),
+                            ("identificatie=" + "x" * 65, "bad_identificatie")):
+            a = self.call("provider", "GET", "/v1/messages?" + query)
+            self.assertEqual((a.status, a.json()["code"]), (400, code), f"{query}: {a}")
+        # The timeline, for the sender and the receiver; for anyone else the id does not exist.
+        for who, direction in (("gemeente", "sent"), ("provider", "received")):
+            a = self.call(who, "GET", f"/v1/messages/{self.allocation_id}/timeline")
+            self.assertEqual((a.status, a.json()["direction"]), (200, direction), a)
+            events = [e["event"] for e in a.json()["events"]]
+            self.assertEqual(events[:2], ["received", "judged"], a)
+            self.assertIn("acknowledged", events, a)
+        a = self.call("provider", "GET", "/v1/messages/nothing/timeline")
         self.assertEqual((a.status, a.json()["code"]), (404, "not_found"), a)
 
     def partner_and_reference(self):
