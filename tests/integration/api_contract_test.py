@@ -105,10 +105,6 @@ def spki(pem):
 
 def with_partners(root):
     """dir/config: the repository's, max_body 1MiB, and the test's partners with their certificates."""
-    (root / "config").mkdir()
-    for entry in (SRC / "config").iterdir():
-        if entry.name != "sluisd.toml":
-            (root / "config" / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     pki = root / "var/pki"
     extra = ""
     for name, partner in (("monitor", 'role = "monitoring"\ncodes = []\n'),
@@ -127,9 +123,7 @@ def with_partners(root):
             continue
         extra += (f'\n[[partners]]\nid = "test-{name}"\n{partner}[[partners.certificates]]\n'
                   f'spki_sha256 = "{spki(pki / f"{name}.pem")}"\n')
-    text = (SRC / "config/sluisd.toml").read_text()
-    assert text.count('max_body = "25MiB"') == 1, "config/sluisd.toml: the max_body key moved"
-    (root / "config/sluisd.toml").write_text(text.replace('max_body = "25MiB"', 'max_body = "1MiB"') + extra)
+    walkthrough.own_config(root, lambda text: text.replace('max_body = "25MiB"', 'max_body = "1MiB"', 1) + extra)
 
 
 class ApiContractTest(unittest.TestCase):
