@@ -766,13 +766,7 @@ asio::awaitable<net::Response> App::whoami(net::Request req, net::RequestContext
       req);
 }
 
-namespace {
-// A partner's query value repeated in an error: at most 40 characters, so a
-// huge query does not make a huge answer.
-std::string echoed(const std::string& value) {
-  return value.size() <= 40 ? value : value.substr(0, 40) + "...";
-}
-}  // namespace
+using net::echoed;
 
 // What the authenticated provider is contracted for on a day (default today),
 // its own products only: {"products": [...]} (rules::to_json). Runs on the io

@@ -32,11 +32,7 @@ net::Response unknown(const net::Request& req) {
                              "Unknown message.", req);
 }
 
-// A partner's value repeated in an error: at most 40 characters, no controls, no BSN.
-std::string echoed(std::string_view value) {
-  std::string v = core::scrub_bsns(core::strip_controls(value));
-  return v.size() <= 40 ? v : v.substr(0, 40) + "...";
-}
+using net::echoed;
 
 // The keyset cursor: the seq of the last message of a page, as "c" and hex
 // digits. Opaque to partners: only an earlier answer's `next` is valid.

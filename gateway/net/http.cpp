@@ -1,5 +1,7 @@
 #include "gateway/net/http.hpp"
 
+#include "gateway/core/redact.hpp"
+
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 
@@ -137,6 +139,11 @@ Response not_modified_response(const Request& req, std::string_view sha256_hex) 
   res.keep_alive(req.keep_alive());
   set_body_digest(res, sha256_hex);
   return res;
+}
+
+std::string echoed(std::string_view value) {
+  std::string v = core::scrub_bsns(core::strip_controls(value));
+  return v.size() <= 40 ? v : v.substr(0, 40) + "...";
 }
 
 Response store_unavailable(const Request& req, std::string_view nl, std::string_view en) {

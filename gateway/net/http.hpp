@@ -65,6 +65,10 @@ bool not_modified(const Request& req, std::string_view sha256_hex);
 // 304 with the validators and nothing else.
 Response not_modified_response(const Request& req, std::string_view sha256_hex);
 
+// A partner's value repeated in an error text: controls stripped, BSN-like
+// numbers masked, at most 40 characters (a huge query makes no huge answer).
+std::string echoed(std::string_view value);
+
 // 503 store_unavailable with Retry-After (30 s): the store could not commit,
 // read or change what was asked; nothing changed. The one answer for it
 // (submit, the mailbox); `nl`/`en` say what did not happen.

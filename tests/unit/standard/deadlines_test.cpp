@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(allocation_owes_a_retour_and_meets_the_request) {
 
 BOOST_AUTO_TEST_CASE(in_onderzoek_owes_a_final_answer_8_weeks_after_the_dagtekening) {
   Ledger l;
-  l.req = standard::ledger::Request{standard::Law::ijw, "75302186", "0917", "REF-1", 315, "h", "", false, "m1"};
+  l.req = standard::ledger::Request{standard::Law::ijw, "75302186", "0917", "REF-1", 315, "h", "", false, "m1", ""};
   l.receipt = standard::ledger::LedgerView::RequestReceipt{d(2026, 3, 2), d(2026, 3, 3)};
   auto a = D::assess(antwoord("REF-1", "2"), d(2026, 3, 6), kCal, &l);
   const auto* o = find(a, D::Kind::definitief_antwoord);
@@ -234,7 +234,7 @@ BOOST_AUTO_TEST_CASE(rejection_meets_both_answers) {
 
 BOOST_AUTO_TEST_CASE(woonplaatsbeginsel_refusal_after_two_weeks_is_late) {
   Ledger l;
-  l.req = standard::ledger::Request{standard::Law::ijw, "75302186", "0917", "REF-1", 315, "h", "", false, "m1"};
+  l.req = standard::ledger::Request{standard::Law::ijw, "75302186", "0917", "REF-1", 315, "h", "", false, "m1", ""};
   l.receipt = standard::ledger::LedgerView::RequestReceipt{d(2026, 3, 2), d(2026, 3, 3)};
   // Received 3 March: the 2 weeks run to 17 March inclusive.
   auto on_time = D::assess(antwoord("REF-1", "1", "8"), d(2026, 3, 17), kCal, &l);
