@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "gateway/core/html.hpp"
 #include "gateway/standard/retourcodes.hpp"
 #include "gateway/store/state.hpp"
 
@@ -12,7 +13,7 @@ namespace sluis::steering {
 
 namespace {
 
-std::string esc(std::string_view s) { return html_escape(s); }
+std::string esc(std::string_view s) { return core::html_escape(s); }
 
 constexpr const char* kStyle = R"css(
 body{font-family:sans-serif;margin:1.5em;color:#222;max-width:72em}
@@ -244,22 +245,6 @@ std::string certificates(const StatusData& d) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string render_status_page(const StatusData& d) {
   std::string page = "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\"/><title>sluis status</title>";

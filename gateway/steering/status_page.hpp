@@ -43,8 +43,6 @@ struct StatusData {
   std::vector<CertificateExpiry> certificates;
 };
 
-std::string html_escape(std::string_view s);
-
 // The page, in Dutch with English beside the headings.
 std::string render_status_page(const StatusData& d);
 

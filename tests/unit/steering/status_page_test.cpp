@@ -62,5 +62,4 @@ BOOST_AUTO_TEST_CASE(every_text_is_escaped) {
   BOOST_TEST(has(html, "&lt;script&gt;alert(1)&lt;/script&gt;"), html);
   BOOST_TEST(has(html, "1.2.3&lt;b&gt;"));
   BOOST_TEST(has(html, "twee &lt;ongelezen&gt;"));
-  BOOST_TEST(steering::html_escape("a&b\"c'd") == "a&amp;b&quot;c&#39;d");
 }

@@ -1,0 +1,41 @@
+// What every page a partner or an operator reads in a browser shares: the
+// language, the page's frame, and the explanation of a finding and of a
+// retourcode (which rule, which element, which value, what it means and how
+// to fix it), in Dutch or English.
+//
+// Pages are polyglot (valid HTML5 and well-formed XML: void elements closed
+// with />, numeric character references only), use no script and fetch
+// nothing; every value goes through core::html_escape.
+//
+// Threading: pure functions over values.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sluis::portal {
+
+enum class Lang { nl, en };
+
+inline std::string_view lang_code(Lang l) { return l == Lang::nl ? "nl" : "en"; }
+inline std::string_view tr(Lang l, std::string_view nl, std::string_view en) { return l == Lang::nl ? nl : en; }
+
+// "<!DOCTYPE html>...<body><h1>title</h1>": the page's head, its style and
+// its heading; `title` is escaped here.
+std::string page_open(Lang lang, std::string_view title);
+std::string page_close();
+
+// A stored message's findings (its findings_json: xml::to_json's keys) as a
+// list: per finding the rule and retourcode with the standard's text, the
+// element and the value it is about, what is wrong and how to fix it. Advice
+// (advisory findings) is marked as such. An empty or unreadable list gives "".
+std::string findings_html(std::string_view findings_json, Lang lang);
+
+// One retourcode: the code, the standard's text and how to fix it in general
+// (rules::explain); "0200" reads as approved.
+std::string retourcode_html(std::string_view code, Lang lang);
+
+// Amounts in eurocent as people read them: "€ 1.234,56" (nl), "€1,234.56" (en).
+std::string euro(long long cents, Lang lang);
+
+}  // namespace sluis::portal
