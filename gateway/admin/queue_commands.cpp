@@ -180,18 +180,40 @@ Answer queue_list(store::OperatorQueue& db, const Request& r) {
             std::move(args));
 }
 
-Answer message_show(store::OperatorQueue& db, const Request& r) {
-  if (auto e = unknown_argument(r, {{"id", "body", "unmask"}}); !e.empty()) return error(e);
+// message-show --html: the page a partner gets, masked unless --unmask; the
+// read is audited first, and without an audit row there is no page.
+Answer message_page(store::OperatorQueue& db, const Request& r, const store::StoredMessage& m, bool unmask,
+                    const MessagePage& page) {
+  const std::string lang = string_arg(r, "lang").empty() ? "nl" : string_arg(r, "lang");
+  if (lang != "nl" && lang != "en") return error("message-show: --lang is nl or en, not \"" + lang + "\"");
+  if (!page) return Answer{kUnsupported, "message-show --html: this daemon draws no pages", {}};
+  auto b = db.body(m.id);
+  if (!b && b.error().code != store::kPrunedError) return error(b.error().text);
+  if (b && !b->has_value()) return Answer{kEmpty, "no message " + m.id, {}};
+  auto audited = db.audit(kActor, static_cast<long>(r.peer_uid), unmask ? "unmask" : "page-read", m.id,
+                          unmask ? "message-show --html --unmask" : "message-show --html (masked)");
+  if (!audited)
+    return error("message-show: the read could not be audited, so the page is not shown: " + audited.error().text);
+  std::string html = page(m, b ? &**b : nullptr, unmask, lang == "en");
+  return ok("message " + m.id + " as a page", {{"html", std::move(html)}});
+}
+
+Answer message_show(store::OperatorQueue& db, const Request& r, const MessagePage& page) {
+  if (auto e = unknown_argument(r, {{"id", "body", "unmask", "html", "lang"}}); !e.empty()) return error(e);
   std::string id = string_arg(r, "id");
   if (id.empty())
-    return error("message-show needs an id: sluisctl message-show ID [--body] [--unmask]");
+    return error("message-show needs an id: sluisctl message-show ID [--body] [--unmask] [--html [--lang nl|en]]");
   auto body = flag_arg(r, "body");
   auto unmask = flag_arg(r, "unmask");
-  if (!body || !unmask)
-    return error("message-show: --body and --unmask take yes or no (or no value)");
+  auto html = flag_arg(r, "html");
+  if (!body || !unmask || !html)
+    return error("message-show: --body, --unmask and --html take yes or no (or no value)");
+  if (*html && *body) return error("message-show: --html and --body are two views; ask for one");
+  if (!*html && !string_arg(r, "lang").empty()) return error("message-show: --lang goes with --html");
   auto m = db.get(id);
   if (!m) return error(m.error().text);
   if (!m->has_value()) return Answer{kEmpty, "no message " + id, {}};
+  if (*html) return message_page(db, r, **m, *unmask, page);
   auto o = describe(**m);
   auto hist = db.history(id, kHistoryMax);
   if (!hist) return error(hist.error().text);
@@ -407,7 +429,7 @@ Answer queue_action(store::OperatorQueue& db, const Request& r, store::QueueActi
 }  // namespace
 
 void add_queue_commands(Registry& registry, store::OperatorQueue& db,
-                        std::function<void()> on_queued) {
+                        std::function<void()> on_queued, MessagePage page) {
   const std::string filter_help =
       "filter: --state S --partner P (sender or receiver) --law iwmo|ijw --type 301..325 --from "
       "YYYY-MM-DD "
@@ -431,8 +453,9 @@ void add_queue_commands(Registry& registry, store::OperatorQueue& db,
                "and its history "
                "(the audit rows). --body adds the body with personal data masked (audited); "
                "--unmask shows it in "
-               "clear (audited as unmask).",
-               Access::admin, [&db](const Request& r) { return message_show(db, r); });
+               "clear (audited as unmask). --html [--lang nl|en]: the message as the page a partner gets "
+               "(masked unless --unmask; audited).",
+               Access::admin, [&db, page](const Request& r) { return message_show(db, r, page); });
   registry.add("message-hold",
                "Hold queued or deferred messages (hold_reason operator)." + bulk_help, Access::change,
                [&db, on_queued](const Request& r) { return queue_action(db, r, store::QueueAction::hold, on_queued); });

@@ -7,6 +7,10 @@
 //                                    metadata, findings, attempts, hold reason, destination and
 //                                    history; the body masked with --body, in clear with
 //                                    --unmask (audited)
+//   message-show ID --html [--unmask] [--lang nl|en]
+//                                    the message as the page a partner gets for Accept:
+//                                    text/html (portal/message_page.hpp), masked unless
+//                                    --unmask (audited either way)
 //   message-hold | message-release | message-retry | message-requeue | message-delete
 //                                    ID, or a filter (bulk) with --dry-run; delete needs --reason
 //
@@ -28,13 +32,19 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 #include "gateway/admin/registry.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::admin {
 
+// Draws a stored message as a page (sluisd: portal::render_message with the
+// schema set in force); `body` null when pruned. Unset: --html is refused.
+using MessagePage = std::function<std::string(const store::StoredMessage& m, const std::string* body, bool unmask,
+                                              bool english)>;
+
 void add_queue_commands(Registry& registry, store::OperatorQueue& store,
-                        std::function<void()> on_queued = {});
+                        std::function<void()> on_queued = {}, MessagePage page = {});
 
 }  // namespace sluis::admin

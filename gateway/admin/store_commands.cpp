@@ -182,7 +182,7 @@ Answer backup(store::OperatorQueue& db, const std::string& database,
 
 void add_store_commands(Registry& registry, store::OperatorQueue& db,
                         std::filesystem::path backup_dir, std::string database,
-                        std::function<void()> on_queued) {
+                        std::function<void()> on_queued, MessagePage page) {
   registry.add(
       "backup",
       "Write an online copy of the store to a new file in the backup directory <state_dir>/backups "
@@ -211,7 +211,7 @@ void add_store_commands(Registry& registry, store::OperatorQueue& db,
                                              {"toewijzing_nummer", o.waits_for.toewijzing_nummer}});
         return ok(std::to_string(list->size()) + " allocations awaited", {{"orphans", rows}});
       });
-  add_queue_commands(registry, db, std::move(on_queued));
+  add_queue_commands(registry, db, std::move(on_queued), std::move(page));
 }
 
 }  // namespace sluis::admin

@@ -29,6 +29,7 @@
 #include <functional>
 #include <string>
 
+#include "gateway/admin/queue_commands.hpp"
 #include "gateway/admin/registry.hpp"
 #include "gateway/store/store.hpp"
 
@@ -36,8 +37,9 @@ namespace sluis::admin {
 
 // `database`: the store's file, which backup opens on a connection of its own.
 // `on_queued`: see add_queue_commands (sluisd: Delivery::wake).
+// `page`: message-show --html (add_queue_commands).
 void add_store_commands(Registry& registry, store::OperatorQueue& store,
                         std::filesystem::path backup_dir, std::string database,
-                        std::function<void()> on_queued = {});
+                        std::function<void()> on_queued = {}, MessagePage page = {});
 
 }  // namespace sluis::admin

@@ -36,6 +36,7 @@
 #include "gateway/core/test_pause.hpp"
 #include "gateway/core/async.hpp"
 #include "gateway/core/coalesced.hpp"
+#include "gateway/portal/message_page.hpp"
 #include "gateway/rules/contracts.hpp"
 #include "gateway/rules/degressive.hpp"
 #include "gateway/rules/reference_loader.hpp"
@@ -247,8 +248,17 @@ int App::run() {
   });
   admin::add_daemon_commands(registry_, *this);
   // Released, retried and requeued messages go to delivery at once.
-  admin::add_store_commands(registry_, *store_, config_->state_dir / "backups",
-                            config_->store.path.string(), [this] { delivery_->wake(); });
+  admin::add_store_commands(
+      registry_, *store_, config_->state_dir / "backups", config_->store.path.string(), [this] { delivery_->wake(); },
+      [this](const store::StoredMessage& m, const std::string* body, bool unmask, bool english) {
+        auto [set, limits] = on_io([this] { return std::pair{schemas_, config_->schemas}; });
+        portal::MessagePageOptions o;
+        o.lang = english ? portal::Lang::en : portal::Lang::nl;
+        o.unmask = unmask;
+        o.status = store::to_string(m.state);  // an operator reads the queue state
+        o.link_base.clear();                   // no partner route to follow
+        return portal::render_message(m, body, set, limits, o);
+      });
   admin::add_deadline_commands(registry_, *store_);
   admin::add_watch_commands(registry_, *store_);
   admin::add_retention_commands(
@@ -354,6 +364,12 @@ int App::run() {
   intake_->add_routes(api_);
   // The partner mailbox: delivery by pull, on the same listener.
   mailbox_ = std::make_unique<route::Mailbox>(*store_, reads_.get_executor());
+  mailbox_->set_pages([this](store::StoredMessage m, std::optional<std::string> body, bool english) {
+    portal::MessagePageOptions o;
+    o.lang = english ? portal::Lang::en : portal::Lang::nl;
+    o.status = store::to_string(store::status_of(m));
+    return intake_->page(std::move(m), std::move(body), std::move(o));
+  });
   mailbox_->add_routes(api_);
   add_routes();
   partners_ = std::make_shared<const net::PartnerRegistry>(config_->partners);

@@ -41,6 +41,13 @@ struct Pooled {
 // (stored already) only the hashes the rules ask for, a dry run neither.
 enum class Digests { none, bsns, body_and_bsns };
 
+// A stored message as a page, on the pool (Intake::page).
+asio::awaitable<std::string> draw_on_pool(std::shared_ptr<const xml::SchemaSet> schemas, config::SchemasConfig limits,
+                                          store::StoredMessage m, std::optional<std::string> body,
+                                          portal::MessagePageOptions options) {
+  co_return portal::render_message(m, body ? &*body : nullptr, schemas, limits, options);
+}
+
 // One Validator per pool thread, rebuilt when the schema set changes. XSD and
 // rules both run here on the pool (judge.hpp): a finding of either rejects
 // the message (422). `body` is a view: the awaiting coroutine owns the bytes
@@ -626,14 +633,49 @@ asio::awaitable<bool> Intake::release_one(std::string id) {
 }
 
 asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContext ctx) {
-  auto read = [this, id = ctx.params["id"]] { return store_.get(id); };
+  const std::string id = ctx.params["id"];
+  auto read = [this, id] { return store_.get(id); };
   auto m = co_await core::async_run(reads_, std::move(read), asio::use_awaitable);
   // Only its sender, and its receiver once it was passed on to it
   // (store::visible_to); anyone else gets the same 404 as for an id that
   // does not exist (no probing).
   if (!m || !m->has_value() || !store::visible_to(**m, ctx.partner->id))
     co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
-  co_return net::json_response(http::status::ok, message_json(**m, store::to_string(store::status_of(**m))), req);
+  const std::string status(store::to_string(store::status_of(**m)));
+  if (net::preferred_type(req, {"application/json", "text/html"}) != "text/html") {
+    auto res = net::json_response(http::status::ok, message_json(**m, status), req);
+    res.set(http::field::vary, "Accept");
+    co_return res;
+  }
+  auto read_body = [this, id] { return store_.body(id); };
+  auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
+  if (!body && body.error().code != store::kPrunedError) co_return net::store_unavailable(req);
+  if (body && !body->has_value()) co_return net::store_unavailable(req);
+  portal::MessagePageOptions o;
+  o.lang = net::prefers_english(req) ? portal::Lang::en : portal::Lang::nl;
+  o.status = status;
+  std::optional<std::string> b;
+  if (body) b = std::move(**body);
+  auto html = co_await page(std::move(**m), std::move(b), o);
+  // The client has this page already: 304, nothing shown, nothing audited.
+  if (net::not_modified(req, core::sha256_hex(html)))
+    co_return net::html_response(req, std::move(html), portal::lang_code(o.lang));
+  // The page shows the message's content (masked): reading it is audited
+  // like a mailbox fetch, and fails closed the same way.
+  const std::string actor = "partner:" + ctx.partner->id;
+  auto record = [this, actor, id](store::Done<void> done) {
+    store_.audit(actor, -1, "page-read", id, "GET /v1/messages/{id} as text/html (masked)", std::move(done));
+  };
+  if (auto audited = co_await core::async_done<void>(std::move(record), asio::use_awaitable); !audited)
+    co_return net::store_unavailable(req, "Het lezen kon niet worden vastgelegd; de pagina is daarom niet getoond.",
+                                     "The read could not be recorded, so the page was not served.");
+  co_return net::html_response(req, std::move(html), portal::lang_code(o.lang));
+}
+
+asio::awaitable<std::string> Intake::page(store::StoredMessage m, std::optional<std::string> body,
+                                          portal::MessagePageOptions options) {
+  co_return co_await asio::co_spawn(pool_, draw_on_pool(schemas_, limits_, std::move(m), std::move(body), std::move(options)),
+                                    asio::use_awaitable);
 }
 
 }  // namespace sluis::intake

@@ -42,6 +42,7 @@
 #include "gateway/intake/routing.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
+#include "gateway/portal/message_page.hpp"
 #include "gateway/rules/reference.hpp"
 #include "gateway/store/store.hpp"
 #include "gateway/xml/schema_set.hpp"
@@ -78,6 +79,11 @@ class Intake {
   boost::asio::awaitable<net::Response> submit(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> dry_run(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> show(net::Request req, net::RequestContext ctx);
+  // A stored message as a page for people (portal/message_page.hpp), drawn
+  // on the validation pool with the schema set in force; `body` nullopt when
+  // it was pruned. Also the mailbox's page (route::Mailbox::set_pages).
+  boost::asio::awaitable<std::string> page(store::StoredMessage m, std::optional<std::string> body,
+                                           portal::MessagePageOptions options);
 
  private:
   struct Checked;

@@ -3,6 +3,7 @@
 #include "gateway/core/redact.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <boost/json/serialize.hpp>
 
 #include "gateway/core/digest.hpp"
@@ -138,6 +139,136 @@ Response not_modified_response(const Request& req, std::string_view sha256_hex) 
   Response res{http::status::not_modified, req.version()};
   res.keep_alive(req.keep_alive());
   set_body_digest(res, sha256_hex);
+  return res;
+}
+
+namespace {
+
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// One element of an Accept or Accept-Language list: its range and q (1000ths;
+// a malformed q counts as 0, so a garbled element asks for nothing).
+struct Ranged {
+  std::string_view range;
+  int q = 1000;
+};
+
+std::vector<Ranged> ranged_list(std::string_view header) {
+  std::vector<Ranged> out;
+  std::size_t i = 0;
+  while (i <= header.size() && out.size() < 64) {  // a header of hundreds of elements is not read whole
+    std::size_t j = header.find(',', i);
+    if (j == std::string_view::npos) j = header.size();
+    std::string_view element = header.substr(i, j - i);
+    i = j + 1;
+    std::size_t semi = element.find(';');
+    Ranged r{trim(element.substr(0, semi))};
+    if (r.range.empty()) continue;
+    while (semi != std::string_view::npos) {
+      std::size_t next = element.find(';', semi + 1);
+      std::string_view param = trim(element.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1));
+      semi = next;
+      if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
+      std::string_view v = param.substr(2);
+      // qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+      int q = -1;
+      if (!v.empty() && (v[0] == '0' || v[0] == '1')) {
+        q = (v[0] - '0') * 1000;
+        if (v.size() > 1) {
+          if (v[1] != '.' || v.size() > 5) q = -1;
+          int scale = 100;
+          for (std::size_t k = 2; q >= 0 && k < v.size(); ++k, scale /= 10) {
+            if (v[k] < '0' || v[k] > '9') q = -1;
+            else q += (v[k] - '0') * scale;
+          }
+        }
+      }
+      r.q = q < 0 || q > 1000 ? 0 : q;
+    }
+    out.push_back(r);
+  }
+  return out;
+}
+
+// The q the list gives `type` ("text/html"): from its most specific range; -1 when none names it.
+int q_of_type(const std::vector<Ranged>& list, std::string_view type) {
+  const std::string_view major = type.substr(0, type.find('/'));
+  int best_rank = -1, q = -1;
+  for (const auto& r : list) {
+    int rank = -1;
+    if (iequals(r.range, type)) rank = 2;
+    else if (r.range.size() == major.size() + 2 && iequals(r.range.substr(0, major.size()), major) &&
+             r.range.substr(major.size()) == "/*")
+      rank = 1;
+    else if (r.range == "*/*")
+      rank = 0;
+    if (rank > best_rank) best_rank = rank, q = r.q;
+  }
+  return q;
+}
+
+int q_of_language(const std::vector<Ranged>& list, std::string_view primary) {
+  int best_rank = -1, q = -1;
+  for (const auto& r : list) {
+    int rank = -1;
+    std::string_view p = r.range.substr(0, r.range.find('-'));
+    if (iequals(p, primary)) rank = r.range.size() == p.size() ? 2 : 1;
+    else if (r.range == "*") rank = 0;
+    if (rank > best_rank) best_rank = rank, q = r.q;
+  }
+  return q;
+}
+
+}  // namespace
+
+std::string_view preferred_type(const Request& req, std::initializer_list<std::string_view> offered) {
+  const std::string_view dflt = *offered.begin();
+  auto header = req[http::field::accept];
+  if (trim(header).empty()) return dflt;
+  const auto list = ranged_list(header);
+  std::string_view best = dflt;
+  int best_q = 0;
+  for (auto type : offered) {
+    int q = q_of_type(list, type);
+    if (q > best_q) best = type, best_q = q;
+  }
+  return best;
+}
+
+bool prefers_english(const Request& req) {
+  const auto list = ranged_list(req[http::field::accept_language]);
+  return q_of_language(list, "en") > std::max(0, q_of_language(list, "nl"));
+}
+
+Response html_response(const Request& req, std::string page, std::string_view lang) {
+  const std::string sha = core::sha256_hex(page);
+  auto with_headers = [&](Response& res) {
+    res.set(http::field::vary, "Accept, Accept-Language");
+    res.set(http::field::cache_control, "private, no-cache");
+    res.set(http::field::content_language, lang);
+  };
+  if (not_modified(req, sha)) {
+    auto res = not_modified_response(req, sha);
+    with_headers(res);
+    return res;
+  }
+  Response res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/html; charset=utf-8");
+  with_headers(res);
+  set_body_digest(res, sha);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(page);
+  res.prepare_payload();
   return res;
 }
 

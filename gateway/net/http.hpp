@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/object.hpp>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -64,6 +65,19 @@ void set_body_digest(Response& res, std::string_view sha256_hex);
 bool not_modified(const Request& req, std::string_view sha256_hex);
 // 304 with the validators and nothing else.
 Response not_modified_response(const Request& req, std::string_view sha256_hex);
+
+// Content negotiation (RFC 9110 12.5): of the media types `offered`, the one
+// the Accept header prefers (its q-value from the most specific range naming
+// it: "text/html", "text/*", "*/*"). offered[0] is the default: the answer
+// without an Accept header, when Accept names none of them, and on a tie.
+std::string_view preferred_type(const Request& req, std::initializer_list<std::string_view> offered);
+// Whether Accept-Language ranks English above Dutch (primary subtags; "*"
+// counts for both). Dutch is the default.
+bool prefers_english(const Request& req);
+// A page for people: 200 text/html; charset=utf-8 with Content-Language
+// `lang`, Vary: Accept, Accept-Language, Cache-Control: private, no-cache, and
+// ETag/Repr-Digest of the page itself, or 304 when If-None-Match names it.
+Response html_response(const Request& req, std::string page, std::string_view lang);
 
 // A partner's value repeated in an error text: controls stripped, BSN-like
 // numbers masked, at most 40 characters (a huge query makes no huge answer).

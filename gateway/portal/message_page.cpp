@@ -64,7 +64,13 @@ struct Drawer {
     out += fmt::format("<tr><th>{}{}</th><td>{}</td></tr>", html_escape(prefix), html_escape(name), html_value);
   }
 
-  void value(const char* name, const std::string& v) { row(name, shown(v, name)); }
+  void value(const char* name, const std::string& v) {
+    if (std::string_view(name) == "Eenheid") {  // "04 (uur)"
+      auto unit = o.lang == Lang::nl ? rules::eenheid_name(v) : rules::eenheid_name_en(v);
+      if (!unit.empty()) return row(name, html_escape(fmt::format("{} ({})", v, unit)));
+    }
+    row(name, shown(v, name));
+  }
   void value(const char* name, const m::Integer& v) {
     if (is_amount(name) && mask_of(name) == core::Mask::none) return row(name, html_escape(euro(v, o.lang)));
     row(name, shown(std::to_string(v), name));
@@ -116,13 +122,15 @@ struct Drawer {
 
   template <class T>
   void section(const std::string& title, const T& c) {
-    out += fmt::format("<section><h3>{}</h3><table>", html_escape(title));
-    Drawer inner{out, o, rows, omitted, mask, {}};
-    std::string after;  // nested sections go after this class's own table
+    std::string table;  // this class's own values
+    std::string after;  // nested sections go after them
+    Drawer inner{table, o, rows, omitted, mask, {}};
     Drawer nested{after, o, rows, omitted, mask, {}};
     Splitter<T> s{inner, nested};
     T::visit(s, c);
-    out += "</table>" + after + "</section>";
+    out += fmt::format("<section><h3>{}</h3>", html_escape(title));
+    if (!table.empty()) out += "<table>" + table + "</table>";
+    out += after + "</section>";
   }
 
   // Routes a class's values to its table and its child classes after it.
@@ -183,7 +191,7 @@ std::string status_line(const store::StoredMessage& s, const MessagePageOptions&
   row("Ontvangen (UTC)", "Received (UTC)", html_escape(s.received_at));
   const bool refused = o.status == "rejected";
   row("Status", "Status",
-      fmt::format("<strong class=\"{}\">{}</strong>", refused ? "rejected" : "status", html_escape(o.status)));
+      fmt::format("<strong class=\"{}\">{}</strong>", refused ? "rejected" : "status", status_html(o.status, o.lang)));
   if (!s.heen_id.empty()) {
     const std::string id = html_escape(s.heen_id);
     row("Antwoord op", "Answers",

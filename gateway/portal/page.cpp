@@ -2,10 +2,12 @@
 
 #include <boost/json/parse.hpp>
 #include <cstdlib>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "gateway/core/html.hpp"
+#include "gateway/core/redact.hpp"
 #include "gateway/rules/explain.hpp"
 #include "gateway/standard/retourcodes.hpp"
 
@@ -54,6 +56,18 @@ std::string euro(long long cents, Lang lang) {
                      lang == Lang::nl ? ',' : '.', a % 100);
 }
 
+std::string status_html(std::string_view word, Lang lang) {
+  static constexpr std::pair<std::string_view, std::string_view> kDutch[] = {
+      {"accepted", "geaccepteerd"},   {"rejected", "afgekeurd"},     {"held", "vastgehouden"},
+      {"composed", "opgesteld door sluis"}, {"received", "ontvangen"}, {"queued", "in de wachtrij"},
+      {"delivering", "wordt afgeleverd"}, {"delivered", "afgeleverd"}, {"deferred", "uitgesteld"},
+      {"acknowledged", "bevestigd"},  {"dead", "niet af te leveren"}};
+  if (lang == Lang::nl)
+    for (const auto& [en, nl] : kDutch)
+      if (en == word) return fmt::format("{} <span class=\"muted\">({})</span>", nl, en);
+  return html_escape(word);
+}
+
 std::string retourcode_html(std::string_view code, Lang lang) {
   std::string out = fmt::format("<span class=\"code\">{}</span>", html_escape(code));
   const auto* rc = standard::find_retourcode(code);
@@ -80,8 +94,11 @@ std::string findings_html(std::string_view findings_json, Lang lang) {
   for (const auto& item : v.as_array()) {
     if (!item.is_object()) continue;
     const auto& f = item.as_object();
+    // Values and texts were masked when the findings were made; a BSN-like
+    // number is masked again here, so the page never depends on that alone.
     const std::string rule = str(f, "rule"), code = str(f, "retourcode"), path = str(f, "path"),
-                      value = str(f, "value"), line = str(f, "line"), text = str(f, lang == Lang::nl ? "nl" : "en");
+                      value = core::scrub(str(f, "value")), line = str(f, "line"),
+                      text = core::scrub(str(f, lang == Lang::nl ? "nl" : "en"));
     const bool advisory = f.contains("advisory");
     out += "<li>";
     if (advisory) out += fmt::format("<span class=\"advice\">{}</span> ", tr(lang, "Advies:", "Advice:"));

@@ -35,6 +35,11 @@ std::string findings_html(std::string_view findings_json, Lang lang);
 // (rules::explain); "0200" reads as approved.
 std::string retourcode_html(std::string_view code, Lang lang);
 
+// A status or queue-state word of the API ("rejected", "queued") as a person
+// reads it: Dutch with the API's word beside it, or the English word alone.
+// Words it does not know are shown as they are. Escaped.
+std::string status_html(std::string_view word, Lang lang);
+
 // Amounts in eurocent as people read them: "€ 1.234,56" (nl), "€1,234.56" (en).
 std::string euro(long long cents, Lang lang);
 

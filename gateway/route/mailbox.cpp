@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "gateway/core/async.hpp"
+#include "gateway/core/digest.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/route/events.hpp"
 #include "gateway/standard/catalog.hpp"
@@ -125,16 +126,29 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
             "); the data about the message are kept.",
         req);
   if (!body || !body->has_value()) co_return net::store_unavailable(req);
+  const bool page = pages_ && net::preferred_type(req, {"application/xml", "text/html"}) == "text/html";
   // The client has this body already (If-None-Match names its ETag): 304
   // serves nothing, so it is not audited and changes no state; the fetch
   // that gave the client the body was audited and marked it delivered.
-  if (net::not_modified(req, (*m)->sha256)) co_return net::not_modified_response(req, (*m)->sha256);
+  // A page: drawn first, for its ETag; a 304 is not a read.
+  std::string html;
+  const bool english = page && net::prefers_english(req);
+  if (page) {
+    html = co_await pages_(**m, std::move(**body), english);
+    if (net::not_modified(req, core::sha256_hex(html))) co_return net::html_response(req, std::move(html), english ? "en" : "nl");
+  }
+  if (!page && net::not_modified(req, (*m)->sha256)) {
+    auto res = net::not_modified_response(req, (*m)->sha256);
+    res.set(http::field::vary, "Accept");
+    co_return res;
+  }
   // Reading a body is audited, and fails closed like the admin path: a read
   // that cannot be recorded is not served. The first fetch marks the message
   // delivered.
   const std::string actor = "partner:" + ctx.partner->id;
-  auto record = [this, actor, id](store::Done<void> done) {
-    store_.audit(actor, -1, "mailbox-read", id, "", std::move(done));
+  auto record = [this, actor, id, page](store::Done<void> done) {
+    if (page) store_.audit(actor, -1, "page-read", id, "GET /v1/mailbox/{id} as text/html (masked)", std::move(done));
+    else store_.audit(actor, -1, "mailbox-read", id, "", std::move(done));
   };
   if (auto audited = co_await core::async_done<void>(std::move(record), asio::use_awaitable);
       !audited) {
@@ -151,6 +165,9 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
     res.set(http::field::retry_after, "30");
     co_return res;
   }
+  // A page is for a person's eyes: the partner's software has not fetched
+  // the message, so its state stays.
+  if (page) co_return net::html_response(req, std::move(html), english ? "en" : "nl");
   if ((*m)->state == store::State::queued) {
     // Its outcome changes nothing for the partner: the body is served.
     auto delivered = [this, actor, id](store::Done<void> done) {
@@ -161,6 +178,7 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
   core::log(events::kBodyRead, {{"msg", id}, {"partner", ctx.partner->id}});
   net::Response res{http::status::ok, req.version()};
   res.set(http::field::content_type, "application/xml");
+  res.set(http::field::vary, "Accept");
   net::set_body_digest(res, (*m)->sha256);
   res.keep_alive(req.keep_alive());
   res.body() = std::move(**body);

@@ -11,6 +11,10 @@
 //                                         (304 on a matching If-None-Match);
 //                                         audited; the first fetch makes a
 //                                         queued message delivered
+//                                         With Accept: text/html the message
+//                                         as a page (masked; set_pages),
+//                                         audited, not a fetch: it changes
+//                                         no state
 //   POST /v1/mailbox/{id}/ack             idempotent acknowledgement
 //
 // A partner sees only what the mailbox lists: routed to its mailbox (not its
@@ -31,6 +35,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <optional>
+#include <string>
 
 #include "gateway/net/http.hpp"
 #include "gateway/store/store.hpp"
@@ -44,6 +51,13 @@ class Mailbox {
   // Registers the routes above.
   void add_routes(net::Router& router);
 
+  // Draws a stored message as a page (sluisd: intake::Intake::page): the
+  // message, its body (nullopt when pruned), English or Dutch. Unset: the
+  // mailbox answers XML whatever the Accept header asks.
+  using Pages = std::function<boost::asio::awaitable<std::string>(store::StoredMessage, std::optional<std::string>,
+                                                                  bool english)>;
+  void set_pages(Pages pages) { pages_ = std::move(pages); }
+
   boost::asio::awaitable<net::Response> list(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> body(net::Request req, net::RequestContext ctx);
   boost::asio::awaitable<net::Response> ack(net::Request req, net::RequestContext ctx);
@@ -51,6 +65,7 @@ class Mailbox {
  private:
   store::MailboxStore& store_;
   boost::asio::any_io_executor reads_;
+  Pages pages_;
 };
 
 }  // namespace sluis::route

@@ -537,6 +537,9 @@ class MessageLog {
   // removed by the retention pruner (StoredMessage::pruned_at).
   virtual core::Result<std::optional<std::string>> body(const std::string& id) = 0;
   virtual core::Result<std::vector<StoredMessage>> by_bsn_hash(const std::string& hash) = 0;
+  // An audit row (a partner reading a message as a page: "page-read").
+  virtual void audit(std::string actor, long uid, std::string action, std::string message_id,
+                     std::string detail, Done<void> done) = 0;
   // Runs `read` with a view of the ledger on the read connection, inside one
   // read transaction (a consistent snapshot): operators' and partners'
   // questions about the ledger (degressive-status, GET /v1/degressive).

@@ -96,7 +96,9 @@ inline constexpr Option kQueueList[] = {
     {"after", OptKind::value, "CURSOR", "the next page: the cursor the previous page ended with", ""}};
 inline constexpr Option kMessageShow[] = {
     {"body", OptKind::yesno, "", "show the body, personal data masked (audited)", ""},
-    {"unmask", OptKind::yesno, "", "show the body byte for byte (audited with your uid)", ""}};
+    {"unmask", OptKind::yesno, "", "show the body byte for byte (audited with your uid); with --html: the page unmasked", ""},
+    {"html", OptKind::yesno, "", "the message as the page a partner gets for Accept: text/html (audited)", ""},
+    {"lang", OptKind::value, "nl|en", "the page's language (default nl)", ""}};
 inline constexpr Option kAction[] = {SLUIS_CTL_ACTION};
 inline constexpr Option kDelete[] = {
     SLUIS_CTL_ACTION, {"reason", OptKind::value, "TEXT", "why (required; kept in the audit row)", ""}};
@@ -184,7 +186,7 @@ inline constexpr Command kCommands[] = {
      .options = kQueueList,
      .table = true},
     {.name = "message-show",
-     .synopsis = "ID [--body] [--unmask]",
+     .synopsis = "ID [--body] [--unmask] [--html [--lang nl|en]]",
      .help = "one message's full record and history",
      .options = kMessageShow,
      .positional = "id",

@@ -983,6 +983,11 @@ void print_answer(const Invocation& inv, const sluis::admin::Answer& a) {
     return;
   }
   if (inv.command == "message-show" && ok) {
+    // --html: the page itself, nothing around it, so it can go to a file.
+    if (const auto* h = a.arguments.if_contains("html"); h && h->is_string()) {
+      std::cout << std::string_view(h->as_string());
+      return;
+    }
     if (const auto* m = a.arguments.if_contains("message"); m && m->is_object()) {
       std::cout << a.text << "\n\n";
       print_message(m->as_object(), std::cout);

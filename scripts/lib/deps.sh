@@ -31,7 +31,9 @@ SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 # headless mode renders the operator's status page in
 # tests/integration/status_page_test.cpp, and python3-yaml and
 # python3-jsonschema, with which tests/integration/api_contract_test.py reads
-# docs/api.yaml and validates sluisd's answers against its schemas.
+# docs/api.yaml and validates sluisd's answers against its schemas, and
+# python3-html5lib, whose strict HTML5 parser tests/integration/
+# portal_pages_test.py holds the pages partners read to.
 SLUIS_TEST_PACKAGES=(
   default-jdk-headless
   lintian
@@ -39,6 +41,7 @@ SLUIS_TEST_PACKAGES=(
   chromium
   python3-yaml
   python3-jsonschema
+  python3-html5lib
 )
 
 # The package names of one Boost family: `_sluis_boost_family 81` gives

@@ -329,6 +329,12 @@ class ApiContractTest(unittest.TestCase):
         self.assertEqual(shown.status, 200, shown)
         self.assertEqual((shown.json()["id"], shown.json()["status"]), (msg_id, "accepted"))
         self.assertEqual(self.call("provider", "GET", a.header("Location")).status, 200)  # the receiver
+        # The message as a page (tests/integration/portal_pages_test.py looks inside), and its 304.
+        page = self.call("gemeente", "GET", a.header("Location"), headers={"Accept": "text/html"})
+        self.assertEqual((page.status, page.header("Content-Language")), (200, "nl"), page)
+        cached = self.call("gemeente", "GET", a.header("Location"),
+                           headers={"Accept": "text/html", "If-None-Match": page.header("ETag")})
+        self.assertEqual(cached.status, 304, cached)
         self.assertEqual(self.call("provider", "GET", "/v1/messages/nothing").json()["code"], "not_found")
         # Refused: not XML, another media type, a code that is not the sender's.
         a = self.submit("provider", "/v1/messages", b"not xml at all")
@@ -402,6 +408,8 @@ class ApiContractTest(unittest.TestCase):
         self.assertEqual(cached.header("ETag"), a.header("ETag"))
         stale = self.call("provider", "GET", "/v1/mailbox/" + self.allocation_id, headers={"If-None-Match": '"0"'})
         self.assertEqual((stale.status, stale.body), (200, body))
+        page = self.call("provider", "GET", "/v1/mailbox/" + self.allocation_id, headers={"Accept": "text/html"})
+        self.assertEqual((page.status, page.header("Content-Type")), (200, "text/html; charset=utf-8"), page)
         self.assertEqual(self.call("gemeente", "GET", "/v1/mailbox/" + self.allocation_id).status, 404)
         a = self.call("provider", "POST", f"/v1/mailbox/{self.allocation_id}/ack")
         self.assertEqual((a.status, a.json()), (200, {"id": self.allocation_id, "acked": True}), a)

@@ -116,3 +116,78 @@ BOOST_AUTO_TEST_CASE(a_body_has_a_strong_etag_and_repr_digest_from_its_sha256) {
   BOOST_TEST(nm.body().empty());
   BOOST_TEST(nm[http::field::etag] == "\"" + sha + "\"");
 }
+
+namespace {
+net::Request with(net::http::field f, std::string_view value) {
+  net::Request r{net::http::verb::get, "/v1/messages/x", 11};
+  r.set(f, value);
+  return r;
+}
+std::string_view pick(std::string_view accept) {
+  return net::preferred_type(with(net::http::field::accept, accept), {"application/json", "text/html"});
+}
+bool english(std::string_view languages) {
+  return net::prefers_english(with(net::http::field::accept_language, languages));
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(accept_picks_by_q_value_with_the_default_on_ties_and_nonsense) {
+  BOOST_TEST(net::preferred_type(net::Request{}, {"application/json", "text/html"}) == "application/json");
+  BOOST_TEST(pick("") == "application/json");
+  BOOST_TEST(pick("text/html") == "text/html");
+  BOOST_TEST(pick("TEXT/HTML") == "text/html");
+  BOOST_TEST(pick("text/*") == "text/html");
+  BOOST_TEST(pick("*/*") == "application/json");
+  BOOST_TEST(pick("text/html;q=0.5, application/json") == "application/json");
+  BOOST_TEST(pick("application/json;q=0.4, text/html;q=0.9") == "text/html");
+  BOOST_TEST(pick("text/html;q=0.5, application/json;q=0.5") == "application/json");  // a tie
+  // A browser's Accept.
+  BOOST_TEST(pick("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8") == "text/html");
+  // The most specific range decides: text/html refused although */* is welcome.
+  BOOST_TEST(pick("text/html;q=0, */*") == "application/json");
+  BOOST_TEST(pick("text/*;q=0.1, text/html") == "text/html");
+  // Not offered, or nothing usable: the default (no 406).
+  BOOST_TEST(pick("image/png") == "application/json");
+  BOOST_TEST(pick("text/html;q=0") == "application/json");
+  BOOST_TEST(pick("text/html;q=2") == "application/json");
+  BOOST_TEST(pick("text/html;q=0.12345") == "application/json");
+  BOOST_TEST(pick("text/html;q=garbage") == "application/json");
+  BOOST_TEST(pick(",,;;, ;q=1") == "application/json");
+  BOOST_TEST(pick("text/html ; level=1 ; q=1.000") == "text/html");
+  // Only the first 64 elements are read.
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += "a/b" + std::to_string(i) + ",";
+  BOOST_TEST(pick(many + "text/html") == "application/json");
+}
+
+BOOST_AUTO_TEST_CASE(accept_language_chooses_english_only_when_ranked_above_dutch) {
+  BOOST_TEST(!english(""));
+  BOOST_TEST(english("en"));
+  BOOST_TEST(english("en-GB,en;q=0.9"));
+  BOOST_TEST(english("EN-us"));
+  BOOST_TEST(!english("nl"));
+  BOOST_TEST(!english("nl-NL,nl;q=0.9,en;q=0.8"));
+  BOOST_TEST(english("en, nl;q=0.5"));
+  BOOST_TEST(!english("en;q=0.5, nl"));
+  BOOST_TEST(!english("en;q=0.5, nl;q=0.5"));  // a tie: Dutch
+  BOOST_TEST(!english("*"));
+  BOOST_TEST(!english("de, fr"));
+  BOOST_TEST(english("de, en;q=0.1"));
+  BOOST_TEST(!english("en;q=0"));
+}
+
+BOOST_AUTO_TEST_CASE(a_page_has_its_own_validators_language_and_vary) {
+  net::Request req{net::http::verb::get, "/v1/messages/x", 11};
+  auto res = net::html_response(req, "<p>x</p>", "en");
+  BOOST_TEST(res.result_int() == 200);
+  BOOST_TEST(res[net::http::field::content_type] == "text/html; charset=utf-8");
+  BOOST_TEST(res[net::http::field::content_language] == "en");
+  BOOST_TEST(res[net::http::field::vary] == "Accept, Accept-Language");
+  const std::string etag = "\"" + core::sha256_hex("<p>x</p>") + "\"";
+  BOOST_TEST(res[net::http::field::etag] == etag);
+  req.set(net::http::field::if_none_match, etag);
+  auto again = net::html_response(req, "<p>x</p>", "en");
+  BOOST_TEST(again.result_int() == 304);
+  BOOST_TEST(again.body().empty());
+  BOOST_TEST(again[net::http::field::vary] == "Accept, Accept-Language");
+}
