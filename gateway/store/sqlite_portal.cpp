@@ -136,4 +136,85 @@ core::Result<std::vector<StoredMessage>> answers(sqlite3* db, const std::string&
   return all_rows(s, db, "answers");
 }
 
+core::Result<PartnerStatus> partner_status(sqlite3* db, const PartnerStatusQuery& q) {
+  PartnerStatus out;
+  // Rejected: by the sender's index (partner, seq) from the first message
+  // received since `since` (one look-up in messages_received; seq and
+  // received_at grow together, both set by the one writer), so the work is
+  // the partner's messages of the period, not its whole history. The `+`s
+  // keep SQLite on that index (see status_sql).
+  static const std::string kWhere =
+      " FROM messages WHERE sender_partner = ?1 AND seq >= (SELECT seq FROM messages WHERE "
+      "received_at >= ?2 ORDER BY received_at LIMIT 1) AND +state = 'rejected' AND +received_at >= ?2";
+  {
+    static const std::string kList = std::string("SELECT ") + kColumns + kWhere + " ORDER BY seq DESC LIMIT ?3";
+    Stmt s(db, kList.c_str());
+    if (!s.ok()) return db_error(db, "partner_status rejected");
+    s.bind(1, q.partner).bind(2, q.since).bind(3, static_cast<std::int64_t>(q.max_rejected));
+    auto rows = all_rows(s, db, "partner_status rejected");
+    if (!rows) return rows.error();
+    out.rejected = std::move(*rows);
+  }
+  {
+    static const std::string kCount = std::string("SELECT COUNT(*)") + kWhere;
+    Stmt s(db, kCount.c_str());
+    if (!s.ok()) return db_error(db, "partner_status rejected count");
+    s.bind(1, q.partner).bind(2, q.since);
+    if (s.step() != SQLITE_ROW) return db_error(db, "partner_status rejected count");
+    out.rejected_total = s.i64(0);
+  }
+  // Owed: the open obligations (obligation_open_due), earliest due first.
+  {
+    Stmt s(db,
+           "SELECT id, kind, rule, law, type, message_id, owed_by, owed_by_code, owed_to, owed_to_code, opened_on, "
+           "due_on, logged_at IS NOT NULL FROM obligation WHERE met_by IS NULL AND owed_by = ? ORDER BY due_on, id "
+           "LIMIT ?");
+    if (!s.ok()) return db_error(db, "partner_status owed");
+    s.bind(1, q.partner).bind(2, static_cast<std::int64_t>(q.max_owed));
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      OverdueAnswer o;
+      o.id = s.i64(0);
+      o.kind = s.text(1);
+      o.rule = s.text(2);
+      auto law = s.law(3);
+      if (!law) return bad_law("partner_status owed");
+      o.law = *law;
+      o.type = static_cast<int>(s.i64(4));
+      o.message_id = s.text(5);
+      o.owed_by = s.text(6);
+      o.owed_by_code = s.text(7);
+      o.owed_to = s.text(8);
+      o.owed_to_code = s.text(9);
+      o.opened_on = s.text(10);
+      o.due_on = s.text(11);
+      o.logged = s.i64(12) != 0;
+      out.owed.push_back(std::move(o));
+    }
+    if (rc != SQLITE_DONE) return db_error(db, "partner_status owed");
+  }
+  {
+    Stmt s(db,
+           "SELECT COUNT(*), COALESCE(SUM(due_on < ?), 0) FROM obligation WHERE met_by IS NULL AND owed_by = ?");
+    if (!s.ok()) return db_error(db, "partner_status owed count");
+    s.bind(1, q.today).bind(2, q.partner);
+    if (s.step() != SQLITE_ROW) return db_error(db, "partner_status owed count");
+    out.owed_total = s.i64(0);
+    out.overdue_total = s.i64(1);
+  }
+  // The mailbox as GET /v1/mailbox pages it (messages_mailbox_open).
+  {
+    static const std::string kMailbox = std::string("SELECT COUNT(*), MIN(received_at) FROM messages WHERE "
+                                                    "receiver_partner = ? AND ") +
+                                        kInMailbox + " AND state IN (" + kUnacknowledgedStates + ")";
+    Stmt s(db, kMailbox.c_str());
+    if (!s.ok()) return db_error(db, "partner_status mailbox");
+    s.bind(1, q.partner);
+    if (s.step() != SQLITE_ROW) return db_error(db, "partner_status mailbox");
+    out.mailbox_waiting = s.i64(0);
+    out.mailbox_oldest_at = s.text(1);
+  }
+  return out;
+}
+
 }  // namespace sluis::store::sqlite

@@ -1,5 +1,6 @@
 // Internal to the SQLite engine: a partner's own messages (Store::
-// partner_messages) and the messages answering one (Store::answers), as
+// partner_messages), the messages answering one (Store::answers) and a
+// partner's status page (Store::partner_status), as
 // functions over the reader connection (called under its lock). Not part of
 // the store's interface.
 #pragma once
@@ -15,5 +16,8 @@ namespace sluis::store::sqlite {
 
 core::Result<std::vector<PartnerMessage>> partner_messages(sqlite3* db, const PartnerQuery& q);
 core::Result<std::vector<StoredMessage>> answers(sqlite3* db, const std::string& id);
+// The reads of Store::partner_status but the ledger's (the caller runs all
+// of them in one read transaction).
+core::Result<PartnerStatus> partner_status(sqlite3* db, const PartnerStatusQuery& q);
 
 }  // namespace sluis::store::sqlite

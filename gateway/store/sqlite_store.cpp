@@ -320,6 +320,20 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  core::Result<PartnerStatus> partner_status(const PartnerStatusQuery& q) override {
+    std::lock_guard lock(rmu_);
+    // One snapshot for the page: its lists, counts and the ledger's view.
+    if (auto r = sqlite::exec(r_, "BEGIN"); !r) return r.error();
+    auto out = sqlite::partner_status(r_, q);
+    if (out && q.ledger) {
+      sqlite::Ledger ledger(r_);
+      q.ledger(ledger);
+      if (ledger.failed()) out = db_error(r_, "partner_status ledger");
+    }
+    sqlite::exec(r_, "COMMIT");
+    return out;
+  }
+
   core::Result<std::vector<StoredMessage>> answers(const std::string& id) override {
     std::lock_guard lock(rmu_);
     return sqlite::answers(r_, id);

@@ -10,7 +10,8 @@
 //   MessageLog     intake: intake::Intake commits and redecides messages and
 //                  reads them back (get, body, find), and a partner's own
 //                  messages (partner_messages, answers, history: GET
-//                  /v1/messages and a timeline); intake::ledger_import
+//                  /v1/messages and a timeline; partner_status: GET
+//                  /v1/status); intake::ledger_import
 //                  writes ledger facts (ledger_batch). Also by_bsn_hash.
 //   MailboxStore   route::Mailbox, a partner's pull: mailbox pages, get and
 //                  body, ack, transition to delivered, the read's audit row.
@@ -488,6 +489,36 @@ struct PartnerMessage {
   std::optional<StoredMessage> retour;
 };
 
+// ---- a partner's status page (GET /v1/status, docs/portal.md) ----
+
+// What one read snapshot gives the status page of `partner`.
+struct PartnerStatusQuery {
+  std::string partner;
+  std::string since;       // UTC text: rejected messages received at or after this
+  std::string today;       // Dutch day YYYY-MM-DD: an open obligation due before it is overdue
+  int max_rejected = 200;  // at most this many rejected messages listed (all are counted)
+  int max_owed = 200;      // at most this many owed answers listed (all are counted)
+  // When set, runs with a view of the ledger inside the same read
+  // transaction (the provider's degressive position), after the reads above.
+  std::function<void(const standard::ledger::LedgerView&)> ledger;
+};
+
+struct PartnerStatus {
+  // Sent by the partner (shadow too, as GET /v1/messages lists them), state
+  // rejected, received since `since`: newest first, with their findings.
+  std::vector<StoredMessage> rejected;
+  std::int64_t rejected_total = 0;
+  // The answers the partner owes (open obligations owed_by it), earliest due
+  // first, in OverdueAnswer's shape: overdue when due_on is before `today`.
+  std::vector<OverdueAnswer> owed;
+  std::int64_t owed_total = 0;
+  std::int64_t overdue_total = 0;
+  // Its mailbox (GET /v1/mailbox): messages waiting unacknowledged, and when
+  // the oldest of them was received (UTC; empty when none).
+  std::int64_t mailbox_waiting = 0;
+  std::string mailbox_oldest_at;
+};
+
 // ---- the roles (see the header comment) ----
 
 // The retention pruner's one call, shared by the roles that run or may run
@@ -561,6 +592,9 @@ class MessageLog {
   // at most q.limit, each with its retour. Read by the indexes on the
   // sender's and the receiver's partner (or, with an identification, on it).
   virtual core::Result<std::vector<PartnerMessage>> partner_messages(const PartnerQuery& q) = 0;
+  // What GET /v1/status shows a partner (PartnerStatusQuery), from one read
+  // transaction; each list bounded by the query, each count whole.
+  virtual core::Result<PartnerStatus> partner_status(const PartnerStatusQuery& q) = 0;
   // The messages answering `id`, oldest first: its retours and 325s (heen_id)
   // and the answers that met what it made owed (obligation.met_by: a 319 to
   // a 315, a 301 to a 315).
