@@ -202,6 +202,7 @@ Intake::Intake(std::shared_ptr<const xml::SchemaSet> schemas,
       limits_(std::move(limits)),
       store_(store),
       own_(store, reads_),
+      status_(store, reads_),
       bsn_mac_(std::make_shared<const core::Hmac>(bsn_hash_key)),
       pool_(static_cast<std::size_t>(threads)) {
   register_contract_warning_metrics();
@@ -233,6 +234,7 @@ void Intake::set_routes(std::shared_ptr<const Routing> routes) {
 void Intake::set_on_queued(std::function<void()> fn) { on_queued_ = std::move(fn); }
 
 void Intake::set_reference(std::shared_ptr<const rules::ReferenceData> reference) {
+  status_.set_reference(reference);
   reference_ = std::move(reference);
 }
 
@@ -248,6 +250,7 @@ void Intake::add_routes(net::Router& r) {
   r.add(V::get, "/v1/messages/{id}",
         [this](net::Request q, net::RequestContext c) { return show(std::move(q), std::move(c)); });
   own_.add_routes(r);  // GET /v1/messages, GET /v1/messages/{id}/timeline
+  status_.add_routes(r);  // GET /v1/status
   r.add(V::get, "/v1/retourcodes/{code}",
         [](net::Request q, net::RequestContext c) -> asio::awaitable<net::Response> {
           // The general explanation of a retourcode or rule id (WJ001 text, rules, how to fix).

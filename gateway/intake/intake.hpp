@@ -9,6 +9,7 @@
 //   GET  /v1/messages/{id}          status and findings, sender or receiver only
 //   GET  /v1/messages               the partner's own messages, and
 //   GET  /v1/messages/{id}/timeline its timeline: own_messages.hpp
+//   GET  /v1/status                 the partner's status page: partner_status.hpp
 //   GET  /v1/retourcodes/{code}     the general explanation of a retourcode
 //
 // The mailbox (GET /v1/mailbox..., its ack) is delivery by pull: route/mailbox.hpp.
@@ -39,6 +40,7 @@
 #include "gateway/core/digest.hpp"
 #include "gateway/intake/decide.hpp"
 #include "gateway/intake/own_messages.hpp"
+#include "gateway/intake/partner_status.hpp"
 #include "gateway/intake/routing.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
@@ -113,6 +115,7 @@ class Intake {
   config::SchemasConfig limits_;
   store::MessageLog& store_;
   OwnMessages own_;
+  PartnerStatusPage status_;
   std::shared_ptr<const core::Hmac> bsn_mac_;
   boost::asio::thread_pool pool_;
 };

@@ -466,6 +466,13 @@ class ApiContractTest(unittest.TestCase):
         self.assertEqual((a.status, a.json()["year"]), (200, 2026), a)
         self.assertEqual(self.call("provider", "GET", "/v1/degressive?year=19").json()["code"], "bad_year")
         self.assertEqual(self.call("gemeente", "GET", "/v1/degressive").json()["code"], "not_a_provider")
+        # The status page: HTML for the partner, Dutch or English; no parameters.
+        a = self.call("provider", "GET", "/v1/status")
+        self.assertEqual((a.status, a.header("Content-Language")), (200, "nl"), a)
+        self.assertIn(b'<section id="rejected">', a.body)
+        a = self.call("gemeente", "GET", "/v1/status", headers={"Accept-Language": "en"})
+        self.assertEqual((a.status, a.header("Content-Language")), (200, "en"), a)
+        self.assertEqual(self.call("provider", "GET", "/v1/status?x=1").json()["code"], "unknown_parameter")
 
     def operations_listeners(self):
         a = self.call(None, "GET", "/healthz")

@@ -284,3 +284,79 @@ BOOST_FIXTURE_TEST_CASE(schema_14_fills_in_the_declaratienummer_from_the_ledger,
   q.identificatie = "DN-OLD";
   BOOST_TEST(ids(q) == (std::vector<std::string>{ant, decl}));
 }
+
+// GET /v1/status's read (Store::partner_status): the partner's rejected
+// messages of the period, newest first, bounded and all counted; the answers
+// it owes, overdue or not; its unacknowledged mailbox; never another's.
+BOOST_FIXTURE_TEST_CASE(partner_status_reads_one_partners_page, Fixture) {
+  const auto r1 = put(msg("S1", "aanbieder-a", "gemeente-m", 305, State::rejected));
+  const auto r2 = put(msg("S2", "aanbieder-a", "gemeente-m", 323, State::rejected));
+  const auto r3 = put(msg("S3", "aanbieder-a", "gemeente-m", 307, State::rejected));
+  put(msg("S4", "aanbieder-a", "gemeente-m", 323));                       // accepted
+  put(msg("S5", "aanbieder-b", "gemeente-m", 323, State::rejected));      // another's
+  put(msg("S6", "gemeente-m", "aanbieder-a", 301));                       // waiting (queued)
+  put(msg("S7", "gemeente-m", "aanbieder-a", 301, State::delivered));     // fetched, not acked
+  put(msg("S8", "gemeente-m", "aanbieder-a", 301, State::acknowledged));  // done
+  put(msg("S9", "gemeente-m", "aanbieder-b", 301));                       // another's mailbox
+  // Two answers owed by aanbieder-a (one overdue), one by aanbieder-b.
+  auto owing = [&](const std::string& ident, const std::string& to, const char* due) {
+    auto m = msg(ident, "gemeente-m", to, 301, State::acknowledged);
+    const core::Date due_on = *core::parse_date(due);
+    m.decide = [due_on, ident](const standard::ledger::LedgerView&, store::NewMessage&) -> core::Result<store::Decision> {
+      store::Decision d;
+      standard::deadlines::Obligation o;
+      o.rule = "OP090";
+      o.owed_by = "12345678";
+      o.owed_to = "0917";
+      o.key = "301:0917:" + ident;
+      o.opened = core::add_days(due_on, -3);
+      o.due = due_on;
+      d.obligations.push_back(o);
+      return d;
+    };
+    return put(std::move(m));
+  };
+  const auto late = owing("O1", "aanbieder-a", "2026-11-02");
+  const auto soon = owing("O2", "aanbieder-a", "2026-12-10");
+  owing("O3", "aanbieder-b", "2026-11-01");
+
+  store::PartnerStatusQuery q;
+  q.partner = "aanbieder-a";
+  q.since = "2000-01-01T00:00:00.000Z";
+  q.today = "2026-12-04";
+  q.max_rejected = 2;
+  bool ledger_read = false;
+  q.ledger = [&](const standard::ledger::LedgerView&) { ledger_read = true; };
+  auto s = db->partner_status(q);
+  BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
+  std::vector<std::string> rejected;
+  for (const auto& m : s->rejected) rejected.push_back(m.id);
+  BOOST_TEST(rejected == (std::vector<std::string>{r3, r2}), "newest first, at most max_rejected");
+  BOOST_TEST(s->rejected_total == 3);
+  BOOST_TEST(s->rejected.front().findings_json == "[]");
+  BOOST_TEST(s->mailbox_waiting == 2);
+  BOOST_TEST(!s->mailbox_oldest_at.empty());
+  BOOST_REQUIRE(s->owed.size() == 2u);
+  BOOST_TEST(s->owed[0].message_id == late);
+  BOOST_TEST(s->owed[1].message_id == soon);
+  BOOST_TEST(s->owed[0].due_on == "2026-11-02");
+  BOOST_TEST(s->owed_total == 2);
+  BOOST_TEST(s->overdue_total == 1);
+  BOOST_TEST(ledger_read, "the ledger's view runs in the same read");
+  // A period after them all: nothing rejected, the rest unchanged.
+  q.since = "2099-01-01T00:00:00.000Z";
+  q.ledger = nullptr;
+  s = db->partner_status(q);
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST(s->rejected.empty());
+  BOOST_TEST(s->rejected_total == 0);
+  BOOST_TEST(s->mailbox_waiting == 2);
+  // A partner with nothing.
+  q.partner = "stranger";
+  q.since = "2000-01-01T00:00:00.000Z";
+  s = db->partner_status(q);
+  BOOST_REQUIRE(s.has_value());
+  BOOST_TEST((s->rejected_total == 0 && s->owed_total == 0 && s->mailbox_waiting == 0));
+  BOOST_TEST(s->mailbox_oldest_at.empty());
+  (void)r1;
+}
