@@ -27,7 +27,8 @@ std::string_view trim(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
@@ -62,7 +63,8 @@ std::vector<std::string> agb_codes(const config::Partner& p) {
 
 // The contract part of the page, from the contracts in force and a view of the ledger.
 portal::ContractView contract_view(const rules::Contracts& k, const std::vector<std::string>& agb,
-                                   const core::Date& today, const standard::ledger::LedgerView& ledger) {
+                                   const core::Date& today,
+                                   const standard::ledger::LedgerView& ledger) {
   portal::ContractView v;
   v.day = core::format_date(today);
   v.year = static_cast<int>(today.year());
@@ -113,7 +115,10 @@ portal::Lang preferred_language(std::string_view header) {
     if (semi != std::string_view::npos) q = weight(item.substr(semi + 1));
     if (q < 0 || range.empty()) continue;  // not a weight: the range is ignored
     const std::string_view primary = range.substr(0, range.find('-'));
-    int* slot = iequals(primary, "nl") ? &nl : iequals(primary, "en") ? &en : primary == "*" ? &any : nullptr;
+    int* slot = iequals(primary, "nl")   ? &nl
+                : iequals(primary, "en") ? &en
+                : primary == "*"         ? &any
+                                         : nullptr;
     if (slot) *slot = std::max(*slot, q);
   }
   if (nl < 0) nl = any;

@@ -1,10 +1,10 @@
 #include "gateway/portal/partner_page.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/html.hpp"
@@ -27,7 +27,8 @@ core::Mask path_mask(std::string_view path) {
   while (!path.empty()) {
     const auto slash = path.find('/');
     std::string_view seg = path.substr(0, slash);
-    if (auto bracket = seg.find('['); bracket != std::string_view::npos) seg = seg.substr(0, bracket);
+    if (auto bracket = seg.find('['); bracket != std::string_view::npos)
+      seg = seg.substr(0, bracket);
     if (auto colon = seg.find(':'); colon != std::string_view::npos) seg = seg.substr(colon + 1);
     if (auto own = standard::personal_mask(seg); own != core::Mask::none) mask = own;
     if (slash == std::string_view::npos) break;
@@ -61,7 +62,8 @@ std::string type_text(standard::Law law, int type) {
 }
 
 std::string message_link(const std::string& id) {
-  return fmt::format("<a class=\"code\" href=\"/v1/messages/{}\">{}</a>", html_escape(id), html_escape(id));
+  return fmt::format("<a class=\"code\" href=\"/v1/messages/{}\">{}</a>", html_escape(id),
+                     html_escape(id));
 }
 
 // What an owed answer is, by its kind (standard/deadlines.hpp).
@@ -73,26 +75,30 @@ std::string owed_what(const store::OverdueAnswer& o, Lang lang) {
   if (kind == K::retour)
     return fmt::format("{} {}", tr(lang, "retourbericht", "retour message"),
                        answer ? std::to_string(answer) : std::string());
-  if (kind == K::declaratie_antwoord) return std::string(tr(lang, "declaratie-antwoord 325", "declaration answer 325"));
+  if (kind == K::declaratie_antwoord)
+    return std::string(tr(lang, "declaratie-antwoord 325", "declaration answer 325"));
   if (kind == K::verzoek_antwoord)
-    return std::string(tr(lang, "antwoord op het verzoek: 301 of 319", "answer to the request: 301 or 319"));
+    return std::string(
+        tr(lang, "antwoord op het verzoek: 301 of 319", "answer to the request: 301 or 319"));
   if (kind == K::definitief_antwoord)
     return std::string(tr(lang, "definitief antwoord op het verzoek: 301 of 319",
                           "final answer to the request: 301 or 319"));
   return html_escape(o.kind);
 }
 
-std::string count_row(std::string_view label, std::int64_t n, std::string_view href, std::string_view extra = "") {
-  return fmt::format("<tr><th>{}</th><td><a href=\"#{}\">{}</a>{}</td></tr>", label, href, n, extra);
+std::string count_row(std::string_view label, std::int64_t n, std::string_view href,
+                      std::string_view extra = "") {
+  return fmt::format("<tr><th>{}</th><td><a href=\"#{}\">{}</a>{}</td></tr>", label, href, n,
+                     extra);
 }
 
 void rejected_section(std::string& out, const PartnerPage& p, Lang lang) {
   const auto& s = p.status;
-  const std::string all_link = fmt::format("/v1/messages?status=rejected&amp;since={}&amp;limit=200",
-                                           html_escape(p.since_day));
+  const std::string all_link = fmt::format(
+      "/v1/messages?status=rejected&amp;since={}&amp;limit=200", html_escape(p.since_day));
   out += fmt::format("<section id=\"rejected\"><h2>{} ({} {} {})</h2>",
-                     tr(lang, "Afgekeurde berichten", "Rejected messages"), tr(lang, "sinds", "since"),
-                     html_escape(day_text(p.since_day, lang)),
+                     tr(lang, "Afgekeurde berichten", "Rejected messages"),
+                     tr(lang, "sinds", "since"), html_escape(day_text(p.since_day, lang)),
                      tr(lang, "Nederlandse tijd", "Dutch time"));
   if (s.rejected_total == 0) {
     out += fmt::format("<p>{}</p></section>",
@@ -103,32 +109,36 @@ void rejected_section(std::string& out, const PartnerPage& p, Lang lang) {
   const auto shown = static_cast<std::int64_t>(s.rejected.size());
   if (shown < s.rejected_total)
     out += fmt::format("<p class=\"more\">{} {} {} {}. <a href=\"{}\">{}</a></p>",
-                       tr(lang, "De nieuwste", "The newest"), shown, tr(lang, "van", "of"), s.rejected_total,
-                       all_link,
+                       tr(lang, "De nieuwste", "The newest"), shown, tr(lang, "van", "of"),
+                       s.rejected_total, all_link,
                        tr(lang, "Alle afgekeurde berichten (JSON, per pagina)",
                           "All rejected messages (JSON, page by page)"));
   else
-    out += fmt::format("<p>{} {}. <a href=\"{}\">{}</a></p>", tr(lang, "Aantal:", "Count:"), s.rejected_total,
-                       all_link, tr(lang, "Dezelfde lijst als JSON", "The same list as JSON"));
+    out += fmt::format("<p>{} {}. <a href=\"{}\">{}</a></p>", tr(lang, "Aantal:", "Count:"),
+                       s.rejected_total, all_link,
+                       tr(lang, "Dezelfde lijst als JSON", "The same list as JSON"));
   for (const auto& m : s.rejected) {
-    out += fmt::format("<section class=\"message\" id=\"m-{}\"><h3>{}</h3><table>", html_escape(m.id),
-                       html_escape(type_text(m.law, m.type)));
-    out += fmt::format("<tr><th>{}</th><td>{}</td></tr>", tr(lang, "Bericht", "Message"), message_link(m.id));
+    out += fmt::format("<section class=\"message\" id=\"m-{}\"><h3>{}</h3><table>",
+                       html_escape(m.id), html_escape(type_text(m.law, m.type)));
+    out += fmt::format("<tr><th>{}</th><td>{}</td></tr>", tr(lang, "Bericht", "Message"),
+                       message_link(m.id));
     out += fmt::format("<tr><th>{}</th><td>{}</td></tr>", tr(lang, "Ontvangen", "Received"),
                        html_escape(time_text(m.received_at, lang)));
     if (!m.identificatie.empty())
-      out += fmt::format("<tr><th>Identificatie</th><td class=\"code\">{}</td></tr>", html_escape(m.identificatie));
+      out += fmt::format("<tr><th>Identificatie</th><td class=\"code\">{}</td></tr>",
+                         html_escape(m.identificatie));
     if (!m.declaratie_nummer.empty())
       out += fmt::format("<tr><th>DeclaratieNummer</th><td class=\"code\">{}</td></tr>",
                          html_escape(m.declaratie_nummer));
     if (!m.receiver_code.empty())
-      out += fmt::format("<tr><th>{}</th><td class=\"code\">{}</td></tr>", tr(lang, "Ontvanger", "Receiver"),
-                         html_escape(m.receiver_code));
+      out += fmt::format("<tr><th>{}</th><td class=\"code\">{}</td></tr>",
+                         tr(lang, "Ontvanger", "Receiver"), html_escape(m.receiver_code));
     out += "</table>";
     const std::string findings = findings_html(masked_findings(m.findings_json), lang);
     if (findings.empty())
       out += fmt::format("<p class=\"muted\">{}</p>",
-                         tr(lang, "Geen bevindingen bewaard bij dit bericht.", "No findings kept with this message."));
+                         tr(lang, "Geen bevindingen bewaard bij dit bericht.",
+                            "No findings kept with this message."));
     else
       out += findings;
     out += "</section>";
@@ -138,8 +148,8 @@ void rejected_section(std::string& out, const PartnerPage& p, Lang lang) {
 
 void owed_section(std::string& out, const PartnerPage& p, Lang lang) {
   const auto& s = p.status;
-  out += fmt::format("<section id=\"owed\"><h2>{}</h2>", tr(lang, "Antwoorden die u nog moet sturen",
-                                                            "Answers you still owe"));
+  out += fmt::format("<section id=\"owed\"><h2>{}</h2>",
+                     tr(lang, "Antwoorden die u nog moet sturen", "Answers you still owe"));
   if (s.owed_total == 0) {
     out += fmt::format("<p>{}</p></section>", tr(lang, "Geen.", "None."));
     return;
@@ -147,19 +157,23 @@ void owed_section(std::string& out, const PartnerPage& p, Lang lang) {
   out += fmt::format("<p>{} {}, {} {}.", tr(lang, "Open:", "Open:"), s.owed_total, s.overdue_total,
                      tr(lang, "te laat", "overdue"));
   if (static_cast<std::int64_t>(s.owed.size()) < s.owed_total)
-    out += fmt::format(" {} {}.", tr(lang, "Hieronder de eerste", "Below the first"), s.owed.size());
+    out +=
+        fmt::format(" {} {}.", tr(lang, "Hieronder de eerste", "Below the first"), s.owed.size());
   out += "</p>";
-  out += fmt::format("<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-                     tr(lang, "Wat", "What"), tr(lang, "Op bericht", "For message"), tr(lang, "Aan", "To"),
-                     tr(lang, "Regel", "Rule"), tr(lang, "Uiterlijk", "Due by"), tr(lang, "Stand", "Standing"));
+  out += fmt::format(
+      "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+      tr(lang, "Wat", "What"), tr(lang, "Op bericht", "For message"), tr(lang, "Aan", "To"),
+      tr(lang, "Regel", "Rule"), tr(lang, "Uiterlijk", "Due by"), tr(lang, "Stand", "Standing"));
   for (const auto& o : s.owed) {
     const bool late = o.due_on < p.today;
     out += fmt::format(
-        "<tr><td>{}</td><td>{} {}</td><td class=\"code\">{}</td><td class=\"code\">{}</td><td>{}</td>"
+        "<tr><td>{}</td><td>{} {}</td><td class=\"code\">{}</td><td "
+        "class=\"code\">{}</td><td>{}</td>"
         "<td class=\"{}\">{}</td></tr>",
         owed_what(o, lang), html_escape(type_text(o.law, o.type)), message_link(o.message_id),
         html_escape(o.owed_to_code), html_escape(o.rule), html_escape(day_text(o.due_on, lang)),
-        late ? "rejected" : "approved", late ? tr(lang, "te laat", "overdue") : tr(lang, "op tijd", "on time"));
+        late ? "rejected" : "approved",
+        late ? tr(lang, "te laat", "overdue") : tr(lang, "op tijd", "on time"));
   }
   out += "</table></section>";
 }
@@ -168,13 +182,15 @@ void mailbox_section(std::string& out, const PartnerPage& p, Lang lang) {
   const auto& s = p.status;
   out += fmt::format("<section id=\"mailbox\"><h2>{}</h2>", tr(lang, "Uw postbus", "Your mailbox"));
   if (s.mailbox_waiting == 0)
-    out += fmt::format("<p>{}</p>", tr(lang, "Er wachten geen berichten.", "No messages are waiting."));
+    out += fmt::format("<p>{}</p>",
+                       tr(lang, "Er wachten geen berichten.", "No messages are waiting."));
   else
-    out += fmt::format("<p>{} <strong>{}</strong> {}, {} {}. <a href=\"/v1/mailbox\">GET /v1/mailbox</a></p>",
-                       tr(lang, "Er wachten", "Waiting:"), s.mailbox_waiting,
-                       tr(lang, "berichten die u nog niet hebt bevestigd", "messages you have not acknowledged"),
-                       tr(lang, "het oudste ontvangen op", "the oldest received at"),
-                       html_escape(time_text(s.mailbox_oldest_at, lang)));
+    out += fmt::format(
+        "<p>{} <strong>{}</strong> {}, {} {}. <a href=\"/v1/mailbox\">GET /v1/mailbox</a></p>",
+        tr(lang, "Er wachten", "Waiting:"), s.mailbox_waiting,
+        tr(lang, "berichten die u nog niet hebt bevestigd", "messages you have not acknowledged"),
+        tr(lang, "het oudste ontvangen op", "the oldest received at"),
+        html_escape(time_text(s.mailbox_oldest_at, lang)));
   out += "</section>";
 }
 
@@ -184,10 +200,12 @@ std::string optional_number(const std::optional<std::int64_t>& n, Lang lang) {
 
 void contract_section(std::string& out, const PartnerPage& p, Lang lang) {
   if (!p.provider) return;
-  out += fmt::format("<section id=\"contract\"><h2>{}</h2>", tr(lang, "Uw contract", "Your contract"));
+  out +=
+      fmt::format("<section id=\"contract\"><h2>{}</h2>", tr(lang, "Uw contract", "Your contract"));
   if (!p.contract) {
-    out += fmt::format("<p>{}</p></section>", tr(lang, "Deze sluis heeft geen contractgegevens geladen.",
-                                                 "This sluis has no contract data loaded."));
+    out += fmt::format("<p>{}</p></section>",
+                       tr(lang, "Deze sluis heeft geen contractgegevens geladen.",
+                          "This sluis has no contract data loaded."));
     return;
   }
   const auto& c = *p.contract;
@@ -197,7 +215,8 @@ void contract_section(std::string& out, const PartnerPage& p, Lang lang) {
     out += fmt::format("<p>{}</p>", tr(lang, "Niets op deze dag.", "Nothing on this day."));
   } else {
     out += fmt::format(
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></"
+        "tr>",
         tr(lang, "Wet", "Law"), tr(lang, "Product", "Product"), tr(lang, "Naam", "Name"),
         tr(lang, "Tarief", "Tariff"), tr(lang, "Eenheid", "Unit"), tr(lang, "Geldig", "Valid"),
         tr(lang, "Gemeenten", "Municipalities"));
@@ -205,11 +224,12 @@ void contract_section(std::string& out, const PartnerPage& p, Lang lang) {
       std::string gemeenten;
       for (const auto& g : l.gemeenten) gemeenten += (gemeenten.empty() ? "" : " ") + g;
       out += fmt::format(
-          "<tr><td>{}</td><td class=\"code\">{} {}</td><td>{}</td><td>{}</td><td class=\"code\">{}</td>"
+          "<tr><td>{}</td><td class=\"code\">{} {}</td><td>{}</td><td>{}</td><td "
+          "class=\"code\">{}</td>"
           "<td>{} {} {}</td><td class=\"code\">{}</td></tr>",
           html_escape(l.law), html_escape(l.categorie), html_escape(l.code), html_escape(l.naam),
-          html_escape(euro(l.eurocent, lang)), html_escape(l.eenheid), html_escape(day_text(l.from, lang)),
-          tr(lang, "t/m", "to"),
+          html_escape(euro(l.eurocent, lang)), html_escape(l.eenheid),
+          html_escape(day_text(l.from, lang)), tr(lang, "t/m", "to"),
           l.to.empty() ? std::string(tr(lang, "open", "open")) : html_escape(day_text(l.to, lang)),
           html_escape(gemeenten));
     }
@@ -221,19 +241,23 @@ void contract_section(std::string& out, const PartnerPage& p, Lang lang) {
                                        "No degressive tariff for this year."));
   } else {
     out += fmt::format(
-        "<table><tr><th>Contract</th><th>AGB</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "<table><tr><th>Contract</th><th>AGB</th><th>{}</th><th>{}</th><th>{}</th><th>{}</"
+        "th><th>{}</th><th>{}</th>"
         "</tr>",
         tr(lang, "Drempel (etmalen)", "Threshold (etmalen)"), tr(lang, "Geteld", "Counted"),
         tr(lang, "waarvan goedgekeurd / in behandeling", "of which approved / pending"),
         tr(lang, "Nog tegen vol tarief", "Still at the full tariff"),
-        tr(lang, "Tegen verlaagd tarief", "At the reduced tariff"), tr(lang, "Verlaagd tarief", "Reduced tariff"));
+        tr(lang, "Tegen verlaagd tarief", "At the reduced tariff"),
+        tr(lang, "Verlaagd tarief", "Reduced tariff"));
     for (const auto& d : c.degressive)
       out += fmt::format(
-          "<tr><td class=\"code\">{}</td><td class=\"code\">{}</td><td>{} ({})</td><td>{}</td><td>{} / {}</td>"
+          "<tr><td class=\"code\">{}</td><td class=\"code\">{}</td><td>{} "
+          "({})</td><td>{}</td><td>{} / {}</td>"
           "<td>{}</td><td>{}</td><td>{}%</td></tr>",
-          html_escape(d.contract), html_escape(d.aanbieder), html_escape(optional_number(d.threshold, lang)),
-          html_escape(d.threshold_source), d.etmalen, d.approved, d.pending,
-          html_escape(optional_number(d.remaining, lang)), d.reduced_etmalen, d.percentage);
+          html_escape(d.contract), html_escape(d.aanbieder),
+          html_escape(optional_number(d.threshold, lang)), html_escape(d.threshold_source),
+          d.etmalen, d.approved, d.pending, html_escape(optional_number(d.remaining, lang)),
+          d.reduced_etmalen, d.percentage);
     out += "</table>";
   }
   out += "</section>";
@@ -254,8 +278,10 @@ std::string masked_findings(std::string_view findings_json) {
     auto& f = item.as_object();
     if (auto* value = f.if_contains("value"); value && value->is_string()) {
       const auto* path = f.if_contains("path");
-      const auto mask = path && path->is_string() ? path_mask(std::string_view(path->as_string())) : core::Mask::none;
-      if (mask != core::Mask::none) *value = core::mask_value(std::string_view(value->as_string()), mask);
+      const auto mask = path && path->is_string() ? path_mask(std::string_view(path->as_string()))
+                                                  : core::Mask::none;
+      if (mask != core::Mask::none)
+        *value = core::mask_value(std::string_view(value->as_string()), mask);
     }
     for (const char* key : {"value", "nl", "en", "detail"}) scrub(f, key);
   }
@@ -266,21 +292,24 @@ std::string render_partner_page(const PartnerPage& p, Lang lang) {
   std::string out = page_open(lang, std::string(tr(lang, "Status van ", "Status of ")) + p.partner);
   std::string codes;
   for (const auto& c : p.codes) codes += (codes.empty() ? "" : ", ") + c;
-  out += fmt::format(
-      "<p class=\"muted\">{} <span class=\"code\">{}</span> ({}{}{}), {} {}. {}</p>",
-      tr(lang, "Partner", "Partner"), html_escape(p.partner), html_escape(p.role), codes.empty() ? "" : ": ",
-      html_escape(codes), tr(lang, "stand van", "as of"), html_escape(time_text(p.generated_at, lang)),
-      tr(lang, "Deze pagina toont alleen uw eigen berichten.", "This page shows your own messages only."));
+  out += fmt::format("<p class=\"muted\">{} <span class=\"code\">{}</span> ({}{}{}), {} {}. {}</p>",
+                     tr(lang, "Partner", "Partner"), html_escape(p.partner), html_escape(p.role),
+                     codes.empty() ? "" : ": ", html_escape(codes), tr(lang, "stand van", "as of"),
+                     html_escape(time_text(p.generated_at, lang)),
+                     tr(lang, "Deze pagina toont alleen uw eigen berichten.",
+                        "This page shows your own messages only."));
   const auto& s = p.status;
-  out += fmt::format("<section id=\"summary\"><table>{}{}{}</table></section>",
-                     count_row(fmt::format("{} {} {}", tr(lang, "Afgekeurd, laatste", "Rejected, last"),
-                                           p.window_days, tr(lang, "dagen", "days")),
-                               s.rejected_total, "rejected"),
-                     count_row(tr(lang, "Nog te sturen antwoorden", "Answers owed"), s.owed_total, "owed",
-                               s.overdue_total ? fmt::format(" ({} {})", s.overdue_total, tr(lang, "te laat", "overdue"))
-                                               : std::string()),
-                     count_row(tr(lang, "Wachtend in uw postbus", "Waiting in your mailbox"), s.mailbox_waiting,
-                               "mailbox"));
+  out += fmt::format(
+      "<section id=\"summary\"><table>{}{}{}</table></section>",
+      count_row(fmt::format("{} {} {}", tr(lang, "Afgekeurd, laatste", "Rejected, last"),
+                            p.window_days, tr(lang, "dagen", "days")),
+                s.rejected_total, "rejected"),
+      count_row(tr(lang, "Nog te sturen antwoorden", "Answers owed"), s.owed_total, "owed",
+                s.overdue_total
+                    ? fmt::format(" ({} {})", s.overdue_total, tr(lang, "te laat", "overdue"))
+                    : std::string()),
+      count_row(tr(lang, "Wachtend in uw postbus", "Waiting in your mailbox"), s.mailbox_waiting,
+                "mailbox"));
   rejected_section(out, p, lang);
   owed_section(out, p, lang);
   mailbox_section(out, p, lang);

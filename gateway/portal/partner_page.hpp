@@ -62,12 +62,12 @@ struct PartnerPage {
   std::string partner;  // its id
   std::string role;     // config::to_string(PartnerRole)
   std::vector<std::string> codes;
-  std::string today;       // Dutch day YYYY-MM-DD
-  std::string since_day;   // the first Dutch day of the rejected messages' window
-  int window_days = 31;    // how many days that window is
+  std::string today;         // Dutch day YYYY-MM-DD
+  std::string since_day;     // the first Dutch day of the rejected messages' window
+  int window_days = 31;      // how many days that window is
   std::string generated_at;  // UTC text
   store::PartnerStatus status;
-  bool provider = false;  // it has AGB codes: the contract part applies
+  bool provider = false;                 // it has AGB codes: the contract part applies
   std::optional<ContractView> contract;  // none: no contract data loaded (or not a provider)
 };
 

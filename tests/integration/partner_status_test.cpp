@@ -9,9 +9,9 @@
 // Accept-Language asks; a parameter is refused; a monitoring partner is not
 // let in.
 #define BOOST_TEST_MODULE partner_status
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
-#include <algorithm>
 #include <regex>
 
 #include "tests/support/test_gateway.hpp"
@@ -21,11 +21,13 @@ using namespace sluis::test;
 namespace {
 
 const char* kCatalogue =
-    "wet;categorie;productcode;naam;segment;niveau;eenheid;frequenties;soort;ingangsdatum;einddatum\n"
+    "wet;categorie;productcode;naam;segment;niveau;eenheid;frequenties;soort;ingangsdatum;"
+    "einddatum\n"
     "ijw;45;45A01;jeugdhulp ambulant;jeugdhulp ambulant;;04;2|4;inspanningsgericht;2025-01-01;\n";
 const char* kCoverage = "contract;gemeente;ingangsdatum;einddatum\nparkstad;0917;2025-01-01;\n";
 const char* kTariffs =
-    "contract;wet;categorie;productcode;aanbieder;tarief_eurocent;ingangsdatum;einddatum;geforceerd;reden\n"
+    "contract;wet;categorie;productcode;aanbieder;tarief_eurocent;ingangsdatum;einddatum;"
+    "geforceerd;reden\n"
     "parkstad;ijw;45;45A01;;8640;2025-01-01;;;\n"
     "parkstad;ijw;45;45A01;75302186;;2025-01-01;;;\n";
 const char* kDegressief = "contract;aanbieder;jaar;drempel_etmalen;percentage;instroomjaar\n";
@@ -40,11 +42,14 @@ std::string contracts() {
   data->write("tarieven.csv", kTariffs);
   // This Dutch year's row, whatever year the test runs in.
   const auto now = std::chrono::system_clock::now();
-  const int year = static_cast<int>(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year());
-  data->write("degressief.csv", std::string(kDegressief) + "parkstad;75302186;" + std::to_string(year) + ";100;50;\n");
-  return "[contracts]\ncatalogue = \"" + (data->path() / "catalogus.csv").string() + "\"\ncoverage = \"" +
-         (data->path() / "gemeenten.csv").string() + "\"\ntariffs = \"" + (data->path() / "tarieven.csv").string() +
-         "\"\ndegressive = \"" + (data->path() / "degressief.csv").string() + "\"\n";
+  const int year = static_cast<int>(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year());
+  data->write("degressief.csv", std::string(kDegressief) + "parkstad;75302186;" +
+                                    std::to_string(year) + ";100;50;\n");
+  return "[contracts]\ncatalogue = \"" + (data->path() / "catalogus.csv").string() +
+         "\"\ncoverage = \"" + (data->path() / "gemeenten.csv").string() + "\"\ntariffs = \"" +
+         (data->path() / "tarieven.csv").string() + "\"\ndegressive = \"" +
+         (data->path() / "degressief.csv").string() + "\"\n";
 }
 
 struct Global {
@@ -52,7 +57,8 @@ struct Global {
     g = new TestGateway(
         "partner-status",
         [](TestGateway& t) {
-          return t.corpus_partners() + t.partner("ander", "aanbieder", "\"11223344\"", "stranger.pem") +
+          return t.corpus_partners() +
+                 t.partner("ander", "aanbieder", "\"11223344\"", "stranger.pem") +
                  t.partner("mon", "monitoring", "", "shadow.pem");
         },
         contracts());
@@ -65,10 +71,13 @@ struct Global {
 };
 BOOST_TEST_GLOBAL_FIXTURE(Global);
 
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -78,7 +87,9 @@ boost::json::object json(const Http& h) {
   BOOST_REQUIRE_MESSAGE(!ec && v.is_object(), h.body);
   return v.as_object();
 }
-std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
+std::string str(const boost::json::value& v) {
+  return std::string(v.as_string());
+}
 
 // The status page as `who`, checked as every answer of it must be.
 Http status_page(const std::string& who, const std::string& accept_language = "") {
@@ -113,9 +124,11 @@ std::string cs340, xsd305, allocation, accepted_decl;
 
 BOOST_AUTO_TEST_CASE(exchange) {
   // Rejected: a 323 for half a month (CS340, retourcode 0001) ...
-  auto doc = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"), std::regex("DECL-2602-01"), "CS340-CASE");
+  auto doc = std::regex_replace(corpus("ijw/323/valid-declaratie.xml"), std::regex("DECL-2602-01"),
+                                "CS340-CASE");
   doc = std::regex_replace(doc, std::regex("<ijw:Einddatum>2026-02-28</ijw:Einddatum>"),
-                           "<ijw:Einddatum>2026-02-15</ijw:Einddatum>", std::regex_constants::format_first_only);
+                           "<ijw:Einddatum>2026-02-15</ijw:Einddatum>",
+                           std::regex_constants::format_first_only);
   auto h = g->post_xml("provider", "/v1/messages", doc);
   BOOST_REQUIRE_MESSAGE(h.status == 422, h.body);
   cs340 = str(json(h).at("id"));
@@ -150,7 +163,8 @@ BOOST_AUTO_TEST_CASE(the_provider_finds_every_rejected_message_explained_on_one_
   BOOST_TEST(has(rejected, "/v1/messages?status=rejected&amp;since="), rejected);
   // The BSN of the refused 305 is not on the page.
   BOOST_TEST(!has(html, "99990576"));
-  BOOST_TEST(has(section(html, "summary"), "<a href=\"#rejected\">2</a>"), section(html, "summary"));
+  BOOST_TEST(has(section(html, "summary"), "<a href=\"#rejected\">2</a>"),
+             section(html, "summary"));
 }
 
 BOOST_AUTO_TEST_CASE(mailbox_and_owed_answers) {
@@ -168,10 +182,12 @@ BOOST_AUTO_TEST_CASE(mailbox_and_owed_answers) {
   BOOST_TEST(has(owed, "retourbericht 302"), owed);
   BOOST_TEST(has(owed, "op tijd"), owed);
   // Acknowledged: one fewer waiting.
-  BOOST_REQUIRE(g->curl("provider", "/v1/mailbox/" + allocation + "/ack", {"-X", "POST"}).status == 200);
+  BOOST_REQUIRE(g->curl("provider", "/v1/mailbox/" + allocation + "/ack", {"-X", "POST"}).status ==
+                200);
   html = status_page("provider").body;
-  BOOST_TEST(has(section(html, "mailbox"), waiting == 1 ? std::string("Er wachten geen berichten.")
-                                                        : "<strong>" + std::to_string(waiting - 1) + "</strong>"),
+  BOOST_TEST(has(section(html, "mailbox"),
+                 waiting == 1 ? std::string("Er wachten geen berichten.")
+                              : "<strong>" + std::to_string(waiting - 1) + "</strong>"),
              section(html, "mailbox"));
 }
 

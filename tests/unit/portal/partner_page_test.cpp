@@ -16,7 +16,9 @@ using namespace sluis;
 
 namespace {
 
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 // A BSN that passes the 11-check, and a name: neither may reach the page.
 constexpr const char* kBsn = "123456782";
@@ -45,12 +47,14 @@ portal::PartnerPage sample() {
   p.generated_at = "2026-12-04T09:00:00.000Z";
   auto& s = p.status;
   s.rejected.push_back(rejected(
-      "m1", R"([{"origin":"TR019","rule":"TR019","retourcode":"9019","path":"/Bericht/Client/StartProduct/ToewijzingNummer","value":"4711","nl":"Er is geen toewijzing 4711.","en":"There is no allocation 4711."}])"));
+      "m1",
+      R"([{"origin":"TR019","rule":"TR019","retourcode":"9019","path":"/Bericht/Client/StartProduct/ToewijzingNummer","value":"4711","nl":"Er is geen toewijzing 4711.","en":"There is no allocation 4711."}])"));
   s.rejected.push_back(rejected(
-      "m2", std::string(R"([{"origin":"xsd","path":"/Bericht/Client/Bsn","value":")") + kBsn +
-                R"(","nl":"Bsn )" + kBsn + R"( klopt niet","en":"Bsn )" + kBsn +
-                R"( is wrong","detail":"value ')" + kBsn +
-                R"(' fails"},{"origin":"CS001","rule":"CS001","retourcode":"8001","path":"/Bericht/Client/Naam/Geslachtsnaam","value":"Jansen","nl":"naam","en":"name"}])"));
+      "m2",
+      std::string(R"([{"origin":"xsd","path":"/Bericht/Client/Bsn","value":")") + kBsn +
+          R"(","nl":"Bsn )" + kBsn + R"( klopt niet","en":"Bsn )" + kBsn +
+          R"( is wrong","detail":"value ')" + kBsn +
+          R"(' fails"},{"origin":"CS001","rule":"CS001","retourcode":"8001","path":"/Bericht/Client/Naam/Geslachtsnaam","value":"Jansen","nl":"naam","en":"name"}])"));
   s.rejected_total = 5;  // more than listed
   store::OverdueAnswer late;
   late.kind = "retour";
@@ -72,7 +76,8 @@ portal::PartnerPage sample() {
   p.provider = true;
   portal::ContractView c;
   c.day = "2026-12-04";
-  c.products.push_back({"ijw", "45", "45A01", "jeugdhulp ambulant", "04", 123456, "2026-01-01", "", {"0917"}});
+  c.products.push_back(
+      {"ijw", "45", "45A01", "jeugdhulp ambulant", "04", 123456, "2026-01-01", "", {"0917"}});
   c.year = 2026;
   c.degressive.push_back({"parkstad", "75302186", 2026, 100, "given", 40, 30, 10, 0, 60, 50});
   p.contract = c;
@@ -82,7 +87,8 @@ portal::PartnerPage sample() {
 // xmllint's XML parser over the page: every tag closed, every attribute
 // quoted, every entity known, no character XML forbids.
 void well_formed(const std::string& html) {
-  const auto file = std::filesystem::temp_directory_path() / ("partner_page_test_" + std::to_string(::getpid()) + ".html");
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("partner_page_test_" + std::to_string(::getpid()) + ".html");
   std::ofstream(file, std::ios::binary) << html;
   const std::string cmd = "/usr/bin/xmllint --noout " + file.string() + " 2>&1";
   std::string output;
@@ -152,7 +158,9 @@ BOOST_AUTO_TEST_CASE(personal_data_is_masked_even_when_stored_in_clear) {
     BOOST_TEST(has(html, "*********"));
   }
   // Not personal: left as it is.
-  BOOST_TEST(has(portal::masked_findings(R"([{"path":"/Bericht/Client/Product/Code","value":"45A01"}])"), "45A01"));
+  BOOST_TEST(
+      has(portal::masked_findings(R"([{"path":"/Bericht/Client/Product/Code","value":"45A01"}])"),
+          "45A01"));
   BOOST_TEST(portal::masked_findings("not json") == "[]");
 }
 
@@ -174,8 +182,8 @@ BOOST_AUTO_TEST_CASE(values_from_outside_are_escaped) {
   p.status.mailbox_oldest_at = "<not a time>";
   for (auto lang : {portal::Lang::nl, portal::Lang::en}) {
     const std::string html = portal::render_partner_page(p, lang);
-    for (const char* raw : {"<script", "<b>", "<i>", "<img", "<x>", "<o>", "<naam>", "<k>", "<9019>",
-                            "<not a time>", "\x01"})
+    for (const char* raw : {"<script", "<b>", "<i>", "<img", "<x>", "<o>", "<naam>", "<k>",
+                            "<9019>", "<not a time>", "\x01"})
       BOOST_TEST(!has(html, raw), raw);
     BOOST_TEST(has(html, "&lt;script&gt;id&lt;/script&gt;"));
     BOOST_TEST(has(html, "&amp;amp;"));
@@ -198,6 +206,7 @@ BOOST_AUTO_TEST_CASE(nothing_to_show) {
   BOOST_TEST(!has(html, "<section id=\"contract\">"));
   // A provider without contract data is told so.
   p.provider = true;
-  BOOST_TEST(has(portal::render_partner_page(p, portal::Lang::en), "This sluis has no contract data loaded."));
+  BOOST_TEST(has(portal::render_partner_page(p, portal::Lang::en),
+                 "This sluis has no contract data loaded."));
   well_formed(html);
 }
