@@ -18,41 +18,6 @@ namespace http = net::http;
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-// A weight "q=0.8" in thousandths (RFC 9110 12.4.2: at most three decimals);
-// -1 when it is not one.
-int weight(std::string_view q) {
-  q = trim(q);
-  if (q.size() < 3 || !(q[0] == 'q' || q[0] == 'Q') || q[1] != '=') return -1;
-  q.remove_prefix(2);
-  if (q == "1" || q == "1." || q == "1.0" || q == "1.00" || q == "1.000") return 1000;
-  if (q.empty() || q[0] != '0') return -1;
-  if (q.size() == 1) return 0;
-  if (q[1] != '.' || q.size() > 5) return -1;
-  int v = 0, digits = 0;
-  for (char c : q.substr(2)) {
-    if (c < '0' || c > '9') return -1;
-    v = v * 10 + (c - '0');
-    ++digits;
-  }
-  while (digits++ < 3) v *= 10;
-  return v;
-}
-
 // The calling partner's AGB codes (8 digits; a gemeente's CBS code has 4).
 std::vector<std::string> agb_codes(const config::Partner& p) {
   std::vector<std::string> out;
@@ -103,29 +68,6 @@ portal::ContractView contract_view(const rules::Contracts& k, const std::vector<
 
 }  // namespace
 
-portal::Lang preferred_language(std::string_view header) {
-  int nl = -1, en = -1, any = -1;
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    const auto semi = item.find(';');
-    std::string_view range = trim(item.substr(0, semi));
-    int q = 1000;
-    if (semi != std::string_view::npos) q = weight(item.substr(semi + 1));
-    if (q < 0 || range.empty()) continue;  // not a weight: the range is ignored
-    const std::string_view primary = range.substr(0, range.find('-'));
-    int* slot = iequals(primary, "nl")   ? &nl
-                : iequals(primary, "en") ? &en
-                : primary == "*"         ? &any
-                                         : nullptr;
-    if (slot) *slot = std::max(*slot, q);
-  }
-  if (nl < 0) nl = any;
-  if (en < 0) en = any;
-  return en > 0 && en > nl ? portal::Lang::en : portal::Lang::nl;
-}
-
 PartnerStatusPage::PartnerStatusPage(store::MessageLog& store, asio::any_io_executor reads)
     : store_(store), reads_(std::move(reads)) {}
 
@@ -150,7 +92,7 @@ asio::awaitable<net::Response> PartnerStatusPage::show(net::Request req, net::Re
         "Onbekende parameter \"" + key + "\"; GET /v1/status kent geen parameters.",
         "Unknown parameter \"" + key + "\"; GET /v1/status takes no parameters.", req);
   }
-  const portal::Lang lang = preferred_language(req[http::field::accept_language]);
+  const portal::Lang lang = net::prefers_english(req) ? portal::Lang::en : portal::Lang::nl;
   const auto now = std::chrono::system_clock::now();
   const core::Date today = core::dutch_date(now);
   const core::Date since = core::add_days(today, -(kWindowDays - 1));

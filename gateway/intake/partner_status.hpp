@@ -60,10 +60,4 @@ class PartnerStatusPage {
   std::shared_ptr<const rules::ReferenceData> reference_;
 };
 
-// The page's language from an Accept-Language header (RFC 9110 12.5.4):
-// English when an "en" range has a higher weight than every "nl" range (a
-// "*" counts for the language not named); Dutch otherwise, and when the
-// header is absent or says nothing either way.
-portal::Lang preferred_language(std::string_view accept_language);
-
 }  // namespace sluis::intake
