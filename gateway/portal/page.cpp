@@ -9,6 +9,7 @@
 #include "gateway/core/html.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/rules/explain.hpp"
+#include "gateway/standard/personal_data.hpp"
 #include "gateway/standard/retourcodes.hpp"
 
 namespace sluis::portal {
@@ -32,6 +33,32 @@ std::string str(const boost::json::object& o, const char* key) {
   if (it->value().is_string()) return std::string(it->value().as_string());
   if (it->value().is_int64()) return std::to_string(it->value().as_int64());
   return {};
+}
+
+// The mask of the element a finding's path ends in: the innermost listed
+// element on the path decides ("/Bericht/Client/Naam/Geslachtsnaam[2]").
+core::Mask path_mask(std::string_view path) {
+  core::Mask mask = core::Mask::none;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    std::string_view seg = path.substr(0, slash);
+    if (auto bracket = seg.find('['); bracket != std::string_view::npos)
+      seg = seg.substr(0, bracket);
+    if (auto colon = seg.find(':'); colon != std::string_view::npos) seg = seg.substr(colon + 1);
+    if (auto own = standard::personal_mask(seg); own != core::Mask::none) mask = own;
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return mask;
+}
+
+// A finding's value masked as the element its path names says, then any
+// BSN-like number in it masked: values and texts were masked when the
+// findings were made, and the page does not depend on that alone.
+std::string masked_value(const boost::json::object& f) {
+  std::string value = str(f, "value");
+  if (auto mask = path_mask(str(f, "path")); mask != core::Mask::none) value = core::mask_value(value, mask);
+  return core::scrub(value);
 }
 
 }  // namespace
@@ -86,18 +113,24 @@ std::string retourcode_html(std::string_view code, Lang lang) {
   return out;
 }
 
-std::string findings_html(std::string_view findings_json, Lang lang) {
+std::string findings_html(std::string_view findings_json, Lang lang, std::size_t max) {
   boost::system::error_code ec;
   auto v = boost::json::parse(findings_json, ec);
   if (ec || !v.is_array() || v.as_array().empty()) return {};
   std::string out = "<ol class=\"findings\">";
+  std::size_t shown = 0;
   for (const auto& item : v.as_array()) {
     if (!item.is_object()) continue;
+    if (shown == max) {
+      const std::size_t rest = v.as_array().size() - shown;
+      out += fmt::format("<li class=\"muted\">{} {} {}</li>", tr(lang, "En nog", "And"), rest,
+                         tr(lang, "meer: zie de pagina van het bericht.", "more: see the message's page."));
+      break;
+    }
+    ++shown;
     const auto& f = item.as_object();
-    // Values and texts were masked when the findings were made; a BSN-like
-    // number is masked again here, so the page never depends on that alone.
     const std::string rule = str(f, "rule"), code = str(f, "retourcode"), path = str(f, "path"),
-                      value = core::scrub(str(f, "value")), line = str(f, "line"),
+                      value = masked_value(f), line = str(f, "line"),
                       text = core::scrub(str(f, lang == Lang::nl ? "nl" : "en"));
     const bool advisory = f.contains("advisory");
     out += "<li>";

@@ -10,6 +10,8 @@
 // Threading: pure functions over values.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,7 +31,11 @@ std::string page_close();
 // list: per finding the rule and retourcode with the standard's text, the
 // element and the value it is about, what is wrong and how to fix it. Advice
 // (advisory findings) is marked as such. An empty or unreadable list gives "".
-std::string findings_html(std::string_view findings_json, Lang lang);
+// At most `max` findings, then a line saying how many more there are.
+// Masked again here, whatever the stored findings hold: a value as the
+// innermost personal element on its path says (standard/personal_data.hpp),
+// and any BSN-like number in a value or text.
+std::string findings_html(std::string_view findings_json, Lang lang, std::size_t max = SIZE_MAX);
 
 // One retourcode: the code, the standard's text and how to fix it in general
 // (rules::explain); "0200" reads as approved.

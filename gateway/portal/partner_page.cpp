@@ -2,40 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <ctime>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/html.hpp"
-#include "gateway/core/redact.hpp"
 #include "gateway/standard/catalog.hpp"
 #include "gateway/standard/deadlines.hpp"
-#include "gateway/standard/personal_data.hpp"
 
 namespace sluis::portal {
 
 namespace {
 
-namespace json = boost::json;
 using core::html_escape;
-
-// The mask of the element a finding's path ends in: the innermost listed
-// element on the path decides ("/Bericht/Client/Naam/Geslachtsnaam[2]").
-core::Mask path_mask(std::string_view path) {
-  core::Mask mask = core::Mask::none;
-  while (!path.empty()) {
-    const auto slash = path.find('/');
-    std::string_view seg = path.substr(0, slash);
-    if (auto bracket = seg.find('['); bracket != std::string_view::npos)
-      seg = seg.substr(0, bracket);
-    if (auto colon = seg.find(':'); colon != std::string_view::npos) seg = seg.substr(colon + 1);
-    if (auto own = standard::personal_mask(seg); own != core::Mask::none) mask = own;
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return mask;
-}
 
 // A Dutch day as people read it: "12-11-2026" (nl), "2026-11-12" (en).
 std::string day_text(std::string_view iso, Lang lang) {
@@ -134,7 +112,7 @@ void rejected_section(std::string& out, const PartnerPage& p, Lang lang) {
       out += fmt::format("<tr><th>{}</th><td class=\"code\">{}</td></tr>",
                          tr(lang, "Ontvanger", "Receiver"), html_escape(m.receiver_code));
     out += "</table>";
-    const std::string findings = findings_html(masked_findings(m.findings_json), lang);
+    const std::string findings = findings_html(m.findings_json, lang, kFindingsPerMessage);
     if (findings.empty())
       out += fmt::format("<p class=\"muted\">{}</p>",
                          tr(lang, "Geen bevindingen bewaard bij dit bericht.",
@@ -264,29 +242,6 @@ void contract_section(std::string& out, const PartnerPage& p, Lang lang) {
 }
 
 }  // namespace
-
-std::string masked_findings(std::string_view findings_json) {
-  boost::system::error_code ec;
-  auto v = json::parse(findings_json, ec);
-  if (ec || !v.is_array()) return "[]";
-  auto scrub = [](json::object& o, const char* key) {
-    if (auto* x = o.if_contains(key); x && x->is_string())
-      *x = core::scrub_bsns(std::string_view(x->as_string()));
-  };
-  for (auto& item : v.as_array()) {
-    if (!item.is_object()) continue;
-    auto& f = item.as_object();
-    if (auto* value = f.if_contains("value"); value && value->is_string()) {
-      const auto* path = f.if_contains("path");
-      const auto mask = path && path->is_string() ? path_mask(std::string_view(path->as_string()))
-                                                  : core::Mask::none;
-      if (mask != core::Mask::none)
-        *value = core::mask_value(std::string_view(value->as_string()), mask);
-    }
-    for (const char* key : {"value", "nl", "en", "detail"}) scrub(f, key);
-  }
-  return json::serialize(v);
-}
 
 std::string render_partner_page(const PartnerPage& p, Lang lang) {
   std::string out = page_open(lang, std::string(tr(lang, "Status van ", "Status of ")) + p.partner);

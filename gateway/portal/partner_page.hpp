@@ -71,10 +71,11 @@ struct PartnerPage {
   std::optional<ContractView> contract;  // none: no contract data loaded (or not a provider)
 };
 
-std::string render_partner_page(const PartnerPage& page, Lang lang);
+// At most this many findings are shown per rejected message (the message's
+// own page has them all): 200 messages of 100 findings each would make a
+// page of megabytes.
+inline constexpr std::size_t kFindingsPerMessage = 5;
 
-// A stored finding list (findings_json) with its values and texts masked as
-// the header says; what render_partner_page shows. Unreadable input gives "[]".
-std::string masked_findings(std::string_view findings_json);
+std::string render_partner_page(const PartnerPage& page, Lang lang);
 
 }  // namespace sluis::portal

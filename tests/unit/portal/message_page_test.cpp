@@ -158,3 +158,20 @@ BOOST_AUTO_TEST_CASE(a_pruned_message_says_so) {
   BOOST_TEST(well_formed(page));
   BOOST_TEST(has(page, "niet meer bewaard"));
 }
+
+BOOST_AUTO_TEST_CASE(a_finding_list_is_cut_where_asked_and_masked_by_its_path) {
+  std::string findings = "[";
+  for (int i = 0; i < 8; ++i)
+    findings += std::string(i ? "," : "") + R"({"origin":"xsd","path":"/Bericht/Client/Naam/Geslachtsnaam/Achternaam",)" +
+                R"("value":"Jansen","nl":"fout","en":"wrong"})";
+  findings += "]";
+  const std::string all = portal::findings_html(findings, portal::Lang::en);
+  BOOST_TEST(!has(all, "Jansen"));
+  BOOST_TEST(has(all, "J*****"));
+  BOOST_TEST(!has(all, "more: see"));
+  const std::string cut = portal::findings_html(findings, portal::Lang::en, 3);
+  std::size_t items = 0;
+  for (std::size_t i = cut.find("<li>"); i != std::string::npos; i = cut.find("<li>", i + 1)) ++items;
+  BOOST_TEST(items == 3u);
+  BOOST_TEST(has(cut, "And 5 more: see the message's page."), cut);
+}

@@ -158,10 +158,10 @@ BOOST_AUTO_TEST_CASE(personal_data_is_masked_even_when_stored_in_clear) {
     BOOST_TEST(has(html, "*********"));
   }
   // Not personal: left as it is.
-  BOOST_TEST(
-      has(portal::masked_findings(R"([{"path":"/Bericht/Client/Product/Code","value":"45A01"}])"),
-          "45A01"));
-  BOOST_TEST(portal::masked_findings("not json") == "[]");
+  BOOST_TEST(has(portal::findings_html(R"([{"path":"/Bericht/Client/Product/Code","value":"45A01"}])",
+                                       portal::Lang::nl),
+                 "45A01"));
+  BOOST_TEST(portal::findings_html("not json", portal::Lang::nl).empty());
 }
 
 BOOST_AUTO_TEST_CASE(values_from_outside_are_escaped) {
