@@ -21,11 +21,7 @@ namespace {
 namespace m = standard::model;
 using core::html_escape;
 
-std::string day(const core::Date& d, Lang lang) {
-  return lang == Lang::nl ? fmt::format("{:02}-{:02}-{:04}", static_cast<unsigned>(d.day()),
-                                        static_cast<unsigned>(d.month()), static_cast<int>(d.year()))
-                          : core::format_date(d);
-}
+std::string day(const core::Date& d, Lang lang) { return day_text(core::format_date(d), lang); }
 
 bool is_amount(std::string_view name) {
   return name == "Budget" || name == "ProductTarief" || name == "Bedrag" || name == "TotaalBedrag";
@@ -188,7 +184,7 @@ std::string status_line(const store::StoredMessage& s, const MessagePageOptions&
   row("Ontvanger", "Receiver", html_escape(s.receiver_code));
   if (!s.identificatie.empty()) row("Identificatie", "Identificatie", html_escape(s.identificatie));
   if (!s.declaratie_nummer.empty()) row("DeclaratieNummer", "DeclaratieNummer", html_escape(s.declaratie_nummer));
-  row("Ontvangen (UTC)", "Received (UTC)", html_escape(s.received_at));
+  row("Ontvangen (Nederlandse tijd)", "Received (Dutch time)", html_escape(time_text(s.received_at, o.lang)));
   const bool refused = o.status == "rejected";
   row("Status", "Status",
       fmt::format("<strong class=\"{}\">{}</strong>", refused ? "rejected" : "status", status_html(o.status, o.lang)));

@@ -2,10 +2,13 @@
 
 #include <boost/json/parse.hpp>
 #include <cstdlib>
+#include <ctime>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "gateway/core/clock.hpp"
+#include "gateway/core/date.hpp"
 #include "gateway/core/html.hpp"
 #include "gateway/core/redact.hpp"
 #include "gateway/rules/explain.hpp"
@@ -72,6 +75,21 @@ std::string page_open(Lang lang, std::string_view title) {
 }
 
 std::string page_close() { return "</body></html>\n"; }
+
+std::string day_text(std::string_view iso, Lang lang) {
+  if (lang == Lang::en || iso.size() != 10) return std::string(iso);
+  return fmt::format("{}-{}-{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
+}
+
+std::string time_text(std::string_view utc, Lang lang) {
+  auto t = core::parse_utc_text(utc);
+  if (!t) return std::string(utc);
+  const auto day = core::format_date(core::dutch_date(*t));  // also sets the process zone
+  const std::time_t secs = std::chrono::system_clock::to_time_t(*t);
+  std::tm local{};
+  localtime_r(&secs, &local);
+  return fmt::format("{} {:02}:{:02}", day_text(day, lang), local.tm_hour, local.tm_min);
+}
 
 std::string euro(long long cents, Lang lang) {
   const bool negative = cents < 0;

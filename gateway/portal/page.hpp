@@ -46,6 +46,12 @@ std::string retourcode_html(std::string_view code, Lang lang);
 // Words it does not know are shown as they are. Escaped.
 std::string status_html(std::string_view word, Lang lang);
 
+// A Dutch day (YYYY-MM-DD) as people read it: "12-11-2026" (nl), as it is (en).
+std::string day_text(std::string_view iso, Lang lang);
+// A stored instant (UTC text) in Dutch local time, to the minute
+// ("12-11-2026 14:05"); the text as it is when it is not one.
+std::string time_text(std::string_view utc, Lang lang);
+
 // Amounts in eurocent as people read them: "€ 1.234,56" (nl), "€1,234.56" (en).
 std::string euro(long long cents, Lang lang);
 

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/html.hpp"
@@ -14,23 +13,6 @@ namespace sluis::portal {
 namespace {
 
 using core::html_escape;
-
-// A Dutch day as people read it: "12-11-2026" (nl), "2026-11-12" (en).
-std::string day_text(std::string_view iso, Lang lang) {
-  if (lang == Lang::en || iso.size() != 10) return std::string(iso);
-  return fmt::format("{}-{}-{}", iso.substr(8, 2), iso.substr(5, 2), iso.substr(0, 4));
-}
-
-// A stored instant (UTC text) in Dutch local time, to the minute.
-std::string time_text(std::string_view utc, Lang lang) {
-  auto t = core::parse_utc_text(utc);
-  if (!t) return std::string(utc);
-  const auto day = core::format_date(core::dutch_date(*t));  // also sets the process zone
-  const std::time_t secs = std::chrono::system_clock::to_time_t(*t);
-  std::tm local{};
-  localtime_r(&secs, &local);
-  return fmt::format("{} {:02}:{:02}", day_text(day, lang), local.tm_hour, local.tm_min);
-}
 
 std::string type_text(standard::Law law, int type) {
   const auto* m = standard::find_message(law, type);

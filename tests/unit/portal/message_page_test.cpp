@@ -78,6 +78,7 @@ BOOST_AUTO_TEST_CASE(an_allocation_reads_with_personal_data_masked) {
   BOOST_TEST(has(page, "Persoonsgegevens"));
   // Codes and dates people read: Dutch days.
   BOOST_TEST(has(page, "<th>Afzender</th><td>0363</td>"));
+  BOOST_TEST(has(page, "<th>Ontvangen (Nederlandse tijd)</th><td>02-11-2026 10:15</td>"), page);
 }
 
 BOOST_AUTO_TEST_CASE(unmask_shows_what_the_message_says) {
