@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A partner's messages as pages: GET /v1/messages/{id} and GET /v1/mailbox/{id} with
-Accept: text/html, and `sluisctl message-show ID --html`, against a running sluisd on the
+Accept: text/html, GET /v1/status, and `sluisctl message-show ID --html`, against a running sluisd on the
 development configuration (readme_walkthrough_test.Daemon) with one more provider.
 
 Checked: negotiation (Accept with q-values, JSON and XML stay the defaults, Vary on both),
@@ -178,6 +178,13 @@ class PortalPagesTest(unittest.TestCase):
         self.assertIn(f'<span class="code">{finding["retourcode"]}</span>', page)
         if finding.get("rule"):
             self.assertIn(f'Regel <span class="code">{finding["rule"]}</span>', page)
+
+        # The partner's status page is valid HTML too, and explains the rejection.
+        status, head, body = self.call("provider", "GET", "/v1/status")
+        self.assertEqual((status, head["content-type"]), (200, "text/html; charset=utf-8"), body)
+        page = self.assert_page(body)
+        self.assertIn(rejected, page)
+        self.assertIn(f'<span class="code">{finding["retourcode"]}</span>', page)
 
         # The operator's page: masked, unmasked with --unmask; both audited.
         code, out, err = self.sluisctl("message-show", mid, "--html")
