@@ -36,6 +36,7 @@
 #include "gateway/core/test_pause.hpp"
 #include "gateway/core/async.hpp"
 #include "gateway/core/coalesced.hpp"
+#include "gateway/store/sqlite_backup.hpp"
 #include "gateway/portal/message_page.hpp"
 #include "gateway/rules/contracts.hpp"
 #include "gateway/rules/degressive.hpp"
@@ -184,6 +185,7 @@ App::App(std::filesystem::path config_file)
 
 App::~App() {
   core::set_pause_announcer(nullptr);
+  stop_integrity_check();
   // run() joins the admin thread on its way out; an exception during
   // start-up may leave it running.
   if (admin_thread_.joinable()) {
@@ -222,6 +224,8 @@ int App::run() {
   if (!config_->secrets.bsn_hash_key.empty())
     bsn_key_fingerprint_ = core::bsn_key_fingerprint(config_->secrets.bsn_hash_key.reveal());
   so.bsn_key_fingerprint = bsn_key_fingerprint_;
+  // After a clean shutdown the integrity check runs after READY=1 (below).
+  so.trust_clean_shutdown = true;
   auto db = store::open_sqlite(so);
   if (!db && db.error().code == core::Errc::store_bsn_key) {
     // The store's text carries both fingerprints as store=... configured=...
@@ -417,6 +421,7 @@ int App::run() {
   core::log(events::kStarted, {{"version", version()},
                                {"pid", static_cast<long>(::getpid())},
                                {"config", config_->source.string()}});
+  start_integrity_check();
   {
     // The io thread serves every partner: nothing on it may wait for the
     // store's writer or another thread (core/assert.hpp).
@@ -433,9 +438,54 @@ int App::run() {
   delivery_->stop();
   if (watches_) watches_->stop();
   reads_.join();
+  stop_integrity_check();
   store_->close();
   core::log(events::kStopped, {});
   return 0;
+}
+
+namespace {
+core::Metric& integrity_checks(const char* when, const char* result) {
+  return core::counter("sluis_store_integrity_checks_total",
+                       "Integrity checks of the store (PRAGMA quick_check): at open (when=\"start\"; a damaged "
+                       "store is refused, so only ok counts there) or after READY=1 following a clean shutdown "
+                       "(when=\"background\").",
+                       fmt::format("when=\"{}\",result=\"{}\"", when, result));
+}
+}  // namespace
+
+// The integrity check off the start path (store/clean_shutdown.hpp): its own
+// read-only connection on its own thread, stopped at shutdown.
+void App::start_integrity_check() {
+  for (const char* when : {"start", "background"})
+    for (const char* result : {"ok", "failed"}) integrity_checks(when, result);
+  if (store_->checked_at_open()) {
+    integrity_checks("start", "ok").inc();
+    return;
+  }
+  const std::string path = config_->store.path.string();
+  core::log(events::kStoreCheckDeferred, {{"path", path}});
+  integrity_thread_ = std::thread([this, path] {
+    const auto began = std::chrono::steady_clock::now();
+    auto r = store::check_store(path, integrity_stop_);
+    if (!r && r.error().code == store::kBackupCancelled) return;  // shutdown came first
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    // The result also goes to systemd's status line (systemctl status sluisd).
+    if (r) {
+      integrity_checks("background", "ok").inc();
+      core::log(events::kStoreCheckPassed, {{"path", path}, {"seconds", fmt::format("{:.3f}", seconds)}});
+      notifier_.send("STATUS=serving; store integrity check passed");
+    } else {
+      integrity_checks("background", "failed").inc();
+      core::log(events::kStoreCheckFailed, {{"path", path}, {"error", r.error().text}});
+      notifier_.send("STATUS=serving; STORE DAMAGED: the integrity check failed (see the log)");
+    }
+  });
+}
+
+void App::stop_integrity_check() {
+  integrity_stop_ = true;
+  if (integrity_thread_.joinable()) integrity_thread_.join();
 }
 
 void App::wait_signals() {

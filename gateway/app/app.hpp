@@ -100,6 +100,8 @@ class App final : public admin::DaemonControl {
                                     std::shared_ptr<const xml::SchemaSet> schemas);
   boost::json::object status_now() const;
   void wait_signals();
+  void start_integrity_check();
+  void stop_integrity_check();
   void start_watchdog();
   void begin_shutdown(std::string_view why);
   void apply_live(const config::Config& next, std::vector<std::string>& notes);
@@ -123,6 +125,11 @@ class App final : public admin::DaemonControl {
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
       admin_work_;
   std::thread admin_thread_;
+  // The store's integrity check after READY=1, when the store trusted a clean
+  // shutdown (store::SqliteOptions::trust_clean_shutdown); stopped and joined
+  // before the store closes.
+  std::thread integrity_thread_;
+  std::atomic<bool> integrity_stop_{false};
   boost::asio::signal_set signals_;
   boost::asio::steady_timer watchdog_;
   boost::asio::steady_timer drain_timer_;

@@ -20,6 +20,17 @@ inline constexpr Event kGaugesReadFailed{
     "The store read behind the queue gauges (sluis_queue_messages, "
     "sluis_mailbox_oldest_unacknowledged_age_seconds) failed; they keep their last values until the next "
     "refresh (every 15 s)."};
+inline constexpr Event kStoreCheckDeferred{
+    "DAEMON_STORE_CHECK_DEFERRED", Level::info,
+    "The store was closed cleanly last time and is unchanged since: its integrity check (PRAGMA quick_check) "
+    "runs in the background after READY=1 instead of delaying the start."};
+inline constexpr Event kStoreCheckPassed{"DAEMON_STORE_CHECK_PASSED", Level::info,
+                                         "The background integrity check of the store found no damage."};
+inline constexpr Event kStoreCheckFailed{
+    "DAEMON_STORE_CHECK_FAILED", Level::err,
+    "The background integrity check of the store found damage (or could not run). sluisd goes on serving; "
+    "stop it, then restore the last backup (sluisctl backup) or move the file away: a start checks a store "
+    "that was not closed cleanly, and refuses a damaged one."};
 inline constexpr Event kStopped{"DAEMON_STOPPED", Level::notice, "sluisd stopped cleanly."};
 inline constexpr Event kReloaded{"CONFIG_RELOADED", Level::notice,
                                  "The configuration file was re-read and applied."};

@@ -114,6 +114,21 @@ core::Result<void> check_copy(const std::string& path) {
   return {};
 }
 
+core::Result<void> check_store(const std::string& path, const std::atomic<bool>& stop) {
+  Conn c;
+  if (sqlite3_open_v2(path.c_str(), &c.db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    return db_error(c.db, "the store " + path + " does not open for its check");
+  sqlite3_progress_handler(
+      c.db, 1000, [](void* flag) { return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0; },
+      const_cast<std::atomic<bool>*>(&stop));
+  auto check = pragma_text(c.db, "PRAGMA quick_check");
+  if (stop.load()) return core::make_error(kBackupCancelled, "the integrity check of " + path + " was stopped");
+  if (!check) return check.error();
+  if (*check != "ok")
+    return core::make_error(core::Errc::store_corrupt, path + " fails quick_check: " + check->substr(0, 200));
+  return {};
+}
+
 core::Result<BackupResult> backup_sqlite(const BackupRequest& r) {
   auto out = copy(r);
   if (out) {

@@ -16,6 +16,7 @@
 // thread). Reentrant: each call has its own connections.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -45,5 +46,11 @@ core::Result<BackupResult> backup_sqlite(const BackupRequest& r);
 // Opens the file read-only and checks it: PRAGMA quick_check, and
 // PRAGMA user_version == kSchemaVersion.
 core::Result<void> check_copy(const std::string& path);
+
+// PRAGMA quick_check of the store at `path` on a read-only connection of its
+// own, next to a running daemon (its snapshot: the writer goes on). Stops,
+// with Errc::store_backup_cancelled, soon after `stop` turns true. Damage is
+// Errc::store_corrupt with quick_check's first words.
+core::Result<void> check_store(const std::string& path, const std::atomic<bool>& stop);
 
 }  // namespace sluis::store

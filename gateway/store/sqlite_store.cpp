@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "gateway/core/test_pause.hpp"
+#include "gateway/store/clean_shutdown.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
 #include "gateway/store/sqlite_messages.hpp"
 #include "gateway/store/sqlite_obligations.hpp"
@@ -74,8 +75,9 @@ core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(sqlite3* writer, sqlite3* reader, SqliteOptions opts)
-      : w_(writer),
+  SqliteStore(sqlite3* writer, sqlite3* reader, SqliteOptions opts, bool checked)
+      : checked_(checked),
+        w_(writer),
         r_(reader),
         wcache_(std::make_unique<sqlite::StatementCache>(writer)),
         rcache_(std::make_unique<sqlite::StatementCache>(reader)),
@@ -86,9 +88,12 @@ class SqliteStore final : public Store {
     close();
     wcache_.reset();
     rcache_.reset();
-    sqlite3_close_v2(r_);
-    sqlite3_close_v2(w_);
+    const bool closed = sqlite3_close_v2(r_) == SQLITE_OK;
+    if (sqlite3_close_v2(w_) == SQLITE_OK && closed && opts_.trust_clean_shutdown)
+      leave_clean_marker(opts_.path);  // if it cannot, the next start checks
   }
+
+  bool checked_at_open() const override { return checked_; }
 
   void commit(NewMessage msg, CommitDone done) override {
     enqueue_message(std::move(msg), &sqlite::insert_message, std::move(done));
@@ -648,6 +653,7 @@ class SqliteStore final : public Store {
   void close() override { writer_.close(); }
 
  private:
+  bool checked_;
   sqlite3* w_;
   sqlite3* r_;
   std::unique_ptr<sqlite::StatementCache> wcache_;
@@ -670,6 +676,9 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path) {
 core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(opts.path).parent_path(), ec);
+  // Taken (and removed) before the file is opened: whatever happens from
+  // here on, the next start without a new marker checks the file.
+  const bool check = !(opts.trust_clean_shutdown && take_clean_marker(opts.path));
   auto w = open_connection(opts);
   if (!w) return w.error();
   sqlite3* writer = *w;
@@ -678,7 +687,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
     return e;
   };
   // The integrity check comes first: a damaged file is refused, never written to.
-  {
+  if (check) {
     Stmt qc(writer, "PRAGMA quick_check");
     if (!qc.ok() || qc.step() != SQLITE_ROW)
       return fail(core::make_error(
@@ -706,7 +715,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
   if (!rd) return fail(rd.error());
   exec(*rd, "PRAGMA foreign_keys = ON");
   exec(*rd, "PRAGMA synchronous = FULL");  // the WAL shim's condition, should it ever write
-  return std::unique_ptr<Store>(new SqliteStore(writer, *rd, opts));
+  return std::unique_ptr<Store>(new SqliteStore(writer, *rd, opts, check));
 }
 
 }  // namespace sluis::store

@@ -790,6 +790,11 @@ class Store : public MessageLog,
   using MessageLog::get;
   using OperatorQueue::audit;
   using OperatorQueue::history;
+
+  // Whether open ran PRAGMA quick_check; false when it trusted a clean
+  // shutdown's marker (SqliteOptions::trust_clean_shutdown), and the caller
+  // checks in the background (check_copy).
+  virtual bool checked_at_open() const = 0;
 };
 
 struct SqliteOptions {
@@ -809,10 +814,18 @@ struct SqliteOptions {
   // one is refused (core::Errc::store_bsn_key, both fingerprints in the text).
   // Empty: not checked (tools that hash no BSN, tests).
   std::string bsn_key_fingerprint;
+  // The daemon's own open: after a clean shutdown (clean_shutdown.hpp: the
+  // marker names the file as it is) the integrity check is left to the
+  // caller, off the start path; at the store's destruction, when both
+  // connections close without error, the marker is left for the next start.
+  // False (tools, tests): the check always runs at open, no marker is left.
+  bool trust_clean_shutdown = false;
 };
 
 // Opens (creating or migrating) the SQLite store. Refuses a database of a newer
-// schema version or one that fails the integrity check, with a clear text.
+// schema version or one that fails the integrity check (PRAGMA quick_check,
+// unless trust_clean_shutdown found the marker of a clean shutdown), with a
+// clear text.
 // Messages left "delivering" by a crash return to "queued".
 core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 // The same with every option at its default.

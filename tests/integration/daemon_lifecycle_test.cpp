@@ -432,3 +432,90 @@ BOOST_AUTO_TEST_CASE(watchdog_pings_when_systemd_asks_for_it) {
   d.signal(SIGTERM);
   BOOST_TEST(d.wait_exit().value_or(-1) == 0);
 }
+
+namespace {
+
+fs::path store_file(const fs::path& dir) { return dir / "state" / "sluis.db"; }
+
+void stop_cleanly(DaemonProcess& d) {
+  d.signal(SIGTERM);
+  BOOST_REQUIRE(d.wait_exit().value_or(-1) == 0);
+}
+
+bool has(const std::string& log, std::string_view what) { return log.find(what) != std::string::npos; }
+
+}  // namespace
+
+// Restart to ready without reading the whole store: after a clean shutdown
+// the integrity check runs after READY=1; after a kill, or on a file changed
+// since, at the start as always; damage the marker cannot see is found by the
+// background check.
+BOOST_AUTO_TEST_CASE(a_clean_shutdown_moves_the_integrity_check_off_the_start_path) {
+  ScratchDir dir("cleanstop");
+  dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  auto cfg = dir.write("sluisd.toml", config_text("info"));
+  const fs::path marker = store_file(dir.path()).string() + ".clean";
+  {  // A new store: checked at open; the clean stop leaves the marker.
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), d.log());
+    BOOST_TEST(!has(d.log(), "DAEMON_STORE_CHECK_DEFERRED"), d.log());
+    stop_cleanly(d);
+  }
+  BOOST_REQUIRE(fs::exists(marker));
+  {  // Closed cleanly: the check after READY=1, and it passes.
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), d.log());
+    BOOST_TEST(!fs::exists(marker), "taken at open");
+    BOOST_REQUIRE_MESSAGE(d.wait_for("STATUS=serving; store integrity check passed"), d.log());
+    BOOST_TEST(has(d.log(), "DAEMON_STORE_CHECK_DEFERRED"));
+    BOOST_TEST(has(d.log(), "DAEMON_STORE_CHECK_PASSED"));
+    auto m = sluisctl(dir.path(), {"--json", "status-get"});
+    BOOST_TEST(m.exit_code == 0);
+    d.signal(SIGKILL);
+    d.wait_exit();
+  }
+  BOOST_TEST(!fs::exists(marker), "a kill leaves none");
+  {  // After the kill: checked at the start.
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), d.log());
+    BOOST_TEST(!has(d.log(), "DAEMON_STORE_CHECK_DEFERRED"), d.log());
+    stop_cleanly(d);
+  }
+  BOOST_REQUIRE(fs::exists(marker));
+  {  // The file changed since the clean stop (here only its time): checked at the start.
+    fs::last_write_time(store_file(dir.path()), fs::last_write_time(store_file(dir.path())) + std::chrono::seconds(1));
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), d.log());
+    BOOST_TEST(!has(d.log(), "DAEMON_STORE_CHECK_DEFERRED"), d.log());
+    stop_cleanly(d);
+  }
+  BOOST_REQUIRE(fs::exists(marker));
+  {  // Damage the marker cannot see (same size, same time): the background check finds it.
+    const fs::path db = store_file(dir.path());
+    const auto when = fs::last_write_time(db);
+    const auto size = fs::file_size(db);
+    BOOST_REQUIRE(size >= 8192);
+    {
+      std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(size - 4096));
+      const std::string garbage(4096, '\x5a');
+      f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    }
+    fs::last_write_time(db, when);
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    BOOST_REQUIRE_MESSAGE(d.wait_for("READY=1"), d.log());
+    BOOST_REQUIRE_MESSAGE(d.wait_for("STATUS=serving; STORE DAMAGED: the integrity check failed (see the log)"), d.log());
+    BOOST_TEST(has(d.log(), "DAEMON_STORE_CHECK_FAILED"), d.log());
+    stop_cleanly(d);
+  }
+  {  // Stopped cleanly once more, but the damage stays: the marker no longer names
+     // the file's content, yet its size and time match. The start after a kill
+     // checks at open and refuses the damaged store.
+    fs::remove(marker);
+    DaemonProcess d(dir.path(), {"--config", cfg.string()});
+    auto code = d.wait_exit();
+    BOOST_REQUIRE(code.has_value());
+    BOOST_TEST(*code != 0, d.log());
+    BOOST_TEST(has(d.log(), "integrity check"), d.log());
+  }
+}
