@@ -81,32 +81,43 @@ core::Result<void> apply_obligations(sqlite3* db, const NewMessage& m, const Dec
   return {};
 }
 
+const char* const kObligationColumns =
+    "id, kind, rule, law, type, message_id, owed_by, owed_by_code, owed_to, owed_to_code, opened_on, due_on, "
+    "logged_at IS NOT NULL";
+
+core::Result<OverdueAnswer> read_obligation(Stmt& s, const char* what) {
+  OverdueAnswer o;
+  o.id = s.i64(0);
+  o.kind = s.text(1);
+  o.rule = s.text(2);
+  auto law = s.law(3);
+  if (!law) return bad_law(what);
+  o.law = *law;
+  o.type = static_cast<int>(s.i64(4));
+  o.message_id = s.text(5);
+  o.owed_by = s.text(6);
+  o.owed_by_code = s.text(7);
+  o.owed_to = s.text(8);
+  o.owed_to_code = s.text(9);
+  o.opened_on = s.text(10);
+  o.due_on = s.text(11);
+  o.logged = s.i64(12) != 0;
+  return o;
+}
+
 core::Result<std::vector<OverdueAnswer>> overdue(sqlite3* db, const std::string& as_of, const std::string& partner) {
-  Stmt s(db, "SELECT id, kind, rule, law, type, message_id, owed_by, owed_by_code, owed_to, owed_to_code, opened_on, "
-             "due_on, logged_at IS NOT NULL FROM obligation WHERE met_by IS NULL AND due_on < ? AND "
-             "(? = '' OR owed_by = ?) ORDER BY owed_by, due_on, id");
+  static const std::string sql = std::string("SELECT ") + kObligationColumns +
+                                 " FROM obligation WHERE met_by IS NULL AND due_on < ? AND "
+                                 "(? = '' OR owed_by = ?) ORDER BY owed_by, due_on, id";
+  Stmt s(db, sql.c_str());
   if (!s.ok()) return db_error(db, "overdue");
   s.bind(1, as_of).bind(2, partner).bind(3, partner);
   std::vector<OverdueAnswer> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
-    OverdueAnswer o;
-    o.id = s.i64(0);
-    o.kind = s.text(1);
-    o.rule = s.text(2);
-    auto law = s.law(3);
-    if (!law) return bad_law("overdue");
-    o.law = *law;
-    o.type = static_cast<int>(s.i64(4));
-    o.message_id = s.text(5);
-    o.owed_by = s.text(6);
-    o.owed_by_code = s.text(7);
-    o.owed_to = s.text(8);
-    o.owed_to_code = s.text(9);
-    o.opened_on = s.text(10);
-    o.due_on = s.text(11);
-    o.logged = s.i64(12) != 0;
-    out.push_back(std::move(o));
+    auto o = read_obligation(s, "overdue");
+    if (!o) return o.error();
+    out.push_back(std::move(*o));
   }
   if (rc != SQLITE_DONE) return db_error(db, "overdue");
   return out;

@@ -34,6 +34,12 @@ extern const char* const kObligationSchema;
 core::Result<void> apply_obligations(sqlite3* db, const NewMessage& m, const Decision& d, const std::string& today);
 
 // Store::overdue and Store::mark_overdue_logged.
+// The columns an open obligation is read with (SELECT <this> FROM obligation ...),
+// and the row read from a statement stepped onto it; `what` names the read in errors.
+extern const char* const kObligationColumns;
+class Stmt;
+core::Result<OverdueAnswer> read_obligation(Stmt& s, const char* what);
+
 core::Result<std::vector<OverdueAnswer>> overdue(sqlite3* db, const std::string& as_of, const std::string& partner);
 core::Result<void> mark_overdue_logged(sqlite3* db, const std::vector<std::int64_t>& ids, const std::string& at);
 

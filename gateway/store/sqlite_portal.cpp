@@ -1,5 +1,7 @@
 #include "gateway/store/sqlite_portal.hpp"
 
+#include "gateway/store/sqlite_obligations.hpp"
+
 #include "gateway/store/sqlite_messages.hpp"
 #include "gateway/store/sqlite_util.hpp"
 
@@ -165,31 +167,16 @@ core::Result<PartnerStatus> partner_status(sqlite3* db, const PartnerStatusQuery
   }
   // Owed: the open obligations (obligation_open_due), earliest due first.
   {
-    Stmt s(db,
-           "SELECT id, kind, rule, law, type, message_id, owed_by, owed_by_code, owed_to, owed_to_code, opened_on, "
-           "due_on, logged_at IS NOT NULL FROM obligation WHERE met_by IS NULL AND owed_by = ? ORDER BY due_on, id "
-           "LIMIT ?");
+    static const std::string sql = std::string("SELECT ") + kObligationColumns +
+                                   " FROM obligation WHERE met_by IS NULL AND owed_by = ? ORDER BY due_on, id LIMIT ?";
+    Stmt s(db, sql.c_str());
     if (!s.ok()) return db_error(db, "partner_status owed");
     s.bind(1, q.partner).bind(2, static_cast<std::int64_t>(q.max_owed));
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
-      OverdueAnswer o;
-      o.id = s.i64(0);
-      o.kind = s.text(1);
-      o.rule = s.text(2);
-      auto law = s.law(3);
-      if (!law) return bad_law("partner_status owed");
-      o.law = *law;
-      o.type = static_cast<int>(s.i64(4));
-      o.message_id = s.text(5);
-      o.owed_by = s.text(6);
-      o.owed_by_code = s.text(7);
-      o.owed_to = s.text(8);
-      o.owed_to_code = s.text(9);
-      o.opened_on = s.text(10);
-      o.due_on = s.text(11);
-      o.logged = s.i64(12) != 0;
-      out.owed.push_back(std::move(o));
+      auto o = read_obligation(s, "partner_status owed");
+      if (!o) return o.error();
+      out.owed.push_back(std::move(*o));
     }
     if (rc != SQLITE_DONE) return db_error(db, "partner_status owed");
   }
