@@ -154,6 +154,14 @@ void mailbox_section(std::string& out, const PartnerPage& p, Lang lang) {
   out += "</section>";
 }
 
+// How a degressive threshold came about (rules::to_string(DegressiveThreshold::Source)).
+std::string_view source_text(std::string_view source, Lang lang) {
+  if (source == "given") return tr(lang, "opgegeven in het contract", "given in the contract");
+  if (source == "derived") return tr(lang, "afgeleid uit de 18 maanden ervoor", "derived from the 18 months before");
+  if (source == "none") return tr(lang, "nog geen: te weinig historie", "none yet: too little history");
+  return source;
+}
+
 std::string optional_number(const std::optional<std::int64_t>& n, Lang lang) {
   return n ? std::to_string(*n) : std::string(tr(lang, "nog geen", "none yet"));
 }
@@ -215,7 +223,7 @@ void contract_section(std::string& out, const PartnerPage& p, Lang lang) {
           "({})</td><td>{}</td><td>{} / {}</td>"
           "<td>{}</td><td>{}</td><td>{}%</td></tr>",
           html_escape(d.contract), html_escape(d.aanbieder),
-          html_escape(optional_number(d.threshold, lang)), html_escape(d.threshold_source),
+          html_escape(optional_number(d.threshold, lang)), html_escape(source_text(d.threshold_source, lang)),
           d.etmalen, d.approved, d.pending, html_escape(optional_number(d.remaining, lang)),
           d.reduced_etmalen, d.percentage);
     out += "</table>";

@@ -196,7 +196,7 @@ BOOST_AUTO_TEST_CASE(the_provider_sees_its_contract_and_degressive_position) {
   BOOST_TEST(has(contract, "45A01"), contract);
   BOOST_TEST(has(contract, "\u20ac\u00a086,40"), contract);
   BOOST_TEST(has(contract, "parkstad"), contract);
-  BOOST_TEST(has(contract, "<td>100 (given)</td>"), contract);
+  BOOST_TEST(has(contract, "<td>100 (opgegeven in het contract)</td>"), contract);
 }
 
 BOOST_AUTO_TEST_CASE(nobody_else_sees_them) {
