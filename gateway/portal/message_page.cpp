@@ -221,7 +221,8 @@ std::string render_message(const store::StoredMessage& s, const std::string* bod
                         tr(o.lang, "Persoonsgegevens (BSN, naam, geboortedatum, adres, contactgegevens, commentaar) zijn gemaskeerd.",
                            "Personal data (BSN, name, birth date, address, contact details, comments) are masked."));
   std::optional<m::Message> model;
-  if (body) {
+  const bool too_large = body && body->size() > o.max_body;
+  if (body && !too_large) {
     xml::Validator validator(schemas, limits);
     auto outcome = validator.validate(*body, xml::ReadModel::yes);
     if (outcome.message) model = std::move(outcome.message);
@@ -229,6 +230,13 @@ std::string render_message(const store::StoredMessage& s, const std::string* bod
   if (!body) {
     page += fmt::format("<p>{}</p>", tr(o.lang, "De inhoud is niet meer bewaard (bewaartermijn).",
                                         "The content is no longer kept (retention period)."));
+  } else if (too_large) {
+    page += fmt::format("<p>{}</p>",
+                        o.lang == Lang::nl
+                            ? fmt::format("Dit bericht is te groot om hier te tonen ({} bytes); het XML-bericht bevat alles.",
+                                          body->size())
+                            : fmt::format("This message is too large to show here ({} bytes); the XML message has it all.",
+                                          body->size()));
   } else if (!model) {
     page += fmt::format("<p>{}</p>", tr(o.lang, "De inhoud is geen geldig bericht en wordt daarom niet getoond; de bevindingen zeggen waarom.",
                                         "The content is not a valid message and is therefore not shown; the findings say why."));

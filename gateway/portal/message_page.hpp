@@ -18,9 +18,9 @@
 // which only an operator can ask for. A body that cannot be read (a message
 // refused for its XML) is not shown; the findings say why.
 //
-// Bounded: at most `max_rows` values of the message are shown (a 323 of
-// 40 000 prestaties is read, not drawn); the page then says how many were
-// left out and that the XML has them all.
+// Bounded: at most `max_rows` values of the message are shown; the page then
+// says how many were left out and that the XML has them all. A body over
+// `max_body` bytes is not read at all (the page says so).
 //
 // Threading: render_message validates the body with a Validator of its own
 // (one per call; the schema set is shared and immutable): call it off the
@@ -40,11 +40,16 @@
 namespace sluis::portal {
 
 inline constexpr std::size_t kMaxRows = 2000;
+// A body larger than this is not read for its page (reading a 24 MiB
+// declaration costs a validation thread seconds, for a page that shows its
+// first 2000 values): the page says so and points to the XML.
+inline constexpr std::size_t kMaxDrawnBody = 4u << 20;
 
 struct MessagePageOptions {
   Lang lang = Lang::nl;
   bool unmask = false;  // operators only (sluisctl message-show --html --unmask)
   std::size_t max_rows = kMaxRows;
+  std::size_t max_body = kMaxDrawnBody;
   // The words for the message's status: the partner's (accepted, rejected,
   // composed ... store::status_of) or the queue state for an operator.
   std::string status;

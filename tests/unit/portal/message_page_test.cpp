@@ -154,6 +154,16 @@ BOOST_AUTO_TEST_CASE(the_drawing_is_bounded) {
   BOOST_TEST(rows <= 21u);
 }
 
+BOOST_AUTO_TEST_CASE(a_body_too_large_is_not_read) {
+  const std::string body = test::corpus("ijw/323/valid-declaratie.xml");
+  portal::MessagePageOptions o;
+  o.max_body = body.size() - 1;
+  const std::string page = draw(stored(standard::Law::ijw, 323), &body, o);
+  BOOST_TEST(well_formed(page));
+  BOOST_TEST(has(page, "te groot om hier te tonen"), page);
+  BOOST_TEST(!has(page, "<h3>Declaratie</h3>"));
+}
+
 BOOST_AUTO_TEST_CASE(a_pruned_message_says_so) {
   const std::string page = draw(stored(standard::Law::iwmo, 301), nullptr);
   BOOST_TEST(well_formed(page));
