@@ -643,7 +643,7 @@ asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContex
   // (store::visible_to); anyone else gets the same 404 as for an id that
   // does not exist (no probing).
   if (!m || !m->has_value() || !store::visible_to(**m, ctx.partner->id))
-    co_return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
+    co_return net::unknown_message(req);
   const std::string status(store::to_string(store::status_of(**m)));
   if (net::preferred_type(req, {"application/json", "text/html"}) != "text/html") {
     auto res = net::json_response(http::status::ok, message_json(**m, status), req);

@@ -27,11 +27,6 @@ constexpr int kHistoryMax = 1000;
 // The longest identification looked up (the standard's are at most 20).
 constexpr std::size_t kMaxIdentificatie = 64;
 
-net::Response unknown(const net::Request& req) {
-  return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.",
-                             "Unknown message.", req);
-}
-
 using net::echoed;
 
 // The keyset cursor: the seq of the last message of a page, as "c" and hex
@@ -303,7 +298,7 @@ asio::awaitable<net::Response> OwnMessages::timeline(net::Request req, net::Requ
   auto m = co_await core::async_run(reads_, std::move(read_row), asio::use_awaitable);
   if (!m) co_return net::store_unavailable(req);
   // A third party gets what an unknown id gets: ids do not tell existence.
-  if (!m->has_value() || !store::visible_to(**m, partner)) co_return unknown(req);
+  if (!m->has_value() || !store::visible_to(**m, partner)) co_return net::unknown_message(req);
   const store::StoredMessage& msg = **m;
   auto read_history = [this, id] { return store_.history(id, kHistoryMax); };
   auto history = co_await core::async_run(reads_, std::move(read_history), asio::use_awaitable);

@@ -277,6 +277,10 @@ std::string echoed(std::string_view value) {
   return v.size() <= 40 ? v : v.substr(0, 40) + "...";
 }
 
+Response unknown_message(const Request& req) {
+  return error_response(http::status::not_found, "not_found", "Onbekend bericht.", "Unknown message.", req);
+}
+
 Response store_unavailable(const Request& req, std::string_view nl, std::string_view en) {
   auto res = error_response(http::status::service_unavailable, "store_unavailable", nl, en, req);
   res.set(http::field::retry_after, "30");

@@ -79,6 +79,10 @@ bool prefers_english(const Request& req);
 // ETag/Repr-Digest of the page itself, or 304 when If-None-Match names it.
 Response html_response(const Request& req, std::string page, std::string_view lang);
 
+// 404 not_found "Onbekend bericht." / "Unknown message.": the one answer for
+// an id that does not exist and for one the caller may not see (no probing).
+Response unknown_message(const Request& req);
+
 // A partner's value repeated in an error text: controls stripped, BSN-like
 // numbers masked, at most 40 characters (a huge query makes no huge answer).
 std::string echoed(std::string_view value);

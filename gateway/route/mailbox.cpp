@@ -1,6 +1,7 @@
 #include "gateway/route/mailbox.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/url/parse.hpp>
 #include <charconv>
 
 #include "gateway/core/async.hpp"
@@ -16,25 +17,14 @@ namespace http = net::http;
 
 namespace {
 
+// The first value of `key` in the target's query, percent-decoded (Boost.URL);
+// "" when it is absent or the target does not parse.
 std::string query_param(std::string_view target, std::string_view key) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view kv = rest.substr(0, amp);
-    auto eq = kv.find('=');
-    if (kv.substr(0, eq) == key)
-      return eq == std::string_view::npos ? "" : std::string(kv.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
-net::Response unknown(const net::Request& req) {
-  return net::error_response(http::status::not_found, "not_found", "Onbekend bericht.",
-                             "Unknown message.", req);
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return {};
+  auto params = url->params();
+  auto it = params.find(key);
+  return it == params.end() || !(*it).has_value ? std::string() : std::string((*it).value);
 }
 
 }  // namespace
@@ -113,7 +103,7 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
            (s.state == S::queued || s.state == S::delivering || s.state == S::delivered ||
             s.state == S::deferred || s.state == S::acknowledged);
   };
-  if (!m || !m->has_value() || !listed(**m)) co_return unknown(req);
+  if (!m || !m->has_value() || !listed(**m)) co_return net::unknown_message(req);
   auto read_body = [this, id] { return store_.body(id); };
   auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
   // Removed by the retention pruner (store.retention): gone for good.
@@ -193,7 +183,7 @@ asio::awaitable<net::Response> Mailbox::ack(net::Request req, net::RequestContex
   };
   auto ok = co_await core::async_done<bool>(std::move(acknowledge), asio::use_awaitable);
   if (!ok) co_return net::store_unavailable(req);
-  if (!*ok) co_return unknown(req);
+  if (!*ok) co_return net::unknown_message(req);
   co_return net::json_response(http::status::ok, boost::json::object{{"id", id}, {"acked", true}},
                                req);
 }
