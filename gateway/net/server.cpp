@@ -7,7 +7,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <stdexcept>
@@ -15,6 +14,7 @@
 
 #include "gateway/core/redact.hpp"
 #include "gateway/net/events.hpp"
+#include "gateway/net/tls_stream.hpp"
 
 namespace sluis::net {
 
@@ -341,10 +341,11 @@ asio::awaitable<void> HttpServer::run_tls(tcp::socket sock, std::shared_ptr<Sess
   st->checked = generation_;
   RequestContext ctx;
   ctx.remote = endpoint_text(sock);
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(sock), *tls);
-  st->close_now = [&stream] { beast::get_lowest_layer(stream).socket().close(); };
-  beast::get_lowest_layer(stream).expires_after(limits_.handshake_timeout);
-  auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+  TlsStream stream(std::move(sock), tls->native_handle());
+  st->close_now = [&stream] { stream.socket().close(); };
+  stream.expires_after(limits_.handshake_timeout);
+  auto [hec, hn] = co_await stream.async_handshake(kTuple);
+  (void)hn;
   if (hec) {
     metrics_.handshake_failed.inc();
     long verify = SSL_get_verify_result(stream.native_handle());
@@ -361,8 +362,8 @@ asio::awaitable<void> HttpServer::run_tls(tcp::socket sock, std::shared_ptr<Sess
   ctx.partners = partners;
   co_await serve(stream, std::move(ctx), st);
   st->close_now = nullptr;
-  if (beast::get_lowest_layer(stream).socket().is_open()) {
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  if (stream.socket().is_open()) {
+    stream.expires_after(std::chrono::seconds(2));
     co_await stream.async_shutdown(kTuple);
   }
 }
@@ -378,9 +379,18 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
     if (buf.size() == 0) {
       // Between requests: wait for the first byte for at most idle_timeout,
       // and not past the connection's maximum age.
+      // Idle, the connection holds no buffer of its own: the last request's
+      // is freed, and (TLS) the wait for the client's next bytes needs none;
+      // the read buffer is taken once they are there (docs/performance.md).
       st->idle = true;
+      buf.shrink_to_fit();
       auto age_left = st->born + limits_.max_connection_age - Clock::now();
       lowest.expires_after(std::min<Clock::duration>(limits_.idle_timeout, age_left));
+      if constexpr (requires { stream.async_wait_readable(kTuple); }) {
+        auto [wec, wn] = co_await stream.async_wait_readable(kTuple);
+        (void)wn;
+        if (wec) co_return;  // closed, idle timeout or drain
+      }
       auto [ec, n] = co_await stream.async_read_some(buf.prepare(4096), kTuple);
       st->idle = false;
       if (ec) co_return;  // closed, idle timeout or drain
