@@ -378,10 +378,10 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
     if (closing_ || too_old()) co_return;
     if (buf.size() == 0) {
       // Between requests: wait for the first byte for at most idle_timeout,
-      // and not past the connection's maximum age.
-      // Idle, the connection holds no buffer of its own: the last request's
-      // is freed, and (TLS) the wait for the client's next bytes needs none;
-      // the read buffer is taken once they are there (docs/performance.md).
+      // and not past the connection's maximum age. Idle, the connection
+      // holds no buffer of its own: the last request's is freed, and (TLS)
+      // the wait for the client's next bytes needs none; the read buffer is
+      // taken once they are there (docs/performance.md).
       st->idle = true;
       buf.shrink_to_fit();
       auto age_left = st->born + limits_.max_connection_age - Clock::now();
@@ -396,122 +396,135 @@ asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
       if (ec) co_return;  // closed, idle timeout or drain
       buf.commit(n);
     }
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits_.max_header));
-    parser.body_limit(limits_.max_body);
-    lowest.expires_after(limits_.header_timeout);
-    auto [hec, hn] = co_await http::async_read_header(stream, buf, parser, kTuple);
-    (void)hn;
-    if (hec == http::error::header_limit) {
-      Request dummy;
-      auto res = error_response(http::status::request_header_fields_too_large, "header_too_large",
-                                "De HTTP-headers zijn groter dan toegestaan.",
-                                "The HTTP headers are larger than allowed.", dummy);
-      res.keep_alive(false);
-      co_await http::async_write(stream, res, kTuple);
-      co_await linger_close(stream);
-      co_return;
+    if (!co_await handle_request(stream, buf, ctx, *st)) co_return;
+  }
+}
+
+// One request and its answer, from the bytes already in `buf` on; false when
+// the connection is to end. A coroutine of its own so that its locals (the
+// parser, the answers) take room only while a request is under way, not in
+// the frame of serve() that waits while the connection is idle.
+// (stream, buf, ctx, st: serve()'s, alive while it awaits this.)
+template <class Stream>
+asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buffer& buf,
+                                                 RequestContext& ctx, Session& st) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  auto too_old = [&] { return Clock::now() >= st.born + limits_.max_connection_age; };
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(limits_.max_header));
+  parser.body_limit(limits_.max_body);
+  lowest.expires_after(limits_.header_timeout);
+  auto [hec, hn] = co_await http::async_read_header(stream, buf, parser, kTuple);
+  (void)hn;
+  if (hec == http::error::header_limit) {
+    Request dummy;
+    auto res = error_response(http::status::request_header_fields_too_large, "header_too_large",
+                              "De HTTP-headers zijn groter dan toegestaan.",
+                              "The HTTP headers are larger than allowed.", dummy);
+    res.keep_alive(false);
+    co_await http::async_write(stream, res, kTuple);
+    co_await linger_close(stream);
+    co_return false;
+  }
+  const auto& head = parser.get();
+  auto too_large = [&] {
+    Request r;
+    r.version(head.version());
+    auto res = error_response(
+        http::status::payload_too_large, "body_too_large",
+        "Het bericht is groter dan " + config::format_size(limits_.max_body) +
+            " (de grens van de keten); het is niet gelezen.",
+        "The message is larger than " + config::format_size(limits_.max_body) +
+            " (the chain's limit); it was not read.",
+        r);
+    res.keep_alive(false);
+    return res;
+  };
+  // Beast refuses a Content-Length above body_limit while reading the header:
+  // answer 413 without reading the body.
+  if (hec == http::error::body_limit) {
+    auto res = too_large();
+    co_await http::async_write(stream, res, kTuple);
+    co_await linger_close(stream);
+    co_return false;
+  }
+  if (hec) {
+    if (hec != http::error::end_of_stream && hec != asio::error::eof)
+      core::log(events::kSessionError, {{"remote", ctx.remote}, {"error", hec == beast::error::timeout ? std::string("header timeout") : hec.message()}});
+    co_return false;
+  }
+  if (parser.content_length() && *parser.content_length() > limits_.max_body) {
+    auto res = too_large();
+    co_await http::async_write(stream, res, kTuple);
+    co_await linger_close(stream);
+    co_return false;
+  }
+  // Who is calling, from the handshake and the header alone: a refused
+  // client gets no "100 Continue" and its body is never read.
+  if (auto refusal = authorize(ctx, st, head)) {
+    metrics_.responses[refusal->result_int() / 100]->inc();
+    co_await http::async_write(stream, *refusal, kTuple);
+    co_await linger_close(stream);
+    co_return false;
+  }
+  // Backpressure: while the pipeline behind us is saturated, leave the body
+  // in the client's send buffer (and its TCP window) instead of ours.
+  if (saturated_ && (parser.content_length().value_or(0) > 0 || parser.chunked()) && saturated_()) {
+    metrics_.backpressure.inc();
+    const auto give_up = std::chrono::steady_clock::now() + max_wait_;
+    asio::steady_timer wait(stream.get_executor());
+    while (saturated_() && std::chrono::steady_clock::now() < give_up && !closing_) {
+      wait.expires_after(std::chrono::milliseconds(5));
+      co_await wait.async_wait(kTuple);
     }
-    const auto& head = parser.get();
-    auto too_large = [&] {
+    if (saturated_() || closing_) {
       Request r;
       r.version(head.version());
-      auto res = error_response(
-          http::status::payload_too_large, "body_too_large",
-          "Het bericht is groter dan " + config::format_size(limits_.max_body) +
-              " (de grens van de keten); het is niet gelezen.",
-          "The message is larger than " + config::format_size(limits_.max_body) +
-              " (the chain's limit); it was not read.",
-          r);
+      auto res = error_response(http::status::service_unavailable, "saturated",
+                                "De gateway kan het bericht nu niet veilig opslaan; het is niet gelezen. "
+                                "Probeer het later opnieuw.",
+                                "The gateway cannot store the message safely now; it was not read. "
+                                "Try again later.",
+                                r);
+      res.set(http::field::retry_after, "5");
       res.keep_alive(false);
-      return res;
-    };
-    // Beast refuses a Content-Length above body_limit while reading the header:
-    // answer 413 without reading the body.
-    if (hec == http::error::body_limit) {
-      auto res = too_large();
+      metrics_.responses[5]->inc();
       co_await http::async_write(stream, res, kTuple);
       co_await linger_close(stream);
-      co_return;
+      co_return false;
     }
-    if (hec) {
-      if (hec != http::error::end_of_stream && hec != asio::error::eof)
-        core::log(events::kSessionError, {{"remote", ctx.remote}, {"error", hec == beast::error::timeout ? std::string("header timeout") : hec.message()}});
-      co_return;
-    }
-    if (parser.content_length() && *parser.content_length() > limits_.max_body) {
-      auto res = too_large();
-      co_await http::async_write(stream, res, kTuple);
-      co_await linger_close(stream);
-      co_return;
-    }
-    // Who is calling, from the handshake and the header alone: a refused
-    // client gets no "100 Continue" and its body is never read.
-    if (auto refusal = authorize(ctx, *st, head)) {
-      metrics_.responses[refusal->result_int() / 100]->inc();
-      co_await http::async_write(stream, *refusal, kTuple);
-      co_await linger_close(stream);
-      co_return;
-    }
-    // Backpressure: while the pipeline behind us is saturated, leave the body
-    // in the client's send buffer (and its TCP window) instead of ours.
-    if (saturated_ && (parser.content_length().value_or(0) > 0 || parser.chunked()) && saturated_()) {
-      metrics_.backpressure.inc();
-      const auto give_up = std::chrono::steady_clock::now() + max_wait_;
-      asio::steady_timer wait(stream.get_executor());
-      while (saturated_() && std::chrono::steady_clock::now() < give_up && !closing_) {
-        wait.expires_after(std::chrono::milliseconds(5));
-        co_await wait.async_wait(kTuple);
-      }
-      if (saturated_() || closing_) {
-        Request r;
-        r.version(head.version());
-        auto res = error_response(http::status::service_unavailable, "saturated",
-                                  "De gateway kan het bericht nu niet veilig opslaan; het is niet gelezen. "
-                                  "Probeer het later opnieuw.",
-                                  "The gateway cannot store the message safely now; it was not read. "
-                                  "Try again later.",
-                                  r);
-        res.set(http::field::retry_after, "5");
-        res.keep_alive(false);
-        metrics_.responses[5]->inc();
-        co_await http::async_write(stream, res, kTuple);
-        co_await linger_close(stream);
-        co_return;
-      }
-    }
-    if (beast::iequals(head[http::field::expect], "100-continue")) {
-      http::response<http::empty_body> cont{http::status::continue_, head.version()};
-      co_await http::async_write(stream, cont, kTuple);
-    }
-    lowest.expires_after(limits_.body_timeout);
-    auto [bec, bn] = co_await http::async_read(stream, buf, parser, kTuple);
-    (void)bn;
-    if (bec == http::error::body_limit) {
-      auto res = too_large();
-      co_await http::async_write(stream, res, kTuple);
-      co_await linger_close(stream);
-      co_return;
-    }
-    if (bec) {
-      core::log(events::kSessionError, {{"remote", ctx.remote}, {"error", bec == beast::error::timeout ? std::string("body timeout") : bec.message()}});
-      co_return;
-    }
-    Request req = parser.release();
-    bool keep = req.keep_alive();
-    const auto received = std::chrono::steady_clock::now();
-    ctx.on_written = std::make_shared<std::function<void(double)>>();
-    Response res = co_await answer(std::move(req), ctx);
-    res.keep_alive(keep && !closing_ && !too_old());
-    bool again = res.keep_alive();
-    if (unsigned cls = res.result_int() / 100; cls >= 1 && cls <= 5) metrics_.responses[cls]->inc();
-    lowest.expires_after(limits_.body_timeout);
-    auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
-    (void)wn;
-    if (auto timed = std::exchange(ctx.on_written, nullptr); *timed)
-      (*timed)(std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
-    if (wec || !again) co_return;
   }
+  if (beast::iequals(head[http::field::expect], "100-continue")) {
+    http::response<http::empty_body> cont{http::status::continue_, head.version()};
+    co_await http::async_write(stream, cont, kTuple);
+  }
+  lowest.expires_after(limits_.body_timeout);
+  auto [bec, bn] = co_await http::async_read(stream, buf, parser, kTuple);
+  (void)bn;
+  if (bec == http::error::body_limit) {
+    auto res = too_large();
+    co_await http::async_write(stream, res, kTuple);
+    co_await linger_close(stream);
+    co_return false;
+  }
+  if (bec) {
+    core::log(events::kSessionError, {{"remote", ctx.remote}, {"error", bec == beast::error::timeout ? std::string("body timeout") : bec.message()}});
+    co_return false;
+  }
+  Request req = parser.release();
+  bool keep = req.keep_alive();
+  const auto received = std::chrono::steady_clock::now();
+  ctx.on_written = std::make_shared<std::function<void(double)>>();
+  Response res = co_await answer(std::move(req), ctx);
+  res.keep_alive(keep && !closing_ && !too_old());
+  bool again = res.keep_alive();
+  if (unsigned cls = res.result_int() / 100; cls >= 1 && cls <= 5) metrics_.responses[cls]->inc();
+  lowest.expires_after(limits_.body_timeout);
+  auto [wec, wn] = co_await http::async_write(stream, res, kTuple);
+  (void)wn;
+  if (auto timed = std::exchange(ctx.on_written, nullptr); *timed)
+    (*timed)(std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+  co_return !wec && again;
 }
 
 std::optional<Response> HttpServer::authorize(RequestContext& ctx, Session& st, const Request& req) {

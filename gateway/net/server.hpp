@@ -62,6 +62,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <functional>
 #include <list>
 #include <map>
@@ -112,6 +113,9 @@ class HttpServer {
   boost::asio::awaitable<void> run_tls(boost::asio::ip::tcp::socket s, std::shared_ptr<Session> st);
   template <class Stream>
   boost::asio::awaitable<void> serve(Stream& stream, RequestContext ctx, std::shared_ptr<Session> st);
+  template <class Stream>
+  boost::asio::awaitable<bool> handle_request(Stream& stream, boost::beast::flat_buffer& buf,
+                                              RequestContext& ctx, Session& st);
   // The refusal of a request from its header, or nullopt when it may go on.
   std::optional<Response> authorize(RequestContext& ctx, Session& st, const Request& head);
   boost::asio::awaitable<Response> answer(Request req, const RequestContext& ctx);
