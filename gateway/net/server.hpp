@@ -2,6 +2,8 @@
 // TLS, identity from the client certificate) and the plain loopback listener
 // for /healthz and /metrics. One coroutine per connection; HTTP/1.1 with
 // keep-alive; requests on one connection are served one at a time.
+// TLS connections are net::TlsStream (tls_stream.hpp): an idle one holds no
+// buffer, only OpenSSL's connection state (docs/performance.md).
 //
 // Limits (config [https]): max_connections (one more is closed at once),
 // handshake_timeout, header_timeout (the whole header, from its first byte:

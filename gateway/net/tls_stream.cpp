@@ -13,13 +13,14 @@ TlsStream::TlsStream(asio::ip::tcp::socket sock, SSL_CTX* ctx)
       timer_(shared_->sock.get_executor()) {
   if (!ssl_) throw std::bad_alloc();
   shared_->sock.non_blocking(true);
-  SSL_set_fd(ssl_.get(), shared_->sock.native_handle());  // BIO_NOCLOSE: the socket closes the descriptor
+  SSL_set_fd(ssl_.get(),
+             shared_->sock.native_handle());  // BIO_NOCLOSE: the socket closes the descriptor
   // RELEASE_BUFFERS: the record buffers are freed whenever they are empty
   // (the point of this class). The other two as asio::ssl::stream sets them:
   // a write may end after some records, and a retried write may come from a
   // copy of the same bytes.
-  SSL_set_mode(ssl_.get(),
-               SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  SSL_set_mode(ssl_.get(), SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                               SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_set_accept_state(ssl_.get());
 }
 
@@ -27,14 +28,15 @@ void TlsStream::expires_after(std::chrono::steady_clock::duration d) {
   shared_->timed_out = false;
   const auto generation = ++shared_->generation;
   timer_.expires_after(d);
-  timer_.async_wait([weak = std::weak_ptr<Shared>(shared_), generation](boost::system::error_code ec) {
-    if (ec) return;
-    auto s = weak.lock();
-    if (!s || s->generation != generation) return;  // gone, or a newer deadline
-    s->timed_out = true;
-    boost::system::error_code ignore;
-    s->sock.cancel(ignore);
-  });
+  timer_.async_wait(
+      [weak = std::weak_ptr<Shared>(shared_), generation](boost::system::error_code ec) {
+        if (ec) return;
+        auto s = weak.lock();
+        if (!s || s->generation != generation) return;  // gone, or a newer deadline
+        s->timed_out = true;
+        boost::system::error_code ignore;
+        s->sock.cancel(ignore);
+      });
 }
 
 void TlsStream::expires_never() {
@@ -47,7 +49,8 @@ boost::system::error_code TlsStream::wait_error(const boost::system::error_code&
   return shared_->timed_out ? boost::system::error_code(boost::beast::error::timeout) : ec;
 }
 
-TlsStream::Step TlsStream::attempt(Op op, const Io& io, boost::system::error_code& ec, std::size_t& n) {
+TlsStream::Step TlsStream::attempt(Op op, const Io& io, boost::system::error_code& ec,
+                                   std::size_t& n) {
   // A closed socket's descriptor number may already belong to another
   // connection: OpenSSL must not touch it again.
   if (!shared_->sock.is_open()) {
@@ -74,7 +77,8 @@ TlsStream::Step TlsStream::attempt(Op op, const Io& io, boost::system::error_cod
     case Op::read:
     case Op::write:
       if (io.size == 0) return Step::done;
-      r = op == Op::read ? SSL_read_ex(s, io.data, io.size, &n) : SSL_write_ex(s, io.data, io.size, &n);
+      r = op == Op::read ? SSL_read_ex(s, io.data, io.size, &n)
+                         : SSL_write_ex(s, io.data, io.size, &n);
       if (r == 1) return Step::done;
       n = 0;
       break;

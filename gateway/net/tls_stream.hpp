@@ -27,6 +27,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <array>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -34,7 +35,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_prefix.hpp>
 #include <boost/beast/core/error.hpp>
-#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -82,7 +82,8 @@ class TlsStream {
     // OpenSSL reads into one buffer; the first non-empty one is enough for
     // "some" (as asio::ssl::stream does).
     boost::asio::mutable_buffer b;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it)
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers); ++it)
       if (boost::asio::mutable_buffer m(*it); m.size() > 0) {
         b = m;
         break;
@@ -97,7 +98,8 @@ class TlsStream {
     Io io;
     std::size_t count = 0, total = 0;
     boost::asio::const_buffer first;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+    for (auto it = boost::asio::buffer_sequence_begin(buffers);
+         it != boost::asio::buffer_sequence_end(buffers); ++it) {
       boost::asio::const_buffer c(*it);
       if (c.size() == 0) continue;
       if (count++ == 0) first = c;
@@ -154,8 +156,8 @@ class TlsStream {
           }
           state = State::waited;
           socket().async_wait(step == Step::want_read ? boost::asio::socket_base::wait_read
-                                                   : boost::asio::socket_base::wait_write,
-                           std::move(self));
+                                                      : boost::asio::socket_base::wait_write,
+                              std::move(self));
         },
         token, socket());
   }

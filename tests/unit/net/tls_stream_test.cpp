@@ -5,6 +5,8 @@
 // beast::error::timeout, and after its socket is closed no operation reaches
 // OpenSSL (a reused descriptor number is never read or written).
 #define BOOST_TEST_MODULE net_tls_stream
+#include "gateway/net/tls_stream.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -12,6 +14,7 @@
 #include <openssl/x509v3.h>
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,7 +25,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/test/unit_test.hpp>
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -30,7 +32,6 @@
 #include <string>
 
 #include "gateway/net/tls.hpp"
-#include "gateway/net/tls_stream.hpp"
 
 using namespace sluis;
 namespace fs = std::filesystem;
@@ -113,12 +114,16 @@ struct Pair {
   }
   void handshake() {
     boost::system::error_code sec;
-    asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
-      auto [ec, n] = co_await server->async_handshake(kTuple);
-      sec = ec;
-    }, asio::detached);
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+          auto [ec, n] = co_await server->async_handshake(kTuple);
+          sec = ec;
+        },
+        asio::detached);
     boost::system::error_code cec;
-    client.async_handshake(ssl::stream_base::client, [&](boost::system::error_code ec) { cec = ec; });
+    client.async_handshake(ssl::stream_base::client,
+                           [&](boost::system::error_code ec) { cec = ec; });
     ioc.run_for(std::chrono::seconds(10));
     ioc.restart();
     BOOST_REQUIRE_MESSAGE(!sec, "server handshake: " << sec.message());
@@ -133,25 +138,29 @@ BOOST_AUTO_TEST_CASE(data_goes_both_ways_and_the_idle_wait_ends_when_the_client_
   p.handshake();
   std::string got, client_got(5, '\0');
   bool readable = false;
-  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
-    auto [wec, wn] = co_await p.server->async_wait_readable(kTuple);
-    BOOST_TEST(!wec);
-    readable = true;
-    std::array<char, 64> buf;
-    auto [ec, n] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
-    BOOST_TEST(!ec);
-    got.assign(buf.data(), n);
-    // Two buffers in one write_some: both go out (one TLS record).
-    const std::string he = "he", llo = "llo";
-    std::array<asio::const_buffer, 2> two{asio::buffer(he), asio::buffer(llo)};
-    auto [xec, xn] = co_await p.server->async_write_some(two, kTuple);
-    BOOST_TEST(!xec);
-    BOOST_TEST(xn == 5u);
-  }, asio::detached);
+  asio::co_spawn(
+      p.ioc,
+      [&]() -> asio::awaitable<void> {
+        auto [wec, wn] = co_await p.server->async_wait_readable(kTuple);
+        BOOST_TEST(!wec);
+        readable = true;
+        std::array<char, 64> buf;
+        auto [ec, n] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
+        BOOST_TEST(!ec);
+        got.assign(buf.data(), n);
+        // Two buffers in one write_some: both go out (one TLS record).
+        const std::string he = "he", llo = "llo";
+        std::array<asio::const_buffer, 2> two{asio::buffer(he), asio::buffer(llo)};
+        auto [xec, xn] = co_await p.server->async_write_some(two, kTuple);
+        BOOST_TEST(!xec);
+        BOOST_TEST(xn == 5u);
+      },
+      asio::detached);
   p.ioc.run_for(std::chrono::milliseconds(100));
   BOOST_TEST(!readable);  // nothing sent yet: still waiting
   asio::write(p.client, asio::buffer(std::string("ping")));
-  asio::async_read(p.client, asio::buffer(client_got), [](boost::system::error_code, std::size_t) {});
+  asio::async_read(p.client, asio::buffer(client_got),
+                   [](boost::system::error_code, std::size_t) {});
   p.ioc.restart();
   p.ioc.run_for(std::chrono::seconds(2));
   BOOST_TEST(readable);
@@ -163,11 +172,14 @@ BOOST_AUTO_TEST_CASE(a_handshake_past_its_deadline_ends_with_timeout) {
   Pair p;  // the client never sends its hello
   boost::system::error_code ec;
   auto t0 = Clock::now();
-  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
-    p.server->expires_after(std::chrono::milliseconds(200));
-    auto [e, n] = co_await p.server->async_handshake(kTuple);
-    ec = e;
-  }, asio::detached);
+  asio::co_spawn(
+      p.ioc,
+      [&]() -> asio::awaitable<void> {
+        p.server->expires_after(std::chrono::milliseconds(200));
+        auto [e, n] = co_await p.server->async_handshake(kTuple);
+        ec = e;
+      },
+      asio::detached);
   p.ioc.run_for(std::chrono::seconds(5));
   BOOST_TEST(ec == kTimeout);
   BOOST_TEST((Clock::now() - t0 < std::chrono::seconds(2)));
@@ -177,18 +189,21 @@ BOOST_AUTO_TEST_CASE(an_idle_wait_and_a_read_past_the_deadline_end_with_timeout)
   Pair p;
   p.handshake();
   boost::system::error_code wait_ec, read_ec, later_ec;
-  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
-    p.server->expires_after(std::chrono::milliseconds(100));
-    auto [e1, n1] = co_await p.server->async_wait_readable(kTuple);
-    wait_ec = e1;
-    // The deadline passed: what starts now fails too, until a new deadline.
-    std::array<char, 16> buf;
-    auto [e2, n2] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
-    later_ec = e2;
-    p.server->expires_after(std::chrono::milliseconds(100));
-    auto [e3, n3] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
-    read_ec = e3;
-  }, asio::detached);
+  asio::co_spawn(
+      p.ioc,
+      [&]() -> asio::awaitable<void> {
+        p.server->expires_after(std::chrono::milliseconds(100));
+        auto [e1, n1] = co_await p.server->async_wait_readable(kTuple);
+        wait_ec = e1;
+        // The deadline passed: what starts now fails too, until a new deadline.
+        std::array<char, 16> buf;
+        auto [e2, n2] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
+        later_ec = e2;
+        p.server->expires_after(std::chrono::milliseconds(100));
+        auto [e3, n3] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
+        read_ec = e3;
+      },
+      asio::detached);
   p.ioc.run_for(std::chrono::seconds(5));
   BOOST_TEST(wait_ec == kTimeout);
   BOOST_TEST(later_ec == kTimeout);
@@ -200,13 +215,17 @@ BOOST_AUTO_TEST_CASE(after_the_socket_is_closed_no_operation_reaches_openssl) {
   p.handshake();
   p.server->socket().close();
   boost::system::error_code rec, wec;
-  asio::co_spawn(p.ioc, [&]() -> asio::awaitable<void> {
-    std::array<char, 16> buf;
-    auto [e1, n1] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
-    rec = e1;
-    auto [e2, n2] = co_await p.server->async_write_some(asio::buffer(std::string_view("x")), kTuple);
-    wec = e2;
-  }, asio::detached);
+  asio::co_spawn(
+      p.ioc,
+      [&]() -> asio::awaitable<void> {
+        std::array<char, 16> buf;
+        auto [e1, n1] = co_await p.server->async_read_some(asio::buffer(buf), kTuple);
+        rec = e1;
+        auto [e2, n2] =
+            co_await p.server->async_write_some(asio::buffer(std::string_view("x")), kTuple);
+        wec = e2;
+      },
+      asio::detached);
   p.ioc.run_for(std::chrono::seconds(2));
   BOOST_TEST(rec == kClosed);
   BOOST_TEST(wec == kClosed);
