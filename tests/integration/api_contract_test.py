@@ -103,26 +103,30 @@ def spki(pem):
     return hashlib.sha256(der).hexdigest()
 
 
+def enrol(pki, name, partner):
+    """Issues client certificate `name` from the development CA in `pki`; the [[partners]] block
+    that registers it as "test-<name>" with `partner` (its keys as TOML lines)."""
+    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-subj", f"/O=sluis test/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.csr"],
+                   cwd=pki, check=True, capture_output=True, timeout=60)
+    (pki / f"{name}.ext").write_text("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+                                     "extendedKeyUsage=clientAuth\n")
+    subprocess.run(["openssl", "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-days", "30", "-sha256", "-extfile", f"{name}.ext", "-out", f"{name}.pem"],
+                   cwd=pki, check=True, capture_output=True, timeout=60)
+    return (f'\n[[partners]]\nid = "test-{name}"\n{partner}[[partners.certificates]]\n'
+            f'spki_sha256 = "{spki(pki / f"{name}.pem")}"\n')
+
+
 def with_partners(root):
     """dir/config: the repository's, max_body 1MiB, and the test's partners with their certificates."""
     pki = root / "var/pki"
     extra = ""
     for name, partner in (("monitor", 'role = "monitoring"\ncodes = []\n'),
                           ("busy", 'role = "aanbieder"\ncodes = ["11110000"]\nrate = 1\nburst = 1\n'),
-                          ("later", 'role = "aanbieder"\ncodes = ["22220000"]\nmode = "not_enrolled"\n'),
-                          ("stranger", None)):
-        subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                        "-subj", f"/O=sluis test/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.csr"],
-                       cwd=pki, check=True, capture_output=True, timeout=60)
-        (pki / f"{name}.ext").write_text("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-                                         "extendedKeyUsage=clientAuth\n")
-        subprocess.run(["openssl", "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                        "-CAcreateserial", "-days", "30", "-sha256", "-extfile", f"{name}.ext", "-out", f"{name}.pem"],
-                       cwd=pki, check=True, capture_output=True, timeout=60)
-        if partner is None:
-            continue
-        extra += (f'\n[[partners]]\nid = "test-{name}"\n{partner}[[partners.certificates]]\n'
-                  f'spki_sha256 = "{spki(pki / f"{name}.pem")}"\n')
+                          ("later", 'role = "aanbieder"\ncodes = ["22220000"]\nmode = "not_enrolled"\n')):
+        extra += enrol(pki, name, partner)
+    enrol(pki, "stranger", "")  # a certificate of the CA that no partner registers
     walkthrough.own_config(root, lambda text: text.replace('max_body = "25MiB"', 'max_body = "1MiB"', 1) + extra)
 
 

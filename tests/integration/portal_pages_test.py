@@ -23,7 +23,7 @@ import unittest
 import html5lib
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import api_contract_test as contract  # noqa: E402  (spki)
+import api_contract_test as contract  # noqa: E402  (enrol)
 import readme_walkthrough_test as walkthrough  # noqa: E402
 
 SRC = walkthrough.SRC
@@ -32,17 +32,7 @@ SECRETS = ("999931234", "Voorbeeld</", ">Voorbeeld<")  # the example's BSN and f
 
 def with_other_provider(root):
     """dir/config: the repository's, and provider 11112222 ("other") with its certificate."""
-    pki = root / "var/pki"
-    subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-subj", "/O=sluis test/CN=other", "-keyout", "other.key", "-out", "other.csr"],
-                   cwd=pki, check=True, capture_output=True, timeout=60)
-    (pki / "other.ext").write_text("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-                                   "extendedKeyUsage=clientAuth\n")
-    subprocess.run(["openssl", "x509", "-req", "-in", "other.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-days", "30", "-sha256", "-extfile", "other.ext", "-out", "other.pem"],
-                   cwd=pki, check=True, capture_output=True, timeout=60)
-    extra = (f'\n[[partners]]\nid = "test-other"\nrole = "aanbieder"\ncodes = ["11112222"]\n'
-             f'[[partners.certificates]]\nspki_sha256 = "{contract.spki(pki / "other.pem")}"\n')
+    extra = contract.enrol(root / "var/pki", "other", 'role = "aanbieder"\ncodes = ["11112222"]\n')
     walkthrough.own_config(root, lambda text: text + extra)
 
 

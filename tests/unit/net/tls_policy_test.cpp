@@ -20,6 +20,7 @@
 #include <string>
 
 #include "gateway/net/tls.hpp"
+#include "tests/support/self_signed_pki.hpp"
 
 using namespace sluis;
 namespace fs = std::filesystem;
@@ -27,58 +28,9 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
-// A self-signed P-256 certificate for "localhost", fit for both purposes (no
-// extended key usage), its own CA; written to a fresh directory.
-struct Pki {
-  fs::path dir = fs::temp_directory_path() / ("sluis-tls-policy-" + std::to_string(::getpid()));
-  fs::path cert = dir / "self.pem", key = dir / "self.key";
-  Pki() {
-    fs::create_directories(dir);
-    EVP_PKEY* pkey = EVP_EC_gen("P-256");
-    BOOST_REQUIRE(pkey);
-    X509* x = X509_new();
-    X509_set_version(x, 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_set_pubkey(x, pkey);
-    X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509V3_CTX v3;
-    X509V3_set_ctx(&v3, x, x, nullptr, nullptr, 0);
-    for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
-                              std::pair{NID_subject_alt_name, "DNS:localhost"}}) {
-      X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value);
-      BOOST_REQUIRE(ext);
-      X509_add_ext(x, ext, -1);
-      X509_EXTENSION_free(ext);
-    }
-    BOOST_REQUIRE(X509_sign(x, pkey, EVP_sha256()) > 0);
-    FILE* f = std::fopen(cert.c_str(), "w");
-    PEM_write_X509(f, x);
-    std::fclose(f);
-    f = std::fopen(key.c_str(), "w");
-    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-    X509_free(x);
-    EVP_PKEY_free(pkey);
-  }
-  ~Pki() { fs::remove_all(dir); }
-
-  std::shared_ptr<ssl::context> server() const {
-    config::TlsConfig cfg;
-    cfg.cert = cert;
-    cfg.key = key;
-    cfg.ca = {cert};
-    return net::make_server_context(cfg);
-  }
-  std::shared_ptr<ssl::context> client() const {
-    auto c = net::make_client_context(cert, cert, key);
-    BOOST_REQUIRE_MESSAGE(c.has_value(), (c ? "" : c.error().text));
-    return *c;
-  }
+// The certificate and contexts of a self-signed "localhost" (tests/support).
+struct Pki : test::SelfSignedPki {
+  Pki() : SelfSignedPki("tls-policy") {}
 };
 
 // A peer outside the policy: OpenSSL's defaults, security level 0 so that
