@@ -267,6 +267,12 @@ void HttpServer::accept_loop() {
         boost::system::error_code ignore;
         sock.close(ignore);
       } else {
+        // An answer goes out at once: with Nagle's algorithm a response
+        // written in more than one segment (a TLS record per write) waited
+        // for the client's delayed ACK, up to 40 ms on Linux, the long tail
+        // of the latency (docs/performance.md).
+        boost::system::error_code nec;
+        sock.set_option(tcp::no_delay(true), nec);
         auto st = std::make_shared<Session>();
         st->self = sessions_.insert(sessions_.end(), st);
         st->address = address;

@@ -3,13 +3,20 @@
 //
 //   sluis-load --url https://127.0.0.1:8443/v1/messages --cert C --key K --ca CA
 //              --body FILE [--unique TOKEN] [--connections 32] [--seconds 10 | --requests N]
+//              [--rate PER_SECOND]
 //   sluis-load --url ... --cert C --key K --ca CA --idle N [--hold SECONDS]
 //
 // Load mode: `connections` keep-alive TLS connections each POST the body
 // (Content-Type: application/xml) one request after the other; with --unique
 // every occurrence of TOKEN in the body is replaced by a fresh value per
 // request (distinct message identifications). Prints one JSON line:
-// {"requests", "seconds", "per_second", "p50_ms", "p99_ms", "status": {code: n}, "errors"}.
+// {"requests", "seconds", "per_second", "p50_ms", "p99_ms", "max_ms", "status": {code: n}, "errors"}.
+// With --rate R the load is open-loop: request i is due at start + i/R
+// whatever the answers do (request i goes out on connection i mod
+// `connections`), and its latency counts from when it was due, so a server
+// that falls behind is charged for the queue it makes (no coordinated
+// omission); the output adds "rate" and "late" (requests sent more than 1 ms
+// after they were due, because their connection was still busy).
 // Idle mode: opens N TLS connections (handshake done, no request), prints
 // {"idle": n, "failed": m} when all are up, then holds them for --hold seconds
 // (default 10) so that the server's memory can be read.
@@ -51,12 +58,14 @@ struct Options {
   long requests = 0;
   int idle = 0;
   double hold = 10;
+  double rate = 0;  // open-loop requests per second; 0: closed loop
 };
 
 struct Results {
   std::vector<double> latencies_ms;
   std::map<int, long> status;
   long errors = 0;
+  long late = 0;
   std::atomic<long> counter{0};
 };
 
@@ -78,6 +87,8 @@ asio::awaitable<bool> connect(Stream& s, const Options& o) {
   auto eps = co_await r.async_resolve(o.host, o.port, asio::use_awaitable);
   beast::get_lowest_layer(s).expires_after(std::chrono::seconds(30));
   co_await beast::get_lowest_layer(s).async_connect(eps, asio::use_awaitable);
+  // As curl and nginx do: the request's TLS records (header, body) go out at once.
+  beast::get_lowest_layer(s).socket().set_option(asio::ip::tcp::no_delay(true));
   co_await s.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
   co_return true;
 }
@@ -91,25 +102,45 @@ std::string with_unique(const std::string& body, const std::string& token, long 
 }
 
 asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const std::string& body, Results& res,
-                             Clock::time_point end) {
+                             int c, Clock::time_point start, Clock::time_point end) {
   auto ex = co_await asio::this_coro::executor;
+  long slot = 0;  // open loop: how many of this connection's slots have gone
   for (;;) {  // one connection; reconnect when the server closes it
     Stream s(ex, ctx);
     try {
       co_await connect(s, o);
       beast::flat_buffer buf;
       for (;;) {
-        long n = res.counter.fetch_add(1);
-        if ((o.requests > 0 && n >= o.requests) || (o.requests == 0 && Clock::now() >= end)) co_return;
+        long n = 0;
+        Clock::time_point due{};
+        if (o.rate > 0) {  // open loop: this connection's next slot on the schedule
+          n = slot++ * o.connections + c;
+          due = start + std::chrono::nanoseconds(static_cast<long long>(n * 1e9 / o.rate));
+          if ((o.requests > 0 && n >= o.requests) || (o.requests == 0 && due >= end)) co_return;
+          if (due > Clock::now()) {
+            asio::steady_timer t(ex, due);
+            co_await t.async_wait(asio::use_awaitable);
+          } else if (Clock::now() - due > std::chrono::milliseconds(1)) {
+            ++res.late;
+          }
+        } else {
+          n = res.counter.fetch_add(1);
+          if ((o.requests > 0 && n >= o.requests) || (o.requests == 0 && Clock::now() >= end)) co_return;
+        }
         http::request<http::string_body> req{http::verb::post, o.target, 11};
         req.set(http::field::host, o.host);
         req.set(http::field::content_type, "application/xml");
         req.keep_alive(true);
         req.body() = with_unique(body, o.unique, n);
         req.prepare_payload();
-        auto t0 = Clock::now();
+        // One write, so header and body leave as one TLS record, as a client
+        // that serialises first does (Beast's serializer, into one buffer).
+        std::ostringstream wire;
+        wire << req;
+        const std::string bytes = wire.str();
+        auto t0 = o.rate > 0 ? due : Clock::now();
         beast::get_lowest_layer(s).expires_after(std::chrono::seconds(30));
-        co_await http::async_write(s, req, asio::use_awaitable);
+        co_await asio::async_write(s, asio::buffer(bytes), asio::use_awaitable);
         http::response<http::string_body> rsp;
         co_await http::async_read(s, buf, rsp, asio::use_awaitable);
         res.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -149,7 +180,7 @@ void report(const char* what, std::exception_ptr e) {
 
 int usage() {
   std::cerr << "usage: sluis-load --url URL --cert C --key K --ca CA --body FILE [--unique TOKEN]\n"
-               "                  [--connections N] [--seconds S | --requests N]\n"
+               "                  [--connections N] [--seconds S | --requests N] [--rate PER_SECOND]\n"
                "       sluis-load --url URL --cert C --key K --ca CA --idle N [--hold SECONDS]\n";
   return 64;
 }
@@ -174,12 +205,15 @@ int main(int argc, char** argv) {
       else if (a == "--requests") o.requests = std::stol(next());
       else if (a == "--idle") o.idle = std::stoi(next());
       else if (a == "--hold") o.hold = std::stod(next());
+      else if (a == "--rate") o.rate = std::stod(next());
       else return usage();
     } catch (const std::exception&) {
       return usage();
     }
   }
-  if (o.cert.empty() || o.key.empty() || o.ca.empty() || (o.idle == 0 && o.body_file.empty())) return usage();
+  if (o.cert.empty() || o.key.empty() || o.ca.empty() || (o.idle == 0 && o.body_file.empty()) || o.rate < 0 ||
+      o.connections < 1)
+    return usage();
   asio::ssl::context ctx(asio::ssl::context::tls_client);
   ctx.set_verify_mode(asio::ssl::verify_peer);
   ctx.load_verify_file(o.ca);
@@ -227,7 +261,7 @@ int main(int argc, char** argv) {
   auto t0 = Clock::now();
   auto end = t0 + std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
   for (int c = 0; c < o.connections; ++c)
-    asio::co_spawn(ioc, worker(ctx, o, body, res, end), [&res](std::exception_ptr e) {
+    asio::co_spawn(ioc, worker(ctx, o, body, res, c, t0, end), [&res](std::exception_ptr e) {
       if (!e) return;
       report("a worker", e);  // its connection's requests stop; counted as an error
       ++res.errors;
@@ -244,6 +278,9 @@ int main(int argc, char** argv) {
                                                           {"per_second", l.size() / secs},
                                                           {"p50_ms", pct(0.50)},
                                                           {"p99_ms", pct(0.99)},
+                                                          {"max_ms", l.empty() ? 0.0 : l.back()},
+                                                          {"rate", o.rate},
+                                                          {"late", res.late},
                                                           {"status", status},
                                                           {"errors", res.errors}})
             << std::endl;

@@ -18,6 +18,9 @@ SLUIS_PACKAGES=(
 )
 
 # The Boost libraries sluis uses, as package-name stems: STEM1.NN-dev or STEM-dev.
+# What scripts/bench needs besides: nginx, the TLS peer of http_bench.sh.
+SLUIS_BENCH_PACKAGES=(nginx)
+
 SLUIS_BOOST_STEMS=(libboost libboost-test libboost-json libboost-program-options)
 SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 
@@ -135,6 +138,8 @@ sluis_install_deps() {
   local boost=()
   if [ "${1:-}" = test ]; then
     wanted+=("${SLUIS_TEST_PACKAGES[@]}")
+  elif [ "${1:-}" = bench ]; then
+    wanted+=("${SLUIS_TEST_PACKAGES[@]}" "${SLUIS_BENCH_PACKAGES[@]}")
   fi
   mapfile -t boost < <(sluis_boost_installed)
   for p in "${wanted[@]}"; do

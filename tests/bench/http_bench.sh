@@ -1,40 +1,66 @@
 #!/usr/bin/env bash
-# HTTP benchmark (label bench; prints, never fails on time): accepted messages
-# per second and p50/p99 latency of POST /v1/messages with a 4.4 KB iJw 323
-# (the corpus declaration, made new per request) over 32
-# keep-alive mutual-TLS connections, side by side with nginx answering
-# `return 202` with the same TLS settings (TLS 1.2/1.3, client certificate
-# verified against the same CA) on the same machine in the same run, both
-# driven by the same load generator (sluis-load; wrk has no client
-# certificates). Then sluisd's RSS idle and with 10 000 idle TLS connections.
-# Usage: http_bench.sh BUILD_DIR SOURCE_DIR [SECONDS]   (a Release build for real numbers)
+# HTTP benchmark (label bench; prints, never fails on time): accepted 323
+# declarations per second and their latency through POST /v1/messages, against
+# a floor measured in the same run on the same machine (issue #26):
+#   - nginx answering `return 202` with the same TLS settings (TLS 1.2/1.3,
+#     client certificate verified against the same CA), driven by the same
+#     load generator (sluis-load; wrk has no client certificates): the cost
+#     of TLS and HTTP per request;
+#   - tests/floor_bench: bare Xerces validating the same document on the same
+#     locked grammar pool, and a raw SQLite insert of the same bytes in
+#     transactions of 32 with synchronous=FULL;
+# composed into one floor rate, 1 / (1/nginx rate + Xerces time + SQLite time),
+# with sluisd's rate as a fraction of it (goal >= 0.5). Then open-loop latency
+# at half of sluisd's measured rate (requests sent on a schedule, latency from
+# when each was due; goal p99 <= 5 ms), and the cost growth: the same load on a
+# store that holds 1 000 messages and on one that holds 1 000 000 (goal: rate
+# >= 0.9 x). The 4.4 KB iJw 323 is the corpus declaration, made new per
+# request; 32 keep-alive mutual-TLS connections.
+# Usage: http_bench.sh BUILD_DIR SOURCE_DIR [SECONDS]
+#   BUILD_DIR: a build with SLUIS_BUILD_TESTS=ON (gateway/sluisd, gateway/tools/sluis-load,
+#   tests/floor_bench, tests/store_scale_bench); a Release build for real numbers.
+#   SLUIS_BENCH_GROWTH_MESSAGES: the large store (default 1000000; 0 skips the growth step).
+#   SLUIS_BENCH_GROWTH_STORE=FILE: use a copy of FILE as the large store instead of filling one
+#   (made by `SLUIS_BENCH_FILL_ONLY=FILE SLUIS_BENCH_MESSAGES=N tests/store_scale_bench`).
+#   SLUIS_BENCH_PROFILE=FILE: perf record (cpu-clock, DWARF call graphs) of sluisd during the
+#   closed-loop run into FILE (Debian's linux-perf), for `perf report -i FILE`; the growth step's
+#   runs into FILE.1000 and FILE.N.
+# Each figure is also printed as a `bench-result: {json}` line (scripts/bench collects them).
 set -euo pipefail
 build="$1"; src="$2"; secs="${3:-10}"
+growth="${SLUIS_BENCH_GROWTH_MESSAGES:-1000000}"
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   echo "http_bench: installing nginx (Debian package) for the baseline" >&2
   sudo=(); [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx >/dev/null
 fi
-ulimit -n 30000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+PATH="$PATH:/usr/sbin"
+for f in gateway/sluisd gateway/tools/sluis-load tests/floor_bench tests/store_scale_bench; do
+  [ -x "$build/$f" ] || { echo "http_bench: $build/$f is missing (a build with SLUIS_BUILD_TESTS=ON)" >&2; exit 1; }
+done
 work="$(mktemp -d /tmp/sluis-http-bench-XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-bash "$src/tests/support/make-test-pki.sh" "$work/pki"
+bash "$src/tests/support/make-test-pki.sh" "$work/pki" >/dev/null
 pki="$work/pki"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 spki() { openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1; }
 sport=$(free_port); pport=$(free_port); nport=$(free_port)
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/bsn.key"
+# sluisd's configuration with its store at $1.
+write_config() {
 cat > "$work/sluisd.toml" <<TOML
 state_dir = "$work/state"
 log_level = "warning"
 [admin]
 socket = "$work/admin.sock"
 group = ""
+[store]
+path = "$1"
 [https]
 port = $sport
-max_connections = 20000
 [https.tls]
 cert = "$pki/server.pem"
 key = "$pki/server.key"
@@ -61,7 +87,21 @@ codes = ["0917"]
 [[partners.certificates]]
 spki_sha256 = "$(spki "$pki/gemeente.pem")"
 TOML
-mkdir -p "$work/nginx"
+}
+spid=""
+start_sluisd() {
+  write_config "$1"
+  "$build/gateway/sluisd" --config "$work/sluisd.toml" 2>> "$work/sluisd.log" &
+  spid=$!; pids+=("$spid")
+  for _ in $(seq 1 600); do
+    curl -s "http://127.0.0.1:$pport/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$spid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "http_bench: sluisd did not come up:" >&2; tail -20 "$work/sluisd.log" >&2; exit 1
+}
+stop_sluisd() { kill -TERM "$spid"; wait "$spid" || true; }
+mkdir -p "$work/nginx" "$work/state"
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes auto;
 pid $work/nginx/nginx.pid;
@@ -83,13 +123,9 @@ http {
   }
 }
 CONF
-"$build/gateway/sluisd" --config "$work/sluisd.toml" 2> "$work/sluisd.log" &
-spid=$!; pids+=("$spid")
 nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=("$!")
-for _ in $(seq 1 300); do
-  curl -s "http://127.0.0.1:$pport/healthz" >/dev/null 2>&1 && break; sleep 0.1
-done
+start_sluisd "$work/state/sluis.db"
 # A fresh Identificatie, DeclaratieNummer and prestatie ReferentieNummers per
 # request (sluis-load puts the request number where @ID@ stands), so every
 # request is a new declaration, not a resubmission the rules flag (TR333, TR314).
@@ -99,34 +135,116 @@ sed -e 's/Identificatie>DECL-2602-01</Identificatie>@ID@</' -e 's/DeclaratieNumm
 grep -q 'ReferentieNummer>@ID@-' "$work/body.xml"
 load="$build/gateway/tools/sluis-load"
 common=(--cert "$pki/provider.pem" --key "$pki/provider.key" --ca "$pki/ca.pem" --body "$work/body.xml" --unique @ID@
-        --connections 32 --seconds "$secs")
-rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-idle_rss=$(rss "$spid")
-echo "== sluisd: POST /v1/messages, 32 connections, ${secs}s"
-s=$("$load" --url "https://127.0.0.1:$sport/v1/messages" "${common[@]}")
-echo "$s"
-echo "== nginx: return 202, same TLS, 32 connections, ${secs}s"
-n=$("$load" --url "https://127.0.0.1:$nport/v1/messages" "${common[@]}")
-echo "$n"
-python3 - "$s" "$n" <<'PY'
+        --connections 32)
+run_load() { "$load" --url "https://127.0.0.1:$1/v1/messages" "${common[@]}" "${@:2}"; }
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "== warm-up: 2 s each"
+run_load "$sport" --seconds 2 > /dev/null
+run_load "$nport" --seconds 2 > /dev/null
+echo "== sluisd: POST /v1/messages, 32 connections, closed loop, ${secs}s"
+if [ -n "${SLUIS_BENCH_PROFILE:-}" ]; then  # perf record of sluisd during this run (DWARF unwinding)
+  perf record -q -F 499 -e cpu-clock --call-graph dwarf,16384 -p "$spid" -o "$SLUIS_BENCH_PROFILE" \
+    -- sleep "$secs" 2>/dev/null &
+  perf_pid=$!
+fi
+top -H -b -d "$secs" -n 2 -p "$spid" > "$work/threads.out" 2>/dev/null &
+top_pid=$!
+s=$(run_load "$sport" --seconds "$secs"); echo "$s"
+wait "$top_pid" || true
+[ -n "${SLUIS_BENCH_PROFILE:-}" ] && { wait "$perf_pid" || true; }
+echo "   sluisd's threads during it (% of one core):"
+awk '/^top -/ {n++} n == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 0 {printf "     %-16s %6.1f%%\n", $12, $9}' "$work/threads.out"
+echo "== nginx: return 202, same TLS, same client, ${secs}s"
+n=$(run_load "$nport" --seconds "$secs"); echo "$n"
+echo "== floor parts: bare Xerces and raw SQLite on the same document"
+SLUIS_SOURCE_DIR="$src" SLUIS_BENCH_DIR="$work" "$build/tests/floor_bench" "$work/body.xml" @ID@ | tee "$work/floor.out"
+f=$(sed -n 's/^floor: //p' "$work/floor.out")
+half=$("$py" -c 'import json,sys; print(round(json.loads(sys.argv[1])["per_second"] / 2))' "$s")
+echo "== sluisd: open loop at ${half}/s (half the closed-loop rate), ${secs}s"
+o=$(run_load "$sport" --seconds "$secs" --rate "$half"); echo "$o"
+echo "== nginx: the same open loop at ${half}/s, ${secs}s"
+on=$(run_load "$nport" --seconds "$secs" --rate "$half"); echo "$on"
+echo "== sluisd: open loop at 100/s (seven times the national peak hour), ${secs}s"
+q=$(run_load "$sport" --seconds "$secs" --rate 100); echo "$q"
+echo "== nginx: the same open loop at 100/s, ${secs}s"
+qn=$(run_load "$nport" --seconds "$secs" --rate 100); echo "$qn"
+g1=""; g2=""
+if [ "$growth" -gt 0 ]; then
+  stop_sluisd
+  echo "== cost growth: the same load on a store of 1000 messages, then of $growth"
+  for n_msgs in 1000 "$growth"; do
+    store="$work/grow-$n_msgs/sluis.db"
+    mkdir -p "$(dirname "$store")"
+    if [ "$n_msgs" != 1000 ] && [ -n "${SLUIS_BENCH_GROWTH_STORE:-}" ]; then
+      cp "$SLUIS_BENCH_GROWTH_STORE" "$store"  # a store filled before (SLUIS_BENCH_FILL_ONLY), copied
+    else
+      SLUIS_BENCH_MESSAGES="$n_msgs" SLUIS_BENCH_FILL_ONLY="$store" "$build/tests/store_scale_bench" | sed 's/^/   /'
+    fi
+    start_sluisd "$store"
+    run_load "$sport" --seconds 2 > /dev/null
+    if [ -n "${SLUIS_BENCH_PROFILE:-}" ]; then
+      perf record -q -F 499 -e cpu-clock --call-graph dwarf,16384 -p "$spid" -o "$SLUIS_BENCH_PROFILE.$n_msgs" \
+        -- sleep "$secs" 2>/dev/null &
+      perf_pid=$!
+    fi
+    r=$(run_load "$sport" --seconds "$secs"); echo "   $n_msgs stored: $r"
+    [ -n "${SLUIS_BENCH_PROFILE:-}" ] && { wait "$perf_pid" || true; }
+    if [ "$n_msgs" = 1000 ]; then g1="$r"; else g2="$r"; fi
+    stop_sluisd
+    rm -rf "$(dirname "$store")"
+  done
+fi
+"$py" - "$s" "$n" "$f" "$o" "$q" "$on" "$qn" "$g1" "$g2" "$growth" "$secs" <<'PY'
 import json, sys
-s, n = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(f"sluis {s['per_second']:.0f}/s (p50 {s['p50_ms']:.1f} ms, p99 {s['p99_ms']:.1f} ms, statuses {s['status']})")
-print(f"nginx {n['per_second']:.0f}/s (p50 {n['p50_ms']:.1f} ms, p99 {n['p99_ms']:.1f} ms)")
-print(f"ratio sluis/nginx = {s['per_second'] / n['per_second']:.2f}  (goal >= 0.5)")
+s, n, f, o, q, on, qn = (json.loads(a) for a in sys.argv[1:8])
+g1 = json.loads(sys.argv[8]) if sys.argv[8] else None
+g2 = json.loads(sys.argv[9]) if sys.argv[9] else None
+growth, secs = int(sys.argv[10]), sys.argv[11]
+cmd = f"tests/bench/http_bench.sh build/bench . {secs}"
+def result(**row):
+    row.setdefault("command", cmd)
+    print("bench-result: " + json.dumps(row, ensure_ascii=False))
+accepted = s["status"].get("202", 0) + s["status"].get("201", 0) + s["status"].get("200", 0)
+if accepted != s["requests"]:
+    print(f"WARNING: not every request was accepted: {s['status']}, errors {s['errors']}")
+floor_s = 1 / n["per_second"] + (f["xsd_us"] + f["sqlite_us"]) / 1e6
+floor = 1 / floor_s
+print()
+print(f"sluisd      {s['per_second']:8.0f}/s  p50 {s['p50_ms']:6.2f} ms  p99 {s['p99_ms']:6.2f} ms  statuses {s['status']}")
+print(f"nginx       {n['per_second']:8.0f}/s  p50 {n['p50_ms']:6.2f} ms  p99 {n['p99_ms']:6.2f} ms  ({1e6 / n['per_second']:.1f} us/request)")
+print(f"Xerces      {1e6 / f['xsd_us']:8.0f}/s  ({f['xsd_us']:.1f} us/message)")
+print(f"SQLite      {1e6 / f['sqlite_us']:8.0f}/s  ({f['sqlite_us']:.1f} us/message, {f['batch']} per transaction)")
+print(f"floor       {floor:8.0f}/s  (1 / the sum: {floor_s * 1e6:.1f} us/message)")
+print(f"ratio sluisd/floor = {s['per_second'] / floor:.2f}  (goal >= 0.5)")
+for who, r in (("sluisd", o), ("nginx", on), ("sluisd", q), ("nginx", qn)):
+    print(f"open loop, {who:6} at {r['rate']:5.0f}/s: p50 {r['p50_ms']:6.2f} ms, p99 {r['p99_ms']:6.2f} ms, "
+          f"max {r['max_ms']:5.1f} ms, {r['late']} sent late")
+result(name="accepted 323 declarations per second (4.4 KB, all rules, 32 connections)", value=round(s["per_second"]),
+       unit="msg/s", peer="floor: nginx TLS + bare Xerces + raw SQLite", peer_value=round(floor),
+       ratio=round(s["per_second"] / floor, 3), goal=">= 0.5 of the floor")
+result(name="  of which the floor's TLS/HTTP part: nginx return 202", value=round(n["per_second"]), unit="req/s",
+       peer="", peer_value=None, ratio=None, goal="")
+result(name="  of which the floor's XSD part: bare Xerces", value=round(1e6 / f["xsd_us"]), unit="msg/s",
+       peer="", peer_value=None, ratio=None, goal="")
+result(name="  of which the floor's commit part: raw SQLite, 32 per txn", value=round(1e6 / f["sqlite_us"]), unit="msg/s",
+       peer="", peer_value=None, ratio=None, goal="")
+result(name="p50 latency, closed loop (32 connections)", value=round(s["p50_ms"], 2), unit="ms", peer="nginx",
+       peer_value=round(n["p50_ms"], 2), ratio=round(s["p50_ms"] / n["p50_ms"], 2) if n["p50_ms"] else None, goal="")
+print(f"one durable SQLite commit of one row on this disk: p50 {f['commit_p50_ms']:.2f} ms, p99 {f['commit_p99_ms']:.2f} ms, "
+      f"max {f['commit_max_ms']:.1f} ms")
+floor_p99 = on["p99_ms"] + f["commit_p99_ms"]
+result(name=f"p99 latency, open loop at half the rate ({o['rate']:.0f}/s)", value=round(o["p99_ms"], 2), unit="ms",
+       peer="nginx's p99 at that rate + p99 of one durable SQLite commit", peer_value=round(floor_p99, 2),
+       ratio=round(o["p99_ms"] / floor_p99, 2), goal="<= 5 ms")
+result(name="  max latency, same run", value=round(o["max_ms"], 1), unit="ms", peer="nginx's max at that rate",
+       peer_value=round(on["max_ms"], 1), ratio=round(o["max_ms"] / on["max_ms"], 2) if on["max_ms"] else None, goal="")
+result(name="p99 latency, open loop at 100/s", value=round(q["p99_ms"], 2), unit="ms",
+       peer="nginx's p99 at 100/s + p99 of one durable SQLite commit", peer_value=round(qn["p99_ms"] + f["commit_p99_ms"], 2),
+       ratio=round(q["p99_ms"] / (qn["p99_ms"] + f["commit_p99_ms"]), 2), goal="")
+if g1 and g2:
+    ratio = g2["per_second"] / g1["per_second"]
+    print(f"cost growth: {g2['per_second']:.0f}/s with {growth} stored against {g1['per_second']:.0f}/s with 1000: "
+          f"{ratio:.2f} (goal >= 0.9); p99 {g2['p99_ms']:.2f} against {g1['p99_ms']:.2f} ms")
+    result(name=f"intake rate with {growth} messages stored", value=round(g2["per_second"]), unit="msg/s",
+           peer="with 1000 stored", peer_value=round(g1["per_second"]), ratio=round(ratio, 3), goal=">= 0.9")
 PY
-echo "== memory: sluisd RSS idle (after start) ${idle_rss} KiB, after the load $(rss "$spid") KiB"
-"$load" --url "https://127.0.0.1:$sport/v1/messages" --cert "$pki/provider.pem" --key "$pki/provider.key" \
-  --ca "$pki/ca.pem" --idle 10000 --hold 5 > "$work/idle.out" &
-lpid=$!
-for _ in $(seq 1 1200); do [ -s "$work/idle.out" ] && break; sleep 0.1; done
-echo "idle connections: $(cat "$work/idle.out"); sluisd RSS with them $(rss "$spid") KiB"
-# Then the load generator closes them all at once: sluisd's CPU time (utime +
-# stime, in clock ticks) from now, while they are held, until none is open.
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-open_https() { curl -s "http://127.0.0.1:$pport/metrics" | awk '/^sluis_http_connections\{listener="https/ {n += $2} END {print n + 0}'; }
-t0=$(ticks "$spid"); c0=$(date +%s.%N)
-wait "$lpid" || true
-for _ in $(seq 1 600); do [ "$(open_https)" -eq 0 ] && break; sleep 0.1; done
-python3 -c "import os,sys; t=(int(sys.argv[2])-int(sys.argv[1]))/os.sysconf('SC_CLK_TCK'); print(f'closing 10000 idle connections: sluisd CPU {t:.2f} s, {sys.argv[3]} open after {float(sys.argv[5])-float(sys.argv[4]):.1f} s (5 s of it held)')" \
-  "$t0" "$(ticks "$spid")" "$(open_https)" "$c0" "$(date +%s.%N)"

@@ -262,6 +262,10 @@ def main():
             print(f"per idle connection: {per:.1f} KiB RSS ({anon:.1f} KiB anonymous); "
                   f"10 000 would hold {per * 10000 / 1024:.0f} MiB "
                   f"(goal <= 30 KiB: {'met' if per <= 30 else 'not met'})")
+            print("bench-result: " + json.dumps({
+                "name": f"memory per idle mutual-TLS connection ({made} idle)", "value": round(per, 1),
+                "unit": "KiB", "peer": "goal", "peer_value": 30, "ratio": round(per / 30, 3), "goal": "<= 30 KiB",
+                "command": f"tests/bench/idle_memory_bench.py build/bench . {n}"}))
         if hold > 0:
             print(f"holding for {hold:.0f} s (sluisd pid {daemon.pid})", flush=True)
             time.sleep(min(hold, max(0.0, DEADLINE - time.monotonic())))

@@ -8,11 +8,16 @@
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <map>
 #include <string>
 
+#include "gateway/core/digest.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
 #include "gateway/store/sqlite_util.hpp"
+#include "gateway/store/sqlite_watches.hpp"
+#include "gateway/store/store.hpp"
+#include "tests/support/store_samples.hpp"
 
 using namespace sluis;
 using namespace std::chrono;
@@ -272,4 +277,51 @@ BOOST_AUTO_TEST_CASE(allocations_of_a_product_and_contract_warnings) {
   BOOST_TEST(s.text(7) == "exceeded");
   BOOST_TEST(s.text(12) == "plafonds.csv:9");
   BOOST_TEST(s.step() == SQLITE_DONE);
+}
+
+// The watches' scan of recent submissions (rejection bursts, every
+// watches.scan_interval) reads the window's messages by the receipt time's
+// index, not every message of the store: SQLite preferred walking
+// messages_sender for the GROUP BY, a million rows for a million messages.
+BOOST_AUTO_TEST_CASE(recent_submissions_read_the_window_not_the_store) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sluis-reads-" + core::random_hex(6));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "store.db").string();
+  {
+    auto s = store::open_sqlite(path);
+    BOOST_REQUIRE(s.has_value());
+    for (int i = 0; i < 3000; ++i) {
+      auto m = test::sample_message("OLD-" + std::to_string(i));
+      m.sender_partner = "aanbieder-" + std::to_string(i % 7);
+      BOOST_REQUIRE((*s)->commit_sync(std::move(m)).has_value());
+    }
+    for (int i = 0; i < 12; ++i) {
+      auto m = test::sample_message("NEW-" + std::to_string(i));
+      if (i % 4 == 0) m.state = store::State::rejected;
+      BOOST_REQUIRE((*s)->commit_sync(std::move(m)).has_value());
+    }
+    (*s)->close();
+  }
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  // The 3000 older messages were received on nine days of 2025; the 12 new ones now.
+  BOOST_REQUIRE(store::sqlite::exec(db, "UPDATE messages SET received_at = '2025-01-0' || (seq % 9 + 1) || "
+                                        "'T10:00:00.000Z' WHERE identificatie LIKE 'OLD-%'"));
+  {
+    Steps steps(db);
+    auto days = store::sqlite::submissions(db, "2026-01-01");
+    BOOST_REQUIRE(days.has_value());
+    BOOST_REQUIRE(days->size() == 1u);  // one partner, one day: today
+    BOOST_TEST(days->front().partner == "aanbieder-a");
+    BOOST_TEST(days->front().total == 12);
+    BOOST_TEST(days->front().rejected == 3);
+    // The window's 12 rows and their index entries, not a walk over 3 012.
+    BOOST_REQUIRE(steps.most.size() == 1u);
+    BOOST_TEST(steps.most.begin()->second < 500, steps.most.begin()->second << " steps");
+  }
+  auto all = store::sqlite::submissions(db, "2025-01-01");
+  BOOST_REQUIRE(all.has_value());
+  BOOST_TEST(all->size() == 7u * 9u + 1u);  // seven partners on nine days, and today's
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
 }
