@@ -50,7 +50,12 @@ store::NewMessage produced(const m::Message& out, const store::NewMessage& heen,
   p.destination = v.answer_destination;
   p.delivery = v.answer_delivery;
   p.shadow = v.shadow;
-  p.bsn_hashes = heen.bsn_hashes;
+  // The keyed hashes of the BSNs this message names, not every BSN of the
+  // heenbericht: a 325 names only the clients of its rejected prestaties (an
+  // all-approved one none), a retour only the clients of rejected classes.
+  std::set<std::string> hashes;
+  m::for_each_bsn(out, [&](const std::string& bsn) { hashes.insert(v.bsn_hash(bsn)); });
+  p.bsn_hashes.assign(hashes.begin(), hashes.end());
   keep_lookup_facts(out, p);
   return p;
 }
@@ -149,10 +154,7 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     return d;
   }
   const bool heen = !message->type->retour && message->type->number != 325;
-  const auto bsn_hash = [&v](const std::string& bsn) {
-    auto known = v.bsn_hashes.find(bsn);
-    return known != v.bsn_hashes.end() ? known->second : v.bsn_mac->hex(bsn);
-  };
+  const auto bsn_hash = [&v](const std::string& bsn) { return v.bsn_hash(bsn); };
   m::RetourHeader rh{new_identification(), v.today, std::nullopt, message->header().XsdVersie};
   m::AntwoordHeader ah{{new_identification(), v.today}, message->header().XsdVersie, std::nullopt};
   // Level 2: the header alone with 0001, at once, in both retour modes.

@@ -64,9 +64,10 @@ struct Verdict {
   std::shared_ptr<const rules::ReferenceData> reference;
   // The keyed BSN hash (secrets.bsn_hash_key), and the hashes of the
   // message's BSNs computed on the validation pool already (bsn, hash), so the
-  // store's writer does not compute them again.
+  // store's writer does not compute them again (shared: a verdict is copied
+  // for the decider, and a large declaration has tens of thousands; null: none).
   std::shared_ptr<const core::Hmac> bsn_mac;
-  BsnHashes bsn_hashes;
+  std::shared_ptr<const BsnHashes> bsn_hashes;
   // A header-level refusal found outside the rules: the store named an
   // earlier message with this identification and another body (TR056, 9056,
   // the finding is in `findings`). Answered with the header-only retour (or
@@ -76,6 +77,13 @@ struct Verdict {
   // The receiver's orphans = "hold": a 305/307/323 naming allocations sluis
   // does not know (9019, 9338) is held until they arrive instead of judged.
   bool hold_orphans = false;
+
+  // The keyed hash of a BSN: the pool's, else computed.
+  std::string bsn_hash(const std::string& bsn) const {
+    if (bsn_hashes)
+      if (auto known = bsn_hashes->find(bsn); known != bsn_hashes->end()) return known->second;
+    return bsn_mac->hex(bsn);
+  }
 
   // The receiving partner's terms (retour, orphans); defaults without one.
   void answered_by(const config::Partner* receiver) {

@@ -416,7 +416,7 @@ Verdict Intake::verdict(xml::Outcome& out, bool rejected, BsnHashes bsn_hashes,
   v.heen_id = std::move(heen_id);
   v.today = today;
   v.bsn_mac = bsn_mac_;
-  v.bsn_hashes = std::move(bsn_hashes);
+  v.bsn_hashes = std::make_shared<const BsnHashes>(std::move(bsn_hashes));
   v.calendar = calendar_;
   v.reference = reference_;
   return v;

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <unordered_set>
 
 #include "gateway/rules/engine.hpp"
 #include "gateway/rules/outcome.hpp"
@@ -25,17 +26,32 @@ bool within(const std::string& path, const std::string& cls) {
 // Class path -> the retourcodes of the findings it owns (the deepest class
 // whose path contains the finding's path), in finding order, each once.
 std::map<std::string, m::Codes> codes_by_class(const m::Message& msg, const Findings& findings) {
-  std::vector<std::string> classes;
-  m::for_each_class(msg, [&](const m::Src& src, const m::Codes&) { classes.push_back(src.path); });
+  // Advice alone (or nothing) owns no class: no walk over every class of a large message.
+  if (std::none_of(findings.begin(), findings.end(),
+                   [](const Finding& f) { return !f.retourcode.empty(); }))
+    return {};
+  std::unordered_set<std::string> classes;
+  m::for_each_class(msg, [&](const m::Src& src, const m::Codes&) { classes.insert(src.path); });
   std::map<std::string, m::Codes> out;
   for (const auto& f : findings) {
     if (f.retourcode.empty()) continue;
-    const std::string* owner = nullptr;
-    for (const auto& c : classes)
-      if (within(f.path, c) && (!owner || c.size() > owner->size())) owner = &c;
+    // The owner is the longest class path the finding's path is within: its
+    // prefixes at '/' from the longest down (a lookup each, not a pass over
+    // every class per finding: a 323 can have 80 000 classes and as many findings).
+    std::string key = f.path;
+    bool owned = false;
+    for (;;) {
+      if (classes.count(key)) {
+        owned = true;
+        break;
+      }
+      const auto slash = key.rfind('/');
+      if (key.empty() || slash == std::string::npos) break;
+      key.resize(slash);
+    }
     // Findings above every class (the 323's Declaratie) belong to the header's
     // sibling: callers look them up by their own path.
-    std::string key = owner ? *owner : f.path;
+    if (!owned) key = f.path;
     auto& codes = out[key];
     if (std::find(codes.begin(), codes.end(), f.retourcode) == codes.end()) codes.push_back(f.retourcode);
   }
@@ -69,7 +85,7 @@ bool rejects_message(const m::Message& msg, const Findings& findings) {
 m::Message compose_0001(const m::Message& heen, const m::RetourHeader& retour, const m::AntwoordHeader& antwoord) {
   m::Message out;
   if (heen.type->number == 323) {
-    out = m::make_325(heen, antwoord);
+    out = m::make_325_without_clients(heen, antwoord);
   } else {
     out = m::make_retour(heen, retour);
   }
@@ -107,7 +123,8 @@ m::Message compose_retour(const m::Message& heen, const Findings& findings, cons
 }
 
 m::Message compose_325(const m::Message& declaratie, const Findings& findings, const m::AntwoordHeader& antwoord) {
-  m::Message out = m::make_325(declaratie, antwoord);
+  // The clients are copied below, only those the 325 names (a large 323 is not copied whole).
+  m::Message out = m::make_325_without_clients(declaratie, antwoord);
   const auto& decl = std::get<m::Bericht323>(declaratie.body);
   auto& b = std::get<m::Bericht325>(out.body);
   auto& da = *b.DeclaratieAntwoord;
@@ -129,39 +146,40 @@ m::Message compose_325(const m::Message& declaratie, const Findings& findings, c
       on_declaratie.push_back(f.retourcode);
   if (!on_declaratie.empty()) {
     da.RetourCodes = on_declaratie;
-    da.Clienten.clear();
     da.TotaalToegekendBedrag = {0, "D"};
     return out;
   }
+  // Only rejected prestaties are answered (TR342): a rejected client with
+  // all its prestaties (0233, not judged), and of every other client the
+  // prestaties with codes; approved ones count towards the granted total.
   m::Integer granted = 0;
-  bool all = true;
-  for (size_t i = 0; i < decl.Declaratie.Clienten.size(); ++i) {
-    const auto& cl = decl.Declaratie.Clienten[i];
-    auto& rc = da.Clienten[i];
+  for (const auto& cl : decl.Declaratie.Clienten) {
     auto client_codes = codes.find(cl.src.path);
-    bool client_rejected = client_codes != codes.end();
-    if (client_rejected) all = false;
-    for (size_t j = 0; j < cl.Prestaties.size(); ++j) {
-      const auto& p = cl.Prestaties[j];
+    const bool client_rejected = client_codes != codes.end();
+    m::Client323 rc;
+    for (const auto& p : cl.Prestaties) {
       auto it = codes.find(p.src.path);
       if (client_rejected) {
-        rc.Prestaties[j].RetourCodes = {kNotJudged};
+        rc.Prestaties.push_back(p);
+        rc.Prestaties.back().RetourCodes = {kNotJudged};
       } else if (it != codes.end()) {
-        rc.Prestaties[j].RetourCodes = it->second;
-        all = false;
+        rc.Prestaties.push_back(p);
+        rc.Prestaties.back().RetourCodes = it->second;
       } else {
         granted += p.IngediendBedrag.signed_cents();
       }
     }
+    if (rc.Prestaties.empty()) continue;
+    rc.src = cl.src;
+    rc.Bsn = cl.Bsn;
     rc.RetourCodes = client_rejected ? client_codes->second : m::Codes{kNoRemarks};
+    da.Clienten.push_back(std::move(rc));
   }
-  if (all) {
-    da.Clienten.clear();
+  if (da.Clienten.empty()) {
     da.RetourCodes = {kAllGranted};
     da.TotaalToegekendBedrag = decl.Declaratie.TotaalIngediendBedrag;
     return out;
   }
-  m::remove_approved(da);
   da.RetourCodes = {kNoRemarks};
   da.TotaalToegekendBedrag = {granted < 0 ? -granted : granted, granted < 0 ? "C" : "D"};
   return out;

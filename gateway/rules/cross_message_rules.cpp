@@ -519,12 +519,17 @@ void tr341(const Context& c, Sink& s) { allocation_rules(c, s, 341); }
 void tr384(const Context& c, Sink& s) { allocation_rules(c, s, 384); }
 
 // TR322 (volume) and TR369 (budget): what was declared on the allocation
-// before, plus this message's earlier lines, plus this line.
+// before, plus this message's earlier lines, plus this line. Only an
+// allocation the rule can refuse on (TR322: a Volume with Frequentie 6,
+// totaal; TR369: a Budget) is summed: the ledger's sum is a query per
+// allocation, and most allocations of a large declaration are per week or
+// per month, which TR321 judges line by line instead.
 void sum_rules(const Context& c, Sink& s, bool budget) {
   std::map<m::Integer, m::Integer> in_message;
   for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     auto a = own_allocation(c, p.ToewijzingNummer);
     if (!a) return;
+    if (budget ? !a->budget : !(a->volume && a->frequentie == "6")) return;
     m::Integer delta = budget ? p.IngediendBedrag.signed_cents() : (credit(p) ? -p.GeleverdVolume : p.GeleverdVolume);
     auto [it, fresh] = in_message.try_emplace(p.ToewijzingNummer, 0);
     if (fresh)

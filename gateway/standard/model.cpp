@@ -54,6 +54,13 @@ void drop_classes(Message& retour) {
 }
 
 Message make_325(const Message& declaratie, const AntwoordHeader& a) {
+  Message out = make_325_without_clients(declaratie, a);
+  std::get<Bericht325>(out.body).DeclaratieAntwoord->Clienten =
+      std::get<Bericht323>(declaratie.body).Declaratie.Clienten;
+  return out;
+}
+
+Message make_325_without_clients(const Message& declaratie, const AntwoordHeader& a) {
   const auto* d = std::get_if<Bericht323>(&declaratie.body);
   if (!d || !declaratie.type) throw std::invalid_argument("make_325 needs a 323");
   const MessageType* t = find_message(declaratie.type->law, 325);
@@ -73,7 +80,6 @@ Message make_325(const Message& declaratie, const AntwoordHeader& a) {
   da.DeclaratieNummer = d->Declaratie.DeclaratieNummer;
   da.TotaalIngediendBedrag = d->Declaratie.TotaalIngediendBedrag;
   da.TotaalToegekendBedrag = d->Declaratie.TotaalIngediendBedrag;
-  da.Clienten = d->Declaratie.Clienten;
   return Message{t, declaratie.release, std::move(b)};
 }
 

@@ -724,6 +724,14 @@ void for_each_class(M& m, F&& f) {
   });
 }
 
+// Calls f(bsn) for every client's Bsn, in document order.
+template <class F>
+void for_each_bsn(const Message& m, F&& f) {
+  detail::walk(m, [&](const std::string&, const auto& obj) {
+    if constexpr (requires { obj.Bsn; }) f(obj.Bsn);
+  });
+}
+
 // ---- retour model: what the rules fill in ----
 
 // The retour facts of IV028: who answers when, and with which versions.
@@ -752,6 +760,10 @@ struct AntwoordHeader {
   std::optional<std::string> XsltVersie;
 };
 Message make_325(const Message& declaratie, const AntwoordHeader& a);
+// The same without the clients (DeclaratieAntwoord.Clienten empty): for a
+// composer that copies only the clients it answers, so that a large 323 is
+// not copied whole.
+Message make_325_without_clients(const Message& declaratie, const AntwoordHeader& a);
 // Keeps only prestaties with RetourCodes and clients that still have one.
 void remove_approved(DeclaratieAntwoord& a);
 
