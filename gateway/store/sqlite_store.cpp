@@ -707,13 +707,13 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts) {
   // temp_store = MEMORY: each job's savepoint keeps the pages it changes that
   // the batch had changed before (its sub-journal) in memory, not in a
   // temporary file written page by page (a third of the writer's time before).
-  // cache_size = 32 MiB (SQLite's default is 2): the inner pages of the
+  // cache_size = 8 MiB (SQLite's default is 2): the inner pages of the
   // indexes a commit inserts into stay in the writer's cache as the store
   // grows, instead of being read again from the file for every message
   // (docs/performance.md, "Cost growth"). Pages are taken as they are read.
   for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
                              "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY",
-                             "PRAGMA cache_size = -32768"})
+                             "PRAGMA cache_size = -8192"})
     if (auto r = exec(writer, pragma); !r) return fail(r.error());
   if (auto r = sqlite::migrate(writer, opts.path); !r) return fail(r.error());
   if (auto r = sqlite::check_bsn_key(writer, opts.path, opts.bsn_key_fingerprint); !r) return fail(r.error());

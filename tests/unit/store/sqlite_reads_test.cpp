@@ -8,7 +8,9 @@
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <map>
 #include <string>
 
@@ -290,16 +292,36 @@ BOOST_AUTO_TEST_CASE(recent_submissions_read_the_window_not_the_store) {
   {
     auto s = store::open_sqlite(path);
     BOOST_REQUIRE(s.has_value());
+    // All in flight at once: the group commit makes them a few transactions.
+    std::mutex mu;
+    std::condition_variable cv;
+    int pending = 0, failed = 0;
+    auto commit = [&](store::NewMessage m) {
+      {
+        std::lock_guard l(mu);
+        ++pending;
+      }
+      (*s)->commit(std::move(m), [&](core::Result<store::CommitOutcome> r) {
+        std::lock_guard l(mu);
+        if (!r) ++failed;
+        --pending;
+        cv.notify_all();
+      });
+    };
     for (int i = 0; i < 3000; ++i) {
       auto m = test::sample_message("OLD-" + std::to_string(i));
       m.sender_partner = "aanbieder-" + std::to_string(i % 7);
-      BOOST_REQUIRE((*s)->commit_sync(std::move(m)).has_value());
+      commit(std::move(m));
     }
     for (int i = 0; i < 12; ++i) {
       auto m = test::sample_message("NEW-" + std::to_string(i));
       if (i % 4 == 0) m.state = store::State::rejected;
-      BOOST_REQUIRE((*s)->commit_sync(std::move(m)).has_value());
+      commit(std::move(m));
     }
+    std::unique_lock l(mu);
+    cv.wait(l, [&] { return pending == 0; });
+    BOOST_REQUIRE(failed == 0);
+    l.unlock();
     (*s)->close();
   }
   sqlite3* db = nullptr;
@@ -307,8 +329,8 @@ BOOST_AUTO_TEST_CASE(recent_submissions_read_the_window_not_the_store) {
   // The 3000 older messages were received on nine days of 2025; the 12 new ones now.
   BOOST_REQUIRE(store::sqlite::exec(db, "UPDATE messages SET received_at = '2025-01-0' || (seq % 9 + 1) || "
                                         "'T10:00:00.000Z' WHERE identificatie LIKE 'OLD-%'"));
+  Steps steps(db);  // traces until the connection closes
   {
-    Steps steps(db);
     auto days = store::sqlite::submissions(db, "2026-01-01");
     BOOST_REQUIRE(days.has_value());
     BOOST_REQUIRE(days->size() == 1u);  // one partner, one day: today
