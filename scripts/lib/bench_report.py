@@ -36,6 +36,8 @@ def figures(results):
 def number(v):
     if v is None or v == "":
         return ""
+    if isinstance(v, float) and 0 < abs(v) < 0.01:
+        return f"{v:.2g}"
     if isinstance(v, float) and not v.is_integer():
         return f"{v:,.2f}".replace(",", " ")
     return f"{int(v):,}".replace(",", " ")
