@@ -66,14 +66,10 @@ std::string new_identification() {
   return "S" + core::random_hex(6).substr(0, 11);
 }
 
-// The findings as stored and answered: the judgement's (all advisory when
-// the receiver answers) and then the late-message findings, always advisory.
-boost::json::array findings_json(const Findings& fs, bool advisory, const Findings& late) {
+// The findings as stored: the judgement's and then the late-message
+// findings, always advisory.
+boost::json::array findings_json(const Findings& fs, const Findings& late) {
   boost::json::array findings = xml::to_json(fs, late);
-  if (advisory) {
-    for (auto& f : findings) f.as_object()["advisory"] = true;
-    return findings;
-  }
   // The late findings stand last, before the note closing a cut list.
   std::size_t end = findings.size();
   if (end > 0 && findings.back().as_object().contains("omitted")) --end;
@@ -126,16 +122,18 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   auto finish = [&](store::State state, int http, std::string_view status, bool advisory) {
     msg.state = state;
     msg.http_status = http;
-    // Built once: the stored findings are the answer's unless the answer marks them advisory.
-    boost::json::array stored = findings_json(findings, false, late);
+    // Built once: the stored findings are the answer's, unless the answer
+    // marks them advisory (the same array, marked after it was stored).
+    boost::json::array stored = findings_json(findings, late);
     msg.findings_json = boost::json::serialize(stored);
+    if (advisory)
+      for (auto& f : stored) f.as_object()["advisory"] = true;
     for (auto& p : d.produced)
       if (p.id.empty()) p.id = store::new_message_id();
     std::vector<std::string> ids;
     for (const auto& p : d.produced) ids.push_back(p.id);
     msg.response_json = boost::json::serialize(
-        answer(msg, status, advisory ? findings_json(findings, true, late) : std::move(stored),
-               findings.size() + late.size(), ids));
+        answer(msg, status, std::move(stored), findings.size() + late.size(), ids));
   };
   // The standard's deadlines of an accepted message: what it makes owed, what
   // it answers, and whether it came late (advice, never a refusal).
@@ -155,19 +153,23 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   }
   const bool heen = !message->type->retour && message->type->number != 325;
   const auto bsn_hash = [&v](const std::string& bsn) { return v.bsn_hash(bsn); };
-  m::RetourHeader rh{new_identification(), v.today, std::nullopt, message->header().XsdVersie};
-  m::AntwoordHeader ah{{new_identification(), v.today}, message->header().XsdVersie, std::nullopt};
+  // The headers of what sluis composes, made only when it composes (an
+  // identification costs a draw from the CSPRNG).
+  auto rh = [&] { return m::RetourHeader{new_identification(), v.today, std::nullopt, message->header().XsdVersie}; };
+  auto ah = [&] {
+    return m::AntwoordHeader{{new_identification(), v.today}, message->header().XsdVersie, std::nullopt};
+  };
   // Level 2: the header alone with 0001, at once, in both retour modes.
   if (fails_on_pool(findings)) {
-    if (heen) d.produced.push_back(produced(rules::compose_0001(*message, rh, ah), msg, v));
+    if (heen) d.produced.push_back(produced(rules::compose_0001(*message, rh(), ah()), msg, v));
     finish(store::State::rejected, 422, "rejected", false);
     return d;
   }
   if (v.header_refusal) {
     if (heen)
       d.produced.push_back(produced(message->type->number == 323
-                                        ? rules::compose_325(*message, findings, ah)
-                                        : rules::compose_retour(*message, findings, rh),
+                                        ? rules::compose_325(*message, findings, ah())
+                                        : rules::compose_retour(*message, findings, rh()),
                                     msg, v));
     finish(store::State::rejected, 422, "rejected", false);
     return d;
@@ -225,8 +227,8 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
     return d;
   }
   // sluis answers for the receiver.
-  m::Message reply = message->type->number == 323 ? rules::compose_325(*message, findings, ah)
-                                                  : rules::compose_retour(*message, findings, rh);
+  m::Message reply = message->type->number == 323 ? rules::compose_325(*message, findings, ah())
+                                                  : rules::compose_retour(*message, findings, rh());
   d.produced.push_back(produced(reply, msg, v));
   if (rules::rejects_message(*message, findings)) {
     finish(store::State::rejected, 422, "rejected", false);

@@ -151,7 +151,7 @@ void time_answer(const net::RequestContext& ctx, std::string_view outcome) {
 // and on a 202 the accepted message's URL (Location: GET /v1/messages/{id}).
 net::Response committed_answer(int status, std::string_view body, const std::string& id,
                                const net::Request& req) {
-  auto res = net::json_response(static_cast<http::status>(status), boost::json::parse(body), req);
+  auto res = net::json_text_response(static_cast<http::status>(status), std::string(body), req);
   if (res.result() == http::status::accepted) res.set(http::field::location, "/v1/messages/" + id);
   return res;
 }

@@ -31,11 +31,15 @@ std::vector<std::string> split_path(std::string_view path) {
 }  // namespace
 
 Response json_response(http::status status, const boost::json::value& body, const Request& req) {
+  return json_text_response(status, boost::json::serialize(body), req);
+}
+
+Response json_text_response(http::status status, std::string body, const Request& req) {
   Response res{status, req.version()};
   res.set(http::field::content_type, "application/json");
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(req.keep_alive());
-  res.body() = boost::json::serialize(body);
+  res.body() = std::move(body);
   res.body().push_back('\n');
   res.prepare_payload();
   return res;

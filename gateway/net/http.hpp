@@ -42,6 +42,9 @@ struct RequestContext {
 
 // {"key": value, ...} with Content-Type application/json.
 Response json_response(http::status status, const boost::json::value& body, const Request& req);
+// The same with a body already serialized as JSON (a stored answer): sent as
+// it is, not parsed and serialized again.
+Response json_text_response(http::status status, std::string body, const Request& req);
 // Every refusal as RFC 9457 problem details, Content-Type
 // application/problem+json: {"type", "title", "status", "detail", "code",
 // "nl", "en"}. `code` is the stable code; `type` the URI reference
