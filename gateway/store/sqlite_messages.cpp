@@ -50,6 +50,18 @@ core::Result<StoredMessage> read_row(const Stmt& s) {
   return core::Result<StoredMessage>(boost::system::in_place_value, std::move(m));
 }
 
+core::Result<std::vector<StoredMessage>> mailbox(sqlite3* db, const MailboxQuery& q) {
+  // The unacknowledged states and kInMailbox stand exactly as in the partial
+  // index's WHERE (sqlite_schema.cpp, kMailboxSchema): SQLite uses a partial
+  // index only when the query names each of its terms.
+  std::string sql = std::string("SELECT ") + kColumns + " FROM messages WHERE receiver_partner = ? AND seq > ? AND " +
+                    kInMailbox + " AND state IN (" + kUnacknowledgedStates +
+                    (q.unacked_only ? "" : ",'acknowledged'") + ") ORDER BY seq LIMIT ?";
+  Stmt s(db, sql.c_str());
+  s.bind(1, q.partner).bind(2, q.after).bind(3, static_cast<std::int64_t>(q.limit));
+  return all_rows(s, db, "mailbox");
+}
+
 core::Result<std::vector<StoredMessage>> all_rows(Stmt& s, sqlite3* db, const char* what) {
   std::vector<StoredMessage> out;
   int rc;

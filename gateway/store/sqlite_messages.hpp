@@ -46,6 +46,12 @@ core::Result<std::vector<StoredMessage>> all_rows(Stmt& s, sqlite3* db, const ch
 // At most one row of a SELECT of kColumns.
 core::Result<std::optional<StoredMessage>> one_row(Stmt& s, sqlite3* db, const char* what);
 
+// A partner's mailbox page (Store::mailbox). The unacknowledged messages are
+// read by the partial index messages_unacked_mailbox (schema v15), so a client
+// that acknowledges what it fetched and lists from the start reads what waits,
+// not its whole history.
+core::Result<std::vector<StoredMessage>> mailbox(sqlite3* db, const MailboxQuery& q);
+
 // One received message: idempotency and identification checks, the
 // judgement against the ledger (m.decide), the row, its BSN hashes, its
 // ledger changes and the retours it produced, and audit entries. Runs in the

@@ -233,12 +233,7 @@ class SqliteStore final : public Store {
 
   core::Result<std::vector<StoredMessage>> mailbox(const MailboxQuery& q) override {
     std::lock_guard lock(rmu_);
-    std::string sql = std::string("SELECT ") + kColumns + " FROM messages WHERE receiver_partner = ? AND seq > ? AND " +
-                      sqlite::kInMailbox + " AND state IN (" + sqlite::kUnacknowledgedStates +
-                      (q.unacked_only ? "" : ",'acknowledged'") + ") ORDER BY seq LIMIT ?";
-    Stmt s(r_, sql.c_str());
-    s.bind(1, q.partner).bind(2, q.after).bind(3, static_cast<std::int64_t>(q.limit));
-    return all_rows(s, r_, "mailbox");
+    return sqlite::mailbox(r_, q);
   }
 
   void ack(std::string partner, std::string id, Done<bool> done) override {

@@ -262,8 +262,8 @@ BOOST_FIXTURE_TEST_CASE(schema_14_fills_in_the_declaratienummer_from_the_ledger,
   sqlite3* h = nullptr;
   BOOST_REQUIRE(sqlite3_open((dir / "sluis.db").c_str(), &h) == SQLITE_OK);
   const std::string sql =
-      "DROP INDEX messages_identificatie; DROP INDEX messages_identificatie_retour; DROP INDEX "
-      "messages_declaratie;"
+      "DROP INDEX messages_unacked_mailbox; DROP INDEX messages_identificatie; DROP INDEX "
+      "messages_identificatie_retour; DROP INDEX messages_declaratie;"
       "ALTER TABLE messages DROP COLUMN declaratie_nummer; ALTER TABLE messages DROP COLUMN "
       "retourcodes;"
       "INSERT INTO ledger_declaration (law, aanbieder, nummer, gemeente, identificatie, "

@@ -609,7 +609,8 @@ BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table) {
   }
   sqlite3* h = nullptr;
   sqlite3_open(o.path.c_str(), &h);
-  sqlite3_exec(h, "DROP INDEX messages_identificatie; DROP INDEX messages_identificatie_retour; "
+  sqlite3_exec(h, "DROP INDEX messages_unacked_mailbox; DROP INDEX messages_identificatie; "
+               "DROP INDEX messages_identificatie_retour; "
                "DROP INDEX messages_declaratie; ALTER TABLE messages DROP COLUMN declaratie_nummer; "
                "ALTER TABLE messages DROP COLUMN retourcodes; "
                "DROP TABLE watch_case; ALTER TABLE ledger_allocation DROP COLUMN verwijzer_type; "
