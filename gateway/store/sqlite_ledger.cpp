@@ -123,6 +123,15 @@ const char* const kLedgerDebitSchema = R"sql(
 CREATE INDEX ledger_prestatie_debit ON ledger_prestatie (law, aanbieder, toewijzing_nummer, code, begin);
 )sql";
 
+const char* const kLedgerCountedSchema = R"sql(
+DROP INDEX ledger_prestatie_debit;
+CREATE INDEX ledger_prestatie_debit ON ledger_prestatie (law, aanbieder, toewijzing_nummer, code, begin)
+  WHERE credit = 0 AND verdict != 'rejected';
+DROP INDEX ledger_prestatie_allocation;
+CREATE INDEX ledger_prestatie_allocation ON ledger_prestatie (law, gemeente, toewijzing_nummer)
+  WHERE verdict != 'rejected';
+)sql";
+
 const char* const kLedgerTariffSchema = R"sql(
 ALTER TABLE ledger_prestatie ADD COLUMN tarief INTEGER;
 CREATE INDEX ledger_prestatie_provider ON ledger_prestatie (aanbieder, begin);
@@ -396,9 +405,11 @@ constexpr const char* kOpenStarts =
     "s.gemeente = ? AND s.aanbieder = ? AND s.toewijzing_nummer = ? AND s.kind = 'start' AND s.status IN ('1', '2') "
     "AND NOT EXISTS (SELECT 1 FROM ledger_care t WHERE t.kind = 'stop' AND t.care_key = s.care_key AND "
     "t.status IN ('1', '2')) ORDER BY s.care_key";
+// "verdict != 'rejected'" before "= 'approved'": the partial index's own term
+// (kLedgerCountedSchema), which SQLite must find in the query to use it.
 constexpr const char* kApprovedUncredited =
     "SELECT 1 FROM ledger_prestatie d INDEXED BY ledger_prestatie_allocation WHERE d.law = ? AND d.gemeente = ? AND d.toewijzing_nummer = ? AND "
-    "d.credit = 0 AND d.verdict = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_prestatie c INDEXED BY "
+    "d.credit = 0 AND d.verdict != 'rejected' AND d.verdict = 'approved' AND NOT EXISTS (SELECT 1 FROM ledger_prestatie c INDEXED BY "
     "ledger_prestatie_vorig WHERE "
     "c.law = d.law AND c.aanbieder = d.aanbieder AND c.vorig_referentie = d.referentie AND c.credit = 1 AND "
     "c.verdict != 'rejected') LIMIT 1";

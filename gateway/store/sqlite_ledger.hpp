@@ -32,6 +32,13 @@ extern const char* const kLedgerCeilingSchema;
 // Migration 12 -> 13 (with the watch_case table): the facts kept at intake,
 // ledger_allocation.verwijzer_type and client_turns_18_on, ledger_request.verwijzer_type.
 extern const char* const kLedgerIntakeFactsSchema;
+// Migration 14 -> 15 (with the mailbox index): the prestatie indexes the
+// rules read hold only the prestaties that count. ledger_prestatie_debit
+// (TR389's debit_for) the debits not rejected; ledger_prestatie_allocation
+// (TR322/TR369's sums, has_approved_uncredited) the prestaties not rejected.
+// A prestatie declared and rejected again and again under one allocation,
+// product and period made each of those reads walk every rejected copy.
+extern const char* const kLedgerCountedSchema;
 
 class Ledger final : public standard::ledger::LedgerView {
  public:

@@ -136,7 +136,8 @@ CREATE INDEX messages_identificatie_retour ON messages (identificatie_retour) WH
 CREATE INDEX messages_declaratie ON messages (declaratie_nummer) WHERE declaratie_nummer IS NOT NULL;
 )sql";
 
-// v15: the unacknowledged messages of each mailbox (sqlite::mailbox). Its
+// v15 (with kLedgerCountedSchema, sqlite_ledger.hpp): the unacknowledged
+// messages of each mailbox (sqlite::mailbox). Its
 // WHERE repeats sqlite_util.hpp's kUnacknowledgedStates and kInMailbox word
 // for word: SQLite uses a partial index only for a query that names each
 // term (tests/unit/store/sqlite_reads_test.cpp counts the steps).
@@ -172,11 +173,16 @@ core::Result<void> check_bsn_key(sqlite3* db, const std::string& path,
 }
 
 core::Result<void> migrate(sqlite3* db, const std::string& path) {
-  Stmt v(db, "PRAGMA user_version");
-  if (!v.ok() || v.step() != SQLITE_ROW)
-    return core::make_error(core::Errc::store_not_a_database,
-                            path + " is not a sluis store (or is corrupt): " + sqlite3_errmsg(db));
-  int version = static_cast<int>(v.i64(0));
+  int version = 0;
+  {
+    // Finished before any step runs: a DROP fails (SQLITE_LOCKED) while a
+    // statement of the connection is still active.
+    Stmt v(db, "PRAGMA user_version");
+    if (!v.ok() || v.step() != SQLITE_ROW)
+      return core::make_error(core::Errc::store_not_a_database,
+                              path + " is not a sluis store (or is corrupt): " + sqlite3_errmsg(db));
+    version = static_cast<int>(v.i64(0));
+  }
   if (version > kSchemaVersion)
     return core::make_error(core::Errc::store_newer_schema,
                             path + " was written by a newer sluis (schema version " +
@@ -196,7 +202,7 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
                               {kLedgerDebitSchema}, {kBodySchema},         {kMetaSchema},
                               {kLedgerImportSchema}, {kLedgerTariffSchema}, {kLedgerCeilingSchema},
                               {kWatchSchema, kLedgerIntakeFactsSchema}, {kPortalSchema},
-                              {kMailboxSchema}};
+                              {kMailboxSchema, kLedgerCountedSchema}};
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

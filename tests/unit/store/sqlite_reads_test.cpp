@@ -151,6 +151,7 @@ BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerDebitSchema));
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerTariffSchema));
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerIntakeFactsSchema));
+  BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerCountedSchema));
   store::sqlite::Ledger ledger(d.db);
   const standard::Law law = standard::Law::ijw;
   const std::string gemeente = "0917", aanbieder = "75302186";
@@ -191,6 +192,16 @@ BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
       dc.periode_eind = april_end, dc.message_id = "m323";
       c.declarations.push_back(dc);
     }
+  }
+  // A prestatie declared and rejected 3 000 times on one allocation, product
+  // and period: TR389's lookup reads the debits that count, not the copies.
+  for (int r = 0; r < 3000; ++r) {
+    L::Prestatie pr;
+    pr.law = law, pr.aanbieder = aanbieder, pr.gemeente = gemeente, pr.referentie = "R" + std::to_string(r);
+    pr.toewijzing_nummer = 100000 + 1234, pr.bsn_hash = "hash-1234", pr.categorie = "45", pr.code = "45A01";
+    pr.begin = april, pr.eind = april_end, pr.volume = 8, pr.eenheid = "04", pr.cents = 69120;
+    pr.verdict = L::Verdict::rejected, pr.declaratie_nummer = "DR" + std::to_string(r), pr.message_id = "m323r";
+    c.prestaties.push_back(pr);
   }
   BOOST_REQUIRE(store::sqlite::exec(d.db, "BEGIN"));
   BOOST_REQUIRE(ledger.apply(c));
