@@ -157,6 +157,38 @@ asio::awaitable<void> send_answer(Local::socket& s, const Answer& a, std::string
 
 }  // namespace
 
+bool RequestReader::feed(const char* data, std::size_t n) {
+  total_ += n;
+  if (total_ > max_) {
+    refusal_ = error("request larger than admin.max_request (" + config::format_size(max_) + ")");
+    return true;
+  }
+  boost::system::error_code perr;
+  if (n > 0) parser_.write_some(data, n, perr);
+  if (perr) {
+    refusal_ = error("malformed request: not valid JSON (" + perr.message() + ")");
+    return true;
+  }
+  parsed_ = parser_.done();
+  return parsed_;
+}
+
+void RequestReader::end() {
+  boost::system::error_code perr;
+  parser_.finish(perr);
+  if (perr || !parser_.done())
+    refusal_ = error(total_ == 0 ? "empty request" : "malformed request: incomplete JSON");
+  else
+    parsed_ = true;
+}
+
+Answer answer_request(const Registry& registry, const boost::json::value& request, const Peer& peer, Job* job,
+                      bool* progress_lines) {
+  if (const auto* o = request.if_object())
+    if (const auto* p = o->if_contains("progress"); p && p->is_bool() && progress_lines) *progress_lines = p->as_bool();
+  return registry.dispatch_value(request, peer, job);
+}
+
 Server::Server(asio::io_context& ioc, const Registry& registry) : ioc_(ioc), registry_(registry) {}
 
 Server::~Server() {
@@ -278,35 +310,13 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
   });
   const Peer& peer = c->peer;
 
-  boost::json::stream_parser parser;
+  RequestReader reader(limits_.max_request);
   std::array<char, 4096> buf;
-  std::uint64_t total = 0;
-  std::optional<Answer> answer;  // set when the request is refused before it runs
-  bool parsed = false;
   for (;;) {
     auto [ec, n] = co_await c->sock.async_read_some(asio::buffer(buf), kTuple);
-    total += n;
-    if (total > limits_.max_request) {
-      answer = error("request larger than admin.max_request (" +
-                     config::format_size(limits_.max_request) + ")");
-      break;
-    }
-    boost::system::error_code perr;
-    if (n > 0) parser.write_some(buf.data(), n, perr);
-    if (perr) {
-      answer = error("malformed request: not valid JSON (" + perr.message() + ")");
-      break;
-    }
-    if (parser.done()) {
-      parsed = true;
-      break;
-    }
+    if (reader.feed(buf.data(), n)) break;
     if (ec == asio::error::eof) {
-      parser.finish(perr);
-      if (perr || !parser.done())
-        answer = error(total == 0 ? "empty request" : "malformed request: incomplete JSON");
-      else
-        parsed = true;
+      reader.end();
       break;
     }
     if (ec) {
@@ -323,14 +333,10 @@ asio::awaitable<void> Server::serve_one(std::shared_ptr<Conn> c) {
   c->timer.cancel();
   if (!c->sock.is_open()) co_return;
   ConnJob job(c->sock.native_handle(), stopping_);
-  if (parsed) {
-    boost::json::value v = parser.release();
-    if (const auto* o = v.if_object())
-      if (const auto* p = o->if_contains("progress"); p && p->is_bool()) job.lines = p->as_bool();
-    // Runs here, on the admin thread: a long command blocks this thread only.
-    answer = registry_.dispatch_value(v, peer, &job);
-  }
-  if (c->sock.is_open()) co_await send_answer(c->sock, *answer, std::move(job.pending));
+  // Runs here, on the admin thread: a long command blocks this thread only.
+  Answer answer = reader.parsed() ? answer_request(registry_, reader.release(), peer, &job, &job.lines)
+                                  : *reader.refusal();
+  if (c->sock.is_open()) co_await send_answer(c->sock, answer, std::move(job.pending));
 }
 
 void Server::finished() {

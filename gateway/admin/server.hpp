@@ -41,6 +41,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -49,6 +50,37 @@
 #include "gateway/config/config.hpp"
 
 namespace sluis::admin {
+
+// One request document read from the bytes a client sends, in the pieces they
+// arrive in: at most `max_request` bytes (admin.max_request), one JSON value.
+// The server's read loop feeds it; the admin fuzz target feeds it the same way.
+class RequestReader {
+ public:
+  explicit RequestReader(std::uint64_t max_request) : max_(max_request) {}
+  // The next `n` bytes (n may be 0); true once the request is complete or
+  // refused: read no further.
+  bool feed(const char* data, std::size_t n);
+  // The client shut its sending side (end of file) before feed() said done.
+  void end();
+  // After feed() said true or after end(): the request, or the answer that
+  // refuses it (too large, not JSON, incomplete, empty).
+  bool parsed() const { return parsed_; }
+  boost::json::value release() { return parser_.release(); }
+  const std::optional<Answer>& refusal() const { return refusal_; }
+
+ private:
+  std::uint64_t max_;
+  std::uint64_t total_ = 0;
+  boost::json::stream_parser parser_;
+  bool parsed_ = false;
+  std::optional<Answer> refusal_;
+};
+
+// The answer to a parsed request document, as the server gives it: the
+// request's "progress" flag set on `job` (when a ConnJob-like job wants
+// lines), then the registry's dispatch for `peer`.
+Answer answer_request(const Registry& registry, const boost::json::value& request, const Peer& peer, Job* job,
+                      bool* progress_lines);
 
 class Server {
  public:

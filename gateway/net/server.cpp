@@ -374,6 +374,43 @@ asio::awaitable<void> HttpServer::run_tls(tcp::socket sock, std::shared_ptr<Sess
   }
 }
 
+void limit_parser(RequestParser& parser, const config::HttpsConfig& limits) {
+  parser.header_limit(static_cast<std::uint32_t>(limits.max_header));
+  parser.body_limit(limits.max_body);
+}
+
+Response body_too_large(unsigned version, std::uint64_t max_body) {
+  Request r;
+  r.version(version);
+  auto res = error_response(http::status::payload_too_large, "body_too_large",
+                            "Het bericht is groter dan " + config::format_size(max_body) +
+                                " (de grens van de keten); het is niet gelezen.",
+                            "The message is larger than " + config::format_size(max_body) +
+                                " (the chain's limit); it was not read.",
+                            r);
+  res.keep_alive(false);
+  return res;
+}
+
+std::optional<Response> refuse_from_header(const boost::system::error_code& ec, const RequestParser& parser,
+                                           const config::HttpsConfig& limits) {
+  if (ec == http::error::header_limit) {
+    Request dummy;
+    auto res = error_response(http::status::request_header_fields_too_large, "header_too_large",
+                              "De HTTP-headers zijn groter dan toegestaan.",
+                              "The HTTP headers are larger than allowed.", dummy);
+    res.keep_alive(false);
+    return res;
+  }
+  // Beast refuses a Content-Length above body_limit while reading the header:
+  // answer 413 without reading the body.
+  if (ec == http::error::body_limit) return body_too_large(parser.get().version(), limits.max_body);
+  if (ec) return std::nullopt;
+  if (parser.content_length() && *parser.content_length() > limits.max_body)
+    return body_too_large(parser.get().version(), limits.max_body);
+  return std::nullopt;
+}
+
 template <class Stream>
 asio::awaitable<void> HttpServer::serve(Stream& stream, RequestContext ctx,
                                         std::shared_ptr<Session> st) {
@@ -416,41 +453,13 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
                                                  RequestContext& ctx, Session& st) {
   auto& lowest = beast::get_lowest_layer(stream);
   auto too_old = [&] { return Clock::now() >= st.born + limits_.max_connection_age; };
-  http::request_parser<http::string_body> parser;
-  parser.header_limit(static_cast<std::uint32_t>(limits_.max_header));
-  parser.body_limit(limits_.max_body);
+  RequestParser parser;
+  limit_parser(parser, limits_);
   lowest.expires_after(limits_.header_timeout);
   auto [hec, hn] = co_await http::async_read_header(stream, buf, parser, kTuple);
   (void)hn;
-  if (hec == http::error::header_limit) {
-    Request dummy;
-    auto res = error_response(http::status::request_header_fields_too_large, "header_too_large",
-                              "De HTTP-headers zijn groter dan toegestaan.",
-                              "The HTTP headers are larger than allowed.", dummy);
-    res.keep_alive(false);
-    co_await http::async_write(stream, res, kTuple);
-    co_await linger_close(stream);
-    co_return false;
-  }
-  const auto& head = parser.get();
-  auto too_large = [&] {
-    Request r;
-    r.version(head.version());
-    auto res = error_response(
-        http::status::payload_too_large, "body_too_large",
-        "Het bericht is groter dan " + config::format_size(limits_.max_body) +
-            " (de grens van de keten); het is niet gelezen.",
-        "The message is larger than " + config::format_size(limits_.max_body) +
-            " (the chain's limit); it was not read.",
-        r);
-    res.keep_alive(false);
-    return res;
-  };
-  // Beast refuses a Content-Length above body_limit while reading the header:
-  // answer 413 without reading the body.
-  if (hec == http::error::body_limit) {
-    auto res = too_large();
-    co_await http::async_write(stream, res, kTuple);
+  if (auto refusal = refuse_from_header(hec, parser, limits_)) {
+    co_await http::async_write(stream, *refusal, kTuple);
     co_await linger_close(stream);
     co_return false;
   }
@@ -459,12 +468,7 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
       core::log(events::kSessionError, {{"remote", ctx.remote}, {"error", hec == beast::error::timeout ? std::string("header timeout") : hec.message()}});
     co_return false;
   }
-  if (parser.content_length() && *parser.content_length() > limits_.max_body) {
-    auto res = too_large();
-    co_await http::async_write(stream, res, kTuple);
-    co_await linger_close(stream);
-    co_return false;
-  }
+  const auto& head = parser.get();
   // Who is calling, from the handshake and the header alone: a refused
   // client gets no "100 Continue" and its body is never read.
   if (auto refusal = authorize(ctx, st, head)) {
@@ -508,7 +512,7 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
   auto [bec, bn] = co_await http::async_read(stream, buf, parser, kTuple);
   (void)bn;
   if (bec == http::error::body_limit) {
-    auto res = too_large();
+    auto res = body_too_large(head.version(), limits_.max_body);
     co_await http::async_write(stream, res, kTuple);
     co_await linger_close(stream);
     co_return false;

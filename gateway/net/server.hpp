@@ -83,6 +83,25 @@ namespace sluis::net {
 inline constexpr int kPlainMaxConnections = 64;
 inline constexpr std::size_t kPlainMaxBody = 64 << 10;
 
+// How a listener reads one request, in the steps handle_request() takes
+// (also driven by tests/fuzz/http_fuzz.cpp with bytes instead of a socket):
+//   1. a parser with the listener's limits (request_parser);
+//   2. the header read; refuse_from_header() says whether the request ends
+//      there: 431 over max_header, 413 when the declared length is over
+//      max_body (the body is never read);
+//   3. who is calling (HttpServer::authorize: the TLS session's), then the
+//      body read; a body over max_body while reading it: body_too_large();
+//   4. the Router's answer.
+using RequestParser = http::request_parser<http::string_body>;
+void limit_parser(RequestParser& parser, const config::HttpsConfig& limits);
+// The refusal of a request from its header read (`ec` the read's error), or
+// nullopt when the request may go on (or the read simply failed: `ec` set,
+// nothing to answer).
+std::optional<Response> refuse_from_header(const boost::system::error_code& ec, const RequestParser& parser,
+                                           const config::HttpsConfig& limits);
+// 413 body_too_large, naming max_body; the connection closes after it.
+Response body_too_large(unsigned version, std::uint64_t max_body);
+
 class HttpServer {
  public:
   // TLS listener.
