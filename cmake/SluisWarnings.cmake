@@ -1,6 +1,7 @@
 # Warnings for our own code; third-party headers come in as SYSTEM includes.
 add_library(sluis_warnings INTERFACE)
-target_compile_options(sluis_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local
+# -Wshadow=local is GCC's; clang (the fuzz build) knows only the whole -Wshadow.
+target_compile_options(sluis_warnings INTERFACE -Wall -Wextra -Wpedantic $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
                                                 -Wnon-virtual-dtor -Wold-style-cast)
 # GCC 12 reports -Wrestrict inside libstdc++'s std::string operator+ at -O2/-O3
 # where no overlap can happen (GCC bug 105651, fixed in GCC 13): silence that one
@@ -8,7 +9,21 @@ target_compile_options(sluis_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshado
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(sluis_warnings INTERFACE -Wno-restrict)
 endif()
-if(SLUIS_SANITIZE)
+if(SLUIS_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SLUIS_FUZZ needs clang (scripts/fuzz uses clang++-14)")
+  endif()
+  # Everything instrumented for coverage and sanitized; only the fuzz targets
+  # link libFuzzer's main (-fsanitize=fuzzer, tests/fuzz/CMakeLists.txt).
+  # Without UBSan's `function` check: clang 14 cannot emit its prologue data
+  # for the split functions of a C++20 coroutine ("Cannot represent a
+  # difference across sections", in every file with a co_await). It checks
+  # calls through a function pointer of the wrong type, which GCC's
+  # sanitizer build (SLUIS_SANITIZE) does not check either.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function
+                      -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined -fno-sanitize=function)
+elseif(SLUIS_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()

@@ -21,6 +21,11 @@ SLUIS_PACKAGES=(
 # What scripts/bench needs besides: nginx, the TLS peer of http_bench.sh.
 SLUIS_BENCH_PACKAGES=(nginx)
 
+# What scripts/fuzz needs besides: clang 14 and its runtime libraries
+# (libFuzzer, the sanitizers), which an install with --no-install-recommends
+# leaves out unless named.
+SLUIS_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+
 SLUIS_BOOST_STEMS=(libboost libboost-test libboost-json libboost-program-options)
 SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 
@@ -140,6 +145,8 @@ sluis_install_deps() {
     wanted+=("${SLUIS_TEST_PACKAGES[@]}")
   elif [ "${1:-}" = bench ]; then
     wanted+=("${SLUIS_TEST_PACKAGES[@]}" "${SLUIS_BENCH_PACKAGES[@]}")
+  elif [ "${1:-}" = fuzz ]; then
+    wanted+=("${SLUIS_FUZZ_PACKAGES[@]}")
   fi
   mapfile -t boost < <(sluis_boost_installed)
   for p in "${wanted[@]}"; do
