@@ -30,8 +30,21 @@ bool ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-// The encoding an XML declaration at the start names ("" when none): only
-// its printable ASCII, at most 40 characters, since it is quoted back.
+// Whether `v` is an encoding name as XML 1.0 writes one (EncName, [81]):
+// [A-Za-z] ([A-Za-z0-9._] | '-')*.
+bool enc_name(std::string_view v) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  if (v.empty() || !letter(v[0])) return false;
+  return std::all_of(v.begin(), v.end(), [&](char c) {
+    return letter(c) || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  });
+}
+
+// The encoding an XML declaration at the start names (nullopt when it names
+// none), quoted back in the refusal: only a closed, well-formed EncName of at
+// most 40 characters. Anything else is "" and is not quoted: a value whose
+// quote does not close runs on into the document, whose text may be personal
+// (a <Bsn> after `encoding="UTF-`).
 std::optional<std::string> declared_encoding(std::string_view d) {
   if (!starts(d, "<?xml") || d.size() < 6 || !ascii_space(d[5])) return std::nullopt;
   auto end = d.substr(0, 1024).find("?>");
@@ -47,11 +60,10 @@ std::optional<std::string> declared_encoding(std::string_view d) {
   if (i >= decl.size() || (decl[i] != '"' && decl[i] != '\'')) return std::nullopt;
   char quote = decl[i++];
   auto close = decl.find(quote, i);
-  std::string_view value =
-      decl.substr(i, close == std::string_view::npos ? decl.size() - i : close - i);
-  std::string out;
-  for (char c : value.substr(0, 40)) out += c > 0x20 && c < 0x7f ? c : '?';
-  return out;
+  if (close == std::string_view::npos) return std::string();
+  std::string_view value = decl.substr(i, close - i);
+  if (value.size() > 40 || !enc_name(value)) return std::string();
+  return std::string(value);
 }
 
 bool is_utf8_name(const std::string& e) {
@@ -130,6 +142,9 @@ std::optional<EncodingProblem> check_encoding(std::string_view d) {
   if (starts(d, "\x4C\x6F\xA7\x94"sv))
     return problem(0, "het is EBCDIC (het begint met '<?xm' in EBCDIC)",
                    "it is EBCDIC (it starts with '<?xm' in EBCDIC)");
+  if (auto e = declared_encoding(d); e && e->empty())
+    return problem(0, "de XML-declaratie noemt als encoding geen geldige naam (en dus niet UTF-8)",
+                   "its XML declaration names no well-formed encoding (so not UTF-8)");
   if (auto e = declared_encoding(d); e && !is_utf8_name(*e))
     return problem(0, "de XML-declaratie noemt encoding=\"" + *e + "\"",
                    "its XML declaration names encoding=\"" + *e + "\"");

@@ -367,6 +367,18 @@ BOOST_AUTO_TEST_CASE(only_utf8_without_bom_is_read) {
           "its XML declaration names encoding=\"ISO-8859-1\"");
   refused(std::regex_replace(good, std::regex("encoding=\"UTF-8\""), "encoding = 'windows-1252'"),
           "its XML declaration names encoding=\"windows-1252\"");
+  // A value that is no encoding name is refused without quoting it: one
+  // whose quote does not close runs on into the document (found by the
+  // message fuzz target: the finding quoted a client's BSN).
+  const std::string open_quote = std::regex_replace(good, std::regex("encoding=\"UTF-8\"\\?>"), "encoding=\"UTF-");
+  BOOST_REQUIRE(open_quote.find("?>") == std::string::npos);
+  refused(open_quote, "its XML declaration names no well-formed encoding (so not UTF-8)");
+  for (const auto& f : check(open_quote).findings) {
+    BOOST_TEST(f.en.find('<') == std::string::npos, f.en);
+    BOOST_TEST(f.nl.find('<') == std::string::npos, f.nl);
+  }
+  refused(std::regex_replace(good, std::regex("encoding=\"UTF-8\""), "encoding=\"UTF 8\""),
+          "its XML declaration names no well-formed encoding");
 
   // Ill-formed UTF-8: a lone continuation byte, an overlong '/', an overlong
   // three-byte form, a surrogate, beyond U+10FFFF, a sequence cut short, a
