@@ -167,8 +167,10 @@ core::Result<Contracts> Contracts::parse(
     if (auto e = bad_product_fields(f[1], f[2], at)) return *e;
     if (f[3].empty())
       return make_error(Errc::contract_value, at + ": naam is empty (name the product)");
+    // Named: clang 14 does not let a lambda capture a structured binding (C++20 does; clang from 16).
+    const std::string& eenheid = f[6];
     if (std::none_of(kEenheden.begin(), kEenheden.end(),
-                     [&](const Eenheid& u) { return u.code == f[6]; }))
+                     [&](const Eenheid& u) { return u.code == eenheid; }))
       return make_error(Errc::contract_value,
                         at + ": eenheid \"" + f[6] +
                             "\" is not an Eenheid code of 3.2 (01, 04, 14, 16, 82, 83, 84)");
