@@ -73,17 +73,11 @@ int x_sync(sqlite3_file* f, int flags) {
   return real(f)->pMethods->xSync(real(f), flags);
 }
 
-const sqlite3_io_methods kMethods = [] {
-  sqlite3_io_methods m = shim::kForward;
-  m.xWrite = x_write;
-  m.xTruncate = x_truncate;
-  m.xSync = x_sync;
-  return m;
-}();
+const sqlite3_io_methods kMethods = shim::with_changes(x_write, x_truncate, x_sync);
 
 int v_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   auto* file = reinterpret_cast<File*>(f);
-  file->watched = (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL)) != 0;
+  file->watched = shim::lasting(flags);
   return shim::open_real(vfs, name, &file->head, sizeof(File), &kMethods, flags, out_flags);
 }
 

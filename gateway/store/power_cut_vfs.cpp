@@ -173,19 +173,13 @@ int x_sync(sqlite3_file* f, int flags) {
   return rc;
 }
 
-const sqlite3_io_methods kMethods = [] {
-  sqlite3_io_methods m = shim::kForward;
-  m.xWrite = x_write;
-  m.xTruncate = x_truncate;
-  m.xSync = x_sync;
-  return m;
-}();
+const sqlite3_io_methods kMethods = shim::with_changes(x_write, x_truncate, x_sync);
 
 int v_open(sqlite3_vfs* vfs, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   File* fl = file(f);
   fl->path = nullptr;
   fl->log = nullptr;
-  if (name && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL))) {
+  if (name && shim::lasting(flags)) {
     std::lock_guard lock(g_mu);
     auto it = g_logs.try_emplace(name).first;  // a file reopened keeps what it has not synced
     fl->path = &it->first;

@@ -37,6 +37,24 @@ struct Forward<M> {
 // copies the table and replaces what it changes.
 extern const sqlite3_io_methods kForward;
 
+// kForward with the three methods that change a file replaced (the fault and
+// power-cut shims).
+inline sqlite3_io_methods with_changes(int (*write)(sqlite3_file*, const void*, int, sqlite3_int64),
+                                       int (*truncate)(sqlite3_file*, sqlite3_int64),
+                                       int (*sync)(sqlite3_file*, int)) {
+  sqlite3_io_methods m = kForward;
+  m.xWrite = write;
+  m.xTruncate = truncate;
+  m.xSync = sync;
+  return m;
+}
+
+// The files whose changes must last: the database, its WAL and its rollback
+// journal (not temporary files nor statement journals), by xOpen's flags.
+inline bool lasting(int open_flags) {
+  return (open_flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL)) != 0;
+}
+
 // A VFS named `name` over `root` whose files are `state_size` bytes of shim
 // state followed by root's file, opened by `open`.
 void init_vfs(sqlite3_vfs& vfs, const char* name, sqlite3_vfs* root, std::size_t state_size,
