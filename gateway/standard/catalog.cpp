@@ -76,9 +76,13 @@ std::string message_prefix(const MessageType& m) {
 
 std::optional<NamespaceInfo> parse_namespace(std::string_view ns) {
   // http://www.istandaarden.nl/<law>/<r>_<s>/<local>/schema
-  if (!ns.starts_with(kPrefix) || !ns.ends_with("/schema")) return std::nullopt;
+  // Long enough for both ends: "http://www.istandaarden.nl/schema" starts with
+  // the prefix and ends with the suffix, which share its '/'.
+  constexpr std::string_view kSuffix = "/schema";
+  if (ns.size() < kPrefix.size() + kSuffix.size() || !ns.starts_with(kPrefix) || !ns.ends_with(kSuffix))
+    return std::nullopt;
   ns.remove_prefix(kPrefix.size());
-  ns.remove_suffix(7);
+  ns.remove_suffix(kSuffix.size());
   auto s1 = ns.find('/');
   if (s1 == std::string_view::npos) return std::nullopt;
   auto law = parse_law(ns.substr(0, s1));
