@@ -21,6 +21,8 @@
 // {"idle": n, "failed": m} when all are up, then holds them for --hold seconds
 // (default 10) so that the server's memory can be read.
 // Exit 0 when it ran, 64 on usage errors. Loopback use; no retries.
+// Region mode (--region-setup DIR, --region DIR): a simulated region of
+// municipalities and providers, see region.hpp.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -41,6 +43,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "gateway/tools/region.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -181,13 +185,52 @@ void report(const char* what, std::exception_ptr e) {
 int usage() {
   std::cerr << "usage: sluis-load --url URL --cert C --key K --ca CA --body FILE [--unique TOKEN]\n"
                "                  [--connections N] [--seconds S | --requests N] [--rate PER_SECOND]\n"
-               "       sluis-load --url URL --cert C --key K --ca CA --idle N [--hold SECONDS]\n";
+               "       sluis-load --url URL --cert C --key K --ca CA --idle N [--hold SECONDS]\n"
+               "       sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]\n"
+               "                  [--cbs config/reference/cbs-gemeenten.csv]\n"
+               "       sluis-load --region DIR --url URL [--rate EPISODES_PER_SECOND] [--seconds 20] [--drain 120]\n"
+               "                  [--seed S] [--corpus tests/conformance] [--schemas schemas] [--progress SECONDS]\n";
   return 64;
 }
 
 }  // namespace
 
+// sluis-load --region-setup DIR ... / --region DIR ... (region.hpp).
+int region_main(int argc, char** argv) {
+  const std::string mode = argv[1];
+  sluis::region::SetupOptions setup;
+  sluis::region::RunOptions run;
+  setup.dir = run.dir = argv[2];
+  for (int i = 3; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    try {
+      if (mode == "--region-setup" && a == "--municipalities") setup.municipalities = std::stoi(next());
+      else if (mode == "--region-setup" && a == "--providers") setup.providers = std::stoi(next());
+      else if (mode == "--region-setup" && a == "--cbs") setup.cbs = next();
+      else if (a == "--seed") setup.seed = run.seed = static_cast<unsigned>(std::stoul(next()));
+      else if (mode == "--region" && a == "--url") {
+        Options u;
+        if (!parse_url(next(), u)) return usage();
+        run.host = u.host;
+        run.port = u.port;
+      } else if (mode == "--region" && a == "--rate") run.rate = std::stod(next());
+      else if (mode == "--region" && a == "--seconds") run.seconds = std::stod(next());
+      else if (mode == "--region" && a == "--drain") run.drain = std::stod(next());
+      else if (mode == "--region" && a == "--corpus") run.corpus = next();
+      else if (mode == "--region" && a == "--schemas") run.schemas = next();
+      else if (mode == "--region" && a == "--progress") run.progress = std::stod(next());
+      else return usage();
+    } catch (const std::exception&) {
+      return usage();
+    }
+  }
+  return mode == "--region-setup" ? sluis::region::setup(setup) : sluis::region::run(run);
+}
+
 int main(int argc, char** argv) {
+  if (argc >= 3 && (std::string(argv[1]) == "--region-setup" || std::string(argv[1]) == "--region"))
+    return region_main(argc, argv);
   Options o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

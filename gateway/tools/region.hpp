@@ -1,0 +1,57 @@
+// sluis-load's region simulation: municipalities and providers of a
+// synthetic region, each with its own client certificate, exchanging the
+// chain's messages with sluis through its HTTPS API, and checking every
+// answer and every delivery against what the simulation knows it should be.
+//
+//   sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]
+//              [--cbs config/reference/cbs-gemeenten.csv]
+//   sluis-load --region DIR --url https://127.0.0.1:8443 [--rate 1] [--seconds 20]
+//              [--drain 120] [--seed S] [--corpus tests/conformance] [--schemas schemas]
+//              [--progress SECONDS]
+//
+// Setup writes DIR/pki (a CA, a server certificate for localhost and
+// 127.0.0.1, one client certificate per partner), DIR/partners.toml (the
+// [[partners]], [[destinations]] and [[routes]] blocks a sluisd.toml
+// includes) and DIR/region.json (what the run reads). Municipalities carry
+// real CBS codes (Zuid-Limburg first, from the reference list); providers
+// fictional AGB codes. Partners alternate between `retour = "gateway"` and
+// `"partner"`; the second municipality and the second provider receive by
+// drop directory (DIR/drop/<id>), the others by mailbox.
+//
+// A run starts `rate` care episodes per second for `seconds`, then lets the
+// started ones finish (at most `drain` seconds). docs/simulation.md
+// describes an episode and what is checked. It prints
+// one JSON report; exit 0 when the report has no mismatch, 1 when it has,
+// 64 on usage errors.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace sluis::region {
+
+struct SetupOptions {
+  std::filesystem::path dir;
+  int municipalities = 6;
+  int providers = 12;
+  unsigned seed = 1;
+  std::filesystem::path cbs = "config/reference/cbs-gemeenten.csv";
+};
+
+struct RunOptions {
+  std::filesystem::path dir;
+  std::string host = "127.0.0.1", port = "8443";
+  double rate = 1;        // episodes started per second
+  double seconds = 20;    // how long new episodes start
+  double drain = 120;     // then at most this long for the started ones to finish
+  unsigned seed = 1;
+  std::filesystem::path corpus = "tests/conformance";
+  std::filesystem::path schemas = "schemas";
+  double progress = 0;    // > 0: a progress line every this many seconds
+};
+
+// Both return the process exit code (0, 1 or 64) and write their own errors to stderr.
+int setup(const SetupOptions& o);
+int run(const RunOptions& o);
+
+}  // namespace sluis::region

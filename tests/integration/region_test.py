@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""The region simulation against a whole sluisd, optionally with the daemon
+SIGKILLed under it.
+
+`sluis-load --region-setup` makes a region (SLUIS_REGION_MUNICIPALITIES real
+CBS codes, default 6; SLUIS_REGION_PROVIDERS fictional AGB codes, default 12;
+each with its own client certificate; half of them answer their own
+messages, one municipality and one provider receive by drop directory).
+sluisd runs with those partners; `sluis-load --region` starts
+SLUIS_REGION_RATE care episodes per second (default 1) for
+SLUIS_REGION_SECONDS (default 15) and lets them finish: 315 -> 301 -> 305 ->
+monthly 323s (one episode in three breaks a rule: over volume, wrong unit,
+unknown allocation, outside the period, a duplicate, a reused
+DeclaratieNummer or Identificatie) -> 307, with every retour. The simulation
+knows each answer and each delivery it should get; the test fails on any
+mismatch in its report.
+
+With SLUIS_KILLS > 0 (the region kill test: 20 in CI, 200 as a benchmark) a
+driver SIGKILLs sluisd at random moments while episodes start and restarts
+it on its state; the partners reconnect and resend the same bytes. Then the
+same report must be clean (every message answered 2xx delivered, exactly the
+named retours, nothing refused delivered), redeliveries are at most one per
+receiver per kill (a fetch whose acknowledgement the kill cut off), and PRAGMA integrity_check is ok.
+
+Run by ctest (SLUIS_SOURCE_DIR, SLUIS_BIN_DIR). Loopback only; bounded in
+episodes, kills and time."""
+import json
+import os
+import pathlib
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from partners import BIN, SRC, Daemon  # noqa: E402
+
+MUNICIPALITIES = int(os.environ.get("SLUIS_REGION_MUNICIPALITIES", "6"))
+PROVIDERS = int(os.environ.get("SLUIS_REGION_PROVIDERS", "12"))
+RATE = float(os.environ.get("SLUIS_REGION_RATE", "1"))
+SECONDS = float(os.environ.get("SLUIS_REGION_SECONDS", "15"))
+KILLS = int(os.environ.get("SLUIS_KILLS", "0"))
+SEED = int(os.environ.get("SLUIS_REGION_SEED", str(random.randrange(1 << 30))))
+
+
+def main():
+    rng = random.Random(SEED)
+    print(f"SLUIS_REGION_SEED={SEED} SLUIS_KILLS={KILLS} rate {RATE}/s for {SECONDS} s, "
+          f"{MUNICIPALITIES} municipalities, {PROVIDERS} providers", flush=True)
+    root = pathlib.Path(tempfile.mkdtemp(prefix="sluis-region-"))
+    load = str(BIN / "tools/sluis-load")
+    subprocess.run([load, "--region-setup", str(root / "region"), "--municipalities", str(MUNICIPALITIES),
+                    "--providers", str(PROVIDERS), "--seed", str(SEED),
+                    "--cbs", str(SRC / "config/reference/cbs-gemeenten.csv")], check=True, stdout=subprocess.DEVNULL)
+    d = Daemon(root, region=root / "region")
+    failures = []
+    try:
+        d.start()
+        sim = subprocess.Popen([load, "--region", str(root / "region"), "--url", f"https://127.0.0.1:{d.port}",
+                                "--rate", str(RATE), "--seconds", str(SECONDS), "--drain", "180",
+                                "--seed", str(SEED), "--corpus", str(SRC / "tests/conformance"),
+                                "--schemas", str(SRC / "schemas")], stdout=subprocess.PIPE, text=True)
+        kills = 0
+        if KILLS:
+            # Kills spread over the window in which episodes start; the drain runs on a live daemon.
+            gap = SECONDS / (KILLS + 1)
+            for _ in range(KILLS):
+                time.sleep(rng.uniform(0.5 * gap, 1.5 * gap) if gap < 1.5 else rng.uniform(gap - 0.7, gap + 0.7))
+                if sim.poll() is not None:
+                    break
+                d.kill()
+                d.start()
+                kills += 1
+        out, _ = sim.communicate(timeout=SECONDS + 600)
+        report = json.loads(out.strip().splitlines()[-1])
+        code = d.stop()
+        if code != 0:
+            failures.append(f"sluisd exited {code} at the clean stop")
+        for m in report["mismatches"]:
+            failures.append(m)
+        if report["mismatch_count"] > len(report["mismatches"]):
+            failures.append(f"... {report['mismatch_count']} mismatches in all")
+        if sim.returncode != (1 if report["mismatch_count"] else 0):
+            failures.append(f"sluis-load exited {sim.returncode}")
+        if report["finished"] == 0 or report["finished"] != report["episodes"]:
+            failures.append(f"{report['finished']} of {report['episodes']} episodes finished")
+        if "422" not in report["status"] and report["episodes"] >= 20:
+            failures.append("no refusal in the whole run: the rule-breaking episodes did not run")
+        # A receiver has one message at a time between fetch and acknowledgement (or pick-up):
+        # a kill in between redelivers it. So at most one redelivery per receiver per kill.
+        receivers = report["municipalities"] + report["providers"]
+        if report["redeliveries"] > receivers * kills:
+            failures.append(f"{report['redeliveries']} redeliveries for {kills} kills and {receivers} receivers")
+        db = sqlite3.connect(root / "state/sluis.db")
+        check = db.execute("PRAGMA integrity_check").fetchone()[0]
+        db.close()
+        if check != "ok":
+            failures.append(f"integrity_check: {check}")
+        print(f"{kills} kills; " + json.dumps({k: v for k, v in report.items() if k != "mismatches"}), flush=True)
+    except Exception as e:  # noqa: BLE001 - report with the daemon's log
+        failures.append(f"{type(e).__name__}: {e}")
+    if failures:
+        print("FAILED:\n  " + "\n  ".join(failures[:60]), flush=True)
+        print("sluisd log (tail):\n" + d.log_tail(), flush=True)
+        print(f"state kept in {root}", flush=True)
+        if d.proc and d.proc.poll() is None:
+            d.proc.kill()
+        return 1
+    shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
