@@ -4,19 +4,21 @@
 // answer and every delivery against what the simulation knows it should be.
 //
 //   sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]
-//              [--cbs config/reference/cbs-gemeenten.csv]
+//              [--cbs config/reference/cbs-gemeenten.csv] [--push-port P]
 //   sluis-load --region DIR --url https://127.0.0.1:8443 [--rate 1] [--seconds 20]
 //              [--drain 120] [--seed S] [--corpus tests/conformance] [--schemas schemas]
 //              [--progress SECONDS]
 //
 // Setup writes DIR/pki (a CA, a server certificate for localhost and
 // 127.0.0.1, one client certificate per partner), DIR/partners.toml (the
-// [[partners]], [[destinations]] and [[routes]] blocks a sluisd.toml
-// includes) and DIR/region.json (what the run reads). Municipalities carry
+// [[partners]], [[destinations]], [[routes]] and [contracts] blocks a
+// sluisd.toml includes), DIR/contracts (the region's contract: catalogue,
+// coverage, tariffs) and DIR/region.json (what the run reads). Municipalities carry
 // real CBS codes (Zuid-Limburg first, from the reference list); providers
 // fictional AGB codes. Partners alternate between `retour = "gateway"` and
 // `"partner"`; the second municipality and the second provider receive by
-// drop directory (DIR/drop/<id>), the others by mailbox.
+// drop directory (DIR/drop/<id>), with --push-port the third ones by push to
+// the run's own HTTPS receiver on that port, the others by mailbox.
 //
 // A run starts `rate` care episodes per second for `seconds`, then lets the
 // started ones finish (at most `drain` seconds). docs/simulation.md
@@ -36,6 +38,7 @@ struct SetupOptions {
   int providers = 12;
   unsigned seed = 1;
   std::filesystem::path cbs = "config/reference/cbs-gemeenten.csv";
+  int push_port = 0;  // > 0: two partners receive by push at https://127.0.0.1:push_port/<id>
 };
 
 struct RunOptions {

@@ -66,13 +66,24 @@ constexpr auto kResendBackoff = milliseconds(50);  // a client's pause before it
 constexpr std::size_t kMaxMismatches = 200;      // listed in the report; all are counted
 
 // What an episode's declarations are: fitting, or breaking one rule.
-enum class Kind { fit, over_volume, wrong_unit, unknown_allocation, outside_period, duplicate, number_reused, id_reused };
+enum class Kind {
+  fit,
+  over_volume,
+  wrong_unit,
+  wrong_tariff,
+  unknown_allocation,
+  outside_period,
+  duplicate,
+  number_reused,
+  id_reused
+};
 
 const char* to_string(Kind k) {
   switch (k) {
     case Kind::fit: return "fit";
     case Kind::over_volume: return "over_volume";
     case Kind::wrong_unit: return "wrong_unit";
+    case Kind::wrong_tariff: return "wrong_tariff";
     case Kind::unknown_allocation: return "unknown_allocation";
     case Kind::outside_period: return "outside_period";
     case Kind::duplicate: return "duplicate";
@@ -96,7 +107,7 @@ struct Sent {
   int want_status = 202;
   std::vector<std::string> want_codes;  // sorted: the answer's findings' retourcodes
   std::vector<std::string> want_rejected;  // 323: sorted ReferentieNummers its 325 rejects
-  std::map<std::string, std::string> reject;  // 323: ReferentieNummer -> the code a partner's 325 gives
+  std::map<std::string, std::vector<std::string>> reject;  // 323: ReferentieNummer -> the codes a partner's 325 gives
   std::string reject_whole;                   // 323: the code a partner's 325 rejects the whole declaration with
   Sent* answers = nullptr;  // a partner's retour: the heenbericht it answers
   // What happened.
@@ -109,6 +120,7 @@ struct Sent {
 struct Partner {
   std::string id, role, code;
   bool answers_itself = false;  // retour = "partner"
+  bool push = false;            // receives by push (the run's HTTPS receiver)
   fs::path drop;
   std::unique_ptr<asio::ssl::context> ctx;
   std::unique_ptr<Stream> stream;
@@ -128,7 +140,8 @@ struct Episode {
   m::Integer alloc[2] = {0, 0};
   std::vector<std::pair<int, Kind>> plan;  // (month, kind) of each declaration in order
   std::size_t next = 0;
-  bool started_care = false, stopped = false, done = false;
+  bool asks_change = false;  // the provider asks for a change (317), the municipality refuses it (319)
+  bool started_care = false, stopped = false, stopped_done = false, change_done = false, done = false;
 };
 
 struct Response {
@@ -174,6 +187,16 @@ class Region {
 
   int main() {
     if (!load()) return 64;
+    if (push_port_ > 0) {
+      try {
+        acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(
+            io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(push_port_)));
+      } catch (const std::exception& e) {
+        std::cerr << "sluis-load: cannot listen for pushes on 127.0.0.1:" << push_port_ << ": " << e.what() << "\n";
+        return 64;
+      }
+      asio::co_spawn(io_, push_receiver(), asio::detached);
+    }
     start_ = Clock::now();
     hard_end_ = start_ + milliseconds(static_cast<long>((o_.seconds + o_.drain) * 1000));
     for (auto& p : partners_) asio::co_spawn(io_, actor(*p), asio::detached);
@@ -198,6 +221,14 @@ class Region {
       return false;
     }
     const std::string ca = json::value_to<std::string>(v.at("ca"));
+    push_port_ = static_cast<int>(v.at("push_port").to_number<std::int64_t>());
+    if (push_port_ > 0) {
+      push_ctx_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+      push_ctx_->use_certificate_chain_file(json::value_to<std::string>(v.at("server_cert")));
+      push_ctx_->use_private_key_file(json::value_to<std::string>(v.at("server_key")), asio::ssl::context::pem);
+      push_ctx_->load_verify_file(ca);  // sluis's client certificate (its server certificate, clientAuth)
+      push_ctx_->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    }
     for (const auto& pv : v.at("partners").as_array()) {
       auto p = std::make_unique<Partner>();
       const auto& o = pv.as_object();
@@ -206,6 +237,7 @@ class Region {
       p->code = json::value_to<std::string>(o.at("code"));
       p->answers_itself = o.at("retour").as_string() == "partner";
       if (o.contains("drop")) p->drop = json::value_to<std::string>(o.at("drop"));
+      p->push = o.contains("push");
       p->ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
       p->ctx->set_verify_mode(asio::ssl::verify_peer);
       p->ctx->load_verify_file(ca);
@@ -233,6 +265,8 @@ class Region {
                               std::pair{&t301_, c / "xsd/ijw/301/valid-toewijzing.xml"},
                               std::pair{&t305_, c / "xsd/ijw/305/valid-start.xml"},
                               std::pair{&t307_, c / "xsd/ijw/307/valid-stop.xml"},
+                              std::pair{&t317_, c / "xsd/ijw/317/valid-vow.xml"},
+                              std::pair{&t319_, c / "xsd/ijw/319/valid-antwoord.xml"},
                               std::pair{&t323_, c / "rules/ledger/323-april.xml"}}) {
       std::ifstream f(file, std::ios::binary);
       std::stringstream b;
@@ -260,17 +294,21 @@ class Region {
     e->bsn = bsn_for(bsn_counter_);
     e->alloc[0] = alloc_base_ + 2 * e->n;
     e->alloc[1] = alloc_base_ + 2 * e->n + 1;
+    e->asks_change = rng_() % 4 == 0;
+    stats_.requests += e->asks_change;
     // April to August, mostly fitting; one episode in three breaks one rule.
     for (int month = 4; month <= 8; ++month) e->plan.push_back({month, Kind::fit});
     if (rng_() % 3 == 0) {
-      static constexpr Kind kBreaks[] = {Kind::over_volume,    Kind::wrong_unit, Kind::unknown_allocation,
-                                         Kind::outside_period, Kind::duplicate,  Kind::number_reused,
-                                         Kind::id_reused};
+      static constexpr Kind kBreaks[] = {Kind::over_volume,    Kind::wrong_unit, Kind::wrong_tariff,
+                                         Kind::unknown_allocation, Kind::outside_period, Kind::duplicate,
+                                         Kind::number_reused,  Kind::id_reused};
       const Kind k = kBreaks[rng_() % std::size(kBreaks)];
+      ++stats_.breaks[to_string(k)];
       const int month = 5 + static_cast<int>(rng_() % 3);  // May to July
       switch (k) {
         case Kind::over_volume:
         case Kind::wrong_unit:
+        case Kind::wrong_tariff:
         case Kind::unknown_allocation:
           e->plan[month - 4].second = k;  // that month's declaration breaks
           break;
@@ -349,6 +387,40 @@ class Region {
     send(e, e.zorg, e.gem, 307, "307", msg);
   }
 
+  // The provider asks to change the 45A01 allocation and for a new product next year (317).
+  void request_change(Episode& e) {
+    m::Message msg = t317_;
+    auto& c = *std::get<m::Bericht317>(msg.body).Client;
+    header(msg, e.zorg, e.gem, ident(e, "317"), date(2026, 5, 15));
+    c.Bsn = e.bsn;
+    c.Verzoek.ReferentieAanbieder = ref(e, "W");
+    for (auto& p : c.Verzoek.OngewijzigdeProducten) p.ToewijzingNummer = e.alloc[1];
+    for (auto& p : c.Verzoek.TeWijzigenProducten) p.ToewijzingNummer = e.alloc[0];
+    for (auto& p : c.Verzoek.NieuweProducten) {  // after the changed one, not overlapping it (TR361)
+      p.GewensteIngangsdatum = date(2027, 1, 1);
+      p.Einddatum = date(2027, 6, 30);
+    }
+    send(e, e.zorg, e.gem, 317, "317", msg);
+  }
+
+  // The municipality refuses the request: "past niet binnen contract" (319, VerzoekAntwoord 1, reden 4).
+  void refuse_change(Episode& e) {
+    m::Message msg = t319_;
+    auto& a = *std::get<m::Bericht319>(msg.body).Antwoord;
+    header(msg, e.gem, e.zorg, ident(e, "319"), date(2026, 5, 20));
+    a.ReferentieAanbieder = ref(e, "W");
+    a.VerzoekAntwoord = "1";
+    a.RedenAfwijzingVerzoek = "4";
+    a.Woonplaatsbeginsel.reset();
+    send(e, e.gem, e.zorg, 319, "319", msg);
+  }
+
+  void finish(Episode& e) {
+    if (e.done || !e.stopped_done || (e.asks_change && !e.change_done)) return;
+    e.done = true;
+    ++stats_.finished;
+  }
+
   // The next declaration of the plan, or the stop when the plan is done.
   void declare_next(Episode& e) {
     if (e.next >= e.plan.size()) {
@@ -386,9 +458,15 @@ class Region {
         ps[0].IngediendBedrag.Bedrag = 11 * *ps[0].ProductTarief;
         rejected.push_back({0, "9321"});
         break;
-      case Kind::wrong_unit:  // minutes on an allocation in hours (TR341)
+      case Kind::wrong_unit:  // minutes on an allocation in hours (TR341), and a unit the contract has no tariff in (TR418)
         ps[0].Eenheid = "01";
         rejected.push_back({0, "9341"});
+        rejected.push_back({0, "0611"});
+        break;
+      case Kind::wrong_tariff:  // 90 euro an hour where the contract pays 86,40 (TR418)
+        ps[0].ProductTarief = 9000;
+        ps[0].IngediendBedrag.Bedrag = ps[0].GeleverdVolume * 9000;
+        rejected.push_back({0, "0611"});
         break;
       case Kind::unknown_allocation:  // an allocation number no 301 gave (TR338)
         ps[1].ToewijzingNummer = alloc_base_ + 99000 + e.n % 1000;
@@ -422,8 +500,9 @@ class Region {
     s.want_status = status;
     for (auto& [i, code] : rejected) {
       s.want_codes.push_back(code);
-      s.want_rejected.push_back(ps[i].ProductReferentie.ReferentieNummer);
-      s.reject[ps[i].ProductReferentie.ReferentieNummer] = code;
+      auto& codes = s.reject[ps[i].ProductReferentie.ReferentieNummer];
+      if (codes.empty()) s.want_rejected.push_back(ps[i].ProductReferentie.ReferentieNummer);
+      codes.push_back(code);
     }
     for (auto& c : whole) s.want_codes.push_back(c);
     if (!whole.empty()) s.reject_whole = whole.front();
@@ -452,11 +531,13 @@ class Region {
         for (const auto& pr : c.Prestaties) {
           auto it = heen.reject.find(pr.ProductReferentie.ReferentieNummer);
           if (it == heen.reject.end()) continue;
-          standard::Finding f;
-          f.origin = "gemeente";
-          f.path = pr.src.path;
-          f.retourcode = it->second;
-          findings.push_back(std::move(f));
+          for (const auto& code : it->second) {
+            standard::Finding f;
+            f.origin = "gemeente";
+            f.path = pr.src.path;
+            f.retourcode = code;
+            findings.push_back(std::move(f));
+          }
         }
       out = rules::compose_325(msg, findings, m::AntwoordHeader{{id, day}, msg.header().XsdVersie, std::nullopt});
       number = 325;
@@ -475,6 +556,7 @@ class Region {
   };
 
   void receive(Partner& p, const std::string& id, std::string bytes) {
+    ++stats_.received_by[p.push ? "push" : p.drop.empty() ? "mailbox" : "drop"];
     if (++p.received[id] > 1) {
       ++stats_.redeliveries;
       return;
@@ -516,6 +598,7 @@ class Region {
     if (p.answers_itself) answer_itself(p, s, msg);
     if (s.number == 315) allocate(e);
     if (s.number == 301) start_care(e);
+    if (s.number == 317) refuse_change(e);
   }
 
   // The codes a retour carries besides "all well" (0200, 8001) and "not judged" (0233), against the answer's.
@@ -544,11 +627,15 @@ class Region {
     if (heen.number == 305) {
       e.started_care = true;
       declare_next(e);
+      if (e.asks_change) request_change(e);
     } else if (heen.number == 323) {
       declare_next(e);
     } else if (heen.number == 307) {
-      e.done = true;
-      ++stats_.finished;
+      e.stopped_done = true;
+      finish(e);
+    } else if (heen.number == 319) {
+      e.change_done = true;
+      finish(e);
     }
   }
 
@@ -665,7 +752,9 @@ class Region {
   }
 
   // One look at the mailbox (or drop directory); true when something came.
+  // A push partner's messages come to the receiver instead.
   asio::awaitable<bool> collect(Partner& p) {
+    if (p.push) co_return false;
     if (!p.drop.empty()) {
       bool any = false;
       std::error_code ec;
@@ -698,6 +787,52 @@ class Region {
       if (!co_await request(p, http::verb::post, "/v1/mailbox/" + id + "/ack", &empty)) co_return true;
     }
     co_return !messages.empty();
+  }
+
+  // The push partners' HTTPS endpoint (https://127.0.0.1:<push_port>/<partner id>),
+  // requiring sluis's client certificate: each POST with a Sluis-Message-Id is
+  // a delivery, answered 200.
+  asio::awaitable<void> push_receiver() {
+    for (;;) {
+      asio::ip::tcp::socket socket(io_);
+      boost::system::error_code ec;
+      co_await acceptor_->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;  // closed at the end of the run
+      auto stream = std::make_shared<Stream>(beast::tcp_stream(std::move(socket)), *push_ctx_);
+      push_streams_.push_back(stream);
+      asio::co_spawn(io_, push_session(stream), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> push_session(std::shared_ptr<Stream> s) {
+    try {
+      beast::get_lowest_layer(*s).expires_after(std::chrono::seconds(30));
+      co_await s->async_handshake(asio::ssl::stream_base::server, asio::use_awaitable);
+      beast::flat_buffer buffer;
+      for (;;) {
+        beast::get_lowest_layer(*s).expires_never();  // an idle keep-alive connection: closed at the end
+        http::request<http::string_body> req;
+        co_await http::async_read(*s, buffer, req, asio::use_awaitable);
+        Partner* to = nullptr;
+        for (auto& p : partners_)
+          if (p->push && req.target() == "/" + p->id) to = p.get();
+        http::response<http::string_body> rsp{http::status::ok, req.version()};
+        if (!to || req.method() != http::verb::post || req["Sluis-Message-Id"].empty()) {
+          rsp.result(http::status::not_found);
+          ++stats_.mismatches;
+          if (mismatches_.size() < kMaxMismatches)
+            mismatches_.push_back("a push to " + std::string(req.target()) + " that no partner receives by push");
+        } else {
+          receive(*to, std::string(req["Sluis-Message-Id"]), std::move(req.body()));
+        }
+        rsp.keep_alive(req.keep_alive());
+        rsp.prepare_payload();
+        co_await http::async_write(*s, rsp, asio::use_awaitable);
+        if (!rsp.keep_alive()) break;
+      }
+    } catch (const std::exception&) {
+      // sluis closed the connection (or was killed): it retries what was not answered.
+    }
   }
 
   asio::awaitable<void> actor(Partner& p) {
@@ -748,6 +883,12 @@ class Region {
     finished_ = true;
     for (auto& p : partners_) p->wake->cancel();
     tick_.cancel();
+    if (acceptor_) {
+      boost::system::error_code ec;
+      acceptor_->close(ec);
+      for (auto& w : push_streams_)
+        if (auto s = w.lock()) beast::get_lowest_layer(*s).close();
+    }
   }
 
   // ---- the report ----
@@ -815,8 +956,10 @@ class Region {
     }
     const auto& l = latencies_;
     const double took = std::chrono::duration<double>(Clock::now() - start_).count();
-    json::object status;
+    json::object status, breaks, received_by;
     for (auto [code, n] : stats_.status) status[std::to_string(code)] = n;
+    for (const auto& [kind, n] : stats_.breaks) breaks[kind] = n;
+    for (const auto& [how, n] : stats_.received_by) received_by[how] = n;
     json::array list;
     for (const auto& s : mismatches_) list.push_back(json::string(s));
     std::cout << json::serialize(json::object{{"municipalities", gemeenten_.size()},
@@ -825,6 +968,8 @@ class Region {
                                               {"finished", stats_.finished},
                                               {"messages", sent_.size()},
                                               {"declarations", stats_.declarations},
+                                              {"breaks", breaks},
+                                              {"change_requests", stats_.requests},
                                               {"seconds", took},
                                               {"sending_seconds", sending_took_},
                                               {"messages_per_second", sent_.size() / took},
@@ -833,6 +978,7 @@ class Region {
                                               {"max_ms", l.empty() ? 0.0 : *std::max_element(l.begin(), l.end())},
                                               {"status", status},
                                               {"deliveries", stats_.deliveries},
+                                              {"received_by", received_by},
                                               {"redeliveries", stats_.redeliveries},
                                               {"resends", stats_.resends},
                                               {"connections", stats_.connections},
@@ -854,7 +1000,11 @@ class Region {
   std::vector<std::unique_ptr<Partner>> partners_;
   std::vector<Partner*> gemeenten_, aanbieders_;
   std::unique_ptr<xml::Validator> validator_;
-  m::Message t315_, t301_, t305_, t307_, t323_;
+  int push_port_ = 0;
+  std::unique_ptr<asio::ssl::context> push_ctx_;
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  std::vector<std::weak_ptr<Stream>> push_streams_;
+  m::Message t315_, t301_, t305_, t307_, t317_, t319_, t323_;
   std::vector<std::unique_ptr<Episode>> episodes_;
   std::vector<std::unique_ptr<Sent>> sent_;
   std::map<std::string, std::pair<Sent*, bool>> by_id_;  // answer id -> (message, is its composed retour)
@@ -867,7 +1017,9 @@ class Region {
   struct {
     long episodes = 0, finished = 0, declarations = 0, deliveries = 0, redeliveries = 0, resends = 0,
          connections = 0, advice_without_code = 0, mismatches = 0;
+    long requests = 0;
     std::map<int, long> status;
+    std::map<std::string, long> breaks, received_by;
   } stats_;
 };
 

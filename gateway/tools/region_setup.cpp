@@ -131,7 +131,7 @@ int setup(const SetupOptions& o) {
   auto server = make_cert(server_key.get(), "Regio Simulatie (fictief)", "localhost", ca.get(), ca_key.get(), 2,
                           {{NID_basic_constraints, "CA:FALSE"},
                            {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"},
-                           {NID_ext_key_usage, "serverAuth"}});
+                           {NID_ext_key_usage, "serverAuth,clientAuth"}});
   if (!ca || !server || !write_pem(pki / "ca.pem", ca.get(), {}, nullptr) ||
       !write_pem(pki / "server.pem", server.get(), pki / "server.key", server_key.get())) {
     std::cerr << "sluis-load: cannot make the region's CA or server certificate in " << pki << "\n";
@@ -144,8 +144,13 @@ int setup(const SetupOptions& o) {
       "# keys, and the drop directories of those that receive by drop.\n";
   boost::json::array partners;
   long serial = 10;
+  // How a partner receives: its mailbox, a drop directory, or a push to the run's receiver.
+  enum class Receives { mailbox, drop, push };
+  auto receives = [&](int i) {
+    return i == 1 ? Receives::drop : i == 2 && o.push_port > 0 ? Receives::push : Receives::mailbox;
+  };
   auto add = [&](const std::string& id, const std::string& role, const std::string& code, bool partner_retour,
-                 bool drop) -> bool {
+                 Receives how) -> bool {
     auto key = new_key();
     const std::string org = role == "gemeente" ? "Gemeente " + code + " (simulatie)" : "Aanbieder " + code + " (fictief)";
     auto cert = make_cert(key.get(), org, role + " " + code, ca.get(), ca_key.get(), ++serial,
@@ -160,7 +165,14 @@ int setup(const SetupOptions& o) {
             "\"\n";
     boost::json::object p{{"id", id}, {"role", role}, {"code", code}, {"retour", retour},
                           {"cert", cert_path.string()}, {"key", key_path.string()}};
-    if (drop) {
+    if (how == Receives::push) {
+      toml += "\n[[destinations]]\nid = \"" + id + "-push\"\nkind = \"push\"\npartner = \"" + id +
+              "\"\nurl = \"https://127.0.0.1:" + std::to_string(o.push_port) + "/" + id + "\"\nca = \"" +
+              (pki / "ca.pem").string() + "\"\n\n[[routes]]\nreceivers = [\"" + code + "\"]\ndestination = \"" + id +
+              "-push\"\n";
+      p["push"] = true;
+    }
+    if (how == Receives::drop) {
       const fs::path dir = root / "drop" / id;
       fs::create_directories(dir);
       toml += "\n[[destinations]]\nid = \"" + id + "-drop\"\nkind = \"drop\"\npartner = \"" + id +
@@ -172,7 +184,7 @@ int setup(const SetupOptions& o) {
     return true;
   };
   for (int i = 0; i < o.municipalities; ++i)
-    if (!add("gem-" + cbs[i], "gemeente", cbs[i], i % 2 == 1, i == 1)) {
+    if (!add("gem-" + cbs[i], "gemeente", cbs[i], i % 2 == 1, receives(i))) {
       std::cerr << "sluis-load: cannot make a certificate in " << pki << "\n";
       return 64;
     }
@@ -182,16 +194,35 @@ int setup(const SetupOptions& o) {
     do {  // fictional: 75 (the corpus's own prefix) and six random digits
       agb = "75" + std::to_string(100000 + rng() % 900000);
     } while (!agbs.insert(agb).second);
-    if (!add("zorg-" + agb, "aanbieder", agb, i % 2 == 1, i == 1)) {
+    if (!add("zorg-" + agb, "aanbieder", agb, i % 2 == 1, receives(i))) {
       std::cerr << "sluis-load: cannot make a certificate in " << pki << "\n";
       return 64;
     }
   }
+  // The region's contract (docs/contracts.md): both products of the episodes
+  // at one tariff, every municipality covered, every provider contracted.
+  const fs::path contracts = root / "contracts";
+  fs::create_directories(contracts);
+  std::ofstream(contracts / "catalogus.csv")
+      << "wet;categorie;productcode;naam;segment;niveau;eenheid;frequenties;soort;ingangsdatum;einddatum\n"
+         "ijw;45;45A01;jeugdhulp ambulant (simulatie);jeugdhulp ambulant;uren;04;2;inspanningsgericht;2026-01-01;\n"
+         "ijw;45;45A04;jeugdhulp ambulant (simulatie);jeugdhulp ambulant;minuten;01;4;inspanningsgericht;2026-01-01;\n";
+  std::string coverage = "contract;gemeente;ingangsdatum;einddatum\n";
+  for (int i = 0; i < o.municipalities; ++i) coverage += "regio;" + cbs[i] + ";2026-01-01;\n";
+  std::ofstream(contracts / "gemeenten.csv") << coverage;
+  std::string tariffs = "contract;wet;categorie;productcode;aanbieder;tarief_eurocent;ingangsdatum;einddatum;geforceerd;reden\n"
+                        "regio;ijw;45;45A01;;8640;2026-01-01;;;\nregio;ijw;45;45A04;;142;2026-01-01;;;\n";
+  for (const auto& agb : agbs)
+    tariffs += "regio;ijw;45;45A01;" + agb + ";;2026-01-01;;;\nregio;ijw;45;45A04;" + agb + ";;2026-01-01;;;\n";
+  std::ofstream(contracts / "tarieven.csv") << tariffs;
+  toml += "\n[contracts]\ncatalogue = \"" + (contracts / "catalogus.csv").string() + "\"\ncoverage = \"" +
+          (contracts / "gemeenten.csv").string() + "\"\ntariffs = \"" + (contracts / "tarieven.csv").string() + "\"\n";
   std::ofstream(root / "partners.toml") << toml;
   std::ofstream(root / "region.json")
       << boost::json::serialize(boost::json::object{{"ca", (pki / "ca.pem").string()},
                                                     {"server_cert", (pki / "server.pem").string()},
                                                     {"server_key", (pki / "server.key").string()},
+                                                    {"push_port", o.push_port},
                                                     {"partners", partners}})
       << "\n";
   std::cout << boost::json::serialize(boost::json::object{{"municipalities", o.municipalities},

@@ -187,7 +187,7 @@ int usage() {
                "                  [--connections N] [--seconds S | --requests N] [--rate PER_SECOND]\n"
                "       sluis-load --url URL --cert C --key K --ca CA --idle N [--hold SECONDS]\n"
                "       sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]\n"
-               "                  [--cbs config/reference/cbs-gemeenten.csv]\n"
+               "                  [--cbs config/reference/cbs-gemeenten.csv] [--push-port P]\n"
                "       sluis-load --region DIR --url URL [--rate EPISODES_PER_SECOND] [--seconds 20] [--drain 120]\n"
                "                  [--seed S] [--corpus tests/conformance] [--schemas schemas] [--progress SECONDS]\n";
   return 64;
@@ -208,6 +208,7 @@ int region_main(int argc, char** argv) {
       if (mode == "--region-setup" && a == "--municipalities") setup.municipalities = std::stoi(next());
       else if (mode == "--region-setup" && a == "--providers") setup.providers = std::stoi(next());
       else if (mode == "--region-setup" && a == "--cbs") setup.cbs = next();
+      else if (mode == "--region-setup" && a == "--push-port") setup.push_port = std::stoi(next());
       else if (a == "--seed") setup.seed = run.seed = static_cast<unsigned>(std::stoul(next()));
       else if (mode == "--region" && a == "--url") {
         Options u;

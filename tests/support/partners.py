@@ -82,6 +82,8 @@ dir = "{SRC / 'schemas'}"
 port = 0
 [delivery]
 pickup_interval = "200ms"
+min_backoff = "200ms"
+max_backoff = "2s"
 {partners}"""
 
     def region_partners(self):
