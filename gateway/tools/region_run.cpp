@@ -141,7 +141,7 @@ struct Episode {
   std::vector<std::pair<int, Kind>> plan;  // (month, kind) of each declaration in order
   std::size_t next = 0;
   bool asks_change = false;  // the provider asks for a change (317), the municipality refuses it (319)
-  bool started_care = false, stopped = false, stopped_done = false, change_done = false, done = false;
+  bool stopped_done = false, change_done = false, done = false;
 };
 
 struct Response {
@@ -323,13 +323,22 @@ class Region {
     episodes_.push_back(std::move(e));
     ++stats_.episodes;
     // The provider asks for an allocation (315).
-    m::Message msg = t315_;
-    auto& b = std::get<m::Bericht315>(msg.body);
-    header(msg, ep.zorg, ep.gem, ident(ep, "315"), date(2026, 2, 20));
-    b.Client->Bsn = ep.bsn;
-    for (std::size_t i = 0; i < b.Client->AangevraagdeProducten.size(); ++i)
-      b.Client->AangevraagdeProducten[i].ReferentieAanbieder = ref(ep, "V" + std::to_string(i));
-    send(ep, ep.zorg, ep.gem, 315, "315", msg);
+    send_client<m::Bericht315>(ep, ep.zorg, ep.gem, 315, date(2026, 2, 20), t315_, [&](m::Client315& c) {
+      for (std::size_t i = 0; i < c.AangevraagdeProducten.size(); ++i)
+        c.AangevraagdeProducten[i].ReferentieAanbieder = ref(ep, "V" + std::to_string(i));
+    });
+  }
+
+  // A message of one client (301 ... 317) made from template `t`: the
+  // episode's partners, identification and client, then `edit`'s changes.
+  template <class B, class F>
+  void send_client(Episode& e, Partner* from, Partner* to, int number, core::Date day, const m::Message& t, F&& edit) {
+    m::Message msg = t;
+    header(msg, from, to, ident(e, std::to_string(number)), day);
+    auto& c = *std::get<B>(msg.body).Client;
+    c.Bsn = e.bsn;
+    edit(c);
+    send(e, from, to, number, std::to_string(number), msg);
   }
 
   void header(m::Message& msg, Partner* from, Partner* to, const std::string& id, core::Date day) {
@@ -354,53 +363,41 @@ class Region {
   }
 
   void allocate(Episode& e) {
-    m::Message msg = t301_;
-    auto& c = *std::get<m::Bericht301>(msg.body).Client;
-    header(msg, e.gem, e.zorg, ident(e, "301"), date(2026, 3, 2));
-    c.Bsn = e.bsn;
-    for (std::size_t i = 0; i < c.ToegewezenProducten.size() && i < 2; ++i) {
-      c.ToegewezenProducten[i].ToewijzingNummer = e.alloc[i];
-      c.ToegewezenProducten[i].ReferentieAanbieder = ref(e, "V" + std::to_string(i));
-    }
-    send(e, e.gem, e.zorg, 301, "301", msg);
+    send_client<m::Bericht301>(e, e.gem, e.zorg, 301, date(2026, 3, 2), t301_, [&](m::Client301& c) {
+      for (std::size_t i = 0; i < c.ToegewezenProducten.size() && i < 2; ++i) {
+        c.ToegewezenProducten[i].ToewijzingNummer = e.alloc[i];
+        c.ToegewezenProducten[i].ReferentieAanbieder = ref(e, "V" + std::to_string(i));
+      }
+    });
   }
 
   void start_care(Episode& e) {
-    m::Message msg = t305_;
-    auto& c = *std::get<m::Bericht305>(msg.body).Client;
-    header(msg, e.zorg, e.gem, ident(e, "305"), date(2026, 3, 12));
-    c.Bsn = e.bsn;
-    for (std::size_t i = 0; i < c.StartProducten.size() && i < 2; ++i) c.StartProducten[i].ToewijzingNummer = e.alloc[i];
-    send(e, e.zorg, e.gem, 305, "305", msg);
+    send_client<m::Bericht305>(e, e.zorg, e.gem, 305, date(2026, 3, 12), t305_, [&](m::Client305& c) {
+      for (std::size_t i = 0; i < c.StartProducten.size() && i < 2; ++i) c.StartProducten[i].ToewijzingNummer = e.alloc[i];
+    });
   }
 
+  // Care for 45A01 ends with August (after the last declared month).
   void stop_care(Episode& e) {
-    m::Message msg = t307_;
-    auto& c = *std::get<m::Bericht307>(msg.body).Client;
-    header(msg, e.zorg, e.gem, ident(e, "307"), date(2026, 9, 4));
-    c.Bsn = e.bsn;
-    for (auto& p : c.StopProducten) {
-      p.ToewijzingNummer = e.alloc[0];
-      p.Einddatum = date(2026, 8, 31);
-    }
-    e.stopped = true;
-    send(e, e.zorg, e.gem, 307, "307", msg);
+    send_client<m::Bericht307>(e, e.zorg, e.gem, 307, date(2026, 9, 4), t307_, [&](m::Client307& c) {
+      for (auto& p : c.StopProducten) {
+        p.ToewijzingNummer = e.alloc[0];
+        p.Einddatum = date(2026, 8, 31);
+      }
+    });
   }
 
   // The provider asks to change the 45A01 allocation and for a new product next year (317).
   void request_change(Episode& e) {
-    m::Message msg = t317_;
-    auto& c = *std::get<m::Bericht317>(msg.body).Client;
-    header(msg, e.zorg, e.gem, ident(e, "317"), date(2026, 5, 15));
-    c.Bsn = e.bsn;
-    c.Verzoek.ReferentieAanbieder = ref(e, "W");
-    for (auto& p : c.Verzoek.OngewijzigdeProducten) p.ToewijzingNummer = e.alloc[1];
-    for (auto& p : c.Verzoek.TeWijzigenProducten) p.ToewijzingNummer = e.alloc[0];
-    for (auto& p : c.Verzoek.NieuweProducten) {  // after the changed one, not overlapping it (TR361)
-      p.GewensteIngangsdatum = date(2027, 1, 1);
-      p.Einddatum = date(2027, 6, 30);
-    }
-    send(e, e.zorg, e.gem, 317, "317", msg);
+    send_client<m::Bericht317>(e, e.zorg, e.gem, 317, date(2026, 5, 15), t317_, [&](m::Client317& c) {
+      c.Verzoek.ReferentieAanbieder = ref(e, "W");
+      for (auto& p : c.Verzoek.OngewijzigdeProducten) p.ToewijzingNummer = e.alloc[1];
+      for (auto& p : c.Verzoek.TeWijzigenProducten) p.ToewijzingNummer = e.alloc[0];
+      for (auto& p : c.Verzoek.NieuweProducten) {  // after the changed one, not overlapping it (TR361)
+        p.GewensteIngangsdatum = date(2027, 1, 1);
+        p.Einddatum = date(2027, 6, 30);
+      }
+    });
   }
 
   // The municipality refuses the request: "past niet binnen contract" (319, VerzoekAntwoord 1, reden 4).
@@ -625,7 +622,6 @@ class Region {
   void progress(Partner&, Sent& heen, const m::Message&) {
     Episode& e = *heen.episode;
     if (heen.number == 305) {
-      e.started_care = true;
       declare_next(e);
       if (e.asks_change) request_change(e);
     } else if (heen.number == 323) {
