@@ -294,15 +294,15 @@ class Region {
     e->bsn = bsn_for(bsn_counter_);
     e->alloc[0] = alloc_base_ + 2 * e->n;
     e->alloc[1] = alloc_base_ + 2 * e->n + 1;
-    e->asks_change = rng_() % 4 == 0;
+    e->asks_change = e->n % 4 == 3;  // one episode in four asks for a change
     stats_.requests += e->asks_change;
-    // April to August, mostly fitting; one episode in three breaks one rule.
+    // April to August, mostly fitting; every third episode breaks one rule, the kinds in turn.
     for (int month = 4; month <= 8; ++month) e->plan.push_back({month, Kind::fit});
-    if (rng_() % 3 == 0) {
+    if (e->n % 3 == 2) {
       static constexpr Kind kBreaks[] = {Kind::over_volume,    Kind::wrong_unit, Kind::wrong_tariff,
                                          Kind::unknown_allocation, Kind::outside_period, Kind::duplicate,
                                          Kind::number_reused,  Kind::id_reused};
-      const Kind k = kBreaks[rng_() % std::size(kBreaks)];
+      const Kind k = kBreaks[(e->n / 3) % std::size(kBreaks)];
       ++stats_.breaks[to_string(k)];
       const int month = 5 + static_cast<int>(rng_() % 3);  // May to July
       switch (k) {
@@ -509,7 +509,7 @@ class Region {
   }
 
   // A partner in `retour = "partner"` mode answers a heenbericht itself.
-  void answer_itself(Partner& p, const Sent& heen, const m::Message& msg) {
+  void answer_itself(Partner& p, Sent& heen, const m::Message& msg) {
     const core::Date day = core::add_days(msg.header().BerichtIdentificatie.Dagtekening, 1);
     const std::string id = "A" + salt_ + base36(p.retours++);
     m::Message out;
@@ -542,7 +542,7 @@ class Region {
       out = rules::compose_retour(msg, {}, m::RetourHeader{id, day, std::nullopt, msg.header().XsdVersie});
     }
     Sent& s = send(*heen.episode, &p, heen.from, number, std::to_string(number) + " by " + p.id, out);
-    s.answers = const_cast<Sent*>(&heen);
+    s.answers = &heen;
   }
 
   // ---- what arrives ----
@@ -584,8 +584,10 @@ class Region {
       progress(p, s, msg);
       return;
     }
+    if (s.status != 202) return;
     s.delivered = true;
     if (bytes != s.bytes) mismatch(s, "delivered with other bytes than were sent");
+    s.bytes.clear();  // compared: a long run keeps only what it still needs
     if (s.answers) {  // a partner's own retour reached the heenbericht's sender
       check_retour(*s.answers, msg);
       progress(p, *s.answers, msg);
@@ -637,6 +639,7 @@ class Region {
 
   void answered(Sent& s, const Response& r) {
     s.status = r.status;
+    if (r.status != 202) s.bytes.clear();  // never to be delivered: nothing to compare
     json::object body;
     try {
       body = json::parse(r.body).as_object();
