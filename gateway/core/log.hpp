@@ -19,11 +19,14 @@
 // each journal entry one datagram.
 #pragma once
 
+#include <chrono>
 #include <concepts>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sluis::core {
 
@@ -51,6 +54,32 @@ struct Field {
 };
 
 void log(const Event& e, std::initializer_list<Field> fields = {});
+
+// At most one line per `every` for an event a client can repeat as fast as
+// it likes (a refused connection retried in a loop): the count goes to a
+// metric, the journal gets a line now and then with how many it left out.
+// Threading: one thread (the caller's), not shared.
+class LogThrottle {
+ public:
+  explicit LogThrottle(std::chrono::steady_clock::duration every) : every_(every) {}
+  // When this occurrence is to be logged: the number left out since the last
+  // line (0 for the first). Otherwise nullopt, and it is counted.
+  std::optional<long> admit(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
+    if (logged_ && now - last_ < every_) {
+      ++left_out_;
+      return std::nullopt;
+    }
+    logged_ = true;
+    last_ = now;
+    return std::exchange(left_out_, 0);
+  }
+
+ private:
+  std::chrono::steady_clock::duration every_;
+  std::chrono::steady_clock::time_point last_{};
+  bool logged_ = false;
+  long left_out_ = 0;
+};
 
 // Formats the line log() would write (without the trailing newline).
 std::string format_log_line(const Event& e, std::initializer_list<Field> fields);

@@ -12,7 +12,8 @@ inline constexpr Event kListening{"NET_LISTENING", Level::info, "A listener acce
 inline constexpr Event kTooManyConnections{
     "NET_TOO_MANY_CONNECTIONS", Level::warning,
     "A connection was refused because https.max_connections is reached. Raise the limit or find "
-    "the client holding many connections."};
+    "the client holding many connections. Logged at most once a minute: left_out= counts the "
+    "refusals since the previous line (sluis_http_connections_refused_total counts them all)."};
 inline constexpr Event kHandshakeFailed{
     "NET_TLS_HANDSHAKE_FAILED", Level::info,
     "A TLS handshake failed: no, expired, revoked or untrusted client certificate, an old TLS "
@@ -43,7 +44,9 @@ inline constexpr Event kTooManyFromAddress{
     "NET_TOO_MANY_FROM_ADDRESS", Level::warning,
     "A connection was refused because its address already holds "
     "https.max_connections_per_address connections. Raise the limit when many partners share "
-    "one address (a hosting party), else find the client."};
+    "one address (a hosting party), else find the client. Logged at most once a minute: "
+    "left_out= counts the refusals since the previous line "
+    "(sluis_http_connections_refused_per_address_total counts them all)."};
 inline constexpr Event kAcceptPaused{
     "NET_ACCEPT_PAUSED", Level::err,
     "The listener ran out of file descriptors (EMFILE/ENFILE) and pauses accepting for up to "

@@ -254,15 +254,19 @@ void HttpServer::accept_loop() {
       auto address = sock.remote_endpoint(aec).address();
       auto from_address = per_address_.find(address);
       if (sessions_.size() >= static_cast<std::size_t>(limits_.max_connections)) {
-        core::log(events::kTooManyConnections, {{"url", url()}, {"max", limits_.max_connections}});
+        if (auto left_out = refused_log_.admit())
+          core::log(events::kTooManyConnections,
+                    {{"url", url()}, {"max", limits_.max_connections}, {"left_out", *left_out}});
         metrics_.refused.inc();
         boost::system::error_code ignore;
         sock.close(ignore);
       } else if (from_address != per_address_.end() &&
                  from_address->second >= limits_.max_connections_per_address) {
-        core::log(events::kTooManyFromAddress, {{"url", url()},
-                                                {"address", address.to_string()},
-                                                {"max", limits_.max_connections_per_address}});
+        if (auto left_out = refused_per_address_log_.admit())
+          core::log(events::kTooManyFromAddress, {{"url", url()},
+                                                  {"address", address.to_string()},
+                                                  {"max", limits_.max_connections_per_address},
+                                                  {"left_out", *left_out}});
         metrics_.refused_per_address.inc();
         boost::system::error_code ignore;
         sock.close(ignore);

@@ -72,6 +72,7 @@
 #include <optional>
 
 #include "gateway/config/config.hpp"
+#include "gateway/core/log.hpp"
 #include "gateway/core/metrics.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
@@ -168,6 +169,9 @@ class HttpServer {
   boost::asio::steady_timer accept_pause_;
   std::chrono::milliseconds pause_{0};
   long pauses_ = 0;  // in the current episode
+  // A refused client may retry in a loop: one line a minute each, the metrics count every one.
+  core::LogThrottle refused_log_{std::chrono::minutes(1)};
+  core::LogThrottle refused_per_address_log_{std::chrono::minutes(1)};
   boost::asio::steady_timer crl_timer_;
   bool closing_ = false;
   std::function<void()> on_idle_;

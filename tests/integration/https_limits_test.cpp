@@ -202,6 +202,30 @@ BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_per_address_are_closed_a
   BOOST_TEST(other.response().result_int() == 200);
 }
 
+// A client that retries a refused connection in a loop cannot flood the
+// journal: every refusal is counted, the log gets at most one line a minute.
+BOOST_AUTO_TEST_CASE(refusals_retried_in_a_loop_are_counted_but_logged_at_most_once_a_minute) {
+  wait_until_open_at_most(0);
+  auto lines = [] {
+    const std::string log = gw().daemon->log();
+    long n = 0;
+    for (auto at = log.find("NET_TOO_MANY_FROM_ADDRESS"); at != std::string::npos;
+         at = log.find("NET_TOO_MANY_FROM_ADDRESS", at + 1))
+      ++n;
+    return n;
+  };
+  const long refused = metric(kRefusedPerAddress), before = lines();
+  std::vector<std::unique_ptr<Client>> held;
+  for (int i = 0; i < kMaxPerAddress; ++i) held.push_back(std::make_unique<Client>("127.0.3.1"));
+  constexpr int kRetries = 30;
+  for (int i = 0; i < kRetries; ++i) {
+    Client excess("127.0.3.1");
+    closed_at_once(excess);
+  }
+  BOOST_TEST(metric(kRefusedPerAddress) == refused + kRetries);
+  BOOST_TEST(lines() - before <= 1, gw().daemon->log());
+}
+
 BOOST_AUTO_TEST_CASE(a_busy_connection_is_closed_after_max_connection_age) {
   // Requests every 200 ms (idle_timeout 1s never passes): after
   // max_connection_age the answer carries "Connection: close", or the server

@@ -67,6 +67,8 @@ socket = "state/admin.sock"
 group = ""
 [https]
 port = {self.port}
+# Every simulated partner connects from 127.0.0.1 (a region may have more than the default 64).
+max_connections_per_address = 1024
 [https.tls]
 cert = "{p / 'server.pem'}"
 key = "{p / 'server.key'}"

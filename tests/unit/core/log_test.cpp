@@ -1,4 +1,6 @@
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,4 +41,15 @@ BOOST_AUTO_TEST_CASE(level_filter_and_sink) {
   Level l{};
   BOOST_CHECK(parse_level("warning", l) && l == Level::warning);
   BOOST_CHECK(!parse_level("loud", l));
+}
+
+BOOST_AUTO_TEST_CASE(a_throttle_logs_once_per_interval_and_says_how_many_it_left_out) {
+  using namespace std::chrono_literals;
+  LogThrottle t(60s);
+  const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+  BOOST_TEST(t.admit(t0).value_or(-1) == 0);  // the first is logged
+  for (int i = 1; i <= 5; ++i) BOOST_TEST(!t.admit(t0 + i * 1s).has_value());
+  BOOST_TEST(!t.admit(t0 + 59s).has_value());
+  BOOST_TEST(t.admit(t0 + 60s).value_or(-1) == 6);  // a minute on: logged, with the six left out
+  BOOST_TEST(t.admit(t0 + 200s).value_or(-1) == 0);
 }
