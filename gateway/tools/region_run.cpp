@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "gateway/core/date.hpp"
+#include "gateway/core/ids.hpp"
 #include "gateway/rules/outcome.hpp"
 #include "gateway/tools/region.hpp"
 #include "gateway/xml/model_writer.hpp"
@@ -106,15 +107,14 @@ struct Sent {
   std::string bytes;
   int want_status = 202;
   std::vector<std::string> want_codes;  // sorted: the answer's findings' retourcodes
-  std::vector<std::string> want_rejected;  // 323: sorted ReferentieNummers its 325 rejects
-  std::map<std::string, std::vector<std::string>> reject;  // 323: ReferentieNummer -> the codes a partner's 325 gives
+  // 323: ReferentieNummer -> the codes its 325 rejects that prestatie with (the keys, in order: what it rejects)
+  std::map<std::string, std::vector<std::string>> reject;
   std::string reject_whole;                   // 323: the code a partner's 325 rejects the whole declaration with
   Sent* answers = nullptr;  // a partner's retour: the heenbericht it answers
   // What happened.
   int status = 0;
   std::string id, retour_id;
   bool delivered = false, retour_delivered = false;
-  Clock::time_point first_try{};
 };
 
 struct Partner {
@@ -160,15 +160,12 @@ std::string base36(long v) {
   return s;
 }
 
-// A fictional BSN (999 and five digits, then the 11-check digit): the n-th
-// number of that range that passes the check.
+// A fictional BSN: the next number of 999xxxxx0 .. 999xxxxx9 that passes the
+// 11-check (core::bsn_elfproef).
 std::string bsn_for(long& counter) {
   for (;;) {
-    std::string s = "999" + std::to_string(10000 + counter++ % 90000);
-    int sum = 0;
-    for (int i = 0; i < 8; ++i) sum += (9 - i) * (s[i] - '0');
-    int check = sum % 11;
-    if (check < 10) return s + std::to_string(check);
+    const long n = 999000000 + (counter++ % 1000000);
+    if (std::string s = std::to_string(n); core::bsn_elfproef(s)) return s;
   }
 }
 
@@ -283,8 +280,8 @@ class Region {
 
   // ---- the story ----
 
+  // The episode's own numbers (identifications, references): unique per run, at most 12 characters.
   std::string ident(const Episode& e, const std::string& tag) const { return salt_ + base36(e.n) + "-" + tag; }
-  std::string ref(const Episode& e, const std::string& tag) const { return salt_ + base36(e.n) + "-" + tag; }
 
   void begin_episode() {
     auto e = std::make_unique<Episode>();
@@ -325,7 +322,7 @@ class Region {
     // The provider asks for an allocation (315).
     send_client<m::Bericht315>(ep, ep.zorg, ep.gem, 315, date(2026, 2, 20), t315_, [&](m::Client315& c) {
       for (std::size_t i = 0; i < c.AangevraagdeProducten.size(); ++i)
-        c.AangevraagdeProducten[i].ReferentieAanbieder = ref(ep, "V" + std::to_string(i));
+        c.AangevraagdeProducten[i].ReferentieAanbieder = ident(ep, "V" + std::to_string(i));
     });
   }
 
@@ -366,7 +363,7 @@ class Region {
     send_client<m::Bericht301>(e, e.gem, e.zorg, 301, date(2026, 3, 2), t301_, [&](m::Client301& c) {
       for (std::size_t i = 0; i < c.ToegewezenProducten.size() && i < 2; ++i) {
         c.ToegewezenProducten[i].ToewijzingNummer = e.alloc[i];
-        c.ToegewezenProducten[i].ReferentieAanbieder = ref(e, "V" + std::to_string(i));
+        c.ToegewezenProducten[i].ReferentieAanbieder = ident(e, "V" + std::to_string(i));
       }
     });
   }
@@ -390,7 +387,7 @@ class Region {
   // The provider asks to change the 45A01 allocation and for a new product next year (317).
   void request_change(Episode& e) {
     send_client<m::Bericht317>(e, e.zorg, e.gem, 317, date(2026, 5, 15), t317_, [&](m::Client317& c) {
-      c.Verzoek.ReferentieAanbieder = ref(e, "W");
+      c.Verzoek.ReferentieAanbieder = ident(e, "W");
       for (auto& p : c.Verzoek.OngewijzigdeProducten) p.ToewijzingNummer = e.alloc[1];
       for (auto& p : c.Verzoek.TeWijzigenProducten) p.ToewijzingNummer = e.alloc[0];
       for (auto& p : c.Verzoek.NieuweProducten) {  // after the changed one, not overlapping it (TR361)
@@ -405,7 +402,7 @@ class Region {
     m::Message msg = t319_;
     auto& a = *std::get<m::Bericht319>(msg.body).Antwoord;
     header(msg, e.gem, e.zorg, ident(e, "319"), date(2026, 5, 20));
-    a.ReferentieAanbieder = ref(e, "W");
+    a.ReferentieAanbieder = ident(e, "W");
     a.VerzoekAntwoord = "1";
     a.RedenAfwijzingVerzoek = "4";
     a.Woonplaatsbeginsel.reset();
@@ -441,7 +438,7 @@ class Region {
     client.Bsn = e.bsn;
     auto& ps = client.Prestaties;  // [0]: 45A01, 8 uur (2 per week allocated); [1]: 45A04, 225 minutes (240 per month)
     for (std::size_t i = 0; i < ps.size(); ++i) {
-      ps[i].ProductReferentie.ReferentieNummer = ref(e, std::to_string(k) + "-" + std::to_string(i));
+      ps[i].ProductReferentie.ReferentieNummer = ident(e, std::to_string(k) + "-" + std::to_string(i));
       ps[i].ToewijzingNummer = e.alloc[i];
       ps[i].ProductPeriode = {first, last};
     }
@@ -497,14 +494,11 @@ class Region {
     s.want_status = status;
     for (auto& [i, code] : rejected) {
       s.want_codes.push_back(code);
-      auto& codes = s.reject[ps[i].ProductReferentie.ReferentieNummer];
-      if (codes.empty()) s.want_rejected.push_back(ps[i].ProductReferentie.ReferentieNummer);
-      codes.push_back(code);
+      s.reject[ps[i].ProductReferentie.ReferentieNummer].push_back(code);
     }
     for (auto& c : whole) s.want_codes.push_back(c);
     if (!whole.empty()) s.reject_whole = whole.front();
     std::sort(s.want_codes.begin(), s.want_codes.end());
-    std::sort(s.want_rejected.begin(), s.want_rejected.end());
     ++stats_.declarations;
   }
 
@@ -615,8 +609,10 @@ class Region {
         for (const auto& c : b.DeclaratieAntwoord->Clienten)
           for (const auto& pr : c.Prestaties) rejected.push_back(pr.ProductReferentie.ReferentieNummer);
       std::sort(rejected.begin(), rejected.end());
-      if (rejected != heen.want_rejected)
-        mismatch(heen, "its 325 rejects [" + join(rejected) + "], wanted [" + join(heen.want_rejected) + "]");
+      std::vector<std::string> wanted;
+      for (const auto& r : heen.reject) wanted.push_back(r.first);
+      if (rejected != wanted)
+        mismatch(heen, "its 325 rejects [" + join(rejected) + "], wanted [" + join(wanted) + "]");
     }
   }
 
@@ -733,11 +729,11 @@ class Region {
 
   // Sends one message until it has a final answer (not a failed connection, not a 503).
   asio::awaitable<void> submit(Partner& p, Sent& s) {
-    s.first_try = Clock::now();
+    const auto first_try = Clock::now();
     for (;;) {
       auto r = co_await request(p, http::verb::post, "/v1/messages", &s.bytes);
       if (r && r->status != 503) {
-        latencies_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s.first_try).count());
+        latencies_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - first_try).count());
         answered(s, *r);
         co_return;
       }

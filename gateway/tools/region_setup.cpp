@@ -2,7 +2,6 @@
 // the configuration blocks sluisd needs to know them (region.hpp).
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -16,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/net/tls.hpp"
 #include "gateway/tools/region.hpp"
 
 namespace sluis::region {
@@ -76,22 +76,6 @@ bool write_pem(const fs::path& cert_path, X509* cert, const fs::path& key_path, 
   ok = std::fclose(f) == 0 && ok;
   fs::permissions(key_path, fs::perms::owner_read | fs::perms::owner_write);
   return ok;
-}
-
-// The SHA-256 of the DER SubjectPublicKeyInfo, as [[partners.certificates]] spki_sha256 wants it.
-std::string spki_sha256(EVP_PKEY* key) {
-  unsigned char* der = nullptr;
-  int n = i2d_PUBKEY(key, &der);
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(der, static_cast<size_t>(n), md);
-  OPENSSL_free(der);
-  std::string hex;
-  char b[3];
-  for (unsigned char c : md) {
-    std::snprintf(b, sizeof b, "%02x", c);
-    hex += b;
-  }
-  return hex;
 }
 
 std::set<std::string> reference_codes(const fs::path& csv) {
@@ -161,7 +145,7 @@ int setup(const SetupOptions& o) {
     if (!cert || !write_pem(cert_path, cert.get(), key_path, key.get())) return false;
     const std::string retour = partner_retour ? "partner" : "gateway";
     toml += "\n[[partners]]\nid = \"" + id + "\"\nrole = \"" + role + "\"\ncodes = [\"" + code +
-            "\"]\nretour = \"" + retour + "\"\n[[partners.certificates]]\nspki_sha256 = \"" + spki_sha256(key.get()) +
+            "\"]\nretour = \"" + retour + "\"\n[[partners.certificates]]\nspki_sha256 = \"" + net::describe_certificate(cert.get()).spki_sha256 +
             "\"\n";
     boost::json::object p{{"id", id}, {"role", role}, {"code", code}, {"retour", retour},
                           {"cert", cert_path.string()}, {"key", key_path.string()}};
