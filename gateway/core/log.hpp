@@ -23,6 +23,7 @@
 #include <concepts>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,12 +74,46 @@ class LogThrottle {
     last_ = now;
     return std::exchange(left_out_, 0);
   }
+  // Nothing to report and the next occurrence would be logged: forgetting
+  // this throttle loses nothing.
+  bool quiet(std::chrono::steady_clock::time_point now) const {
+    return !logged_ || (left_out_ == 0 && now - last_ >= every_);
+  }
 
  private:
   std::chrono::steady_clock::duration every_;
   std::chrono::steady_clock::time_point last_{};
   bool logged_ = false;
   long left_out_ = 0;
+};
+
+// A LogThrottle per key (a client's address, a partner): a second client's
+// refusals get a line of their own instead of only a count under the first's.
+// At most `max_keys` keys are held (a flood from many addresses cannot grow
+// it): when full, quiet keys are forgotten, and a new key beyond that shares
+// one throttle with the others it did not keep.
+template <class Key>
+class KeyedLogThrottle {
+ public:
+  KeyedLogThrottle(std::chrono::steady_clock::duration every, std::size_t max_keys)
+      : every_(every), max_keys_(max_keys), others_(every) {}
+  std::optional<long> admit(const Key& key,
+                            std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
+    auto it = keys_.find(key);
+    if (it == keys_.end()) {
+      if (keys_.size() >= max_keys_) std::erase_if(keys_, [&](const auto& kv) { return kv.second.quiet(now); });
+      if (keys_.size() >= max_keys_) return others_.admit(now);
+      it = keys_.emplace(key, LogThrottle(every_)).first;
+    }
+    return it->second.admit(now);
+  }
+  std::size_t keys() const { return keys_.size(); }
+
+ private:
+  std::chrono::steady_clock::duration every_;
+  std::size_t max_keys_;
+  std::map<Key, LogThrottle> keys_;
+  LogThrottle others_;
 };
 
 // Formats the line log() would write (without the trailing newline).

@@ -30,7 +30,9 @@ inline constexpr Event kMonitoringOnly{"NET_MONITORING_ONLY", Level::info,
 inline constexpr Event kNotMonitoring{"NET_METRICS_NOT_MONITORING", Level::info,
                                       "A partner without role monitoring asked for /metrics (answered 403)."};
 inline constexpr Event kRateLimited{"NET_RATE_LIMITED", Level::info,
-                                    "A partner exceeded its request rate (answered 429)."};
+                                    "A partner exceeded its request rate (answered 429). Logged at most once a "
+                                    "minute per partner: left_out= counts the refusals since its previous line "
+                                    "(sluis_http_rate_limited_total counts them all)."};
 inline constexpr Event kSessionError{"NET_SESSION_ERROR", Level::info,
                                      "An HTTP connection ended with an error (timeout, reset, "
                                      "malformed request)."};
@@ -44,8 +46,8 @@ inline constexpr Event kTooManyFromAddress{
     "NET_TOO_MANY_FROM_ADDRESS", Level::warning,
     "A connection was refused because its address already holds "
     "https.max_connections_per_address connections. Raise the limit when many partners share "
-    "one address (a hosting party), else find the client. Logged at most once a minute: "
-    "left_out= counts the refusals since the previous line "
+    "one address (a hosting party), else find the client. Logged at most once a minute per "
+    "address: left_out= counts that address's refusals since its previous line "
     "(sluis_http_connections_refused_per_address_total counts them all)."};
 inline constexpr Event kAcceptPaused{
     "NET_ACCEPT_PAUSED", Level::err,

@@ -88,6 +88,8 @@ HttpServer::Metrics::Metrics(const std::string& label)
       refused_per_address(listener_metric(
           "sluis_http_connections_refused_per_address_total",
           "Connections closed at once because their address held max_connections_per_address.", label)),
+      rate_limited(listener_metric("sluis_http_rate_limited_total",
+                                   "Requests answered 429 because their partner exceeded its rate.", label)),
       accept_paused(listener_metric("sluis_http_accept_paused_total",
                                     "Pauses of the accept loop for want of file descriptors (EMFILE/ENFILE).",
                                     label)),
@@ -262,7 +264,7 @@ void HttpServer::accept_loop() {
         sock.close(ignore);
       } else if (from_address != per_address_.end() &&
                  from_address->second >= limits_.max_connections_per_address) {
-        if (auto left_out = refused_per_address_log_.admit())
+        if (auto left_out = refused_per_address_log_.admit(address))
           core::log(events::kTooManyFromAddress, {{"url", url()},
                                                   {"address", address.to_string()},
                                                   {"max", limits_.max_connections_per_address},
@@ -618,7 +620,9 @@ std::optional<Response> HttpServer::authorize(RequestContext& ctx, Session& st, 
                                  req));
   }
   if (int wait = rate_.admit(ctx.partner->id, ctx.partner->rate, ctx.partner->burst)) {
-    core::log(events::kRateLimited, {{"partner", ctx.partner->id}});
+    metrics_.rate_limited.inc();
+    if (auto left_out = rate_limited_log_.admit(ctx.partner->id))
+      core::log(events::kRateLimited, {{"partner", ctx.partner->id}, {"left_out", *left_out}});
     auto res = error_response(
         http::status::too_many_requests, "rate_limited",
         "Te veel verzoeken; probeer het over " + std::to_string(wait) + " seconde(n) opnieuw.",

@@ -169,9 +169,11 @@ class HttpServer {
   boost::asio::steady_timer accept_pause_;
   std::chrono::milliseconds pause_{0};
   long pauses_ = 0;  // in the current episode
-  // A refused client may retry in a loop: one line a minute each, the metrics count every one.
+  // A refused client may retry in a loop: one line a minute (per address, per
+  // partner over its rate), the metrics count every one.
   core::LogThrottle refused_log_{std::chrono::minutes(1)};
-  core::LogThrottle refused_per_address_log_{std::chrono::minutes(1)};
+  core::KeyedLogThrottle<boost::asio::ip::address> refused_per_address_log_{std::chrono::minutes(1), 1024};
+  core::KeyedLogThrottle<std::string> rate_limited_log_{std::chrono::minutes(1), 1024};
   boost::asio::steady_timer crl_timer_;
   bool closing_ = false;
   std::function<void()> on_idle_;
@@ -183,6 +185,7 @@ class HttpServer {
     core::Metric& open;
     core::Metric& refused;
     core::Metric& refused_per_address;
+    core::Metric& rate_limited;
     core::Metric& accept_paused;
     core::Metric& handshake_failed;
     core::Metric& backpressure;

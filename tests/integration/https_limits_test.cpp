@@ -224,6 +224,24 @@ BOOST_AUTO_TEST_CASE(refusals_retried_in_a_loop_are_counted_but_logged_at_most_o
   }
   BOOST_TEST(metric(kRefusedPerAddress) == refused + kRetries);
   BOOST_TEST(lines() - before <= 1, gw().daemon->log());
+  // A second address refused in the same minute gets a line of its own.
+  auto lines_of = [](const std::string& address) {
+    const std::string log = gw().daemon->log();
+    long n = 0;
+    for (auto at = log.find("NET_TOO_MANY_FROM_ADDRESS"); at != std::string::npos;
+         at = log.find("NET_TOO_MANY_FROM_ADDRESS", at + 1))
+      if (log.compare(log.find("address=", at) + 8, address.size() + 1, address + " ") == 0) ++n;
+    return n;
+  };
+  BOOST_TEST(lines_of("127.0.3.1") >= 1, gw().daemon->log());
+  held.clear();
+  wait_until_open_at_most(0);
+  for (int i = 0; i < kMaxPerAddress; ++i) held.push_back(std::make_unique<Client>("127.0.3.2"));
+  for (int i = 0; i < 3; ++i) {
+    Client excess("127.0.3.2");
+    closed_at_once(excess);
+  }
+  BOOST_TEST(lines_of("127.0.3.2") == 1, gw().daemon->log());
 }
 
 BOOST_AUTO_TEST_CASE(a_busy_connection_is_closed_after_max_connection_age) {

@@ -111,6 +111,32 @@ BOOST_AUTO_TEST_CASE(rate_limit_answers_429_with_retry_after) {
   BOOST_TEST(r.output.find("Retry-After: 1") != std::string::npos, r.output);
 }
 
+// A partner that goes on past its rate cannot flood the journal: every 429 is
+// counted, the log names the partner at most once a minute.
+BOOST_AUTO_TEST_CASE(a_partner_over_its_rate_is_counted_each_time_and_logged_at_most_once_a_minute) {
+  auto lines = [] {
+    const std::string log = gw().daemon->log();
+    long n = 0;
+    for (auto at = log.find("NET_RATE_LIMITED partner=shadow"); at != std::string::npos;
+         at = log.find("NET_RATE_LIMITED partner=shadow", at + 1))
+      ++n;
+    return n;
+  };
+  const std::string series = "sluis_http_rate_limited_total{listener=\"https\"}";
+  const long before_lines = lines();
+  const long before = gw().metric(series);
+  int limited = 0;
+  for (int i = 0; i < 20; ++i) {  // a refusal closes the connection: a new one each time
+    TlsClient c(gw(), "shadow");
+    c.handshake();
+    c.write(kWhoami);
+    if (c.response().result_int() == 429) ++limited;
+  }
+  BOOST_TEST(limited >= 10);  // rate 1/s, burst 2: all but one a second
+  BOOST_TEST(gw().metric(series) == before + limited);
+  BOOST_TEST(lines() - before_lines <= 1, gw().daemon->log());
+}
+
 BOOST_AUTO_TEST_CASE(oversized_body_gets_413_before_it_is_read) {
   std::string big(100 * 1024, 'x');
   auto file = gw().dir.write("big.xml", big);

@@ -53,3 +53,26 @@ BOOST_AUTO_TEST_CASE(a_throttle_logs_once_per_interval_and_says_how_many_it_left
   BOOST_TEST(t.admit(t0 + 60s).value_or(-1) == 6);  // a minute on: logged, with the six left out
   BOOST_TEST(t.admit(t0 + 200s).value_or(-1) == 0);
 }
+
+BOOST_AUTO_TEST_CASE(a_keyed_throttle_logs_each_key_on_its_own_and_holds_a_bounded_number_of_keys) {
+  using namespace std::chrono_literals;
+  KeyedLogThrottle<std::string> t(60s, 2);
+  const auto t0 = std::chrono::steady_clock::time_point{} + 1h;
+  BOOST_TEST(t.admit("a", t0).value_or(-1) == 0);
+  BOOST_TEST(!t.admit("a", t0 + 1s).has_value());
+  BOOST_TEST(t.admit("b", t0 + 2s).value_or(-1) == 0);  // another key: a line of its own
+  BOOST_TEST(!t.admit("b", t0 + 3s).has_value());
+  // Full, and neither key quiet (each has left one out): a third key shares
+  // the others' throttle.
+  BOOST_TEST(t.admit("c", t0 + 4s).value_or(-1) == 0);
+  BOOST_TEST(!t.admit("d", t0 + 5s).has_value());
+  BOOST_TEST(t.keys() == 2u);
+  BOOST_TEST(t.admit("a", t0 + 61s).value_or(-1) == 1);  // a's left-out count was kept
+  BOOST_TEST(t.admit("b", t0 + 62s).value_or(-1) == 1);
+  // Still within a minute of a's and b's lines: e shares the others' throttle
+  // and is told of d, left out there.
+  BOOST_TEST(t.admit("e", t0 + 100s).value_or(-1) == 1);
+  // A minute on, with nothing left out, a and b are quiet and are forgotten.
+  BOOST_TEST(t.admit("f", t0 + 200s).value_or(-1) == 0);
+  BOOST_TEST(t.keys() == 1u);
+}
