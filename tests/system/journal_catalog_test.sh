@@ -18,6 +18,8 @@ echo "catalog entries: $want, listed by journalctl: $got"
 [ "$want" -gt 0 ] && [ "$want" -eq "$got" ] || { echo "journalctl did not take every entry"; exit 1; }
 
 # One entry, in full, as journalctl -x shows it to an operator.
-id="$(sed -n 's/^-- \([0-9a-f]\{32\}\)$/\1/p' "$src/systemd/sluis.catalog" | head -1)"
-journalctl --root="$root" --dump-catalog "$id" | grep -q '^Defined-By: sluis$' ||
+# (Output is taken whole, not piped into head or grep -q, which exit early and
+# leave the writer to die of SIGPIPE under pipefail.)
+id="$(sed -n '0,/^-- \([0-9a-f]\{32\}\)$/s//\1/p' "$src/systemd/sluis.catalog")"
+grep -q '^Defined-By: sluis$' <<< "$(journalctl --root="$root" --dump-catalog "$id")" ||
   { echo "entry $id not found by its MESSAGE_ID"; exit 1; }

@@ -10,6 +10,10 @@ set -euo pipefail
 man="$1"
 ctl="$2"
 fail() { echo "FAIL: $*"; exit 1; }
+# Nothing is piped into `grep -q` here: it exits at its first match, and a
+# writer still writing (bash writes echo's and printf's output line by line,
+# groff in pieces) then dies of SIGPIPE, which pipefail turns into a failure
+# that depends on scheduling. Output is taken whole and searched with <<<.
 
 commands="$("$ctl" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && $1 !~ /^\(/ && NF { print $1 }')"
 [ -n "$commands" ] || fail "sluisctl --help lists no commands"
@@ -26,7 +30,7 @@ for page in sluisd.8 sluisctl.8 sluisd.toml.5; do
     grep -q "^\.SH $sh\$" "$f" || fail "$page: no .SH $sh"
   done
   # NAME is "name \- what", as whatis/apropos read it.
-  awk '/^\.SH NAME$/ { getline; print; exit }' "$f" | grep -q "^$(echo "$name" | sed 's/\./\\./g') \\\\- " ||
+  grep -q "^$(echo "$name" | sed 's/\./\\./g') \\\\- " <<< "$(awk '/^\.SH NAME$/ { getline; print; exit }' "$f")" ||
     fail "$page: the NAME line is not 'name \\- description'"
   ! grep -n '@[A-Z_]*@' "$f" || fail "$page: a template placeholder is left"
   # Every request line is a man macro or a comment.
@@ -35,7 +39,7 @@ for page in sluisd.8 sluisctl.8 sluisd.toml.5; do
   if command -v groff > /dev/null; then
     warnings="$(groff -man -ww -z -Tutf8 "$f" 2>&1 || true)"
     [ -z "$warnings" ] || fail "$page: groff warns: $warnings"
-    groff -man -Tutf8 -P-cbou "$f" 2>/dev/null | grep -q "^NAME$" || fail "$page: groff renders no NAME"
+    grep -q "^NAME$" <<< "$(groff -man -Tutf8 -P-cbou "$f" 2>/dev/null)" || fail "$page: groff renders no NAME"
   else
     echo "groff not installed: the troff source is checked, not its rendering"
   fi
@@ -46,7 +50,7 @@ for c in $commands; do
   grep -q "^\\\\fB$(echo "$c" | sed 's/-/\\\\-/g')\\\\fR" "$man/sluisctl.8" || fail "sluisctl.8: no command $c"
 done
 for code in 0 1 64 69 77 78; do
-  sed -n '/^\.SH EXIT STATUS$/,/^\.SH /p' "$man/sluisctl.8" | grep -q "^\.B $code\$" || fail "sluisctl.8: no exit code $code"
+  grep -q "^\.B $code\$" <<< "$(sed -n '/^\.SH EXIT STATUS$/,/^\.SH /p' "$man/sluisctl.8")" || fail "sluisctl.8: no exit code $code"
 done
 
 echo "== sluisd.toml(5) has every section and the keys"
@@ -64,13 +68,20 @@ complete_words() {  # complete_words WORD... : the completions of the last word
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _sluisctl; printf "%s\n" "${COMPREPLY[@]}"' \
     _ "$comp" "$@"
 }
+# completes WORD LINE... : the completions of LINE include WORD.
+completes() {
+  local want="$1" got
+  shift
+  got="$(complete_words "$@")"
+  grep -qx -- "$want" <<< "$got"
+}
 got="$(complete_words sluisctl '')"
-for c in $commands; do echo "$got" | grep -qx -- "$c" || fail "no completion of command $c"; done
-complete_words sluisctl que | grep -qx queue-list || fail "que does not complete to queue-list"
-complete_words sluisctl --socket /tmp/x.sock queue-list --st | grep -qx -- --state || fail "no --state for queue-list"
-complete_words sluisctl queue-list --state he | grep -qx held || fail "no state values"
-complete_words sluisctl --format c | grep -qx csv || fail "no --format values"
-complete_words sluisctl message-show --b | grep -qx -- --body || fail "no --body for message-show"
-complete_words sluisctl validate --lang '' | grep -qx en || fail "no --lang values"
+for c in $commands; do grep -qx -- "$c" <<< "$got" || fail "no completion of command $c"; done
+completes queue-list sluisctl que || fail "que does not complete to queue-list"
+completes --state sluisctl --socket /tmp/x.sock queue-list --st || fail "no --state for queue-list"
+completes held sluisctl queue-list --state he || fail "no state values"
+completes csv sluisctl --format c || fail "no --format values"
+completes --body sluisctl message-show --b || fail "no --body for message-show"
+completes en sluisctl validate --lang '' || fail "no --lang values"
 [ -z "$(complete_words sluisctl status-get --st)" ] || fail "status-get has no --state"
 echo "OK"
