@@ -206,14 +206,7 @@ BOOST_AUTO_TEST_CASE(connections_beyond_max_connections_per_address_are_closed_a
 // journal: every refusal is counted, the log gets at most one line a minute.
 BOOST_AUTO_TEST_CASE(refusals_retried_in_a_loop_are_counted_but_logged_at_most_once_a_minute) {
   wait_until_open_at_most(0);
-  auto lines = [] {
-    const std::string log = gw().daemon->log();
-    long n = 0;
-    for (auto at = log.find("NET_TOO_MANY_FROM_ADDRESS"); at != std::string::npos;
-         at = log.find("NET_TOO_MANY_FROM_ADDRESS", at + 1))
-      ++n;
-    return n;
-  };
+  auto lines = [] { return gw().daemon->count_lines({"NET_TOO_MANY_FROM_ADDRESS"}); };
   const long refused = metric(kRefusedPerAddress), before = lines();
   std::vector<std::unique_ptr<Client>> held;
   for (int i = 0; i < kMaxPerAddress; ++i) held.push_back(std::make_unique<Client>("127.0.3.1"));
@@ -226,12 +219,7 @@ BOOST_AUTO_TEST_CASE(refusals_retried_in_a_loop_are_counted_but_logged_at_most_o
   BOOST_TEST(lines() - before <= 1, gw().daemon->log());
   // A second address refused in the same minute gets a line of its own.
   auto lines_of = [](const std::string& address) {
-    const std::string log = gw().daemon->log();
-    long n = 0;
-    for (auto at = log.find("NET_TOO_MANY_FROM_ADDRESS"); at != std::string::npos;
-         at = log.find("NET_TOO_MANY_FROM_ADDRESS", at + 1))
-      if (log.compare(log.find("address=", at) + 8, address.size() + 1, address + " ") == 0) ++n;
-    return n;
+    return gw().daemon->count_lines({"NET_TOO_MANY_FROM_ADDRESS", "address=" + address + " "});
   };
   BOOST_TEST(lines_of("127.0.3.1") >= 1, gw().daemon->log());
   held.clear();

@@ -114,14 +114,7 @@ BOOST_AUTO_TEST_CASE(rate_limit_answers_429_with_retry_after) {
 // A partner that goes on past its rate cannot flood the journal: every 429 is
 // counted, the log names the partner at most once a minute.
 BOOST_AUTO_TEST_CASE(a_partner_over_its_rate_is_counted_each_time_and_logged_at_most_once_a_minute) {
-  auto lines = [] {
-    const std::string log = gw().daemon->log();
-    long n = 0;
-    for (auto at = log.find("NET_RATE_LIMITED partner=shadow"); at != std::string::npos;
-         at = log.find("NET_RATE_LIMITED partner=shadow", at + 1))
-      ++n;
-    return n;
-  };
+  auto lines = [] { return gw().daemon->count_lines({"NET_RATE_LIMITED", "partner=shadow "}); };
   const std::string series = "sluis_http_rate_limited_total{listener=\"https\"}";
   const long before_lines = lines();
   const long before = gw().metric(series);

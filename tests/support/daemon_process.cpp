@@ -237,6 +237,17 @@ std::string DaemonProcess::log() const {
   return ss.str();
 }
 
+long DaemonProcess::count_lines(std::initializer_list<std::string_view> needles) const {
+  std::istringstream in(log());
+  long n = 0;
+  for (std::string line; std::getline(in, line);) {
+    bool all = true;
+    for (auto needle : needles) all = all && line.find(needle) != std::string::npos;
+    if (all) ++n;
+  }
+  return n;
+}
+
 CommandResult run_command(const std::vector<std::string>& argv_in) {
   std::vector<std::string> argv = argv_in;
   int pipefd[2];

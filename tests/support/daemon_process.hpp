@@ -16,10 +16,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -59,6 +61,9 @@ class DaemonProcess {
   std::optional<int> wait_exit(std::chrono::milliseconds bound = std::chrono::seconds(30));
   // Everything the daemon wrote to stderr so far.
   std::string log() const;
+  // How many lines of log() hold every one of `needles` (e.g. an event and
+  // "address=127.0.3.1 ").
+  long count_lines(std::initializer_list<std::string_view> needles) const;
   // Every datagram received so far.
   std::vector<std::string> notifications() const;
 
