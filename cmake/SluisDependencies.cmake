@@ -19,3 +19,5 @@ find_package(fmt 9 REQUIRED)
 find_package(tomlplusplus 3.3 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# The PostgreSQL engine (gateway/store/pg.hpp); libpq 15, Debian 12's, is the one tested.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq>=15)

@@ -77,13 +77,15 @@ enum class Errc {
   store_newer_schema,
   store_not_a_database,
   store_not_found,
+  store_postgresql,  // PostgreSQL refused or failed a statement (its SQLSTATE in the text)
   store_pruned,
   store_reason_required,
-  store_sqlite,  // the last enumerator (see the static_assert below)
+  store_sqlite,
+  store_unavailable,  // the database server cannot be reached (PostgreSQL); the last enumerator (see the static_assert below)
 };
 
 // The one table: every enumerator, in declaration order, with its stable string.
-inline constexpr std::array<std::pair<Errc, std::string_view>, 52> kErrcNames{{
+inline constexpr std::array<std::pair<Errc, std::string_view>, 54> kErrcNames{{
     {Errc::contract_date, "contract.date"},
     {Errc::contract_overlap, "contract.overlap"},
     {Errc::contract_unknown, "contract.unknown"},
@@ -142,9 +144,11 @@ inline constexpr std::array<std::pair<Errc, std::string_view>, 52> kErrcNames{{
     {Errc::store_newer_schema, "store.newer_schema"},
     {Errc::store_not_a_database, "store.not_a_database"},
     {Errc::store_not_found, "store.not_found"},
+    {Errc::store_postgresql, "store.postgresql"},
     {Errc::store_pruned, "store.pruned"},
     {Errc::store_reason_required, "store.reason_required"},
     {Errc::store_sqlite, "store.sqlite"},
+    {Errc::store_unavailable, "store.unavailable"},
 }};
 
 namespace detail {
@@ -158,7 +162,7 @@ constexpr bool errc_table_in_order() {
 
 static_assert(detail::errc_table_in_order(),
               "kErrcNames lists every Errc once, in declaration order");
-static_assert(kErrcNames.size() == static_cast<std::size_t>(Errc::store_sqlite) + 1,
+static_assert(kErrcNames.size() == static_cast<std::size_t>(Errc::store_unavailable) + 1,
               "kErrcNames has a line for every Errc (update the last enumerator here)");
 
 // The stable string, e.g. "store.disk_full".

@@ -13,7 +13,7 @@
 
 SLUIS_PACKAGES=(
   build-essential cmake pkg-config
-  libxerces-c-dev libssl-dev libsqlite3-dev libsystemd-dev libtomlplusplus-dev libfmt-dev
+  libxerces-c-dev libssl-dev libsqlite3-dev libpq-dev libsystemd-dev libtomlplusplus-dev libfmt-dev
   tzdata openssl curl file ca-certificates python3 libxml2-utils systemd
 )
 
@@ -41,8 +41,12 @@ SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 # python3-jsonschema, with which tests/integration/api_contract_test.py reads
 # docs/api.yaml and validates sluisd's answers against its schemas, and
 # python3-html5lib, whose strict HTML5 parser tests/integration/
-# portal_pages_test.py holds the pages partners read to.
+# portal_pages_test.py holds the pages partners read to, and PostgreSQL 15's
+# server, which the tests labelled `postgresql` start in a temporary directory
+# of their own (tests/support/postgres.hpp): installed without a cluster of
+# its own (sluis_preseed_postgresql), so no system server starts.
 SLUIS_TEST_PACKAGES=(
+  postgresql-15
   default-jdk-headless
   lintian
   prometheus
@@ -169,9 +173,25 @@ sluis_install_deps() {
     fi
     missing+=("${boost[@]}")
   fi
+  if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+    sluis_preseed_postgresql "${sudo[@]}"
+  fi
   echo "sluis: installing missing Debian packages: ${missing[*]}" >&2
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     "${missing[@]}"
+}
+
+# Debian's postgresql-15 makes and starts a cluster "main" when it is
+# installed, unless postgresql-common's createcluster.conf says otherwise: the
+# tests start their own server and need none on the system. Written before the
+# install (createcluster.conf reads createcluster.d/*.conf); an existing
+# setting or cluster is left alone.
+sluis_preseed_postgresql() {
+  local dir=/etc/postgresql-common/createcluster.d
+  [ -e "$dir/sluis-tests.conf" ] && return 0
+  "$@" mkdir -p "$dir"
+  echo "create_main_cluster = false  # sluis's tests start their own server" |
+    "$@" tee "$dir/sluis-tests.conf" > /dev/null
 }
 
 # Number of parallel build jobs: the machine's cores.

@@ -1,0 +1,205 @@
+#include "gateway/store/pg.hpp"
+
+#include <charconv>
+#include <cstring>
+
+namespace sluis::store::pg {
+
+namespace {
+
+// SQLSTATE classes and codes the store tells apart (PostgreSQL's appendix A).
+bool retryable(std::string_view state) { return state == "40001" || state == "40P01"; }
+bool unavailable(std::string_view state) {
+  return state.starts_with("08") ||  // connection exception
+         state == "57P01" ||         // admin_shutdown
+         state == "57P02" ||         // crash_shutdown
+         state == "57P03";           // cannot_connect_now (starting up, shutting down)
+}
+
+// The server's notices (NOTICE, WARNING: "relation ... already exists,
+// skipping", "terminating connection due to administrator command") would go
+// to stderr, past the daemon's log format and its masking. They are dropped:
+// what matters reaches the store as an error of the statement or connection.
+void quiet(PGconn* c) {
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
+}
+
+// libpq's messages end with a newline; a log line and an error text do not.
+std::string trimmed(const char* s) {
+  std::string t = s ? s : "";
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  return t;
+}
+
+}  // namespace
+
+// ---- Params -------------------------------------------------------------------
+
+Params& Params::text(std::string_view v) {
+  // libpq reads text parameters up to their NUL: keep a terminated copy.
+  storage_.emplace_back(v);
+  values_.push_back(storage_.back().c_str());
+  lengths_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+
+Params& Params::i64(std::int64_t v) {
+  storage_.push_back(std::to_string(v));
+  values_.push_back(storage_.back().c_str());
+  lengths_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+
+Params& Params::null() {
+  values_.push_back(nullptr);
+  lengths_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+
+Params& Params::bytes(std::string_view v) {
+  values_.push_back(v.data() ? v.data() : "");
+  lengths_.push_back(static_cast<int>(v.size()));
+  formats_.push_back(1);
+  return *this;
+}
+
+// ---- Rows -----------------------------------------------------------------------
+
+std::int64_t Rows::i64(int row, int col) const {
+  if (null(row, col)) return 0;
+  const std::string_view v = view(row, col);
+  std::int64_t n = 0;
+  std::from_chars(v.data(), v.data() + v.size(), n);
+  return n;
+}
+
+std::int64_t Rows::affected() const {
+  if (!r_) return 0;
+  const char* n = PQcmdTuples(r_.get());
+  return n && *n ? std::stoll(n) : 0;
+}
+
+// ---- describe -----------------------------------------------------------------
+
+std::string describe(const std::string& conninfo) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (!opts) {
+    PQfreemem(err);
+    return "postgresql (a connection string libpq cannot parse)";
+  }
+  std::string out = "postgresql (";
+  bool first = true;
+  for (PQconninfoOption* o = opts; o->keyword; ++o) {
+    const std::string_view k = o->keyword;
+    if (!o->val || !*o->val) continue;
+    if (k != "host" && k != "hostaddr" && k != "port" && k != "dbname" && k != "user") continue;
+    if (!first) out += ' ';
+    out += std::string(k) + "=" + o->val;
+    first = false;
+  }
+  PQconninfoFree(opts);
+  return out + (first ? "libpq's defaults)" : ")");
+}
+
+// ---- Connection -----------------------------------------------------------------
+
+Connection::Connection(PGconn* c, std::string description)
+    : conn_(c, &PQfinish), description_(std::move(description)) {}
+
+core::Result<Connection> Connection::open(const std::string& conninfo) {
+  std::string description = describe(conninfo);
+  PGconn* c = PQconnectdb(conninfo.c_str());
+  if (!c) return core::make_error(core::Errc::store_unavailable, description + ": out of memory");
+  if (PQstatus(c) != CONNECTION_OK) {
+    // libpq's reason names the socket or host, the user and what failed;
+    // it never repeats a password.
+    std::string reason = trimmed(PQerrorMessage(c));
+    PQfinish(c);
+    return core::make_error(core::Errc::store_unavailable, description + ": " + reason);
+  }
+  quiet(c);
+  return Connection(c, std::move(description));
+}
+
+bool Connection::lost() const { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
+
+int Connection::backend_pid() const { return lost() ? 0 : PQbackendPID(conn_.get()); }
+
+core::Error Connection::error_of(const PGresult* r, const std::string& what) const {
+  const char* state_c = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string state = state_c ? state_c : "";
+  // The primary message only: DETAIL may quote a row's values (a duplicate
+  // key's), which may be personal data.
+  const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string text = description_ + ": " + what + ": " +
+                     (primary ? std::string(primary) : trimmed(PQerrorMessage(conn_.get())));
+  if (!state.empty()) text += " (SQLSTATE " + state + ")";
+  // No SQLSTATE: libpq's own failure, not the server's answer (it could not
+  // send or read: the server closed the connection, or went away).
+  if (lost() || state.empty() || unavailable(state)) return core::make_error(core::Errc::store_unavailable, text);
+  if (retryable(state)) return core::make_error(core::Errc::store_busy, text);
+  if (state == "53100") return core::make_error(core::Errc::store_disk_full, text);
+  return core::make_error(core::Errc::store_postgresql, text);
+}
+
+core::Result<Rows> Connection::exec(const std::string& sql, const Params& params, Format format) {
+  if (lost()) return error_of(nullptr, "the connection is lost");
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    Rows prepared(PQprepare(conn_.get(), name.c_str(), sql.c_str(), 0, nullptr));
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return error_of(prepared.get(), "prepare");
+    it = prepared_.emplace(sql, std::move(name)).first;
+  }
+  Rows rows(PQexecPrepared(conn_.get(), it->second.c_str(), params.size(), params.values(), params.lengths(),
+                           params.formats(), static_cast<int>(format)));
+  const PGresult* r = rows.get();
+  const ExecStatusType status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of(r, "a statement failed");
+  return rows;
+}
+
+core::Result<void> Connection::run(const std::string& sql) {
+  if (lost()) return error_of(nullptr, "the connection is lost");
+  Rows rows(PQexec(conn_.get(), sql.c_str()));
+  const PGresult* r = rows.get();
+  const ExecStatusType status = PQresultStatus(r);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of(r, "a statement failed");
+  return {};
+}
+
+core::Result<void> Connection::reconnect() {
+  prepared_.clear();
+  PQreset(conn_.get());
+  quiet(conn_.get());
+  if (lost())
+    return core::make_error(core::Errc::store_unavailable,
+                            description_ + ": reconnecting failed: " + trimmed(PQerrorMessage(conn_.get())));
+  return {};
+}
+
+// ---- transaction ----------------------------------------------------------------
+
+core::Result<void> transaction(Connection& c, Isolation isolation,
+                               const std::function<core::Result<void>(Connection&)>& work, int tries) {
+  static const char* const kBegin[] = {"BEGIN ISOLATION LEVEL READ COMMITTED",
+                                       "BEGIN ISOLATION LEVEL REPEATABLE READ",
+                                       "BEGIN ISOLATION LEVEL SERIALIZABLE"};
+  for (int attempt = 1;; ++attempt) {
+    if (auto r = c.run(kBegin[static_cast<int>(isolation)]); !r) return r;
+    auto done = work(c);
+    if (done) done = c.run("COMMIT");
+    if (done) return {};
+    // A failed statement aborts the transaction; a failed COMMIT has already
+    // ended it (ROLLBACK then only warns). On a lost connection there is
+    // nothing to roll back.
+    if (!c.lost()) (void)c.run("ROLLBACK");
+    if (done.error().code != core::Errc::store_busy || attempt >= tries) return done;
+  }
+}
+
+}  // namespace sluis::store::pg

@@ -1,0 +1,320 @@
+// The PostgreSQL engine's foundation against a real PostgreSQL 15 server
+// (tests/support/postgres.hpp): the libpq layer (gateway/store/pg.hpp) and
+// the schema's forward-only migrations (pg_schema.hpp), including what
+// several nodes do at once: migrate, record the BSN key, retry a transaction
+// PostgreSQL could not serialise. Label `postgresql`.
+#define BOOST_TEST_MODULE store_pg
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/store/pg.hpp"
+#include "gateway/store/pg_schema.hpp"
+#include "tests/support/postgres.hpp"
+
+using namespace sluis;
+using store::pg::Connection;
+using store::pg::Format;
+using store::pg::Isolation;
+using store::pg::Params;
+
+namespace {
+
+Connection connect(const std::string& conninfo) {
+  auto c = Connection::open(conninfo);
+  BOOST_REQUIRE_MESSAGE(c.has_value(), (c.has_error() ? c.error().text : std::string()));
+  return std::move(*c);
+}
+
+// A connection to a fresh database of this program's server.
+Connection fresh() { return connect(test::postgres().create_database()); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_connection_string_is_described_without_its_password) {
+  const std::string info = test::postgres().conninfo() + " password=hunter2-secret";
+  const std::string d = store::pg::describe(info);
+  BOOST_TEST(d.find("hunter2") == std::string::npos, d);
+  BOOST_TEST(d.find("user=sluis") != std::string::npos, d);
+  BOOST_TEST(d.find("dbname=postgres") != std::string::npos, d);
+  BOOST_TEST(store::pg::describe("host='unterminated") == "postgresql (a connection string libpq cannot parse)");
+  // A database that does not exist: the server cannot be used, and the text
+  // says which one and why, without the password.
+  auto c = Connection::open(test::postgres().conninfo("no_such_db") + " password=hunter2-secret");
+  BOOST_REQUIRE(c.has_error());
+  BOOST_TEST(c.error().code == core::Errc::store_unavailable);
+  BOOST_TEST(c.error().text.find("no_such_db") != std::string::npos, c.error().text);
+  BOOST_TEST(c.error().text.find("hunter2") == std::string::npos, c.error().text);
+}
+
+BOOST_AUTO_TEST_CASE(parameters_and_bytes_round_trip) {
+  Connection c = fresh();
+  BOOST_REQUIRE(c.run("CREATE TABLE t (id bigint, name text, note text, body bytea)"));
+  // Every byte value, NULs included, and a body the size of a large 323.
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  std::string large(25 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>((i * 131) % 251);
+  BOOST_REQUIRE(c.exec("INSERT INTO t VALUES ($1, $2, $3, $4)",
+                       Params().i64(-9'000'000'000).text("Zorg & Co 'é'").null().bytes(all)));
+  BOOST_REQUIRE(c.exec("INSERT INTO t VALUES ($1, $2, $3, $4)", Params().i64(2).text("").text("x").bytes(large)));
+  auto rows = c.exec("SELECT id, name, note FROM t ORDER BY id");
+  BOOST_REQUIRE(rows);
+  BOOST_REQUIRE(rows->size() == 2);
+  BOOST_TEST(rows->i64(0, 0) == -9'000'000'000);
+  BOOST_TEST(rows->text(0, 1) == "Zorg & Co 'é'");
+  BOOST_TEST(rows->null(0, 2));
+  BOOST_TEST(!rows->text_or_null(0, 2).has_value());
+  BOOST_TEST(rows->text(1, 1).empty());
+  BOOST_TEST(!rows->null(1, 1));
+  for (std::int64_t id : {std::int64_t{-9'000'000'000}, std::int64_t{2}}) {
+    auto b = c.exec("SELECT body FROM t WHERE id = $1", Params().i64(id), Format::binary);
+    BOOST_REQUIRE(b);
+    BOOST_REQUIRE(b->size() == 1);
+    BOOST_TEST((b->view(0, 0) == (id == 2 ? large : all)));
+  }
+  auto n = c.exec("UPDATE t SET note = 'y'");
+  BOOST_REQUIRE(n);
+  BOOST_TEST(n->affected() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_statement_is_prepared_once_per_connection) {
+  Connection c = fresh();
+  for (int i = 0; i < 3; ++i) BOOST_REQUIRE(c.exec("SELECT $1::bigint + 1", Params().i64(i)));
+  auto n = c.exec("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1",
+                  Params().text("SELECT $1::bigint + 1"));
+  BOOST_REQUIRE(n);
+  BOOST_TEST(n->i64(0, 0) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_error_names_its_sqlstate_and_quotes_no_value) {
+  Connection c = fresh();
+  BOOST_REQUIRE(c.run("CREATE TABLE t (bsn text PRIMARY KEY)"));
+  BOOST_REQUIRE(c.exec("INSERT INTO t VALUES ($1)", Params().text("999999990")));
+  auto dup = c.exec("INSERT INTO t VALUES ($1)", Params().text("999999990"));
+  BOOST_REQUIRE(dup.has_error());
+  BOOST_TEST(dup.error().code == core::Errc::store_postgresql);
+  BOOST_TEST(dup.error().text.find("SQLSTATE 23505") != std::string::npos, dup.error().text);
+  // PostgreSQL's DETAIL would quote the key ("Key (bsn)=(999999990) already exists").
+  BOOST_TEST(dup.error().text.find("999999990") == std::string::npos, dup.error().text);
+  auto bad = c.exec("SELEC 1");
+  BOOST_REQUIRE(bad.has_error());
+  BOOST_TEST(bad.error().text.find("42601") != std::string::npos, bad.error().text);
+  // The connection is still usable after both.
+  BOOST_TEST(c.exec("SELECT 1").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_transaction_leaves_nothing) {
+  Connection c = fresh();
+  BOOST_REQUIRE(c.run("CREATE TABLE t (n integer PRIMARY KEY)"));
+  int tries = 0;
+  auto r = store::pg::transaction(c, Isolation::read_committed, [&](Connection& tx) -> core::Result<void> {
+    ++tries;
+    if (auto i = tx.exec("INSERT INTO t VALUES (1)"); !i) return i.error();
+    if (auto i = tx.exec("INSERT INTO t VALUES (1)"); !i) return i.error();  // a duplicate: fails
+    return {};
+  });
+  BOOST_REQUIRE(r.has_error());
+  BOOST_TEST(r.error().code == core::Errc::store_postgresql);
+  BOOST_TEST(tries == 1);  // not a serialization failure: not retried
+  auto n = c.exec("SELECT count(*) FROM t");
+  BOOST_REQUIRE(n);
+  BOOST_TEST(n->i64(0, 0) == 0);
+}
+
+// Two nodes change the same row; the one whose snapshot is stale gets a
+// serialization failure and runs again on the new state: the end state is
+// that of the two commits one after the other.
+BOOST_AUTO_TEST_CASE(a_serialization_failure_is_retried_on_the_new_state) {
+  const std::string info = test::postgres().create_database();
+  Connection a = connect(info);
+  Connection b = connect(info);
+  BOOST_REQUIRE(a.run("CREATE TABLE hours (allocation bigint PRIMARY KEY, left_ integer NOT NULL)"));
+  BOOST_REQUIRE(a.run("INSERT INTO hours VALUES (1, 10)"));
+  int tries = 0;
+  std::vector<std::int64_t> seen;
+  auto r = store::pg::transaction(a, Isolation::repeatable_read, [&](Connection& tx) -> core::Result<void> {
+    ++tries;
+    auto left = tx.exec("SELECT left_ FROM hours WHERE allocation = 1");
+    if (!left) return left.error();
+    seen.push_back(left->i64(0, 0));
+    // The other node takes 4 hours and commits, after this snapshot began.
+    if (tries == 1 && !b.exec("UPDATE hours SET left_ = left_ - 4 WHERE allocation = 1")) return {};
+    if (left->i64(0, 0) < 3) return core::make_error(core::Errc::store_postgresql, "over volume");
+    if (auto u = tx.exec("UPDATE hours SET left_ = $1 WHERE allocation = 1", Params().i64(left->i64(0, 0) - 3)); !u)
+      return u.error();
+    return {};
+  });
+  BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+  BOOST_TEST(tries == 2);
+  BOOST_TEST(seen == (std::vector<std::int64_t>{10, 6}), boost::test_tools::per_element());
+  auto left = a.exec("SELECT left_ FROM hours");
+  BOOST_REQUIRE(left);
+  BOOST_TEST(left->i64(0, 0) == 3);  // 10 - 4 - 3, not 10 - 3
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_session_is_unavailable_until_it_reconnects) {
+  const std::string info = test::postgres().create_database();
+  Connection c = connect(info);
+  Connection other = connect(info);
+  BOOST_REQUIRE(c.exec("SELECT 1"));  // a prepared statement, forgotten at reconnect
+  const int pid = c.backend_pid();
+  BOOST_REQUIRE(pid > 0);
+  BOOST_REQUIRE(other.exec("SELECT pg_terminate_backend($1)", Params().i64(pid)));
+  auto lost = c.exec("SELECT 1");
+  BOOST_REQUIRE(lost.has_error());
+  BOOST_TEST(lost.error().code == core::Errc::store_unavailable, lost.error().text);
+  BOOST_TEST(c.lost());
+  BOOST_REQUIRE(c.reconnect());
+  BOOST_TEST(c.backend_pid() != pid);
+  auto again = c.exec("SELECT 1");
+  BOOST_TEST(again.has_value());
+}
+
+// The server stops (as an operator's restart or a failover does) and comes
+// back: the store's connection reports it unavailable, then reconnects.
+BOOST_AUTO_TEST_CASE(a_server_restart_is_unavailable_then_reconnects) {
+  const std::string info = test::postgres().create_database();
+  Connection c = connect(info);
+  BOOST_REQUIRE(c.run("CREATE TABLE t (n integer)"));
+  BOOST_REQUIRE(c.exec("INSERT INTO t VALUES ($1)", Params().i64(7)));
+  test::postgres().stop(true);  // immediate: as a crash; recovery at the next start
+  auto down = c.exec("SELECT n FROM t");
+  BOOST_REQUIRE(down.has_error());
+  BOOST_TEST(down.error().code == core::Errc::store_unavailable, down.error().text);
+  auto still = c.reconnect();
+  BOOST_REQUIRE(still.has_error());
+  BOOST_TEST(still.error().code == core::Errc::store_unavailable);
+  auto refused = Connection::open(info);
+  BOOST_REQUIRE(refused.has_error());
+  BOOST_TEST(refused.error().code == core::Errc::store_unavailable);
+  test::postgres().start();
+  BOOST_REQUIRE(c.reconnect());
+  auto n = c.exec("SELECT n FROM t");
+  BOOST_REQUIRE(n);
+  BOOST_REQUIRE(n->size() == 1);
+  BOOST_TEST(n->i64(0, 0) == 7);  // committed before the crash, there after it
+}
+
+// ---- the schema -------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_fresh_database_is_migrated_once) {
+  Connection c = fresh();
+  auto none = store::pg::schema_version(c);
+  BOOST_REQUIRE(none);
+  BOOST_TEST(*none == 0);
+  auto first = store::pg::migrate(c);
+  BOOST_REQUIRE_MESSAGE(first.has_value(), (first.has_error() ? first.error().text : std::string()));
+  BOOST_TEST(*first == 0);
+  auto second = store::pg::migrate(c);
+  BOOST_REQUIRE(second);
+  BOOST_TEST(*second == store::pg::kSchemaVersion);
+  auto v = c.exec("SELECT count(*), max(version) FROM sluis_schema");
+  BOOST_REQUIRE(v);
+  BOOST_TEST(v->i64(0, 0) == 1);
+  BOOST_TEST(v->i64(0, 1) == store::pg::kSchemaVersion);
+  for (const char* table : {"messages", "message_bsn", "audit", "meta", "ledger_import"}) {
+    auto t = c.exec("SELECT to_regclass($1) IS NOT NULL", Params().text(table));
+    BOOST_REQUIRE(t);
+    BOOST_TEST(t->view(0, 0) == "t", table);
+  }
+  // A body is kept out of line and not compressed.
+  auto storage = c.exec(
+      "SELECT attstorage FROM pg_attribute WHERE attrelid = 'messages'::regclass AND attname = 'body'");
+  BOOST_REQUIRE(storage);
+  BOOST_TEST(storage->view(0, 0) == "e");
+}
+
+BOOST_AUTO_TEST_CASE(a_database_of_a_newer_schema_is_refused) {
+  Connection c = fresh();
+  BOOST_REQUIRE(store::pg::migrate(c));
+  BOOST_REQUIRE(c.exec("UPDATE sluis_schema SET version = 99"));
+  auto r = store::pg::migrate(c);
+  BOOST_REQUIRE(r.has_error());
+  BOOST_TEST(r.error().code == core::Errc::store_newer_schema);
+  BOOST_TEST(r.error().text.find("schema version 99") != std::string::npos, r.error().text);
+  BOOST_TEST(r.error().text.find("restore a backup") != std::string::npos, r.error().text);
+  auto v = store::pg::schema_version(c);
+  BOOST_REQUIRE(v);
+  BOOST_TEST(*v == 99);  // left as it was
+}
+
+// Four nodes start at once against one new database: one creates the schema,
+// the others wait for it and find it made; nobody fails on a half-made one.
+BOOST_AUTO_TEST_CASE(nodes_starting_at_once_migrate_one_after_the_other) {
+  const std::string info = test::postgres().create_database();
+  std::vector<Connection> nodes;
+  for (int i = 0; i < 4; ++i) nodes.push_back(connect(info));
+  std::atomic<int> ready{0};
+  std::vector<std::future<core::Result<int>>> found;
+  for (auto& node : nodes)
+    found.push_back(std::async(std::launch::async, [&] {
+      ++ready;
+      while (ready.load() < 4) std::this_thread::yield();
+      return store::pg::migrate(node);
+    }));
+  int created = 0, saw_made = 0;
+  for (auto& f : found) {
+    auto r = f.get();
+    BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+    if (*r == 0) ++created;
+    if (*r == store::pg::kSchemaVersion) ++saw_made;
+  }
+  BOOST_TEST(created == 1);
+  BOOST_TEST(saw_made == 3);
+}
+
+BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only) {
+  Connection c = fresh();
+  BOOST_REQUIRE(store::pg::migrate(c));
+  BOOST_REQUIRE(c.exec("INSERT INTO audit (at, actor, action) VALUES ($1, $2, $3)",
+                       Params().text("2026-12-06T03:00:00Z").text("operator").text("hold")));
+  for (const char* change : {"UPDATE audit SET actor = 'someone else'", "DELETE FROM audit", "TRUNCATE audit"}) {
+    auto r = c.exec(change);
+    BOOST_REQUIRE_MESSAGE(r.has_error(), change);
+    BOOST_TEST(r.error().text.find("append-only") != std::string::npos, r.error().text);
+  }
+  auto n = c.exec("SELECT count(*) FROM audit WHERE actor = 'operator'");
+  BOOST_REQUIRE(n);
+  BOOST_TEST(n->i64(0, 0) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_bsn_key_is_recorded_once_and_another_refused) {
+  Connection c = fresh();
+  BOOST_REQUIRE(store::pg::migrate(c));
+  BOOST_TEST(store::pg::check_bsn_key(c, "").has_value());  // not checked
+  BOOST_REQUIRE(store::pg::check_bsn_key(c, "fp-one"));
+  BOOST_TEST(store::pg::check_bsn_key(c, "fp-one").has_value());
+  auto other = store::pg::check_bsn_key(c, "fp-two");
+  BOOST_REQUIRE(other.has_error());
+  BOOST_TEST(other.error().code == core::Errc::store_bsn_key);
+  BOOST_TEST(other.error().text.find("store=fp-one configured=fp-two") != std::string::npos, other.error().text);
+}
+
+// Two nodes configured with different keys start at once on a new store:
+// exactly one key is recorded, and the node with the other is refused.
+BOOST_AUTO_TEST_CASE(two_nodes_with_different_bsn_keys_cannot_both_start) {
+  const std::string info = test::postgres().create_database();
+  Connection a = connect(info);
+  Connection b = connect(info);
+  BOOST_REQUIRE(store::pg::migrate(a));
+  std::atomic<int> ready{0};
+  auto run = [&](Connection& c, const char* fp) {
+    return std::async(std::launch::async, [&c, fp, &ready] {
+      ++ready;
+      while (ready.load() < 2) std::this_thread::yield();
+      return store::pg::check_bsn_key(c, fp);
+    });
+  };
+  auto ra = run(a, "fp-a");
+  auto rb = run(b, "fp-b");
+  const auto x = ra.get();
+  const auto y = rb.get();
+  BOOST_TEST(x.has_value() + y.has_value() == 1);
+  for (const auto* r : {&x, &y})
+    if (r->has_error()) BOOST_TEST(r->error().code == core::Errc::store_bsn_key);
+}
