@@ -10,10 +10,9 @@
 namespace sluis::store::pg {
 
 // The schema version this build writes (table sluis_schema, one row).
-//   1: messages (bodies inline, as bytea), message_bsn, audit (append-only),
-//      meta, ledger_import.
-// The ledger, obligation and watch tables come as the roles that write them
-// are ported to PostgreSQL (docs/store.md, "PostgreSQL").
+//   1: the SQLite schema's tables as its 15 migrations leave them (messages
+//      with bodies inline as bytea, message_bsn, audit (append-only), meta,
+//      ledger_import, the ledger tables, obligation, watch_case).
 inline constexpr int kSchemaVersion = 1;
 
 // The advisory lock (pg_advisory_xact_lock's key) a migration holds: several

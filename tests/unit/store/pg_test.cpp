@@ -4,16 +4,23 @@
 // several nodes do at once: migrate, record the BSN key, retry a transaction
 // PostgreSQL could not serialise. Label `postgresql`.
 #define BOOST_TEST_MODULE store_pg
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
+#include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "gateway/core/digest.hpp"
 #include "gateway/store/pg.hpp"
 #include "gateway/store/pg_schema.hpp"
+#include "gateway/store/store.hpp"
 #include "tests/support/postgres.hpp"
 
 using namespace sluis;
@@ -317,4 +324,71 @@ BOOST_AUTO_TEST_CASE(two_nodes_with_different_bsn_keys_cannot_both_start) {
   BOOST_TEST(x.has_value() + y.has_value() == 1);
   for (const auto* r : {&x, &y})
     if (r->has_error()) BOOST_TEST(r->error().code == core::Errc::store_bsn_key);
+}
+
+// The two engines keep the same tables, columns (with NOT NULL) and indexes, so
+// that a store moves from one to the other and a change to one schema is not
+// forgotten in the other. Apart by design: SQLite keeps large bodies in a
+// table of their own (message_body; PostgreSQL's TOAST does that itself), and
+// PostgreSQL keeps its schema version in a table (SQLite: PRAGMA user_version).
+BOOST_AUTO_TEST_CASE(the_schema_has_sqlites_tables_columns_and_indexes) {
+  using Columns = std::map<std::string, std::set<std::string>>;  // table -> "column" or "column NOT NULL"
+  Columns lite, pg;
+  std::set<std::string> lite_indexes, pg_indexes;
+  const auto dir = std::filesystem::temp_directory_path() / ("sluis-parity-" + core::random_hex(6));
+  std::filesystem::create_directories(dir);
+  {
+    store::SqliteOptions o;
+    o.path = (dir / "sluis.db").string();
+    auto s = store::open_sqlite(o);
+    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
+  }
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open((dir / "sluis.db").c_str(), &db) == SQLITE_OK);
+  auto each = [&](const std::string& sql, auto&& row) {
+    sqlite3_stmt* st = nullptr;
+    BOOST_REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) row(st);
+    sqlite3_finalize(st);
+  };
+  auto text = [](sqlite3_stmt* st, int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))); };
+  std::vector<std::string> tables;
+  each("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'message_body'",
+       [&](sqlite3_stmt* st) { tables.push_back(text(st, 0)); });
+  for (const auto& t : tables)
+    each("PRAGMA table_info(" + t + ")", [&](sqlite3_stmt* st) {
+      // A primary key's columns are NOT NULL in PostgreSQL, and in SQLite
+      // in fact (WITHOUT ROWID tables, INTEGER PRIMARY KEY).
+      const bool not_null = sqlite3_column_int(st, 3) != 0 || sqlite3_column_int(st, 5) != 0;
+      lite[t].insert(text(st, 1) + (not_null ? " NOT NULL" : ""));
+    });
+  each("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+       [&](sqlite3_stmt* st) { lite_indexes.insert(text(st, 0)); });
+  sqlite3_close(db);
+  std::filesystem::remove_all(dir);
+
+  Connection c = fresh();
+  BOOST_REQUIRE(store::pg::migrate(c));
+  auto cols = c.exec(
+      "SELECT table_name, column_name, is_nullable FROM information_schema.columns "
+      "WHERE table_schema = 'public' AND table_name != 'sluis_schema'");
+  BOOST_REQUIRE(cols);
+  for (int i = 0; i < cols->size(); ++i)
+    pg[cols->text(i, 0)].insert(cols->text(i, 1) + (cols->view(i, 2) == "NO" ? " NOT NULL" : ""));
+  // Indexes made by the schema's CREATE INDEX, not those behind a primary key or UNIQUE.
+  auto idx = c.exec(
+      "SELECT indexname FROM pg_indexes i WHERE schemaname = 'public' AND NOT EXISTS "
+      "(SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)");
+  BOOST_REQUIRE(idx);
+  for (int i = 0; i < idx->size(); ++i) pg_indexes.insert(idx->text(i, 0));
+
+  BOOST_TEST(lite.count("messages") == 1u);  // read, not empty
+  for (const auto& [table, columns] : lite) {
+    BOOST_TEST_CONTEXT("table " << table) {
+      BOOST_TEST(pg.count(table) == 1u);
+      BOOST_TEST(pg[table] == columns, boost::test_tools::per_element());
+    }
+  }
+  BOOST_TEST(pg.size() == lite.size());
+  BOOST_TEST(pg_indexes == lite_indexes, boost::test_tools::per_element());
 }
