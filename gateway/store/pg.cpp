@@ -1,5 +1,6 @@
 #include "gateway/store/pg.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -185,11 +186,13 @@ core::Result<void> Connection::reconnect() {
 // ---- transaction ----------------------------------------------------------------
 
 core::Result<void> transaction(Connection& c, Isolation isolation,
-                               const std::function<core::Result<void>(Connection&)>& work, int tries) {
+                               const std::function<core::Result<void>(Connection&)>& work, int tries,
+                               int* attempts) {
   static const char* const kBegin[] = {"BEGIN ISOLATION LEVEL READ COMMITTED",
                                        "BEGIN ISOLATION LEVEL REPEATABLE READ",
                                        "BEGIN ISOLATION LEVEL SERIALIZABLE"};
   for (int attempt = 1;; ++attempt) {
+    if (attempts) *attempts = attempt;
     if (auto r = c.run(kBegin[static_cast<int>(isolation)]); !r) return r;
     auto done = work(c);
     if (done) done = c.run("COMMIT");
@@ -200,6 +203,32 @@ core::Result<void> transaction(Connection& c, Isolation isolation,
     if (!c.lost()) (void)c.run("ROLLBACK");
     if (done.error().code != core::Errc::store_busy || attempt >= tries) return done;
   }
+}
+
+core::Result<void> serial_transaction(Connection& c, std::vector<std::string> keys,
+                                      const std::function<core::Result<void>(Connection&)>& work, int tries,
+                                      int* attempts) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  // Session locks, taken before the transaction begins: a SERIALIZABLE
+  // transaction's snapshot is taken at its first statement, so a lock taken
+  // inside it would be waited for on a snapshot from before the other
+  // transaction's commit (and end in a serialization failure). One at a time
+  // and in one order: two sessions locking common keys cannot each hold one
+  // the other waits for. A lost session releases them with itself.
+  std::size_t held = 0;
+  auto release = [&] {
+    for (std::size_t i = 0; i < held && !c.lost(); ++i)
+      (void)c.exec("SELECT pg_advisory_unlock(hashtextextended($1, 0))", Params().text(keys[i]));
+  };
+  for (; held < keys.size(); ++held)
+    if (auto r = c.exec("SELECT pg_advisory_lock(hashtextextended($1, 0))", Params().text(keys[held])); !r) {
+      release();
+      return r.error();
+    }
+  auto done = transaction(c, Isolation::serializable, work, tries, attempts);
+  release();
+  return done;
 }
 
 }  // namespace sluis::store::pg

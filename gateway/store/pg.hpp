@@ -132,7 +132,20 @@ enum class Isolation { read_committed, repeatable_read, serializable };
 // run again, at most `tries` times in all. Any other error rolls back and is
 // returned. `work` must have no effect outside the database that a retry
 // would repeat.
+// `attempts`, when given, is set to how many times `work` ran.
 core::Result<void> transaction(Connection& c, Isolation isolation,
-                               const std::function<core::Result<void>(Connection&)>& work, int tries = 5);
+                               const std::function<core::Result<void>(Connection&)>& work, int tries = 5,
+                               int* attempts = nullptr);
+
+// The writer model for several nodes (docs/store.md, "PostgreSQL"): `work`
+// runs at SERIALIZABLE while the session holds an advisory lock on each of
+// `keys` (sorted, each once; PostgreSQL's hashtextextended of the text), taken
+// before the transaction begins and released after it ends. Transactions that name a common key (an allocation, a
+// sender's Identificatie) wait for each other instead of failing; a conflict
+// the keys do not name is still caught by SERIALIZABLE and the transaction
+// retried, so the outcome always equals some serial order of the commits.
+core::Result<void> serial_transaction(Connection& c, std::vector<std::string> keys,
+                                      const std::function<core::Result<void>(Connection&)>& work, int tries = 10,
+                                      int* attempts = nullptr);
 
 }  // namespace sluis::store::pg

@@ -1,6 +1,8 @@
 #include "gateway/store/sqlite_ledger.hpp"
 
 #include "gateway/core/clock.hpp"
+#include "gateway/store/ledger_key.hpp"
+#include "gateway/store/ledger_rows.hpp"
 #include "gateway/store/sqlite_util.hpp"
 
 namespace sluis::store::sqlite {
@@ -174,139 +176,8 @@ ALTER TABLE ledger_request ADD COLUMN verwijzer_type TEXT;
 
 namespace {
 
-std::optional<L::Date> opt_date(const std::optional<std::string>& s) {
-  if (!s) return std::nullopt;
-  return core::parse_date(*s);
-}
-L::Date date(const std::string& s) { return core::parse_date(s).value_or(L::Date{}); }
-std::optional<std::string> opt_text(const std::optional<L::Date>& d) {
-  return d ? std::optional(format_date(*d)) : std::nullopt;
-}
+using namespace ledger_rows;  // the columns and readers both engines share
 
-std::string care_key(const L::CareKey& k) {
-  std::string s = std::string(standard::to_string(k.law)) + "|" + k.gemeente + "|" + k.aanbieder + "|" + k.bsn_hash + "|";
-  s += k.toewijzing_nummer ? std::to_string(*k.toewijzing_nummer) : std::string("-");
-  s += "|" + k.categorie + "|" + k.code + "|";
-  s += k.toewijzing_ingangsdatum ? format_date(*k.toewijzing_ingangsdatum) : std::string("-");
-  s += "|" + format_date(k.begindatum);
-  return s;
-}
-
-constexpr const char* kAllocationColumns =
-    "law, gemeente, toewijzing_nummer, aanbieder, bsn_hash, categorie, code, ingangsdatum, einddatum, "
-    "reden_wijziging, referentie_aanbieder, volume, eenheid, frequentie, budget, toewijzingsdatum, message_id, "
-    "verdict, verwijzer_type, client_turns_18_on";
-
-L::Allocation read_allocation(const Stmt& s, standard::Law law) {
-  L::Allocation a;
-  a.law = law;
-  a.gemeente = s.text(1);
-  a.toewijzing_nummer = s.i64(2);
-  a.aanbieder = s.text(3);
-  a.bsn_hash = s.text(4);
-  a.categorie = s.text(5);
-  a.code = s.opt_text(6);
-  a.ingangsdatum = date(s.text(7));
-  a.einddatum = opt_date(s.opt_text(8));
-  a.reden_wijziging = s.opt_text(9);
-  a.referentie_aanbieder = s.opt_text(10);
-  a.volume = s.opt_i64(11);
-  a.eenheid = s.text(12);
-  a.frequentie = s.text(13);
-  a.budget = s.opt_i64(14);
-  a.toewijzingsdatum = date(s.text(15));
-  a.message_id = s.text(16);
-  a.verdict = L::parse_verdict(s.text(17)).value_or(L::Verdict::approved);
-  a.verwijzer_type = s.text(18);
-  a.client_turns_18_on = opt_date(s.opt_text(19));
-  return a;
-}
-
-constexpr const char* kCareColumns =
-    "law, gemeente, aanbieder, bsn_hash, toewijzing_nummer, categorie, code, toewijzing_ingangsdatum, begindatum, "
-    "reden, einddatum, status, message_id";
-
-L::CareKey read_key(const Stmt& s, standard::Law law) {
-  L::CareKey k;
-  k.law = law;
-  k.gemeente = s.text(1);
-  k.aanbieder = s.text(2);
-  k.bsn_hash = s.text(3);
-  k.toewijzing_nummer = s.opt_i64(4);
-  k.categorie = s.text(5);
-  k.code = s.text(6);
-  k.toewijzing_ingangsdatum = opt_date(s.opt_text(7));
-  k.begindatum = date(s.text(8));
-  return k;
-}
-
-constexpr const char* kRequestColumns =
-    "law, aanbieder, referentie, gemeente, type, bsn_hash, antwoord, honoured, message_id, verwijzer_type";
-
-L::Request read_request(const Stmt& s, standard::Law law) {
-  L::Request r;
-  r.law = law;
-  r.aanbieder = s.text(1);
-  r.referentie = s.text(2);
-  r.gemeente = s.text(3);
-  r.type = static_cast<int>(s.i64(4));
-  r.bsn_hash = s.text(5);
-  r.antwoord = s.text(6);
-  r.honoured = s.i64(7) != 0;
-  r.message_id = s.text(8);
-  r.verwijzer_type = s.text(9);
-  return r;
-}
-
-constexpr const char* kDeclarationColumns =
-    "law, aanbieder, nummer, gemeente, identificatie, dagtekening, periode_begin, periode_eind, totaal_cents, "
-    "bericht_xsd, basis_xsd, answered, message_id";
-
-L::Declaration read_declaration(const Stmt& s, standard::Law law) {
-  L::Declaration d;
-  d.law = law;
-  d.aanbieder = s.text(1);
-  d.nummer = s.text(2);
-  d.gemeente = s.text(3);
-  d.identificatie = s.text(4);
-  d.dagtekening = date(s.text(5));
-  d.periode_begin = date(s.text(6));
-  d.periode_eind = date(s.text(7));
-  d.totaal_cents = s.i64(8);
-  d.bericht_xsd = s.text(9);
-  d.basis_xsd = s.text(10);
-  d.answered = s.i64(11) != 0;
-  d.message_id = s.text(12);
-  return d;
-}
-
-constexpr const char* kPrestatieColumns =
-    "law, aanbieder, referentie, vorig_referentie, gemeente, toewijzing_nummer, bsn_hash, categorie, code, begin, "
-    "eind, volume, eenheid, cents, credit, verdict, declaratie_nummer, message_id, tarief";
-
-L::Prestatie read_prestatie(const Stmt& s, standard::Law law) {
-  L::Prestatie p;
-  p.law = law;
-  p.aanbieder = s.text(1);
-  p.referentie = s.text(2);
-  p.vorig_referentie = s.text(3);
-  p.gemeente = s.text(4);
-  p.toewijzing_nummer = s.i64(5);
-  p.bsn_hash = s.text(6);
-  p.categorie = s.text(7);
-  p.code = s.text(8);
-  p.begin = date(s.text(9));
-  p.eind = date(s.text(10));
-  p.volume = s.i64(11);
-  p.eenheid = s.text(12);
-  p.cents = s.i64(13);
-  p.credit = s.i64(14) != 0;
-  p.verdict = L::parse_verdict(s.text(15)).value_or(L::Verdict::pending);
-  p.declaratie_nummer = s.text(16);
-  p.message_id = s.text(17);
-  if (!s.null(18)) p.tarief = s.i64(18);
-  return p;
-}
 
 // Reads go through row(): a read that fails (I/O error, no statement) is
 // remembered, and the commit fails instead of a rule deciding on a missing fact.
@@ -420,14 +291,14 @@ std::optional<L::Allocation> Ledger::allocation(standard::Law law, const std::st
                                                 Integer nummer) const {
   Stmt s(db_, sql().allocation.c_str());
   s.bind(1, law).bind(2, gemeente).bind(3, nummer);
-  return first<L::Allocation>(s, failed_, read_allocation);
+  return first<L::Allocation>(s, failed_, read_allocation<Stmt>);
 }
 
 std::vector<L::Allocation> Ledger::allocations_of(standard::Law law, const std::string& gemeente,
                                                   const std::string& aanbieder, const std::string& bsn_hash) const {
   Stmt s(db_, sql().allocations_of.c_str());
   s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, bsn_hash);
-  return all<L::Allocation>(s, failed_, read_allocation);
+  return all<L::Allocation>(s, failed_, read_allocation<Stmt>);
 }
 
 std::optional<L::Start> Ledger::start(const L::CareKey& key) const {
@@ -450,14 +321,14 @@ std::vector<L::CareKey> Ledger::open_starts_on(standard::Law law, const std::str
                                               const std::string& aanbieder, Integer nummer) const {
   Stmt s(db_, kOpenStarts);
   s.bind(1, law).bind(2, gemeente).bind(3, aanbieder).bind(4, nummer);
-  return all<L::CareKey>(s, failed_, read_key);
+  return all<L::CareKey>(s, failed_, read_key<Stmt>);
 }
 
 std::optional<L::Request> Ledger::request(standard::Law law, const std::string& aanbieder,
                                           const std::string& referentie) const {
   Stmt s(db_, sql().request.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
-  return first<L::Request>(s, failed_, read_request);
+  return first<L::Request>(s, failed_, read_request<Stmt>);
 }
 
 std::optional<L::LedgerView::RequestReceipt> Ledger::request_receipt(const L::Request& r) const {
@@ -485,28 +356,28 @@ std::vector<L::Request> Ledger::open_requests(standard::Law law, const std::stri
                                               const std::string& bsn_hash) const {
   Stmt s(db_, sql().open_requests.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, bsn_hash);
-  return all<L::Request>(s, failed_, read_request);
+  return all<L::Request>(s, failed_, read_request<Stmt>);
 }
 
 std::optional<L::Declaration> Ledger::declaration(standard::Law law, const std::string& aanbieder,
                                                   const std::string& nummer) const {
   Stmt s(db_, sql().declaration.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, nummer);
-  return first<L::Declaration>(s, failed_, read_declaration);
+  return first<L::Declaration>(s, failed_, read_declaration<Stmt>);
 }
 
 std::optional<L::Declaration> Ledger::declaration_by_id(standard::Law law, const std::string& aanbieder,
                                                         const std::string& identificatie) const {
   Stmt s(db_, sql().declaration_by_id.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, identificatie);
-  return first<L::Declaration>(s, failed_, read_declaration);
+  return first<L::Declaration>(s, failed_, read_declaration<Stmt>);
 }
 
 std::optional<L::Prestatie> Ledger::prestatie(standard::Law law, const std::string& aanbieder,
                                               const std::string& referentie) const {
   Stmt s(db_, sql().prestatie.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
-  return first<L::Prestatie>(s, failed_, read_prestatie);
+  return first<L::Prestatie>(s, failed_, read_prestatie<Stmt>);
 }
 
 L::Integer Ledger::debit_volume(standard::Law law, const std::string& gemeente, Integer nummer) const {
@@ -527,14 +398,14 @@ std::optional<L::Prestatie> Ledger::debit_for(standard::Law law, const std::stri
   Stmt s(db_, sql().debit_for.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, nummer).bind(4, categorie).bind(5, code);
   s.bind(6, format_date(begin)).bind(7, format_date(eind));
-  return first<L::Prestatie>(s, failed_, read_prestatie);
+  return first<L::Prestatie>(s, failed_, read_prestatie<Stmt>);
 }
 
 std::optional<L::Prestatie> Ledger::credit_of(standard::Law law, const std::string& aanbieder,
                                               const std::string& referentie) const {
   Stmt s(db_, sql().credit_of.c_str());
   s.bind(1, law).bind(2, aanbieder).bind(3, referentie);
-  return first<L::Prestatie>(s, failed_, read_prestatie);
+  return first<L::Prestatie>(s, failed_, read_prestatie<Stmt>);
 }
 
 bool Ledger::has_approved_uncredited(standard::Law law, const std::string& gemeente, Integer nummer) const {
@@ -547,14 +418,14 @@ std::vector<L::Prestatie> Ledger::prestaties_between(const std::string& aanbiede
                                                      const Date& to) const {
   Stmt s(db_, sql().between.c_str());
   s.bind(1, aanbieder).bind(2, format_date(from)).bind(3, format_date(to));
-  return all<L::Prestatie>(s, failed_, read_prestatie);
+  return all<L::Prestatie>(s, failed_, read_prestatie<Stmt>);
 }
 
 std::vector<L::Prestatie> Ledger::prestaties_judged(const std::string& aanbieder, const Date& from,
                                                     const Date& to) const {
   Stmt s(db_, sql().judged.c_str());
   s.bind(1, aanbieder).bind(2, format_date(from)).bind(3, format_date(to));
-  return all<L::Prestatie>(s, failed_, read_prestatie);
+  return all<L::Prestatie>(s, failed_, read_prestatie<Stmt>);
 }
 
 std::vector<L::Allocation> Ledger::allocations_of_product(standard::Law law, const std::string& aanbieder,
@@ -563,7 +434,7 @@ std::vector<L::Allocation> Ledger::allocations_of_product(standard::Law law, con
   Stmt s(db_, sql().of_product.c_str());
   const std::string day = format_date(on);
   s.bind(1, aanbieder).bind(2, law).bind(3, categorie).bind(4, code).bind(5, day).bind(6, day);
-  return all<L::Allocation>(s, failed_, read_allocation);
+  return all<L::Allocation>(s, failed_, read_allocation<Stmt>);
 }
 
 core::Result<void> Ledger::apply(const L::Changes& c) {

@@ -106,8 +106,10 @@ PostgresServer::PostgresServer() {
   if (root && ::chown(dir_.c_str(), uid_, gid_) != 0) throw std::runtime_error("chown " + dir_.string() + " failed");
   std::vector<std::string> initdb;
   if (root) initdb = {"/usr/sbin/runuser", "-u", "postgres", "--"};
-  for (const char* a : {"initdb", "-D", "", "-U", "sluis", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync",
-                        "--no-instructions"})
+  // Text sorts by a Dutch ICU collation, as on a real server, not byte by
+  // byte: a query whose order must be SQLite's (bytes) has to say COLLATE "C".
+  for (const char* a : {"initdb", "-D", "", "-U", "sluis", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8",
+                        "--locale-provider=icu", "--icu-locale=nl-NL", "--no-sync", "--no-instructions"})
     initdb.emplace_back(a);
   initdb[root ? 4 : 0] = (bin_ / "initdb").string();
   initdb[root ? 6 : 2] = (dir_ / "data").string();

@@ -12,6 +12,8 @@
 //   (PR_SET_PDEATHSIG, SIGQUIT): a test program that crashes or is killed by
 //   CTest's timeout leaves no server behind. The signal follows the thread
 //   that started the server: start it from the test's main thread.
+// - Text collates by ICU's nl-NL, as a Dutch operator's server would, not in
+//   byte order: the engine's queries must not depend on the server's locale.
 // - fsync is off: the tests check the store's logic and what PostgreSQL does
 //   when it stops or restarts, not the disk's durability under a power cut
 //   (the SQLite engine's power-cut tests do that).
