@@ -88,6 +88,21 @@ class Rows {
   std::shared_ptr<PGresult> r_;
 };
 
+// One row of a Rows, read as sqlite::Stmt reads its current row (a NULL text
+// is "", a NULL integer 0): the row type sql_common.hpp's and
+// ledger_rows.hpp's readers take.
+struct Row {
+  const Rows& rows;
+  int r;
+  std::string text(int c) const { return rows.text(r, c); }
+  std::optional<std::string> opt_text(int c) const { return rows.text_or_null(r, c); }
+  std::int64_t i64(int c) const { return rows.i64(r, c); }
+  std::optional<std::int64_t> opt_i64(int c) const {
+    return rows.null(r, c) ? std::nullopt : std::optional<std::int64_t>(rows.i64(r, c));
+  }
+  bool null(int c) const { return rows.null(r, c); }
+};
+
 // Host, port, database and user of a connection string, never its password:
 // "postgresql (host=/run/pg port=5432 dbname=sluis user=sluis)". A string
 // libpq cannot parse is "postgresql (a connection string libpq cannot parse)".

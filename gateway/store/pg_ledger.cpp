@@ -31,20 +31,6 @@ namespace {
 // An empty text as NULL, as the SQLite engine's bind_null_if_empty.
 Params& text_or_null_if_empty(Params& p, std::string_view v) { return v.empty() ? p.null() : p.text(v); }
 
-// One row of a result, read as sqlite_util.hpp's Stmt reads its current row
-// (a NULL text is "", a NULL integer 0).
-struct Row {
-  const Rows& rows;
-  int r;
-  std::string text(int c) const { return rows.text(r, c); }
-  std::optional<std::string> opt_text(int c) const { return rows.text_or_null(r, c); }
-  L::Integer i64(int c) const { return rows.i64(r, c); }
-  std::optional<L::Integer> opt_i64(int c) const {
-    return rows.null(r, c) ? std::nullopt : std::optional<L::Integer>(rows.i64(r, c));
-  }
-  bool null(int c) const { return rows.null(r, c); }
-};
-
 using namespace ledger_rows;  // the columns and readers both engines share
 
 // Reads go through query(): a read that fails is remembered, and the commit

@@ -17,7 +17,7 @@ namespace {
 //   a 25 MiB body on the writer would buy little disk for much CPU;
 // - `seq` is an identity BY DEFAULT, so store-import can keep the numbers;
 // - flags stay 0/1 integers, so the WHERE clauses both engines share
-//   (sqlite_util.hpp's kInMailbox) read the same;
+//   (sql_common.hpp's kInMailbox) read the same;
 // - SQLite's INTEGER is 64 bits: bigint where a value may pass 2^31 (amounts
 //   in cents, volumes, numbers), integer for codes, flags and years.
 // The same tables, columns, NOT NULLs and index names as SQLite's:

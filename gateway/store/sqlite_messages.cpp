@@ -10,46 +10,6 @@
 
 namespace sluis::store::sqlite {
 
-core::Result<StoredMessage> read_row(const Stmt& s) {
-  StoredMessage m;
-  m.id = s.text(0);
-  m.seq = s.i64(1);
-  auto law = s.law(2);
-  if (!law) return bad_law("message row");
-  m.law = *law;
-  m.type = static_cast<int>(s.i64(3));
-  m.berichtcode = static_cast<int>(s.i64(4));
-  m.release = s.text(5);
-  m.sender_code = s.text(6);
-  m.receiver_code = s.text(7);
-  m.sender_partner = s.text(8);
-  m.receiver_partner = s.text(9);
-  m.identificatie = s.text(10);
-  m.dagtekening = s.text(11);
-  m.identificatie_retour = s.text(12);
-  m.heen_id = s.text(13);
-  m.sha256 = s.text(14);
-  m.size = s.i64(15);
-  m.received_at = s.text(16);
-  m.state = parse_state(s.text(17)).value_or(State::received);
-  m.attempts = static_cast<int>(s.i64(18));
-  m.next_attempt_at = s.text(19);
-  m.last_error = s.text(20);
-  m.acked_at = s.text(21);
-  m.findings_json = s.text(22);
-  m.response_json = s.text(23);
-  m.http_status = static_cast<int>(s.i64(24));
-  m.shadow = s.i64(25) != 0;
-  m.destination = s.text(26);
-  m.delivery = config::parse_destination_kind(s.text(27));
-  m.hold_reason = parse_hold_reason(s.text(28)).value_or(HoldReason::none);
-  m.lifetime_from = s.text(29);
-  m.pruned_at = s.text(30);
-  m.declaratie_nummer = s.text(31);
-  m.retourcodes = s.text(32);
-  return core::Result<StoredMessage>(boost::system::in_place_value, std::move(m));
-}
-
 core::Result<std::vector<StoredMessage>> mailbox(sqlite3* db, const MailboxQuery& q) {
   // The unacknowledged states and kInMailbox stand exactly as in the partial
   // index's WHERE (sqlite_schema.cpp, kMailboxSchema): SQLite uses a partial

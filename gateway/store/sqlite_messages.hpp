@@ -30,17 +30,10 @@ inline constexpr const char* kBodyColumn =
     "COALESCE((SELECT message_body.body FROM message_body WHERE message_body.seq = messages.seq), "
     "messages.body)";
 
-// The columns of a StoredMessage, in read_row's order.
-inline constexpr const char* kColumns =
-    "id, seq, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, "
-    "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
-    "received_at, state, attempts, next_attempt_at, last_error, acked_at, findings, response, "
-    "http_status, shadow, destination, delivery, hold_reason, lifetime_from, pruned_at, declaratie_nummer, "
-    "retourcodes";
-inline constexpr int kColumnCount = 33;  // a column selected after kColumns has this index
-
-// A law that does not parse is the error store.corrupt (bad_law).
-core::Result<StoredMessage> read_row(const Stmt& s);
+// The columns of a StoredMessage (kColumns) and how a row reads are the
+// engines' common words (sql_common.hpp). A law that does not parse is the
+// error store.corrupt (bad_law).
+inline core::Result<StoredMessage> read_row(const Stmt& s) { return read_message(s); }
 // Every row of a SELECT of kColumns.
 core::Result<std::vector<StoredMessage>> all_rows(Stmt& s, sqlite3* db, const char* what);
 // At most one row of a SELECT of kColumns.

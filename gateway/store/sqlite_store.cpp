@@ -35,9 +35,6 @@ using sqlite::audit_row;
 using sqlite::db_error;
 using sqlite::exec;
 using sqlite::kBodyColumn;
-using sqlite::kColumnCount;
-using sqlite::kColumns;
-using sqlite::now_utc;
 using sqlite::one_row;
 using sqlite::read_row;
 using sqlite::Stmt;
@@ -181,7 +178,7 @@ class SqliteStore final : public Store {
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
       auto law = s.law(1);
-      if (!law) return sqlite::bad_law("orphans");
+      if (!law) return bad_law("orphans");
       out.push_back({s.text(0), {*law, s.text(2), s.i64(3)}});
     }
     if (rc != SQLITE_DONE) return db_error(r_, "orphans");
@@ -243,7 +240,7 @@ class SqliteStore final : public Store {
         [partner = std::move(partner), id = std::move(id),
          found](sqlite3* db) -> core::Result<void> {
           const std::string sql = std::string("SELECT state FROM messages WHERE id = ? AND receiver_partner = ? AND ") +
-                                  sqlite::kInMailbox + " AND state IN (" + sqlite::kUnacknowledgedStates +
+                                  kInMailbox + " AND state IN (" + kUnacknowledgedStates +
                                   ",'acknowledged')";
           Stmt s(db, sql.c_str());
           s.bind(1, id).bind(2, partner);

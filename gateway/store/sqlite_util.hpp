@@ -17,16 +17,12 @@
 #include "gateway/core/clock.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/standard/catalog.hpp"
+#include "gateway/store/sql_common.hpp"
 
 namespace sluis::store::sqlite {
 
-// ---- the partner mailbox in SQL ---------------------------------------------
-// One definition for the mailbox (GET /v1/mailbox), its acknowledgement, the
-// queue gauges and the unread-answers watch: a message is in its receiver's
-// mailbox when it is not shadow traffic and is delivered by mailbox, and it
-// is unacknowledged in these states (`state IN (...)`).
-inline constexpr const char* kInMailbox = "shadow = 0 AND COALESCE(delivery, 'mailbox') = 'mailbox'";
-inline constexpr const char* kUnacknowledgedStates = "'queued','delivering','delivered','deferred'";
+// The mailbox's WHERE (kInMailbox), bad_law and now_utc are the engines'
+// common words: sql_common.hpp.
 
 // ---- thin RAII over the SQLite C API ---------------------------------------
 
@@ -174,13 +170,6 @@ inline void bind_all(Stmt& s, const std::vector<Bind>& binds, int first = 1) {
 // Answers false when the file already exists (nothing created), an error when
 // it cannot be created.
 core::Result<bool> create_private_file(const std::string& path);
-
-inline core::Error bad_law(const char* what) {
-  return core::make_error(core::Errc::store_corrupt, std::string(what) + ": a stored law is neither iwmo nor ijw");
-}
-
-// Now, as the store writes times (UTC text).
-inline std::string now_utc() { return core::utc_text(std::chrono::system_clock::now()); }
 
 // One row of the append-only audit log (the at column: now, UTC).
 core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, const std::string& action,

@@ -47,7 +47,7 @@ using sluis::store::State;
 namespace {
 
 constexpr int kGemeenten = 20, kAanbieders = 50, kClients = 200000;
-// The store's column list (sqlite::kColumns, sqlite_messages.hpp), for the raw queries.
+// The store's column list (kColumns, sql_common.hpp), for the raw queries.
 constexpr const char* kColumns =
     "id, seq, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, "
     "receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, sha256, size, "
