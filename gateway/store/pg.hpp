@@ -59,6 +59,31 @@ class Params {
   std::vector<int> formats_;
 };
 
+// A statement built at run time (filters that come and go): its text and
+// its parameters, numbered in the order they are added. Each adder returns
+// the placeholder ("$n") to write into the text.
+struct Query {
+  std::string sql;
+  Params params;
+  int n = 0;
+  std::string text(std::string_view v) {
+    params.text(v);
+    return "$" + std::to_string(++n);
+  }
+  std::string i64(std::int64_t v) {
+    params.i64(v);
+    return "$" + std::to_string(++n);
+  }
+  // A LIMIT's value: a negative one is no limit, as on SQLite (NULL here).
+  std::string limit(std::int64_t v) {
+    if (v < 0)
+      params.null();
+    else
+      params.i64(v);
+    return "$" + std::to_string(++n);
+  }
+};
+
 enum class Format { text = 0, binary = 1 };
 
 // A query's result: owns its PGresult. Rows and columns from 0.

@@ -20,7 +20,8 @@ namespace {
 //   (sql_common.hpp's kInMailbox) read the same;
 // - SQLite's INTEGER is 64 bits: bigint where a value may pass 2^31 (amounts
 //   in cents, volumes, numbers), integer for codes, flags and years.
-// The same tables, columns, NOT NULLs and index names as SQLite's:
+// The same tables, columns, NOT NULLs and index names as SQLite's, and the
+// lease columns several nodes need (pg_delivery.hpp):
 // tests/unit/store/pg_test.cpp compares the two.
 constexpr const char* kSchemaV1 = R"sql(
 CREATE TABLE messages (
@@ -58,7 +59,9 @@ CREATE TABLE messages (
   lifetime_from text,
   pruned_at text,
   declaratie_nummer text,
-  retourcodes text
+  retourcodes text,
+  claimed_by text,
+  lease_until text
 );
 ALTER TABLE messages ALTER COLUMN body SET STORAGE EXTERNAL;
 CREATE INDEX messages_identification ON messages (sender_code, law, type, identificatie);
@@ -76,6 +79,9 @@ CREATE INDEX messages_heen ON messages (heen_id);
 CREATE INDEX messages_identificatie ON messages (identificatie);
 CREATE INDEX messages_identificatie_retour ON messages (identificatie_retour) WHERE identificatie_retour IS NOT NULL;
 CREATE INDEX messages_declaratie ON messages (declaratie_nummer) WHERE declaratie_nummer IS NOT NULL;
+-- PostgreSQL's own (pg_delivery.hpp): the node delivering a message and
+-- until when; the leases release_expired looks for.
+CREATE INDEX messages_lease ON messages (lease_until) WHERE state = 'delivering';
 CREATE INDEX messages_unacked_mailbox ON messages (receiver_partner, seq)
   WHERE shadow = 0 AND COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN ('queued','delivering','delivered','deferred');
 

@@ -88,4 +88,22 @@ core::Result<StoredMessage> read_message(const Row& s) {
   return core::Result<StoredMessage>(boost::system::in_place_value, std::move(m));
 }
 
+// A held orphan judged again (redecide): the message as it was stored, into
+// the NewMessage its judgement takes (the body and BSN hashes are read apart).
+inline void take_stored(NewMessage& m, const StoredMessage& row) {
+  m.law = row.law;
+  m.type = row.type;
+  m.berichtcode = row.berichtcode;
+  m.release = row.release;
+  m.sender_code = row.sender_code;
+  m.receiver_code = row.receiver_code;
+  m.sender_partner = row.sender_partner;
+  m.receiver_partner = row.receiver_partner;
+  m.identificatie = row.identificatie;
+  m.dagtekening = row.dagtekening;
+  m.shadow = row.shadow;
+  m.destination = row.destination;
+  m.delivery = row.delivery;
+}
+
 }  // namespace sluis::store
