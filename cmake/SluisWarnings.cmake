@@ -30,14 +30,17 @@ elseif(SLUIS_SANITIZE)
   # checks on Asio/Beast/coroutine templates at -O0 nearly double a file's
   # compile time (net/server.cpp: 27.5 s with ASan, 51.6 s with both), and the
   # code the tests are there to check is the product's, which keeps both. Every
-  # target links both runtimes.
+  # target links both runtimes. Test code also gets line tables only (-g1:
+  # file and line in every sanitizer trace, no variables for gdb; 15% off a
+  # test file's compile time: store_contract_test.cpp 12.5 s -> 10.6 s).
   # Set on a target, or on a directory for every target under it.
   define_property(TARGET PROPERTY SLUIS_TEST_CODE INHERITED)
   define_property(DIRECTORY PROPERTY SLUIS_TEST_CODE INHERITED)
   set(sluis_product_code "$<NOT:$<BOOL:$<TARGET_PROPERTY:SLUIS_TEST_CODE>>>")
   add_compile_options(-fsanitize=address -fno-omit-frame-pointer
                       "$<${sluis_product_code}:-fsanitize=undefined>"
-                      "$<${sluis_product_code}:-fno-sanitize-recover=undefined>")
+                      "$<${sluis_product_code}:-fno-sanitize-recover=undefined>"
+                      "$<$<NOT:${sluis_product_code}>:-g1>")
   add_link_options(-fsanitize=address,undefined)
 endif()
 # Boost.Asio: C++20 coroutines, no deprecated interfaces.
