@@ -42,6 +42,16 @@ elseif(SLUIS_SANITIZE)
                       "$<${sluis_product_code}:-fno-sanitize-recover=undefined>"
                       "$<$<NOT:${sluis_product_code}>:-g1>")
   add_link_options(-fsanitize=address,undefined)
+  # The sanitized build links about a hundred executables, each with the
+  # product's libraries and their debug information. LLVM's lld (Debian
+  # `lld`, installed by scripts/test) links them about three times as fast as
+  # GNU ld: sluisd 11.6 s -> 4.2 s, a test 2.5 s -> 0.7 s. GNU ld when it
+  # is missing.
+  include(CheckLinkerFlag)
+  check_linker_flag(CXX -fuse-ld=lld SLUIS_HAVE_LLD)
+  if(SLUIS_HAVE_LLD)
+    add_link_options(-fuse-ld=lld)
+  endif()
 endif()
 # Boost.Asio: C++20 coroutines, no deprecated interfaces.
 add_compile_definitions(BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_COROUTINE)

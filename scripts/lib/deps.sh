@@ -44,9 +44,11 @@ SLUIS_BOOST_MIN_MINOR=81  # Boost 1.81
 # portal_pages_test.py holds the pages partners read to, and PostgreSQL 15's
 # server, which the tests labelled `postgresql` start in a temporary directory
 # of their own (tests/support/postgres.hpp): installed without a cluster of
-# its own (sluis_preseed_postgresql), so no system server starts.
+# its own (sluis_preseed_postgresql), so no system server starts; and lld,
+# the linker of the sanitized test build (cmake/SluisWarnings.cmake).
 SLUIS_TEST_PACKAGES=(
   postgresql-15
+  lld
   default-jdk-headless
   lintian
   prometheus
