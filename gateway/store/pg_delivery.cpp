@@ -68,7 +68,10 @@ core::Result<void> settle(Connection& c, const std::string& node, const std::str
     if (row->empty()) return core::make_error(core::Errc::store_not_found, "no message " + id);
     const State from = parse_state(row->text(0, 0)).value_or(State::received);
     const std::int64_t attempt = row->i64(0, 1);
-    if (from != State::delivering || row->text(0, 2) != node)
+    // A pickup (a drop directory's file was taken: delivered -> acknowledged)
+    // ends no attempt and holds no lease; any node may record it.
+    const bool pickup = from == State::delivered && to == State::acknowledged;
+    if (!pickup && (from != State::delivering || row->text(0, 2) != node))
       return core::make_error(core::Errc::store_busy,
                               "message " + id + ": the claim was lost (its lease ran out and it was taken back)");
     if (!transition_allowed(from, to))
@@ -91,7 +94,8 @@ core::Result<void> settle(Connection& c, const std::string& node, const std::str
     std::string detail = "attempt " + std::to_string(attempt);
     if (!error.empty()) detail += ": " + error;
     if (to == State::deferred) detail += "; next attempt " + next_attempt_at;
-    return audit_row(tx, "sluis", -1, "state delivering -> " + std::string(to_string(to)), id, detail);
+    return audit_row(tx, "sluis", -1, "state " + std::string(to_string(from)) + " -> " + std::string(to_string(to)),
+                     id, detail);
   });
 }
 

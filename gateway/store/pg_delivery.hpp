@@ -47,7 +47,8 @@ core::Result<std::vector<Claimed>> claim(Connection& c, const std::string& desti
 // "state delivering -> X" with the attempt number). The error store.not_found
 // when there is no such message, store.illegal_transition when it cannot go
 // to `to`, and store.busy ("the claim was lost") when it is not delivering
-// under `node`'s lease any more.
+// under `node`'s lease any more. A pickup (delivered -> acknowledged: a drop
+// directory's file was taken) ends no attempt; any node may settle it.
 core::Result<void> settle(Connection& c, const std::string& node, const std::string& id, State to,
                           const std::string& next_attempt_at, const std::string& error);
 

@@ -53,6 +53,7 @@
 // network.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -830,6 +831,29 @@ struct SqliteOptions {
 core::Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& opts);
 // The same with every option at its default.
 core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path);
+
+struct PostgresOptions {
+  // libpq's connection string (keywords or a postgresql:// URI). It may hold
+  // a password: never shown; errors name the server without it.
+  std::string conninfo;
+  // This node's name: it holds its delivery claims' leases under it, and at
+  // open its own claims from before a restart go back to queued. Unique per
+  // node sharing a database, and the same across a node's restarts.
+  std::string node;
+  // How long a claim is this node's: a message delivering under a lease that
+  // ran out (its node died or stalled) goes back to queued at the next claim
+  // of any node. Longer than the longest delivery attempt.
+  std::chrono::seconds lease{300};
+  int readers = 4;          // connections for reads from any thread
+  bool recover = true;      // as SqliteOptions::recover, for this node's claims
+  std::string bsn_key_fingerprint;  // as SqliteOptions::bsn_key_fingerprint
+};
+
+// Opens the PostgreSQL store (docs/store.md, "PostgreSQL"): connects, runs
+// the forward-only migrations (refusing a database of a newer schema), checks
+// the BSN key's fingerprint, returns this node's own claims to queued and
+// opens the read connections. The error names the server, never a password.
+core::Result<std::unique_ptr<Store>> open_postgresql(const PostgresOptions& opts);
 
 // The error code of body() for a message whose body the retention pruner removed.
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;

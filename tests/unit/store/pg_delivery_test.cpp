@@ -149,6 +149,13 @@ BOOST_AUTO_TEST_CASE(only_the_leaseholder_settles_and_an_expired_lease_returns_t
   // The holder settles one: delivered, the lease cleared, audited.
   BOOST_REQUIRE(store::pg::settle(n1, "node-1", "m1", State::delivered, "", ""));
   BOOST_TEST(state_of(n1, "m1") == "delivered -");
+  // A drop directory's file picked up (delivered -> acknowledged) ends no
+  // attempt: any node records it.
+  BOOST_REQUIRE(store::pg::settle(n2, "node-2", "m1", State::acknowledged, "", ""));
+  BOOST_TEST(state_of(n1, "m1") == "acknowledged -");
+  auto picked = n1.exec("SELECT action FROM audit WHERE message_id = 'm1' ORDER BY seq DESC LIMIT 1");
+  BOOST_REQUIRE(picked);
+  BOOST_TEST(picked->text(0, 0) == "state delivered -> acknowledged");
   auto missing = store::pg::settle(n1, "node-1", "nope", State::delivered, "", "");
   BOOST_REQUIRE(missing.has_error());
   BOOST_TEST(missing.error().code == core::Errc::store_not_found);

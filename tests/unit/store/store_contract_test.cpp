@@ -1,8 +1,13 @@
 // The store's contract, written against the Store interface (every engine must
-// pass it); run here on the SQLite engine, twice: on the default VFS
+// pass it); run on the SQLite engine twice: on the default VFS
 // (store_contract_test) and on the fault-injecting VFS with nothing armed
 // (store_contract_fault_vfs_test, built with SLUIS_STORE_TEST_VFS="sluis-fault"),
-// which must change nothing.
+// which must change nothing; and on the PostgreSQL engine
+// (store_contract_pg_test, built with SLUIS_STORE_TEST_POSTGRESQL, label
+// `postgresql`: a fresh database of a server the test starts). Cases about
+// the SQLite file itself (its VFS, backup copies, file modes, migrations of
+// old files, damaged files) are skipped there; the PostgreSQL engine's own
+// (migrations, the BSN key, the append-only audit) are in pg_test.cpp.
 #define BOOST_TEST_MODULE store_contract
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -25,6 +30,10 @@
 #include "gateway/store/fault_vfs.hpp"
 #include "gateway/store/store.hpp"
 #include "tests/support/store_samples.hpp"
+#ifdef SLUIS_STORE_TEST_POSTGRESQL
+#include "gateway/store/pg.hpp"
+#include "tests/support/postgres.hpp"
+#endif
 
 using namespace sluis;
 namespace fs = std::filesystem;
@@ -56,14 +65,57 @@ store::NewMessage message(const std::string& ident, const std::string& body = "<
   return test::sample_message(ident, body);
 }
 
+#ifdef SLUIS_STORE_TEST_POSTGRESQL
+constexpr bool kPostgres = true;
+#else
+constexpr bool kPostgres = false;
+#endif
+
+// A case about the SQLite file itself: skipped on PostgreSQL.
+boost::test_tools::assertion_result sqlite_file(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result r(!kPostgres);
+  r.message() << "a case about the SQLite file";
+  return r;
+}
+
 struct Fixture {
   Fixture() : opts(options(dir.path / "sluis.db")) {
-    auto s = store::open_sqlite(opts);
-    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
-    db = std::move(*s);
+#ifdef SLUIS_STORE_TEST_POSTGRESQL
+    pg_opts.conninfo = test::postgres().create_database();
+    pg_opts.node = "node-1";
+#endif
+    db = open();
   }
+
+  // The same store again (after db.reset(): a restart).
+  std::unique_ptr<store::Store> open() {
+    auto s = kPostgres ? store::open_postgresql(pg_opts) : store::open_sqlite(opts);
+    BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
+    return std::move(*s);
+  }
+
+  // One statement on the store's database, past the store: true when the
+  // engine took it.
+  bool exec(const std::string& sql) {
+#ifdef SLUIS_STORE_TEST_POSTGRESQL
+    auto c = store::pg::Connection::open(pg_opts.conninfo);
+    BOOST_REQUIRE(c.has_value());
+    return c->run(sql).has_value();
+#else
+    sqlite3* h = nullptr;
+    sqlite3_open(opts.path.c_str(), &h);
+    const bool ok = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(h);
+    return ok;
+#endif
+  }
+
+  // The number a query gives (-1 when it fails).
+  long count(const std::string& sql);
+
   Dir dir;
   store::SqliteOptions opts;
+  store::PostgresOptions pg_opts;
   std::unique_ptr<store::Store> db;
 };
 
@@ -76,6 +128,17 @@ long count_rows(const std::string& path, const char* sql) {
   sqlite3_finalize(st);
   sqlite3_close(h);
   return n;
+}
+
+long Fixture::count(const std::string& sql) {
+#ifdef SLUIS_STORE_TEST_POSTGRESQL
+  auto c = store::pg::Connection::open(pg_opts.conninfo);
+  BOOST_REQUIRE(c.has_value());
+  auto r = c->exec(sql);
+  return r && r->size() == 1 ? static_cast<long>(r->i64(0, 0)) : -1;
+#else
+  return count_rows(opts.path, sql.c_str());
+#endif
 }
 
 }  // namespace
@@ -114,8 +177,8 @@ BOOST_AUTO_TEST_CASE(a_large_body_is_kept_apart_and_read_back_everywhere) {
   BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
   BOOST_TEST(**db->body(r->id) == big);
   BOOST_TEST((*db->get(r->id))->sha256 == core::sha256_hex(big));
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM message_body") == 1);
-  BOOST_TEST(count_rows(opts.path, "SELECT max(length(body)) FROM messages") < 100);
+  if (!kPostgres) BOOST_TEST(count("SELECT count(*) FROM message_body") == 1);
+  if (!kPostgres) BOOST_TEST(count("SELECT max(length(body)) FROM messages") < 100);
   auto c = db->claim("push-big", "9999-12-31T00:00:00.000Z", 10);
   BOOST_REQUIRE(c.has_value());
   BOOST_REQUIRE(c->size() == 1u);
@@ -126,7 +189,7 @@ BOOST_AUTO_TEST_CASE(a_large_body_is_kept_apart_and_read_back_everywhere) {
   rej.state = store::State::rejected;
   auto r2 = db->commit_sync(std::move(rej));
   BOOST_REQUIRE(r2.has_value());
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM message_body") == 2);
+  if (!kPostgres) BOOST_TEST(count("SELECT count(*) FROM message_body") == 2);
   store::QueueActionRequest del;
   del.action = store::QueueAction::remove;
   del.id = r2->id;
@@ -136,7 +199,7 @@ BOOST_AUTO_TEST_CASE(a_large_body_is_kept_apart_and_read_back_everywhere) {
   auto d = db->queue_action(del);
   BOOST_REQUIRE(d.has_value());
   BOOST_TEST(!db->get(r2->id)->has_value());
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM message_body") == 1);
+  if (!kPostgres) BOOST_TEST(count("SELECT count(*) FROM message_body") == 1);
 
   // Pruned after retention: gone from its table too.
   auto rej3 = message("BIG-3", big + "3");
@@ -149,7 +212,7 @@ BOOST_AUTO_TEST_CASE(a_large_body_is_kept_apart_and_read_back_everywhere) {
   BOOST_REQUIRE(pr.has_value());
   BOOST_TEST(pr->pruned >= 1);
   BOOST_TEST(!db->body(r3->id).has_value());
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM message_body") == 1);  // BIG-1's, queued, stays
+  if (!kPostgres) BOOST_TEST(count("SELECT count(*) FROM message_body") == 1);  // BIG-1's, queued, stays
 }
 
 BOOST_AUTO_TEST_CASE(identical_message_is_a_replay_without_a_second_row) {
@@ -159,7 +222,7 @@ BOOST_AUTO_TEST_CASE(identical_message_is_a_replay_without_a_second_row) {
   BOOST_TEST(b->replay);
   BOOST_TEST(b->id == a->id);
   BOOST_TEST(b->existing->response_json == R"({"status":"accepted"})");
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 1);
+  BOOST_TEST(count("SELECT count(*) FROM messages") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(same_identification_other_body_names_the_earlier_message) {
@@ -169,7 +232,7 @@ BOOST_AUTO_TEST_CASE(same_identification_other_body_names_the_earlier_message) {
   BOOST_REQUIRE(b->conflict.has_value());
   BOOST_TEST(b->conflict->id == a->id);
   BOOST_TEST(b->id.empty());
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 1);
+  BOOST_TEST(count("SELECT count(*) FROM messages") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_rejected_message_does_not_block_its_corrected_resubmission) {
@@ -208,7 +271,7 @@ BOOST_AUTO_TEST_CASE(shadow_rows_never_count_for_replay_or_tr056) {
   BOOST_REQUIRE(reused.has_value());
   BOOST_TEST(!reused->conflict.has_value());
   BOOST_CHECK((*db->get(a->id))->state == store::State::held);
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 4);
+  BOOST_TEST(count("SELECT count(*) FROM messages") == 4);
   // Among live messages TR056 holds as before.
   auto conflict = db->commit_sync(message("S-1", "<d/>"));
   BOOST_REQUIRE(conflict.has_value() && conflict->conflict.has_value());
@@ -289,7 +352,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_decider_fails_its_commit_only) {
   BOOST_TEST(r.error().code == core::Errc::store_decide_failed);
   BOOST_TEST(r.error().text.find("judgement broke") != std::string::npos);
   BOOST_TEST(db->commit_sync(message("X-2")).has_value());
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == 1);
+  BOOST_TEST(count("SELECT count(*) FROM messages") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(mailbox_is_per_partner_in_order_with_idempotent_ack) {
@@ -336,10 +399,7 @@ BOOST_AUTO_TEST_CASE(transitions_follow_the_state_machine) {
 BOOST_AUTO_TEST_CASE(a_stored_law_outside_the_set_is_corruption_not_a_default) {
   auto a = db->commit_sync(message("L-1"));
   BOOST_REQUIRE(a.has_value());
-  sqlite3* h = nullptr;
-  sqlite3_open(opts.path.c_str(), &h);
-  BOOST_REQUIRE(sqlite3_exec(h, "UPDATE messages SET law = 'wmo'", nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(h);
+  BOOST_REQUIRE(exec("UPDATE messages SET law = 'wmo'"));
   auto got = db->get(a->id);
   BOOST_REQUIRE(got.has_error());
   BOOST_TEST(got.error().code == core::Errc::store_corrupt);
@@ -358,11 +418,10 @@ BOOST_AUTO_TEST_CASE(bsn_is_searchable_only_by_its_keyed_hash) {
   BOOST_TEST(found->size() == 1u);
   BOOST_TEST(found->at(0).id == a->id);
   // No clear BSN in any column but the body.
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM message_bsn WHERE bsn_hash = '999990019'") == 0);
+  BOOST_TEST(count("SELECT count(*) FROM message_bsn WHERE bsn_hash = '999990019'") == 0);
   // And the store still passes its own integrity check on the next start.
   db.reset();
-  auto again = store::open_sqlite(opts);
-  BOOST_TEST(again.has_value(), (again.has_error() ? again.error().text : std::string()));
+  BOOST_TEST(open() != nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(audit_log_is_append_only) {
@@ -372,11 +431,8 @@ BOOST_AUTO_TEST_CASE(audit_log_is_append_only) {
   BOOST_REQUIRE(log->size() >= 2u);
   BOOST_TEST(log->back().uid == 1000);
   BOOST_TEST(log->back().action == "message-hold");
-  sqlite3* h = nullptr;
-  sqlite3_open(opts.path.c_str(), &h);
-  BOOST_TEST(sqlite3_exec(h, "DELETE FROM audit", nullptr, nullptr, nullptr) != SQLITE_OK);
-  BOOST_TEST(sqlite3_exec(h, "UPDATE audit SET actor = 'x'", nullptr, nullptr, nullptr) != SQLITE_OK);
-  sqlite3_close(h);
+  BOOST_TEST(!exec("DELETE FROM audit"));
+  BOOST_TEST(!exec("UPDATE audit SET actor = 'x'"));
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_commits_are_group_committed_and_all_land) {
@@ -390,7 +446,7 @@ BOOST_AUTO_TEST_CASE(concurrent_commits_are_group_committed_and_all_land) {
     });
   for (auto& t : ts) t.join();
   BOOST_TEST(failed.load() == 0);
-  BOOST_TEST(count_rows(opts.path, "SELECT count(*) FROM messages") == kThreads * kEach);
+  BOOST_TEST(count("SELECT count(*) FROM messages") == kThreads * kEach);
 }
 
 BOOST_AUTO_TEST_CASE(message_ids_are_opaque_unique_and_unguessable) {
@@ -408,7 +464,7 @@ BOOST_AUTO_TEST_CASE(message_ids_are_opaque_unique_and_unguessable) {
   BOOST_TEST(a.substr(12) != b.substr(12));
 }
 
-BOOST_AUTO_TEST_CASE(backup_is_a_consistent_copy) {
+BOOST_AUTO_TEST_CASE(backup_is_a_consistent_copy, *boost::unit_test::precondition(sqlite_file)) {
   db->commit_sync(message("K-1"));
   db->commit_sync(message("K-2"));
   std::string copy = (dir.path / "backup.db").string();
@@ -419,7 +475,7 @@ BOOST_AUTO_TEST_CASE(backup_is_a_consistent_copy) {
 
 // A store and its backups hold personal data: 0600 whatever the umask (the
 // unit sets UMask=0077; a store made by hand or a test must not rely on it).
-BOOST_AUTO_TEST_CASE(store_wal_and_backup_are_private_whatever_the_umask) {
+BOOST_AUTO_TEST_CASE(store_wal_and_backup_are_private_whatever_the_umask, *boost::unit_test::precondition(sqlite_file)) {
   const mode_t old = ::umask(022);
   auto opts2 = options(dir.path / "open.db");
   auto s = store::open_sqlite(opts2);
@@ -445,9 +501,8 @@ BOOST_AUTO_TEST_CASE(restart_returns_delivering_to_queued) {
   auto a = db->commit_sync(message("R-1"));
   db->transition(a->id, store::State::delivering, "test", "");
   db.reset();
-  auto again = store::open_sqlite(opts);
-  BOOST_REQUIRE(again.has_value());
-  BOOST_CHECK((*(*again)->get(a->id))->state == store::State::queued);
+  auto again = open();
+  BOOST_CHECK((*again->get(a->id))->state == store::State::queued);
 }
 
 // Every write returns at once and reports once, from the writer thread
@@ -555,7 +610,7 @@ BOOST_AUTO_TEST_CASE(a_blocking_write_on_a_non_blocking_thread_aborts) {
 
 // With SLUIS_STORE_TEST_VFS the suite really runs on the wrapper: it counts
 // the store's writes and syncs (and is never installed otherwise).
-BOOST_AUTO_TEST_CASE(commits_go_through_the_runs_vfs) {
+BOOST_AUTO_TEST_CASE(commits_go_through_the_runs_vfs, *boost::unit_test::precondition(sqlite_file)) {
   bool wrapped = std::string(kVfs) == store::FaultVfs::kName;
   auto before = store::FaultVfs::counts();
   BOOST_REQUIRE(db->commit_sync(message("V-1")).has_value());
@@ -566,7 +621,7 @@ BOOST_AUTO_TEST_CASE(commits_go_through_the_runs_vfs) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
+BOOST_AUTO_TEST_CASE(newer_schema_is_refused, *boost::unit_test::precondition(sqlite_file)) {
   Dir dir;
   store::SqliteOptions o = options(dir.path / "new.db");
   { auto s = store::open_sqlite(o); BOOST_REQUIRE(s.has_value()); }
@@ -596,7 +651,7 @@ std::string sql_text(const std::string& path, const char* sql) {
 }  // namespace
 
 // Version 9 adds the meta table to a store of version 8, keeping its messages.
-BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table) {
+BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table, *boost::unit_test::precondition(sqlite_file)) {
   Dir dir;
   store::SqliteOptions o = options(dir.path / "v8.db");
   std::string id;
@@ -633,7 +688,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table) {
 
 // A store is bound to the BSN key it was written with: the first open records
 // the key's fingerprint, the same key opens it again, another key is refused.
-BOOST_AUTO_TEST_CASE(a_store_refuses_another_bsn_key) {
+BOOST_AUTO_TEST_CASE(a_store_refuses_another_bsn_key, *boost::unit_test::precondition(sqlite_file)) {
   const std::string one = core::bsn_key_fingerprint("key-one");
   const std::string two = core::bsn_key_fingerprint("key-two");
   BOOST_TEST(one.size() == 32u);
@@ -670,7 +725,7 @@ BOOST_AUTO_TEST_CASE(a_store_refuses_another_bsn_key) {
   BOOST_TEST(sql_text(o.path, "SELECT value FROM meta WHERE name = 'bsn_key_fingerprint'") == one);
 }
 
-BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused) {
+BOOST_AUTO_TEST_CASE(garbage_and_damaged_files_are_refused, *boost::unit_test::precondition(sqlite_file)) {
   Dir dir;
   std::string junk = (dir.path / "junk.db").string();
   std::ofstream(junk) << std::string(8192, 'x');
