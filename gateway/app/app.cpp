@@ -226,7 +226,17 @@ int App::run() {
   so.bsn_key_fingerprint = bsn_key_fingerprint_;
   // After a clean shutdown the integrity check runs after READY=1 (below).
   so.trust_clean_shutdown = true;
-  auto db = store::open_sqlite(so);
+  core::Result<std::unique_ptr<store::Store>> db = nullptr;
+  if (config_->store.engine == "postgresql") {
+    store::PostgresOptions po;
+    po.conninfo = config_->store.connection.reveal();
+    po.node = config_->store.node;
+    po.lease = std::chrono::duration_cast<std::chrono::seconds>(config_->store.lease);
+    po.bsn_key_fingerprint = bsn_key_fingerprint_;
+    db = store::open_postgresql(po);
+  } else {
+    db = store::open_sqlite(so);
+  }
   if (!db && db.error().code == core::Errc::store_bsn_key) {
     // The store's text carries both fingerprints as store=... configured=...
     const auto& text = db.error().text;
@@ -604,9 +614,10 @@ void App::apply_live(const config::Config& next, std::vector<std::string>& notes
   needs_restart(next.state_dir != config_->state_dir, "state_dir");
   needs_restart(next.admin.socket != config_->admin.socket, "admin.socket");
   needs_restart(next.admin.group != config_->admin.group, "admin.group");
-  needs_restart(
-      next.store.path != config_->store.path || next.store.engine != config_->store.engine,
-      "store.engine/path");
+  needs_restart(next.store.path != config_->store.path || next.store.engine != config_->store.engine ||
+                    next.store.connection.reference() != config_->store.connection.reference() ||
+                    next.store.node != config_->store.node || next.store.lease != config_->store.lease,
+                "store.engine/path/connection/node/lease");
   needs_restart(next.https.enabled != config_->https.enabled ||
                     next.https.address != config_->https.address ||
                     next.https.port != config_->https.port,

@@ -1,5 +1,7 @@
 #include "gateway/config/config.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -381,9 +383,22 @@ void read_schemas(TableReader r, SchemasConfig& c) {
   r.finish();
 }
 
+// This machine's name (gethostname), "localhost" when it has none.
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || !*name) return "localhost";
+  return name;
+}
+
 void read_store(TableReader r, const Config& cfg, StoreConfig& c) {
   c.engine = r.one_of("engine");
   c.path = r.path("path", cfg.state_dir / "sluis.db");
+  c.connection = r.secret("connection", "");
+  c.node = r.string("node", host_name());
+  c.lease = r.duration("lease");
+  if (c.engine == "postgresql" && c.connection.empty())
+    r.error_at("connection", "engine \"postgresql\" needs the connection string: connection = "
+                             "\"file:/path\" or \"credential:NAME\"");
   c.busy_timeout = r.duration("busy_timeout");
   c.max_batch = static_cast<int>(r.integer("max_batch"));
   c.max_queue = static_cast<int>(r.integer("max_queue"));

@@ -197,6 +197,11 @@ struct SchemasConfig {
 struct StoreConfig {
   std::string engine{keys::text(keys::kStore, "engine")};
   std::filesystem::path path;  // default <state_dir>/sluis.db
+  // Engine "postgresql": libpq's connection string, this node's name, its
+  // claims' lease.
+  Secret connection;
+  std::string node;  // default: the host name
+  Duration lease = Duration(keys::number(keys::kStore, "lease"));
   Duration busy_timeout = Duration(keys::number(keys::kStore, "busy_timeout"));
   // Commits per group-commit transaction.
   int max_batch = static_cast<int>(keys::number(keys::kStore, "max_batch"));

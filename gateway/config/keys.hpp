@@ -671,19 +671,43 @@ inline constexpr Key kIntake[] = {
      .help = "Threads that parse and validate incoming messages (0: one per core)."},
 };
 
-inline constexpr std::string_view kEngines[] = {"sqlite"};
+inline constexpr std::string_view kEngines[] = {"sqlite", "postgresql"};
 inline constexpr Key kStore[] = {
     {.name = "engine",
      .type = KeyType::choice,
      .text = "sqlite",
      .choices = kEngines,
      .help = "\"sqlite\" is the embedded engine (WAL, synchronous=FULL: a message is answered "
-             "only after it is on disk)."},
+             "only after it is on disk). \"postgresql\" keeps the store in a PostgreSQL 15 "
+             "database that one or more sluisd nodes share (docs/operations.md): set "
+             "`connection`, and a `node` name per node."},
     {.name = "path",
      .type = KeyType::path,
-     .help = "The database file.",
+     .help = "The database file (engine \"sqlite\").",
      .computed = "<state_dir>/sluis.db",
      .example = "\"var/sluis.db\""},
+    {.name = "connection",
+     .type = KeyType::secret,
+     .help = "Engine \"postgresql\": where libpq's connection string is (keywords, e.g. "
+             "\"host=/run/postgresql dbname=sluis user=sluis\", or a postgresql:// URI); a "
+             "reference, never inline, as it may hold a password. Required for that engine.",
+     .computed = "none (engine \"sqlite\")",
+     .example = "\"credential:postgresql\""},
+    {.name = "node",
+     .type = KeyType::string,
+     .help = "Engine \"postgresql\": this node's name, under which it holds its delivery "
+             "claims; unique among the nodes sharing a database and the same across restarts "
+             "(at start a node takes back its own claims).",
+     .computed = "the host name",
+     .example = "\"sluis-a\""},
+    {.name = "lease",
+     .type = KeyType::duration,
+     .number = 300 * kSecond,
+     .min = 10 * kSecond,
+     .max = kDay,
+     .help = "Engine \"postgresql\": how long a delivery claim stays this node's; a message "
+             "whose node died goes back to the queue after it. Longer than the longest "
+             "delivery attempt."},
     {.name = "busy_timeout",
      .type = KeyType::duration,
      .number = 5 * kSecond,

@@ -164,6 +164,11 @@ std::string TableReader::string(std::string_view key) {
   return put(key, string_or(key, std::string(spec(key, {KeyType::string}, false).text)));
 }
 
+std::string TableReader::string(std::string_view key, std::string computed) {
+  spec(key, {KeyType::string}, true);
+  return put(key, string_or(key, std::move(computed)));
+}
+
 bool TableReader::boolean(std::string_view key) {
   const bool def = spec(key, {KeyType::boolean}, false).number != 0;
   const toml::node* n = get(key);

@@ -63,6 +63,7 @@ class TableReader {
   // caller computes it.
   std::filesystem::path path(std::string_view key, const std::filesystem::path& computed);
   std::int64_t integer(std::string_view key, std::int64_t computed);
+  std::string string(std::string_view key, std::string computed);
   std::vector<std::string> strings(std::string_view key, std::vector<std::string> computed);
   // A secret reference ("file:…" or "credential:…"), read now; `computed` when absent.
   Secret secret(std::string_view key, std::string computed);

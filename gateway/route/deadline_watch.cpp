@@ -28,10 +28,13 @@ core::Result<DeadlineWatch::Scan> DeadlineWatch::scan(const core::Date& today) {
   }
   std::map<std::string, std::int64_t> counts;  // label set -> count
   std::vector<std::int64_t> logged;
+  // Every node counts (its own gauges); one node logs each overdue answer
+  // once (Retention::leads).
+  const bool lead = store_.leads();
   for (const auto& o : *list) {
     const std::string partner = o.owed_by.empty() ? "none" : o.owed_by;
     ++counts["partner=\"" + partner + "\",kind=\"" + o.kind + "\""];
-    if (o.logged) continue;
+    if (o.logged || !lead) continue;
     core::log(events::kAnswerOverdue, {{"msg", o.message_id},
                                        {"partner", partner},
                                        {"kind", o.kind},

@@ -93,6 +93,14 @@ void Delivery::start() {
 // and sleeps for the interval.
 void Delivery::prune() {
   if (stopped_) return;
+  // Another node sharing the database prunes (Retention::leads).
+  if (prune_cutoff_.empty() && !store_.leads()) {
+    prune_timer_.expires_after(prune_interval_);
+    prune_timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) prune();
+    });
+    return;
+  }
   if (prune_cutoff_.empty()) {
     prune_cutoff_ = store::retention_cutoff(retention_, std::chrono::system_clock::now());
     pruned_ = {};

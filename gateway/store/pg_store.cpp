@@ -221,10 +221,24 @@ core::Error illegal(const std::string& id, State from, State to) {
 
 class PgStore final : public Store {
  public:
-  PgStore(Connection writer, std::vector<Connection> readers, PostgresOptions opts)
-      : opts_(std::move(opts)), readers_(std::move(readers)), writer_(std::move(writer)) {}
+  PgStore(Connection writer, std::vector<Connection> readers, Connection lead, PostgresOptions opts)
+      : opts_(std::move(opts)),
+        readers_(std::move(readers)),
+        lead_conn_(std::move(lead)),
+        leadership_(lead_conn_, kLeaderKey),
+        writer_(std::move(writer)) {}
 
   ~PgStore() override { close(); }
+
+  // One node of those sharing the database runs the periodic jobs: the one
+  // whose session holds the advisory lock (pg::Leadership). A session the
+  // server ended shows only when used, hence the ping.
+  bool leads() override {
+    std::lock_guard lock(lead_mu_);
+    if (!lead_conn_.lost()) (void)lead_conn_.exec("SELECT 1");
+    if (lead_conn_.lost() && !lead_conn_.reconnect()) return false;
+    return leadership_.try_lead();
+  }
 
   // The server keeps its own data consistent; there is no file to check.
   bool checked_at_open() const override { return true; }
@@ -663,11 +677,20 @@ class PgStore final : public Store {
     return readers_.with([&](Connection& c) { return pg::queue_gauges(c); });
   }
 
-  void close() override { writer_.close(); }
+  void close() override {
+    writer_.close();
+    std::lock_guard lock(lead_mu_);
+    leadership_.resign();  // the next node need not wait for this session to end
+  }
 
  private:
+  static constexpr const char* kLeaderKey = "sluis:periodic-jobs";
+
   PostgresOptions opts_;
   Readers readers_;
+  std::mutex lead_mu_;
+  Connection lead_conn_;
+  pg::Leadership leadership_;
   Writer writer_;  // last: its thread runs jobs that use the members above
 };
 
@@ -700,7 +723,9 @@ core::Result<std::unique_ptr<Store>> open_postgresql(const PostgresOptions& opts
     if (!r) return r.error();
     readers.push_back(std::move(*r));
   }
-  return std::unique_ptr<Store>(new PgStore(std::move(*w), std::move(readers), opts));
+  auto lead = Connection::open(opts.conninfo);
+  if (!lead) return lead.error();
+  return std::unique_ptr<Store>(new PgStore(std::move(*w), std::move(readers), std::move(*lead), opts));
 }
 
 }  // namespace sluis::store

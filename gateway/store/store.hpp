@@ -540,6 +540,13 @@ class Retention {
   // (sqlite_retention.cpp)
   virtual void prune_bodies(PruneRequest r, Done<PruneResult> done) = 0;
   core::Result<PruneResult> prune_bodies(const PruneRequest& r);  // blocking
+
+  // Whether this node runs the periodic jobs (the retention pruner, the
+  // deadline watch's log lines, the watches): always with one node (SQLite);
+  // on a database several nodes share, exactly one of them at a time (the
+  // PostgreSQL engine: an advisory lock, taken over when its node dies). May
+  // reach the database; call from the job's own thread, not the io thread.
+  virtual bool leads() { return true; }
 };
 
 // What intake writes and reads: intake::Intake (commit, redecide, and the
@@ -750,6 +757,8 @@ class WatchStore {
   // Notes that the log event of these cases was written (logged_at = now).
   virtual void watch_mark_logged(std::vector<std::int64_t> ids, std::string now, Done<void> done) = 0;
   core::Result<void> watch_mark_logged(const std::vector<std::int64_t>& ids, const std::string& now);  // blocking
+  // As Retention::leads: the watches scan only on the node that leads.
+  virtual bool leads() { return true; }
 };
 
 // The store's own upkeep: what App (the composition root, which owns the

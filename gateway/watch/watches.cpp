@@ -100,6 +100,8 @@ void Watches::sync(std::string_view kind, std::vector<store::WatchFinding> found
 
 Watches::Scan Watches::scan(core::TimePoint now) {
   Scan out;
+  // Another node sharing the database keeps the cases (WatchStore::leads).
+  if (!store_.leads()) return out;
   std::map<std::string, std::int64_t> counts;  // label set -> open cases
   const core::Date today = core::dutch_date(now);
 
