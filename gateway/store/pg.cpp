@@ -106,6 +106,13 @@ std::string describe(const std::string& conninfo) {
   return out + (first ? "libpq's defaults)" : ")");
 }
 
+// ---- named ----------------------------------------------------------------------
+
+core::Error named(core::Error e, std::string_view what) {
+  e.text = std::string(what) + ": " + e.text;
+  return e;
+}
+
 // ---- Connection -----------------------------------------------------------------
 
 Connection::Connection(PGconn* c, std::string description)
@@ -161,6 +168,13 @@ core::Result<Rows> Connection::exec(const std::string& sql, const Params& params
   const PGresult* r = rows.get();
   const ExecStatusType status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of(r, "a statement failed");
+  return rows;
+}
+
+core::Result<Rows> Connection::exec(const std::string& sql, const Params& params, std::string_view what,
+                                    Format format) {
+  auto rows = exec(sql, params, format);
+  if (!rows) return named(rows.error(), what);
   return rows;
 }
 

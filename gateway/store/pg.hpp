@@ -46,6 +46,8 @@ class Params {
   // Each optional: its value, or NULL.
   Params& text_or_null(const std::optional<std::string>& v) { return v ? text(*v) : null(); }
   Params& i64_or_null(const std::optional<std::int64_t>& v) { return v ? i64(*v) : null(); }
+  // An empty text as NULL, as the SQLite engine's Stmt::bind_null_if_empty.
+  Params& text_or_null_if_empty(std::string_view v) { return v.empty() ? null() : text(v); }
 
   int size() const { return static_cast<int>(values_.size()); }
   const char* const* values() const { return values_.data(); }
@@ -133,6 +135,11 @@ struct Row {
 // libpq cannot parse is "postgresql (a connection string libpq cannot parse)".
 std::string describe(const std::string& conninfo);
 
+// `e` with `what` before its text ("insert message: postgresql (...): ..."),
+// its code kept: the error says which of the store's statements failed, as
+// the SQLite engine's db_error does.
+core::Error named(core::Error e, std::string_view what);
+
 // One connection (one session). Not thread-safe: one thread at a time.
 class Connection {
  public:
@@ -144,6 +151,9 @@ class Connection {
 
   // One statement with parameters, prepared on first use and kept.
   core::Result<Rows> exec(const std::string& sql, const Params& params = {}, Format format = Format::text);
+  // The same, its error named by `what` (named()).
+  core::Result<Rows> exec(const std::string& sql, const Params& params, std::string_view what,
+                          Format format = Format::text);
   // One or more statements without parameters (schema scripts, BEGIN,
   // COMMIT, SET): the simple-query protocol.
   core::Result<void> run(const std::string& sql);

@@ -79,12 +79,8 @@ core::Result<void> settle(Connection& c, const std::string& node, const std::str
                               "message " + id + " cannot go from " + std::string(to_string(from)) + " to " +
                                   std::string(to_string(to)));
     Params p;
-    p.text(to_string(to));
-    if (to == State::deferred && !next_attempt_at.empty()) p.text(next_attempt_at);
-    else p.null();
-    if (error.empty()) p.null();
-    else p.text(error);
-    p.text(now_utc()).text(id);
+    p.text(to_string(to)).text_or_null_if_empty(to == State::deferred ? next_attempt_at : std::string());
+    p.text_or_null_if_empty(error).text(now_utc()).text(id);
     auto u = tx.exec(
         "UPDATE messages SET state = $1, next_attempt_at = $2, last_error = COALESCE($3, last_error), "
         "acked_at = CASE WHEN $1 = 'acknowledged' THEN $4 ELSE acked_at END, claimed_by = NULL, "

@@ -28,9 +28,6 @@ using core::format_date;
 
 namespace {
 
-// An empty text as NULL, as the SQLite engine's bind_null_if_empty.
-Params& text_or_null_if_empty(Params& p, std::string_view v) { return v.empty() ? p.null() : p.text(v); }
-
 using namespace ledger_rows;  // the columns and readers both engines share
 
 // Reads go through query(): a read that fails is remembered, and the commit
@@ -370,12 +367,8 @@ std::vector<L::Allocation> Ledger::allocations_of_product(standard::Law law, con
 }
 
 core::Result<void> Ledger::apply(const L::Changes& c) {
-  // The error names the write, as the SQLite engine's db_error does.
-  auto run = [this](const std::string& statement, const Params& p, const char* what) -> core::Result<void> {
-    auto done = c_->exec(statement, p);
-    if (!done) return core::make_error(done.error().code, std::string(what) + ": " + done.error().text);
-    return {};
-  };
+  // Every write's error names the write (exec's `what`), as the SQLite
+  // engine's db_error does.
   const Sql& q = sql();
   for (const auto& a : c.allocations) {
     Params p;
@@ -385,29 +378,29 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     p.text_or_null(a.referentie_aanbieder);
     p.i64_or_null(a.volume).text(a.eenheid).text(a.frequentie).i64_or_null(a.budget);
     p.text(format_date(a.toewijzingsdatum)).text(a.message_id).text(L::to_string(a.verdict));
-    text_or_null_if_empty(p, a.verwijzer_type).text_or_null(opt_text(a.client_turns_18_on));
-    if (auto r = run(q.put_allocation, p, "ledger allocation"); !r) return r;
+    p.text_or_null_if_empty(a.verwijzer_type).text_or_null(opt_text(a.client_turns_18_on));
+    if (auto r = c_->exec(q.put_allocation, p, "ledger allocation"); !r) return r.error();
   }
   auto care = [&](std::string_view kind, const L::CareKey& k, const std::string& reden,
                   const std::optional<L::Date>& eind, const std::string& status,
-                  const std::string& msg) -> core::Result<void> {
+                  const std::string& msg) -> core::Result<Rows> {
     Params p;
     p.text(kind).text(care_key(k)).text(standard::to_string(k.law)).text(k.gemeente).text(k.aanbieder);
     p.text(k.bsn_hash).i64_or_null(k.toewijzing_nummer).text(k.categorie).text(k.code);
     p.text_or_null(opt_text(k.toewijzing_ingangsdatum)).text(format_date(k.begindatum)).text(reden);
     p.text_or_null(opt_text(eind)).text(status).text(msg);
-    return run(q.put_care, p, "ledger care");
+    return c_->exec(q.put_care, p, "ledger care");
   };
   for (const auto& st : c.starts)
-    if (auto r = care("start", st.key, "", std::nullopt, st.status, st.message_id); !r) return r;
+    if (auto r = care("start", st.key, "", std::nullopt, st.status, st.message_id); !r) return r.error();
   for (const auto& st : c.stops)
-    if (auto r = care("stop", st.key, st.reden, st.einddatum, st.status, st.message_id); !r) return r;
+    if (auto r = care("stop", st.key, st.reden, st.einddatum, st.status, st.message_id); !r) return r.error();
   for (const auto& r : c.requests) {
     Params p;
     p.text(standard::to_string(r.law)).text(r.aanbieder).text(r.referentie).text(r.gemeente);
     p.i64(r.type).text(r.bsn_hash).text(r.antwoord).i64(r.honoured ? 1 : 0).text(r.message_id);
-    text_or_null_if_empty(p, r.verwijzer_type);
-    if (auto done = run(q.put_request, p, "ledger request"); !done) return done;
+    p.text_or_null_if_empty(r.verwijzer_type);
+    if (auto done = c_->exec(q.put_request, p, "ledger request"); !done) return done.error();
   }
   for (const auto& d : c.declarations) {
     Params p;
@@ -415,7 +408,7 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     p.text(d.identificatie);
     p.text(format_date(d.dagtekening)).text(format_date(d.periode_begin)).text(format_date(d.periode_eind));
     p.i64(d.totaal_cents).text(d.bericht_xsd).text(d.basis_xsd).i64(d.answered ? 1 : 0).text(d.message_id);
-    if (auto r = run(q.put_declaration, p, "ledger declaration"); !r) return r;
+    if (auto r = c_->exec(q.put_declaration, p, "ledger declaration"); !r) return r.error();
   }
   for (const auto& s : c.prestaties) {
     Params p;
@@ -424,48 +417,48 @@ core::Result<void> Ledger::apply(const L::Changes& c) {
     p.text(format_date(s.begin)).text(format_date(s.eind)).i64(s.volume).text(s.eenheid).i64(s.cents);
     p.i64(s.credit ? 1 : 0).text(L::to_string(s.verdict)).text(s.declaratie_nummer).text(s.message_id);
     p.i64_or_null(s.tarief);
-    if (auto r = run(q.put_prestatie, p, "ledger prestatie"); !r) return r;
+    if (auto r = c_->exec(q.put_prestatie, p, "ledger prestatie"); !r) return r.error();
   }
   for (const auto& v : c.declaration_verdicts) {
     Params p;
     p.text(L::to_string(v.verdict)).text(standard::to_string(v.law)).text(v.aanbieder).text(v.nummer);
-    if (auto r = run(q.declaration_verdict, p, "ledger declaration verdict"); !r) return r;
+    if (auto r = c_->exec(q.declaration_verdict, p, "ledger declaration verdict"); !r) return r.error();
     const Params key = keyed(v.law, v.aanbieder, v.nummer);
-    if (auto r = run(q.declaration_answered, key, "ledger declaration answered"); !r) return r;
+    if (auto r = c_->exec(q.declaration_answered, key, "ledger declaration answered"); !r) return r.error();
   }
   for (const auto& v : c.rejected_allocations) {
     Params p;
     p.text(standard::to_string(v.law)).text(v.gemeente).i64(v.toewijzing_nummer);
-    if (auto r = run(q.reject_allocation, p, "ledger allocation verdict"); !r) return r;
+    if (auto r = c_->exec(q.reject_allocation, p, "ledger allocation verdict"); !r) return r.error();
   }
   // A start or stop the receiver rejected keeps its row with status R: it
   // counts as neither delivered nor deleted.
-  auto reject_care = [&](std::string_view kind, const L::CareKey& k) -> core::Result<void> {
+  auto reject_care = [&](std::string_view kind, const L::CareKey& k) -> core::Result<Rows> {
     Params p;
     p.text(kind).text(care_key(k));
-    return run(q.reject_care, p, "ledger care verdict");
+    return c_->exec(q.reject_care, p, "ledger care verdict");
   };
   for (const auto& k : c.rejected_starts)
-    if (auto r = reject_care("start", k); !r) return r;
+    if (auto r = reject_care("start", k); !r) return r.error();
   for (const auto& k : c.rejected_stops)
-    if (auto r = reject_care("stop", k); !r) return r;
+    if (auto r = reject_care("stop", k); !r) return r.error();
   for (const auto& id : c.rejected_messages) {
     Params p;
     p.text(id);
     for (const std::string& statement : q.reject_message)
-      if (auto r = run(statement, p, "ledger message verdict"); !r) return r;
+      if (auto r = c_->exec(statement, p, "ledger message verdict"); !r) return r.error();
   }
   for (const auto& v : c.prestatie_verdicts) {
     Params p;
     p.text(L::to_string(v.verdict)).text(standard::to_string(v.law)).text(v.aanbieder).text(v.referentie);
-    if (auto r = run(q.prestatie_verdict, p, "ledger verdict"); !r) return r;
+    if (auto r = c_->exec(q.prestatie_verdict, p, "ledger verdict"); !r) return r.error();
   }
   for (const auto& w : c.contract_warnings) {
     Params p;
     p.text(w.message_id).text(L::to_string(w.kind)).text(w.contract).i64(w.year).text(w.categorie);
     p.text(w.code).text(standard::to_string(w.law)).text(w.aanbieder).text(L::to_string(w.level));
     p.i64(w.maximum).i64(w.amount).i64(w.percent).i64(w.waarschuwing_procent).text(w.row);
-    if (auto r = run(q.put_warning, p, "ledger contract warning"); !r) return r;
+    if (auto r = c_->exec(q.put_warning, p, "ledger contract warning"); !r) return r.error();
   }
   return {};
 }

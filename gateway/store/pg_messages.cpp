@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
-#include <string_view>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
@@ -28,19 +27,6 @@ namespace sluis::store::pg {
 // - A failed statement aborts the caller's transaction where SQLite's job
 //   rolls back its savepoint: the job fails either way, and the caller rolls
 //   back.
-
-namespace {
-
-core::Error named(const core::Error& e, std::string_view what) {
-  return core::make_error(e.code, std::string(what) + ": " + e.text);
-}
-
-// An empty text as NULL, as the SQLite engine's bind_null_if_empty.
-Params& text_or_null_if_empty(Params& p, std::string_view v) {
-  return v.empty() ? p.null() : p.text(v);
-}
-
-}  // namespace
 
 core::Result<std::vector<StoredMessage>> all_rows(const Rows& rows) {
   std::vector<StoredMessage> out;
@@ -96,24 +82,24 @@ core::Result<void> insert_row(Connection& c, const NewMessage& m) {
   Params p;
   p.text(m.id).text(standard::to_string(m.law)).i64(m.type).i64(m.berichtcode).text(m.release);
   p.text(m.sender_code).text(m.receiver_code).text(m.sender_partner);
-  text_or_null_if_empty(p, m.receiver_partner).text(m.identificatie).text(m.dagtekening);
-  text_or_null_if_empty(p, m.identificatie_retour);
-  text_or_null_if_empty(p, m.heen_id);
+  p.text_or_null_if_empty(m.receiver_partner).text(m.identificatie).text(m.dagtekening);
+  p.text_or_null_if_empty(m.identificatie_retour);
+  p.text_or_null_if_empty(m.heen_id);
   p.bytes(m.body);  // `m` outlives the statement: no copy of the body ("" is an empty bytea, not NULL)
   p.text(m.sha256.empty() ? core::sha256_hex(m.body) : m.sha256);
   p.i64(static_cast<std::int64_t>(m.body.size())).text(now_utc()).text(to_string(m.state));
   p.text(m.findings_json).i64(m.http_status);
-  text_or_null_if_empty(p, m.response_json).i64(m.shadow ? 1 : 0);
-  text_or_null_if_empty(p, m.destination);
-  text_or_null_if_empty(p, m.delivery ? std::string(config::to_string(*m.delivery)) : std::string());
-  text_or_null_if_empty(p, m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
-  text_or_null_if_empty(p, m.declaratie_nummer);
-  text_or_null_if_empty(p, m.retourcodes);
-  if (auto r = c.exec(kInsert, p); !r) return named(r.error(), "insert message");
+  p.text_or_null_if_empty(m.response_json).i64(m.shadow ? 1 : 0);
+  p.text_or_null_if_empty(m.destination);
+  p.text_or_null_if_empty(m.delivery ? std::string(config::to_string(*m.delivery)) : std::string());
+  p.text_or_null_if_empty(m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
+  p.text_or_null_if_empty(m.declaratie_nummer);
+  p.text_or_null_if_empty(m.retourcodes);
+  if (auto r = c.exec(kInsert, p, "insert message"); !r) return r.error();
   for (const auto& h : m.bsn_hashes) {
     auto r = c.exec("INSERT INTO message_bsn (message_id, bsn_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    Params().text(m.id).text(h));
-    if (!r) return named(r.error(), "insert bsn hash");
+                    Params().text(m.id).text(h), "insert bsn hash");
+    if (!r) return r.error();
   }
   return audit_row(c, "partner:" + m.sender_partner, -1, std::string(to_string(m.state)), m.id, "");
 }
@@ -163,8 +149,8 @@ core::Result<void> apply_decision(Connection& c, Ledger& ledger, const NewMessag
       auto r = c.exec(
           "INSERT INTO ledger_orphan (law, gemeente, toewijzing_nummer, message_id) VALUES ($1, $2, $3, $4) "
           "ON CONFLICT DO NOTHING",
-          p);
-      if (!r) return named(r.error(), "orphan insert");
+          p, "orphan insert");
+      if (!r) return r.error();
     }
     return audit_row(c, "sluis", -1, "held", m.id, "waiting for an allocation (orphans = hold)");
   }
@@ -190,8 +176,8 @@ core::Result<void> apply_decision(Connection& c, Ledger& ledger, const NewMessag
     auto rows = c.exec(
         "SELECT message_id FROM ledger_orphan WHERE law = $1 AND gemeente = $2 AND "
         "toewijzing_nummer = $3 ORDER BY message_id COLLATE \"C\"",
-        p);
-    if (!rows) return named(rows.error(), "orphan lookup");
+        p, "orphan lookup");
+    if (!rows) return rows.error();
     for (int r = 0; r < rows->size(); ++r) {
       std::string id = rows->text(r, 0);
       if (std::find(out.released.begin(), out.released.end(), id) == out.released.end())
@@ -277,31 +263,34 @@ core::Result<void> redecide_message(Connection& c, Ledger& ledger, NewMessage& m
   const StoredMessage& row = **held;
   take_stored(m, row);
   // The body in binary: its bytes as stored, not bytea's hex text.
-  auto body = c.exec("SELECT body FROM messages WHERE seq = $1", Params().i64(row.seq), Format::binary);
-  if (!body) return named(body.error(), "orphan body");
+  auto body = c.exec("SELECT body FROM messages WHERE seq = $1", Params().i64(row.seq), "orphan body",
+                     Format::binary);
+  if (!body) return body.error();
   if (body->empty()) return core::make_error(core::Errc::store_corrupt, "orphan body: the row is gone");
   m.body = std::string(body->view(0, 0));
   // SQLite scans message_bsn's primary key (bsn_hash, message_id): by bsn_hash.
   auto hashes =
       c.exec("SELECT bsn_hash FROM message_bsn WHERE message_id = $1 ORDER BY bsn_hash COLLATE \"C\"",
-             Params().text(m.id));
-  if (!hashes) return named(hashes.error(), "orphan hashes");
+             Params().text(m.id), "orphan hashes");
+  if (!hashes) return hashes.error();
   for (int r = 0; r < hashes->size(); ++r) m.bsn_hashes.push_back(hashes->text(r, 0));
-  if (auto r = c.exec("DELETE FROM ledger_orphan WHERE message_id = $1", Params().text(m.id)); !r)
-    return named(r.error(), "orphan delete");
+  if (auto r =
+          c.exec("DELETE FROM ledger_orphan WHERE message_id = $1", Params().text(m.id), "orphan delete");
+      !r)
+    return r.error();
   auto decided = decide(c, ledger, m);
   if (!decided) return decided.error();
   Decision decision = std::move(*decided);
   Params u;
   u.text(to_string(m.state)).text(m.findings_json).i64(m.http_status).text(m.response_json);
-  text_or_null_if_empty(u, m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
+  u.text_or_null_if_empty(m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
   u.text(m.id);
   if (auto r = c.exec(
           "UPDATE messages SET state = $1, findings = $2, http_status = $3, response = $4, hold_reason = $5 "
           "WHERE id = $6",
-          u);
+          u, "redecide update");
       !r)
-    return named(r.error(), "redecide update");
+    return r.error();
   if (auto r = apply_decision(c, ledger, m, decision, out); !r) return r;
   if (decision.orphans.empty())
     if (auto r = audit_row(c, "sluis", -1, "released", m.id, std::string(to_string(m.state))); !r) return r;

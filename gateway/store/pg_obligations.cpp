@@ -3,8 +3,6 @@
 // SQLite, statement for statement.
 #include "gateway/store/pg_obligations.hpp"
 
-#include <string_view>
-
 #include "gateway/core/clock.hpp"
 #include "gateway/store/sql_common.hpp"
 
@@ -14,23 +12,15 @@ namespace D = standard::deadlines;
 
 namespace {
 
-// The error names the statement, as the SQLite engine's db_error does.
-core::Result<void> run(Connection& c, const std::string& sql, const Params& p, const char* what) {
-  auto done = c.exec(sql, p);
-  if (!done) return core::make_error(done.error().code, std::string(what) + ": " + done.error().text);
-  return {};
-}
-
-// An empty text as NULL, as the SQLite engine's bind_null_if_empty.
-Params& text_or_null_if_empty(Params& p, std::string_view v) { return v.empty() ? p.null() : p.text(v); }
-
 // As sqlite_obligations.cpp's close_by_heen.
 core::Result<void> close_by_heen(Connection& c, const std::string& heen_id, const std::string& by,
                                  const std::string& on) {
-  return run(c,
-             "UPDATE obligation SET met_by = $1, met_on = $2 WHERE message_id = $3 AND met_by IS NULL AND "
-             "kind IN ('retour', 'declaratie_antwoord')",
-             Params().text(by).text(on).text(heen_id), "obligation close");
+  if (auto r = c.exec("UPDATE obligation SET met_by = $1, met_on = $2 WHERE message_id = $3 AND "
+                      "met_by IS NULL AND kind IN ('retour', 'declaratie_antwoord')",
+                      Params().text(by).text(on).text(heen_id), "obligation close");
+      !r)
+    return r.error();
+  return {};
 }
 
 }  // namespace
@@ -42,12 +32,11 @@ core::Result<void> apply_obligations(Connection& c, const NewMessage& m, const D
   for (const auto& x : d.meets) {
     Params p;
     p.text(m.id).text(core::format_date(x.on)).text(law).text(D::to_string(x.kind)).text(x.key);
-    if (auto r = run(c,
-                     "UPDATE obligation SET met_by = $1, met_on = $2 WHERE law = $3 AND kind = $4 AND "
-                     "match_key = $5 AND met_by IS NULL",
-                     p, "obligation meet");
+    if (auto r = c.exec("UPDATE obligation SET met_by = $1, met_on = $2 WHERE law = $3 AND kind = $4 AND "
+                        "match_key = $5 AND met_by IS NULL",
+                        p, "obligation meet");
         !r)
-      return r;
+      return r.error();
   }
   if (!m.heen_id.empty() && m.state != State::rejected && !m.shadow)
     if (auto r = close_by_heen(c, m.heen_id, m.id, today); !r) return r;
@@ -56,13 +45,12 @@ core::Result<void> apply_obligations(Connection& c, const NewMessage& m, const D
     p.text(D::to_string(o.kind)).text(o.rule).text(law).i64(m.type).text(o.key).text(m.id);
     p.text(m.receiver_partner).text(o.owed_by).text(m.sender_partner).text(o.owed_to);
     p.text(core::format_date(o.opened)).text(core::format_date(o.due));
-    if (auto r = run(c,
-                     "INSERT INTO obligation (kind, rule, law, type, match_key, message_id, owed_by, "
-                     "owed_by_code, owed_to, owed_to_code, opened_on, due_on) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                     p, "obligation insert");
+    if (auto r = c.exec("INSERT INTO obligation (kind, rule, law, type, match_key, message_id, owed_by, "
+                        "owed_by_code, owed_to, owed_to_code, opened_on, due_on) "
+                        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        p, "obligation insert");
         !r)
-      return r;
+      return r.error();
   }
   // sluis answering at once, as the SQLite engine.
   for (const auto& p : d.produced)
@@ -103,8 +91,8 @@ core::Result<std::vector<OverdueAnswer>> overdue(Connection& c, const std::strin
                                  " FROM obligation WHERE met_by IS NULL AND due_on < $1 AND "
                                  "($2::text = '' OR owed_by = $2) "
                                  "ORDER BY owed_by COLLATE \"C\", due_on COLLATE \"C\", id";
-  auto rows = c.exec(sql, Params().text(as_of).text(partner));
-  if (!rows) return core::make_error(rows.error().code, "overdue: " + rows.error().text);
+  auto rows = c.exec(sql, Params().text(as_of).text(partner), "overdue");
+  if (!rows) return rows.error();
   std::vector<OverdueAnswer> out;
   for (int i = 0; i < rows->size(); ++i) {
     auto o = read_obligation(Row{*rows, i}, "overdue");
@@ -117,10 +105,10 @@ core::Result<std::vector<OverdueAnswer>> overdue(Connection& c, const std::strin
 core::Result<void> mark_overdue_logged(Connection& c, const std::vector<std::int64_t>& ids,
                                        const std::string& at) {
   for (auto id : ids)
-    if (auto r = run(c, "UPDATE obligation SET logged_at = $1 WHERE id = $2 AND logged_at IS NULL",
-                     Params().text(at).i64(id), "overdue logged");
+    if (auto r = c.exec("UPDATE obligation SET logged_at = $1 WHERE id = $2 AND logged_at IS NULL",
+                        Params().text(at).i64(id), "overdue logged");
         !r)
-      return r;
+      return r.error();
   return {};
 }
 
@@ -128,12 +116,13 @@ core::Result<void> audit_row(Connection& c, const std::string& actor, long uid, 
                              const std::string& message_id, const std::string& detail) {
   Params p;
   p.text(now_utc()).text(actor).i64(uid).text(action);
-  text_or_null_if_empty(p, message_id);
-  text_or_null_if_empty(p, detail);
-  return run(c,
-             "INSERT INTO audit (at, actor, uid, action, message_id, detail) "
-             "VALUES ($1, $2, $3, $4, $5, $6)",
-             p, "audit");
+  p.text_or_null_if_empty(message_id).text_or_null_if_empty(detail);
+  if (auto r = c.exec("INSERT INTO audit (at, actor, uid, action, message_id, detail) "
+                      "VALUES ($1, $2, $3, $4, $5, $6)",
+                      p, "audit");
+      !r)
+    return r.error();
+  return {};
 }
 
 }  // namespace sluis::store::pg

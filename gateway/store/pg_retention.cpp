@@ -45,11 +45,7 @@ core::Result<PruneBatch> prune_batch(Connection& c, const PruneRequest& r, std::
       "SELECT count(*), COALESCE(sum(size), 0)::bigint FROM pruned";
   Params p;
   p.text(r.cutoff);
-  limit(p, n).text(now).text(r.actor).i64(r.uid);
-  if (r.reason.empty())
-    p.null();  // as SQLite's bind_null_if_empty
-  else
-    p.text(r.reason);
+  limit(p, n).text(now).text(r.actor).i64(r.uid).text_or_null_if_empty(r.reason);
   auto rows = c.exec(sql, p);
   if (!rows) return rows.error();
   return PruneBatch{rows->i64(0, 0), rows->i64(0, 1)};

@@ -31,12 +31,6 @@ std::optional<core::Date> opt_date(const Row& r, int c) {
 }
 core::Date date(const Row& r, int c) { return core::parse_date(r.text(c)).value_or(core::Date{}); }
 
-core::Result<Rows> query(Connection& c, const std::string& sql, const Params& p, const char* what) {
-  auto rows = c.exec(sql, p);
-  if (!rows) return core::make_error(rows.error().code, std::string(what) + ": " + rows.error().text);
-  return std::move(*rows);
-}
-
 // As sqlite_steering.cpp's messages(): a day more on each side, the Dutch day
 // decided here.
 core::Result<void> messages(Connection& c, const SteeringQuery& q, Facts& out) {
@@ -52,7 +46,7 @@ core::Result<void> messages(Connection& c, const SteeringQuery& q, Facts& out) {
       "shadow = 0 ORDER BY received_at COLLATE \"C\", seq";
   Params p;
   p.text(core::format_date(core::add_days(q.from, -1))).text(core::format_date(core::add_days(q.to, 2)));
-  auto rows = query(c, sql, p, "steering messages");
+  auto rows = c.exec(sql, p, "steering messages");
   if (!rows) return rows.error();
   for (int i = 0; i < rows->size(); ++i) {
     const Row r{*rows, i};
@@ -75,8 +69,8 @@ core::Result<void> answers(Connection& c, const SteeringQuery& q, Facts& out) {
   static const std::string sql =
       "SELECT kind, law, type, owed_by_code, owed_to_code, opened_on, due_on, met_on FROM obligation "
       "WHERE opened_on >= $1 AND opened_on <= $2 ORDER BY id";
-  auto rows = query(c, sql, Params().text(core::format_date(q.from)).text(core::format_date(q.to)),
-                    "steering answers");
+  auto rows =
+      c.exec(sql, Params().text(core::format_date(q.from)).text(core::format_date(q.to)), "steering answers");
   if (!rows) return rows.error();
   for (int i = 0; i < rows->size(); ++i) {
     const Row r{*rows, i};
@@ -96,8 +90,8 @@ core::Result<void> allocations(Connection& c, const SteeringQuery& q, Facts& out
       "WHERE verdict != 'rejected' AND COALESCE(reden_wijziging, '') != '13' AND ((ingangsdatum <= $2 AND "
       "(einddatum IS NULL OR einddatum >= $1)) OR (toewijzingsdatum >= $1 AND toewijzingsdatum <= $2)) "
       "ORDER BY law COLLATE \"C\", gemeente COLLATE \"C\", toewijzing_nummer";
-  auto rows = query(c, sql, Params().text(core::format_date(q.from)).text(core::format_date(q.to)),
-                    "steering allocations");
+  auto rows = c.exec(sql, Params().text(core::format_date(q.from)).text(core::format_date(q.to)),
+                     "steering allocations");
   if (!rows) return rows.error();
   for (int i = 0; i < rows->size(); ++i) {
     const Row r{*rows, i};
@@ -136,7 +130,7 @@ core::Result<void> care(Connection& c, const SteeringQuery& q, Facts& out) {
   Params p;
   p.text(core::format_date(core::add_days(q.from, -31)));
   p.text(core::format_date(q.from)).text(core::format_date(q.to));
-  auto rows = query(c, sql, p, "steering care");
+  auto rows = c.exec(sql, p, "steering care");
   if (!rows) return rows.error();
   for (int i = 0; i < rows->size(); ++i) {
     const Row r{*rows, i};
@@ -154,8 +148,8 @@ core::Result<void> prestaties(Connection& c, const SteeringQuery& q, Facts& out)
       "SELECT law, gemeente, aanbieder, toewijzing_nummer, categorie, code, begin, eind, volume, eenheid, "
       "cents, credit, verdict FROM ledger_prestatie WHERE begin >= $1 AND begin <= $2 "
       "ORDER BY law COLLATE \"C\", aanbieder COLLATE \"C\", referentie COLLATE \"C\"";
-  auto rows = query(c, sql, Params().text(core::format_date(q.from)).text(core::format_date(q.to)),
-                    "steering prestaties");
+  auto rows = c.exec(sql, Params().text(core::format_date(q.from)).text(core::format_date(q.to)),
+                     "steering prestaties");
   if (!rows) return rows.error();
   for (int i = 0; i < rows->size(); ++i) {
     const Row r{*rows, i};

@@ -389,12 +389,7 @@ class PgStore final : public Store {
           const State from = parse_state(rows->text(0, 0)).value_or(State::received);
           if (!transition_allowed(from, to)) return illegal(id, from, to);
           Params p;
-          p.text(to_string(to));
-          if (reason.empty())
-            p.null();
-          else
-            p.text(reason);
-          p.text(id);
+          p.text(to_string(to)).text_or_null_if_empty(reason).text(id);
           // Into delivering by hand: this node's, under a lease like a claim;
           // out of it: the lease goes.
           if (to == State::delivering)

@@ -42,17 +42,6 @@ WatchCase case_row(const Row& r) {
   return c;
 }
 
-// The error names the statement, as the SQLite engine's db_error does.
-core::Error failed(const core::Error& e, const char* what) {
-  return core::make_error(e.code, std::string(what) + ": " + e.text);
-}
-
-core::Result<Rows> query(Connection& c, const std::string& sql, const Params& p, const char* what) {
-  auto rows = c.exec(sql, p);
-  if (!rows) return failed(rows.error(), what);
-  return std::move(*rows);
-}
-
 // SQLite's LIMIT -1 (or any negative): no limit.
 std::optional<std::int64_t> limit_of(int limit) {
   return limit < 0 ? std::nullopt : std::optional<std::int64_t>(limit);
@@ -69,7 +58,7 @@ core::Result<std::vector<UnreadMessage>> unread_mailbox(Connection& c, int limit
                   "a.action IN ('state held -> queued', 'released')), received_at) FROM messages "
                   "WHERE receiver_partner IS NOT NULL AND receiver_partner <> '' AND ") +
       kInMailbox + " AND state IN (" + kUnacknowledgedStates + ") ORDER BY seq LIMIT $1";
-  auto rows = query(c, sql, Params().i64_or_null(limit_of(limit)), "unread_mailbox");
+  auto rows = c.exec(sql, Params().i64_or_null(limit_of(limit)), "unread_mailbox");
   if (!rows) return rows.error();
   std::vector<UnreadMessage> out;
   for (int i = 0; i < rows->size(); ++i) {
@@ -100,7 +89,7 @@ core::Result<std::vector<DestinationBacklog>> backlog(Connection& c) {
       " AND m3.state = m.state ORDER BY m3.seq LIMIT 1) "
       "FROM messages m WHERE state IN ('deferred','dead') AND destination IS NOT NULL "
       "GROUP BY destination, state ORDER BY destination COLLATE \"C\", state COLLATE \"C\"";
-  auto rows = query(c, sql, {}, "backlog");
+  auto rows = c.exec(sql, {}, "backlog");
   if (!rows) return rows.error();
   std::map<std::string, DestinationBacklog> by;
   for (int i = 0; i < rows->size(); ++i) {
@@ -129,7 +118,7 @@ core::Result<std::vector<SubmissionDay>> submissions(Connection& c, const std::s
       "WHERE received_at >= $1 AND shadow = 0 AND sender_partner <> '' "
       "GROUP BY sender_partner, substr(received_at, 1, 10) "
       "ORDER BY sender_partner COLLATE \"C\", substr(received_at, 1, 10) COLLATE \"C\"";
-  auto rows = query(c, sql, Params().text(from_day), "submissions");
+  auto rows = c.exec(sql, Params().text(from_day), "submissions");
   if (!rows) return rows.error();
   std::vector<SubmissionDay> out;
   for (int i = 0; i < rows->size(); ++i)
@@ -147,7 +136,7 @@ core::Result<std::vector<YouthAllocation>> youth_turning_18(Connection& c, const
       " c.toewijzing_nummer = a.toewijzing_nummer AND c.einddatum IS NOT NULL AND "
       " c.einddatum < a.client_turns_18_on) "
       "ORDER BY a.gemeente COLLATE \"C\", a.toewijzing_nummer LIMIT 100000";
-  auto rows = query(c, sql, Params().text(until), "youth_turning_18");
+  auto rows = c.exec(sql, Params().text(until), "youth_turning_18");
   if (!rows) return rows.error();
   std::vector<YouthAllocation> out;
   for (int i = 0; i < rows->size(); ++i)
@@ -210,7 +199,7 @@ core::Result<std::vector<CareCandidate>> care_candidates(Connection& c, const Ca
   for (const auto& read : kReads) {
     Params p;
     for (P i : read.params) p.text(*values[i]);
-    auto rows = query(c, read.sql, p, "care_candidates");
+    auto rows = c.exec(read.sql, p, "care_candidates");
     if (!rows) return rows.error();
     for (int i = 0; i < rows->size(); ++i) {
       auto law = standard::parse_law(rows->text(i, 0));
@@ -230,7 +219,7 @@ core::Result<std::vector<WatchCase>> watch_cases(Connection& c, const WatchFilte
       (f.include_closed ? "" : " AND closed_at IS NULL") + " ORDER BY closed_at IS NOT NULL, id LIMIT $3";
   Params p;
   p.text(f.kind).text(f.partner).i64_or_null(limit_of(f.limit));
-  auto rows = query(c, sql, p, "watch_cases");
+  auto rows = c.exec(sql, p, "watch_cases");
   if (!rows) return rows.error();
   std::vector<WatchCase> out;
   for (int i = 0; i < rows->size(); ++i) out.push_back(case_row(Row{*rows, i}));
@@ -244,8 +233,8 @@ core::Result<void> watch_sync(Connection& c, const std::string& kind, const std:
   // (on a complete scan) what is no longer found, forget old closed cases.
   std::map<std::string, std::int64_t> open;  // case_key -> id; -1 opened now, -2 seen now
   {
-    auto rows = query(c, "SELECT case_key, id FROM watch_case WHERE kind = $1 AND closed_at IS NULL",
-                      Params().text(kind), "watch_sync");
+    auto rows = c.exec("SELECT case_key, id FROM watch_case WHERE kind = $1 AND closed_at IS NULL",
+                       Params().text(kind), "watch_sync");
     if (!rows) return rows.error();
     for (int i = 0; i < rows->size(); ++i) open[rows->text(i, 0)] = rows->i64(i, 1);
   }
@@ -254,10 +243,9 @@ core::Result<void> watch_sync(Connection& c, const std::string& kind, const std:
     if (it == open.end()) {
       Params p;
       p.text(kind).text(f.case_key).text(f.partner).text(f.subject).text(f.detail).text(now);
-      if (auto r = query(c,
-                         "INSERT INTO watch_case (kind, case_key, partner, subject, detail, opened_at) "
-                         "VALUES ($1, $2, $3, $4, $5, $6)",
-                         p, "watch_sync open");
+      if (auto r = c.exec("INSERT INTO watch_case (kind, case_key, partner, subject, detail, opened_at) "
+                          "VALUES ($1, $2, $3, $4, $5, $6)",
+                          p, "watch_sync open");
           !r)
         return r.error();
       open.emplace(f.case_key, -1);
@@ -265,8 +253,8 @@ core::Result<void> watch_sync(Connection& c, const std::string& kind, const std:
     } else if (it->second >= 0) {
       Params p;
       p.text(f.partner).text(f.subject).text(f.detail).i64(it->second);
-      if (auto r = query(c, "UPDATE watch_case SET partner = $1, subject = $2, detail = $3 WHERE id = $4", p,
-                         "watch_sync update");
+      if (auto r = c.exec("UPDATE watch_case SET partner = $1, subject = $2, detail = $3 WHERE id = $4", p,
+                          "watch_sync update");
           !r)
         return r.error();
       it->second = -2;
@@ -275,21 +263,21 @@ core::Result<void> watch_sync(Connection& c, const std::string& kind, const std:
   if (complete) {
     for (const auto& [key, id] : open) {
       if (id < 0) continue;
-      if (auto r = query(c, "UPDATE watch_case SET closed_at = $1 WHERE id = $2", Params().text(now).i64(id),
-                         "watch_sync close");
+      if (auto r = c.exec("UPDATE watch_case SET closed_at = $1 WHERE id = $2", Params().text(now).i64(id),
+                          "watch_sync close");
           !r)
         return r.error();
       ++out.closed;
     }
   }
   if (!forget_before.empty())
-    if (auto r = query(c, "DELETE FROM watch_case WHERE closed_at IS NOT NULL AND closed_at < $1",
-                       Params().text(forget_before), "watch_sync forget");
+    if (auto r = c.exec("DELETE FROM watch_case WHERE closed_at IS NOT NULL AND closed_at < $1",
+                        Params().text(forget_before), "watch_sync forget");
         !r)
       return r.error();
   static const std::string sql = std::string("SELECT ") + kCaseColumns +
                                  " FROM watch_case WHERE kind = $1 AND closed_at IS NULL ORDER BY id";
-  auto rows = query(c, sql, Params().text(kind), "watch_sync");
+  auto rows = c.exec(sql, Params().text(kind), "watch_sync");
   if (!rows) return rows.error();
   for (int i = 0; i < rows->size(); ++i) out.open.push_back(case_row(Row{*rows, i}));
   return {};
@@ -298,8 +286,8 @@ core::Result<void> watch_sync(Connection& c, const std::string& kind, const std:
 core::Result<void> watch_mark_logged(Connection& c, const std::vector<std::int64_t>& ids,
                                      const std::string& now) {
   for (auto id : ids)
-    if (auto r = query(c, "UPDATE watch_case SET logged_at = $1 WHERE id = $2 AND logged_at IS NULL",
-                       Params().text(now).i64(id), "watch logged");
+    if (auto r = c.exec("UPDATE watch_case SET logged_at = $1 WHERE id = $2 AND logged_at IS NULL",
+                        Params().text(now).i64(id), "watch logged");
         !r)
       return r.error();
   return {};

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <functional>
 #include <future>
 #include <map>
@@ -23,13 +22,12 @@
 #include <vector>
 
 #include "gateway/core/date.hpp"
-#include "gateway/core/digest.hpp"
 #include "gateway/store/pg.hpp"
 #include "gateway/store/pg_ledger.hpp"
 #include "gateway/store/pg_schema.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
-#include "gateway/store/store.hpp"
 #include "tests/support/postgres.hpp"
+#include "tests/support/two_engines.hpp"
 
 using namespace sluis;
 using namespace sluis::standard::ledger;
@@ -111,36 +109,19 @@ std::string show(const std::vector<T>& v) {
 
 // ---- the two ledgers ------------------------------------------------------------
 
-struct Both {
-  Both() : dir(std::filesystem::temp_directory_path() / ("sluis-pgledger-" + core::random_hex(6))) {
-    std::filesystem::create_directories(dir);
-    store::SqliteOptions o;
-    o.path = (dir / "sluis.db").string();
-    {
-      auto s = store::open_sqlite(o);
-      BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
-    }
-    BOOST_REQUIRE(sqlite3_open(o.path.c_str(), &lite_db) == SQLITE_OK);
-    lite = std::make_unique<store::sqlite::Ledger>(lite_db);
-    auto c = Connection::open(test::postgres().create_database());
-    BOOST_REQUIRE_MESSAGE(c.has_value(), (c.has_error() ? c.error().text : std::string()));
-    pg_conn = std::make_unique<Connection>(std::move(*c));
-    BOOST_REQUIRE(store::pg::migrate(*pg_conn));
-    pg = std::make_unique<store::pg::Ledger>(*pg_conn);
-  }
-  ~Both() {
-    lite.reset();
-    sqlite3_close(lite_db);
-    std::filesystem::remove_all(dir);
-  }
+// TwoEngines' two stores (a fresh SQLite store, a migrated PostgreSQL
+// database), each with its ledger. The ledgers are members, so they are
+// destroyed before TwoEngines closes the SQLite connection they read through.
+struct Both : test::TwoEngines {
+  Both() : lite_ledger(lite), pg_ledger(*pg) {}
 
   void apply(const Changes& ch) {
-    BOOST_REQUIRE(sqlite3_exec(lite_db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK);
-    auto a = lite->apply(ch);
+    BOOST_REQUIRE(sqlite3_exec(lite, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto a = lite_ledger.apply(ch);
     BOOST_REQUIRE_MESSAGE(a.has_value(), (a.has_error() ? a.error().text : std::string()));
-    BOOST_REQUIRE(sqlite3_exec(lite_db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
-    auto b = store::pg::transaction(*pg_conn, store::pg::Isolation::read_committed,
-                                    [&](Connection&) { return pg->apply(ch); });
+    BOOST_REQUIRE(sqlite3_exec(lite, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto b = store::pg::transaction(*pg, store::pg::Isolation::read_committed,
+                                    [&](Connection&) { return pg_ledger.apply(ch); });
     BOOST_REQUIRE_MESSAGE(b.has_value(), (b.has_error() ? b.error().text : std::string()));
   }
 
@@ -151,7 +132,7 @@ struct Both {
         "(id, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, identificatie, "
         "dagtekening, body, sha256, size, received_at, state)";
     sqlite3_stmt* st = nullptr;
-    BOOST_REQUIRE(sqlite3_prepare_v2(lite_db,
+    BOOST_REQUIRE(sqlite3_prepare_v2(lite,
                                      ("INSERT INTO messages " + cols +
                                       " VALUES (?1, 'iwmo', 315, 0, '3.2', 'a', 'b', 'p', ?1, ?2, x'00', 's', 1, ?3, "
                                       "'queued')")
@@ -162,10 +143,10 @@ struct Both {
     sqlite3_bind_text(st, 3, received_at.c_str(), -1, SQLITE_TRANSIENT);
     BOOST_REQUIRE(sqlite3_step(st) == SQLITE_DONE);
     sqlite3_finalize(st);
-    BOOST_REQUIRE(pg_conn->exec("INSERT INTO messages " + cols +
-                                    " VALUES ($1, 'iwmo', 315, 0, '3.2', 'a', 'b', 'p', $1, $2, '\\x00', 's', 1, $3, "
-                                    "'queued')",
-                                Params().text(id).text(dagtekening).text(received_at)));
+    BOOST_REQUIRE(pg->exec("INSERT INTO messages " + cols +
+                               " VALUES ($1, 'iwmo', 315, 0, '3.2', 'a', 'b', 'p', $1, $2, '\\x00', 's', 1, $3, "
+                               "'queued')",
+                           Params().text(id).text(dagtekening).text(received_at)));
   }
 
   // Every row of every ledger table, every column, in one order: the same on both.
@@ -174,14 +155,14 @@ struct Both {
                               "ledger_prestatie", "ledger_orphan", "ledger_contract_warning"}) {
       std::vector<std::string> cols;
       sqlite3_stmt* st = nullptr;
-      sqlite3_prepare_v2(lite_db, ("PRAGMA table_info(" + std::string(table) + ")").c_str(), -1, &st, nullptr);
+      sqlite3_prepare_v2(lite, ("PRAGMA table_info(" + std::string(table) + ")").c_str(), -1, &st, nullptr);
       while (sqlite3_step(st) == SQLITE_ROW) cols.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
       sqlite3_finalize(st);
       std::string list;
       for (const auto& c : cols) list += (list.empty() ? "" : ", ") + c;
       const std::string sql = "SELECT " + list + " FROM " + table;
       std::vector<std::string> a, b;
-      BOOST_REQUIRE(sqlite3_prepare_v2(lite_db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+      BOOST_REQUIRE(sqlite3_prepare_v2(lite, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
       while (sqlite3_step(st) == SQLITE_ROW) {
         std::string row;
         for (int i = 0; i < static_cast<int>(cols.size()); ++i) {
@@ -191,7 +172,7 @@ struct Both {
         a.push_back(row);
       }
       sqlite3_finalize(st);
-      auto rows = pg_conn->exec(sql);
+      auto rows = pg->exec(sql);
       BOOST_REQUIRE_MESSAGE(rows.has_value(), (rows.has_error() ? rows.error().text : std::string()));
       for (int r = 0; r < rows->size(); ++r) {
         std::string row;
@@ -210,8 +191,8 @@ struct Both {
     int asked = 0;
     auto same = [&](const std::string& what, auto&& ask) {
       ++asked;
-      const std::string a = show(ask(static_cast<const LedgerView&>(*lite)));
-      const std::string b = show(ask(static_cast<const LedgerView&>(*pg)));
+      const std::string a = show(ask(static_cast<const LedgerView&>(lite_ledger)));
+      const std::string b = show(ask(static_cast<const LedgerView&>(pg_ledger)));
       BOOST_TEST(a == b, what << "\n  sqlite:     " << a << "\n  postgresql: " << b);
     };
     const Law laws[] = {Law::iwmo, Law::ijw};
@@ -276,16 +257,13 @@ struct Both {
         same("start " + show(key), [&](const LedgerView& v) { return v.start(key); });
         same("stop " + show(key), [&](const LedgerView& v) { return v.stop(key); });
       }
-    BOOST_TEST(!lite->failed());
-    BOOST_TEST(!pg->failed());
+    BOOST_TEST(!lite_ledger.failed());
+    BOOST_TEST(!pg_ledger.failed());
     BOOST_TEST(asked > 300);
   }
 
-  std::filesystem::path dir;
-  sqlite3* lite_db = nullptr;
-  std::unique_ptr<store::sqlite::Ledger> lite;
-  std::unique_ptr<Connection> pg_conn;
-  std::unique_ptr<store::pg::Ledger> pg;
+  store::sqlite::Ledger lite_ledger;
+  store::pg::Ledger pg_ledger;
   std::vector<CareKey> keys;  // the care keys the scenario used, and one never used
 };
 

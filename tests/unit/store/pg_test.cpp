@@ -111,7 +111,12 @@ BOOST_AUTO_TEST_CASE(an_error_names_its_sqlstate_and_quotes_no_value) {
   auto bad = c.exec("SELEC 1");
   BOOST_REQUIRE(bad.has_error());
   BOOST_TEST(bad.error().text.find("42601") != std::string::npos, bad.error().text);
-  // The connection is still usable after both.
+  // Named by the caller (exec's `what`): the name first, the code and the rest unchanged.
+  auto named = c.exec("INSERT INTO t VALUES ($1)", Params().text("999999990"), "insert t");
+  BOOST_REQUIRE(named.has_error());
+  BOOST_TEST(named.error().code == dup.error().code);
+  BOOST_TEST(named.error().text == "insert t: " + dup.error().text);
+  // The connection is still usable after all three.
   BOOST_TEST(c.exec("SELECT 1").has_value());
 }
 
