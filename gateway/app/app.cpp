@@ -339,7 +339,10 @@ int App::run() {
                                          },
                                          [this] { return watch_counts(*store_); }});
   // The go-live ledger import: this daemon's judge, key and store (import_command.hpp).
-  add_import_command(registry_, {store_.get(), config_->store.path.string(), config_->state_dir,
+  // (The dry run copies the SQLite file; "" on PostgreSQL, which refuses it.)
+  add_import_command(registry_, {store_.get(),
+                                 config_->store.engine == "sqlite" ? config_->store.path.string() : std::string(),
+                                 config_->state_dir,
                                  config_->secrets.bsn_hash_key.reveal(), [this] {
                                    return on_io([this] {
                                      return ImportContext{schemas_, config_->schemas, reference_};

@@ -190,6 +190,13 @@ Answer run_import(const ImportSetup& s, const Request& r) {
     if (!report) return admin::error("ledger-import: " + report.error().text);
     return answer(s, r, true, batch, *report);
   }
+  // The dry run judges on a private copy of the SQLite file; a PostgreSQL
+  // database shared by several nodes has no such copy to take.
+  if (s.database.empty())
+    return admin::error(
+        "ledger-import: a dry run needs the SQLite engine (it judges on a copy of the store file); on "
+        "PostgreSQL, run the dry run on a sluisd whose database is a restored copy (pg_dump/pg_restore), "
+        "then --apply here");
   WorkDir dir(s.state_dir);
   if (dir.path.empty())
     return admin::error("ledger-import: cannot create a work directory for the dry run in " +

@@ -69,7 +69,7 @@ struct ImportContext {
 
 struct ImportSetup {
   store::Store* store = nullptr;
-  std::string database;             // the store's file (the dry run copies it)
+  std::string database;             // the store's file (the dry run copies it); "" on PostgreSQL: no dry run
   std::filesystem::path state_dir;  // the dry run's copy goes in a fresh directory here
   std::string bsn_key;              // the daemon's; empty: the command refuses
   std::function<ImportContext()> context;

@@ -5,7 +5,7 @@
 //
 //   sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]
 //              [--cbs config/reference/cbs-gemeenten.csv] [--push-port P]
-//   sluis-load --region DIR --url https://127.0.0.1:8443 [--rate 1] [--seconds 20]
+//   sluis-load --region DIR --url https://127.0.0.1:8443 [--url ...] [--rate 1] [--seconds 20]
 //              [--drain 120] [--seed S] [--corpus tests/conformance] [--schemas schemas]
 //              [--progress SECONDS]
 //
@@ -20,6 +20,10 @@
 // drop directory (DIR/drop/<id>), with --push-port the third ones by push to
 // the run's own HTTPS receiver on that port, the others by mailbox.
 //
+// With several --url (several sluisd nodes sharing one database), partner i
+// talks to the i-th modulo their number: each node serves some of the region;
+// after a failed connection or request a partner goes on with the next node.
+//
 // A run starts `rate` care episodes per second for `seconds`, then lets the
 // started ones finish (at most `drain` seconds). docs/simulation.md
 // describes an episode and what is checked. It prints
@@ -29,6 +33,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace sluis::region {
 
@@ -43,7 +48,10 @@ struct SetupOptions {
 
 struct RunOptions {
   std::filesystem::path dir;
-  std::string host = "127.0.0.1", port = "8443";
+  struct Node {
+    std::string host, port;
+  };
+  std::vector<Node> nodes{{"127.0.0.1", "8443"}};  // --url, each once
   double rate = 1;        // episodes started per second
   double seconds = 20;    // how long new episodes start
   double drain = 120;     // then at most this long for the started ones to finish

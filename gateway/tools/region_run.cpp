@@ -129,6 +129,7 @@ struct Partner {
   std::unique_ptr<asio::steady_timer> wake;
   std::map<std::string, int> received;  // delivery id -> times received
   long retours = 0;                     // its own retours sent (their identifications)
+  std::size_t node = 0;                 // the sluisd it talks to (RunOptions::nodes)
   bool gemeente() const { return role == "gemeente"; }
 };
 
@@ -241,6 +242,7 @@ class Region {
       p->ctx->use_certificate_chain_file(json::value_to<std::string>(o.at("cert")));
       p->ctx->use_private_key_file(json::value_to<std::string>(o.at("key")), asio::ssl::context::pem);
       p->wake = std::make_unique<asio::steady_timer>(io_);
+      p->node = partners_.size() % o_.nodes.size();
       (p->gemeente() ? gemeenten_ : aanbieders_).push_back(p.get());
       partners_.push_back(std::move(p));
     }
@@ -692,7 +694,8 @@ class Region {
       if (!p.stream) {
         p.stream = std::make_unique<Stream>(io_, *p.ctx);
         asio::ip::tcp::resolver r(io_);
-        auto eps = co_await r.async_resolve(o_.host, o_.port, asio::use_awaitable);
+        const auto& node = o_.nodes[p.node];
+        auto eps = co_await r.async_resolve(node.host, node.port, asio::use_awaitable);
         beast::get_lowest_layer(*p.stream).expires_after(std::chrono::seconds(10));
         co_await beast::get_lowest_layer(*p.stream).async_connect(eps, asio::use_awaitable);
         beast::get_lowest_layer(*p.stream).socket().set_option(asio::ip::tcp::no_delay(true));
@@ -701,7 +704,7 @@ class Region {
         ++stats_.connections;
       }
       http::request<http::string_body> req{verb, target, 11};
-      req.set(http::field::host, o_.host);
+      req.set(http::field::host, o_.nodes[p.node].host);
       req.keep_alive(true);
       if (body) {
         req.set(http::field::content_type, "application/xml");
@@ -717,6 +720,9 @@ class Region {
       co_return out;
     } catch (const std::exception&) {
       p.stream.reset();
+      // With several nodes the partner tries the next one, as a client with
+      // a load balancer or a list of addresses would.
+      p.node = (p.node + 1) % o_.nodes.size();
       co_return std::nullopt;
     }
   }

@@ -201,6 +201,7 @@ int region_main(int argc, char** argv) {
   sluis::region::SetupOptions setup;
   sluis::region::RunOptions run;
   setup.dir = run.dir = argv[2];
+  int urls = 0;  // the first --url replaces the default node
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -213,8 +214,8 @@ int region_main(int argc, char** argv) {
       else if (mode == "--region" && a == "--url") {
         Options u;
         if (!parse_url(next(), u)) return usage();
-        run.host = u.host;
-        run.port = u.port;
+        if (!urls++) run.nodes.clear();
+        run.nodes.push_back({u.host, u.port});
       } else if (mode == "--region" && a == "--rate") run.rate = std::stod(next());
       else if (mode == "--region" && a == "--seconds") run.seconds = std::stod(next());
       else if (mode == "--region" && a == "--drain") run.drain = std::stod(next());

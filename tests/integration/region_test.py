@@ -25,6 +25,17 @@ same report must be clean (every message answered 2xx delivered, exactly the
 named retours, nothing refused delivered), redeliveries are at most one per
 receiver per kill (a fetch whose acknowledgement the kill cut off), and PRAGMA integrity_check is ok.
 
+With SLUIS_ENGINE=postgresql the store is a PostgreSQL 15 database of a
+server the test starts (tests/support/postgres_server.py; exit 77, a skip,
+when none is installed, unless SLUIS_REQUIRE_POSTGRESQL=1), and with
+SLUIS_NODES=2 two sluisd share it: each partner talks to one of them
+(sluis-load --url twice), so messages go in on one node and are delivered or
+fetched on the other; each kill hits one node at random while the other
+carries on, and after the last one that node stays down: its partners move
+to the other node (as behind a load balancer), which takes over its claims
+when their lease (10 s) runs out. The same report must be clean: nothing
+lost, every delivery expected, at most one redelivery per receiver per kill.
+
 Run by ctest (SLUIS_SOURCE_DIR, SLUIS_BIN_DIR). Loopback only; bounded in
 episodes, kills and time."""
 import json
@@ -40,33 +51,63 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
 from partners import BIN, SRC, Daemon, free_port  # noqa: E402
+from postgres_server import SKIP, PostgresServer  # noqa: E402
 
 MUNICIPALITIES = int(os.environ.get("SLUIS_REGION_MUNICIPALITIES", "6"))
 PROVIDERS = int(os.environ.get("SLUIS_REGION_PROVIDERS", "12"))
 RATE = float(os.environ.get("SLUIS_REGION_RATE", "2"))
 SECONDS = float(os.environ.get("SLUIS_REGION_SECONDS", "15"))
 KILLS = int(os.environ.get("SLUIS_KILLS", "0"))
+ENGINE = os.environ.get("SLUIS_ENGINE", "sqlite")
+NODES = int(os.environ.get("SLUIS_NODES", "1"))
 SEED = int(os.environ.get("SLUIS_REGION_SEED", str(random.randrange(1 << 30))))
 
 
 def main():
     rng = random.Random(SEED)
     print(f"SLUIS_REGION_SEED={SEED} SLUIS_KILLS={KILLS} rate {RATE}/s for {SECONDS} s, "
-          f"{MUNICIPALITIES} municipalities, {PROVIDERS} providers", flush=True)
+          f"{MUNICIPALITIES} municipalities, {PROVIDERS} providers, {ENGINE}, {NODES} node(s)", flush=True)
+    pg = None
+    if ENGINE == "postgresql":
+        why = PostgresServer.available()
+        if why:
+            if os.environ.get("SLUIS_REQUIRE_POSTGRESQL") == "1":
+                print(f"FAILED: PostgreSQL is required (SLUIS_REQUIRE_POSTGRESQL=1): {why}", flush=True)
+                return 1
+            print(f"SKIP: {why}", flush=True)
+            return SKIP
+        pg = PostgresServer()
+    try:
+        return region(rng, pg)
+    finally:
+        if pg:
+            pg.close()
+
+
+def region(rng, pg):
     root = pathlib.Path(tempfile.mkdtemp(prefix="sluis-region-"))
     load = str(BIN / "tools/sluis-load")
     subprocess.run([load, "--region-setup", str(root / "region"), "--municipalities", str(MUNICIPALITIES),
                     "--providers", str(PROVIDERS), "--seed", str(SEED), "--push-port", str(free_port()),
                     "--cbs", str(SRC / "config/reference/cbs-gemeenten.csv")], check=True, stdout=subprocess.DEVNULL)
-    d = Daemon(root, region=root / "region")
+    if pg:
+        database = pg.create_database()
+        nodes = [Daemon(root / f"node-{i + 1}", region=root / "region", postgres=database, node=f"node-{i + 1}")
+                 for i in range(NODES)]
+    else:
+        nodes = [Daemon(root, region=root / "region")]
+    d = nodes[0]
     failures = []
     try:
-        d.start()
-        sim = subprocess.Popen([load, "--region", str(root / "region"), "--url", f"https://127.0.0.1:{d.port}",
+        for n in nodes:
+            n.start()
+        urls = [a for n in nodes for a in ("--url", f"https://127.0.0.1:{n.port}")]
+        sim = subprocess.Popen([load, "--region", str(root / "region"), *urls,
                                 "--rate", str(RATE), "--seconds", str(SECONDS), "--drain", "180",
                                 "--seed", str(SEED), "--corpus", str(SRC / "tests/conformance"),
                                 "--schemas", str(SRC / "schemas")], stdout=subprocess.PIPE, text=True)
         kills = 0
+        down = []
         if KILLS:
             # Kills at random moments while episodes run (the window must be long enough for all of
             # them: a kill and restart take about a second under sanitizers); the drain runs on a
@@ -75,14 +116,21 @@ def main():
                 time.sleep(rng.uniform(0.2, 0.8))
                 if sim.poll() is not None:
                     break
+                d = rng.choice(nodes)
                 d.kill()
-                d.start()
+                if len(nodes) > 1 and kills == KILLS - 1:
+                    down.append(d)  # the last kill: this node stays down, the other carries the region
+                else:
+                    d.start()
                 kills += 1
         out, _ = sim.communicate(timeout=SECONDS + 600)
         report = json.loads(out.strip().splitlines()[-1])
-        code = d.stop()
-        if code != 0:
-            failures.append(f"sluisd exited {code} at the clean stop")
+        for n in nodes:
+            if n in down:
+                continue
+            code = n.stop()
+            if code != 0:
+                failures.append(f"sluisd {n.node} exited {code} at the clean stop")
         for m in report["mismatches"]:
             failures.append(m)
         if report["mismatch_count"] > len(report["mismatches"]):
@@ -102,20 +150,32 @@ def main():
             failures.append(f"the simulation ended after {kills} of {KILLS} kills: give it a longer window")
         if report["redeliveries"] > receivers * kills:
             failures.append(f"{report['redeliveries']} redeliveries for {kills} kills and {receivers} receivers")
-        db = sqlite3.connect(root / "state/sluis.db")
-        check = db.execute("PRAGMA integrity_check").fetchone()[0]
-        db.close()
-        if check != "ok":
-            failures.append(f"integrity_check: {check}")
+        if pg:
+            # The live nodes stopped cleanly and took over the dead one's claims: nothing in flight.
+            left = pg.psql("SELECT count(*) FROM messages WHERE state = 'delivering'", database.split("dbname=")[1])
+            if left != "0":
+                failures.append(f"{left} messages left delivering after every node stopped")
+            taken = pg.psql("SELECT count(*) FROM audit WHERE action = 'state delivering -> queued' "
+                            "AND detail LIKE '%lease%'", database.split("dbname=")[1])
+            print(f"claims taken over after their lease ran out: {taken}", flush=True)
+        else:
+            db = sqlite3.connect(root / "state/sluis.db")
+            check = db.execute("PRAGMA integrity_check").fetchone()[0]
+            db.close()
+            if check != "ok":
+                failures.append(f"integrity_check: {check}")
         print(f"{kills} kills; " + json.dumps({k: v for k, v in report.items() if k != "mismatches"}), flush=True)
     except Exception as e:  # noqa: BLE001 - report with the daemon's log
         failures.append(f"{type(e).__name__}: {e}")
     if failures:
         print("FAILED:\n  " + "\n  ".join(failures[:60]), flush=True)
-        print("sluisd log (tail):\n" + d.log_tail(), flush=True)
+        for n in nodes:
+            print(f"sluisd {n.node} log (tail):\n" + n.log_tail(), flush=True)
+            if n.proc and n.proc.poll() is None:
+                n.proc.kill()
+        if pg:
+            print("PostgreSQL log (tail):\n" + pg.log_tail(), flush=True)
         print(f"state kept in {root}", flush=True)
-        if d.proc and d.proc.poll() is None:
-            d.proc.kill()
         return 1
     shutil.rmtree(root, ignore_errors=True)
     return 0

@@ -38,11 +38,18 @@ class Daemon:
     """sluisd on a fixed loopback port (the same across restarts), its state kept.
 
     With `region` (a directory made by `sluis-load --region-setup`), its PKI and
-    partners (region/partners.toml) take the place of the test PKI's zorg and gem."""
+    partners (region/partners.toml) take the place of the test PKI's zorg and gem.
+    With `postgres` (a connection string), the store is that PostgreSQL database,
+    shared with the other nodes given the same one, under the name `node`."""
 
-    def __init__(self, root, region=None):
+    def __init__(self, root, region=None, postgres=None, node="node-1"):
         self.dir = root
         self.region = region
+        self.postgres = postgres
+        self.node = node
+        root.mkdir(parents=True, exist_ok=True)
+        if postgres is not None:
+            (root / "pg.conninfo").write_text(postgres + "\n")
         if region is not None:
             self.pki = region / "pki"
         else:
@@ -86,7 +93,18 @@ port = 0
 pickup_interval = "200ms"
 min_backoff = "200ms"
 max_backoff = "2s"
-{partners}"""
+{self.store_config()}{partners}"""
+
+    def store_config(self):
+        if self.postgres is None:
+            return ""
+        # A short lease: a killed node's claims go back to the queue soon (its restart takes them at once).
+        return f"""[store]
+engine = "postgresql"
+connection = "file:pg.conninfo"
+node = "{self.node}"
+lease = "10s"
+"""
 
     def region_partners(self):
         return (self.region / "partners.toml").read_text()
