@@ -187,6 +187,39 @@ BOOST_AUTO_TEST_CASE(secrets_are_never_inline) {
   BOOST_TEST(contains(errs, "a secret is never written inline"));
 }
 
+// [store] engine = "postgresql": the connection string is a secret (it may
+// hold a password), required for that engine, never shown; node defaults to
+// the host name; lease within its range.
+BOOST_AUTO_TEST_CASE(the_postgresql_engine_takes_its_connection_from_a_secret) {
+  auto errs = errors_of("[store]\nengine = \"postgresql\"\n");
+  BOOST_TEST(contains(errs, "connection"));
+  BOOST_TEST(contains(errs, "needs the connection string"));
+  errs = errors_of("[store]\nengine = \"postgresql\"\nconnection = \"host=/run/postgresql password=hunter2-x\"\n");
+  BOOST_TEST(contains(errs, "a secret is never written inline"));
+  for (const auto& e : errs) BOOST_TEST(e.find("hunter2") == std::string::npos, e);
+  errs = errors_of("[store]\nengine = \"mysql\"\n");
+  BOOST_TEST(contains(errs, "choose one of: sqlite, postgresql"));
+  errs = errors_of("[store]\nlease = \"1s\"\n");
+  BOOST_TEST(!errs.empty());
+
+  TempDir dir;
+  auto conn = dir.write("pg.conninfo", "host=/run/postgresql dbname=sluis password=s3cret-pw\n");
+  Config c = parse_config("[store]\nengine = \"postgresql\"\nconnection = \"file:" + conn.string() +
+                              "\"\nnode = \"sluis-b\"\nlease = \"2m\"\n",
+                          "t.toml");
+  BOOST_TEST(c.store.engine == "postgresql");
+  BOOST_TEST(c.store.connection.reveal() == "host=/run/postgresql dbname=sluis password=s3cret-pw");
+  BOOST_TEST(c.store.node == "sluis-b");
+  BOOST_TEST(c.store.lease.count() == 120000);
+  std::string json = boost::json::serialize(to_json(c));
+  BOOST_TEST(json.find("s3cret") == std::string::npos);
+  BOOST_TEST(json.find("file:") != std::string::npos);
+  // The node's default: this machine's name.
+  Config d = parse_config("", "t.toml");
+  BOOST_TEST(d.store.engine == "sqlite");
+  BOOST_TEST(!d.store.node.empty());
+}
+
 BOOST_AUTO_TEST_CASE(secrets_from_files_and_credentials) {
   TempDir dir;
   auto key = dir.write("bsn.key", "k3y-material-of-32-bytes-length!\n");
