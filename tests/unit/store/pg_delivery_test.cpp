@@ -3,12 +3,14 @@
 // engine's claim takes, in its order; two nodes claiming at once never take
 // the same message; only the lease's holder settles, an expired lease returns
 // the message to the queue for another node; one node leads, and another
-// takes over when its session ends. Label `postgresql`.
+// takes over when its session ends; the same through two nodes' Stores
+// (open_postgresql). Label `postgresql`.
 #define BOOST_TEST_MODULE store_pg_delivery
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
 #include <future>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,6 +21,7 @@
 #include "gateway/store/pg_schema.hpp"
 #include "gateway/store/store.hpp"
 #include "tests/support/postgres.hpp"
+#include "tests/support/store_samples.hpp"
 #include "tests/support/two_engines.hpp"
 
 using namespace sluis;
@@ -214,4 +217,79 @@ BOOST_AUTO_TEST_CASE(one_node_leads_and_another_takes_over_when_its_session_ends
   lb.resign();
   BOOST_TEST(!lb.leading());
   BOOST_TEST(la.try_lead());
+}
+
+// ---- the same through the Store of two nodes (open_postgresql) ----------------------
+
+namespace {
+
+std::unique_ptr<store::Store> open_node(const std::string& info, const std::string& node) {
+  store::PostgresOptions o;
+  o.conninfo = info;
+  o.node = node;
+  o.readers = 1;
+  auto s = store::open_postgresql(o);
+  BOOST_REQUIRE_MESSAGE(s.has_value(), (s.has_error() ? s.error().text : std::string()));
+  return std::move(*s);
+}
+
+store::NewMessage pushed(const std::string& ident) {
+  store::NewMessage m = test::sample_message(ident);
+  m.id = store::new_message_id();
+  m.destination = "push-a";
+  m.delivery = config::DestinationKind::push;
+  return m;
+}
+
+bool leads(store::Store& s) {
+  return static_cast<store::Retention&>(static_cast<store::DeliveryQueue&>(s)).leads();
+}
+
+}  // namespace
+
+// Two daemons' stores on one database: a message accepted on one is claimed
+// on the other, which alone may settle it; one of them leads the periodic
+// jobs and the other takes over when it stops; a node that restarts takes
+// back its own claims and no other node's.
+BOOST_AUTO_TEST_CASE(two_stores_share_claims_and_leadership) {
+  const std::string info = test::postgres().create_database();
+  auto a = open_node(info, "node-a");
+  auto b = open_node(info, "node-b");
+  auto committed = a->commit_sync(pushed("S-1"));
+  BOOST_REQUIRE_MESSAGE(committed.has_value(), (committed ? "" : committed.error().text));
+  BOOST_REQUIRE(a->commit_sync(pushed("S-2")).has_value());
+
+  auto on_b = b->claim("push-a", "2999-01-01T00:00:00.000Z", 1);
+  BOOST_REQUIRE_MESSAGE(on_b.has_value(), (on_b ? "" : on_b.error().text));
+  BOOST_REQUIRE(on_b->size() == 1u);
+  const std::string first = on_b->front().message.id;
+  BOOST_TEST(on_b->front().body == "<Bericht>x</Bericht>");
+  auto on_a = a->claim("push-a", "2999-01-01T00:00:00.000Z", 10);
+  BOOST_REQUIRE(on_a.has_value());
+  BOOST_REQUIRE(on_a->size() == 1u);  // the other one: never the same message twice
+  const std::string second = on_a->front().message.id;
+  BOOST_TEST(second != first);
+
+  // Only the claim's holder settles.
+  auto foreign = a->settle(first, State::delivered, "", "");
+  BOOST_REQUIRE(foreign.has_error());
+  BOOST_TEST(foreign.error().code == core::Errc::store_busy);
+  BOOST_REQUIRE(b->settle(first, State::delivered, "", ""));
+  BOOST_TEST(store::to_string((*a->get(first))->state) == "delivered");
+
+  // One leads; when it stops, the other takes over.
+  const bool a_leads = leads(*a), b_leads = leads(*b);
+  BOOST_TEST(a_leads != b_leads);
+  auto& leader = a_leads ? a : b;
+  auto& follower = a_leads ? b : a;
+  leader.reset();
+  BOOST_TEST(leads(*follower));
+
+  // node-a restarts: its own claim (the second message) goes back to queued.
+  a.reset();
+  if (!b) b = open_node(info, "node-b");
+  BOOST_TEST(store::to_string((*b->get(second))->state) == "delivering");
+  auto again = open_node(info, "node-a");
+  BOOST_TEST(store::to_string((*again->get(second))->state) == "queued");
+  BOOST_TEST(store::to_string((*again->get(first))->state) == "delivered");
 }
