@@ -141,6 +141,11 @@ inline constexpr Option kValidate[] = {
 inline constexpr Option kLedgerImport[] = {
     {"apply", OptKind::flag, "", "write to the ledger (without it: a dry run on a copy, nothing written)", ""},
     {"batch", OptKind::value, "N", "documents per writer transaction (1 ... 10000, default 100)", ""}};
+inline constexpr Option kStoreImport[] = {
+    {"config", OptKind::value, "FILE",
+     "the sluisd.toml whose [store] connection names the PostgreSQL database (default /etc/sluis/sluisd.toml)",
+     "file"},
+    {"from", OptKind::value, "PATH", "the SQLite store to copy (default: that file's store.path)", "file"}};
 inline constexpr Option kRulesList[] = {
     {"type", OptKind::value, "N", "only the rules of message N (301 ... 325)", ""},
     {"lang", OptKind::value, "nl|en", "the statement's language (default nl)", "nl en"}};
@@ -289,6 +294,13 @@ inline constexpr Command kCommands[] = {
      .options = kLedgerImport,
      .positional = "PATH",
      .many = true,
+     .table = true},
+    {.name = "store-import",
+     .synopsis = "[--config FILE] [--from PATH]",
+     .help = "offline: copy a SQLite store (sluisd stopped) into the empty PostgreSQL database that the "
+             "configuration's [store] connection names, verified by counts and checksums per table",
+     .options = kStoreImport,
+     .offline = true,
      .table = true},
     {.name = "rules-list",
      .synopsis = "[--type N] [--lang nl|en]",

@@ -79,6 +79,7 @@
 #include "gateway/rules/reference_loader.hpp"
 #include "gateway/standard/catalog.hpp"
 #include "gateway/standard/personal_data.hpp"
+#include "gateway/store/pg_import.hpp"
 #include "gateway/tools/ctl_format.hpp"
 #include "gateway/tools/ctl_spec.hpp"
 #include "gateway/xml/finding_json.hpp"
@@ -393,6 +394,59 @@ int validate(const Invocation& inv) {
   }
   if (unreadable) return kExitUsage;  // the command line named a file that is not there
   return all_valid ? kExitOk : kExitNo;
+}
+
+// Moving a store to PostgreSQL (store/pg_import.hpp): offline, the daemon
+// stopped; the target from the configuration the daemon will start with.
+int store_import(const Invocation& inv) {
+  if (!inv.positional.empty()) throw UsageError("store-import takes no bare arguments");
+  const std::string file = inv.value("config", "/etc/sluis/sluisd.toml");
+  sluis::config::Config cfg;
+  try {
+    cfg = sluis::config::load_config(file);
+  } catch (const sluis::config::ConfigError& e) {
+    std::cerr << "sluisctl store-import: " << e.what() << "\n";
+    return kExitConfig;
+  }
+  if (cfg.store.engine != "postgresql") {
+    std::cerr << "sluisctl store-import: " << file << " has [store] engine = \"" << cfg.store.engine
+              << "\": set engine = \"postgresql\" and its connection first (docs/operations.md)\n";
+    return kExitConfig;
+  }
+  const std::string from = inv.value("from", cfg.store.path.string());
+  if (!std::filesystem::is_regular_file(from)) {
+    std::cerr << "sluisctl store-import: no SQLite store at " << from << "\n";
+    return kExitNo;
+  }
+  auto copied = sluis::store::copy_sqlite_to_postgresql(
+      from, cfg.store.connection.reveal(), [&inv](const std::string& table, std::int64_t rows) {
+        if (!inv.json) std::cerr << "  " << table << ": " << rows << " rows\n";
+      });
+  if (!copied) {
+    std::cerr << "sluisctl store-import: " << copied.error().text << "\n";
+    return kExitNo;
+  }
+  std::int64_t total = 0;
+  Table t{{"TABLE", "ROWS", "CHECKSUM"}, {}};
+  boost::json::array arr;
+  for (const auto& c : *copied) {
+    total += c.rows;
+    t.rows.push_back({c.table, std::to_string(c.rows), c.checksum});
+    arr.push_back({{"table", c.table}, {"rows", c.rows}, {"checksum", c.checksum}});
+  }
+  if (inv.json) {
+    std::cout << boost::json::serialize(boost::json::object{{"from", from}, {"tables", arr}, {"rows", total}}) << "\n";
+    return kExitOk;
+  }
+  if (inv.format == "csv") {
+    t.header = {"table", "rows", "checksum"};
+    print_csv(t, std::cout);
+    return kExitOk;
+  }
+  print_table(t, std::cout);
+  std::cout << "-- " << total << " rows copied from " << from
+            << "; counts and checksums agree on both sides\n";
+  return kExitOk;
 }
 
 // The rule catalog needs no daemon: it is compiled in.
@@ -1333,6 +1387,7 @@ int run(int argc, char** argv) {
     }() + ")");
   if (inv.spec && inv.spec->offline) {
     if (inv.command == "validate") return validate(inv);
+    if (inv.command == "store-import") return store_import(inv);
     return offline_rules(inv);
   }
   if (inv.command == "ledger-import") return ledger_import(inv);

@@ -467,10 +467,11 @@ BOOST_AUTO_TEST_CASE(list_commands_shows_the_offline_ones_too) {
   daemon.answer(answer(0, "2 commands", cmds));
   auto l = out("list-commands");
   BOOST_TEST(l.exit_code == 0);
-  BOOST_TEST(has(l.output, "queue-list  admin    Lists."), l.output);
-  BOOST_TEST(has(l.output, "validate    offline"), l.output);
+  BOOST_TEST(has(l.output, "queue-list    admin    Lists."), l.output);
+  BOOST_TEST(has(l.output, "validate      offline"), l.output);
+  BOOST_TEST(has(l.output, "store-import  offline"), l.output);
   BOOST_TEST(!has(l.output, "ledger-import"), l.output);  // a daemon command: listed when the daemon lists it
-  BOOST_TEST(has(l.output, "-- 5 commands: 2 answered by the daemon, 3 offline"), l.output);
+  BOOST_TEST(has(l.output, "-- 6 commands: 2 answered by the daemon, 4 offline"), l.output);
   auto j = out("list-commands --json");  // the daemon's answer, unchanged
   BOOST_TEST(boost::json::parse(j.output).at("arguments").as_object() == cmds);
 }

@@ -19,6 +19,7 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/store/pg.hpp"
+#include "gateway/store/pg_import.hpp"
 #include "gateway/store/pg_schema.hpp"
 #include "gateway/store/store.hpp"
 #include "tests/support/postgres.hpp"
@@ -401,4 +402,105 @@ BOOST_AUTO_TEST_CASE(the_schema_has_sqlites_tables_columns_and_indexes) {
   }
   BOOST_TEST(pg.size() == lite.size());
   BOOST_TEST(pg_indexes == lite_indexes, boost::test_tools::per_element());
+}
+
+// ---- moving a store from SQLite (pg_import.hpp) --------------------------------------
+
+namespace {
+
+store::NewMessage to_copy(const std::string& ident, const std::string& body) {
+  store::NewMessage m;
+  m.id = store::new_message_id();
+  m.law = standard::Law::ijw;
+  m.type = 323;
+  m.berichtcode = 490;
+  m.release = "3.2";
+  m.sender_code = "87654321";
+  m.receiver_code = "0935";
+  m.sender_partner = "aanbieder-a";
+  m.receiver_partner = "gemeente-m";
+  m.identificatie = ident;
+  m.dagtekening = "2026-11-02";
+  m.body = body;
+  m.state = store::State::queued;
+  m.http_status = 202;
+  m.response_json = R"({"status":"accepted"})";
+  m.bsn_hashes = {core::sha256_hex("client " + ident)};
+  return m;
+}
+
+}  // namespace
+
+// A SQLite store (small bodies, a large one kept apart, bytes of every value,
+// BSN hashes, audit rows, the BSN key's fingerprint) copied into an empty
+// database: every table's rows and checksum agree; the PostgreSQL store then
+// reads the same messages and bodies, and numbers new ones after them. A
+// second copy into the same database is refused and changes nothing.
+BOOST_AUTO_TEST_CASE(a_sqlite_store_moves_to_postgresql_whole_and_verified) {
+  const auto dir = std::filesystem::temp_directory_path() / ("sluis-move-" + core::random_hex(6));
+  std::filesystem::create_directories(dir);
+  store::SqliteOptions so;
+  so.path = (dir / "sluis.db").string();
+  so.bsn_key_fingerprint = "0123456789abcdef0123456789abcdef";
+  std::vector<std::pair<std::string, std::string>> kept;  // id, body
+  {
+    auto lite = store::open_sqlite(so);
+    BOOST_REQUIRE(lite.has_value());
+    std::string every_byte;
+    for (int b = 0; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
+    std::string large(3u << 20, 'x');
+    large += every_byte;
+    for (const auto& [ident, body] : std::vector<std::pair<std::string, std::string>>{
+             {"MV-1", "<Bericht>één</Bericht>"}, {"MV-2", every_byte}, {"MV-3", large}}) {
+      auto r = (*lite)->commit_sync(to_copy(ident, body));
+      BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().text));
+      kept.emplace_back(r->id, body);
+    }
+    BOOST_REQUIRE((*lite)->audit("admin", 1000, "message-hold", kept[0].first, "moved, tab\there").has_value());
+  }
+  const std::string info = test::postgres().create_database();
+  std::vector<std::string> seen;
+  auto copied = store::copy_sqlite_to_postgresql(so.path, info, [&](const std::string& t, std::int64_t) {
+    seen.push_back(t);
+  });
+  BOOST_REQUIRE_MESSAGE(copied.has_value(), (copied ? "" : copied.error().text));
+  std::map<std::string, std::int64_t> rows;
+  for (const auto& t : *copied) rows[t.table] = t.rows;
+  BOOST_TEST(seen.size() == copied->size());
+  BOOST_TEST(rows["messages"] == 3);
+  BOOST_TEST(rows["message_bsn"] == 3);
+  BOOST_TEST(rows["audit"] >= 4);  // three commits and the hold
+  BOOST_TEST(rows["meta"] >= 1);   // the BSN key's fingerprint
+
+  store::PostgresOptions po;
+  po.conninfo = info;
+  po.node = "node-1";
+  po.bsn_key_fingerprint = so.bsn_key_fingerprint;  // the same key: accepted
+  auto pgs = store::open_postgresql(po);
+  BOOST_REQUIRE_MESSAGE(pgs.has_value(), (pgs ? "" : pgs.error().text));
+  for (const auto& [id, body] : kept) {
+    auto b = (*pgs)->body(id);
+    BOOST_REQUIRE(b.has_value() && b->has_value());
+    BOOST_TEST((**b == body), id);
+  }
+  auto log = (*pgs)->audit_log(0, 100);
+  BOOST_REQUIRE(log.has_value());
+  BOOST_TEST(log->back().detail == "moved, tab\there");
+  auto next = (*pgs)->commit_sync(to_copy("MV-4", "<Bericht>4</Bericht>"));
+  BOOST_REQUIRE_MESSAGE(next.has_value(), (next ? "" : next.error().text));
+  BOOST_TEST((*(*pgs)->get(next->id))->seq > (*(*pgs)->get(kept[2].first))->seq);
+
+  // Another key is refused on the copy as on the original.
+  po.bsn_key_fingerprint = "ffffffffffffffffffffffffffffffff";
+  auto other = store::open_postgresql(po);
+  BOOST_REQUIRE(other.has_error());
+  BOOST_TEST(other.error().code == core::Errc::store_bsn_key);
+
+  // Not into a database that holds a store.
+  auto again = store::copy_sqlite_to_postgresql(so.path, info);
+  BOOST_REQUIRE(again.has_error());
+  BOOST_TEST(again.error().text.find("only into an empty one") != std::string::npos, again.error().text);
+  auto count = Connection::open(info)->exec("SELECT count(*) FROM messages");
+  BOOST_TEST(count->i64(0, 0) == 4);
+  std::filesystem::remove_all(dir);
 }
