@@ -95,6 +95,16 @@ core::Result<void> insert_row(Connection& c, const NewMessage& m) {
   p.text_or_null_if_empty(m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
   p.text_or_null_if_empty(m.declaratie_nummer);
   p.text_or_null_if_empty(m.retourcodes);
+  // Message numbers commit in their order: several nodes take numbers from
+  // one sequence, and a smaller number committed after a larger one would be
+  // skipped by a reader paging `seq > cursor` (a mailbox, a partner's list)
+  // that had already read the larger. So a transaction takes its numbers
+  // under one lock held until it ends (docs/store.md, "PostgreSQL"): the write
+  // tails of message jobs run one at a time; judging them does not.
+  if (auto r = c.exec("SELECT pg_advisory_xact_lock(hashtextextended('sluis:messages.seq', 2))", {},
+                      "the message number lock");
+      !r)
+    return r.error();
   if (auto r = c.exec(kInsert, p, "insert message"); !r) return r.error();
   for (const auto& h : m.bsn_hashes) {
     auto r = c.exec("INSERT INTO message_bsn (message_id, bsn_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",

@@ -532,6 +532,45 @@ store::Decide declare_323() {
 
 }  // namespace
 
+// Message numbers commit in their order (the lock in pg_messages.cpp's
+// insert_row): while one node's transaction holds a new number, another's
+// insert waits for it to end, so no reader paging by seq can pass a number
+// that commits later. The second insert gives up here after 300 ms.
+BOOST_AUTO_TEST_CASE(message_numbers_commit_in_their_order) {
+  Engines e;
+  PGconn* raw = e.pg->get();
+  const std::string info = std::string("host=") + PQhost(raw) + " port=" + PQport(raw) + " user=" + PQuser(raw) +
+                           " dbname=" + PQdb(raw);
+  auto other = Connection::open(info);
+  BOOST_REQUIRE(other.has_value());
+  store::pg::Ledger first_ledger(*e.pg), second_ledger(*other);
+  BOOST_REQUIRE(e.pg->run("BEGIN"));
+  NewMessage a = from_provider("m-seq-a", 323, "SEQ-A", "<Bericht>a</Bericht>");
+  CommitOutcome out_a;
+  BOOST_REQUIRE(store::pg::insert_message(*e.pg, first_ledger, a, out_a));
+  // Uncommitted, it holds the number lock: the other node's insert waits.
+  BOOST_REQUIRE(other->run("SET lock_timeout = '300ms'"));
+  NewMessage b = from_provider("m-seq-b", 323, "SEQ-B", "<Bericht>b</Bericht>");
+  CommitOutcome out_b;
+  BOOST_REQUIRE(other->run("BEGIN"));
+  auto waited = store::pg::insert_message(*other, second_ledger, b, out_b);
+  BOOST_REQUIRE(waited.has_error());
+  BOOST_TEST(waited.error().text.find("55P03") != std::string::npos, waited.error().text);
+  BOOST_REQUIRE(other->run("ROLLBACK"));
+  BOOST_REQUIRE(e.pg->run("COMMIT"));
+  // Once the first has committed, the second goes in, numbered after it.
+  b = from_provider("m-seq-b", 323, "SEQ-B", "<Bericht>b</Bericht>");
+  out_b = CommitOutcome{};
+  BOOST_REQUIRE(other->run("BEGIN"));
+  BOOST_REQUIRE(store::pg::insert_message(*other, second_ledger, b, out_b));
+  BOOST_REQUIRE(other->run("COMMIT"));
+  auto seqs = e.pg->exec("SELECT id FROM messages WHERE id IN ('m-seq-a', 'm-seq-b') ORDER BY seq");
+  BOOST_REQUIRE(seqs.has_value());
+  BOOST_REQUIRE(seqs->size() == 2);
+  BOOST_TEST(seqs->text(0, 0) == "m-seq-a");
+  BOOST_TEST(seqs->text(1, 0) == "m-seq-b");
+}
+
 BOOST_AUTO_TEST_CASE(both_engines_store_and_judge_every_message_alike) {
   Engines e;
   e.same_tables();
