@@ -188,7 +188,7 @@ int usage() {
                "       sluis-load --url URL --cert C --key K --ca CA --idle N [--hold SECONDS]\n"
                "       sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]\n"
                "                  [--cbs config/reference/cbs-gemeenten.csv] [--push-port P]\n"
-               "       sluis-load --region DIR --url URL [--rate EPISODES_PER_SECOND] [--seconds 20] [--drain 120]\n"
+               "       sluis-load --region DIR --url URL [--url URL ...] [--rate EPISODES_PER_SECOND] [--seconds 20] [--drain 120]\n"
                "                  [--seed S] [--corpus tests/conformance] [--schemas schemas] [--progress SECONDS]\n";
   return 64;
 }

@@ -41,7 +41,9 @@ class PostgresServer:
                 return "running as root, and there is no user postgres to run PostgreSQL as"
         return None
 
-    def __init__(self):
+    def __init__(self, durable=False):
+        """`durable`: fsync on, as in production (benchmarks); off for the tests."""
+        self.durable = durable
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="sluis-pg-"))
         self.user = None
         if os.geteuid() == 0:
@@ -78,7 +80,8 @@ class PostgresServer:
     def start(self):
         log = open(self.dir / "server.log", "ab")
         self.proc = subprocess.Popen([str(BIN / "postgres"), "-D", str(self.dir / "data"), "-k", str(self.dir),
-                                      "-p", "5432", "-c", "listen_addresses=", "-c", "fsync=off",
+                                      "-p", "5432", "-c", "listen_addresses=",
+                                      "-c", "fsync=" + ("on" if self.durable else "off"),
                                       "-c", "max_connections=100"],
                                      stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
                                      **self._as_owner())

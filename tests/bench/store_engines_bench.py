@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Intake on the two store engines (issue #28; label bench: prints, never fails
+on time): accepted 323 declarations per second and their latency through
+POST /v1/messages, in the same run on the same machine, for
+  - sluisd on SQLite (WAL, synchronous = FULL), one node;
+  - sluisd on PostgreSQL 15 (fsync on, synchronous_commit on), one node;
+  - two sluisd sharing that PostgreSQL database, the load split between them.
+Each: a closed loop (32 keep-alive mutual-TLS connections, SECONDS), then an
+open loop at half the closed loop's rate (requests on a schedule; latency
+from when each was due). The 4.4 KB iJw 323 of the corpus, made new per
+request (Identificatie, DeclaratieNummer, ReferentieNummers), so every
+request is a new declaration judged with all rules. Ratios against SQLite.
+
+Usage: store_engines_bench.py [SECONDS]  (SLUIS_BIN_DIR, SLUIS_SOURCE_DIR as for the tests;
+a Release build for real numbers). Each figure also as a `bench-result: {json}` line."""
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from partners import BIN, SRC, Daemon  # noqa: E402
+from postgres_server import SKIP, PostgresServer  # noqa: E402
+
+SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+CONNECTIONS = 32
+
+
+def body(work):
+    text = (SRC / "tests/conformance/xsd/ijw/323/valid-declaratie.xml").read_text()
+    text = text.replace("Identificatie>DECL-2602-01<", "Identificatie>@ID@<")
+    text = text.replace("DeclaratieNummer>JW2602HRL31<", "DeclaratieNummer>D@ID@<")
+    text = re.sub(r"ReferentieNummer>J2602-(\d+)<", r"ReferentieNummer>@ID@-\1<", text)
+    assert "ReferentieNummer>@ID@-" in text
+    path = work / "body.xml"
+    path.write_text(text)
+    return path
+
+
+def load(daemon, payload, connections, extra):
+    pki = daemon.pki
+    out = subprocess.run([str(BIN / "tools/sluis-load"), "--url", f"https://127.0.0.1:{daemon.port}/v1/messages",
+                          "--cert", str(pki / "provider.pem"), "--key", str(pki / "provider.key"),
+                          "--ca", str(pki / "ca.pem"), "--body", str(payload), "--unique", "@ID@",
+                          "--connections", str(connections), *extra], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def at_once(nodes, payload, extra_of):
+    """One sluis-load per node at the same time, the connections split; rates summed, the worse latency."""
+    results = [None] * len(nodes)
+
+    def run(i):
+        results[i] = load(nodes[i], payload, CONNECTIONS // len(nodes), extra_of(i))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(nodes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"per_second": sum(r["per_second"] for r in results), "p50_ms": max(r["p50_ms"] for r in results),
+            "p99_ms": max(r["p99_ms"] for r in results),
+            "status": {k: sum(r["status"].get(k, 0) for r in results) for r in results for k in r["status"]}}
+
+
+def measure(name, nodes, payload):
+    for n in nodes:
+        n.start()
+    try:
+        at_once(nodes, payload, lambda i: ["--seconds", "2"])  # warm-up
+        closed = at_once(nodes, payload, lambda i: ["--seconds", str(SECONDS)])
+        half = max(1, int(closed["per_second"] / 2))
+        opened = at_once(nodes, payload,
+                         lambda i: ["--seconds", str(SECONDS), "--rate", str(max(1, half // len(nodes)))])
+    finally:
+        for n in nodes:
+            n.stop()
+    return {"name": name, "closed": closed, "open_rate": half, "open": opened}
+
+
+def main():
+    why = PostgresServer.available()
+    if why:
+        print(f"SKIP: {why}", flush=True)
+        return SKIP
+    work = pathlib.Path(tempfile.mkdtemp(prefix="sluis-engines-"))
+    payload = body(work)
+    pg = PostgresServer(durable=True)
+    try:
+        rows = [measure("sqlite, 1 node", [Daemon(work / "lite")], payload)]
+        one = pg.create_database()
+        rows.append(measure("postgresql, 1 node", [Daemon(work / "pg1", postgres=one, node="a")], payload))
+        two = pg.create_database()
+        # The second node shares the first one's PKI and partners.
+        a = Daemon(work / "pg2a", postgres=two, node="a")
+        b = Daemon(work / "pg2b", postgres=two, node="b")
+        rows.append(measure("postgresql, 2 nodes", [a, b], payload))
+    finally:
+        pg.close()
+    print(f"== machine: {os.cpu_count()} cores; {SECONDS:.0f} s per run, {CONNECTIONS} connections in all")
+    base = rows[0]["closed"]["per_second"]
+    for r in rows:
+        c, o = r["closed"], r["open"]
+        print(f"{r['name']:22s} {c['per_second']:7.0f}/s ({c['per_second'] / base:4.2f} x sqlite)  "
+              f"p50 {c['p50_ms']:6.2f} ms  p99 {c['p99_ms']:7.2f} ms | open loop at {r['open_rate']}/s: "
+              f"p99 {o['p99_ms']:7.2f} ms  statuses {c['status']}", flush=True)
+        print("bench-result: " + json.dumps({"bench": "store_engines", **r, "ratio_to_sqlite": c["per_second"] / base}),
+              flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
