@@ -10,14 +10,12 @@
 
 #include "gateway/core/result.hpp"
 #include "gateway/store/pg.hpp"
+#include "gateway/store/prune_batches.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::store::pg {
 
-struct PruneBatch {
-  std::int64_t pruned = 0;
-  std::int64_t bytes = 0;
-};
+using store::PruneBatch;  // prune_batches.hpp
 
 // Inside the caller's transaction: removes up to `n` bodies the request
 // selects, oldest received first, each audited ("prune", r.actor, r.uid,

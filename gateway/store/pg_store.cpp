@@ -616,48 +616,16 @@ class PgStore final : public Store {
         });
   }
 
-  // ---- retention: one job per batch, as on SQLite ----
+  // ---- retention: SQL in pg_retention.cpp, the batches prune_batches.hpp ----
+  struct PruneOps {
+    static auto preview(Connection& c, const PruneRequest& r) { return pg::prune_preview(c, r); }
+    static auto left(Connection& c, const std::string& cutoff) { return pg::prunable_left(c, cutoff); }
+    static auto batch(Connection& c, const PruneRequest& r, std::int64_t n, const std::string& now) {
+      return pg::prune_batch(c, r, n, now);
+    }
+  };
   void prune_bodies(PruneRequest req, Done<PruneResult> done) override {
-    auto out = std::make_shared<PruneResult>();
-    if (req.dry_run) {
-      writer_.write<PruneResult>(out, std::move(done), [req = std::move(req), out](Connection& c) -> core::Result<void> {
-        auto preview = pg::prune_preview(c, req);
-        if (!preview) return preview.error();
-        *out = *preview;
-        return {};
-      });
-      return;
-    }
-    prune_next(std::make_shared<const PruneRequest>(std::move(req)), out, std::move(done));
-  }
-
-  void prune_next(std::shared_ptr<const PruneRequest> req, std::shared_ptr<PruneResult> out, Done<PruneResult> done) {
-    std::int64_t n = std::max(1, req->batch);
-    if (req->limit > 0) n = std::min(n, req->limit - out->pruned);
-    if (n <= 0) {
-      writer_.write<PruneResult>(out, std::move(done), [req, out](Connection& c) -> core::Result<void> {
-        auto left = pg::prunable_left(c, req->cutoff);
-        if (!left) return left.error();
-        out->more = *left;
-        return {};
-      });
-      return;
-    }
-    auto got = std::make_shared<pg::PruneBatch>();
-    writer_.enqueue(
-        [req, n, got](Connection& c) -> core::Result<void> {
-          auto b = pg::prune_batch(c, *req, n, now_utc());
-          if (!b) return b.error();
-          *got = *b;
-          return {};
-        },
-        [this, req, out, got, n, done = std::move(done)](core::Result<void> r) mutable {
-          if (!r) return done(r.error());
-          out->pruned += got->pruned;
-          out->bytes += got->bytes;
-          if (got->pruned < n) return done(std::move(*out));
-          prune_next(std::move(req), std::move(out), std::move(done));
-        });
+    prune_bodies_on<PruneOps>(writer_, std::move(req), std::move(done));
   }
 
   core::Result<void> backup(const std::string&) override {

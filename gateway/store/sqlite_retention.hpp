@@ -17,6 +17,7 @@
 #include <string>
 
 #include "gateway/core/result.hpp"
+#include "gateway/store/prune_batches.hpp"
 #include "gateway/store/store.hpp"
 
 namespace sluis::store::sqlite {
@@ -24,10 +25,7 @@ namespace sluis::store::sqlite {
 // Migration 5 -> 6.
 extern const char* const kRetentionSchema;
 
-struct PruneBatch {
-  std::int64_t pruned = 0;
-  std::int64_t bytes = 0;
-};
+using store::PruneBatch;  // prune_batches.hpp
 
 // On the writer, inside a job's savepoint: removes up to `n` bodies the
 // request selects, oldest received first, each audited ("prune", r.actor,

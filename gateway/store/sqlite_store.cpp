@@ -580,53 +580,16 @@ class SqliteStore final : public Store {
         });
   }
 
-  // ---- retention: SQL in sqlite_retention.cpp ----
-  // One writer job per batch, so commits queued meanwhile go in between: each
-  // batch's `done` queues the next. A dry run is one job that only reads.
+  // ---- retention: SQL in sqlite_retention.cpp, the batches prune_batches.hpp ----
+  struct PruneOps {
+    static auto preview(sqlite3* db, const PruneRequest& r) { return sqlite::prune_preview(db, r); }
+    static auto left(sqlite3* db, const std::string& cutoff) { return sqlite::prunable_left(db, cutoff); }
+    static auto batch(sqlite3* db, const PruneRequest& r, std::int64_t n, const std::string& now) {
+      return sqlite::prune_batch(db, r, n, now);
+    }
+  };
   void prune_bodies(PruneRequest req, Done<PruneResult> done) override {
-    auto out = std::make_shared<PruneResult>();
-    if (req.dry_run) {
-      writer_.write<PruneResult>(out, std::move(done),
-                                 [req = std::move(req), out](sqlite3* db) -> core::Result<void> {
-                                   auto preview = sqlite::prune_preview(db, req);
-                                   if (!preview) return preview.error();
-                                   *out = *preview;
-                                   return {};
-                                 });
-      return;
-    }
-    prune_next(std::make_shared<const PruneRequest>(std::move(req)), out, std::move(done));
-  }
-
-  void prune_next(std::shared_ptr<const PruneRequest> req, std::shared_ptr<PruneResult> out,
-                  Done<PruneResult> done) {
-    std::int64_t n = std::max(1, req->batch);
-    if (req->limit > 0) n = std::min(n, req->limit - out->pruned);
-    if (n <= 0) {  // the limit reached: do more qualify?
-      writer_.write<PruneResult>(out, std::move(done),
-                                 [req, out](sqlite3* db) -> core::Result<void> {
-                                   auto left = sqlite::prunable_left(db, req->cutoff);
-                                   if (!left) return left.error();
-                                   out->more = *left;
-                                   return {};
-                                 });
-      return;
-    }
-    auto got = std::make_shared<sqlite::PruneBatch>();
-    writer_.enqueue(
-        [req, n, got](sqlite3* db) -> core::Result<void> {
-          auto b = sqlite::prune_batch(db, *req, n, now_utc());
-          if (!b) return b.error();
-          *got = *b;
-          return {};
-        },
-        [this, req, out, got, n, done = std::move(done)](core::Result<void> r) mutable {
-          if (!r) return done(r.error());
-          out->pruned += got->pruned;
-          out->bytes += got->bytes;
-          if (got->pruned < n) return done(std::move(*out));  // nothing left
-          prune_next(std::move(req), std::move(out), std::move(done));
-        });
+    prune_bodies_on<PruneOps>(writer_, std::move(req), std::move(done));
   }
 
   // One way to copy the store (sqlite_backup.hpp): its own connection, one

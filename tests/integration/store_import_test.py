@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
 from partners import BIN, SRC, Daemon, free_port  # noqa: E402
@@ -65,7 +66,14 @@ def main():
                              capture_output=True, text=True, timeout=300)
         report = json.loads(sim.stdout.strip().splitlines()[-1])
         assert report["mismatch_count"] == 0, report["mismatches"]
-        before = snapshot(node)
+        # The drop directories' files are all taken; sluisd notes each pick-up at its next check
+        # (delivery.pickup_interval): wait for those notes, so the store is at rest when copied.
+        deadline = time.monotonic() + 60
+        while True:
+            before = snapshot(node)
+            if "delivered" not in before[0]["arguments"]["states"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert d.stop() == 0
 
         # Still on SQLite: refused, the configuration named.
