@@ -133,7 +133,10 @@ core::Result<Connection> Connection::open(const std::string& conninfo) {
   return Connection(c, std::move(description));
 }
 
-bool Connection::lost() const { return !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
+// libpq may still say CONNECTION_OK after a statement failed because the
+// server went away (it notices at the next read); a statement that failed as
+// unavailable marks the session broken until a reconnect succeeds.
+bool Connection::lost() const { return broken_ || !conn_ || PQstatus(conn_.get()) != CONNECTION_OK; }
 
 int Connection::backend_pid() const { return lost() ? 0 : PQbackendPID(conn_.get()); }
 
@@ -148,7 +151,10 @@ core::Error Connection::error_of(const PGresult* r, const std::string& what) con
   if (!state.empty()) text += " (SQLSTATE " + state + ")";
   // No SQLSTATE: libpq's own failure, not the server's answer (it could not
   // send or read: the server closed the connection, or went away).
-  if (lost() || state.empty() || unavailable(state)) return core::make_error(core::Errc::store_unavailable, text);
+  if (lost() || state.empty() || unavailable(state)) {
+    broken_ = true;
+    return core::make_error(core::Errc::store_unavailable, text);
+  }
   if (retryable(state)) return core::make_error(core::Errc::store_busy, text);
   if (state == "53100") return core::make_error(core::Errc::store_disk_full, text);
   return core::make_error(core::Errc::store_postgresql, text);
@@ -191,6 +197,7 @@ core::Result<void> Connection::reconnect() {
   prepared_.clear();
   PQreset(conn_.get());
   quiet(conn_.get());
+  broken_ = false;
   if (lost())
     return core::make_error(core::Errc::store_unavailable,
                             description_ + ": reconnecting failed: " + trimmed(PQerrorMessage(conn_.get())));

@@ -172,6 +172,7 @@ class Connection {
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_{nullptr, &PQfinish};
   std::string description_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL text -> statement name
+  mutable bool broken_ = false;  // a statement failed as unavailable (lost())
 };
 
 enum class Isolation { read_committed, repeatable_read, serializable };

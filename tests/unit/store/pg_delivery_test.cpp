@@ -4,7 +4,7 @@
 // the same message; only the lease's holder settles, an expired lease returns
 // the message to the queue for another node; one node leads, and another
 // takes over when its session ends; the same through two nodes' Stores
-// (open_postgresql). Label `postgresql`.
+// (open_postgresql), and a node riding out a server crash. Label `postgresql`.
 #define BOOST_TEST_MODULE store_pg_delivery
 #include <boost/test/unit_test.hpp>
 
@@ -292,4 +292,34 @@ BOOST_AUTO_TEST_CASE(two_stores_share_claims_and_leadership) {
   auto again = open_node(info, "node-a");
   BOOST_TEST(store::to_string((*again->get(second))->state) == "queued");
   BOOST_TEST(store::to_string((*again->get(first))->state) == "delivered");
+}
+
+// The server crashes and comes back under a running node: meanwhile what needs
+// the store fails with store.unavailable (sluisd answers 503 and the sender
+// resends) and the node does not lead; what was committed before is there
+// after; the node's writer, readers and leadership connect again by
+// themselves, with no restart of the node.
+BOOST_AUTO_TEST_CASE(a_node_rides_out_a_server_crash) {
+  const std::string info = test::postgres().create_database();
+  auto a = open_node(info, "node-a");
+  BOOST_TEST(leads(*a));
+  auto before = a->commit_sync(pushed("F-1"));
+  BOOST_REQUIRE_MESSAGE(before.has_value(), (before ? "" : before.error().text));
+  test::postgres().stop(true);  // immediate: as a crash
+  auto down = a->commit_sync(pushed("F-2"));
+  BOOST_REQUIRE(down.has_error());
+  BOOST_TEST(down.error().code == core::Errc::store_unavailable, down.error().text);
+  auto unread = a->get(before->id);
+  BOOST_REQUIRE(unread.has_error());
+  BOOST_TEST(unread.error().code == core::Errc::store_unavailable, unread.error().text);
+  BOOST_TEST(!leads(*a));
+  test::postgres().start();
+  auto after = a->commit_sync(pushed("F-3"));
+  BOOST_REQUIRE_MESSAGE(after.has_value(), (after ? "" : after.error().text));
+  auto kept = a->get(before->id);
+  BOOST_REQUIRE_MESSAGE(kept.has_value(), (kept ? "" : kept.error().text));
+  BOOST_REQUIRE(kept->has_value());
+  BOOST_TEST(store::to_string((*kept)->state) == "queued");
+  BOOST_TEST(a->get(after->id)->has_value());
+  BOOST_TEST(leads(*a));
 }
