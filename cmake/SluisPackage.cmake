@@ -37,6 +37,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # which is essential.)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd")
+# sluisctl backup on the PostgreSQL engine runs pg_dump and pg_restore.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "postgresql-client")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -13,6 +13,7 @@
 #include "gateway/admin/queue_commands.hpp"
 #include "gateway/core/test_pause.hpp"
 #include "gateway/standard/catalog.hpp"
+#include "gateway/store/pg_dump.hpp"
 #include "gateway/store/sqlite_backup.hpp"
 
 namespace sluis::admin {
@@ -64,8 +65,8 @@ std::string check_backup_name(std::string_view name) {
 
 // backup NAME (store_commands.hpp): the copy is made in a private directory
 // of its own and moved to NAME without replacing anything.
-Answer backup(store::OperatorQueue& db, const std::string& database,
-              const std::filesystem::path& dir, const Request& r) {
+Answer backup(store::OperatorQueue& db, const BackupSource& source, const std::filesystem::path& dir,
+              const Request& r) {
   for (const auto& kv : r.arguments)
     if (kv.key() != "name")
       return error("backup: onbekend argument '" + std::string(kv.key()) +
@@ -115,32 +116,47 @@ Answer backup(store::OperatorQueue& db, const std::string& database,
     cleanup();
     return error("backup: cannot open the work directory " + tmp.string() + ": " + e);
   }
-  // From a connection of its own, step by step (sqlite_backup.hpp): progress
-  // and cancel between steps; the copy is checked before it counts.
+  // SQLite: from a connection of its own, step by step (sqlite_backup.hpp):
+  // progress and cancel between steps; the copy is checked before it counts.
+  // PostgreSQL: pg_dump (pg_dump.hpp), cancel checked while it runs.
   Job& j = job(r);
   std::int64_t done_pages = 0, total_pages = 0;
-  store::BackupRequest br;
-  br.source = database;
-  br.target = (tmp / "copy.db").string();
-  // Small steps: the copy holds no lock the writer waits for, and cancel is
-  // noticed within one step. Progress lines at each whole percent.
-  br.pages_per_step = kBackupPagesPerStep;
-  std::int64_t shown_percent = -1;
-  br.step = [&](std::int64_t done, std::int64_t total) {
-    done_pages = done;
-    total_pages = total;
-    if (std::int64_t pc = total > 0 ? done * 100 / total : 0; pc != shown_percent) {
-      shown_percent = pc;
-      j.progress(done, total, "pages copied");
-    }
-    core::pause_point("backup.step");
-    return !j.cancelled();
-  };
-  auto res = store::backup_sqlite(br);
+  core::Result<store::BackupResult> res;
+  if (!source.postgresql.empty()) {
+    store::DumpRequest dr;
+    dr.conninfo = source.postgresql;
+    dr.target = (tmp / "copy").string();
+    dr.go_on = [&j] {
+      core::pause_point("backup.step");
+      return !j.cancelled();
+    };
+    res = store::dump_postgresql(dr);
+  } else {
+    store::BackupRequest br;
+    br.source = source.sqlite_file;
+    br.target = (tmp / "copy").string();
+    // Small steps: the copy holds no lock the writer waits for, and cancel is
+    // noticed within one step. Progress lines at each whole percent.
+    br.pages_per_step = kBackupPagesPerStep;
+    std::int64_t shown_percent = -1;
+    br.step = [&](std::int64_t done, std::int64_t total) {
+      done_pages = done;
+      total_pages = total;
+      if (std::int64_t pc = total > 0 ? done * 100 / total : 0; pc != shown_percent) {
+        shown_percent = pc;
+        j.progress(done, total, "pages copied");
+      }
+      core::pause_point("backup.step");
+      return !j.cancelled();
+    };
+    res = store::backup_sqlite(br);
+  }
   if (!res) {
     cleanup();
     if (res.error().code == store::kBackupCancelled) {
-      const std::string text = cancelled_after(done_pages, total_pages, "pages; no copy was kept");
+      const std::string text = source.postgresql.empty()
+                                   ? cancelled_after(done_pages, total_pages, "pages; no copy was kept")
+                                   : std::string("cancelled while pg_dump ran; no copy was kept");
       core::log(events::kCancelled, {{"command", r.command},
                                      {"uid", static_cast<long>(r.peer_uid)},
                                      {"done", done_pages},
@@ -165,8 +181,8 @@ Answer backup(store::OperatorQueue& db, const std::string& database,
         a.error().text);
   }
   // Personal data: readable by sluisd's user only.
-  if (::fchmodat(t.fd, "copy.db", 0600, 0) != 0 ||
-      ::renameat2(t.fd, "copy.db", d.fd, name.c_str(), RENAME_NOREPLACE) != 0) {
+  if (::fchmodat(t.fd, "copy", 0600, 0) != 0 ||
+      ::renameat2(t.fd, "copy", d.fd, name.c_str(), RENAME_NOREPLACE) != 0) {
     const int err = errno;
     cleanup();
     if (err == EEXIST) return exists();
@@ -181,16 +197,16 @@ Answer backup(store::OperatorQueue& db, const std::string& database,
 }  // namespace
 
 void add_store_commands(Registry& registry, store::OperatorQueue& db,
-                        std::filesystem::path backup_dir, std::string database,
+                        std::filesystem::path backup_dir, BackupSource source,
                         std::function<void()> on_queued, MessagePage page) {
   registry.add(
       "backup",
       "Write an online copy of the store to a new file in the backup directory <state_dir>/backups "
-      "(argument: name, a plain file name; sluisctl backup NAME). An existing name is never "
-      "replaced.",
+      "(argument: name, a plain file name; sluisctl backup NAME): a SQLite database, or on PostgreSQL "
+      "a pg_dump archive (custom format, for pg_restore). An existing name is never replaced.",
       Access::change,
-      [&db, database = std::move(database), dir = std::move(backup_dir)](const Request& r) {
-        return backup(db, database, dir, r);
+      [&db, source = std::move(source), dir = std::move(backup_dir)](const Request& r) {
+        return backup(db, source, dir, r);
       });
   registry.add(
       "orphan-list",

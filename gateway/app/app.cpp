@@ -243,7 +243,11 @@ int App::run() {
     const auto at = text.find("store=");
     const std::string stored = at == std::string::npos ? std::string("?") : text.substr(at + 6, 32);
     core::log(events::kBsnKeyMismatch,
-              {{"path", so.path}, {"store", stored}, {"configured", bsn_key_fingerprint_}});
+              {{"path", config_->store.engine == "postgresql"
+                            ? store::describe_postgresql(config_->store.connection.reveal())
+                            : so.path},
+               {"store", stored},
+               {"configured", bsn_key_fingerprint_}});
     throw config::ConfigError({config_->source.string() + ": secrets.bsn_hash_key: " + text});
   }
   if (!db) throw std::runtime_error(db.error().text);
@@ -263,7 +267,10 @@ int App::run() {
   admin::add_daemon_commands(registry_, *this);
   // Released, retried and requeued messages go to delivery at once.
   admin::add_store_commands(
-      registry_, *store_, config_->state_dir / "backups", config_->store.path.string(), [this] { delivery_->wake(); },
+      registry_, *store_, config_->state_dir / "backups",
+      config_->store.engine == "postgresql" ? admin::BackupSource{{}, config_->store.connection.reveal()}
+                                            : admin::BackupSource{config_->store.path.string(), {}},
+      [this] { delivery_->wake(); },
       [this](const store::StoredMessage& m, const std::string* body, bool unmask, bool english) {
         auto [set, limits] = on_io([this] { return std::pair{schemas_, config_->schemas}; });
         portal::MessagePageOptions o;

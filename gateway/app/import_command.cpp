@@ -190,13 +190,17 @@ Answer run_import(const ImportSetup& s, const Request& r) {
     if (!report) return admin::error("ledger-import: " + report.error().text);
     return answer(s, r, true, batch, *report);
   }
-  // The dry run judges on a private copy of the SQLite file; a PostgreSQL
-  // database shared by several nodes has no such copy to take.
-  if (s.database.empty())
-    return admin::error(
-        "ledger-import: a dry run needs the SQLite engine (it judges on a copy of the store file); on "
-        "PostgreSQL, run the dry run on a sluisd whose database is a restored copy (pg_dump/pg_restore), "
-        "then --apply here");
+  // PostgreSQL: every batch in one transaction of its own, rolled back
+  // (MessageLog::ledger_rehearsal); the database has no file to copy.
+  if (s.database.empty()) {
+    opts.apply = false;
+    opts.rehearse = true;
+    auto report =
+        intake::ledger_import(*s.store, validator, ctx.reference.get(), std::move(documents), opts);
+    if (!report) return admin::error("ledger-import: " + report.error().text);
+    return answer(s, r, false, batch, *report);
+  }
+  // SQLite: the dry run judges a private copy of the file.
   WorkDir dir(s.state_dir);
   if (dir.path.empty())
     return admin::error("ledger-import: cannot create a work directory for the dry run in " +

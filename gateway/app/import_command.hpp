@@ -29,6 +29,12 @@
 // the live store is never written or locked; the copy costs the store's size
 // in disk for the run's duration.
 //
+// Dry run on PostgreSQL (no file to copy): the same batches, all in one
+// REPEATABLE READ transaction on a connection of its own, rolled back at the
+// end (MessageLog::ledger_rehearsal). This node's writer and every other
+// node go on; a ledger row a partner's commit holds makes it wait at most
+// 10 s, then it fails (report.failure) and can be run again.
+//
 // The daemon never creates its store here (it has one open), and refuses the
 // command when it has no BSN key: nothing unkeyed is written.
 //
@@ -69,7 +75,7 @@ struct ImportContext {
 
 struct ImportSetup {
   store::Store* store = nullptr;
-  std::string database;             // the store's file (the dry run copies it); "" on PostgreSQL: no dry run
+  std::string database;             // the store's file (the dry run copies it); "" on PostgreSQL: the dry run is a rolled-back transaction
   std::filesystem::path state_dir;  // the dry run's copy goes in a fresh directory here
   std::string bsn_key;              // the daemon's; empty: the command refuses
   std::function<ImportContext()> context;

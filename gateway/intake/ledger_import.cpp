@@ -296,67 +296,102 @@ core::Result<ImportReport> ledger_import(store::MessageLog& store, xml::Validato
   auto hash = [mac](const std::string& bsn) { return mac->hex(bsn); };
   report.total = static_cast<std::int64_t>(ready.size());
   const std::size_t per = options.batch == 0 ? std::max<std::size_t>(ready.size(), 1) : options.batch;
-  for (std::size_t from = 0; from < ready.size(); from += per) {
-    if (from > 0) {
-      if (options.progress) options.progress(report.done, report.total);
-      if (options.cancelled && options.cancelled()) {
-        report.cancelled = true;
-        break;
-      }
-    }
-    const std::size_t to = std::min(ready.size(), from + per);
+  struct Counts {
     std::size_t imported = 0, already = 0, refused = 0;
-    auto work = [&](const standard::ledger::LedgerView& view, const store::LedgerApply& apply,
-                    const store::ImportLog& log) -> core::Result<void> {
-      imported = already = refused = 0;  // a retried batch counts afresh
-      for (std::size_t k = from; k < to; ++k) {
-        auto& d = ready[k];
-        auto& r = results[d.index];
-        r.findings.clear();
-        const int type = d.message.type->number;
-        auto seen = log.seen(d.digest, type);
-        if (!seen) return seen.error();
-        if (*seen) {
-          r.outcome = ImportOutcome::already;
-          ++already;
-          continue;
-        }
-        rules::Context ctx{d.message, options.today, reference, &view, hash};
-        // TR379 asks for the request an allocation honours; the requests
-        // behind imported allocations are history that is not imported.
-        for (auto& f : rules::check_ledger(ctx))
-          if (f.rule != "TR379") r.findings.push_back(std::move(f));
-        if (!r.findings.empty()) {
-          r.outcome = ImportOutcome::refused;
-          ++refused;
-          continue;
-        }
-        auto changes = rules::ledger_changes(d.message, d.id, {}, standard::ledger::Verdict::approved, hash, {}, &view);
-        if (auto a = apply(changes); !a) return a;
-        if (auto rec = log.record(d.digest, type); !rec) return rec;
-        r.outcome = ImportOutcome::imported;
-        ++imported;
+  };
+  // Documents [from, to) against the ledger as `view` shows it.
+  auto judge = [&](std::size_t from, std::size_t to, const standard::ledger::LedgerView& view,
+                   const store::LedgerApply& apply, const store::ImportLog& log, Counts& n) -> core::Result<void> {
+    n = {};  // a retried batch counts afresh
+    for (std::size_t k = from; k < to; ++k) {
+      auto& d = ready[k];
+      auto& r = results[d.index];
+      r.findings.clear();
+      const int type = d.message.type->number;
+      auto seen = log.seen(d.digest, type);
+      if (!seen) return seen.error();
+      if (*seen) {
+        r.outcome = ImportOutcome::already;
+        ++n.already;
+        continue;
+      }
+      rules::Context ctx{d.message, options.today, reference, &view, hash};
+      // TR379 asks for the request an allocation honours; the requests
+      // behind imported allocations are history that is not imported.
+      for (auto& f : rules::check_ledger(ctx))
+        if (f.rule != "TR379") r.findings.push_back(std::move(f));
+      if (!r.findings.empty()) {
+        r.outcome = ImportOutcome::refused;
+        ++n.refused;
+        continue;
+      }
+      auto changes = rules::ledger_changes(d.message, d.id, {}, standard::ledger::Verdict::approved, hash, {}, &view);
+      if (auto a = apply(changes); !a) return a;
+      if (auto rec = log.record(d.digest, type); !rec) return rec;
+      r.outcome = ImportOutcome::imported;
+      ++n.imported;
+    }
+    return {};
+  };
+  // Between two batches: progress, and whether to stop.
+  auto go_on = [&](std::size_t from) {
+    if (from == 0) return true;
+    if (options.progress) options.progress(report.done, report.total);
+    if (options.cancelled && options.cancelled()) {
+      report.cancelled = true;
+      return false;
+    }
+    return true;
+  };
+  // A batch the store failed: its documents and those after it were not reached.
+  auto not_reached = [&](std::size_t from, std::size_t to, const core::Error& e) {
+    for (std::size_t k = from; k < to; ++k) {
+      results[ready[k].index].outcome = ImportOutcome::skipped;
+      results[ready[k].index].findings.clear();
+    }
+    report.failure = e.text;
+  };
+
+  if (!options.apply && options.rehearse) {
+    // Every batch in one transaction the store rolls back (ledger_rehearsal).
+    std::size_t reached = 0;
+    auto all = [&](const standard::ledger::LedgerView& view, const store::LedgerApply& apply,
+                   const store::ImportLog& log) -> core::Result<void> {
+      report.batches = 0;
+      report.done = 0;
+      for (std::size_t from = 0; from < ready.size(); from += per) {
+        if (!go_on(from)) break;
+        const std::size_t to = std::min(ready.size(), from + per);
+        Counts n;
+        if (auto j = judge(from, to, view, apply, log, n); !j) return j;
+        reached = to;
+        ++report.batches;
+        report.done = static_cast<std::int64_t>(to);
       }
       return {};
     };
-    const std::size_t batch_no = report.batches + 1;
-    auto done = store.ledger_batch(work, options.apply, options.actor, options.uid, [&] {
-      return "batch " + std::to_string(batch_no) + ": " + std::to_string(imported) + " imported, " +
-             std::to_string(already) + " already imported, " + std::to_string(refused) + " refused (documents " +
-             std::to_string(from + 1) + "-" + std::to_string(to) + " of " + std::to_string(ready.size()) + ")";
-    });
-    if (!done) {
-      // The batch wrote nothing: its documents were not reached; the
-      // batches before it stay (and are recorded).
-      for (std::size_t k = from; k < to; ++k) {
-        results[ready[k].index].outcome = ImportOutcome::skipped;
-        results[ready[k].index].findings.clear();
+    if (auto r = store.ledger_rehearsal(all); !r) not_reached(reached, ready.size(), r.error());
+  } else {
+    for (std::size_t from = 0; from < ready.size(); from += per) {
+      if (!go_on(from)) break;
+      const std::size_t to = std::min(ready.size(), from + per);
+      Counts n;
+      auto work = [&](const standard::ledger::LedgerView& view, const store::LedgerApply& apply,
+                      const store::ImportLog& log) { return judge(from, to, view, apply, log, n); };
+      const std::size_t batch_no = report.batches + 1;
+      auto done = store.ledger_batch(work, options.apply, options.actor, options.uid, [&] {
+        return "batch " + std::to_string(batch_no) + ": " + std::to_string(n.imported) + " imported, " +
+               std::to_string(n.already) + " already imported, " + std::to_string(n.refused) + " refused (documents " +
+               std::to_string(from + 1) + "-" + std::to_string(to) + " of " + std::to_string(ready.size()) + ")";
+      });
+      if (!done) {
+        // The batch wrote nothing; the batches before it stay (and are recorded).
+        not_reached(from, to, done.error());
+        break;
       }
-      report.failure = done.error().text;
-      break;
+      ++report.batches;
+      report.done = static_cast<std::int64_t>(to);
     }
-    ++report.batches;
-    report.done = static_cast<std::int64_t>(to);
   }
   if (options.progress && !report.cancelled) options.progress(report.done, report.total);
   return report;

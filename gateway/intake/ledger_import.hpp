@@ -86,6 +86,11 @@ struct ImportResult {
 
 struct ImportOptions {
   bool apply = false;        // false: each batch rolled back
+  // With apply = false: every batch in one transaction on a connection of
+  // its own, rolled back at the end (MessageLog::ledger_rehearsal), so a
+  // later batch is judged against what an earlier one would have written.
+  // The dry run on PostgreSQL; on SQLite the caller judges a copy instead.
+  bool rehearse = false;
   std::string bsn_key;       // the daemon's secrets.bsn_hash_key; never empty
   core::Date today{};
   std::string actor;         // for the audit entries

@@ -32,6 +32,7 @@
 #include "gateway/core/test_pause.hpp"
 #include "gateway/store/pg.hpp"
 #include "gateway/store/pg_delivery.hpp"
+#include "gateway/store/pg_dump.hpp"
 #include "gateway/store/pg_ledger.hpp"
 #include "gateway/store/pg_messages.hpp"
 #include "gateway/store/pg_obligations.hpp"
@@ -219,6 +220,32 @@ core::Error illegal(const std::string& id, State from, State to) {
 
 // ---- the engine --------------------------------------------------------------
 
+constexpr core::Errc kDryRun = core::Errc::store_dry_run;
+constexpr const char* kRehearsalLockWait = "10s";
+
+// Runs an import's work on `c`, inside the caller's transaction: the ledger
+// as pg_ledger.hpp reads and writes it, the documents imported before in
+// ledger_import.
+core::Result<void> run_ledger_work(Connection& c, const LedgerWork& work) {
+  pg::Ledger ledger(c);
+  LedgerApply apply = [&ledger](const standard::ledger::Changes& ch) { return ledger.apply(ch); };
+  ImportLog log;
+  log.seen = [&c](const std::string& digest, int type) -> core::Result<bool> {
+    auto r = c.exec("SELECT 1 FROM ledger_import WHERE digest = $1 AND type = $2", Params().text(digest).i64(type));
+    if (!r) return r.error();
+    return !r->empty();
+  };
+  log.record = [&c](const std::string& digest, int type) -> core::Result<void> {
+    auto r = c.exec("INSERT INTO ledger_import (digest, type, imported_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    Params().text(digest).i64(type).text(now_utc()));
+    if (!r) return r.error();
+    return {};
+  };
+  if (auto w = work(ledger, apply, log); !w) return w;
+  if (ledger.failed()) return core::make_error(core::Errc::store_busy, "ledger-import: a read of the ledger failed");
+  return {};
+}
+
 class PgStore final : public Store {
  public:
   PgStore(Connection writer, std::vector<Connection> readers, Connection lead, PostgresOptions opts)
@@ -273,29 +300,10 @@ class PgStore final : public Store {
 
   void ledger_batch(LedgerWork work, bool keep, std::string actor, long uid, std::function<std::string()> detail,
                     Done<void> done) override {
-    static constexpr core::Errc kDryRun = core::Errc::store_dry_run;
     writer_.enqueue(
         [work = std::move(work), keep, actor = std::move(actor), uid,
          detail = std::move(detail)](Connection& c) -> core::Result<void> {
-          pg::Ledger ledger(c);
-          LedgerApply apply = [&ledger](const standard::ledger::Changes& ch) { return ledger.apply(ch); };
-          ImportLog log;
-          log.seen = [&c](const std::string& digest, int type) -> core::Result<bool> {
-            auto r = c.exec("SELECT 1 FROM ledger_import WHERE digest = $1 AND type = $2",
-                            Params().text(digest).i64(type));
-            if (!r) return r.error();
-            return !r->empty();
-          };
-          log.record = [&c](const std::string& digest, int type) -> core::Result<void> {
-            auto r = c.exec(
-                "INSERT INTO ledger_import (digest, type, imported_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                Params().text(digest).i64(type).text(now_utc()));
-            if (!r) return r.error();
-            return {};
-          };
-          if (auto w = work(ledger, apply, log); !w) return w;
-          if (ledger.failed())
-            return core::make_error(core::Errc::store_busy, "ledger-import: a read of the ledger failed");
+          if (auto w = run_ledger_work(c, work); !w) return w;
           // A dry run ends in a rollback: nothing it wrote stays.
           if (!keep) return core::make_error(kDryRun, "dry run: rolled back");
           return pg::audit_row(c, actor, uid, "ledger-import", "", detail());
@@ -306,6 +314,25 @@ class PgStore final : public Store {
           else
             done(std::move(r));
         });
+  }
+
+  // On a connection of its own, REPEATABLE READ: it takes no predicate locks,
+  // so partners' commits on any node never fail because of it; a row they
+  // hold makes it wait at most kRehearsalLockWait, then fail.
+  core::Result<void> ledger_rehearsal(const LedgerWork& work) override {
+    auto conn = Connection::open(opts_.conninfo);
+    if (!conn) return conn.error();
+    auto r = pg::transaction(
+        *conn, pg::Isolation::repeatable_read,
+        [&](Connection& c) -> core::Result<void> {
+          if (auto t = c.exec(std::string("SET LOCAL lock_timeout = '") + kRehearsalLockWait + "'", Params()); !t)
+            return t.error();
+          if (auto w = run_ledger_work(c, work); !w) return w;
+          return core::make_error(kDryRun, "dry run: rolled back");
+        },
+        1);  // not again: `work` reports progress as it goes
+    if (!r && r.error().code == kDryRun) return {};
+    return r;
   }
 
   core::Result<std::vector<Orphan>> orphans(int limit) override {
@@ -628,10 +655,13 @@ class PgStore final : public Store {
     prune_bodies_on<PruneOps>(writer_, std::move(req), std::move(done));
   }
 
-  core::Result<void> backup(const std::string&) override {
-    return core::make_error(core::Errc::store_postgresql,
-                            "the PostgreSQL engine is backed up with the server's own tools (pg_dump, or a base "
-                            "backup with WAL archiving), not sluisctl backup; see docs/operations.md");
+  // A pg_dump archive (pg_dump.hpp), as sluisctl backup writes it.
+  core::Result<void> backup(const std::string& path) override {
+    DumpRequest r;
+    r.conninfo = opts_.conninfo;
+    r.target = path;
+    if (auto d = dump_postgresql(r); !d) return d.error();
+    return {};
   }
 
   std::size_t pending() const override { return writer_.pending(); }
@@ -658,6 +688,8 @@ class PgStore final : public Store {
 };
 
 }  // namespace
+
+std::string describe_postgresql(const std::string& conninfo) { return pg::describe(conninfo); }
 
 core::Result<std::unique_ptr<Store>> open_postgresql(const PostgresOptions& opts) {
   if (opts.node.empty())

@@ -77,6 +77,11 @@ core::Result<void> MessageLog::ledger_batch(LedgerWork work, bool keep, const st
       [&](Done<void> d) { ledger_batch(std::move(work), keep, actor, uid, detail, std::move(d)); });
 }
 
+core::Result<void> MessageLog::ledger_rehearsal(const LedgerWork&) {
+  return core::make_error(core::Errc::store_sqlite,
+                          "this engine's dry run judges a copy of the store file, not a rolled-back transaction");
+}
+
 core::Result<WatchSync> WatchStore::watch_sync(const std::string& kind, const std::vector<WatchFinding>& found,
                                                bool complete, const std::string& now,
                                                const std::string& forget_before) {

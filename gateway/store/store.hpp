@@ -617,6 +617,14 @@ class MessageLog {
                             std::function<std::string()> detail, Done<void> done) = 0;
   core::Result<void> ledger_batch(LedgerWork work, bool keep, const std::string& actor, long uid,
                                   const std::function<std::string()>& detail);  // blocking
+  // The dry run of an import where the store has no file to copy
+  // (PostgreSQL): `work` runs once, on a connection of its own (never this
+  // node's writer: partners are not kept waiting), in one REPEATABLE READ
+  // transaction that is rolled back whatever `work` returns; a row another
+  // transaction holds makes it wait at most 10 s, then fail. Blocking, on
+  // the caller's thread. The SQLite engine refuses (Errc::store_sqlite): its
+  // dry run judges a copy of the file.
+  virtual core::Result<void> ledger_rehearsal(const LedgerWork& work);
 };
 
 // A partner's mailbox (delivery by pull): route::Mailbox. It runs on the io
@@ -767,7 +775,8 @@ class Housekeeping : public virtual Retention {
  public:
   // An online copy of the database at `path` (must not exist yet), made and
   // checked as sqlite_backup.hpp says (its own connection, nothing partial
-  // left on failure). sluisd's `backup` command calls backup_sqlite itself,
+  // left on failure), or on PostgreSQL a pg_dump archive (pg_dump.hpp).
+  // sluisd's `backup` command calls backup_sqlite / dump_postgresql itself,
   // for progress and cancel.
   virtual core::Result<void> backup(const std::string& path) = 0;
   // Writes queued for the writer or in its running batch (backpressure: the
@@ -863,6 +872,9 @@ struct PostgresOptions {
 // the BSN key's fingerprint, returns this node's own claims to queued and
 // opens the read connections. The error names the server, never a password.
 core::Result<std::unique_ptr<Store>> open_postgresql(const PostgresOptions& opts);
+// The server a connection string names, for logs: host, port, database and
+// user, never a password.
+std::string describe_postgresql(const std::string& conninfo);
 
 // The error code of body() for a message whose body the retention pruner removed.
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;

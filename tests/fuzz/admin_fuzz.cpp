@@ -115,7 +115,7 @@ struct World {
       return db->read_ledger(read);
     };
     admin::add_daemon_commands(registry, daemon);
-    admin::add_store_commands(registry, *db, dir / "backups", o.path);
+    admin::add_store_commands(registry, *db, dir / "backups", admin::BackupSource{o.path, {}});
     admin::add_deadline_commands(registry, *db);
     admin::add_watch_commands(registry, *db);
     admin::add_retention_commands(registry, *db, [] { return config::Duration(std::chrono::hours(24 * 365)); });

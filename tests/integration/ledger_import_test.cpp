@@ -6,6 +6,13 @@
 // per-provider summary; partners are served while an import is held between
 // two batches; a cancelled import (the client hangs up) completes on a re-run,
 // which reports the documents imported before as already imported.
+//
+// Built a second time as ledger_import_pg_test (SLUIS_TEST_POSTGRESQL, label
+// `postgresql`): sluisd on a fresh PostgreSQL database of a server the test
+// starts, where the dry run is one rolled-back transaction instead of a copy
+// (MessageLog::ledger_rehearsal) and --apply goes through the PostgreSQL
+// writer. The cases about the SQLite copy and the summaries' formatting run
+// on SQLite only.
 #define BOOST_TEST_MODULE ledger_import
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -26,10 +33,49 @@
 #include <sstream>
 
 #include "tests/support/test_gateway.hpp"
+#ifdef SLUIS_TEST_POSTGRESQL
+#include <libpq-fe.h>
+
+#include "tests/support/postgres.hpp"
+#endif
 
 using namespace sluis::test;
 
 namespace {
+
+#ifdef SLUIS_TEST_POSTGRESQL
+constexpr bool kPostgres = true;
+#else
+constexpr bool kPostgres = false;
+#endif
+
+// A case about the SQLite engine's dry run or the report's formatting: run once, on SQLite.
+boost::test_tools::assertion_result sqlite_only(boost::unit_test::test_unit_id) {
+  boost::test_tools::assertion_result r(!kPostgres);
+  r.message() << "runs on the SQLite engine only";
+  return r;
+}
+
+ScratchDir& secrets() {
+  static ScratchDir d("import-secrets");
+  return d;
+}
+std::string g_conninfo;  // the database of the gateway the case runs (PostgreSQL)
+
+// The [store] lines of the gateway a case starts: none on SQLite; on
+// PostgreSQL a fresh database, its connection string in a secret file.
+std::string store_toml() {
+#ifdef SLUIS_TEST_POSTGRESQL
+  g_conninfo = postgres().create_database();
+  static int n = 0;
+  const auto file = secrets().path() / ("conn-" + std::to_string(++n));
+  secrets().write(file.filename().string(), g_conninfo);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return "[store]\nengine = \"postgresql\"\nconnection = \"file:" + file.string() + "\"\nnode = \"n1\"\n";
+#else
+  return {};
+#endif
+}
 
 std::string file(const std::string& rel) { return slurp(source_dir() / rel); }
 
@@ -45,7 +91,15 @@ CommandResult import(TestGateway& g, std::vector<std::string> args) {
 
 // One number from the store, read beside the daemon (WAL: a reader never
 // waits for the writer).
-std::int64_t scalar(TestGateway& g, const std::string& sql) {
+std::int64_t scalar([[maybe_unused]] TestGateway& g, const std::string& sql) {
+#ifdef SLUIS_TEST_POSTGRESQL
+  PGconn* c = PQconnectdb(g_conninfo.c_str());
+  PGresult* r = PQexec(c, sql.c_str());
+  std::int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? std::stoll(PQgetvalue(r, 0, 0)) : -1;
+  PQclear(r);
+  PQfinish(c);
+  return n;
+#else
   sqlite3* db = nullptr;
   const auto file = (g.dir.path() / "state" / "sluis.db").string();
   BOOST_TEST_REQUIRE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
@@ -55,6 +109,7 @@ std::int64_t scalar(TestGateway& g, const std::string& sql) {
   sqlite3_finalize(s);
   sqlite3_close(db);
   return n;
+#endif
 }
 
 // The documents ledger-import has recorded.
@@ -103,7 +158,7 @@ int count(const std::string& text, const std::string& what) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(dry_run_then_apply) {
-  TestGateway g("import", partners);
+  TestGateway g("import", partners, store_toml());
   auto dir = history(g, "history", true);
 
   auto dry = import(g, {dir.string()});
@@ -112,7 +167,14 @@ BOOST_AUTO_TEST_CASE(dry_run_then_apply) {
   BOOST_TEST(count(dry.output, ": REFUSED") == 2, dry.output);
   BOOST_TEST(dry.output.find("TR019") != std::string::npos, dry.output);
   BOOST_TEST(dry.output.find("dry run") != std::string::npos);
-  BOOST_TEST(recorded(g) == 0);  // the dry run ran on a copy
+  BOOST_TEST(recorded(g) == 0);  // the dry run ran on a copy (SQLite) or was rolled back (PostgreSQL)
+  // One document a batch: the 305 and 307 of later batches are judged
+  // against the 301 of the first, as --apply would judge them.
+  auto dry1 = import(g, {"--batch", "1", dir.string()});
+  BOOST_TEST(dry1.exit_code == 1, dry1.output);
+  BOOST_TEST(count(dry1.output, "would be imported") == 4, dry1.output);
+  BOOST_TEST(count(dry1.output, ": REFUSED") == 2, dry1.output);
+  BOOST_TEST(recorded(g) == 0);
   BOOST_TEST(scalar(g, "SELECT count(*) FROM audit WHERE action = 'ledger-import'") == 0);
   for (const auto& e : std::filesystem::directory_iterator(g.dir.path() / "state"))
     BOOST_TEST(!e.path().filename().string().starts_with(".import-"), e.path());  // and the copy is gone
@@ -153,7 +215,7 @@ BOOST_AUTO_TEST_CASE(dry_run_then_apply) {
 
 // The per-provider summary: counts and the reasons of the refusals, as a
 // table, as CSV and as JSON.
-BOOST_AUTO_TEST_CASE(refusals_are_summarised_per_provider) {
+BOOST_AUTO_TEST_CASE(refusals_are_summarised_per_provider, *boost::unit_test::precondition(sqlite_only)) {
   TestGateway g("import-sum", partners);
   auto dir = history(g, "history", true);
   auto j = import(g, {"--json", dir.string()});
@@ -195,7 +257,7 @@ BOOST_AUTO_TEST_CASE(refusals_are_summarised_per_provider) {
 
 // The same history as a CSV export: rows checked field by field, then judged
 // like the messages they stand for.
-BOOST_AUTO_TEST_CASE(csv_export) {
+BOOST_AUTO_TEST_CASE(csv_export, *boost::unit_test::precondition(sqlite_only)) {
   TestGateway g("import-csv", partners);
   auto csv = g.dir.path() / "omklap.csv";
   std::ofstream(csv) << "soort;wet;gemeente;aanbieder;bsn;toewijzingnummer;categorie;productcode;ingangsdatum;"
@@ -227,7 +289,7 @@ BOOST_AUTO_TEST_CASE(csv_export) {
 // counts the documents imported before as already imported.
 BOOST_AUTO_TEST_CASE(batches_leave_partners_served_and_a_cancelled_import_resumes) {
   ScratchDir pauses("import-pause");
-  TestGateway g("import-held", partners, {}, {}, {},
+  TestGateway g("import-held", partners, store_toml(), {}, {},
                 {{"SLUIS_TEST_PAUSE", "ledger_import.batch"}, {"SLUIS_TEST_PAUSE_DIR", pauses.path().string()}});
   const auto fifo = pauses.path() / "ledger_import.batch";
   auto arm = [&] { BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0, std::strerror(errno)); };
@@ -306,7 +368,7 @@ BOOST_AUTO_TEST_CASE(batches_leave_partners_served_and_a_cancelled_import_resume
 
 // A daemon killed during a dry run leaves its private copy of the store (the
 // whole store, personal data included); the next start removes it.
-BOOST_AUTO_TEST_CASE(a_dry_run_copy_left_by_a_kill_is_removed_at_start) {
+BOOST_AUTO_TEST_CASE(a_dry_run_copy_left_by_a_kill_is_removed_at_start, *boost::unit_test::precondition(sqlite_only)) {
   ScratchDir pauses("import-kill");
   TestGateway g("import-kill", partners, {}, {}, {},
                 {{"SLUIS_TEST_PAUSE", "ledger_import.batch"}, {"SLUIS_TEST_PAUSE_DIR", pauses.path().string()}});

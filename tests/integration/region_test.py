@@ -51,7 +51,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
 from partners import BIN, SRC, Daemon, free_port  # noqa: E402
-from postgres_server import SKIP, PostgresServer  # noqa: E402
+from postgres_server import PostgresServer  # noqa: E402
 
 MUNICIPALITIES = int(os.environ.get("SLUIS_REGION_MUNICIPALITIES", "6"))
 PROVIDERS = int(os.environ.get("SLUIS_REGION_PROVIDERS", "12"))
@@ -69,13 +69,8 @@ def main():
           f"{MUNICIPALITIES} municipalities, {PROVIDERS} providers, {ENGINE}, {NODES} node(s)", flush=True)
     pg = None
     if ENGINE == "postgresql":
-        why = PostgresServer.available()
-        if why:
-            if os.environ.get("SLUIS_REQUIRE_POSTGRESQL") == "1":
-                print(f"FAILED: PostgreSQL is required (SLUIS_REQUIRE_POSTGRESQL=1): {why}", flush=True)
-                return 1
-            print(f"SKIP: {why}", flush=True)
-            return SKIP
+        if (code := PostgresServer.unavailable_exit()) is not None:
+            return code
         pg = PostgresServer()
     try:
         return region(rng, pg)

@@ -7,7 +7,8 @@ so a killed test leaves no server behind.
 
 Without PostgreSQL installed the test should be skipped (exit 77), unless
 SLUIS_REQUIRE_POSTGRESQL=1 (scripts/test sets it), when it fails:
-`PostgresServer.available()` says which."""
+`PostgresServer.available()` says why, and `unavailable_exit()` prints it and
+gives the exit code."""
 import ctypes
 import os
 import pathlib
@@ -40,6 +41,19 @@ class PostgresServer:
             except KeyError:
                 return "running as root, and there is no user postgres to run PostgreSQL as"
         return None
+
+    @staticmethod
+    def unavailable_exit():
+        """None when a server can be started here; else prints why and returns the test's exit code:
+        77 (a skip), or 1 when SLUIS_REQUIRE_POSTGRESQL=1."""
+        why = PostgresServer.available()
+        if not why:
+            return None
+        if os.environ.get("SLUIS_REQUIRE_POSTGRESQL") == "1":
+            print(f"FAILED: PostgreSQL is required (SLUIS_REQUIRE_POSTGRESQL=1): {why}", flush=True)
+            return 1
+        print(f"SKIP: {why}", flush=True)
+        return SKIP
 
     def __init__(self, durable=False):
         """`durable`: fsync on, as in production (benchmarks); off for the tests."""

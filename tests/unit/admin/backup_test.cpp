@@ -20,7 +20,7 @@ namespace {
 
 struct Fixture : test::TempStore {
   Fixture() : TempStore("admin-backup"), backups(dir / "backups") {
-    admin::add_store_commands(registry, *db, backups, (dir / "sluis.db").string());
+    admin::add_store_commands(registry, *db, backups, admin::BackupSource{(dir / "sluis.db").string(), {}});
     id = add("BK-1", store::State::queued);
   }
   admin::Answer backup(boost::json::object args) {

@@ -51,7 +51,7 @@ const std::string kBody =
     "</jw315:Bericht>\n";
 
 struct Fixture : test::TempStore {
-  Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db, dir / "backups", (dir / "sluis.db").string()); }
+  Fixture() : TempStore("admin-queue") { admin::add_store_commands(registry, *db, dir / "backups", admin::BackupSource{(dir / "sluis.db").string(), {}}); }
   std::string add(const std::string& ident, State state,
                   const std::string& destination = "gemeente-m-mailbox",
                   store::HoldReason hold_reason = store::HoldReason::none, const std::string& body = kBody) {
@@ -349,7 +349,7 @@ BOOST_AUTO_TEST_CASE(server_marks_its_own_user_as_admin_peer) {
 BOOST_FIXTURE_TEST_CASE(release_retry_and_requeue_wake_delivery_hold_and_dry_runs_do_not, Fixture) {
   admin::Registry woken;
   int wakes = 0;
-  admin::add_store_commands(woken, *db, dir / "backups", (dir / "sluis.db").string(), [&wakes] { ++wakes; });
+  admin::add_store_commands(woken, *db, dir / "backups", admin::BackupSource{(dir / "sluis.db").string(), {}}, [&wakes] { ++wakes; });
   auto call = [&](const std::string& cmd, boost::json::object args) {
     admin::Request r;
     r.command = cmd;
@@ -398,7 +398,7 @@ BOOST_FIXTURE_TEST_CASE(bulk_actions_go_in_batches_with_progress_and_cancel, Fix
   }
   admin::Registry woken;
   int wakes = 0;
-  admin::add_store_commands(woken, *db, dir / "backups", (dir / "sluis.db").string(), [&wakes] { ++wakes; });
+  admin::add_store_commands(woken, *db, dir / "backups", admin::BackupSource{(dir / "sluis.db").string(), {}}, [&wakes] { ++wakes; });
   RecordingJob watch;
   admin::Request r;
   r.command = "message-release";

@@ -20,7 +20,7 @@ namespace {
 
 struct Fixture : test::TempStore {
   Fixture() : TempStore("admin-retention") {
-    admin::add_store_commands(registry, *db, dir / "backups", (dir / "sluis.db").string());
+    admin::add_store_commands(registry, *db, dir / "backups", admin::BackupSource{(dir / "sluis.db").string(), {}});
     admin::add_retention_commands(registry, *db, [this] { return retention; });
   }
   admin::Answer run(const std::string& cmd, boost::json::object args = {}) {

@@ -9,7 +9,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <set>
@@ -19,10 +21,12 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/store/pg.hpp"
+#include "gateway/store/pg_dump.hpp"
 #include "gateway/store/pg_import.hpp"
 #include "gateway/store/pg_schema.hpp"
 #include "gateway/store/store.hpp"
 #include "tests/support/postgres.hpp"
+#include "tests/support/store_samples.hpp"
 
 using namespace sluis;
 using store::pg::Connection;
@@ -408,23 +412,10 @@ BOOST_AUTO_TEST_CASE(the_schema_has_sqlites_tables_columns_and_indexes) {
 
 namespace {
 
+// The sample message with an id of its own and a BSN hash.
 store::NewMessage to_copy(const std::string& ident, const std::string& body) {
-  store::NewMessage m;
+  store::NewMessage m = test::sample_message(ident, body);
   m.id = store::new_message_id();
-  m.law = standard::Law::ijw;
-  m.type = 323;
-  m.berichtcode = 490;
-  m.release = "3.2";
-  m.sender_code = "87654321";
-  m.receiver_code = "0935";
-  m.sender_partner = "aanbieder-a";
-  m.receiver_partner = "gemeente-m";
-  m.identificatie = ident;
-  m.dagtekening = "2026-11-02";
-  m.body = body;
-  m.state = store::State::queued;
-  m.http_status = 202;
-  m.response_json = R"({"status":"accepted"})";
   m.bsn_hashes = {core::sha256_hex("client " + ident)};
   return m;
 }
@@ -503,4 +494,135 @@ BOOST_AUTO_TEST_CASE(a_sqlite_store_moves_to_postgresql_whole_and_verified) {
   auto count = Connection::open(info)->exec("SELECT count(*) FROM messages");
   BOOST_TEST(count->i64(0, 0) == 4);
   std::filesystem::remove_all(dir);
+}
+
+// ---- sluisctl backup on PostgreSQL (pg_dump.hpp) -------------------------------
+
+namespace {
+
+struct DumpDir {
+  DumpDir() : path(std::filesystem::temp_directory_path() / ("sluis-dump-" + core::random_hex(6))) {
+    std::filesystem::create_directories(path);
+  }
+  ~DumpDir() { std::filesystem::remove_all(path); }
+  // An executable shell script in the directory; its path.
+  std::string script(const std::string& name, const std::string& text) const {
+    const auto p = path / name;
+    std::ofstream(p) << "#!/bin/sh\n" << text;
+    std::filesystem::permissions(p, std::filesystem::perms::owner_all);
+    return p.string();
+  }
+  std::string read(const std::string& name) const {
+    std::ifstream in(path / name, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  std::filesystem::path path;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_store_dumps_to_an_archive_that_restores_whole) {
+  DumpDir dir;
+  store::PostgresOptions po;
+  po.conninfo = test::postgres().create_database();
+  po.node = "node-1";
+  auto pgs = store::open_postgresql(po);
+  BOOST_REQUIRE_MESSAGE(pgs.has_value(), (pgs ? "" : pgs.error().text));
+  std::string every_byte;
+  for (int b = 0; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
+  std::vector<std::pair<std::string, std::string>> kept;
+  for (const auto& [ident, body] :
+       std::vector<std::pair<std::string, std::string>>{{"DU-1", "<Bericht>één</Bericht>"}, {"DU-2", every_byte}}) {
+    auto r = (*pgs)->commit_sync(to_copy(ident, body));
+    BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().text));
+    kept.emplace_back(r->id, body);
+  }
+  const auto archive = (dir.path / "copy.dump").string();
+  auto b = (*pgs)->backup(archive);
+  BOOST_REQUIRE_MESSAGE(b.has_value(), (b ? "" : b.error().text));
+  BOOST_TEST(dir.read("copy.dump").substr(0, 5) == "PGDMP");  // pg_dump's custom format
+  auto again = (*pgs)->backup(archive);
+  BOOST_REQUIRE(again.has_error());
+  BOOST_TEST(again.error().code == core::Errc::store_backup_exists);
+  (*pgs)->close();
+
+  const std::string restored = test::postgres().create_database();
+  BOOST_REQUIRE(std::system(("pg_restore --no-owner --exit-on-error -d '" + restored + "' '" + archive + "'").c_str()) ==
+                0);
+  po.conninfo = restored;
+  auto copy = store::open_postgresql(po);
+  BOOST_REQUIRE_MESSAGE(copy.has_value(), (copy ? "" : copy.error().text));
+  for (const auto& [id, body] : kept) {
+    auto got = (*copy)->body(id);
+    BOOST_REQUIRE(got.has_value() && got->has_value());
+    BOOST_TEST((**got == body), id);
+  }
+}
+
+// The connection string's password is in pg_dump's environment, never on its
+// command line (any user of the machine can read that), nor in the error.
+BOOST_AUTO_TEST_CASE(pg_dump_gets_the_connection_in_its_environment_never_on_its_command_line) {
+  DumpDir dir;
+  store::DumpRequest r;
+  r.conninfo = "host=/nowhere port=5999 dbname=regio user=sluis password=s3cret-word";
+  r.target = (dir.path / "x.dump").string();
+  r.pg_dump = dir.script("fake-pg_dump",
+                         "printf '%s\\n' \"$@\" > '" + dir.path.string() + "/argv'\n"
+                         "printf '%s' \"$PGPASSWORD|$PGHOST|$PGPORT|$PGDATABASE|$PGUSER\" > '" + dir.path.string() +
+                             "/env'\n"
+                             "echo 'pg_dump: error: connection to server failed (the test)' >&2\n"
+                             "exit 3\n");
+  auto d = store::dump_postgresql(r);
+  BOOST_REQUIRE(d.has_error());
+  BOOST_TEST(d.error().text.find("exit status 3: pg_dump: error: connection to server failed (the test)") !=
+                 std::string::npos,
+             d.error().text);
+  BOOST_TEST(d.error().text.find("dbname=regio") != std::string::npos, d.error().text);  // the server named
+  BOOST_TEST(d.error().text.find("s3cret") == std::string::npos, d.error().text);
+  BOOST_TEST(dir.read("argv").find("s3cret") == std::string::npos, dir.read("argv"));
+  BOOST_TEST(dir.read("argv").find("--format=custom") != std::string::npos, dir.read("argv"));
+  BOOST_TEST(dir.read("env") == "s3cret-word|/nowhere|5999|regio|sluis");
+  BOOST_TEST(!std::filesystem::exists(r.target));
+}
+
+// An archive pg_restore cannot read does not count as a copy.
+BOOST_AUTO_TEST_CASE(an_archive_pg_restore_cannot_read_is_removed) {
+  DumpDir dir;
+  store::DumpRequest r;
+  r.conninfo = "dbname=regio";
+  r.target = (dir.path / "x.dump").string();
+  r.pg_dump = dir.script("fake-pg_dump", "for a; do case \"$a\" in --file=*) echo garbage > \"${a#--file=}\";; esac; done\n");
+  auto d = store::dump_postgresql(r);
+  BOOST_REQUIRE(d.has_error());
+  BOOST_TEST(d.error().code == core::Errc::store_backup_corrupt, d.error().text);
+  BOOST_TEST(!std::filesystem::exists(r.target));
+}
+
+// Cancelled (the caller hung up, the daemon stops): pg_dump is stopped and
+// nothing it wrote is left.
+BOOST_AUTO_TEST_CASE(a_dump_stops_when_asked_and_leaves_nothing) {
+  DumpDir dir;
+  store::DumpRequest r;
+  r.conninfo = "dbname=regio";
+  r.target = (dir.path / "x.dump").string();
+  r.pg_dump = dir.script("fake-pg_dump",
+                         "for a; do case \"$a\" in --file=*) echo partial > \"${a#--file=}\";; esac; done\n"
+                         "echo started > '" + dir.path.string() + "/started'\nexec sleep 60\n");
+  r.go_on = [&] { return !std::filesystem::exists(dir.path / "started"); };
+  auto d = store::dump_postgresql(r);
+  BOOST_REQUIRE(d.has_error());
+  BOOST_TEST(d.error().code == store::kBackupCancelled, d.error().text);
+  BOOST_TEST(!std::filesystem::exists(r.target));
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_pg_dump_names_its_package) {
+  DumpDir dir;
+  store::DumpRequest r;
+  r.conninfo = "dbname=regio";
+  r.target = (dir.path / "x.dump").string();
+  r.pg_dump = "pg_dump-not-installed-here";
+  auto d = store::dump_postgresql(r);
+  BOOST_REQUIRE(d.has_error());
+  BOOST_TEST(d.error().text.find("not in PATH") != std::string::npos, d.error().text);
+  BOOST_TEST(d.error().text.find("postgresql-client") != std::string::npos, d.error().text);
 }
