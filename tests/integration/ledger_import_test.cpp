@@ -7,14 +7,15 @@
 // two batches; a cancelled import (the client hangs up) completes on a re-run,
 // which reports the documents imported before as already imported.
 //
-// Built a second time as ledger_import_pg_test (SLUIS_TEST_POSTGRESQL, label
-// `postgresql`): sluisd on a fresh PostgreSQL database of a server the test
-// starts, where the dry run is one rolled-back transaction instead of a copy
+// Run a second time as ledger_import_pg_test (SLUIS_TEST_ENGINE=postgresql,
+// label `postgresql`, test_gateway.hpp): sluisd on a fresh PostgreSQL
+// database of a server the test starts, where the dry run is one rolled-back transaction instead of a copy
 // (MessageLog::ledger_rehearsal) and --apply goes through the PostgreSQL
 // writer. The cases about the SQLite copy and the summaries' formatting run
 // on SQLite only.
 #define BOOST_TEST_MODULE ledger_import
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,55 +27,30 @@
 #include <boost/test/unit_test.hpp>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <future>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "tests/support/test_gateway.hpp"
-#ifdef SLUIS_TEST_POSTGRESQL
-#include <libpq-fe.h>
-
-#include "tests/support/postgres.hpp"
-#endif
 
 using namespace sluis::test;
 
 namespace {
 
-#ifdef SLUIS_TEST_POSTGRESQL
-constexpr bool kPostgres = true;
-#else
-constexpr bool kPostgres = false;
-#endif
+bool on_postgresql() {
+  const char* e = std::getenv("SLUIS_TEST_ENGINE");
+  return e && std::string_view(e) == "postgresql";
+}
 
 // A case about the SQLite engine's dry run or the report's formatting: run once, on SQLite.
 boost::test_tools::assertion_result sqlite_only(boost::unit_test::test_unit_id) {
-  boost::test_tools::assertion_result r(!kPostgres);
+  boost::test_tools::assertion_result r(!on_postgresql());
   r.message() << "runs on the SQLite engine only";
   return r;
-}
-
-ScratchDir& secrets() {
-  static ScratchDir d("import-secrets");
-  return d;
-}
-std::string g_conninfo;  // the database of the gateway the case runs (PostgreSQL)
-
-// The [store] lines of the gateway a case starts: none on SQLite; on
-// PostgreSQL a fresh database, its connection string in a secret file.
-std::string store_toml() {
-#ifdef SLUIS_TEST_POSTGRESQL
-  g_conninfo = postgres().create_database();
-  static int n = 0;
-  const auto file = secrets().path() / ("conn-" + std::to_string(++n));
-  secrets().write(file.filename().string(), g_conninfo);
-  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  return "[store]\nengine = \"postgresql\"\nconnection = \"file:" + file.string() + "\"\nnode = \"n1\"\n";
-#else
-  return {};
-#endif
 }
 
 std::string file(const std::string& rel) { return slurp(source_dir() / rel); }
@@ -91,15 +67,15 @@ CommandResult import(TestGateway& g, std::vector<std::string> args) {
 
 // One number from the store, read beside the daemon (WAL: a reader never
 // waits for the writer).
-std::int64_t scalar([[maybe_unused]] TestGateway& g, const std::string& sql) {
-#ifdef SLUIS_TEST_POSTGRESQL
-  PGconn* c = PQconnectdb(g_conninfo.c_str());
-  PGresult* r = PQexec(c, sql.c_str());
-  std::int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? std::stoll(PQgetvalue(r, 0, 0)) : -1;
-  PQclear(r);
-  PQfinish(c);
-  return n;
-#else
+std::int64_t scalar(TestGateway& g, const std::string& sql) {
+  if (!g.postgresql.empty()) {
+    PGconn* c = PQconnectdb(g.postgresql.c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    std::int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? std::stoll(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    PQfinish(c);
+    return n;
+  }
   sqlite3* db = nullptr;
   const auto file = (g.dir.path() / "state" / "sluis.db").string();
   BOOST_TEST_REQUIRE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
@@ -109,7 +85,6 @@ std::int64_t scalar([[maybe_unused]] TestGateway& g, const std::string& sql) {
   sqlite3_finalize(s);
   sqlite3_close(db);
   return n;
-#endif
 }
 
 // The documents ledger-import has recorded.
@@ -158,7 +133,7 @@ int count(const std::string& text, const std::string& what) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(dry_run_then_apply) {
-  TestGateway g("import", partners, store_toml());
+  TestGateway g("import", partners);
   auto dir = history(g, "history", true);
 
   auto dry = import(g, {dir.string()});
@@ -289,7 +264,7 @@ BOOST_AUTO_TEST_CASE(csv_export, *boost::unit_test::precondition(sqlite_only)) {
 // counts the documents imported before as already imported.
 BOOST_AUTO_TEST_CASE(batches_leave_partners_served_and_a_cancelled_import_resumes) {
   ScratchDir pauses("import-pause");
-  TestGateway g("import-held", partners, store_toml(), {}, {},
+  TestGateway g("import-held", partners, {}, {}, {},
                 {{"SLUIS_TEST_PAUSE", "ledger_import.batch"}, {"SLUIS_TEST_PAUSE_DIR", pauses.path().string()}});
   const auto fifo = pauses.path() / "ledger_import.batch";
   auto arm = [&] { BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0, std::strerror(errno)); };

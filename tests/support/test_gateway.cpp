@@ -4,9 +4,13 @@
 
 #include <boost/json/parse.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
+
+#include "tests/support/postgres.hpp"
 
 namespace sluis::test {
 
@@ -22,6 +26,15 @@ std::string packs_line(const std::vector<std::string>& packs) {
   for (std::size_t i = 0; i < packs.size(); ++i) line += (i ? ", \"" : "\"") + packs[i] + "\"";
   return line + "]\n";
 }
+// The test's own TOML with the PostgreSQL store's lines in its [store] table
+// (or in a [store] table after it); unchanged on SQLite.
+std::string store_lines(const std::string& extra, const std::string& conninfo) {
+  if (conninfo.empty()) return extra;
+  const std::string lines = "engine = \"postgresql\"\nconnection = \"file:pg.conn\"\nnode = \"n1\"\n";
+  if (auto at = extra.find("[store]\n"); at != std::string::npos)
+    return extra.substr(0, at + 8) + lines + extra.substr(at + 8);
+  return extra + "\n[store]\n" + lines;
+}
 }  // namespace
 
 TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestGateway&)> partners,
@@ -32,6 +45,11 @@ TestGateway::TestGateway(const std::string& tag, std::function<std::string(TestG
                            (dir.path() / "pki").string()});
   if (made.exit_code != 0) throw std::runtime_error("make-test-pki.sh failed: " + made.output);
   dir.write("bsn.key", "0123456789abcdef0123456789abcdef\n");
+  if (const char* e = std::getenv("SLUIS_TEST_ENGINE"); e && std::string_view(e) == "postgresql") {
+    postgresql = postgres().create_database();
+    std::filesystem::permissions(dir.write("pg.conn", postgresql), std::filesystem::perms::owner_read |
+                                                                         std::filesystem::perms::owner_write);
+  }
   write_config();
   daemon = std::make_unique<DaemonProcess>(dir.path(), std::vector<std::string>{"--config", "sluisd.toml"},
                                            std::move(env), std::move(launcher));
@@ -81,7 +99,7 @@ void TestGateway::write_config(const std::string& crl) {
     << packs_line(schema_packs)
     << "[intake]\nvalidation_threads = 2\n"
     << "[plain]\nport = " << port_of(plain_url) << "\n"
-    << extra_ << "\n"
+    << store_lines(extra_, postgresql) << "\n"
     << partners_(*this);
   dir.write("sluisd.toml", c.str());
 }

@@ -2,6 +2,12 @@
 // a config written by the test (listeners on free ports, the repository's
 // schemas and reference lists), and helpers to call it with curl as a given
 // client certificate. Throws std::runtime_error when it cannot start.
+//
+// With SLUIS_TEST_ENGINE=postgresql in the environment the store is a fresh
+// database of the test program's PostgreSQL server (postgres.hpp; its
+// connection string in a secret file, [store] engine = "postgresql"): CTest
+// runs a suite a second time that way (label `postgresql`, the test's name
+// with _pg). Such a suite must reach the store only through sluisd.
 #pragma once
 
 #include <functional>
@@ -65,6 +71,8 @@ class TestGateway {
   std::filesystem::path schemas_dir;
   std::vector<std::string> schema_packs;
   std::unique_ptr<DaemonProcess> daemon;
+  // The PostgreSQL database's connection string; empty on SQLite.
+  std::string postgresql;
 
  private:
   std::function<std::string(TestGateway&)> partners_;

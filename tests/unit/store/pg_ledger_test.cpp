@@ -26,7 +26,9 @@
 #include "gateway/store/pg_ledger.hpp"
 #include "gateway/store/pg_schema.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
+#include "gateway/store/store.hpp"
 #include "tests/support/postgres.hpp"
+#include "tests/support/store_samples.hpp"
 #include "tests/support/two_engines.hpp"
 
 using namespace sluis;
@@ -530,4 +532,87 @@ BOOST_AUTO_TEST_CASE(a_key_the_locks_miss_is_still_caught_by_serializable) {
   BOOST_TEST_MESSAGE("without a lock: accepted " << r.accepted << " of " << r.volume << ", " << r.refused.size()
                                                  << " refused, " << r.retries << " retries");
   serial(r);
+}
+
+// The same race through the Store, as two sluisd nodes run it: each node's
+// writer commits 40 declarations of one client (their BSN hash the same, so
+// PgStore takes the client's advisory lock, message_keys) whose decision
+// reads the allocation's declared hours and approves or rejects the
+// prestatie with the message. The ledger ends in a serial order.
+BOOST_AUTO_TEST_CASE(two_nodes_stores_committing_on_one_allocation_end_in_a_serial_order) {
+  const std::string info = test::postgres().create_database();
+  RaceResult out;
+  out.volume = 60;
+  std::vector<std::unique_ptr<store::Store>> nodes;
+  for (const char* name : {"node-a", "node-b"}) {
+    store::PostgresOptions po;
+    po.conninfo = info;
+    po.node = name;
+    auto s = store::open_postgresql(po);
+    BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().text));
+    nodes.push_back(std::move(*s));
+  }
+  {
+    auto c = Connection::open(info);
+    BOOST_REQUIRE(c.has_value());
+    store::pg::Ledger ledger(*c);
+    Changes setup;
+    auto a = allocation(Law::iwmo, "0363", "12345678", 1001, "h1", "04A01");
+    a.volume = out.volume;
+    setup.allocations = {a};
+    BOOST_REQUIRE(store::pg::transaction(*c, store::pg::Isolation::read_committed,
+                                         [&](Connection&) { return ledger.apply(setup); }));
+  }
+  std::atomic<int> ready{0};
+  auto node = [&](int n) {
+    std::vector<std::pair<Integer, bool>> decided;  // volume, accepted
+    int decisions = 0;
+    ++ready;
+    while (ready.load() < 2) std::this_thread::yield();
+    for (int i = 0; i < 40; ++i) {
+      const Integer volume = 1 + (i * 7 + n * 3) % 5;
+      const std::string ref = "N" + std::to_string(n) + "-" + std::to_string(i);
+      bool accepted = false;
+      store::NewMessage m = test::sample_message("DECL-" + ref);
+      m.law = Law::iwmo;
+      m.sender_code = "12345678";
+      m.receiver_code = "0363";
+      m.declaratie_nummer = "D-" + ref;
+      m.bsn_hashes = {"client-h1"};
+      m.decide = [&](const standard::ledger::LedgerView& view, store::NewMessage&) -> core::Result<store::Decision> {
+        ++decisions;  // again when the store retries the transaction
+        auto a = view.allocation(Law::iwmo, "0363", 1001);
+        const Integer used = view.debit_volume(Law::iwmo, "0363", 1001);
+        accepted = a && used + volume <= a->volume.value_or(0);
+        store::Decision d;
+        if (!a) return d;
+        auto p = prestatie(*a, ref, "2026-01-01", "2026-01-31", volume, accepted ? Verdict::approved : Verdict::rejected);
+        p.declaratie_nummer = "D-" + ref;
+        d.changes.prestaties = {p};
+        return d;
+      };
+      auto r = nodes[n]->commit_sync(std::move(m));
+      BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+      decided.emplace_back(volume, accepted);
+    }
+    return std::make_pair(decided, decisions - 40);
+  };
+  auto f0 = std::async(std::launch::async, node, 0);
+  auto f1 = std::async(std::launch::async, node, 1);
+  for (auto* f : {&f0, &f1}) {
+    auto [decided, retries] = f->get();
+    out.retries += retries;
+    for (auto [volume, accepted] : decided) {
+      if (accepted) out.accepted += volume;
+      else out.refused.push_back(volume);
+    }
+  }
+  for (auto& s : nodes) s->close();
+  auto c = Connection::open(info);
+  BOOST_REQUIRE(c.has_value());
+  store::pg::Ledger ledger(*c);
+  out.ledger_debit = ledger.debit_volume(Law::iwmo, "0363", 1001);
+  BOOST_TEST_MESSAGE("two Stores: accepted " << out.accepted << " of " << out.volume << ", " << out.refused.size()
+                                             << " refused, " << out.retries << " decisions made again");
+  serial(out);
 }
