@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <type_traits>
 #include <cstring>
 
 namespace sluis::store::pg {
@@ -64,6 +65,47 @@ Params& Params::bytes(std::string_view v) {
   values_.push_back(v.data() ? v.data() : "");
   lengths_.push_back(static_cast<int>(v.size()));
   formats_.push_back(1);
+  return *this;
+}
+
+// ---- CopyRow --------------------------------------------------------------------
+
+namespace {
+// Network byte order, as COPY's binary format has every integer.
+template <class T>
+std::string big_endian(T v) {
+  std::string out(sizeof(T), '\0');
+  auto u = static_cast<std::make_unsigned_t<T>>(v);
+  for (std::size_t i = 0; i < sizeof(T); ++i) out[sizeof(T) - 1 - i] = static_cast<char>((u >> (8 * i)) & 0xff);
+  return out;
+}
+}  // namespace
+
+CopyRow& CopyRow::text(std::string_view v) {
+  storage_.emplace_back(v);
+  fields_.push_back({false, storage_.back()});
+  return *this;
+}
+
+CopyRow& CopyRow::i32(std::int32_t v) {
+  storage_.push_back(big_endian(v));
+  fields_.push_back({false, storage_.back()});
+  return *this;
+}
+
+CopyRow& CopyRow::i64(std::int64_t v) {
+  storage_.push_back(big_endian(v));
+  fields_.push_back({false, storage_.back()});
+  return *this;
+}
+
+CopyRow& CopyRow::bytes(std::string_view v) {
+  fields_.push_back({false, v});
+  return *this;
+}
+
+CopyRow& CopyRow::null() {
+  fields_.push_back({true, {}});
   return *this;
 }
 
@@ -190,6 +232,51 @@ core::Result<void> Connection::run(const std::string& sql) {
   const PGresult* r = rows.get();
   const ExecStatusType status = PQresultStatus(r);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of(r, "a statement failed");
+  return {};
+}
+
+core::Result<void> Connection::copy_row(const std::string& copy_sql, const CopyRow& row, std::string_view what) {
+  constexpr std::size_t kPiece = 64 * 1024;
+  if (lost()) return named(error_of(nullptr, "the connection is lost"), what);
+  {
+    Rows started(PQexec(conn_.get(), copy_sql.c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_IN) return named(error_of(started.get(), "COPY"), what);
+  }
+  // The header (signature, flags, no extension), the field count, then each
+  // field as its length (-1: NULL) and bytes; the trailer -1.
+  std::string buffer("PGCOPY\n\377\r\n\0", 11);
+  buffer += big_endian<std::int32_t>(0) + big_endian<std::int32_t>(0);
+  buffer += big_endian(static_cast<std::int16_t>(row.fields().size()));
+  bool sent = true;
+  auto put = [&](std::string_view data) {
+    while (sent && !data.empty()) {
+      const std::size_t n = std::min(data.size(), kPiece);
+      sent = PQputCopyData(conn_.get(), data.data(), static_cast<int>(n)) == 1;
+      data.remove_prefix(n);
+    }
+  };
+  for (const auto& f : row.fields()) {
+    buffer += big_endian(f.null ? std::int32_t{-1} : static_cast<std::int32_t>(f.data.size()));
+    if (f.null) continue;
+    if (buffer.size() + f.data.size() <= kPiece) {
+      buffer += f.data;
+      continue;
+    }
+    put(buffer);
+    buffer.clear();
+    put(f.data);
+  }
+  buffer += big_endian(std::int16_t{-1});
+  put(buffer);
+  const bool ended = PQputCopyEnd(conn_.get(), sent ? nullptr : "sluis stopped sending the row") == 1;
+  // Every result up to the end; the first failure is the answer.
+  std::optional<core::Error> failed;
+  while (PGresult* r = PQgetResult(conn_.get())) {
+    Rows done(r);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && !failed) failed = error_of(r, "COPY");
+  }
+  if (!failed && (!sent || !ended)) failed = error_of(nullptr, "COPY data could not be sent");
+  if (failed) return named(*failed, what);
   return {};
 }
 

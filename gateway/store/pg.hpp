@@ -39,6 +39,7 @@ class Params {
  public:
   Params& text(std::string_view v);
   Params& i64(std::int64_t v);
+  Params& i32(std::int32_t v) { return i64(v); }  // as text, like every number here
   Params& null();
   // bytea, sent as binary. The bytes are not copied: `v` must outlive the
   // query that takes these parameters.
@@ -59,6 +60,31 @@ class Params {
   std::vector<const char*> values_;
   std::vector<int> lengths_;
   std::vector<int> formats_;
+};
+
+// One row for COPY ... FROM STDIN (FORMAT binary), field by field in the
+// columns' binary forms: what Connection::copy_row sends in chunks, so that a
+// large field (a 25 MiB body) never sits whole in libpq's output buffer, as
+// it would in a statement's parameters. Bytes are not copied: `v` must
+// outlive the copy_row that takes this row.
+class CopyRow {
+ public:
+  CopyRow& text(std::string_view v);   // text
+  CopyRow& i32(std::int32_t v);        // integer
+  CopyRow& i64(std::int64_t v);        // bigint
+  CopyRow& bytes(std::string_view v);  // bytea
+  CopyRow& null();
+  CopyRow& text_or_null_if_empty(std::string_view v) { return v.empty() ? null() : text(v); }
+
+  struct Field {
+    bool null = false;
+    std::string_view data;
+  };
+  const std::vector<Field>& fields() const { return fields_; }
+
+ private:
+  std::deque<std::string> storage_;  // the numbers' bytes and the texts; a deque keeps addresses
+  std::vector<Field> fields_;
 };
 
 // A statement built at run time (filters that come and go): its text and
@@ -157,6 +183,9 @@ class Connection {
   // One or more statements without parameters (schema scripts, BEGIN,
   // COMMIT, SET): the simple-query protocol.
   core::Result<void> run(const std::string& sql);
+  // `copy_sql` ("COPY t (c1, ...) FROM STDIN (FORMAT binary)") with one row,
+  // sent in pieces of at most 64 KiB; its error named by `what`.
+  core::Result<void> copy_row(const std::string& copy_sql, const CopyRow& row, std::string_view what);
   // Connects again when the connection was lost (PQreset); prepared
   // statements are forgotten. An error when the server is still away.
   core::Result<void> reconnect();

@@ -6,6 +6,7 @@
 #include <utility>
 #include <tuple>
 
+#include "gateway/store/pg_messages.hpp"
 #include "gateway/store/pg_obligations.hpp"
 #include "gateway/store/sql_common.hpp"
 
@@ -38,21 +39,13 @@ core::Result<std::vector<Claimed>> claim(Connection& c, const std::string& desti
       m->next_attempt_at = rows->text(r, kColumnCount + 1);
       out.push_back({std::move(*m), {}});
     }
-    // The bodies as bytes, in one more statement (a result is text or binary
-    // as a whole), in seq order.
-    if (out.empty()) return {};
-    std::vector<std::pair<std::int64_t, std::size_t>> by_seq;  // seq, index in out
-    std::string seqs;
-    for (std::size_t i = 0; i < out.size(); ++i) by_seq.emplace_back(out[i].message.seq, i);
-    std::sort(by_seq.begin(), by_seq.end());
-    for (const auto& [seq, i] : by_seq) seqs += (seqs.empty() ? "{" : ",") + std::to_string(seq);
-    auto bodies = tx.exec("SELECT body FROM messages WHERE seq = ANY($1::bigint[]) ORDER BY seq",
-                          Params().text(seqs + "}"), Format::binary);
-    if (!bodies) return bodies.error();
-    if (bodies->size() != static_cast<int>(out.size()))
-      return core::make_error(core::Errc::store_corrupt, "claim: a claimed message's row is gone");
-    for (std::size_t k = 0; k < by_seq.size(); ++k)
-      out[by_seq[k].second].body = std::string(bodies->view(static_cast<int>(k), 0));
+    // The bodies as bytes, each on its own (read_body: a large one in pieces).
+    for (auto& claimed : out) {
+      auto body = read_body(tx, claimed.message.seq);
+      if (!body) return named(body.error(), "claim");
+      if (!*body) return core::make_error(core::Errc::store_corrupt, "claim: a claimed message's row is gone");
+      claimed.body = std::move(**body);
+    }
     return {};
   });
   if (!done) return done.error();

@@ -69,32 +69,69 @@ core::Result<std::vector<StoredMessage>> mailbox(Connection& c, const MailboxQue
   return all_rows(c.exec(sql, p), "mailbox");
 }
 
+core::Result<std::optional<std::string>> read_body(Connection& c, std::int64_t seq) {
+  // Binary results: the bytes as stored (a number as its text, cast).
+  auto first = c.exec(
+      "SELECT octet_length(body)::text, CASE WHEN octet_length(body) <= $2 THEN body END FROM messages WHERE seq = $1",
+      Params().i64(seq).i64(kBodyPiece), "read body", Format::binary);
+  if (!first) return first.error();
+  if (first->empty()) return std::optional<std::string>();
+  const std::int64_t size = std::stoll(first->text(0, 0));
+  if (!first->null(0, 1)) return std::optional<std::string>(first->text(0, 1));
+  std::string body;
+  body.reserve(static_cast<std::size_t>(size));
+  for (std::int64_t from = 0; from < size; from += kBodyPiece) {
+    const std::int64_t want = std::min(kBodyPiece, size - from);
+    auto piece = c.exec("SELECT substring(body FROM $2 FOR $3) FROM messages WHERE seq = $1",
+                        Params().i64(seq).i64(from + 1).i64(want), "read body", Format::binary);
+    if (!piece) return piece.error();
+    if (piece->empty() || piece->null(0, 0) || static_cast<std::int64_t>(piece->view(0, 0).size()) != want)
+      return core::make_error(core::Errc::store_busy, "read body: the body changed while it was read");
+    body += piece->view(0, 0);
+  }
+  return std::optional<std::string>(std::move(body));
+}
+
 namespace {
 
-core::Result<void> insert_row(Connection& c, const NewMessage& m) {
-  static const std::string kInsert =
-      "INSERT INTO messages (id, law, type, berichtcode, release, sender_code, receiver_code, "
-      "sender_partner, receiver_partner, identificatie, dagtekening, identificatie_retour, heen_id, "
-      "body, sha256, size, received_at, state, findings, http_status, response, shadow, destination, "
-      "delivery, hold_reason, declaratie_nummer, retourcodes) "
-      "VALUES "
-      "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27)";
-  Params p;
-  p.text(m.id).text(standard::to_string(m.law)).i64(m.type).i64(m.berichtcode).text(m.release);
+// A message row's columns, in the order message_fields gives their values.
+constexpr const char* kMessageColumns =
+    "id, law, type, berichtcode, release, sender_code, receiver_code, sender_partner, receiver_partner, "
+    "identificatie, dagtekening, identificatie_retour, heen_id, body, sha256, size, received_at, state, findings, "
+    "http_status, response, shadow, destination, delivery, hold_reason, declaratie_nummer, retourcodes";
+
+// The values of kMessageColumns into `p`: Params (an INSERT's parameters) or
+// CopyRow (COPY's binary row; integer columns as i32). The body is not copied.
+template <class P>
+void message_fields(P& p, const NewMessage& m) {
+  p.text(m.id).text(standard::to_string(m.law)).i32(m.type).i32(m.berichtcode).text(m.release);
   p.text(m.sender_code).text(m.receiver_code).text(m.sender_partner);
   p.text_or_null_if_empty(m.receiver_partner).text(m.identificatie).text(m.dagtekening);
   p.text_or_null_if_empty(m.identificatie_retour);
   p.text_or_null_if_empty(m.heen_id);
-  p.bytes(m.body);  // `m` outlives the statement: no copy of the body ("" is an empty bytea, not NULL)
+  p.bytes(m.body);  // `m` outlives the statement ("" is an empty bytea, not NULL)
   p.text(m.sha256.empty() ? core::sha256_hex(m.body) : m.sha256);
   p.i64(static_cast<std::int64_t>(m.body.size())).text(now_utc()).text(to_string(m.state));
-  p.text(m.findings_json).i64(m.http_status);
-  p.text_or_null_if_empty(m.response_json).i64(m.shadow ? 1 : 0);
+  p.text(m.findings_json).i32(m.http_status);
+  p.text_or_null_if_empty(m.response_json).i32(m.shadow ? 1 : 0);
   p.text_or_null_if_empty(m.destination);
   p.text_or_null_if_empty(m.delivery ? std::string(config::to_string(*m.delivery)) : std::string());
   p.text_or_null_if_empty(m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
   p.text_or_null_if_empty(m.declaratie_nummer);
   p.text_or_null_if_empty(m.retourcodes);
+}
+
+// From this size a body goes by COPY in pieces, not as a parameter: libpq
+// would hold a parameter whole in its output buffer (which it grows by
+// doubling and keeps for the connection's life), some 32 MiB more at the
+// peak for a 25 MiB body. Below it one prepared INSERT is one round trip.
+constexpr std::size_t kStreamedBody = 1 << 20;
+
+core::Result<void> insert_row(Connection& c, const NewMessage& m) {
+  static const std::string kInsert = std::string("INSERT INTO messages (") + kMessageColumns +
+                                     ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,"
+                                     "$20,$21,$22,$23,$24,$25,$26,$27)";
+  static const std::string kCopy = std::string("COPY messages (") + kMessageColumns + ") FROM STDIN (FORMAT binary)";
   // Message numbers commit in their order: several nodes take numbers from
   // one sequence, and a smaller number committed after a larger one would be
   // skipped by a reader paging `seq > cursor` (a mailbox, a partner's list)
@@ -105,7 +142,15 @@ core::Result<void> insert_row(Connection& c, const NewMessage& m) {
                       "the message number lock");
       !r)
     return r.error();
-  if (auto r = c.exec(kInsert, p, "insert message"); !r) return r.error();
+  if (m.body.size() >= kStreamedBody) {
+    CopyRow row;
+    message_fields(row, m);
+    if (auto r = c.copy_row(kCopy, row, "insert message (body by COPY)"); !r) return r.error();
+  } else {
+    Params p;
+    message_fields(p, m);
+    if (auto r = c.exec(kInsert, p, "insert message"); !r) return r.error();
+  }
   for (const auto& h : m.bsn_hashes) {
     auto r = c.exec("INSERT INTO message_bsn (message_id, bsn_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                     Params().text(m.id).text(h), "insert bsn hash");
@@ -272,12 +317,10 @@ core::Result<void> redecide_message(Connection& c, Ledger& ledger, NewMessage& m
   }
   const StoredMessage& row = **held;
   take_stored(m, row);
-  // The body in binary: its bytes as stored, not bytea's hex text.
-  auto body = c.exec("SELECT body FROM messages WHERE seq = $1", Params().i64(row.seq), "orphan body",
-                     Format::binary);
-  if (!body) return body.error();
-  if (body->empty()) return core::make_error(core::Errc::store_corrupt, "orphan body: the row is gone");
-  m.body = std::string(body->view(0, 0));
+  auto body = read_body(c, row.seq);
+  if (!body) return named(body.error(), "orphan body");
+  if (!*body) return core::make_error(core::Errc::store_corrupt, "orphan body: the row is gone");
+  m.body = std::move(**body);
   // SQLite scans message_bsn's primary key (bsn_hash, message_id): by bsn_hash.
   auto hashes =
       c.exec("SELECT bsn_hash FROM message_bsn WHERE message_id = $1 ORDER BY bsn_hash COLLATE \"C\"",

@@ -29,6 +29,17 @@ core::Result<std::optional<StoredMessage>> one_row(const Rows& rows);
 core::Result<std::vector<StoredMessage>> all_rows(const core::Result<Rows>& rows, const char* what);
 core::Result<std::optional<StoredMessage>> one_row(const core::Result<Rows>& rows, const char* what);
 
+// The body of the message numbered `seq`, byte for byte; nullopt: no such
+// row. A body up to kBodyPiece comes in one statement; a larger one in
+// pieces of kBodyPiece (substring of the uncompressed, EXTERNAL bytea, which
+// the server reads slice by slice): a result holds a whole field, and libpq
+// reads it whole into an input buffer that it grows by doubling and keeps for
+// the connection's life, so a 25 MiB body read in one piece costs some 57
+// MiB more at the peak than the body itself. Run inside a transaction (one
+// snapshot): a body that changes between pieces (pruned) is store.busy.
+inline constexpr std::int64_t kBodyPiece = 1 << 20;
+core::Result<std::optional<std::string>> read_body(Connection& c, std::int64_t seq);
+
 // A partner's mailbox page (Store::mailbox), as sqlite::mailbox. A negative
 // limit is no limit, as SQLite's LIMIT takes it.
 core::Result<std::vector<StoredMessage>> mailbox(Connection& c, const MailboxQuery& q);

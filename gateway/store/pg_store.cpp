@@ -285,15 +285,21 @@ class PgStore final : public Store {
   void enqueue_message(NewMessage given, bool redecide, CommitDone done) {
     auto keys = redecide ? std::vector<std::string>{"redecide:" + given.id} : message_keys(given);
     auto outcome = std::make_shared<CommitOutcome>();
-    auto original = std::make_shared<const NewMessage>(std::move(given));
+    auto original = std::make_shared<NewMessage>(std::move(given));
     writer_.write<CommitOutcome>(
         outcome, std::move(done),
         [this, original, outcome, redecide](Connection& c) -> core::Result<void> {
           *outcome = CommitOutcome{};
+          // The message as given, for this attempt; its body lent, not
+          // copied (a 25 MiB declaration would be held twice), and given
+          // back for a retry.
+          std::string body = std::move(original->body);
           NewMessage m = *original;
+          m.body = std::move(body);
           pg::Ledger ledger(c);
-          return redecide ? pg::redecide_message(c, ledger, m, *outcome)
-                          : pg::insert_message(c, ledger, m, *outcome);
+          auto r = redecide ? pg::redecide_message(c, ledger, m, *outcome) : pg::insert_message(c, ledger, m, *outcome);
+          if (!redecide) original->body = outcome->unstored ? outcome->unstored->body : std::move(m.body);
+          return r;
         },
         std::move(keys));
   }
@@ -370,15 +376,15 @@ class PgStore final : public Store {
   }
 
   core::Result<std::optional<std::string>> body(const std::string& id) override {
-    return readers_.with([&](Connection& c) -> core::Result<std::optional<std::string>> {
-      // Binary: the body's bytes as stored (and pruned_at's text as is).
-      auto rows = c.exec("SELECT body, pruned_at FROM messages WHERE id = $1", Params().text(id), pg::Format::binary);
+    // One snapshot: a large body is read in pieces (pg::read_body).
+    return readers_.snapshot([&](Connection& c) -> core::Result<std::optional<std::string>> {
+      auto rows = c.exec("SELECT seq, pruned_at FROM messages WHERE id = $1", Params().text(id));
       if (!rows) return rows.error();
       if (rows->empty()) return std::optional<std::string>();
       if (!rows->null(0, 1))
         return core::make_error(kPrunedError, "message " + id + ": its body was removed by the retention pruner at " +
                                                   rows->text(0, 1) + "; its metadata, findings and history remain");
-      return std::optional<std::string>(rows->text(0, 0));
+      return pg::read_body(c, rows->i64(0, 0));
     });
   }
 
