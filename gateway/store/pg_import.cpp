@@ -87,6 +87,8 @@ core::Result<std::vector<Column>> columns_of(Connection& c, sqlite3* db, const s
   return out;
 }
 
+constexpr int kReadBackRows = 10000;
+
 // One table: read from SQLite, inserted into PostgreSQL, both sides summed.
 core::Result<TableCopy> copy_table(Connection& c, sqlite3* db, const std::string& table) {
   auto cols = columns_of(c, db, table);
@@ -138,14 +140,22 @@ core::Result<TableCopy> copy_table(Connection& c, sqlite3* db, const std::string
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) return sqlite_failed(db, "reading " + table);
 
-  auto back = c.exec("SELECT " + read_back + " FROM " + table, {}, "reading back " + table);
-  if (!back) return back.error();
+  // Read back through a cursor, kReadBackRows at a time: a store of a
+  // million messages is never one result in memory.
+  if (auto d = c.run("DECLARE sluis_read_back NO SCROLL CURSOR FOR SELECT " + read_back + " FROM " + table); !d)
+    return pg::named(d.error(), "reading back " + table);
   Checksum pg;
-  for (int r = 0; r < back->size(); ++r) {
-    std::vector<std::optional<std::string>> rendered;
-    for (int i = 0; i < static_cast<int>(cols->size()); ++i) rendered.push_back(back->text_or_null(r, i));
-    pg.add(rendered);
+  for (;;) {
+    auto back = c.exec("FETCH " + std::to_string(kReadBackRows) + " FROM sluis_read_back", {}, "reading back " + table);
+    if (!back) return back.error();
+    for (int r = 0; r < back->size(); ++r) {
+      std::vector<std::optional<std::string>> rendered;
+      for (int i = 0; i < static_cast<int>(cols->size()); ++i) rendered.push_back(back->text_or_null(r, i));
+      pg.add(rendered);
+    }
+    if (back->size() < kReadBackRows) break;
   }
+  if (auto d = c.run("CLOSE sluis_read_back"); !d) return pg::named(d.error(), "reading back " + table);
   if (pg.rows != lite.rows || pg.sum != lite.sum)
     return failed(fmt::format("{}: the copy differs from the store (SQLite {} rows, checksum {}; PostgreSQL {} rows, "
                               "checksum {}); nothing was copied",
