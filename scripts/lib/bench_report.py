@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 BEGIN, END = "<!-- scripts/bench: begin -->", "<!-- scripts/bench: end -->"
-ORDER = ["http", "idle", "restart", "large"]
+ORDER = ["http", "idle", "restart", "large", "engines"]
 
 
 def figures(results):
