@@ -428,22 +428,25 @@ struct RaceResult {
 // hours already declared and its own fit the allocation (TR322's question),
 // and its prestatie is written approved or rejected with it, through
 // serial_transaction with `keys`.
+// The allocation the nodes race for: 60 hours, in the (migrated) database `info`.
+void allocate(const std::string& info, RaceResult& out) {
+  out.volume = 60;
+  auto c = Connection::open(info);
+  BOOST_REQUIRE(c.has_value());
+  BOOST_REQUIRE(store::pg::migrate(*c));
+  store::pg::Ledger ledger(*c);
+  Changes setup;
+  auto a = allocation(Law::iwmo, "0363", "12345678", 1001, "h1", "04A01");
+  a.volume = out.volume;
+  setup.allocations = {a};
+  BOOST_REQUIRE(store::pg::transaction(*c, store::pg::Isolation::read_committed,
+                                       [&](Connection&) { return ledger.apply(setup); }));
+}
+
 RaceResult race(const std::vector<std::string>& keys) {
   const std::string info = test::postgres().create_database();
   RaceResult out;
-  out.volume = 60;
-  {
-    auto c = Connection::open(info);
-    BOOST_REQUIRE(c.has_value());
-    BOOST_REQUIRE(store::pg::migrate(*c));
-    store::pg::Ledger ledger(*c);
-    Changes setup;
-    auto a = allocation(Law::iwmo, "0363", "12345678", 1001, "h1", "04A01");
-    a.volume = out.volume;
-    setup.allocations = {a};
-    BOOST_REQUIRE(store::pg::transaction(*c, store::pg::Isolation::read_committed,
-                                         [&](Connection&) { return ledger.apply(setup); }));
-  }
+  allocate(info, out);
   std::atomic<int> ready{0};
   auto node = [&](int n) {
     auto c = Connection::open(info);
@@ -542,7 +545,6 @@ BOOST_AUTO_TEST_CASE(a_key_the_locks_miss_is_still_caught_by_serializable) {
 BOOST_AUTO_TEST_CASE(two_nodes_stores_committing_on_one_allocation_end_in_a_serial_order) {
   const std::string info = test::postgres().create_database();
   RaceResult out;
-  out.volume = 60;
   std::vector<std::unique_ptr<store::Store>> nodes;
   for (const char* name : {"node-a", "node-b"}) {
     store::PostgresOptions po;
@@ -552,17 +554,7 @@ BOOST_AUTO_TEST_CASE(two_nodes_stores_committing_on_one_allocation_end_in_a_seri
     BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().text));
     nodes.push_back(std::move(*s));
   }
-  {
-    auto c = Connection::open(info);
-    BOOST_REQUIRE(c.has_value());
-    store::pg::Ledger ledger(*c);
-    Changes setup;
-    auto a = allocation(Law::iwmo, "0363", "12345678", 1001, "h1", "04A01");
-    a.volume = out.volume;
-    setup.allocations = {a};
-    BOOST_REQUIRE(store::pg::transaction(*c, store::pg::Isolation::read_committed,
-                                         [&](Connection&) { return ledger.apply(setup); }));
-  }
+  allocate(info, out);
   std::atomic<int> ready{0};
   auto node = [&](int n) {
     std::vector<std::pair<Integer, bool>> decided;  // volume, accepted

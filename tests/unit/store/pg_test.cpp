@@ -516,6 +516,14 @@ struct DumpDir {
     std::ifstream in(path / name, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), {}};
   }
+  // A dump into x.dump in this directory with `pg_dump` (a script here, or a name).
+  store::DumpRequest request(const std::string& conninfo, const std::string& pg_dump) const {
+    store::DumpRequest r;
+    r.conninfo = conninfo;
+    r.target = (path / "x.dump").string();
+    r.pg_dump = pg_dump;
+    return r;
+  }
   std::filesystem::path path;
 };
 
@@ -563,15 +571,15 @@ BOOST_AUTO_TEST_CASE(a_store_dumps_to_an_archive_that_restores_whole) {
 // command line (any user of the machine can read that), nor in the error.
 BOOST_AUTO_TEST_CASE(pg_dump_gets_the_connection_in_its_environment_never_on_its_command_line) {
   DumpDir dir;
-  store::DumpRequest r;
-  r.conninfo = "host=/nowhere port=5999 dbname=regio user=sluis password=s3cret-word";
-  r.target = (dir.path / "x.dump").string();
-  r.pg_dump = dir.script("fake-pg_dump",
-                         "printf '%s\\n' \"$@\" > '" + dir.path.string() + "/argv'\n"
-                         "printf '%s' \"$PGPASSWORD|$PGHOST|$PGPORT|$PGDATABASE|$PGUSER\" > '" + dir.path.string() +
-                             "/env'\n"
-                             "echo 'pg_dump: error: connection to server failed (the test)' >&2\n"
-                             "exit 3\n");
+  const std::string fake = "printf '%s\\n' \"$@\" > '" + dir.path.string() +
+                           "/argv'\n"
+                           "printf '%s' \"$PGPASSWORD|$PGHOST|$PGPORT|$PGDATABASE|$PGUSER\" > '" +
+                           dir.path.string() +
+                           "/env'\n"
+                           "echo 'pg_dump: error: connection to server failed (the test)' >&2\n"
+                           "exit 3\n";
+  auto r = dir.request("host=/nowhere port=5999 dbname=regio user=sluis password=s3cret-word",
+                       dir.script("fake-pg_dump", fake));
   auto d = store::dump_postgresql(r);
   BOOST_REQUIRE(d.has_error());
   BOOST_TEST(d.error().text.find("exit status 3: pg_dump: error: connection to server failed (the test)") !=
@@ -588,10 +596,9 @@ BOOST_AUTO_TEST_CASE(pg_dump_gets_the_connection_in_its_environment_never_on_its
 // An archive pg_restore cannot read does not count as a copy.
 BOOST_AUTO_TEST_CASE(an_archive_pg_restore_cannot_read_is_removed) {
   DumpDir dir;
-  store::DumpRequest r;
-  r.conninfo = "dbname=regio";
-  r.target = (dir.path / "x.dump").string();
-  r.pg_dump = dir.script("fake-pg_dump", "for a; do case \"$a\" in --file=*) echo garbage > \"${a#--file=}\";; esac; done\n");
+  auto r = dir.request("dbname=regio",
+                       dir.script("fake-pg_dump",
+                                  "for a; do case \"$a\" in --file=*) echo garbage > \"${a#--file=}\";; esac; done\n"));
   auto d = store::dump_postgresql(r);
   BOOST_REQUIRE(d.has_error());
   BOOST_TEST(d.error().code == core::Errc::store_backup_corrupt, d.error().text);
@@ -602,12 +609,10 @@ BOOST_AUTO_TEST_CASE(an_archive_pg_restore_cannot_read_is_removed) {
 // nothing it wrote is left.
 BOOST_AUTO_TEST_CASE(a_dump_stops_when_asked_and_leaves_nothing) {
   DumpDir dir;
-  store::DumpRequest r;
-  r.conninfo = "dbname=regio";
-  r.target = (dir.path / "x.dump").string();
-  r.pg_dump = dir.script("fake-pg_dump",
-                         "for a; do case \"$a\" in --file=*) echo partial > \"${a#--file=}\";; esac; done\n"
-                         "echo started > '" + dir.path.string() + "/started'\nexec sleep 60\n");
+  auto r = dir.request("dbname=regio",
+                       dir.script("fake-pg_dump",
+                                  "for a; do case \"$a\" in --file=*) echo partial > \"${a#--file=}\";; esac; done\n"
+                                  "echo started > '" + dir.path.string() + "/started'\nexec sleep 60\n"));
   r.go_on = [&] { return !std::filesystem::exists(dir.path / "started"); };
   auto d = store::dump_postgresql(r);
   BOOST_REQUIRE(d.has_error());
@@ -617,10 +622,7 @@ BOOST_AUTO_TEST_CASE(a_dump_stops_when_asked_and_leaves_nothing) {
 
 BOOST_AUTO_TEST_CASE(a_missing_pg_dump_names_its_package) {
   DumpDir dir;
-  store::DumpRequest r;
-  r.conninfo = "dbname=regio";
-  r.target = (dir.path / "x.dump").string();
-  r.pg_dump = "pg_dump-not-installed-here";
+  auto r = dir.request("dbname=regio", "pg_dump-not-installed-here");
   auto d = store::dump_postgresql(r);
   BOOST_REQUIRE(d.has_error());
   BOOST_TEST(d.error().text.find("not in PATH") != std::string::npos, d.error().text);
