@@ -80,6 +80,10 @@ core::Result<Exit> run(const std::vector<std::string>& argv, const std::vector<s
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+  // Nothing else of sluisd's: Asio's sockets are not close-on-exec, and a
+  // child holding the HTTPS listener would keep its port from a restarted
+  // sluisd (and partners' connections open).
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   posix_spawnattr_t at;
   posix_spawnattr_init(&at);
   sigset_t none, reset;

@@ -7,8 +7,9 @@
 // - The program is `pg_dump` found in PATH (Debian: postgresql-client, whose
 //   wrapper picks the newest installed version; it must be at least the
 //   server's), run as a child of the caller with stdin and stdout on
-//   /dev/null and no prompt (--no-password), with --lock-wait-timeout so a
-//   table locked by someone else ends the copy instead of hanging it.
+//   /dev/null, none of the caller's other descriptors (its sockets), no
+//   prompt (--no-password), and --lock-wait-timeout so a table locked by
+//   someone else ends the copy instead of hanging it.
 // - The connection string may hold a password and never goes on a command
 //   line (which every user of the machine can read): each of its keywords is
 //   given to pg_dump in the environment variable libpq reads for it (PGHOST,

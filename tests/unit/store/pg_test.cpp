@@ -4,7 +4,9 @@
 // several nodes do at once: migrate, record the BSN key, retry a transaction
 // PostgreSQL could not serialise. Label `postgresql`.
 #define BOOST_TEST_MODULE store_pg
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -571,7 +573,11 @@ BOOST_AUTO_TEST_CASE(a_store_dumps_to_an_archive_that_restores_whole) {
 // command line (any user of the machine can read that), nor in the error.
 BOOST_AUTO_TEST_CASE(pg_dump_gets_the_connection_in_its_environment_never_on_its_command_line) {
   DumpDir dir;
-  const std::string fake = "printf '%s\\n' \"$@\" > '" + dir.path.string() +
+  // A descriptor without close-on-exec, as Asio's sockets are: not pg_dump's.
+  const int inherited = ::open("/dev/null", O_RDONLY);
+  BOOST_REQUIRE(inherited > 2);
+  const std::string fake = "[ -e /proc/$$/fd/" + std::to_string(inherited) + " ] && echo leaked > '" +
+                           dir.path.string() + "/leak'\n" + "printf '%s\\n' \"$@\" > '" + dir.path.string() +
                            "/argv'\n"
                            "printf '%s' \"$PGPASSWORD|$PGHOST|$PGPORT|$PGDATABASE|$PGUSER\" > '" +
                            dir.path.string() +
@@ -590,6 +596,8 @@ BOOST_AUTO_TEST_CASE(pg_dump_gets_the_connection_in_its_environment_never_on_its
   BOOST_TEST(dir.read("argv").find("s3cret") == std::string::npos, dir.read("argv"));
   BOOST_TEST(dir.read("argv").find("--format=custom") != std::string::npos, dir.read("argv"));
   BOOST_TEST(dir.read("env") == "s3cret-word|/nowhere|5999|regio|sluis");
+  BOOST_TEST(!std::filesystem::exists(dir.path / "leak"));  // sluisd's other descriptors stay with sluisd
+  ::close(inherited);
   BOOST_TEST(!std::filesystem::exists(r.target));
 }
 
