@@ -41,8 +41,9 @@ inline constexpr Event kBsnKeyMismatch{
     "DAEMON_BSN_KEY_MISMATCH", Level::err,
     "The store was written with another secrets.bsn_hash_key than the one configured (store= "
     "and configured= are the two key fingerprints, never the key): its BSN hashes would not be "
-    "found with this key, so sluisd does not start (exit 78). Configure the key the store was "
-    "written with, or point store.path at the store that belongs to this key."};
+    "found with this key, so sluisd does not start (exit 78). path= names the store: its file, or "
+    "on PostgreSQL the server and database (never a password). Configure the key the store was "
+    "written with, or point store.path (store.connection) at the store that belongs to this key."};
 inline constexpr Event kFdLimitLow{
     "DAEMON_FD_LIMIT_LOW", Level::warning,
     "The open-file limit (RLIMIT_NOFILE, the unit's LimitNOFILE) is below what the configuration "
