@@ -16,7 +16,7 @@ import subprocess
 import time
 
 SRC = pathlib.Path(os.environ.get("SLUIS_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
-BIN = pathlib.Path(os.environ["SLUIS_BIN_DIR"]) if "SLUIS_BIN_DIR" in os.environ else None
+BIN = pathlib.Path(os.environ["SLUIS_BIN_DIR"]).resolve() if "SLUIS_BIN_DIR" in os.environ else None
 START_TIMEOUT = 120  # seconds, per start (the integrity check after a kill, under sanitizers)
 
 
