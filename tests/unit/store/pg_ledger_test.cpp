@@ -443,6 +443,27 @@ void allocate(const std::string& info, RaceResult& out) {
                                        [&](Connection&) { return ledger.apply(setup); }));
 }
 
+// Runs `node` 0 and 1 at once (each: the volumes it judged, accepted or not,
+// and how many times it judged again), sums them into `out`, and reads the
+// hours the ledger holds as declared at the end.
+using NodeRun = std::pair<std::vector<std::pair<Integer, bool>>, int>;
+void race_nodes(const std::string& info, const std::function<NodeRun(int)>& node, RaceResult& out) {
+  auto f0 = std::async(std::launch::async, node, 0);
+  auto f1 = std::async(std::launch::async, node, 1);
+  for (auto* f : {&f0, &f1}) {
+    auto [decided, retries] = f->get();
+    out.retries += retries;
+    for (auto [volume, accepted] : decided) {
+      if (accepted) out.accepted += volume;
+      else out.refused.push_back(volume);
+    }
+  }
+  auto c = Connection::open(info);
+  BOOST_REQUIRE(c.has_value());
+  store::pg::Ledger ledger(*c);
+  out.ledger_debit = ledger.debit_volume(Law::iwmo, "0363", 1001);
+}
+
 RaceResult race(const std::vector<std::string>& keys) {
   const std::string info = test::postgres().create_database();
   RaceResult out;
@@ -487,20 +508,7 @@ RaceResult race(const std::vector<std::string>& keys) {
     }
     return std::make_pair(decided, retries);
   };
-  auto f0 = std::async(std::launch::async, node, 0);
-  auto f1 = std::async(std::launch::async, node, 1);
-  for (auto* f : {&f0, &f1}) {
-    auto [decided, retries] = f->get();
-    out.retries += retries;
-    for (auto [volume, accepted] : decided) {
-      if (accepted) out.accepted += volume;
-      else out.refused.push_back(volume);
-    }
-  }
-  auto c = Connection::open(info);
-  BOOST_REQUIRE(c.has_value());
-  store::pg::Ledger ledger(*c);
-  out.ledger_debit = ledger.debit_volume(Law::iwmo, "0363", 1001);
+  race_nodes(info, node, out);
   return out;
 }
 
@@ -589,21 +597,8 @@ BOOST_AUTO_TEST_CASE(two_nodes_stores_committing_on_one_allocation_end_in_a_seri
     }
     return std::make_pair(decided, decisions - 40);
   };
-  auto f0 = std::async(std::launch::async, node, 0);
-  auto f1 = std::async(std::launch::async, node, 1);
-  for (auto* f : {&f0, &f1}) {
-    auto [decided, retries] = f->get();
-    out.retries += retries;
-    for (auto [volume, accepted] : decided) {
-      if (accepted) out.accepted += volume;
-      else out.refused.push_back(volume);
-    }
-  }
+  race_nodes(info, node, out);
   for (auto& s : nodes) s->close();
-  auto c = Connection::open(info);
-  BOOST_REQUIRE(c.has_value());
-  store::pg::Ledger ledger(*c);
-  out.ledger_debit = ledger.debit_volume(Law::iwmo, "0363", 1001);
   BOOST_TEST_MESSAGE("two Stores: accepted " << out.accepted << " of " << out.volume << ", " << out.refused.size()
                                              << " refused, " << out.retries << " decisions made again");
   serial(out);

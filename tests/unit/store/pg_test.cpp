@@ -502,6 +502,16 @@ BOOST_AUTO_TEST_CASE(a_sqlite_store_moves_to_postgresql_whole_and_verified) {
 
 namespace {
 
+// A PostgreSQL store on `conninfo` as node-1.
+std::unique_ptr<store::Store> open_store(const std::string& conninfo) {
+  store::PostgresOptions po;
+  po.conninfo = conninfo;
+  po.node = "node-1";
+  auto s = store::open_postgresql(po);
+  BOOST_REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().text));
+  return std::move(*s);
+}
+
 struct DumpDir {
   DumpDir() : path(std::filesystem::temp_directory_path() / ("sluis-dump-" + core::random_hex(6))) {
     std::filesystem::create_directories(path);
@@ -533,37 +543,31 @@ struct DumpDir {
 
 BOOST_AUTO_TEST_CASE(a_store_dumps_to_an_archive_that_restores_whole) {
   DumpDir dir;
-  store::PostgresOptions po;
-  po.conninfo = test::postgres().create_database();
-  po.node = "node-1";
-  auto pgs = store::open_postgresql(po);
-  BOOST_REQUIRE_MESSAGE(pgs.has_value(), (pgs ? "" : pgs.error().text));
+  auto pgs = open_store(test::postgres().create_database());
   std::string every_byte;
   for (int b = 0; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
   std::vector<std::pair<std::string, std::string>> kept;
   for (const auto& [ident, body] :
        std::vector<std::pair<std::string, std::string>>{{"DU-1", "<Bericht>één</Bericht>"}, {"DU-2", every_byte}}) {
-    auto r = (*pgs)->commit_sync(to_copy(ident, body));
+    auto r = pgs->commit_sync(to_copy(ident, body));
     BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().text));
     kept.emplace_back(r->id, body);
   }
   const auto archive = (dir.path / "copy.dump").string();
-  auto b = (*pgs)->backup(archive);
+  auto b = pgs->backup(archive);
   BOOST_REQUIRE_MESSAGE(b.has_value(), (b ? "" : b.error().text));
   BOOST_TEST(dir.read("copy.dump").substr(0, 5) == "PGDMP");  // pg_dump's custom format
-  auto again = (*pgs)->backup(archive);
+  auto again = pgs->backup(archive);
   BOOST_REQUIRE(again.has_error());
   BOOST_TEST(again.error().code == core::Errc::store_backup_exists);
-  (*pgs)->close();
+  pgs->close();
 
   const std::string restored = test::postgres().create_database();
   BOOST_REQUIRE(std::system(("pg_restore --no-owner --exit-on-error -d '" + restored + "' '" + archive + "'").c_str()) ==
                 0);
-  po.conninfo = restored;
-  auto copy = store::open_postgresql(po);
-  BOOST_REQUIRE_MESSAGE(copy.has_value(), (copy ? "" : copy.error().text));
+  auto copy = open_store(restored);
   for (const auto& [id, body] : kept) {
-    auto got = (*copy)->body(id);
+    auto got = copy->body(id);
     BOOST_REQUIRE(got.has_value() && got->has_value());
     BOOST_TEST((**got == body), id);
   }
@@ -656,11 +660,7 @@ void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 // statement up to 1 MiB, pieces of 1 MiB above; a parameter below 1 MiB, COPY
 // from there) come back byte for byte, through the reads and a claim.
 BOOST_AUTO_TEST_CASE(bodies_around_the_piece_size_round_trip_byte_for_byte) {
-  store::PostgresOptions po;
-  po.conninfo = test::postgres().create_database();
-  po.node = "node-1";
-  auto pgs = store::open_postgresql(po);
-  BOOST_REQUIRE_MESSAGE(pgs.has_value(), (pgs ? "" : pgs.error().text));
+  auto pgs = open_store(test::postgres().create_database());
   constexpr std::size_t kMiB = 1 << 20;
   std::vector<std::pair<std::string, std::string>> kept;
   int n = 0;
@@ -670,20 +670,20 @@ BOOST_AUTO_TEST_CASE(bodies_around_the_piece_size_round_trip_byte_for_byte) {
     auto m = to_copy("BIG-" + std::to_string(++n), body);
     m.destination = "gemeente-m-push";
     m.delivery = config::DestinationKind::push;
-    auto r = (*pgs)->commit_sync(std::move(m));
+    auto r = pgs->commit_sync(std::move(m));
     BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().text));
     kept.emplace_back(r->id, std::move(body));
   }
   for (const auto& [id, body] : kept) {
-    auto b = (*pgs)->body(id);
+    auto b = pgs->body(id);
     BOOST_REQUIRE(b.has_value() && b->has_value());
     BOOST_TEST((**b == body), id << ": " << (*b)->size() << " bytes read of " << body.size());
-    auto row = (*pgs)->get(id);
+    auto row = pgs->get(id);
     BOOST_REQUIRE(row.has_value() && row->has_value());
     BOOST_TEST((**row).size == static_cast<std::int64_t>(body.size()));
     BOOST_TEST((**row).sha256 == core::sha256_hex(body));
   }
-  auto claimed = (*pgs)->claim("gemeente-m-push", "9999-01-01T00:00:00Z", 10);
+  auto claimed = pgs->claim("gemeente-m-push", "9999-01-01T00:00:00Z", 10);
   BOOST_REQUIRE_MESSAGE(claimed.has_value(), (claimed ? "" : claimed.error().text));
   BOOST_REQUIRE(claimed->size() == kept.size());
   for (const auto& c : *claimed) {
@@ -697,22 +697,18 @@ BOOST_AUTO_TEST_CASE(bodies_around_the_piece_size_round_trip_byte_for_byte) {
 // holds it whole in its buffers (a parameter or a one-piece result would add
 // some 32 MiB of buffer and, read, 25 MiB of result).
 BOOST_AUTO_TEST_CASE(a_large_body_is_written_and_read_without_libpq_holding_it_whole) {
-  store::PostgresOptions po;
-  po.conninfo = test::postgres().create_database();
-  po.node = "node-1";
-  auto pgs = store::open_postgresql(po);
-  BOOST_REQUIRE_MESSAGE(pgs.has_value(), (pgs ? "" : pgs.error().text));
+  auto pgs = open_store(test::postgres().create_database());
   constexpr long kBodyKiB = 25 * 1024;
   std::string body(static_cast<std::size_t>(kBodyKiB) * 1024, 'b');
   auto m = to_copy("HUGE-1", body);
   reset_peak();
   long before = peak_kib();
-  auto r = (*pgs)->commit_sync(std::move(m));
+  auto r = pgs->commit_sync(std::move(m));
   BOOST_REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().text));
   const long written = peak_kib() - before;
   reset_peak();
   before = peak_kib();
-  auto b = (*pgs)->body(r->id);
+  auto b = pgs->body(r->id);
   const long read = peak_kib() - before;
   BOOST_REQUIRE(b.has_value() && b->has_value());
   BOOST_TEST((**b == body));
