@@ -331,8 +331,7 @@ class PgStore final : public Store {
     auto r = pg::transaction(
         *conn, pg::Isolation::repeatable_read,
         [&](Connection& c) -> core::Result<void> {
-          if (auto t = c.exec(std::string("SET LOCAL lock_timeout = '") + kRehearsalLockWait + "'", Params()); !t)
-            return t.error();
+          if (auto t = c.run(std::string("SET LOCAL lock_timeout = '") + kRehearsalLockWait + "'"); !t) return t;
           if (auto w = run_ledger_work(c, work); !w) return w;
           return core::make_error(kDryRun, "dry run: rolled back");
         },
