@@ -375,14 +375,27 @@ class PgStore final : public Store {
   }
 
   core::Result<std::optional<std::string>> body(const std::string& id) override {
-    // One snapshot: a large body is read in pieces (pg::read_body).
+    const auto pruned = [&id](const std::string& at) {
+      return core::make_error(kPrunedError, "message " + id + ": its body was removed by the retention pruner at " +
+                                                at + "; its metadata, findings and history remain");
+    };
+    // A body up to pg::kBodyPiece (every mailbox fetch but a large
+    // declaration's) comes with the pruned check in one statement, one round
+    // trip; only a larger one, read in pieces, needs a snapshot of its own.
+    auto first = readers_.with([&](Connection& c) {
+      return c.exec("SELECT pruned_at, CASE WHEN octet_length(body) <= $2 THEN body END "
+                    "FROM messages WHERE id = $1",
+                    Params().text(id).i64(pg::kBodyPiece), "body", pg::Format::binary);
+    });
+    if (!first) return first.error();
+    if (first->empty()) return std::optional<std::string>();
+    if (!first->null(0, 0)) return pruned(first->text(0, 0));
+    if (!first->null(0, 1)) return std::optional<std::string>(first->text(0, 1));
     return readers_.snapshot([&](Connection& c) -> core::Result<std::optional<std::string>> {
       auto rows = c.exec("SELECT seq, pruned_at FROM messages WHERE id = $1", Params().text(id));
       if (!rows) return rows.error();
       if (rows->empty()) return std::optional<std::string>();
-      if (!rows->null(0, 1))
-        return core::make_error(kPrunedError, "message " + id + ": its body was removed by the retention pruner at " +
-                                                  rows->text(0, 1) + "; its metadata, findings and history remain");
+      if (!rows->null(0, 1)) return pruned(rows->text(0, 1));
       return pg::read_body(c, rows->i64(0, 0));
     });
   }

@@ -206,12 +206,22 @@ BOOST_AUTO_TEST_CASE(a_large_body_is_kept_apart_and_read_back_everywhere) {
   rej3.state = store::State::rejected;
   auto r3 = db->commit_sync(std::move(rej3));
   BOOST_REQUIRE(r3.has_value());
+  auto small3 = message("SMALL-3", "<small/>");  // one read, not in pieces: the same answer
+  small3.state = store::State::rejected;
+  auto s3 = db->commit_sync(std::move(small3));
+  BOOST_REQUIRE(s3.has_value());
   store::PruneRequest p;
   p.cutoff = "9999-12-31T00:00:00.000Z";
   auto pr = db->prune_bodies(p);
   BOOST_REQUIRE(pr.has_value());
   BOOST_TEST(pr->pruned >= 1);
-  BOOST_TEST(!db->body(r3->id).has_value());
+  for (const auto& pruned_id : {r3->id, s3->id}) {
+    auto b = db->body(pruned_id);
+    BOOST_REQUIRE(b.has_error());
+    BOOST_TEST((b.error().code == store::kPrunedError));
+    BOOST_TEST(b.error().text.find("retention pruner") != std::string::npos);
+  }
+  BOOST_TEST(!db->body("m-no-such-message")->has_value());
   if (!kPostgres) BOOST_TEST(count("SELECT count(*) FROM message_body") == 1);  // BIG-1's, queued, stays
 }
 
