@@ -293,7 +293,14 @@ core::Result<ImportReport> ledger_import(store::MessageLog& store, xml::Validato
                    [](const Ready& a, const Ready& b) { return order(a.message.type->number) < order(b.message.type->number); });
   for (const auto& d : ready) results[d.index].outcome = ImportOutcome::skipped;
 
-  auto hash = [mac](const std::string& bsn) { return mac->hex(bsn); };
+  // One HMAC per BSN per document (rules::Context::bsn_hash): the rules ask
+  // for a client's hash again and again. Cleared before each document.
+  std::map<std::string, std::string> hashed;
+  auto hash = [mac, &hashed](const std::string& bsn) {
+    auto it = hashed.find(bsn);
+    if (it == hashed.end()) it = hashed.emplace(bsn, mac->hex(bsn)).first;
+    return it->second;
+  };
   report.total = static_cast<std::int64_t>(ready.size());
   const std::size_t per = options.batch == 0 ? std::max<std::size_t>(ready.size(), 1) : options.batch;
   struct Counts {
@@ -315,6 +322,7 @@ core::Result<ImportReport> ledger_import(store::MessageLog& store, xml::Validato
         ++n.already;
         continue;
       }
+      hashed.clear();
       rules::Context ctx{d.message, options.today, reference, &view, hash};
       // TR379 asks for the request an allocation honours; the requests
       // behind imported allocations are history that is not imported.

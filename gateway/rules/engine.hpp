@@ -48,7 +48,9 @@ struct Context {
   core::Date today;                             // today's Dutch date (TR135)
   const ReferenceData* reference = nullptr;     // external lists; rules needing them skip when absent
   // Cross-message rules only (check_ledger): what earlier messages
-  // established, and the keyed hash the ledger stores a BSN as.
+  // established, and the keyed hash the ledger stores a BSN as. Rules ask
+  // for a client's hash again and again: give a lookup (the pool's hashes,
+  // intake::Verdict::bsn_hash) or a memo, not an HMAC per call.
   const standard::ledger::LedgerView* ledger = nullptr;
   std::function<std::string(const std::string&)> bsn_hash;
   // Cross-message rules only: the findings judged before them (the pool's),

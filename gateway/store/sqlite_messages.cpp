@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string_view>
 
 #include "gateway/core/clock.hpp"
@@ -79,15 +80,22 @@ core::Result<void> insert_large_body(sqlite3* db, sqlite3_int64 seq, std::string
   return {};
 }
 
-core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
+// A large body written to message_body before its message's row
+// (write_body_first): the row takes the seq the body was written under.
+struct BodyWritten {
+  sqlite3_int64 seq = 0;
+  std::size_t size = 0;
+};
+
+core::Result<void> insert_row(sqlite3* db, const NewMessage& m, const std::optional<BodyWritten>& written = {}) {
   Stmt s(db,
          "INSERT INTO messages (id, law, type, berichtcode, release, sender_code, receiver_code, "
          "sender_partner, receiver_partner, identificatie, dagtekening, identificatie_retour, "
          "heen_id, "
          "body, sha256, size, received_at, state, findings, http_status, response, shadow, "
          "destination, "
-         "delivery, hold_reason, declaratie_nummer, retourcodes) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+         "delivery, hold_reason, declaratie_nummer, retourcodes, seq) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, m.id).bind(2, m.law).bind(3, static_cast<std::int64_t>(m.type));
   s.bind(4, static_cast<std::int64_t>(m.berichtcode)).bind(5, m.release).bind(6, m.sender_code);
   s.bind(7, m.receiver_code).bind(8, m.sender_partner).bind_null_if_empty(9, m.receiver_partner);
@@ -97,12 +105,12 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
   // The body without a copy of ours (SQLITE_STATIC: `m` outlives the
   // statement's run). SQLite builds the row in one buffer, body included;
   // a large body goes to message_body instead (insert_large_body).
-  const bool large = m.body.size() > kInlineBody;
+  const bool large = written || m.body.size() > kInlineBody;
   s.bind_null_if_empty(13, m.heen_id)
       .bind_blob_static(14, large ? std::string_view("")
                                   : std::string_view(m.body));  // "": an empty blob, not NULL
   s.bind(15, m.sha256.empty() ? core::sha256_hex(m.body) : m.sha256);
-  s.bind(16, static_cast<std::int64_t>(m.body.size()))
+  s.bind(16, static_cast<std::int64_t>(written ? written->size : m.body.size()))
       .bind(17, now_utc())
       .bind(18, to_string(m.state));
   s.bind(19, m.findings_json).bind(20, static_cast<std::int64_t>(m.http_status));
@@ -111,8 +119,10 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
       .bind_null_if_empty(24, m.delivery ? std::string(config::to_string(*m.delivery)) : std::string());
   s.bind_null_if_empty(25, m.state == State::held ? std::string(to_string(m.hold_reason)) : std::string());
   s.bind_null_if_empty(26, m.declaratie_nummer).bind_null_if_empty(27, m.retourcodes);
+  // NULL: the next seq (AUTOINCREMENT).
+  s.bind_opt(28, written ? std::optional<std::int64_t>(written->seq) : std::nullopt);
   if (s.step() != SQLITE_DONE) return db_error(db, "insert message");
-  if (large)
+  if (large && !written)
     if (auto r = insert_large_body(db, sqlite3_last_insert_rowid(db), m.body); !r) return r;
   for (const auto& h : m.bsn_hashes) {
     Stmt b(db, "INSERT OR IGNORE INTO message_bsn (message_id, bsn_hash) VALUES (?, ?)");
@@ -121,6 +131,42 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m) {
   }
   return audit_row(db, "partner:" + m.sender_partner, -1, std::string(to_string(m.state)), m.id,
                    "");
+}
+
+// PRAGMA defer_foreign_keys while a job runs (write_body_first), switched
+// off again when the job ends, whatever its outcome: the next job of the
+// batch has its keys checked at once again.
+struct DeferredKeys {
+  explicit DeferredKeys(sqlite3* d) : db(d) {}
+  DeferredKeys(const DeferredKeys&) = delete;
+  sqlite3* db;
+  bool on = false;
+  ~DeferredKeys() {
+    if (on) run(db, "PRAGMA defer_foreign_keys = OFF");
+  }
+};
+
+// A large body to be judged is written before the judgement, under the seq
+// its row will take, and its memory given back: the cross-message rules of a
+// 24 MiB declaration then run without the body (its bytes are in SQLite's
+// pages and the WAL, as they would be a moment later). The row follows the
+// body within the job's savepoint, so the foreign key from message_body is
+// deferred until then (a rollback of the job takes the body row with it).
+// Only here, not on PostgreSQL, whose writer may run a job again and so
+// keeps the body until the commit.
+core::Result<std::optional<BodyWritten>> write_body_first(sqlite3* db, NewMessage& m, DeferredKeys& keys) {
+  if (!m.decide || m.body.size() <= kInlineBody) return std::optional<BodyWritten>();
+  // What AUTOINCREMENT would give the row: one past the largest seq ever.
+  Stmt next(db,
+            "SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0), "
+            "COALESCE((SELECT max(seq) FROM messages), 0)) + 1");
+  if (next.step() != SQLITE_ROW) return db_error(db, "next seq");
+  BodyWritten w{next.i64(0), m.body.size()};
+  if (auto r = run(db, "PRAGMA defer_foreign_keys = ON"); !r) return r.error();
+  keys.on = true;
+  if (auto r = insert_large_body(db, w.seq, m.body); !r) return r.error();
+  std::string().swap(m.body);
+  return std::optional<BodyWritten>(w);
 }
 
 // The message's judgement against the ledger (none without a decider). A
@@ -261,10 +307,13 @@ core::Result<void> insert_message(sqlite3* db, Ledger& ledger, NewMessage& m, Co
   }
   if (m.id.empty()) m.id = new_message_id();
   out.id = m.id;
+  DeferredKeys keys{db};
+  auto written = write_body_first(db, m, keys);
+  if (!written) return written.error();
   auto decided = decide(db, ledger, m);
   if (!decided) return decided.error();
   Decision decision = std::move(*decided);
-  if (auto r = insert_row(db, m); !r) return r;
+  if (auto r = insert_row(db, m, *written); !r) return r;
   if (auto r = apply_decision(db, ledger, m, decision, out); !r) return r;
   out.state = m.state;
   out.http_status = m.http_status;

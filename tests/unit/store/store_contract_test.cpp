@@ -351,6 +351,61 @@ BOOST_AUTO_TEST_CASE(find_names_only_a_heenbericht_sent_to_the_asker) {
   BOOST_TEST(!db->find(standard::Law::ijw, 301, "0935", "F-2", "aanbieder-a", "87654321")->has_value());
 }
 
+// A large body that is judged: on SQLite it is written before the judgement
+// and its memory given back while the rules run; the row that follows takes
+// the seq it was written under. Every way out still gives it back whole, a
+// failed judgement leaves no body behind, and the order of seqs holds.
+BOOST_AUTO_TEST_CASE(a_judged_large_body_is_kept_whole_and_in_order) {
+  std::string big(2u << 20, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + (i * 13 + i / 777) % 26);
+  auto before = db->commit_sync(message("J-0"));
+  BOOST_REQUIRE(before.has_value());
+
+  // A judgement that fails, by an error and by an exception: nothing stays.
+  for (int throws = 0; throws < 2; ++throws) {
+    auto bad = message("J-BAD-" + std::to_string(throws), big + "bad");
+    bad.decide = [throws](const standard::ledger::LedgerView&, store::NewMessage&) -> core::Result<store::Decision> {
+      if (throws) throw std::runtime_error("judgement broke");
+      return core::make_error(core::Errc::store_decide_failed, "no verdict");
+    };
+    auto r = db->commit_sync(std::move(bad));
+    BOOST_REQUIRE(r.has_error());
+    BOOST_TEST((r.error().code == core::Errc::store_decide_failed));
+  }
+  if (!kPostgres) BOOST_TEST(count("SELECT count(*) FROM message_body") == 0);
+
+  std::size_t size_while_judged = 0;
+  auto judged = message("J-1", big);
+  judged.decide = [&size_while_judged](const standard::ledger::LedgerView&,
+                                       store::NewMessage& m) -> core::Result<store::Decision> {
+    size_while_judged = m.body.size();
+    m.state = store::State::rejected;
+    m.http_status = 422;
+    m.findings_json = R"([{"rule":"TR999"}])";
+    return store::Decision{};
+  };
+  auto r = db->commit_sync(std::move(judged));
+  BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+  BOOST_TEST(size_while_judged == (kPostgres ? big.size() : 0u));  // SQLite: given back before the rules
+  auto after = db->commit_sync(message("J-2"));
+  BOOST_REQUIRE(after.has_value());
+
+  BOOST_TEST(**db->body(r->id) == big);
+  auto row = db->get(r->id);
+  BOOST_REQUIRE(row.has_value() && row->has_value());
+  BOOST_TEST((*row)->size == static_cast<std::int64_t>(big.size()));
+  BOOST_TEST((*row)->sha256 == core::sha256_hex(big));
+  BOOST_TEST(((*row)->state == store::State::rejected));
+  BOOST_TEST((*row)->findings_json == R"([{"rule":"TR999"}])");
+  if (!kPostgres) {
+    BOOST_TEST(count("SELECT count(*) FROM message_body") == 1);
+    BOOST_TEST(count("SELECT count(*) FROM message_body b JOIN messages m USING (seq) WHERE m.id = '" + r->id + "'") == 1);
+  }
+  // Received in this order, stored in this order (the seq the body took).
+  BOOST_TEST(count("SELECT count(*) FROM messages a, messages b, messages c WHERE a.id = '" + before->id +
+                   "' AND b.id = '" + r->id + "' AND c.id = '" + after->id + "' AND a.seq < b.seq AND b.seq < c.seq") == 1);
+}
+
 // A decider that throws fails its own commit; the writer and later commits go on.
 BOOST_AUTO_TEST_CASE(a_throwing_decider_fails_its_commit_only) {
   auto m = message("X-1");
