@@ -141,6 +141,28 @@ BOOST_AUTO_TEST_CASE(values_are_typed_and_located) {
   BOOST_TEST(sum == d.Declaratie.TotaalIngediendBedrag.signed_cents());
 }
 
+// What a large declaration's model keeps while it is judged: its lists
+// without spare capacity (they grow by doubling while read), its element
+// paths at their own length.
+BOOST_AUTO_TEST_CASE(a_large_model_keeps_no_spare_room) {
+  std::string doc = slurp(source() / "tests/conformance/xsd/ijw/323/valid-declaratie.xml");
+  const auto from = doc.find("<jw323:Client>");
+  const auto to = doc.rfind("</jw323:Client>") + std::string_view("</jw323:Client>").size();
+  BOOST_REQUIRE(from != std::string::npos && to > from);
+  const std::string clients = doc.substr(from, to - from);
+  std::string many;
+  for (int i = 0; i < 150; ++i) many += clients;  // 300 clients: room for 512 while read
+  doc.replace(from, to - from, many);
+  auto o = read(doc);
+  BOOST_REQUIRE_MESSAGE(o.message.has_value(), explain(o));
+  const auto& d = std::get<m::Bericht323>(o.message->body);
+  BOOST_TEST(d.Declaratie.Clienten.size() == 300u);
+  BOOST_TEST(d.Declaratie.Clienten.capacity() - d.Declaratie.Clienten.size() <= 16u);
+  const auto& last = d.Declaratie.Clienten.back().Prestaties.front();
+  BOOST_TEST(last.src.path == "/Bericht/Declaratie/Clienten/Client[300]/Prestaties/Prestatie");
+  BOOST_TEST(last.src.path.capacity() == last.src.path.size());
+}
+
 BOOST_AUTO_TEST_CASE(every_retour_written_from_a_heenbericht_validates) {
   int written = 0;
   for (const auto& file : corpus()) {
