@@ -71,6 +71,10 @@ core::Result<sqlite3*> open_connection(const SqliteOptions& o) {
   }
   sqlite3_busy_timeout(db, o.busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
+  if (auto t = sqlite::tune_connection(db); !t) {
+    sqlite3_close_v2(db);
+    return t.error();
+  }
   return db;
 }
 

@@ -78,6 +78,13 @@ core::Result<void> audit_row(sqlite3* db, const std::string& actor, long uid, co
   return {};
 }
 
+core::Result<void> tune_connection(sqlite3* db) {
+  int on = 0;
+  if (sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_QPSG, 1, &on) != SQLITE_OK || on != 1)
+    return db_error(db, "query planner stability guarantee");
+  return {};
+}
+
 core::Result<bool> create_private_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) {

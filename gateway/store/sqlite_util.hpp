@@ -149,6 +149,16 @@ class Stmt {
   sqlite3_stmt* st_ = nullptr;
 };
 
+// What every connection of the store sets before its first statement: the
+// query planner's stability guarantee (SQLITE_DBCONFIG_ENABLE_QPSG), so that
+// no plan depends on a value bound to it. Without it SQLite compares a bound
+// parameter with a partial index's constant (the intake's `shadow = ?` with
+// messages_unacked_mailbox's `shadow = 0`), and then expires the statement on
+// every new binding: it was prepared again on every run (a fifth of the
+// writer's time per message; docs/performance.md). Every partial index the
+// reads rely on is named by literal terms (kInMailbox, ...), not parameters.
+core::Result<void> tune_connection(sqlite3* db);
+
 // A value for a statement built at run time (a filter's WHERE clause), bound
 // in order by bind_all from parameter `first` on.
 using Bind = std::variant<std::string, std::int64_t>;

@@ -17,6 +17,7 @@
 #include "gateway/core/digest.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
 #include "gateway/store/sqlite_messages.hpp"
+#include "gateway/store/sqlite_schema.hpp"
 #include "gateway/store/sqlite_util.hpp"
 #include "gateway/store/sqlite_watches.hpp"
 #include "gateway/store/store.hpp"
@@ -143,6 +144,40 @@ BOOST_AUTO_TEST_CASE(cached_statements_see_every_write_and_survive_a_schema_chan
   BOOST_REQUIRE(store::sqlite::exec(d.db, "ALTER TABLE t ADD COLUMN extra TEXT; CREATE INDEX t_extra ON t (extra)"));
   BOOST_REQUIRE(store::sqlite::run(d.db, "INSERT INTO t DEFAULT VALUES"));
   BOOST_TEST(count() == 2);  // re-prepared by SQLite after the schema changed
+}
+
+// A message's commit runs its statements as prepared: none is expired by
+// its new bindings and prepared again (tune_connection: the planner's
+// stability guarantee). A connection without it shows what this guards
+// against: the intake's identification lookups, whose `shadow = ?` the
+// planner compared with messages_unacked_mailbox's `shadow = 0`, were
+// prepared again on every commit.
+BOOST_AUTO_TEST_CASE(a_commit_prepares_nothing_again) {
+  auto reprepared = [](bool tuned) {
+    Db d;
+    if (tuned) BOOST_REQUIRE(store::sqlite::tune_connection(d.db));
+    store::sqlite::StatementCache cache(d.db);
+    BOOST_REQUIRE(store::sqlite::migrate(d.db, ":memory:"));
+    store::sqlite::Ledger ledger(d.db);
+    for (int i = 0; i < 6; ++i) {
+      auto m = test::sample_message("R-" + std::to_string(i));
+      m.shadow = i % 2 == 1;
+      m.retour = i % 3 == 0;
+      store::CommitOutcome out;
+      auto r = store::sqlite::insert_message(d.db, ledger, m, out);
+      BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+      BOOST_REQUIRE(!out.id.empty());
+    }
+    int n = 0, statements = 0;
+    for (sqlite3_stmt* st = sqlite3_next_stmt(d.db, nullptr); st; st = sqlite3_next_stmt(d.db, st)) {
+      n += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_REPREPARE, 0);
+      ++statements;
+    }
+    BOOST_TEST(statements >= 3);  // the lookups and the inserts, kept by the cache
+    return n;
+  };
+  BOOST_TEST(reprepared(false) > 0);
+  BOOST_TEST(reprepared(true) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
