@@ -89,9 +89,11 @@ spki_sha256 = "$(spki "$pki/gemeente.pem")"
 TOML
 }
 spid=""
+# sluisd runs with the systemd unit's environment (its Environment= lines).
+mapfile -t unit_env < <(sed -n 's/^Environment=//p' "$src/systemd/sluisd.service")
 start_sluisd() {
   write_config "$1"
-  "$build/gateway/sluisd" --config "$work/sluisd.toml" 2>> "$work/sluisd.log" &
+  env "${unit_env[@]}" "$build/gateway/sluisd" --config "$work/sluisd.toml" 2>> "$work/sluisd.log" &
   spid=$!; pids+=("$spid")
   for _ in $(seq 1 600); do
     curl -s "http://127.0.0.1:$pport/healthz" >/dev/null 2>&1 && return 0
@@ -137,7 +139,7 @@ load="$build/gateway/tools/sluis-load"
 common=(--cert "$pki/provider.pem" --key "$pki/provider.key" --ca "$pki/ca.pem" --body "$work/body.xml" --unique @ID@
         --connections 32)
 run_load() { "$load" --url "https://127.0.0.1:$1/v1/messages" "${common[@]}" "${@:2}"; }
-echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); sluisd's environment as the unit's: ${unit_env[*]:-none}"
 echo "== warm-up: 2 s each"
 run_load "$sport" --seconds 2 > /dev/null
 run_load "$nport" --seconds 2 > /dev/null

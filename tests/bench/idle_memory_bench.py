@@ -33,6 +33,12 @@ DEADLINE = time.monotonic() + 170
 IN_FLIGHT = 200  # connections being set up at one time
 
 
+def unit_environment(src):
+    """The Environment= lines of systemd/sluisd.service: sluisd runs here as the unit runs it."""
+    lines = (src / "systemd/sluisd.service").read_text().splitlines()
+    return dict(line.split("=", 2)[1:] for line in lines if line.startswith("Environment="))
+
+
 def kib_of(pid):
     """VmRSS, smaps_rollup Rss and Anonymous of pid, in KiB."""
     out = {}
@@ -215,7 +221,7 @@ def main():
         write_config(work, pki, src, n)
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         notify.bind(str(work / "notify.sock"))
-        env = dict(os.environ, NOTIFY_SOCKET=str(work / "notify.sock"))
+        env = dict(os.environ, NOTIFY_SOCKET=str(work / "notify.sock"), **unit_environment(src))
         env.pop("SLUIS_PORT", None)
         env.pop("SLUIS_PLAIN_PORT", None)
         log = open(work / "sluisd.log", "wb")
@@ -252,7 +258,8 @@ def main():
         during = kib_of(daemon.pid)
         made = len(idle)
         print(f"machine: {os.cpu_count()} cores, "
-              f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') >> 20} MiB; sluisd {build / 'gateway/sluisd'}")
+              f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') >> 20} MiB; sluisd {build / 'gateway/sluisd'} "
+              f"with the unit's environment {unit_environment(src)}")
         print(f"connections: {made} idle of {n} ({failed} failed) in {took:.1f} s; answers {statuses}")
         print(f"sluisd before: VmRSS {before['VmRSS']} KiB, Anonymous {before['Anonymous']} KiB")
         print(f"sluisd with {made} idle: VmRSS {during['VmRSS']} KiB, Anonymous {during['Anonymous']} KiB")

@@ -267,6 +267,12 @@ spki_sha256 = "{spki(pki, 'gemeente')}"
 """)
 
 
+def unit_environment(src):
+    """The Environment= lines of systemd/sluisd.service: sluisd runs here as the unit runs it."""
+    lines = (src / "systemd/sluisd.service").read_text().splitlines()
+    return dict(line.split("=", 2)[1:] for line in lines if line.startswith("Environment="))
+
+
 def start_daemon(build, work, sluisctl, extra_env, which):
     """Starts sluisd on work/sluisd.toml; returns (process, HTTPS port), or (None, None) when it is not ready.
     `which` ("import" or "declaration") replaces {start} in the values of extra_env."""
@@ -395,7 +401,7 @@ def main():
     ap.add_argument("--sluisd-env", action="append", default=[], metavar="NAME=VALUE")
     a = ap.parse_args()
     build, src = pathlib.Path(a.build).resolve(), pathlib.Path(a.source).resolve()
-    daemon_env = dict(e.split("=", 1) for e in a.sluisd_env)
+    daemon_env = dict(unit_environment(src), **dict(e.split("=", 1) for e in a.sluisd_env))
     command = f"tests/bench/large_declaration_bench.py {a.build} {a.source}"
     if a.prestaties != 40000 or a.allocations != 100000:
         command += f" --prestaties {a.prestaties} --allocations {a.allocations}"
@@ -419,7 +425,8 @@ def main():
             return 1
         print(f"machine: {os.cpu_count()} cores, "
               f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') >> 20} MiB, load {os.getloadavg()[0]:.2f}; "
-              f"sluisd {build / 'gateway/sluisd'} (pid {daemon.pid})", flush=True)
+              f"sluisd {build / 'gateway/sluisd'} (pid {daemon.pid}); its environment: "
+              f"{' '.join(f'{k}={v}' for k, v in daemon_env.items()) or 'none added'}", flush=True)
 
         # The allocations: through the daemon's own judging (ledger-import), in batches of 10 000.
         t0 = time.monotonic()

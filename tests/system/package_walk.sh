@@ -40,8 +40,10 @@ unit_dirs() {
     install -o sluis -g sluis -m 0400 /etc/sluis/credentials/bsn-hash.key /run/credentials/sluisd.service/bsn-hash.key
   fi
 }
+# And the unit's own Environment= lines, as installed.
+mapfile -t unit_set < <(sed -n 's/^Environment=//p' /usr/lib/systemd/system/sluisd.service)
 unit_env=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin STATE_DIRECTORY=/var/lib/sluis RUNTIME_DIRECTORY=/run/sluis
-  CREDENTIALS_DIRECTORY=/run/credentials/sluisd.service)
+  CREDENTIALS_DIRECTORY=/run/credentials/sluisd.service "${unit_set[@]}")
 check_config() { as sluis "${unit_env[@]}" /usr/sbin/sluisd --check-config --config /etc/sluis/sluisd.toml; }
 
 step "the packaged configuration as installed: refused until the marked places are filled (first the BSN key)"
@@ -118,6 +120,15 @@ start_daemon
 [ "$(stat -c '%a %U %G' /run/sluis/sluisd.sock)" = "660 sluis sluis-admin" ] ||
   fail "the admin socket is $(stat -c '%a %U %G' /run/sluis/sluisd.sock)"
 [ "$(stat -c '%a %U' /var/lib/sluis/sluis.db)" = "600 sluis" ] || fail "the store is $(stat -c '%a %U' /var/lib/sluis/sluis.db)"
+# The unit asks glibc for transparent huge pages for the heap
+# (GLIBC_TUNABLES=glibc.malloc.hugetlb=1): sluisd has it, and glibc advised
+# its heap (MADV_HUGEPAGE: "hg" among the mapping's VmFlags).
+grep -qz '^GLIBC_TUNABLES=glibc.malloc.hugetlb=1$' "/proc/$(cat "$walk/sluisd.pid")/environ" ||
+  fail "sluisd lacks the unit's GLIBC_TUNABLES"
+if [ -e /sys/kernel/mm/transparent_hugepage/enabled ]; then  # a kernel with THP
+  awk '/^[0-9a-f]+-[0-9a-f]+ / {heap = ($6 == "[heap]")} heap && /^VmFlags:/' "/proc/$(cat "$walk/sluisd.pid")/smaps" |
+    grep -qw hg || fail "glibc did not advise sluisd's heap for huge pages"
+fi
 
 step "an operator in sluis-admin and a user who is not"
 useradd --create-home --groups sluis-admin op
