@@ -103,6 +103,9 @@ struct Decision {
 // and identification checks, with a view of the ledger as every earlier commit
 // left it. It may change the message (state, findings, answer) before it is
 // inserted. An error rolls the message back and is reported to `done`.
+// It judges the typed model it holds, not NewMessage::body: on SQLite a body
+// over 1 MiB is already stored and its memory given back when a new message
+// is judged (sqlite_messages.cpp, write_body_first).
 using Decide = std::function<core::Result<Decision>(const standard::ledger::LedgerView&, NewMessage&)>;
 
 // Ledger work outside any message (ledger-import): reads the ledger and

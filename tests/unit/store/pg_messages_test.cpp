@@ -200,7 +200,12 @@ struct Engines : test::TwoEngines {
       BOOST_TEST_REQUIRE(b.result.has_value(), (b.result ? "" : b.result.error().text));
       const std::string sa = lite_ids(show(a.out)), sb = pg_ids(show(b.out));
       BOOST_TEST(sa == sb, "outcome\n  sqlite:     " << sa << "\n  postgresql: " << sb);
-      const std::string ma = lite_ids(show(a.m)), mb = pg_ids(show(b.m));
+      // SQLite stores a judged body over 1 MiB before the judgement and
+      // gives its memory back (write_body_first); PostgreSQL keeps it for a
+      // run again. The rest of the message must agree.
+      NewMessage pm = b.m;
+      if (a.m.body.empty() && pm.body.size() > (1u << 20) && !redecide) pm.body.clear();
+      const std::string ma = lite_ids(show(a.m)), mb = pg_ids(show(pm));
       BOOST_TEST(ma == mb, "message\n  sqlite:     " << ma << "\n  postgresql: " << mb);
       same_tables();
     }
@@ -443,13 +448,16 @@ store::Decide allocate_301(std::vector<L::Integer> numbers, const std::string& r
 // A 305: held as an orphan while its allocation is unknown; else the start, a
 // 306 composed at once, and a late report. What the judgement saw of the
 // message (its body and BSN hashes, read back on a redecide) goes into its
-// findings, so the rows compare it.
-store::Decide start_305(L::Integer nummer, const std::string& retour_id) {
-  return [nummer, retour_id](const L::LedgerView& v, NewMessage& m) -> core::Result<Decision> {
+// findings, so the rows compare it. `body_seen` false: a body over 1 MiB at
+// its first judgement, which SQLite has already stored and given back
+// (store::Decide).
+store::Decide start_305(L::Integer nummer, const std::string& retour_id, bool body_seen = true) {
+  return [nummer, retour_id, body_seen](const L::LedgerView& v, NewMessage& m) -> core::Result<Decision> {
     Decision d;
     std::string hashes;
     for (const auto& h : m.bsn_hashes) hashes += h + " ";
-    m.findings_json = "[\"body " + core::sha256_hex(m.body) + " " + std::to_string(m.body.size()) +
+    m.findings_json = "[\"body " +
+                      (body_seen ? core::sha256_hex(m.body) + " " + std::to_string(m.body.size()) : "not read") +
                       "\",\"bsn " + hashes + "\"]";
     auto a = v.allocation(Law::iwmo, kGemeente, nummer);
     if (!a) {
@@ -693,7 +701,7 @@ BOOST_AUTO_TEST_CASE(both_engines_store_and_judge_every_message_alike) {
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 31 % 251);
   auto zeta = from_provider("m-Zeta-305", 305, "S-Zeta", big);
   zeta.bsn_hashes = {"ah", "Zh", "Mh"};
-  zeta.decide = start_305(1002, "m-306-Zeta");
+  zeta.decide = start_305(1002, "m-306-Zeta", false);
   BOOST_TEST(e.job("an orphan with a large body", zeta).orphan);
   auto alpha = from_provider("m-alpha-305", 305, "S-alpha", "<Bericht>alpha</Bericht>");
   alpha.bsn_hashes = {"hA"};
