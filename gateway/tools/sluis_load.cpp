@@ -9,7 +9,11 @@
 // Load mode: `connections` keep-alive TLS connections each POST the body
 // (Content-Type: application/xml) one request after the other; with --unique
 // every occurrence of TOKEN in the body is replaced by a fresh value per
-// request (distinct message identifications). Prints one JSON line:
+// request (distinct message identifications): "L", a tag of four letters and
+// digits drawn for this run, and the request number (at most 11 characters up
+// to a million requests, so that "D" + value is still a DeclaratieNummer), so
+// a second run against the same store sends new messages, not replays of the
+// first one's. Prints one JSON line:
 // {"requests", "seconds", "per_second", "p50_ms", "p99_ms", "max_ms", "status": {code: n}, "errors"}.
 // With --rate R the load is open-loop: request i is due at start + i/R
 // whatever the answers do (request i goes out on connection i mod
@@ -40,6 +44,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -57,6 +62,7 @@ namespace {
 struct Options {
   std::string host = "127.0.0.1", port = "8443", target = "/v1/messages";
   std::string cert, key, ca, body_file, unique;
+  std::string run_tag;  // drawn once per run (with_unique)
   int connections = 32;
   double seconds = 10;
   long requests = 0;
@@ -97,9 +103,22 @@ asio::awaitable<bool> connect(Stream& s, const Options& o) {
   co_return true;
 }
 
-std::string with_unique(const std::string& body, const std::string& token, long n) {
+// Four base-36 characters, different in every run (1.7 million values).
+std::string draw_run_tag() {
+  constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::random_device rd;
+  std::uint32_t v = rd() % (36u * 36u * 36u * 36u);
+  std::string tag(4, '0');
+  for (auto& c : tag) {
+    c = kDigits[v % 36];
+    v /= 36;
+  }
+  return tag;
+}
+
+std::string with_unique(const std::string& body, const std::string& token, const std::string& tag, long n) {
   if (token.empty()) return body;
-  std::string out = body, value = "L" + std::to_string(n);
+  std::string out = body, value = "L" + tag + std::to_string(n);
   for (auto at = out.find(token); at != std::string::npos; at = out.find(token, at + value.size()))
     out.replace(at, token.size(), value);
   return out;
@@ -135,7 +154,7 @@ asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const st
         req.set(http::field::host, o.host);
         req.set(http::field::content_type, "application/xml");
         req.keep_alive(true);
-        req.body() = with_unique(body, o.unique, n);
+        req.body() = with_unique(body, o.unique, o.run_tag, n);
         req.prepare_payload();
         // One write, so header and body leave as one TLS record, as a client
         // that serialises first does (Beast's serializer, into one buffer).
@@ -259,6 +278,7 @@ int main(int argc, char** argv) {
   if (o.cert.empty() || o.key.empty() || o.ca.empty() || (o.idle == 0 && o.body_file.empty()) || o.rate < 0 ||
       o.connections < 1)
     return usage();
+  o.run_tag = draw_run_tag();
   asio::ssl::context ctx(asio::ssl::context::tls_client);
   ctx.set_verify_mode(asio::ssl::verify_peer);
   ctx.load_verify_file(o.ca);
