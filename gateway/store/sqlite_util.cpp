@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
@@ -11,46 +12,73 @@ namespace sluis::store::sqlite {
 
 namespace {
 
-// Which connections have a cache. Looked up once per statement; a short lock.
+// Which connections have a cache, under a lock; every Stmt asks, so each
+// thread remembers its last answer for as long as no cache was made or
+// destroyed since (the generation).
 std::mutex registry_mu;
 std::unordered_map<sqlite3*, StatementCache*>& registry() {
   static std::unordered_map<sqlite3*, StatementCache*> r;
   return r;
 }
+std::atomic<std::uint64_t> registry_generation{1};
+struct LastLookup {
+  std::uint64_t generation = 0;
+  sqlite3* db = nullptr;
+  StatementCache* cache = nullptr;
+};
+thread_local LastLookup last_lookup;
 
 // Enough for every fixed statement of the store; SQL built per call (filters)
 // beyond it is finalized instead of kept.
-constexpr std::size_t kMaxIdle = 256;
+constexpr std::size_t kMaxSlots = 256;
+// Statements of one text kept idle: more are open at once only when a read
+// runs inside another of the same text.
+constexpr std::size_t kMaxIdlePerSlot = 4;
 
 }  // namespace
 
 StatementCache::StatementCache(sqlite3* db) : db_(db) {
   std::lock_guard lock(registry_mu);
   registry()[db] = this;
+  registry_generation.fetch_add(1, std::memory_order_release);
 }
 
 StatementCache::~StatementCache() {
   {
     std::lock_guard lock(registry_mu);
     registry().erase(db_);
+    registry_generation.fetch_add(1, std::memory_order_release);
   }
-  for (auto& [sql, st] : idle_) sqlite3_finalize(st);
+  for (auto& [sql, slot] : slots_)
+    for (sqlite3_stmt* st : slot.idle) sqlite3_finalize(st);
 }
 
 StatementCache* StatementCache::of(sqlite3* db) {
+  auto& last = last_lookup;
+  const auto generation = registry_generation.load(std::memory_order_acquire);
+  if (last.generation == generation && last.db == db) return last.cache;
   std::lock_guard lock(registry_mu);
   auto it = registry().find(db);
-  return it == registry().end() ? nullptr : it->second;
+  StatementCache* cache = it == registry().end() ? nullptr : it->second;
+  // Read again under the lock: a registration after the first read makes
+  // this answer one to keep for no generation.
+  last = {registry_generation.load(std::memory_order_relaxed), db, cache};
+  return cache;
 }
 
-sqlite3_stmt* StatementCache::take(const char* sql) {
+sqlite3_stmt* StatementCache::take(const char* sql, Slot*& slot) {
+  slot = nullptr;
   {
     std::lock_guard lock(mu_);
-    auto it = idle_.find(std::string_view(sql));
-    if (it != idle_.end()) {
-      sqlite3_stmt* st = it->second;
-      idle_.erase(it);
-      return st;
+    auto it = slots_.find(std::string_view(sql));
+    if (it == slots_.end() && slots_.size() < kMaxSlots) it = slots_.emplace(sql, Slot{}).first;
+    if (it != slots_.end()) {
+      slot = &it->second;
+      if (!slot->idle.empty()) {
+        sqlite3_stmt* st = slot->idle.back();
+        slot->idle.pop_back();
+        return st;
+      }
     }
   }
   sqlite3_stmt* st = nullptr;
@@ -58,11 +86,11 @@ sqlite3_stmt* StatementCache::take(const char* sql) {
   return st;
 }
 
-void StatementCache::give(sqlite3_stmt* st) {
-  {
+void StatementCache::give(Slot* slot, sqlite3_stmt* st) {
+  if (slot) {
     std::lock_guard lock(mu_);
-    if (idle_.size() < kMaxIdle) {
-      idle_.emplace(sqlite3_sql(st), st);
+    if (slot->idle.size() < kMaxIdlePerSlot) {
+      slot->idle.push_back(st);
       return;
     }
   }

@@ -49,10 +49,16 @@ class StatementCache {
   StatementCache& operator=(const StatementCache&) = delete;
   // The cache of `db`, or nullptr.
   static StatementCache* of(sqlite3* db);
-  // A statement for `sql` (nullptr when it does not prepare).
-  sqlite3_stmt* take(const char* sql);
-  // Back for the next take (reset and unbound by the caller).
-  void give(sqlite3_stmt* st);
+  // Where the statements of one SQL text wait between uses; it lives as long
+  // as the cache.
+  struct Slot {
+    std::vector<sqlite3_stmt*> idle;
+  };
+  // A statement for `sql` (nullptr when it does not prepare), and the slot it
+  // goes back to (nullptr: finalize it instead).
+  sqlite3_stmt* take(const char* sql, Slot*& slot);
+  // Back into its slot for the next take (reset and unbound by the caller).
+  void give(Slot* slot, sqlite3_stmt* st);
 
  private:
   // Looked up by the SQL text as given, without copying it into a string.
@@ -62,13 +68,15 @@ class StatementCache {
   };
   sqlite3* db_;
   std::mutex mu_;
-  std::unordered_multimap<std::string, sqlite3_stmt*, Hash, std::equal_to<>> idle_;
+  // One slot per SQL text, made on its first use: a statement taken and given
+  // back costs a lookup and no allocation (the store runs some 26 per message).
+  std::unordered_map<std::string, Slot, Hash, std::equal_to<>> slots_;
 };
 
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql) : cache_(StatementCache::of(db)) {
-    if (cache_) st_ = cache_->take(sql);
+    if (cache_) st_ = cache_->take(sql, slot_);
     else if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
   }
   ~Stmt() {
@@ -76,7 +84,7 @@ class Stmt {
     if (cache_) {
       sqlite3_reset(st_);
       sqlite3_clear_bindings(st_);
-      cache_->give(st_);
+      cache_->give(slot_, st_);
     } else {
       sqlite3_finalize(st_);
     }
@@ -146,6 +154,7 @@ class Stmt {
 
  private:
   StatementCache* cache_;
+  StatementCache::Slot* slot_ = nullptr;
   sqlite3_stmt* st_ = nullptr;
 };
 

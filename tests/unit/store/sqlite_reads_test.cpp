@@ -88,6 +88,9 @@ void commit_all(store::Store& s, std::vector<store::NewMessage> ms) {
 BOOST_AUTO_TEST_CASE(statement_cache_prepares_once_and_finalizes_on_destruction) {
   Db d;
   BOOST_REQUIRE(store::sqlite::exec(d.db, "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)"));
+  // Asked before the cache exists, then after: each thread remembers its
+  // last answer only until a cache is made or destroyed.
+  BOOST_TEST(store::sqlite::StatementCache::of(d.db) == nullptr);
   {
     store::sqlite::StatementCache cache(d.db);
     BOOST_TEST(store::sqlite::StatementCache::of(d.db) == &cache);
