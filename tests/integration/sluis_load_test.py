@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""sluis-load --unique sends new messages in every run (docs/performance.md,
+"Latency"): the benchmarks run it several times against one sluisd (a
+warm-up, the closed loop, the open loops), and each run must be judged and
+committed, not answered as a replay of the one before. Two runs of the
+corpus 323 with @ID@ in its identifications, against a whole sluisd: every
+request accepted (202), and sluisd's own count of replays
+(sluis_intake_duration_seconds_count{outcome="replay"}) still 0 after both;
+then a third run of the same body without --unique, whose requests after the
+first are replays, shows that the count does count them.
+
+Label integration. Loopback only."""
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from partners import BIN, SRC, Daemon  # noqa: E402
+
+REQUESTS = 12
+
+
+def load(d, body, *extra):
+    out = subprocess.run([str(BIN / "tools/sluis-load"), "--url", f"https://127.0.0.1:{d.port}/v1/messages",
+                          "--cert", str(d.pki / "provider.pem"), "--key", str(d.pki / "provider.key"),
+                          "--ca", str(d.pki / "ca.pem"), "--body", str(body), "--connections", "3",
+                          "--requests", str(REQUESTS), *extra],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def intake_counts(d):
+    status = json.loads(subprocess.run(
+        [str(BIN / "tools/sluisctl"), "--socket", str(d.dir / "state/admin.sock"), "--json", "status-get"],
+        check=True, capture_output=True, text=True).stdout)
+    plain = [u for u in status["arguments"]["listeners"] if u.startswith("http://")][0]
+    text = urllib.request.urlopen(plain + "/metrics", timeout=10).read().decode()
+    counts = {}
+    for outcome in ("accepted", "replay"):
+        m = re.search(r'^sluis_intake_duration_seconds_count\{outcome="' + outcome + r'"\} (\d+)$', text, re.M)
+        assert m, f"no intake count for {outcome}"
+        counts[outcome] = int(m.group(1))
+    return counts
+
+
+def main():
+    root = pathlib.Path(tempfile.mkdtemp(prefix="sluis-load-test-"))
+    d = Daemon(root / "node")
+    ok = False
+    try:
+        # As the benchmarks make it (tests/bench/http_bench.sh): every identification takes @ID@.
+        text = (SRC / "tests/conformance/xsd/ijw/323/valid-declaratie.xml").read_text()
+        text = text.replace("Identificatie>DECL-2602-01<", "Identificatie>@ID@<")
+        text = text.replace("DeclaratieNummer>JW2602HRL31<", "DeclaratieNummer>D@ID@<")
+        text = re.sub(r"ReferentieNummer>J2602-(\d+)<", r"ReferentieNummer>@ID@-\1<", text)
+        assert "ReferentieNummer>@ID@-" in text
+        unique = root / "unique.xml"
+        unique.write_text(text)
+        d.start()
+        for run in (1, 2):
+            r = load(d, unique, "--unique", "@ID@")
+            assert r["status"] == {"202": REQUESTS} and r["errors"] == 0, (run, r)
+            counts = intake_counts(d)
+            assert counts == {"accepted": run * REQUESTS, "replay": 0}, (run, counts)
+        # The same body each time (no --unique): one new message, then replays.
+        fixed = root / "fixed.xml"
+        fixed.write_text(text.replace("@ID@", "FIXED1"))
+        r = load(d, fixed)
+        assert r["status"] == {"202": REQUESTS} and r["errors"] == 0, r
+        counts = intake_counts(d)
+        assert counts == {"accepted": 2 * REQUESTS + 1, "replay": REQUESTS - 1}, counts
+        assert d.stop() == 0
+        ok = True
+        print("sluis_load_test: two runs with --unique, all new; without it, replays counted")
+    finally:
+        if d.proc and d.proc.poll() is None:
+            d.kill()
+        if not ok:
+            print(d.log_tail() if (d.dir / "sluisd.log").exists() else "", file=sys.stderr)
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
