@@ -16,14 +16,13 @@ a Release build for real numbers). Each figure also as a `bench-result: {json}` 
 import json
 import os
 import pathlib
-import re
 import subprocess
 import sys
 import tempfile
 import threading
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
-from partners import BIN, SRC, Daemon  # noqa: E402
+from partners import BIN, Daemon, unique_declaration  # noqa: E402
 from postgres_server import SKIP, PostgresServer  # noqa: E402
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
@@ -31,14 +30,7 @@ CONNECTIONS = 32
 
 
 def body(work):
-    text = (SRC / "tests/conformance/xsd/ijw/323/valid-declaratie.xml").read_text()
-    text = text.replace("Identificatie>DECL-2602-01<", "Identificatie>@ID@<")
-    text = text.replace("DeclaratieNummer>JW2602HRL31<", "DeclaratieNummer>D@ID@<")
-    text = re.sub(r"ReferentieNummer>J2602-(\d+)<", r"ReferentieNummer>@ID@-\1<", text)
-    assert "ReferentieNummer>@ID@-" in text
-    path = work / "body.xml"
-    path.write_text(text)
-    return path
+    return unique_declaration(work / "body.xml")
 
 
 def load(daemon, payload, connections, extra):

@@ -20,7 +20,7 @@ import tempfile
 import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
-from partners import BIN, SRC, Daemon  # noqa: E402
+from partners import BIN, Daemon, unique_declaration  # noqa: E402
 
 REQUESTS = 12
 
@@ -54,14 +54,7 @@ def main():
     d = Daemon(root / "node")
     ok = False
     try:
-        # As the benchmarks make it (tests/bench/http_bench.sh): every identification takes @ID@.
-        text = (SRC / "tests/conformance/xsd/ijw/323/valid-declaratie.xml").read_text()
-        text = text.replace("Identificatie>DECL-2602-01<", "Identificatie>@ID@<")
-        text = text.replace("DeclaratieNummer>JW2602HRL31<", "DeclaratieNummer>D@ID@<")
-        text = re.sub(r"ReferentieNummer>J2602-(\d+)<", r"ReferentieNummer>@ID@-\1<", text)
-        assert "ReferentieNummer>@ID@-" in text
-        unique = root / "unique.xml"
-        unique.write_text(text)
+        unique = unique_declaration(root / "unique.xml")
         d.start()
         for run in (1, 2):
             r = load(d, unique, "--unique", "@ID@")
@@ -70,7 +63,7 @@ def main():
             assert counts == {"accepted": run * REQUESTS, "replay": 0}, (run, counts)
         # The same body each time (no --unique): one new message, then replays.
         fixed = root / "fixed.xml"
-        fixed.write_text(text.replace("@ID@", "FIXED1"))
+        fixed.write_text(unique.read_text().replace("@ID@", "FIXED1"))
         r = load(d, fixed)
         assert r["status"] == {"202": REQUESTS} and r["errors"] == 0, r
         counts = intake_counts(d)

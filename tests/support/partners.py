@@ -5,10 +5,13 @@ gemeente 0917, `retour = "gateway"`) of a throw-away test PKI, or the
 partners of a simulated region (`sluis-load --region-setup`,
 docs/simulation.md).
 
-Users: tests/integration/region_test.py, tests/bench/soak_bench.py."""
+Users: tests/integration/region_test.py, tests/bench/soak_bench.py; the
+corpus declaration as the benchmarks send it (unique_declaration):
+tests/integration/sluis_load_test.py, tests/bench/store_engines_bench.py."""
 import hashlib
 import os
 import pathlib
+import re
 import select
 import signal
 import socket
@@ -24,6 +27,19 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def unique_declaration(path):
+    """The corpus iJw 323 with @ID@ in its Identificatie, DeclaratieNummer and
+    ReferentieNummers (as tests/bench/http_bench.sh makes it), written to `path`:
+    `sluis-load --unique @ID@` makes each request a new declaration."""
+    text = (SRC / "tests/conformance/xsd/ijw/323/valid-declaratie.xml").read_text()
+    text = text.replace("Identificatie>DECL-2602-01<", "Identificatie>@ID@<")
+    text = text.replace("DeclaratieNummer>JW2602HRL31<", "DeclaratieNummer>D@ID@<")
+    text = re.sub(r"ReferentieNummer>J2602-(\d+)<", r"ReferentieNummer>@ID@-\1<", text)
+    assert "ReferentieNummer>@ID@-" in text
+    path.write_text(text)
+    return path
 
 
 def spki(pem):
