@@ -21,6 +21,11 @@
 // that falls behind is charged for the queue it makes (no coordinated
 // omission); the output adds "rate" and "late" (requests sent more than 1 ms
 // after they were due, because their connection was still busy).
+// In both, the clock (the schedule, "seconds", the run's length) starts when
+// every connection has done its TLS handshake: a partner's client keeps its
+// connections, so the figures are of requests, not of 32 handshakes at once
+// (a connection the server closes is made again inside the run, and that
+// time counts).
 // Idle mode: opens N TLS connections (handshake done, no request), prints
 // {"idle": n, "failed": m} when all are up, then holds them for --hold seconds
 // (default 10) so that the server's memory can be read.
@@ -29,6 +34,7 @@
 // municipalities and providers, see region.hpp.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -124,14 +130,44 @@ std::string with_unique(const std::string& body, const std::string& token, const
   return out;
 }
 
+// When the run starts: once the last connection is up (workers wait on
+// `gate`, which the last one cancels). One io thread: no lock.
+struct Schedule {
+  explicit Schedule(asio::io_context& ioc, int connections) : gate(ioc, Clock::time_point::max()), waiting(connections) {}
+  asio::steady_timer gate;
+  int waiting;
+  Clock::time_point start, end;
+};
+
 asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const std::string& body, Results& res,
-                             int c, Clock::time_point start, Clock::time_point end) {
+                             int c, Schedule& sched) {
   auto ex = co_await asio::this_coro::executor;
   long slot = 0;  // open loop: how many of this connection's slots have gone
+  bool first = true;
   for (;;) {  // one connection; reconnect when the server closes it
     Stream s(ex, ctx);
     try {
-      co_await connect(s, o);
+      if (first) {
+        first = false;
+        std::exception_ptr failed;
+        try {
+          co_await connect(s, o);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+        if (--sched.waiting == 0) {
+          sched.start = Clock::now();
+          sched.end = sched.start + std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
+          sched.gate.cancel();
+        } else {
+          boost::system::error_code ec;
+          co_await sched.gate.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (failed) std::rethrow_exception(failed);
+      } else {
+        co_await connect(s, o);
+      }
+      const Clock::time_point start = sched.start, end = sched.end;
       beast::flat_buffer buf;
       for (;;) {
         long n = 0;
@@ -172,7 +208,7 @@ asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const st
       }
     } catch (const std::exception&) {
       ++res.errors;
-      if (o.requests == 0 && Clock::now() >= end) co_return;
+      if (sched.waiting > 0 || (o.requests == 0 && Clock::now() >= sched.end)) co_return;
     }
   }
 }
@@ -323,16 +359,15 @@ int main(int argc, char** argv) {
   ss << in.rdbuf();
   const std::string body = ss.str();
   Results res;
-  auto t0 = Clock::now();
-  auto end = t0 + std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
+  Schedule sched(ioc, o.connections);
   for (int c = 0; c < o.connections; ++c)
-    asio::co_spawn(ioc, worker(ctx, o, body, res, c, t0, end), [&res](std::exception_ptr e) {
+    asio::co_spawn(ioc, worker(ctx, o, body, res, c, sched), [&res](std::exception_ptr e) {
       if (!e) return;
       report("a worker", e);  // its connection's requests stop; counted as an error
       ++res.errors;
     });
   ioc.run();
-  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  double secs = std::chrono::duration<double>(Clock::now() - sched.start).count();
   auto& l = res.latencies_ms;
   std::sort(l.begin(), l.end());
   auto pct = [&](double p) { return l.empty() ? 0.0 : l[std::min(l.size() - 1, static_cast<std::size_t>(p * l.size()))]; };
