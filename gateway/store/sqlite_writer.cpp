@@ -19,56 +19,15 @@ core::Histogram& commit_seconds() {
   return h;
 }
 
-// Checkpoints. SQLite's automatic checkpoint runs inside the COMMIT that
-// takes the WAL past 1 000 frames: the batch's callers, durable already,
-// would wait for the copy into the database and its fsync (about 6 ms; the
-// slowest answers under load, docs/performance.md "Latency"). The writer
-// takes that over: the hook below notes the WAL's length after each commit,
-// and after a batch's callers have heard their results the writer runs the
-// same PASSIVE checkpoint SQLite would have run (it never blocks readers; a
-// reader still on old frames leaves them for the next one). Same WAL bound,
-// same I/O, no caller waiting on it. Only the writer's connection changes:
-// any other connection that writes keeps SQLite's own.
-constexpr int kCheckpointFrames = 1000;  // SQLite's default autocheckpoint
-
-core::Histogram& checkpoint_seconds() {
-  static auto& h = core::histogram("sluis_store_checkpoint_duration_seconds",
-                                   "Duration of the store writer's WAL checkpoints (copying committed pages into "
-                                   "the database file and syncing it), run after the batch's callers were "
-                                   "answered, seconds.");
-  return h;
-}
-
 }  // namespace
 
 Writer::Writer(sqlite3* db, std::string path, int max_batch)
-    : w_(db), path_(std::move(path)), max_batch_(max_batch) {
-  commit_seconds();  // the series are there from start, at zero
-  checkpoint_seconds();
-  sqlite3_wal_hook(w_, &Writer::on_wal_commit, this);  // replaces the connection's autocheckpoint
-  thread_ = std::thread([this] { writer_loop(); });
+    : w_(db), path_(std::move(path)), max_batch_(max_batch), thread_([this] { writer_loop(); }) {
+  commit_seconds();  // the series is there from start, at zero
 }
 
 Writer::~Writer() {
   close();
-  // The connection outlives this writer: it gets SQLite's own checkpoint back.
-  sqlite3_wal_autocheckpoint(w_, kCheckpointFrames);
-}
-
-int Writer::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
-  static_cast<Writer*>(self)->wal_frames_ = frames;
-  return SQLITE_OK;
-}
-
-void Writer::checkpoint_if_due() {
-  if (wal_frames_ < kCheckpointFrames) return;
-  const auto began = std::chrono::steady_clock::now();
-  int log = 0, copied = 0;
-  // A failure changes nothing committed: the frames stay in the WAL (readers
-  // find them there) and the next commit tries again.
-  sqlite3_wal_checkpoint_v2(w_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-  wal_frames_ = 0;
-  checkpoint_seconds().observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
 }
 
 void Writer::enqueue(Run run, Report done) {
@@ -114,7 +73,6 @@ void Writer::writer_loop() {
       }
     }
     run_batch(batch);
-    checkpoint_if_due();
   }
 }
 
@@ -134,11 +92,10 @@ void Writer::writer_loop() {
 // job fails. A failed COMMIT fails every job; a transaction SQLite left open
 // is rolled back, here and again before the next BEGIN, so the next batch
 // starts clean. A job hears success only when COMMIT returned SQLITE_OK (the
-// converse need not hold: when an fsync fails after the WAL frames were
-// written, a commit reported failed may be found after a reopen; the
-// sender's resend is then an idempotent replay). The checkpoint is not part
-// of the commit (checkpoint_if_due runs after the callers heard), so its
-// failure fails no job.
+// converse need not hold: when the autocheckpoint after a durable COMMIT
+// fails, or an fsync fails after the WAL frames were written, a commit
+// reported failed may be found after a reopen; the sender's resend is then
+// an idempotent replay).
 void Writer::run_batch(std::vector<Job>& batch) {
   std::vector<core::Result<void>> results(batch.size());
   const auto began = std::chrono::steady_clock::now();

@@ -80,10 +80,6 @@ class Writer {
   void run_batch(std::vector<Job>& batch);
   // What a failed COMMIT tells its callers.
   core::Error commit_error(const core::Error& failed) const;
-  // The WAL's checkpoint, run by the writer between batches (see
-  // sqlite_writer.cpp, "Checkpoints").
-  static int on_wal_commit(void* self, sqlite3*, const char*, int frames);
-  void checkpoint_if_due();
 
   sqlite3* w_;
   std::string path_;
@@ -93,7 +89,6 @@ class Writer {
   std::deque<Job> queue_;
   std::atomic<std::size_t> pending_{0};  // jobs queued or in the running batch
   bool closing_ = false;
-  int wal_frames_ = 0;  // frames in the WAL after the last commit (writer thread)
   std::thread thread_;
 };
 
