@@ -22,6 +22,7 @@
 #include "gateway/admin/contract_commands.hpp"
 #include "gateway/admin/reference_commands.hpp"
 #include "gateway/admin/report_commands.hpp"
+#include "gateway/core/thread_name.hpp"
 #include "gateway/steering/status_page.hpp"
 #include "gateway/admin/retention_commands.hpp"
 #include "gateway/admin/store_commands.hpp"
@@ -177,6 +178,7 @@ App::App(std::filesystem::path config_file)
       drain_timer_(ioc_),
       started_(std::chrono::steady_clock::now()),
       admin_(admin_ioc_, registry_) {
+  core::name_pool_threads(reads_, 2, "sluis-reads");
   // The log scrubber masks the standard's personal elements (core sits
   // below the standard and cannot name them itself).
   core::set_log_element_masks(&standard::personal_mask);
@@ -434,7 +436,10 @@ int App::run() {
   // The admin socket's own thread (app.hpp, Threading): commands run once
   // everything they reach exists; until then connections wait in the backlog.
   admin_work_.emplace(admin_ioc_.get_executor());
-  admin_thread_ = std::thread([this] { admin_ioc_.run(); });
+  admin_thread_ = std::thread([this] {
+    core::name_this_thread("sluis-admin");
+    admin_ioc_.run();
+  });
   // 5. Ready.
   notifier_.send(fmt::format("READY=1\nSTATUS=serving, admin socket {}\nMAINPID={}", admin_.path().string(),
                      ::getpid()));
@@ -486,6 +491,7 @@ void App::start_integrity_check() {
   const std::string path = config_->store.path.string();
   core::log(events::kStoreCheckDeferred, {{"path", path}});
   integrity_thread_ = std::thread([this, path] {
+    core::name_this_thread("sluis-integrity");
     const auto began = std::chrono::steady_clock::now();
     auto r = store::check_store(path, integrity_stop_);
     if (!r && r.error().code == store::kBackupCancelled) return;  // shutdown came first

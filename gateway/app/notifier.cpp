@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "gateway/core/thread_name.hpp"
+
 namespace sluis::app {
 
 namespace {
@@ -11,7 +13,10 @@ constexpr std::string_view kWatchdog = "WATCHDOG=1";
 }
 
 Notifier::Notifier(std::chrono::milliseconds exit_wait)
-    : exit_wait_(exit_wait), s_(std::make_shared<Shared>()), thread_([s = s_] { run(*s); }) {}
+    : exit_wait_(exit_wait), s_(std::make_shared<Shared>()), thread_([s = s_] {
+        core::name_this_thread("sluis-notify");
+        run(*s);
+      }) {}
 
 Notifier::~Notifier() {
   std::unique_lock lock(s_->mu);

@@ -4,6 +4,7 @@
 
 #include <future>
 
+#include "gateway/core/thread_name.hpp"
 #include "gateway/route/drop.hpp"
 #include "gateway/route/events.hpp"
 #include "gateway/route/push.hpp"
@@ -40,7 +41,10 @@ Delivery::Delivery(store::DeliveryQueue& store)
       deadlines_(store),
       deadline_timer_(ioc_),
       prune_timer_(ioc_),
-      thread_([this] { run(); }) {}
+      thread_([this] {
+        core::name_this_thread("sluis-delivery");
+        run();
+      }) {}
 
 // The delivery thread. Its handlers catch what they can (guarded(), the
 // attempts' completion handlers); should an exception still reach run(), it

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "gateway/core/thread_name.hpp"
+
 namespace sluis::route {
 
 namespace asio = boost::asio;
@@ -26,7 +28,9 @@ bool safe_id(const std::string& id) {
 }
 }  // namespace
 
-DropTransport::DropTransport(std::filesystem::path directory) : dir_(std::move(directory)) {}
+DropTransport::DropTransport(std::filesystem::path directory) : dir_(std::move(directory)) {
+  core::name_pool_threads(pool_, 1, "sluis-drop");
+}
 
 DropTransport::~DropTransport() { pool_.join(); }
 

@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "gateway/core/test_pause.hpp"
+#include "gateway/core/thread_name.hpp"
 #include "gateway/store/pg.hpp"
 #include "gateway/store/pg_delivery.hpp"
 #include "gateway/store/pg_dump.hpp"
@@ -84,7 +85,10 @@ class Writer {
   using Run = std::function<core::Result<void>(Connection&)>;
   using Report = std::function<void(core::Result<void>)>;
 
-  explicit Writer(Connection c) : c_(std::move(c)), thread_([this] { loop(); }) {}
+  explicit Writer(Connection c) : c_(std::move(c)), thread_([this] {
+    core::name_this_thread("sluis-writer");
+    loop();
+  }) {}
   ~Writer() { close(); }
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;

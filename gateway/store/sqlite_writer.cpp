@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "gateway/core/metrics.hpp"
+#include "gateway/core/thread_name.hpp"
 #include "gateway/store/sqlite_util.hpp"
 
 namespace sluis::store::sqlite {
@@ -61,6 +62,7 @@ void Writer::close() {
 // `done` learns of success only after COMMIT returned, i.e. after the WAL
 // was fsynced (synchronous=FULL).
 void Writer::writer_loop() {
+  core::name_this_thread("sluis-writer");
   for (;;) {
     std::vector<Job> batch;
     {

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "gateway/core/metrics.hpp"
+#include "gateway/core/thread_name.hpp"
 #include "gateway/net/tls.hpp"
 #include "gateway/watch/events.hpp"
 
@@ -158,7 +159,10 @@ Watches::Scan Watches::scan(core::TimePoint now) {
 // ---- the service ----
 
 WatchService::WatchService(store::WatchStore& store)
-    : work_(asio::make_work_guard(ioc_)), watches_(store), timer_(ioc_), thread_([this] { ioc_.run(); }) {}
+    : work_(asio::make_work_guard(ioc_)), watches_(store), timer_(ioc_), thread_([this] {
+        core::name_this_thread("sluis-watches");
+        ioc_.run();
+      }) {}
 
 WatchService::~WatchService() { stop(); }
 

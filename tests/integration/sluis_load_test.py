@@ -7,7 +7,9 @@ corpus 323 with @ID@ in its identifications, against a whole sluisd: every
 request accepted (202), and sluisd's own count of replays
 (sluis_intake_duration_seconds_count{outcome="replay"}) still 0 after both;
 then a third run of the same body without --unique, whose requests after the
-first are replays, shows that the count does count them.
+first are replays, shows that the count does count them. The benchmarks list
+sluisd's busiest threads by name (docs/architecture.md, "Where each kind of
+work runs"): the daemon's threads carry them.
 
 Label integration. Loopback only."""
 import json
@@ -68,9 +70,13 @@ def main():
         assert r["status"] == {"202": REQUESTS} and r["errors"] == 0, r
         counts = intake_counts(d)
         assert counts == {"accepted": 2 * REQUESTS + 1, "replay": REQUESTS - 1}, counts
+        task = pathlib.Path(f"/proc/{d.proc.pid}/task")
+        names = {(t / "comm").read_text().strip() for t in task.iterdir()}
+        want = {"sluisd", "sluis-writer", "sluis-validate", "sluis-reads", "sluis-admin", "sluis-delivery"}
+        assert want <= names, sorted(names)
         assert d.stop() == 0
         ok = True
-        print("sluis_load_test: two runs with --unique, all new; without it, replays counted")
+        print("sluis_load_test: two runs with --unique, all new; without it, replays counted; threads named")
     finally:
         if d.proc and d.proc.poll() is None:
             d.kill()
