@@ -29,6 +29,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from partners import listener, port_of  # noqa: E402
+
 DEADLINE = time.monotonic() + 170
 IN_FLIGHT = 200  # connections being set up at one time
 
@@ -237,10 +240,7 @@ def main():
         if not ready:
             print("sluisd did not become ready:\n" + (work / "sluisd.log").read_text(errors="replace"))
             return 1
-        status = json.loads(subprocess.run(
-            [str(build / "gateway/tools/sluisctl"), "--socket", str(work / "admin.sock"), "--json", "status-get"],
-            check=True, capture_output=True, text=True).stdout)
-        port = int([u for u in status["arguments"]["listeners"] if u.startswith("https://")][0].rsplit(":", 1)[1])
+        port = port_of(listener(build / "gateway/tools/sluisctl", work / "admin.sock", "https"))
 
         ctx = ssl.create_default_context(cafile=str(pki / "ca.pem"))
         ctx.load_cert_chain(str(pki / "provider.pem"), str(pki / "provider.key"))

@@ -58,6 +58,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from partners import listener, port_of  # noqa: E402
+
 LIMIT_S = 600
 PROVIDER, GEMEENTE = "87654321", "0935"
 # iJw 45A04 (jeugdhulp ambulant specialistisch) is in the development product list and in the
@@ -273,7 +276,7 @@ def unit_environment(src):
     return dict(line.split("=", 2)[1:] for line in lines if line.startswith("Environment="))
 
 
-def start_daemon(build, work, sluisctl, extra_env, which):
+def start_daemon(build, work, extra_env, which):
     """Starts sluisd on work/sluisd.toml; returns (process, HTTPS port), or (None, None) when it is not ready.
     `which` ("import" or "declaration") replaces {start} in the values of extra_env."""
     extra_env = {k: v.replace("{start}", which) for k, v in extra_env.items()}
@@ -300,9 +303,7 @@ def start_daemon(build, work, sluisctl, extra_env, which):
         print("FAILED: sluisd did not become ready:\n" + (work / "sluisd.log").read_text(errors="replace")[-4000:])
         stop_daemon(daemon)
         return None, None
-    status = json.loads(subprocess.run(sluisctl + ["--json", "status-get"], check=True, capture_output=True,
-                                       text=True).stdout)
-    port = int([u for u in status["arguments"]["listeners"] if u.startswith("https://")][0].rsplit(":", 1)[1])
+    port = port_of(listener(build / "gateway/tools/sluisctl", work / "admin.sock", "https"))
     return daemon, port
 
 
@@ -420,7 +421,7 @@ def main():
                        check=True)
         write_config(work, pki, src)
         sluisctl = [str(build / "gateway/tools/sluisctl"), "--socket", str(work / "admin.sock")]
-        daemon, port = start_daemon(build, work, sluisctl, daemon_env, "import")
+        daemon, port = start_daemon(build, work, daemon_env, "import")
         if daemon is None:
             return 1
         print(f"machine: {os.cpu_count()} cores, "
@@ -456,7 +457,7 @@ def main():
         # A clean restart: the declaration meets a daemon as it runs day to day (the import's heap,
         # which glibc keeps, is gone), with the ledger of M allocations in its store.
         stop_daemon(daemon)
-        daemon, port = start_daemon(build, work, sluisctl, daemon_env, "declaration")
+        daemon, port = start_daemon(build, work, daemon_env, "declaration")
         if daemon is None:
             return 1
 

@@ -25,9 +25,13 @@ import select
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from partners import listener, port_of  # noqa: E402
 
 SRC = pathlib.Path(os.environ.get("SLUIS_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 BIN = pathlib.Path(os.environ["SLUIS_BIN_DIR"]) if "SLUIS_BIN_DIR" in os.environ else None
@@ -108,12 +112,9 @@ class Daemon:
             self.proc.kill()
             self.proc.wait()
             raise RuntimeError("sluisd did not become ready:\n" + self.log_text())
-        status = json.loads(subprocess.run(
-            [str(BIN / "tools/sluisctl"), "--socket", str(self.dir / "var/sluisd.sock"), "--json", "status-get"],
-            check=True, capture_output=True, text=True).stdout)
-        listeners = status["arguments"]["listeners"]
-        self.https_port = [u for u in listeners if u.startswith("https://127.0.0.1:")][0].rsplit(":", 1)[1]
-        self.plain_port = [u for u in listeners if u.startswith("http://127.0.0.1:")][0].rsplit(":", 1)[1]
+        sock = self.dir / "var/sluisd.sock"
+        self.https_port = str(port_of(listener(BIN / "tools/sluisctl", sock, "https")))
+        self.plain_port = str(port_of(listener(BIN / "tools/sluisctl", sock, "http")))
 
     def wait_for(self, state, seconds):
         deadline = time.monotonic() + seconds

@@ -22,7 +22,7 @@ import tempfile
 import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
-from partners import BIN, Daemon, unique_declaration  # noqa: E402
+from partners import BIN, Daemon, listener, unique_declaration  # noqa: E402
 
 REQUESTS = 12
 
@@ -38,10 +38,7 @@ def load(d, body, *extra):
 
 
 def intake_counts(d):
-    status = json.loads(subprocess.run(
-        [str(BIN / "tools/sluisctl"), "--socket", str(d.dir / "state/admin.sock"), "--json", "status-get"],
-        check=True, capture_output=True, text=True).stdout)
-    plain = [u for u in status["arguments"]["listeners"] if u.startswith("http://")][0]
+    plain = listener(BIN / "tools/sluisctl", d.dir / "state/admin.sock", "http")
     text = urllib.request.urlopen(plain + "/metrics", timeout=10).read().decode()
     counts = {}
     for outcome in ("accepted", "replay"):

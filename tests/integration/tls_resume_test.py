@@ -28,9 +28,13 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+from partners import listener  # noqa: E402
 
 SRC = pathlib.Path(os.environ.get("SLUIS_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 BIN = pathlib.Path(os.environ["SLUIS_BIN_DIR"]) if "SLUIS_BIN_DIR" in os.environ else None
@@ -54,10 +58,7 @@ class Gateway:
                                      env=env, stdout=self.log, stderr=subprocess.STDOUT)
         if not self.wait_for("READY=1", 60):
             raise RuntimeError("sluisd did not start:\n" + self.log_text())
-        status = json.loads(subprocess.run(
-            [str(BIN / "tools/sluisctl"), "--socket", str(self.dir / "state/admin.sock"), "--json", "status-get"],
-            check=True, capture_output=True, text=True).stdout)
-        https = [u for u in status["arguments"]["listeners"] if u.startswith("https://")][0]
+        https = listener(BIN / "tools/sluisctl", self.dir / "state/admin.sock", "https")
         host, port = https[len("https://"):].rsplit(":", 1)
         self.host, self.port = host, int(port)
 

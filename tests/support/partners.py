@@ -7,8 +7,10 @@ docs/simulation.md).
 
 Users: tests/integration/region_test.py, tests/bench/soak_bench.py; the
 corpus declaration as the benchmarks send it (unique_declaration):
-tests/integration/sluis_load_test.py, tests/bench/store_engines_bench.py."""
+tests/integration/sluis_load_test.py, tests/bench/store_engines_bench.py; the listeners sluisd
+reports (listener): the tests and benchmarks that let sluisd take free ports."""
 import hashlib
+import json
 import os
 import pathlib
 import re
@@ -21,6 +23,18 @@ import time
 SRC = pathlib.Path(os.environ.get("SLUIS_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 BIN = pathlib.Path(os.environ["SLUIS_BIN_DIR"]).resolve() if "SLUIS_BIN_DIR" in os.environ else None
 START_TIMEOUT = 120  # seconds, per start (the integrity check after a kill, under sanitizers)
+
+
+def listener(sluisctl, admin_socket, scheme):
+    """The URL of sluisd's first `scheme` ("https" or "http") listener on 127.0.0.1 as its
+    `sluisctl status-get` reports it: how a test that let sluisd take free ports finds them."""
+    status = json.loads(subprocess.run([str(sluisctl), "--socket", str(admin_socket), "--json", "status-get"],
+                                       check=True, capture_output=True, text=True).stdout)
+    return next(u for u in status["arguments"]["listeners"] if u.startswith(scheme + "://127.0.0.1:"))
+
+
+def port_of(url):
+    return int(url.rsplit(":", 1)[1])
 
 
 def free_port():
