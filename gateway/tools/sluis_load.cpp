@@ -208,7 +208,7 @@ asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const st
       }
     } catch (const std::exception&) {
       ++res.errors;
-      if (sched.waiting > 0 || (o.requests == 0 && Clock::now() >= sched.end)) co_return;
+      if (o.requests == 0 && Clock::now() >= sched.end) co_return;
     }
   }
 }
