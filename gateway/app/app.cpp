@@ -178,7 +178,6 @@ App::App(std::filesystem::path config_file)
       drain_timer_(ioc_),
       started_(std::chrono::steady_clock::now()),
       admin_(admin_ioc_, registry_) {
-  core::name_pool_threads(reads_, 2, "sluis-reads");
   // The log scrubber masks the standard's personal elements (core sits
   // below the standard and cannot name them itself).
   core::set_log_element_masks(&standard::personal_mask);

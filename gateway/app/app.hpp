@@ -47,6 +47,7 @@
 #include "gateway/app/notifier.hpp"
 #include "gateway/app/store_gauges.hpp"
 #include "gateway/core/coalesced.hpp"
+#include "gateway/core/thread_name.hpp"
 #include "gateway/admin/daemon_commands.hpp"
 #include "gateway/admin/registry.hpp"
 #include "gateway/admin/report_commands.hpp"
@@ -147,7 +148,7 @@ class App final : public admin::DaemonControl {
   // (a message, a body, a mailbox page) run here, never on the io thread.
   // Two threads: the store reads on one connection, so a second thread only
   // lets the next read queue while one runs.
-  boost::asio::thread_pool reads_{2};
+  core::NamedThreadPool reads_{2, "sluis-reads"};
   std::unique_ptr<intake::Intake> intake_;
   std::unique_ptr<route::Mailbox> mailbox_;
   std::unique_ptr<route::Delivery> delivery_;

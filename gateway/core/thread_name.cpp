@@ -2,14 +2,14 @@
 
 #include <pthread.h>
 
-#include <string>
+#include <cstring>
 
 namespace sluis::core {
 
 void name_this_thread(const char* name) {
-  std::string n(name);
-  if (n.size() > 15) n.resize(15);
-  pthread_setname_np(pthread_self(), n.c_str());
+  char cut[16] = {};
+  std::memcpy(cut, name, strnlen(name, sizeof cut - 1));
+  pthread_setname_np(pthread_self(), cut);
 }
 
 }  // namespace sluis::core

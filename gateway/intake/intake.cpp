@@ -13,7 +13,6 @@
 #include "gateway/core/digest.hpp"
 #include "gateway/core/metrics.hpp"
 #include "gateway/core/redact.hpp"
-#include "gateway/core/thread_name.hpp"
 #include "gateway/intake/decide.hpp"
 #include "gateway/intake/events.hpp"
 #include "gateway/intake/judge.hpp"
@@ -205,8 +204,7 @@ Intake::Intake(std::shared_ptr<const xml::SchemaSet> schemas,
       own_(store, reads_),
       status_(store, reads_),
       bsn_mac_(std::make_shared<const core::Hmac>(bsn_hash_key)),
-      pool_(static_cast<std::size_t>(threads)) {
-  core::name_pool_threads(pool_, static_cast<std::size_t>(threads), "sluis-validate");
+      pool_(static_cast<std::size_t>(threads), "sluis-validate") {
   register_contract_warning_metrics();
   for (auto o : kOutcomes) intake_seconds(o);
   core::counter("sluis_retours_composed_total", "Retours and 325s sluis composed (level 2, TR056, or answering).");

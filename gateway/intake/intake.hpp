@@ -38,6 +38,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/core/calendar.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/core/thread_name.hpp"
 #include "gateway/intake/decide.hpp"
 #include "gateway/intake/own_messages.hpp"
 #include "gateway/intake/partner_status.hpp"
@@ -117,7 +118,7 @@ class Intake {
   OwnMessages own_;
   PartnerStatusPage status_;
   std::shared_ptr<const core::Hmac> bsn_mac_;
-  boost::asio::thread_pool pool_;
+  core::NamedThreadPool pool_;
 };
 
 }  // namespace sluis::intake

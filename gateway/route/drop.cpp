@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "gateway/core/thread_name.hpp"
 
 namespace sluis::route {
 
@@ -28,9 +27,7 @@ bool safe_id(const std::string& id) {
 }
 }  // namespace
 
-DropTransport::DropTransport(std::filesystem::path directory) : dir_(std::move(directory)) {
-  core::name_pool_threads(pool_, 1, "sluis-drop");
-}
+DropTransport::DropTransport(std::filesystem::path directory) : dir_(std::move(directory)) {}
 
 DropTransport::~DropTransport() { pool_.join(); }
 

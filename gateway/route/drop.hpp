@@ -15,6 +15,7 @@
 
 #include <filesystem>
 
+#include "gateway/core/thread_name.hpp"
 #include "gateway/route/transport.hpp"
 
 namespace sluis::route {
@@ -33,7 +34,7 @@ class DropTransport final : public Transport {
 
  private:
   std::filesystem::path dir_;
-  boost::asio::thread_pool pool_{1};
+  core::NamedThreadPool pool_{1, "sluis-drop"};
 };
 
 }  // namespace sluis::route

@@ -43,8 +43,7 @@ BOOST_AUTO_TEST_CASE(a_thread_carries_its_name_cut_to_15_characters) {
 
 BOOST_AUTO_TEST_CASE(every_thread_of_a_pool_is_named) {
   constexpr int kThreads = 3;
-  boost::asio::thread_pool pool(kThreads);
-  core::name_pool_threads(pool, kThreads, "sluis-validate");
+  core::NamedThreadPool pool(kThreads, "sluis-validate");
   // Three jobs held until all three run: one on each of the pool's threads.
   std::latch all(kThreads);
   std::mutex mu;
