@@ -25,11 +25,16 @@
 // every connection has done its TLS handshake: a partner's client keeps its
 // connections, so the figures are of requests, not of 32 handshakes at once
 // (a connection the server closes is made again inside the run, and that
-// time counts).
+// time counts). A connection that fails (refused, reset, timed out) is made
+// again after 50 ms; after 3 failures in a row with no answer between them
+// the connection gives up for the rest of the run, so that a run against a
+// server that is down ends (with --requests too) instead of retrying
+// forever. Each failure counts in "errors".
 // Idle mode: opens N TLS connections (handshake done, no request), prints
 // {"idle": n, "failed": m} when all are up, then holds them for --hold seconds
 // (default 10) so that the server's memory can be read.
-// Exit 0 when it ran, 64 on usage errors. Loopback use; no retries.
+// Exit 0 when it ran, 64 on usage errors. Loopback use; a request is never
+// sent twice.
 // Region mode (--region-setup DIR, --region DIR): a simulated region of
 // municipalities and providers, see region.hpp.
 #include <boost/asio/co_spawn.hpp>
@@ -98,7 +103,7 @@ bool parse_url(const std::string& url, Options& o) {
   return !o.host.empty();
 }
 
-asio::awaitable<bool> connect(Stream& s, const Options& o) {
+asio::awaitable<void> connect(Stream& s, const Options& o) {
   asio::ip::tcp::resolver r(co_await asio::this_coro::executor);
   auto eps = co_await r.async_resolve(o.host, o.port, asio::use_awaitable);
   beast::get_lowest_layer(s).expires_after(std::chrono::seconds(30));
@@ -106,7 +111,6 @@ asio::awaitable<bool> connect(Stream& s, const Options& o) {
   // As curl and nginx do: the request's TLS records (header, body) go out at once.
   beast::get_lowest_layer(s).socket().set_option(asio::ip::tcp::no_delay(true));
   co_await s.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-  co_return true;
 }
 
 // Four base-36 characters, different in every run (1.7 million values).
@@ -139,31 +143,42 @@ struct Schedule {
   Clock::time_point start, end;
 };
 
+// A worker's first connection: made, then the gate passed whether it was
+// made or not (so the run does not wait for a connection that failed), then
+// its failure, if any, thrown.
+asio::awaitable<void> connect_then_gate(Stream& s, const Options& o, Schedule& sched) {
+  std::exception_ptr failed;
+  try {
+    co_await connect(s, o);
+  } catch (...) {
+    failed = std::current_exception();
+  }
+  if (--sched.waiting == 0) {
+    sched.start = Clock::now();
+    sched.end = sched.start + std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
+    sched.gate.cancel();
+  } else {
+    boost::system::error_code ec;
+    co_await sched.gate.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (failed) std::rethrow_exception(failed);
+}
+
+constexpr int kFailuresInARow = 3;
+constexpr auto kRetryPause = std::chrono::milliseconds(50);
+
 asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const std::string& body, Results& res,
                              int c, Schedule& sched) {
   auto ex = co_await asio::this_coro::executor;
   long slot = 0;  // open loop: how many of this connection's slots have gone
   bool first = true;
+  int failures = 0;  // in a row, with no answer between
   for (;;) {  // one connection; reconnect when the server closes it
     Stream s(ex, ctx);
     try {
       if (first) {
         first = false;
-        std::exception_ptr failed;
-        try {
-          co_await connect(s, o);
-        } catch (...) {
-          failed = std::current_exception();
-        }
-        if (--sched.waiting == 0) {
-          sched.start = Clock::now();
-          sched.end = sched.start + std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
-          sched.gate.cancel();
-        } else {
-          boost::system::error_code ec;
-          co_await sched.gate.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        }
-        if (failed) std::rethrow_exception(failed);
+        co_await connect_then_gate(s, o, sched);
       } else {
         co_await connect(s, o);
       }
@@ -204,11 +219,20 @@ asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const st
         co_await http::async_read(s, buf, rsp, asio::use_awaitable);
         res.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
         ++res.status[rsp.result_int()];
+        failures = 0;
         if (!rsp.keep_alive()) break;
       }
     } catch (const std::exception&) {
       ++res.errors;
       if (o.requests == 0 && Clock::now() >= sched.end) co_return;
+      if (++failures >= kFailuresInARow) {
+        std::cerr << "sluis-load: connection " << c << " gave up after " << kFailuresInARow << " failures in a row\n";
+        co_return;
+      }
+    }
+    if (failures > 0) {
+      asio::steady_timer pause(ex, kRetryPause);
+      co_await pause.async_wait(asio::use_awaitable);
     }
   }
 }

@@ -9,7 +9,9 @@ request accepted (202), and sluisd's own count of replays
 then a third run of the same body without --unique, whose requests after the
 first are replays, shows that the count does count them. The benchmarks list
 sluisd's busiest threads by name (docs/architecture.md, "Where each kind of
-work runs"): the daemon's threads carry them.
+work runs"): the daemon's threads carry them. Against a stopped sluisd, a
+run with --requests ends: each connection gives up after three failed
+connects in a row, each counted as an error.
 
 Label integration. Loopback only."""
 import json
@@ -72,8 +74,12 @@ def main():
         want = {"sluisd", "sluis-writer", "sluis-validate", "sluis-reads", "sluis-admin", "sluis-delivery"}
         assert want <= names, sorted(names)
         assert d.stop() == 0
+        # Nothing listens on the port now: before the bound, this run retried forever.
+        r = load(d, fixed)
+        assert r["requests"] == 0 and r["errors"] == 3 * 3 and r["status"] == {}, r
         ok = True
-        print("sluis_load_test: two runs with --unique, all new; without it, replays counted; threads named")
+        print("sluis_load_test: two runs with --unique, all new; without it, replays counted; threads named; "
+              "a run against a stopped sluisd ends")
     finally:
         if d.proc and d.proc.poll() is None:
             d.kill()
