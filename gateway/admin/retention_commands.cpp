@@ -14,7 +14,8 @@ namespace {
 
 constexpr std::int64_t kDefaultLimit = 10000;
 constexpr std::int64_t kMaxLimit = 1000000;
-constexpr std::int64_t kBatchDefault = 1000, kBatchMax = 100000;  // bodies per writer transaction
+// Bodies per writer transaction.
+constexpr std::int64_t kPruneBatchDefault = 1000, kPruneBatchMax = 100000;
 
 }  // namespace
 
@@ -34,7 +35,8 @@ void add_retention_commands(Registry& registry, store::OperatorQueue& db,
         if (!dry) return error("prune: --dry-run takes yes or no (or no value)");
         std::int64_t limit = 0, batch = 0;
         if (auto e = count_arg(r, "limit", kDefaultLimit, kMaxLimit, limit); !e.empty()) return error("prune: " + e);
-        if (auto e = count_arg(r, "batch", kBatchDefault, kBatchMax, batch); !e.empty()) return error("prune: " + e);
+        if (auto e = count_arg(r, "batch", kPruneBatchDefault, kPruneBatchMax, batch); !e.empty())
+          return error("prune: " + e);
         const config::Duration keep = retention();
         const std::string days = config::format_duration(keep);
         store::RetentionRun run;

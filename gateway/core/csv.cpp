@@ -1,5 +1,7 @@
 #include "gateway/core/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <utility>
 
 namespace sluis::core {
@@ -139,6 +141,31 @@ Result<std::vector<CsvRecord>> read_csv(std::string_view text, const std::string
     if (!rec) return rec.error();
     if (!*rec) return out;
     out.push_back(std::move(**rec));
+  }
+}
+
+Result<std::vector<CsvRecord>> read_csv_table(std::string_view text, const std::string& source,
+                                              CsvOptions options,
+                                              const std::vector<std::string>& expected,
+                                              CsvTableCodes codes) {
+  CsvReader reader(text, source, options);
+  auto header = reader.next();
+  if (!header) return header.error();
+  if (!*header) return make_error(codes.empty, source + ": no header line");
+  if ((*header)->fields != expected)
+    return make_error(codes.header,
+                      fmt::format("{}:{}: expected the header {}", source, (*header)->line,
+                                  fmt::join(expected, std::string(1, reader.separator()))));
+  std::vector<CsvRecord> rows;
+  for (;;) {
+    auto rec = reader.next();
+    if (!rec) return rec.error();
+    if (!*rec) return rows;
+    if ((*rec)->fields.size() != expected.size())
+      return make_error(codes.fields,
+                        fmt::format("{}:{}: expected {} fields, found {}", source, (*rec)->line,
+                                    expected.size(), (*rec)->fields.size()));
+    rows.push_back(std::move(**rec));
   }
 }
 

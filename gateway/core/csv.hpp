@@ -87,4 +87,21 @@ class CsvReader {
 Result<std::vector<CsvRecord>> read_csv(std::string_view text, const std::string& source,
                                         CsvOptions options = {});
 
+// The codes read_csv_table refuses with: the caller's own (a reference list and
+// a contract file each have theirs).
+struct CsvTableCodes {
+  Errc empty;   // no header line
+  Errc header;  // the header is not the expected one
+  Errc fields;  // a record has another number of fields than the header
+};
+
+// The records after the header of a table whose header must be exactly
+// `expected` (as read with `options`), each record as wide. Refusals:
+// "source: no header line", "source:line: expected the header a;b;c" (joined
+// with the text's own separator), "source:line: expected N fields, found M".
+Result<std::vector<CsvRecord>> read_csv_table(std::string_view text, const std::string& source,
+                                              CsvOptions options,
+                                              const std::vector<std::string>& expected,
+                                              CsvTableCodes codes);
+
 }  // namespace sluis::core

@@ -44,6 +44,8 @@ namespace m = standard::model;
 namespace L = standard::ledger;
 using checks::as;
 using checks::d;
+using checks::euro_en;
+using checks::euro_nl;
 
 struct Position {
   L::ContractWarning w;
@@ -52,15 +54,6 @@ struct Position {
   std::string element;  // where the finding stands, below src
   std::string value;
 };
-
-std::string euro_nl(std::int64_t cents) {
-  const std::int64_t a = cents < 0 ? -cents : cents;
-  return fmt::format("{}€ {},{:02}", cents < 0 ? "-" : "", a / 100, a % 100);
-}
-std::string euro_en(std::int64_t cents) {
-  const std::int64_t a = cents < 0 ? -cents : cents;
-  return fmt::format("{}€{}.{:02}", cents < 0 ? "-" : "", a / 100, a % 100);
-}
 
 const Contracts* contracts_of(const Context& c) {
   if (!c.ledger || !c.reference || !c.reference->contracts || !c.reference->contracts->ceilings)
@@ -271,7 +264,7 @@ void sl005(const Context& c, Sink& s) {
 constexpr Level kCross = Level::cross_message;
 
 // clang-format off
-const std::array kRules = {
+const std::array kCeilingRules = {
   Rule{"SL004", "", kCross, "323", "De declaraties van de aanbieder blijven binnen het budgetplafond van het contract voor het kalenderjaar (regel van sluis; altijd advies).", "The provider's declarations stay within the contract's budget ceiling for the calendar year (sluis's own rule; always advice).", &sl004},
   Rule{"SL005", "", kCross, "301", "De lopende toewijzingen van een product aan de aanbieder blijven binnen het contingent van het contract (regel van sluis; altijd advies).", "The provider's current allocations of a product stay within the contract's contingent (sluis's own rule; always advice).", &sl005},
 };
@@ -280,7 +273,7 @@ const std::array kRules = {
 }  // namespace
 
 std::span<const Rule> ceiling_rules() {
-  return kRules;
+  return kCeilingRules;
 }
 
 std::vector<CeilingStand> ceiling_stands(const Contracts& k, const L::LedgerView& ledger,

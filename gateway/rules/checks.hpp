@@ -18,12 +18,20 @@ inline std::string d(const std::optional<core::Date>& x) {
   return x ? core::format_date(*x) : std::string("(leeg)");
 }
 
-// An amount in eurocent for an explanation: "€ 1234,56" (Dutch), "€1234.56" (English).
+// The rule tables' short names for their levels.
+inline constexpr Level kIn = Level::in_message;
+inline constexpr Level kX = Level::cross_message;
+inline constexpr Level kExt = Level::external_list;
+
+// An amount in eurocent for an explanation: "€ 1234,56" (Dutch), "€1234.56"
+// (English); a negative one "-€ 0,50", "-€0.50".
 inline std::string euro_nl(std::int64_t cents) {
-  return fmt::format("€ {},{:02}", cents / 100, cents % 100);
+  const std::int64_t a = cents < 0 ? -cents : cents;
+  return fmt::format("{}€ {},{:02}", cents < 0 ? "-" : "", a / 100, a % 100);
 }
 inline std::string euro_en(std::int64_t cents) {
-  return fmt::format("€{}.{:02}", cents / 100, cents % 100);
+  const std::int64_t a = cents < 0 ? -cents : cents;
+  return fmt::format("{}€{}.{:02}", cents < 0 ? "-" : "", a / 100, a % 100);
 }
 
 // The message's body as B, or null for another message.

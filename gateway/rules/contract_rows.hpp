@@ -8,15 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/core/csv.hpp"
 #include "gateway/core/result.hpp"
 #include "gateway/rules/reference.hpp"
 
 namespace sluis::rules::contract_rows {
 
-struct Row {
-  int line;
-  std::vector<std::string> f;
-};
+using Row = core::CsvRecord;  // line, fields
 
 // The rows of one file, its header checked against `expected`.
 core::Result<std::vector<Row>> read_rows(std::string_view csv, const std::string& source,

@@ -36,7 +36,7 @@ using checks::as;
 using checks::d;
 using checks::euro_en;
 using checks::euro_nl;
-
+using checks::kExt;
 
 // Each debit prestatie of a 323 the contracts govern, with its gemeente and provider.
 template <class F>
@@ -154,10 +154,8 @@ void sl001(const Context& c, Sink& s) {
   });
 }
 
-constexpr Level kExt = Level::external_list;
-
 // clang-format off
-const std::array kRules = {
+const std::array kContractRules = {
   Rule{"TR418", "0611", kExt, "323", "ProductTarief is het contracttarief voor de aanbieder, het product, de gemeente en de datum.", "ProductTarief is the contract tariff for the provider, product, gemeente and date.", &tr418},
   Rule{"SL001", "", kExt, "323", "Het product is op de datum gecontracteerd met de aanbieder voor de gemeente (regel van sluis; retourcode naar instelling, anders advies).", "The product is contracted with the provider for the gemeente on the date (sluis's own rule; retourcode as configured, else advice).", &sl001},
 };
@@ -166,7 +164,7 @@ const std::array kRules = {
 }  // namespace
 
 std::span<const Rule> contract_rules() {
-  return kRules;
+  return kContractRules;
 }
 
 }  // namespace sluis::rules

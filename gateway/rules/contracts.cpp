@@ -22,25 +22,9 @@ using core::make_error;
 // The rows of one file, its header checked against `expected`.
 core::Result<std::vector<Row>> read_rows(std::string_view csv, const std::string& source,
                                          const std::vector<std::string>& expected) {
-  core::CsvReader reader(csv, source, core::CsvOptions{.trim = true, .comments = true});
-  auto header = reader.next();
-  if (!header) return header.error();
-  if (!*header) return make_error(Errc::contract_value, source + ": no header line");
-  if ((*header)->fields != expected)
-    return make_error(Errc::contract_value,
-                      fmt::format("{}:{}: expected the header {}", source, (*header)->line,
-                                  fmt::join(expected, std::string(1, reader.separator()))));
-  std::vector<Row> rows;
-  for (;;) {
-    auto rec = reader.next();
-    if (!rec) return rec.error();
-    if (!*rec) return rows;
-    if ((*rec)->fields.size() != expected.size())
-      return make_error(Errc::contract_value,
-                        fmt::format("{}:{}: expected {} fields, found {}", source, (*rec)->line,
-                                    expected.size(), (*rec)->fields.size()));
-    rows.push_back({(*rec)->line, std::move((*rec)->fields)});
-  }
+  return core::read_csv_table(csv, source, core::CsvOptions{.trim = true, .comments = true},
+                              expected,
+                              {Errc::contract_value, Errc::contract_value, Errc::contract_value});
 }
 
 // A row's period: ingangsdatum required, einddatum empty = open.

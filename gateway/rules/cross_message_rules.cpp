@@ -49,6 +49,7 @@ using core::Date;
 using checks::as;
 using checks::client;
 using checks::d;
+using checks::kX;
 
 standard::Law law(const Context& c) { return c.message.type->law; }
 std::string gemeente(const Context& c) {
@@ -405,7 +406,7 @@ void tr365(const Context& c, Sink& s) { answer_rules(c, s, 365); }
 // ---- 323: declarations ----
 
 template <class F>
-void for_prestaties(const Context& c, F&& f) {
+void for_client_prestaties(const Context& c, F&& f) {
   if (auto b = as<m::Bericht323>(c))
     for (const auto& cl : b->Declaratie.Clienten)
       for (const auto& p : cl.Prestaties) f(cl, p);
@@ -426,7 +427,7 @@ void tr333(const Context& c, Sink& s) {
 }
 
 void tr314(const Context& c, Sink& s) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     const auto& ref = p.ProductReferentie.ReferentieNummer;
     if (c.ledger->prestatie(law(c), aanbieder(c), ref))
       s.fail(p.src, "ProductReferentie/ReferentieNummer", ref,
@@ -438,7 +439,7 @@ void tr314(const Context& c, Sink& s) {
 }
 
 void tr338(const Context& c, Sink& s) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     if (!own_allocation(c, p.ToewijzingNummer))
       s.fail(p.src, "ToewijzingNummer", std::to_string(p.ToewijzingNummer),
              "er is geen toewijzing " + std::to_string(p.ToewijzingNummer) + " van gemeente " + gemeente(c) +
@@ -452,7 +453,7 @@ void tr338(const Context& c, Sink& s) {
 
 // Rules comparing a prestatie with its allocation.
 void allocation_rules(const Context& c, Sink& s, int which) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     auto a = own_allocation(c, p.ToewijzingNummer);
     if (!a) return;
     const std::string n = std::to_string(p.ToewijzingNummer);
@@ -526,7 +527,7 @@ void tr384(const Context& c, Sink& s) { allocation_rules(c, s, 384); }
 // per month, which TR321 judges line by line instead.
 void sum_rules(const Context& c, Sink& s, bool budget) {
   std::map<m::Integer, m::Integer> in_message;
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     auto a = own_allocation(c, p.ToewijzingNummer);
     if (!a) return;
     if (budget ? !a->budget : !(a->volume && a->frequentie == "6")) return;
@@ -562,7 +563,7 @@ void tr322(const Context& c, Sink& s) { sum_rules(c, s, false); }
 void tr369(const Context& c, Sink& s) { sum_rules(c, s, true); }
 
 void tr323(const Context& c, Sink& s) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     if (!credit(p) || !p.ProductReferentie.VorigReferentieNummer) return;
     const auto& vorig = *p.ProductReferentie.VorigReferentieNummer;
     auto deb = c.ledger->prestatie(law(c), aanbieder(c), vorig);
@@ -581,7 +582,7 @@ void tr323(const Context& c, Sink& s) {
 }
 
 void tr390(const Context& c, Sink& s) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     if (!credit(p) || !p.ProductReferentie.VorigReferentieNummer) return;
     const auto& vorig = *p.ProductReferentie.VorigReferentieNummer;
     if (auto earlier = c.ledger->credit_of(law(c), aanbieder(c), vorig))
@@ -594,7 +595,7 @@ void tr390(const Context& c, Sink& s) {
 }
 
 void tr389(const Context& c, Sink& s) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     if (credit(p)) return;
     auto deb = c.ledger->debit_for(law(c), aanbieder(c), p.ToewijzingNummer, p.ProductCategorie, p.ProductCode,
                                    p.ProductPeriode.Begindatum, p.ProductPeriode.Einddatum);
@@ -612,7 +613,7 @@ void tr319(const Context& c, Sink& s) {
   auto b = as<m::Bericht323>(c);
   if (!b) return;
   const auto& end = b->Declaratie.DeclaratiePeriode.Einddatum;
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     if (p.ProductPeriode.Begindatum > end)
       s.fail(p.src, "ProductPeriode/Begindatum", d(p.ProductPeriode.Begindatum),
              "de ProductPeriode begint na de DeclaratiePeriode (tot " + d(end) +
@@ -794,7 +795,7 @@ Date last_of_month(const Date& x) {
 }
 
 void tr387(const Context& c, Sink& s) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     const Date b = p.ProductPeriode.Begindatum;
     if (b == first_of_month(b)) return;
     auto a = own_allocation(c, p.ToewijzingNummer);
@@ -810,7 +811,7 @@ void tr387(const Context& c, Sink& s) {
 }
 
 void tr388(const Context& c, Sink& s) {
-  for_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
+  for_client_prestaties(c, [&](const m::Client323&, const m::Prestatie& p) {
     const Date e = p.ProductPeriode.Einddatum;
     if (e == last_of_month(e)) return;
     auto a = own_allocation(c, p.ToewijzingNummer);
@@ -913,10 +914,8 @@ void answer_prestaties(const Context& c, Sink& s, int which) {
 void tr366(const Context& c, Sink& s) { answer_prestaties(c, s, 366); }
 void tr367(const Context& c, Sink& s) { answer_prestaties(c, s, 367); }
 
-constexpr auto kX = Level::cross_message;
-
 // clang-format off
-const Rule kRules[] = {
+const Rule kCrossMessageRules[] = {
   Rule{"TR019", "9019", kX, "305 307", "Een start of stop met ToewijzingNummer hoort bij een toewijzing aan de aanbieder.", "A start or stop with a ToewijzingNummer relates to an allocation to the provider.", &tr019},
   Rule{"TR304", "8187", kX, "305 307 323", "Het Bsn is dat van de cliënt van de toewijzing.", "The Bsn is that of the allocation's client.", &tr304},
   Rule{"TR063", "9063", kX, "305 307", "StatusAanlevering 3 verwijdert een eerdere aanlevering met dezelfde sleutel.", "StatusAanlevering 3 deletes an earlier delivery with the same key.", &tr063},
@@ -973,6 +972,6 @@ const Rule kRules[] = {
 
 }  // namespace
 
-std::span<const Rule> cross_message_rules() { return kRules; }
+std::span<const Rule> cross_message_rules() { return kCrossMessageRules; }
 
 }  // namespace sluis::rules

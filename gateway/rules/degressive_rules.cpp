@@ -38,7 +38,7 @@ struct RowState {
 
 // An etmaal line of this message under a degressive row; `counted`: its
 // client is in the row's scope (degressive_scope).
-struct Line {
+struct EtmaalLine {
   const m::Prestatie* p;
   const DegressiveRow* row;
   bool counted;
@@ -108,7 +108,7 @@ void sl002(const Context& c, Sink& s) {
   };
 
   // This message's etmaal lines under a degressive row (debits and credits).
-  std::vector<Line> lines;
+  std::vector<EtmaalLine> lines;
   for (const auto& cl : b->Declaratie.Clienten)
     for (const auto& p : cl.Prestaties) {
       const core::Date& on = p.ProductPeriode.Begindatum;
@@ -202,13 +202,13 @@ void sl002(const Context& c, Sink& s) {
 }
 
 // clang-format off
-const std::array kRules = {
+const std::array kDegressiveRules = {
   Rule{"SL002", "0611", Level::cross_message, "323", "Een etmaalproduct onder een degressief tarief heeft het tarief van zijn plaats in de jaartelling: vol tot de drempel, daarna het verlaagde tarief (regel van sluis bij TR418).", "An etmaal product under a degressive tariff has the tariff of its place in the year's count: full up to the threshold, the reduced tariff after it (sluis's rule with TR418).", &sl002},
 };
 // clang-format on
 
 }  // namespace
 
-std::span<const Rule> degressive_rules() { return kRules; }
+std::span<const Rule> degressive_rules() { return kDegressiveRules; }
 
 }  // namespace sluis::rules

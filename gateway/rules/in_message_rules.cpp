@@ -47,6 +47,8 @@ using std::chrono::year;
 using checks::as;
 using checks::client;
 using checks::d;
+using checks::kExt;
+using checks::kIn;
 
 const Date& dagtekening(const Context& c) { return c.message.header().BerichtIdentificatie.Dagtekening; }
 
@@ -112,7 +114,7 @@ void for_bsns(const Context& c, F&& f) {
 
 // A product line with the fields the allocation rules (CD041, CD075-CD080,
 // CS338 ...) look at, whatever its message calls them.
-struct Line {
+struct ProductLine {
   const m::Src* src;
   const std::optional<m::CdtProduct>* product;
   std::string_view end_name;
@@ -126,16 +128,17 @@ void for_allocation_lines(const Context& c, bool include_te_wijzigen, F&& f) {
   static const std::optional<m::CdtProduct> kNoProduct;
   if (auto cl = client<m::Bericht301>(c))
     for (const auto& p : cl->ToegewezenProducten)
-      f(Line{&p.src, &p.Product, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
+      f(ProductLine{&p.src, &p.Product, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
   if (auto cl = client<m::Bericht315>(c))
     for (const auto& p : cl->AangevraagdeProducten)
-      f(Line{&p.src, &p.Product, "ToewijzingEinddatum", &p.ToewijzingEinddatum, &p.Omvang, &p.Budget});
+      f(ProductLine{&p.src, &p.Product, "ToewijzingEinddatum", &p.ToewijzingEinddatum, &p.Omvang,
+                    &p.Budget});
   if (auto cl = client<m::Bericht317>(c)) {
     if (include_te_wijzigen)
       for (const auto& p : cl->Verzoek.TeWijzigenProducten)
-        f(Line{&p.src, &kNoProduct, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
+        f(ProductLine{&p.src, &kNoProduct, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
     for (const auto& p : cl->Verzoek.NieuweProducten)
-      f(Line{&p.src, &p.Product, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
+      f(ProductLine{&p.src, &p.Product, "Einddatum", &p.Einddatum, &p.Omvang, &p.Budget});
   }
 }
 
@@ -344,7 +347,7 @@ void cs003(const Context& c, Sink& s) {
 }
 
 void cd041(const Context& c, Sink& s) {
-  for_allocation_lines(c, false, [&](const Line& l) {
+  for_allocation_lines(c, false, [&](const ProductLine& l) {
     if (*l.product && (*l.product)->Code && !*l.omvang)
       s.fail(*l.src, "Omvang", product_text(**l.product),
              "bij een product met een productcode (" + product_text(**l.product) +
@@ -355,7 +358,7 @@ void cd041(const Context& c, Sink& s) {
 }
 
 void cd075(const Context& c, Sink& s) {
-  for_allocation_lines(c, true, [&](const Line& l) {
+  for_allocation_lines(c, true, [&](const ProductLine& l) {
     if (*l.budget && !*l.end)
       s.fail(*l.src, l.end_name, "",
              fmt::format("bij een Budget is de {} verplicht: een budget geldt voor een afgesloten periode. "
@@ -366,7 +369,7 @@ void cd075(const Context& c, Sink& s) {
 }
 
 void cd076(const Context& c, Sink& s) {
-  for_allocation_lines(c, true, [&](const Line& l) {
+  for_allocation_lines(c, true, [&](const ProductLine& l) {
     if (*l.omvang && (*l.omvang)->Frequentie == "2" && !*l.end)
       s.fail(*l.src, l.end_name, "Frequentie 2",
              fmt::format("bij Frequentie 2 (per week) is de {} verplicht. Vul de {} in.", l.end_name, l.end_name),
@@ -376,7 +379,7 @@ void cd076(const Context& c, Sink& s) {
 }
 
 void cd077(const Context& c, Sink& s) {
-  for_allocation_lines(c, true, [&](const Line& l) {
+  for_allocation_lines(c, true, [&](const ProductLine& l) {
     if (*l.budget && *l.omvang)
       s.fail(*l.src, "Omvang", "",
              "een product heeft een Budget of een Omvang, niet allebei. Laat de Omvang weg bij een budget.",
@@ -385,7 +388,7 @@ void cd077(const Context& c, Sink& s) {
 }
 
 void cd078(const Context& c, Sink& s) {
-  for_allocation_lines(c, true, [&](const Line& l) {
+  for_allocation_lines(c, true, [&](const ProductLine& l) {
     if (*l.budget && *l.omvang)
       s.fail(*l.src, "Budget", std::to_string(**l.budget),
              "een product heeft een Omvang of een Budget, niet allebei. Laat het Budget weg bij een omvang.",
@@ -394,7 +397,7 @@ void cd078(const Context& c, Sink& s) {
 }
 
 void cd079(const Context& c, Sink& s) {
-  for_allocation_lines(c, false, [&](const Line& l) {
+  for_allocation_lines(c, false, [&](const ProductLine& l) {
     if (!*l.budget && !*l.product)
       s.fail(*l.src, "Product", "",
              "zonder Budget is het Product (categorie, eventueel code) verplicht. Vul het Product in.",
@@ -405,7 +408,7 @@ void cd079(const Context& c, Sink& s) {
 // CD080 (301), CD095 (315), CD096 (317 NieuwProduct): one check, three numbers.
 void omvang_without_code(const Context& c, Sink& s, int number) {
   if (c.message.type->number != number) return;
-  for_allocation_lines(c, false, [&](const Line& l) {
+  for_allocation_lines(c, false, [&](const ProductLine& l) {
     bool has_code = *l.product && (*l.product)->Code;
     if (!has_code && *l.omvang && open_or_after_2020(*l.end))
       s.fail(*l.src, "Omvang", *l.product ? product_text(**l.product) : "",
@@ -424,7 +427,7 @@ void cd096(const Context& c, Sink& s) { omvang_without_code(c, s, 317); }
 // CS338 (301, 317), CS343 (315).
 void frequentie_for_eenheid(const Context& c, Sink& s, bool request) {
   if ((c.message.type->number == 315) != request) return;
-  for_allocation_lines(c, true, [&](const Line& l) {
+  for_allocation_lines(c, true, [&](const ProductLine& l) {
     if (!*l.omvang) return;
     const auto& o = **l.omvang;
     bool totals = o.Eenheid == "14" || o.Eenheid == "16" || o.Eenheid == "83" || o.Eenheid == "84";
@@ -531,8 +534,8 @@ void unique_by(Sink& s, const std::vector<T>& items, K&& key, std::string_view w
   }
 }
 
-std::string opt(const std::optional<m::Integer>& v) { return v ? std::to_string(*v) : ""; }
-std::string opt(const std::optional<m::CdtProduct>& v) { return v ? product_text(*v) : ""; }
+std::string or_empty(const std::optional<m::Integer>& v) { return v ? std::to_string(*v) : ""; }
+std::string or_empty(const std::optional<m::CdtProduct>& v) { return v ? product_text(*v) : ""; }
 
 // A start or stop line is a duplicate when an earlier line has the same key
 // and the same StatusAanlevering. A deletion (3) and a first delivery (1)
@@ -546,8 +549,8 @@ template <class P>
 void unique_care_lines(Sink& s, const std::vector<P>& lines, std::string_view what_nl, std::string_view what_en) {
   std::set<std::string> seen;
   for (const auto& p : lines) {
-    std::string k = opt(p.ToewijzingNummer) + "|" + opt(p.Product) + "|" + d(p.ToewijzingIngangsdatum) + "|" +
-                    d(p.Begindatum) + "|" + p.StatusAanlevering;
+    std::string k = or_empty(p.ToewijzingNummer) + "|" + or_empty(p.Product) + "|" +
+                    d(p.ToewijzingIngangsdatum) + "|" + d(p.Begindatum) + "|" + p.StatusAanlevering;
     if (seen.insert(k).second) continue;
     const std::string& st = p.StatusAanlevering;
     s.fail(p.src, "", "",
@@ -583,8 +586,8 @@ void tr101(const Context& c, Sink& s) {
         return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", p.ProductReferentie.ReferentieNummer,
                            p.ProductReferentie.VorigReferentieNummer.value_or(""), p.ToewijzingNummer,
                            p.ProductCategorie, p.ProductCode, d(p.ProductPeriode.Begindatum),
-                           d(p.ProductPeriode.Einddatum), p.GeleverdVolume, p.Eenheid, opt(p.ProductTarief),
-                           p.IngediendBedrag.signed_cents());
+                           d(p.ProductPeriode.Einddatum), p.GeleverdVolume, p.Eenheid,
+                           or_empty(p.ProductTarief), p.IngediendBedrag.signed_cents());
       }, "prestatie", "prestatie");
 }
 
@@ -1117,11 +1120,9 @@ void tr381(const Context& c, Sink& s) {
 }
 
 constexpr std::string_view kAllHeen = "301 305 307 315 317 319 323 325";
-constexpr Level kIn = Level::in_message;
-constexpr Level kExt = Level::external_list;
 
 // clang-format off
-const std::array kRules = {
+const std::array kInMessageRules = {
   Rule{"CS002", "0001", kIn, "301 305 307 315 317 323 325", "Het Bsn voldoet aan de 11-proef.", "The Bsn passes the 11-check.", &cs002},
   Rule{"TR002", "0001", kIn, "301 305 307 315", "Geboortedatum ligt niet meer dan 120 jaar voor de Dagtekening, tenzij onbekend (DatumGebruik 3).", "The date of birth is at most 120 years before the Dagtekening, unless unknown (DatumGebruik 3).", &tr002},
   Rule{"CS139", "0001", kIn, "301 305 307 315", "DatumGebruik en Datum van de geboortedatum zijn met elkaar in overeenstemming (onbekende delen 01 en 1900).", "DatumGebruik and Datum of the date of birth agree (unknown parts 01 and 1900).", &cs139},
@@ -1191,6 +1192,6 @@ const std::array kRules = {
 
 }  // namespace
 
-std::span<const Rule> in_message_rules() { return kRules; }
+std::span<const Rule> in_message_rules() { return kInMessageRules; }
 
 }  // namespace sluis::rules

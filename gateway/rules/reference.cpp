@@ -8,31 +8,13 @@ namespace sluis::rules {
 
 namespace {
 
-using Rows = std::vector<std::pair<int, std::vector<std::string>>>;  // line number, fields
-
-// Rows of a CSV text with the header checked against `expected`.
-core::Result<Rows> read_rows(std::string_view csv, const std::string& source,
-                             const std::vector<std::string>& expected) {
-  core::CsvReader reader(csv, source, core::CsvOptions{.trim = true, .comments = true});
-  auto header = reader.next();
-  if (!header) return header.error();
-  if (!*header) return core::make_error(core::Errc::reference_empty, source + ": no header line");
-  if ((*header)->fields != expected)
-    return core::make_error(core::Errc::reference_header,
-                            fmt::format("{}:{}: expected the header {}", source, (*header)->line,
-                                        fmt::join(expected, std::string(1, reader.separator()))));
-  Rows rows;
-  for (;;) {
-    auto rec = reader.next();
-    if (!rec) return rec.error();
-    if (!*rec) return rows;
-    auto& [line, fields] = **rec;
-    if (fields.size() != expected.size())
-      return core::make_error(core::Errc::reference_fields,
-                              fmt::format("{}:{}: expected {} fields, found {}", source, line,
-                                          expected.size(), fields.size()));
-    rows.emplace_back(line, std::move(fields));
-  }
+// Rows of a reference list with the header checked against `expected`.
+core::Result<std::vector<core::CsvRecord>> list_rows(std::string_view csv,
+                                                     const std::string& source,
+                                                     const std::vector<std::string>& expected) {
+  return core::read_csv_table(
+      csv, source, core::CsvOptions{.trim = true, .comments = true}, expected,
+      {core::Errc::reference_empty, core::Errc::reference_header, core::Errc::reference_fields});
 }
 
 core::Result<Validity> validity(const std::string& from, const std::string& to,
@@ -64,7 +46,7 @@ bool Validity::covers(const core::Date& d) const {
 }
 
 core::Result<GemeenteList> GemeenteList::parse(std::string_view csv, const std::string& source) {
-  auto rows = read_rows(csv, source, {"gemeentecode", "gemeentenaam", "ingangsdatum", "einddatum"});
+  auto rows = list_rows(csv, source, {"gemeentecode", "gemeentenaam", "ingangsdatum", "einddatum"});
   if (!rows) return rows.error();
   GemeenteList list;
   for (auto& [line, f] : *rows) {
@@ -87,7 +69,7 @@ bool GemeenteList::valid_on(std::string_view code, const core::Date& date) const
 }
 
 core::Result<ProductCodeList> ProductCodeList::parse(std::string_view csv, const std::string& source) {
-  auto rows = read_rows(csv, source,
+  auto rows = list_rows(csv, source,
                         {"wet", "productcategorie", "productcode", "omschrijving", "ingangsdatum", "einddatum"});
   if (!rows) return rows.error();
   ProductCodeList list;

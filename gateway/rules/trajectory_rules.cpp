@@ -39,6 +39,7 @@ using checks::as;
 using checks::d;
 using checks::euro_en;
 using checks::euro_nl;
+using checks::kX;
 
 // How the expected part follows from the price, in both languages.
 struct Reason {
@@ -175,10 +176,8 @@ void sl003(const Context& c, Sink& s) {
     }
 }
 
-constexpr Level kX = Level::cross_message;
-
 // clang-format off
-const std::array kRules = {
+const std::array kTrajectoryRules = {
   Rule{"SL003", "0611", kX, "323", "Een traject (outputgericht product) wordt gedeclareerd tegen de trajectprijs; over een jaargrens per jaar naar rato van het aantal maanden (regel van sluis).", "A trajectory (outputgericht product) is declared at the trajectory price; across a year end per year pro rata by months (sluis's own rule).", &sl003},
 };
 // clang-format on
@@ -186,7 +185,7 @@ const std::array kRules = {
 }  // namespace
 
 std::span<const Rule> trajectory_rules() {
-  return kRules;
+  return kTrajectoryRules;
 }
 
 }  // namespace sluis::rules

@@ -102,7 +102,7 @@ std::string dot(Light l) {
       to_string(l));
 }
 
-std::string opt(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
+std::string or_dash(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : "-"; }
 
 std::string queues(const StatusData& d) {
   if (d.queues.empty()) return "<p class=\"none\">Geen openstaande berichten. <span class=\"en\">No open messages.</span></p>";
@@ -217,7 +217,7 @@ std::string lights(const StatusData& d) {
         "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
         "class=\"n\">{}</td><td>{}</td></tr>",
         dot(row.light), esc(row.code), esc(row.partner.empty() ? "-" : row.partner), row.submitted, row.rejected,
-        opt(row.waiting.days.median), why);
+        or_dash(row.waiting.days.median), why);
   }
   return out + "</table>";
 }

@@ -187,9 +187,9 @@ class Names {
   std::size_t declared_ = 0;
 };
 
-// An open element. Frames are reused from one element to the next (the stack
+// An open element. They are reused from one element to the next (the stack
 // only grows), so their buffers are allocated once per validator.
-struct Frame {
+struct OpenElement {
   const XMLElementDecl* decl;  // for the facts a finding explains with
   const Names::Name* cached;
   Names::Name own;  // the name when the cache had no room
@@ -268,7 +268,7 @@ class Handler : public DefaultHandler {
     std::string own = cached ? std::string() : detail::to_utf8(decl.getBaseName());
     int index = depth_ > 0 ? count_child(stack_[depth_ - 1], cached, own) : 1;
     if (depth_ == stack_.size()) stack_.emplace_back();
-    Frame& f = stack_[depth_++];
+    OpenElement& f = stack_[depth_++];
     f.decl = &decl;
     f.cached = cached;
     if (!cached) f.own = Names::make({}, std::move(own));
@@ -458,7 +458,7 @@ class Handler : public DefaultHandler {
   }
 
   // n of the new child element's step "Name[n]", counted in its parent.
-  static int count_child(Frame& parent, const Names::Name* cached, const std::string& own) {
+  static int count_child(OpenElement& parent, const Names::Name* cached, const std::string& own) {
     for (std::size_t i = 0; i < parent.used; ++i) {
       auto& c = parent.children[i];
       if (cached ? c.cached == cached : !c.cached && c.own == own) return ++c.count;
@@ -523,7 +523,7 @@ class Handler : public DefaultHandler {
     std::string where = f.path + " (regel " + std::to_string(f.line) + ", kolom " + std::to_string(f.column) + ")";
     std::string where_en = f.path + " (line " + std::to_string(f.line) + ", column " + std::to_string(f.column) + ")";
     if (!p.fatal) {
-      const Frame* top = depth_ > 0 ? &stack_[depth_ - 1] : nullptr;
+      const OpenElement* top = depth_ > 0 ? &stack_[depth_ - 1] : nullptr;
       std::string element = top ? clip(top->name().text, kQuotedName) : "Bericht";
       SchemaFacts facts = top ? facts_of(top->decl) : SchemaFacts{};
       if (outcome_.identity) facts.release = outcome_.identity->release;
@@ -542,7 +542,7 @@ class Handler : public DefaultHandler {
   const SchemaSet& schemas_;
   int max_depth_;
   Names names_;
-  std::vector<Frame> stack_;  // [0, depth_) are the open elements
+  std::vector<OpenElement> stack_;  // [0, depth_) are the open elements
   std::size_t depth_ = 0;
   std::string text_;
   std::u16string text16_;  // validating only: text not yet converted (current_text())

@@ -12,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "gateway/rules/ceiling_rules.hpp"
+#include "gateway/rules/checks.hpp"
 #include "gateway/rules/contracts.hpp"
 #include "gateway/rules/engine.hpp"
 #include "gateway/xml/model_reader.hpp"
@@ -420,3 +421,14 @@ BOOST_AUTO_TEST_CASE(a_301_changing_a_counted_allocation_adds_nothing) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The amounts in every contract rule's explanation (checks.hpp): a net credit
+// over a year is negative and keeps its sign in front of the euro sign.
+BOOST_AUTO_TEST_CASE(amounts_in_explanations_keep_their_sign) {
+  BOOST_TEST(rules::checks::euro_nl(123456) == "€ 1234,56");
+  BOOST_TEST(rules::checks::euro_en(123456) == "€1234.56");
+  BOOST_TEST(rules::checks::euro_nl(7) == "€ 0,07");
+  BOOST_TEST(rules::checks::euro_nl(-50) == "-€ 0,50");
+  BOOST_TEST(rules::checks::euro_en(-150) == "-€1.50");
+  BOOST_TEST(rules::checks::euro_nl(0) == "€ 0,00");
+}
