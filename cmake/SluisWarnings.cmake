@@ -9,6 +9,14 @@ target_compile_options(sluis_warnings INTERFACE -Wall -Wextra -Wpedantic $<$<CXX
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(sluis_warnings INTERFACE -Wno-restrict)
 endif()
+# A unity build (CMAKE_UNITY_BUILD: scripts/test, scripts/package) #includes
+# each source file into a batch file, so GCC takes the file for a header and
+# warns about each of its classes with a member from its own anonymous
+# namespace (-Wsubobject-linkage): meant for headers, true of every such .cpp.
+# The file-by-file builds (scripts/bench, scripts/fuzz) keep the warning.
+if(CMAKE_UNITY_BUILD AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_compile_options(sluis_warnings INTERFACE -Wno-subobject-linkage)
+endif()
 if(SLUIS_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "SLUIS_FUZZ needs clang (scripts/fuzz uses clang++-14)")

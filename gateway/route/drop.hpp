@@ -11,8 +11,6 @@
 // system holds only its own lane.
 #pragma once
 
-#include <boost/asio/thread_pool.hpp>
-
 #include <filesystem>
 
 #include "gateway/core/thread_name.hpp"

@@ -230,6 +230,7 @@ asio::awaitable<void> worker(asio::ssl::context& ctx, const Options& o, const st
         co_return;
       }
     }
+    // The pause is here, not in the handler: C++20 allows no co_await in a catch block.
     if (failures > 0) {
       asio::steady_timer pause(ex, kRetryPause);
       co_await pause.async_wait(asio::use_awaitable);
