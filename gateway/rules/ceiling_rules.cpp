@@ -46,6 +46,7 @@ using checks::as;
 using checks::d;
 using checks::euro_en;
 using checks::euro_nl;
+using checks::kX;
 
 struct Position {
   L::ContractWarning w;
@@ -261,12 +262,10 @@ void sl005(const Context& c, Sink& s) {
   }
 }
 
-constexpr Level kCross = Level::cross_message;
-
 // clang-format off
 const std::array kCeilingRules = {
-  Rule{"SL004", "", kCross, "323", "De declaraties van de aanbieder blijven binnen het budgetplafond van het contract voor het kalenderjaar (regel van sluis; altijd advies).", "The provider's declarations stay within the contract's budget ceiling for the calendar year (sluis's own rule; always advice).", &sl004},
-  Rule{"SL005", "", kCross, "301", "De lopende toewijzingen van een product aan de aanbieder blijven binnen het contingent van het contract (regel van sluis; altijd advies).", "The provider's current allocations of a product stay within the contract's contingent (sluis's own rule; always advice).", &sl005},
+  Rule{"SL004", "", kX, "323", "De declaraties van de aanbieder blijven binnen het budgetplafond van het contract voor het kalenderjaar (regel van sluis; altijd advies).", "The provider's declarations stay within the contract's budget ceiling for the calendar year (sluis's own rule; always advice).", &sl004},
+  Rule{"SL005", "", kX, "301", "De lopende toewijzingen van een product aan de aanbieder blijven binnen het contingent van het contract (regel van sluis; altijd advies).", "The provider's current allocations of a product stay within the contract's contingent (sluis's own rule; always advice).", &sl005},
 };
 // clang-format on
 

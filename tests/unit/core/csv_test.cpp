@@ -122,3 +122,33 @@ BOOST_AUTO_TEST_CASE(csv_the_reader_stays_at_the_end_after_an_error) {
   BOOST_REQUIRE(after.has_value());
   BOOST_TEST(!after->has_value());
 }
+
+// read_csv_table: a reference list's or a contract file's reading, with the
+// caller's error codes.
+BOOST_AUTO_TEST_CASE(a_table_has_the_expected_header_and_width) {
+  const CsvTableCodes codes{Errc::reference_empty, Errc::reference_header, Errc::reference_fields};
+  const std::vector<std::string> cols{"code", "naam"};
+  const CsvOptions opts{.trim = true, .comments = true};
+
+  auto ok = read_csv_table("# lijst\ncode; naam\n0935;Maastricht\n\n0888;Beek\n", "l.csv", opts, cols, codes);
+  BOOST_REQUIRE(ok.has_value());
+  BOOST_REQUIRE(ok->size() == 2u);
+  BOOST_TEST((*ok)[0].line == 3);
+  BOOST_TEST(((*ok)[1].fields == Fields{"0888", "Beek"}));
+
+  auto empty = read_csv_table("# alleen commentaar\n", "e.csv", opts, cols, codes);
+  BOOST_REQUIRE(empty.has_error());
+  BOOST_TEST(empty.error().code == Errc::reference_empty);
+  BOOST_TEST(empty.error().text == "e.csv: no header line");
+
+  auto header = read_csv_table("code;name\n", "h.csv", opts, cols, codes);
+  BOOST_REQUIRE(header.has_error());
+  BOOST_TEST(header.error().code == Errc::reference_header);
+  BOOST_TEST(header.error().text == "h.csv:1: expected the header code;naam");
+
+  auto width = read_csv_table("code,naam\n0935,Maastricht,extra\n", "w.csv", opts, cols, codes);
+  BOOST_REQUIRE(width.has_error());
+  BOOST_TEST(width.error().code == Errc::reference_fields);
+  BOOST_TEST(width.error().text == "w.csv:2: expected 2 fields, found 3");
+  BOOST_TEST(width.error().text.find("Maastricht") == std::string::npos);
+}
