@@ -125,7 +125,7 @@ Result<std::optional<CsvRecord>> CsvReader::next() {
     header_read_ = true;
     width_ = rec.fields.size();
   } else if (options_.same_width && rec.fields.size() != width_) {
-    return fail(Errc::csv_fields, rec.line,
+    return fail(options_.width_code, rec.line,
                 "expected " + std::to_string(width_) + " fields, found " +
                     std::to_string(rec.fields.size()));
   }
@@ -148,6 +148,8 @@ Result<std::vector<CsvRecord>> read_csv_table(std::string_view text, const std::
                                               CsvOptions options,
                                               const std::vector<std::string>& expected,
                                               CsvTableCodes codes) {
+  options.same_width = true;  // the header is `expected`, so each record is as wide
+  options.width_code = codes.fields;
   CsvReader reader(text, source, options);
   auto header = reader.next();
   if (!header) return header.error();
@@ -161,10 +163,6 @@ Result<std::vector<CsvRecord>> read_csv_table(std::string_view text, const std::
     auto rec = reader.next();
     if (!rec) return rec.error();
     if (!*rec) return rows;
-    if ((*rec)->fields.size() != expected.size())
-      return make_error(codes.fields,
-                        fmt::format("{}:{}: expected {} fields, found {}", source, (*rec)->line,
-                                    expected.size(), (*rec)->fields.size()));
     rows.push_back(std::move(**rec));
   }
 }

@@ -48,6 +48,7 @@ struct CsvOptions {
   bool trim = false;        // drop spaces and tabs outside quotes around each field
   bool comments = false;    // a line starting with '#' where a record would start is skipped
   bool same_width = false;  // a record with another field count than the header is an error
+  Errc width_code = Errc::csv_fields;  // the code that error takes (a caller may have its own)
 };
 
 // The separator a header line uses (see above): ';' or ','.
@@ -96,7 +97,8 @@ struct CsvTableCodes {
 };
 
 // The records after the header of a table whose header must be exactly
-// `expected` (as read with `options`), each record as wide. Refusals:
+// `expected` (as read with `options`), each record as wide (read with
+// `same_width`, the width error taking `codes.fields`). Refusals:
 // "source: no header line", "source:line: expected the header a;b;c" (joined
 // with the text's own separator), "source:line: expected N fields, found M".
 Result<std::vector<CsvRecord>> read_csv_table(std::string_view text, const std::string& source,

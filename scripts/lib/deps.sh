@@ -196,6 +196,11 @@ sluis_preseed_postgresql() {
     "$@" tee "$dir/sluis-tests.conf" > /dev/null
 }
 
+# The CMake flags of the builds scripts/test and scripts/package make: unity
+# batches of 16 files (README, "CI time"). scripts/bench and scripts/fuzz
+# build file by file, so both ways stay compiled.
+sluis_unity_flags=(-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)
+
 # Number of parallel build jobs: the machine's cores.
 sluis_jobs() {
   nproc 2>/dev/null || echo 2
