@@ -6,8 +6,8 @@
 //   sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]
 //              [--cbs config/reference/cbs-gemeenten.csv] [--push-port P]
 //   sluis-load --region DIR --url https://127.0.0.1:8443 [--url ...] [--rate 1] [--seconds 20]
-//              [--drain 120] [--seed S] [--corpus tests/conformance] [--schemas schemas]
-//              [--progress SECONDS]
+//              [--drain 120] [--stop-file FILE] [--seed S] [--corpus tests/conformance]
+//              [--schemas schemas] [--progress SECONDS]
 //
 // Setup writes DIR/pki (a CA, a server certificate for localhost and
 // 127.0.0.1, one client certificate per partner), DIR/partners.toml (the
@@ -24,8 +24,9 @@
 // talks to the i-th modulo their number: each node serves some of the region;
 // after a failed connection or request a partner goes on with the next node.
 //
-// A run starts `rate` care episodes per second for `seconds`, then lets the
-// started ones finish (at most `drain` seconds). docs/simulation.md
+// A run starts `rate` care episodes per second for `seconds` (or until
+// `stop_file` exists, whichever comes first), then lets the started ones
+// finish (at most `drain` seconds). docs/simulation.md
 // describes an episode and what is checked. It prints
 // one JSON report; exit 0 when the report has no mismatch, 1 when it has,
 // 64 on usage errors.
@@ -54,6 +55,9 @@ struct RunOptions {
   std::vector<Node> nodes{{"127.0.0.1", "8443"}};  // --url, each once
   double rate = 1;        // episodes started per second
   double seconds = 20;    // how long new episodes start
+  // When not empty: no new episode once this file exists (a test that kills
+  // sluisd ends the window after its last kill, however long the kills took).
+  std::filesystem::path stop_file;
   double drain = 120;     // then at most this long for the started ones to finish
   unsigned seed = 1;
   std::filesystem::path corpus = "tests/conformance";

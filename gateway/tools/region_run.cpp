@@ -876,6 +876,7 @@ class Region {
       asio::steady_timer t(io_, due);
       boost::system::error_code ec;
       co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (!o_.stop_file.empty() && std::filesystem::exists(o_.stop_file, ec)) break;
       begin_episode();
     }
     sending_took_ = std::chrono::duration<double>(Clock::now() - start_).count();

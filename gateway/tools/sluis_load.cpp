@@ -269,7 +269,8 @@ int usage() {
                "       sluis-load --region-setup DIR [--municipalities 6] [--providers 12] [--seed S]\n"
                "                  [--cbs config/reference/cbs-gemeenten.csv] [--push-port P]\n"
                "       sluis-load --region DIR --url URL [--url URL ...] [--rate EPISODES_PER_SECOND] [--seconds 20] [--drain 120]\n"
-               "                  [--seed S] [--corpus tests/conformance] [--schemas schemas] [--progress SECONDS]\n";
+               "                  [--stop-file FILE] [--seed S] [--corpus tests/conformance] [--schemas schemas]\n"
+               "                  [--progress SECONDS]\n";
   return 64;
 }
 
@@ -299,6 +300,7 @@ int region_main(int argc, char** argv) {
       } else if (mode == "--region" && a == "--rate") run.rate = std::stod(next());
       else if (mode == "--region" && a == "--seconds") run.seconds = std::stod(next());
       else if (mode == "--region" && a == "--drain") run.drain = std::stod(next());
+      else if (mode == "--region" && a == "--stop-file") run.stop_file = next();
       else if (mode == "--region" && a == "--corpus") run.corpus = next();
       else if (mode == "--region" && a == "--schemas") run.schemas = next();
       else if (mode == "--region" && a == "--progress") run.progress = std::stod(next());

@@ -177,7 +177,9 @@ BOOST_AUTO_TEST_CASE(out_of_descriptors_the_accept_loop_pauses_and_recovers) {
   BOOST_REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &before, nullptr) == 0);
   BOOST_TEST(paused, gw().daemon->log());
   BOOST_TEST_MESSAGE("CPU while out of descriptors: " << used.count() << " ms in " << wall.count() << " ms");
-  BOOST_TEST(used.count() < wall.count() / 10, "sluisd used " << used.count() << " ms of CPU in " << wall.count()
+  // A spinning accept loop takes the whole core; a quarter leaves room for
+  // the daemon's own timers under the sanitizers on a loaded machine.
+  BOOST_TEST(used.count() < wall.count() / 4, "sluisd used " << used.count() << " ms of CPU in " << wall.count()
                                                                << " ms while out of descriptors");
   // Descriptors back: the waiting clients are accepted and served.
   for (auto& c : waiting) c->handshake();

@@ -12,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "gateway/core/metrics.hpp"
@@ -24,7 +25,10 @@ using namespace std::chrono_literals;
 namespace {
 
 struct Listener {
-  Listener() {
+  // `max_wait`: how long a body may wait at the shut gate before its 503. The
+  // case that opens the gate itself gives a minute: its thread may not be
+  // scheduled for a while on a loaded machine.
+  explicit Listener(std::chrono::milliseconds max_wait = 60s) {
     router.add(net::http::verb::post, "/x", [this](net::Request req, net::RequestContext) -> asio::awaitable<net::Response> {
       ++served;
       net::Response res{net::http::status::accepted, req.version()};
@@ -35,7 +39,7 @@ struct Listener {
     config::PlainConfig cfg;
     cfg.port = 0;
     server = std::make_unique<net::HttpServer>(ioc, cfg, router);
-    server->set_admission([this] { return saturated.load(); }, 300ms);
+    server->set_admission([this] { return saturated.load(); }, max_wait);
     server->open();
     port = server->url().substr(server->url().rfind(':') + 1);
     thread = std::thread([this] { ioc.run(); });
@@ -84,8 +88,10 @@ BOOST_AUTO_TEST_CASE(bodies_wait_while_saturated_and_are_served_when_it_clears) 
   auto before = Listener::waits();
   std::string answer;
   std::thread client([&] { answer = l.post("second"); });
-  // The listener has seen the request and holds its body back.
-  for (int i = 0; i < 2000 && Listener::waits() == before; ++i) std::this_thread::sleep_for(1ms);
+  // The listener has seen the request and holds its body back (bounded).
+  for (auto until = std::chrono::steady_clock::now() + 30s;
+       Listener::waits() == before && std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(1ms);
   BOOST_REQUIRE(Listener::waits() == before + 1);
   BOOST_TEST(l.served == 1);  // the handler has not run
   l.saturated = false;
@@ -96,7 +102,7 @@ BOOST_AUTO_TEST_CASE(bodies_wait_while_saturated_and_are_served_when_it_clears) 
 }
 
 BOOST_AUTO_TEST_CASE(a_body_waiting_past_the_bound_gets_503_unread) {
-  Listener l;
+  Listener l(300ms);
   l.saturated = true;
   auto answer = l.post(std::string(1000, 'x'));
   BOOST_TEST(answer.find("503 Service Unavailable") != std::string::npos, answer);
