@@ -51,7 +51,10 @@ class FakeDaemon : public admin::DaemonControl {
 };
 
 // Read from TOML like any configuration: config-get shows what was read.
-config::Config test_config(const fs::path& dir, const std::string& read_timeout = "300ms") {
+// The read_timeout of most cases: short, so the silent-client case ends soon.
+constexpr const char* kReadTimeout = "300ms";
+
+config::Config test_config(const fs::path& dir, const std::string& read_timeout = kReadTimeout) {
   std::ofstream(dir / "bsn.key") << "supersecretbytes-0123";
   config::Config c = config::parse_config(
       "[admin]\nsocket = \"" + (dir / "admin.sock").string() +
@@ -69,7 +72,7 @@ config::Config test_config(const fs::path& dir, const std::string& read_timeout 
 // A server on its own io_context thread, as sluisd runs it.
 // `read_timeout`: how long the server waits for a request on a connection.
 struct Fixture {
-  explicit Fixture(const std::string& read_timeout = "300ms")
+  explicit Fixture(const std::string& read_timeout = kReadTimeout)
       : dir(fs::temp_directory_path() / ("sluis-admin-test-" + std::to_string(::getpid()))),
         daemon((fs::create_directories(dir), test_config(dir, read_timeout))),
         server(ioc, registry) {
