@@ -13,7 +13,10 @@ namespace sluis::store::pg {
 //   1: the SQLite schema's tables as its 15 migrations leave them (messages
 //      with bodies inline as bytea, message_bsn, audit (append-only), meta,
 //      ledger_import, the ledger tables, obligation, watch_case).
-inline constexpr int kSchemaVersion = 1;
+//   2: the SQLite schema's version 16: messages_state, messages_mailbox_open
+//      and messages_identificatie gone, messages_identification led by the
+//      identificatie, messages_heen partial.
+inline constexpr int kSchemaVersion = 2;
 
 // The advisory lock (pg_advisory_xact_lock's key) a migration holds: several
 // nodes starting at once against one database migrate one after the other,

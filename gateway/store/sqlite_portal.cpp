@@ -189,7 +189,7 @@ core::Result<PartnerStatus> partner_status(sqlite3* db, const PartnerStatusQuery
     out.owed_total = s.i64(0);
     out.overdue_total = s.i64(1);
   }
-  // The mailbox as GET /v1/mailbox pages it (messages_mailbox_open).
+  // The mailbox as GET /v1/mailbox pages it (messages_unacked_mailbox).
   {
     static const std::string kMailbox = std::string("SELECT COUNT(*), MIN(received_at) FROM messages WHERE "
                                                     "receiver_partner = ? AND ") +

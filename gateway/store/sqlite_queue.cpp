@@ -31,7 +31,7 @@ namespace sqlite {
 namespace {
 
 // The WHERE clause of a filter (always starts with " WHERE 1 = 1").
-// `by_day`: a `+` keeps SQLite off messages_state, so a day range is read by
+// `by_day`: a `+` keeps SQLite off messages_state_seq, so a day range is read by
 // messages_received (most messages share a state: acknowledged).
 std::string where_of(const QueueFilter& f, std::vector<Bind>& binds, bool by_day = false) {
   std::string sql = " WHERE 1 = 1";
@@ -195,7 +195,7 @@ core::Result<std::vector<DestinationCount>> count_by_destination(sqlite3* db) {
 
 core::Result<QueueGauges> queue_gauges(sqlite3* db) {
   QueueGauges out;
-  // By messages_state: only the rows not at an end state are read, however
+  // By messages_state_seq: only the rows not at an end state are read, however
   // long the history of acknowledged and rejected messages is.
   {
     Stmt s(db,

@@ -7,8 +7,8 @@ namespace sluis::store::sqlite {
 // With it three indexes the store at 1 000 000 messages showed it needs
 // (tests/bench/store_scale_bench.cpp): a partner's mailbox page of messages
 // not yet acknowledged (most are: without it a page reads all of them first),
-// queue-list --state in seq order (messages_state is ordered by
-// next_attempt_at: a page sorted every message in that state), and
+// queue-list --state in seq order (messages_state, dropped in v16, is ordered
+// by next_attempt_at: a page sorted every message in that state), and
 // queue-list --from/--to (received_at).
 const char* const kRetentionSchema = R"sql(
 ALTER TABLE messages ADD COLUMN pruned_at TEXT;
@@ -26,7 +26,7 @@ CREATE INDEX messages_heen ON messages (heen_id);
 namespace {
 
 // The partial index's own terms, so it applies; named, because without
-// statistics the planner prefers messages_state, which also holds every
+// statistics the planner prefers messages_state_seq, which also holds every
 // message pruned before (a scan growing with the store). SQLite refuses the
 // statement if the index could not be used.
 constexpr const char* kPrunable =

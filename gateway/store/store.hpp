@@ -883,6 +883,6 @@ std::string describe_postgresql(const std::string& conninfo);
 inline constexpr core::Errc kPrunedError = core::Errc::store_pruned;
 
 // The schema version this build writes (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 15;
+inline constexpr int kSchemaVersion = 16;
 
 }  // namespace sluis::store

@@ -151,7 +151,10 @@ if [ -n "${SLUIS_BENCH_PROFILE:-}" ]; then  # perf record of sluisd during this 
 fi
 top -H -b -d "$secs" -n 2 -p "$spid" > "$work/threads.out" 2>/dev/null &
 top_pid=$!
+written() { awk '/^write_bytes/ {print $2}' "/proc/$spid/io"; }  # what sluisd made the disk write
+w0=$(written)
 s=$(run_load "$sport" --seconds "$secs"); echo "$s"
+w1=$(written)
 wait "$top_pid" || true
 [ -n "${SLUIS_BENCH_PROFILE:-}" ] && { wait "$perf_pid" || true; }
 echo "   sluisd's threads during it (% of one core):"
@@ -167,7 +170,13 @@ o=$(run_load "$sport" --seconds "$secs" --rate "$half"); echo "$o"
 echo "== nginx: the same open loop at ${half}/s, ${secs}s"
 on=$(run_load "$nport" --seconds "$secs" --rate "$half"); echo "$on"
 echo "== sluisd: open loop at 100/s (seven times the national peak hour), ${secs}s"
+w2=$(written)
 q=$(run_load "$sport" --seconds "$secs" --rate 100); echo "$q"
+w3=$(written)
+# At 100/s nearly every transaction holds one declaration: the pages of the
+# last ones, by table (tests/bench/wal_pages.py).
+"$py" "$src/tests/bench/wal_pages.py" "$work/state/sluis.db" --last 20 | sed 's/^/   /'
+wp=$("$py" "$src/tests/bench/wal_pages.py" "$work/state/sluis.db" --last 20 --json)
 echo "== nginx: the same open loop at 100/s, ${secs}s"
 qn=$(run_load "$nport" --seconds "$secs" --rate 100); echo "$qn"
 g1=""; g2=""
@@ -196,12 +205,14 @@ if [ "$growth" -gt 0 ]; then
     rm -rf "$(dirname "$store")"
   done
 fi
-"$py" - "$s" "$n" "$f" "$o" "$q" "$on" "$qn" "$g1" "$g2" "$growth" "$secs" <<'PY'
+"$py" - "$s" "$n" "$f" "$o" "$q" "$on" "$qn" "$g1" "$g2" "$growth" "$secs" "$((w1 - w0))" "$((w3 - w2))" "$wp" \
+  "$(stat -c %s "$work/body.xml")" <<'PY'
 import json, sys
 s, n, f, o, q, on, qn = (json.loads(a) for a in sys.argv[1:8])
 g1 = json.loads(sys.argv[8]) if sys.argv[8] else None
 g2 = json.loads(sys.argv[9]) if sys.argv[9] else None
 growth, secs = int(sys.argv[10]), sys.argv[11]
+closed_bytes, slow_bytes, wal_pages, body_size = int(sys.argv[12]), int(sys.argv[13]), json.loads(sys.argv[14]), int(sys.argv[15])
 cmd = f"tests/bench/http_bench.sh build/bench . {secs}"
 def result(**row):
     row.setdefault("command", cmd)
@@ -243,6 +254,14 @@ result(name="  max latency, same run", value=round(o["max_ms"], 1), unit="ms", p
 result(name="p99 latency, open loop at 100/s", value=round(q["p99_ms"], 2), unit="ms",
        peer="nginx's p99 at 100/s + p99 of one durable SQLite commit", peer_value=round(qn["p99_ms"] + f["commit_p99_ms"], 2),
        ratio=round(q["p99_ms"] / (qn["p99_ms"] + f["commit_p99_ms"]), 2), goal="")
+for label, total, r in (("closed loop", closed_bytes, s), ("open loop at 100/s", slow_bytes, q)):
+    per = total / r["requests"] / 1024
+    print(f"disk writes per accepted 323, {label}: {per:.1f} KiB (the body is {body_size / 1024:.1f} KiB)")
+    result(name=f"disk writes per accepted 323, {label} (WAL, checkpoint, /proc/PID/io)", value=round(per, 1),
+           unit="KiB", peer="the message's body", peer_value=round(body_size / 1024, 1),
+           ratio=round(per * 1024 / body_size, 1), goal="")
+result(name="  pages per transaction at 100/s (one declaration each; tests/bench/wal_pages.py)",
+       value=wal_pages["mean_pages"], unit="pages", peer="", peer_value=None, ratio=None, goal="")
 if g1 and g2:
     ratio = g2["per_second"] / g1["per_second"]
     print(f"cost growth: {g2['per_second']:.0f}/s with {growth} stored against {g1['per_second']:.0f}/s with 1000: "

@@ -501,8 +501,6 @@ int main() {
        col + "WHERE state = ?1 AND seq > 0 ORDER BY seq LIMIT 100", {"deferred"}},
       {"queue_list state=acknowledged, first page", ql(by_state, 0),
        col + "WHERE state = ?1 AND seq > 0 ORDER BY seq LIMIT 100", {"acknowledged"}},
-      {"  (raw: the same before v6, by messages_state)", ql(by_state, 0),
-       col + "INDEXED BY messages_state WHERE state = ?1 AND seq > 0 ORDER BY seq LIMIT 100", {"acknowledged"}},
       {"queue_list state=acknowledged, deep page", ql(by_state, n * 9 / 10),
        col + "WHERE state = ?1 AND seq > ?2 ORDER BY seq LIMIT 100", {"acknowledged", deep_all}},
       {"queue_list partner, first page", ql(by_partner, 0),

@@ -27,4 +27,16 @@ inline store::NewMessage sample_message(const std::string& identificatie,
   return m;
 }
 
+// The SQL that takes a SQLite store of schema 16 back to the indexes of
+// schema 15 (sqlite_schema.cpp, kLeanIndexSchema), for the tests that make a
+// store of an older schema out of a new one and open it again.
+inline constexpr const char* kUndoSchema16 =
+    "DROP INDEX messages_identification; "
+    "CREATE INDEX messages_identification ON messages (sender_code, law, type, identificatie); "
+    "CREATE INDEX messages_identificatie ON messages (identificatie); "
+    "CREATE INDEX messages_state ON messages (state, next_attempt_at); "
+    "CREATE INDEX messages_mailbox_open ON messages (receiver_partner, seq) "
+    "WHERE state IN ('queued','delivering','delivered','deferred'); "
+    "DROP INDEX messages_heen; CREATE INDEX messages_heen ON messages (heen_id); ";
+
 }  // namespace sluis::test

@@ -248,6 +248,42 @@ BOOST_AUTO_TEST_CASE(a_fresh_database_is_migrated_once) {
   BOOST_TEST(storage->view(0, 0) == "e");
 }
 
+// Version 1 to 2: the leaner message indexes (pg_schema.cpp, kLeanIndexSchema).
+BOOST_AUTO_TEST_CASE(a_version_1_database_gets_the_leaner_indexes) {
+  Connection c = fresh();
+  BOOST_REQUIRE(store::pg::migrate(c));
+  // Back to version 1's indexes, as a database made by the build before.
+  BOOST_REQUIRE(c.run(
+      "DROP INDEX messages_identification; "
+      "CREATE INDEX messages_identification ON messages (sender_code, law, type, identificatie); "
+      "CREATE INDEX messages_identificatie ON messages (identificatie); "
+      "CREATE INDEX messages_state ON messages (state, next_attempt_at); "
+      "CREATE INDEX messages_mailbox_open ON messages (receiver_partner, seq) "
+      "WHERE state IN ('queued','delivering','delivered','deferred'); "
+      "DROP INDEX messages_heen; CREATE INDEX messages_heen ON messages (heen_id); "
+      "UPDATE sluis_schema SET version = 1"));
+  auto r = store::pg::migrate(c);
+  BOOST_REQUIRE_MESSAGE(r.has_value(), (r.has_error() ? r.error().text : std::string()));
+  BOOST_TEST(*r == 1);
+  auto gone = c.exec(
+      "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages' AND indexname IN "
+      "('messages_state', 'messages_mailbox_open', 'messages_identificatie')");
+  BOOST_REQUIRE(gone);
+  BOOST_TEST(gone->i64(0, 0) == 0);
+  auto defs = c.exec(
+      "SELECT indexdef FROM pg_indexes WHERE tablename = 'messages' AND indexname IN "
+      "('messages_identification', 'messages_heen') ORDER BY indexname");
+  BOOST_REQUIRE(defs);
+  BOOST_REQUIRE(defs->size() == 2);
+  BOOST_TEST(std::string(defs->view(0, 0)).find("(heen_id) WHERE (heen_id IS NOT NULL)") != std::string::npos,
+             defs->view(0, 0));
+  BOOST_TEST(std::string(defs->view(1, 0)).find("(identificatie, sender_code, law, type)") != std::string::npos,
+             defs->view(1, 0));
+  auto v = store::pg::schema_version(c);
+  BOOST_REQUIRE(v);
+  BOOST_TEST(*v == store::pg::kSchemaVersion);
+}
+
 BOOST_AUTO_TEST_CASE(a_database_of_a_newer_schema_is_refused) {
   Connection c = fresh();
   BOOST_REQUIRE(store::pg::migrate(c));

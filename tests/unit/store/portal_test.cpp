@@ -239,7 +239,7 @@ BOOST_FIXTURE_TEST_CASE(the_queries_read_by_their_indexes, Fixture) {
            "declaratie_nummer = 'x') AND (sender_partner = 'p' OR (" +
            received + "))" + f + " ORDER BY seq DESC LIMIT 51");
   for (const char* index :
-       {"messages_identificatie ", "messages_identificatie_retour ", "messages_declaratie "}) {
+       {"messages_identification ", "messages_identificatie_retour ", "messages_declaratie "}) {
     const bool read_by = lookup.find(std::string("INDEX ") + index) != std::string::npos;
     BOOST_TEST(read_by, index << "\n" << lookup);
   }
@@ -262,6 +262,7 @@ BOOST_FIXTURE_TEST_CASE(schema_14_fills_in_the_declaratienummer_from_the_ledger,
   sqlite3* h = nullptr;
   BOOST_REQUIRE(sqlite3_open((dir / "sluis.db").c_str(), &h) == SQLITE_OK);
   const std::string sql =
+      std::string(test::kUndoSchema16) +
       "DROP INDEX messages_unacked_mailbox; DROP INDEX messages_identificatie; DROP INDEX "
       "messages_identificatie_retour; DROP INDEX messages_declaratie;"
       "ALTER TABLE messages DROP COLUMN declaratie_nummer; ALTER TABLE messages DROP COLUMN "

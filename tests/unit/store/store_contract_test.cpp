@@ -729,7 +729,8 @@ BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table, *boost::unit_test::
   }
   sqlite3* h = nullptr;
   sqlite3_open(o.path.c_str(), &h);
-  sqlite3_exec(h, "DROP INDEX messages_unacked_mailbox; DROP INDEX messages_identificatie; "
+  const std::string older = std::string(test::kUndoSchema16) +
+      "DROP INDEX messages_unacked_mailbox; DROP INDEX messages_identificatie; "
                "DROP INDEX messages_identificatie_retour; "
                "DROP INDEX messages_declaratie; ALTER TABLE messages DROP COLUMN declaratie_nummer; "
                "ALTER TABLE messages DROP COLUMN retourcodes; "
@@ -737,7 +738,9 @@ BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table, *boost::unit_test::
                "ALTER TABLE ledger_allocation DROP COLUMN client_turns_18_on; "
                "ALTER TABLE ledger_request DROP COLUMN verwijzer_type; DROP TABLE ledger_contract_warning; DROP INDEX ledger_allocation_product; "
                "DROP INDEX ledger_prestatie_provider; ALTER TABLE ledger_prestatie DROP COLUMN tarief; "
-               "DROP TABLE ledger_import; DROP TABLE meta; PRAGMA user_version = 8", nullptr, nullptr, nullptr);
+      "DROP TABLE ledger_import; DROP TABLE meta; PRAGMA user_version = 8";
+  char* err = nullptr;
+  BOOST_REQUIRE_MESSAGE(sqlite3_exec(h, older.c_str(), nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
   sqlite3_close(h);
   BOOST_TEST(sql_text(o.path, "SELECT count(*) FROM sqlite_master WHERE name = 'meta'") == "0");
   o.bsn_key_fingerprint = core::bsn_key_fingerprint("key-one");
@@ -747,6 +750,13 @@ BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table, *boost::unit_test::
     BOOST_TEST((*s)->get(id)->has_value());
   }
   BOOST_TEST(sql_text(o.path, "PRAGMA user_version") == std::to_string(store::kSchemaVersion));
+  // Version 16's leaner indexes (sqlite_schema.cpp, kLeanIndexSchema).
+  BOOST_TEST(sql_text(o.path, "SELECT count(*) FROM sqlite_master WHERE name IN ('messages_state', "
+                              "'messages_mailbox_open', 'messages_identificatie')") == "0");
+  BOOST_TEST(sql_text(o.path, "SELECT name FROM pragma_index_info('messages_identification') WHERE seqno = 0") ==
+             "identificatie");
+  BOOST_TEST(sql_text(o.path, "SELECT partial FROM pragma_index_list('messages') WHERE name = 'messages_heen'") ==
+             "1");
   BOOST_TEST(sql_text(o.path, "SELECT value FROM meta WHERE name = 'bsn_key_fingerprint'") ==
              o.bsn_key_fingerprint);
 }
