@@ -1,5 +1,6 @@
 #include "gateway/intake/decide.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -79,7 +80,7 @@ boost::json::array findings_json(const Findings& fs, const Findings& late) {
 
 // `total`: every finding, also those the bounded list leaves out (as in the
 // answers of xml::put_findings).
-boost::json::object answer(const store::NewMessage& msg, std::string_view status, boost::json::array findings,
+boost::json::object answer(const store::NewMessage& msg, std::string_view status, boost::json::value findings,
                            std::size_t total, const std::vector<std::string>& retour_ids) {
   boost::json::object o{{"id", msg.id},
                         {"law", standard::to_string(msg.law)},
@@ -105,6 +106,22 @@ void keep_lookup_facts(const m::Message& msg, store::NewMessage& out) {
   for (const auto& c : codes) out.retourcodes += (out.retourcodes.empty() ? "" : ",") + c;
 }
 
+std::string answer_body(const std::string& response_json, const std::string& findings_json) {
+  boost::system::error_code ec;
+  auto answer = boost::json::parse(response_json, ec);
+  if (ec || !answer.is_object()) return response_json;
+  auto* named = answer.as_object().if_contains("findings");
+  if (!named || !named->is_string()) return response_json;  // an answer that holds its findings
+  const bool advisory = named->as_string() == kFindingsAdvisory;
+  auto findings = boost::json::parse(findings_json.empty() ? "[]" : findings_json, ec);
+  if (ec || !findings.is_array()) findings = boost::json::array{};
+  if (advisory)
+    for (auto& f : findings.as_array())
+      if (f.is_object()) f.as_object()["advisory"] = true;
+  *named = std::move(findings);
+  return boost::json::serialize(answer);
+}
+
 bool fails_on_pool(const Findings& fs) {
   return std::any_of(fs.begin(), fs.end(), [](const auto& f) {
     return f.origin == "xsd" || is_level(f, rules::Level::in_message);
@@ -122,18 +139,16 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
   auto finish = [&](store::State state, int http, std::string_view status, bool advisory) {
     msg.state = state;
     msg.http_status = http;
-    // Built once: the stored findings are the answer's, unless the answer
-    // marks them advisory (the same array, marked after it was stored).
-    boost::json::array stored = findings_json(findings, late);
-    msg.findings_json = boost::json::serialize(stored);
-    if (advisory)
-      for (auto& f : stored) f.as_object()["advisory"] = true;
+    // The answer's findings are the stored ones, marked advisory or not: the
+    // row keeps them once, and the stored answer names them (answer_body()
+    // puts them in).
+    msg.findings_json = boost::json::serialize(findings_json(findings, late));
     for (auto& p : d.produced)
       if (p.id.empty()) p.id = store::new_message_id();
     std::vector<std::string> ids;
     for (const auto& p : d.produced) ids.push_back(p.id);
-    msg.response_json = boost::json::serialize(
-        answer(msg, status, std::move(stored), findings.size() + late.size(), ids));
+    msg.response_json = boost::json::serialize(answer(msg, status, advisory ? kFindingsAdvisory : kFindingsAsStored,
+                                                      findings.size() + late.size(), ids));
   };
   // The standard's deadlines of an accepted message: what it makes owed, what
   // it answers, and whether it came late (advice, never a refusal).

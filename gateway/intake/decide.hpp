@@ -104,6 +104,16 @@ void report_late(const store::CommitOutcome& r, standard::Law law, int type);
 void register_contract_warning_metrics();
 void report_contract_warnings(const store::CommitOutcome& r);
 
+// The answer a sender is given, from what the store keeps of it. The stored
+// answer (NewMessage::response_json) does not repeat the message's findings
+// (NewMessage::findings_json): its "findings" names them, kFindingsAsStored
+// or kFindingsAdvisory (each marked "advisory": true), and answer_body() puts
+// them in, in their place. An answer stored whole (before schema 16's store,
+// or composed elsewhere) is returned as it is.
+inline constexpr const char* kFindingsAsStored = "as-stored";
+inline constexpr const char* kFindingsAdvisory = "as-stored-advisory";
+std::string answer_body(const std::string& response_json, const std::string& findings_json);
+
 // Whether the pool's findings reject the message before the ledger is asked:
 // an XSD finding (level 1) or an in-message rule's (level 2).
 bool fails_on_pool(const standard::Findings& findings);

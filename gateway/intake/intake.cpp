@@ -507,7 +507,8 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   auto r = co_await commit(std::move(m));
   if (!r) co_return unavailable(r.error());
   if (r->replay) {
-    auto res = committed_answer(r->existing->http_status, r->existing->response_json,
+    auto res = committed_answer(r->existing->http_status,
+                                answer_body(r->existing->response_json, r->existing->findings_json),
                                 r->existing->id, req);
     res.set("Idempotent-Replay", "true");
     time_answer(ctx, "replay");
@@ -537,7 +538,7 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   }
   // Committed: the sender hears what was stored, whatever fails from here on
   // (a 500 "not processed" would make it send a stored message again).
-  auto res = committed_answer(r->http_status, r->response_json, r->id, req);
+  auto res = committed_answer(r->http_status, answer_body(r->response_json, r->findings_json), r->id, req);
   const std::string msg_id = r->id;
   time_answer(ctx, r->state == store::State::rejected ? "rejected" : "accepted");
   const bool wake = scheduled(c.target) || (!r->produced_ids.empty() && scheduled(c.answer));

@@ -299,6 +299,7 @@ core::Result<void> insert_message(Connection& c, Ledger& ledger, NewMessage& m, 
   out.state = m.state;
   out.http_status = m.http_status;
   out.response_json = m.response_json;
+  out.findings_json = m.findings_json;
   return {};
 }
 
@@ -350,6 +351,7 @@ core::Result<void> redecide_message(Connection& c, Ledger& ledger, NewMessage& m
   out.state = m.state;
   out.http_status = m.http_status;
   out.response_json = m.response_json;
+  out.findings_json = m.findings_json;
   return {};
 }
 

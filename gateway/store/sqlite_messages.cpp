@@ -318,6 +318,7 @@ core::Result<void> insert_message(sqlite3* db, Ledger& ledger, NewMessage& m, Co
   out.state = m.state;
   out.http_status = m.http_status;
   out.response_json = m.response_json;
+  out.findings_json = m.findings_json;
   return {};
 }
 
@@ -368,6 +369,7 @@ core::Result<void> redecide_message(sqlite3* db, Ledger& ledger, NewMessage& m,
   out.state = m.state;
   out.http_status = m.http_status;
   out.response_json = m.response_json;
+  out.findings_json = m.findings_json;
   return {};
 }
 

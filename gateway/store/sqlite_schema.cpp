@@ -147,7 +147,7 @@ CREATE INDEX messages_unacked_mailbox ON messages (receiver_partner, seq)
 )sql";
 
 // v16: fewer index entries per message, each one a page an intake's
-// transaction writes and syncs (docs/performance.md, "Fewer indexes"). No read
+// transaction writes and syncs (docs/performance.md, "Fewer pages per message"). No read
 // lost its index (tests/unit/store/portal_test.cpp and sqlite_reads_test.cpp
 // check the plans and the steps):
 // - messages_state (state, next_attempt_at): every read by state takes

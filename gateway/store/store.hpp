@@ -148,7 +148,9 @@ struct NewMessage {
   State state = State::received;
   std::string findings_json = "[]";
   int http_status = 0;         // the answer given to the sender
-  std::string response_json;   // that answer's body, for idempotent replays
+  // That answer's body, for idempotent replays. The intake keeps its findings
+  // out of it (they are findings_json; intake/decide.hpp, answer_body()).
+  std::string response_json;
   bool shadow = false;
   // Where it goes (route/): the destination's id and kind; none for rejected
   // messages. A held message says why in hold_reason (state.hpp); stored only
@@ -210,7 +212,7 @@ struct CommitOutcome {
   // The message as stored (after `decide`): what the sender is told.
   State state = State::received;
   int http_status = 0;
-  std::string response_json;
+  std::string response_json, findings_json;
   std::vector<std::string> produced_ids;  // the retours stored with it
   bool orphan = false;  // held, waiting for an allocation (Decision::orphans)
   // Held messages waiting for an allocation this commit brought: the caller

@@ -40,6 +40,7 @@ boost::json::value json(const Http& h) { return boost::json::parse(h.body); }
 std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
 
 std::string declaration_id;  // set by the first test, used by later ones
+std::string declaration_answer;  // its answer, byte for byte
 std::string allocation_id;
 
 }  // namespace
@@ -59,6 +60,7 @@ BOOST_AUTO_TEST_CASE(provider_declaration_is_accepted_after_commit) {
   }
   BOOST_TEST(!v.as_object().contains("retour"));
   declaration_id = str(v.at("id"));
+  declaration_answer = h.body;
   auto show = g->curl("provider", "/v1/messages/" + declaration_id);
   BOOST_TEST(show.status == 200);
   BOOST_TEST(str(json(show).at("state")) == "queued");
@@ -69,6 +71,10 @@ BOOST_AUTO_TEST_CASE(identical_resubmission_replays_the_answer) {
   BOOST_TEST(h.status == 202);
   BOOST_TEST(str(json(h).at("id")) == declaration_id);
   BOOST_TEST(h.headers.find("Idempotent-Replay: true") != std::string::npos, h.headers);
+  // The same answer, its advisory findings included: the store keeps them
+  // once, beside an answer that names them (intake/decide.hpp, answer_body()).
+  BOOST_TEST(!json(h).at("findings").as_array().empty(), h.body);
+  BOOST_TEST(h.body == declaration_answer);
 }
 
 BOOST_AUTO_TEST_CASE(reused_identification_with_another_body_is_tr056) {

@@ -6,6 +6,9 @@
 #define BOOST_TEST_MODULE intake_decide
 #include <boost/test/unit_test.hpp>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <map>
 
 #include "gateway/intake/decide.hpp"
@@ -147,6 +150,45 @@ BOOST_AUTO_TEST_CASE(a_bsn_the_pool_did_not_hash_is_hashed_with_the_key) {
   auto d = decided();
   BOOST_REQUIRE(d.produced.size() == 1u);
   BOOST_TEST((d.produced[0].bsn_hashes == std::vector<std::string>{mac->hex(kBsns[2])}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The stored answer names its findings instead of repeating them
+// (decide.hpp, answer_body()): the sender gets them back in their place,
+// marked advisory when the answer said so; an answer stored whole, or one
+// that cannot be read, is given as it is.
+BOOST_AUTO_TEST_SUITE(the_answer_body)
+
+const char* const kFindings =
+    R"([{"rule":"TR338","retourcode":"8338","path":"/Bericht/Client[1]","nl":"\u00e9\"n","en":"one"},)"
+    R"({"rule":"TR389","retourcode":"8389","path":"/Bericht/Client[2]","nl":"twee","en":"two"}])";
+
+BOOST_AUTO_TEST_CASE(puts_the_stored_findings_in_their_place) {
+  const std::string stored =
+      R"({"id":"M1","status":"rejected","findings":"as-stored","findings_total":2,"retour":"R1"})";
+  BOOST_TEST(intake::answer_body(stored, kFindings) ==
+             std::string(R"({"id":"M1","status":"rejected","findings":)") +
+                 boost::json::serialize(boost::json::parse(kFindings)) + R"(,"findings_total":2,"retour":"R1"})");
+}
+
+BOOST_AUTO_TEST_CASE(marks_them_advisory_when_the_answer_did) {
+  const auto body = boost::json::parse(intake::answer_body(
+      R"({"id":"M1","status":"accepted","findings":"as-stored-advisory","findings_total":2})", kFindings));
+  const auto& fs = body.at("findings").as_array();
+  BOOST_REQUIRE(fs.size() == 2u);
+  for (const auto& f : fs) BOOST_TEST(f.at("advisory").as_bool());
+  BOOST_TEST(fs[0].at("nl").as_string() == "\xc3\xa9\"n");
+  BOOST_TEST(body.at("findings_total").as_int64() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_stored_whole_is_given_as_it_is) {
+  const std::string whole = R"({"id":"M1","status":"accepted","findings":[{"rule":"TR338","advisory":true}]})";
+  BOOST_TEST(intake::answer_body(whole, kFindings) == whole);
+  BOOST_TEST(intake::answer_body(R"({"status":"accepted"})", kFindings) == R"({"status":"accepted"})");
+  BOOST_TEST(intake::answer_body("not json", kFindings) == "not json");
+  // No findings stored: an empty list, not an error.
+  BOOST_TEST(intake::answer_body(R"({"findings":"as-stored"})", "") == R"({"findings":[]})");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
