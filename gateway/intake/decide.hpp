@@ -108,8 +108,8 @@ void report_contract_warnings(const store::CommitOutcome& r);
 // answer (NewMessage::response_json) does not repeat the message's findings
 // (NewMessage::findings_json): its "findings" names them, kFindingsAsStored
 // or kFindingsAdvisory (each marked "advisory": true), and answer_body() puts
-// them in, in their place. An answer stored whole (before schema 16's store,
-// or composed elsewhere) is returned as it is.
+// them in, in their place. An answer stored whole (by a build before this
+// form, or composed elsewhere) is returned as it is.
 inline constexpr const char* kFindingsAsStored = "as-stored";
 inline constexpr const char* kFindingsAdvisory = "as-stored-advisory";
 std::string answer_body(const std::string& response_json, const std::string& findings_json);

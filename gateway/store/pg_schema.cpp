@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "gateway/store/sql_common.hpp"
+
 namespace sluis::store::pg {
 
 namespace {
@@ -295,20 +297,9 @@ CREATE UNIQUE INDEX watch_case_open ON watch_case (kind, case_key) WHERE closed_
 CREATE INDEX watch_case_closed ON watch_case (closed_at) WHERE closed_at IS NOT NULL;
 )sql";
 
-// Version 2: the SQLite schema's version 16 (sqlite_schema.cpp,
-// kLeanIndexSchema): three fewer index entries per message, the same reads.
-constexpr const char* kLeanIndexSchema = R"sql(
-DROP INDEX messages_state;
-DROP INDEX messages_mailbox_open;
-DROP INDEX messages_identificatie;
-DROP INDEX messages_identification;
-CREATE INDEX messages_identification ON messages (identificatie, sender_code, law, type);
-DROP INDEX messages_heen;
-CREATE INDEX messages_heen ON messages (heen_id) WHERE heen_id IS NOT NULL;
-)sql";
-
-// kMigrations[n] takes the schema from version n to n + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kLeanIndexSchema};
+// kMigrations[n] takes the schema from version n to n + 1; version 2 is the
+// SQLite schema's version 16 (sql_common.hpp, kLeanMessageIndexes).
+constexpr const char* kMigrations[] = {kSchemaV1, kLeanMessageIndexes};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

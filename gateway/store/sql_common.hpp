@@ -1,10 +1,10 @@
 // Internal to the store's engines: what the SQLite engine (sqlite_*.cpp) and
 // the PostgreSQL engine (pg_*.cpp) say alike, since their tables have the same
 // columns (pg_schema.cpp; tests/unit/store/pg_test.cpp compares them): the
-// mailbox's WHERE, the columns of a message row and how a row becomes a
-// StoredMessage, and the few helpers around them. A row reader takes a row
-// type with text(c) and i64(c) (a NULL text is "", a NULL integer 0):
-// sqlite::Stmt, or pg::Row.
+// schema step they take alike, the mailbox's WHERE, the columns of a message
+// row and how a row becomes a StoredMessage, and the few helpers around them.
+// A row reader takes a row type with text(c) and i64(c) (a NULL text is "", a
+// NULL integer 0): sqlite::Stmt, or pg::Row.
 #pragma once
 
 #include <chrono>
@@ -18,6 +18,32 @@
 #include "gateway/store/store.hpp"
 
 namespace sluis::store {
+
+// ---- schema ------------------------------------------------------------------
+// SQLite's schema 16 and PostgreSQL's 2 (sqlite_schema.cpp, pg_schema.cpp):
+// fewer index entries per message, each one a page an intake's transaction
+// writes and syncs (docs/performance.md, "Fewer pages per message"). No read
+// lost its index (tests/unit/store/portal_test.cpp and sqlite_reads_test.cpp
+// check the plans and the steps):
+// - messages_state (state, next_attempt_at): every read by state takes
+//   messages_state_seq, and every read by due time names its destination
+//   (messages_due);
+// - messages_mailbox_open: messages_unacked_mailbox has its columns and every
+//   term of its WHERE;
+// - messages_identificatie folded into messages_identification, now led by
+//   the identificatie: the portal's lookup by it and the intake's lookups by
+//   (sender, law, type, identificatie) read the one index;
+// - messages_heen holds only retours and answers: every read names a heen_id
+//   (`heen_id = ?`, which implies IS NOT NULL), and a 301 or 323 has none.
+inline constexpr const char* kLeanMessageIndexes = R"sql(
+DROP INDEX messages_state;
+DROP INDEX messages_mailbox_open;
+DROP INDEX messages_identificatie;
+DROP INDEX messages_identification;
+CREATE INDEX messages_identification ON messages (identificatie, sender_code, law, type);
+DROP INDEX messages_heen;
+CREATE INDEX messages_heen ON messages (heen_id) WHERE heen_id IS NOT NULL;
+)sql";
 
 // ---- the partner mailbox in SQL ---------------------------------------------
 // One definition for the mailbox (GET /v1/mailbox), its acknowledgement, the

@@ -2,6 +2,7 @@
 
 #include <iterator>
 
+#include "gateway/store/sql_common.hpp"
 #include "gateway/store/sqlite_ledger.hpp"
 #include "gateway/store/sqlite_obligations.hpp"
 #include "gateway/store/sqlite_retention.hpp"
@@ -146,30 +147,6 @@ CREATE INDEX messages_unacked_mailbox ON messages (receiver_partner, seq)
   WHERE shadow = 0 AND COALESCE(delivery, 'mailbox') = 'mailbox' AND state IN ('queued','delivering','delivered','deferred');
 )sql";
 
-// v16: fewer index entries per message, each one a page an intake's
-// transaction writes and syncs (docs/performance.md, "Fewer pages per message"). No read
-// lost its index (tests/unit/store/portal_test.cpp and sqlite_reads_test.cpp
-// check the plans and the steps):
-// - messages_state (state, next_attempt_at): every read by state takes
-//   messages_state_seq, and every read by due time names its destination
-//   (messages_due);
-// - messages_mailbox_open: messages_unacked_mailbox has its columns and every
-//   term of its WHERE;
-// - messages_identificatie folded into messages_identification, now led by
-//   the identificatie: the portal's lookup by it and the intake's lookups by
-//   (sender, law, type, identificatie) read the one index;
-// - messages_heen holds only retours and answers: every read names a heen_id
-//   (`heen_id = ?`, which implies IS NOT NULL), and a 301 or 323 has none.
-constexpr const char* kLeanIndexSchema = R"sql(
-DROP INDEX messages_state;
-DROP INDEX messages_mailbox_open;
-DROP INDEX messages_identificatie;
-DROP INDEX messages_identification;
-CREATE INDEX messages_identification ON messages (identificatie, sender_code, law, type);
-DROP INDEX messages_heen;
-CREATE INDEX messages_heen ON messages (heen_id) WHERE heen_id IS NOT NULL;
-)sql";
-
 }  // namespace
 
 core::Result<void> check_bsn_key(sqlite3* db, const std::string& path,
@@ -226,7 +203,8 @@ core::Result<void> migrate(sqlite3* db, const std::string& path) {
                               {kLedgerDebitSchema}, {kBodySchema},         {kMetaSchema},
                               {kLedgerImportSchema}, {kLedgerTariffSchema}, {kLedgerCeilingSchema},
                               {kWatchSchema, kLedgerIntakeFactsSchema}, {kPortalSchema},
-                              {kMailboxSchema, kLedgerCountedSchema}, {kLeanIndexSchema}};
+                              {kMailboxSchema, kLedgerCountedSchema},
+                              {kLeanMessageIndexes}};  // v16: sql_common.hpp
   static_assert(std::size(kMigrations) == kSchemaVersion);
   for (; version < kSchemaVersion; ++version) {
     if (auto r = exec(db, "BEGIN IMMEDIATE"); !r) return r;

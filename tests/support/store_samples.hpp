@@ -28,8 +28,9 @@ inline store::NewMessage sample_message(const std::string& identificatie,
 }
 
 // The SQL that takes a SQLite store of schema 16 back to the indexes of
-// schema 15 (sqlite_schema.cpp, kLeanIndexSchema), for the tests that make a
-// store of an older schema out of a new one and open it again.
+// schema 15, or a PostgreSQL database of schema 2 back to 1's (sql_common.hpp,
+// kLeanMessageIndexes), for the tests that make a store of an older schema out
+// of a new one and open it again.
 inline constexpr const char* kUndoSchema16 =
     "DROP INDEX messages_identification; "
     "CREATE INDEX messages_identification ON messages (sender_code, law, type, identificatie); "

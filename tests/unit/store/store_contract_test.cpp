@@ -750,7 +750,7 @@ BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table, *boost::unit_test::
     BOOST_TEST((*s)->get(id)->has_value());
   }
   BOOST_TEST(sql_text(o.path, "PRAGMA user_version") == std::to_string(store::kSchemaVersion));
-  // Version 16's leaner indexes (sqlite_schema.cpp, kLeanIndexSchema).
+  // Version 16's leaner indexes (sql_common.hpp, kLeanMessageIndexes).
   BOOST_TEST(sql_text(o.path, "SELECT count(*) FROM sqlite_master WHERE name IN ('messages_state', "
                               "'messages_mailbox_open', 'messages_identificatie')") == "0");
   BOOST_TEST(sql_text(o.path, "SELECT name FROM pragma_index_info('messages_identification') WHERE seqno = 0") ==
