@@ -149,16 +149,27 @@ if [ -n "${SLUIS_BENCH_PROFILE:-}" ]; then  # perf record of sluisd during this 
     -- sleep "$secs" 2>/dev/null &
   perf_pid=$!
 fi
-top -H -b -d "$secs" -n 2 -p "$spid" > "$work/threads.out" 2>/dev/null &
-top_pid=$!
+# Each thread's CPU time (utime + stime, clock ticks) from /proc/PID/task/TID/stat.
+# Not top -H -p PID: its row for the main thread is the whole process's.
+thread_ticks() {
+  for t in /proc/"$spid"/task/*; do
+    echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}') $(cat "$t/comm")"
+  done
+}
+thread_ticks > "$work/threads.0"
+t_start=$(date +%s.%N)
 written() { awk '/^write_bytes/ {print $2}' "/proc/$spid/io"; }  # what sluisd made the disk write
 w0=$(written)
 s=$(run_load "$sport" --seconds "$secs"); echo "$s"
 w1=$(written)
-wait "$top_pid" || true
+thread_ticks > "$work/threads.1"
+t_took=$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
 [ -n "${SLUIS_BENCH_PROFILE:-}" ] && { wait "$perf_pid" || true; }
 echo "   sluisd's threads during it (% of one core):"
-awk '/^top -/ {n++} n == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 0 {printf "     %-16s %6.1f%%\n", $12, $9}' "$work/threads.out"
+awk -v hz="$(getconf CLK_TCK)" -v s="$t_took" 'NR == FNR {before[$1] = $2; next}
+  $2 - before[$1] > 0 {printf "     %-16s %6.1f%%\n", $3, 100 * ($2 - before[$1]) / hz / s}' \
+  "$work/threads.0" "$work/threads.1"
+
 echo "== nginx: return 202, same TLS, same client, ${secs}s"
 n=$(run_load "$nport" --seconds "$secs"); echo "$n"
 echo "== floor parts: bare Xerces and raw SQLite on the same document"
