@@ -731,13 +731,13 @@ BOOST_AUTO_TEST_CASE(a_version_8_store_gains_the_meta_table, *boost::unit_test::
   sqlite3_open(o.path.c_str(), &h);
   const std::string older = std::string(test::kUndoSchema16) +
       "DROP INDEX messages_unacked_mailbox; DROP INDEX messages_identificatie; "
-               "DROP INDEX messages_identificatie_retour; "
-               "DROP INDEX messages_declaratie; ALTER TABLE messages DROP COLUMN declaratie_nummer; "
-               "ALTER TABLE messages DROP COLUMN retourcodes; "
-               "DROP TABLE watch_case; ALTER TABLE ledger_allocation DROP COLUMN verwijzer_type; "
-               "ALTER TABLE ledger_allocation DROP COLUMN client_turns_18_on; "
-               "ALTER TABLE ledger_request DROP COLUMN verwijzer_type; DROP TABLE ledger_contract_warning; DROP INDEX ledger_allocation_product; "
-               "DROP INDEX ledger_prestatie_provider; ALTER TABLE ledger_prestatie DROP COLUMN tarief; "
+      "DROP INDEX messages_identificatie_retour; "
+      "DROP INDEX messages_declaratie; ALTER TABLE messages DROP COLUMN declaratie_nummer; "
+      "ALTER TABLE messages DROP COLUMN retourcodes; "
+      "DROP TABLE watch_case; ALTER TABLE ledger_allocation DROP COLUMN verwijzer_type; "
+      "ALTER TABLE ledger_allocation DROP COLUMN client_turns_18_on; "
+      "ALTER TABLE ledger_request DROP COLUMN verwijzer_type; DROP TABLE ledger_contract_warning; DROP INDEX ledger_allocation_product; "
+      "DROP INDEX ledger_prestatie_provider; ALTER TABLE ledger_prestatie DROP COLUMN tarief; "
       "DROP TABLE ledger_import; DROP TABLE meta; PRAGMA user_version = 8";
   char* err = nullptr;
   BOOST_REQUIRE_MESSAGE(sqlite3_exec(h, older.c_str(), nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
