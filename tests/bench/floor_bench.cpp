@@ -9,8 +9,13 @@
 //     file system of the temp dir (or SLUIS_BENCH_DIR), one thread.
 // Prints both as microseconds per message, then the latency of 1000 durable
 // single-row commits (the disk's share of any answer's latency), and a last line
-//   floor: {"xsd_us": X, "sqlite_us": Y, "bytes": N, "batch": B, "commit_p50_ms": .., "commit_p99_ms": .., "commit_max_ms": ..}
-// that http_bench.sh adds to nginx's time per request for the floor.
+//   floor: {"xsd_us": X, "sqlite_us": Y, "bytes": N, "batch": B, "commit_p50_ms": .., "commit_p99_ms": ..,
+//           "commit_max_ms": .., "xsd_after_1ms_us": .., "xsd_after_10ms_us": ..}
+// that http_bench.sh adds to nginx's time per request for the floor, with two
+// more figures: the same validation of one document after 1 ms and after
+// 10 ms asleep (median), what this machine charges for idling between
+// messages (caches used for other work in between), which open-loop latency
+// at low rates pays and a tight loop does not.
 //
 //   floor_bench [DOCUMENT [TOKEN]] [--batch B]
 // DOCUMENT defaults to the corpus 323 declaration; TOKEN (e.g. @ID@) is
@@ -29,6 +34,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gateway/core/digest.hpp"
@@ -55,34 +61,64 @@ std::string with_unique(const std::string& body, const std::string& token, long 
   return out;
 }
 
-// Seconds per document for bare Xerces; -1 when a document is not valid.
-double xsd_seconds(const sluis::xml::SchemaSet& set, const std::vector<std::string>& docs) {
-  std::unique_ptr<x::SAX2XMLReader> parser(
-      x::XMLReaderFactory::createXMLReader(x::XMLPlatformUtils::fgMemoryManager, set.pool()));
-  parser->setFeature(x::XMLUni::fgSAX2CoreNameSpaces, true);
-  parser->setFeature(x::XMLUni::fgSAX2CoreValidation, true);
-  parser->setFeature(x::XMLUni::fgXercesDynamic, false);
-  parser->setFeature(x::XMLUni::fgXercesSchema, true);
-  parser->setFeature(x::XMLUni::fgXercesSchemaFullChecking, false);
-  parser->setFeature(x::XMLUni::fgXercesUseCachedGrammarInParse, true);
-  parser->setFeature(x::XMLUni::fgXercesLoadSchema, false);
-  parser->setFeature(x::XMLUni::fgXercesLoadExternalDTD, false);
-  parser->setFeature(x::XMLUni::fgXercesIdentityConstraintChecking, set.identity_constraints());
-  Counting handler;
-  parser->setErrorHandler(&handler);
-  parser->setContentHandler(&handler);
-  x::MemBufInputSource source(nullptr, 0, "bericht", false);
-  source.setCopyBufToStream(false);
-  auto once = [&](const std::string& d) {
-    source.resetMemBufInputSource(reinterpret_cast<const XMLByte*>(d.data()), d.size());
-    parser->parse(source);
-  };
-  for (int i = 0; i < 50; ++i) once(docs[static_cast<std::size_t>(i) % docs.size()]);  // warm
-  if (handler.errors) return -1;
+// Bare Xerces: a SAX2 reader with an empty handler on the set's locked
+// grammar pool, with the features of sluis's validator.
+class BareXerces {
+ public:
+  explicit BareXerces(const sluis::xml::SchemaSet& set)
+      : parser_(x::XMLReaderFactory::createXMLReader(x::XMLPlatformUtils::fgMemoryManager, set.pool())),
+        source_(nullptr, 0, "bericht", false) {
+    parser_->setFeature(x::XMLUni::fgSAX2CoreNameSpaces, true);
+    parser_->setFeature(x::XMLUni::fgSAX2CoreValidation, true);
+    parser_->setFeature(x::XMLUni::fgXercesDynamic, false);
+    parser_->setFeature(x::XMLUni::fgXercesSchema, true);
+    parser_->setFeature(x::XMLUni::fgXercesSchemaFullChecking, false);
+    parser_->setFeature(x::XMLUni::fgXercesUseCachedGrammarInParse, true);
+    parser_->setFeature(x::XMLUni::fgXercesLoadSchema, false);
+    parser_->setFeature(x::XMLUni::fgXercesLoadExternalDTD, false);
+    parser_->setFeature(x::XMLUni::fgXercesIdentityConstraintChecking, set.identity_constraints());
+    parser_->setErrorHandler(&handler_);
+    parser_->setContentHandler(&handler_);
+    source_.setCopyBufToStream(false);
+  }
+  void validate(const std::string& d) {
+    source_.resetMemBufInputSource(reinterpret_cast<const XMLByte*>(d.data()), d.size());
+    parser_->parse(source_);
+  }
+  bool any_errors() const { return handler_.errors != 0; }
+
+ private:
+  std::unique_ptr<x::SAX2XMLReader> parser_;
+  Counting handler_;
+  x::MemBufInputSource source_;
+};
+
+// Seconds per document for bare Xerces, one after the other; -1 when a
+// document is not valid.
+double xsd_seconds(BareXerces& bare, const std::vector<std::string>& docs) {
+  for (int i = 0; i < 50; ++i) bare.validate(docs[static_cast<std::size_t>(i) % docs.size()]);  // warm
+  if (bare.any_errors()) return -1;
   auto t0 = Clock::now();
-  for (const auto& d : docs) once(d);
+  for (const auto& d : docs) bare.validate(d);
   double s = std::chrono::duration<double>(Clock::now() - t0).count();
-  return handler.errors ? -1 : s / static_cast<double>(docs.size());
+  return bare.any_errors() ? -1 : s / static_cast<double>(docs.size());
+}
+
+// Median seconds of one document's validation when it follows `idle` with
+// the thread asleep: a message arriving at 1/idle per second meets caches
+// that the machine used for other work in between. The same work as
+// xsd_seconds; the ratio of the two is what this machine charges for idling.
+double xsd_after_idle_seconds(BareXerces& bare, const std::vector<std::string>& docs,
+                              std::chrono::microseconds idle, int n) {
+  std::vector<double> s;
+  for (int i = 0; i < n; ++i) {
+    std::this_thread::sleep_for(idle);
+    auto t0 = Clock::now();
+    bare.validate(docs[static_cast<std::size_t>(i) % docs.size()]);
+    s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  std::sort(s.begin(), s.end());
+  return bare.any_errors() ? -1 : s[s.size() / 2];
 }
 
 // Seconds per row for raw SQLite inserts, `batch` rows per transaction.
@@ -172,8 +208,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", set.error().text.c_str());
     return 1;
   }
-  double xsd = xsd_seconds(**set, docs);
-  if (xsd < 0) {
+  BareXerces bare(**set);
+  double xsd = xsd_seconds(bare, docs);
+  double xsd_1ms = xsd < 0 ? -1 : xsd_after_idle_seconds(bare, docs, std::chrono::milliseconds(1), 1000);
+  double xsd_10ms = xsd < 0 ? -1 : xsd_after_idle_seconds(bare, docs, std::chrono::milliseconds(10), 200);
+  if (xsd < 0 || xsd_1ms < 0 || xsd_10ms < 0) {
     std::fprintf(stderr, "floor_bench: %s is not valid against the schema\n", doc_file.c_str());
     return 1;
   }
@@ -189,13 +228,17 @@ int main(int argc, char** argv) {
   }
   std::printf("floor parts for a %zu-byte document, %d documents, one thread each\n", doc.size(), kDocs);
   std::printf("  bare Xerces, locked grammar pool, empty handler: %8.1f us/msg (%6.0f msg/s)\n", xsd * 1e6, 1 / xsd);
+  std::printf("  the same, one document after 1 ms asleep (median of 1000): %8.1f us (%.2fx)\n", xsd_1ms * 1e6,
+              xsd_1ms / xsd);
+  std::printf("  the same, one document after 10 ms asleep (median of 200): %8.1f us (%.2fx)\n", xsd_10ms * 1e6,
+              xsd_10ms / xsd);
   std::printf("  raw SQLite insert, %d per txn, WAL, synchronous=FULL: %8.1f us/msg (%6.0f msg/s)\n", batch, sql * 1e6,
               1 / sql);
   auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * lat.size()))]; };
   std::printf("  one durable commit of one row (fsync), %zu of them: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", lat.size(),
               pct(0.5), pct(0.99), lat.empty() ? 0.0 : lat.back());
   std::printf("floor: {\"xsd_us\": %.2f, \"sqlite_us\": %.2f, \"bytes\": %zu, \"batch\": %d, \"commit_p50_ms\": %.3f, "
-              "\"commit_p99_ms\": %.3f, \"commit_max_ms\": %.3f}\n",
-              xsd * 1e6, sql * 1e6, doc.size(), batch, pct(0.5), pct(0.99), lat.empty() ? 0.0 : lat.back());
+              "\"commit_p99_ms\": %.3f, \"commit_max_ms\": %.3f, \"xsd_after_1ms_us\": %.2f, \"xsd_after_10ms_us\": %.2f}\n",
+              xsd * 1e6, sql * 1e6, doc.size(), batch, pct(0.5), pct(0.99), lat.empty() ? 0.0 : lat.back(), xsd_1ms * 1e6, xsd_10ms * 1e6);
   return 0;
 }

@@ -12,7 +12,11 @@
 # composed into one floor rate, 1 / (1/nginx rate + Xerces time + SQLite time),
 # with sluisd's rate as a fraction of it (goal >= 0.5). Then open-loop latency
 # at half of sluisd's measured rate (requests sent on a schedule, latency from
-# when each was due; goal p99 <= 5 ms), and the cost growth: the same load on a
+# when each was due; goal p99 <= 5 ms) and at 100/s, three runs each, the
+# median run's p99 the figure; sluisd's CPU time per accepted message at each
+# load beside the closed loop's, and bare Xerces after 1 and 10 ms asleep
+# beside back to back (what the machine charges for idling between messages,
+# which a low rate pays in every thread); and the cost growth: the same load on a
 # store that holds 1 000 messages and on one that holds 1 000 000 (goal: rate
 # >= 0.9 x). The 4.4 KB iJw 323 is the corpus declaration, made new per
 # request; 32 keep-alive mutual-TLS connections.
@@ -159,9 +163,10 @@ thread_ticks() {
 thread_ticks > "$work/threads.0"
 t_start=$(date +%s.%N)
 written() { awk '/^write_bytes/ {print $2}' "/proc/$spid/io"; }  # what sluisd made the disk write
-w0=$(written)
+ticks() { sed 's/.*) //' "/proc/$spid/stat" | awk '{print $12 + $13}'; }  # sluisd's CPU time, clock ticks
+w0=$(written); k0=$(ticks)
 s=$(run_load "$sport" --seconds "$secs"); echo "$s"
-w1=$(written)
+w1=$(written); k1=$(ticks)
 thread_ticks > "$work/threads.1"
 t_took=$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
 [ -n "${SLUIS_BENCH_PROFILE:-}" ] && { wait "$perf_pid" || true; }
@@ -176,13 +181,22 @@ echo "== floor parts: bare Xerces and raw SQLite on the same document"
 SLUIS_SOURCE_DIR="$src" SLUIS_BENCH_DIR="$work" "$build/tests/floor_bench" "$work/body.xml" @ID@ | tee "$work/floor.out"
 f=$(sed -n 's/^floor: //p' "$work/floor.out")
 half=$("$py" -c 'import json,sys; print(round(json.loads(sys.argv[1])["per_second"] / 2))' "$s")
-echo "== sluisd: open loop at ${half}/s (half the closed-loop rate), ${secs}s"
-o=$(run_load "$sport" --seconds "$secs" --rate "$half"); echo "$o"
+# The open loops run three times each: on a shared VM one run's p99 can be
+# three times another's with the same binary (docs/performance.md); the
+# figure is the median run's, with the lowest and highest beside it.
+open_runs() {  # RATE: three runs at RATE, one JSON line each; sluisd's CPU ticks on fd 3
+  local c0 c1 r
+  c0=$(ticks)
+  for r in 1 2 3; do run_load "$sport" --seconds "$secs" --rate "$1"; done
+  c1=$(ticks); echo "$((c1 - c0))" >&3
+}
+echo "== sluisd: open loop at ${half}/s (half the closed-loop rate), 3 runs of ${secs}s"
+o3=$(open_runs "$half" 3> "$work/ticks.half"); echo "$o3"
 echo "== nginx: the same open loop at ${half}/s, ${secs}s"
 on=$(run_load "$nport" --seconds "$secs" --rate "$half"); echo "$on"
-echo "== sluisd: open loop at 100/s (seven times the national peak hour), ${secs}s"
+echo "== sluisd: open loop at 100/s (seven times the national peak hour), 3 runs of ${secs}s"
 w2=$(written)
-q=$(run_load "$sport" --seconds "$secs" --rate 100); echo "$q"
+q3=$(open_runs 100 3> "$work/ticks.slow"); echo "$q3"
 w3=$(written)
 # At 100/s nearly every transaction holds one declaration: the pages of the
 # last ones, by table (tests/bench/wal_pages.py).
@@ -216,10 +230,19 @@ if [ "$growth" -gt 0 ]; then
     rm -rf "$(dirname "$store")"
   done
 fi
-"$py" - "$s" "$n" "$f" "$o" "$q" "$on" "$qn" "$g1" "$g2" "$growth" "$secs" "$((w1 - w0))" "$((w3 - w2))" "$wp" \
-  "$(stat -c %s "$work/body.xml")" <<'PY'
+"$py" - "$s" "$n" "$f" "$o3" "$q3" "$on" "$qn" "$g1" "$g2" "$growth" "$secs" "$((w1 - w0))" "$((w3 - w2))" "$wp" \
+  "$(stat -c %s "$work/body.xml")" "$((k1 - k0))" "$(cat "$work/ticks.half")" "$(cat "$work/ticks.slow")" \
+  "$(getconf CLK_TCK)" <<'PY'
 import json, sys
-s, n, f, o, q, on, qn = (json.loads(a) for a in sys.argv[1:8])
+s, n, f, on, qn = (json.loads(sys.argv[i]) for i in (1, 2, 3, 6, 7))
+# Three runs of each open loop: the figure is the median run's p99.
+o_runs = sorted((json.loads(l) for l in sys.argv[4].splitlines() if l.strip()), key=lambda r: r["p99_ms"])
+q_runs = sorted((json.loads(l) for l in sys.argv[5].splitlines() if l.strip()), key=lambda r: r["p99_ms"])
+o, q = o_runs[len(o_runs) // 2], q_runs[len(q_runs) // 2]
+hz = int(sys.argv[19])
+cpu_us = {"closed": int(sys.argv[16]), "half": int(sys.argv[17]), "slow": int(sys.argv[18])}
+served = {"closed": s["requests"], "half": sum(r["requests"] for r in o_runs), "slow": sum(r["requests"] for r in q_runs)}
+cpu_us = {k: v / hz * 1e6 / served[k] for k, v in cpu_us.items()}
 g1 = json.loads(sys.argv[8]) if sys.argv[8] else None
 g2 = json.loads(sys.argv[9]) if sys.argv[9] else None
 growth, secs = int(sys.argv[10]), sys.argv[11]
@@ -240,9 +263,14 @@ print(f"Xerces      {1e6 / f['xsd_us']:8.0f}/s  ({f['xsd_us']:.1f} us/message)")
 print(f"SQLite      {1e6 / f['sqlite_us']:8.0f}/s  ({f['sqlite_us']:.1f} us/message, {f['batch']} per transaction)")
 print(f"floor       {floor:8.0f}/s  (1 / the sum: {floor_s * 1e6:.1f} us/message)")
 print(f"ratio sluisd/floor = {s['per_second'] / floor:.2f}  (goal >= 0.5)")
-for who, r in (("sluisd", o), ("nginx", on), ("sluisd", q), ("nginx", qn)):
-    print(f"open loop, {who:6} at {r['rate']:5.0f}/s: p50 {r['p50_ms']:6.2f} ms, p99 {r['p99_ms']:6.2f} ms, "
-          f"max {r['max_ms']:5.1f} ms, {r['late']} sent late")
+for who, runs in (("sluisd", o_runs), ("nginx", [on]), ("sluisd", q_runs), ("nginx", [qn])):
+    for r in runs:
+        print(f"open loop, {who:6} at {r['rate']:5.0f}/s: p50 {r['p50_ms']:6.2f} ms, p99 {r['p99_ms']:6.2f} ms, "
+              f"max {r['max_ms']:5.1f} ms, {r['late']} sent late")
+print(f"sluisd's CPU per accepted 323: closed loop {cpu_us['closed']:.0f} us, at {o['rate']:.0f}/s {cpu_us['half']:.0f} us, "
+      f"at 100/s {cpu_us['slow']:.0f} us")
+print(f"bare Xerces per document: one after the other {f['xsd_us']:.1f} us, after 1 ms asleep {f['xsd_after_1ms_us']:.1f} us, "
+      f"after 10 ms asleep {f['xsd_after_10ms_us']:.1f} us (what this machine charges for idling)")
 result(name="accepted 323 declarations per second (4.4 KB, all rules, 32 connections)", value=round(s["per_second"]),
        unit="msg/s", peer="floor: nginx TLS + bare Xerces + raw SQLite", peer_value=round(floor),
        ratio=round(s["per_second"] / floor, 3), goal=">= 0.5 of the floor")
@@ -257,16 +285,26 @@ result(name="p50 latency, closed loop (32 connections)", value=round(s["p50_ms"]
 print(f"one durable SQLite commit of one row on this disk: p50 {f['commit_p50_ms']:.2f} ms, p99 {f['commit_p99_ms']:.2f} ms, "
       f"max {f['commit_max_ms']:.1f} ms")
 floor_p99 = on["p99_ms"] + f["commit_p99_ms"]
-result(name=f"p99 latency, open loop at half the rate ({o['rate']:.0f}/s)", value=round(o["p99_ms"], 2), unit="ms",
+result(name=f"p99 latency, open loop at half the rate ({o['rate']:.0f}/s), median of 3 runs", value=round(o["p99_ms"], 2), unit="ms",
        peer="nginx's p99 at that rate + p99 of one durable SQLite commit", peer_value=round(floor_p99, 2),
        ratio=round(o["p99_ms"] / floor_p99, 2), goal="<= 5 ms")
+result(name="  p99 of the lowest and of the highest of the 3 runs", value=round(o_runs[0]["p99_ms"], 2), unit="ms",
+       peer="highest", peer_value=round(o_runs[-1]["p99_ms"], 2),
+       ratio=round(o_runs[-1]["p99_ms"] / o_runs[0]["p99_ms"], 2) if o_runs[0]["p99_ms"] else None, goal="")
 result(name="  max latency, same run", value=round(o["max_ms"], 1), unit="ms", peer="nginx's max at that rate",
        peer_value=round(on["max_ms"], 1), ratio=round(o["max_ms"] / on["max_ms"], 2) if on["max_ms"] else None, goal="")
-result(name="p99 latency, open loop at 100/s", value=round(q["p99_ms"], 2), unit="ms",
+result(name="p99 latency, open loop at 100/s, median of 3 runs", value=round(q["p99_ms"], 2), unit="ms",
        peer="nginx's p99 at 100/s + p99 of one durable SQLite commit", peer_value=round(qn["p99_ms"] + f["commit_p99_ms"], 2),
        ratio=round(q["p99_ms"] / (qn["p99_ms"] + f["commit_p99_ms"]), 2), goal="")
-for label, total, r in (("closed loop", closed_bytes, s), ("open loop at 100/s", slow_bytes, q)):
-    per = total / r["requests"] / 1024
+for label, key in ((f"at half the rate ({o['rate']:.0f}/s)", "half"), ("at 100/s", "slow")):
+    result(name=f"sluisd's CPU per accepted 323, {label}", value=round(cpu_us[key]), unit="us",
+           peer="in the closed loop", peer_value=round(cpu_us["closed"]), ratio=round(cpu_us[key] / cpu_us["closed"], 2),
+           goal="")
+result(name="bare Xerces, one document after 10 ms asleep (what this machine charges for idling)",
+       value=round(f["xsd_after_10ms_us"], 1), unit="us", peer="one after the other", peer_value=round(f["xsd_us"], 1),
+       ratio=round(f["xsd_after_10ms_us"] / f["xsd_us"], 2), goal="")
+for label, total, count in (("closed loop", closed_bytes, served["closed"]), ("open loop at 100/s", slow_bytes, served["slow"])):
+    per = total / count / 1024
     print(f"disk writes per accepted 323, {label}: {per:.1f} KiB (the body is {body_size / 1024:.1f} KiB)")
     result(name=f"disk writes per accepted 323, {label} (WAL, checkpoint, /proc/PID/io)", value=round(per, 1),
            unit="KiB", peer="the message's body", peer_value=round(body_size / 1024, 1),
