@@ -813,7 +813,7 @@ asio::awaitable<net::Response> App::status_page(net::Request req, net::RequestCo
       d.certificates = certificate_expiry(*cfg, now);
       auto facts = store_->steering_facts({filter.from, filter.to});
       if (!facts) return facts.error();
-      auto queues = store_->queue_gauges();  // the open messages only, by messages_state_seq
+      auto queues = store_->queue_gauges();  // the open messages' index entries only
       if (!queues) return queues.error();
       d.report = steering::build(*facts, filter, ctx.parties, ctx.thresholds, *ctx.calendar, today);
       d.facts = std::move(*facts);

@@ -38,8 +38,8 @@ core::Metric& queue_gauge(const std::string& labels) {
 
 core::Metric& oldest_gauge(const std::string& labels) {
   return core::gauge("sluis_mailbox_oldest_unacknowledged_age_seconds",
-                     "Age of the oldest message in the partner's mailbox it has not acknowledged (seconds; 0: "
-                     "none); refreshed every 15 s.",
+                     "Age of the first message in the partner's mailbox (mailbox order) it has not acknowledged "
+                     "(seconds; 0: none); refreshed every 15 s.",
                      labels);
 }
 

@@ -199,12 +199,14 @@ core::Result<QueueGauges> queue_gauges(Connection& c) {
           {rows->text(r, 0), parse_state(rows->view(r, 1)).value_or(State::received), rows->i64(r, 2)});
   }
   {
-    // The mailbox as MailboxStore::mailbox shows it unacknowledged.
+    // The first message in each partner's mailbox (mailbox order, seq) it
+    // has not acknowledged, as the SQLite engine reads it.
     static const std::string sql =
         std::string(
-            "SELECT receiver_partner, min(received_at COLLATE \"C\") FROM messages WHERE state IN (") +
+            "SELECT DISTINCT ON (receiver_partner COLLATE \"C\") receiver_partner, received_at FROM messages "
+            "WHERE state IN (") +
         kUnacknowledgedStates + ") AND " + kInMailbox +
-        " AND receiver_partner IS NOT NULL GROUP BY receiver_partner ORDER BY receiver_partner COLLATE \"C\"";
+        " AND receiver_partner IS NOT NULL ORDER BY receiver_partner COLLATE \"C\", seq";
     auto rows = c.exec(sql);
     if (!rows) return rows.error();
     for (int r = 0; r < rows->size(); ++r)

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <variant>
 
 #include "gateway/core/clock.hpp"
@@ -193,28 +195,67 @@ core::Result<std::vector<DestinationCount>> count_by_destination(sqlite3* db) {
   return out;
 }
 
+// Read in the two indexes alone, never a message's row, so that the refresh
+// every 15 s costs a seek per destination and per partner and a walk over the
+// open messages' index entries, however long the backlog's rows are (before,
+// each open message's row was read twice: some 6 us a message, 110 ms for a
+// backlog of 19 000 on the development VM, every refresh).
 core::Result<QueueGauges> queue_gauges(sqlite3* db) {
   QueueGauges out;
-  // By messages_state_seq: only the rows not at an end state are read, however
-  // long the history of acknowledged and rejected messages is.
+  // The backlog: each destination present in messages_due (destination,
+  // state, ...) found by one seek past the one before (a skip-scan): the
+  // messages without one first (NULL sorts first), then '' should a row hold
+  // it, then the others in order; each one's counted states counted in the index.
   {
-    Stmt s(db,
-           "SELECT COALESCE(destination, ''), state, count(*) FROM messages WHERE state IN "
-           "('received','queued','delivering','delivered','deferred','held','dead') GROUP BY destination, state");
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW)
-      out.backlog.push_back({s.text(0), parse_state(s.text(1)).value_or(State::received), s.i64(2)});
-    if (rc != SQLITE_DONE) return db_error(db, "queue_gauges");
+    Stmt first(db,
+               "SELECT destination FROM messages INDEXED BY messages_due WHERE destination IS NOT NULL "
+               "ORDER BY destination LIMIT 1");
+    Stmt next(db,
+              "SELECT destination FROM messages INDEXED BY messages_due WHERE destination > ? "
+              "ORDER BY destination LIMIT 1");
+    Stmt count(db,
+               "SELECT state, count(*) FROM messages INDEXED BY messages_due WHERE destination IS ? AND state IN "
+               "('received','queued','delivering','delivered','deferred','held','dead') GROUP BY state ORDER BY state");
+    if (!first.ok() || !next.ok() || !count.ok()) return db_error(db, "queue_gauges");
+    std::optional<std::string> destination;  // none: the messages without a destination
+    for (;;) {
+      count.reset();
+      count.bind_opt(1, destination);
+      int rc;
+      while ((rc = count.step()) == SQLITE_ROW)
+        out.backlog.push_back(
+            {destination.value_or(""), parse_state(count.text(0)).value_or(State::received), count.i64(1)});
+      if (rc != SQLITE_DONE) return db_error(db, "queue_gauges");
+      Stmt& seek = destination ? next : first;
+      seek.reset();
+      if (destination) seek.bind(1, *destination);
+      rc = seek.step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return db_error(db, "queue_gauges");
+      destination = seek.text(0);
+    }
   }
+  // The first message in each partner's mailbox (mailbox order, seq) it has
+  // not acknowledged: the first entry of messages_unacked_mailbox
+  // (receiver_partner, seq) past the partner before is the next partner's.
   {
-    // The mailbox as MailboxStore::mailbox shows it unacknowledged.
-    const std::string sql = std::string("SELECT receiver_partner, min(received_at) FROM messages WHERE state IN (") +
-                            kUnacknowledgedStates + ") AND " + kInMailbox +
-                            " AND receiver_partner IS NOT NULL GROUP BY receiver_partner";
-    Stmt s(db, sql.c_str());
-    int rc;
-    while ((rc = s.step()) == SQLITE_ROW) out.oldest_unacknowledged.push_back({s.text(0), s.text(1)});
-    if (rc != SQLITE_DONE) return db_error(db, "queue_gauges");
+    const std::string head = std::string("SELECT receiver_partner, received_at FROM messages INDEXED BY "
+                                         "messages_unacked_mailbox WHERE state IN (") +
+                             kUnacknowledgedStates + ") AND " + kInMailbox + " AND receiver_partner ";
+    const std::string tail = " ORDER BY receiver_partner, seq LIMIT 1";
+    Stmt first(db, (head + "IS NOT NULL" + tail).c_str());
+    Stmt next(db, (head + "> ?" + tail).c_str());
+    if (!first.ok() || !next.ok()) return db_error(db, "queue_gauges");
+    Stmt* seek = &first;
+    for (;;) {
+      const int rc = seek->step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return db_error(db, "queue_gauges");
+      out.oldest_unacknowledged.push_back({seek->text(0), seek->text(1)});
+      seek->reset();
+      seek = &next;
+      next.bind(1, out.oldest_unacknowledged.back().partner);
+    }
   }
   return out;
 }

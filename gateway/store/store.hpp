@@ -292,8 +292,8 @@ struct DestinationCount {
 
 // What the metrics show of the queue (docs/metrics.md): the messages not at
 // an end state (every state but acknowledged and rejected) by destination and
-// state, and per partner the receipt time of the oldest message in its
-// mailbox it has not acknowledged.
+// state, and per partner the receipt time of the first message in its
+// mailbox (mailbox order) it has not acknowledged.
 struct QueueGauges {
   std::vector<DestinationCount> backlog;
   struct Oldest {
@@ -794,7 +794,8 @@ class Housekeeping : public virtual Retention {
   // Stops the writer after the queued commits are done.
   virtual void close() = 0;
   // The queue's gauges (QueueGauges): a read, on the caller's thread (the
-  // App's read pool, on a timer); reads the backlog's rows only.
+  // App's read pool, on a timer); on SQLite it reads index entries only: a
+  // seek per destination and per partner and the backlog's entries.
   virtual core::Result<QueueGauges> queue_gauges() = 0;
 };
 

@@ -3,12 +3,19 @@
 // refused transitions, bulk form and dry run, each change audited.
 #define BOOST_TEST_MODULE store_queue
 #include <boost/test/unit_test.hpp>
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "gateway/core/clock.hpp"
 #include "gateway/core/digest.hpp"
+#include "gateway/store/sqlite_queue.hpp"
 #include "gateway/store/store.hpp"
 #include "tests/support/temp_store.hpp"
 
@@ -188,6 +195,91 @@ BOOST_AUTO_TEST_CASE(queue_gauges_count_the_backlog_and_the_oldest_unacknowledge
   for (const auto& d : after->backlog)
     if (d.state == State::queued) queued += d.count;
   BOOST_TEST(queued == 1);
+}
+
+// The refresh every 15 s reads index entries, not messages (docs/performance.md,
+// "The queue gauges' refresh"): every statement queue_gauges runs is planned on
+// messages_due (covering) or messages_unacked_mailbox, none scans messages or
+// sorts in a temporary b-tree; and every destination (none among them) and
+// every partner is counted, each partner's first unacknowledged message named.
+BOOST_AUTO_TEST_CASE(queue_gauges_read_index_entries_and_miss_no_destination_or_partner) {
+  add("I-1", State::received, "");  // not routed yet: destination NULL, counted as ""
+  const auto i2 = add("I-2", State::queued, "dest-b");  // gemeente-m's first unacknowledged
+  add("I-3", State::queued, "dest-b");
+  add("I-4", State::deferred, "dest-a");
+  add("I-5", State::rejected, "dest-a");  // an end state: not the queue
+  add("I-6", State::dead, "dest-c");
+  auto to = [&](const std::string& ident, const std::string& partner) {
+    auto m = test::sample_message(ident);
+    m.receiver_partner = partner;
+    m.destination = "mailbox:" + partner;
+    m.delivery = config::DestinationKind::mailbox;
+    auto r = db->commit_sync(std::move(m));
+    BOOST_REQUIRE(r.has_value());
+    return r->id;
+  };
+  const auto zeta1 = to("P-1", "zeta-zorg");
+  const auto alpha1 = to("P-2", "alpha-zorg");
+  to("P-3", "zeta-zorg");
+  const auto alpha2 = to("P-4", "alpha-zorg");
+  const auto mid1 = to("P-5", "mid-zorg");
+  auto acked = db->ack("alpha-zorg", alpha1);  // alpha's first unacknowledged is P-4 now
+  BOOST_REQUIRE(acked.has_value() && *acked);
+
+  sqlite3* raw = nullptr;
+  BOOST_REQUIRE(sqlite3_open_v2((dir / "sluis.db").c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::vector<std::string> ran;
+  sqlite3_trace_v2(
+      raw, SQLITE_TRACE_STMT,
+      [](unsigned, void* ctx, void* st, void*) {
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(st));
+        auto& v = *static_cast<std::vector<std::string>*>(ctx);
+        if (sql && std::find(v.begin(), v.end(), sql) == v.end()) v.emplace_back(sql);
+        return 0;
+      },
+      &ran);
+  auto g = store::sqlite::queue_gauges(raw);
+  BOOST_REQUIRE_MESSAGE(g.has_value(), (g.has_error() ? g.error().text : std::string()));
+  sqlite3_trace_v2(raw, 0, nullptr, nullptr);
+  BOOST_TEST(ran.size() == 5u);  // per part: the first seek, the next seek (, the count)
+  for (const auto& sql : ran) {
+    std::string plan;
+    sqlite3_stmt* st = nullptr;
+    BOOST_REQUIRE(sqlite3_prepare_v2(raw, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) == SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3)) + std::string("; ");
+    sqlite3_finalize(st);
+    BOOST_TEST_CONTEXT(sql << "\n  plan: " << plan) {
+      BOOST_TEST(plan.find("SCAN") == std::string::npos);
+      BOOST_TEST(plan.find("TEMP B-TREE") == std::string::npos);
+      BOOST_TEST((plan.find("USING COVERING INDEX messages_due") != std::string::npos ||
+                  plan.find("USING INDEX messages_unacked_mailbox") != std::string::npos));
+      if (sql.find("count(*)") != std::string::npos)
+        BOOST_TEST(plan.find("COVERING INDEX messages_due") != std::string::npos);
+    }
+  }
+  sqlite3_close(raw);
+
+  std::map<std::pair<std::string, State>, std::int64_t> got;
+  for (const auto& d : g->backlog) got[{d.destination, d.state}] = d.count;
+  std::map<std::pair<std::string, State>, std::int64_t> want = {
+      {{"", State::received}, 1},           {{"dest-a", State::deferred}, 1},
+      {{"dest-b", State::queued}, 2},       {{"dest-c", State::dead}, 1},
+      {{"mailbox:alpha-zorg", State::queued}, 1}, {{"mailbox:mid-zorg", State::queued}, 1},
+      {{"mailbox:zeta-zorg", State::queued}, 2}};
+  BOOST_TEST((got == want));
+  // In the order the PostgreSQL engine gives: by destination, none first, then by state.
+  std::vector<std::string> order;
+  for (const auto& d : g->backlog) order.push_back(d.destination);
+  BOOST_TEST(std::is_sorted(order.begin(), order.end()));
+  // Every partner with an unacknowledged message, in order, each with its first one's receipt.
+  std::vector<std::pair<std::string, std::string>> oldest;
+  for (const auto& o : g->oldest_unacknowledged) oldest.emplace_back(o.partner, o.received_at);
+  auto receipt = [&](const std::string& id) { return (*db->get(id))->received_at; };
+  const std::vector<std::pair<std::string, std::string>> want_oldest = {{"alpha-zorg", receipt(alpha2)},
+                                                                        {"gemeente-m", receipt(i2)},
+                                                                        {"mid-zorg", receipt(mid1)},
+                                                                        {"zeta-zorg", receipt(zeta1)}};
+  BOOST_TEST((oldest == want_oldest));
 }
 
 BOOST_AUTO_TEST_CASE(hold_and_release_by_operator) {
