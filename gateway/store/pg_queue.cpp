@@ -186,27 +186,47 @@ core::Result<std::vector<DestinationCount>> count_by_destination(Connection& c) 
   return out;
 }
 
+// As the SQLite engine reads them (sqlite_queue.cpp): the destinations and
+// the partners found one index seek past the one before (a loose index scan,
+// a recursive query), the open messages counted per destination in
+// messages_due, each partner's first unacknowledged message taken from
+// messages_unacked_mailbox; not a read of every open message's row.
 core::Result<QueueGauges> queue_gauges(Connection& c) {
   QueueGauges out;
   {
-    auto rows = c.exec(
-        "SELECT COALESCE(destination, ''), state, count(*) FROM messages WHERE state IN "
-        "('received','queued','delivering','delivered','deferred','held','dead') GROUP BY destination, state "
-        "ORDER BY destination COLLATE \"C\" NULLS FIRST, state COLLATE \"C\"");
+    static const std::string counted = "state IN ('received','queued','delivering','delivered','deferred','held','dead')";
+    static const std::string sql =
+        "WITH RECURSIVE d(destination) AS ("
+        " (SELECT destination FROM messages WHERE destination IS NOT NULL ORDER BY destination LIMIT 1)"
+        " UNION ALL SELECT (SELECT m.destination FROM messages m WHERE m.destination > d.destination"
+        " ORDER BY m.destination LIMIT 1) FROM d WHERE d.destination IS NOT NULL) "
+        "SELECT destination, state, n FROM ("
+        "SELECT '' AS destination, true AS nodest, state, count(*) AS n FROM messages WHERE destination IS NULL AND " +
+        counted +
+        " GROUP BY state "
+        "UNION ALL SELECT d.destination, false, x.state, x.n FROM d CROSS JOIN LATERAL (SELECT state, count(*) AS n"
+        " FROM messages WHERE destination = d.destination AND " +
+        counted +
+        " GROUP BY state) x WHERE d.destination IS NOT NULL) u "
+        "ORDER BY nodest DESC, destination COLLATE \"C\", state COLLATE \"C\"";
+    auto rows = c.exec(sql);
     if (!rows) return rows.error();
     for (int r = 0; r < rows->size(); ++r)
       out.backlog.push_back(
           {rows->text(r, 0), parse_state(rows->view(r, 1)).value_or(State::received), rows->i64(r, 2)});
   }
   {
-    // The first message in each partner's mailbox (mailbox order, seq) it
-    // has not acknowledged, as the SQLite engine reads it.
+    static const std::string open = std::string("state IN (") + kUnacknowledgedStates + ") AND " + kInMailbox;
     static const std::string sql =
-        std::string(
-            "SELECT DISTINCT ON (receiver_partner COLLATE \"C\") receiver_partner, received_at FROM messages "
-            "WHERE state IN (") +
-        kUnacknowledgedStates + ") AND " + kInMailbox +
-        " AND receiver_partner IS NOT NULL ORDER BY receiver_partner COLLATE \"C\", seq";
+        "WITH RECURSIVE p(receiver_partner, received_at) AS ("
+        " (SELECT receiver_partner, received_at FROM messages WHERE " +
+        open +
+        " AND receiver_partner IS NOT NULL ORDER BY receiver_partner, seq LIMIT 1)"
+        " UNION ALL SELECT n.receiver_partner, n.received_at FROM p CROSS JOIN LATERAL"
+        " (SELECT receiver_partner, received_at FROM messages WHERE " +
+        open +
+        " AND receiver_partner > p.receiver_partner ORDER BY receiver_partner, seq LIMIT 1) n) "
+        "SELECT receiver_partner, received_at FROM p ORDER BY receiver_partner COLLATE \"C\"";
     auto rows = c.exec(sql);
     if (!rows) return rows.error();
     for (int r = 0; r < rows->size(); ++r)
