@@ -153,17 +153,17 @@ if [ -n "${SLUIS_BENCH_PROFILE:-}" ]; then  # perf record of sluisd during this 
     -- sleep "$secs" 2>/dev/null &
   perf_pid=$!
 fi
-# Each thread's CPU time (utime + stime, clock ticks) from /proc/PID/task/TID/stat.
-# Not top -H -p PID: its row for the main thread is the whole process's.
+# CPU time (utime + stime, clock ticks) from a /proc stat file: the process's
+# (/proc/PID/stat) or a thread's (/proc/PID/task/TID/stat). Not top -H -p PID:
+# its row for the main thread is the whole process's.
+stat_ticks() { sed 's/.*) //' "$1" | awk '{print $12 + $13}'; }
 thread_ticks() {
-  for t in /proc/"$spid"/task/*; do
-    echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}') $(cat "$t/comm")"
-  done
+  for t in /proc/"$spid"/task/*; do echo "${t##*/} $(stat_ticks "$t/stat") $(cat "$t/comm")"; done
 }
 thread_ticks > "$work/threads.0"
 t_start=$(date +%s.%N)
 written() { awk '/^write_bytes/ {print $2}' "/proc/$spid/io"; }  # what sluisd made the disk write
-ticks() { sed 's/.*) //' "/proc/$spid/stat" | awk '{print $12 + $13}'; }  # sluisd's CPU time, clock ticks
+ticks() { stat_ticks "/proc/$spid/stat"; }  # sluisd's CPU time
 w0=$(written); k0=$(ticks)
 s=$(run_load "$sport" --seconds "$secs"); echo "$s"
 w1=$(written); k1=$(ticks)
