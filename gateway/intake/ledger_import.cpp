@@ -150,7 +150,7 @@ std::vector<ImportDocument> csv_documents(std::string_view text, const std::stri
     h.Ontvanger = type == 301 ? aanbieder : gemeente;
     h.BerichtIdentificatie.Identificatie = "CSV" + std::to_string(li + 1);
     h.BerichtIdentificatie.Dagtekening = today;
-    m::Src src{"/Bericht/Client", static_cast<int>(li + 1), 0};
+    const m::Src src("/Bericht/Client", static_cast<int>(li + 1), 0);
     std::optional<m::CdtProduct> product;
     if (!get("categorie").empty()) product = m::CdtProduct{get("categorie"), get("productcode").empty()
                                                                                  ? std::nullopt

@@ -110,7 +110,7 @@ std::vector<Position> budget_positions(const Context& c, const std::set<std::str
   for (const auto& cl : b->Declaratie.Clienten)
     for (const auto& p : cl.Prestaties) {
       referenties.insert(p.ProductReferentie.ReferentieNummer);
-      if (skip.count(p.src.path) || skip.count(cl.src.path)) continue;
+      if (!skip.empty() && (skip.count(p.src.path()) || skip.count(cl.src.path()))) continue;
       const core::Date& on = p.ProductPeriode.Begindatum;
       for (const CeilingRow* row : k->ceilings->budgets(aanbieder, on)) {
         if (!k->covers(row->contract, gemeente, on)) continue;
@@ -164,10 +164,10 @@ std::vector<Position> contingent_positions(const Context& c, const std::set<std:
   const std::string& gemeente = h.Afzender;
   const std::string& aanbieder = h.Ontvanger;
   const standard::Law law = c.message.type->law;
-  if (skip.count(b->Client->src.path)) return out;
+  if (skip.count(b->Client->src.path())) return out;
   std::vector<const m::ToegewezenProduct*> counted;  // not refused by the message's findings
   for (const auto& p : b->Client->ToegewezenProducten)
-    if (!skip.count(p.src.path)) counted.push_back(&p);
+    if (skip.empty() || !skip.count(p.src.path())) counted.push_back(&p);
   const auto& lines = b->Client->ToegewezenProducten;
   std::set<m::Integer> nummers;
   for (const auto& p : lines) nummers.insert(p.ToewijzingNummer);

@@ -31,7 +31,7 @@ std::map<std::string, m::Codes> codes_by_class(const m::Message& msg, const Find
                    [](const Finding& f) { return !f.retourcode.empty(); }))
     return {};
   std::unordered_set<std::string> classes;
-  m::for_each_class(msg, [&](const m::Src& src, const m::Codes&) { classes.insert(src.path); });
+  m::for_each_class(msg, [&](const m::Src& src, const m::Codes&) { classes.insert(src.path()); });
   std::map<std::string, m::Codes> out;
   for (const auto& f : findings) {
     if (f.retourcode.empty()) continue;
@@ -60,7 +60,7 @@ std::map<std::string, m::Codes> codes_by_class(const m::Message& msg, const Find
 
 // The header's class path (a message made in code may not be located).
 std::string header_of(const m::Message& msg) {
-  return msg.header().src.path.empty() ? "/Bericht/Header" : msg.header().src.path;
+  return msg.header().src.placed() ? msg.header().src.path() : "/Bericht/Header";
 }
 
 }  // namespace
@@ -109,13 +109,14 @@ m::Message compose_retour(const m::Message& heen, const Findings& findings, cons
   // under a rejected class was not judged (0233).
   std::vector<std::string> rejected;
   m::for_each_class(out, [&](m::Src& src, m::Codes& c) {
-    auto it = codes.find(src.path);
+    std::string path = src.path();
+    auto it = codes.find(path);
     if (it != codes.end()) {
       c = it->second;
-      rejected.push_back(src.path);
+      rejected.push_back(std::move(path));
       return;
     }
-    bool below = std::any_of(rejected.begin(), rejected.end(), [&](const std::string& r) { return within(src.path, r); });
+    bool below = std::any_of(rejected.begin(), rejected.end(), [&](const std::string& r) { return within(path, r); });
     c = {below ? kNotJudged : kNoRemarks};
   });
   out.header().RetourCodes = {kNoRemarks};
@@ -154,11 +155,11 @@ m::Message compose_325(const m::Message& declaratie, const Findings& findings, c
   // prestaties with codes; approved ones count towards the granted total.
   m::Integer granted = 0;
   for (const auto& cl : decl.Declaratie.Clienten) {
-    auto client_codes = codes.find(cl.src.path);
+    auto client_codes = codes.find(cl.src.path());
     const bool client_rejected = client_codes != codes.end();
     m::Client323 rc;
     for (const auto& p : cl.Prestaties) {
-      auto it = codes.find(p.src.path);
+      auto it = codes.find(p.src.path());
       if (client_rejected) {
         rc.Prestaties.push_back(p);
         rc.Prestaties.back().RetourCodes = {kNotJudged};

@@ -29,7 +29,7 @@ standard::Finding& Sink::fail(const standard::model::Src& where, std::string_vie
   f.origin = std::string(rule_.id);
   f.rule = std::string(rule_.id);
   f.retourcode = std::string(rule_.retourcode);
-  f.path = element.empty() ? where.path : where.path + "/" + std::string(element);
+  f.path = element.empty() ? where.path() : where.path() + "/" + std::string(element);
   f.line = where.line;
   f.column = where.column;
   f.value = std::move(value);

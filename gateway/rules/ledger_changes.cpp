@@ -213,7 +213,7 @@ L::Changes ledger_changes(const m::Message& msg, const std::string& id, const Fi
               x.cents = p.IngediendBedrag.Bedrag;
               x.tarief = p.ProductTarief;
               x.credit = p.IngediendBedrag.DebetCredit == "C";
-              x.verdict = rejected.count(p.src.path) || rejected.count(cl.src.path)
+              x.verdict = !rejected.empty() && (rejected.count(p.src.path()) || rejected.count(cl.src.path()))
                               ? L::Verdict::rejected
                               : verdict;
               x.declaratie_nummer = d.DeclaratieNummer;

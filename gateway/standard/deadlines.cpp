@@ -108,7 +108,7 @@ Assessment assess(const m::Message& msg, const Date& received, const core::Werkd
             const Date due = core::add_days(receipt->received, kWoonplaatsbeginselDays);
             if (after(received, due)) {
               const int days = static_cast<int>((core::to_days(received) - core::to_days(due)).count());
-              a.late.push_back({"OP359", an.src.path, an.src.line, an.src.column, receipt->received, due, received,
+              a.late.push_back({"OP359", an.src.path(), an.src.line, an.src.column, receipt->received, due, received,
                                 days, false});
             }
           }
@@ -123,7 +123,7 @@ Assessment assess(const m::Message& msg, const Date& received, const core::Werkd
                 if (after(al->toewijzingsdatum, basis)) basis = al->toewijzingsdatum;
             const Date due = cal.add_werkdagen(basis, kLateReportWerkdagen);
             if (after(received, due))
-              a.late.push_back({"OP271", p.src.path, p.src.line, p.src.column, basis, due, received,
+              a.late.push_back({"OP271", p.src.path(), p.src.line, p.src.column, basis, due, received,
                                 cal.werkdagen_between(due, received), true});
           }
         } else if constexpr (std::is_same_v<B, m::Bericht307>) {
@@ -133,7 +133,7 @@ Assessment assess(const m::Message& msg, const Date& received, const core::Werkd
             if (p.StatusAanlevering == "3") continue;
             const Date due = cal.add_werkdagen(p.Einddatum, kLateReportWerkdagen);
             if (after(received, due))
-              a.late.push_back({"OP272", p.src.path, p.src.line, p.src.column, p.Einddatum, due, received,
+              a.late.push_back({"OP272", p.src.path(), p.src.line, p.src.column, p.Einddatum, due, received,
                                 cal.werkdagen_between(due, received), true});
           }
         }

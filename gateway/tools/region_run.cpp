@@ -527,7 +527,7 @@ class Region {
           for (const auto& code : it->second) {
             standard::Finding f;
             f.origin = "gemeente";
-            f.path = pr.src.path;
+            f.path = pr.src.path();
             f.retourcode = code;
             findings.push_back(std::move(f));
           }

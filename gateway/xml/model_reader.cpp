@@ -1,6 +1,7 @@
 #include "gateway/xml/model_reader.hpp"
 
 #include <charconv>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -17,7 +18,7 @@ namespace {
 struct Target;
 using ChildFn = Target (*)(const Target& self, std::string_view name);
 using AssignFn = bool (*)(void* obj, std::string_view text);
-using PlaceFn = void (*)(void* obj, std::string path, int line, int column);
+using PlaceFn = void (*)(void* obj, const m::Src& where, int line, int column);
 using EndFn = void (*)(void* obj);
 
 struct Target {
@@ -61,9 +62,9 @@ bool assign_date(void* p, std::string_view t) {
 }
 
 template <class T>
-void place_src(void* p, std::string path, int line, int column) {
+void place_src(void* p, const m::Src& where, int line, int column) {
   auto& src = static_cast<T*>(p)->src;
-  src.path = std::move(path);
+  src = where;
   src.line = line;
   src.column = column;
 }
@@ -151,6 +152,7 @@ Target target_for(T& field) {
 struct Frame {
   Target target;  // target.name: the model's own (static) spelling of the element
   int index;      // 3 for "Prestatie[3]", as the validator counted it
+  std::optional<m::Src> src;  // its path, made when a class at or below it is placed
 };
 
 // ---- editing by path ----
@@ -287,12 +289,26 @@ struct ModelBuilder::Impl {
   std::string text;
   std::optional<core::Error> error;
 
-  std::string scratch;  // path()'s, kept: built in place, then copied at its own size
+  // The element path of the innermost element, as text (for an error).
+  std::string path() const {
+    std::string out;
+    for (const auto& f : stack) append_path_step(out, f.target.name, f.index);
+    return out;
+  }
 
-  std::string path() {
-    scratch.clear();
-    for (const auto& f : stack) append_path_step(scratch, f.target.name, f.index);
-    return scratch;  // a copy of exactly its length (every class of a declaration keeps one)
+  // The path of stack[i] as a Src, made once per element and step by step
+  // from its parent's (a class's Src holds no text: model.hpp), or null when
+  // it has more numbered steps than a Src holds, which no valid message has.
+  const m::Src* src_of(std::size_t i) {
+    Frame& f = stack[i];
+    if (!f.src) {
+      m::Src root;
+      const m::Src* parent = i == 0 ? &root : src_of(i - 1);
+      if (!parent) return nullptr;
+      f.src = parent->below(f.target.name, f.index);
+      if (!f.src) return nullptr;
+    }
+    return &*f.src;
   }
 };
 
@@ -329,9 +345,15 @@ void ModelBuilder::start(std::string_view local, int index, int line, int column
       return;
     }
   }
-  s.stack.push_back(Frame{t, index});
+  s.stack.push_back(Frame{t, index, std::nullopt});
   s.text.clear();
-  if (t.place) t.place(t.obj, s.path(), line, column);
+  if (t.place) {
+    if (const m::Src* where = s.src_of(s.stack.size() - 1))
+      t.place(t.obj, *where, line, column);
+    else if (!s.error)
+      s.error = core::make_error(core::Errc::model_value, "the element at " + s.path() +
+                                                              " is nested deeper in lists than the model holds");
+  }
 }
 
 void ModelBuilder::characters(std::string_view utf8) {

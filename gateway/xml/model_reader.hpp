@@ -9,7 +9,9 @@
 //
 // Every class records where it was read (Src: element path as the validator
 // writes it, line, column), so a finding on a value points at
-// `src.path + "/Element"`.
+// `src.path() + "/Element"`. The builder makes each element's Src once, from
+// its parent's, and only for elements at or above a class (model.hpp: a Src
+// holds a shared shape and two numbers, no string).
 //
 // The builder trusts the schema for structure: an element the model has no
 // place for is skipped (and reported by the validator already). A value the

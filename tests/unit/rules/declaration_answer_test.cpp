@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_SUITE(the_325)
 BOOST_AUTO_TEST_CASE(all_granted_names_no_client) {
   auto decl = declaration(3, 2);
   // Advice refuses nothing: it is no reason to name a client.
-  standard::Finding advice = finding(of(decl).Clienten[1].Prestaties[0].src.path, "");
+  standard::Finding advice = finding(of(decl).Clienten[1].Prestaties[0].src.path(), "");
   advice.advisory = true;
   auto out = rules::compose_325(decl, {advice}, kAntwoord);
   const auto& b = std::get<m::Bericht325>(out.body);
@@ -120,10 +120,10 @@ BOOST_AUTO_TEST_CASE(only_rejected_prestaties_and_their_clients) {
   auto out = rules::compose_325(
       decl,
       {// client 1: its second prestatie, on an element below it (owned by the prestatie)
-       finding(cl[0].Prestaties[1].src.path + "/GeleverdVolume", "9321"),
-       finding(cl[0].Prestaties[1].src.path + "/ToewijzingNummer", "8187"),
+       finding(cl[0].Prestaties[1].src.path() + "/GeleverdVolume", "9321"),
+       finding(cl[0].Prestaties[1].src.path() + "/ToewijzingNummer", "8187"),
        // client 3 itself: every prestatie of it not judged (0233)
-       finding(cl[2].src.path + "/Bsn", "9304")},
+       finding(cl[2].src.path() + "/Bsn", "9304")},
       kAntwoord);
   const auto& da = answer(out);
   BOOST_TEST(da.RetourCodes == m::Codes{"0200"});
@@ -179,12 +179,12 @@ BOOST_AUTO_TEST_SUITE(the_owner_of_a_finding)
 BOOST_AUTO_TEST_CASE(is_the_deepest_class_at_a_slash) {
   auto decl = declaration(25, 1);
   const auto& cl = of(decl).Clienten;
-  const std::string prestatie20 = cl[19].Prestaties[0].src.path;
+  const std::string prestatie20 = cl[19].Prestaties[0].src.path();
   auto owners =
       rules::rejected_classes(decl, {finding(prestatie20 + "/IngediendBedrag/Bedrag", "9346")});
   BOOST_TEST((owners == std::set<std::string>{prestatie20}));
-  owners = rules::rejected_classes(decl, {finding(cl[1].src.path + "/Bsn", "9304")});
-  BOOST_TEST((owners == std::set<std::string>{cl[1].src.path}));
+  owners = rules::rejected_classes(decl, {finding(cl[1].src.path() + "/Bsn", "9304")});
+  BOOST_TEST((owners == std::set<std::string>{cl[1].src.path()}));
   // Above every class (the Declaratie): the finding's own path.
   owners =
       rules::rejected_classes(decl, {finding("/Bericht/Declaratie/TotaalIngediendBedrag", "0001")});
@@ -202,7 +202,7 @@ BOOST_AUTO_TEST_CASE(thousands_of_findings_on_thousands_of_classes) {
   auto decl = declaration(10000, 2);
   standard::Findings fs;
   for (const auto& c : of(decl).Clienten)
-    for (const auto& p : c.Prestaties) fs.push_back(finding(p.src.path + "/ProductTarief", "0611"));
+    for (const auto& p : c.Prestaties) fs.push_back(finding(p.src.path() + "/ProductTarief", "0611"));
   auto owners = rules::rejected_classes(decl, fs);
   BOOST_TEST(owners.size() == 20000u);
   auto out = rules::compose_325(decl, fs, kAntwoord);

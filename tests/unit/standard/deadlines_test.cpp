@@ -69,7 +69,7 @@ m::Message start(const core::Date& begin, const std::string& status = "1") {
   b.Header = header(0, "75302186", "0917", "START-1");
   b.Client.emplace();
   m::StartProduct p;
-  p.src.path = "/Bericht/Client/StartProducten/StartProduct";
+  p.src.set_path("/Bericht/Client/StartProducten/StartProduct");
   p.ToewijzingNummer = 1234;
   p.Begindatum = begin;
   p.StatusAanlevering = status;
