@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "gateway/core/clock.hpp"
@@ -133,16 +134,27 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m, const std::optio
                    "");
 }
 
-// PRAGMA defer_foreign_keys while a job runs (write_body_first), switched
-// off again when the job ends, whatever its outcome: the next job of the
-// batch has its keys checked at once again.
-struct DeferredKeys {
-  explicit DeferredKeys(sqlite3* d) : db(d) {}
-  DeferredKeys(const DeferredKeys&) = delete;
+// The writer connection's page cache while a large body's job runs.
+constexpr int kLargeJobCacheKiB = 4096;
+
+// What a job with a large body (write_body_first) changes on the connection
+// while it runs, set back when the job ends, whatever its outcome:
+// - PRAGMA defer_foreign_keys, so the next job of the batch has its keys
+//   checked at once again;
+// - the page cache, lowered to kLargeJobCacheKiB: the body's overflow pages,
+//   the rules' reads of every allocation the declaration names and its ledger
+//   rows would otherwise fill the whole cache (8 MiB) beside the model and the
+//   rules' working set, for pages that job reads once. Dirty pages beyond it
+//   go to the WAL early, as SQLite spills them; they are written there anyway.
+struct LargeJob {
+  explicit LargeJob(sqlite3* d) : db(d) {}
+  LargeJob(const LargeJob&) = delete;
   sqlite3* db;
-  bool on = false;
-  ~DeferredKeys() {
-    if (on) run(db, "PRAGMA defer_foreign_keys = OFF");
+  bool keys_deferred = false;
+  std::optional<std::int64_t> cache_was;  // PRAGMA cache_size before it was lowered
+  ~LargeJob() {
+    if (keys_deferred) run(db, "PRAGMA defer_foreign_keys = OFF");
+    if (cache_was) run(db, ("PRAGMA cache_size = " + std::to_string(*cache_was)).c_str());
   }
 };
 
@@ -154,7 +166,7 @@ struct DeferredKeys {
 // deferred until then (a rollback of the job takes the body row with it).
 // Only here, not on PostgreSQL, whose writer may run a job again and so
 // keeps the body until the commit.
-core::Result<std::optional<BodyWritten>> write_body_first(sqlite3* db, NewMessage& m, DeferredKeys& keys) {
+core::Result<std::optional<BodyWritten>> write_body_first(sqlite3* db, NewMessage& m, LargeJob& job) {
   if (!m.decide || m.body.size() <= kInlineBody) return std::optional<BodyWritten>();
   // What AUTOINCREMENT would give the row: one past the largest seq ever.
   Stmt next(db,
@@ -163,7 +175,16 @@ core::Result<std::optional<BodyWritten>> write_body_first(sqlite3* db, NewMessag
   if (next.step() != SQLITE_ROW) return db_error(db, "next seq");
   BodyWritten w{next.i64(0), m.body.size()};
   if (auto r = run(db, "PRAGMA defer_foreign_keys = ON"); !r) return r.error();
-  keys.on = true;
+  job.keys_deferred = true;
+  std::int64_t cache_was = 0;
+  {
+    Stmt cache(db, "PRAGMA cache_size");
+    if (cache.step() != SQLITE_ROW) return db_error(db, "cache size");
+    cache_was = cache.i64(0);
+  }
+  const std::string lower = "PRAGMA cache_size = -" + std::to_string(kLargeJobCacheKiB);
+  if (auto r = run(db, lower.c_str()); !r) return r.error();
+  job.cache_was = cache_was;
   if (auto r = insert_large_body(db, w.seq, m.body); !r) return r.error();
   std::string().swap(m.body);
   return std::optional<BodyWritten>(w);
@@ -307,8 +328,8 @@ core::Result<void> insert_message(sqlite3* db, Ledger& ledger, NewMessage& m, Co
   }
   if (m.id.empty()) m.id = new_message_id();
   out.id = m.id;
-  DeferredKeys keys{db};
-  auto written = write_body_first(db, m, keys);
+  LargeJob job{db};
+  auto written = write_body_first(db, m, job);
   if (!written) return written.error();
   auto decided = decide(db, ledger, m);
   if (!decided) return decided.error();

@@ -183,6 +183,43 @@ BOOST_AUTO_TEST_CASE(a_commit_prepares_nothing_again) {
   BOOST_TEST(reprepared(true) == 0);
 }
 
+// A judged body over 1 MiB (written before its judgement) runs with a page
+// cache of 4 MiB instead of the connection's own, so that its overflow pages,
+// the rules' reads and its ledger rows do not fill 8 MiB beside the model; the
+// connection has its own cache back when the job ends, judged or failed.
+BOOST_AUTO_TEST_CASE(a_large_judged_body_runs_with_a_smaller_page_cache) {
+  Db d;
+  BOOST_REQUIRE(store::sqlite::tune_connection(d.db));
+  store::sqlite::StatementCache cache(d.db);
+  BOOST_REQUIRE(store::sqlite::migrate(d.db, ":memory:"));
+  BOOST_REQUIRE(store::sqlite::run(d.db, "PRAGMA cache_size = -8192"));
+  store::sqlite::Ledger ledger(d.db);
+  auto cache_size = [&] {
+    Stmt s(d.db, "PRAGMA cache_size");
+    BOOST_REQUIRE(s.step() == SQLITE_ROW);
+    return s.i64(0);
+  };
+  for (const bool fails : {false, true}) {
+    for (const std::size_t size : {std::size_t(2000), std::size_t(3u << 20)}) {
+      auto m = test::sample_message(std::string("C-") + (fails ? "F-" : "") + std::to_string(size),
+                                    std::string(size, 'c'));
+      std::int64_t while_judged = 0;
+      m.decide = [&](const L::LedgerView&, store::NewMessage&) -> core::Result<store::Decision> {
+        while_judged = cache_size();
+        if (fails) return core::make_error(core::Errc::store_decide_failed, "no verdict");
+        return store::Decision{};
+      };
+      BOOST_REQUIRE(store::sqlite::run(d.db, "BEGIN"));
+      store::CommitOutcome out;
+      auto r = store::sqlite::insert_message(d.db, ledger, m, out);
+      BOOST_TEST(r.has_value() == !fails);
+      BOOST_REQUIRE(store::sqlite::run(d.db, fails ? "ROLLBACK" : "COMMIT"));
+      BOOST_TEST(while_judged == (size > (1u << 20) ? -4096 : -8192));
+      BOOST_TEST(cache_size() == -8192);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
   Db d;
   BOOST_REQUIRE(store::sqlite::exec(d.db, store::sqlite::kLedgerSchema));
