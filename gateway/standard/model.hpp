@@ -59,6 +59,8 @@ class Src {
 
   Src() = default;
   // From a path's text ("/Bericht/Client", "/A/B[2]/C"); line and column as given.
+  // Every shape made stays for the process's life: give it the model's own
+  // paths (the reader, locate(), code), never a text a partner sent.
   // Throws std::invalid_argument for a text that is not such a path (not
   // starting with "/", an empty step, a bad number) or has more numbered steps
   // than kMaxNumbered.

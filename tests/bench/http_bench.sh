@@ -311,6 +311,9 @@ for label, total, count in (("closed loop", closed_bytes, served["closed"]), ("o
            ratio=round(per * 1024 / body_size, 1), goal="")
 result(name="  pages per transaction at 100/s (one declaration each; tests/bench/wal_pages.py)",
        value=wal_pages["mean_pages"], unit="pages", peer="", peer_value=None, ratio=None, goal="")
+result(name="    of which no earlier transaction of the log wrote (what the checkpoint copies for it)",
+       value=wal_pages["mean_new_pages"], unit="pages", peer="pages per transaction", peer_value=wal_pages["mean_pages"],
+       ratio=round(wal_pages["mean_new_pages"] / wal_pages["mean_pages"], 2) if wal_pages["mean_pages"] else None, goal="")
 if g1 and g2:
     ratio = g2["per_second"] / g1["per_second"]
     print(f"cost growth: {g2['per_second']:.0f}/s with {growth} stored against {g1['per_second']:.0f}/s with 1000: "

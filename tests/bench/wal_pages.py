@@ -9,7 +9,10 @@ table or index each page belongs to (SQLite's dbstat, on a copy of the store
 and its log, so a running sluisd is not disturbed) and prints, for the last N
 transactions (default 10), the pages each one wrote and their mean by table
 (an index counted with its table). A page of a single message's transaction
-is a page the COMMIT writes and syncs, and later copies into the database.
+is a page the COMMIT writes and syncs. Most are written again by the next
+transaction (the last leaf of each index and table); the pages that no earlier
+transaction of the log wrote are what the next checkpoint copies into the
+database for it ("new" below, mean over the same transactions).
 --json prints the same as one JSON object.
 """
 import argparse
@@ -72,7 +75,13 @@ def main() -> int:
               file=sys.stderr)
         return 1
     with open(wal_path, "rb") as f:
-        txs = transactions(f.read())[-a.last:]
+        every = transactions(f.read())
+    txs = every[-a.last:]
+    seen = set(p for tx in every[:len(every) - len(txs)] for p in tx)
+    new = []
+    for tx in txs:
+        new.append(len(set(tx) - seen))
+        seen.update(tx)
     if not txs:
         print(f"wal_pages: {wal_path} holds no committed transaction since its last restart", file=sys.stderr)
         return 1
@@ -85,11 +94,13 @@ def main() -> int:
             by_table["(header)" if p == 1 else tables.get(name, name)] += 1
     mean = {t: round(n / len(txs), 1) for t, n in by_table.most_common()}
     result = {"transactions": len(txs), "pages": [len(t) for t in txs],
-              "mean_pages": round(sum(len(t) for t in txs) / len(txs), 1), "mean_by_table": mean}
+              "mean_pages": round(sum(len(t) for t in txs) / len(txs), 1),
+              "mean_new_pages": round(sum(new) / len(txs), 1), "mean_by_table": mean}
     if a.json:
         print(json.dumps(result))
         return 0
-    print(f"last {len(txs)} transactions in {wal_path}: pages {result['pages']}, mean {result['mean_pages']}")
+    print(f"last {len(txs)} transactions in {wal_path}: pages {result['pages']}, mean {result['mean_pages']}, "
+          f"of which new to the log {result['mean_new_pages']}")
     for t, n in mean.items():
         print(f"  {t:28} {n:6.1f}")
     return 0
