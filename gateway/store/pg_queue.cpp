@@ -194,7 +194,7 @@ core::Result<std::vector<DestinationCount>> count_by_destination(Connection& c) 
 core::Result<QueueGauges> queue_gauges(Connection& c) {
   QueueGauges out;
   {
-    static const std::string counted = "state IN ('received','queued','delivering','delivered','deferred','held','dead')";
+    static const std::string counted = std::string("state IN (") + kBacklogStates + ")";
     static const std::string sql =
         "WITH RECURSIVE d(destination) AS ("
         " (SELECT destination FROM messages WHERE destination IS NOT NULL ORDER BY destination LIMIT 1)"

@@ -52,6 +52,9 @@ CREATE INDEX messages_heen ON messages (heen_id) WHERE heen_id IS NOT NULL;
 // is unacknowledged in these states (`state IN (...)`).
 inline constexpr const char* kInMailbox = "shadow = 0 AND COALESCE(delivery, 'mailbox') = 'mailbox'";
 inline constexpr const char* kUnacknowledgedStates = "'queued','delivering','delivered','deferred'";
+// The states the queue gauges count: every state but the end states
+// (acknowledged, rejected).
+inline constexpr const char* kBacklogStates = "'received','queued','delivering','delivered','deferred','held','dead'";
 
 inline core::Error bad_law(const char* what) {
   return core::make_error(core::Errc::store_corrupt, std::string(what) + ": a stored law is neither iwmo nor ijw");

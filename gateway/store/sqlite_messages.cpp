@@ -152,6 +152,15 @@ struct LargeJob {
   sqlite3* db;
   bool keys_deferred = false;
   std::optional<std::int64_t> cache_was;  // PRAGMA cache_size before it was lowered
+  core::Result<void> lower_cache() {
+    Stmt cache(db, "PRAGMA cache_size");
+    if (cache.step() != SQLITE_ROW) return db_error(db, "cache size");
+    const std::int64_t was = cache.i64(0);
+    const std::string lower = "PRAGMA cache_size = -" + std::to_string(kLargeJobCacheKiB);
+    if (auto r = run(db, lower.c_str()); !r) return r;
+    cache_was = was;
+    return {};
+  }
   ~LargeJob() {
     if (keys_deferred) run(db, "PRAGMA defer_foreign_keys = OFF");
     if (cache_was) run(db, ("PRAGMA cache_size = " + std::to_string(*cache_was)).c_str());
@@ -176,15 +185,7 @@ core::Result<std::optional<BodyWritten>> write_body_first(sqlite3* db, NewMessag
   BodyWritten w{next.i64(0), m.body.size()};
   if (auto r = run(db, "PRAGMA defer_foreign_keys = ON"); !r) return r.error();
   job.keys_deferred = true;
-  std::int64_t cache_was = 0;
-  {
-    Stmt cache(db, "PRAGMA cache_size");
-    if (cache.step() != SQLITE_ROW) return db_error(db, "cache size");
-    cache_was = cache.i64(0);
-  }
-  const std::string lower = "PRAGMA cache_size = -" + std::to_string(kLargeJobCacheKiB);
-  if (auto r = run(db, lower.c_str()); !r) return r.error();
-  job.cache_was = cache_was;
+  if (auto r = job.lower_cache(); !r) return r.error();
   if (auto r = insert_large_body(db, w.seq, m.body); !r) return r.error();
   std::string().swap(m.body);
   return std::optional<BodyWritten>(w);

@@ -213,9 +213,10 @@ core::Result<QueueGauges> queue_gauges(sqlite3* db) {
     Stmt next(db,
               "SELECT destination FROM messages INDEXED BY messages_due WHERE destination > ? "
               "ORDER BY destination LIMIT 1");
-    Stmt count(db,
-               "SELECT state, count(*) FROM messages INDEXED BY messages_due WHERE destination IS ? AND state IN "
-               "('received','queued','delivering','delivered','deferred','held','dead') GROUP BY state ORDER BY state");
+    Stmt count(db, (std::string("SELECT state, count(*) FROM messages INDEXED BY messages_due WHERE destination IS ? "
+                                "AND state IN (") +
+                    kBacklogStates + ") GROUP BY state ORDER BY state")
+                       .c_str());
     if (!first.ok() || !next.ok() || !count.ok()) return db_error(db, "queue_gauges");
     std::optional<std::string> destination;  // none: the messages without a destination
     for (;;) {
