@@ -89,15 +89,19 @@ Hmac::Hmac(std::string_view key) : ctx_(std::make_unique<Ctx>()) {
 
 Hmac::~Hmac() = default;
 
-std::string Hmac::hex(std::string_view data) const {
+Sha256 Hmac::digest(std::string_view data) const {
   std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> c(EVP_MAC_CTX_dup(ctx_->keyed), EVP_MAC_CTX_free);
-  unsigned char md[EVP_MAX_MD_SIZE];
+  Sha256 md{};
   std::size_t len = 0;
   if (!c || EVP_MAC_update(c.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
-      EVP_MAC_final(c.get(), md, &len, sizeof md) != 1)
+      EVP_MAC_final(c.get(), md.data(), &len, md.size()) != 1 || len != md.size())
     throw std::runtime_error("HMAC(sha256) failed");
-  return to_hex(md, static_cast<unsigned>(len));
+  return md;
 }
+
+std::string Hmac::hex(std::string_view data) const { return core::hex(digest(data)); }
+
+std::string hex(const Sha256& d) { return to_hex(d.data(), static_cast<unsigned>(d.size())); }
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buf(bytes);

@@ -6,6 +6,7 @@
 // construction and safe to share.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,10 @@ std::string sha256_hex(std::string_view data);
 std::string hex_to_base64(std::string_view hex);
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 
+// A SHA-256 (or HMAC-SHA-256) digest as its 32 bytes, and as lowercase hex.
+using Sha256 = std::array<unsigned char, 32>;
+std::string hex(const Sha256& d);
+
 // HMAC-SHA-256 with one key, set up once (OpenSSL's one-shot HMAC() looks the
 // algorithm up and expands the key on every call; this copies a keyed context).
 // Same values as hmac_sha256_hex(key, data).
@@ -29,6 +34,7 @@ class Hmac {
   Hmac(const Hmac&) = delete;
   Hmac& operator=(const Hmac&) = delete;
   std::string hex(std::string_view data) const;
+  Sha256 digest(std::string_view data) const;  // the same, as bytes
 
  private:
   struct Ctx;

@@ -67,7 +67,7 @@ asio::awaitable<Pooled> validate_on_pool(std::shared_ptr<const xml::SchemaSet> s
   if (p.outcome.identity && digests != Digests::none) {
     if (digests == Digests::body_and_bsns) p.sha256 = core::sha256_hex(body);
     for (const auto& bsn : p.outcome.identity->bsns)
-      if (!p.bsn_hashes.contains(bsn)) p.bsn_hashes.emplace(bsn, bsn_mac->hex(bsn));
+      if (!p.bsn_hashes.contains(bsn)) p.bsn_hashes.emplace(bsn, bsn_mac->digest(bsn));
   }
   co_return p;
 }
@@ -472,7 +472,8 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
             : m.hold_reason != store::HoldReason::none                    ? store::State::held
                                                                           : store::State::queued;
   m.sha256 = c.sha256;
-  for (const auto& [bsn, hash] : c.bsn_hashes) m.bsn_hashes.push_back(hash);
+  m.bsn_hashes.reserve(c.bsn_hashes.size());
+  for (const auto& [bsn, hash] : c.bsn_hashes) m.bsn_hashes.push_back(core::hex(hash));
   m.findings_json = boost::json::serialize(xml::to_json(c.outcome.findings));
   m.http_status = static_cast<int>(c.status);
 

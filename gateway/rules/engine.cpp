@@ -1,9 +1,9 @@
 #include "gateway/rules/engine.hpp"
 
 #include <algorithm>
-#include <map>
-#include <tuple>
 #include <vector>
+
+#include "gateway/rules/memo_ledger.hpp"
 
 namespace sluis::rules {
 
@@ -83,94 +83,7 @@ standard::Findings run(const Context& ctx, bool cross) {
 
 standard::Findings check(const Context& ctx) { return run(ctx, false); }
 
-namespace {
-
-namespace L = standard::ledger;
-
-// The ledger as one message's rules see it: the same answers, with the
-// lookups many rules repeat for every line (the allocation a prestatie, start
-// or stop names) asked once. Lives for one check_ledger() call, inside the
-// commit's transaction, so nothing it remembers can go stale.
-class MemoLedger final : public L::LedgerView {
- public:
-  explicit MemoLedger(const L::LedgerView& inner) : in_(inner) {}
-  std::optional<L::Allocation> allocation(standard::Law law, const std::string& gemeente,
-                                          L::Integer n) const override {
-    auto key = std::tie(law, gemeente, n);
-    auto it = allocations_.find(std::tuple<standard::Law, std::string, L::Integer>(key));
-    if (it == allocations_.end())
-      it = allocations_.emplace(std::tuple<standard::Law, std::string, L::Integer>(key), in_.allocation(law, gemeente, n)).first;
-    return it->second;
-  }
-  std::vector<L::Allocation> allocations_of(standard::Law law, const std::string& gemeente,
-                                            const std::string& aanbieder, const std::string& h) const override {
-    return in_.allocations_of(law, gemeente, aanbieder, h);
-  }
-  std::optional<L::Start> start(const L::CareKey& k) const override { return in_.start(k); }
-  std::optional<L::Stop> stop(const L::CareKey& k) const override { return in_.stop(k); }
-  std::vector<L::CareKey> open_starts_on(standard::Law law, const std::string& gemeente,
-                                         const std::string& aanbieder, L::Integer n) const override {
-    return in_.open_starts_on(law, gemeente, aanbieder, n);
-  }
-  std::optional<L::Request> request(standard::Law law, const std::string& aanbieder,
-                                    const std::string& ref) const override {
-    return in_.request(law, aanbieder, ref);
-  }
-  std::vector<L::Request> open_requests(standard::Law law, const std::string& aanbieder,
-                                        const std::string& h) const override {
-    return in_.open_requests(law, aanbieder, h);
-  }
-  std::optional<L::Declaration> declaration(standard::Law law, const std::string& aanbieder,
-                                            const std::string& nr) const override {
-    return in_.declaration(law, aanbieder, nr);
-  }
-  std::optional<L::Declaration> declaration_by_id(standard::Law law, const std::string& aanbieder,
-                                                  const std::string& id) const override {
-    return in_.declaration_by_id(law, aanbieder, id);
-  }
-  std::optional<L::Prestatie> prestatie(standard::Law law, const std::string& aanbieder,
-                                        const std::string& ref) const override {
-    return in_.prestatie(law, aanbieder, ref);
-  }
-  L::Integer debit_volume(standard::Law law, const std::string& gemeente, L::Integer n) const override {
-    return in_.debit_volume(law, gemeente, n);
-  }
-  L::Integer debit_cents(standard::Law law, const std::string& gemeente, L::Integer n) const override {
-    return in_.debit_cents(law, gemeente, n);
-  }
-  std::optional<L::Prestatie> debit_for(standard::Law law, const std::string& aanbieder, L::Integer n,
-                                        const std::string& categorie, const std::string& code, const L::Date& begin,
-                                        const L::Date& eind) const override {
-    return in_.debit_for(law, aanbieder, n, categorie, code, begin, eind);
-  }
-  std::optional<L::Prestatie> credit_of(standard::Law law, const std::string& aanbieder,
-                                        const std::string& ref) const override {
-    return in_.credit_of(law, aanbieder, ref);
-  }
-  bool has_approved_uncredited(standard::Law law, const std::string& gemeente, L::Integer n) const override {
-    return in_.has_approved_uncredited(law, gemeente, n);
-  }
-  std::vector<L::Prestatie> prestaties_between(const std::string& aanbieder, const L::Date& from,
-                                               const L::Date& to) const override {
-    return in_.prestaties_between(aanbieder, from, to);
-  }
-  std::vector<L::Prestatie> prestaties_judged(const std::string& aanbieder, const L::Date& from,
-                                              const L::Date& to) const override {
-    return in_.prestaties_judged(aanbieder, from, to);
-  }
-  std::vector<L::Allocation> allocations_of_product(standard::Law law, const std::string& aanbieder,
-                                                    const std::string& categorie, const std::string& code,
-                                                    const L::Date& on) const override {
-    return in_.allocations_of_product(law, aanbieder, categorie, code, on);
-  }
-
- private:
-  const L::LedgerView& in_;
-  mutable std::map<std::tuple<standard::Law, std::string, L::Integer>, std::optional<L::Allocation>> allocations_;
-};
-
-}  // namespace
-
+// The memo (memo_ledger.hpp) asks the store for each allocation once.
 standard::Findings check_ledger(const Context& ctx) {
   if (!ctx.ledger) return {};
   MemoLedger memo(*ctx.ledger);

@@ -67,6 +67,7 @@ struct Allocation {
   // watch); none for iWmo.
   std::string verwijzer_type;
   std::optional<Date> client_turns_18_on;
+  bool operator==(const Allocation&) const = default;
 };
 
 // The logical key of a start or stop (TR074, TR382): ToewijzingNummer,

@@ -134,32 +134,37 @@ core::Result<void> insert_row(sqlite3* db, const NewMessage& m, const std::optio
                    "");
 }
 
-// The writer connection's page cache while a large body's job runs.
+// The writer connection's page cache while a large body's job runs: while
+// its body is written, and while it is judged and its rows are made.
+constexpr int kLargeBodyCacheKiB = 1024;
 constexpr int kLargeJobCacheKiB = 4096;
 
 // What a job with a large body (write_body_first) changes on the connection
 // while it runs, set back when the job ends, whatever its outcome:
 // - PRAGMA defer_foreign_keys, so the next job of the batch has its keys
 //   checked at once again;
-// - the page cache, lowered to kLargeJobCacheKiB: the body's overflow pages,
-//   the rules' reads of every allocation the declaration names and its ledger
-//   rows would otherwise fill the whole cache (8 MiB) beside the model and the
-//   rules' working set, for pages that job reads once. Dirty pages beyond it
-//   go to the WAL early, as SQLite spills them; they are written there anyway.
+// - the page cache, lowered: the body's overflow pages, the rules' reads of
+//   every allocation the declaration names and its ledger rows would
+//   otherwise fill the whole cache (8 MiB) beside the model and the rules'
+//   working set, for pages that job reads once. Dirty pages beyond it go to
+//   the WAL early, as SQLite spills them; they are written there anyway.
+//   While the body is written (every page of it new, none read again) to
+//   kLargeBodyCacheKiB: the body's memory is still held then, beside the
+//   model; the rules' lookups then have kLargeJobCacheKiB.
 struct LargeJob {
   explicit LargeJob(sqlite3* d) : db(d) {}
   LargeJob(const LargeJob&) = delete;
   sqlite3* db;
   bool keys_deferred = false;
-  std::optional<std::int64_t> cache_was;  // PRAGMA cache_size before it was lowered
-  core::Result<void> lower_cache() {
-    Stmt cache(db, "PRAGMA cache_size");
-    if (cache.step() != SQLITE_ROW) return db_error(db, "cache size");
-    const std::int64_t was = cache.i64(0);
-    const std::string lower = "PRAGMA cache_size = -" + std::to_string(kLargeJobCacheKiB);
-    if (auto r = run(db, lower.c_str()); !r) return r;
-    cache_was = was;
-    return {};
+  std::optional<std::int64_t> cache_was;  // PRAGMA cache_size before it was first lowered
+  core::Result<void> lower_cache(int kib) {
+    if (!cache_was) {
+      Stmt cache(db, "PRAGMA cache_size");
+      if (cache.step() != SQLITE_ROW) return db_error(db, "cache size");
+      cache_was = cache.i64(0);
+    }
+    const std::string lower = "PRAGMA cache_size = -" + std::to_string(kib);
+    return run(db, lower.c_str());
   }
   ~LargeJob() {
     if (keys_deferred) run(db, "PRAGMA defer_foreign_keys = OFF");
@@ -185,9 +190,10 @@ core::Result<std::optional<BodyWritten>> write_body_first(sqlite3* db, NewMessag
   BodyWritten w{next.i64(0), m.body.size()};
   if (auto r = run(db, "PRAGMA defer_foreign_keys = ON"); !r) return r.error();
   job.keys_deferred = true;
-  if (auto r = job.lower_cache(); !r) return r.error();
+  if (auto r = job.lower_cache(kLargeBodyCacheKiB); !r) return r.error();
   if (auto r = insert_large_body(db, w.seq, m.body); !r) return r.error();
   std::string().swap(m.body);
+  if (auto r = job.lower_cache(kLargeJobCacheKiB); !r) return r.error();
   return std::optional<BodyWritten>(w);
 }
 

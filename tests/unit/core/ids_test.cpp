@@ -42,6 +42,11 @@ BOOST_AUTO_TEST_CASE(digests_match_known_vectors) {
   BOOST_TEST(longkey.hex("Test Using Larger Than Block-Size Key - Hash Key First") ==
              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
   BOOST_TEST(longkey.hex("x") == hmac_sha256_hex(std::string(131, '\xaa'), "x"));
+  // The same digest as its 32 bytes (what the intake keeps per BSN).
+  const Sha256 d = jefe.digest("what do ya want for nothing?");
+  BOOST_TEST(d[0] == 0x5b);
+  BOOST_TEST(d[31] == 0x43);
+  BOOST_TEST(hex(d) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 BOOST_AUTO_TEST_CASE(hex_digest_as_base64_for_repr_digest) {

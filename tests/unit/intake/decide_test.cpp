@@ -88,7 +88,7 @@ struct Ledger : test::EmptyLedger {
 struct Fixture {
   Fixture() : mac(std::make_shared<const core::Hmac>("a key of at least sixteen bytes")) {
     auto hashes = std::make_shared<intake::BsnHashes>();
-    for (const char* bsn : kBsns) hashes->emplace(bsn, mac->hex(bsn));
+    for (const char* bsn : kBsns) hashes->emplace(bsn, mac->digest(bsn));
     for (int n = 1; n <= 6; ++n) ledger.bsn_hash_of[500000000 + n] = mac->hex(kBsns[(n - 1) / 2]);
     v.message = std::make_shared<const m::Message>(declaration());
     v.receiver_retour = config::RetourMode::gateway;
@@ -102,7 +102,7 @@ struct Fixture {
     msg.sender_partner = "zorg";
     msg.receiver_partner = "gem";
     msg.state = store::State::queued;
-    for (const auto& [bsn, h] : *hashes) msg.bsn_hashes.push_back(h);
+    for (const auto& [bsn, h] : *hashes) msg.bsn_hashes.push_back(core::hex(h));
   }
   store::Decision decided() {
     auto d = intake::decide(v)(ledger, msg);

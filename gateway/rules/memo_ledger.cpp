@@ -1,0 +1,190 @@
+#include "gateway/rules/memo_ledger.hpp"
+
+#include <cstring>
+
+namespace sluis::rules {
+
+namespace {
+
+namespace L = standard::ledger;
+
+enum : std::uint8_t {
+  kHasEinde = 1,
+  kHasVolume = 2,
+  kHasBudget = 4,
+  kHasTurns18 = 8,
+  kHashAsBytes = 16,
+};
+
+// The texts' blocks: most texts are a few bytes, a BSN hash that is not hex
+// or an id some tens; a text longer than a block gets a block of its own.
+constexpr std::size_t kChunk = 16 * 1024;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // upper case too: it would not come back as it was
+}
+
+}  // namespace
+
+std::size_t MemoLedger::KeyHash::operator()(const Key& k) const noexcept {
+  std::size_t h = std::hash<Integer>{}(k.n);
+  h ^= (static_cast<std::size_t>(k.gemeente) << 8 | static_cast<std::size_t>(k.law)) + 0x9e3779b97f4a7c15ULL +
+       (h << 6) + (h >> 2);
+  return h;
+}
+
+std::uint32_t MemoLedger::find_text(std::string_view s) const {
+  auto it = text_ids_.find(s);
+  return it == text_ids_.end() ? kNone : it->second;
+}
+
+std::uint32_t MemoLedger::text_id(std::string_view s) const {
+  if (auto id = find_text(s); id != kNone) return id;
+  char* at = nullptr;
+  if (s.size() > kChunk) {
+    chunks_.push_back(std::make_unique<char[]>(s.size()));
+    at = chunks_.back().get();
+  } else {
+    if (s.size() > chunk_left_ || chunks_.empty()) {
+      chunks_.push_back(std::make_unique<char[]>(kChunk));
+      chunk_left_ = kChunk;
+    }
+    at = chunks_.back().get() + (kChunk - chunk_left_);
+    chunk_left_ -= s.size();
+  }
+  if (!s.empty()) std::memcpy(at, s.data(), s.size());
+  const auto id = static_cast<std::uint32_t>(texts_.size());
+  texts_.emplace_back(at, s.size());
+  text_ids_.emplace(texts_.back(), id);
+  return id;
+}
+
+std::uint32_t MemoLedger::opt_text(const std::optional<std::string>& s) const {
+  return s ? text_id(*s) : kNone;
+}
+
+std::optional<std::string> MemoLedger::opt_text(std::uint32_t id) const {
+  if (id == kNone) return std::nullopt;
+  return std::string(texts_[id]);
+}
+
+MemoLedger::Packed MemoLedger::pack(const Allocation& a) const {
+  auto date = [](const core::Date& d) {
+    return PackedDate{static_cast<std::int16_t>(static_cast<int>(d.year())),
+                      static_cast<std::uint8_t>(static_cast<unsigned>(d.month())),
+                      static_cast<std::uint8_t>(static_cast<unsigned>(d.day()))};
+  };
+  Packed p;
+  p.law = static_cast<std::uint8_t>(a.law);
+  p.verdict = static_cast<std::uint8_t>(a.verdict);
+  p.toewijzing_nummer = a.toewijzing_nummer;
+  p.gemeente = text_id(a.gemeente);
+  p.aanbieder = text_id(a.aanbieder);
+  bool hex = a.bsn_hash.size() == 2 * p.hash.size();
+  for (std::size_t i = 0; hex && i < p.hash.size(); ++i) {
+    const int hi = hex_value(a.bsn_hash[2 * i]), lo = hex_value(a.bsn_hash[2 * i + 1]);
+    if (hi < 0 || lo < 0) hex = false;
+    else p.hash[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
+  if (hex) p.has |= kHashAsBytes;
+  else p.bsn_hash = text_id(a.bsn_hash);
+  p.categorie = text_id(a.categorie);
+  p.code = opt_text(a.code);
+  p.ingangsdatum = date(a.ingangsdatum);
+  if (a.einddatum) {
+    p.has |= kHasEinde;
+    p.einddatum = date(*a.einddatum);
+  }
+  p.reden_wijziging = opt_text(a.reden_wijziging);
+  p.referentie_aanbieder = opt_text(a.referentie_aanbieder);
+  if (a.volume) {
+    p.has |= kHasVolume;
+    p.volume = *a.volume;
+  }
+  p.eenheid = text_id(a.eenheid);
+  p.frequentie = text_id(a.frequentie);
+  if (a.budget) {
+    p.has |= kHasBudget;
+    p.budget = *a.budget;
+  }
+  p.toewijzingsdatum = date(a.toewijzingsdatum);
+  p.message_id = text_id(a.message_id);
+  p.verwijzer_type = text_id(a.verwijzer_type);
+  if (a.client_turns_18_on) {
+    p.has |= kHasTurns18;
+    p.turns_18 = date(*a.client_turns_18_on);
+  }
+  return p;
+}
+
+MemoLedger::Allocation MemoLedger::unpack(const Packed& p) const {
+  auto date = [](const PackedDate& d) {
+    return core::Date{std::chrono::year{d.year}, std::chrono::month{d.month}, std::chrono::day{d.day}};
+  };
+  auto text = [this](std::uint32_t id) { return std::string(texts_[id]); };
+  Allocation a;
+  a.law = static_cast<Law>(p.law);
+  a.verdict = static_cast<L::Verdict>(p.verdict);
+  a.toewijzing_nummer = p.toewijzing_nummer;
+  a.gemeente = text(p.gemeente);
+  a.aanbieder = text(p.aanbieder);
+  if (p.has & kHashAsBytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    a.bsn_hash.resize(2 * p.hash.size());
+    for (std::size_t i = 0; i < p.hash.size(); ++i) {
+      a.bsn_hash[2 * i] = kDigits[p.hash[i] >> 4];
+      a.bsn_hash[2 * i + 1] = kDigits[p.hash[i] & 0x0F];
+    }
+  } else {
+    a.bsn_hash = text(p.bsn_hash);
+  }
+  a.categorie = text(p.categorie);
+  a.code = opt_text(p.code);
+  a.ingangsdatum = date(p.ingangsdatum);
+  if (p.has & kHasEinde) a.einddatum = date(p.einddatum);
+  a.reden_wijziging = opt_text(p.reden_wijziging);
+  a.referentie_aanbieder = opt_text(p.referentie_aanbieder);
+  if (p.has & kHasVolume) a.volume = p.volume;
+  a.eenheid = text(p.eenheid);
+  a.frequentie = text(p.frequentie);
+  if (p.has & kHasBudget) a.budget = p.budget;
+  a.toewijzingsdatum = date(p.toewijzingsdatum);
+  a.message_id = text(p.message_id);
+  a.verwijzer_type = text(p.verwijzer_type);
+  if (p.has & kHasTurns18) a.client_turns_18_on = date(p.turns_18);
+  return a;
+}
+
+std::optional<MemoLedger::Allocation> MemoLedger::allocation(Law law, const std::string& gemeente,
+                                                            Integer n) const {
+  // A gemeente never seen has no entry yet: no text is made for a lookup.
+  if (const std::uint32_t g = find_text(gemeente); g != kNone)
+    if (auto it = index_.find(Key{law, g, n}); it != index_.end()) {
+      if (it->second == kNone) return std::nullopt;
+      return unpack(packed_[it->second]);
+    }
+  auto found = in_.allocation(law, gemeente, n);
+  std::uint32_t at = kNone;
+  if (found) {
+    at = static_cast<std::uint32_t>(packed_.size());
+    packed_.push_back(pack(*found));
+  }
+  index_.emplace(Key{law, text_id(gemeente), n}, at);
+  return found;
+}
+
+std::size_t MemoLedger::approximate_bytes() const {
+  std::size_t b = chunks_.size() * kChunk + texts_.size() * sizeof(std::string_view) +
+                  packed_.size() * sizeof(Packed);
+  // A node of an unordered_map: the value, the next pointer, the cached hash;
+  // and a bucket pointer each.
+  b += text_ids_.size() * (sizeof(std::pair<const std::string_view, std::uint32_t>) + 2 * sizeof(void*)) +
+       text_ids_.bucket_count() * sizeof(void*);
+  b += index_.size() * (sizeof(std::pair<const Key, std::uint32_t>) + 2 * sizeof(void*)) +
+       index_.bucket_count() * sizeof(void*);
+  return b;
+}
+
+}  // namespace sluis::rules
