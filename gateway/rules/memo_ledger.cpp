@@ -28,11 +28,28 @@ int hex_value(char c) {
 
 }  // namespace
 
-std::size_t MemoLedger::KeyHash::operator()(const Key& k) const noexcept {
-  std::size_t h = std::hash<Integer>{}(k.n);
-  h ^= (static_cast<std::size_t>(k.gemeente) << 8 | static_cast<std::size_t>(k.law)) + 0x9e3779b97f4a7c15ULL +
-       (h << 6) + (h >> 2);
-  return h;
+std::size_t MemoLedger::slot_of(std::uint8_t law, std::uint32_t gemeente, Integer n) const {
+  // splitmix64's finaliser over the key: ToewijzingNummers are often
+  // consecutive, and the low bits choose the slot.
+  std::uint64_t x = static_cast<std::uint64_t>(n) ^ (static_cast<std::uint64_t>(gemeente) << 32) ^
+                    (static_cast<std::uint64_t>(law) << 61);
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = x & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.gemeente == kNone || (s.n == n && s.gemeente == gemeente && s.law == law)) return i;
+  }
+}
+
+void MemoLedger::grow() const {
+  std::vector<Slot> old(slots_.empty() ? 64 : 2 * slots_.size());
+  old.swap(slots_);
+  for (const Slot& s : old)
+    if (s.gemeente != kNone) slots_[slot_of(s.law, s.gemeente, s.n)] = s;
 }
 
 std::uint32_t MemoLedger::find_text(std::string_view s) const {
@@ -159,11 +176,12 @@ MemoLedger::Allocation MemoLedger::unpack(const Packed& p) const {
 
 std::optional<MemoLedger::Allocation> MemoLedger::allocation(Law law, const std::string& gemeente,
                                                             Integer n) const {
+  const auto l = static_cast<std::uint8_t>(law);
   // A gemeente never seen has no entry yet: no text is made for a lookup.
-  if (const std::uint32_t g = find_text(gemeente); g != kNone)
-    if (auto it = index_.find(Key{law, g, n}); it != index_.end()) {
-      if (it->second == kNone) return std::nullopt;
-      return unpack(packed_[it->second]);
+  if (const std::uint32_t g = find_text(gemeente); g != kNone && !slots_.empty())
+    if (const Slot& s = slots_[slot_of(l, g, n)]; s.gemeente != kNone) {
+      if (s.at == kNone) return std::nullopt;
+      return unpack(packed_[s.at]);
     }
   auto found = in_.allocation(law, gemeente, n);
   std::uint32_t at = kNone;
@@ -171,7 +189,10 @@ std::optional<MemoLedger::Allocation> MemoLedger::allocation(Law law, const std:
     at = static_cast<std::uint32_t>(packed_.size());
     packed_.push_back(pack(*found));
   }
-  index_.emplace(Key{law, text_id(gemeente), n}, at);
+  if (4 * (used_ + 1) > 3 * slots_.size()) grow();
+  const std::uint32_t g = text_id(gemeente);
+  slots_[slot_of(l, g, n)] = Slot{n, g, at, l};
+  ++used_;
   return found;
 }
 
@@ -182,8 +203,7 @@ std::size_t MemoLedger::approximate_bytes() const {
   // and a bucket pointer each.
   b += text_ids_.size() * (sizeof(std::pair<const std::string_view, std::uint32_t>) + 2 * sizeof(void*)) +
        text_ids_.bucket_count() * sizeof(void*);
-  b += index_.size() * (sizeof(std::pair<const Key, std::uint32_t>) + 2 * sizeof(void*)) +
-       index_.bucket_count() * sizeof(void*);
+  b += slots_.size() * sizeof(Slot);
   return b;
 }
 

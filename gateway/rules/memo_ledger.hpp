@@ -42,7 +42,7 @@ class MemoLedger final : public standard::ledger::LedgerView {
 
   // How many allocations (found or not) it remembers, and the bytes their
   // entries and texts take (for the tests and the bench's notes).
-  std::size_t remembered() const { return index_.size(); }
+  std::size_t remembered() const { return used_; }
   std::size_t approximate_bytes() const;
 
   // Every other question goes to the wrapped ledger as it is.
@@ -134,15 +134,17 @@ class MemoLedger final : public standard::ledger::LedgerView {
     std::uint8_t law = 0, verdict = 0;
     std::uint8_t has = 0;  // kHas* bits: the optionals that are set, and the hash as bytes
   };
-  struct Key {
-    Law law;
-    std::uint32_t gemeente;  // a text id
-    Integer n;
-    bool operator==(const Key&) const = default;
+  // A place in the index: open addressing in one array (a lookup is one
+  // cache line, where a node-based map's scattered nodes cost a miss or two
+  // each on every one of a large declaration's repeated lookups).
+  struct Slot {
+    Integer n = 0;
+    std::uint32_t gemeente = kNone;  // a text id; kNone: the slot is empty
+    std::uint32_t at = kNone;        // the entry in packed_; kNone: the ledger has none
+    std::uint8_t law = 0;
   };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept;
-  };
+  std::size_t slot_of(std::uint8_t law, std::uint32_t gemeente, Integer n) const;  // its slot or the empty one
+  void grow() const;
   struct TextHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
@@ -163,7 +165,8 @@ class MemoLedger final : public standard::ledger::LedgerView {
   mutable std::size_t chunk_left_ = 0;
   mutable std::deque<std::string_view> texts_;
   mutable std::unordered_map<std::string_view, std::uint32_t, TextHash, std::equal_to<>> text_ids_;
-  mutable std::unordered_map<Key, std::uint32_t, KeyHash> index_;  // kNone: the ledger has none
+  mutable std::vector<Slot> slots_;  // a power of two, at most three quarters full
+  mutable std::size_t used_ = 0;
   mutable std::deque<Packed> packed_;  // a deque: never copied as it grows
 };
 
