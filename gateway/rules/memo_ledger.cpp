@@ -16,8 +16,11 @@ enum : std::uint8_t {
   kHashAsBytes = 16,
 };
 
-// The texts' blocks: most texts are a few bytes, a BSN hash that is not hex
-// or an id some tens; a text longer than a block gets a block of its own.
+// The texts' blocks: the first small (a message of a few lines names a few
+// allocations, and its rules run on the writer), each next one twice the
+// last up to kChunk; a text longer than that gets a block of its own. Most
+// texts are a few bytes, a BSN hash that is not hex or an id some tens.
+constexpr std::size_t kFirstChunk = 512;
 constexpr std::size_t kChunk = 16 * 1024;
 
 int hex_value(char c) {
@@ -46,7 +49,7 @@ std::size_t MemoLedger::slot_of(std::uint8_t law, std::uint32_t gemeente, Intege
 }
 
 void MemoLedger::grow() const {
-  std::vector<Slot> old(slots_.empty() ? 64 : 2 * slots_.size());
+  std::vector<Slot> old(slots_.empty() ? 16 : 2 * slots_.size());
   old.swap(slots_);
   for (const Slot& s : old)
     if (s.gemeente != kNone) slots_[slot_of(s.law, s.gemeente, s.n)] = s;
@@ -61,14 +64,19 @@ std::uint32_t MemoLedger::text_id(std::string_view s) const {
   if (auto id = find_text(s); id != kNone) return id;
   char* at = nullptr;
   if (s.size() > kChunk) {
-    chunks_.push_back(std::make_unique<char[]>(s.size()));
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(s.size()));
+    chunk_bytes_ += s.size();
     at = chunks_.back().get();
   } else {
-    if (s.size() > chunk_left_ || chunks_.empty()) {
-      chunks_.push_back(std::make_unique<char[]>(kChunk));
-      chunk_left_ = kChunk;
+    if (!chunk_ || s.size() > chunk_left_) {
+      chunk_size_ = chunk_ ? std::min(2 * chunk_size_, kChunk) : kFirstChunk;
+      while (chunk_size_ < s.size()) chunk_size_ *= 2;
+      chunks_.push_back(std::make_unique_for_overwrite<char[]>(chunk_size_));
+      chunk_bytes_ += chunk_size_;
+      chunk_ = chunks_.back().get();
+      chunk_left_ = chunk_size_;
     }
-    at = chunks_.back().get() + (kChunk - chunk_left_);
+    at = chunk_ + (chunk_size_ - chunk_left_);
     chunk_left_ -= s.size();
   }
   if (!s.empty()) std::memcpy(at, s.data(), s.size());
@@ -197,7 +205,7 @@ std::optional<MemoLedger::Allocation> MemoLedger::allocation(Law law, const std:
 }
 
 std::size_t MemoLedger::approximate_bytes() const {
-  std::size_t b = chunks_.size() * kChunk + texts_.size() * sizeof(std::string_view) +
+  std::size_t b = chunk_bytes_ + texts_.size() * sizeof(std::string_view) +
                   packed_.size() * sizeof(Packed);
   // A node of an unordered_map: the value, the next pointer, the cached hash;
   // and a bucket pointer each.

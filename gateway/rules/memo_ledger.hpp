@@ -162,7 +162,11 @@ class MemoLedger final : public standard::ledger::LedgerView {
   // point into chunks_ (blocks that are filled and never moved or freed
   // before the memo is).
   mutable std::vector<std::unique_ptr<char[]>> chunks_;
-  mutable std::size_t chunk_left_ = 0;
+  // The block small texts go into (a long text's own block is not it), its
+  // size and what is free in it.
+  mutable char* chunk_ = nullptr;
+  mutable std::size_t chunk_size_ = 0, chunk_left_ = 0;
+  mutable std::size_t chunk_bytes_ = 0;                   // every block's
   mutable std::deque<std::string_view> texts_;
   mutable std::unordered_map<std::string_view, std::uint32_t, TextHash, std::equal_to<>> text_ids_;
   mutable std::vector<Slot> slots_;  // a power of two, at most three quarters full

@@ -115,13 +115,19 @@ BOOST_AUTO_TEST_CASE(answers_exactly_what_the_ledger_gave_and_asks_it_once) {
   BOOST_TEST(memo.remembered() == 7u);
 }
 
-BOOST_AUTO_TEST_CASE(an_empty_optional_text_is_not_an_absent_one) {
+BOOST_AUTO_TEST_CASE(an_empty_optional_text_is_not_an_absent_one_and_long_texts_are_whole) {
   CountingLedger inner;
   auto a = full();
   a.code = "";
   a.reden_wijziging = std::nullopt;
   a.referentie_aanbieder = "";
   inner.add(a);
+  // A text longer than a block of the memo's texts, and one beside it.
+  auto b = full();
+  b.toewijzing_nummer = 4712;
+  b.referentie_aanbieder = std::string(20000, 'r');
+  b.verwijzer_type = "03";
+  inner.add(b);
   rules::MemoLedger memo(inner);
   memo.allocation(a.law, a.gemeente, a.toewijzing_nummer);
   const auto got = memo.allocation(a.law, a.gemeente, a.toewijzing_nummer);
@@ -129,7 +135,13 @@ BOOST_AUTO_TEST_CASE(an_empty_optional_text_is_not_an_absent_one) {
   BOOST_TEST((*got == a));
   BOOST_TEST((got->code && got->code->empty()));
   BOOST_TEST(!got->reden_wijziging.has_value());
-  BOOST_TEST(inner.asked == 1);
+  for (int round = 0; round < 2; ++round) {
+    const auto long_text = memo.allocation(b.law, b.gemeente, b.toewijzing_nummer);
+    BOOST_REQUIRE(long_text);
+    BOOST_TEST((*long_text == b));
+  }
+  BOOST_TEST(memo.allocation(a.law, a.gemeente, a.toewijzing_nummer)->verwijzer_type == "02");
+  BOOST_TEST(inner.asked == 2);
 }
 
 // The reason it packs: 20 000 allocations of one gemeente, provider and
