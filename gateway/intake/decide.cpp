@@ -260,9 +260,12 @@ store::Decision judged(const Verdict& v, const standard::ledger::LedgerView& led
 
 }  // namespace
 
-store::Decide decide(Verdict v) {
-  return [v = std::move(v)](const standard::ledger::LedgerView& ledger,
-                            store::NewMessage& msg) -> core::Result<store::Decision> {
+store::Decide decide(Verdict v) { return decide(std::make_shared<Verdict>(std::move(v))); }
+
+store::Decide decide(std::shared_ptr<Verdict> shared) {
+  return [shared = std::move(shared)](const standard::ledger::LedgerView& ledger,
+                                      store::NewMessage& msg) -> core::Result<store::Decision> {
+    const Verdict& v = *shared;
     store::Decision d = judged(v, ledger, msg);
     // A shadow partner's messages are judged against the live ledger but
     // never change it, nor owe or answer anything (the receiver never sees them).

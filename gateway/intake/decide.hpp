@@ -95,6 +95,10 @@ struct Verdict {
 };
 
 store::Decide decide(Verdict v);
+// The same over a shared verdict: the caller may keep a weak reference, to
+// reach the verdict again when the store hands the message back unjudged
+// (TR056), without keeping the model alive while the store judges.
+store::Decide decide(std::shared_ptr<Verdict> v);
 
 // Logs (INTAKE_LATE_MESSAGE, once per late class) and counts
 // (sluis_late_messages_total{law,type}, once per message) what a commit found

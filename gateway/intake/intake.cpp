@@ -501,10 +501,16 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
   // see the ledger as every earlier commit left it), stored with the message
   // so a replay gets the same one, and sent only after the commit.
   m.id = store::new_message_id();
-  Verdict v = verdict(c.outcome, c.verdict == Judged::rejected, std::move(c.bsn_hashes), c.receiver,
-                      ctx.partner->id, m.shadow, m.hold_reason, c.answer, c.heen_id,
-                      core::dutch_date(std::chrono::system_clock::now()));
-  m.decide = decide(v);
+  // The verdict goes with the message alone: kept here too, its model and
+  // BSN hashes would outlive the judgement for as long as the commit takes
+  // (the store gives the decider back once it has judged). A TR056
+  // conflict hands the message back unjudged, its decider and verdict with
+  // it; the weak reference reaches the verdict then.
+  auto shared = std::make_shared<Verdict>(verdict(c.outcome, c.verdict == Judged::rejected, std::move(c.bsn_hashes),
+                                                  c.receiver, ctx.partner->id, m.shadow, m.hold_reason, c.answer,
+                                                  c.heen_id, core::dutch_date(std::chrono::system_clock::now())));
+  const std::weak_ptr<Verdict> unjudged = shared;
+  m.decide = decide(std::move(shared));
   auto r = co_await commit(std::move(m));
   if (!r) co_return unavailable(r.error());
   if (r->replay) {
@@ -531,9 +537,12 @@ asio::awaitable<net::Response> Intake::submit(net::Request req, net::RequestCont
         "TR056", "9056"));
     c.outcome.findings.back().value = id.identificatie;
     again.state = store::State::rejected;
-    v.findings = c.outcome.findings;
-    v.header_refusal = true;
-    again.decide = decide(std::move(v));
+    // The store found the conflict before judging: the decider it handed
+    // back holds the verdict still. It now decides the refusal.
+    const auto v = unjudged.lock();
+    SLUIS_ASSERT(v && again.decide, "a message the store hands back unjudged keeps its decider (store.hpp)");
+    v->findings = c.outcome.findings;
+    v->header_refusal = true;
     r = co_await commit(std::move(again));
     if (!r) co_return unavailable(r.error());
   }

@@ -164,7 +164,10 @@ struct NewMessage {
   // distinct, comma-separated); empty otherwise.
   std::string declaratie_nummer;
   std::string retourcodes;
-  Decide decide;               // optional: the cross-message judgement (see Decision)
+  // Optional: the cross-message judgement (see Decision). The SQLite engine
+  // drops it once it has run (what it captured is freed before the rows the
+  // decision makes); PostgreSQL's keeps it for a job it runs again.
+  Decide decide;
 };
 
 struct StoredMessage {
@@ -206,8 +209,9 @@ struct CommitOutcome {
   // Same sender, law, type and identification but another body (TR056 / 9056):
   // the earlier message; nothing was stored.
   std::optional<StoredMessage> conflict;
-  // With `conflict`: the message as it was given (body included), handed back
-  // so the caller can commit it again as rejected without copying the body.
+  // With `conflict`: the message as it was given (body included, its decider
+  // not run), handed back so the caller can commit it again as rejected
+  // without copying the body.
   std::optional<NewMessage> unstored;
   // The message as stored (after `decide`): what the sender is told.
   State state = State::received;

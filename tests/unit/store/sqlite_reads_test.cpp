@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <mutex>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "gateway/core/digest.hpp"
@@ -234,6 +235,65 @@ BOOST_AUTO_TEST_CASE(a_large_judged_body_runs_with_a_smaller_page_cache) {
       if (size > (1u << 20)) BOOST_TEST(cache_used < (1280 << 10), "page cache " << cache_used << " bytes");
     }
   }
+}
+
+// The decider, and what it holds (the intake's verdict: a large
+// declaration's model and BSN hashes), is given back once it has judged:
+// before the message's row and the ledger rows its decision makes, not when
+// the job ends.
+BOOST_AUTO_TEST_CASE(the_decider_is_given_back_before_the_rows_it_decided) {
+  Db d;
+  BOOST_REQUIRE(store::sqlite::tune_connection(d.db));
+  store::sqlite::StatementCache cache(d.db);
+  BOOST_REQUIRE(store::sqlite::migrate(d.db, ":memory:"));
+  store::sqlite::Ledger ledger(d.db);
+  // Each INSERT statement run (SQLite's statement trace: the ledger's tables
+  // are WITHOUT ROWID, which the update hook does not report), and whether
+  // the decider's capture was alive when it began.
+  struct Seen {
+    std::weak_ptr<int> held;
+    std::vector<std::pair<std::string, bool>> inserts;
+  } seen;
+  sqlite3_trace_v2(
+      d.db, SQLITE_TRACE_STMT,
+      [](unsigned, void* p, void* stmt, void*) {
+        auto* s = static_cast<Seen*>(p);
+        const std::string sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+        if (sql.rfind("INSERT", 0) == 0) s->inserts.emplace_back(sql.substr(0, 60), !s->held.expired());
+        return 0;
+      },
+      &seen);
+  auto m = test::sample_message("D-1", "<body/>");
+  auto held = std::make_shared<int>(7);  // stands for the verdict
+  seen.held = held;
+  m.decide = [held = std::move(held)](const L::LedgerView&, store::NewMessage&) -> core::Result<store::Decision> {
+    store::Decision d;
+    L::Allocation a;
+    a.law = standard::Law::ijw;
+    a.gemeente = "0935";
+    a.aanbieder = "87654321";
+    a.toewijzing_nummer = 1 + *held;
+    a.bsn_hash = "h1";
+    a.categorie = "45";
+    a.ingangsdatum = year{2026} / 1 / 1;
+    a.message_id = "D-1";
+    d.changes.allocations.push_back(a);
+    return d;
+  };
+  BOOST_REQUIRE(store::sqlite::run(d.db, "BEGIN"));
+  store::CommitOutcome out;
+  BOOST_REQUIRE(store::sqlite::insert_message(d.db, ledger, m, out).has_value());
+  BOOST_REQUIRE(store::sqlite::run(d.db, "COMMIT"));
+  sqlite3_trace_v2(d.db, 0, nullptr, nullptr);
+  bool message_row = false, ledger_row = false;
+  for (const auto& [sql, alive] : seen.inserts) {
+    BOOST_TEST_CONTEXT(sql) { BOOST_TEST(!alive); }
+    message_row = message_row || sql.find("INTO messages ") != std::string::npos;
+    ledger_row = ledger_row || sql.find("INTO ledger_allocation ") != std::string::npos;
+  }
+  BOOST_TEST(message_row);
+  BOOST_TEST(ledger_row);
+  BOOST_TEST(!m.decide);
 }
 
 BOOST_AUTO_TEST_CASE(ledger_reads_visit_their_key_not_the_providers_rows) {
