@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "gateway/core/digest.hpp"
+
 namespace sluis::rules {
 
 namespace {
@@ -155,16 +157,7 @@ MemoLedger::Allocation MemoLedger::unpack(const Packed& p) const {
   a.toewijzing_nummer = p.toewijzing_nummer;
   a.gemeente = text(p.gemeente);
   a.aanbieder = text(p.aanbieder);
-  if (p.has & kHashAsBytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    a.bsn_hash.resize(2 * p.hash.size());
-    for (std::size_t i = 0; i < p.hash.size(); ++i) {
-      a.bsn_hash[2 * i] = kDigits[p.hash[i] >> 4];
-      a.bsn_hash[2 * i + 1] = kDigits[p.hash[i] & 0x0F];
-    }
-  } else {
-    a.bsn_hash = text(p.bsn_hash);
-  }
+  a.bsn_hash = (p.has & kHashAsBytes) ? core::hex(p.hash) : text(p.bsn_hash);
   a.categorie = text(p.categorie);
   a.code = opt_text(p.code);
   a.ingangsdatum = date(p.ingangsdatum);

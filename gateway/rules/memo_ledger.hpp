@@ -15,7 +15,6 @@
 // Threading: one thread at a time (a LedgerView).
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -25,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gateway/core/digest.hpp"
 #include "gateway/standard/ledger.hpp"
 
 namespace sluis::rules {
@@ -126,7 +126,7 @@ class MemoLedger final : public standard::ledger::LedgerView {
   struct Packed {
     Integer toewijzing_nummer = 0;
     Integer volume = 0, budget = 0;
-    std::array<std::uint8_t, 32> hash{};
+    core::Sha256 hash{};  // the keyed BSN hash as bytes (kHashAsBytes)
     std::uint32_t gemeente = kNone, aanbieder = kNone, bsn_hash = kNone, categorie = kNone, code = kNone,
                   reden_wijziging = kNone, referentie_aanbieder = kNone, eenheid = kNone, frequentie = kNone,
                   message_id = kNone, verwijzer_type = kNone;
