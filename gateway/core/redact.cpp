@@ -19,26 +19,40 @@ std::string_view local_name(std::string_view qname) {
   auto colon = qname.find(':');
   return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
 }
-}  // namespace
 
-std::string scrub_bsns(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+// Calls `f(start)` for every run of exactly 9 digits passing the 11-check.
+template <class F>
+void for_each_bsn_run(std::string_view text, F&& f) {
   std::size_t i = 0;
   while (i < text.size()) {
     if (!is_digit(text[i])) {
-      out.push_back(text[i++]);
+      ++i;
       continue;
     }
     std::size_t j = i;
     while (j < text.size() && is_digit(text[j])) ++j;
-    std::string_view run = text.substr(i, j - i);
-    if (run.size() == 9 && bsn_elfproef(run))
-      out.append(9, '*');
-    else
-      out.append(run);
+    if (j - i == 9 && bsn_elfproef(text.substr(i, 9))) f(i);
     i = j;
   }
+}
+}  // namespace
+
+bool has_bsn_run(std::string_view text) {
+  bool found = false;
+  for_each_bsn_run(text, [&](std::size_t) { found = true; });
+  return found;
+}
+
+std::string scrub_bsns(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t copied = 0;
+  for_each_bsn_run(text, [&](std::size_t at) {
+    out.append(text.substr(copied, at - copied));
+    out.append(9, '*');
+    copied = at + 9;
+  });
+  out.append(text.substr(copied));
   return out;
 }
 

@@ -55,6 +55,10 @@ std::string mask_elements(std::string_view xml, ElementMasks masks);
 std::string scrub(std::string_view text);
 // scrub()'s BSN pass alone: for text whose elements are masked already.
 std::string scrub_bsns(std::string_view text);
+// Whether scrub_bsns would change `text`. Identifiers sluis makes up (message
+// ids, the identifications of what it composes) are drawn again while this
+// holds: the logger would mask them, and `msg=<id>` would no longer find them.
+bool has_bsn_run(std::string_view text);
 
 // Names the personal elements for scrub(); called once at start-up by the
 // programs (sluisd's App, sluisctl) with the standard's list

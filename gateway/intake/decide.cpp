@@ -9,6 +9,7 @@
 
 #include "gateway/core/digest.hpp"
 #include "gateway/core/metrics.hpp"
+#include "gateway/core/redact.hpp"
 #include "gateway/intake/events.hpp"
 #include "gateway/standard/deadlines.hpp"
 #include "gateway/rules/ceiling_rules.hpp"
@@ -62,9 +63,13 @@ store::NewMessage produced(const m::Message& out, const store::NewMessage& heen,
 }
 
 // Identifications of what sluis composes: 12 characters (LDT_IdentificatieBericht),
-// "S" and 11 hex digits from the CSPRNG.
+// "S" and 11 hex digits from the CSPRNG; drawn again while it holds a run the
+// logger would mask as a BSN.
 std::string new_identification() {
-  return "S" + core::random_hex(6).substr(0, 11);
+  for (;;) {
+    std::string id = "S" + core::random_hex(6).substr(0, 11);
+    if (!core::has_bsn_run(id)) return id;
+  }
 }
 
 // The findings as stored: the judgement's and then the late-message

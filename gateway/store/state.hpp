@@ -63,7 +63,8 @@ std::optional<HoldReason> parse_hold_reason(std::string_view s);
 
 // A fresh opaque message id: "m", 11 hex digits of the time in milliseconds,
 // 12 hex digits from the CSPRNG (24 characters; ids made later sort later,
-// which keeps the indexes on them compact; nothing may rely on that).
+// which keeps the indexes on them compact; nothing may rely on that). Never
+// holds a run the logger would mask as a BSN (core::has_bsn_run).
 std::string new_message_id();
 
 }  // namespace sluis::store

@@ -20,6 +20,19 @@ BOOST_AUTO_TEST_CASE(scrub_removes_numbers_that_pass_the_11_check) {
   BOOST_TEST(scrub("agb 98765432 id 123456789") == "agb 98765432 id 123456789");
   // Longer digit runs are not split into a BSN.
   BOOST_TEST(scrub("1234567820") == "1234567820");
+  // Inside a word too, and more than one.
+  BOOST_TEST(scrub_bsns("m1a123456782b999990019") == "m1a*********b*********");
+}
+
+BOOST_AUTO_TEST_CASE(has_bsn_run_says_whether_the_scrubber_would_change_a_text) {
+  for (std::string_view t : {"m1a123456782b", "123456782", "x999990019"}) {
+    BOOST_TEST(has_bsn_run(t));
+    BOOST_TEST(scrub_bsns(t) != t);
+  }
+  for (std::string_view t : {"", "m1a123456789b", "1234567820", "12345678", "m19c4e5a3b2f1d0c9e8a7b6c5"}) {
+    BOOST_TEST(!has_bsn_run(t));
+    BOOST_TEST(scrub_bsns(t) == t);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(strip_controls_prevents_forged_lines) {
