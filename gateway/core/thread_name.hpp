@@ -4,7 +4,7 @@
 // "Where each kind of work runs".
 //
 // Purpose: one name per job. The io thread keeps the process's name
-// (sluisd); the others are sluis-writer, sluis-sync, sluis-validate, sluis-reads,
+// (sluisd); the others are sluis-writer, sluis-validate, sluis-reads,
 // sluis-admin, sluis-delivery, sluis-watches, sluis-notify, sluis-drop and
 // sluis-integrity.
 // Threading: name_this_thread names the calling thread; a NamedThreadPool

@@ -4,25 +4,21 @@
 // savepoint inside one transaction and commits once: one fsync for many
 // jobs. run_batch is the durable commit point; its comment gives the crash
 // argument.
-// Threading: enqueue() and write() from any thread; jobs run on the writer
-// thread, their `done` on the syncer thread (sluis-sync), which syncs the WAL
-// of the batches the writer committed while the writer runs the next batch;
-// the constructor starts both and close() joins them.
+// Threading: enqueue() and write() from any thread; jobs and their `done`
+// run on the writer thread, which the constructor starts and close() joins.
 // Ownership: borrows the writer connection (its owner closes it after this
-// is destroyed) and owns the threads and the queues.
+// is destroyed) and owns the thread and the queue.
 // Failure: a job that fails is rolled back alone and told so; a batch SQLite
-// rolled back, a failed COMMIT or a failed sync of its WAL fails every job of
-// it; after close() a job is refused at once with store.closed.
-// Durability: a job hears success only after its batch's COMMIT returned and
-// the WAL holding it was fsynced (synchronous=FULL, the sync deferred to the
-// syncer: wal_vfs.hpp).
+// rolled back, or a failed COMMIT, fails every job of it; after close() a job
+// is refused at once with store.closed.
+// Durability: a job hears success only after COMMIT returned with
+// synchronous=FULL, i.e. after the WAL was fsynced.
 // Not part of the store's interface.
 #pragma once
 
 #include <sqlite3.h>
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -35,7 +31,6 @@
 
 #include "gateway/core/result.hpp"
 #include "gateway/store/store.hpp"
-#include "gateway/store/wal_vfs.hpp"
 
 namespace sluis::store::sqlite {
 
@@ -77,37 +72,14 @@ class Writer {
     std::function<core::Result<void>(sqlite3*)> run;
     std::function<void(core::Result<void>)> done;
   };
-  // A committed batch waiting for the sync of its WAL.
-  struct Committed {
-    WalSyncDeferral::Owed owed;  // the sync COMMIT deferred (none: it synced itself)
-    std::vector<Job> batch;
-    std::vector<core::Result<void>> results;
-    std::chrono::steady_clock::time_point began;
-  };
 
   // The loop of the writer thread.
   void writer_loop();
-  // Moves queued jobs into `batch`, up to max_batch. Under qmu_.
-  void take_queued(std::vector<Job>& batch);
-  // While a committed batch waits for its sync: waits for a new job (or the
-  // sync) and moves what is queued into `batch`; false when the batch is to
-  // be committed now (the syncer is free, the batch is full, or closing).
-  bool join_while_syncing(std::vector<Job>& batch);
-  // The loop of the syncer thread: syncs what the writer committed, then
-  // tells the batches' callers, in commit order.
-  void syncer_loop();
-  // Copies the WAL into the database once it holds kCheckpointPages: SQLite's
-  // automatic checkpoint, run by the writer after a batch, outside the
-  // deferral (the checkpoint must sync the WAL before it copies).
-  void checkpoint_if_due();
-  static int on_wal_commit(void* self, sqlite3* db, const char* schema, int pages);
   // One batch in one transaction: the durable commit point (its crash
   // argument is at its definition, sqlite_writer.cpp).
   void run_batch(std::vector<Job>& batch);
   // What a failed COMMIT tells its callers.
   core::Error commit_error(const core::Error& failed) const;
-  // What a failed sync of the WAL after COMMIT tells them.
-  core::Error sync_error(int rc) const;
 
   sqlite3* w_;
   std::string path_;
@@ -117,13 +89,6 @@ class Writer {
   std::deque<Job> queue_;
   std::atomic<std::size_t> pending_{0};  // jobs queued or in the running batch
   bool closing_ = false;
-  std::size_t unsynced_ = 0;  // batches committed and not yet synced (under qmu_)
-  std::atomic<int> wal_pages_{0};  // pages in the WAL after the last commit (the WAL hook)
-  std::mutex smu_;
-  std::condition_variable scv_;
-  std::deque<Committed> committed_;
-  bool syncer_closing_ = false;
-  std::thread syncer_;
   std::thread thread_;
 };
 

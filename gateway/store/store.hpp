@@ -34,16 +34,14 @@
 // Message states and their machine, and message ids: state.hpp.
 //
 // Durability: a commit's callback runs only after the transaction is on disk
-// (SQLite: WAL + synchronous=FULL, the WAL's fsync after COMMIT done by a
-// syncer thread while the writer runs the next batch). Commits are queued to
-// one writer thread that batches them (group commit: one fsync for many).
+// (SQLite: WAL + synchronous=FULL, fsync at COMMIT). Commits are queued to one
+// writer thread that batches them (group commit: one fsync for many).
 //
 // Threading: every method may be called from any thread. Every write (commit,
 // redecide, transition, audit, ack, queue_action, claim, settle, release_held,
 // mark_overdue_logged, ledger_batch, prune_bodies) has one calling convention:
 // a virtual method that returns at once and calls its `done` (a Done<T>) once,
-// from the writer thread (SQLite: its syncer thread, once the WAL is synced),
-// after the write is durable or has failed (after
+// from the writer thread, after the write is durable or has failed (after
 // close(): at once, on the caller's thread, with the error store.closed). The
 // caller re-posts to its own executor (core/async.hpp turns such a method into
 // an awaitable). `done` must not block and must not wait on the store. Each
@@ -250,8 +248,7 @@ struct OverdueAnswer {
   bool logged = false;       // the overdue log event was written
 };
 
-// How a write reports (see "Threading" above): called once, from the writer
-// (SQLite: syncer) thread.
+// How a write reports (see "Threading" above): called once, from the writer thread.
 template <class T>
 using Done = std::function<void(core::Result<T>)>;
 using CommitDone = Done<CommitOutcome>;

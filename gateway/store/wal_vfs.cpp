@@ -28,16 +28,7 @@ constexpr std::size_t kMaxWrite = 31 * 4096;
 struct Gathered {
   std::vector<char> bytes;
   sqlite3_int64 at = 0;  // file offset of bytes[0]
-  // The WAL's header was written since the file's last sync: a sync now is
-  // the header's own (SQLite's, before the first frame of a restarted log).
-  bool header_unsynced = false;
-  // Serialises every call on the file: the connection's thread and a thread
-  // doing a sync it deferred (WalSyncDeferral) may call at the same time.
-  std::mutex mu;
 };
-
-// The deferral on this thread, if any (WalSyncDeferral).
-thread_local WalSyncDeferral::Owed* t_deferring = nullptr;
 
 struct File {
   shim::FileHead head;
@@ -66,8 +57,6 @@ int pass_down(sqlite3_file* f) {
 int x_write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   Gathered* g = gathered(f);
   if (!g) return real(f)->pMethods->xWrite(real(f), buf, n, off);
-  std::lock_guard lock(g->mu);
-  if (off == 0) g->header_unsynced = true;
   const auto size = static_cast<std::size_t>(n);
   const char* p = static_cast<const char*>(buf);
   if (!g->bytes.empty() && off == g->at + static_cast<sqlite3_int64>(g->bytes.size()) &&
@@ -93,56 +82,17 @@ struct AfterPassDown;
 template <class... A, int (*sqlite3_io_methods::*M)(sqlite3_file*, A...)>
 struct AfterPassDown<M> {
   static int call(sqlite3_file* f, A... a) {
-    Gathered* g = gathered(f);
-    if (!g) return shim::Forward<M>::call(f, a...);
-    std::lock_guard lock(g->mu);
     if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
     return shim::Forward<M>::call(f, a...);
   }
 };
 
-// The wrapped file's method M, serialised with the others on a WAL file.
-template <auto M>
-struct Serialised;
-template <class R, class... A, R (*sqlite3_io_methods::*M)(sqlite3_file*, A...)>
-struct Serialised<M> {
-  static R call(sqlite3_file* f, A... a) {
-    Gathered* g = gathered(f);
-    if (!g) return shim::Forward<M>::call(f, a...);
-    std::lock_guard lock(g->mu);
-    return shim::Forward<M>::call(f, a...);
-  }
-};
-
-// A sync: of a WAL file while this thread defers (a commit's), the gathered
-// bytes go down and the sync is owed, done later by sync_owed; else at once.
-// The WAL header's own sync is never deferred: SQLite syncs a restarted log's
-// header before its first frame, so that a cut cannot leave the old header
-// over new frames.
-int x_sync(sqlite3_file* f, int flags) {
-  Gathered* g = gathered(f);
-  if (!g) return real(f)->pMethods->xSync(real(f), flags);
-  std::lock_guard lock(g->mu);
-  if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
-  if (t_deferring != nullptr && !g->header_unsynced) {
-    *t_deferring = {f, flags};
-    return SQLITE_OK;
-  }
-  int rc = real(f)->pMethods->xSync(real(f), flags);
-  if (rc == SQLITE_OK) g->header_unsynced = false;
-  return rc;
-}
-
 int x_close(sqlite3_file* f) {
-  Gathered* g = gathered(f);
-  std::unique_lock<std::mutex> lock;
-  if (g) lock = std::unique_lock(g->mu);
   int rc = pass_down(f);
   auto* file = reinterpret_cast<File*>(f);
+  delete file->gathered;
   file->gathered = nullptr;
   int closed = shim::kForward.xClose(f);
-  if (lock) lock.unlock();
-  delete g;
   return rc != SQLITE_OK ? rc : closed;
 }
 
@@ -152,11 +102,9 @@ const sqlite3_io_methods kMethods = [] {
   m.xWrite = x_write;
   m.xRead = AfterPassDown<&sqlite3_io_methods::xRead>::call;
   m.xTruncate = AfterPassDown<&sqlite3_io_methods::xTruncate>::call;
-  m.xSync = x_sync;
+  m.xSync = AfterPassDown<&sqlite3_io_methods::xSync>::call;
   m.xFileSize = AfterPassDown<&sqlite3_io_methods::xFileSize>::call;
   m.xFileControl = AfterPassDown<&sqlite3_io_methods::xFileControl>::call;
-  m.xSectorSize = Serialised<&sqlite3_io_methods::xSectorSize>::call;
-  m.xDeviceCharacteristics = Serialised<&sqlite3_io_methods::xDeviceCharacteristics>::call;
   return m;
 }();
 
@@ -174,32 +122,6 @@ struct Registered {
 };
 
 }  // namespace
-
-WalSyncDeferral::WalSyncDeferral() : outer_(t_deferring) {
-  t_deferring = &owed_;
-}
-
-WalSyncDeferral::~WalSyncDeferral() {
-  t_deferring = outer_;
-}
-
-int sync_owed(const WalSyncDeferral::Owed& owed) {
-  sqlite3_file* f = owed.file;
-  if (f == nullptr) return SQLITE_OK;
-  Gathered* g = gathered(f);
-  if (!g) return f->pMethods->xSync(f, owed.flags);
-  {
-    std::lock_guard lock(g->mu);
-    if (int rc = pass_down(f); rc != SQLITE_OK) return rc;
-  }
-  // The fsync itself is not under the file's mutex, or the writer's next
-  // COMMIT would wait for it to pass its frames down, and the two would run
-  // in turn again. The wrapped file (SQLite's unix file) may then write and
-  // sync at once: the kernel orders them (an fsync covers every write that
-  // returned before it), and the two calls share no state but the error
-  // number each stores on failure.
-  return real(f)->pMethods->xSync(real(f), owed.flags);
-}
 
 std::string wal_gathering_vfs(const std::string& base) {
   static std::mutex mu;

@@ -71,7 +71,7 @@ def main():
         assert counts == {"accepted": 2 * REQUESTS + 1, "replay": REQUESTS - 1}, counts
         task = pathlib.Path(f"/proc/{d.proc.pid}/task")
         names = {(t / "comm").read_text().strip() for t in task.iterdir()}
-        want = {"sluisd", "sluis-writer", "sluis-sync", "sluis-validate", "sluis-reads", "sluis-admin", "sluis-delivery"}
+        want = {"sluisd", "sluis-writer", "sluis-validate", "sluis-reads", "sluis-admin", "sluis-delivery"}
         assert want <= names, sorted(names)
         assert d.stop() == 0
         # Nothing listens on the port now: before the bound, this run retried forever.

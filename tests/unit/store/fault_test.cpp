@@ -27,7 +27,6 @@
 #include "gateway/core/digest.hpp"
 #include "gateway/store/fault_vfs.hpp"
 #include "gateway/store/store.hpp"
-#include "gateway/store/wal_vfs.hpp"
 #include "tests/support/store_samples.hpp"
 
 using namespace sluis;
@@ -334,83 +333,6 @@ BOOST_AUTO_TEST_CASE(wal_writes_are_gathered_and_every_byte_arrives) {
                 "FROM messages m WHERE identificatie = 'SPILL-B'") ==
              std::to_string(body_for("SPILL-B", 8 << 20).size()));
   sqlite3_close(h);
-  db.reset();
-  BOOST_TEST(check_intact(path, ok) == "");
-}
-
-// A commit's WAL sync deferred (the store's writer, sqlite_writer.cpp): COMMIT
-// passes its frames down, so another connection reads them at once, but does
-// not sync; sync_owed, from another thread, does. The WAL header's own sync,
-// when the log starts again after a checkpoint, is never deferred.
-BOOST_AUTO_TEST_CASE(a_deferred_wal_sync_is_owed_and_done_later_but_never_the_headers) {
-  sqlite3* w = nullptr;
-  BOOST_REQUIRE(sqlite3_open_v2(path.c_str(), &w, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                store::wal_gathering_vfs(store::FaultVfs::kName).c_str()) == SQLITE_OK);
-  auto exec = [&](const char* sql) { return sqlite3_exec(w, sql, nullptr, nullptr, nullptr); };
-  BOOST_REQUIRE(exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0; "
-                     "CREATE TABLE t (x)") == SQLITE_OK);
-  auto syncs = [] { return store::FaultVfs::counts().syncs; };
-  sqlite3* r = nullptr;
-  BOOST_REQUIRE(sqlite3_open_v2(path.c_str(), &r, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-
-  // Not deferred: COMMIT syncs.
-  auto before = syncs();
-  BOOST_REQUIRE(exec("INSERT INTO t VALUES (1)") == SQLITE_OK);
-  BOOST_TEST(syncs() - before == 1u);
-
-  // Deferred: no sync, but the row is there for another connection, and owed.
-  store::WalSyncDeferral::Owed owed;
-  before = syncs();
-  {
-    store::WalSyncDeferral defer;
-    BOOST_REQUIRE(exec("INSERT INTO t VALUES (2)") == SQLITE_OK);
-    owed = defer.owed();
-  }
-  BOOST_TEST(syncs() - before == 0u);
-  BOOST_REQUIRE(owed.file != nullptr);
-  BOOST_TEST(scalar(r, "SELECT count(*) FROM t") == "2");
-  // Done on another thread.
-  std::async(std::launch::async, [&] { BOOST_TEST(store::sync_owed(owed) == SQLITE_OK); }).get();
-  BOOST_TEST(syncs() - before == 1u);
-  BOOST_TEST(store::sync_owed({}) == SQLITE_OK);  // nothing owed: nothing done
-  BOOST_TEST(syncs() - before == 1u);
-
-  // Deferrals nest: the inner one ends, the outer one still defers.
-  {
-    store::WalSyncDeferral outer;
-    { store::WalSyncDeferral inner; }
-    before = syncs();
-    BOOST_REQUIRE(exec("INSERT INTO t VALUES (3)") == SQLITE_OK);
-    BOOST_TEST(syncs() - before == 0u);
-    BOOST_TEST(store::sync_owed(outer.owed()) == SQLITE_OK);
-  }
-
-  // The log starts again after a full checkpoint: its new header is synced at
-  // once, before the first frame; the commit's own sync is still owed.
-  sqlite3_close(r);
-  BOOST_REQUIRE(sqlite3_wal_checkpoint_v2(w, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr) == SQLITE_OK);
-  before = syncs();
-  {
-    store::WalSyncDeferral defer;
-    BOOST_REQUIRE(exec("INSERT INTO t VALUES (4)") == SQLITE_OK);
-    owed = defer.owed();
-  }
-  BOOST_TEST(syncs() - before == 1u);  // the header's
-  BOOST_REQUIRE(owed.file != nullptr);
-  BOOST_TEST(store::sync_owed(owed) == SQLITE_OK);
-  BOOST_TEST(syncs() - before == 2u);
-  sqlite3_close(w);
-}
-
-// The store acknowledges a commit only after the WAL holding it was synced.
-BOOST_AUTO_TEST_CASE(a_commit_is_acknowledged_after_its_wal_is_synced) {
-  auto db = open_store(path, store::FaultVfs::kName);
-  BOOST_REQUIRE(commit(*db, ok, "FIRST").has_value());
-  for (int i = 0; i < 5; ++i) {
-    const auto before = store::FaultVfs::counts().syncs;
-    BOOST_REQUIRE(commit(*db, ok, "S-" + std::to_string(i)).has_value());
-    BOOST_TEST(store::FaultVfs::counts().syncs - before >= 1u);
-  }
   db.reset();
   BOOST_TEST(check_intact(path, ok) == "");
 }
