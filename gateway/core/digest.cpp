@@ -32,17 +32,32 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(md, len);
 }
 
+namespace {
+// A hex digit's value, -1 for anything else (upper case only when `upper`).
+int nibble(char c, bool upper) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (upper && c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::optional<Sha256> sha256_of_hex(std::string_view hex) {
+  Sha256 d{};
+  if (hex.size() != 2 * d.size()) return std::nullopt;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    const int hi = nibble(hex[2 * i], false), lo = nibble(hex[2 * i + 1], false);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    d[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  return d;
+}
+
 std::string hex_to_base64(std::string_view hex) {
   if (hex.size() % 2) return {};
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   std::vector<unsigned char> bytes(hex.size() / 2);
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    const int hi = nibble(hex[2 * i], true), lo = nibble(hex[2 * i + 1], true);
     if (hi < 0 || lo < 0) return {};
     bytes[i] = static_cast<unsigned char>(hi << 4 | lo);
   }

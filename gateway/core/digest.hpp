@@ -8,6 +8,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,9 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 // A SHA-256 (or HMAC-SHA-256) digest as its 32 bytes, and as lowercase hex.
 using Sha256 = std::array<unsigned char, 32>;
 std::string hex(const Sha256& d);
+// The inverse of hex(): the digest of exactly 64 lowercase hex digits, else
+// nullopt (upper case too, which hex() would not give back as it was).
+std::optional<Sha256> sha256_of_hex(std::string_view hex);
 
 // HMAC-SHA-256 with one key, set up once (OpenSSL's one-shot HMAC() looks the
 // algorithm up and expands the key on every call; this copies a keyed context).

@@ -25,12 +25,6 @@ enum : std::uint8_t {
 constexpr std::size_t kFirstChunk = 512;
 constexpr std::size_t kChunk = 16 * 1024;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;  // upper case too: it would not come back as it was
-}
-
 }  // namespace
 
 std::size_t MemoLedger::slot_of(std::uint8_t law, std::uint32_t gemeente, Integer n) const {
@@ -109,14 +103,12 @@ MemoLedger::Packed MemoLedger::pack(const Allocation& a) const {
   p.toewijzing_nummer = a.toewijzing_nummer;
   p.gemeente = text_id(a.gemeente);
   p.aanbieder = text_id(a.aanbieder);
-  bool hex = a.bsn_hash.size() == 2 * p.hash.size();
-  for (std::size_t i = 0; hex && i < p.hash.size(); ++i) {
-    const int hi = hex_value(a.bsn_hash[2 * i]), lo = hex_value(a.bsn_hash[2 * i + 1]);
-    if (hi < 0 || lo < 0) hex = false;
-    else p.hash[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  if (auto bytes = core::sha256_of_hex(a.bsn_hash)) {
+    p.hash = *bytes;
+    p.has |= kHashAsBytes;
+  } else {
+    p.bsn_hash = text_id(a.bsn_hash);
   }
-  if (hex) p.has |= kHashAsBytes;
-  else p.bsn_hash = text_id(a.bsn_hash);
   p.categorie = text_id(a.categorie);
   p.code = opt_text(a.code);
   p.ingangsdatum = date(a.ingangsdatum);

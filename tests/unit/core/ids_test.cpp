@@ -47,6 +47,12 @@ BOOST_AUTO_TEST_CASE(digests_match_known_vectors) {
   BOOST_TEST(d[0] == 0x5b);
   BOOST_TEST(d[31] == 0x43);
   BOOST_TEST(hex(d) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // And back: exactly 64 lowercase hex digits.
+  BOOST_TEST((sha256_of_hex(hex(d)) == d));
+  BOOST_TEST(!sha256_of_hex("5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843"));
+  BOOST_TEST(!sha256_of_hex(hex(d).substr(1)));
+  BOOST_TEST(!sha256_of_hex(hex(d) + "00"));
+  BOOST_TEST(!sha256_of_hex(std::string(63, '0') + "g"));
 }
 
 BOOST_AUTO_TEST_CASE(hex_digest_as_base64_for_repr_digest) {
