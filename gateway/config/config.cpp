@@ -97,6 +97,10 @@ void read_https(TableReader r, const Config& cfg, HttpsConfig& h,
   h.idle_timeout = r.duration("idle_timeout");
   h.max_header = r.size("max_header");
   h.max_body = r.size("max_body");
+  h.max_body_memory = r.size("max_body_memory");
+  if (h.max_body_memory < h.max_body)
+    r.error_at("max_body_memory", "must be at least max_body (" + config::format_size(h.max_body) +
+                                      "): a message of that size could never be read");
   read_tls(r.table("tls"), cfg, h.tls);
   if (h.enabled && (h.tls.cert.empty() || h.tls.key.empty() || h.tls.ca.empty()))
     r.error_at("tls",

@@ -102,6 +102,8 @@ struct HttpsConfig {
   Duration idle_timeout = Duration(keys::number(keys::kHttps, "idle_timeout"));
   std::uint64_t max_header = keys::number(keys::kHttps, "max_header");
   std::uint64_t max_body = keys::number(keys::kHttps, "max_body");  // the chain's limit
+  // The bodies in flight at once (net/body_budget.hpp); at least max_body.
+  std::uint64_t max_body_memory = keys::number(keys::kHttps, "max_body_memory");
 };
 
 // The plain-HTTP listener for /healthz (and /metrics), loopback only.

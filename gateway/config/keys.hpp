@@ -219,6 +219,16 @@ inline constexpr Key kHttps[] = {
      .max = kGiB,
      .help = "Largest body (413 beyond, decided before the body is read). 25MiB is the chain's "
              "limit for one message."},
+    {.name = "max_body_memory",
+     .type = KeyType::size,
+     .number = 128 * kMiB,
+     .min = kKiB,
+     .max = 64 * kGiB,
+     .help = "The bodies of requests in flight at once, by their Content-Length (max_body for a "
+             "chunked one), from before a body is read until its answer is made: judging a message "
+             "takes about two to three times its body besides. A request that does not fit waits, "
+             "unread and in order of arrival; after body_timeout it gets 503 with Retry-After. At "
+             "least max_body."},
 };
 
 inline constexpr Key kHttpsTls[] = {

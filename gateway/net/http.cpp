@@ -67,6 +67,7 @@ constexpr ProblemType kProblemTypes[] = {
     {"bad_until", "Invalid until"},
     {"bad_year", "Invalid year"},
     {"body_too_large", "Message too large"},
+    {"busy", "Gateway busy"},
     {"certificate_rejected", "Certificate no longer accepted"},
     {"duplicate_parameter", "Parameter given twice"},
     {"header_too_large", "Request header too large"},

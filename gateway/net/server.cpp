@@ -97,7 +97,13 @@ HttpServer::Metrics::Metrics(const std::string& label)
                                        "TLS handshakes that failed (certificate, version, timeout).", label)),
       backpressure(listener_metric("sluis_http_backpressure_waits_total",
                                    "Request bodies left unread for a while because the store was saturated.",
-                                   label)) {
+                                   label)),
+      body_memory_waits(listener_metric(
+          "sluis_http_body_memory_waits_total",
+          "Request bodies left unread for a while because the bodies in flight filled max_body_memory.", label)),
+      body_bytes(listener_metric("sluis_http_body_bytes_in_flight",
+                                 "Bytes of request bodies in flight (by Content-Length): read or being answered.",
+                                 label, true)) {
   for (int c = 1; c <= 5; ++c)
     responses[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
                                   "listener=\"" + label + "\",code=\"" + std::to_string(c) + "xx\"");
@@ -116,7 +122,10 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
       router_(router),
       accept_pause_(ioc),
       crl_timer_(ioc),
-      metrics_("https") {}
+      metrics_("https") {
+  body_budget_.set_limit(cfg.max_body_memory);
+  body_budget_.report_to(&metrics_.body_bytes);
+}
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, const Router& router)
     : ioc_(ioc),
@@ -129,6 +138,9 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, co
       metrics_("plain") {
   limits_.max_connections = kPlainMaxConnections;
   limits_.max_body = kPlainMaxBody;
+  limits_.max_body_memory = kPlainMaxConnections * kPlainMaxBody;
+  body_budget_.set_limit(limits_.max_body_memory);
+  body_budget_.report_to(&metrics_.body_bytes);
 }
 
 HttpServer::~HttpServer() { cancel(); }
@@ -170,6 +182,7 @@ void HttpServer::reload(const config::HttpsConfig& cfg, std::shared_ptr<asio::ss
   limits_.address = address;
   tls_ = std::move(tls);
   partners_ = std::move(partners);
+  body_budget_.set_limit(limits_.max_body_memory);
   ++generation_;  // open connections check again at their next request
   core::log(events::kTlsReloaded, {{"url", url()}});
   crls_ = crl_info(limits_.tls);  // what the new context checks handshakes against
@@ -313,6 +326,7 @@ void HttpServer::finished(const std::shared_ptr<Session>& st) {
 
 void HttpServer::close(std::function<void()> on_idle) {
   closing_ = true;
+  body_budget_.cancel_waits();  // their bodies are not read: 503
   accept_pause_.cancel();
   crl_timer_.cancel();
   if (acceptor_) {
@@ -331,6 +345,7 @@ void HttpServer::close(std::function<void()> on_idle) {
 }
 
 void HttpServer::cancel() {
+  body_budget_.cancel_waits();
   for (auto& s : sessions_)
     if (s->close_now) s->close_now();
 }
@@ -510,6 +525,31 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
       co_return false;
     }
   }
+  // Memory: the body's declared length is taken from the listener's budget
+  // before it is read, and given back when the answer is made (`held`).
+  BodyBudget::Hold held;
+  if (parser.content_length().value_or(0) > 0 || parser.chunked()) {
+    const std::uint64_t bytes = parser.content_length() ? *parser.content_length() : limits_.max_body;
+    if (!body_budget_.available(bytes)) metrics_.body_memory_waits.inc();
+    auto taken = co_await body_budget_.take(bytes, Clock::now() + limits_.body_timeout);
+    if (!taken) {
+      Request r;
+      r.version(head.version());
+      auto res = error_response(http::status::service_unavailable, "busy",
+                                "De gateway verwerkt nu zoveel berichten tegelijk als zijn geheugen toelaat; "
+                                "dit bericht is niet gelezen. Probeer het later opnieuw.",
+                                "The gateway is handling as many messages at once as its memory allows; this "
+                                "one was not read. Try again later.",
+                                r);
+      res.set(http::field::retry_after, "5");
+      res.keep_alive(false);
+      metrics_.responses[5]->inc();
+      co_await http::async_write(stream, res, kTuple);
+      co_await linger_close(stream);
+      co_return false;
+    }
+    held = std::move(*taken);
+  }
   if (beast::iequals(head[http::field::expect], "100-continue")) {
     http::response<http::empty_body> cont{http::status::continue_, head.version()};
     co_await http::async_write(stream, cont, kTuple);
@@ -532,6 +572,7 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
   const auto received = std::chrono::steady_clock::now();
   ctx.on_written = std::make_shared<std::function<void(double)>>();
   Response res = co_await answer(std::move(req), ctx);
+  held.reset();  // the body and what was made of it are gone
   res.keep_alive(keep && !closing_ && !too_old());
   bool again = res.keep_alive();
   if (unsigned cls = res.result_int() / 100; cls >= 1 && cls <= 5) metrics_.responses[cls]->inc();

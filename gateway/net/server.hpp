@@ -20,6 +20,13 @@
 // https.body_timeout) the request gets 503 with Retry-After, its body unread,
 // and the connection is closed gracefully.
 //
+// Memory: the bodies in flight at once are bounded (https.max_body_memory,
+// BodyBudget): a request takes its Content-Length before its body is read and
+// gives it back when its answer is made; one that does not fit waits, unread,
+// in order of arrival, at most https.body_timeout (then 503 with Retry-After,
+// closed gracefully). sluis_http_body_bytes_in_flight shows what is taken,
+// sluis_http_body_memory_waits_total counts the waits.
+//
 // Who is calling: after the handshake the certificate is mapped to a partner
 // (PartnerRegistry). Each request is authorized from the handshake and its
 // header alone, before its body is read and before "100 Continue": no
@@ -74,6 +81,7 @@
 #include "gateway/config/config.hpp"
 #include "gateway/core/log.hpp"
 #include "gateway/core/metrics.hpp"
+#include "gateway/net/body_budget.hpp"
 #include "gateway/net/http.hpp"
 #include "gateway/net/partners.hpp"
 #include "gateway/net/rate_limiter.hpp"
@@ -127,6 +135,9 @@ class HttpServer {
     max_wait_ = max_wait;
   }
   std::size_t active() const { return sessions_.size(); }
+  // The bodies in flight at once (the TLS listener: https.max_body_memory,
+  // also at reload; the plain one: its connections times its largest body).
+  void set_body_memory(std::uint64_t bytes) { body_budget_.set_limit(bytes); }
 
  private:
   struct Session;
@@ -189,9 +200,12 @@ class HttpServer {
     core::Metric& accept_paused;
     core::Metric& handshake_failed;
     core::Metric& backpressure;
+    core::Metric& body_memory_waits;
+    core::Metric& body_bytes;
     core::Metric* responses[6];  // by status class 1xx..5xx (index 1..5)
   };
   Metrics metrics_;
+  BodyBudget body_budget_{0};
 };
 
 }  // namespace sluis::net

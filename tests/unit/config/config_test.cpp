@@ -170,6 +170,16 @@ BOOST_AUTO_TEST_CASE(out_of_range_durations_and_sizes) {
   BOOST_TEST(contains(errs, "admin.max_request: \"100B\" is out of range; allowed 1KiB..64MiB"));
 }
 
+BOOST_AUTO_TEST_CASE(the_bodies_in_flight_hold_at_least_one_largest_body) {
+  BOOST_TEST(parse_config("", "t.toml").https.max_body_memory == 128u << 20);
+  Config c = parse_config("[https]\nmax_body = \"1MiB\"\nmax_body_memory = \"1MiB\"\n", "t.toml");
+  BOOST_TEST(c.https.max_body_memory == 1u << 20);
+  auto errs = errors_of("[https]\nmax_body = \"2MiB\"\nmax_body_memory = \"1MiB\"\n");
+  BOOST_TEST_INFO((errs.empty() ? std::string() : errs.front()));
+  BOOST_TEST(contains(errs, "https.max_body_memory"));
+  BOOST_TEST(contains(errs, "at least max_body (2MiB)"));
+}
+
 BOOST_AUTO_TEST_CASE(wrong_types_are_refused) {
   auto errs = errors_of("state_dir = 3\n[admin]\ngroup_required = \"yes\"\n");
   BOOST_TEST(contains(errs, "test.toml:1:13: state_dir: expected a string, found a integer"));
