@@ -224,10 +224,11 @@ inline constexpr Key kHttps[] = {
      .number = 128 * kMiB,
      .min = kKiB,
      .max = 64 * kGiB,
-     .help = "The bodies of requests in flight at once, by their Content-Length (max_body for a "
-             "chunked one), from before a body is read until its answer is made: judging a message "
-             "takes about two to three times its body besides. A request that does not fit waits, "
-             "unread and in order of arrival; after body_timeout it gets 503 with Retry-After. At "
+     .help = "The bodies in flight at once: of requests, by their Content-Length (max_body for a "
+             "chunked one), from before a body is read until its answer is made (judging a message "
+             "takes about two to three times its body besides); and stored bodies read for an answer "
+             "(a mailbox fetch, a message page) until it is written. A request that does not fit "
+             "waits, in order of arrival; after body_timeout it gets 503 busy with Retry-After. At "
              "least max_body."},
 };
 

@@ -661,6 +661,9 @@ asio::awaitable<net::Response> Intake::show(net::Request req, net::RequestContex
     res.set(http::field::vary, "Accept");
     co_return res;
   }
+  // The body read for the page counts among the listener's bodies in flight.
+  if (!co_await net::hold_for_answer(ctx, static_cast<std::uint64_t>((*m)->size)))
+    co_return net::busy(req, "de pagina is niet gemaakt.", "the page was not made.");
   auto read_body = [this, id] { return store_.body(id); };
   auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
   if (!body && body.error().code != store::kPrunedError) co_return net::store_unavailable(req);

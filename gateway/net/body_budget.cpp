@@ -15,6 +15,7 @@ asio::awaitable<std::optional<BodyBudget::Hold>> BodyBudget::take(std::uint64_t 
     report();
     co_return Hold(this, bytes);
   }
+  if (waits_) waits_->inc();
   asio::steady_timer timer(co_await asio::this_coro::executor);
   timer.expires_at(deadline);
   Waiter w{bytes, &timer};

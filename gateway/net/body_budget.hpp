@@ -72,9 +72,11 @@ class BodyBudget {
 
   // Whether take(bytes) would grant at once.
   bool available(std::uint64_t bytes) const { return waiters_.empty() && fits(bytes); }
-  // Set to in_use() at every change (a gauge), when given.
-  void report_to(core::Metric* gauge) {
-    gauge_ = gauge;
+  // `in_use` is set to in_use() at every change (a gauge), `waits` counts
+  // the takes that could not be granted at once; either may be null.
+  void report_to(core::Metric* in_use, core::Metric* waits) {
+    gauge_ = in_use;
+    waits_ = waits;
     report();
   }
 
@@ -99,6 +101,7 @@ class BodyBudget {
   std::uint64_t in_use_ = 0;
   std::list<Waiter*> waiters_;  // arrival order
   core::Metric* gauge_ = nullptr;
+  core::Metric* waits_ = nullptr;
 };
 
 }  // namespace sluis::net

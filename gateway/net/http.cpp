@@ -292,6 +292,25 @@ Response store_unavailable(const Request& req, std::string_view nl, std::string_
   return res;
 }
 
+Response busy(const Request& req, std::string_view nl, std::string_view en) {
+  auto res = error_response(http::status::service_unavailable, "busy",
+                            "De gateway verwerkt nu zoveel berichten tegelijk als zijn geheugen toelaat; " +
+                                std::string(nl) + " Probeer het later opnieuw.",
+                            "The gateway is handling as many messages at once as its memory allows; " +
+                                std::string(en) + " Try again later.",
+                            req);
+  res.set(http::field::retry_after, "5");
+  return res;
+}
+
+boost::asio::awaitable<bool> hold_for_answer(const RequestContext& ctx, std::uint64_t bytes) {
+  if (!ctx.bodies || !ctx.answer_hold) co_return true;
+  auto taken = co_await ctx.bodies->take(bytes, std::chrono::steady_clock::now() + ctx.bodies_wait);
+  if (!taken) co_return false;
+  *ctx.answer_hold = std::move(*taken);
+  co_return true;
+}
+
 void Router::add(http::verb verb, std::string pattern, RouteFn fn) {
   routes_.push_back({verb, split_path(pattern), std::move(fn)});
 }

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "gateway/config/config.hpp"
+#include "gateway/net/body_budget.hpp"
 #include "gateway/net/tls.hpp"
 
 namespace sluis::net {
@@ -38,7 +40,23 @@ struct RequestContext {
   // once the answer is written, with the seconds since the request was read
   // whole (the intake's sluis_intake_duration_seconds). A fresh slot per request.
   std::shared_ptr<std::function<void(double seconds)>> on_written;
+  // The listener's bodies in flight (https.max_body_memory, BodyBudget): a
+  // handler about to read a large stored body for its answer takes its size
+  // first (hold_for_answer), and the listener gives it back once the answer
+  // is written. Null on a listener without one (tests).
+  BodyBudget* bodies = nullptr;
+  std::chrono::steady_clock::duration bodies_wait{};
+  std::shared_ptr<BodyBudget::Hold> answer_hold;  // a fresh slot per request
 };
+
+// Takes `bytes` of the listener's bodies in flight for the answer being made,
+// waiting (in order of arrival) at most ctx.bodies_wait; false: not granted,
+// answer busy(). True at once on a listener without a budget.
+boost::asio::awaitable<bool> hold_for_answer(const RequestContext& ctx, std::uint64_t bytes);
+// 503 busy with Retry-After (5 s): the bodies in flight filled
+// https.max_body_memory for longer than the listener waits; `nl`/`en` say
+// what was not done.
+Response busy(const Request& req, std::string_view nl, std::string_view en);
 
 // {"key": value, ...} with Content-Type application/json.
 Response json_response(http::status status, const boost::json::value& body, const Request& req);

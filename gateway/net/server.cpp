@@ -98,11 +98,13 @@ HttpServer::Metrics::Metrics(const std::string& label)
       backpressure(listener_metric("sluis_http_backpressure_waits_total",
                                    "Request bodies left unread for a while because the store was saturated.",
                                    label)),
-      body_memory_waits(listener_metric(
-          "sluis_http_body_memory_waits_total",
-          "Request bodies left unread for a while because the bodies in flight filled max_body_memory.", label)),
+      body_memory_waits(listener_metric("sluis_http_body_memory_waits_total",
+                                        "Requests that waited because the bodies in flight (read, or read from "
+                                        "the store for an answer) filled max_body_memory.",
+                                        label)),
       body_bytes(listener_metric("sluis_http_body_bytes_in_flight",
-                                 "Bytes of request bodies in flight (by Content-Length): read or being answered.",
+                                 "Bytes of bodies in flight: requests' (by Content-Length) read or being answered, and stored "
+                                 "ones read for an answer.",
                                  label, true)) {
   for (int c = 1; c <= 5; ++c)
     responses[c] = &core::counter("sluis_http_responses_total", "HTTP responses by status class.",
@@ -124,7 +126,7 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::HttpsConfig& cfg,
       crl_timer_(ioc),
       metrics_("https") {
   body_budget_.set_limit(cfg.max_body_memory);
-  body_budget_.report_to(&metrics_.body_bytes);
+  body_budget_.report_to(&metrics_.body_bytes, &metrics_.body_memory_waits);
 }
 
 HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, const Router& router)
@@ -140,7 +142,7 @@ HttpServer::HttpServer(asio::io_context& ioc, const config::PlainConfig& cfg, co
   limits_.max_body = kPlainMaxBody;
   limits_.max_body_memory = kPlainMaxConnections * kPlainMaxBody;
   body_budget_.set_limit(limits_.max_body_memory);
-  body_budget_.report_to(&metrics_.body_bytes);
+  body_budget_.report_to(&metrics_.body_bytes, &metrics_.body_memory_waits);
 }
 
 HttpServer::~HttpServer() { cancel(); }
@@ -530,18 +532,11 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
   BodyBudget::Hold held;
   if (parser.content_length().value_or(0) > 0 || parser.chunked()) {
     const std::uint64_t bytes = parser.content_length() ? *parser.content_length() : limits_.max_body;
-    if (!body_budget_.available(bytes)) metrics_.body_memory_waits.inc();
     auto taken = co_await body_budget_.take(bytes, Clock::now() + limits_.body_timeout);
     if (!taken) {
       Request r;
       r.version(head.version());
-      auto res = error_response(http::status::service_unavailable, "busy",
-                                "De gateway verwerkt nu zoveel berichten tegelijk als zijn geheugen toelaat; "
-                                "dit bericht is niet gelezen. Probeer het later opnieuw.",
-                                "The gateway is handling as many messages at once as its memory allows; this "
-                                "one was not read. Try again later.",
-                                r);
-      res.set(http::field::retry_after, "5");
+      auto res = busy(r, "dit bericht is niet gelezen.", "this one was not read.");
       res.keep_alive(false);
       metrics_.responses[5]->inc();
       co_await http::async_write(stream, res, kTuple);
@@ -571,6 +566,9 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
   bool keep = req.keep_alive();
   const auto received = std::chrono::steady_clock::now();
   ctx.on_written = std::make_shared<std::function<void(double)>>();
+  ctx.bodies = &body_budget_;
+  ctx.bodies_wait = limits_.body_timeout;
+  ctx.answer_hold = std::make_shared<BodyBudget::Hold>();
   Response res = co_await answer(std::move(req), ctx);
   held.reset();  // the body and what was made of it are gone
   res.keep_alive(keep && !closing_ && !too_old());
@@ -581,6 +579,7 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
   (void)wn;
   if (auto timed = std::exchange(ctx.on_written, nullptr); *timed)
     (*timed)(std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
+  ctx.answer_hold = nullptr;  // the stored body it read is written and gone
   co_return !wec && again;
 }
 

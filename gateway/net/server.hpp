@@ -24,7 +24,9 @@
 // BodyBudget): a request takes its Content-Length before its body is read and
 // gives it back when its answer is made; one that does not fit waits, unread,
 // in order of arrival, at most https.body_timeout (then 503 with Retry-After,
-// closed gracefully). sluis_http_body_bytes_in_flight shows what is taken,
+// closed gracefully). A handler reading a stored body for its answer takes
+// its size through RequestContext (hold_for_answer), held until the answer is
+// written. sluis_http_body_bytes_in_flight shows what is taken,
 // sluis_http_body_memory_waits_total counts the waits.
 //
 // Who is calling: after the handshake the certificate is mapped to a partner

@@ -104,6 +104,20 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
             s.state == S::deferred || s.state == S::acknowledged);
   };
   if (!m || !m->has_value() || !listed(**m)) co_return net::unknown_message(req);
+  const bool page = pages_ && net::preferred_type(req, {"application/xml", "text/html"}) == "text/html";
+  // The client has this body already (If-None-Match names its ETag, the
+  // body's digest in the row): 304 serves nothing, so it is not audited and
+  // changes no state, and the body is not read for it; the fetch that gave
+  // the client the body was audited and marked it delivered. (A pruned body
+  // is answered 410 below.) A page is drawn first, for its ETag.
+  if (!page && (*m)->pruned_at.empty() && net::not_modified(req, (*m)->sha256)) {
+    auto res = net::not_modified_response(req, (*m)->sha256);
+    res.set(http::field::vary, "Accept");
+    co_return res;
+  }
+  // The body read for the answer counts among the listener's bodies in flight.
+  if (!co_await net::hold_for_answer(ctx, static_cast<std::uint64_t>((*m)->size)))
+    co_return net::busy(req, "het bericht is niet gelezen.", "the message was not read.");
   auto read_body = [this, id] { return store_.body(id); };
   auto body = co_await core::async_run(reads_, std::move(read_body), asio::use_awaitable);
   // Removed by the retention pruner (store.retention): gone for good.
@@ -116,21 +130,12 @@ asio::awaitable<net::Response> Mailbox::body(net::Request req, net::RequestConte
             "); the data about the message are kept.",
         req);
   if (!body || !body->has_value()) co_return net::store_unavailable(req);
-  const bool page = pages_ && net::preferred_type(req, {"application/xml", "text/html"}) == "text/html";
-  // The client has this body already (If-None-Match names its ETag): 304
-  // serves nothing, so it is not audited and changes no state; the fetch
-  // that gave the client the body was audited and marked it delivered.
-  // A page: drawn first, for its ETag; a 304 is not a read.
+  // A page: its ETag is its own digest; a 304 is not a read.
   std::string html;
   const bool english = page && net::prefers_english(req);
   if (page) {
     html = co_await pages_(**m, std::move(**body), english);
     if (net::not_modified(req, core::sha256_hex(html))) co_return net::html_response(req, std::move(html), english ? "en" : "nl");
-  }
-  if (!page && net::not_modified(req, (*m)->sha256)) {
-    auto res = net::not_modified_response(req, (*m)->sha256);
-    res.set(http::field::vary, "Accept");
-    co_return res;
   }
   // Reading a body is audited, and fails closed like the admin path: a read
   // that cannot be recorded is not served. The first fetch marks the message

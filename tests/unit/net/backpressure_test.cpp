@@ -4,11 +4,6 @@
 // bound the client gets 503 with Retry-After. A real listener on loopback, a
 // raw TCP client.
 #define BOOST_TEST_MODULE backpressure
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
@@ -17,6 +12,7 @@
 
 #include "gateway/core/metrics.hpp"
 #include "gateway/net/server.hpp"
+#include "tests/support/plain_listener.hpp"
 
 using namespace sluis;
 namespace asio = boost::asio;
@@ -24,7 +20,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct Listener {
+struct Listener : test::PlainListener {
   // `max_wait`: how long a body may wait at the shut gate before its 503. The
   // case that opens the gate itself gives a minute: its thread may not be
   // scheduled for a while on a loaded machine.
@@ -36,46 +32,18 @@ struct Listener {
       res.prepare_payload();
       co_return res;
     });
-    config::PlainConfig cfg;
-    cfg.port = 0;
-    server = std::make_unique<net::HttpServer>(ioc, cfg, router);
-    server->set_admission([this] { return saturated.load(); }, max_wait);
-    server->open();
-    port = server->url().substr(server->url().rfind(':') + 1);
-    thread = std::thread([this] { ioc.run(); });
+    start([&](net::HttpServer& s) { s.set_admission([this] { return saturated.load(); }, max_wait); });
   }
-  ~Listener() {
-    asio::post(ioc, [this] { server->cancel(); });
-    ioc.stop();
-    thread.join();
-  }
-  // Sends a POST with a body; returns the raw answer (read until close or the
-  // end of one response).
-  std::string post(const std::string& body) {
-    asio::io_context c;
-    asio::ip::tcp::socket s(c);
-    s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(port))});
-    std::string req = "POST /x HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n" + body;
-    asio::write(s, asio::buffer(req));
-    std::string out;
-    boost::system::error_code ec;
-    asio::read(s, asio::dynamic_buffer(out), ec);  // until the server closes
-    return out;
-  }
+  ~Listener() { stop(); }
+  std::string post(const std::string& body) { return PlainListener::post("/x", body); }
   static std::int64_t waits() {
     return core::counter("sluis_http_backpressure_waits_total",
                          "Request bodies left unread for a while because the store was saturated.",
                          "listener=\"plain\"")
         .value();
   }
-  asio::io_context ioc;
-  net::Router router;
-  std::unique_ptr<net::HttpServer> server;
   std::atomic<bool> saturated{false};
   std::atomic<int> served{0};
-  std::string port;
-  std::thread thread;
 };
 
 }  // namespace
@@ -89,10 +57,7 @@ BOOST_AUTO_TEST_CASE(bodies_wait_while_saturated_and_are_served_when_it_clears) 
   std::string answer;
   std::thread client([&] { answer = l.post("second"); });
   // The listener has seen the request and holds its body back (bounded).
-  for (auto until = std::chrono::steady_clock::now() + 30s;
-       Listener::waits() == before && std::chrono::steady_clock::now() < until;)
-    std::this_thread::sleep_for(1ms);
-  BOOST_REQUIRE(Listener::waits() == before + 1);
+  BOOST_REQUIRE(Listener::eventually([&] { return Listener::waits() == before + 1; }));
   BOOST_TEST(l.served == 1);  // the handler has not run
   l.saturated = false;
   client.join();

@@ -6,14 +6,10 @@
 #define BOOST_TEST_MODULE body_budget
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
@@ -24,6 +20,7 @@
 #include "gateway/core/metrics.hpp"
 #include "gateway/net/body_budget.hpp"
 #include "gateway/net/server.hpp"
+#include "tests/support/plain_listener.hpp"
 
 using namespace sluis;
 namespace asio = boost::asio;
@@ -141,20 +138,29 @@ BOOST_AUTO_TEST_CASE(the_gauge_follows_what_is_held) {
   asio::io_context ioc;
   net::BodyBudget b(1000);
   auto& g = core::gauge("sluis_test_body_budget_bytes", "test", "");
-  b.report_to(&g);
+  auto& w = core::counter("sluis_test_body_budget_waits_total", "test", "");
+  b.report_to(&g, &w);
   Taker t;
   t.start(ioc, b, 321);
   settle(ioc);
   BOOST_TEST(g.value() == 321);
+  Taker u;
+  u.start(ioc, b, 700);  // does not fit: a wait
+  settle(ioc);
+  BOOST_TEST(w.value() == 1);
   t.hold.reset();
+  settle(ioc);
+  BOOST_TEST(g.value() == 700);
+  u.hold.reset();
   BOOST_TEST(g.value() == 0);
+  BOOST_TEST(w.value() == 1);
 }
 
 namespace {
 
 // A plain listener whose /x handler holds each request until the test opens
 // its gate, and a budget of `budget` bytes.
-struct Listener {
+struct Listener : test::PlainListener {
   explicit Listener(std::uint64_t budget) : gate(ioc) {
     gate.expires_at(Clock::time_point::max());
     router.add(net::http::verb::post, "/x",
@@ -167,64 +173,46 @@ struct Listener {
                  res.prepare_payload();
                  co_return res;
                });
-    config::PlainConfig cfg;
-    cfg.port = 0;
-    server = std::make_unique<net::HttpServer>(ioc, cfg, router);
-    server->set_body_memory(budget);
-    server->open();
-    port = server->url().substr(server->url().rfind(':') + 1);
-    thread = std::thread([this] { ioc.run(); });
+    // A stored body read for an answer (the mailbox): held until the answer is written.
+    router.add(net::http::verb::get, "/y",
+               [this](net::Request req, net::RequestContext ctx) -> asio::awaitable<net::Response> {
+                 if (!co_await net::hold_for_answer(ctx, 900))
+                   co_return net::busy(req, "niet gelezen.", "not read.");
+                 ++entered;
+                 if (!open) co_await gate.async_wait(asio::as_tuple(asio::use_awaitable));
+                 ++served;
+                 net::Response res{net::http::status::ok, req.version()};
+                 res.body() = std::string(900, 'y');
+                 res.prepare_payload();
+                 co_return res;
+               });
+    start([budget](net::HttpServer& s) { s.set_body_memory(budget); });
   }
-  ~Listener() {
-    asio::post(ioc, [this] { server->cancel(); });
-    ioc.stop();
-    thread.join();
-  }
+  ~Listener() { stop(); }
   void release() {
     asio::post(ioc, [this] {
       open = true;
       gate.cancel();
     });
   }
-  std::string post(const std::string& body) {
-    asio::io_context c;
-    asio::ip::tcp::socket s(c);
-    s.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(port))});
-    std::string req = "POST /x HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n" + body;
-    asio::write(s, asio::buffer(req));
-    std::string out;
-    boost::system::error_code ec;
-    asio::read(s, asio::dynamic_buffer(out), ec);  // until the server closes
-    return out;
-  }
+  std::string post(const std::string& body) { return PlainListener::post("/x", body); }
+  std::string get() { return exchange("GET /y HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"); }
   static std::int64_t waits() {
-    return core::counter("sluis_http_body_memory_waits_total",
-                         "Request bodies left unread for a while because the bodies in flight filled max_body_memory.",
-                         "listener=\"plain\"")
-        .value();
+    return core::counter("sluis_http_body_memory_waits_total", kWaitsHelp, "listener=\"plain\"").value();
   }
+  static constexpr const char* kWaitsHelp =
+      "Requests that waited because the bodies in flight (read, or read from the store for an answer) filled "
+      "max_body_memory.";
   static std::int64_t in_flight() {
     return core::gauge("sluis_http_body_bytes_in_flight",
-                       "Bytes of request bodies in flight (by Content-Length): read or being answered.",
+                       "Bytes of bodies in flight: requests' (by Content-Length) read or being answered, and stored "
+                       "ones read for an answer.",
                        "listener=\"plain\"")
         .value();
   }
-  // Bounded wait for a condition the listener's thread makes true.
-  template <class F>
-  static bool eventually(F f) {
-    for (auto until = Clock::now() + 30s; Clock::now() < until; std::this_thread::sleep_for(1ms))
-      if (f()) return true;
-    return f();
-  }
-  asio::io_context ioc;
   asio::steady_timer gate;
   bool open = false;  // the listener's thread only
-  net::Router router;
-  std::unique_ptr<net::HttpServer> server;
   std::atomic<int> entered{0}, served{0};
-  std::string port;
-  std::thread thread;
 };
 
 }  // namespace
@@ -269,4 +257,41 @@ BOOST_AUTO_TEST_CASE(a_wait_ended_by_closing_gets_503_busy_unread) {
   a.join();
   BOOST_TEST(first.find("202 Accepted") != std::string::npos, first);
   BOOST_TEST(l.served == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_stored_body_read_for_an_answer_counts_until_the_answer_is_written) {
+  Listener l(1000);
+  auto waits_before = Listener::waits();
+  std::string fetched, posted, refused;
+  std::thread a([&] { fetched = l.get(); });
+  BOOST_REQUIRE(Listener::eventually([&] { return l.entered == 1; }));
+  BOOST_TEST(Listener::in_flight() == 900);
+  std::thread b([&] { posted = l.post(std::string(300, 'b')); });
+  BOOST_REQUIRE(Listener::eventually([&] { return Listener::waits() == waits_before + 1; }));
+  BOOST_TEST(l.entered == 1);
+  l.release();
+  a.join();
+  b.join();
+  BOOST_TEST(fetched.find("200 OK") != std::string::npos, fetched.substr(0, 200));
+  BOOST_TEST(posted.find("got 300") != std::string::npos, posted);
+  BOOST_REQUIRE(Listener::eventually([] { return Listener::in_flight() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_whose_body_cannot_be_held_is_503_busy) {
+  Listener l(1000);
+  std::string first, second;
+  std::thread a([&] { first = l.post(std::string(1000, 'a')); });
+  BOOST_REQUIRE(Listener::eventually([&] { return l.entered == 1; }));
+  auto waits_before = Listener::waits();
+  std::thread b([&] { second = l.get(); });
+  // The GET waits for its 900 bytes behind the POST's 1000; closing ends the wait.
+  BOOST_REQUIRE(Listener::eventually([&] { return Listener::waits() == waits_before + 1; }));
+  asio::post(l.ioc, [&] { l.server->close([] {}); });
+  b.join();
+  BOOST_TEST(second.find("503 Service Unavailable") != std::string::npos, second);
+  BOOST_TEST(second.find("\"busy\"") != std::string::npos, second);
+  BOOST_TEST(second.find("not read.") != std::string::npos, second);
+  l.release();
+  a.join();
+  BOOST_TEST(first.find("got 1000") != std::string::npos, first);
 }
