@@ -310,7 +310,14 @@ core::Result<void> transaction(Connection& c, Isolation isolation,
     // nothing to roll back.
     if (!c.lost()) (void)c.run("ROLLBACK");
     if (done.error().code != core::Errc::store_busy || attempt >= tries) return done;
+    retries().inc();
   }
+}
+
+core::Metric& retries() {
+  return core::counter("sluis_store_transaction_retries_total",
+                       "PostgreSQL: transactions run again because the server could not serialise them with "
+                       "concurrent ones (40001) or found a deadlock (40P01): what sharing the database costs.");
 }
 
 core::Result<void> serial_transaction(Connection& c, std::vector<std::string> keys,

@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gateway/core/metrics.hpp"
 #include "gateway/core/result.hpp"
 
 namespace sluis::store::pg {
@@ -213,6 +214,8 @@ enum class Isolation { read_committed, repeatable_read, serializable };
 // returned. `work` must have no effect outside the database that a retry
 // would repeat.
 // `attempts`, when given, is set to how many times `work` ran.
+// Each run again counts in sluis_store_transaction_retries_total (retries()).
+core::Metric& retries();
 core::Result<void> transaction(Connection& c, Isolation isolation,
                                const std::function<core::Result<void>(Connection&)>& work, int tries = 5,
                                int* attempts = nullptr);

@@ -20,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
-from partners import BIN, Daemon, unique_declaration  # noqa: E402
+from partners import BIN, Daemon, listener, unique_declaration  # noqa: E402
 from postgres_server import SKIP, PostgresServer  # noqa: E402
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
@@ -59,19 +60,35 @@ def at_once(nodes, payload, extra_of):
             "status": {k: sum(r["status"].get(k, 0) for r in results) for r in results for k in r["status"]}}
 
 
+def retries(nodes):
+    """The nodes' sluis_store_transaction_retries_total summed (PostgreSQL's transactions run again
+    because the server could not serialise them; absent on SQLite: 0), from each one's /metrics."""
+    total = 0
+    for n in nodes:
+        url = listener(BIN / "tools/sluisctl", n.dir / "state/admin.sock", "http") + "/metrics"
+        for line in urllib.request.urlopen(url, timeout=30).read().decode().splitlines():
+            if line.startswith("sluis_store_transaction_retries_total "):
+                total += int(float(line.split()[1]))
+    return total
+
+
 def measure(name, nodes, payload):
     for n in nodes:
         n.start()
     try:
         at_once(nodes, payload, lambda i: ["--seconds", "2"])  # warm-up
+        before = retries(nodes)
         closed = at_once(nodes, payload, lambda i: ["--seconds", str(SECONDS)])
+        between = retries(nodes)
         half = max(1, int(closed["per_second"] / 2))
         opened = at_once(nodes, payload,
                          lambda i: ["--seconds", str(SECONDS), "--rate", str(max(1, half // len(nodes)))])
+        after = retries(nodes)
     finally:
         for n in nodes:
             n.stop()
-    return {"name": name, "closed": closed, "open_rate": half, "open": opened}
+    return {"name": name, "closed": closed, "open_rate": half, "open": opened,
+            "retries": (between - before, after - between)}
 
 
 def main():
@@ -100,7 +117,8 @@ def main():
         c, o = r["closed"], r["open"]
         print(f"{r['name']:22s} {c['per_second']:7.0f}/s ({c['per_second'] / base:4.2f} x sqlite)  "
               f"p50 {c['p50_ms']:6.2f} ms  p99 {c['p99_ms']:7.2f} ms | open loop at {r['open_rate']}/s: "
-              f"p99 {o['p99_ms']:7.2f} ms  statuses {c['status']}", flush=True)
+              f"p99 {o['p99_ms']:7.2f} ms  statuses {c['status']}; transactions retried (closed, open): "
+              f"{r['retries'][0]}, {r['retries'][1]}", flush=True)
     # The figures as scripts/bench's table takes them (scripts/lib/bench_report.py).
     for r in rows[1:]:
         c, o = r["closed"], r["open"]

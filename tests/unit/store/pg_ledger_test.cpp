@@ -539,10 +539,13 @@ BOOST_AUTO_TEST_CASE(two_nodes_racing_for_an_allocations_last_hours_end_in_a_ser
 // Without the key, SERIALIZABLE alone still gives a serial outcome: the
 // conflicts end in serialization failures, and the retries judge again.
 BOOST_AUTO_TEST_CASE(a_key_the_locks_miss_is_still_caught_by_serializable) {
+  const auto before = store::pg::retries().value();
   const auto r = race({});
   BOOST_TEST_MESSAGE("without a lock: accepted " << r.accepted << " of " << r.volume << ", " << r.refused.size()
                                                  << " refused, " << r.retries << " retries");
   serial(r);
+  // Every transaction run again is counted (sluis_store_transaction_retries_total).
+  BOOST_TEST(store::pg::retries().value() - before == r.retries);
 }
 
 // The same race through the Store, as two sluisd nodes run it: each node's
