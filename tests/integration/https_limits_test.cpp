@@ -2,8 +2,9 @@
 // TLS, one behaviour each: max_connections (the excess closed at once),
 // max_connections_per_address (the same, per client address: clients connect
 // from several loopback addresses), max_connection_age, handshake_timeout,
-// idle_timeout, body_timeout, max_header (431) and one request in flight per
-// connection (pipelined requests answered in order).
+// idle_timeout, body_timeout, max_header (431), max_body_memory (a body that
+// does not fit waits unread) and one request in flight per connection
+// (pipelined requests answered in order).
 // (Header timeout, max_body/413, rate/429, backpressure and store 503 are in
 // https_test, intake_test and store_full_test.)
 //
@@ -54,7 +55,7 @@ struct GlobalGateway {
         "max_connections = " + std::to_string(kMaxConnections) +
             "\nmax_connections_per_address = " + std::to_string(kMaxPerAddress) +
             "\nmax_connection_age = \"3s\"\nhandshake_timeout = \"2s\"\nidle_timeout = \"1s\"\nbody_timeout = "
-            "\"1s\"\nmax_header = \"2KiB\"\n");
+            "\"1s\"\nmax_header = \"2KiB\"\nmax_body_memory = \"64KiB\"\n");
   }
   ~GlobalGateway() { delete g_gateway; }
 };
@@ -157,6 +158,39 @@ BOOST_AUTO_TEST_CASE(a_body_that_stalls_is_cut_off_after_body_timeout) {
   BOOST_TEST(closed.data.find("HTTP/1.1") == std::string::npos, closed.data);
   BOOST_TEST(closed.took >= not_before(kBodyTimeout));
   BOOST_TEST(logged("body timeout"), gw().daemon->log());
+}
+
+BOOST_AUTO_TEST_CASE(a_body_that_does_not_fit_the_bodies_in_flight_waits_unread_until_they_make_room) {
+  // max_body_memory 64 KiB (the test gateway's max_body): a body of 64 000
+  // bytes that stalls holds nearly all of it while it is read; a second
+  // request's 2 000 bytes wait, unread, until the stalled one is cut off at
+  // its body_timeout, then are served.
+  wait_until_open_at_most(0);
+  const std::string in_flight = "sluis_http_body_bytes_in_flight{listener=\"https\"}";
+  const std::string waits = "sluis_http_body_memory_waits_total{listener=\"https\"}";
+  const long waited = metric(waits);
+  Client stalled;
+  stalled.handshake();
+  stalled.write("POST /v1/validate HTTP/1.1\r\nHost: sluis\r\nContent-Type: application/xml\r\n"
+                "Content-Length: 64000\r\n\r\n<?xml version=\"1.0\"?><Bericht");
+  for (auto until = Clock::now() + kDeadline; metric(in_flight) != 64000 && Clock::now() < until;)
+    std::this_thread::sleep_for(20ms);
+  BOOST_REQUIRE_EQUAL(metric(in_flight), 64000);
+  Client second;
+  second.handshake();
+  const auto sent = Clock::now();
+  second.write("POST /v1/validate HTTP/1.1\r\nHost: sluis\r\nContent-Type: application/xml\r\n"
+               "Content-Length: 2000\r\n\r\n" + std::string(2000, 'x'));
+  auto res = second.response();
+  // Answered (the body is not XML: 400), not 503: it waited for the room the
+  // stalled body gave back, not past its own deadline.
+  BOOST_TEST(res.result_int() == 400, res.result_int() << " " << res.body());
+  BOOST_TEST((Clock::now() - sent >= not_before(kBodyTimeout)));
+  BOOST_TEST(metric(waits) == waited + 1);
+  BOOST_TEST(stalled.until_closed().closed);
+  for (auto until = Clock::now() + kDeadline; metric(in_flight) != 0 && Clock::now() < until;)
+    std::this_thread::sleep_for(20ms);
+  BOOST_TEST(metric(in_flight) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_header_block_over_max_header_gets_431_and_the_connection_closes) {
