@@ -494,12 +494,7 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
   const auto& head = parser.get();
   // Who is calling, from the handshake and the header alone: a refused
   // client gets no "100 Continue" and its body is never read.
-  if (auto refusal = authorize(ctx, st, head)) {
-    metrics_.responses[refusal->result_int() / 100]->inc();
-    co_await http::async_write(stream, *refusal, kTuple);
-    co_await linger_close(stream);
-    co_return false;
-  }
+  if (auto refusal = authorize(ctx, st, head)) co_return co_await refuse_unread(stream, std::move(*refusal));
   // Backpressure: while the pipeline behind us is saturated, leave the body
   // in the client's send buffer (and its TCP window) instead of ours.
   if (saturated_ && (parser.content_length().value_or(0) > 0 || parser.chunked()) && saturated_()) {
@@ -520,11 +515,7 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
                                 "Try again later.",
                                 r);
       res.set(http::field::retry_after, "5");
-      res.keep_alive(false);
-      metrics_.responses[5]->inc();
-      co_await http::async_write(stream, res, kTuple);
-      co_await linger_close(stream);
-      co_return false;
+      co_return co_await refuse_unread(stream, std::move(res));
     }
   }
   // Memory: the body's declared length is taken from the listener's budget
@@ -536,12 +527,7 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
     if (!taken) {
       Request r;
       r.version(head.version());
-      auto res = busy(r, "dit bericht is niet gelezen.", "this one was not read.");
-      res.keep_alive(false);
-      metrics_.responses[5]->inc();
-      co_await http::async_write(stream, res, kTuple);
-      co_await linger_close(stream);
-      co_return false;
+      co_return co_await refuse_unread(stream, busy(r, "dit bericht is niet gelezen.", "this one was not read."));
     }
     held = std::move(*taken);
   }
@@ -581,6 +567,15 @@ asio::awaitable<bool> HttpServer::handle_request(Stream& stream, beast::flat_buf
     (*timed)(std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count());
   ctx.answer_hold = nullptr;  // the stored body it read is written and gone
   co_return !wec && again;
+}
+
+template <class Stream>
+asio::awaitable<bool> HttpServer::refuse_unread(Stream& stream, Response res) {
+  res.keep_alive(false);
+  metrics_.responses[res.result_int() / 100]->inc();
+  co_await http::async_write(stream, res, kTuple);
+  co_await linger_close(stream);
+  co_return false;
 }
 
 std::optional<Response> HttpServer::authorize(RequestContext& ctx, Session& st, const Request& req) {

@@ -151,6 +151,10 @@ class HttpServer {
   template <class Stream>
   boost::asio::awaitable<bool> handle_request(Stream& stream, boost::beast::flat_buffer& buf,
                                               RequestContext& ctx, Session& st);
+  // A refusal made before the body is read (403, 429, 503): counted, written,
+  // and the connection closed gracefully with the body unread; false.
+  template <class Stream>
+  boost::asio::awaitable<bool> refuse_unread(Stream& stream, Response res);
   // The refusal of a request from its header, or nullopt when it may go on.
   std::optional<Response> authorize(RequestContext& ctx, Session& st, const Request& head);
   boost::asio::awaitable<Response> answer(Request req, const RequestContext& ctx);
